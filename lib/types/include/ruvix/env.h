@@ -29,13 +29,37 @@
 extern "C" {
 #endif
 
-/** Copy @p n bytes between non-overlapping buffers (provided by the embedder). */
+/**
+ * Copy @p n bytes between non-overlapping buffers (provided by the embedder).
+ * @param[out] dst destination
+ * @param src source
+ * @param n byte count
+ * @return @p dst
+ */
 void *memcpy(void *dst, const void *src, size_t n);
-/** Copy @p n bytes between possibly overlapping buffers (provided by the embedder). */
+/**
+ * Copy @p n bytes between possibly overlapping buffers (provided by the embedder).
+ * @param[out] dst destination
+ * @param src source
+ * @param n byte count
+ * @return @p dst
+ */
 void *memmove(void *dst, const void *src, size_t n);
-/** Fill @p n bytes with @p c (provided by the embedder). */
+/**
+ * Fill @p n bytes with @p c (provided by the embedder).
+ * @param[out] dst destination
+ * @param c byte value
+ * @param n byte count
+ * @return @p dst
+ */
 void *memset(void *dst, int c, size_t n);
-/** Compare @p n bytes (provided by the embedder). */
+/**
+ * Compare @p n bytes (provided by the embedder).
+ * @param a first buffer
+ * @param b second buffer
+ * @param n byte count
+ * @return 0 if equal, otherwise the sign of the first differing byte
+ */
 int memcmp(const void *a, const void *b, size_t n);
 
 #ifdef __cplusplus
