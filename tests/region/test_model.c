@@ -402,22 +402,35 @@ static void op_desc(uint32_t step)
 }
 
 /* Raw-offset writes: refused on every region, nothing changes. */
-static void op_raw_write(uint32_t step)
+/* An operation the region's policy forbids: appending to an immutable or
+ * slab region, or allocating a slot from a byte region. */
+static void op_policy_violation(uint32_t step)
 {
-	uint64_t kind = prng_below(&w.rng, 3);
-	struct rvx_region *r = kind == 0 ? &w.imm : kind == 1 ? &w.app : &w.slab;
-	struct arena *mem = kind == 0 ? &w.imm_mem : kind == 1 ? &w.app_mem : &w.slab_mem;
-	struct arena *meta = kind == 2 ? &w.slab_meta : NULL;
-	uint64_t off = pick_off(mem->len + 2);
-	size_t len = pick_len(16);
-	int want = in_range(off, len, r->size) ? -RVX_EPOLICY : -RVX_EINVAL;
+	uint64_t kind = prng_below(&w.rng, 4);
+	uint64_t off = 0x5555;
+	rvx_handle_t h = RVX_HANDLE_NULL;
+	int ret;
 
-	snap_region(r, mem, meta);
-	int ret = rvx_region_write(r, off, "0123456789abcdef", len);
-
+	if (kind == 0) {
+		snap_region(&w.imm, &w.imm_mem, NULL);
+		ret = rvx_region_append(&w.imm, "abc", 3, &off);
+		same_region(&w.imm, &w.imm_mem, NULL, "append to immutable", step);
+	} else if (kind == 1) {
+		snap_region(&w.slab, &w.slab_mem, &w.slab_meta);
+		ret = rvx_region_append(&w.slab, "abc", 3, &off);
+		same_region(&w.slab, &w.slab_mem, &w.slab_meta, "append to slab", step);
+	} else {
+		struct rvx_region *r = kind == 2 ? &w.imm : &w.app;
+		struct arena *mem = kind == 2 ? &w.imm_mem : &w.app_mem;
+		snap_region(r, mem, NULL);
+		ret = rvx_region_slab_alloc(r, &h);
+		same_region(r, mem, NULL, "slab alloc from byte region", step);
+	}
 	tally(ret);
-	cr_assert_eq(ret, want, "step %u raw write: got %d want %d", step, ret, want);
-	same_region(r, mem, meta, "raw write", step);
+	cr_assert_eq(ret, -RVX_EPOLICY, "step %u policy violation %llu: got %d", step,
+		     (unsigned long long)kind, ret);
+	cr_assert_eq(off, 0x5555, "offset written on failure");
+	cr_assert(rvx_handle_is_null(h), "handle written on failure");
 }
 
 static void op_reset_append(uint32_t step)
@@ -532,7 +545,7 @@ static void run(const struct geometry *g)
 		else if (k < 95)
 			op_imm_read(step);
 		else if (k < 98)
-			op_raw_write(step);
+			op_policy_violation(step);
 		else if (k < 99 || w.m.cursor + 16 > APP_SIZE)
 			op_reset_append(step);
 		if (step % CHECK_EVERY == 0)

@@ -153,8 +153,6 @@ TEST_CHECKED(region, immutable_refuses_every_write)
 	snap_add(&s, a.mem, SIZE);
 	snap_add(&s, &h, sizeof(h));
 	snap_add(&s, &off, sizeof(off));
-	EXPECT_FAIL(s, rvx_region_write(&r, 0, "x", 1), -RVX_EPOLICY);
-	EXPECT_FAIL(s, rvx_region_write(&r, SIZE - 1, "x", 1), -RVX_EPOLICY);
 	EXPECT_FAIL(s, rvx_region_append(&r, "x", 1, &off), -RVX_EPOLICY);
 	EXPECT_FAIL(s, rvx_region_slab_alloc(&r, &h), -RVX_EPOLICY);
 	EXPECT_FAIL(s, rvx_region_slab_write(&r, rvx_handle_make(0, 1), 0, "x", 1), -RVX_EPOLICY);
@@ -468,51 +466,6 @@ TEST_CHECKED(region, read_refused_on_slab)
 	snap_add(&s, out, sizeof(out));
 	EXPECT_FAIL(s, rvx_region_read(&r, 0, out, 4), -RVX_EPOLICY);
 	/* after: out untouched */
-	snap_free(&s);
-}
-
-/* ---- rvx_region_write --------------------------------------------------- */
-
-/* No policy has a success case: a raw-offset write is refused everywhere. */
-TEST_CHECKED(region, write_refused_by_every_policy)
-{
-	struct snap s = {0};
-
-	make_append_with_data();
-	/* before: append-only with 10 bytes */
-	snap_add(&s, &r, sizeof(r));
-	snap_add(&s, a.mem, SIZE);
-	EXPECT_FAIL(s, rvx_region_write(&r, 0, "X", 1), -RVX_EPOLICY);
-	EXPECT_FAIL(s, rvx_region_write(&r, 10, "X", 1), -RVX_EPOLICY);
-	EXPECT_FAIL(s, rvx_region_write(&r, 0, "X", 0), -RVX_EPOLICY);
-	snap_free(&s);
-	/* after: no overwrite happened; the same holds for a slab */
-	cr_assert(memcmp(a.mem, "abcdefghij", 10) == 0);
-	make_slab();
-	snap_add(&s, &r, sizeof(r));
-	snap_add(&s, a.mem, SIZE);
-	snap_add(&s, slab_meta, sizeof(slab_meta));
-	EXPECT_FAIL(s, rvx_region_write(&r, 0, "X", 1), -RVX_EPOLICY);
-	snap_free(&s);
-}
-
-TEST_CHECKED(region, write_errors_change_nothing)
-{
-	struct snap s = {0};
-	struct rvx_region zero;
-
-	memset(&zero, 0, sizeof(zero));
-	make_immutable();
-	/* before: immutable region */
-	snap_add(&s, &r, sizeof(r));
-	snap_add(&s, a.mem, SIZE);
-	EXPECT_FAIL(s, rvx_region_write(NULL, 0, "X", 1), -RVX_EINVAL);
-	EXPECT_FAIL(s, rvx_region_write(&zero, 0, "X", 1), -RVX_EINVAL);
-	EXPECT_FAIL(s, rvx_region_write(&r, 0, NULL, 1), -RVX_EINVAL);
-	EXPECT_FAIL(s, rvx_region_write(&r, SIZE, "X", 1), -RVX_EINVAL);
-	EXPECT_FAIL(s, rvx_region_write(&r, UINT64_MAX, "X", 2), -RVX_EINVAL);
-	EXPECT_FAIL(s, rvx_region_write(&r, 1, "X", SIZE_MAX), -RVX_EINVAL);
-	/* after: unchanged */
 	snap_free(&s);
 }
 

@@ -123,17 +123,3 @@ int rvx_region_read(const struct rvx_region *r, uint64_t offset, void *buf,
 	return 0;
 }
 
-int rvx_region_write(struct rvx_region *r, uint64_t offset, const void *data,
-		     size_t len)
-{
-	if (!rvx_region_ready_(r) || data == NULL)
-		return -RVX_EINVAL;
-	if (!rvx_region_range_ok_(offset, len, r->size))
-		return -RVX_EINVAL;
-
-	/* Immutable bytes are fixed at init; append-only bytes are written
-	 * once, at the cursor, by rvx_region_append(); slab slots are written
-	 * through a generation-checked handle. A raw-offset write would
-	 * bypass each of those guarantees, so every policy refuses it. */
-	return -RVX_EPOLICY;
-}

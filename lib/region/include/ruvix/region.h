@@ -393,25 +393,6 @@ int rvx_region_read(const struct rvx_region *r, uint64_t offset, void *buf,
 		    size_t len);
 
 /**
- * Write bytes at a raw offset: the policy gate for overwriting. No policy
- * allows it (immutable bytes are fixed, append-only bytes are never
- * overwritten, and slab slots are written only through a handle so that a
- * freed slot cannot be written), so after validating its arguments this
- * always refuses. It exists so that a generic write request has one place
- * that gives the policy's answer; it never changes anything.
- * @param r       region
- * @param offset  first byte that would be written
- * @param data    bytes that would be written
- * @param len     number of bytes
- * @retval -RVX_EINVAL @p r or @p data is NULL, @p r is not initialised, or
- *         [@p offset, @p offset + @p len) is not inside the region
- * @retval -RVX_EPOLICY the region's policy forbids the write (always,
- *         otherwise)
- */
-int rvx_region_write(struct rvx_region *r, uint64_t offset, const void *data,
-		     size_t len);
-
-/**
  * Allocate a free slab slot in O(1). The slot is all zero. The handle holds
  * the slot index and its current generation, which is never 0.
  * @param r        slab region
