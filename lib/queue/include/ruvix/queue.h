@@ -491,6 +491,8 @@ static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t *head,
 
 /**
  * Send one message (producer side). Nothing is written unless it succeeds.
+ * The header and payload must not change during the call: a kernel copies
+ * them out of user memory first, as it would for any argument it checks.
  * @param q the queue
  * @param hdr header; `hdr->priority` picks the ring, `hdr->length` the
  *        payload size
@@ -511,13 +513,14 @@ static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t *head,
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
-				 const void *payload)
+	       const void *payload)
 {
 	/* Bytes 8..11 of a header (priority, flags, reserved) as they lie in
 	 * memory, with a 1 wherever a set bit is invalid whatever the level:
 	 * one load and one test check flags and reserved, on either byte
 	 * order. */
-	const uint8_t invalid_bits[4] = {0x00, (uint8_t)~RVX_QUEUE_MSG_FLAGS_ALL, 0xff, 0xff};
+	const uint8_t invalid_bits[4] = {0x00, (uint8_t)~RVX_QUEUE_MSG_FLAGS_ALL,
+					 0xff, 0xff};
 	uint32_t len = hdr->length;
 	uint32_t prio = hdr->priority;
 	uint32_t word, mask;
@@ -574,8 +577,8 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
  *         @p buf is NULL and the length is not 0; the message stays queued
  */
 RVX_QUEUE_INLINE_ int
-rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
-				 void *buf, size_t buf_size)
+rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
+	       size_t buf_size)
 {
 	uint32_t head = 0, tail = 0, len;
 	const uint8_t *slot;
@@ -584,7 +587,8 @@ rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
 	if (p < 0)
 		return -RVX_EEMPTY;
 	slot = rvx_queue_slot_(q, (uint32_t)p, head);
-	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length), sizeof(len));
+	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(len));
 	/* send() admitted nothing longer: anything else is a corrupted slot. */
 	RVX_CHECK(len <= q->max_payload);
 	__builtin_memcpy(hdr, slot, sizeof(*hdr));
