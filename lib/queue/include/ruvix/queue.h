@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file queue.h
+ * @brief Message queues: typed, prioritised rings between two tasks.
+ *
+ * A queue joins exactly one producer and one consumer, which may run on
+ * different CPUs without any lock. Messages flow from producer to consumer
+ * on the submission side; completions (`struct rvx_queue_cqe`) flow back on
+ * the completion side, as in io_uring. Each message has a 32-byte header
+ * (`struct rvx_queue_msg_hdr`: schema type id, priority, coherence score,
+ * witness hash) and a payload that is either inline bytes or one zero-copy
+ * descriptor (`struct rvx_queue_desc`) naming bytes in a shared region.
+ *
+ * Order of use:
+ *  1. Size the storage with rvx_queue_storage_size() (or the constant
+ *     RVX_QUEUE_STORAGE_SIZE()), then rvx_queue_init() the queue on it; or
+ *     declare both statically with RVX_QUEUE_DEFINE().
+ *  2. Hand the queue to the two sides. Producer side: rvx_queue_send() and
+ *     rvx_queue_reap(). Consumer side: rvx_queue_recv(), rvx_queue_peek() and
+ *     rvx_queue_complete(). The introspection calls (rvx_queue_count() and
+ *     friends) may be called from anywhere; what they return while the
+ *     sides run is a snapshot.
+ *  There is no teardown: the queue owns nothing but the caller's storage.
+ *
+ * The data path (send, recv, complete, reap) is defined inline at the end of
+ * this header; the rest is in the library.
+ *
+ * Concurrency contract: at any moment at most one CPU runs producer-side
+ * calls and at most one CPU runs consumer-side calls; the two may run at
+ * the same time. A side that moves to another CPU (task migration) needs a
+ * happens-before edge between its last call on the old CPU and its first on
+ * the new one, which any scheduler's context switch provides. The queue's
+ * initialisation must likewise happen before either side's first call.
+ * Publication uses acquire/release only (`ruvix/atomic.h`): one release store
+ * per successful call, no read-modify-write instruction.
+ *
+ * Priorities are honoured: there is one ring per priority level
+ * (RVX_CONFIG_QUEUE_PRIORITIES levels, 0 lowest) and a receive takes the
+ * oldest message of the highest level that is non-empty at the moment of
+ * the call. Each level has its own capacity, so a flood of low-priority
+ * traffic never blocks a high-priority send.
+ *
+ * Every call either succeeds or returns an error having changed no byte of
+ * the queue or its storage (check, then commit). Full and empty are errors
+ * here; blocking with a timeout is the scheduler's business, above this
+ * library.
+ */
+#ifndef RUVIX_QUEUE_H
+#define RUVIX_QUEUE_H
+
+#include "ruvix/atomic.h"
+#include "ruvix/config.h"
+#include "ruvix/env.h"
+#include "ruvix/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Number of priority levels of every queue (0 is the lowest). */
+#define RVX_QUEUE_PRIORITIES RVX_CONFIG_QUEUE_PRIORITIES
+
+/** Message flag: the payload is one `struct rvx_queue_desc`, not inline bytes. */
+#define RVX_QUEUE_MSG_DESC ((uint8_t)0x01u)
+/** Every message flag this version defines; any other bit is rejected. */
+#define RVX_QUEUE_MSG_FLAGS_ALL ((uint8_t)0x01u)
+
+/** The coherence score 1.0 in the header's Q16.16 fixed-point format. */
+#define RVX_QUEUE_COHERENCE_ONE ((uint32_t)0x10000u)
+
+/** Bytes of truncated witness hash carried in each message header. */
+#define RVX_QUEUE_WITNESS_BYTES 16
+
+/**
+ * Header of every message (ABI: 32 bytes, fixed layout, little or big endian
+ * as the machine is, since both ends share memory).
+ *
+ * The queue reads `priority`, `flags`, `reserved` and `length`; it carries
+ * `type_id`, `coherence` and `witness` unchanged from sender to receiver.
+ */
+struct rvx_queue_msg_hdr {
+	/** Schema of the payload, chosen by the embedder; opaque to the queue. */
+	uint32_t type_id;
+	/** Payload bytes: inline length, or `sizeof(struct rvx_queue_desc)` with RVX_QUEUE_MSG_DESC. */
+	uint32_t length;
+	/** Priority level, below RVX_QUEUE_PRIORITIES; higher is served first. */
+	uint8_t priority;
+	/** Zero or more RVX_QUEUE_MSG_* flags. */
+	uint8_t flags;
+	/** Must be 0: room for a later version of the header. */
+	uint16_t reserved;
+	/**
+	 * Coherence score in unsigned Q16.16 fixed point: the real score is
+	 * `coherence / 65536.0`, so RVX_QUEUE_COHERENCE_ONE is 1.0. Carried,
+	 * not interpreted, by the queue.
+	 */
+	uint32_t coherence;
+	/** Truncated witness hash tying the message to the witness log; opaque. */
+	uint8_t witness[RVX_QUEUE_WITNESS_BYTES];
+};
+
+_Static_assert(sizeof(struct rvx_queue_msg_hdr) == 32, "message header is 32 bytes");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, type_id) == 0, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, length) == 4, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, priority) == 8, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, flags) == 9, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, reserved) == 10, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, coherence) == 12, "ABI");
+_Static_assert(offsetof(struct rvx_queue_msg_hdr, witness) == 16, "ABI");
+
+/**
+ * Zero-copy payload: a byte range in a region shared by both sides (ABI:
+ * 16 bytes).
+ *
+ * The queue only checks that a RVX_QUEUE_MSG_DESC message carries exactly
+ * one of these; it does not know regions. The receiver (in a kernel, the
+ * syscall glue) must validate the descriptor against the region it names,
+ * for example with lib/region's `rvx_region_desc_check()`, before touching
+ * the bytes: a descriptor straight off a queue is untrusted input.
+ */
+struct rvx_queue_desc {
+	/** The embedder's identity of the region, e.g. an `rvx_handle_t`'s raw value. */
+	uint64_t region;
+	/** Offset of the first byte within the region. */
+	uint32_t offset;
+	/** Number of bytes. */
+	uint32_t length;
+};
+
+_Static_assert(sizeof(struct rvx_queue_desc) == 16, "descriptor is 16 bytes");
+_Static_assert(offsetof(struct rvx_queue_desc, region) == 0, "ABI");
+_Static_assert(offsetof(struct rvx_queue_desc, offset) == 8, "ABI");
+_Static_assert(offsetof(struct rvx_queue_desc, length) == 12, "ABI");
+
+/**
+ * Completion entry, sent back from consumer to producer (ABI: 16 bytes).
+ * All three fields are the embedder's; the queue carries them unchanged.
+ * The message header has no room for a request id, so a producer that
+ * needs to match completions to messages puts its own id in the payload and
+ * the consumer echoes it in `user_data`.
+ */
+struct rvx_queue_cqe {
+	/** Value identifying the completed request, echoed by the consumer. */
+	uint64_t user_data;
+	/** Outcome: 0 or a non-negative result, or a negated RVX_E* code. */
+	int32_t result;
+	/** Embedder-defined flags. */
+	uint32_t flags;
+};
+
+_Static_assert(sizeof(struct rvx_queue_cqe) == 16, "completion entry is 16 bytes");
+_Static_assert(offsetof(struct rvx_queue_cqe, user_data) == 0, "ABI");
+_Static_assert(offsetof(struct rvx_queue_cqe, result) == 8, "ABI");
+_Static_assert(offsetof(struct rvx_queue_cqe, flags) == 12, "ABI");
+
+/** Largest inline payload a queue may be created with (bytes). */
+#define RVX_QUEUE_PAYLOAD_MAX ((uint32_t)65536u)
+/** Largest number of slots per ring. */
+#define RVX_QUEUE_SLOTS_MAX ((uint32_t)1u << 20)
+/** Alignment rvx_queue_init() requires of the storage (bytes). */
+#define RVX_QUEUE_STORAGE_ALIGN 16
+
+/**
+ * Bytes one message slot occupies: the header plus the inline payload,
+ * rounded up to 16 so every slot (and every descriptor in one) stays
+ * 16-byte aligned.
+ * @param max_payload largest inline payload in bytes
+ */
+#define RVX_QUEUE_SLOT_SIZE(max_payload)                                       \
+	((size_t)sizeof(struct rvx_queue_msg_hdr) +                            \
+	 (((size_t)(max_payload) + 15u) & ~(size_t)15u))
+
+/**
+ * Storage bytes for a queue, as a constant expression (no validity check;
+ * rvx_queue_storage_size() checks): one message ring per priority, then the
+ * completion ring.
+ * @param slot_count slots per ring (a power of two)
+ * @param max_payload largest inline payload in bytes
+ */
+#define RVX_QUEUE_STORAGE_SIZE(slot_count, max_payload)                        \
+	((size_t)(slot_count) *                                                \
+	 ((size_t)sizeof(struct rvx_queue_cqe) +                               \
+	  (size_t)RVX_QUEUE_PRIORITIES * RVX_QUEUE_SLOT_SIZE(max_payload)))
+
+/**
+ * One end of a ring: the index this end advances and its private copy of
+ * the other end's index. Each end fills whole cache lines of its own, so the
+ * two CPUs never write the same line, and the cached copy lets the common
+ * case read no line the other CPU writes.
+ */
+struct rvx_queue_end {
+	/** Free-running index this end advances (masked by slot_count - 1 on use). */
+	alignas(RVX_CONFIG_CACHE_LINE) uint32_t pos;
+	/** This end's last observed value of the other end's `pos`. */
+	uint32_t peer;
+	/** Explicit padding up to a cache line; always zero. */
+	uint8_t pad[RVX_CONFIG_CACHE_LINE - 2 * sizeof(uint32_t)];
+};
+
+/**
+ * One single-producer single-consumer ring: `tx` is the end that writes
+ * entries (its `pos` is the tail), `rx` the end that takes them (its `pos`
+ * is the head). Entries in flight are `tx.pos - rx.pos`.
+ */
+struct rvx_queue_ring {
+	struct rvx_queue_end tx; /**< Writer's end (tail). */
+	struct rvx_queue_end rx; /**< Reader's end (head). */
+};
+
+/**
+ * A queue. Caller-allocated with its natural alignment (RVX_CONFIG_CACHE_LINE,
+ * which static, automatic and `alignas` storage honour); fill it with
+ * rvx_queue_init() or RVX_QUEUE_DEFINE(), then touch it only through these
+ * functions. All of its state is indices and sizes apart from `storage`, the
+ * binding to the caller's memory, so a checkpoint is its bytes (minus
+ * `storage`) plus the storage's bytes. Size: 64 + 128 x (levels + 1) bytes
+ * with 64-byte lines (704 with the default 4 levels).
+ */
+struct rvx_queue {
+	/** The caller's storage: the message rings by priority, then the completion ring. */
+	uint8_t *storage;
+	/** Slots per ring (a power of two, 2..RVX_QUEUE_SLOTS_MAX). */
+	uint32_t slot_count;
+	/** Bytes per message slot, RVX_QUEUE_SLOT_SIZE(max_payload). */
+	uint32_t slot_size;
+	/** Largest inline payload in bytes. */
+	uint32_t max_payload;
+	/** Message rings, indexed by priority. */
+	struct rvx_queue_ring sq[RVX_QUEUE_PRIORITIES];
+	/** Completion ring: tx is the consumer's, rx the producer's. */
+	struct rvx_queue_ring cq;
+};
+
+/**
+ * Static initialiser for a queue on @p storage_; internal to RVX_QUEUE_DEFINE().
+ * @param storage_ the storage array
+ * @param slot_count_ slots per ring
+ * @param max_payload_ largest inline payload
+ */
+#define RVX_QUEUE_INITIALIZER_(storage_, slot_count_, max_payload_)            \
+	{                                                                      \
+		.storage = (storage_), .slot_count = (uint32_t)(slot_count_),  \
+		.slot_size = (uint32_t)RVX_QUEUE_SLOT_SIZE(max_payload_),      \
+		.max_payload = (uint32_t)(max_payload_),                       \
+	}
+
+/**
+ * Define a ready-to-use static queue `name` and its storage `name##_storage`,
+ * checked at compile time; no rvx_queue_init() call is needed.
+ * @param name identifier of the `static struct rvx_queue`
+ * @param slot_count slots per ring: a power of two, 2..RVX_QUEUE_SLOTS_MAX
+ * @param max_payload largest inline payload, at most RVX_QUEUE_PAYLOAD_MAX
+ */
+#define RVX_QUEUE_DEFINE(name, slot_count, max_payload)                        \
+	_Static_assert((slot_count) >= 2 &&                                    \
+			       (slot_count) <= RVX_QUEUE_SLOTS_MAX &&          \
+			       (((slot_count) & ((slot_count) - 1)) == 0),     \
+		       "queue slot count must be a power of two, 2.."          \
+		       "RVX_QUEUE_SLOTS_MAX");                                 \
+	_Static_assert((max_payload) <= RVX_QUEUE_PAYLOAD_MAX,                 \
+		       "queue payload too large");                             \
+	static alignas(RVX_CONFIG_CACHE_LINE) uint8_t                          \
+		name##_storage[RVX_QUEUE_STORAGE_SIZE(slot_count, max_payload)]; \
+	static struct rvx_queue name =                                         \
+		RVX_QUEUE_INITIALIZER_(name##_storage, slot_count, max_payload)
+
+/**
+ * Bytes of storage a queue with these parameters needs.
+ * @param slot_count slots per ring (each priority level and the completion
+ *        ring): a power of two, 2..RVX_QUEUE_SLOTS_MAX
+ * @param max_payload largest inline payload in bytes, at most
+ *        RVX_QUEUE_PAYLOAD_MAX
+ * @return the size, equal to RVX_QUEUE_STORAGE_SIZE(); 0 if the parameters
+ *         are invalid or the size does not fit in a size_t
+ */
+size_t rvx_queue_storage_size(uint32_t slot_count, uint32_t max_payload);
+
+/**
+ * Initialise an empty queue on caller-provided storage (the storage is
+ * zeroed; a failed call writes neither @p q nor the storage).
+ * @param[out] q the queue
+ * @param storage at least rvx_queue_storage_size() bytes, aligned to
+ *        RVX_QUEUE_STORAGE_ALIGN, owned by the queue from now on
+ * @param storage_size bytes at @p storage
+ * @param slot_count slots per ring: a power of two, 2..RVX_QUEUE_SLOTS_MAX
+ * @param max_payload largest inline payload, at most RVX_QUEUE_PAYLOAD_MAX
+ * @retval 0 the queue is ready
+ * @retval -RVX_EINVAL @p slot_count or @p max_payload is out of range, or
+ *         @p storage is NULL or misaligned
+ * @retval -RVX_ENOMEM @p storage_size is smaller than needed
+ */
+int rvx_queue_init(struct rvx_queue *q, void *storage, size_t storage_size,
+		   uint32_t slot_count, uint32_t max_payload);
+
+/**
+ * Look at the header of the message rvx_queue_recv() would return next,
+ * without taking it (consumer side; writes nothing in the queue).
+ * @param q the queue
+ * @param[out] hdr the message's header
+ * @return the payload length (>= 0)
+ * @retval -RVX_EEMPTY no message is queued
+ */
+int rvx_queue_peek(const struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr);
+
+/**
+ * Messages queued at one priority (a snapshot when the other side runs).
+ * @param q the queue
+ * @param priority level, below RVX_QUEUE_PRIORITIES
+ * @return the count, 0..rvx_queue_capacity()
+ * @retval -RVX_EINVAL @p priority is not below RVX_QUEUE_PRIORITIES
+ */
+int rvx_queue_count(const struct rvx_queue *q, uint32_t priority);
+
+/**
+ * Messages queued at all priorities (a snapshot when the other side runs).
+ * @param q the queue
+ * @return the sum of rvx_queue_count() over every level
+ */
+uint32_t rvx_queue_count_total(const struct rvx_queue *q);
+
+/**
+ * Completions queued and not yet reaped (a snapshot when the other side runs).
+ * @param q the queue
+ * @return the count, 0..rvx_queue_capacity()
+ */
+uint32_t rvx_queue_completion_count(const struct rvx_queue *q);
+
+/**
+ * Slots of each ring: how many messages one priority level (or the
+ * completion ring) holds when full.
+ * @param q the queue
+ * @return the slot count given at initialisation
+ */
+uint32_t rvx_queue_capacity(const struct rvx_queue *q);
+
+/**
+ * Largest inline payload the queue accepts.
+ * @param q the queue
+ * @return bytes
+ */
+uint32_t rvx_queue_max_payload(const struct rvx_queue *q);
+
+/*
+ * The four calls of the data path (send, recv, complete, reap) are defined
+ * here and always inlined: a call and its register saves would cost about
+ * as much as the ring operation itself, and inlining is also what lets the
+ * compiler see the caller's buffer sizes (see rvx_queue_send()). Apart from
+ * builtins they call only rvx_queue_copy_long_() in the library, for
+ * payloads above 16 bytes.
+ */
+
+/**
+ * Internal: how the data-path calls are declared. Always inlined, also in
+ * unoptimised builds, so that their cost and their view of the caller's
+ * buffer sizes do not depend on the compiler's inlining heuristics.
+ */
+#define RVX_QUEUE_INLINE_ static inline __attribute__((always_inline))
+
+/**
+ * Internal: address of message slot @p index (unmasked) of level @p prio.
+ * @param q the queue
+ * @param prio priority level
+ * @param index free-running ring index
+ * @return the slot's first byte (its header)
+ */
+static inline uint8_t *rvx_queue_slot_(const struct rvx_queue *q, uint32_t prio,
+				       uint32_t index)
+{
+	uint32_t n = q->slot_count;
+
+	return q->storage + ((size_t)prio * n + (index & (n - 1u))) * q->slot_size;
+}
+
+/**
+ * Internal: address of completion slot @p index (unmasked).
+ * @param q the queue
+ * @param index free-running ring index
+ * @return the entry's first byte
+ */
+static inline uint8_t *rvx_queue_cq_slot_(const struct rvx_queue *q, uint32_t index)
+{
+	size_t n = q->slot_count;
+
+	return q->storage + (size_t)RVX_QUEUE_PRIORITIES * n * q->slot_size +
+	       (index & (n - 1u)) * sizeof(struct rvx_queue_cqe);
+}
+
+/**
+ * Internal: copy @p n > 16 payload bytes. Out of line on purpose: such a
+ * copy is a memcpy call anyway, and keeping it opaque stops the compiler
+ * from warning about the caller's small or NULL buffers on a path that
+ * their length rules out.
+ * @param[out] dst destination, at least @p n bytes
+ * @param src source, at least @p n bytes
+ * @param n bytes to copy
+ */
+void rvx_queue_copy_long_(uint8_t *dst, const uint8_t *src, uint32_t n);
+
+/**
+ * Internal: copy a payload of run-time length @p n. Messages are mostly
+ * small, and a variable-length memcpy would be a call; two overlapping
+ * fixed-size moves cover every length of a range without a loop.
+ * @param[out] dst destination, at least @p n bytes
+ * @param src source, at least @p n bytes
+ * @param n bytes to copy
+ */
+static inline void rvx_queue_copy_(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	if (RVX_LIKELY(n <= 16u)) {
+		if (n >= 8u) {
+			__builtin_memcpy(dst, src, 8);
+			__builtin_memcpy(dst + n - 8u, src + n - 8u, 8);
+		} else if (n >= 4u) {
+			__builtin_memcpy(dst, src, 4);
+			__builtin_memcpy(dst + n - 4u, src + n - 4u, 4);
+		} else if (n != 0u) {
+			dst[0] = src[0];
+			dst[n / 2u] = src[n / 2u];
+			dst[n - 1u] = src[n - 1u];
+		}
+	} else {
+		rvx_queue_copy_long_(dst, src, n);
+	}
+}
+
+/**
+ * Internal: does ring @p r hold an entry, seen from its reader? Reads the
+ * writer's index only when the cached copy says empty. Writes nothing.
+ * @param r the ring
+ * @param[out] head the reader's index, if an entry is there
+ * @param[out] tail the writer's index to cache, if an entry is there
+ * @return true if an entry is ready at @p head
+ */
+static inline bool rvx_queue_ready_(const struct rvx_queue_ring *r, uint32_t *head,
+				    uint32_t *tail)
+{
+	uint32_t h = r->rx.pos;
+	uint32_t t = r->rx.peer;
+
+	if (h == t) {
+		t = rvx_load_acquire_u32(&r->tx.pos);
+		if (h == t)
+			return false;
+	}
+	*head = h;
+	*tail = t;
+	return true;
+}
+
+/**
+ * Internal: the level rvx_queue_recv() takes from, the highest with a
+ * message. A level whose cached tail says empty is re-read from the
+ * producer before a lower one is considered, so a stale cache never lets a
+ * lower priority pass a higher one; an idle level's tail sits on a line the
+ * producer is not writing, so that read stays in the local cache. The
+ * levels are unrolled by hand: tests on levels that do not exist are
+ * constant-false and vanish. Writes nothing.
+ * @param q the queue
+ * @param[out] head the level's head index
+ * @param[out] tail the level's tail index to cache
+ * @return the level, or -1 if every level is empty
+ */
+static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t *head,
+				   uint32_t *tail)
+{
+	if (RVX_QUEUE_PRIORITIES > 7 &&
+	    rvx_queue_ready_(&q->sq[7 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 7;
+	if (RVX_QUEUE_PRIORITIES > 6 &&
+	    rvx_queue_ready_(&q->sq[6 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 6;
+	if (RVX_QUEUE_PRIORITIES > 5 &&
+	    rvx_queue_ready_(&q->sq[5 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 5;
+	if (RVX_QUEUE_PRIORITIES > 4 &&
+	    rvx_queue_ready_(&q->sq[4 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 4;
+	if (RVX_QUEUE_PRIORITIES > 3 &&
+	    rvx_queue_ready_(&q->sq[3 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 3;
+	if (RVX_QUEUE_PRIORITIES > 2 &&
+	    rvx_queue_ready_(&q->sq[2 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 2;
+	if (RVX_QUEUE_PRIORITIES > 1 &&
+	    rvx_queue_ready_(&q->sq[1 % RVX_QUEUE_PRIORITIES], head, tail))
+		return 1;
+	if (rvx_queue_ready_(&q->sq[0], head, tail))
+		return 0;
+	return -1;
+}
+
+/**
+ * Send one message (producer side). Nothing is written unless it succeeds.
+ * The header and payload must not change during the call: a kernel copies
+ * them out of user memory first, as it would for any argument it checks.
+ * @param q the queue
+ * @param hdr header; `hdr->priority` picks the ring, `hdr->length` the
+ *        payload size
+ * @param payload `hdr->length` bytes of inline payload, or one
+ *        `struct rvx_queue_desc` if `hdr->flags` has RVX_QUEUE_MSG_DESC; may
+ *        be NULL when the length is 0
+ * @retval 0 the message is queued
+ * @retval -RVX_EINVAL the priority is not below RVX_QUEUE_PRIORITIES,
+ *         `reserved` is not 0, an unknown flag is set, a descriptor
+ *         message's length is not `sizeof(struct rvx_queue_desc)`,
+ *         @p payload is NULL with a non-zero length, or the compiler can see
+ *         that @p payload is an object shorter than `hdr->length` (checked
+ *         only where its size is known at compile time, like
+ *         _FORTIFY_SOURCE; it also keeps the inline copy free of
+ *         out-of-bounds warnings)
+ * @retval -RVX_EMSGSIZE the length exceeds the queue's maximum payload
+ * @retval -RVX_EFULL the ring of that priority is full
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
+	       const void *payload)
+{
+	/* Bytes 8..11 of a header (priority, flags, reserved) as they lie in
+	 * memory, with a 1 wherever a set bit is invalid whatever the level:
+	 * one load and one test check flags and reserved, on either byte
+	 * order. */
+	const uint8_t invalid_bits[4] = {0x00, (uint8_t)~RVX_QUEUE_MSG_FLAGS_ALL,
+					 0xff, 0xff};
+	uint32_t len = hdr->length;
+	uint32_t prio = hdr->priority;
+	uint32_t word, mask;
+	struct rvx_queue_ring *r;
+	uint32_t tail, head;
+	uint8_t *slot;
+
+	/* Check: every rejection happens before the first write. */
+	__builtin_memcpy(&word,
+			 (const uint8_t *)hdr + offsetof(struct rvx_queue_msg_hdr, priority),
+			 sizeof(word));
+	__builtin_memcpy(&mask, invalid_bits, sizeof(mask));
+	if (RVX_UNLIKELY(prio >= RVX_QUEUE_PRIORITIES || (word & mask) != 0))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY((hdr->flags & RVX_QUEUE_MSG_DESC) != 0) &&
+	    len != sizeof(struct rvx_queue_desc))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > __builtin_object_size(payload, 0) ||
+			 (payload == NULL && len != 0)))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > q->max_payload))
+		return -RVX_EMSGSIZE;
+	r = &q->sq[prio];
+	tail = r->tx.pos;
+	if (RVX_UNLIKELY(tail - r->tx.peer >= q->slot_count)) {
+		/* Full by the cached head: look at the consumer's real one. */
+		head = rvx_load_acquire_u32(&r->rx.pos);
+		if (tail - head >= q->slot_count)
+			return -RVX_EFULL;
+		r->tx.peer = head; /* commit starts here */
+	}
+
+	/* Commit: fill the slot, then publish it with one release store. */
+	slot = rvx_queue_slot_(q, prio, tail);
+	__builtin_memcpy(slot, hdr, sizeof(*hdr));
+	rvx_queue_copy_(slot + sizeof(*hdr), (const uint8_t *)payload, len);
+	rvx_store_release_u32(&r->tx.pos, tail + 1u);
+	return 0;
+}
+
+/**
+ * Receive the oldest message of the highest non-empty priority (consumer
+ * side).
+ * @param q the queue
+ * @param[out] hdr the message's header; also filled on -RVX_EBUFSMALL so the
+ *        caller learns the length it needs
+ * @param[out] buf receives the payload (a descriptor message yields the
+ *        16-byte `struct rvx_queue_desc`, still to be validated)
+ * @param buf_size bytes available at @p buf (a NULL @p buf holds none)
+ * @return the payload length (>= 0) on success
+ * @retval -RVX_EEMPTY no message is queued
+ * @retval -RVX_EBUFSMALL @p buf_size (or, where the compiler can see it, the
+ *         size of the object at @p buf) is below the message's length, or
+ *         @p buf is NULL and the length is not 0; the message stays queued
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
+	       size_t buf_size)
+{
+	uint32_t head = 0, tail = 0, len;
+	const uint8_t *slot;
+	int p = rvx_queue_level_(q, &head, &tail);
+
+	if (p < 0)
+		return -RVX_EEMPTY;
+	slot = rvx_queue_slot_(q, (uint32_t)p, head);
+	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(len));
+	/* send() admitted nothing longer: anything else is a corrupted slot. */
+	RVX_CHECK(len <= q->max_payload);
+	__builtin_memcpy(hdr, slot, sizeof(*hdr));
+	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
+			 (buf == NULL && len != 0)))
+		return -RVX_EBUFSMALL;
+
+	/* Commit: copy out, then hand the slot back with one release store. */
+	rvx_queue_copy_((uint8_t *)buf, slot + sizeof(*hdr), len);
+	q->sq[p].rx.peer = tail;
+	rvx_store_release_u32(&q->sq[p].rx.pos, head + 1u);
+	return (int)len;
+}
+
+/**
+ * Post a completion back to the producer (consumer side).
+ * @param q the queue
+ * @param cqe the entry, copied
+ * @retval 0 the entry is queued
+ * @retval -RVX_EFULL the completion ring is full (the producer must reap)
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_complete(struct rvx_queue *q, const struct rvx_queue_cqe *cqe)
+{
+	struct rvx_queue_ring *r = &q->cq;
+	uint32_t tail = r->tx.pos;
+
+	if (RVX_UNLIKELY(tail - r->tx.peer >= q->slot_count)) {
+		uint32_t head = rvx_load_acquire_u32(&r->rx.pos);
+
+		if (tail - head >= q->slot_count)
+			return -RVX_EFULL;
+		r->tx.peer = head;
+	}
+	__builtin_memcpy(rvx_queue_cq_slot_(q, tail), cqe, sizeof(*cqe));
+	rvx_store_release_u32(&r->tx.pos, tail + 1u);
+	return 0;
+}
+
+/**
+ * Take the oldest completion (producer side).
+ * @param q the queue
+ * @param[out] cqe receives the entry
+ * @retval 0 @p cqe holds the entry
+ * @retval -RVX_EEMPTY no completion is queued
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_reap(struct rvx_queue *q, struct rvx_queue_cqe *cqe)
+{
+	struct rvx_queue_ring *r = &q->cq;
+	uint32_t head = 0, tail = 0;
+
+	if (!rvx_queue_ready_(r, &head, &tail))
+		return -RVX_EEMPTY;
+	__builtin_memcpy(cqe, rvx_queue_cq_slot_(q, head), sizeof(*cqe));
+	r->rx.peer = tail;
+	rvx_store_release_u32(&r->rx.pos, head + 1u);
+	return 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUVIX_QUEUE_H */
