@@ -110,11 +110,19 @@ Test(queue, abi_sizes_and_layout)
 	cr_assert_eq(sizeof(struct rvx_queue_msg_hdr), 32u);
 	cr_assert_eq(sizeof(struct rvx_queue_desc), 16u);
 	cr_assert_eq(sizeof(struct rvx_queue_cqe), 16u);
-	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(0), 32u);
-	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(1), 48u);
-	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(8), 48u);
-	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(16), 48u);
-	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(17), 64u);
+	/* A slot is its 16-byte tag field, the header and the payload, padded
+	 * to 64 bytes or to whole cache lines so no slot straddles a line. */
+	cr_assert_eq(RVX_QUEUE_SLOT_TAG_BYTES, 16);
+	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(0), 64u);
+	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(1), 64u);
+	cr_assert_eq(RVX_QUEUE_SLOT_SIZE(16), 64u);
+	if (RVX_CONFIG_CACHE_LINE == 64) {
+		cr_assert_eq(RVX_QUEUE_SLOT_SIZE(17), 128u);
+		cr_assert_eq(RVX_QUEUE_SLOT_SIZE(80), 128u);
+		cr_assert_eq(RVX_QUEUE_SLOT_SIZE(81), 192u);
+	}
+	cr_assert_eq(RVX_QUEUE_CQ_SLOT_SIZE, 32u);
+	cr_assert_eq(RVX_QUEUE_STORAGE_ALIGN, RVX_CONFIG_CACHE_LINE);
 	/* Each ring end owns whole cache lines: no line is written by both CPUs. */
 	cr_assert_eq(sizeof(struct rvx_queue_end), (size_t)RVX_CONFIG_CACHE_LINE);
 	cr_assert_eq(alignof(struct rvx_queue), (size_t)RVX_CONFIG_CACHE_LINE);
@@ -143,9 +151,11 @@ Test(queue, storage_size_matches_macro)
 			cr_assert_eq(rvx_queue_storage_size(counts[i], payloads[j]),
 				     RVX_QUEUE_STORAGE_SIZE(counts[i], payloads[j]), "%u x %u",
 				     counts[i], payloads[j]);
-	/* 4 slots: 4 completion entries + 4 priorities x 4 slots x (32 + 48). */
-	cr_assert_eq(rvx_queue_storage_size(4, 40),
-		     4u * 16u + (size_t)RVX_QUEUE_PRIORITIES * 4u * 80u);
+	/* 4 slots: 4 completion slots of 32 + levels x 4 slots x (16 + 32 + 48,
+	 * padded to 128). */
+	if (RVX_CONFIG_CACHE_LINE == 64)
+		cr_assert_eq(rvx_queue_storage_size(4, 40),
+			     4u * 32u + (size_t)RVX_QUEUE_PRIORITIES * 4u * 128u);
 }
 
 Test(queue, storage_size_invalid_is_zero)
@@ -223,6 +233,8 @@ Test(queue, init_einval_storage)
 {
 	init_must_fail(NULL, sizeof(storage), SLOTS, PAYLOAD, -RVX_EINVAL, "NULL storage");
 	init_must_fail(storage + 8, sizeof(storage) - 8, 2, 0, -RVX_EINVAL, "8-aligned storage");
+	/* Slots must start on cache lines, so 16-byte alignment is not enough. */
+	init_must_fail(storage + 16, sizeof(storage) - 16, 2, 0, -RVX_EINVAL, "16-aligned storage");
 	init_must_fail(storage + 1, sizeof(storage) - 1, 2, 0, -RVX_EINVAL, "odd storage");
 }
 
@@ -267,10 +279,15 @@ Test(queue, send_success, .init = setup)
 	cr_assert_eq(send_msg(1, LVL(2), 5), 0);
 	cr_assert_eq(rvx_queue_count(&q, LVL(2)), 1);
 	cr_assert_eq(rvx_queue_count_total(&q), 1u);
-	/* The header lands verbatim in the first slot of its level. */
+	/* The header lands verbatim in the first slot of its level, after the
+	 * slot's tag, which now says "index 0 is here" (index + 1). */
 	struct rvx_queue_msg_hdr want = make_hdr(1, LVL(2), 5);
 	const uint8_t *slot = storage + LVL(2) * SLOTS * RVX_QUEUE_SLOT_SIZE(PAYLOAD);
-	cr_assert(memcmp(slot, &want, sizeof(want)) == 0);
+	uint32_t tag;
+	memcpy(&tag, slot, sizeof(tag));
+	cr_assert_eq(tag, 1u);
+	cr_assert(memcmp(slot + RVX_QUEUE_SLOT_TAG_BYTES, &want, sizeof(want)) == 0);
+	cr_assert_eq((uintptr_t)slot % RVX_CONFIG_CACHE_LINE, 0u);
 	expect_msg(1, LVL(2), 5);
 	cr_assert_eq(rvx_queue_count_total(&q), 0u);
 }

@@ -7,33 +7,52 @@
  *
  * No locks. Each ring end (`struct rvx_queue_end`) is written by exactly one
  * CPU: for a message ring, `tx` by the producer and `rx` by the consumer; for
- * the completion ring the other way round. An end publishes its index with a
- * release store after writing or reading the slot, and the other end reads
- * it with an acquire load before touching the slot, so a slot's bytes are
- * never read while being written or overwritten while being read. An end
- * reads its own `pos` and `peer` with plain loads: nobody else writes them.
+ * the completion ring the other way round. Slots are written only by the
+ * writer.
+ *
+ * Writer to reader: the writer fills a slot, then release-stores the slot's
+ * tag, rvx_queue_tag_(index) = index + 1; the reader acquire-loads the tag
+ * of the slot at its head and takes the entry only if the tag matches, so it
+ * never reads a slot being written. The tag of the previous lap differs by
+ * slot_count, and zeroed storage (tag 0) matches no index of the first lap
+ * when indices start at 0 (rvx_queue_init_at_() seeds the tags otherwise). The
+ * writer also stores its tail in `tx.pos` (before the tag), but only the
+ * counts read it: the reader's fast path touches no line but the slot's.
+ *
+ * Reader to writer: the reader release-stores its head in `rx.pos` after
+ * copying the entry out; the writer compares its tail with its cached copy
+ * of the head (`tx.peer`) and acquire-loads the real head only when that
+ * copy says full, about once per lap when the reader keeps up. So a slot is
+ * never overwritten while being read. An end reads its own `pos` and `peer`
+ * with plain loads: nobody else writes them.
  *
  * Indices run freely over all of uint32_t and are masked on use; a ring
  * holds at most slot_count (<= 2^20) entries, so `tail - head` in unsigned
  * arithmetic is always the number of entries, across the wrap too.
  *
- * Storage layout: for each priority 0..RVX_QUEUE_PRIORITIES-1 its
- * slot_count message slots of slot_size bytes (header, then inline
- * payload), then slot_count completion entries of 16 bytes. slot_size is a
- * multiple of 16, so every slot and entry is 16-byte aligned.
+ * Storage layout (cache-line aligned): for each priority
+ * 0..RVX_QUEUE_PRIORITIES-1 its slot_count message slots of slot_size bytes
+ * (tag word and padding to 16 bytes, header, inline payload, padding), then
+ * slot_count completion slots of 32 bytes (tag word and padding, then the
+ * entry). slot_size is 64 or a multiple of the cache line, so no message
+ * slot straddles two lines of 64 bytes or more.
  */
 #include "ruvix/atomic.h"
 #include "ruvix/queue.h"
 #include "queue_internal.h"
 
-#define CQE_SIZE ((uint32_t)sizeof(struct rvx_queue_cqe))
+#define CQ_SLOT_SIZE ((uint32_t)RVX_QUEUE_CQ_SLOT_SIZE)
 
 _Static_assert(RVX_QUEUE_SLOTS_MAX <= (UINT32_MAX / 2u) + 1u,
 	       "free-running u32 indices need capacity <= 2^31");
 _Static_assert(RVX_QUEUE_PAYLOAD_MAX <= (uint32_t)INT32_MAX - 64u,
 	       "payload lengths are returned as int");
-_Static_assert(RVX_QUEUE_STORAGE_ALIGN >= alignof(struct rvx_queue_cqe),
-	       "completion entries are copied from aligned slots");
+_Static_assert(RVX_QUEUE_STORAGE_ALIGN >= 16 && RVX_QUEUE_SLOT_TAG_BYTES % 16 == 0 &&
+		       RVX_QUEUE_CQ_SLOT_SIZE % 16 == 0,
+	       "tags and entries are aligned in their slots");
+_Static_assert(RVX_QUEUE_SLOT_SIZE(0) % 64 == 0 &&
+		       RVX_QUEUE_SLOT_SIZE(RVX_QUEUE_PAYLOAD_MAX) % 64 == 0,
+	       "message slots are 64 bytes or whole cache lines");
 _Static_assert(sizeof(struct rvx_queue_end) == RVX_CONFIG_CACHE_LINE,
 	       "each ring end fills exactly one cache line");
 
@@ -49,13 +68,34 @@ size_t rvx_queue_storage_size(uint32_t slot_count, uint32_t max_payload)
 	if (slot_count < 2u || slot_count > RVX_QUEUE_SLOTS_MAX ||
 	    !RVX_IS_POW2(slot_count) || max_payload > RVX_QUEUE_PAYLOAD_MAX)
 		return 0;
-	/* At most 2^20 * (16 + 8 * (32 + 2^16)) < 2^40: no 64-bit overflow,
-	 * but it may not fit a 32-bit size_t. */
-	per_slot = CQE_SIZE + (uint64_t)RVX_QUEUE_PRIORITIES *
+	/* At most 2^20 * (32 + 8 * (2^16 + 2 lines)) < 2^40: no 64-bit
+	 * overflow, but it may not fit a 32-bit size_t. */
+	per_slot = CQ_SLOT_SIZE + (uint64_t)RVX_QUEUE_PRIORITIES *
 				      RVX_QUEUE_SLOT_SIZE(max_payload);
 	if ((uint64_t)slot_count * per_slot > (uint64_t)SIZE_MAX)
 		return 0;
 	return (size_t)((uint64_t)slot_count * per_slot);
+}
+
+/*
+ * Give every slot the tag of the entry it would have held one lap before
+ * @p start, as if a lap had gone by: zeroed storage would otherwise read as
+ * full at index UINT32_MAX (tag 0) if the first lap reaches it. Only the
+ * test hook starts anywhere but 0.
+ */
+static void seed_tags(struct rvx_queue *q, uint32_t start)
+{
+	uint32_t n = q->slot_count, i, p;
+
+	for (i = start; i != start + n; i++) {
+		uint32_t tag = rvx_queue_tag_(i - n);
+		size_t slot = (size_t)(i & (n - 1u));
+
+		for (p = 0; p < RVX_QUEUE_PRIORITIES; p++)
+			memcpy(rvx_queue_ring_base_(q, p) + slot * q->slot_size, &tag,
+			       sizeof(tag));
+		memcpy(rvx_queue_cq_base_(q) + slot * CQ_SLOT_SIZE, &tag, sizeof(tag));
+	}
 }
 
 int rvx_queue_init_at_(struct rvx_queue *q, void *storage, size_t storage_size,
@@ -79,12 +119,15 @@ int rvx_queue_init_at_(struct rvx_queue *q, void *storage, size_t storage_size,
 	q->slot_count = slot_count;
 	q->slot_size = (uint32_t)RVX_QUEUE_SLOT_SIZE(max_payload);
 	q->max_payload = max_payload;
+	q->ring_size = (size_t)slot_count * q->slot_size;
 	for (p = 0; p < RVX_QUEUE_PRIORITIES; p++) {
 		q->sq[p].tx.pos = q->sq[p].tx.peer = start_index;
 		q->sq[p].rx.pos = q->sq[p].rx.peer = start_index;
 	}
 	q->cq.tx.pos = q->cq.tx.peer = start_index;
 	q->cq.rx.pos = q->cq.rx.peer = start_index;
+	if (start_index != 0)
+		seed_tags(q, start_index);
 	return 0;
 }
 
@@ -97,14 +140,13 @@ int rvx_queue_init(struct rvx_queue *q, void *storage, size_t storage_size,
 
 int rvx_queue_peek(const struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr)
 {
-	uint32_t head = 0, tail = 0, len;
-	int p = rvx_queue_level_(q, &head, &tail);
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
+	uint32_t len;
 
-	if (p < 0)
+	/* The scan of rvx_queue_recv(); peeking then writes nothing. */
+	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
 		return -RVX_EEMPTY;
-	/* Same scan as rvx_queue_recv(), but the cached tail is not stored:
-	 * peeking writes nothing. */
-	memcpy(hdr, rvx_queue_slot_(q, (uint32_t)p, head), sizeof(*hdr));
+	memcpy(hdr, f.slot + RVX_QUEUE_SLOT_TAG_BYTES, sizeof(*hdr));
 	len = hdr->length;
 	RVX_CHECK(len <= q->max_payload);
 	return (int)len;
@@ -112,7 +154,9 @@ int rvx_queue_peek(const struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr)
 
 /*
  * Entries in a ring as seen from any CPU. The head is read first: the tail
- * read afterwards is at least as new, so the difference is never negative,
+ * read afterwards is at least as new (the writer stores its tail before the
+ * tag the reader waits for, and the reader stores its head after), so the
+ * difference is never negative,
  * but the consumer may have moved on and the producer refilled in between,
  * so it is clamped to the capacity.
  */

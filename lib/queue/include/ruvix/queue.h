@@ -31,8 +31,18 @@
  * happens-before edge between its last call on the old CPU and its first on
  * the new one, which any scheduler's context switch provides. The queue's
  * initialisation must likewise happen before either side's first call.
- * Publication uses acquire/release only (`ruvix/atomic.h`): one release store
- * per successful call, no read-modify-write instruction.
+ * Publication uses acquire/release only (`ruvix/atomic.h`), no
+ * read-modify-write instruction: each successful call ends with one release
+ * store that the other side polls (a slot's tag, or a reader's index).
+ *
+ * Crossing CPUs is what costs, so the fast path moves as few cache lines as
+ * it can: every slot starts on its own cache line (or packs whole slots into
+ * one) and carries a tag word saying whether it holds the entry of the
+ * current lap. A reader polls the tag of the one slot it must read anyway,
+ * never a line the writer keeps writing; a writer keeps a private copy of
+ * the reader's index and reads the real one only when that copy says full.
+ * So a message crossing CPUs moves its one slot line, the same cost as a
+ * bare flag.
  *
  * Priorities are honoured: there is one ring per priority level
  * (RVX_CONFIG_QUEUE_PRIORITIES levels, 0 lowest) and a receive takes the
@@ -157,18 +167,49 @@ _Static_assert(offsetof(struct rvx_queue_cqe, flags) == 12, "ABI");
 #define RVX_QUEUE_PAYLOAD_MAX ((uint32_t)65536u)
 /** Largest number of slots per ring. */
 #define RVX_QUEUE_SLOTS_MAX ((uint32_t)1u << 20)
-/** Alignment rvx_queue_init() requires of the storage (bytes). */
-#define RVX_QUEUE_STORAGE_ALIGN 16
+/**
+ * Alignment rvx_queue_init() requires of the storage (bytes): a cache line,
+ * so that no slot straddles two lines.
+ */
+#define RVX_QUEUE_STORAGE_ALIGN RVX_CONFIG_CACHE_LINE
 
 /**
- * Bytes one message slot occupies: the header plus the inline payload,
- * rounded up to 16 so every slot (and every descriptor in one) stays
- * 16-byte aligned.
+ * Bytes in front of every slot's entry: the slot's 32-bit tag, then padding
+ * that keeps the entry (and a descriptor in its payload) 16-byte aligned.
+ */
+#define RVX_QUEUE_SLOT_TAG_BYTES 16
+
+/**
+ * Internal: bytes a message slot needs before padding: tag, header and the
+ * inline payload rounded up to 16.
+ * @param max_payload largest inline payload in bytes
+ */
+#define RVX_QUEUE_SLOT_RAW_(max_payload)                                       \
+	((size_t)RVX_QUEUE_SLOT_TAG_BYTES +                                    \
+	 (size_t)sizeof(struct rvx_queue_msg_hdr) +                            \
+	 (((size_t)(max_payload) + 15u) & ~(size_t)15u))
+
+/**
+ * Bytes one message slot occupies: its tag, the header and the inline
+ * payload, padded to 64 bytes if that is enough, else to whole cache lines.
+ * With line-aligned storage a slot thus never straddles two lines (lines
+ * of 64 bytes or more), and a small message touches a single line.
  * @param max_payload largest inline payload in bytes
  */
 #define RVX_QUEUE_SLOT_SIZE(max_payload)                                       \
-	((size_t)sizeof(struct rvx_queue_msg_hdr) +                            \
-	 (((size_t)(max_payload) + 15u) & ~(size_t)15u))
+	(RVX_QUEUE_SLOT_RAW_(max_payload) <= 64u                               \
+		 ? (size_t)64u                                                 \
+		 : ((RVX_QUEUE_SLOT_RAW_(max_payload) +                        \
+		     (size_t)RVX_CONFIG_CACHE_LINE - 1u) &                     \
+		    ~((size_t)RVX_CONFIG_CACHE_LINE - 1u)))
+
+/**
+ * Bytes one completion slot occupies: its tag and a `struct rvx_queue_cqe`
+ * (two slots to a 64-byte line; the reader never writes a slot, so
+ * neighbours sharing a line cost nothing extra).
+ */
+#define RVX_QUEUE_CQ_SLOT_SIZE                                                 \
+	((size_t)RVX_QUEUE_SLOT_TAG_BYTES + sizeof(struct rvx_queue_cqe))
 
 /**
  * Storage bytes for a queue, as a constant expression (no validity check;
@@ -179,19 +220,25 @@ _Static_assert(offsetof(struct rvx_queue_cqe, flags) == 12, "ABI");
  */
 #define RVX_QUEUE_STORAGE_SIZE(slot_count, max_payload)                        \
 	((size_t)(slot_count) *                                                \
-	 ((size_t)sizeof(struct rvx_queue_cqe) +                               \
+	 (RVX_QUEUE_CQ_SLOT_SIZE +                                             \
 	  (size_t)RVX_QUEUE_PRIORITIES * RVX_QUEUE_SLOT_SIZE(max_payload)))
 
 /**
- * One end of a ring: the index this end advances and its private copy of
- * the other end's index. Each end fills whole cache lines of its own, so the
- * two CPUs never write the same line, and the cached copy lets the common
- * case read no line the other CPU writes.
+ * One end of a ring: the index this end advances and, for the writer, its
+ * private copy of the reader's index. Each
+ * end fills whole cache lines of its own, so the two CPUs never write the
+ * same line. The reader learns of new entries from the slots' tags, not from
+ * the writer's `pos`, so the writer's line stays in the writer's cache; the
+ * writer's cached copy of the reader's `pos` lets it read the reader's line
+ * only about once per lap.
  */
 struct rvx_queue_end {
 	/** Free-running index this end advances (masked by slot_count - 1 on use). */
 	alignas(RVX_CONFIG_CACHE_LINE) uint32_t pos;
-	/** This end's last observed value of the other end's `pos`. */
+	/**
+	 * Writer's end: its last observed value of the reader's `pos`.
+	 * Reader's end: unused, it keeps its initial value.
+	 */
 	uint32_t peer;
 	/** Explicit padding up to a cache line; always zero. */
 	uint8_t pad[RVX_CONFIG_CACHE_LINE - 2 * sizeof(uint32_t)];
@@ -225,6 +272,8 @@ struct rvx_queue {
 	uint32_t slot_size;
 	/** Largest inline payload in bytes. */
 	uint32_t max_payload;
+	/** Bytes per message ring, slot_count x slot_size. */
+	size_t ring_size;
 	/** Message rings, indexed by priority. */
 	struct rvx_queue_ring sq[RVX_QUEUE_PRIORITIES];
 	/** Completion ring: tx is the consumer's, rx the producer's. */
@@ -242,6 +291,8 @@ struct rvx_queue {
 		.storage = (storage_), .slot_count = (uint32_t)(slot_count_),  \
 		.slot_size = (uint32_t)RVX_QUEUE_SLOT_SIZE(max_payload_),      \
 		.max_payload = (uint32_t)(max_payload_),                       \
+		.ring_size = (size_t)(slot_count_) *                           \
+			     RVX_QUEUE_SLOT_SIZE(max_payload_),                \
 	}
 
 /**
@@ -357,32 +408,38 @@ uint32_t rvx_queue_max_payload(const struct rvx_queue *q);
 #define RVX_QUEUE_INLINE_ static inline __attribute__((always_inline))
 
 /**
- * Internal: address of message slot @p index (unmasked) of level @p prio.
- * @param q the queue
- * @param prio priority level
+ * Internal: the tag a slot holds once the entry of free-running index
+ * @p index is in it: the index plus one. The entries a slot holds in turn
+ * differ by slot_count, so their tags differ, and zeroed storage (tag 0)
+ * matches no index of a queue whose indices start at 0, so a slot never
+ * written reads as empty.
  * @param index free-running ring index
- * @return the slot's first byte (its header)
+ * @return the tag
  */
-static inline uint8_t *rvx_queue_slot_(const struct rvx_queue *q, uint32_t prio,
-				       uint32_t index)
+static inline uint32_t rvx_queue_tag_(uint32_t index)
 {
-	uint32_t n = q->slot_count;
-
-	return q->storage + ((size_t)prio * n + (index & (n - 1u))) * q->slot_size;
+	return index + 1u;
 }
 
 /**
- * Internal: address of completion slot @p index (unmasked).
+ * Internal: first byte of the message ring of level @p prio.
  * @param q the queue
- * @param index free-running ring index
- * @return the entry's first byte
+ * @param prio priority level
+ * @return the ring's first slot
  */
-static inline uint8_t *rvx_queue_cq_slot_(const struct rvx_queue *q, uint32_t index)
+static inline uint8_t *rvx_queue_ring_base_(const struct rvx_queue *q, uint32_t prio)
 {
-	size_t n = q->slot_count;
+	return q->storage + (size_t)prio * q->ring_size;
+}
 
-	return q->storage + (size_t)RVX_QUEUE_PRIORITIES * n * q->slot_size +
-	       (index & (n - 1u)) * sizeof(struct rvx_queue_cqe);
+/**
+ * Internal: first byte of the completion ring.
+ * @param q the queue
+ * @return the ring's first slot
+ */
+static inline uint8_t *rvx_queue_cq_base_(const struct rvx_queue *q)
+{
+	return rvx_queue_ring_base_(q, RVX_QUEUE_PRIORITIES);
 }
 
 /**
@@ -424,68 +481,113 @@ static inline void rvx_queue_copy_(uint8_t *dst, const uint8_t *src, uint32_t n)
 }
 
 /**
- * Internal: does ring @p r hold an entry, seen from its reader? Reads the
- * writer's index only when the cached copy says empty. Writes nothing.
- * @param r the ring
- * @param[out] head the reader's index, if an entry is there
- * @param[out] tail the writer's index to cache, if an entry is there
- * @return true if an entry is ready at @p head
+ * Internal: the tag word at the start of a slot.
+ * @param slot the slot's first byte (cache-line or 16-byte aligned)
+ * @return the tag's address
  */
-static inline bool rvx_queue_ready_(const struct rvx_queue_ring *r, uint32_t *head,
-				    uint32_t *tail)
+static inline uint32_t *rvx_queue_tag_word_(uint8_t *slot)
 {
-	uint32_t h = r->rx.pos;
-	uint32_t t = r->rx.peer;
+	return (uint32_t *)(void *)slot;
+}
 
-	if (h == t) {
-		t = rvx_load_acquire_u32(&r->tx.pos);
-		if (h == t)
-			return false;
-	}
-	*head = h;
-	*tail = t;
+/**
+ * Internal: does the slot at reader index @p head hold its entry? One
+ * acquire load of the slot's tag: if it matches, the entry's bytes, written
+ * before the tag, are visible. Writes nothing.
+ * @param slot the slot of @p head
+ * @param head the reader's index
+ * @return true if the entry is there
+ */
+static inline bool rvx_queue_full_slot_(uint8_t *slot, uint32_t head)
+{
+	return rvx_load_acquire_u32(rvx_queue_tag_word_(slot)) == rvx_queue_tag_(head);
+}
+
+/**
+ * Internal: where rvx_queue_level_() found a message.
+ */
+struct rvx_queue_found_ {
+	struct rvx_queue_end *rx; /**< The level's reader end. */
+	uint8_t *slot;            /**< The head slot. */
+	uint32_t head;            /**< The head index, `rx->pos`. */
+};
+
+/**
+ * Internal: is a message ready at the head of level @p prio? The queue's
+ * geometry comes in as values: the compiler must reload anything it reads
+ * from memory after each acquire load, so the scan reads it once.
+ * @param q the queue
+ * @param prio priority level
+ * @param base first byte of the level's ring
+ * @param n slots per ring
+ * @param stride bytes per slot
+ * @param[out] f where the message is, if one is ready
+ * @return true if a message is ready
+ */
+static inline bool rvx_queue_ready_(const struct rvx_queue *q, uint32_t prio,
+				    uint8_t *base, uint32_t n, size_t stride,
+				    struct rvx_queue_found_ *f)
+{
+	struct rvx_queue_end *rx = (struct rvx_queue_end *)&q->sq[prio].rx;
+	uint32_t h = rx->pos;
+	uint8_t *s = base + (size_t)(h & (n - 1u)) * stride;
+
+	if (!rvx_queue_full_slot_(s, h))
+		return false;
+	f->rx = rx;
+	f->slot = s;
+	f->head = h;
 	return true;
 }
 
 /**
+ * Internal: inside rvx_queue_level_(), check level @p lvl if the queue has
+ * it (the constant test makes a missing level vanish).
+ * @param lvl a level, 0..7
+ */
+#define RVX_QUEUE_TRY_(lvl)                                                    \
+	(RVX_QUEUE_PRIORITIES > (lvl) &&                                       \
+	 rvx_queue_ready_(q, (lvl) % RVX_QUEUE_PRIORITIES,                     \
+			  base + (size_t)((lvl) % RVX_QUEUE_PRIORITIES) * ring, n,   \
+			  stride, f))
+
+/**
  * Internal: the level rvx_queue_recv() takes from, the highest with a
- * message. A level whose cached tail says empty is re-read from the
- * producer before a lower one is considered, so a stale cache never lets a
- * lower priority pass a higher one; an idle level's tail sits on a line the
- * producer is not writing, so that read stays in the local cache. The
- * levels are unrolled by hand: tests on levels that do not exist are
- * constant-false and vanish. Writes nothing.
+ * message. Every level's head slot is checked from the top down, each with
+ * an acquire load, so a message sent before a lower-priority one is never
+ * passed over by a receive that starts after both sends. The head slot of
+ * an idle level is a line the producer is not writing, so checking it stays
+ * in the local cache. The levels are unrolled by hand: tests on levels that
+ * do not exist are constant-false and vanish. Writes nothing in the queue.
  * @param q the queue
- * @param[out] head the level's head index
- * @param[out] tail the level's tail index to cache
+ * @param n slots per ring, `q->slot_count`
+ * @param stride bytes per slot, `q->slot_size`
+ * @param[out] f where the message is
  * @return the level, or -1 if every level is empty
  */
-static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t *head,
-				   uint32_t *tail)
+static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t n,
+				   size_t stride, struct rvx_queue_found_ *f)
 {
-	if (RVX_QUEUE_PRIORITIES > 7 &&
-	    rvx_queue_ready_(&q->sq[7 % RVX_QUEUE_PRIORITIES], head, tail))
+	uint8_t *base = q->storage;
+	size_t ring = q->ring_size;
+
+	if (RVX_QUEUE_TRY_(7))
 		return 7;
-	if (RVX_QUEUE_PRIORITIES > 6 &&
-	    rvx_queue_ready_(&q->sq[6 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(6))
 		return 6;
-	if (RVX_QUEUE_PRIORITIES > 5 &&
-	    rvx_queue_ready_(&q->sq[5 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(5))
 		return 5;
-	if (RVX_QUEUE_PRIORITIES > 4 &&
-	    rvx_queue_ready_(&q->sq[4 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(4))
 		return 4;
-	if (RVX_QUEUE_PRIORITIES > 3 &&
-	    rvx_queue_ready_(&q->sq[3 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(3))
 		return 3;
-	if (RVX_QUEUE_PRIORITIES > 2 &&
-	    rvx_queue_ready_(&q->sq[2 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(2))
 		return 2;
-	if (RVX_QUEUE_PRIORITIES > 1 &&
-	    rvx_queue_ready_(&q->sq[1 % RVX_QUEUE_PRIORITIES], head, tail))
+	if (RVX_QUEUE_TRY_(1))
 		return 1;
-	if (rvx_queue_ready_(&q->sq[0], head, tail))
+	if (RVX_QUEUE_TRY_(0))
 		return 0;
+#undef RVX_QUEUE_TRY_
 	return -1;
 }
 
@@ -523,9 +625,8 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 					 0xff, 0xff};
 	uint32_t len = hdr->length;
 	uint32_t prio = hdr->priority;
-	uint32_t word, mask;
-	struct rvx_queue_ring *r;
-	uint32_t tail, head;
+	uint32_t word, mask, n, tail, head, tag;
+	struct rvx_queue_end *tx;
 	uint8_t *slot;
 
 	/* Check: every rejection happens before the first write. */
@@ -543,21 +644,30 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > q->max_payload))
 		return -RVX_EMSGSIZE;
-	r = &q->sq[prio];
-	tail = r->tx.pos;
-	if (RVX_UNLIKELY(tail - r->tx.peer >= q->slot_count)) {
+	tx = &q->sq[prio].tx;
+	n = q->slot_count;
+	tail = tx->pos;
+	if (RVX_UNLIKELY(tail - tx->peer >= n)) {
 		/* Full by the cached head: look at the consumer's real one. */
-		head = rvx_load_acquire_u32(&r->rx.pos);
-		if (tail - head >= q->slot_count)
+		head = rvx_load_acquire_u32(&q->sq[prio].rx.pos);
+		if (tail - head >= n)
 			return -RVX_EFULL;
-		r->tx.peer = head; /* commit starts here */
+		tx->peer = head; /* commit starts here */
 	}
 
-	/* Commit: fill the slot, then publish it with one release store. */
-	slot = rvx_queue_slot_(q, prio, tail);
-	__builtin_memcpy(slot, hdr, sizeof(*hdr));
-	rvx_queue_copy_(slot + sizeof(*hdr), (const uint8_t *)payload, len);
-	rvx_store_release_u32(&r->tx.pos, tail + 1u);
+	/* Commit. Everything the end needs is computed before the slot is
+	 * filled: byte stores into the storage could alias the queue, so
+	 * anything read after them would be read again. */
+	slot = rvx_queue_ring_base_(q, prio) + (size_t)(tail & (n - 1u)) * q->slot_size;
+	tag = rvx_queue_tag_(tail);
+	__builtin_memcpy(slot + RVX_QUEUE_SLOT_TAG_BYTES, hdr, sizeof(*hdr));
+	rvx_queue_copy_(slot + RVX_QUEUE_SLOT_TAG_BYTES + sizeof(*hdr),
+			(const uint8_t *)payload, len);
+	/* Advance the tail (read only by the counts, and ordered before the
+	 * tag so a count never sees a received message as not yet sent), then
+	 * publish the slot with a release store of its tag. */
+	rvx_store_relaxed_u32(&tx->pos, tail + 1u);
+	rvx_store_release_u32(rvx_queue_tag_word_(slot), tag);
 	return 0;
 }
 
@@ -580,13 +690,13 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 	       size_t buf_size)
 {
-	uint32_t head = 0, tail = 0, len;
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
 	const uint8_t *slot;
-	int p = rvx_queue_level_(q, &head, &tail);
+	uint32_t len;
 
-	if (p < 0)
+	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
 		return -RVX_EEMPTY;
-	slot = rvx_queue_slot_(q, (uint32_t)p, head);
+	slot = f.slot + RVX_QUEUE_SLOT_TAG_BYTES;
 	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
 			 sizeof(len));
 	/* send() admitted nothing longer: anything else is a corrupted slot. */
@@ -598,8 +708,7 @@ rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 
 	/* Commit: copy out, then hand the slot back with one release store. */
 	rvx_queue_copy_((uint8_t *)buf, slot + sizeof(*hdr), len);
-	q->sq[p].rx.peer = tail;
-	rvx_store_release_u32(&q->sq[p].rx.pos, head + 1u);
+	rvx_store_release_u32(&f.rx->pos, f.head + 1u);
 	return (int)len;
 }
 
@@ -614,17 +723,24 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_complete(struct rvx_queue *q, const struct rvx_queue_cqe *cqe)
 {
 	struct rvx_queue_ring *r = &q->cq;
+	uint32_t n = q->slot_count;
 	uint32_t tail = r->tx.pos;
+	uint8_t *slot;
+	uint32_t tag;
 
-	if (RVX_UNLIKELY(tail - r->tx.peer >= q->slot_count)) {
+	if (RVX_UNLIKELY(tail - r->tx.peer >= n)) {
 		uint32_t head = rvx_load_acquire_u32(&r->rx.pos);
 
-		if (tail - head >= q->slot_count)
+		if (tail - head >= n)
 			return -RVX_EFULL;
 		r->tx.peer = head;
 	}
-	__builtin_memcpy(rvx_queue_cq_slot_(q, tail), cqe, sizeof(*cqe));
-	rvx_store_release_u32(&r->tx.pos, tail + 1u);
+	/* As in rvx_queue_send(): compute, copy, then advance and publish. */
+	slot = rvx_queue_cq_base_(q) + (size_t)(tail & (n - 1u)) * RVX_QUEUE_CQ_SLOT_SIZE;
+	tag = rvx_queue_tag_(tail);
+	__builtin_memcpy(slot + RVX_QUEUE_SLOT_TAG_BYTES, cqe, sizeof(*cqe));
+	rvx_store_relaxed_u32(&r->tx.pos, tail + 1u);
+	rvx_store_release_u32(rvx_queue_tag_word_(slot), tag);
 	return 0;
 }
 
@@ -639,12 +755,13 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_reap(struct rvx_queue *q, struct rvx_queue_cqe *cqe)
 {
 	struct rvx_queue_ring *r = &q->cq;
-	uint32_t head = 0, tail = 0;
+	uint32_t n = q->slot_count;
+	uint32_t head = r->rx.pos;
+	uint8_t *slot = rvx_queue_cq_base_(q) + (size_t)(head & (n - 1u)) * RVX_QUEUE_CQ_SLOT_SIZE;
 
-	if (!rvx_queue_ready_(r, &head, &tail))
+	if (!rvx_queue_full_slot_(slot, head))
 		return -RVX_EEMPTY;
-	__builtin_memcpy(cqe, rvx_queue_cq_slot_(q, head), sizeof(*cqe));
-	r->rx.peer = tail;
+	__builtin_memcpy(cqe, slot + RVX_QUEUE_SLOT_TAG_BYTES, sizeof(*cqe));
 	rvx_store_release_u32(&r->rx.pos, head + 1u);
 	return 0;
 }
