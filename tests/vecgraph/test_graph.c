@@ -717,3 +717,25 @@ Test(graph_verify, detects_damage, .init = setup, .fini = teardown)
 	n0[0] ^= 1; /* its id: the hash table no longer agrees */
 	cr_assert_eq(rvx_graph_verify(&g), -RVX_EINVAL);
 }
+
+/* ---- static storage -------------------------------------------------------------------------- */
+
+RVX_GRAPH_DEFINE(static_graph, 10, 30);
+_Static_assert(sizeof(static_graph) == RVX_GRAPH_BYTES(10, 30), "constant expression");
+
+Test(graph_static, macro_matches_function_and_storage_works)
+{
+	static const uint32_t caps[] = {1, 3, 10, 1000, 65537};
+	for (unsigned a = 0; a < 5; a++)
+		for (unsigned b = 0; b < 5; b++) {
+			struct rvx_graph_config c = {.node_capacity = caps[a], .edge_capacity = caps[b]};
+			size_t sz;
+			cr_assert_eq(rvx_graph_size(&c, &sz), 0);
+			cr_assert_eq(sz, RVX_GRAPH_BYTES(caps[a], caps[b]));
+		}
+	struct rvx_graph_config c = {.node_capacity = 10, .edge_capacity = 30};
+	struct rvx_graph t;
+	cr_assert_eq(rvx_graph_init(&t, &c, static_graph, sizeof(static_graph)), 0);
+	cr_assert_eq(rvx_graph_node_add(&t, 1, NULL), 0);
+	cr_assert_eq(rvx_graph_node_count(&t), 1);
+}

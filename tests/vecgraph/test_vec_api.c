@@ -724,3 +724,52 @@ Test(vec_verify, detects_damage, .init = setup, .fini = teardown)
 	memcpy(rec0, &key, 8);
 	cr_assert_eq(rvx_vec_store_verify(&s), -RVX_EINVAL);
 }
+
+/* ---- static storage ---------------------------------------------------------------------- */
+
+RVX_VEC_STORE_DEFINE(static_store, 8, 32, 8, 16, 32);
+RVX_VEC_SCRATCH_DEFINE(static_scratch, 32, 16);
+_Static_assert(sizeof(static_store) == RVX_VEC_STORE_BYTES(8, 32, 8, 16, 32),
+	       "the size macro is a constant expression");
+
+Test(vec_static, macros_match_functions)
+{
+	static const uint32_t dims[] = {1, 3, 4, 17, 128, 4096};
+	static const uint32_t caps[] = {1, 7, 1000, 100003};
+	static const uint16_t ms[] = {2, 5, 16, 128};
+	for (unsigned a = 0; a < 6; a++)
+		for (unsigned b = 0; b < 4; b++)
+			for (unsigned c = 0; c < 4; c++) {
+				struct rvx_vec_config k;
+				size_t sz, ssz;
+				rvx_vec_config_default(&k, dims[a], caps[b], RVX_VEC_METRIC_L2);
+				k.m = ms[c];
+				k.m0 = (uint16_t)(2 * ms[c] + c);
+				k.ef_construction = (uint16_t)(ms[c] + 100);
+				cr_assert_eq(rvx_vec_store_size(&k, &sz), 0);
+				cr_assert_eq(sz, RVX_VEC_STORE_BYTES(k.dim, k.capacity, k.m, k.m0,
+								     k.ef_construction));
+				cr_assert_eq(rvx_vec_store_record_size(&k),
+					     RVX_VEC_RECORD_BYTES(k.dim, k.m0));
+				cr_assert_eq(rvx_vec_scratch_size(caps[b], dims[a], &ssz), 0);
+				cr_assert_eq(ssz, RVX_VEC_SCRATCH_BYTES(caps[b], dims[a]));
+			}
+}
+
+Test(vec_static, static_storage_works)
+{
+	struct rvx_vec_config k;
+	struct rvx_vec_store st;
+	struct rvx_vec_scratch ss;
+	struct rvx_vec_hit h[2];
+	float v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	rvx_vec_config_default(&k, 8, 32, RVX_VEC_METRIC_L2);
+	k.m = 8;
+	k.m0 = 16;
+	k.ef_construction = 32;
+	cr_assert_eq(rvx_vec_store_init(&st, &k, static_store, sizeof(static_store)), 0);
+	cr_assert_eq(rvx_vec_scratch_init(&ss, static_scratch, sizeof(static_scratch), 32, 16), 0);
+	cr_assert_eq(rvx_vec_store_insert(&st, 1, v, 8), 0);
+	cr_assert_eq(rvx_vec_store_search(&st, v, 8, 2, 8, &ss, h, RVX_VEC_NOW_NONE), 1);
+	cr_assert_eq(h[0].key, 1);
+}

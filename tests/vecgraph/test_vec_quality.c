@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "vg_test.h"
-#include "vecgraph_internal.h"
+#include "vec_kernels.h"
 
 #define K 10
 

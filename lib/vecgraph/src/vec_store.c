@@ -31,12 +31,12 @@
  * node (a valid if unplanned edge). Searches therefore check that a node is
  * live and reaches the layer before they use it.
  */
+#include "vec_kernels.h"
 #include "vecgraph_internal.h"
 
 #define VEC_MAGIC 0x43455652u /* "RVEC" little-endian */
 #define VEC_VERSION 1u
 #define VEC_EXPANDED 0x80000000u
-#define VEC_COMPONENT_MAX 1125899906842624.0f /* 2^50 */
 
 struct vec_hdr {
 	uint32_t magic;
@@ -209,8 +209,27 @@ static inline uint16_t *work_visited(const struct rvx_vec_store *s)
 
 /* ---- distances --------------------------------------------------------- */
 
+static inline float kernel_l2(const struct rvx_vec_store *s, const float *a, const float *b)
+{
+#if RVX_VG_HAVE_AVX2
+	if (s->kernel == RVX_VEC_KERNEL_AVX2)
+		return rvx_vg_l2_avx2_(a, b, s->dim);
+#endif
+	return rvx_vg_l2_portable_(a, b, s->dim);
+}
+
+static inline float kernel_dot(const struct rvx_vec_store *s, const float *a, const float *b)
+{
+#if RVX_VG_HAVE_AVX2
+	if (s->kernel == RVX_VEC_KERNEL_AVX2)
+		return rvx_vg_dot_avx2_(a, b, s->dim);
+#endif
+	return rvx_vg_dot_portable_(a, b, s->dim);
+}
+
 /* Distance from a query (with its inverse norm, used only by cosine) to a
- * stored node. The metric switch is perfectly predicted. */
+ * stored node. The metric and kernel branches are perfectly predicted, and
+ * the portable kernel inlines into the search loop. */
 static inline float dist_q(const struct rvx_vec_store *s, const float *q, float qinv,
 			   uint32_t slot)
 {
@@ -219,11 +238,11 @@ static inline float dist_q(const struct rvx_vec_store *s, const float *q, float 
 
 	switch (s->metric) {
 	case RVX_VEC_METRIC_L2:
-		return s->l2(q, v, s->dim);
+		return kernel_l2(s, q, v);
 	case RVX_VEC_METRIC_DOT:
-		return 1.0f - s->dot(q, v, s->dim);
+		return 1.0f - kernel_dot(s, q, v);
 	default:
-		return 1.0f - s->dot(q, v, s->dim) * qinv *
+		return 1.0f - kernel_dot(s, q, v) * qinv *
 				      ((const struct vec_node *)(const void *)r)->inv_norm;
 	}
 }
@@ -245,7 +264,7 @@ static int check_vector(const struct rvx_vec_store *s, const float *v, uint32_t 
 		float x = v[i];
 		/* Rejects NaN (all comparisons false) and infinities; the bound
 		 * keeps every distance finite, so the graph never sees a NaN. */
-		if (!(x >= -VEC_COMPONENT_MAX && x <= VEC_COMPONENT_MAX))
+		if (!(x >= -RVX_VEC_COMPONENT_MAX && x <= RVX_VEC_COMPONENT_MAX))
 			return -RVX_EINVAL;
 		sq += x * x;
 	}
@@ -727,14 +746,6 @@ size_t rvx_vec_store_record_size(const struct rvx_vec_config *cfg)
 static void set_kernel(struct rvx_vec_store *s, uint32_t kernel)
 {
 	s->kernel = kernel;
-	s->l2 = rvx_vg_l2_portable_;
-	s->dot = rvx_vg_dot_portable_;
-#if RVX_VG_HAVE_AVX2
-	if (kernel == RVX_VEC_KERNEL_AVX2) {
-		s->l2 = rvx_vg_l2_avx2_;
-		s->dot = rvx_vg_dot_avx2_;
-	}
-#endif
 }
 
 /* Fill the object from a configuration and its layout. */

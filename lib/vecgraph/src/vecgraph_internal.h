@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private declarations shared by the vecgraph sources: distance kernels,
- * hashing, and small helpers. Never installed.
+ * Private helpers shared by the vecgraph sources (and the tests): hashing,
+ * alignment, little-endian access. Never installed.
  */
 #ifndef RUVIX_VECGRAPH_INTERNAL_H
 #define RUVIX_VECGRAPH_INTERNAL_H
@@ -19,23 +19,6 @@
 #else
 #define RVX_VG_HAVE_AVX2 0
 #endif
-
-/* Cross-file internal functions are hidden: within the archive they are
- * reached PC-relative, with no GOT entry an embedder's link would need. */
-#define RVX_VG_INTERNAL __attribute__((visibility("hidden")))
-
-/* Distance kernels (vec_dist.c). Each returns a plain sum; the store turns
- * it into the metric's distance. */
-RVX_VG_INTERNAL float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n);
-RVX_VG_INTERNAL float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n);
-#if RVX_VG_HAVE_AVX2
-RVX_VG_INTERNAL float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n);
-RVX_VG_INTERNAL float rvx_vg_dot_avx2_(const float *a, const float *b, uint32_t n);
-#endif
-
-/* 1/sqrt(x) for finite x > 0 without libm: a bit-level first guess refined
- * by Newton steps in double precision. Deterministic on IEEE hardware. */
-RVX_VG_INTERNAL float rvx_vg_inv_sqrt_(float x);
 
 /* splitmix64's finaliser: a bijective 64-bit mix with good avalanche, used
  * for level assignment and for hash table positions. */

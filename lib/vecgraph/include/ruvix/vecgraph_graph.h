@@ -54,6 +54,19 @@ extern "C" {
 /** Version byte of the canonical mutation encoding. */
 #define RVX_GRAPH_MUTATION_VERSION 1u
 
+/** Round @p x up to a multiple of 64 (helper of RVX_GRAPH_BYTES()). */
+#define RVX_GRAPH_ALIGN64_(x) (((size_t)(x) + 63u) & ~(size_t)63u)
+/** Bytes a graph store needs, as a constant expression; equals
+ * rvx_graph_size() for a valid configuration with these capacities. */
+#define RVX_GRAPH_BYTES(node_capacity, edge_capacity)                                       \
+	(128u + RVX_GRAPH_ALIGN64_(64u * (size_t)(node_capacity)) +                           \
+	 RVX_GRAPH_ALIGN64_(32u * (size_t)(edge_capacity)) +                                  \
+	 RVX_GRAPH_ALIGN64_(32u * (size_t)(node_capacity)) +                                  \
+	 RVX_GRAPH_ALIGN64_(8u * (size_t)(edge_capacity)))
+/** Declare static, suitably aligned storage for a graph store. */
+#define RVX_GRAPH_DEFINE(name, node_capacity, edge_capacity)                                \
+	static _Alignas(RVX_GRAPH_ALIGN) uint8_t name[RVX_GRAPH_BYTES(node_capacity, edge_capacity)]
+
 /** Configuration of a graph store (copied into its memory). */
 struct rvx_graph_config {
 	uint32_t node_capacity; /**< Maximum nodes, 1..RVX_GRAPH_CAPACITY_MAX. */
@@ -147,7 +160,8 @@ struct rvx_graph {
 };
 
 /**
- * Compute the memory a graph store needs: a 128-byte header, 64 bytes per
+ * Compute the memory a graph store needs (RVX_GRAPH_BYTES() is the same as a
+ * constant expression): a 128-byte header, 64 bytes per
  * node, 32 bytes per edge, 16 bytes per node-table entry (2 per node) and
  * 4 bytes per edge-table entry (2 per edge), each part rounded to 64 bytes.
  * @param cfg        configuration

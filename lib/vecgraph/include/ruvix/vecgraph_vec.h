@@ -73,6 +73,41 @@ extern "C" {
 #define RVX_VEC_COHERENCE_ONE 0x10000u
 /** The `now` argument that means "do not record this access". */
 #define RVX_VEC_NOW_NONE UINT64_MAX
+/** Largest accepted magnitude of a vector component (2^50): keeps every
+ * distance finite, so no NaN or infinity ever enters the graph. */
+#define RVX_VEC_COMPONENT_MAX 1125899906842624.0f
+
+/** Round @p x up to a multiple of 64 (helper of the size macros). */
+#define RVX_VEC_ALIGN64_(x) (((size_t)(x) + 63u) & ~(size_t)63u)
+/** Bytes of one node record for dimension @p dim and layer-0 links @p m0:
+ * 24-byte head, u32 count and @p m0 links padded to 16, the vector padded
+ * to 16. Equals rvx_vec_store_record_size(). */
+#define RVX_VEC_RECORD_BYTES(dim, m0)                                                      \
+	((((24u + 4u + 4u * (size_t)(m0) + 15u) & ~(size_t)15u) + 4u * (size_t)(dim) + 15u) & \
+	 ~(size_t)15u)
+/**
+ * Bytes a store needs: a constant expression, usable for static storage.
+ * Equals what rvx_vec_store_size() returns for a valid configuration with
+ * these fields (the metric and seed do not change the size).
+ */
+#define RVX_VEC_STORE_BYTES(dim, capacity, m, m0, ef_construction)                        \
+	(256u + RVX_VEC_ALIGN64_((size_t)(capacity) * RVX_VEC_RECORD_BYTES(dim, m0)) +        \
+	 RVX_VEC_ALIGN64_(64u * (size_t)(capacity)) + RVX_VEC_ALIGN64_(32u * (size_t)(capacity)) + \
+	 RVX_VEC_ALIGN64_(((2u * (size_t)(capacity)) / ((m) - 1u) + 64u) * 4u * ((m) + 2u)) +  \
+	 RVX_VEC_ALIGN64_(2u * (size_t)(capacity)) +                                          \
+	 8u * ((size_t)(ef_construction) + 4u * (size_t)(m0) + (m) + 8u))
+/** Bytes of search scratch for @p capacity slots and @p ef_max; equals
+ * rvx_vec_scratch_size(). */
+#define RVX_VEC_SCRATCH_BYTES(capacity, ef_max)                                             \
+	(((2u * (size_t)(capacity) + 7u) & ~(size_t)7u) + 8u * (size_t)(ef_max))
+/** Declare static, suitably aligned storage for a store (pass it to
+ * rvx_vec_store_init() with sizeof). */
+#define RVX_VEC_STORE_DEFINE(name, dim, capacity, m, m0, ef_construction)                  \
+	static _Alignas(RVX_VEC_STORE_ALIGN) uint8_t                                          \
+		name[RVX_VEC_STORE_BYTES(dim, capacity, m, m0, ef_construction)]
+/** Declare static storage for search scratch. */
+#define RVX_VEC_SCRATCH_DEFINE(name, capacity, ef_max)                                      \
+	static _Alignas(RVX_VEC_SCRATCH_ALIGN) uint8_t name[RVX_VEC_SCRATCH_BYTES(capacity, ef_max)]
 
 /** Default `m` used by rvx_vec_config_default(). */
 #define RVX_VEC_DEFAULT_M 16u
@@ -170,10 +205,6 @@ struct rvx_vec_store {
 	size_t off_sel;       /**< Offset of the work area's selected links. */
 	uint64_t level_threshold[RVX_VEC_LEVEL_MAX]; /**< Level i+1 is reached when the key's hash is below entry i. */
 	uint32_t work_epoch;  /**< Visited-mark epoch of the work area. */
-	/** L2 kernel of the selected kind. */
-	float (*l2)(const float *a, const float *b, uint32_t n);
-	/** Dot-product kernel of the selected kind. */
-	float (*dot)(const float *a, const float *b, uint32_t n);
 };
 
 /**
@@ -202,14 +233,16 @@ void rvx_vec_config_default(struct rvx_vec_config *cfg, uint32_t dim, uint32_t c
 			    enum rvx_vec_metric metric);
 
 /**
- * Compute the memory a store with this configuration needs.
+ * Compute the memory a store with this configuration needs
+ * (RVX_VEC_STORE_BYTES() is the same as a constant expression).
  *
  * The total is: a 256-byte header; per slot a node record (layer-0 links,
  * the vector, key and level) of `rvx_vec_store_record_size()` bytes and a
  * 64-byte metadata record; a key hash table of 2*capacity 16-byte entries;
  * `2*capacity/(m-1) + 64` upper-layer link blocks of `4*(m+2)` bytes; and an
- * insertion work area of `2*capacity + 8*(ef_construction + 4*m0 + m + 8)`
- * bytes, each part rounded up to 64 bytes.
+ * insertion work area of `2*capacity` bytes (rounded to 64) plus
+ * `8*(ef_construction + 4*m0 + m + 8)` bytes; each part but the last is
+ * rounded up to 64 bytes.
  * @param cfg        configuration
  * @param[out] size  bytes needed
  * @retval 0 success
@@ -315,11 +348,13 @@ uint64_t rvx_vec_store_epoch(const struct rvx_vec_store *s);
  * m0 and the number of layers.
  * @param s    bound store
  * @param key  key of the new vector
- * @param vec  @p dim components, all finite (non-zero for cosine)
+ * @param vec  @p dim finite components of magnitude at most
+ *             RVX_VEC_COMPONENT_MAX (not all zero for cosine)
  * @param dim  must equal the store's dimension
  * @retval 0 success
  * @retval -RVX_EINVAL wrong @p dim, @p vec NULL, a NaN or infinite
- *         component, or a zero vector under the cosine metric
+ *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or a
+ *         zero vector under the cosine metric
  * @retval -RVX_EEXIST the key is already in the store
  * @retval -RVX_ELIMIT the store holds `capacity` vectors
  */
@@ -331,11 +366,13 @@ int rvx_vec_store_insert(struct rvx_vec_store *s, uint64_t key, const float *vec
  * Metadata other than the epoch is kept.
  * @param s    bound store
  * @param key  key of the vector
- * @param vec  @p dim components, all finite (non-zero for cosine)
+ * @param vec  @p dim finite components of magnitude at most
+ *             RVX_VEC_COMPONENT_MAX (not all zero for cosine)
  * @param dim  must equal the store's dimension
  * @retval 0 success
  * @retval -RVX_EINVAL wrong @p dim, @p vec NULL, a NaN or infinite
- *         component, or a zero vector under the cosine metric
+ *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or a
+ *         zero vector under the cosine metric
  * @retval -RVX_ENOENT the key is not in the store
  */
 int rvx_vec_store_update(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim);
@@ -344,11 +381,13 @@ int rvx_vec_store_update(struct rvx_vec_store *s, uint64_t key, const float *vec
  * Insert the vector, or update it if the key exists.
  * @param s    bound store
  * @param key  key of the vector
- * @param vec  @p dim components, all finite (non-zero for cosine)
+ * @param vec  @p dim finite components of magnitude at most
+ *             RVX_VEC_COMPONENT_MAX (not all zero for cosine)
  * @param dim  must equal the store's dimension
  * @return 0 if inserted, 1 if an existing vector was updated
  * @retval -RVX_EINVAL wrong @p dim, @p vec NULL, a NaN or infinite
- *         component, or a zero vector under the cosine metric
+ *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or a
+ *         zero vector under the cosine metric
  * @retval -RVX_ELIMIT the key is new and the store is full
  */
 int rvx_vec_store_put(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim);
@@ -421,8 +460,9 @@ int rvx_vec_store_set_coherence(struct rvx_vec_store *s, uint64_t key, uint32_t 
 int rvx_vec_store_set_attestation(struct rvx_vec_store *s, uint64_t key, const uint8_t *hash);
 
 /**
- * Compute the scratch memory a search needs: `8 + 2*capacity` bytes of
- * visited marks (rounded up to 8) plus `8*ef_max` bytes of candidate list.
+ * Compute the scratch memory a search needs: `2*capacity` bytes of visited
+ * marks (rounded up to 8) plus `8*ef_max` bytes of candidate list
+ * (RVX_VEC_SCRATCH_BYTES() as a constant expression).
  * @param capacity   largest store capacity to serve
  * @param ef_max     largest `ef` (and `k`) to serve
  * @param[out] size  bytes needed
@@ -466,7 +506,8 @@ int rvx_vec_scratch_init(struct rvx_vec_scratch *sc, void *mem, size_t size, uin
  * @return the number of hits written (fewer than @p k only when the store
  *         holds fewer vectors than @p k, or the graph reaches fewer)
  * @retval -RVX_EINVAL wrong @p dim, NULL pointer, @p k 0, a NaN or infinite
- *         component, or a zero query under the cosine metric
+ *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or a
+ *         zero query under the cosine metric
  * @retval -RVX_EBUFSMALL the scratch serves a smaller capacity or `ef`
  */
 int rvx_vec_store_search(struct rvx_vec_store *s, const float *query, uint32_t dim, uint32_t k,

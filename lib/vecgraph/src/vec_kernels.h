@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Distance kernels of the vector store.
+ * Distance kernels of the vector store (private; included by vec_store.c
+ * and by the kernel tests). They are static so that every object file
+ * references nothing but the memory functions, and so that the compiler
+ * may inline them into the search loop.
  *
  * The portable kernels use the compiler's generic 128-bit vector type, which
  * every GCC/Clang target lowers to its own SIMD unit (SSE2 on x86-64, NEON on
@@ -15,6 +18,9 @@
  * used only when the embedder selects them; they use fused multiply-add,
  * so their results differ from the portable ones by rounding only.
  */
+#ifndef RUVIX_VEC_KERNELS_H
+#define RUVIX_VEC_KERNELS_H
+
 #include "vecgraph_internal.h"
 
 typedef float rvx_v4f __attribute__((vector_size(16)));
@@ -26,7 +32,7 @@ static inline rvx_v4f load4(const float *p)
 	return v;
 }
 
-float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
@@ -54,7 +60,7 @@ float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
 	return sum;
 }
 
-float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n)
+static inline float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
@@ -91,7 +97,7 @@ RVX_VG_AVX2 static inline float hsum8(rvx_v8f t)
 	return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 }
 
-RVX_VG_AVX2 float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
+RVX_VG_AVX2 static inline float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
@@ -118,7 +124,7 @@ RVX_VG_AVX2 float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
 	return sum;
 }
 
-RVX_VG_AVX2 float rvx_vg_dot_avx2_(const float *a, const float *b, uint32_t n)
+RVX_VG_AVX2 static inline float rvx_vg_dot_avx2_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
@@ -138,7 +144,7 @@ RVX_VG_AVX2 float rvx_vg_dot_avx2_(const float *a, const float *b, uint32_t n)
 }
 #endif /* RVX_VG_HAVE_AVX2 */
 
-float rvx_vg_inv_sqrt_(float x)
+static inline float rvx_vg_inv_sqrt_(float x)
 {
 	double d = (double)x;
 	uint64_t bits;
@@ -154,3 +160,5 @@ float rvx_vg_inv_sqrt_(float x)
 		y = y * (1.5 - 0.5 * d * y * y);
 	return (float)y;
 }
+
+#endif /* RUVIX_VEC_KERNELS_H */
