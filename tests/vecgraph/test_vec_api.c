@@ -773,3 +773,111 @@ Test(vec_static, static_storage_works)
 	cr_assert_eq(rvx_vec_store_search(&st, v, 8, 2, 8, &ss, h, RVX_VEC_NOW_NONE), 1);
 	cr_assert_eq(h[0].key, 1);
 }
+
+/* ---- level assignment: the documented formula, and the pool cap ------------------------------ */
+
+static uint64_t doc_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* The level exactly as the header documents it. */
+static uint32_t doc_level(uint64_t key, uint64_t seed, uint32_t m)
+{
+	uint64_t h = doc_mix(key ^ seed), t = UINT64_MAX;
+	uint32_t l = 0;
+	while (l < RVX_VEC_LEVEL_MAX) {
+		t /= m;
+		if (!(h < t))
+			break;
+		l++;
+	}
+	return l;
+}
+
+Test(vec_level, matches_documented_formula)
+{
+	struct rvx_vec_config c;
+	struct rvx_vec_store st;
+	struct rvx_vec_meta mt;
+	size_t sz;
+	float v[2];
+	rvx_vec_config_default(&c, 2, 1500, RVX_VEC_METRIC_L2);
+	c.m = 4;
+	c.m0 = 8;
+	c.ef_construction = 8;
+	c.seed = 0xfeedface12345678ull;
+	cr_assert_eq(rvx_vec_store_size(&c, &sz), 0);
+	void *m = vg_alloc(sz);
+	cr_assert_eq(rvx_vec_store_init(&st, &c, m, sz), 0);
+	uint32_t high = 0;
+	for (uint64_t k = 0; k < 1500; k++) {
+		uint64_t key = k * 0x9e3779b97f4a7c15ull;
+		v[0] = (float)k;
+		v[1] = (float)(k % 7);
+		cr_assert_eq(rvx_vec_store_insert(&st, key, v, 2), 0);
+		cr_assert_eq(rvx_vec_store_meta(&st, key, &mt), 0);
+		cr_assert_eq(mt.level, doc_level(key, c.seed, c.m), "key %llu",
+			     (unsigned long long)key);
+		high += mt.level >= 3;
+	}
+	cr_assert_gt(high, 5); /* expected 1500/64 ~ 23 */
+	cr_assert_eq(rvx_vec_store_verify(&st), 0);
+	free(m);
+}
+
+/* Keys whose documented level is the maximum would need more upper-layer
+ * blocks than the pool holds: later ones are capped, deterministically,
+ * and the store stays consistent and searchable. */
+Test(vec_level, pool_cap)
+{
+	struct rvx_vec_config c;
+	struct rvx_vec_store st;
+	struct rvx_vec_meta mt;
+	struct rvx_vec_scratch ss;
+	struct rvx_vec_hit h[1];
+	size_t sz, ssz;
+	float v[2];
+	uint64_t keys[12];
+	uint32_t found = 0, total = 0;
+
+	rvx_vec_config_default(&c, 2, 12, RVX_VEC_METRIC_L2);
+	c.m = 2;
+	c.m0 = 4;
+	c.ef_construction = 4;
+	for (uint64_t k = 0; found < 12; k++)
+		if (doc_level(k, 0, 2) == RVX_VEC_LEVEL_MAX)
+			keys[found++] = k;
+	cr_assert_eq(rvx_vec_store_size(&c, &sz), 0);
+	void *m = vg_alloc(sz);
+	cr_assert_eq(rvx_vec_store_init(&st, &c, m, sz), 0);
+	/* the pool: 2*12/(2-1) + 64 = 88 blocks, while 12 nodes want 180 */
+	for (uint32_t i = 0; i < 12; i++) {
+		v[0] = (float)i;
+		v[1] = 1.0f;
+		cr_assert_eq(rvx_vec_store_insert(&st, keys[i], v, 2), 0);
+		cr_assert_eq(rvx_vec_store_meta(&st, keys[i], &mt), 0);
+		uint32_t want = 88 - total < RVX_VEC_LEVEL_MAX ? 88 - total : RVX_VEC_LEVEL_MAX;
+		cr_assert_eq(mt.level, want, "node %u", i);
+		total += mt.level;
+	}
+	cr_assert_eq(total, 88);
+	cr_assert_eq(rvx_vec_store_verify(&st), 0);
+	/* deleting a full-height node returns its blocks */
+	cr_assert_eq(rvx_vec_store_delete(&st, keys[0]), 0);
+	cr_assert_eq(rvx_vec_store_insert(&st, keys[0], v, 2), 0);
+	cr_assert_eq(rvx_vec_store_meta(&st, keys[0], &mt), 0);
+	cr_assert_eq(mt.level, RVX_VEC_LEVEL_MAX);
+	cr_assert_eq(rvx_vec_store_verify(&st), 0);
+	cr_assert_eq(rvx_vec_scratch_size(12, 4, &ssz), 0);
+	void *sm = vg_alloc(ssz);
+	cr_assert_eq(rvx_vec_scratch_init(&ss, sm, ssz, 12, 4), 0);
+	v[0] = 5.0f;
+	cr_assert_eq(rvx_vec_store_search(&st, v, 2, 1, 4, &ss, h, RVX_VEC_NOW_NONE), 1);
+	cr_assert_eq(h[0].key, keys[5]);
+	free(m);
+	free(sm);
+}

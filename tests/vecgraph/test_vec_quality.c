@@ -258,6 +258,8 @@ Test(vec_quality, determinism_byte_identical)
 	/* after: the same state, byte for byte */
 	cr_assert_eq(rvx_vec_store_state_size(&a.s), rvx_vec_store_state_size(&b.s));
 	cr_assert(memcmp(a.mem, b.mem, rvx_vec_store_state_size(&a.s)) == 0);
+	cr_assert_eq(a.size, b.size);
+	cr_assert(memcmp(a.mem, b.mem, a.size) == 0, "even the work areas agree");
 	run_sequence(&c, 43);
 	cr_assert(memcmp(a.mem, c.mem, rvx_vec_store_state_size(&a.s)) != 0,
 		  "the seed must matter");

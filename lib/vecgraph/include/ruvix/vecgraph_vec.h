@@ -338,10 +338,11 @@ uint64_t rvx_vec_store_epoch(const struct rvx_vec_store *s);
 /**
  * Insert a new vector under a new key and link it into the graph.
  *
- * The node's layer is `L = max{l : h < floor(2^64 / m^l)}` where
- * `h = splitmix64(key ^ seed)`, so `P(L >= l) = m^-l` (the usual HNSW
- * distribution with multiplier 1/ln m), computed with integer divisions
- * only. L is capped at RVX_VEC_LEVEL_MAX and, if the pool of upper-layer
+ * The node's layer is the largest L such that `h < t_l` for every
+ * l = 1..L, where `h = splitmix64(key ^ seed)` (the splitmix64 output
+ * function of the state `key ^ seed`) and `t_l = floor((2^64 - 1) / m^l)`,
+ * so `P(L >= l) = m^-l`: the usual HNSW distribution with multiplier
+ * 1/ln m, computed with integer divisions only (no logarithm, no libm). L is capped at RVX_VEC_LEVEL_MAX and, if the pool of upper-layer
  * link blocks (sized for twice the expected need) is short, at the number
  * of free blocks: both caps depend only on the store's history, so the
  * result stays deterministic. The work is bounded by ef_construction,
