@@ -658,15 +658,63 @@ static void replace_entry(struct rvx_vec_store *s, uint32_t x)
 }
 
 /*
- * Take @p x out of the graph: every neighbour that links back to x loses
- * that link and has its list re-chosen from its other links and x's links;
- * then x's own lists are cleared. x stays live; the caller frees or
- * re-links it.
+ * Node @p b loses its link (at position @p k of its list on @p level) to
+ * @p x, which is leaving. b keeps all its other links; the gap is filled
+ * from x's neighbours, nearest to b first, each accepted only if none of
+ * b's links is closer to it than b is (the selection heuristic, applied
+ * incrementally). If none passes, the nearest is taken, so b's degree
+ * does not shrink with every delete around it.
  */
-static void unlink_node(struct rvx_vec_store *s, uint32_t x)
+static void repair(struct rvx_vec_store *s, uint32_t b, uint32_t x, uint32_t level, uint32_t k)
 {
 	struct vec_cand *cand = (struct vec_cand *)(void *)(s->base + s->off_cand);
 	uint16_t *visited = work_visited(s);
+	uint32_t *bl = links(s, b, level);
+	const uint32_t *xl = links(s, x, level);
+	uint32_t maxm = max_links(s, level), n = 0, added = 0;
+
+	memmove(&bl[k], &bl[k + 1], (bl[0] - k) * sizeof(uint32_t));
+	bl[bl[0]] = 0;
+	bl[0]--;
+	uint16_t mark = work_mark(s);
+	visited[b] = mark;
+	visited[x] = mark;
+	for (uint32_t i = 1; i <= bl[0]; i++)
+		visited[bl[i]] = mark;
+	for (uint32_t i = 1; i <= xl[0]; i++) {
+		uint32_t c = xl[i];
+		if (visited[c] != mark && usable(s, c, level)) {
+			visited[c] = mark;
+			cand[n].id = c;
+			cand[n].d = dist_nodes(s, b, c);
+			n++;
+		}
+	}
+	sort_cands(cand, n);
+	for (uint32_t i = 0; i < n && bl[0] < maxm; i++) {
+		bool keep = true;
+		for (uint32_t j = 1; j <= bl[0]; j++) {
+			if (usable(s, bl[j], level) && dist_nodes(s, cand[i].id, bl[j]) < cand[i].d) {
+				keep = false;
+				break;
+			}
+		}
+		if (keep) {
+			bl[++bl[0]] = cand[i].id;
+			added++;
+		}
+	}
+	if (added == 0 && n > 0 && bl[0] < maxm)
+		bl[++bl[0]] = cand[0].id;
+}
+
+/*
+ * Take @p x out of the graph: every neighbour that links back to x loses
+ * that link and is repaired (see repair()); then x's own lists are cleared.
+ * x stays live; the caller frees or re-links it.
+ */
+static void unlink_node(struct rvx_vec_store *s, uint32_t x)
+{
 	uint32_t top = node(s, x)->level;
 
 	if (hdr(s)->entry == x)
@@ -683,26 +731,7 @@ static void unlink_node(struct rvx_vec_store *s, uint32_t x)
 				k++;
 			if (k > bl[0])
 				continue; /* b does not link back: nothing to repair */
-			/* Candidates: b's other usable links, then x's, once each. */
-			uint16_t mark = work_mark(s);
-			uint32_t n = 0;
-			visited[b] = mark;
-			visited[x] = mark;
-			for (uint32_t i = 1; i <= bl[0]; i++) {
-				uint32_t c = bl[i];
-				if (visited[c] != mark && usable(s, c, l)) {
-					visited[c] = mark;
-					cand[n++].id = c;
-				}
-			}
-			for (uint32_t i = 1; i <= xl[0]; i++) {
-				uint32_t c = xl[i];
-				if (visited[c] != mark && usable(s, c, l)) {
-					visited[c] = mark;
-					cand[n++].id = c;
-				}
-			}
-			relink(s, b, l, cand, n);
+			repair(s, b, x, l, k);
 		}
 	}
 	for (uint32_t l = 0; l <= top; l++)

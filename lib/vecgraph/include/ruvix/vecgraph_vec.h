@@ -363,7 +363,8 @@ int rvx_vec_store_insert(struct rvx_vec_store *s, uint64_t key, const float *vec
 
 /**
  * Replace the vector of an existing key and re-link it: its neighbours are
- * repaired as for a delete, then it is linked again at its old layer.
+ * repaired as for a delete, then it is linked again at its old layer (the
+ * same search and selection as an insert).
  * Metadata other than the epoch is kept.
  * @param s    bound store
  * @param key  key of the vector
@@ -396,13 +397,15 @@ int rvx_vec_store_put(struct rvx_vec_store *s, uint64_t key, const float *vec, u
 /**
  * Delete a vector and repair the graph around it.
  *
- * Each neighbour that links back to the deleted node loses that link and
- * gets a new neighbour list chosen (by the HNSW heuristic) from its old
- * neighbours and the deleted node's neighbours, so the graph stays
- * navigable under churn. Links from nodes the deleted node did not link to
+ * Each neighbour that links back to the deleted node loses that link,
+ * keeps its others, and fills the gap from the deleted node's neighbours
+ * (nearest first, accepted by the HNSW selection heuristic, or the nearest
+ * one if none passes), so the graph stays navigable under churn and no
+ * node's degree erodes. Links from nodes the deleted node did not link to
  * are left in place and skipped by searches until they are pruned or the
- * slot is reused. Work is bounded by m0 squared distance evaluations per
- * layer. If the deleted node was the entry point, one of its neighbours on
+ * slot is reused. Work is bounded by about m0^3 distance evaluations per
+ * layer in the worst case (m0 neighbours, each checking up to m0
+ * candidates against up to m0 links), far less in practice. If the deleted node was the entry point, one of its neighbours on
  * the highest layer takes over (a scan for the highest node happens only
  * when it had none).
  * @param s    bound store
