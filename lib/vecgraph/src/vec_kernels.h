@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Distance kernels of the vector store (private; included by vec_store.c
+ * and by the kernel tests). They are static so that every object file
+ * references nothing but the memory functions, and so that the compiler
+ * may inline them into the search loop.
+ *
+ * The portable kernels use the compiler's generic 128-bit vector type, which
+ * every GCC/Clang target lowers to its own SIMD unit (SSE2 on x86-64, NEON on
+ * AArch64) or to scalar code, at -O2 as well as -O3. Plain scalar loops would
+ * not do: without -ffast-math a compiler may not reorder a float sum, so it
+ * cannot vectorise a single-accumulator loop, and GCC keeps an accumulator
+ * array in memory at -O2. Four independent accumulators hide the add latency.
+ * The summation order is fixed, so a kernel's result is a deterministic
+ * function of its inputs: that is what makes replay bit-exact.
+ *
+ * The AVX2 kernels are compiled with a per-function target attribute and
+ * used only when the embedder selects them; they use fused multiply-add,
+ * so their results differ from the portable ones by rounding only.
+ */
+#ifndef RUVIX_VEC_KERNELS_H
+#define RUVIX_VEC_KERNELS_H
+
+#include "vecgraph_internal.h"
+
+typedef float rvx_v4f __attribute__((vector_size(16)));
+
+static inline rvx_v4f load4(const float *p)
+{
+	rvx_v4f v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+{
+	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
+	uint32_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		rvx_v4f d0 = load4(a + i) - load4(b + i);
+		rvx_v4f d1 = load4(a + i + 4) - load4(b + i + 4);
+		rvx_v4f d2 = load4(a + i + 8) - load4(b + i + 8);
+		rvx_v4f d3 = load4(a + i + 12) - load4(b + i + 12);
+		s0 += d0 * d0;
+		s1 += d1 * d1;
+		s2 += d2 * d2;
+		s3 += d3 * d3;
+	}
+	for (; i + 4 <= n; i += 4) {
+		rvx_v4f d = load4(a + i) - load4(b + i);
+		s0 += d * d;
+	}
+	rvx_v4f t = (s0 + s1) + (s2 + s3);
+	float sum = (t[0] + t[1]) + (t[2] + t[3]);
+	for (; i < n; i++) {
+		float d = a[i] - b[i];
+		sum += d * d;
+	}
+	return sum;
+}
+
+static inline float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n)
+{
+	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
+	uint32_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		s0 += load4(a + i) * load4(b + i);
+		s1 += load4(a + i + 4) * load4(b + i + 4);
+		s2 += load4(a + i + 8) * load4(b + i + 8);
+		s3 += load4(a + i + 12) * load4(b + i + 12);
+	}
+	for (; i + 4 <= n; i += 4)
+		s0 += load4(a + i) * load4(b + i);
+	rvx_v4f t = (s0 + s1) + (s2 + s3);
+	float sum = (t[0] + t[1]) + (t[2] + t[3]);
+	for (; i < n; i++)
+		sum += a[i] * b[i];
+	return sum;
+}
+
+#if RVX_VG_HAVE_AVX2
+typedef float rvx_v8f __attribute__((vector_size(32)));
+
+#define RVX_VG_AVX2 __attribute__((target("avx2,fma")))
+
+RVX_VG_AVX2 static inline rvx_v8f load8(const float *p)
+{
+	rvx_v8f v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+RVX_VG_AVX2 static inline float hsum8(rvx_v8f t)
+{
+	return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+}
+
+RVX_VG_AVX2 static inline float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
+{
+	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
+	uint32_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		rvx_v8f d0 = load8(a + i) - load8(b + i);
+		rvx_v8f d1 = load8(a + i + 8) - load8(b + i + 8);
+		rvx_v8f d2 = load8(a + i + 16) - load8(b + i + 16);
+		rvx_v8f d3 = load8(a + i + 24) - load8(b + i + 24);
+		s0 = __builtin_ia32_vfmaddps256(d0, d0, s0);
+		s1 = __builtin_ia32_vfmaddps256(d1, d1, s1);
+		s2 = __builtin_ia32_vfmaddps256(d2, d2, s2);
+		s3 = __builtin_ia32_vfmaddps256(d3, d3, s3);
+	}
+	for (; i + 8 <= n; i += 8) {
+		rvx_v8f d = load8(a + i) - load8(b + i);
+		s0 = __builtin_ia32_vfmaddps256(d, d, s0);
+	}
+	float sum = hsum8((s0 + s1) + (s2 + s3));
+	for (; i < n; i++) {
+		float d = a[i] - b[i];
+		sum += d * d;
+	}
+	return sum;
+}
+
+RVX_VG_AVX2 static inline float rvx_vg_dot_avx2_(const float *a, const float *b, uint32_t n)
+{
+	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
+	uint32_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		s0 = __builtin_ia32_vfmaddps256(load8(a + i), load8(b + i), s0);
+		s1 = __builtin_ia32_vfmaddps256(load8(a + i + 8), load8(b + i + 8), s1);
+		s2 = __builtin_ia32_vfmaddps256(load8(a + i + 16), load8(b + i + 16), s2);
+		s3 = __builtin_ia32_vfmaddps256(load8(a + i + 24), load8(b + i + 24), s3);
+	}
+	for (; i + 8 <= n; i += 8)
+		s0 = __builtin_ia32_vfmaddps256(load8(a + i), load8(b + i), s0);
+	float sum = hsum8((s0 + s1) + (s2 + s3));
+	for (; i < n; i++)
+		sum += a[i] * b[i];
+	return sum;
+}
+#endif /* RVX_VG_HAVE_AVX2 */
+
+static inline float rvx_vg_inv_sqrt_(float x)
+{
+	double d = (double)x;
+	uint64_t bits;
+	double y;
+
+	/* Halving the exponent through the bit pattern gives a first guess
+	 * within a few percent; each Newton step squares the relative error,
+	 * so four steps reach double precision before rounding to float. */
+	memcpy(&bits, &d, sizeof(bits));
+	bits = 0x5fe6eb50c7b537a9ull - (bits >> 1);
+	memcpy(&y, &bits, sizeof(y));
+	for (int i = 0; i < 4; i++)
+		y = y * (1.5 - 0.5 * d * y * y);
+	return (float)y;
+}
+
+#endif /* RUVIX_VEC_KERNELS_H */
