@@ -595,6 +595,27 @@ Test(hosted_sensor, fd_full_queue_keeps_bytes_pending)
 	close(p[0]);
 }
 
+Test(hosted_sensor, fd_rejects_a_queue_without_payload)
+{
+	alignas(RVX_QUEUE_STORAGE_ALIGN) static uint8_t store[RVX_QUEUE_STORAGE_SIZE(2, 0)];
+	struct rvx_queue sq;
+	struct rvx_hsensor s, snap;
+	uint8_t buf[16];
+	int p[2];
+
+	small_queue(&sq, store, sizeof(store), 2, 0);
+	cr_assert_eq(pipe(p), 0);
+	write_all(p[1], "x\n");
+	cr_assert_eq(rvx_hsensor_fd_init(&s, p[0], RVX_HSENSOR_FD_LINE, buf, sizeof(buf), 0),
+		     0);
+	memcpy(&snap, &s, sizeof(s));
+	cr_assert_eq(rvx_hsensor_poll(&s, 0, &sq), -RVX_EMSGSIZE);
+	cr_assert_eq(memcmp(&s, &snap, sizeof(s)), 0);
+	cr_assert_eq(rvx_queue_count_total(&sq), 0u);
+	close(p[0]);
+	close(p[1]);
+}
+
 Test(hosted_sensor, fd_read_error_is_reported)
 {
 	struct rvx_hsensor s;

@@ -28,12 +28,18 @@
  * the CPU's register state (AVX-512, SVE). */
 #define ALT_STACK_BYTES ((size_t)64u * 1024u)
 
-static _Thread_local const struct rvx_hfault_scope *current_scope;
+/* The handler reads these, so their storage must exist before any signal:
+ * initial-exec TLS is allocated with the thread, whereas the dynamic model
+ * (were the port linked into a shared object) may allocate on first use,
+ * which a signal handler must not do. */
+#define HANDLER_TLS_ static _Thread_local __attribute__((tls_model("initial-exec")))
+
+HANDLER_TLS_ const struct rvx_hfault_scope *current_scope;
 /* This thread's alternate stack mapping (guard page included), and the
  * alternate stack it replaced (ASan installs one of its own). */
-static _Thread_local void *alt_map;
-static _Thread_local size_t alt_map_size;
-static _Thread_local stack_t alt_prev;
+HANDLER_TLS_ void *alt_map;
+HANDLER_TLS_ size_t alt_map_size;
+HANDLER_TLS_ stack_t alt_prev;
 
 void rvx_hfault_set_current(const struct rvx_hfault_scope *scope)
 {
