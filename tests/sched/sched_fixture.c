@@ -70,6 +70,10 @@ void fx_check_invariants(void)
 	for (uint32_t i = 0; i < S->task_count; i++) {
 		const struct rvx_task *t = &S->tasks[i];
 
+		if (t->state != RVX_TASK_READY)
+			cr_assert_eq(S->pos[i], RVX_SCHED_NIL, "task %u has a heap position", i);
+		if (t->state != RVX_TASK_FREE)
+			cr_assert_eq(t->link, RVX_SCHED_NIL);
 		if (t->state == RVX_TASK_FREE) {
 			free_count++;
 			continue;
@@ -78,10 +82,11 @@ void fx_check_invariants(void)
 		if (t->state != RVX_TASK_DEAD)
 			members[t->cpu][t->partition]++;
 		if (t->state == RVX_TASK_READY) {
-			const uint32_t *h = &S->heaps[((size_t)t->cpu * FX_PARTS + t->partition) *
-						      S->heap_cap];
+			const struct rvx_sched_hent *h =
+				&S->heaps[((size_t)t->cpu * FX_PARTS + t->partition) * S->heap_cap];
 			ready[t->cpu]++;
-			cr_assert_eq(h[t->link], i, "task %u not at its heap position", i);
+			cr_assert_eq(h[S->pos[i]].task, i, "task %u not at its heap position", i);
+			cr_assert_eq(h[S->pos[i]].key, t->key, "task %u heap key is stale", i);
 		} else if (t->state == RVX_TASK_RUNNING) {
 			cr_assert_eq(S->cpus[t->cpu].running, i);
 		}
@@ -97,13 +102,12 @@ void fx_check_invariants(void)
 		cr_assert_eq(S->cpus[c].ready, ready[c], "cpu %u ready count", c);
 		for (uint32_t p = 0; p < FX_PARTS; p++) {
 			const struct rvx_sched_rq *rq = &S->rqs[c * FX_PARTS + p];
-			const uint32_t *h = &S->heaps[((size_t)c * FX_PARTS + p) * S->heap_cap];
+			const struct rvx_sched_hent *h = &S->heaps[((size_t)c * FX_PARTS + p) * S->heap_cap];
 
 			cr_assert_eq(rq->members, members[c][p]);
 			for (uint32_t k = 1; k < rq->count; k++) {
-				const struct rvx_task *a = &S->tasks[h[(k - 1) / 2]], *b = &S->tasks[h[k]];
-				cr_assert(a->key < b->key ||
-					  (a->key == b->key && h[(k - 1) / 2] < h[k]),
+				const struct rvx_sched_hent *a = &h[(k - 1) / 2], *b = &h[k];
+				cr_assert(a->key < b->key || (a->key == b->key && a->task < b->task),
 					  "heap order broken");
 			}
 			bool want = rq->count > 0 && rq->budget_left > 0;

@@ -3,7 +3,8 @@
  * The scheduler. Two levels of binary min-heap over index arrays in the
  * caller's storage:
  *  - per (CPU, partition) run queue, a heap of READY task indices ordered by
- *    (key, index); a task's position is kept in its `link` field;
+ *    (key, index) with the key in the entry; a task's position is kept in
+ *    the compact `pos` array, so moving entries touches no control block;
  *  - per CPU, a heap of the partitions that are eligible there (READY tasks
  *    and budget left), ordered by their head task's (key, index); a
  *    partition's position is kept in its run queue's `elig_pos`.
@@ -49,56 +50,58 @@ static struct rvx_sched_rq *rq_of(const struct rvx_sched *s, uint32_t cpu, uint3
 	return &s->rqs[(size_t)cpu * s->partition_count + part];
 }
 
-static uint32_t *heap_of(const struct rvx_sched *s, uint32_t cpu, uint32_t part)
+static struct rvx_sched_hent *heap_of(const struct rvx_sched *s, uint32_t cpu, uint32_t part)
 {
 	return &s->heaps[((size_t)cpu * s->partition_count + part) * s->heap_cap];
 }
 
-static bool task_before(const struct rvx_sched *s, uint32_t a, uint32_t b)
+/* (key, task index) order: total, since indices are unique. Keys sit in the
+ * heap entries, so ordering reads only the heap's own lines. */
+static bool hent_before(const struct rvx_sched_hent *a, const struct rvx_sched_hent *b)
 {
-	const struct rvx_task *ta = &s->tasks[a], *tb = &s->tasks[b];
-
-	return ta->key < tb->key || (ta->key == tb->key && a < b);
+	return a->key < b->key || (a->key == b->key && a->task < b->task);
 }
 
-static void th_set(struct rvx_sched *s, uint32_t *h, uint32_t pos, uint32_t task)
+static void th_set(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t pos,
+		   const struct rvx_sched_hent *e)
 {
-	h[pos] = task;
-	s->tasks[task].link = pos;
+	h[pos] = *e;
+	s->pos[e->task] = pos;
 }
 
-static void th_sift_up(struct rvx_sched *s, uint32_t *h, uint32_t pos)
+static void th_sift_up(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t pos)
 {
-	uint32_t task = h[pos];
+	struct rvx_sched_hent e = h[pos];
 
 	while (pos > 0) {
 		uint32_t parent = (pos - 1) / 2;
 
-		if (!task_before(s, task, h[parent]))
+		if (!hent_before(&e, &h[parent]))
 			break;
-		th_set(s, h, pos, h[parent]);
+		th_set(s, h, pos, &h[parent]);
 		pos = parent;
 	}
-	th_set(s, h, pos, task);
+	th_set(s, h, pos, &e);
 }
 
-static void th_sift_down(struct rvx_sched *s, uint32_t *h, uint32_t count, uint32_t pos)
+static void th_sift_down(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t count,
+			 uint32_t pos)
 {
-	uint32_t task = h[pos];
+	struct rvx_sched_hent e = h[pos];
 
 	for (;;) {
 		uint32_t child = 2 * pos + 1;
 
 		if (child >= count)
 			break;
-		if (child + 1 < count && task_before(s, h[child + 1], h[child]))
+		if (child + 1 < count && hent_before(&h[child + 1], &h[child]))
 			child++;
-		if (!task_before(s, h[child], task))
+		if (!hent_before(&h[child], &e))
 			break;
-		th_set(s, h, pos, h[child]);
+		th_set(s, h, pos, &h[child]);
 		pos = child;
 	}
-	th_set(s, h, pos, task);
+	th_set(s, h, pos, &e);
 }
 
 /* ---- the CPU's heap of eligible partitions ---- */
@@ -111,7 +114,7 @@ static bool rq_eligible(const struct rvx_sched_rq *rq)
 /* Whether partition a's head task goes before partition b's, on one CPU. */
 static bool part_before(const struct rvx_sched *s, uint32_t cpu, uint32_t a, uint32_t b)
 {
-	return task_before(s, heap_of(s, cpu, a)[0], heap_of(s, cpu, b)[0]);
+	return hent_before(&heap_of(s, cpu, a)[0], &heap_of(s, cpu, b)[0]);
 }
 
 static void eh_set(struct rvx_sched *s, uint32_t cpu, uint32_t *h, uint32_t pos,
@@ -198,10 +201,11 @@ static void rq_insert(struct rvx_sched *s, uint32_t idx)
 {
 	struct rvx_task *t = &s->tasks[idx];
 	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
-	uint32_t *h = heap_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent e = {t->key, idx, 0};
 
 	RVX_CHECK(rq->count < s->heap_cap);
-	th_set(s, h, rq->count, idx);
+	th_set(s, h, rq->count, &e);
 	rq->count++;
 	th_sift_up(s, h, rq->count - 1);
 	s->cpus[t->cpu].ready++;
@@ -213,18 +217,18 @@ static void rq_remove(struct rvx_sched *s, uint32_t idx)
 {
 	struct rvx_task *t = &s->tasks[idx];
 	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
-	uint32_t *h = heap_of(s, t->cpu, t->partition);
-	uint32_t pos = t->link;
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
+	uint32_t pos = s->pos[idx];
 
-	RVX_CHECK(pos < rq->count && h[pos] == idx);
+	RVX_CHECK(pos < rq->count && h[pos].task == idx);
 	rq->count--;
-	t->link = NIL;
+	s->pos[idx] = NIL;
 	if (pos != rq->count) {
-		uint32_t moved = h[rq->count];
+		struct rvx_sched_hent moved = h[rq->count];
 
-		th_set(s, h, pos, moved);
+		th_set(s, h, pos, &moved);
 		th_sift_up(s, h, pos);
-		th_sift_down(s, h, rq->count, s->tasks[moved].link);
+		th_sift_down(s, h, rq->count, s->pos[moved.task]);
 	}
 	s->cpus[t->cpu].ready--;
 	rq_fix(s, t->cpu, t->partition);
@@ -234,12 +238,13 @@ static void rq_remove(struct rvx_sched *s, uint32_t idx)
 static void rq_rekey(struct rvx_sched *s, uint32_t idx)
 {
 	struct rvx_task *t = &s->tasks[idx];
-	uint32_t *h = heap_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
 	uint32_t count = rq_of(s, t->cpu, t->partition)->count;
 
 	t->key = task_key(t);
-	th_sift_up(s, h, t->link);
-	th_sift_down(s, h, count, t->link);
+	h[s->pos[idx]].key = t->key;
+	th_sift_up(s, h, s->pos[idx]);
+	th_sift_down(s, h, count, s->pos[idx]);
 	rq_fix(s, t->cpu, t->partition);
 }
 
@@ -403,15 +408,16 @@ size_t rvx_sched_storage_size(uint32_t task_count, uint32_t cpu_count,
 	    partition_count > RVX_SCHED_PARTITIONS_MAX || heap_cap < 1 ||
 	    heap_cap > task_count)
 		return 0;
-	/* At most 2^8 * 2^8 * 2^24 * 4 = 2^42 bytes: fits a 64-bit size_t;
+	/* At most 2^8 * 2^8 * 2^24 * 16 = 2^44 bytes: fits a 64-bit size_t;
 	 * a 32-bit embedder's bound is checked below. */
 	uint64_t total = (uint64_t)task_count * sizeof(struct rvx_task) +
 			 (uint64_t)cpu_count * sizeof(struct rvx_sched_cpu) +
 			 (uint64_t)cpu_count * partition_count * sizeof(struct rvx_sched_rq) +
 			 (uint64_t)partition_count * sizeof(uint64_t) +
-			 (((uint64_t)cpu_count * partition_count * sizeof(uint32_t) + 7u) &
-			  ~(uint64_t)7u) +
-			 (uint64_t)cpu_count * partition_count * heap_cap * sizeof(uint32_t);
+			 ((((uint64_t)cpu_count * partition_count + task_count) * sizeof(uint32_t) +
+			   7u) & ~(uint64_t)7u) +
+			 (uint64_t)cpu_count * partition_count * heap_cap *
+				 sizeof(struct rvx_sched_hent);
 	if (total > (uint64_t)SIZE_MAX)
 		return 0;
 	return (size_t)total;
@@ -441,8 +447,9 @@ int rvx_sched_init(struct rvx_sched *s, void *storage, size_t storage_size,
 	s->budgets = (uint64_t *)(void *)p;
 	p += (size_t)partition_count * sizeof(uint64_t);
 	s->elig = (uint32_t *)(void *)p;
-	p += (rq_count * sizeof(uint32_t) + 7u) & ~(size_t)7u;
-	s->heaps = (uint32_t *)(void *)p;
+	s->pos = s->elig + rq_count;
+	p += ((rq_count + task_count) * sizeof(uint32_t) + 7u) & ~(size_t)7u;
+	s->heaps = (struct rvx_sched_hent *)(void *)p;
 	s->period_ns = period_ns;
 	s->task_count = task_count;
 	s->cpu_count = cpu_count;
@@ -454,6 +461,7 @@ int rvx_sched_init(struct rvx_sched *s, void *storage, size_t storage_size,
 	for (uint32_t i = 0; i < task_count; i++) {
 		s->tasks[i].gen = 1;
 		s->tasks[i].link = i + 1 < task_count ? i + 1 : NIL;
+		s->pos[i] = NIL;
 	}
 	for (uint32_t c = 0; c < cpu_count; c++)
 		s->cpus[c].running = NIL;
@@ -576,7 +584,7 @@ int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t
 	}
 	RVX_CHECK(c->eligible > 0);
 	part = s->elig[(size_t)cpu * s->partition_count];
-	idx = heap_of(s, cpu, part)[0];
+	idx = heap_of(s, cpu, part)[0].task;
 	rq_remove(s, idx);
 
 	t = &s->tasks[idx];

@@ -226,7 +226,7 @@ struct rvx_task {
 	uint64_t total_run_ns;     /**< Run time charged so far (saturating). */
 	uint64_t port_ctx;         /**< The port's word: its saved-context pointer or index. Opaque here. */
 	uint32_t gen;              /**< Generation of the id; never 0; moves on at free. */
-	uint32_t link;             /**< READY: position in its run queue's heap; FREE: next free index; else NIL. */
+	uint32_t link;             /**< FREE: index of the next FREE block, or NIL; otherwise NIL. */
 	uint32_t cap_table;        /**< Index of the task's capability table (given at create). */
 	uint32_t deadline_misses;  /**< Deadlines missed (saturating). */
 	uint32_t cut_pressure;     /**< Cut pressure input, Q16.16 in [0, 1]. */
@@ -255,7 +255,7 @@ _Static_assert(RVX_SCHED_TASK_KERNEL_BYTES <= 1024,
 
 /**
  * One run queue: the READY tasks of one partition on one CPU, kept as a
- * binary min-heap of task indices in the scheduler's storage.
+ * binary min-heap of (key, task index) entries in the scheduler's storage.
  */
 struct rvx_sched_rq {
 	uint64_t budget_left; /**< Run time left in this period (ns); RVX_SCHED_BUDGET_UNLIMITED: never spent. */
@@ -263,6 +263,16 @@ struct rvx_sched_rq {
 	uint32_t members;     /**< Tasks of this CPU and partition that are READY, RUNNING or BLOCKED. */
 	uint32_t elig_pos;    /**< Position in the CPU's heap of eligible partitions, or NIL. */
 	uint32_t reserved;    /**< Zero. */
+};
+
+/**
+ * One entry of a run queue's heap (16 bytes): the task's key beside its
+ * index, so that keeping the heap in order reads only the heap's lines.
+ */
+struct rvx_sched_hent {
+	uint64_t key;      /**< The task's key (equal to its control block's `key`). */
+	uint32_t task;     /**< Task index. */
+	uint32_t reserved; /**< Zero. */
 };
 
 /** Per-CPU state: the running task, the period and counters (one cache line). */
@@ -278,6 +288,7 @@ struct rvx_sched_cpu {
 };
 
 _Static_assert(sizeof(struct rvx_sched_rq) == 24, "a run queue is 24 bytes");
+_Static_assert(sizeof(struct rvx_sched_hent) == 16, "a heap entry is 16 bytes");
 _Static_assert(sizeof(struct rvx_sched_cpu) == 64, "per-CPU state is 64 bytes");
 
 /**
@@ -290,7 +301,8 @@ struct rvx_sched {
 	struct rvx_sched_rq *rqs;    /**< cpu_count x partition_count run queues (CPU-major). */
 	uint64_t *budgets;           /**< partition_count budgets (ns per period). */
 	uint32_t *elig;              /**< cpu_count heaps of partition_count partition indices. */
-	uint32_t *heaps;             /**< One heap of heap_cap task indices per run queue. */
+	uint32_t *pos;               /**< task_count heap positions: READY task's place in its heap, else NIL. */
+	struct rvx_sched_hent *heaps; /**< One heap of heap_cap entries per run queue. */
 	uint64_t period_ns;          /**< Budget period (ns). */
 	uint32_t task_count;         /**< Number of control blocks. */
 	uint32_t cpu_count;          /**< Number of CPUs. */
@@ -313,8 +325,10 @@ struct rvx_sched {
 	 (size_t)(cpus) * sizeof(struct rvx_sched_cpu) +                       \
 	 (size_t)(cpus) * (size_t)(parts) * sizeof(struct rvx_sched_rq) +      \
 	 (size_t)(parts) * sizeof(uint64_t) +                                  \
-	 (((size_t)(cpus) * (size_t)(parts) * sizeof(uint32_t) + 7u) & ~(size_t)7u) + \
-	 (size_t)(cpus) * (size_t)(parts) * (size_t)(heap_cap) * sizeof(uint32_t))
+	 ((((size_t)(cpus) * (size_t)(parts) + (size_t)(tasks)) * sizeof(uint32_t) + \
+	   7u) & ~(size_t)7u) +                                                \
+	 (size_t)(cpus) * (size_t)(parts) * (size_t)(heap_cap) *                 \
+	 sizeof(struct rvx_sched_hent))
 
 /** Alignment the storage must have (bytes). */
 #define RVX_SCHED_STORAGE_ALIGN 8u
