@@ -200,7 +200,10 @@ int main(void)
 	       (size_t)RVX_CAP_TABLE_BYTES(RVX_CONFIG_CAP_SLOTS_PER_TASK));
 	printf("  total (RVX_SCHED_TASK_KERNEL_BYTES)       %4zu B\n",
 	       (size_t)RVX_SCHED_TASK_KERNEL_BYTES);
-	printf("  + run-queue slot per task (heap index)    %4zu B (1 CPU, 1 partition, heap_cap = tasks)\n",
-	       sizeof(uint32_t));
+	printf("  scheduler storage per task, 4096 tasks    %4.1f B (control block, heap entry %zu B, heap\n"
+	       "    on 1 CPU with 1 partition                    position 4 B; the capability table is\n"
+	       "                                                 the cap library's storage)\n",
+	       (double)rvx_sched_storage_size(4096, 1, 1, 4096) / 4096.0,
+	       sizeof(struct rvx_sched_hent));
 	return 0;
 }
