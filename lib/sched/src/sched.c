@@ -1,0 +1,892 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The scheduler. Two levels of binary min-heap over index arrays in the
+ * caller's storage:
+ *  - per (CPU, partition) run queue, a heap of READY task indices ordered by
+ *    (key, index) with the key in the entry; a task's position is kept in
+ *    the compact `pos` array, so moving entries touches no control block;
+ *  - per CPU, a heap of the partitions that are eligible there (READY tasks
+ *    and budget left), ordered by their head task's (key, index); a
+ *    partition's position is kept in its run queue's `elig_pos`.
+ * A pick takes the head of the CPU's partition heap and the head of that
+ * partition's task heap: O(log n + log P). Every change to a run queue ends
+ * with rq_fix(), which puts the partition where it belongs in the CPU's
+ * heap. Budget refills visit each partition of the CPU once: O(P log P), at
+ * most once per period plus once whenever every ready partition is spent.
+ *
+ * Every public function checks all of its input before the first store;
+ * the helpers below that store cannot fail.
+ */
+#include "ruvix/sched.h"
+
+#define NIL RVX_SCHED_NIL
+
+/* ---- small arithmetic ---- */
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t q16_scale(uint32_t q, uint64_t max_ns)
+{
+	/* q <= 2^16 and max_ns <= 2^40: the product fits. */
+	return ((uint64_t)q * max_ns) >> 16;
+}
+
+static uint64_t task_key(const struct rvx_task *t)
+{
+	uint64_t boost = t->novelty_boost_ns +
+			 q16_scale(t->cut_pressure, RVX_SCHED_PRESSURE_BOOST_MAX_NS);
+	uint64_t k = t->deadline > boost ? t->deadline - boost : 0;
+
+	return sat_add(k, q16_scale(t->risk, RVX_SCHED_RISK_PENALTY_MAX_NS));
+}
+
+/* ---- task heaps (one per run queue) ---- */
+
+static struct rvx_sched_rq *rq_of(const struct rvx_sched *s, uint32_t cpu, uint32_t part)
+{
+	return &s->rqs[(size_t)cpu * s->partition_count + part];
+}
+
+static struct rvx_sched_hent *heap_of(const struct rvx_sched *s, uint32_t cpu, uint32_t part)
+{
+	return &s->heaps[((size_t)cpu * s->partition_count + part) * s->heap_cap];
+}
+
+/* (key, task index) order: total, since indices are unique. Keys sit in the
+ * heap entries, so ordering reads only the heap's own lines. */
+static bool hent_before(const struct rvx_sched_hent *a, const struct rvx_sched_hent *b)
+{
+	return a->key < b->key || (a->key == b->key && a->task < b->task);
+}
+
+static void th_set(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t pos,
+		   const struct rvx_sched_hent *e)
+{
+	h[pos] = *e;
+	s->pos[e->task] = pos;
+}
+
+static void th_sift_up(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t pos)
+{
+	struct rvx_sched_hent e = h[pos];
+
+	while (pos > 0) {
+		uint32_t parent = (pos - 1) / 2;
+
+		if (!hent_before(&e, &h[parent]))
+			break;
+		th_set(s, h, pos, &h[parent]);
+		pos = parent;
+	}
+	th_set(s, h, pos, &e);
+}
+
+static void th_sift_down(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t count,
+			 uint32_t pos)
+{
+	struct rvx_sched_hent e = h[pos];
+
+	for (;;) {
+		uint32_t child = 2 * pos + 1;
+
+		if (child >= count)
+			break;
+		if (child + 1 < count && hent_before(&h[child + 1], &h[child]))
+			child++;
+		if (!hent_before(&h[child], &e))
+			break;
+		th_set(s, h, pos, &h[child]);
+		pos = child;
+	}
+	th_set(s, h, pos, &e);
+}
+
+/* ---- the CPU's heap of eligible partitions ---- */
+
+static bool rq_eligible(const struct rvx_sched_rq *rq)
+{
+	return rq->count > 0 && rq->budget_left > 0;
+}
+
+/* Whether partition a's head task goes before partition b's, on one CPU. */
+static bool part_before(const struct rvx_sched *s, uint32_t cpu, uint32_t a, uint32_t b)
+{
+	return hent_before(&heap_of(s, cpu, a)[0], &heap_of(s, cpu, b)[0]);
+}
+
+static void eh_set(struct rvx_sched *s, uint32_t cpu, uint32_t *h, uint32_t pos,
+		   uint32_t part)
+{
+	h[pos] = part;
+	rq_of(s, cpu, part)->elig_pos = pos;
+}
+
+static void eh_sift_up(struct rvx_sched *s, uint32_t cpu, uint32_t pos)
+{
+	uint32_t *h = &s->elig[(size_t)cpu * s->partition_count];
+	uint32_t part = h[pos];
+
+	while (pos > 0) {
+		uint32_t parent = (pos - 1) / 2;
+
+		if (!part_before(s, cpu, part, h[parent]))
+			break;
+		eh_set(s, cpu, h, pos, h[parent]);
+		pos = parent;
+	}
+	eh_set(s, cpu, h, pos, part);
+}
+
+static void eh_sift_down(struct rvx_sched *s, uint32_t cpu, uint32_t pos)
+{
+	uint32_t *h = &s->elig[(size_t)cpu * s->partition_count];
+	uint32_t count = s->cpus[cpu].eligible;
+	uint32_t part = h[pos];
+
+	for (;;) {
+		uint32_t child = 2 * pos + 1;
+
+		if (child >= count)
+			break;
+		if (child + 1 < count && part_before(s, cpu, h[child + 1], h[child]))
+			child++;
+		if (!part_before(s, cpu, h[child], part))
+			break;
+		eh_set(s, cpu, h, pos, h[child]);
+		pos = child;
+	}
+	eh_set(s, cpu, h, pos, part);
+}
+
+/* After any change to run queue (cpu, part): put the partition where it
+ * belongs in the CPU's eligible heap (in, out, or moved). */
+static void rq_fix(struct rvx_sched *s, uint32_t cpu, uint32_t part)
+{
+	struct rvx_sched_rq *rq = rq_of(s, cpu, part);
+	struct rvx_sched_cpu *c = &s->cpus[cpu];
+	uint32_t *h = &s->elig[(size_t)cpu * s->partition_count];
+	uint32_t pos = rq->elig_pos;
+
+	if (rq_eligible(rq)) {
+		if (pos == NIL) {
+			pos = c->eligible++;
+			eh_set(s, cpu, h, pos, part);
+			eh_sift_up(s, cpu, pos);
+		} else {
+			eh_sift_up(s, cpu, pos);
+			eh_sift_down(s, cpu, rq->elig_pos);
+		}
+		return;
+	}
+	if (pos == NIL)
+		return;
+	rq->elig_pos = NIL;
+	c->eligible--;
+	if (pos == c->eligible)
+		return;
+	uint32_t moved = h[c->eligible];
+
+	eh_set(s, cpu, h, pos, moved);
+	eh_sift_up(s, cpu, pos);
+	eh_sift_down(s, cpu, rq_of(s, cpu, moved)->elig_pos);
+}
+
+/* ---- run queue membership ---- */
+
+/* Insert READY task `idx` (key already set) into its run queue. */
+static void rq_insert(struct rvx_sched *s, uint32_t idx)
+{
+	struct rvx_task *t = &s->tasks[idx];
+	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent e = {t->key, idx, 0};
+
+	RVX_CHECK(rq->count < s->heap_cap);
+	th_set(s, h, rq->count, &e);
+	rq->count++;
+	th_sift_up(s, h, rq->count - 1);
+	s->cpus[t->cpu].ready++;
+	rq_fix(s, t->cpu, t->partition);
+}
+
+/* Remove READY task `idx` from its run queue. */
+static void rq_remove(struct rvx_sched *s, uint32_t idx)
+{
+	struct rvx_task *t = &s->tasks[idx];
+	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
+	uint32_t pos = s->pos[idx];
+
+	RVX_CHECK(pos < rq->count && h[pos].task == idx);
+	rq->count--;
+	s->pos[idx] = NIL;
+	if (pos != rq->count) {
+		struct rvx_sched_hent moved = h[rq->count];
+
+		th_set(s, h, pos, &moved);
+		th_sift_up(s, h, pos);
+		th_sift_down(s, h, rq->count, s->pos[moved.task]);
+	}
+	s->cpus[t->cpu].ready--;
+	rq_fix(s, t->cpu, t->partition);
+}
+
+/* A READY task's key inputs changed: recompute and move it. */
+static void rq_rekey(struct rvx_sched *s, uint32_t idx)
+{
+	struct rvx_task *t = &s->tasks[idx];
+	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
+	uint32_t count = rq_of(s, t->cpu, t->partition)->count;
+
+	t->key = task_key(t);
+	h[s->pos[idx]].key = t->key;
+	th_sift_up(s, h, s->pos[idx]);
+	th_sift_down(s, h, count, s->pos[idx]);
+	rq_fix(s, t->cpu, t->partition);
+}
+
+static void make_ready(struct rvx_sched *s, uint32_t idx)
+{
+	struct rvx_task *t = &s->tasks[idx];
+
+	t->state = RVX_TASK_READY;
+	t->key = task_key(t);
+	rq_insert(s, idx);
+}
+
+/* ---- budgets ---- */
+
+static void refill(struct rvx_sched *s, uint32_t cpu)
+{
+	for (uint32_t p = 0; p < s->partition_count; p++) {
+		rq_of(s, cpu, p)->budget_left = s->budgets[p];
+		rq_fix(s, cpu, p);
+	}
+	s->cpus[cpu].refills++;
+}
+
+/* Count a passed deadline once. */
+static void check_miss(struct rvx_sched *s, struct rvx_task *t, uint64_t now)
+{
+	if (now > t->deadline && !(t->flags & RVX_TASK_F_MISSED)) {
+		t->flags |= RVX_TASK_F_MISSED;
+		if (t->deadline_misses != UINT32_MAX)
+			t->deadline_misses++;
+		s->cpus[t->cpu].deadline_misses++;
+	}
+}
+
+/* A RUNNING task stops running: charge its time, count a miss, idle the CPU. */
+static void stop_running(struct rvx_sched *s, uint32_t idx, uint64_t now, uint64_t ran_ns)
+{
+	struct rvx_task *t = &s->tasks[idx];
+	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
+
+	RVX_CHECK(s->cpus[t->cpu].running == idx);
+	s->cpus[t->cpu].running = NIL;
+	t->total_run_ns = sat_add(t->total_run_ns, ran_ns);
+	if (rq->budget_left != RVX_SCHED_BUDGET_UNLIMITED)
+		rq->budget_left = rq->budget_left > ran_ns ? rq->budget_left - ran_ns : 0;
+	check_miss(s, t, now);
+	/* A spent budget takes the partition out of the eligible heap. */
+	rq_fix(s, t->cpu, t->partition);
+}
+
+/* ---- novelty ---- */
+
+/* Square root of a positive finite float without libm: a bit-level first
+ * guess, then Newton steps (each doubles the correct bits). */
+static float sqrt_pos(float x)
+{
+	uint32_t u;
+	float y;
+
+	memcpy(&u, &x, sizeof(u));
+	u = (u >> 1) + 0x1fc00000u;
+	memcpy(&y, &u, sizeof(y));
+	for (int i = 0; i < 5; i++)
+		y = 0.5f * (y + x / y);
+	return y;
+}
+
+/* Below this a sketch's squared length is treated as zero. */
+#define SKETCH_TINY 1e-20f
+
+static float sq_len(const float *v)
+{
+	float n = 0.0f;
+
+	for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+		n += v[i] * v[i];
+	return n;
+}
+
+/* novelty = clamp(1 - cos(p, s), 0, 1) in Q16.16; 1.0 without a summary. */
+static uint32_t novelty_q16(const float *p, const float *summary, bool have_summary)
+{
+	float pp = sq_len(p), ss = sq_len(summary), dot = 0.0f, nov;
+
+	if (!have_summary || pp < SKETCH_TINY || ss < SKETCH_TINY)
+		return RVX_SCHED_Q16_ONE;
+	for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+		dot += p[i] * summary[i];
+	nov = 1.0f - dot / (sqrt_pos(pp) * sqrt_pos(ss));
+	if (!(nov > 0.0f))
+		return 0;
+	if (nov >= 1.0f)
+		return RVX_SCHED_Q16_ONE;
+	return (uint32_t)(nov * (float)RVX_SCHED_Q16_ONE);
+}
+
+static void novelty_set(struct rvx_task *t, uint32_t nov)
+{
+	t->novelty = nov;
+	t->novelty_boost_ns = q16_scale(nov, RVX_SCHED_NOVELTY_BOOST_MAX_NS);
+}
+
+/* At pick: merge the pending input into the summary, clear it. */
+static void novelty_merge(struct rvx_task *t)
+{
+	float pp;
+
+	if (t->pending_count == 0)
+		return;
+	pp = sq_len(t->pending);
+	if (pp >= SKETCH_TINY) {
+		float inv = 1.0f / sqrt_pos(pp);
+
+		if (t->flags & RVX_TASK_F_SUMMARY) {
+			for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+				t->summary[i] = 0.875f * t->summary[i] +
+						0.125f * (t->pending[i] * inv);
+		} else {
+			for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+				t->summary[i] = t->pending[i] * inv;
+			t->flags |= RVX_TASK_F_SUMMARY;
+		}
+	}
+	memset(t->pending, 0, sizeof(t->pending));
+	t->pending_count = 0;
+	novelty_set(t, 0);
+}
+
+/* ---- validation ---- */
+
+/* Resolve an id to a live (not FREE) task index. */
+static int resolve(const struct rvx_sched *s, rvx_handle_t id, uint32_t *out)
+{
+	uint32_t idx = rvx_handle_index(id);
+
+	if (idx >= s->task_count)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_FREE || s->tasks[idx].gen != rvx_handle_gen(id))
+		return -RVX_ESTALE;
+	*out = idx;
+	return 0;
+}
+
+/* Resolve an id to a task that is not DEAD. */
+static int resolve_alive(const struct rvx_sched *s, rvx_handle_t id, uint32_t *out)
+{
+	int ret = resolve(s, id, out);
+
+	if (ret != 0)
+		return ret;
+	return s->tasks[*out].state == RVX_TASK_DEAD ? -RVX_EBUSY : 0;
+}
+
+/* ---- public calls ---- */
+
+size_t rvx_sched_storage_size(uint32_t task_count, uint32_t cpu_count,
+			      uint32_t partition_count, uint32_t heap_cap)
+{
+	if (task_count < 1 || task_count > RVX_SCHED_TASKS_MAX || cpu_count < 1 ||
+	    cpu_count > RVX_SCHED_CPUS_MAX || partition_count < 1 ||
+	    partition_count > RVX_SCHED_PARTITIONS_MAX || heap_cap < 1 ||
+	    heap_cap > task_count)
+		return 0;
+	/* At most 2^8 * 2^8 * 2^24 * 16 = 2^44 bytes: fits a 64-bit size_t;
+	 * a 32-bit embedder's bound is checked below. */
+	uint64_t total = (uint64_t)task_count * sizeof(struct rvx_task) +
+			 (uint64_t)cpu_count * sizeof(struct rvx_sched_cpu) +
+			 (uint64_t)cpu_count * partition_count * sizeof(struct rvx_sched_rq) +
+			 (uint64_t)partition_count * sizeof(uint64_t) +
+			 ((((uint64_t)cpu_count * partition_count + task_count) * sizeof(uint32_t) +
+			   7u) & ~(uint64_t)7u) +
+			 (uint64_t)cpu_count * partition_count * heap_cap *
+				 sizeof(struct rvx_sched_hent);
+	if (total > (uint64_t)SIZE_MAX)
+		return 0;
+	return (size_t)total;
+}
+
+int rvx_sched_init(struct rvx_sched *s, void *storage, size_t storage_size,
+		   uint32_t task_count, uint32_t cpu_count, uint32_t partition_count,
+		   uint32_t heap_cap, uint64_t period_ns)
+{
+	size_t need = rvx_sched_storage_size(task_count, cpu_count, partition_count, heap_cap);
+	size_t rq_count = (size_t)cpu_count * partition_count;
+	uint8_t *p = storage;
+
+	if (s == NULL || storage == NULL || need == 0 || period_ns == 0 ||
+	    ((uintptr_t)storage & (RVX_SCHED_STORAGE_ALIGN - 1)) != 0)
+		return -RVX_EINVAL;
+	if (storage_size < need)
+		return -RVX_ENOMEM;
+
+	memset(storage, 0, need);
+	s->tasks = (struct rvx_task *)(void *)p;
+	p += (size_t)task_count * sizeof(struct rvx_task);
+	s->cpus = (struct rvx_sched_cpu *)(void *)p;
+	p += (size_t)cpu_count * sizeof(struct rvx_sched_cpu);
+	s->rqs = (struct rvx_sched_rq *)(void *)p;
+	p += rq_count * sizeof(struct rvx_sched_rq);
+	s->budgets = (uint64_t *)(void *)p;
+	p += (size_t)partition_count * sizeof(uint64_t);
+	s->elig = (uint32_t *)(void *)p;
+	s->pos = s->elig + rq_count;
+	p += ((rq_count + task_count) * sizeof(uint32_t) + 7u) & ~(size_t)7u;
+	s->heaps = (struct rvx_sched_hent *)(void *)p;
+	s->period_ns = period_ns;
+	s->task_count = task_count;
+	s->cpu_count = cpu_count;
+	s->partition_count = partition_count;
+	s->heap_cap = heap_cap;
+	s->free_head = 0;
+	s->live = 0;
+
+	for (uint32_t i = 0; i < task_count; i++) {
+		s->tasks[i].gen = 1;
+		s->tasks[i].link = i + 1 < task_count ? i + 1 : NIL;
+		s->pos[i] = NIL;
+	}
+	for (uint32_t c = 0; c < cpu_count; c++)
+		s->cpus[c].running = NIL;
+	for (size_t r = 0; r < rq_count; r++) {
+		s->rqs[r].budget_left = RVX_SCHED_BUDGET_UNLIMITED;
+		s->rqs[r].elig_pos = NIL;
+	}
+	for (uint32_t q = 0; q < partition_count; q++)
+		s->budgets[q] = RVX_SCHED_BUDGET_UNLIMITED;
+	return 0;
+}
+
+int rvx_sched_partition_set_budget(struct rvx_sched *s, uint32_t partition, uint64_t budget_ns)
+{
+	if (partition >= s->partition_count || budget_ns == 0)
+		return -RVX_EINVAL;
+	s->budgets[partition] = budget_ns;
+	for (uint32_t c = 0; c < s->cpu_count; c++) {
+		rq_of(s, c, partition)->budget_left = budget_ns;
+		rq_fix(s, c, partition);
+	}
+	return 0;
+}
+
+int rvx_sched_task_create(struct rvx_sched *s, uint32_t cpu, uint32_t partition,
+			  uint64_t rel_deadline_ns, uint32_t cap_table, rvx_handle_t *out)
+{
+	uint32_t idx;
+	struct rvx_task *t;
+	struct rvx_sched_rq *rq;
+
+	if (out == NULL || cpu >= s->cpu_count || partition >= s->partition_count ||
+	    rel_deadline_ns == 0)
+		return -RVX_EINVAL;
+	rq = rq_of(s, cpu, partition);
+	if (s->free_head == NIL || rq->members >= s->heap_cap)
+		return -RVX_ELIMIT;
+
+	idx = s->free_head;
+	t = &s->tasks[idx];
+	RVX_CHECK(t->state == RVX_TASK_FREE);
+	s->free_head = t->link;
+	s->live++;
+	rq->members++;
+	uint32_t gen = t->gen;
+	memset(t, 0, sizeof(*t));
+	t->gen = gen;
+	t->link = NIL;
+	t->rel_deadline = rel_deadline_ns;
+	t->cap_table = cap_table;
+	t->cpu = (uint16_t)cpu;
+	t->partition = (uint16_t)partition;
+	t->state = RVX_TASK_BLOCKED;
+	*out = rvx_handle_make(idx, gen);
+	return 0;
+}
+
+int rvx_sched_task_wake(struct rvx_sched *s, rvx_handle_t id, uint64_t now)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+	struct rvx_task *t;
+
+	if (ret != 0)
+		return ret;
+	t = &s->tasks[idx];
+	if (t->state != RVX_TASK_BLOCKED)
+		return -RVX_EBUSY;
+	t->deadline = sat_add(now, t->rel_deadline);
+	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
+	make_ready(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_block(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uint64_t ran_ns)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+	struct rvx_task *t;
+
+	if (ret != 0)
+		return ret;
+	t = &s->tasks[idx];
+	if (t->state == RVX_TASK_RUNNING)
+		stop_running(s, idx, now, ran_ns);
+	else if (t->state == RVX_TASK_READY)
+		rq_remove(s, idx);
+	else
+		return -RVX_EBUSY;
+	t->state = RVX_TASK_BLOCKED;
+	return 0;
+}
+
+int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t *out,
+		   uint32_t *out_flags)
+{
+	struct rvx_sched_cpu *c;
+	uint32_t flags = 0, part, idx;
+	struct rvx_task *t;
+
+	if (out == NULL || cpu >= s->cpu_count)
+		return -RVX_EINVAL;
+	c = &s->cpus[cpu];
+	if (c->running != NIL)
+		return -RVX_EBUSY;
+	if (c->ready == 0)
+		return -RVX_EEMPTY;
+
+	if (now >= c->period_start && now - c->period_start >= s->period_ns) {
+		/* The period ended: start the one `now` falls in. */
+		c->period_start = now - (now - c->period_start) % s->period_ns;
+		refill(s, cpu);
+		flags |= RVX_SCHED_PICK_REFILLED;
+	}
+	if (c->eligible == 0) {
+		/* Tasks are ready but every partition holding them is spent. */
+		c->period_start = now;
+		refill(s, cpu);
+		flags |= RVX_SCHED_PICK_REFILLED;
+	}
+	RVX_CHECK(c->eligible > 0);
+	part = s->elig[(size_t)cpu * s->partition_count];
+	idx = heap_of(s, cpu, part)[0].task;
+	rq_remove(s, idx);
+
+	t = &s->tasks[idx];
+	t->state = RVX_TASK_RUNNING;
+	t->runs++;
+	t->last_run = now;
+	c->running = idx;
+	c->picks++;
+	if (now > t->deadline) {
+		flags |= RVX_SCHED_PICK_MISSED;
+		check_miss(s, t, now);
+	}
+	novelty_merge(t);
+	*out = rvx_handle_make(idx, t->gen);
+	if (out_flags != NULL)
+		*out_flags = flags;
+	return 0;
+}
+
+/* Shared checks of put and yield. */
+static int resolve_running_on(const struct rvx_sched *s, uint32_t cpu, rvx_handle_t id,
+			      uint32_t *idx)
+{
+	int ret;
+
+	if (cpu >= s->cpu_count)
+		return -RVX_EINVAL;
+	ret = resolve(s, id, idx);
+	if (ret != 0)
+		return ret;
+	if (s->tasks[*idx].state != RVX_TASK_RUNNING || s->cpus[cpu].running != *idx)
+		return -RVX_EBUSY;
+	return 0;
+}
+
+int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
+		  uint64_t ran_ns)
+{
+	uint32_t idx;
+	int ret = resolve_running_on(s, cpu, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	stop_running(s, idx, now, ran_ns);
+	make_ready(s, idx);
+	return 0;
+}
+
+int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
+		    uint64_t ran_ns)
+{
+	uint32_t idx;
+	int ret = resolve_running_on(s, cpu, id, &idx);
+	struct rvx_task *t;
+
+	if (ret != 0)
+		return ret;
+	t = &s->tasks[idx];
+	stop_running(s, idx, now, ran_ns);
+	t->deadline = sat_add(now, t->rel_deadline);
+	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
+	make_ready(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_exit(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uint64_t ran_ns)
+{
+	uint32_t idx;
+	int ret = resolve_alive(s, id, &idx);
+	struct rvx_task *t;
+
+	if (ret != 0)
+		return ret;
+	t = &s->tasks[idx];
+	if (t->state == RVX_TASK_RUNNING)
+		stop_running(s, idx, now, ran_ns);
+	else if (t->state == RVX_TASK_READY)
+		rq_remove(s, idx);
+	rq_of(s, t->cpu, t->partition)->members--;
+	t->state = RVX_TASK_DEAD;
+	t->link = NIL;
+	return 0;
+}
+
+int rvx_sched_task_free(struct rvx_sched *s, rvx_handle_t id)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+	struct rvx_task *t;
+
+	if (ret != 0)
+		return ret;
+	t = &s->tasks[idx];
+	if (t->state != RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	t->state = RVX_TASK_FREE;
+	t->gen = rvx_gen_next(t->gen);
+	t->link = s->free_head;
+	s->free_head = idx;
+	s->live--;
+	return 0;
+}
+
+int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
+			   uint32_t partition)
+{
+	uint32_t idx;
+	int ret = resolve_alive(s, id, &idx);
+	struct rvx_task *t;
+	struct rvx_sched_rq *to;
+	bool ready;
+
+	if (ret != 0)
+		return ret;
+	if (cpu >= s->cpu_count || partition >= s->partition_count)
+		return -RVX_EINVAL;
+	t = &s->tasks[idx];
+	if (t->state == RVX_TASK_RUNNING)
+		return -RVX_EBUSY;
+	if (t->cpu == cpu && t->partition == partition)
+		return 0;
+	to = rq_of(s, cpu, partition);
+	if (to->members >= s->heap_cap)
+		return -RVX_ELIMIT;
+
+	ready = t->state == RVX_TASK_READY;
+	if (ready)
+		rq_remove(s, idx);
+	rq_of(s, t->cpu, t->partition)->members--;
+	to->members++;
+	t->cpu = (uint16_t)cpu;
+	t->partition = (uint16_t)partition;
+	if (ready)
+		rq_insert(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_observe(struct rvx_sched *s, rvx_handle_t id, const float *vec,
+			   uint32_t dim)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+	struct rvx_task *t;
+	float maxabs = 0.0f, sk[RVX_SCHED_SKETCH_DIM] = {0}, p[RVX_SCHED_SKETCH_DIM];
+	float n2;
+
+	if (ret != 0)
+		return ret;
+	if (vec == NULL || dim < 1 || dim > RVX_SCHED_OBSERVE_DIM_MAX)
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < dim; i++) {
+		float a;
+
+		if (!__builtin_isfinite(vec[i]))
+			return -RVX_EINVAL;
+		a = vec[i] < 0.0f ? -vec[i] : vec[i];
+		if (a > maxabs)
+			maxabs = a;
+	}
+	if (maxabs == 0.0f)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+
+	/* Scaling by the largest magnitude first keeps every square finite. */
+	for (uint32_t i = 0; i < dim; i++)
+		sk[i % RVX_SCHED_SKETCH_DIM] += vec[i] / maxabs;
+	n2 = sq_len(sk);
+	t = &s->tasks[idx];
+	for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+		p[i] = t->pending[i];
+	if (n2 >= SKETCH_TINY) {
+		float inv = 1.0f / sqrt_pos(n2);
+
+		for (int i = 0; i < RVX_SCHED_SKETCH_DIM; i++)
+			p[i] += sk[i] * inv;
+	}
+	memcpy(t->pending, p, sizeof(p));
+	if (t->pending_count != UINT32_MAX)
+		t->pending_count++;
+	novelty_set(t, novelty_q16(p, t->summary, (t->flags & RVX_TASK_F_SUMMARY) != 0));
+	if (t->state == RVX_TASK_READY)
+		rq_rekey(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_set_cut_pressure(struct rvx_sched *s, rvx_handle_t id, uint32_t pressure)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	if (pressure > RVX_SCHED_Q16_ONE)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	s->tasks[idx].cut_pressure = pressure;
+	if (s->tasks[idx].state == RVX_TASK_READY)
+		rq_rekey(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_set_risk(struct rvx_sched *s, rvx_handle_t id, uint32_t risk)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	if (risk > RVX_SCHED_Q16_ONE)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	s->tasks[idx].risk = risk;
+	if (s->tasks[idx].state == RVX_TASK_READY)
+		rq_rekey(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_set_rel_deadline(struct rvx_sched *s, rvx_handle_t id,
+				    uint64_t rel_deadline_ns)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	if (rel_deadline_ns == 0)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	s->tasks[idx].rel_deadline = rel_deadline_ns;
+	return 0;
+}
+
+int rvx_sched_task_set_port_ctx(struct rvx_sched *s, rvx_handle_t id, uint64_t port_ctx)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	s->tasks[idx].port_ctx = port_ctx;
+	return 0;
+}
+
+int rvx_sched_task_info(const struct rvx_sched *s, rvx_handle_t id, struct rvx_task *out)
+{
+	uint32_t idx;
+	int ret;
+
+	if (out == NULL)
+		return -RVX_EINVAL;
+	ret = resolve(s, id, &idx);
+	if (ret != 0)
+		return ret;
+	memcpy(out, &s->tasks[idx], sizeof(*out));
+	return 0;
+}
+
+int rvx_sched_running(const struct rvx_sched *s, uint32_t cpu, rvx_handle_t *out)
+{
+	uint32_t idx;
+
+	if (out == NULL || cpu >= s->cpu_count)
+		return -RVX_EINVAL;
+	idx = s->cpus[cpu].running;
+	if (idx == NIL)
+		return -RVX_EEMPTY;
+	*out = rvx_handle_make(idx, s->tasks[idx].gen);
+	return 0;
+}
+
+int rvx_sched_ready_count(const struct rvx_sched *s, uint32_t cpu)
+{
+	if (cpu >= s->cpu_count)
+		return -RVX_EINVAL;
+	return (int)s->cpus[cpu].ready;
+}
+
+int rvx_sched_stats(const struct rvx_sched *s, struct rvx_sched_stats *out)
+{
+	struct rvx_sched_stats st;
+
+	if (out == NULL)
+		return -RVX_EINVAL;
+	memset(&st, 0, sizeof(st));
+	for (uint32_t c = 0; c < s->cpu_count; c++) {
+		st.picks += s->cpus[c].picks;
+		st.deadline_misses += s->cpus[c].deadline_misses;
+		st.refills += s->cpus[c].refills;
+	}
+	for (uint32_t i = 0; i < s->task_count; i++) {
+		switch (s->tasks[i].state) {
+		case RVX_TASK_FREE: st.free++; break;
+		case RVX_TASK_READY: st.ready++; break;
+		case RVX_TASK_RUNNING: st.running++; break;
+		case RVX_TASK_BLOCKED: st.blocked++; break;
+		default: st.dead++; break;
+		}
+	}
+	*out = st;
+	return 0;
+}
