@@ -535,7 +535,10 @@ static inline bool usable(const struct rvx_vec_store *s, uint32_t n, uint32_t le
 static void write_links(uint32_t *lst, uint32_t maxm, const uint32_t *ids, uint32_t cnt)
 {
 	lst[0] = cnt;
-	memcpy(lst + 1, ids, cnt * sizeof(uint32_t));
+	/* A node may have no links yet (ids is NULL then); memcpy's arguments
+	 * must be valid pointers even for a zero length. */
+	if (cnt != 0)
+		memcpy(lst + 1, ids, cnt * sizeof(uint32_t));
 	memset(lst + 1 + cnt, 0, (maxm - cnt) * sizeof(uint32_t));
 }
 
