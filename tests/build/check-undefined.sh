@@ -1,12 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Usage: check-undefined.sh NM ARCHIVE...
+# Usage: check-undefined.sh NM [--allow-prefix P]... ARCHIVE...
 # Every RuVix library archive must be embeddable in a freestanding kernel: the
-# only symbols it may leave undefined are the four memory functions. Symbols
-# defined by another member of the same archive do not count.
+# only symbols it may leave undefined are the four memory functions (and, for
+# the libraries built on BearSSL, its br_* functions, given as
+# --allow-prefix br_). Symbols defined by another member of the same archive
+# do not count.
 set -u
 nm_tool=$1
 shift
+prefixes=""
+while [ "${1:-}" = "--allow-prefix" ]; do
+	prefixes="$prefixes $2"
+	shift 2
+done
 allowed='memcpy memmove memset memcmp'
 status=0
 for archive in "$@"; do
@@ -15,6 +22,11 @@ for archive in "$@"; do
 	bad=""
 	for sym in $undefined; do
 		case " $allowed " in *" $sym "*) continue ;; esac
+		ok=0
+		for p in $prefixes; do
+			case "$sym" in "$p"*) ok=1 ;; esac
+		done
+		[ $ok -eq 1 ] && continue
 		if printf '%s\n' "$defined" | grep -qx "$sym"; then
 			continue
 		fi
