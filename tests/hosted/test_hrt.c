@@ -49,11 +49,14 @@ RVX_QUEUE_DEFINE(q2, 16, 64);
 static char order[64];
 static int order_len;
 
+static uint64_t yield_last_now;
+
 static void yielder(void *arg)
 {
 	for (int i = 0; i < 3; i++) {
 		order[order_len++] = *(const char *)arg;
 		rvx_hrt_yield();
+		yield_last_now = rvx_hrt_now();
 	}
 }
 
@@ -72,19 +75,34 @@ Test(hrt, init_rejects_virtual_multi_cpu)
 	cr_assert_eq(rvx_hrt_init(&rt, &cfg, storage, sizeof(storage), slots, a, NT * STACK), 0);
 }
 
-Test(hrt, yield_alternates)
+static void run_yielders(uint32_t clock)
 {
 	static const char a = 'A', b = 'B';
 
-	/* Real clock: a yield's next deadline (now + relative) lies after the
-	 * other task's, so they alternate. On the virtual clock time stands
-	 * still while tasks run, the deadlines tie and the lower index wins. */
-	setup_rt(1, RVX_HRT_CLOCK_REAL);
+	order_len = 0;
+	setup_rt(1, clock);
 	cr_assert_eq(rvx_hrt_spawn(&rt, 0, 0, 1000, yielder, (void *)&a, NULL), 0);
 	cr_assert_eq(rvx_hrt_spawn(&rt, 0, 0, 1000, yielder, (void *)&b, NULL), 0);
 	cr_assert_eq(rvx_hrt_run(&rt), 0);
 	order[order_len] = 0;
+}
+
+Test(hrt, yield_alternates)
+{
+	/* Real clock: a yield's next deadline (now + relative) lies after the
+	 * other task's, so they alternate. */
+	run_yielders(RVX_HRT_CLOCK_REAL);
 	cr_assert_str_eq(order, "ABABAB");
+}
+
+Test(hrt, yield_alternates_virtual)
+{
+	/* Virtual clock: time stands still while tasks run, so the yielding
+	 * task's new deadline equals its peer's; equal keys are FIFO in the
+	 * scheduler, so the peer, enqueued first, runs next. */
+	run_yielders(RVX_HRT_CLOCK_VIRTUAL);
+	cr_assert_str_eq(order, "ABABAB");
+	cr_assert_eq(yield_last_now, 0, "the virtual clock stood still, so keys tied");
 }
 
 static uint64_t woke_at;

@@ -87,6 +87,19 @@ void fx_check_invariants(void)
 			ready[t->cpu]++;
 			cr_assert_eq(h[S->pos[i]].task, i, "task %u not at its heap position", i);
 			cr_assert_eq(h[S->pos[i]].key, t->key, "task %u heap key is stale", i);
+			/* Every READY entry's number was handed out already. */
+			cr_assert((int32_t)(h[S->pos[i]].seq - S->cpus[t->cpu].enqueue_seq) < 0,
+				  "task %u enqueue number not yet issued", i);
+			for (uint32_t j = 0; j < i; j++) {
+				const struct rvx_task *u = &S->tasks[j];
+
+				if (u->state != RVX_TASK_READY || u->cpu != t->cpu)
+					continue;
+				const struct rvx_sched_hent *hu =
+					&S->heaps[((size_t)u->cpu * FX_PARTS + u->partition) * S->heap_cap];
+				cr_assert_neq(hu[S->pos[j]].seq, h[S->pos[i]].seq,
+					      "tasks %u and %u share an enqueue number", j, i);
+			}
 		} else if (t->state == RVX_TASK_RUNNING) {
 			cr_assert_eq(S->cpus[t->cpu].running, i);
 		}
@@ -107,7 +120,9 @@ void fx_check_invariants(void)
 			cr_assert_eq(rq->members, members[c][p]);
 			for (uint32_t k = 1; k < rq->count; k++) {
 				const struct rvx_sched_hent *a = &h[(k - 1) / 2], *b = &h[k];
-				cr_assert(a->key < b->key || (a->key == b->key && a->task < b->task),
+				/* (key, enqueue number), numbers compared modulo 2^32 */
+				cr_assert(a->key < b->key ||
+						  (a->key == b->key && (int32_t)(a->seq - b->seq) < 0),
 					  "heap order broken");
 			}
 			bool want = rq->count > 0 && rq->budget_left > 0;
@@ -118,5 +133,17 @@ void fx_check_invariants(void)
 			}
 		}
 		cr_assert_eq(S->cpus[c].eligible, elig);
+		if (S->cpus[c].running == RVX_SCHED_NIL)
+			cr_assert_eq(S->cpus[c].running_seq, 0, "idle cpu %u keeps a number", c);
+		/* The partition heap: a parent's head goes before its children's. */
+		for (uint32_t k = 1; k < elig; k++) {
+			uint32_t pa = S->elig[c * FX_PARTS + (k - 1) / 2], pb = S->elig[c * FX_PARTS + k];
+			const struct rvx_sched_hent *a = &S->heaps[((size_t)c * FX_PARTS + pa) * S->heap_cap];
+			const struct rvx_sched_hent *b = &S->heaps[((size_t)c * FX_PARTS + pb) * S->heap_cap];
+
+			cr_assert(a->key < b->key ||
+					  (a->key == b->key && (int32_t)(a->seq - b->seq) < 0),
+				  "cpu %u partition heap order broken", c);
+		}
 	}
 }

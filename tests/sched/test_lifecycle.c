@@ -181,7 +181,7 @@ Test(sched_task, yield_hands_over_to_equal_task)
 {
 	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 0, 1000, 0);
 
-	/* before: a and b ready with the same deadline; a (lower index) first */
+	/* before: a and b ready with the same deadline; a (woken first) first */
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	cr_assert_eq(rvx_sched_yield(S, 0, a, 1, 1), 0);
 	/* after: a's next job is due later, so b runs, then a again */

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Random operation sequences against a reference model that keeps no heap:
- * it scans every task to decide each pick. Every call's result, every
- * picked id and pick flag, and the miss counters must agree. */
+ * it scans every task to decide each pick, equal keys going to the task
+ * enqueued first (its own per-CPU counters: wake, yield and migrating a
+ * READY task take a new number, put keeps it). Every call's result, every
+ * picked id and pick flag, and the miss counters must agree. Some runs use
+ * few distinct deadlines and a clock that mostly stands still, so that ties
+ * are common, and some start the counters just short of wrapping. */
 #include "sched_fixture.h"
 
 #define UNL RVX_SCHED_BUDGET_UNLIMITED
@@ -10,6 +14,7 @@ struct m_task {
 	int state; /* enum rvx_task_state */
 	uint32_t gen, cpu, part, press, risk;
 	uint64_t deadline, rel;
+	uint32_t seq; /* enqueue number, while READY (kept while RUNNING) */
 	bool missed;
 	uint32_t misses;
 };
@@ -19,6 +24,7 @@ static struct model {
 	uint64_t budget[FX_PARTS];
 	uint64_t left[FX_CPUS][FX_PARTS];
 	uint64_t pstart[FX_CPUS];
+	uint32_t next_seq[FX_CPUS];
 	int running[FX_CPUS];
 	uint64_t misses;
 } m;
@@ -84,7 +90,8 @@ static int m_best(uint32_t c)
 			continue;
 		uint64_t k = m_key(i, t);
 
-		if (best < 0 || k < bk) {
+		if (best < 0 || k < bk ||
+		    (k == bk && (int32_t)(t->seq - m.t[best].seq) < 0)) {
 			best = i;
 			bk = k;
 		}
@@ -107,12 +114,23 @@ static rvx_handle_t hid(int i)
 	return rvx_handle_make((uint32_t)i, m.t[i].gen);
 }
 
-static void run_sequence(uint64_t seed, int steps)
+static uint32_t m_seq_take(uint32_t c)
+{
+	return m.next_seq[c]++;
+}
+
+/* ties: few distinct deadlines and inputs, and a clock that mostly stands
+ * still; seq0: the CPUs' first enqueue number. */
+static void run_sequence(uint64_t seed, int steps, bool ties, uint32_t seq0)
 {
 	uint64_t now = 0;
 
 	fx_setup();
 	memset(&m, 0, sizeof(m));
+	for (int c = 0; c < FX_CPUS; c++) {
+		S->cpus[c].enqueue_seq = seq0;
+		m.next_seq[c] = seq0;
+	}
 	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
 	for (int i = 0; i < FX_TASKS; i++)
 		m.t[i].gen = 1;
@@ -128,10 +146,13 @@ static void run_sequence(uint64_t seed, int steps)
 		int ret, i;
 		rvx_handle_t id = RVX_HANDLE_NULL;
 
-		now += rnd(4) ? rnd(3000) : 0;
+		if (ties)
+			now += rnd(8) ? 0 : 1000 * rnd(3);
+		else
+			now += rnd(4) ? rnd(3000) : 0;
 		if (op < 12) { /* create */
 			uint32_t c = rnd(FX_CPUS), p = rnd(FX_PARTS);
-			uint64_t rel = 1 + rnd(20000);
+			uint64_t rel = ties ? 1000 * (1 + rnd(3)) : 1 + rnd(20000);
 			bool any_free = false;
 
 			for (int k = 0; k < FX_TASKS; k++)
@@ -154,6 +175,7 @@ static void run_sequence(uint64_t seed, int steps)
 			m.t[i].deadline = now > UINT64_MAX - m.t[i].rel ? UINT64_MAX : now + m.t[i].rel;
 			m.t[i].missed = false;
 			m.t[i].state = RVX_TASK_READY;
+			m.t[i].seq = m_seq_take(m.t[i].cpu);
 		} else if (op < 55) { /* pick */
 			uint32_t c = rnd(FX_CPUS), flags = 0, want_flags = 0;
 			int want;
@@ -204,7 +226,8 @@ static void run_sequence(uint64_t seed, int steps)
 			if (yield) {
 				m.t[i].deadline = now + m.t[i].rel;
 				m.t[i].missed = false;
-			}
+				m.t[i].seq = m_seq_take(c);
+			} /* put: the number it was picked with */
 			m.t[i].state = RVX_TASK_READY;
 		} else if (op < 80) { /* block */
 			uint64_t ran = rnd(100000);
@@ -238,10 +261,14 @@ static void run_sequence(uint64_t seed, int steps)
 			if ((i = pick_some(RVX_TASK_READY, RVX_TASK_BLOCKED)) < 0)
 				continue;
 			cr_assert_eq(rvx_sched_task_migrate(S, hid(i), c, p), 0);
+			/* A READY task that moves is a new arrival there. */
+			if (m.t[i].state == RVX_TASK_READY && (m.t[i].cpu != c || m.t[i].part != p))
+				m.t[i].seq = m_seq_take(c);
 			m.t[i].cpu = c;
 			m.t[i].part = p;
 		} else if (op < 97) { /* pressure / risk / novelty */
-			uint32_t v = rnd(RVX_SCHED_Q16_ONE + 1), what = rnd(3);
+			uint32_t v = ties ? RVX_SCHED_Q16_ONE / 2 * rnd(3) : rnd(RVX_SCHED_Q16_ONE + 1);
+			uint32_t what = rnd(3);
 
 			if ((i = pick_some(RVX_TASK_READY, RVX_TASK_BLOCKED)) < 0)
 				continue;
@@ -286,7 +313,14 @@ static void run_sequence(uint64_t seed, int steps)
 Test(sched_model, random_sequences_match_scan_model)
 {
 	for (uint64_t seed = 1; seed <= 40; seed++)
-		run_sequence(seed, 3000);
+		run_sequence(seed, 3000, false, seed % 4 == 0 ? UINT32_MAX - 300 : 0);
+}
+
+Test(sched_model, tie_heavy_sequences_match_fifo_model)
+{
+	/* The counters start near the wrap in half of the runs. */
+	for (uint64_t seed = 1; seed <= 40; seed++)
+		run_sequence(1000 + seed, 3000, true, seed % 2 ? UINT32_MAX - 300 : 0);
 }
 
 /* Replay: the same calls with the same times leave the same bytes, so a
@@ -295,11 +329,11 @@ Test(sched_model, same_sequence_same_bytes)
 {
 	static struct fx_snap first;
 
-	run_sequence(7, 3000);
+	run_sequence(7, 3000, true, 0);
 	fx_snap_take(&first);
-	run_sequence(7, 3000);
+	run_sequence(7, 3000, true, 0);
 	fx_snap_assert_same(&first, "a replay");
-	run_sequence(8, 3000);
+	run_sequence(8, 3000, true, 0);
 	cr_assert(memcmp(first.storage, fx.storage, sizeof(fx.storage)) != 0,
 		  "a different sequence must leave different bytes");
 }

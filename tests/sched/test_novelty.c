@@ -58,7 +58,7 @@ Test(sched_novelty, novel_input_raises_priority)
 
 	teach(a, vec_v, 0);
 	teach(b, vec_v, 0);
-	/* before: both have seen v; a has the lower index */
+	/* before: both have seen v; a is woken first (wins an equal key) */
 	observe(a, vec_v, 8); /* repeated */
 	observe(b, vec_w, 8); /* novel */
 	cr_assert_eq(fx_info(a).novelty, 0);

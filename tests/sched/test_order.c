@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Pick order: EDF on the key, ties by index, across partitions, and the
- * cut pressure and risk terms. */
+/* Pick order: EDF on the key, equal keys FIFO (wake, yield and migrate go
+ * behind, put keeps its place), across partitions, and the cut pressure and
+ * risk terms. */
 #include "sched_fixture.h"
 
 TestSuite(sched_order, .init = fx_setup, .fini = fx_check_invariants);
@@ -26,13 +27,114 @@ Test(sched_order, earliest_deadline_first)
 	(void)ids;
 }
 
-Test(sched_order, ties_broken_by_index)
+Test(sched_order, ties_fifo_by_wake_order)
 {
+	static const int wake_order[] = {3, 1, 4, 0, 2};
 	rvx_handle_t ids[5];
 
 	for (int i = 0; i < 5; i++)
-		ids[i] = fx_ready(0, 0, 100, 0);
+		ids[i] = fx_task(0, 0, 100);
+	/* before: five equal tasks, woken at the same instant out of index order */
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(rvx_sched_task_wake(S, ids[wake_order[i]], 0), 0);
+	/* after: equal keys come out in wake order, not index order */
 	for (int i = 0; i < 5; i++) {
+		rvx_handle_t id = fx_pick(0, 0, NULL);
+
+		cr_assert(fx_same(id, ids[wake_order[i]]), "pick %d", i);
+		cr_assert_eq(rvx_sched_task_block(S, id, 0, 0), 0);
+	}
+}
+
+Test(sched_order, yield_alternates_when_time_stands_still)
+{
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 0, 1000, 0);
+	char got[9] = {0};
+
+	/* Time never moves, so every yield's new key equals the peer's. */
+	for (int i = 0; i < 8; i++) {
+		rvx_handle_t id = fx_pick(0, 0, NULL);
+
+		got[i] = fx_same(id, a) ? 'A' : fx_same(id, b) ? 'B' : '?';
+		cr_assert_eq(fx_info(id).key, 1000);
+		cr_assert_eq(rvx_sched_yield(S, 0, id, 0, 0), 0);
+	}
+	cr_assert_str_eq(got, "ABABABAB");
+}
+
+Test(sched_order, yield_goes_behind_equal_peers_across_partitions)
+{
+	/* Equal keys in different partitions of one CPU: the partition heap
+	 * compares the heads by the same (key, enqueue order) rule. */
+	rvx_handle_t a = fx_ready(0, 2, 1000, 0), b = fx_ready(0, 0, 1000, 0);
+	rvx_handle_t c = fx_ready(0, 1, 1000, 0);
+	rvx_handle_t want[] = {a, b, c, a, b, c};
+
+	for (int i = 0; i < 6; i++) {
+		rvx_handle_t id = fx_pick(0, 0, NULL);
+
+		cr_assert(fx_same(id, want[i]), "pick %d", i);
+		cr_assert_eq(rvx_sched_yield(S, 0, id, 0, 0), 0);
+	}
+}
+
+Test(sched_order, put_keeps_place_among_equal_keys)
+{
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 0, 1000, 0);
+	rvx_handle_t c = fx_ready(0, 0, 1000, 0);
+
+	/* before: a, b, c equal, in that order; a is picked and preempted */
+	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
+	cr_assert_eq(rvx_sched_put(S, 0, a, 0, 0), 0);
+	/* after: a is still ahead of b and c, which were behind it */
+	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
+	cr_assert_eq(rvx_sched_yield(S, 0, a, 0, 0), 0);
+	/* b is preempted: ahead of c and of a (which yielded after b arrived) */
+	cr_assert(fx_same(fx_pick(0, 0, NULL), b));
+	cr_assert_eq(rvx_sched_put(S, 0, b, 0, 0), 0);
+	rvx_handle_t want[] = {b, c, a};
+
+	for (int i = 0; i < 3; i++) {
+		rvx_handle_t id = fx_pick(0, 0, NULL);
+
+		cr_assert(fx_same(id, want[i]), "pick %d", i);
+		cr_assert_eq(rvx_sched_task_block(S, id, 0, 0), 0);
+	}
+}
+
+Test(sched_order, rekey_keeps_place_migrate_takes_new)
+{
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 0, 1000, 0);
+	rvx_handle_t c = fx_ready(0, 0, 1000, 0);
+
+	/* A change of inputs that ends at the same key keeps a's place. */
+	cr_assert_eq(rvx_sched_task_set_risk(S, a, RVX_SCHED_Q16_ONE), 0);
+	cr_assert_eq(rvx_sched_task_set_risk(S, a, 0), 0);
+	cr_assert_eq(fx_info(a).key, 1000);
+	/* A migration is a new arrival: b goes behind c (and a). */
+	cr_assert_eq(rvx_sched_task_migrate(S, b, 0, 1), 0);
+	rvx_handle_t want[] = {a, c, b};
+
+	for (int i = 0; i < 3; i++) {
+		rvx_handle_t id = fx_pick(0, 0, NULL);
+
+		cr_assert(fx_same(id, want[i]), "pick %d", i);
+		cr_assert_eq(rvx_sched_task_block(S, id, 0, 0), 0);
+	}
+}
+
+Test(sched_order, fifo_across_counter_wrap)
+{
+	rvx_handle_t ids[6];
+
+	/* before: the CPU's counter is 3 short of wrapping */
+	S->cpus[0].enqueue_seq = UINT32_MAX - 2;
+	for (int i = 0; i < 6; i++)
+		ids[i] = fx_ready(0, (uint32_t)i % 2, 100, 0);
+	/* after: numbers UINT32_MAX-2 .. 2, still in wake order */
+	cr_assert_eq(S->cpus[0].enqueue_seq, 3);
+	fx_check_invariants();
+	for (int i = 0; i < 6; i++) {
 		rvx_handle_t id = fx_pick(0, 0, NULL);
 
 		cr_assert(fx_same(id, ids[i]), "pick %d", i);

@@ -3,11 +3,16 @@
  * The scheduler. Two levels of binary min-heap over index arrays in the
  * caller's storage:
  *  - per (CPU, partition) run queue, a heap of READY task indices ordered by
- *    (key, index) with the key in the entry; a task's position is kept in
- *    the compact `pos` array, so moving entries touches no control block;
+ *    (key, enqueue number) with both in the entry; a task's position is
+ *    kept in the compact `pos` array, so moving entries touches no control
+ *    block;
  *  - per CPU, a heap of the partitions that are eligible there (READY tasks
- *    and budget left), ordered by their head task's (key, index); a
- *    partition's position is kept in its run queue's `elig_pos`.
+ *    and budget left), ordered by their head entry's (key, enqueue number);
+ *    a partition's position is kept in its run queue's `elig_pos`.
+ * Enqueue numbers come from one counter per CPU, shared by the CPU's
+ * partitions, so equal keys are FIFO within a partition and across the
+ * partitions' heads alike (a counter per run queue would make the numbers
+ * of two partitions incomparable).
  * A pick takes the head of the CPU's partition heap and the head of that
  * partition's task heap: O(log n + log P). Every change to a run queue ends
  * with rq_fix(), which puts the partition where it belongs in the CPU's
@@ -55,11 +60,16 @@ static struct rvx_sched_hent *heap_of(const struct rvx_sched *s, uint32_t cpu, u
 	return &s->heaps[((size_t)cpu * s->partition_count + part) * s->heap_cap];
 }
 
-/* (key, task index) order: total, since indices are unique. Keys sit in the
- * heap entries, so ordering reads only the heap's own lines. */
+/* (key, enqueue number) order. The numbers of one CPU's READY entries are
+ * distinct, so this is total while they span fewer than 2^31 enqueues (the
+ * bound in sched.h); compared modulo 2^32 so the counter may wrap. Beyond
+ * the bound only the order among equal keys can stray from FIFO: key
+ * comparisons decide first, so the heaps stay ordered by key. Keys and
+ * numbers sit in the heap entries, so ordering reads only the heap's own
+ * lines. */
 static bool hent_before(const struct rvx_sched_hent *a, const struct rvx_sched_hent *b)
 {
-	return a->key < b->key || (a->key == b->key && a->task < b->task);
+	return a->key < b->key || (a->key == b->key && (int32_t)(a->seq - b->seq) < 0);
 }
 
 static void th_set(struct rvx_sched *s, struct rvx_sched_hent *h, uint32_t pos,
@@ -196,13 +206,21 @@ static void rq_fix(struct rvx_sched *s, uint32_t cpu, uint32_t part)
 
 /* ---- run queue membership ---- */
 
-/* Insert READY task `idx` (key already set) into its run queue. */
-static void rq_insert(struct rvx_sched *s, uint32_t idx)
+/* A fresh enqueue number of a CPU: after every entry its queues hold. */
+static uint32_t seq_take(struct rvx_sched *s, uint32_t cpu)
+{
+	return s->cpus[cpu].enqueue_seq++;
+}
+
+/* Insert READY task `idx` (key already set) into its run queue with the
+ * enqueue number `seq` (fresh from seq_take(), or the one rvx_sched_put()
+ * gives back). */
+static void rq_insert(struct rvx_sched *s, uint32_t idx, uint32_t seq)
 {
 	struct rvx_task *t = &s->tasks[idx];
 	struct rvx_sched_rq *rq = rq_of(s, t->cpu, t->partition);
 	struct rvx_sched_hent *h = heap_of(s, t->cpu, t->partition);
-	struct rvx_sched_hent e = {t->key, idx, 0};
+	struct rvx_sched_hent e = {t->key, idx, seq};
 
 	RVX_CHECK(rq->count < s->heap_cap);
 	th_set(s, h, rq->count, &e);
@@ -234,7 +252,9 @@ static void rq_remove(struct rvx_sched *s, uint32_t idx)
 	rq_fix(s, t->cpu, t->partition);
 }
 
-/* A READY task's key inputs changed: recompute and move it. */
+/* A READY task's key inputs changed: recompute and move it. It keeps its
+ * enqueue number: it did not leave the queue, so among equal keys it keeps
+ * its place in arrival order. */
 static void rq_rekey(struct rvx_sched *s, uint32_t idx)
 {
 	struct rvx_task *t = &s->tasks[idx];
@@ -248,13 +268,13 @@ static void rq_rekey(struct rvx_sched *s, uint32_t idx)
 	rq_fix(s, t->cpu, t->partition);
 }
 
-static void make_ready(struct rvx_sched *s, uint32_t idx)
+static void make_ready(struct rvx_sched *s, uint32_t idx, uint32_t seq)
 {
 	struct rvx_task *t = &s->tasks[idx];
 
 	t->state = RVX_TASK_READY;
 	t->key = task_key(t);
-	rq_insert(s, idx);
+	rq_insert(s, idx, seq);
 }
 
 /* ---- budgets ---- */
@@ -287,6 +307,7 @@ static void stop_running(struct rvx_sched *s, uint32_t idx, uint64_t now, uint64
 
 	RVX_CHECK(s->cpus[t->cpu].running == idx);
 	s->cpus[t->cpu].running = NIL;
+	s->cpus[t->cpu].running_seq = 0;
 	t->total_run_ns = sat_add(t->total_run_ns, ran_ns);
 	if (rq->budget_left != RVX_SCHED_BUDGET_UNLIMITED)
 		rq->budget_left = rq->budget_left > ran_ns ? rq->budget_left - ran_ns : 0;
@@ -532,7 +553,7 @@ int rvx_sched_task_wake(struct rvx_sched *s, rvx_handle_t id, uint64_t now)
 		return -RVX_EBUSY;
 	t->deadline = sat_add(now, t->rel_deadline);
 	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
-	make_ready(s, idx);
+	make_ready(s, idx, seq_take(s, t->cpu));
 	return 0;
 }
 
@@ -585,6 +606,7 @@ int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t
 	RVX_CHECK(c->eligible > 0);
 	part = s->elig[(size_t)cpu * s->partition_count];
 	idx = heap_of(s, cpu, part)[0].task;
+	c->running_seq = heap_of(s, cpu, part)[0].seq;
 	rq_remove(s, idx);
 
 	t = &s->tasks[idx];
@@ -623,13 +645,15 @@ static int resolve_running_on(const struct rvx_sched *s, uint32_t cpu, rvx_handl
 int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
 		  uint64_t ran_ns)
 {
-	uint32_t idx;
+	uint32_t idx, seq;
 	int ret = resolve_running_on(s, cpu, id, &idx);
 
 	if (ret != 0)
 		return ret;
+	/* Preempted, not done: back with the number it was picked with. */
+	seq = s->cpus[cpu].running_seq;
 	stop_running(s, idx, now, ran_ns);
-	make_ready(s, idx);
+	make_ready(s, idx, seq);
 	return 0;
 }
 
@@ -646,7 +670,9 @@ int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t
 	stop_running(s, idx, now, ran_ns);
 	t->deadline = sat_add(now, t->rel_deadline);
 	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
-	make_ready(s, idx);
+	/* A fresh number: behind every READY peer of equal key, even when
+	 * `now` has not moved since they were enqueued. */
+	make_ready(s, idx, seq_take(s, cpu));
 	return 0;
 }
 
@@ -717,8 +743,10 @@ int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
 	to->members++;
 	t->cpu = (uint16_t)cpu;
 	t->partition = (uint16_t)partition;
+	/* A new arrival there: the new CPU's numbers are the only ones its
+	 * queues may compare. */
 	if (ready)
-		rq_insert(s, idx);
+		rq_insert(s, idx, seq_take(s, cpu));
 	return 0;
 }
 

@@ -55,10 +55,33 @@
  * (subtraction saturates at 0, addition at UINT64_MAX). The score of the
  * specification, deadline urgency + novelty boost - structural risk, is
  * `-key`: a task is picked before another when its key is smaller, or the
- * keys are equal and its task index is smaller, so the order is total and
- * every run with the same inputs picks the same tasks. Within a CPU this is
- * EDF on the key; across the partitions of a CPU the heads of the eligible
- * partitions (see budgets) are compared by the same key.
+ * keys are equal and it was enqueued earlier (FIFO among equal keys). Within
+ * a CPU this is EDF on the key; across the partitions of a CPU the heads of
+ * the eligible partitions (see budgets) are compared by the same (key,
+ * enqueue order) rule, so equal keys are FIFO across partitions too.
+ *
+ * Ties. Each CPU numbers the entries put into its run queues with a 32-bit
+ * counter (`enqueue_seq` of `struct rvx_sched_cpu`); the number is kept in
+ * the heap entry (`seq` of `struct rvx_sched_hent`). rvx_sched_task_wake(),
+ * rvx_sched_yield() and rvx_sched_task_migrate() of a READY task (a new
+ * arrival in the destination queue, even on the same CPU) take a fresh
+ * number, so they go after every READY task of equal key: two tasks of the
+ * same relative deadline that yield alternate even when `now` does not move
+ * (as on a virtual clock that stands still while tasks run).
+ * rvx_sched_put() (preemption) gives the task back the number it had when
+ * it was picked, so it does not fall behind equal-key tasks that were
+ * already behind it. Changing a READY task's inputs
+ * (rvx_sched_task_observe(), rvx_sched_task_set_cut_pressure(),
+ * rvx_sched_task_set_risk()) moves it by its new key but keeps its number;
+ * budget refills move no entry. Numbers are compared modulo 2^32
+ * (`(int32_t)(a - b) < 0`), which is exact while the READY entries of a CPU
+ * were numbered fewer than 2^31 enqueues apart on that CPU (a task put
+ * back counts with the number it was picked with). A task that stays READY
+ * for longer (only a task whose key keeps it behind everything else can)
+ * may then be ordered out of FIFO among tasks of exactly its key;
+ * the order by key, and determinism, are never affected. The counter is part
+ * of the state, so every run with the same calls picks the same tasks and
+ * leaves the same bytes.
  *
  * Partition budgets. Each partition has a budget: nanoseconds of run time
  * per period (`period_ns`, one period for the whole scheduler, kept per
@@ -255,7 +278,8 @@ _Static_assert(RVX_SCHED_TASK_KERNEL_BYTES <= 1024,
 
 /**
  * One run queue: the READY tasks of one partition on one CPU, kept as a
- * binary min-heap of (key, task index) entries in the scheduler's storage.
+ * binary min-heap of (key, enqueue number) entries in the scheduler's
+ * storage.
  */
 struct rvx_sched_rq {
 	uint64_t budget_left; /**< Run time left in this period (ns); RVX_SCHED_BUDGET_UNLIMITED: never spent. */
@@ -266,13 +290,14 @@ struct rvx_sched_rq {
 };
 
 /**
- * One entry of a run queue's heap (16 bytes): the task's key beside its
- * index, so that keeping the heap in order reads only the heap's lines.
+ * One entry of a run queue's heap (16 bytes): the task's key and enqueue
+ * number beside its index, so that keeping the heap in order reads only the
+ * heap's lines.
  */
 struct rvx_sched_hent {
-	uint64_t key;      /**< The task's key (equal to its control block's `key`). */
-	uint32_t task;     /**< Task index. */
-	uint32_t reserved; /**< Zero. */
+	uint64_t key;  /**< The task's key (equal to its control block's `key`). */
+	uint32_t task; /**< Task index. */
+	uint32_t seq;  /**< Enqueue number from the CPU's `enqueue_seq`: breaks key ties, FIFO. */
 };
 
 /** Per-CPU state: the running task, the period and counters (one cache line). */
@@ -284,7 +309,9 @@ struct rvx_sched_cpu {
 	uint32_t running;         /**< Index of the RUNNING task, or NIL when idle. */
 	uint32_t ready;           /**< READY tasks in this CPU's run queues. */
 	uint32_t eligible;        /**< Partitions in the eligible heap (READY tasks and budget left). */
-	uint32_t reserved[5];     /**< Zero; pads to 64 bytes. */
+	uint32_t enqueue_seq;     /**< Next enqueue number for this CPU's run queues (wraps). */
+	uint32_t running_seq;     /**< Enqueue number the RUNNING task had when picked (for rvx_sched_put()). */
+	uint32_t reserved[3];     /**< Zero; pads to 64 bytes. */
 };
 
 _Static_assert(sizeof(struct rvx_sched_rq) == 24, "a run queue is 24 bytes");
@@ -427,7 +454,7 @@ int rvx_sched_task_create(struct rvx_sched *s, uint32_t cpu, uint32_t partition,
 
 /**
  * Make a BLOCKED task READY, with the deadline now + its relative deadline
- * (saturating).
+ * (saturating) and a fresh enqueue number (after READY tasks of equal key).
  * @param s the scheduler
  * @param id the task
  * @param now current time (ns)
@@ -474,9 +501,11 @@ int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t
 		   uint32_t *out_flags);
 
 /**
- * Hand back a preempted task: RUNNING to READY with the same deadline. Its
- * run time is charged to its partition on the CPU and a passed deadline is
- * counted; the CPU becomes idle.
+ * Hand back a preempted task: RUNNING to READY with the same deadline and
+ * the enqueue number it had when picked, so among tasks of equal key it is
+ * still ahead of those that were behind it. Its run time is charged to its
+ * partition on the CPU and a passed deadline is counted; the CPU becomes
+ * idle.
  * @param s the scheduler
  * @param cpu the CPU the task runs on
  * @param id the task
@@ -492,9 +521,10 @@ int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t n
 
 /**
  * Hand back a task that gave up the CPU: as rvx_sched_put(), but its job is
- * over, so its next deadline is now + its relative deadline (saturating).
- * Of two tasks with the same relative deadline, the yielding one thus
- * goes after the other.
+ * over, so its next deadline is now + its relative deadline (saturating),
+ * and it takes a fresh enqueue number. Of two tasks with the same relative
+ * deadline, the yielding one thus goes after the other, also when `now`
+ * has not moved since the other was enqueued (equal keys are FIFO).
  * @param s the scheduler
  * @param cpu the CPU the task runs on
  * @param id the task
@@ -537,7 +567,9 @@ int rvx_sched_task_free(struct rvx_sched *s, rvx_handle_t id);
 
 /**
  * Move a task that is not running to another CPU and/or partition. A READY
- * task moves from its old run queue to the new one, keeping its deadline.
+ * task moves from its old run queue to the new one, keeping its deadline
+ * and taking a fresh enqueue number of the new CPU (after READY tasks of
+ * equal key there).
  * @param s the scheduler
  * @param id the task
  * @param cpu new CPU

@@ -31,10 +31,11 @@
  * that stands still while tasks run and jumps to the next timer deadline
  * when every task is blocked, so a run is a function of its inputs alone
  * (one CPU only). Because it stands still while tasks run, a yield's next
- * deadline (now + relative deadline) ties with that of a task woken at the
- * same instant, and the scheduler's tie-break (lower index first) decides;
- * on the real clock the yielding task goes after a peer of equal relative
- * deadline.
+ * deadline (now + relative deadline) ties with that of a peer of equal
+ * relative deadline woken or yielded at the same instant; the scheduler
+ * breaks equal keys by enqueue order (FIFO), so the yielding task still goes
+ * after that peer, as it does on the real clock: two such tasks that yield
+ * alternate (ABAB) on either clock.
  *
  * Cleanup: a task that returns from its entry, exits, overflows its stack
  * guard, faults in its own stack, or is killed, is released: its timer is
