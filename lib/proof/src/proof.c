@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The proof engine. Every check in rvx_proof_verify() reads state and writes
+ * only locals; the single commit at the end updates the issuer's entry with
+ * code that cannot fail, so a rejected proof changes nothing.
+ */
+/* BearSSL first: its headers include <string.h>, which must not see the
+ * mem* macros of ruvix/env.h. Its symbols are declared hidden: BearSSL is
+ * linked statically into the same image, so its tables (br_sha256_vtable,
+ * br_ec_p256_m31) are reached PC-relative, not through a GOT that a
+ * freestanding kernel would have to provide. */
+#pragma GCC visibility push(hidden)
+#include "bearssl.h"
+#pragma GCC visibility pop
+
+#include "ruvix/proof.h"
+
+_Static_assert(sizeof(br_hmac_key_context) <= sizeof(((struct rvx_proof_engine *)0)->secret_ctx),
+	       "the engine's opaque storage holds a BearSSL HMAC key context");
+_Static_assert(_Alignof(br_hmac_key_context) <= _Alignof(uint64_t),
+	       "the engine's opaque storage is aligned for an HMAC key context");
+_Static_assert(sizeof(RVX_PROOF_MUTATION_DOMAIN) - 1 == 17, "mutation domain is 17 bytes");
+_Static_assert(sizeof(RVX_PROOF_KEY_DOMAIN) - 1 == 14, "key domain is 14 bytes");
+_Static_assert(sizeof(RVX_PROOF_TOKEN_DOMAIN) - 1 == 14, "token domain is 14 bytes");
+_Static_assert(RVX_PROOF_SIGNED_SIZE == 14 + 2 + 1 + 1 + 4 + 8 * 4 + 32, "signed encoding size");
+_Static_assert(RVX_PROOF_NONCE_WINDOW == 64, "the nonce window is one 64-bit bitmap");
+
+/* The order n of the P-256 group, big-endian: r and s must lie in [1, n-1]. */
+static const uint8_t p256_order[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
+static void put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static const br_hmac_key_context *secret_ctx(const struct rvx_proof_engine *engine)
+{
+	return (const br_hmac_key_context *)(const void *)engine->secret_ctx;
+}
+
+bool rvx_proof_ct_equal(const void *a, const void *b, size_t len)
+{
+	const volatile uint8_t *x = a;
+	const volatile uint8_t *y = b;
+	uint32_t diff = 0;
+
+	/* No early exit: every byte is read whatever the differences. */
+	for (size_t i = 0; i < len; i++)
+		diff |= (uint32_t)(x[i] ^ y[i]);
+	return diff == 0;
+}
+
+int rvx_proof_engine_init(struct rvx_proof_engine *engine, const void *secret,
+			  size_t secret_len, struct rvx_proof_issuer_state *issuers,
+			  uint32_t issuer_count)
+{
+	if (engine == NULL || secret == NULL || issuers == NULL || issuer_count == 0)
+		return -RVX_EINVAL;
+	if (secret_len < RVX_PROOF_SECRET_MIN || secret_len > RVX_PROOF_SECRET_MAX)
+		return -RVX_EINVAL;
+	memset(engine, 0, sizeof(*engine));
+	br_hmac_key_init((br_hmac_key_context *)(void *)engine->secret_ctx, &br_sha256_vtable,
+			 secret, secret_len);
+	memset(issuers, 0, (size_t)issuer_count * sizeof(*issuers));
+	engine->issuers = issuers;
+	engine->issuer_count = issuer_count;
+	engine->ready = 1;
+	return 0;
+}
+
+void rvx_proof_policy_open(struct rvx_proof_policy *policy, enum rvx_proof_tier tier)
+{
+	memset(policy, 0, sizeof(*policy));
+	policy->required_tier = (uint8_t)tier;
+	policy->max_payload = UINT64_MAX;
+	policy->key_lo = 0;
+	policy->key_hi = UINT64_MAX;
+}
+
+/* The mutation hash of a mutation already checked for a usable payload. */
+static void mutation_hash(const struct rvx_proof_mutation *m, uint8_t out[32])
+{
+	br_sha256_context sc;
+	uint8_t head[17 + 4 + 8 + 8 + 8];
+
+	memcpy(head, RVX_PROOF_MUTATION_DOMAIN, 17);
+	put_u32(head + 17, m->syscall);
+	put_u64(head + 21, m->target);
+	put_u64(head + 29, m->key);
+	put_u64(head + 37, (uint64_t)m->len);
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, head, sizeof(head));
+	if (m->len != 0)
+		br_sha256_update(&sc, m->payload, m->len);
+	br_sha256_out(&sc, out);
+}
+
+int rvx_proof_mutation_hash(const struct rvx_proof_mutation *mutation, uint8_t out[32])
+{
+	if (mutation == NULL || out == NULL || (mutation->payload == NULL && mutation->len != 0))
+		return -RVX_EINVAL;
+	mutation_hash(mutation, out);
+	return 0;
+}
+
+static void issuer_key(const struct rvx_proof_engine *engine, const struct rvx_proof_issuer *is,
+		       uint8_t key[32])
+{
+	br_hmac_context hc;
+	uint8_t msg[14 + 8 + 4 + 4 + 8];
+
+	memcpy(msg, RVX_PROOF_KEY_DOMAIN, 14);
+	put_u64(msg + 14, is->handle);
+	put_u32(msg + 22, is->object);
+	put_u32(msg + 26, is->epoch);
+	put_u64(msg + 30, is->badge);
+	br_hmac_init(&hc, secret_ctx(engine), 0);
+	br_hmac_update(&hc, msg, sizeof(msg));
+	br_hmac_out(&hc, key);
+}
+
+int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
+			 const struct rvx_proof_issuer *issuer, uint8_t key[32])
+{
+	if (engine == NULL || issuer == NULL || key == NULL || !engine->ready)
+		return -RVX_EINVAL;
+	issuer_key(engine, issuer, key);
+	return 0;
+}
+
+void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const uint8_t hash[32],
+			    uint8_t out[RVX_PROOF_SIGNED_SIZE])
+{
+	memcpy(out, RVX_PROOF_TOKEN_DOMAIN, 14);
+	put_u16(out + 14, t->version);
+	out[16] = t->tier;
+	out[17] = t->flags;
+	put_u32(out + 18, t->batch_count);
+	put_u64(out + 22, t->issuer);
+	put_u64(out + 30, t->target);
+	put_u64(out + 38, t->nonce);
+	put_u64(out + 46, t->expiry_ns);
+	memcpy(out + 54, hash, 32);
+}
+
+void rvx_proof_merkle_leaf(const uint8_t mutation_hash_in[32], uint8_t out[32])
+{
+	br_sha256_context sc;
+	const uint8_t tag = 0x00;
+
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, &tag, 1);
+	br_sha256_update(&sc, mutation_hash_in, 32);
+	br_sha256_out(&sc, out);
+}
+
+void rvx_proof_merkle_node(const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
+{
+	br_sha256_context sc;
+	const uint8_t tag = 0x01;
+
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, &tag, 1);
+	br_sha256_update(&sc, left, 32);
+	br_sha256_update(&sc, right, 32);
+	br_sha256_out(&sc, out);
+}
+
+/* Depth of the smallest complete tree with @count leaves (count >= 1). */
+static uint32_t merkle_depth(uint32_t count)
+{
+	uint32_t d = 0;
+
+	while (((uint64_t)1 << d) < count)
+		d++;
+	return d;
+}
+
+/* Big-endian 32-byte x: is 0 < x < n? (Public data: no need for constant time.) */
+static bool scalar_in_range(const uint8_t x[32])
+{
+	bool nonzero = false;
+
+	for (int i = 0; i < 32; i++)
+		nonzero = nonzero || x[i] != 0;
+	if (!nonzero)
+		return false;
+	for (int i = 0; i < 32; i++) {
+		if (x[i] != p256_order[i])
+			return x[i] < p256_order[i];
+	}
+	return false; /* x == n */
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < len; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/* The nonce check of the window: a reason or OK, no side effects. */
+static uint32_t nonce_check(const struct rvx_proof_issuer_state *st, uint64_t nonce)
+{
+	if (nonce == 0)
+		return RVX_PROOF_REJECT_NONCE_OLD;
+	if (nonce > st->nonce_high)
+		return RVX_PROOF_OK;
+	if (st->nonce_high - nonce >= RVX_PROOF_NONCE_WINDOW)
+		return RVX_PROOF_REJECT_NONCE_OLD;
+	if ((st->nonce_bitmap >> (st->nonce_high - nonce)) & 1u)
+		return RVX_PROOF_REJECT_NONCE_REPLAY;
+	return RVX_PROOF_OK;
+}
+
+static int reject(struct rvx_proof_result *res, uint32_t reason)
+{
+	res->reason = reason;
+	res->tier = 0;
+	return reason == RVX_PROOF_REJECT_SIG || reason == RVX_PROOF_REJECT_SIG_FORMAT
+		       ? -RVX_EBADSIG
+		       : -RVX_EPROOF;
+}
+
+int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_request *req,
+		     struct rvx_proof_result *res)
+{
+	const struct rvx_proof_token *t;
+	const struct rvx_proof_issuer *is;
+	const struct rvx_proof_policy *pol;
+	const struct rvx_proof_mutation *m;
+	struct rvx_proof_issuer_state fresh;
+	const struct rvx_proof_issuer_state *cur;
+	uint8_t hash[32];
+	uint8_t signed_bytes[RVX_PROOF_SIGNED_SIZE];
+	uint64_t nonce;
+	uint64_t rate_start;
+	uint32_t rate_used;
+	uint32_t reason;
+	bool batch;
+
+	if (engine == NULL || req == NULL || res == NULL || !engine->ready ||
+	    req->issuer == NULL || req->policy == NULL)
+		return -RVX_EINVAL;
+	is = req->issuer;
+	pol = req->policy;
+	m = &req->mutation;
+	if (is->slot >= engine->issuer_count || (m->payload == NULL && m->len != 0))
+		return -RVX_EINVAL;
+
+	memset(res, 0, sizeof(*res));
+	t = req->token;
+	/* Format: the whole token, exactly, with known values only. */
+	if (t == NULL || req->token_size != sizeof(*t) || t->version != RVX_PROOF_VERSION ||
+	    t->tier < RVX_PROOF_TIER_REFLEX || t->tier > RVX_PROOF_TIER_DEEP ||
+	    (t->flags & ~RVX_PROOF_FLAG_BATCH) != 0 || !all_zero(t->reserved, sizeof(t->reserved)))
+		return reject(res, RVX_PROOF_REJECT_FORMAT);
+	batch = (t->flags & RVX_PROOF_FLAG_BATCH) != 0;
+	if (batch) {
+		if (t->tier != RVX_PROOF_TIER_STANDARD || t->batch_count == 0 ||
+		    t->batch_count > (1u << RVX_PROOF_MERKLE_MAX_DEPTH) ||
+		    t->batch_index >= t->batch_count || t->nonce > UINT64_MAX - t->batch_index)
+			return reject(res, RVX_PROOF_REJECT_FORMAT);
+	} else if (t->batch_count != 0 || t->batch_index != 0 || req->path_len != 0) {
+		return reject(res, RVX_PROOF_REJECT_FORMAT);
+	}
+	if (t->tier != RVX_PROOF_TIER_DEEP && !all_zero(t->tag + 32, 32))
+		return reject(res, RVX_PROOF_REJECT_FORMAT);
+	nonce = t->nonce + (batch ? t->batch_index : 0);
+	res->nonce = nonce;
+
+	if (t->target != m->target)
+		return reject(res, RVX_PROOF_REJECT_TARGET);
+	if (t->issuer != is->handle || is->object != rvx_handle_index((rvx_handle_t){m->target}))
+		return reject(res, RVX_PROOF_REJECT_ISSUER);
+	if ((is->rights & RVX_RIGHT_PROVE) == 0)
+		return reject(res, RVX_PROOF_REJECT_RIGHTS);
+	if (is->revoked)
+		return reject(res, RVX_PROOF_REJECT_REVOKED);
+	if (t->tier < pol->required_tier)
+		return reject(res, RVX_PROOF_REJECT_TIER);
+	if (req->now_ns > t->expiry_ns)
+		return reject(res, RVX_PROOF_REJECT_EXPIRED);
+
+	/* The object's policy, whatever the tier. */
+	if ((uint64_t)m->len > pol->max_payload)
+		return reject(res, RVX_PROOF_REJECT_POLICY_SIZE);
+	if (m->key < pol->key_lo || m->key > pol->key_hi)
+		return reject(res, RVX_PROOF_REJECT_POLICY_KEY);
+	if (req->coherence < pol->min_coherence)
+		return reject(res, RVX_PROOF_REJECT_POLICY_COHERENCE);
+
+	/* The issuer's entry; one owned by another capability reads as fresh. */
+	cur = &engine->issuers[is->slot];
+	if (cur->owner != is->handle || cur->object != is->object || cur->epoch != is->epoch) {
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.owner = is->handle;
+		fresh.object = is->object;
+		fresh.epoch = is->epoch;
+		cur = &fresh;
+	}
+	reason = nonce_check(cur, nonce);
+	if (reason != RVX_PROOF_OK)
+		return reject(res, reason);
+	rate_start = cur->rate_start;
+	rate_used = cur->rate_used;
+	if (pol->rate_count != 0) {
+		if (rate_used == 0 || req->now_ns < rate_start ||
+		    req->now_ns - rate_start >= pol->rate_window_ns) {
+			rate_start = req->now_ns;
+			rate_used = 0;
+		}
+		if (rate_used >= pol->rate_count)
+			return reject(res, RVX_PROOF_REJECT_RATE);
+		rate_used++;
+	}
+
+	/* The mutation hash is the kernel's own; the token's copy is only compared. */
+	mutation_hash(m, hash);
+	memcpy(res->mutation_hash, hash, sizeof(hash));
+	if (batch) {
+		uint8_t node[32];
+		uint32_t index = t->batch_index;
+
+		if (req->path_len != merkle_depth(t->batch_count) || (req->path_len != 0 && req->path == NULL))
+			return reject(res, RVX_PROOF_REJECT_MERKLE);
+		rvx_proof_merkle_leaf(hash, node);
+		for (uint32_t i = 0; i < req->path_len; i++, index >>= 1) {
+			uint8_t up[32];
+
+			if (index & 1u)
+				rvx_proof_merkle_node(req->path[i], node, up);
+			else
+				rvx_proof_merkle_node(node, req->path[i], up);
+			memcpy(node, up, sizeof(node));
+		}
+		if (!rvx_proof_ct_equal(node, t->mutation_hash, 32))
+			return reject(res, RVX_PROOF_REJECT_MERKLE);
+		/* The root checked equals the token's: the MAC covers it. */
+		rvx_proof_signed_bytes(t, node, signed_bytes);
+	} else {
+		if (!rvx_proof_ct_equal(hash, t->mutation_hash, 32))
+			return reject(res, RVX_PROOF_REJECT_HASH);
+		rvx_proof_signed_bytes(t, hash, signed_bytes);
+	}
+
+	if (t->tier == RVX_PROOF_TIER_DEEP) {
+		br_ec_public_key pk;
+		uint8_t q[RVX_PROOF_PUBKEY_SIZE];
+		uint8_t digest[32];
+		br_sha256_context sc;
+
+		if (!pol->has_authority || pol->authority_key[0] != 0x04)
+			return reject(res, RVX_PROOF_REJECT_AUTHORITY);
+		if (!scalar_in_range(t->tag) || !scalar_in_range(t->tag + 32))
+			return reject(res, RVX_PROOF_REJECT_SIG_FORMAT);
+		memcpy(q, pol->authority_key, sizeof(q));
+		pk.curve = BR_EC_secp256r1;
+		pk.q = q;
+		pk.qlen = sizeof(q);
+		br_sha256_init(&sc);
+		br_sha256_update(&sc, signed_bytes, sizeof(signed_bytes));
+		br_sha256_out(&sc, digest);
+		if (br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, digest, sizeof(digest), &pk, t->tag, 64) != 1)
+			return reject(res, RVX_PROOF_REJECT_SIG);
+	} else {
+		br_hmac_key_context kc;
+		br_hmac_context hc;
+		uint8_t key[32];
+		uint8_t mac[32];
+
+		issuer_key(engine, is, key);
+		br_hmac_key_init(&kc, &br_sha256_vtable, key, sizeof(key));
+		br_hmac_init(&hc, &kc, 0);
+		br_hmac_update(&hc, signed_bytes, sizeof(signed_bytes));
+		br_hmac_out(&hc, mac);
+		if (!rvx_proof_ct_equal(mac, t->tag, 32))
+			return reject(res, RVX_PROOF_REJECT_MAC);
+	}
+
+	/* Commit: cannot fail. */
+	{
+		struct rvx_proof_issuer_state *st = &engine->issuers[is->slot];
+
+		if (cur == &fresh)
+			*st = fresh;
+		if (nonce > st->nonce_high) {
+			uint64_t shift = nonce - st->nonce_high;
+
+			st->nonce_bitmap = shift >= 64 ? 0 : st->nonce_bitmap << shift;
+			st->nonce_bitmap |= 1u;
+			st->nonce_high = nonce;
+		} else {
+			st->nonce_bitmap |= (uint64_t)1 << (st->nonce_high - nonce);
+		}
+		if (pol->rate_count != 0) {
+			st->rate_start = rate_start;
+			st->rate_used = rate_used;
+		}
+	}
+	res->reason = RVX_PROOF_OK;
+	res->tier = t->tier;
+	return 0;
+}
