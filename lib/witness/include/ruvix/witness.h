@@ -249,7 +249,8 @@ struct rvx_witness_report {
  * @param rec the record (sequence, kind, actor, target...)
  * @param args the canonical arguments
  * @param args_len bytes at @p args
- * @return 0, or a negated code that stops the replay
+ * @return 0 or any non-negative value to go on, or a negated code that
+ *         stops the replay
  */
 typedef int (*rvx_witness_apply_fn)(void *ctx, const struct rvx_witness_record *rec,
 				    const uint8_t *args, uint32_t args_len);
