@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file witness_ckpt.h
+ * @brief Checkpoints: the state of a set of kernel objects (capability
+ *        space, regions, queues, the witness log, and sections that later
+ *        libraries register) in one versioned, checksummed byte format.
+ *
+ * Byte format (every integer little-endian):
+ * - header, 32 bytes: magic "RVXCKPT\0" (8), version u32 (RVX_CKPT_VERSION),
+ *   flags u32 (0), total length u64 (header to trailer inclusive), section
+ *   count u32, reserved u32 (0);
+ * - sections, each: type u32, reserved u32 (0), payload length u64, the
+ *   payload, then zero padding up to a multiple of 8 bytes;
+ * - trailer, 32 bytes: SHA-256 of every byte before it. The trailer is also
+ *   the **state hash** of the objects checkpointed.
+ *
+ * Order of use: describe the objects as an array of `struct rvx_ckpt_item`
+ * (an ops table and the object), size with rvx_ckpt_size(), write with
+ * rvx_ckpt_write(). To restore, build fresh objects of the same geometry on
+ * the new memory (rvx_cap_space_init(), rvx_region_init_*(), rvx_queue_init(),
+ * rvx_witness_log_init()), describe them the same way, and call
+ * rvx_ckpt_restore(): it validates everything (framing, digest, and each
+ * section's own check against its destination) before it writes anything.
+ * Pointers are never stored: each object keeps its binding to the new memory.
+ *
+ * The digest detects corruption, not forgery: anyone can recompute it. Sign
+ * or MAC the trailer to trust a checkpoint from elsewhere. The section checks
+ * still bound every index, so a forged checkpoint cannot make later calls
+ * touch memory outside the objects' storage.
+ */
+#ifndef RUVIX_WITNESS_CKPT_H
+#define RUVIX_WITNESS_CKPT_H
+
+#include "ruvix/env.h"
+#include "ruvix/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Checkpoint format version this library writes and reads. */
+#define RVX_CKPT_VERSION 1u
+/** Bytes of the checkpoint header. */
+#define RVX_CKPT_HEADER_SIZE 32u
+/** Bytes of a section header. */
+#define RVX_CKPT_SECTION_HEADER_SIZE 16u
+/** Bytes of the trailer (SHA-256). */
+#define RVX_CKPT_TRAILER_SIZE 32u
+
+/** Section type ids. Values are stable: they are in the format. */
+enum rvx_ckpt_type {
+	RVX_CKPT_WITNESS = 1, /**< A witness log (struct rvx_witness_log). */
+	RVX_CKPT_CAP = 2,     /**< A capability space (struct rvx_cap_space). */
+	RVX_CKPT_REGION = 3,  /**< A region and its contents (struct rvx_region). */
+	RVX_CKPT_QUEUE = 4,   /**< A queue and its storage (struct rvx_queue). */
+	RVX_CKPT_USER = 0x100 /**< First type id for sections other libraries register. */
+};
+
+/** Why a checkpoint was refused. */
+enum rvx_ckpt_reason {
+	RVX_CKPT_OK = 0,        /**< Not refused. */
+	RVX_CKPT_TRUNCATED = 1, /**< Fewer bytes than the header says (or than a header). */
+	RVX_CKPT_MAGIC = 2,     /**< Not a checkpoint. */
+	RVX_CKPT_BADVERSION = 3, /**< A version this library does not read. */
+	RVX_CKPT_LENGTH = 4,    /**< Total length inconsistent (extra bytes, or too small). */
+	RVX_CKPT_DIGEST = 5,    /**< The trailer does not match the contents. */
+	RVX_CKPT_FORMAT = 6,    /**< Non-zero reserved field or padding, or unknown flags. */
+	RVX_CKPT_BOUNDS = 7,    /**< A section overruns the checkpoint or the sections do not end at the trailer. */
+	RVX_CKPT_SECTIONS = 8,  /**< Section count or types differ from the items given. */
+	RVX_CKPT_SECTION = 9    /**< A section's own check refused it (content or geometry). */
+};
+
+/**
+ * How one kind of object is checkpointed. `write` and `load` cannot fail:
+ * `size` and `check` come first.
+ */
+struct rvx_ckpt_section_ops {
+	/** Section type id (`enum rvx_ckpt_type`, or >= RVX_CKPT_USER). */
+	uint32_t type;
+	/** Payload bytes for @p obj. */
+	size_t (*size)(const void *obj);
+	/** Write exactly size(obj) payload bytes. */
+	void (*write)(const void *obj, uint8_t *out);
+	/** Validate a payload for the destination @p obj; no side effects. 0 or -RVX_E*. */
+	int (*check)(const void *obj, const uint8_t *in, size_t len);
+	/** Commit a payload that check() accepted. */
+	void (*load)(void *obj, const uint8_t *in, size_t len);
+};
+
+/** One object in a checkpoint: its ops and the object itself. */
+struct rvx_ckpt_item {
+	const struct rvx_ckpt_section_ops *ops; /**< How to checkpoint it. */
+	void *obj;                              /**< The object. */
+};
+
+/** Ops for a `struct rvx_witness_log` (sequence, chaining value, epoch; not the sink). */
+extern const struct rvx_ckpt_section_ops rvx_ckpt_witness_ops;
+/** Ops for a `struct rvx_cap_space` (slots, tables, registry). */
+extern const struct rvx_ckpt_section_ops rvx_ckpt_cap_ops;
+/** Ops for a `struct rvx_region` (state, slot metadata, readable contents). */
+extern const struct rvx_ckpt_section_ops rvx_ckpt_region_ops;
+/** Ops for a `struct rvx_queue` (ring positions and storage). */
+extern const struct rvx_ckpt_section_ops rvx_ckpt_queue_ops;
+
+/**
+ * Bytes of the checkpoint of @p items.
+ * @param items the objects
+ * @param count number of items
+ * @return the size, or 0 if an item or its ops is NULL
+ */
+size_t rvx_ckpt_size(const struct rvx_ckpt_item *items, size_t count);
+
+/**
+ * Write the checkpoint of @p items into @p out.
+ * @param items the objects
+ * @param count number of items
+ * @param[out] out the checkpoint
+ * @param cap bytes at @p out
+ * @param[out] written bytes written (may be NULL)
+ * @retval 0 written
+ * @retval -RVX_EINVAL a NULL pointer, or more than UINT32_MAX items
+ * @retval -RVX_EBUFSMALL @p cap < rvx_ckpt_size() (nothing written)
+ */
+int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out, size_t cap,
+		   size_t *written);
+
+/**
+ * Restore a checkpoint into fresh objects: validate everything, then load
+ * every section. On failure no destination byte changes.
+ * @param in the checkpoint
+ * @param len bytes at @p in
+ * @param items the destinations, in the order they were written
+ * @param count number of items
+ * @param[out] reason why it was refused (may be NULL)
+ * @retval 0 restored
+ * @retval -RVX_EINVAL refused (see @p reason), or a NULL pointer
+ */
+int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *items,
+		     size_t count, enum rvx_ckpt_reason *reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUVIX_WITNESS_CKPT_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private helpers of lib/witness: little-endian access and SHA-256 glue. */
+#ifndef RUVIX_WITNESS_INTERNAL_H
+#define RUVIX_WITNESS_INTERNAL_H
+
+/* BearSSL first: its headers include <string.h>, which must come before
+ * env.h maps mem* to builtins. */
+#include "bearssl_hash.h"
+
+#include "ruvix/witness.h"
+
+static inline void rvx_wit_put16_(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void rvx_wit_put32_(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void rvx_wit_put64_(uint8_t *p, uint64_t v)
+{
+	rvx_wit_put32_(p, (uint32_t)v);
+	rvx_wit_put32_(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint16_t rvx_wit_get16_(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t rvx_wit_get32_(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static inline uint64_t rvx_wit_get64_(const uint8_t *p)
+{
+	return (uint64_t)rvx_wit_get32_(p) | ((uint64_t)rvx_wit_get32_(p + 4) << 32);
+}
+
+/* The SHA-256 chaining value before any block (the standard IV), in the
+ * big-endian byte form br_sha256_state() uses. A static copy per file:
+ * shared data would make -fPIC objects reference _GLOBAL_OFFSET_TABLE_. */
+static const uint8_t rvx_witness_iv_[32] = {
+	0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3, 0x72, 0xa5, 0x4f, 0xf5, 0x3a,
+	0x51, 0x0e, 0x52, 0x7f, 0x9b, 0x05, 0x68, 0x8c, 0x1f, 0x83, 0xd9, 0xab, 0x5b, 0xe0, 0xcd, 0x19,
+};
+
+/*
+ * Resume the record stream at (state, sequence): every record is one whole
+ * block, so the context's buffer is empty and `sequence * 64` bytes were
+ * hashed. br_sha256_set_state() sets the value and count; the vtable is not
+ * used by update/out.
+ */
+static inline void rvx_wit_resume_(br_sha256_context *c, const uint8_t state[32],
+				   uint64_t sequence)
+{
+	br_sha256_set_state(c, state, sequence * RVX_WITNESS_RECORD_SIZE);
+}
+
+/* Chain head for the stream at (state, sequence). */
+void rvx_witness_head_at_(const uint8_t state[32], uint64_t sequence, uint8_t out[32]);
+
+/* Fill the 64 wire bytes of the next record of `log` (no side effects). */
+void rvx_witness_build_(const struct rvx_witness_log *log, const struct rvx_witness_event *ev,
+			const uint8_t digest[RVX_WITNESS_DIGEST_SIZE], uint8_t wire[64]);
+
+/* Constant-time equality of n bytes. */
+static inline bool rvx_wit_eq_(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		d |= (uint8_t)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+#endif /* RUVIX_WITNESS_INTERNAL_H */
