@@ -12,9 +12,10 @@
  * 2. For each proved syscall, check the issuer's capability (the nucleus
  *    does this with lib/cap), fill a `struct rvx_proof_issuer` and the target
  *    object's `struct rvx_proof_policy`, and call `rvx_proof_verify()` with
- *    the token and the actual mutation. On success the nonce is consumed and
- *    the rate counter moves on; on failure nothing changes and the result
- *    names the reason, for the witness log's rejection record.
+ *    the token and the actual mutation. On success the nonce is consumed,
+ *    the rate counter moves on and (Reflex/Standard) the issuer's MAC key
+ *    schedule is cached in its entry; on failure nothing changes and the
+ *    result names the reason, for the witness log's rejection record.
  *
  * The kernel computes the mutation hash itself (`rvx_proof_mutation_hash()`)
  * and never trusts the token's copy. Tiers: Reflex is an HMAC-SHA256 tag
@@ -198,10 +199,21 @@ struct rvx_proof_result {
 };
 
 /**
- * Per-issuer state (48 bytes): the nonce window and the rate counter, in
- * caller storage. An entry belongs to one capability identity; a different
- * capability in the same entry starts afresh, which is safe because its
- * derived key differs, so tokens made for the previous owner never verify.
+ * Per-issuer state (120 bytes): the nonce window, the rate counter and the
+ * issuer's cached MAC key schedule, in caller storage. An entry belongs to
+ * one capability identity (owner, object, epoch); a different capability in
+ * the same entry starts afresh, which is safe because its derived key
+ * differs, so tokens made for the previous owner never verify.
+ *
+ * The key cache holds the two SHA-256 states of HMAC-SHA256 keyed with
+ * `rvx_proof_issuer_key()` (after the ipad block and after the opad block),
+ * so a Reflex or Standard verification does not derive the key again. It is
+ * used only when the owner, object, epoch and badge all equal the
+ * capability's, and it is written only when a proof is accepted, with the
+ * nonce; a rejected proof (a forged MAC included) leaves it as it was. An
+ * epoch bump or a new capability therefore never meets a stale key. The
+ * cache is key material: keep the table in kernel memory, and treat a copy
+ * of it (a checkpoint) as secret. It adds 72 bytes per entry (48 before).
  */
 struct rvx_proof_issuer_state {
 	uint64_t owner;         /**< Raw handle of the capability this entry tracks (0: unused). */
@@ -211,10 +223,18 @@ struct rvx_proof_issuer_state {
 	uint64_t nonce_bitmap;  /**< Bit i set: nonce_high - i was accepted. */
 	uint64_t rate_start;    /**< Start of the current rate window (ns). */
 	uint32_t rate_used;     /**< Proofs accepted in the current window. */
-	uint32_t reserved;      /**< Zero. */
+	uint32_t key_ready;     /**< 1 if the key cache holds the key of (owner, object, epoch, key_badge); else 0. */
+	uint64_t key_badge;     /**< Badge of the capability the cached key was derived for. */
+	uint8_t key_inner[RVX_PROOF_HASH_SIZE]; /**< SHA-256 state after (key ^ ipad), big-endian words. */
+	uint8_t key_outer[RVX_PROOF_HASH_SIZE]; /**< SHA-256 state after (key ^ opad), big-endian words. */
 };
 
-_Static_assert(sizeof(struct rvx_proof_issuer_state) == 48, "issuer state is 48 bytes");
+_Static_assert(sizeof(struct rvx_proof_issuer_state) == 120, "issuer state is 120 bytes");
+_Static_assert(offsetof(struct rvx_proof_issuer_state, key_ready) == 44 &&
+		       offsetof(struct rvx_proof_issuer_state, key_badge) == 48 &&
+		       offsetof(struct rvx_proof_issuer_state, key_inner) == 56 &&
+		       offsetof(struct rvx_proof_issuer_state, key_outer) == 88,
+	       "issuer state layout has no implicit padding");
 
 /**
  * A proof engine. Holds the kernel secret's precomputed HMAC state (opaque
@@ -241,7 +261,8 @@ struct rvx_proof_engine {
 	static struct rvx_proof_engine name
 
 /**
- * Initialise an engine: keep the secret's HMAC state and clear the table.
+ * Initialise an engine: keep the secret's HMAC state and clear the table
+ * (which also drops every cached issuer key: they belong to the old secret).
  * @param[out] engine      the engine
  * @param secret           the kernel secret (random, never leaves the kernel)
  * @param secret_len       its length, RVX_PROOF_SECRET_MIN .. RVX_PROOF_SECRET_MAX
