@@ -23,6 +23,8 @@ _Static_assert(sizeof(RVX_PROOF_MUTATION_DOMAIN) - 1 == 17, "mutation domain is 
 _Static_assert(sizeof(RVX_PROOF_KEY_DOMAIN) - 1 == 14, "key domain is 14 bytes");
 _Static_assert(sizeof(RVX_PROOF_TOKEN_DOMAIN) - 1 == 14, "token domain is 14 bytes");
 _Static_assert(RVX_PROOF_SIGNED_SIZE == 14 + 2 + 1 + 1 + 4 + 8 * 4 + 32, "signed encoding size");
+_Static_assert(RVX_PROOF_MAC_SHORT_SIZE == 2 + 1 + 1 + 8 + 8 + 32 && RVX_PROOF_MAC_SHORT_SIZE + 9 <= 64,
+	       "the short MAC input and SHA-256 padding fit one block");
 _Static_assert(RVX_PROOF_NONCE_WINDOW == 64, "the nonce window is one 64-bit bitmap");
 
 /* The order n of the P-256 group, big-endian: r and s must lie in [1, n-1]. */
@@ -197,6 +199,24 @@ void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const uint8_t hash[
 	memcpy(out + 54, hash, 32);
 }
 
+size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const uint8_t hash[32],
+			   uint8_t out[RVX_PROOF_SIGNED_SIZE])
+{
+	if (t->flags & RVX_PROOF_FLAG_BATCH) {
+		rvx_proof_signed_bytes(t, hash, out);
+		return RVX_PROOF_SIGNED_SIZE;
+	}
+	/* 52 bytes + HMAC's 9 bytes of padding fit one block after the key
+	 * block: the inner hash takes 1 compression instead of 2. */
+	put_u16(out, t->version);
+	out[2] = t->tier;
+	out[3] = t->flags;
+	put_u64(out + 4, t->nonce);
+	put_u64(out + 12, t->expiry_ns);
+	memcpy(out + 20, hash, 32);
+	return RVX_PROOF_MAC_SHORT_SIZE;
+}
+
 void rvx_proof_merkle_leaf(const uint8_t mutation_hash_in[32], uint8_t out[32])
 {
 	br_sha256_context sc;
@@ -288,6 +308,8 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 	struct rvx_proof_issuer_state fresh;
 	const struct rvx_proof_issuer_state *cur;
 	uint8_t hash[32];
+	uint8_t node[32];
+	const uint8_t *covered;
 	uint8_t signed_bytes[RVX_PROOF_SIGNED_SIZE];
 	uint8_t key_inner[32];
 	uint8_t key_outer[32];
@@ -380,7 +402,6 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 	mutation_hash(m, hash);
 	memcpy(res->mutation_hash, hash, sizeof(hash));
 	if (batch) {
-		uint8_t node[32];
 		uint32_t index = t->batch_index;
 
 		if (req->path_len != merkle_depth(t->batch_count) || (req->path_len != 0 && req->path == NULL))
@@ -398,11 +419,11 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 		if (!rvx_proof_ct_equal(node, t->mutation_hash, 32))
 			return reject(res, RVX_PROOF_REJECT_MERKLE);
 		/* The root checked equals the token's: the MAC covers it. */
-		rvx_proof_signed_bytes(t, node, signed_bytes);
+		covered = node;
 	} else {
 		if (!rvx_proof_ct_equal(hash, t->mutation_hash, 32))
 			return reject(res, RVX_PROOF_REJECT_HASH);
-		rvx_proof_signed_bytes(t, hash, signed_bytes);
+		covered = hash;
 	}
 
 	if (t->tier == RVX_PROOF_TIER_DEEP) {
@@ -419,6 +440,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 		pk.curve = BR_EC_secp256r1;
 		pk.q = q;
 		pk.qlen = sizeof(q);
+		rvx_proof_signed_bytes(t, covered, signed_bytes);
 		br_sha256_init(&sc);
 		br_sha256_update(&sc, signed_bytes, sizeof(signed_bytes));
 		br_sha256_out(&sc, digest);
@@ -426,19 +448,20 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 			return reject(res, RVX_PROOF_REJECT_SIG);
 	} else {
 		uint8_t mac[32];
+		size_t len = rvx_proof_mac_input(t, covered, signed_bytes);
 		bool cached;
 
 		/* The cached key serves only the exact identity it was derived
 		 * for; otherwise derive into locals, kept for the commit. */
 		cached = owned && cur->key_ready == 1 && cur->key_badge == is->badge;
 		if (cached) {
-			mac_compute(cur->key_inner, cur->key_outer, signed_bytes, sizeof(signed_bytes), mac);
+			mac_compute(cur->key_inner, cur->key_outer, signed_bytes, len, mac);
 		} else {
 			uint8_t key[32];
 
 			issuer_key(engine, is, key);
 			mac_key_states(key, key_inner, key_outer);
-			mac_compute(key_inner, key_outer, signed_bytes, sizeof(signed_bytes), mac);
+			mac_compute(key_inner, key_outer, signed_bytes, len, mac);
 			derived = true;
 		}
 		if (!rvx_proof_ct_equal(mac, t->tag, 32))

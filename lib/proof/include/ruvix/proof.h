@@ -68,6 +68,8 @@ extern "C" {
 #define RVX_PROOF_TOKEN_DOMAIN "ruvix.token.v1"
 /** Size of the signed encoding of a token's fields (see `rvx_proof_signed_bytes()`). */
 #define RVX_PROOF_SIGNED_SIZE 86u
+/** Size of the MAC input of a token without the batch flag (see `rvx_proof_mac_input()`). */
+#define RVX_PROOF_MAC_SHORT_SIZE 52u
 
 /** Proof tiers, from cheapest to strongest. Values are ABI. */
 enum rvx_proof_tier {
@@ -105,10 +107,10 @@ enum rvx_proof_reason {
 };
 
 /**
- * A proof token (144 bytes, host byte order in memory; the MAC and the
- * signature cover the little-endian encoding of `rvx_proof_signed_bytes()`).
- * `batch_index` is not covered: it selects the leaf the inclusion path
- * proves.
+ * A proof token (144 bytes, host byte order in memory; the MAC covers the
+ * little-endian encoding of `rvx_proof_mac_input()`, the signature that of
+ * `rvx_proof_signed_bytes()`). `batch_index` is not covered: it selects the
+ * leaf the inclusion path proves.
  */
 struct rvx_proof_token {
 	uint16_t version;       /**< `RVX_PROOF_VERSION`. */
@@ -321,6 +323,27 @@ int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
  */
 void rvx_proof_signed_bytes(const struct rvx_proof_token *token,
 			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE]);
+
+/**
+ * Encode the input of a Reflex/Standard token's MAC and return its length.
+ * With the batch flag it is `rvx_proof_signed_bytes()` (86 bytes). Without,
+ * it is the 52-byte short form: version (u16) || tier (u8) || flags (u8) ||
+ * nonce (u64) || expiry_ns (u64) || @p hash (32 bytes), little-endian, which
+ * fits one SHA-256 block after HMAC's key block. The short form leaves out
+ * only what is bound otherwise: the domain (the MAC key is derived under
+ * its own domain and keys nothing else), the issuer (the key is the
+ * issuer's, and verification requires the token's issuer to be the
+ * capability), the target (verification requires it to be the mutation's,
+ * which the mutation hash encodes) and batch_count (must be 0 without the
+ * flag). In a batch the root does not encode the target, so the long form
+ * keeps it. The lengths differ, so the two forms never share an input.
+ * @param token       the token
+ * @param hash        the mutation hash or Merkle root to encode
+ * @param[out] out    up to RVX_PROOF_SIGNED_SIZE bytes
+ * @return RVX_PROOF_MAC_SHORT_SIZE, or RVX_PROOF_SIGNED_SIZE with the batch flag
+ */
+size_t rvx_proof_mac_input(const struct rvx_proof_token *token, const uint8_t hash[32],
+			   uint8_t out[RVX_PROOF_SIGNED_SIZE]);
 
 /**
  * Merkle leaf of a mutation: SHA-256(0x00 || mutation hash).
