@@ -26,12 +26,13 @@ static void mac_token(struct rvx_proof_token *t)
 	uint8_t key[32], msg[RVX_PROOF_SIGNED_SIZE];
 	br_hmac_key_context kc;
 	br_hmac_context hc;
+	size_t len;
 
 	BENCH_REQUIRE(rvx_proof_issuer_key(&engine, &issuer, key) == 0, "issuer key");
-	rvx_proof_signed_bytes(t, t->mutation_hash, msg);
+	len = rvx_proof_mac_input(t, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, key, 32);
 	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, sizeof(msg));
+	br_hmac_update(&hc, msg, len);
 	memset(t->tag, 0, sizeof(t->tag));
 	br_hmac_out(&hc, t->tag);
 }

@@ -12,9 +12,10 @@
  * 2. For each proved syscall, check the issuer's capability (the nucleus
  *    does this with lib/cap), fill a `struct rvx_proof_issuer` and the target
  *    object's `struct rvx_proof_policy`, and call `rvx_proof_verify()` with
- *    the token and the actual mutation. On success the nonce is consumed and
- *    the rate counter moves on; on failure nothing changes and the result
- *    names the reason, for the witness log's rejection record.
+ *    the token and the actual mutation. On success the nonce is consumed,
+ *    the rate counter moves on and (Reflex/Standard) the issuer's MAC key
+ *    schedule is cached in its entry; on failure nothing changes and the
+ *    result names the reason, for the witness log's rejection record.
  *
  * The kernel computes the mutation hash itself (`rvx_proof_mutation_hash()`)
  * and never trusts the token's copy. Tiers: Reflex is an HMAC-SHA256 tag
@@ -67,6 +68,8 @@ extern "C" {
 #define RVX_PROOF_TOKEN_DOMAIN "ruvix.token.v1"
 /** Size of the signed encoding of a token's fields (see `rvx_proof_signed_bytes()`). */
 #define RVX_PROOF_SIGNED_SIZE 86u
+/** Size of the MAC input of a token without the batch flag (see `rvx_proof_mac_input()`). */
+#define RVX_PROOF_MAC_SHORT_SIZE 52u
 
 /** Proof tiers, from cheapest to strongest. Values are ABI. */
 enum rvx_proof_tier {
@@ -104,10 +107,10 @@ enum rvx_proof_reason {
 };
 
 /**
- * A proof token (144 bytes, host byte order in memory; the MAC and the
- * signature cover the little-endian encoding of `rvx_proof_signed_bytes()`).
- * `batch_index` is not covered: it selects the leaf the inclusion path
- * proves.
+ * A proof token (144 bytes, host byte order in memory; the MAC covers the
+ * little-endian encoding of `rvx_proof_mac_input()`, the signature that of
+ * `rvx_proof_signed_bytes()`). `batch_index` is not covered: it selects the
+ * leaf the inclusion path proves.
  */
 struct rvx_proof_token {
 	uint16_t version;       /**< `RVX_PROOF_VERSION`. */
@@ -198,10 +201,21 @@ struct rvx_proof_result {
 };
 
 /**
- * Per-issuer state (48 bytes): the nonce window and the rate counter, in
- * caller storage. An entry belongs to one capability identity; a different
- * capability in the same entry starts afresh, which is safe because its
- * derived key differs, so tokens made for the previous owner never verify.
+ * Per-issuer state (120 bytes): the nonce window, the rate counter and the
+ * issuer's cached MAC key schedule, in caller storage. An entry belongs to
+ * one capability identity (owner, object, epoch); a different capability in
+ * the same entry starts afresh, which is safe because its derived key
+ * differs, so tokens made for the previous owner never verify.
+ *
+ * The key cache holds the two SHA-256 states of HMAC-SHA256 keyed with
+ * `rvx_proof_issuer_key()` (after the ipad block and after the opad block),
+ * so a Reflex or Standard verification does not derive the key again. It is
+ * used only when the owner, object, epoch and badge all equal the
+ * capability's, and it is written only when a proof is accepted, with the
+ * nonce; a rejected proof (a forged MAC included) leaves it as it was. An
+ * epoch bump or a new capability therefore never meets a stale key. The
+ * cache is key material: keep the table in kernel memory, and treat a copy
+ * of it (a checkpoint) as secret. It adds 72 bytes per entry (48 before).
  */
 struct rvx_proof_issuer_state {
 	uint64_t owner;         /**< Raw handle of the capability this entry tracks (0: unused). */
@@ -211,10 +225,18 @@ struct rvx_proof_issuer_state {
 	uint64_t nonce_bitmap;  /**< Bit i set: nonce_high - i was accepted. */
 	uint64_t rate_start;    /**< Start of the current rate window (ns). */
 	uint32_t rate_used;     /**< Proofs accepted in the current window. */
-	uint32_t reserved;      /**< Zero. */
+	uint32_t key_ready;     /**< 1 if the key cache holds the key of (owner, object, epoch, key_badge); else 0. */
+	uint64_t key_badge;     /**< Badge of the capability the cached key was derived for. */
+	uint8_t key_inner[RVX_PROOF_HASH_SIZE]; /**< SHA-256 state after (key ^ ipad), big-endian words. */
+	uint8_t key_outer[RVX_PROOF_HASH_SIZE]; /**< SHA-256 state after (key ^ opad), big-endian words. */
 };
 
-_Static_assert(sizeof(struct rvx_proof_issuer_state) == 48, "issuer state is 48 bytes");
+_Static_assert(sizeof(struct rvx_proof_issuer_state) == 120, "issuer state is 120 bytes");
+_Static_assert(offsetof(struct rvx_proof_issuer_state, key_ready) == 44 &&
+		       offsetof(struct rvx_proof_issuer_state, key_badge) == 48 &&
+		       offsetof(struct rvx_proof_issuer_state, key_inner) == 56 &&
+		       offsetof(struct rvx_proof_issuer_state, key_outer) == 88,
+	       "issuer state layout has no implicit padding");
 
 /**
  * A proof engine. Holds the kernel secret's precomputed HMAC state (opaque
@@ -241,7 +263,8 @@ struct rvx_proof_engine {
 	static struct rvx_proof_engine name
 
 /**
- * Initialise an engine: keep the secret's HMAC state and clear the table.
+ * Initialise an engine: keep the secret's HMAC state and clear the table
+ * (which also drops every cached issuer key: they belong to the old secret).
  * @param[out] engine      the engine
  * @param secret           the kernel secret (random, never leaves the kernel)
  * @param secret_len       its length, RVX_PROOF_SECRET_MIN .. RVX_PROOF_SECRET_MAX
@@ -300,6 +323,27 @@ int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
  */
 void rvx_proof_signed_bytes(const struct rvx_proof_token *token,
 			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE]);
+
+/**
+ * Encode the input of a Reflex/Standard token's MAC and return its length.
+ * With the batch flag it is `rvx_proof_signed_bytes()` (86 bytes). Without,
+ * it is the 52-byte short form: version (u16) || tier (u8) || flags (u8) ||
+ * nonce (u64) || expiry_ns (u64) || @p hash (32 bytes), little-endian, which
+ * fits one SHA-256 block after HMAC's key block. The short form leaves out
+ * only what is bound otherwise: the domain (the MAC key is derived under
+ * its own domain and keys nothing else), the issuer (the key is the
+ * issuer's, and verification requires the token's issuer to be the
+ * capability), the target (verification requires it to be the mutation's,
+ * which the mutation hash encodes) and batch_count (must be 0 without the
+ * flag). In a batch the root does not encode the target, so the long form
+ * keeps it. The lengths differ, so the two forms never share an input.
+ * @param token       the token
+ * @param hash        the mutation hash or Merkle root to encode
+ * @param[out] out    up to RVX_PROOF_SIGNED_SIZE bytes
+ * @return RVX_PROOF_MAC_SHORT_SIZE, or RVX_PROOF_SIGNED_SIZE with the batch flag
+ */
+size_t rvx_proof_mac_input(const struct rvx_proof_token *token, const uint8_t hash[32],
+			   uint8_t out[RVX_PROOF_SIGNED_SIZE]);
 
 /**
  * Merkle leaf of a mutation: SHA-256(0x00 || mutation hash).
