@@ -2,11 +2,12 @@
 /*
  * The part of <string.h> that BearSSL's public headers need, for bare-metal
  * compilers that ship no C library headers (clang --target=aarch64-none-elf).
- * Used only when the compiler has no <string.h> of its own; the four
- * functions are the ones every RuVix archive may leave undefined.
+ * The root meson.build adds this folder to bearssl_headers_dep only when the
+ * compiler has no <string.h> of its own; the four functions are the ones
+ * every RuVix archive may leave undefined.
  */
-#ifndef RUVIX_PROOF_SHIM_STRING_H
-#define RUVIX_PROOF_SHIM_STRING_H
+#ifndef RUVIX_FREESTANDING_STRING_H
+#define RUVIX_FREESTANDING_STRING_H
 
 #include <stddef.h>
 
