@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -360,6 +362,40 @@ Test(hwfile, sequence_break_is_corrupt)
 	cr_assert_eq(file_read(after), flen + (size_t)n);
 	cr_assert_eq(rvx_hwfile_open(&f, path, RVX_HWFILE_REPAIR, &rec), 0);
 	cr_assert_eq(rec.dropped, (uint64_t)n);
+	cr_assert_eq(rvx_hwfile_close(&f), 0);
+}
+
+Test(hwfile, failed_write_leaves_file_and_handle_unchanged)
+{
+	uint64_t offs[N + 1];
+	struct rvx_hwfile f, snap;
+	struct rvx_hwfile_recovery rec;
+	struct rlimit lim;
+	uint8_t wire[64], args[200];
+	size_t flen;
+
+	journal_make(N, offs);
+	cr_assert_eq(rvx_hwfile_open(&f, path, 0, NULL), 0);
+	flen = file_read(before);
+	memcpy(&snap, &f, sizeof(f));
+	/* before: the file may grow by only 100 more bytes, so the frame's
+	 * write(2) is short and the next one fails with EFBIG */
+	signal(SIGXFSZ, SIG_IGN);
+	lim.rlim_cur = lim.rlim_max = (rlim_t)(flen + 100u);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	wire_make(N, wire);
+	memset(args, 7, sizeof(args));
+	cr_assert_eq(rvx_hwfile_append(&f, wire, args, sizeof(args)), -RVX_EFULL);
+	/* after: the partial frame was cut back; file and handle as before */
+	cr_assert_eq(memcmp(&f, &snap, sizeof(f)), 0);
+	cr_assert_eq(file_read(after), flen);
+	cr_assert_eq(memcmp(after, before, flen), 0);
+	/* a frame that fits still goes in */
+	cr_assert_eq(rvx_hwfile_append(&f, wire, args, 8), 0);
+	cr_assert_eq(rvx_hwfile_close(&f), 0);
+	cr_assert_eq(rvx_hwfile_open(&f, path, 0, &rec), 0);
+	cr_assert_eq(rec.tail, RVX_HWFILE_CLEAN);
+	cr_assert_eq(rec.frames, N + 1u);
 	cr_assert_eq(rvx_hwfile_close(&f), 0);
 }
 
