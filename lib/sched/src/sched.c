@@ -799,38 +799,36 @@ int rvx_sched_task_observe(struct rvx_sched *s, rvx_handle_t id, const float *ve
 	return 0;
 }
 
-int rvx_sched_task_set_cut_pressure(struct rvx_sched *s, rvx_handle_t id, uint32_t pressure)
+/* Set one of the Q16.16 score inputs (cut pressure or risk) of a live task,
+ * re-keying it in its run queue if it is READY. */
+static int set_score_term(struct rvx_sched *s, rvx_handle_t id, uint32_t value, bool risk)
 {
 	uint32_t idx;
 	int ret = resolve(s, id, &idx);
 
 	if (ret != 0)
 		return ret;
-	if (pressure > RVX_SCHED_Q16_ONE)
+	if (value > RVX_SCHED_Q16_ONE)
 		return -RVX_EINVAL;
 	if (s->tasks[idx].state == RVX_TASK_DEAD)
 		return -RVX_EBUSY;
-	s->tasks[idx].cut_pressure = pressure;
+	if (risk)
+		s->tasks[idx].risk = value;
+	else
+		s->tasks[idx].cut_pressure = value;
 	if (s->tasks[idx].state == RVX_TASK_READY)
 		rq_rekey(s, idx);
 	return 0;
 }
 
+int rvx_sched_task_set_cut_pressure(struct rvx_sched *s, rvx_handle_t id, uint32_t pressure)
+{
+	return set_score_term(s, id, pressure, false);
+}
+
 int rvx_sched_task_set_risk(struct rvx_sched *s, rvx_handle_t id, uint32_t risk)
 {
-	uint32_t idx;
-	int ret = resolve(s, id, &idx);
-
-	if (ret != 0)
-		return ret;
-	if (risk > RVX_SCHED_Q16_ONE)
-		return -RVX_EINVAL;
-	if (s->tasks[idx].state == RVX_TASK_DEAD)
-		return -RVX_EBUSY;
-	s->tasks[idx].risk = risk;
-	if (s->tasks[idx].state == RVX_TASK_READY)
-		rq_rekey(s, idx);
-	return 0;
+	return set_score_term(s, id, risk, true);
 }
 
 int rvx_sched_task_set_rel_deadline(struct rvx_sched *s, rvx_handle_t id,
