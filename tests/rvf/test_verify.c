@@ -102,3 +102,27 @@ Test(rvf_verify, no_trusted_keys_means_unknown_key)
 	cr_assert_eq(rvx_rvf_verify(pkg, len, &none, &view, &why), -RVX_EBADSIG);
 	cr_assert_eq(why, RVX_RVF_UNKNOWN_KEY);
 }
+
+Test(rvf_verify, inspect_skips_only_the_signature)
+{
+	struct rvx_rvf_manifest m;
+	enum rvx_rvf_reason why;
+
+	fx_manifest(&m);
+	size_t len = fx_build(&m, pkg);
+	memset(pkg + len - 64, 0, 64); /* unsigned */
+	cr_assert_eq(rvx_rvf_verify(pkg, len, &fx_trusted, &view, &why), -RVX_EBADSIG);
+	cr_assert_eq(why, RVX_RVF_UNSIGNED);
+	cr_assert_eq(rvx_rvf_inspect(pkg, len, &view, &why), 0);
+	cr_assert_eq(view.key_index, RVX_RVF_NONE);
+	cr_assert_eq(view.manifest.task_count, 2);
+	/* a wrong hash is still refused */
+	pkg[view.segments[S_CODE].offset] ^= 1;
+	memset(&view, 0x33, sizeof(view));
+	struct rvx_rvf_package snap;
+	memcpy(&snap, &view, sizeof(view));
+	cr_assert_eq(rvx_rvf_inspect(pkg, len, &view, &why), -RVX_EBADSIG);
+	cr_assert_eq(why, RVX_RVF_SEG_HASH);
+	cr_assert(memcmp(&snap, &view, sizeof(view)) == 0);
+	cr_assert_eq(rvx_rvf_inspect(NULL, len, &view, &why), -RVX_EINVAL);
+}

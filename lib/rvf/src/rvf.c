@@ -712,22 +712,23 @@ static int refuse(enum rvx_rvf_reason *reason, enum rvx_rvf_reason why)
 	return -RVX_EINVAL;
 }
 
-int rvx_rvf_verify(const uint8_t *pkg, size_t len, const struct rvx_rvf_trusted_keys *keys,
-		   struct rvx_rvf_package *view, enum rvx_rvf_reason *reason)
+/* Verify (keys != NULL) or inspect (keys == NULL: no signature check). */
+static int parse(const uint8_t *pkg, size_t len, const struct rvx_rvf_trusted_keys *keys,
+		 struct rvx_rvf_package *view, enum rvx_rvf_reason *reason)
 {
 	struct frame f;
 	uint8_t digest[RVX_RVF_HASH_SIZE];
-	uint32_t key_index = 0;
+	uint32_t key_index = RVX_RVF_NONE;
 	enum rvx_rvf_reason why;
 
-	if (pkg == NULL || keys == NULL || (keys->keys == NULL && keys->count != 0) ||
-	    view == NULL)
-		return refuse(reason, RVX_RVF_BAD_HEADER);
 	why = check_framing(pkg, len, &f);
 	if (why == RVX_RVF_OK)
 		why = check_hashes(pkg, &f);
-	if (why == RVX_RVF_OK)
+	if (why == RVX_RVF_OK && keys != NULL)
 		why = check_signature(pkg, &f, keys, &key_index, digest);
+	if (why == RVX_RVF_OK && keys == NULL)
+		sha256(pkg, RVX_RVF_HEADER_SIZE + (size_t)f.count * RVX_RVF_SEGMENT_ENTRY_SIZE,
+		       digest);
 	if (why == RVX_RVF_OK)
 		why = check_manifest(pkg, &f);
 	if (why != RVX_RVF_OK)
@@ -748,6 +749,23 @@ int rvx_rvf_verify(const uint8_t *pkg, size_t len, const struct rvx_rvf_trusted_
 	if (reason != NULL)
 		*reason = RVX_RVF_OK;
 	return 0;
+}
+
+int rvx_rvf_verify(const uint8_t *pkg, size_t len, const struct rvx_rvf_trusted_keys *keys,
+		   struct rvx_rvf_package *view, enum rvx_rvf_reason *reason)
+{
+	if (pkg == NULL || keys == NULL || (keys->keys == NULL && keys->count != 0) ||
+	    view == NULL)
+		return refuse(reason, RVX_RVF_BAD_HEADER);
+	return parse(pkg, len, keys, view, reason);
+}
+
+int rvx_rvf_inspect(const uint8_t *pkg, size_t len, struct rvx_rvf_package *view,
+		    enum rvx_rvf_reason *reason)
+{
+	if (pkg == NULL || view == NULL)
+		return refuse(reason, RVX_RVF_BAD_HEADER);
+	return parse(pkg, len, NULL, view, reason);
 }
 
 /* ---- writer ---- */

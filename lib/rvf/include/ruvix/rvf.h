@@ -275,7 +275,7 @@ struct rvx_rvf_package {
 	uint64_t total_length;   /**< Package length in bytes. */
 	uint32_t version;        /**< Format version. */
 	uint32_t segment_count;  /**< Segments used in `segments`. */
-	uint32_t key_index;      /**< Index of the trusted key that signed it. */
+	uint32_t key_index;      /**< Index of the trusted key that signed it (`RVX_RVF_NONE` from `rvx_rvf_inspect()`). */
 	uint32_t manifest_segment; /**< Index of the manifest segment. */
 	uint8_t key_id[RVX_RVF_KEY_ID_SIZE];     /**< The signer's key id. */
 	uint8_t package_hash[RVX_RVF_HASH_SIZE]; /**< SHA-256 of the whole package (for the mount's witness record). */
@@ -360,6 +360,22 @@ _Static_assert(sizeof(struct rvx_rvf_segment) == RVX_RVF_SEGMENT_ENTRY_SIZE &&
  */
 int rvx_rvf_verify(const uint8_t *pkg, size_t len, const struct rvx_rvf_trusted_keys *keys,
 		   struct rvx_rvf_package *view, enum rvx_rvf_reason *reason);
+
+/**
+ * Check and decode a package like `rvx_rvf_verify()` but without checking
+ * the signature: for host tools that show a package's contents. Never use
+ * it to decide whether to mount a package. `key_index` is `RVX_RVF_NONE`.
+ * @param pkg the package bytes
+ * @param len their length
+ * @param[out] view the decoded package (written only on success)
+ * @param[out] reason why it was refused (`RVX_RVF_OK` on success); may be NULL
+ * @retval 0 framing, hashes and manifest are valid and @p view is filled
+ * @retval -RVX_EINVAL framing error (as for `rvx_rvf_verify()`) or a NULL argument
+ * @retval -RVX_EBADSIG a segment hash mismatch
+ * @retval -RVX_EMANIFEST the manifest or a policy segment is malformed
+ */
+int rvx_rvf_inspect(const uint8_t *pkg, size_t len, struct rvx_rvf_package *view,
+		    enum rvx_rvf_reason *reason);
 
 /**
  * Compute a public key's key id: the first 8 bytes of its SHA-256.
