@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal interfaces of the ruvix host CLI. */
+#ifndef RUVIX_CLI_H
+#define RUVIX_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ruvix/rvf.h"
+
+/** A data file given on the command line: its segment type, path and basename. */
+struct cli_file {
+	uint16_t type;
+	const char *path;
+	const char *base;
+	uint8_t *data;
+	size_t length;
+	uint32_t segment; /* index in the package */
+};
+
+/*
+ * Parse the text manifest at @path into @m; authority keys referenced by
+ * `authority=` are loaded into @keys (65 bytes each). Files are referenced
+ * by basename. Prints "path:line: message" and returns -1 on error.
+ */
+int cli_parse_manifest(const char *path, struct rvx_rvf_manifest *m, uint8_t *keys,
+		       const struct cli_file *files, size_t nfiles);
+
+/* Read a whole file (malloc'd); -1 on error with a message. */
+int cli_read_file(const char *path, uint8_t **data, size_t *len);
+/* Read a hex-encoded key file of exactly @n bytes; -1 on error. */
+int cli_read_hex(const char *path, uint8_t *out, size_t n);
+
+#endif

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ruvix, the host CLI: key generation and package tools (pack, inspect,
+ * verify). See docs/rvf.md for the package format and the text manifest.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bearssl.h"
+#include "cli.h"
+
+#define MAX_FILES (RVX_RVF_MAX_SEGMENTS - 4)
+
+static void usage(void)
+{
+	fputs("usage:\n"
+	      "  ruvix keys generate --out KEY          writes KEY (private) and KEY.pub\n"
+	      "  ruvix pkg pack --manifest M.txt --key KEY --out PKG [KIND:FILE...]\n"
+	      "        KIND is code, data, vector or graph\n"
+	      "  ruvix pkg inspect PKG\n"
+	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n",
+	      stderr);
+}
+
+int cli_read_file(const char *path, uint8_t **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if (cap > RVX_RVF_MAX_PACKAGE) {
+				fprintf(stderr, "%s: too large\n", path);
+				break;
+			}
+			uint8_t *nb = realloc(buf, cap);
+			if (nb == NULL)
+				break;
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n, fp);
+		n += r;
+		if (r == 0) {
+			if (ferror(fp))
+				break;
+			fclose(fp);
+			*data = buf;
+			*len = n;
+			return 0;
+		}
+	}
+	fprintf(stderr, "%s: read failed\n", path);
+	fclose(fp);
+	free(buf);
+	return -1;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int cli_read_hex(const char *path, uint8_t *out, size_t n)
+{
+	uint8_t *data;
+	size_t len, k = 0;
+	int hi = -1;
+
+	if (cli_read_file(path, &data, &len) != 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		int v = hexval(data[i]);
+		if (v < 0) {
+			if (data[i] == '\n' || data[i] == ' ' || data[i] == '\r')
+				continue;
+			break;
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			if (k == n) {
+				k = n + 1;
+				break;
+			}
+			out[k++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	free(data);
+	if (k != n || hi >= 0) {
+		fprintf(stderr, "%s: not a %zu-byte hex key\n", path, n);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	const uint8_t *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: %s\n", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) != 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+static int write_hex(const char *path, const uint8_t *p, size_t n, mode_t mode)
+{
+	char buf[2 * 128 + 2];
+	hex(buf, p, n);
+	buf[2 * n] = '\n';
+	return write_file(path, buf, 2 * n + 1, mode);
+}
+
+static int cmd_keys_generate(int argc, char **argv)
+{
+	const char *out = NULL;
+	uint8_t seed[48], kbuf[BR_EC_KBUF_PRIV_MAX_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
+	br_hmac_drbg_context rng;
+	br_ec_private_key sk;
+	br_ec_public_key pk;
+	char pubpath[4096];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else
+			return usage(), 2;
+	}
+	if (out == NULL)
+		return usage(), 2;
+	if (snprintf(pubpath, sizeof(pubpath), "%s.pub", out) >= (int)sizeof(pubpath))
+		return fprintf(stderr, "path too long\n"), 1;
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
+		fprintf(stderr, "getrandom: %s\n", strerror(errno));
+		return 1;
+	}
+	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, sizeof(seed));
+	if (br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &sk, kbuf, BR_EC_secp256r1) != 32 ||
+	    br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) != RVX_RVF_PUBKEY_SIZE) {
+		fprintf(stderr, "key generation failed\n");
+		return 1;
+	}
+	if (write_hex(out, sk.x, sk.xlen, 0600) != 0 ||
+	    write_hex(pubpath, pk.q, pk.qlen, 0644) != 0)
+		return 1;
+	uint8_t id[RVX_RVF_KEY_ID_SIZE];
+	char idhex[2 * RVX_RVF_KEY_ID_SIZE + 1];
+	rvx_rvf_key_id(pk.q, id);
+	hex(idhex, id, sizeof(id));
+	printf("private key: %s\npublic key:  %s\nkey id:      %s\n", out, pubpath, idhex);
+	return 0;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static int cmd_pkg_pack(int argc, char **argv)
+{
+	const char *mpath = NULL, *kpath = NULL, *out = NULL;
+	static struct cli_file files[MAX_FILES];
+	static struct rvx_rvf_manifest m;
+	static uint8_t keys[RVX_RVF_MAX_AUTHORITY_KEYS * RVX_RVF_PUBKEY_SIZE];
+	static uint8_t segbuf[4][8192];
+	struct rvx_rvf_input in[RVX_RVF_MAX_SEGMENTS];
+	size_t nfiles = 0;
+	uint32_t n = 0;
+	int rc = 1;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
+			mpath = argv[++i];
+		} else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) {
+			kpath = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] != '-') {
+			static const struct { const char *kind; uint16_t type; } kinds[] = {
+				{ "code", RVX_RVF_SEG_CODE }, { "data", RVX_RVF_SEG_REGION_DATA },
+				{ "vector", RVX_RVF_SEG_VECTOR_SEED }, { "graph", RVX_RVF_SEG_GRAPH_SEED },
+			};
+			char *colon = strchr(argv[i], ':');
+			size_t k;
+			if (nfiles == MAX_FILES)
+				return fprintf(stderr, "too many files (at most %d)\n", MAX_FILES), 2;
+			if (colon == NULL)
+				return fprintf(stderr, "'%s': files are given as KIND:PATH\n", argv[i]), 2;
+			for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+				if (strncmp(argv[i], kinds[k].kind, (size_t)(colon - argv[i])) == 0 &&
+				    strlen(kinds[k].kind) == (size_t)(colon - argv[i]))
+					break;
+			if (k == sizeof(kinds) / sizeof(kinds[0]))
+				return fprintf(stderr, "'%s': unknown kind (code, data, vector, graph)\n", argv[i]), 2;
+			files[nfiles].type = kinds[k].type;
+			files[nfiles].path = colon + 1;
+			files[nfiles].base = basename_of(colon + 1);
+			files[nfiles].segment = (uint32_t)(1 + nfiles); /* segment 0 is the manifest */
+			nfiles++;
+		} else {
+			return usage(), 2;
+		}
+	}
+	if (mpath == NULL || kpath == NULL || out == NULL)
+		return usage(), 2;
+
+	uint8_t x[32], pub[RVX_RVF_PUBKEY_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
+	br_ec_private_key sk = { BR_EC_secp256r1, x, sizeof(x) };
+	br_ec_public_key pk;
+	if (cli_read_hex(kpath, x, sizeof(x)) != 0)
+		return 1;
+	if (br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) != RVX_RVF_PUBKEY_SIZE) {
+		fprintf(stderr, "%s: not a P-256 private key\n", kpath);
+		return 1;
+	}
+	memcpy(pub, pk.q, sizeof(pub));
+
+	for (size_t i = 0; i < nfiles; i++) {
+		if (cli_read_file(files[i].path, &files[i].data, &files[i].length) != 0)
+			goto done;
+		if (files[i].length == 0) {
+			fprintf(stderr, "%s: empty file\n", files[i].path);
+			goto done;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(files[j].base, files[i].base) == 0) {
+				fprintf(stderr, "%s: two files with the same name\n", files[i].base);
+				goto done;
+			}
+	}
+	if (cli_parse_manifest(mpath, &m, keys, files, nfiles) != 0)
+		goto done;
+
+	size_t l;
+	if (rvx_rvf_segment_encode(RVX_RVF_SEG_MANIFEST, &m, NULL, segbuf[0], sizeof(segbuf[0]), &l) != 0)
+		goto encode_fail;
+	in[n++] = (struct rvx_rvf_input){ RVX_RVF_SEG_MANIFEST, segbuf[0], l };
+	for (size_t i = 0; i < nfiles; i++)
+		in[n++] = (struct rvx_rvf_input){ files[i].type, files[i].data, files[i].length };
+	if (m.required_count > 0) {
+		if (rvx_rvf_segment_encode(RVX_RVF_SEG_REQUIRED_CAPS, &m, NULL, segbuf[1], sizeof(segbuf[1]), &l) != 0)
+			goto encode_fail;
+		in[n++] = (struct rvx_rvf_input){ RVX_RVF_SEG_REQUIRED_CAPS, segbuf[1], l };
+	}
+	if (m.policy_count > 0 || m.authority_count > 0) {
+		if (rvx_rvf_segment_encode(RVX_RVF_SEG_PROOF_POLICY, &m, keys, segbuf[2], sizeof(segbuf[2]), &l) != 0)
+			goto encode_fail;
+		in[n++] = (struct rvx_rvf_input){ RVX_RVF_SEG_PROOF_POLICY, segbuf[2], l };
+	}
+	if (m.has_witness_policy) {
+		if (rvx_rvf_segment_encode(RVX_RVF_SEG_WITNESS_POLICY, &m, NULL, segbuf[3], sizeof(segbuf[3]), &l) != 0)
+			goto encode_fail;
+		in[n++] = (struct rvx_rvf_input){ RVX_RVF_SEG_WITNESS_POLICY, segbuf[3], l };
+	}
+
+	size_t size = rvx_rvf_build_size(in, n), len;
+	uint8_t id[RVX_RVF_KEY_ID_SIZE], digest[RVX_RVF_HASH_SIZE], sig[RVX_RVF_SIG_SIZE];
+	uint8_t *pkg = size ? malloc(size) : NULL;
+	if (pkg == NULL) {
+		fprintf(stderr, "package too large\n");
+		goto done;
+	}
+	rvx_rvf_key_id(pub, id);
+	if (rvx_rvf_build(in, n, id, pkg, size, &len, digest) != 0 ||
+	    br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &sk, sig) != RVX_RVF_SIG_SIZE ||
+	    rvx_rvf_attach_signature(pkg, len, sig) != 0) {
+		fprintf(stderr, "building or signing the package failed\n");
+		free(pkg);
+		goto done;
+	}
+	/* Check what we made with the library's own verifier before writing it. */
+	struct rvx_rvf_trusted_keys tk = { pub, 1 };
+	static struct rvx_rvf_package view;
+	enum rvx_rvf_reason why;
+	if (rvx_rvf_verify(pkg, len, &tk, &view, &why) != 0) {
+		fprintf(stderr, "%s: the manifest is not valid: %s\n", mpath, rvx_rvf_reason_str(why));
+		free(pkg);
+		goto done;
+	}
+	if (write_file(out, pkg, len, 0644) == 0) {
+		printf("%s: %zu bytes, %u segments, package '%s'\n", out, len, n, view.manifest.name);
+		rc = 0;
+	}
+	free(pkg);
+	goto done;
+encode_fail:
+	fprintf(stderr, "%s: encoding failed\n", mpath);
+done:
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i].data);
+	return rc;
+}
+
+static const char *rights_str(uint32_t r, char *buf)
+{
+	static const char *const names[] = { "read", "write", "grant", "revoke", "execute", "prove", "grant_once" };
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 7; i++)
+		if (r & (1u << i)) {
+			if (buf[0])
+				strcat(buf, ",");
+			strcat(buf, names[i]);
+		}
+	return buf;
+}
+
+static const char *kind_str(uint8_t k)
+{
+	switch (k) {
+	case RVX_RVF_WIRE_TASK: return "task";
+	case RVX_RVF_WIRE_REGION: return "region";
+	case RVX_RVF_WIRE_QUEUE: return "queue";
+	case RVX_RVF_WIRE_REQUIRED: return "required";
+	default: return "?";
+	}
+}
+
+static const char *obj_name(const struct rvx_rvf_manifest *m, uint8_t kind, uint16_t i)
+{
+	switch (kind) {
+	case RVX_RVF_WIRE_TASK: return m->tasks[i].name;
+	case RVX_RVF_WIRE_REGION: return m->regions[i].name;
+	case RVX_RVF_WIRE_QUEUE: return m->queues[i].name;
+	case RVX_RVF_WIRE_REQUIRED: return m->required[i].name;
+	default: return "?";
+	}
+}
+
+static void print_package(const struct rvx_rvf_package *v)
+{
+	static const char *const pol[] = { "none", "immutable", "append", "slab" };
+	static const char *const tier[] = { "none", "reflex", "standard", "deep" };
+	const struct rvx_rvf_manifest *m = &v->manifest;
+	char h[65], rb[128];
+
+	printf("header:\n  version %u, %u segments, %llu bytes\n", v->version, v->segment_count,
+	       (unsigned long long)v->total_length);
+	hex(h, v->key_id, RVX_RVF_KEY_ID_SIZE);
+	printf("  signer key id %s\n", h);
+	hex(h, v->package_hash, RVX_RVF_HASH_SIZE);
+	printf("  package sha256 %s\n", h);
+	printf("segments:\n");
+	for (uint32_t i = 0; i < v->segment_count; i++) {
+		const struct rvx_rvf_segment *s = &v->segments[i];
+		hex(h, s->hash, RVX_RVF_HASH_SIZE);
+		printf("  [%u] %-14s offset %-6llu length %-6llu sha256 %s\n", i,
+		       rvx_rvf_segment_type_str(s->type), (unsigned long long)s->offset,
+		       (unsigned long long)s->length, h);
+	}
+	printf("manifest: package '%s'\n", m->name);
+	for (uint32_t i = 0; i < m->task_count; i++) {
+		const struct rvx_rvf_task *t = &m->tasks[i];
+		if (t->flags & RVX_RVF_TASK_ENTRY_SYMBOL)
+			printf("  task[%u] %s symbol=%u", i, t->name, t->entry);
+		else
+			printf("  task[%u] %s code=[%u] entry=%u", i, t->name, t->code_segment, t->entry);
+		printf(" stack=%u priority=%u partition=%u deadline_ns=%llu\n", t->stack_size,
+		       t->priority, t->partition, (unsigned long long)t->deadline_ns);
+	}
+	for (uint32_t i = 0; i < m->region_count; i++) {
+		const struct rvx_rvf_region *r = &m->regions[i];
+		printf("  region[%u] %s policy=%s size=%llu", i, r->name, pol[r->policy],
+		       (unsigned long long)r->size);
+		if (r->slot_size)
+			printf(" slot=%llu", (unsigned long long)r->slot_size);
+		if (r->init_segment != RVX_RVF_NONE)
+			printf(" init=[%u]", r->init_segment);
+		printf("\n");
+	}
+	for (uint32_t i = 0; i < m->queue_count; i++)
+		printf("  queue[%u] %s slots=%u payload=%u\n", i, m->queues[i].name,
+		       m->queues[i].slot_count, m->queues[i].max_payload);
+	for (uint32_t i = 0; i < m->required_count; i++)
+		printf("  require[%u] %s type=%u rights=%s\n", i, m->required[i].name,
+		       m->required[i].object_type, rights_str(m->required[i].rights, rb));
+	for (uint32_t i = 0; i < m->wire_count; i++) {
+		const struct rvx_rvf_wire *w = &m->wires[i];
+		printf("  wire[%u] %s <- %s:%s rights=%s\n", i, m->tasks[w->task].name,
+		       kind_str(w->kind), obj_name(m, w->kind, w->object), rights_str(w->rights, rb));
+	}
+	for (uint32_t i = 0; i < m->policy_count; i++) {
+		const struct rvx_rvf_proof_policy *p = &m->policies[i];
+		printf("  proof[%u] %s:%s tier=%s payload<=%llu keys=%llu-%llu coherence>=%u rate=%u/%lluns",
+		       i, kind_str(p->kind), obj_name(m, p->kind, p->object), tier[p->tier],
+		       (unsigned long long)p->max_payload, (unsigned long long)p->key_lo,
+		       (unsigned long long)p->key_hi, p->min_coherence, p->rate_count,
+		       (unsigned long long)p->rate_window_ns);
+		if (p->authority != RVX_RVF_NONE)
+			printf(" authority=%u", p->authority);
+		printf("\n");
+	}
+	if (m->has_witness_policy)
+		printf("  witness flags=0x%x checkpoint=%u log=%llu\n", m->witness.flags,
+		       m->witness.checkpoint_every, (unsigned long long)m->witness.log_records);
+}
+
+static int cmd_pkg_inspect(int argc, char **argv)
+{
+	static struct rvx_rvf_package view;
+	enum rvx_rvf_reason why;
+	uint8_t *pkg;
+	size_t len;
+
+	if (argc != 1)
+		return usage(), 2;
+	if (cli_read_file(argv[0], &pkg, &len) != 0)
+		return 1;
+	int rc = rvx_rvf_inspect(pkg, len, &view, &why);
+	free(pkg);
+	if (rc != 0) {
+		fprintf(stderr, "%s: invalid package: %s\n", argv[0], rvx_rvf_reason_str(why));
+		return 1;
+	}
+	print_package(&view);
+	printf("signature: not checked (use 'ruvix pkg verify')\n");
+	return 0;
+}
+
+static int cmd_pkg_verify(int argc, char **argv)
+{
+	static struct rvx_rvf_package view;
+	static uint8_t keys[16 * RVX_RVF_PUBKEY_SIZE];
+	const char *path = NULL;
+	uint32_t nkeys = 0;
+	enum rvx_rvf_reason why;
+	uint8_t *pkg;
+	size_t len;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--pub") == 0 && i + 1 < argc) {
+			if (nkeys == 16)
+				return fprintf(stderr, "too many keys\n"), 2;
+			if (cli_read_hex(argv[++i], keys + (size_t)nkeys * RVX_RVF_PUBKEY_SIZE,
+					 RVX_RVF_PUBKEY_SIZE) != 0)
+				return 1;
+			nkeys++;
+		} else if (path == NULL && argv[i][0] != '-') {
+			path = argv[i];
+		} else {
+			return usage(), 2;
+		}
+	}
+	if (path == NULL || nkeys == 0)
+		return usage(), 2;
+	if (cli_read_file(path, &pkg, &len) != 0)
+		return 1;
+	struct rvx_rvf_trusted_keys tk = { keys, nkeys };
+	int rc = rvx_rvf_verify(pkg, len, &tk, &view, &why);
+	free(pkg);
+	if (rc != 0) {
+		fprintf(stderr, "%s: REFUSED: %s (%s, reason %d)\n", path, rvx_rvf_reason_str(why),
+			rvx_strerror(rc), (int)why);
+		return 1;
+	}
+	char h[65];
+	hex(h, view.package_hash, RVX_RVF_HASH_SIZE);
+	printf("%s: OK, package '%s', signed by key %u, sha256 %s\n", path, view.manifest.name,
+	       view.key_index, h);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "generate") == 0)
+		return cmd_keys_generate(argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "pkg") == 0) {
+		if (strcmp(argv[2], "pack") == 0)
+			return cmd_pkg_pack(argc - 3, argv + 3);
+		if (strcmp(argv[2], "inspect") == 0)
+			return cmd_pkg_inspect(argc - 3, argv + 3);
+		if (strcmp(argv[2], "verify") == 0)
+			return cmd_pkg_verify(argc - 3, argv + 3);
+	}
+	usage();
+	return 2;
+}
