@@ -52,7 +52,7 @@ Test(nucleus_isolation, capless_task_gets_errors_everywhere)
 			tested++;
 		}
 	}
-	cr_assert_eq(tested, 11 * RVX_ARRAY_COUNT(handles));
+	cr_assert_eq(tested, 12 * RVX_ARRAY_COUNT(handles));
 }
 
 Test(nucleus_isolation, wrong_rights_are_refused)

@@ -451,6 +451,8 @@ int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out)
 		out->sensors += k->sensors[i].live;
 	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++)
 		out->subs += k->subs[i].live;
+	for (i = 0; i < RVX_KERNEL_MOUNTS; i++)
+		out->mounts += k->mounts[i].live;
 	out->witness_records = k->log.sequence;
 	return 0;
 }
@@ -460,5 +462,14 @@ int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head 
 	if (k == NULL || out == NULL || !k->booted)
 		return -RVX_EINVAL;
 	rvx_witness_head(&k->log, out);
+	return 0;
+}
+
+int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count)
+{
+	if (k == NULL || !k->booted || (keys == NULL && count != 0))
+		return -RVX_EINVAL;
+	k->trusted.keys = keys;
+	k->trusted.count = count;
 	return 0;
 }

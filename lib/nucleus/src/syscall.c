@@ -902,6 +902,7 @@ static const sys_fn sys_table[RVX_SYS_COUNT] = {
 	[RVX_SYS_QUEUE_SEND] = sys_queue_send,
 	[RVX_SYS_QUEUE_RECV] = sys_queue_recv,
 	[RVX_SYS_TIMER_WAIT] = sys_timer_wait,
+	[RVX_SYS_RVF_MOUNT] = rvx_kernel_sys_mount_,
 	[RVX_SYS_ATTEST_EMIT] = sys_attest_emit,
 	[RVX_SYS_VECTOR_GET] = sys_vector_get,
 	[RVX_SYS_VECTOR_PUT_PROVED] = sys_vector_put,

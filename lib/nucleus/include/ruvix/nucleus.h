@@ -25,9 +25,8 @@
  *
  * Implemented syscalls (rvx_syscall() returns -RVX_EINVAL for any other
  * number): 0 TaskSpawn, 1 CapGrant, 2 RegionMap, 3 QueueSend, 4 QueueRecv,
- * 5 TimerWait, 7 AttestEmit, 8 VectorGet, 9 VectorPutProved,
- * 10 GraphApplyProved, 11 SensorSubscribe. RvfMount (6) is not in the table
- * yet (see RVX_KERNEL_SYSCALLS_IMPLEMENTED).
+ * 5 TimerWait, 6 RvfMount, 7 AttestEmit, 8 VectorGet, 9 VectorPutProved,
+ * 10 GraphApplyProved, 11 SensorSubscribe (see RVX_KERNEL_SYSCALLS_IMPLEMENTED).
  */
 #ifndef RUVIX_NUCLEUS_H
 #define RUVIX_NUCLEUS_H
@@ -40,6 +39,7 @@
 #include "ruvix/proof.h"
 #include "ruvix/queue.h"
 #include "ruvix/region.h"
+#include "ruvix/rvf.h"
 #include "ruvix/sched.h"
 #include "ruvix/types.h"
 #include "ruvix/vecgraph_graph.h"
@@ -55,7 +55,7 @@ extern "C" {
 	((1u << RVX_SYS_TASK_SPAWN) | (1u << RVX_SYS_CAP_GRANT) |              \
 	 (1u << RVX_SYS_REGION_MAP) | (1u << RVX_SYS_QUEUE_SEND) |             \
 	 (1u << RVX_SYS_QUEUE_RECV) | (1u << RVX_SYS_TIMER_WAIT) |             \
-	 (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_GET) |            \
+	 (1u << RVX_SYS_RVF_MOUNT) | (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_GET) |            \
 	 (1u << RVX_SYS_VECTOR_PUT_PROVED) |                                   \
 	 (1u << RVX_SYS_GRAPH_APPLY_PROVED) | (1u << RVX_SYS_SENSOR_SUBSCRIBE))
 
@@ -94,6 +94,10 @@ extern "C" {
 /** Scheduler partitions. */
 #ifndef RVX_KERNEL_PARTITIONS
 #define RVX_KERNEL_PARTITIONS 4u
+#endif
+/** Mounted packages. */
+#ifndef RVX_KERNEL_MOUNTS
+#define RVX_KERNEL_MOUNTS 8u
 #endif
 /** Largest attestation payload AttestEmit takes (bytes). */
 #define RVX_KERNEL_ATTEST_MAX 256u
@@ -187,6 +191,16 @@ struct rvx_kernel_sub {
 	uint32_t task;    /**< Subscribing task. */
 };
 
+/** A mounted package. */
+struct rvx_kernel_mount {
+	rvx_handle_t object;      /**< Its registry object. */
+	uint32_t live;            /**< 1 if mounted. */
+	uint32_t task_count;      /**< Tasks it created. */
+	uint32_t region_count;    /**< Regions it created. */
+	uint32_t queue_count;     /**< Queues it created. */
+	uint8_t package_hash[32]; /**< The package hash (as in its MOUNT record). */
+};
+
 /** Scheduler storage in 64-bit words. */
 #define RVX_KERNEL_SCHED_WORDS_                                                \
 	((RVX_SCHED_STORAGE_SIZE(RVX_KERNEL_TASKS, RVX_KERNEL_CPUS,            \
@@ -232,6 +246,8 @@ struct rvx_kernel {
 	struct rvx_kernel_gstore gstores[RVX_KERNEL_GRAPH_STORES];  /**< Graph stores. */
 	struct rvx_kernel_sensor sensors[RVX_KERNEL_SENSORS];       /**< Sensors. */
 	struct rvx_kernel_sub subs[RVX_KERNEL_SUBSCRIPTIONS];       /**< Subscriptions. */
+	struct rvx_kernel_mount mounts[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
+	struct rvx_rvf_trusted_keys trusted; /**< Keys RvfMount accepts (embedder memory). */
 	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
 };
 
@@ -257,6 +273,7 @@ struct rvx_kernel_stats {
 	uint32_t gstores;    /**< Live graph stores. */
 	uint32_t sensors;    /**< Registered sensors. */
 	uint32_t subs;       /**< Active subscriptions. */
+	uint32_t mounts;     /**< Mounted packages. */
 	uint32_t blocked;    /**< Tasks blocked in a wait. */
 	uint64_t witness_records; /**< Records appended to the witness log. */
 };
@@ -317,6 +334,17 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
  *   timeout (ns). value[0] = payload length.
  * - 5 TimerWait: cap TIMER (the clock) with READ; arg[0] deadline, or a
  *   duration with RVX_SYSCALL_F_RELATIVE.
+ * - 6 RvfMount: cap TASK with EXECUTE and WRITE; in: the package bytes;
+ *   aux: one uint64 handle per required capability of the manifest (in
+ *   order; each of the required type, with the required rights and GRANT);
+ *   out (optional): uint32 task ids of the created tasks. The package's
+ *   signature (rvx_rvf_verify() against the trusted keys) is its proof.
+ *   All-or-nothing: every table, pool and capability table is checked for
+ *   room before anything is created; one MOUNT record holds the package
+ *   hash. Then regions, queues and tasks are created in index order and
+ *   exactly the manifest's wires are granted. value[0] = the MOUNT
+ *   capability (all rights), value[1] = the mount index, value[2] = tasks.
+ *   Uses about 8 KiB of stack for the decoded package.
  * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
  *   the proof token (issuer: a PROVE capability in the caller's table).
@@ -365,7 +393,10 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
  * @retval -RVX_EEXIST a node or edge already exists
  * @retval -RVX_EBUSY the task already waits
  * @retval -RVX_EPROOF the proof was rejected
- * @retval -RVX_EBADSIG a Deep proof's signature is bad
+ * @retval -RVX_EBADSIG a Deep proof's signature is bad, or a package's
+ *         hashes or signature do not verify
+ * @retval -RVX_EMANIFEST a package's manifest is malformed, or asks for
+ *         what this kernel cannot provide (partition, queue shape)
  */
 int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 		const struct rvx_syscall_args *a, struct rvx_syscall_result *r);
@@ -463,6 +494,17 @@ int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t typ
  */
 int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 			      const struct rvx_queue_msg_hdr *hdr, const void *payload);
+
+/**
+ * Set the public keys RvfMount accepts package signatures from. The keys
+ * stay in the embedder's memory.
+ * @param k     the kernel
+ * @param keys  65-byte uncompressed P-256 keys back to back
+ * @param count how many
+ * @retval 0 set
+ * @retval -RVX_EINVAL @p k not booted, or @p keys NULL with a non-zero count
+ */
+int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count);
 
 /**
  * Counts for a shell.
