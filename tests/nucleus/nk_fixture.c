@@ -14,37 +14,42 @@ static const uint8_t secret[32] = "nucleus test kernel secret 32 b";
 
 void nk_setup(void)
 {
+	nk_setup_world(&W);
+}
+
+void nk_setup_world(struct nk_world *w)
+{
 	struct rvx_kernel_config cfg;
 	struct rvx_vec_config vc;
 	struct rvx_graph_config gc = {16, 32, 0, 0, 7};
 	struct rvx_proof_policy pol;
 
-	memset(&W, 0, sizeof(W));
+	memset(w, 0, sizeof(*w));
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.region_pool = W.region_pool;
-	cfg.region_pool_size = sizeof(W.region_pool);
-	cfg.queue_pool = W.queue_pool;
-	cfg.queue_pool_size = sizeof(W.queue_pool);
-	cfg.journal = W.journal;
-	cfg.journal_size = sizeof(W.journal);
-	cfg.witness_ring = W.ring;
+	cfg.region_pool = w->region_pool;
+	cfg.region_pool_size = sizeof(w->region_pool);
+	cfg.queue_pool = w->queue_pool;
+	cfg.queue_pool_size = sizeof(w->queue_pool);
+	cfg.journal = w->journal;
+	cfg.journal_size = sizeof(w->journal);
+	cfg.witness_ring = w->ring;
 	cfg.witness_records = 512;
 	cfg.cpu_count = 1;
-	cfg.vec_scratch = W.scratch;
-	cfg.vec_scratch_size = sizeof(W.scratch);
+	cfg.vec_scratch = w->scratch;
+	cfg.vec_scratch_size = sizeof(w->scratch);
 	cfg.vec_scratch_capacity = NK_VCAP;
 	cfg.vec_scratch_ef = 32;
 	cfg.period_ns = 1000000;
-	cr_assert(RVX_VEC_SCRATCH_BYTES(NK_VCAP, 32) <= sizeof(W.scratch));
-	cr_assert_eq(rvx_kernel_boot(&W.k, &cfg, secret, sizeof(secret), NK_NOW, &nk_root), 0);
-	cr_assert_eq(rvx_kernel_queue_create(&W.k, 0, 4, 64, RVX_RIGHTS_ALL, &nk_queue), 0);
+	cr_assert(RVX_VEC_SCRATCH_BYTES(NK_VCAP, 32) <= sizeof(w->scratch));
+	cr_assert_eq(rvx_kernel_boot(&w->k, &cfg, secret, sizeof(secret), NK_NOW, &nk_root), 0);
+	cr_assert_eq(rvx_kernel_queue_create(&w->k, 0, 4, 64, RVX_RIGHTS_ALL, &nk_queue), 0);
 	rvx_vec_config_default(&vc, NK_DIM, NK_VCAP, RVX_VEC_METRIC_L2);
 	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);
-	cr_assert_eq(rvx_kernel_vector_store_create(&W.k, 0, &vc, W.vmem, sizeof(W.vmem), &pol,
+	cr_assert_eq(rvx_kernel_vector_store_create(&w->k, 0, &vc, w->vmem, sizeof(w->vmem), &pol,
 						    RVX_RIGHTS_ALL, &nk_vstore), 0);
-	cr_assert_eq(rvx_kernel_graph_store_create(&W.k, 0, &gc, W.gmem, sizeof(W.gmem), &pol,
+	cr_assert_eq(rvx_kernel_graph_store_create(&w->k, 0, &gc, w->gmem, sizeof(w->gmem), &pol,
 						   RVX_RIGHTS_ALL, &nk_gstore), 0);
-	cr_assert_eq(rvx_kernel_sensor_register(&W.k, 0, 77, RVX_RIGHTS_ALL, &nk_sensor,
+	cr_assert_eq(rvx_kernel_sensor_register(&w->k, 0, 77, RVX_RIGHTS_ALL, &nk_sensor,
 						&nk_sensor_cap), 0);
 }
 

@@ -32,6 +32,8 @@ extern uint32_t nk_sensor;
 extern struct rvx_syscall_result nk_res;
 
 void nk_setup(void);
+/* Boot a world and create the fixture's objects in it (same handles each time). */
+void nk_setup_world(struct nk_world *w);
 /* Arguments with the version set and everything else 0. */
 struct rvx_syscall_args nk_args(uint64_t cap);
 int nk_call(uint32_t task, uint32_t nr, const struct rvx_syscall_args *a);

@@ -507,6 +507,51 @@ int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count);
 
 /**
+ * Bytes of a checkpoint of the kernel (rvx_kernel_checkpoint()).
+ * @param k the kernel
+ * @return the size, or 0 if @p k is NULL or not booted
+ */
+size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k);
+
+/**
+ * Write a checkpoint of the whole kernel state in lib/witness's checkpoint
+ * format (one nucleus section): the tables, the scheduler and timers, the
+ * capability space, the witness log's chain state, the proof issuers'
+ * nonce windows (not their secret-derived keys), the used part of both
+ * pools and each live store's state bytes. Embedder bindings (pool and
+ * store addresses, sink, ring, journal, scratch, trusted keys, the proof
+ * engine's secret context) are not in it. A read: the kernel is unchanged
+ * and no witness record is written.
+ * @param k           the kernel
+ * @param[out] out    the checkpoint
+ * @param cap         bytes at @p out
+ * @param[out] written bytes written (may be NULL)
+ * @param[out] state_hash the checkpoint's trailer: SHA-256 of the state (may be NULL)
+ * @retval 0 written
+ * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
+ * @retval -RVX_EBUFSMALL @p cap is smaller than rvx_kernel_checkpoint_size()
+ */
+int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, size_t *written,
+			  uint8_t state_hash[32]);
+
+/**
+ * Restore a checkpoint into a kernel booted with the same configuration
+ * geometry (CPU count, pool sizes at least the used parts) and the same
+ * secret, with the same vector and graph stores created at the same
+ * indices. Everything is validated (format, digest, every pool offset and
+ * table index) before any byte changes. The kernel's journal restarts
+ * empty (it then holds what follows the checkpoint). Journal replay on top
+ * of a restored checkpoint is not implemented yet.
+ * @param k    the kernel (keeps its bindings)
+ * @param in   the checkpoint
+ * @param len  bytes at @p in
+ * @retval 0 restored
+ * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, or the checkpoint
+ *         is corrupted, truncated or does not fit this kernel
+ */
+int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len);
+
+/**
  * Counts for a shell.
  * @param k         the kernel
  * @param[out] out  the counts
