@@ -80,7 +80,10 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 	ret = rvx_cap_lookup(&k->caps, task, ih, &info);
 	if (ret != 0) {
 		/* The issuer is not a capability of the caller. */
+		struct rvx_proof_mutation mu = {nr, target, key, payload, len};
+
 		res->reason = RVX_PROOF_REJECT_ISSUER;
+		RVX_CHECK(rvx_proof_mutation_hash(&mu, res->mutation_hash) == 0);
 		ret = -RVX_EPROOF;
 	} else {
 		memset(&issuer, 0, sizeof(issuer));
@@ -111,7 +114,6 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		if (ret == -RVX_EPROOF && res->reason == RVX_PROOF_OK)
 			res->reason = RVX_PROOF_REJECT_FORMAT;
 		/* The decision's hash is the kernel's own, for the record. */
-		req.mutation.payload = payload;
 		RVX_CHECK(rvx_proof_mutation_hash(&req.mutation, res->mutation_hash) == 0);
 	}
 	memcpy(args, &nr, 4);
