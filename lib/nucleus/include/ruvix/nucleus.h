@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file
+ * The RuVix nucleus: the kernel object and the syscall dispatcher that glue
+ * the capability, region, queue, scheduler/timer, vector/graph, proof and
+ * witness libraries together.
+ *
+ * Order of use: the embedder provides a `struct rvx_kernel` (static, or
+ * rvx_kernel_storage_size() bytes) and pools in a `struct rvx_kernel_config`,
+ * calls rvx_kernel_boot() with a kernel secret, then creates objects that
+ * only the embedder may create (queues, vector and graph stores, sensors)
+ * with the rvx_kernel_*_create() calls, which mint a capability into a task.
+ * Tasks then act only through rvx_syscall(). The port calls
+ * rvx_kernel_tick() as time passes (timer expiry wakes blocked tasks) and
+ * rvx_kernel_sensor_deliver() for each sensor event.
+ *
+ * Blocking: a QueueRecv with RVX_SYSCALL_F_BLOCK on an empty queue, or a
+ * TimerWait whose deadline lies ahead, blocks the calling task in the
+ * scheduler, arms a timeout timer and returns 0 with status
+ * RVX_SYSCALL_BLOCKED. The port switches to another task. When the task is
+ * woken (a send into the queue, or the timer firing in rvx_kernel_tick()),
+ * the port resumes it: for TimerWait the call is complete (result 0); for
+ * QueueRecv the port re-issues the same call, which returns the message, or
+ * -RVX_ETIMEDOUT once if the wait timed out.
+ *
+ * Implemented syscalls (rvx_syscall() returns -RVX_EINVAL for any other
+ * number): 0 TaskSpawn, 1 CapGrant, 2 RegionMap, 3 QueueSend, 4 QueueRecv,
+ * 5 TimerWait, 6 RvfMount, 7 AttestEmit, 8 VectorGet, 9 VectorPutProved,
+ * 10 GraphApplyProved, 11 SensorSubscribe (see RVX_KERNEL_SYSCALLS_IMPLEMENTED).
+ */
+#ifndef RUVIX_NUCLEUS_H
+#define RUVIX_NUCLEUS_H
+
+#include "ruvix/cap.h"
+#include "ruvix/config.h"
+#include "ruvix/env.h"
+#include "ruvix/err.h"
+#include "ruvix/nucleus_syscall.h"
+#include "ruvix/proof.h"
+#include "ruvix/queue.h"
+#include "ruvix/region.h"
+#include "ruvix/rvf.h"
+#include "ruvix/sched.h"
+#include "ruvix/types.h"
+#include "ruvix/vecgraph_graph.h"
+#include "ruvix/vecgraph_vec.h"
+#include "ruvix/witness.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Bit set of the syscall numbers rvx_syscall() dispatches (bit n = syscall n). */
+#define RVX_KERNEL_SYSCALLS_IMPLEMENTED                                        \
+	((1u << RVX_SYS_TASK_SPAWN) | (1u << RVX_SYS_CAP_GRANT) |              \
+	 (1u << RVX_SYS_REGION_MAP) | (1u << RVX_SYS_QUEUE_SEND) |             \
+	 (1u << RVX_SYS_QUEUE_RECV) | (1u << RVX_SYS_TIMER_WAIT) |             \
+	 (1u << RVX_SYS_RVF_MOUNT) | (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_GET) |            \
+	 (1u << RVX_SYS_VECTOR_PUT_PROVED) |                                   \
+	 (1u << RVX_SYS_GRAPH_APPLY_PROVED) | (1u << RVX_SYS_SENSOR_SUBSCRIBE))
+
+/** Tasks (one capability table each). */
+#define RVX_KERNEL_TASKS RVX_CONFIG_MAX_TASKS
+/** Capability slots per task. */
+#define RVX_KERNEL_SLOTS RVX_CONFIG_CAP_SLOTS_PER_TASK
+/** Registry entries (every object of every type). */
+#ifndef RVX_KERNEL_OBJECTS
+#define RVX_KERNEL_OBJECTS 256u
+#endif
+/** Regions. */
+#ifndef RVX_KERNEL_REGIONS
+#define RVX_KERNEL_REGIONS 32u
+#endif
+/** Queues. */
+#ifndef RVX_KERNEL_QUEUES
+#define RVX_KERNEL_QUEUES 32u
+#endif
+/** Vector stores. */
+#define RVX_KERNEL_VECTOR_STORES RVX_CONFIG_MAX_VECTOR_STORES
+/** Graph stores. */
+#define RVX_KERNEL_GRAPH_STORES RVX_CONFIG_MAX_GRAPH_STORES
+/** Sensor sources. */
+#ifndef RVX_KERNEL_SENSORS
+#define RVX_KERNEL_SENSORS 16u
+#endif
+/** Sensor subscriptions. */
+#ifndef RVX_KERNEL_SUBSCRIPTIONS
+#define RVX_KERNEL_SUBSCRIPTIONS 32u
+#endif
+/** CPUs the scheduler serves. */
+#ifndef RVX_KERNEL_CPUS
+#define RVX_KERNEL_CPUS 4u
+#endif
+/** Scheduler partitions. */
+#ifndef RVX_KERNEL_PARTITIONS
+#define RVX_KERNEL_PARTITIONS 4u
+#endif
+/** Mounted packages. */
+#ifndef RVX_KERNEL_MOUNTS
+#define RVX_KERNEL_MOUNTS 8u
+#endif
+/** Largest attestation payload AttestEmit takes (bytes). */
+#define RVX_KERNEL_ATTEST_MAX 256u
+/** Default relative deadline of a task spawned with deadline 0 (ns). */
+#define RVX_KERNEL_DEFAULT_DEADLINE_NS 10000000u
+
+_Static_assert(RVX_KERNEL_OBJECTS >= RVX_KERNEL_TASKS + 8u, "registry holds the tasks");
+_Static_assert(RVX_KERNEL_TASKS <= 256u, "task ids fit the kernel's tables");
+
+/** What the embedder provides at boot. Pools may be NULL with size 0. */
+struct rvx_kernel_config {
+	void *region_pool;          /**< Memory RegionMap carves regions from (16-byte aligned). */
+	size_t region_pool_size;    /**< Bytes at region_pool. */
+	void *queue_pool;           /**< Memory queues are carved from (cache-line aligned). */
+	size_t queue_pool_size;     /**< Bytes at queue_pool. */
+	void *journal;              /**< Journal storage, or NULL for no journal. */
+	size_t journal_size;        /**< Bytes at journal. */
+	void *witness_ring;         /**< Storage of witness_records 64-byte records (the default sink). */
+	uint32_t witness_records;   /**< Records the ring holds (it overwrites the oldest). */
+	uint32_t cpu_count;         /**< CPUs, 1..RVX_KERNEL_CPUS. */
+	const struct rvx_witness_sink *sink; /**< An embedder sink instead of the ring, or NULL. */
+	void *vec_scratch;          /**< k-NN scratch memory (RVX_VEC_SCRATCH_BYTES). */
+	size_t vec_scratch_size;    /**< Bytes at vec_scratch. */
+	uint32_t vec_scratch_capacity; /**< Largest store capacity the scratch serves. */
+	uint32_t vec_scratch_ef;    /**< Largest ef the scratch serves. */
+	uint64_t period_ns;         /**< Scheduler budget period (ns, non-zero). */
+};
+
+/** Kernel bookkeeping of one task. */
+struct rvx_kernel_task {
+	rvx_handle_t sched;   /**< The scheduler's task handle. */
+	rvx_handle_t object;  /**< The task's registry object. */
+	rvx_handle_t timer;   /**< The armed wait timer, or null. */
+	uint64_t entry;       /**< Entry point given at spawn. */
+	uint32_t live;        /**< 1 if the task exists. */
+	uint32_t priority;    /**< Priority given at spawn. */
+	uint32_t wait;        /**< What the task waits for: 0 nothing, 1 a queue, 2 a timer. */
+	uint32_t wait_index;  /**< The queue index waited on. */
+	uint32_t timed_out;   /**< 1 if the last queue wait ended by its timeout. */
+	uint32_t reserved;    /**< 0. */
+};
+
+/** A region and its registry object. */
+struct rvx_kernel_region {
+	struct rvx_region region; /**< The region. */
+	rvx_handle_t object;      /**< Its registry object. */
+	uint32_t live;            /**< 1 if it exists. */
+	uint32_t reserved;        /**< 0. */
+};
+
+/** A queue, its registry object and its waiting receiver. */
+struct rvx_kernel_queue {
+	struct rvx_queue queue;   /**< The queue. */
+	rvx_handle_t object;      /**< Its registry object. */
+	uint32_t live;            /**< 1 if it exists. */
+	uint32_t waiter;          /**< Task blocked receiving, or RVX_CAP_NIL. */
+	uint64_t dropped;         /**< Sensor events dropped because the queue was full. */
+};
+
+/** A vector store with its proof policy. */
+struct rvx_kernel_vstore {
+	struct rvx_vec_store store;    /**< The store. */
+	struct rvx_proof_policy policy;/**< Proof policy of VectorPutProved. */
+	rvx_handle_t object;           /**< Its registry object. */
+	uint32_t live;                 /**< 1 if it exists. */
+	uint32_t reserved;             /**< 0. */
+};
+
+/** A graph store with its proof policy. */
+struct rvx_kernel_gstore {
+	struct rvx_graph graph;        /**< The store. */
+	struct rvx_proof_policy policy;/**< Proof policy of GraphApplyProved. */
+	rvx_handle_t object;           /**< Its registry object. */
+	uint32_t live;                 /**< 1 if it exists. */
+	uint32_t flags;                /**< The store's RVX_GRAPH_FLAG_* bits. */
+};
+
+/** A registered sensor source. */
+struct rvx_kernel_sensor {
+	rvx_handle_t object; /**< Its registry object. */
+	uint64_t events;     /**< Events delivered. */
+	uint32_t live;       /**< 1 if registered. */
+	uint32_t type_id;    /**< Message type id of its events. */
+};
+
+/** A sensor subscription: events of a sensor go into a queue. */
+struct rvx_kernel_sub {
+	uint32_t live;    /**< 1 if active. */
+	uint32_t sensor;  /**< Sensor index. */
+	uint32_t queue;   /**< Queue index. */
+	uint32_t task;    /**< Subscribing task. */
+};
+
+/** A mounted package. */
+struct rvx_kernel_mount {
+	rvx_handle_t object;      /**< Its registry object. */
+	uint32_t live;            /**< 1 if mounted. */
+	uint32_t task_count;      /**< Tasks it created. */
+	uint32_t region_count;    /**< Regions it created. */
+	uint32_t queue_count;     /**< Queues it created. */
+	uint8_t package_hash[32]; /**< The package hash (as in its MOUNT record). */
+};
+
+/** Scheduler storage in 64-bit words. */
+#define RVX_KERNEL_SCHED_WORDS_                                                \
+	((RVX_SCHED_STORAGE_SIZE(RVX_KERNEL_TASKS, RVX_KERNEL_CPUS,            \
+				 RVX_KERNEL_PARTITIONS, RVX_KERNEL_TASKS) + 7u) / 8u)
+/** Timer storage in 64-bit words (one wait timer per task). */
+#define RVX_KERNEL_TIMER_WORDS_ ((RVX_TIMER_STORAGE_SIZE(RVX_KERNEL_TASKS) + 7u) / 8u)
+
+/**
+ * The kernel. Every table is inline (compile-time limits); pools come from
+ * the configuration. Treat the fields as private: use the functions below.
+ */
+struct rvx_kernel {
+	uint32_t booted;      /**< 1 after rvx_kernel_boot(). */
+	uint32_t cpu_count;   /**< CPUs. */
+	uint64_t now;         /**< Kernel time (ns), from boot and rvx_kernel_tick(). */
+	struct rvx_cap_space caps; /**< The capability space. */
+	struct rvx_cap_slot cap_slots[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Capability slots. */
+	struct rvx_cap_table cap_tables[RVX_KERNEL_TASKS]; /**< One table per task. */
+	struct rvx_cap_object cap_objects[RVX_KERNEL_OBJECTS]; /**< The object registry. */
+	struct rvx_sched sched;  /**< The scheduler. */
+	uint64_t sched_mem[RVX_KERNEL_SCHED_WORDS_]; /**< Scheduler storage. */
+	struct rvx_timer timers; /**< Wait timers. */
+	uint64_t timer_mem[RVX_KERNEL_TIMER_WORDS_]; /**< Timer storage. */
+	struct rvx_proof_engine proof; /**< The proof engine. */
+	struct rvx_proof_issuer_state issuers[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
+	struct rvx_proof_policy attest_policy; /**< Proof policy of AttestEmit. */
+	struct rvx_witness_log log;    /**< The witness log. */
+	struct rvx_witness_ring ring;  /**< The default sink. */
+	struct rvx_witness_journal journal; /**< The journal (if configured). */
+	uint32_t has_journal;          /**< 1 if the journal is configured. */
+	uint32_t has_scratch;          /**< 1 if k-NN scratch is configured. */
+	struct rvx_vec_scratch scratch;/**< k-NN scratch. */
+	uint8_t *region_pool;          /**< Region pool base. */
+	size_t region_pool_size;       /**< Region pool bytes. */
+	size_t region_pool_used;       /**< Region pool bytes handed out. */
+	uint8_t *queue_pool;           /**< Queue pool base. */
+	size_t queue_pool_size;        /**< Queue pool bytes. */
+	size_t queue_pool_used;        /**< Queue pool bytes handed out. */
+	struct rvx_kernel_task tasks[RVX_KERNEL_TASKS];      /**< Tasks. */
+	struct rvx_kernel_region regions[RVX_KERNEL_REGIONS];/**< Regions. */
+	struct rvx_kernel_queue queues[RVX_KERNEL_QUEUES];   /**< Queues. */
+	struct rvx_kernel_vstore vstores[RVX_KERNEL_VECTOR_STORES]; /**< Vector stores. */
+	struct rvx_kernel_gstore gstores[RVX_KERNEL_GRAPH_STORES];  /**< Graph stores. */
+	struct rvx_kernel_sensor sensors[RVX_KERNEL_SENSORS];       /**< Sensors. */
+	struct rvx_kernel_sub subs[RVX_KERNEL_SUBSCRIPTIONS];       /**< Subscriptions. */
+	struct rvx_kernel_mount mounts[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
+	struct rvx_rvf_trusted_keys trusted; /**< Keys RvfMount accepts (embedder memory). */
+	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
+};
+
+/** Declare a static kernel named @p name. */
+#define RVX_KERNEL_DEFINE(name)                                                \
+	_Static_assert(sizeof(struct rvx_kernel) > 0, "kernel");               \
+	static alignas(RVX_CONFIG_CACHE_LINE) struct rvx_kernel name
+
+/** The capabilities boot mints into the root task (task 0). */
+struct rvx_kernel_root {
+	rvx_handle_t task;  /**< The root's own task capability (all rights). */
+	rvx_handle_t clock; /**< The clock capability TimerWait needs (all rights). */
+};
+
+/** Counts for a shell's introspection. */
+struct rvx_kernel_stats {
+	uint32_t tasks;      /**< Live tasks. */
+	uint32_t caps;       /**< Capabilities in all tables. */
+	uint32_t objects;    /**< Registry entries in use. */
+	uint32_t regions;    /**< Live regions. */
+	uint32_t queues;     /**< Live queues. */
+	uint32_t vstores;    /**< Live vector stores. */
+	uint32_t gstores;    /**< Live graph stores. */
+	uint32_t sensors;    /**< Registered sensors. */
+	uint32_t subs;       /**< Active subscriptions. */
+	uint32_t mounts;     /**< Mounted packages. */
+	uint32_t blocked;    /**< Tasks blocked in a wait. */
+	uint64_t witness_records; /**< Records appended to the witness log. */
+};
+
+/**
+ * Bytes a kernel object needs (the object itself; pools are separate).
+ * @param cfg the configuration (unused today; sizes are compile-time)
+ * @return sizeof(struct rvx_kernel)
+ */
+size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg);
+
+/**
+ * Boot a kernel: initialise every table, the proof engine with @p secret and
+ * the witness log, create the root task (task 0, READY) and mint its
+ * capabilities. Witnessed: a boot-stage record and the root's spawn.
+ * @param[out] k       the kernel (its previous bytes are ignored)
+ * @param cfg          pools and sizes
+ * @param secret       the kernel secret (RVX_PROOF_SECRET_MIN..MAX bytes)
+ * @param secret_len   bytes at @p secret
+ * @param now          boot time (ns)
+ * @param[out] root    the root task's capabilities (may be NULL)
+ * @retval 0 booted
+ * @retval -RVX_EINVAL a NULL pointer, a bad secret length, cpu_count or
+ *         period out of range, or a pool pointer NULL with a non-zero size
+ * @retval -RVX_ENOMEM the witness ring or scratch is missing or too small
+ */
+int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
+		    const void *secret, size_t secret_len, uint64_t now,
+		    struct rvx_kernel_root *root);
+
+/**
+ * Advance kernel time and expire wait timers, waking the tasks they belong to.
+ * @param k    the kernel
+ * @param now  the new time (ns); earlier than the kernel's time is an error
+ * @return the number of tasks woken (>= 0), or:
+ * @retval -RVX_EINVAL @p k not booted, or @p now earlier than the kernel's time
+ */
+int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
+
+/**
+ * Dispatch one syscall for @p task. Arguments per call (all handles are in
+ * the caller's table; `cap` is the gating capability):
+ * - 0 TaskSpawn: cap TASK with EXECUTE; arg[0] entry, arg[1] priority,
+ *   arg[2] relative deadline ns (0: default), arg[3] partition, arg[4] cpu;
+ *   in: array of `struct rvx_syscall_capxfer` (at most RVX_KERNEL_SLOTS);
+ *   out: array of uint64 receiving the child's handles. value[0] = task id.
+ * - 1 CapGrant: cap the source; arg[0] destination task, arg[1] rights,
+ *   arg[2] badge; value[0] = the child handle. With RVX_SYSCALL_F_REVOKE:
+ *   revoke everything derived from cap (needs REVOKE); value[0] = count.
+ * - 2 RegionMap: cap TASK with WRITE; arg[0] policy, arg[1] size, arg[2]
+ *   slab slot size; in: initial contents (immutable); value[0] = the region
+ *   capability (READ|WRITE|GRANT|REVOKE).
+ * - 3 QueueSend: cap QUEUE with WRITE; arg[0] type id, arg[1] priority,
+ *   arg[2] coherence; in: payload, or with RVX_SYSCALL_F_DESC a
+ *   `struct rvx_region_desc` whose region is a capability with READ.
+ * - 4 QueueRecv: cap QUEUE with READ; out: payload buffer; aux: a
+ *   `struct rvx_queue_msg_hdr` to fill; with RVX_SYSCALL_F_BLOCK arg[0] is the
+ *   timeout (ns). value[0] = payload length.
+ * - 5 TimerWait: cap TIMER (the clock) with READ; arg[0] deadline, or a
+ *   duration with RVX_SYSCALL_F_RELATIVE.
+ * - 6 RvfMount: cap TASK with EXECUTE and WRITE; in: the package bytes;
+ *   aux: one uint64 handle per required capability of the manifest (in
+ *   order; each of the required type, with the required rights and GRANT);
+ *   out (optional): uint32 task ids of the created tasks. The package's
+ *   signature (rvx_rvf_verify() against the trusted keys) is its proof.
+ *   All-or-nothing: every table, pool and capability table is checked for
+ *   room before anything is created; one MOUNT record holds the package
+ *   hash. Then regions, queues and tasks are created in index order and
+ *   exactly the manifest's wires are granted. value[0] = the MOUNT
+ *   capability (all rights), value[1] = the mount index, value[2] = tasks.
+ *   Uses about 8 KiB of stack for the decoded package.
+ * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
+ *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
+ *   the proof token (issuer: a PROVE capability in the caller's table).
+ * - 8 VectorGet: cap VECTOR_STORE with READ; arg[0] key, out floats; or with
+ *   RVX_SYSCALL_F_QUERY in the query, arg[0] k, arg[1] ef, out
+ *   `struct rvx_vec_hit` array. value[0] = dimension or hit count.
+ * - 9 VectorPutProved: cap VECTOR_STORE with WRITE; arg[0] key, arg[1]
+ *   coherence (Q16.16, at most 1.0); in: the vector; aux: the proof token.
+ * - 10 GraphApplyProved: cap GRAPH_STORE with WRITE; in: a
+ *   `struct rvx_graph_mutation`; aux: the proof token.
+ * - 11 SensorSubscribe: cap SENSOR with READ; cap2 QUEUE with WRITE;
+ *   value[0] = subscription index.
+ *
+ * Proved calls bind the proof to (syscall, the target's registry handle,
+ * key, payload): for VectorPutProved the key and the vector bytes; for
+ * GraphApplyProved the node id and the 64-byte canonical mutation encoding;
+ * for AttestEmit the key and the attestation bytes. The result then carries
+ * the attestation. A rejected proof leaves a PROOF_REJECTED witness record
+ * and nothing else.
+ * @param k       the kernel
+ * @param task    the calling task
+ * @param nr      the syscall number
+ * @param a       the arguments
+ * @param[out] r  the result (written only on success)
+ * @retval 0 done (r->status is RVX_SYSCALL_DONE or RVX_SYSCALL_BLOCKED)
+ * @retval -RVX_EINVAL unknown or unimplemented @p nr, bad version, flags,
+ *         task or argument
+ * @retval -RVX_EBADCAP a handle names no capability
+ * @retval -RVX_ESTALE a handle's slot was freed since
+ * @retval -RVX_EREVOKED the capability was revoked
+ * @retval -RVX_ETYPE the capability names the wrong kind of object
+ * @retval -RVX_ERIGHTS the capability lacks a right
+ * @retval -RVX_ECANTGRANT the source capability may not be granted
+ * @retval -RVX_EDEPTH delegation too deep
+ * @retval -RVX_EPERM badge conflict
+ * @retval -RVX_ELIMIT a table, pool or store is full
+ * @retval -RVX_ENOMEM the region pool has no room
+ * @retval -RVX_EFULL the queue or the journal is full
+ * @retval -RVX_EEMPTY the queue is empty (non-blocking receive)
+ * @retval -RVX_ETIMEDOUT a blocking receive timed out (re-issued call)
+ * @retval -RVX_EMSGSIZE the message is larger than the queue's slots
+ * @retval -RVX_EBADDESC a descriptor does not lie inside its region
+ * @retval -RVX_EPOLICY the region's policy forbids descriptors
+ * @retval -RVX_EBUFSMALL an output buffer is too small
+ * @retval -RVX_ENOENT a key, node or edge does not exist
+ * @retval -RVX_EEXIST a node or edge already exists
+ * @retval -RVX_EBUSY the task already waits
+ * @retval -RVX_EPROOF the proof was rejected
+ * @retval -RVX_EBADSIG a Deep proof's signature is bad, or a package's
+ *         hashes or signature do not verify
+ * @retval -RVX_EMANIFEST a package's manifest is malformed, or asks for
+ *         what this kernel cannot provide (partition, queue shape)
+ */
+int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
+		const struct rvx_syscall_args *a, struct rvx_syscall_result *r);
+
+/**
+ * Create a queue from the queue pool and mint a capability into @p task.
+ * Witnessed (QUEUE_CREATE).
+ * @param k            the kernel
+ * @param task         the task receiving the capability
+ * @param slot_count   slots per priority (a power of two, >= 2)
+ * @param max_payload  largest payload (bytes)
+ * @param rights       rights of the capability
+ * @param[out] cap     the capability
+ * @retval 0 created
+ * @retval -RVX_EINVAL bad task, sizes or rights, or NULL
+ * @retval -RVX_ELIMIT no queue or registry entry or capability slot is free
+ * @retval -RVX_ENOMEM the queue pool has no room
+ * @retval -RVX_EFULL the journal is full
+ */
+int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_count,
+			    uint32_t max_payload, rvx_rights_t rights, rvx_handle_t *cap);
+
+/**
+ * Create a vector store over embedder memory with a proof policy and mint a
+ * capability into @p task. Witnessed (OBJECT_CREATE).
+ * @param k        the kernel
+ * @param task     the task receiving the capability
+ * @param cfg      the store's configuration
+ * @param mem      store memory (rvx_vec_store_size() bytes, 64-byte aligned)
+ * @param size     bytes at @p mem
+ * @param policy   the proof policy for VectorPutProved
+ * @param rights   rights of the capability
+ * @param[out] cap the capability
+ * @retval 0 created
+ * @retval -RVX_EINVAL bad task, configuration, memory or rights, or NULL
+ * @retval -RVX_ENOMEM @p size too small
+ * @retval -RVX_ELIMIT no store, registry entry or capability slot is free
+ * @retval -RVX_EFULL the journal is full
+ */
+int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
+				   const struct rvx_vec_config *cfg, void *mem, size_t size,
+				   const struct rvx_proof_policy *policy, rvx_rights_t rights,
+				   rvx_handle_t *cap);
+
+/**
+ * Create a graph store over embedder memory with a proof policy and mint a
+ * capability into @p task. Witnessed (OBJECT_CREATE).
+ * @param k        the kernel
+ * @param task     the task receiving the capability
+ * @param cfg      the store's configuration
+ * @param mem      store memory (rvx_graph_size() bytes, 64-byte aligned)
+ * @param size     bytes at @p mem
+ * @param policy   the proof policy for GraphApplyProved
+ * @param rights   rights of the capability
+ * @param[out] cap the capability
+ * @retval 0 created
+ * @retval -RVX_EINVAL bad task, configuration, memory or rights, or NULL
+ * @retval -RVX_ENOMEM @p size too small
+ * @retval -RVX_ELIMIT no store, registry entry or capability slot is free
+ * @retval -RVX_EFULL the journal is full
+ */
+int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
+				  const struct rvx_graph_config *cfg, void *mem, size_t size,
+				  const struct rvx_proof_policy *policy, rvx_rights_t rights,
+				  rvx_handle_t *cap);
+
+/**
+ * Register a sensor source and mint a capability for it into @p task.
+ * Witnessed (OBJECT_CREATE).
+ * @param k        the kernel
+ * @param task     the task receiving the capability
+ * @param type_id  the message type id of the sensor's events
+ * @param rights   rights of the capability
+ * @param[out] sensor the sensor's index (for rvx_kernel_sensor_deliver())
+ * @param[out] cap the capability
+ * @retval 0 registered
+ * @retval -RVX_EINVAL bad task or rights, or NULL
+ * @retval -RVX_ELIMIT no sensor, registry entry or capability slot is free
+ * @retval -RVX_EFULL the journal is full
+ */
+int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t type_id,
+			       rvx_rights_t rights, uint32_t *sensor, rvx_handle_t *cap);
+
+/**
+ * Deliver one sensor event into every queue subscribed to the sensor (the
+ * header's type id is the sensor's). A full queue drops the event and counts
+ * it; a receiver blocked on the queue is woken. Traffic, not a mutation: it
+ * is covered by the witness log's epoch summary.
+ * @param k        the kernel
+ * @param sensor   the sensor index
+ * @param hdr      the message header (type id is overwritten; flags must be 0)
+ * @param payload  the payload (hdr->length bytes)
+ * @return the number of queues the event went into (>= 0), or:
+ * @retval -RVX_EINVAL @p sensor not registered, NULL, or a bad header
+ */
+int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
+			      const struct rvx_queue_msg_hdr *hdr, const void *payload);
+
+/**
+ * Set the public keys RvfMount accepts package signatures from. The keys
+ * stay in the embedder's memory.
+ * @param k     the kernel
+ * @param keys  65-byte uncompressed P-256 keys back to back
+ * @param count how many
+ * @retval 0 set
+ * @retval -RVX_EINVAL @p k not booted, or @p keys NULL with a non-zero count
+ */
+int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count);
+
+/**
+ * Bytes of a checkpoint of the kernel (rvx_kernel_checkpoint()).
+ * @param k the kernel
+ * @return the size, or 0 if @p k is NULL or not booted
+ */
+size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k);
+
+/**
+ * Write a checkpoint of the whole kernel state in lib/witness's checkpoint
+ * format (one nucleus section): the tables, the scheduler and timers, the
+ * capability space, the witness log's chain state, the proof issuers'
+ * nonce windows (not their secret-derived keys), the used part of both
+ * pools and each live store's state bytes. Embedder bindings (pool and
+ * store addresses, sink, ring, journal, scratch, trusted keys, the proof
+ * engine's secret context) are not in it. A read: the kernel is unchanged
+ * and no witness record is written.
+ * @param k           the kernel
+ * @param[out] out    the checkpoint
+ * @param cap         bytes at @p out
+ * @param[out] written bytes written (may be NULL)
+ * @param[out] state_hash the checkpoint's trailer: SHA-256 of the state (may be NULL)
+ * @retval 0 written
+ * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
+ * @retval -RVX_EBUFSMALL @p cap is smaller than rvx_kernel_checkpoint_size()
+ */
+int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, size_t *written,
+			  uint8_t state_hash[32]);
+
+/**
+ * Restore a checkpoint into a kernel booted with the same configuration
+ * geometry (CPU count, pool sizes at least the used parts) and the same
+ * secret, with the same vector and graph stores created at the same
+ * indices. Everything is validated (format, digest, every pool offset and
+ * table index) before any byte changes. The kernel's journal restarts
+ * empty (it then holds what follows the checkpoint). Journal replay on top
+ * of a restored checkpoint is not implemented yet.
+ * @param k    the kernel (keeps its bindings)
+ * @param in   the checkpoint
+ * @param len  bytes at @p in
+ * @retval 0 restored
+ * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, or the checkpoint
+ *         is corrupted, truncated or does not fit this kernel
+ */
+int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len);
+
+/**
+ * Counts for a shell.
+ * @param k         the kernel
+ * @param[out] out  the counts
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
+ */
+int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out);
+
+/**
+ * The witness chain head.
+ * @param k         the kernel
+ * @param[out] out  the head
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
+ */
+int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUVIX_NUCLEUS_H */

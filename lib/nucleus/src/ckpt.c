@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Kernel checkpoint and restore through lib/witness's checkpoint format
+ * (header, sections, SHA-256 trailer = state hash). The nucleus writes one
+ * section of its own type:
+ *
+ *   the kernel object's bytes, with every pointer into a pool replaced by
+ *   its offset and every pointer that belongs to the embedder's binding
+ *   (pools, sink, ring, journal, scratch, store memory, trusted keys, the
+ *   proof engine's secret-derived context) written as zero;
+ *   then the region pool's used bytes, the queue pool's used bytes, and the
+ *   state bytes of each live vector store and graph store, in index order.
+ *
+ * Restore goes into a kernel booted with the same configuration geometry
+ * and secret, with the same vector and graph stores created (same indices
+ * and configurations): the destination keeps its own binding, takes every
+ * other byte from the checkpoint, and turns pool offsets back into pointers.
+ * Its journal restarts empty, to hold what follows the checkpoint.
+ */
+#include "nucleus_internal.h"
+
+#include "ruvix/witness_ckpt.h"
+
+/** Section type of the nucleus (a user section of the checkpoint format). */
+#define RVX_KERNEL_CKPT_TYPE (RVX_CKPT_USER + 0x10u)
+
+static size_t vstate(const struct rvx_kernel *k, uint32_t i)
+{
+	return k->vstores[i].live ? rvx_vec_store_state_size(&k->vstores[i].store) : 0;
+}
+
+static size_t gstate(const struct rvx_kernel *k, uint32_t i)
+{
+	return k->gstores[i].live ? rvx_graph_state_size(&k->gstores[i].graph) : 0;
+}
+
+static size_t ck_size(const void *obj)
+{
+	const struct rvx_kernel *k = obj;
+	size_t n = sizeof(*k) + k->region_pool_used + k->queue_pool_used;
+
+	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
+		n += vstate(k, i);
+	for (uint32_t i = 0; i < RVX_KERNEL_GRAPH_STORES; i++)
+		n += gstate(k, i);
+	return n;
+}
+
+static void put_uptr(uint8_t *base, size_t off, uintptr_t v)
+{
+	memcpy(base + off, &v, sizeof(v));
+}
+
+static uintptr_t get_uptr(const uint8_t *base, size_t off)
+{
+	uintptr_t v;
+
+	memcpy(&v, base + off, sizeof(v));
+	return v;
+}
+
+static void zero(uint8_t *base, size_t off, size_t len)
+{
+	memset(base + off, 0, len);
+}
+
+#define KOFF(field) offsetof(struct rvx_kernel, field)
+#define ARR_OFF(arr, i, type, field) (KOFF(arr) + (size_t)(i) * sizeof(type) + offsetof(type, field))
+
+static void ck_write(const void *obj, uint8_t *out)
+{
+	const struct rvx_kernel *k = obj;
+	uint8_t *p = out + sizeof(*k);
+	uint32_t i;
+
+	memcpy(out, k, sizeof(*k));
+	/* The binding: never in a checkpoint (the proof context derives from
+	 * the kernel secret). */
+	zero(out, KOFF(caps.slots), sizeof(void *));
+	zero(out, KOFF(caps.tables), sizeof(void *));
+	zero(out, KOFF(caps.objects), sizeof(void *));
+	zero(out, KOFF(proof), sizeof(k->proof));
+	zero(out, KOFF(log.sink), sizeof(k->log.sink));
+	zero(out, KOFF(ring), sizeof(k->ring));
+	zero(out, KOFF(journal), sizeof(k->journal));
+	zero(out, KOFF(scratch), sizeof(k->scratch));
+	zero(out, KOFF(region_pool), sizeof(void *));
+	zero(out, KOFF(queue_pool), sizeof(void *));
+	zero(out, KOFF(trusted), sizeof(k->trusted));
+	zero(out, KOFF(sched), sizeof(k->sched));
+	zero(out, KOFF(timers), sizeof(k->timers));
+	/* Issuer keys derive from the kernel secret: only the nonce windows
+	 * and rate counters go out; the destination derives keys again. */
+	for (i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
+		size_t o = KOFF(issuers) + (size_t)i * sizeof(k->issuers[0]);
+
+		zero(out, o + offsetof(struct rvx_proof_issuer_state, key_ready),
+		     sizeof(k->issuers[0]) - offsetof(struct rvx_proof_issuer_state, key_ready));
+	}
+	/* The scheduler's and timers' plain fields are kept by value. */
+	memcpy(out + KOFF(sched.period_ns), &k->sched.period_ns,
+	       sizeof(k->sched) - offsetof(struct rvx_sched, period_ns));
+	memcpy(out + KOFF(timers.next_seq), &k->timers.next_seq,
+	       sizeof(k->timers) - offsetof(struct rvx_timer, next_seq));
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		const struct rvx_region *r = &k->regions[i].region;
+
+		put_uptr(out, ARR_OFF(regions, i, struct rvx_kernel_region, region.base),
+			 k->regions[i].live ? (uintptr_t)(r->base - k->region_pool) : 0);
+		put_uptr(out, ARR_OFF(regions, i, struct rvx_kernel_region, region.slots),
+			 k->regions[i].live && r->slots != NULL
+				 ? (uintptr_t)((uint8_t *)r->slots - k->region_pool) + 1u
+				 : 0);
+	}
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		put_uptr(out, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage),
+			 k->queues[i].live ? (uintptr_t)(k->queues[i].queue.storage - k->queue_pool)
+					   : 0);
+	}
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
+		zero(out, ARR_OFF(vstores, i, struct rvx_kernel_vstore, store), sizeof(struct rvx_vec_store));
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++)
+		zero(out, ARR_OFF(gstores, i, struct rvx_kernel_gstore, graph), sizeof(struct rvx_graph));
+	if (k->region_pool_used != 0)
+		memcpy(p, k->region_pool, k->region_pool_used);
+	p += k->region_pool_used;
+	if (k->queue_pool_used != 0)
+		memcpy(p, k->queue_pool, k->queue_pool_used);
+	p += k->queue_pool_used;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		memcpy(p, k->vstores[i].live ? k->vstores[i].store.base : p, vstate(k, i));
+		p += vstate(k, i);
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		memcpy(p, k->gstores[i].live ? k->gstores[i].graph.base : p, gstate(k, i));
+		p += gstate(k, i);
+	}
+}
+
+static bool flag_ok(uint32_t v)
+{
+	return v == 0 || v == 1;
+}
+
+static int ck_check(const void *obj, const uint8_t *in, size_t len)
+{
+	const struct rvx_kernel *d = obj;
+	const struct rvx_kernel *s;
+	size_t need, rused, qused;
+	uint32_t i;
+
+	if (len < sizeof(struct rvx_kernel))
+		return -RVX_EINVAL;
+	/* The image may be unaligned: read fields through memcpy only. */
+	s = (const struct rvx_kernel *)(const void *)in;
+	{
+		uint32_t booted, cpus;
+
+		memcpy(&booted, in + KOFF(booted), 4);
+		memcpy(&cpus, in + KOFF(cpu_count), 4);
+		if (booted != 1 || cpus != d->cpu_count)
+			return -RVX_EINVAL;
+	}
+	memcpy(&rused, in + KOFF(region_pool_used), sizeof(rused));
+	memcpy(&qused, in + KOFF(queue_pool_used), sizeof(qused));
+	if (rused > d->region_pool_size || qused > d->queue_pool_size)
+		return -RVX_EINVAL;
+	need = sizeof(struct rvx_kernel) + rused + qused;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		uint32_t live;
+
+		memcpy(&live, in + ARR_OFF(vstores, i, struct rvx_kernel_vstore, live), 4);
+		if (live != d->vstores[i].live)
+			return -RVX_EINVAL;
+		need += vstate(d, i);
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		uint32_t live;
+
+		memcpy(&live, in + ARR_OFF(gstores, i, struct rvx_kernel_gstore, live), 4);
+		if (live != d->gstores[i].live)
+			return -RVX_EINVAL;
+		need += gstate(d, i);
+	}
+	if (len != need)
+		return -RVX_EINVAL;
+	/* Every pool offset and table index stays inside the destination. */
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		struct rvx_kernel_region r;
+		uintptr_t base, slots;
+
+		memcpy(&r, in + KOFF(regions) + i * sizeof(r), sizeof(r));
+		if (!flag_ok(r.live))
+			return -RVX_EINVAL;
+		if (!r.live)
+			continue;
+		base = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.base));
+		slots = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.slots));
+		if (base > rused || r.region.size > rused - base ||
+		    (base & (RVX_REGION_ALIGN - 1u)) != 0)
+			return -RVX_EINVAL;
+		if (r.region.policy == RVX_REGION_POLICY_SLAB) {
+			if (slots == 0 || slots - 1u > rused ||
+			    (uint64_t)r.region.slot_count * sizeof(struct rvx_region_slot) >
+				    rused - (slots - 1u) ||
+			    ((slots - 1u) & 7u) != 0)
+				return -RVX_EINVAL;
+		} else if (slots != 0) {
+			return -RVX_EINVAL;
+		}
+	}
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		uint32_t live, waiter, n, maxp;
+		uintptr_t st;
+
+		memcpy(&live, in + ARR_OFF(queues, i, struct rvx_kernel_queue, live), 4);
+		memcpy(&waiter, in + ARR_OFF(queues, i, struct rvx_kernel_queue, waiter), 4);
+		memcpy(&n, in + ARR_OFF(queues, i, struct rvx_kernel_queue, queue.slot_count), 4);
+		memcpy(&maxp, in + ARR_OFF(queues, i, struct rvx_kernel_queue, queue.max_payload), 4);
+		if (!flag_ok(live) || (waiter != RVX_CAP_NIL && waiter >= RVX_KERNEL_TASKS))
+			return -RVX_EINVAL;
+		if (!live)
+			continue;
+		st = get_uptr(in, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage));
+		if (n < 2 || n > RVX_QUEUE_SLOTS_MAX || (n & (n - 1u)) != 0 ||
+		    maxp > RVX_QUEUE_PAYLOAD_MAX || st > qused ||
+		    rvx_queue_storage_size(n, maxp) > qused - st ||
+		    (st & (RVX_QUEUE_STORAGE_ALIGN - 1u)) != 0)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		struct rvx_kernel_task t;
+
+		memcpy(&t, in + KOFF(tasks) + i * sizeof(t), sizeof(t));
+		if (!flag_ok(t.live) || t.wait > RVX_KERNEL_WAIT_TIMER ||
+		    t.wait_index >= RVX_KERNEL_QUEUES)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
+		struct rvx_kernel_sub sb;
+
+		memcpy(&sb, in + KOFF(subs) + i * sizeof(sb), sizeof(sb));
+		if (!flag_ok(sb.live) || sb.sensor >= RVX_KERNEL_SENSORS ||
+		    sb.queue >= RVX_KERNEL_QUEUES || sb.task >= RVX_KERNEL_TASKS)
+			return -RVX_EINVAL;
+	}
+	(void)s;
+	return 0;
+}
+
+static void ck_load(void *obj, const uint8_t *in, size_t len)
+{
+	struct rvx_kernel *k = obj;
+	/* What the destination keeps: its binding. */
+	struct rvx_cap_space caps = k->caps;
+	struct rvx_proof_engine proof = k->proof;
+	struct rvx_witness_sink sink = k->log.sink;
+	struct rvx_witness_ring ring = k->ring;
+	struct rvx_witness_journal journal = k->journal;
+	struct rvx_vec_scratch scratch = k->scratch;
+	struct rvx_rvf_trusted_keys trusted = k->trusted;
+	struct rvx_sched sched = k->sched;
+	struct rvx_timer timers = k->timers;
+	uint8_t *rpool = k->region_pool, *qpool = k->queue_pool;
+	size_t rsize = k->region_pool_size, qsize = k->queue_pool_size;
+	uint32_t has_journal = k->has_journal, has_scratch = k->has_scratch;
+	const uint8_t *p = in + sizeof(*k);
+	uint32_t i;
+
+	(void)len;
+	/* Store bindings are kept per store (the checkpoint holds zeros). */
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		struct rvx_vec_store keep = k->vstores[i].store;
+
+		memcpy(&k->vstores[i], in + KOFF(vstores) + i * sizeof(k->vstores[i]),
+		       sizeof(k->vstores[i]));
+		k->vstores[i].store = keep;
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		struct rvx_graph keep = k->gstores[i].graph;
+
+		memcpy(&k->gstores[i], in + KOFF(gstores) + i * sizeof(k->gstores[i]),
+		       sizeof(k->gstores[i]));
+		k->gstores[i].graph = keep;
+	}
+	{
+		/* Everything before the store tables, then everything after them. */
+		size_t a = KOFF(vstores), b = KOFF(sensors);
+
+		memcpy(k, in, a);
+		memcpy((uint8_t *)k + b, in + b, sizeof(*k) - b);
+	}
+	k->caps.slots = caps.slots;
+	k->caps.tables = caps.tables;
+	k->caps.objects = caps.objects;
+	k->proof = proof;
+	k->log.sink = sink;
+	k->ring = ring;
+	k->journal = journal;
+	/* The journal restarts empty: it will hold what follows the checkpoint
+	 * (the first entry sets its starting sequence). */
+	if (has_journal)
+		RVX_CHECK(rvx_witness_journal_init(&k->journal, journal.base, journal.capacity) == 0);
+	k->scratch = scratch;
+	k->trusted = trusted;
+	memcpy((uint8_t *)&sched + offsetof(struct rvx_sched, period_ns),
+	       in + KOFF(sched.period_ns), sizeof(sched) - offsetof(struct rvx_sched, period_ns));
+	k->sched = sched;
+	memcpy((uint8_t *)&timers + offsetof(struct rvx_timer, next_seq),
+	       in + KOFF(timers.next_seq), sizeof(timers) - offsetof(struct rvx_timer, next_seq));
+	k->timers = timers;
+	k->region_pool = rpool;
+	k->queue_pool = qpool;
+	k->region_pool_size = rsize;
+	k->queue_pool_size = qsize;
+	k->has_journal = has_journal;
+	k->has_scratch = has_scratch;
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		struct rvx_region *r = &k->regions[i].region;
+		uintptr_t base = (uintptr_t)r->base, slots = (uintptr_t)r->slots;
+
+		r->base = k->regions[i].live ? rpool + base : NULL;
+		r->slots = k->regions[i].live && slots != 0
+				   ? (struct rvx_region_slot *)(void *)(rpool + (slots - 1u))
+				   : NULL;
+	}
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		uintptr_t st = (uintptr_t)k->queues[i].queue.storage;
+
+		k->queues[i].queue.storage = k->queues[i].live ? qpool + st : NULL;
+	}
+	if (k->region_pool_used != 0)
+		memcpy(rpool, p, k->region_pool_used);
+	p += k->region_pool_used;
+	if (k->queue_pool_used != 0)
+		memcpy(qpool, p, k->queue_pool_used);
+	p += k->queue_pool_used;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		size_t n = vstate(k, i);
+
+		if (n != 0)
+			memcpy(k->vstores[i].store.base, p, n);
+		p += n;
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		size_t n = gstate(k, i);
+
+		if (n != 0)
+			memcpy(k->gstores[i].graph.base, p, n);
+		p += n;
+	}
+}
+
+static const struct rvx_ckpt_section_ops kernel_ops = {
+	RVX_KERNEL_CKPT_TYPE, ck_size, ck_write, ck_check, ck_load,
+};
+
+size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k)
+{
+	struct rvx_ckpt_item item = {&kernel_ops, (void *)(uintptr_t)k};
+
+	if (k == NULL || !k->booted)
+		return 0;
+	return rvx_ckpt_size(&item, 1);
+}
+
+int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, size_t *written,
+			  uint8_t state_hash[32])
+{
+	struct rvx_ckpt_item item = {&kernel_ops, (void *)(uintptr_t)k};
+	size_t n = 0;
+	int ret;
+
+	if (k == NULL || out == NULL || !k->booted)
+		return -RVX_EINVAL;
+	ret = rvx_ckpt_write(&item, 1, out, cap, &n);
+	if (ret != 0)
+		return ret;
+	if (written != NULL)
+		*written = n;
+	if (state_hash != NULL)
+		memcpy(state_hash, out + n - RVX_CKPT_TRAILER_SIZE, 32);
+	return 0;
+}
+
+int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len)
+{
+	struct rvx_ckpt_item item = {&kernel_ops, k};
+
+	if (k == NULL || in == NULL || !k->booted)
+		return -RVX_EINVAL;
+	return rvx_ckpt_restore(in, len, &item, 1, NULL);
+}

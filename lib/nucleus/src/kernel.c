@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The kernel object: boot, time, embedder-created objects, introspection.
+ * The syscalls are in syscall.c. Every mutating function checks everything
+ * first and then commits with calls whose preconditions it has established
+ * (RVX_CHECK guards those invariants).
+ */
+#include "nucleus_internal.h"
+
+size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg)
+{
+	(void)cfg;
+	return sizeof(struct rvx_kernel);
+}
+
+int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len)
+{
+	if (len > RVX_WITNESS_ARGS_MAX)
+		return -RVX_EINVAL;
+	if (k->has_journal && k->journal.capacity - k->journal.used < RVX_WITNESS_FRAME_SIZE(len))
+		return -RVX_EFULL;
+	return 0;
+}
+
+int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
+			uint64_t target, const void *args, size_t len,
+			struct rvx_witness_record *out)
+{
+	struct rvx_witness_event ev;
+
+	ev.time = k->now;
+	ev.kind = kind;
+	ev.tier = tier;
+	ev.flags = 0;
+	ev.actor = actor;
+	ev.target = target;
+	if (k->has_journal)
+		return rvx_witness_commit(&k->log, &k->journal, &ev, args, len, out);
+	return rvx_witness_append(&k->log, &ev, args, len, out);
+}
+
+rvx_handle_t rvx_kernel_obj_handle_(const struct rvx_kernel *k, uint32_t object)
+{
+	return rvx_handle_make(object, k->cap_objects[object].gen);
+}
+
+bool rvx_kernel_task_ok_(const struct rvx_kernel *k, uint32_t task)
+{
+	return k->booted && task < RVX_KERNEL_TASKS && k->tasks[task].live;
+}
+
+bool rvx_kernel_slot_free_(const struct rvx_kernel *k, uint32_t task)
+{
+	return rvx_cap_table_used(&k->caps, task) < (int)RVX_KERNEL_SLOTS;
+}
+
+bool rvx_kernel_object_free_(const struct rvx_kernel *k, uint32_t count)
+{
+	return k->caps.object_count - k->caps.object_used >= count;
+}
+
+rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
+				     enum rvx_obj_type type, uint32_t ref,
+				     rvx_rights_t rights, rvx_handle_t *object)
+{
+	rvx_handle_t obj, cap;
+
+	RVX_CHECK(rvx_cap_object_create(&k->caps, type, ref, &obj) == 0);
+	RVX_CHECK(rvx_cap_mint(&k->caps, task, obj, rights, 0, &cap) == 0);
+	*object = obj;
+	return cap;
+}
+
+void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task)
+{
+	struct rvx_kernel_task *t = &k->tasks[task];
+
+	if (t->wait == RVX_KERNEL_WAIT_QUEUE)
+		k->queues[t->wait_index].waiter = RVX_CAP_NIL;
+	if (!rvx_handle_is_null(t->timer)) {
+		/* The timer may have fired already (tick): then it is gone. */
+		(void)rvx_timer_cancel(&k->timers, t->timer, NULL);
+		t->timer = RVX_HANDLE_NULL;
+	}
+	t->wait = RVX_KERNEL_WAIT_NONE;
+	RVX_CHECK(rvx_sched_task_wake(&k->sched, t->sched, k->now) == 0);
+}
+
+int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
+		    const void *secret, size_t secret_len, uint64_t now,
+		    struct rvx_kernel_root *root)
+{
+	struct rvx_witness_sink sink;
+	struct rvx_witness_record rec;
+	rvx_handle_t task_cap, clock_cap, obj;
+	uint8_t args[16];
+	uint32_t i;
+
+	if (k == NULL || cfg == NULL || secret == NULL)
+		return -RVX_EINVAL;
+	if (secret_len < RVX_PROOF_SECRET_MIN || secret_len > RVX_PROOF_SECRET_MAX)
+		return -RVX_EINVAL;
+	if (cfg->cpu_count == 0 || cfg->cpu_count > RVX_KERNEL_CPUS || cfg->period_ns == 0)
+		return -RVX_EINVAL;
+	if ((cfg->region_pool == NULL && cfg->region_pool_size != 0) ||
+	    (cfg->queue_pool == NULL && cfg->queue_pool_size != 0) ||
+	    (cfg->journal == NULL && cfg->journal_size != 0) ||
+	    (cfg->vec_scratch == NULL && cfg->vec_scratch_size != 0))
+		return -RVX_EINVAL;
+	if (cfg->sink == NULL && (cfg->witness_ring == NULL || cfg->witness_records == 0))
+		return -RVX_ENOMEM;
+
+	memset(k, 0, sizeof(*k));
+	RVX_CHECK(rvx_cap_space_init(&k->caps, k->cap_slots, RVX_ARRAY_COUNT(k->cap_slots),
+				     k->cap_tables, RVX_KERNEL_TASKS, RVX_KERNEL_SLOTS,
+				     k->cap_objects, RVX_KERNEL_OBJECTS) == 0);
+	RVX_CHECK(rvx_sched_init(&k->sched, k->sched_mem, sizeof(k->sched_mem), RVX_KERNEL_TASKS,
+				 cfg->cpu_count, RVX_KERNEL_PARTITIONS, RVX_KERNEL_TASKS,
+				 cfg->period_ns) == 0);
+	RVX_CHECK(rvx_timer_init(&k->timers, k->timer_mem, sizeof(k->timer_mem),
+				 RVX_KERNEL_TASKS) == 0);
+	RVX_CHECK(rvx_proof_engine_init(&k->proof, secret, secret_len, k->issuers,
+					RVX_ARRAY_COUNT(k->issuers)) == 0);
+	rvx_proof_policy_open(&k->attest_policy, RVX_PROOF_TIER_REFLEX);
+	if (cfg->sink != NULL) {
+		sink = *cfg->sink;
+	} else {
+		RVX_CHECK(rvx_witness_ring_init(&k->ring, cfg->witness_ring, cfg->witness_records,
+						true) == 0);
+		sink = rvx_witness_ring_sink(&k->ring);
+	}
+	RVX_CHECK(rvx_witness_log_init(&k->log, &sink) == 0);
+	if (cfg->journal != NULL) {
+		if (rvx_witness_journal_init(&k->journal, cfg->journal, cfg->journal_size) != 0) {
+			memset(k, 0, sizeof(*k));
+			return -RVX_ENOMEM;
+		}
+		k->has_journal = 1;
+	}
+	if (cfg->vec_scratch != NULL) {
+		if (rvx_vec_scratch_init(&k->scratch, cfg->vec_scratch, cfg->vec_scratch_size,
+					 cfg->vec_scratch_capacity, cfg->vec_scratch_ef) != 0) {
+			memset(k, 0, sizeof(*k));
+			return -RVX_ENOMEM;
+		}
+		k->has_scratch = 1;
+	}
+	k->region_pool = cfg->region_pool;
+	k->region_pool_size = cfg->region_pool_size;
+	k->queue_pool = cfg->queue_pool;
+	k->queue_pool_size = cfg->queue_pool_size;
+	k->cpu_count = cfg->cpu_count;
+	k->now = now;
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++)
+		k->queues[i].waiter = RVX_CAP_NIL;
+	k->booted = 1;
+
+	/* The root task: task 0, on CPU 0 and partition 0, READY. */
+	task_cap = rvx_kernel_create_mint_(k, 0, RVX_OBJ_TASK, 0, RVX_RIGHTS_ALL, &obj);
+	k->tasks[0].object = obj;
+	RVX_CHECK(rvx_sched_task_create(&k->sched, 0, 0, RVX_KERNEL_DEFAULT_DEADLINE_NS, 0,
+					&k->tasks[0].sched) == 0);
+	RVX_CHECK(rvx_sched_task_wake(&k->sched, k->tasks[0].sched, now) == 0);
+	k->tasks[0].live = 1;
+	clock_cap = rvx_kernel_create_mint_(k, 0, RVX_OBJ_TIMER, 0, RVX_RIGHTS_ALL, &obj);
+	k->clock_object = obj;
+
+	memcpy(args, &task_cap.raw, 8);
+	memcpy(args + 8, &clock_cap.raw, 8);
+	if (rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, RVX_KERNEL_BOOT_OBJECTS_READY,
+				NULL, 0, &rec) != 0 ||
+	    rvx_kernel_witness_(k, RVX_WITNESS_TASK_SPAWN, 0, 0, k->tasks[0].object.raw, args,
+				sizeof(args), &rec) != 0) {
+		memset(k, 0, sizeof(*k));
+		return -RVX_ENOMEM;
+	}
+	if (root != NULL) {
+		root->task = task_cap;
+		root->clock = clock_cap;
+	}
+	return 0;
+}
+
+int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
+{
+	uint64_t cookies[RVX_KERNEL_TASKS];
+	int n, woken = 0;
+
+	if (k == NULL || !k->booted || now < k->now)
+		return -RVX_EINVAL;
+	k->now = now;
+	/* One wait timer per task at most: one call drains every due timer. */
+	n = rvx_timer_expire(&k->timers, now, cookies, RVX_KERNEL_TASKS);
+	RVX_CHECK(n >= 0);
+	for (int i = 0; i < n; i++) {
+		uint32_t t = (uint32_t)cookies[i];
+		struct rvx_kernel_task *task;
+
+		RVX_CHECK(t < RVX_KERNEL_TASKS);
+		task = &k->tasks[t];
+		task->timer = RVX_HANDLE_NULL;
+		if (task->wait == RVX_KERNEL_WAIT_QUEUE)
+			task->timed_out = 1;
+		rvx_kernel_wake_(k, t);
+		woken++;
+	}
+	return woken;
+}
+
+static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t rights,
+			 const rvx_handle_t *cap)
+{
+	if (k == NULL || cap == NULL || !rvx_kernel_task_ok_(k, task) ||
+	    !rvx_rights_subset(rights, RVX_RIGHTS_ALL))
+		return -RVX_EINVAL;
+	if (!rvx_kernel_slot_free_(k, task) || !rvx_kernel_object_free_(k, 1))
+		return -RVX_ELIMIT;
+	return 0;
+}
+
+int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_count,
+			    uint32_t max_payload, rvx_rights_t rights, rvx_handle_t *cap)
+{
+	struct rvx_kernel_queue *q = NULL;
+	size_t need, base;
+	uint32_t i, args[2];
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (slot_count < 2 || slot_count > RVX_QUEUE_SLOTS_MAX ||
+	    (slot_count & (slot_count - 1)) != 0 || max_payload > RVX_QUEUE_PAYLOAD_MAX)
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		if (!k->queues[i].live) {
+			q = &k->queues[i];
+			break;
+		}
+	}
+	if (q == NULL)
+		return -RVX_ELIMIT;
+	need = rvx_queue_storage_size(slot_count, max_payload);
+	base = (k->queue_pool_used + RVX_QUEUE_STORAGE_ALIGN - 1u) &
+	       ~(size_t)(RVX_QUEUE_STORAGE_ALIGN - 1u);
+	if (k->queue_pool == NULL ||
+	    ((uintptr_t)(k->queue_pool + base) & (RVX_QUEUE_STORAGE_ALIGN - 1u)) != 0 ||
+	    base > k->queue_pool_size || k->queue_pool_size - base < need)
+		return -RVX_ENOMEM;
+	args[0] = slot_count;
+	args[1] = max_payload;
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	/* Commit. */
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_QUEUE_CREATE, 0, task, i, args, sizeof(args), NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_queue_init(&q->queue, k->queue_pool + base, need, slot_count,
+				 max_payload) == 0);
+	k->queue_pool_used = base + need;
+	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_QUEUE, i, rights, &q->object);
+	q->live = 1;
+	q->waiter = RVX_CAP_NIL;
+	q->dropped = 0;
+	return 0;
+}
+
+int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
+				   const struct rvx_vec_config *cfg, void *mem, size_t size,
+				   const struct rvx_proof_policy *policy, rvx_rights_t rights,
+				   rvx_handle_t *cap)
+{
+	struct rvx_kernel_vstore *v = NULL;
+	size_t need;
+	uint32_t i;
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (cfg == NULL || mem == NULL || policy == NULL ||
+	    ((uintptr_t)mem & (RVX_VEC_STORE_ALIGN - 1u)) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_vec_store_size(cfg, &need);
+	if (ret != 0)
+		return ret;
+	if (size < need)
+		return -RVX_ENOMEM;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		if (!k->vstores[i].live) {
+			v = &k->vstores[i];
+			break;
+		}
+	}
+	if (v == NULL)
+		return -RVX_ELIMIT;
+	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
+				  RVX_OBJ_VECTOR_STORE, cfg, sizeof(*cfg), NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_vec_store_init(&v->store, cfg, mem, size) == 0);
+	v->policy = *policy;
+	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_VECTOR_STORE, i, rights, &v->object);
+	v->live = 1;
+	return 0;
+}
+
+int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
+				  const struct rvx_graph_config *cfg, void *mem, size_t size,
+				  const struct rvx_proof_policy *policy, rvx_rights_t rights,
+				  rvx_handle_t *cap)
+{
+	struct rvx_kernel_gstore *g = NULL;
+	size_t need;
+	uint32_t i;
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (cfg == NULL || mem == NULL || policy == NULL ||
+	    ((uintptr_t)mem & (RVX_GRAPH_ALIGN - 1u)) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_graph_size(cfg, &need);
+	if (ret != 0)
+		return ret;
+	if (size < need)
+		return -RVX_ENOMEM;
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		if (!k->gstores[i].live) {
+			g = &k->gstores[i];
+			break;
+		}
+	}
+	if (g == NULL)
+		return -RVX_ELIMIT;
+	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
+				  RVX_OBJ_GRAPH_STORE, cfg, sizeof(*cfg), NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_graph_init(&g->graph, cfg, mem, size) == 0);
+	g->policy = *policy;
+	g->flags = cfg->flags;
+	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_GRAPH_STORE, i, rights, &g->object);
+	g->live = 1;
+	return 0;
+}
+
+int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t type_id,
+			       rvx_rights_t rights, uint32_t *sensor, rvx_handle_t *cap)
+{
+	struct rvx_kernel_sensor *s = NULL;
+	uint32_t i;
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (sensor == NULL)
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_KERNEL_SENSORS; i++) {
+		if (!k->sensors[i].live) {
+			s = &k->sensors[i];
+			break;
+		}
+	}
+	if (s == NULL)
+		return -RVX_ELIMIT;
+	ret = rvx_kernel_witness_room_(k, sizeof(type_id));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task, RVX_OBJ_SENSOR,
+				  &type_id, sizeof(type_id), NULL);
+	if (ret != 0)
+		return ret;
+	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_SENSOR, i, rights, &s->object);
+	s->live = 1;
+	s->type_id = type_id;
+	s->events = 0;
+	*sensor = i;
+	return 0;
+}
+
+int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
+			      const struct rvx_queue_msg_hdr *hdr, const void *payload)
+{
+	struct rvx_queue_msg_hdr h;
+	int sent = 0;
+
+	if (k == NULL || !k->booted || hdr == NULL || sensor >= RVX_KERNEL_SENSORS ||
+	    !k->sensors[sensor].live || hdr->flags != 0 || hdr->reserved != 0 ||
+	    hdr->priority >= RVX_QUEUE_PRIORITIES || (payload == NULL && hdr->length != 0))
+		return -RVX_EINVAL;
+	h = *hdr;
+	h.type_id = k->sensors[sensor].type_id;
+	k->sensors[sensor].events++;
+	for (uint32_t i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
+		const struct rvx_kernel_sub *s = &k->subs[i];
+		struct rvx_kernel_queue *q;
+
+		if (!s->live || s->sensor != sensor)
+			continue;
+		q = &k->queues[s->queue];
+		if (!q->live)
+			continue;
+		if (rvx_queue_send(&q->queue, &h, payload) != 0) {
+			q->dropped++;
+			continue;
+		}
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_SEND, sensor, s->queue,
+					 h.length);
+		if (q->waiter != RVX_CAP_NIL)
+			rvx_kernel_wake_(k, q->waiter);
+		sent++;
+	}
+	return sent;
+}
+
+int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out)
+{
+	uint32_t i;
+
+	if (k == NULL || out == NULL || !k->booted)
+		return -RVX_EINVAL;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		if (!k->tasks[i].live)
+			continue;
+		out->tasks++;
+		out->caps += (uint32_t)rvx_cap_table_used(&k->caps, i);
+		if (k->tasks[i].wait != RVX_KERNEL_WAIT_NONE)
+			out->blocked++;
+	}
+	out->objects = k->caps.object_used;
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++)
+		out->regions += k->regions[i].live;
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++)
+		out->queues += k->queues[i].live;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
+		out->vstores += k->vstores[i].live;
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++)
+		out->gstores += k->gstores[i].live;
+	for (i = 0; i < RVX_KERNEL_SENSORS; i++)
+		out->sensors += k->sensors[i].live;
+	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++)
+		out->subs += k->subs[i].live;
+	for (i = 0; i < RVX_KERNEL_MOUNTS; i++)
+		out->mounts += k->mounts[i].live;
+	out->witness_records = k->log.sequence;
+	return 0;
+}
+
+int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head *out)
+{
+	if (k == NULL || out == NULL || !k->booted)
+		return -RVX_EINVAL;
+	rvx_witness_head(&k->log, out);
+	return 0;
+}
+
+int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count)
+{
+	if (k == NULL || !k->booted || (keys == NULL && count != 0))
+		return -RVX_EINVAL;
+	k->trusted.keys = keys;
+	k->trusted.count = count;
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private helpers shared by the nucleus's source files. */
+#ifndef RUVIX_NUCLEUS_INTERNAL_H
+#define RUVIX_NUCLEUS_INTERNAL_H
+
+#include "ruvix/nucleus.h"
+
+/* What a task waits for (struct rvx_kernel_task.wait). */
+#define RVX_KERNEL_WAIT_NONE 0u
+#define RVX_KERNEL_WAIT_QUEUE 1u
+#define RVX_KERNEL_WAIT_TIMER 2u
+
+/* Boot stage number of the "kernel objects ready" record (SPEC boot stages). */
+#define RVX_KERNEL_BOOT_OBJECTS_READY 5u
+
+int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len);
+int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
+			uint64_t target, const void *args, size_t len,
+			struct rvx_witness_record *out);
+rvx_handle_t rvx_kernel_obj_handle_(const struct rvx_kernel *k, uint32_t object);
+bool rvx_kernel_task_ok_(const struct rvx_kernel *k, uint32_t task);
+bool rvx_kernel_slot_free_(const struct rvx_kernel *k, uint32_t task);
+bool rvx_kernel_object_free_(const struct rvx_kernel *k, uint32_t count);
+rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
+				     enum rvx_obj_type type, uint32_t ref,
+				     rvx_rights_t rights, rvx_handle_t *object);
+void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
+int rvx_kernel_sys_mount_(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r);
+
+#endif

@@ -1,0 +1,923 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The syscall dispatcher. Each handler decodes and checks everything (the
+ * number, the task, the capability, every argument, every table's room and
+ * the witness journal's room) without touching state, then commits. The
+ * witness record is written before the state changes it describes, as the
+ * last step that can fail (only an embedder sink can fail it), so a failed
+ * call leaves no trace; what follows it cannot fail.
+ */
+#include "nucleus_internal.h"
+
+/* Pointers travel as 64-bit addresses; the port checked them. */
+static const void *ptr_in(uint64_t a)
+{
+	return (const void *)(uintptr_t)a;
+}
+
+static void *ptr_out(uint64_t a)
+{
+	return (void *)(uintptr_t)a;
+}
+
+/* A buffer argument is valid when its address is non-zero or its length 0,
+ * and its length fits the address space. */
+static bool buf_ok(uint64_t addr, uint64_t len)
+{
+	if (len > (uint64_t)SIZE_MAX)
+		return false;
+	return addr != 0 || len == 0;
+}
+
+static uint32_t slot_index(uint32_t task, rvx_handle_t h)
+{
+	return task * RVX_KERNEL_SLOTS + rvx_handle_index(h);
+}
+
+static void result_init(struct rvx_syscall_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->version = RVX_SYSCALL_VERSION;
+	r->status = RVX_SYSCALL_DONE;
+}
+
+static void attest(struct rvx_kernel *k, const struct rvx_witness_record *rec,
+		   const uint8_t hash[32], uint8_t tier, struct rvx_syscall_result *r)
+{
+	struct rvx_witness_head head;
+
+	rvx_witness_head(&k->log, &head);
+	r->sequence = rec->sequence;
+	r->time = rec->time;
+	memcpy(r->chain_head, head.head, 32);
+	if (hash != NULL)
+		memcpy(r->mutation_hash, hash, 32);
+	r->tier = tier;
+}
+
+/*
+ * Verify the proof in a->aux for a mutation. On rejection, append a
+ * PROOF_REJECTED record (the caller checked the journal has room for it)
+ * and return the error; the engine changed nothing. On acceptance the
+ * issuer's nonce is consumed and @p res holds the decision.
+ */
+static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct rvx_syscall_args *a,
+		 uint64_t target, uint64_t key, const void *payload, size_t len,
+		 const struct rvx_proof_policy *policy, uint32_t coherence,
+		 struct rvx_proof_result *res)
+{
+	struct rvx_proof_token token;
+	struct rvx_proof_issuer issuer;
+	struct rvx_proof_request req;
+	struct rvx_cap_info info;
+	uint8_t args[4 + 4 + 32];
+	rvx_handle_t ih;
+	int ret;
+
+	memcpy(&token, ptr_in(a->aux), sizeof(token));
+	ih.raw = token.issuer;
+	memset(res, 0, sizeof(*res));
+	ret = rvx_cap_lookup(&k->caps, task, ih, &info);
+	if (ret != 0) {
+		/* The issuer is not a capability of the caller. */
+		struct rvx_proof_mutation mu = {nr, target, key, payload, len};
+
+		res->reason = RVX_PROOF_REJECT_ISSUER;
+		RVX_CHECK(rvx_proof_mutation_hash(&mu, res->mutation_hash) == 0);
+		ret = -RVX_EPROOF;
+	} else {
+		memset(&issuer, 0, sizeof(issuer));
+		issuer.handle = ih.raw;
+		issuer.badge = info.badge;
+		issuer.object = rvx_handle_index(info.object);
+		issuer.epoch = k->cap_slots[slot_index(task, ih)].epoch;
+		issuer.rights = info.rights;
+		issuer.slot = slot_index(task, ih);
+		issuer.revoked = info.revoked;
+		memset(&req, 0, sizeof(req));
+		req.token = &token;
+		req.token_size = (size_t)a->aux_len;
+		req.issuer = &issuer;
+		req.policy = policy;
+		req.mutation.syscall = nr;
+		req.mutation.target = target;
+		req.mutation.key = key;
+		req.mutation.payload = payload;
+		req.mutation.len = len;
+		req.now_ns = k->now;
+		req.coherence = coherence;
+		ret = rvx_proof_verify(&k->proof, &req, res);
+		if (ret == 0)
+			return 0;
+		if (ret != -RVX_EPROOF && ret != -RVX_EBADSIG)
+			return ret;
+		if (ret == -RVX_EPROOF && res->reason == RVX_PROOF_OK)
+			res->reason = RVX_PROOF_REJECT_FORMAT;
+		/* The decision's hash is the kernel's own, for the record. */
+		RVX_CHECK(rvx_proof_mutation_hash(&req.mutation, res->mutation_hash) == 0);
+	}
+	memcpy(args, &nr, 4);
+	memcpy(args + 4, &res->reason, 4);
+	memcpy(args + 8, res->mutation_hash, 32);
+	/* The room was checked by the caller; a failing sink loses only the
+	 * rejection record, and the call fails either way. */
+	(void)rvx_kernel_witness_(k, RVX_WITNESS_PROOF_REJECTED, 0, task, target, args,
+				  sizeof(args), NULL);
+	return ret;
+}
+
+/* Check that a proof token argument is present and readable. */
+static int proof_arg_ok(const struct rvx_syscall_args *a)
+{
+	if (a->aux == 0 || a->aux_len < sizeof(struct rvx_proof_token) ||
+	    a->aux_len > 4096u)
+		return -RVX_EINVAL;
+	return 0;
+}
+
+/* ---- 0 TaskSpawn ---------------------------------------------------- */
+
+static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	struct rvx_syscall_capxfer x[RVX_KERNEL_SLOTS];
+	uint8_t args[40 + 16 * RVX_KERNEL_SLOTS];
+	uint64_t handles[RVX_KERNEL_SLOTS];
+	uint64_t deadline = a->arg[2] != 0 ? a->arg[2] : RVX_KERNEL_DEFAULT_DEADLINE_NS;
+	struct rvx_sched_stats st;
+	struct rvx_kernel_task *t;
+	uint32_t n, i, child = RVX_KERNEL_TASKS;
+	rvx_handle_t cap = {a->cap}, obj;
+	size_t alen;
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_TASK, RVX_RIGHT_EXECUTE, NULL);
+	if (ret != 0)
+		return ret;
+	if (!buf_ok(a->in, a->in_len) || a->in_len % sizeof(struct rvx_syscall_capxfer) != 0 ||
+	    a->in_len / sizeof(struct rvx_syscall_capxfer) > RVX_KERNEL_SLOTS)
+		return -RVX_EINVAL;
+	n = (uint32_t)(a->in_len / sizeof(struct rvx_syscall_capxfer));
+	if (a->arg[1] > UINT32_MAX || a->arg[3] >= RVX_KERNEL_PARTITIONS ||
+	    a->arg[4] >= k->cpu_count)
+		return -RVX_EINVAL;
+	if (n != 0 && (a->out == 0 || a->out_len < (uint64_t)n * 8u))
+		return -RVX_EBUFSMALL;
+	if (n != 0)
+		memcpy(x, ptr_in(a->in), n * sizeof(x[0]));
+	for (i = 0; i < n; i++) {
+		struct rvx_cap_info info;
+		rvx_handle_t h = {x[i].handle};
+
+		if (x[i].reserved != 0 || !rvx_rights_subset(x[i].rights, RVX_RIGHTS_ALL))
+			return -RVX_EINVAL;
+		ret = rvx_cap_lookup(&k->caps, task, h, &info);
+		if (ret != 0)
+			return ret;
+		if ((info.rights & (RVX_RIGHT_GRANT | RVX_RIGHT_GRANT_ONCE)) == 0)
+			return -RVX_ECANTGRANT;
+		if (!rvx_rights_subset(x[i].rights, info.rights))
+			return -RVX_ERIGHTS;
+		if (info.depth + 1u > RVX_CONFIG_CAP_MAX_DEPTH)
+			return -RVX_EDEPTH;
+	}
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		if (!k->tasks[i].live) {
+			child = i;
+			break;
+		}
+	}
+	RVX_CHECK(rvx_sched_stats(&k->sched, &st) == 0);
+	if (child == RVX_KERNEL_TASKS || st.free == 0 || !rvx_kernel_object_free_(k, 1))
+		return -RVX_ELIMIT;
+	/* A task that never existed has an empty table. */
+	RVX_CHECK(rvx_cap_table_used(&k->caps, child) == 0);
+	memset(args, 0, sizeof(args));
+	memcpy(args, &child, 4);
+	memcpy(args + 4, &n, 4);
+	memcpy(args + 8, &a->arg[0], 8);
+	memcpy(args + 16, &a->arg[1], 8);
+	memcpy(args + 24, &deadline, 8);
+	memcpy(args + 32, &a->arg[3], 4);
+	memcpy(args + 36, &a->arg[4], 4);
+	if (n != 0)
+		memcpy(args + 40, x, n * sizeof(x[0]));
+	alen = 40u + n * sizeof(x[0]);
+	ret = rvx_kernel_witness_room_(k, alen);
+	if (ret != 0)
+		return ret;
+
+	/* Commit: the record first (the last step that can fail). */
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_TASK_SPAWN, 0, task, child, args, alen, NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_cap_object_create(&k->caps, RVX_OBJ_TASK, child, &obj) == 0);
+	t = &k->tasks[child];
+	memset(t, 0, sizeof(*t));
+	t->object = obj;
+	t->entry = a->arg[0];
+	t->priority = (uint32_t)a->arg[1];
+	RVX_CHECK(rvx_sched_task_create(&k->sched, (uint32_t)a->arg[4], (uint32_t)a->arg[3],
+					deadline, child, &t->sched) == 0);
+	RVX_CHECK(rvx_sched_task_set_port_ctx(&k->sched, t->sched, a->arg[0]) == 0);
+	for (i = 0; i < n; i++) {
+		rvx_handle_t h = {x[i].handle}, out;
+
+		RVX_CHECK(rvx_cap_derive(&k->caps, task, h, child, x[i].rights, 0, &out) == 0);
+		handles[i] = out.raw;
+	}
+	RVX_CHECK(rvx_sched_task_wake(&k->sched, t->sched, k->now) == 0);
+	t->live = 1;
+	if (n != 0)
+		memcpy(ptr_out(a->out), handles, n * 8u);
+	result_init(r);
+	r->value[0] = child;
+	r->value[1] = n;
+	return 0;
+}
+
+/* ---- 1 CapGrant ----------------------------------------------------- */
+
+static int sys_cap_grant(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			 struct rvx_syscall_result *r)
+{
+	rvx_handle_t src = {a->cap}, out;
+	struct rvx_cap_info info;
+	uint8_t args[24];
+	uint32_t dst;
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_REVOKE) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_lookup(&k->caps, task, src, &info);
+	if (ret != 0)
+		return ret;
+	memcpy(args, &src.raw, 8);
+	if (a->flags & RVX_SYSCALL_F_REVOKE) {
+		if ((info.rights & RVX_RIGHT_REVOKE) == 0)
+			return -RVX_ERIGHTS;
+		ret = rvx_kernel_witness_room_(k, 8);
+		if (ret != 0)
+			return ret;
+		ret = rvx_kernel_witness_(k, RVX_WITNESS_CAP_REVOKE, 0, task, info.object.raw,
+					  args, 8, NULL);
+		if (ret != 0)
+			return ret;
+		ret = rvx_cap_revoke(&k->caps, task, src);
+		RVX_CHECK(ret >= 0);
+		result_init(r);
+		r->value[0] = (uint64_t)ret;
+		return 0;
+	}
+	if (a->arg[0] >= RVX_KERNEL_TASKS || !k->tasks[a->arg[0]].live ||
+	    !rvx_rights_subset((rvx_rights_t)a->arg[1], RVX_RIGHTS_ALL) || a->arg[1] > RVX_RIGHTS_ALL)
+		return -RVX_EINVAL;
+	dst = (uint32_t)a->arg[0];
+	if ((info.rights & (RVX_RIGHT_GRANT | RVX_RIGHT_GRANT_ONCE)) == 0)
+		return -RVX_ECANTGRANT;
+	if (!rvx_rights_subset((rvx_rights_t)a->arg[1], info.rights))
+		return -RVX_ERIGHTS;
+	if (info.depth + 1u > RVX_CONFIG_CAP_MAX_DEPTH)
+		return -RVX_EDEPTH;
+	if (info.badge != 0 && a->arg[2] != 0 && a->arg[2] != info.badge)
+		return -RVX_EPERM;
+	if (!rvx_kernel_slot_free_(k, dst))
+		return -RVX_ELIMIT;
+	memcpy(args + 8, &a->arg[1], 8);
+	memcpy(args + 16, &a->arg[2], 8);
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_CAP_GRANT, 0, task, ((uint64_t)dst << 32) |
+				  rvx_handle_index(info.object), args, sizeof(args), NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_cap_derive(&k->caps, task, src, dst, (rvx_rights_t)a->arg[1], a->arg[2],
+				 &out) == 0);
+	result_init(r);
+	r->value[0] = out.raw;
+	return 0;
+}
+
+/* ---- 2 RegionMap ---------------------------------------------------- */
+
+static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	const rvx_rights_t rights = RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT |
+				    RVX_RIGHT_REVOKE;
+	struct rvx_kernel_region *reg = NULL;
+	rvx_handle_t cap = {a->cap}, obj;
+	uint64_t policy = a->arg[0], size = a->arg[1], slot = a->arg[2];
+	size_t base, meta = 0, meta_size = 0, end;
+	uint32_t count = 0, i;
+	uint8_t args[24];
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_TASK, RVX_RIGHT_WRITE, NULL);
+	if (ret != 0)
+		return ret;
+	if (size == 0 || size > (uint64_t)SIZE_MAX / 2u || !buf_ok(a->in, a->in_len))
+		return -RVX_EINVAL;
+	switch (policy) {
+	case RVX_REGION_POLICY_IMMUTABLE:
+		if (a->in_len > size)
+			return -RVX_EINVAL;
+		break;
+	case RVX_REGION_POLICY_APPEND_ONLY:
+		if (a->in_len != 0)
+			return -RVX_EINVAL;
+		break;
+	case RVX_REGION_POLICY_SLAB:
+		if (a->in_len != 0 || slot == 0 || slot > RVX_REGION_SLOT_SIZE_MAX)
+			return -RVX_EINVAL;
+		count = rvx_region_slab_slot_count((size_t)size, (size_t)slot);
+		if (count == 0)
+			return -RVX_EINVAL;
+		meta_size = rvx_region_slab_meta_size(count);
+		break;
+	default:
+		return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		if (!k->regions[i].live) {
+			reg = &k->regions[i];
+			break;
+		}
+	}
+	if (reg == NULL || !rvx_kernel_object_free_(k, 1) || !rvx_kernel_slot_free_(k, task))
+		return -RVX_ELIMIT;
+	base = (k->region_pool_used + RVX_REGION_ALIGN - 1u) & ~(size_t)(RVX_REGION_ALIGN - 1u);
+	end = base;
+	if (k->region_pool == NULL || base > k->region_pool_size ||
+	    k->region_pool_size - base < size)
+		return -RVX_ENOMEM;
+	end = base + (size_t)size;
+	if (meta_size != 0) {
+		meta = (end + RVX_REGION_ALIGN - 1u) & ~(size_t)(RVX_REGION_ALIGN - 1u);
+		if (meta > k->region_pool_size || k->region_pool_size - meta < meta_size)
+			return -RVX_ENOMEM;
+		end = meta + meta_size;
+	}
+	if (((uintptr_t)(k->region_pool + base) & (RVX_REGION_ALIGN - 1u)) != 0)
+		return -RVX_ENOMEM;
+	memcpy(args, &policy, 8);
+	memcpy(args + 8, &size, 8);
+	memcpy(args + 16, &slot, 8);
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_REGION_MAP, 0, task, i, args, sizeof(args), NULL);
+	if (ret != 0)
+		return ret;
+	switch (policy) {
+	case RVX_REGION_POLICY_IMMUTABLE:
+		RVX_CHECK(rvx_region_init_immutable(&reg->region, k->region_pool + base, (size_t)size,
+						    ptr_in(a->in), (size_t)a->in_len) == 0);
+		break;
+	case RVX_REGION_POLICY_APPEND_ONLY:
+		RVX_CHECK(rvx_region_init_append(&reg->region, k->region_pool + base,
+						 (size_t)size) == 0);
+		break;
+	default:
+		RVX_CHECK(rvx_region_init_slab(&reg->region, k->region_pool + base, (size_t)size,
+					       (size_t)slot,
+					       (struct rvx_region_slot *)(void *)(k->region_pool + meta),
+					       meta_size) == 0);
+		break;
+	}
+	k->region_pool_used = end;
+	result_init(r);
+	r->value[0] = rvx_kernel_create_mint_(k, task, RVX_OBJ_REGION, i, rights, &obj).raw;
+	reg->object = obj;
+	reg->live = 1;
+	r->value[1] = i;
+	return 0;
+}
+
+/* ---- 3 QueueSend ---------------------------------------------------- */
+
+static int sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	struct rvx_queue_msg_hdr hdr;
+	struct rvx_cap_target tgt;
+	struct rvx_kernel_queue *q;
+	struct rvx_queue_desc qd;
+	rvx_handle_t cap = {a->cap};
+	const void *payload;
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_DESC) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE, &tgt);
+	if (ret != 0)
+		return ret;
+	q = &k->queues[tgt.ref];
+	if (a->arg[0] > UINT32_MAX || a->arg[1] >= RVX_QUEUE_PRIORITIES ||
+	    a->arg[2] > UINT32_MAX || !buf_ok(a->in, a->in_len))
+		return -RVX_EINVAL;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type_id = (uint32_t)a->arg[0];
+	hdr.priority = (uint8_t)a->arg[1];
+	hdr.coherence = (uint32_t)a->arg[2];
+	if (a->flags & RVX_SYSCALL_F_DESC) {
+		struct rvx_region_desc d;
+		struct rvx_cap_target rt;
+		const void *p;
+
+		if (a->in_len != sizeof(d))
+			return -RVX_EINVAL;
+		memcpy(&d, ptr_in(a->in), sizeof(d));
+		if (d.reserved != 0)
+			return -RVX_EBADDESC;
+		ret = rvx_cap_check(&k->caps, task, d.region, RVX_OBJ_REGION, RVX_RIGHT_READ, &rt);
+		if (ret != 0)
+			return ret;
+		ret = rvx_region_desc_check(&k->regions[rt.ref].region, d.offset, d.length, &p);
+		if (ret != 0)
+			return ret;
+		if (d.offset > UINT32_MAX)
+			return -RVX_EBADDESC;
+		/* The receiver gets the region's registry handle: a name it can
+		 * use only with its own capability for the same object. */
+		qd.region = rvx_kernel_obj_handle_(k, rt.object).raw;
+		qd.offset = (uint32_t)d.offset;
+		qd.length = d.length;
+		hdr.flags = RVX_QUEUE_MSG_DESC;
+		hdr.length = sizeof(qd);
+		payload = &qd;
+	} else {
+		if (a->in_len > rvx_queue_max_payload(&q->queue))
+			return -RVX_EMSGSIZE;
+		hdr.length = (uint32_t)a->in_len;
+		payload = ptr_in(a->in);
+	}
+	ret = rvx_queue_send(&q->queue, &hdr, payload);
+	if (ret != 0)
+		return ret;
+	/* Queue traffic is summarised per epoch, not recorded one by one. */
+	rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_SEND, task, tgt.ref, hdr.length);
+	if (q->waiter != RVX_CAP_NIL)
+		rvx_kernel_wake_(k, q->waiter);
+	result_init(r);
+	r->value[0] = hdr.length;
+	return 0;
+}
+
+/* Block @p task: the caller checked it is READY or RUNNING and not waiting. */
+static void block(struct rvx_kernel *k, uint32_t task, uint32_t wait, uint32_t index,
+		  uint64_t deadline)
+{
+	struct rvx_kernel_task *t = &k->tasks[task];
+
+	RVX_CHECK(rvx_timer_arm_at(&k->timers, deadline, task, &t->timer) == 0);
+	RVX_CHECK(rvx_sched_task_block(&k->sched, t->sched, k->now, 0) == 0);
+	t->wait = wait;
+	t->wait_index = index;
+	t->timed_out = 0;
+	if (wait == RVX_KERNEL_WAIT_QUEUE)
+		k->queues[index].waiter = task;
+}
+
+static int can_block(const struct rvx_kernel *k, uint32_t task)
+{
+	struct rvx_task info;
+
+	if (k->tasks[task].wait != RVX_KERNEL_WAIT_NONE)
+		return -RVX_EBUSY;
+	RVX_CHECK(rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info) == 0);
+	if (info.state != RVX_TASK_READY && info.state != RVX_TASK_RUNNING)
+		return -RVX_EBUSY;
+	return 0;
+}
+
+/* ---- 4 QueueRecv ---------------------------------------------------- */
+
+static int sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	struct rvx_queue_msg_hdr hdr;
+	struct rvx_cap_target tgt;
+	struct rvx_kernel_queue *q;
+	rvx_handle_t cap = {a->cap};
+	uint64_t deadline;
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_READ, &tgt);
+	if (ret != 0)
+		return ret;
+	q = &k->queues[tgt.ref];
+	if (!buf_ok(a->out, a->out_len) || a->aux == 0)
+		return -RVX_EINVAL;
+	if (a->aux_len < sizeof(hdr))
+		return -RVX_EBUFSMALL;
+	ret = rvx_queue_recv(&q->queue, &hdr, ptr_out(a->out), (size_t)a->out_len);
+	if (ret >= 0) {
+		k->tasks[task].timed_out = 0;
+		memcpy(ptr_out(a->aux), &hdr, sizeof(hdr));
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_RECV, task, tgt.ref,
+					 (uint32_t)ret);
+		result_init(r);
+		r->value[0] = (uint64_t)ret;
+		return 0;
+	}
+	if (ret != -RVX_EEMPTY)
+		return ret;
+	if (k->tasks[task].timed_out) {
+		/* The re-issued call after a timeout reports it once. */
+		k->tasks[task].timed_out = 0;
+		return -RVX_ETIMEDOUT;
+	}
+	if ((a->flags & RVX_SYSCALL_F_BLOCK) == 0)
+		return -RVX_EEMPTY;
+	if (a->arg[0] == 0 || a->arg[0] > UINT64_MAX - k->now)
+		return -RVX_EINVAL;
+	if (q->waiter != RVX_CAP_NIL)
+		return -RVX_EBUSY;
+	ret = can_block(k, task);
+	if (ret != 0)
+		return ret;
+	deadline = k->now + a->arg[0];
+	block(k, task, RVX_KERNEL_WAIT_QUEUE, tgt.ref, deadline);
+	result_init(r);
+	r->status = RVX_SYSCALL_BLOCKED;
+	r->value[1] = deadline;
+	return 0;
+}
+
+/* ---- 5 TimerWait ---------------------------------------------------- */
+
+static int sys_timer_wait(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	rvx_handle_t cap = {a->cap};
+	uint64_t deadline;
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_RELATIVE) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_TIMER, RVX_RIGHT_READ, NULL);
+	if (ret != 0)
+		return ret;
+	if (a->flags & RVX_SYSCALL_F_RELATIVE) {
+		if (a->arg[0] > UINT64_MAX - k->now)
+			return -RVX_EINVAL;
+		deadline = k->now + a->arg[0];
+	} else {
+		deadline = a->arg[0];
+	}
+	result_init(r);
+	r->value[1] = deadline;
+	if (deadline <= k->now)
+		return 0;
+	ret = can_block(k, task);
+	if (ret != 0)
+		return ret;
+	block(k, task, RVX_KERNEL_WAIT_TIMER, 0, deadline);
+	r->status = RVX_SYSCALL_BLOCKED;
+	return 0;
+}
+
+/* ---- 7 AttestEmit --------------------------------------------------- */
+
+static int sys_attest_emit(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			   struct rvx_syscall_result *r)
+{
+	uint8_t args[8 + 32 + RVX_KERNEL_ATTEST_MAX];
+	struct rvx_witness_record rec;
+	struct rvx_proof_result res;
+	struct rvx_cap_target tgt;
+	rvx_handle_t cap = {a->cap};
+	uint64_t target;
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_NONE, RVX_RIGHT_PROVE, &tgt);
+	if (ret != 0)
+		return ret;
+	if (!buf_ok(a->in, a->in_len) || a->in_len > RVX_KERNEL_ATTEST_MAX)
+		return -RVX_EINVAL;
+	ret = proof_arg_ok(a);
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_room_(k, 40u + (size_t)a->in_len);
+	if (ret != 0)
+		return ret;
+	target = rvx_kernel_obj_handle_(k, tgt.object).raw;
+	ret = prove(k, task, RVX_SYS_ATTEST_EMIT, a, target, a->arg[0], ptr_in(a->in),
+		    (size_t)a->in_len, &k->attest_policy, RVX_QUEUE_COHERENCE_ONE, &res);
+	if (ret != 0)
+		return ret;
+	memcpy(args, &a->arg[0], 8);
+	memcpy(args + 8, res.mutation_hash, 32);
+	if (a->in_len != 0)
+		memcpy(args + 40, ptr_in(a->in), (size_t)a->in_len);
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_ATTEST, res.tier, task, target, args,
+				  40u + (size_t)a->in_len, &rec);
+	if (ret != 0)
+		return ret;
+	result_init(r);
+	attest(k, &rec, res.mutation_hash, res.tier, r);
+	return 0;
+}
+
+/* ---- 8 VectorGet ---------------------------------------------------- */
+
+static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	struct rvx_cap_target tgt;
+	struct rvx_vec_store *s;
+	struct rvx_vec_config cfg;
+	rvx_handle_t cap = {a->cap};
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_QUERY) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_VECTOR_STORE, RVX_RIGHT_READ, &tgt);
+	if (ret != 0)
+		return ret;
+	s = &k->vstores[tgt.ref].store;
+	rvx_vec_store_config(s, &cfg);
+	if (!buf_ok(a->in, a->in_len) || !buf_ok(a->out, a->out_len))
+		return -RVX_EINVAL;
+	if ((a->flags & RVX_SYSCALL_F_QUERY) == 0) {
+		if (a->out_len < (uint64_t)cfg.dim * sizeof(float))
+			return -RVX_EBUFSMALL;
+		/* No access statistics: a read changes no kernel state. */
+		ret = rvx_vec_store_get(s, a->arg[0], ptr_out(a->out), cfg.dim, RVX_VEC_NOW_NONE);
+		if (ret != 0)
+			return ret;
+		result_init(r);
+		r->value[0] = cfg.dim;
+		return 0;
+	}
+	if (!k->has_scratch || a->in_len != (uint64_t)cfg.dim * sizeof(float) ||
+	    a->arg[0] == 0 || a->arg[0] > k->scratch.ef_max || a->arg[1] > k->scratch.ef_max ||
+	    a->in == 0)
+		return -RVX_EINVAL;
+	if (a->out == 0 || a->out_len < a->arg[0] * sizeof(struct rvx_vec_hit))
+		return -RVX_EBUFSMALL;
+	ret = rvx_vec_store_search(s, ptr_in(a->in), cfg.dim, (uint32_t)a->arg[0],
+				   (uint32_t)a->arg[1], &k->scratch, ptr_out(a->out),
+				   RVX_VEC_NOW_NONE);
+	if (ret < 0)
+		return ret;
+	result_init(r);
+	r->value[0] = (uint64_t)ret;
+	return 0;
+}
+
+/* ---- 9 VectorPutProved ---------------------------------------------- */
+
+static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	static const size_t head = 16;
+	uint8_t args[RVX_WITNESS_ARGS_MAX];
+	float vec[RVX_WITNESS_ARGS_MAX / sizeof(float)];
+	struct rvx_witness_record rec;
+	struct rvx_witness_head wh;
+	struct rvx_proof_result res;
+	struct rvx_kernel_vstore *v;
+	struct rvx_vec_config cfg;
+	struct rvx_vec_meta meta;
+	struct rvx_cap_target tgt;
+	rvx_handle_t cap = {a->cap};
+	uint64_t target;
+	uint32_t coherence, i;
+	size_t len;
+	bool nonzero = false;
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_VECTOR_STORE, RVX_RIGHT_WRITE, &tgt);
+	if (ret != 0)
+		return ret;
+	v = &k->vstores[tgt.ref];
+	rvx_vec_store_config(&v->store, &cfg);
+	len = (size_t)cfg.dim * sizeof(float);
+	/* The journal carries the whole vector, so it must fit one entry. */
+	if (a->in == 0 || a->in_len != len || head + len > RVX_WITNESS_ARGS_MAX ||
+	    a->arg[1] > RVX_VEC_COHERENCE_ONE)
+		return -RVX_EINVAL;
+	coherence = (uint32_t)a->arg[1];
+	memcpy(vec, ptr_in(a->in), len);
+	for (i = 0; i < cfg.dim; i++) {
+		float x = vec[i];
+
+		if (x != x || x > RVX_VEC_COMPONENT_MAX || x < -RVX_VEC_COMPONENT_MAX)
+			return -RVX_EINVAL;
+		if (x != 0.0f)
+			nonzero = true;
+	}
+	if (cfg.metric == RVX_VEC_METRIC_COSINE && !nonzero)
+		return -RVX_EINVAL;
+	if (rvx_vec_store_meta(&v->store, a->arg[0], &meta) != 0 &&
+	    rvx_vec_store_count(&v->store) >= cfg.capacity)
+		return -RVX_ELIMIT;
+	ret = proof_arg_ok(a);
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_room_(k, head + len);
+	if (ret != 0)
+		return ret;
+	target = rvx_kernel_obj_handle_(k, tgt.object).raw;
+	ret = prove(k, task, RVX_SYS_VECTOR_PUT_PROVED, a, target, a->arg[0], vec, len,
+		    &v->policy, coherence, &res);
+	if (ret != 0)
+		return ret;
+	memcpy(args, &a->arg[0], 8);
+	memcpy(args + 8, &coherence, 4);
+	memcpy(args + 12, &cfg.dim, 4);
+	memcpy(args + head, vec, len);
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_VECTOR_PUT, res.tier, task, target, args,
+				  head + len, &rec);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_vec_store_put(&v->store, a->arg[0], vec, cfg.dim) >= 0);
+	RVX_CHECK(rvx_vec_store_set_coherence(&v->store, a->arg[0], coherence) == 0);
+	rvx_witness_head(&k->log, &wh);
+	RVX_CHECK(rvx_vec_store_set_attestation(&v->store, a->arg[0], wh.head) == 0);
+	result_init(r);
+	attest(k, &rec, res.mutation_hash, res.tier, r);
+	return 0;
+}
+
+/* ---- 10 GraphApplyProved -------------------------------------------- */
+
+/* Would rvx_graph_apply() succeed? The same conditions, read-only. */
+static int graph_feasible(const struct rvx_kernel_gstore *g, const struct rvx_graph_mutation *m)
+{
+	struct rvx_graph_node_info ni;
+	int32_t w;
+	bool node = rvx_graph_node_get(&g->graph, m->node, &ni) == 0;
+	bool peer;
+
+	switch (m->kind) {
+	case RVX_GRAPH_OP_ADD_NODE:
+		if (node)
+			return -RVX_EEXIST;
+		if (rvx_graph_node_count(&g->graph) >= g->graph.node_capacity)
+			return -RVX_ELIMIT;
+		return 0;
+	case RVX_GRAPH_OP_REMOVE_NODE:
+	case RVX_GRAPH_OP_UPDATE_NODE_META:
+		return node ? 0 : -RVX_ENOENT;
+	case RVX_GRAPH_OP_ADD_EDGE:
+		if (m->node == m->peer && (g->flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0)
+			return -RVX_EINVAL;
+		peer = rvx_graph_node_get(&g->graph, m->peer, &ni) == 0;
+		if (!node || !peer)
+			return -RVX_ENOENT;
+		if (rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0)
+			return -RVX_EEXIST;
+		if (rvx_graph_edge_count(&g->graph) >= g->graph.edge_capacity)
+			return -RVX_ELIMIT;
+		return 0;
+	case RVX_GRAPH_OP_REMOVE_EDGE:
+	case RVX_GRAPH_OP_UPDATE_EDGE_WEIGHT:
+		return rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0 ? 0 : -RVX_ENOENT;
+	default:
+		return -RVX_EINVAL;
+	}
+}
+
+static int sys_graph_apply(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			   struct rvx_syscall_result *r)
+{
+	uint8_t enc[RVX_GRAPH_MUTATION_BYTES];
+	struct rvx_witness_record rec;
+	struct rvx_graph_mutation m;
+	struct rvx_proof_result res;
+	struct rvx_kernel_gstore *g;
+	struct rvx_cap_target tgt;
+	rvx_handle_t cap = {a->cap};
+	uint64_t target;
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_GRAPH_STORE, RVX_RIGHT_WRITE, &tgt);
+	if (ret != 0)
+		return ret;
+	g = &k->gstores[tgt.ref];
+	if (a->in == 0 || a->in_len != sizeof(m))
+		return -RVX_EINVAL;
+	memcpy(&m, ptr_in(a->in), sizeof(m));
+	ret = rvx_graph_mutation_encode(&m, enc);
+	if (ret != 0)
+		return ret;
+	ret = graph_feasible(g, &m);
+	if (ret != 0)
+		return ret;
+	ret = proof_arg_ok(a);
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_room_(k, sizeof(enc));
+	if (ret != 0)
+		return ret;
+	target = rvx_kernel_obj_handle_(k, tgt.object).raw;
+	ret = prove(k, task, RVX_SYS_GRAPH_APPLY_PROVED, a, target, m.node, enc, sizeof(enc),
+		    &g->policy, RVX_QUEUE_COHERENCE_ONE, &res);
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_GRAPH_APPLY, res.tier, task, target, enc,
+				  sizeof(enc), &rec);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_graph_apply(&g->graph, &m) == 0);
+	result_init(r);
+	attest(k, &rec, res.mutation_hash, res.tier, r);
+	return 0;
+}
+
+/* ---- 11 SensorSubscribe --------------------------------------------- */
+
+static int sys_sensor_subscribe(struct rvx_kernel *k, uint32_t task,
+				const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
+{
+	struct rvx_cap_target st, qt;
+	rvx_handle_t scap = {a->cap}, qcap = {a->cap2};
+	struct rvx_kernel_sub *sub = NULL;
+	uint32_t args[2], i, slot = 0;
+	int ret;
+
+	if (a->flags != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, scap, RVX_OBJ_SENSOR, RVX_RIGHT_READ, &st);
+	if (ret != 0)
+		return ret;
+	ret = rvx_cap_check(&k->caps, task, qcap, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE, &qt);
+	if (ret != 0)
+		return ret;
+	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
+		const struct rvx_kernel_sub *s = &k->subs[i];
+
+		if (s->live && s->sensor == st.ref && s->queue == qt.ref)
+			return -RVX_EEXIST;
+		if (!s->live && sub == NULL) {
+			sub = &k->subs[i];
+			slot = i;
+		}
+	}
+	if (sub == NULL)
+		return -RVX_ELIMIT;
+	args[0] = st.ref;
+	args[1] = qt.ref;
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_SUBSCRIBE, 0, task,
+				  rvx_kernel_obj_handle_(k, st.object).raw, args, sizeof(args), NULL);
+	if (ret != 0)
+		return ret;
+	sub->sensor = st.ref;
+	sub->queue = qt.ref;
+	sub->task = task;
+	sub->live = 1;
+	result_init(r);
+	r->value[0] = slot;
+	return 0;
+}
+
+/* ---- dispatcher ----------------------------------------------------- */
+
+typedef int (*sys_fn)(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+		      struct rvx_syscall_result *r);
+
+/* A NULL entry is a syscall not implemented yet: -RVX_EINVAL, like any
+ * unknown number. */
+static const sys_fn sys_table[RVX_SYS_COUNT] = {
+	[RVX_SYS_TASK_SPAWN] = sys_task_spawn,
+	[RVX_SYS_CAP_GRANT] = sys_cap_grant,
+	[RVX_SYS_REGION_MAP] = sys_region_map,
+	[RVX_SYS_QUEUE_SEND] = sys_queue_send,
+	[RVX_SYS_QUEUE_RECV] = sys_queue_recv,
+	[RVX_SYS_TIMER_WAIT] = sys_timer_wait,
+	[RVX_SYS_RVF_MOUNT] = rvx_kernel_sys_mount_,
+	[RVX_SYS_ATTEST_EMIT] = sys_attest_emit,
+	[RVX_SYS_VECTOR_GET] = sys_vector_get,
+	[RVX_SYS_VECTOR_PUT_PROVED] = sys_vector_put,
+	[RVX_SYS_GRAPH_APPLY_PROVED] = sys_graph_apply,
+	[RVX_SYS_SENSOR_SUBSCRIBE] = sys_sensor_subscribe,
+};
+
+int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
+		const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
+{
+	if (k == NULL || a == NULL || r == NULL || nr >= RVX_SYS_COUNT ||
+	    sys_table[nr] == NULL || a->version != RVX_SYSCALL_VERSION ||
+	    !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	return sys_table[nr](k, task, a, r);
+}

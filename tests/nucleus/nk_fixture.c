@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "nk_fixture.h"
+
+#include <bearssl.h>
+
+struct nk_world W;
+static struct nk_world snap;
+struct rvx_kernel_root nk_root;
+rvx_handle_t nk_queue, nk_vstore, nk_gstore, nk_sensor_cap;
+uint32_t nk_sensor;
+struct rvx_syscall_result nk_res;
+
+static const uint8_t secret[32] = "nucleus test kernel secret 32 b";
+
+void nk_setup(void)
+{
+	nk_setup_world(&W);
+}
+
+void nk_setup_world(struct nk_world *w)
+{
+	struct rvx_kernel_config cfg;
+	struct rvx_vec_config vc;
+	struct rvx_graph_config gc = {16, 32, 0, 0, 7};
+	struct rvx_proof_policy pol;
+
+	memset(w, 0, sizeof(*w));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.region_pool = w->region_pool;
+	cfg.region_pool_size = sizeof(w->region_pool);
+	cfg.queue_pool = w->queue_pool;
+	cfg.queue_pool_size = sizeof(w->queue_pool);
+	cfg.journal = w->journal;
+	cfg.journal_size = sizeof(w->journal);
+	cfg.witness_ring = w->ring;
+	cfg.witness_records = 512;
+	cfg.cpu_count = 1;
+	cfg.vec_scratch = w->scratch;
+	cfg.vec_scratch_size = sizeof(w->scratch);
+	cfg.vec_scratch_capacity = NK_VCAP;
+	cfg.vec_scratch_ef = 32;
+	cfg.period_ns = 1000000;
+	cr_assert(RVX_VEC_SCRATCH_BYTES(NK_VCAP, 32) <= sizeof(w->scratch));
+	cr_assert_eq(rvx_kernel_boot(&w->k, &cfg, secret, sizeof(secret), NK_NOW, &nk_root), 0);
+	cr_assert_eq(rvx_kernel_queue_create(&w->k, 0, 4, 64, RVX_RIGHTS_ALL, &nk_queue), 0);
+	rvx_vec_config_default(&vc, NK_DIM, NK_VCAP, RVX_VEC_METRIC_L2);
+	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);
+	cr_assert_eq(rvx_kernel_vector_store_create(&w->k, 0, &vc, w->vmem, sizeof(w->vmem), &pol,
+						    RVX_RIGHTS_ALL, &nk_vstore), 0);
+	cr_assert_eq(rvx_kernel_graph_store_create(&w->k, 0, &gc, w->gmem, sizeof(w->gmem), &pol,
+						   RVX_RIGHTS_ALL, &nk_gstore), 0);
+	cr_assert_eq(rvx_kernel_sensor_register(&w->k, 0, 77, RVX_RIGHTS_ALL, &nk_sensor,
+						&nk_sensor_cap), 0);
+}
+
+struct rvx_syscall_args nk_args(uint64_t cap)
+{
+	struct rvx_syscall_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.version = RVX_SYSCALL_VERSION;
+	a.cap = cap;
+	return a;
+}
+
+int nk_call(uint32_t task, uint32_t nr, const struct rvx_syscall_args *a)
+{
+	memset(&nk_res, 0xAA, sizeof(nk_res));
+	return rvx_syscall(&W.k, task, nr, a, &nk_res);
+}
+
+void nk_snap(void)
+{
+	memcpy(&snap, &W, sizeof(W));
+}
+
+bool nk_unchanged(void)
+{
+	return memcmp(&snap, &W, sizeof(W)) == 0;
+}
+
+uint64_t nk_records(void)
+{
+	return W.k.log.sequence;
+}
+
+uint16_t nk_last_kind(void)
+{
+	struct rvx_witness_record rec;
+	uint32_t n = W.k.ring.count;
+
+	cr_assert(n > 0);
+	rvx_witness_record_decode(rvx_witness_ring_at(&W.k.ring, n - 1), &rec);
+	return rec.kind;
+}
+
+uint64_t nk_target(uint32_t task, rvx_handle_t cap)
+{
+	struct rvx_cap_info info;
+
+	cr_assert_eq(rvx_cap_lookup(&W.k.caps, task, cap, &info), 0);
+	return info.object.raw;
+}
+
+void nk_proof(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint32_t nr,
+	      uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce)
+{
+	struct rvx_proof_mutation m = {nr, target, key, payload, len};
+	struct rvx_proof_issuer is;
+	struct rvx_cap_info info;
+	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	uint32_t slot = task * RVX_KERNEL_SLOTS + rvx_handle_index(issuer);
+	size_t n;
+
+	cr_assert_eq(rvx_cap_lookup(&W.k.caps, task, issuer, &info), 0);
+	memset(&is, 0, sizeof(is));
+	is.handle = issuer.raw;
+	is.badge = info.badge;
+	is.object = rvx_handle_index(info.object);
+	is.epoch = W.k.cap_slots[slot].epoch;
+	is.rights = info.rights;
+	is.slot = slot;
+	memset(t, 0, sizeof(*t));
+	t->version = RVX_PROOF_VERSION;
+	t->tier = RVX_PROOF_TIER_REFLEX;
+	t->issuer = issuer.raw;
+	t->target = target;
+	t->nonce = nonce;
+	t->expiry_ns = W.k.now + 1000000;
+	cr_assert_eq(rvx_proof_mutation_hash(&m, t->mutation_hash), 0);
+	cr_assert_eq(rvx_proof_issuer_key(&W.k.proof, &is, k32), 0);
+	n = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, msg, n);
+	br_hmac_out(&hc, t->tag);
+}
+
+uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *handles)
+{
+	struct rvx_syscall_args a = nk_args(nk_root.task.raw);
+
+	a.arg[0] = 0x1000;
+	a.in = (uint64_t)(uintptr_t)x;
+	a.in_len = n * sizeof(*x);
+	a.out = (uint64_t)(uintptr_t)handles;
+	a.out_len = n * 8u;
+	NK_OK(0, RVX_SYS_TASK_SPAWN, a);
+	return (uint32_t)nk_res.value[0];
+}
