@@ -13,8 +13,20 @@ size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg)
 	return sizeof(struct rvx_kernel);
 }
 
+/* Bytes the call context adds in front of a record's own arguments (the
+ * issuer window is counted whether or not a proof follows: rooms are
+ * checked before the proof). */
+static size_t call_extra(const struct rvx_kernel *k)
+{
+	if (!k->call.active)
+		return 0;
+	return RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
+	       (size_t)k->call.in_journaled;
+}
+
 int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len)
 {
+	len += call_extra(k);
 	if (len > RVX_WITNESS_ARGS_MAX)
 		return -RVX_EINVAL;
 	if (k->has_journal && k->journal.capacity - k->journal.used < RVX_WITNESS_FRAME_SIZE(len))
@@ -28,15 +40,93 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 {
 	struct rvx_witness_event ev;
 
+	uint8_t buf[RVX_WITNESS_ARGS_MAX];
+	const struct rvx_syscall_args *a = k->call.args;
+	struct rvx_kernel_call *c = &k->call;
+	uint32_t u;
+	size_t n = 0;
+	int ret;
+
 	ev.time = k->now;
 	ev.kind = kind;
 	ev.tier = tier;
 	ev.flags = 0;
 	ev.actor = actor;
 	ev.target = target;
+	if (c->active) {
+		/* The journal payload: call header, issuer window, input, then
+		 * the record's own arguments (see rvx_kernel_replay()). */
+		if (RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
+			    (size_t)c->in_journaled + len > sizeof(buf))
+			return -RVX_EINVAL;
+		memset(buf, 0, RVX_KERNEL_CALL_HEADER_BYTES);
+		u = RVX_KERNEL_CALL_MAGIC;
+		memcpy(buf, &u, 4);
+		memcpy(buf + 4, &c->nr, 4);
+		memcpy(buf + 8, &c->task, 4);
+		memcpy(buf + 12, &a->flags, 4);
+		memcpy(buf + 16, &a->cap, 8);
+		memcpy(buf + 24, &a->cap2, 8);
+		memcpy(buf + 32, a->arg, 56);
+		{
+			uint64_t inl = c->in_journaled;
+
+			memcpy(buf + 88, &inl, 8);
+		}
+		memcpy(buf + 96, &a->aux_len, 8);
+		memcpy(buf + 104, &c->issuer_slot, 4);
+		memcpy(buf + 108, &c->has_issuer, 4);
+		n = RVX_KERNEL_CALL_HEADER_BYTES;
+		if (c->has_issuer) {
+			memcpy(buf + n, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+			n += RVX_KERNEL_ISSUER_JOURNAL_BYTES;
+		}
+		if (c->in_journaled != 0) {
+			memcpy(buf + n, (const void *)(uintptr_t)a->in, c->in_journaled);
+			n += c->in_journaled;
+		}
+		if (len != 0)
+			memcpy(buf + n, args, len);
+		n += len;
+		args = buf;
+		len = n;
+	}
+	if (c->replay) {
+		/* The rebuilt record must be the journal's, byte for byte,
+		 * before anything is appended. */
+		const struct rvx_witness_record *e = &c->expect->record;
+		struct rvx_witness_anchor an;
+		uint8_t dg[RVX_WITNESS_DIGEST_SIZE];
+
+		if (c->matched || c->expect->args_len != len ||
+		    (len != 0 && memcmp(c->expect->args, args, len) != 0))
+			return -RVX_EBADSIG;
+		rvx_witness_args_digest(args, len, dg);
+		rvx_witness_anchor(&k->log, &an);
+		if (e->sequence != k->log.sequence || e->time != ev.time || e->kind != kind ||
+		    e->tier != tier || e->flags != 0 || e->actor != actor || e->target != target ||
+		    memcmp(e->args_digest, dg, sizeof(dg)) != 0 ||
+		    memcmp(e->link, an.state, RVX_WITNESS_LINK_SIZE) != 0)
+			return -RVX_EBADSIG;
+	}
 	if (k->has_journal)
-		return rvx_witness_commit(&k->log, &k->journal, &ev, args, len, out);
-	return rvx_witness_append(&k->log, &ev, args, len, out);
+		ret = rvx_witness_commit(&k->log, &k->journal, &ev, args, len, out);
+	else
+		ret = rvx_witness_append(&k->log, &ev, args, len, out);
+	if (ret == 0 && c->replay) {
+		c->matched = 1;
+		/* The committed proof's effect on its issuer: the journaled
+		 * nonce window (the key cache is rebuilt on demand). */
+		if (c->has_issuer) {
+			struct rvx_proof_issuer_state *is = &k->issuers[c->issuer_slot];
+
+			/* Another capability's window: its cached key is stale. */
+			if (memcmp(is, c->issuer, 16) != 0)
+				is->key_ready = 0;
+			memcpy(is, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+		}
+	}
+	return ret;
 }
 
 rvx_handle_t rvx_kernel_obj_handle_(const struct rvx_kernel *k, uint32_t object)

@@ -74,9 +74,27 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 	rvx_handle_t ih;
 	int ret;
 
+	memset(res, 0, sizeof(*res));
+	if (k->call.replay) {
+		/* Replay: the proof was verified when the call was made. Re-make
+		 * the journaled decision: acceptance at the record's tier (the
+		 * nonce window is re-installed with the record), or rejection. */
+		const struct rvx_witness_entry *e = k->call.expect;
+		struct rvx_proof_mutation mu = {nr, target, key, payload, len};
+
+		RVX_CHECK(rvx_proof_mutation_hash(&mu, res->mutation_hash) == 0);
+		if (e->record.kind != RVX_WITNESS_PROOF_REJECTED) {
+			res->tier = e->record.tier;
+			return 0;
+		}
+		if (e->args_len < sizeof(args))
+			return -RVX_EBADSIG;
+		memcpy(&res->reason, e->args + e->args_len - sizeof(args) + 4, 4);
+		ret = -RVX_EPROOF;
+		goto reject;
+	}
 	memcpy(&token, ptr_in(a->aux), sizeof(token));
 	ih.raw = token.issuer;
-	memset(res, 0, sizeof(*res));
 	ret = rvx_cap_lookup(&k->caps, task, ih, &info);
 	if (ret != 0) {
 		/* The issuer is not a capability of the caller. */
@@ -107,8 +125,16 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		req.now_ns = k->now;
 		req.coherence = coherence;
 		ret = rvx_proof_verify(&k->proof, &req, res);
-		if (ret == 0)
+		if (ret == 0) {
+			if (k->call.active) {
+				/* Journaled with the record: what the proof changed. */
+				k->call.has_issuer = 1;
+				k->call.issuer_slot = issuer.slot;
+				memcpy(k->call.issuer, &k->issuers[issuer.slot],
+				       RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+			}
 			return 0;
+		}
 		if (ret != -RVX_EPROOF && ret != -RVX_EBADSIG)
 			return ret;
 		if (ret == -RVX_EPROOF && res->reason == RVX_PROOF_OK)
@@ -116,6 +142,7 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		/* The decision's hash is the kernel's own, for the record. */
 		RVX_CHECK(rvx_proof_mutation_hash(&req.mutation, res->mutation_hash) == 0);
 	}
+reject:
 	memcpy(args, &nr, 4);
 	memcpy(args + 4, &res->reason, 4);
 	memcpy(args + 8, res->mutation_hash, 32);
@@ -912,12 +939,41 @@ static const sys_fn sys_table[RVX_SYS_COUNT] = {
 	[RVX_SYS_SENSOR_SUBSCRIBE] = sys_sensor_subscribe,
 };
 
+/* Syscalls that write witness records: their calls are journaled. */
+#define JOURNALED                                                              \
+	((1u << RVX_SYS_TASK_SPAWN) | (1u << RVX_SYS_CAP_GRANT) |              \
+	 (1u << RVX_SYS_REGION_MAP) | (1u << RVX_SYS_RVF_MOUNT) |              \
+	 (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_PUT_PROVED) |     \
+	 (1u << RVX_SYS_GRAPH_APPLY_PROVED) | (1u << RVX_SYS_SENSOR_SUBSCRIBE))
+
 int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 		const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
 {
+	int ret;
+
 	if (k == NULL || a == NULL || r == NULL || nr >= RVX_SYS_COUNT ||
 	    sys_table[nr] == NULL || a->version != RVX_SYSCALL_VERSION ||
 	    !rvx_kernel_task_ok_(k, task))
 		return -RVX_EINVAL;
-	return sys_table[nr](k, task, a, r);
+	/* Traffic stays on the fast path: no call context. */
+	if ((JOURNALED & (1u << nr)) == 0)
+		return sys_table[nr](k, task, a, r);
+	if (!k->call.replay) {
+		k->call.active = 1;
+		k->call.nr = nr;
+		k->call.task = task;
+		k->call.args = a;
+		/* The package is journaled by its hash (in the MOUNT record);
+		 * an input too large for an entry fails the room check. */
+		if (nr == RVX_SYS_RVF_MOUNT || a->in == 0)
+			k->call.in_journaled = 0;
+		else
+			k->call.in_journaled = a->in_len > RVX_WITNESS_ARGS_MAX
+						       ? RVX_WITNESS_ARGS_MAX + 1u
+						       : (uint32_t)a->in_len;
+	}
+	ret = sys_table[nr](k, task, a, r);
+	if (!k->call.replay)
+		memset(&k->call, 0, sizeof(k->call));
+	return ret;
 }

@@ -201,6 +201,35 @@ struct rvx_kernel_mount {
 	uint8_t package_hash[32]; /**< The package hash (as in its MOUNT record). */
 };
 
+/** Bytes of an issuer's nonce window a proved syscall journals (struct
+ * rvx_proof_issuer_state up to its key cache, which is never journaled). */
+#define RVX_KERNEL_ISSUER_JOURNAL_BYTES 44u
+/** Bytes of the call header that opens a syscall's journal payload. */
+#define RVX_KERNEL_CALL_HEADER_BYTES 112u
+/** Magic of the call header ("RVXS" little-endian). */
+#define RVX_KERNEL_CALL_MAGIC UINT32_C(0x53585652)
+
+/**
+ * The syscall being dispatched (transient: all zero outside rvx_syscall()
+ * and rvx_kernel_replay(), so a checkpoint holds zeros here). It lets the
+ * witness path journal the call's canonical arguments and, during replay,
+ * compare the rebuilt record with the journal's copy.
+ */
+struct rvx_kernel_call {
+	uint32_t active;       /**< 1 inside a journaled syscall. */
+	uint32_t replay;       /**< 1 when the call re-applies a journal entry. */
+	uint32_t nr;           /**< Syscall number. */
+	uint32_t task;         /**< Calling task. */
+	uint32_t has_issuer;   /**< 1 once a proof was accepted (issuer_* valid). */
+	uint32_t issuer_slot;  /**< Issuer table index of the accepting capability. */
+	uint32_t matched;      /**< Replay: the entry's record was rebuilt identically. */
+	uint32_t in_journaled; /**< Bytes of the input buffer the payload carries. */
+	const struct rvx_syscall_args *args; /**< The call's arguments. */
+	const struct rvx_witness_entry *expect; /**< Replay: the journal entry. */
+	uint8_t issuer[RVX_KERNEL_ISSUER_JOURNAL_BYTES]; /**< The issuer's nonce window after the proof. */
+	uint32_t reserved;     /**< 0. */
+};
+
 /** Scheduler storage in 64-bit words. */
 #define RVX_KERNEL_SCHED_WORDS_                                                \
 	((RVX_SCHED_STORAGE_SIZE(RVX_KERNEL_TASKS, RVX_KERNEL_CPUS,            \
@@ -249,6 +278,7 @@ struct rvx_kernel {
 	struct rvx_kernel_mount mounts[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
 	struct rvx_rvf_trusted_keys trusted; /**< Keys RvfMount accepts (embedder memory). */
 	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
+	struct rvx_kernel_call call;   /**< The syscall in progress (zero between calls). */
 };
 
 /** Declare a static kernel named @p name. */
@@ -540,8 +570,8 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * secret, with the same vector and graph stores created at the same
  * indices. Everything is validated (format, digest, every pool offset and
  * table index) before any byte changes. The kernel's journal restarts
- * empty (it then holds what follows the checkpoint). Journal replay on top
- * of a restored checkpoint is not implemented yet.
+ * empty (it then holds what follows the checkpoint); rvx_kernel_replay()
+ * re-applies a journal on top of the restored state.
  * @param k    the kernel (keeps its bindings)
  * @param in   the checkpoint
  * @param len  bytes at @p in
@@ -550,6 +580,79 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  *         is corrupted, truncated or does not fit this kernel
  */
 int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len);
+
+/**
+ * Supplies a mounted package's bytes again during replay. The journal holds
+ * a mount's package hash, not the package (which may be far larger than a
+ * journal entry); the embedder keeps its packages and hands the one with
+ * @p hash back. The kernel verifies the bytes (signature and hash) again.
+ * @param ctx       the embedder's context
+ * @param hash      the package hash of the MOUNT record
+ * @param[out] pkg  the package bytes (must stay valid during the call)
+ * @param[out] len  bytes at @p pkg
+ * @retval 0 supplied
+ * @retval -RVX_ENOENT the embedder has no such package (any error stops replay)
+ */
+typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const uint8_t **pkg,
+				     size_t *len);
+
+/**
+ * Re-apply a journal on top of a restored checkpoint, so the state hash and
+ * the witness chain head match the original run's bit for bit.
+ *
+ * Every syscall that writes a witness record (TaskSpawn, CapGrant,
+ * RegionMap, RvfMount, AttestEmit, VectorPutProved, GraphApplyProved,
+ * SensorSubscribe, and proof rejections) journals a payload that opens with
+ * a call header (RVX_KERNEL_CALL_HEADER_BYTES: magic, number, task, flags,
+ * cap, cap2, arg[7], input bytes, aux length, issuer slot, issuer flag), then
+ * the accepting issuer's nonce window (RVX_KERNEL_ISSUER_JOURNAL_BYTES, if a
+ * proof was accepted), then the input buffer (RegionMap's initial data, the
+ * vector, the graph mutation, the capability transfers, the attestation;
+ * for RvfMount nothing: the package comes back through @p package by its
+ * hash), then the record's own canonical arguments. The record's args
+ * digest covers all of it.
+ *
+ * For each entry from @p from_seq the kernel checks the entry's payload
+ * against its record's digest, sets its time to the record's, and re-issues
+ * the call through the ordinary syscall path: every check runs again except
+ * proof verification (the proof was verified when the call was made; the
+ * journaled nonce window is re-installed instead, and a journaled rejection
+ * is re-made as a rejection). The record the call rebuilds must equal the
+ * journal's copy byte for byte (sequence, time, kind, tier, actor, target,
+ * digest and chain link) before it is appended; any divergence stops replay.
+ *
+ * Not journaled, hence not replayed: queue traffic, sensor deliveries,
+ * waits and rvx_kernel_tick() (summarised per epoch by the witness log, per
+ * SPEC), and the embedder-only creations (queues, stores, sensors: create
+ * them before the checkpoint). A segment after the checkpoint that holds
+ * such events replays its journaled mutations but does not reach the same
+ * state hash. After replay the kernel's time is the last record's time.
+ *
+ * @param k        the kernel, restored from @p ckpt (or from the checkpoint
+ *                 whose sequence is @p from_seq when @p ckpt is NULL)
+ * @param journal  the journal of the original run (storage distinct from
+ *                 the kernel's own journal, which receives the replayed entries)
+ * @param from_seq the restored log's sequence; earlier entries are skipped
+ * @param ckpt     the checkpoint @p k was restored from, or NULL; when given,
+ *                 it is restored again first and again on failure, so a
+ *                 failed replay leaves the kernel exactly as restored
+ * @param ckpt_len bytes at @p ckpt
+ * @param package  supplies mounted packages (may be NULL if none was mounted)
+ * @param ctx      passed to @p package
+ * @param[out] replayed entries replayed before returning (may be NULL)
+ * @retval 0 every entry from @p from_seq was replayed
+ * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, a bad @p ckpt,
+ *         the log not at @p from_seq, or the journal skips a sequence
+ * @retval -RVX_EBADSIG an entry does not match its digest, or the rebuilt
+ *         record differs from the journal's (tampered journal or diverged state)
+ * @retval -RVX_ENOTSUP an entry that is not a replayable syscall (boot,
+ *         embedder creations, epoch summaries)
+ * @retval -RVX_ENOENT a mount entry whose package @p package does not supply
+ * @retval other the re-issued syscall's error (the state diverged)
+ */
+int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *journal,
+		      uint64_t from_seq, const uint8_t *ckpt, size_t ckpt_len,
+		      rvx_kernel_package_fn package, void *ctx, uint64_t *replayed);
 
 /**
  * Counts for a shell.

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Journal replay on top of a restored checkpoint. Each entry's call is
+ * re-issued through rvx_syscall() with the call context in replay mode:
+ * every handler runs its ordinary checks and commit, prove() re-makes the
+ * journaled decision instead of verifying the token again, and the witness
+ * path refuses to append a record that differs from the journal's copy.
+ */
+#include "nucleus_internal.h"
+
+/* Scratch a re-issued call writes its outputs to (handles, task slots). */
+#define OUT_WORDS (RVX_KERNEL_TASKS + RVX_KERNEL_SLOTS)
+
+struct call_header {
+	uint32_t nr, task, flags, has_issuer, issuer_slot;
+	uint64_t cap, cap2, arg[7], in_len, aux_len;
+};
+
+static void header_decode(const uint8_t *p, struct call_header *h)
+{
+	memcpy(&h->nr, p + 4, 4);
+	memcpy(&h->task, p + 8, 4);
+	memcpy(&h->flags, p + 12, 4);
+	memcpy(&h->cap, p + 16, 8);
+	memcpy(&h->cap2, p + 24, 8);
+	memcpy(h->arg, p + 32, 56);
+	memcpy(&h->in_len, p + 88, 8);
+	memcpy(&h->aux_len, p + 96, 8);
+	memcpy(&h->issuer_slot, p + 104, 4);
+	memcpy(&h->has_issuer, p + 108, 4);
+}
+
+/* Re-apply one entry. The caller checked its sequence. */
+static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
+		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	struct call_header h;
+	uint8_t dg[RVX_WITNESS_DIGEST_SIZE];
+	uint32_t magic;
+	size_t need;
+	int ret;
+
+	rvx_witness_args_digest(e->args, e->args_len, dg);
+	if (memcmp(dg, e->record.args_digest, sizeof(dg)) != 0)
+		return -RVX_EBADSIG;
+	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
+		return -RVX_ENOTSUP;
+	memcpy(&magic, e->args, 4);
+	if (magic != RVX_KERNEL_CALL_MAGIC)
+		return -RVX_ENOTSUP;
+	header_decode(e->args, &h);
+	need = RVX_KERNEL_CALL_HEADER_BYTES;
+	if (h.has_issuer > 1 || h.in_len > RVX_WITNESS_ARGS_MAX ||
+	    h.nr >= RVX_SYS_COUNT || (h.has_issuer && h.issuer_slot >= RVX_ARRAY_COUNT(k->issuers)))
+		return -RVX_EBADSIG;
+	if (h.has_issuer)
+		need += RVX_KERNEL_ISSUER_JOURNAL_BYTES;
+	need += (size_t)h.in_len;
+	if (need > e->args_len || e->record.time < k->now)
+		return -RVX_EBADSIG;
+
+	memset(&a, 0, sizeof(a));
+	a.version = RVX_SYSCALL_VERSION;
+	a.flags = h.flags;
+	a.cap = h.cap;
+	a.cap2 = h.cap2;
+	memcpy(a.arg, h.arg, sizeof(a.arg));
+	a.in_len = h.in_len;
+	if (h.in_len != 0)
+		a.in = (uint64_t)(uintptr_t)(e->args + need - h.in_len);
+	if (h.nr == RVX_SYS_RVF_MOUNT) {
+		const uint8_t *pkg = NULL;
+		size_t len = 0;
+
+		/* The MOUNT record's arguments open with the package hash. */
+		if (h.in_len != 0 || e->args_len - need < 32 || package == NULL)
+			return h.in_len != 0 ? -RVX_EBADSIG : -RVX_ENOENT;
+		ret = package(ctx, e->args + need, &pkg, &len);
+		if (ret != 0)
+			return ret;
+		if (pkg == NULL || len == 0)
+			return -RVX_ENOENT;
+		a.in = (uint64_t)(uintptr_t)pkg;
+		a.in_len = len;
+	}
+	/* Outputs go to scratch; the proof token is not read in replay. */
+	a.out = (uint64_t)(uintptr_t)out_words;
+	a.out_len = OUT_WORDS * 8u;
+	a.aux = (uint64_t)(uintptr_t)out_words;
+	a.aux_len = h.aux_len;
+
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.active = 1;
+	k->call.replay = 1;
+	k->call.nr = h.nr;
+	k->call.task = h.task;
+	k->call.args = &a;
+	k->call.expect = e;
+	k->call.in_journaled = (uint32_t)h.in_len;
+	k->call.has_issuer = h.has_issuer;
+	k->call.issuer_slot = h.has_issuer ? h.issuer_slot : 0;
+	if (h.has_issuer)
+		memcpy(k->call.issuer, e->args + RVX_KERNEL_CALL_HEADER_BYTES,
+		       RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+	k->now = e->record.time;
+	ret = rvx_syscall(k, h.task, h.nr, &a, &r);
+	if (k->call.matched && k->log.sequence == e->record.sequence + 1u)
+		ret = 0; /* A journaled rejection fails the call, as it did. */
+	else if (ret == 0)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	return ret;
+}
+
+int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *journal,
+		      uint64_t from_seq, const uint8_t *ckpt, size_t ckpt_len,
+		      rvx_kernel_package_fn package, void *ctx, uint64_t *replayed)
+{
+	uint64_t out_words[OUT_WORDS];
+	struct rvx_witness_entry e;
+	uint64_t done = 0;
+	size_t cursor = 0;
+	int ret;
+
+	if (replayed != NULL)
+		*replayed = 0;
+	if (k == NULL || journal == NULL || !k->booted ||
+	    (k->has_journal && journal->base == k->journal.base))
+		return -RVX_EINVAL;
+	if (ckpt != NULL) {
+		ret = rvx_kernel_restore(k, ckpt, ckpt_len);
+		if (ret != 0)
+			return ret;
+	}
+	if (k->log.sequence != from_seq)
+		return -RVX_EINVAL;
+	for (;;) {
+		ret = rvx_witness_journal_next(journal, &cursor, &e);
+		if (ret == -RVX_ENOENT) {
+			ret = 0;
+			break;
+		}
+		if (ret != 0)
+			break;
+		if (e.record.sequence < from_seq)
+			continue;
+		if (e.record.sequence != k->log.sequence) {
+			ret = -RVX_EINVAL;
+			break;
+		}
+		ret = replay_one(k, &e, package, ctx, out_words);
+		if (ret != 0)
+			break;
+		done++;
+	}
+	if (ret != 0 && ckpt != NULL) {
+		/* Validated above: restoring it again cannot fail. */
+		RVX_CHECK(rvx_kernel_restore(k, ckpt, ckpt_len) == 0);
+	}
+	if (replayed != NULL)
+		*replayed = done;
+	return ret;
+}
