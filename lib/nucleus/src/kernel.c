@@ -34,6 +34,9 @@ int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len)
 	return 0;
 }
 
+static int replay_commit(struct rvx_kernel *k, const struct rvx_witness_event *ev,
+			 const void *args, size_t len, struct rvx_witness_record *out);
+
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,
 			struct rvx_witness_record *out)
@@ -82,7 +85,9 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 			n += RVX_KERNEL_ISSUER_JOURNAL_BYTES;
 		}
 		if (c->in_journaled != 0) {
-			memcpy(buf + n, (const void *)(uintptr_t)a->in, c->in_journaled);
+			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? a->aux : a->in;
+
+			memcpy(buf + n, (const void *)(uintptr_t)src, c->in_journaled);
 			n += c->in_journaled;
 		}
 		if (len != 0)
@@ -92,28 +97,62 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 		len = n;
 	}
 	if (c->replay) {
-		/* The rebuilt record must be the journal's, byte for byte,
-		 * before anything is appended. */
+		/* The rebuilt record must be the journal's, byte for byte:
+		 * every field but the digest is compared before the append,
+		 * the digest by it (replay_commit()). */
 		const struct rvx_witness_record *e = &c->expect->record;
 		struct rvx_witness_anchor an;
-		uint8_t dg[RVX_WITNESS_DIGEST_SIZE];
 
 		if (c->matched || c->expect->args_len != len ||
 		    (len != 0 && memcmp(c->expect->args, args, len) != 0))
 			return -RVX_EBADSIG;
-		rvx_witness_args_digest(args, len, dg);
 		rvx_witness_anchor(&k->log, &an);
 		if (e->sequence != k->log.sequence || e->time != ev.time || e->kind != kind ||
 		    e->tier != tier || e->flags != 0 || e->actor != actor || e->target != target ||
-		    memcmp(e->args_digest, dg, sizeof(dg)) != 0 ||
 		    memcmp(e->link, an.state, RVX_WITNESS_LINK_SIZE) != 0)
 			return -RVX_EBADSIG;
+		return replay_commit(k, &ev, args, len, out);
 	}
 	if (k->has_journal)
 		ret = rvx_witness_commit(&k->log, &k->journal, &ev, args, len, out);
 	else
 		ret = rvx_witness_append(&k->log, &ev, args, len, out);
-	if (ret == 0 && c->replay) {
+	return ret;
+}
+
+/*
+ * Replay's append: the args digest is computed once, by the append itself,
+ * and compared with the journal record's afterwards (the arguments already
+ * equal the journal entry's payload, so only a payload that does not match
+ * its own record fails here). On a mismatch the log, journal and ring are
+ * put back as they were: the record never happened (an embedder sink may
+ * have seen it).
+ */
+static int replay_commit(struct rvx_kernel *k, const struct rvx_witness_event *ev,
+			 const void *args, size_t len, struct rvx_witness_record *out)
+{
+	struct rvx_kernel_call *c = &k->call;
+	struct rvx_witness_log log = k->log;
+	struct rvx_witness_journal journal = k->journal;
+	struct rvx_witness_ring ring = k->ring;
+	struct rvx_witness_record rec;
+	int ret;
+
+	if (k->has_journal)
+		ret = rvx_witness_commit(&k->log, &k->journal, ev, args, len, &rec);
+	else
+		ret = rvx_witness_append(&k->log, ev, args, len, &rec);
+	if (ret != 0)
+		return ret;
+	if (memcmp(rec.args_digest, c->expect->record.args_digest, RVX_WITNESS_DIGEST_SIZE) != 0) {
+		k->log = log;
+		k->journal = journal;
+		k->ring = ring;
+		return -RVX_EBADSIG;
+	}
+	if (out != NULL)
+		*out = rec;
+	{
 		c->matched = 1;
 		/* The committed proof's effect on its issuer: the journaled
 		 * nonce window (the key cache is rebuilt on demand). */
@@ -126,7 +165,7 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 			memcpy(is, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
 		}
 	}
-	return ret;
+	return 0;
 }
 
 rvx_handle_t rvx_kernel_obj_handle_(const struct rvx_kernel *k, uint32_t object)

@@ -608,8 +608,9 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * the accepting issuer's nonce window (RVX_KERNEL_ISSUER_JOURNAL_BYTES, if a
  * proof was accepted), then the input buffer (RegionMap's initial data, the
  * vector, the graph mutation, the capability transfers, the attestation;
- * for RvfMount nothing: the package comes back through @p package by its
- * hash), then the record's own canonical arguments. The record's args
+ * for RvfMount its required-capability handles from aux: the package
+ * comes back through @p package by its hash), then the record's own
+ * canonical arguments. The record's args
  * digest covers all of it.
  *
  * For each entry from @p from_seq the kernel checks the entry's payload
@@ -643,8 +644,9 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * @retval 0 every entry from @p from_seq was replayed
  * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, a bad @p ckpt,
  *         the log not at @p from_seq, or the journal skips a sequence
- * @retval -RVX_EBADSIG an entry does not match its digest, or the rebuilt
- *         record differs from the journal's (tampered journal or diverged state)
+ * @retval -RVX_EBADSIG a malformed frame, an entry that does not match its
+ *         record's digest, or a rebuilt record that differs from the
+ *         journal's (tampered journal or diverged state)
  * @retval -RVX_ENOTSUP an entry that is not a replayable syscall (boot,
  *         embedder creations, epoch summaries)
  * @retval -RVX_ENOENT a mount entry whose package @p package does not supply
