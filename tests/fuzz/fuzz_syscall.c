@@ -73,6 +73,7 @@ static uint32_t pristine_pool_n;
 static uint64_t pristine_pool[POOL];
 static uint32_t sensor_index;
 static uint64_t nonce;
+static bool trace; /* RVX_FUZZ_TRACE set: print each syscall and its result */
 static const uint8_t secret[32] = "fuzzer kernel secret, fixed 32b";
 static uint8_t pkg[2048], signer_pub[65];
 static size_t pkg_len;
@@ -174,6 +175,7 @@ static void init_once(void)
 	if (done)
 		return;
 	done = true;
+	trace = getenv("RVX_FUZZ_TRACE") != NULL;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.region_pool = W.region_pool;
 	cfg.region_pool_size = sizeof(W.region_pool);
@@ -524,6 +526,8 @@ static void syscall_op(const uint8_t *op)
 	seq = W.k.log.sequence;
 	memset(&r, 0xA5, sizeof(r));
 	ret = rvx_syscall(&W.k, task, nr, &a, &r);
+	if (trace)
+		fprintf(stderr, "task %u syscall %u: %d %s\n", task, nr, ret, ret ? rvx_strerror(ret) : "");
 	FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -RVX_ERR_COUNT), "syscall %u returned %d", nr, ret);
 	if (ret < 0) {
 		check_unchanged(ret, nr);
