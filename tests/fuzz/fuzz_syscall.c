@@ -339,9 +339,17 @@ static uint16_t last_kind(void)
 	return rec.kind;
 }
 
-/* After a failed call: nothing changed, or only one PROOF_REJECTED record. */
-static void check_unchanged(int ret, uint32_t nr)
+/* After a failed call: nothing changed, or only one PROOF_REJECTED record,
+ * or (QueueRecv's documented "-RVX_ETIMEDOUT once") only the caller's
+ * timed-out flag was consumed. */
+static void check_unchanged(int ret, uint32_t nr, uint32_t task)
 {
+	if (ret == -RVX_ETIMEDOUT) {
+		FUZZ_CHECK(nr == RVX_SYS_QUEUE_RECV && task < RVX_KERNEL_TASKS &&
+				   snap.k.tasks[task].timed_out == 1 && W.k.tasks[task].timed_out == 0,
+			   "-RVX_ETIMEDOUT from syscall %u without a pending timeout", nr);
+		snap.k.tasks[task].timed_out = 0;
+	}
 	if (W.k.log.sequence == snap.k.log.sequence + 1u) {
 		FUZZ_CHECK(ret == -RVX_EPROOF || ret == -RVX_EBADSIG,
 			   "syscall %u failed with %d but wrote a record", nr, ret);
@@ -478,7 +486,7 @@ static void helper(const uint8_t *op)
 		ret = rvx_kernel_sensor_deliver(&W.k, sensor_index, &hdr, p);
 		FUZZ_CHECK(ret >= -RVX_ERR_COUNT, "deliver %d", ret);
 		if (ret < 0)
-			check_unchanged(ret, 100);
+			check_unchanged(ret, 100, 0);
 		break;
 	}
 	}
@@ -496,7 +504,7 @@ static void tick(const uint8_t *op)
 	ret = rvx_kernel_tick(&W.k, now);
 	FUZZ_CHECK(ret >= -RVX_ERR_COUNT, "tick %d", ret);
 	if (ret < 0)
-		check_unchanged(ret, 101);
+		check_unchanged(ret, 101, 0);
 	check_counts();
 }
 
@@ -530,7 +538,7 @@ static void syscall_op(const uint8_t *op)
 		fprintf(stderr, "task %u syscall %u: %d %s\n", task, nr, ret, ret ? rvx_strerror(ret) : "");
 	FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -RVX_ERR_COUNT), "syscall %u returned %d", nr, ret);
 	if (ret < 0) {
-		check_unchanged(ret, nr);
+		check_unchanged(ret, nr, task);
 	} else {
 		FUZZ_CHECK(r.version == RVX_SYSCALL_VERSION, "result version");
 		FUZZ_CHECK(r.status == RVX_SYSCALL_DONE || r.status == RVX_SYSCALL_BLOCKED, "status");
