@@ -23,10 +23,10 @@
  * QueueRecv the port re-issues the same call, which returns the message, or
  * -RVX_ETIMEDOUT once if the wait timed out.
  *
- * Implemented syscalls (rvx_syscall() returns -RVX_EINVAL for any other
- * number): 0 TaskSpawn, 1 CapGrant, 2 RegionMap, 3 QueueSend, 4 QueueRecv,
+ * The syscalls (rvx_syscall() returns -RVX_EINVAL for any other number):
+ * 0 TaskSpawn, 1 CapGrant, 2 RegionMap, 3 QueueSend, 4 QueueRecv,
  * 5 TimerWait, 6 RvfMount, 7 AttestEmit, 8 VectorGet, 9 VectorPutProved,
- * 10 GraphApplyProved, 11 SensorSubscribe (see RVX_KERNEL_SYSCALLS_IMPLEMENTED).
+ * 10 GraphApplyProved, 11 SensorSubscribe.
  */
 #ifndef RUVIX_NUCLEUS_H
 #define RUVIX_NUCLEUS_H
@@ -49,15 +49,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Bit set of the syscall numbers rvx_syscall() dispatches (bit n = syscall n). */
-#define RVX_KERNEL_SYSCALLS_IMPLEMENTED                                        \
-	((1u << RVX_SYS_TASK_SPAWN) | (1u << RVX_SYS_CAP_GRANT) |              \
-	 (1u << RVX_SYS_REGION_MAP) | (1u << RVX_SYS_QUEUE_SEND) |             \
-	 (1u << RVX_SYS_QUEUE_RECV) | (1u << RVX_SYS_TIMER_WAIT) |             \
-	 (1u << RVX_SYS_RVF_MOUNT) | (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_GET) |            \
-	 (1u << RVX_SYS_VECTOR_PUT_PROVED) |                                   \
-	 (1u << RVX_SYS_GRAPH_APPLY_PROVED) | (1u << RVX_SYS_SENSOR_SUBSCRIBE))
 
 /** Tasks (one capability table each). */
 #define RVX_KERNEL_TASKS RVX_CONFIG_MAX_TASKS
