@@ -303,40 +303,51 @@ Test(nucleus_acceptance, boot_mount_event_put_checkpoint_restart_replay)
 	 * Timing: SAMPLES samples, each REPS repetitions of the original
 	 * segment (restore C0 untimed, then the puts, graph updates and read
 	 * back) and of its replay (restore C0 untimed, then rvx_kernel_replay
-	 * over the same journal). Medians are compared; the tolerance of 10%
-	 * absorbs timer and cache noise on a shared machine.
+	 * over the same journal). The two alternate which goes first from one
+	 * sample to the next, and the best sample of each is compared: other
+	 * work on the machine (parallel tests, a sanitizer's runtime) only ever
+	 * adds time, so the minimum is the estimate noise cannot inflate. The
+	 * tolerance of 10% absorbs the timer's own granularity.
 	 */
 	for (int s = 0; s < SAMPLES; s++) {
-		uint64_t to = 0, tr = 0, t;
+		for (int half = 0; half < 2; half++) {
+			uint64_t total = 0, t;
+			bool replay_now = (half == 0) == (s % 2 == 1);
 
-		for (int r = 0; r < REPS; r++) {
-			cr_assert_eq(rvx_kernel_restore(&W.k, ck0, n0), 0);
-			t = now_ns();
-			segment(back);
-			to += now_ns() - t;
+			for (int r = 0; r < REPS; r++) {
+				if (!replay_now) {
+					cr_assert_eq(rvx_kernel_restore(&W.k, ck0, n0), 0);
+					t = now_ns();
+					segment(back);
+					total += now_ns() - t;
+					continue;
+				}
+				cr_assert_eq(rvx_kernel_restore(&W2.k, ck0, n0), 0);
+				t = now_ns();
+				if (rvx_kernel_replay(&W2.k, &W.k.journal, seq0, NULL, 0, NULL, NULL,
+						      &replayed) != 0 ||
+				    replayed != PUTS + 3)
+					cr_assert_fail("replay failed in the timing loop");
+				total += now_ns() - t;
+			}
+			if (replay_now)
+				t_rep[s] = total / REPS;
+			else
+				t_orig[s] = total / REPS;
 		}
-		for (int r = 0; r < REPS; r++) {
-			cr_assert_eq(rvx_kernel_restore(&W2.k, ck0, n0), 0);
-			t = now_ns();
-			if (rvx_kernel_replay(&W2.k, &W.k.journal, seq0, NULL, 0, NULL, NULL,
-					      &replayed) != 0 || replayed != PUTS + 3)
-				cr_assert_fail("replay failed in the timing loop");
-			tr += now_ns() - t;
-		}
-		t_orig[s] = to / REPS;
-		t_rep[s] = tr / REPS;
 	}
 	cr_assert_eq(rvx_kernel_checkpoint(&W2.k, ck2, sizeof(ck2), &n2, h2), 0);
 	cr_assert(memcmp(h2, h1, 32) == 0);
 	qsort(t_orig, SAMPLES, sizeof(t_orig[0]), cmp_u64);
 	qsort(t_rep, SAMPLES, sizeof(t_rep[0]), cmp_u64);
-	printf("acceptance: %u journaled mutations after the checkpoint; median of %d x %d runs: "
-	       "original %.2f us, replay %.2f us (ratio %.2f)\n",
-	       PUTS + 3, SAMPLES, REPS, t_orig[SAMPLES / 2] / 1e3, t_rep[SAMPLES / 2] / 1e3,
-	       (double)t_rep[SAMPLES / 2] / (double)t_orig[SAMPLES / 2]);
-	cr_assert(t_rep[SAMPLES / 2] * 10u <= t_orig[SAMPLES / 2] * 11u,
-		  "replay (%llu ns) slower than the original run (%llu ns)",
-		  (unsigned long long)t_rep[SAMPLES / 2], (unsigned long long)t_orig[SAMPLES / 2]);
+	printf("acceptance: %u journaled mutations after the checkpoint; %d samples x %d runs: "
+	       "original best %.2f us (median %.2f), replay best %.2f us (median %.2f), "
+	       "ratio of bests %.2f\n",
+	       PUTS + 3, SAMPLES, REPS, t_orig[0] / 1e3, t_orig[SAMPLES / 2] / 1e3,
+	       t_rep[0] / 1e3, t_rep[SAMPLES / 2] / 1e3, (double)t_rep[0] / (double)t_orig[0]);
+	cr_assert(t_rep[0] * 10u <= t_orig[0] * 11u,
+		  "replay (best %llu ns) slower than the original run (best %llu ns)",
+		  (unsigned long long)t_rep[0], (unsigned long long)t_orig[0]);
 }
 
 Test(nucleus_acceptance, replay_across_the_mount)
