@@ -215,6 +215,29 @@ void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task)
 	RVX_CHECK(rvx_sched_task_wake(&k->sched, t->sched, k->now) == 0);
 }
 
+/* Early stages: strictly increasing, below OBJECTS_READY, times in order. */
+static bool early_stages_ok(const struct rvx_kernel_config *cfg, uint64_t now)
+{
+	uint32_t i, last = 0;
+	uint64_t t = 0;
+
+	if (cfg->early_stage_count == 0)
+		return true;
+	if (cfg->early_stages == NULL ||
+	    cfg->early_stage_count >= (uint32_t)RVX_KERNEL_BOOT_OBJECTS_READY)
+		return false;
+	for (i = 0; i < cfg->early_stage_count; i++) {
+		const struct rvx_kernel_early_stage *es = &cfg->early_stages[i];
+
+		if (es->stage <= last || es->stage >= (uint32_t)RVX_KERNEL_BOOT_OBJECTS_READY ||
+		    es->has_digest > 1 || es->time_ns < t || es->time_ns > now)
+			return false;
+		last = es->stage;
+		t = es->time_ns;
+	}
+	return true;
+}
+
 int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 		    const void *secret, size_t secret_len, uint64_t now,
 		    struct rvx_kernel_root *root)
@@ -238,6 +261,8 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 		return -RVX_EINVAL;
 	if (cfg->sink == NULL && (cfg->witness_ring == NULL || cfg->witness_records == 0))
 		return -RVX_ENOMEM;
+	if (!early_stages_ok(cfg, now))
+		return -RVX_EINVAL;
 
 	memset(k, 0, sizeof(*k));
 	RVX_CHECK(rvx_cap_space_init(&k->caps, k->cap_slots, RVX_ARRAY_COUNT(k->cap_slots),
@@ -296,6 +321,20 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 
 	memcpy(args, &task_cap.raw, 8);
 	memcpy(args + 8, &clock_cap.raw, 8);
+	/* The port's early stages carry their own times; the log's clock
+	 * never runs backwards because they were checked to be <= now. */
+	for (i = 0; i < cfg->early_stage_count; i++) {
+		const struct rvx_kernel_early_stage *es = &cfg->early_stages[i];
+
+		k->now = es->time_ns;
+		if (rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, es->stage,
+					es->has_digest ? es->digest : NULL,
+					es->has_digest ? sizeof(es->digest) : 0, &rec) != 0) {
+			memset(k, 0, sizeof(*k));
+			return -RVX_ENOMEM;
+		}
+	}
+	k->now = now;
 	if (rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, RVX_KERNEL_BOOT_OBJECTS_READY,
 				NULL, 0, &rec) != 0 ||
 	    rvx_kernel_witness_(k, RVX_WITNESS_TASK_SPAWN, 0, 0, k->tasks[0].object.raw, args,
@@ -600,5 +639,57 @@ int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint3
 		return -RVX_EINVAL;
 	k->trusted.keys = keys;
 	k->trusted.count = count;
+	return 0;
+}
+
+int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *digest)
+{
+	struct rvx_witness_record rec;
+	int ret;
+
+	if (k == NULL || !k->booted || k->call.active ||
+	    stage <= (uint32_t)RVX_KERNEL_BOOT_OBJECTS_READY ||
+	    stage >= (uint32_t)RVX_KERNEL_BOOT_STAGE_COUNT)
+		return -RVX_EINVAL;
+	ret = rvx_kernel_witness_room_(k, digest != NULL ? 32u : 0u);
+	if (ret != 0)
+		return ret;
+	return rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, stage, digest,
+				   digest != NULL ? 32u : 0u, &rec);
+}
+
+int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t *entry)
+{
+	struct rvx_task info;
+	rvx_handle_t id;
+	int ret;
+
+	if (k == NULL || task == NULL || !k->booted || cpu >= k->cpu_count)
+		return -RVX_EINVAL;
+	ret = rvx_sched_pick(&k->sched, cpu, k->now, &id, NULL);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_sched_task_info(&k->sched, id, &info) == 0);
+	RVX_CHECK(info.cap_table < RVX_KERNEL_TASKS && k->tasks[info.cap_table].live);
+	*task = info.cap_table;
+	if (entry != NULL)
+		*entry = k->tasks[info.cap_table].entry;
+	return 0;
+}
+
+int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t ran_ns,
+		   int yield)
+{
+	rvx_handle_t running;
+
+	if (k == NULL || !k->booted || cpu >= k->cpu_count || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	if (rvx_sched_running(&k->sched, cpu, &running) != 0 ||
+	    running.raw != k->tasks[task].sched.raw)
+		return -RVX_EINVAL;
+	if (yield)
+		RVX_CHECK(rvx_sched_yield(&k->sched, cpu, running, k->now, ran_ns) == 0);
+	else
+		RVX_CHECK(rvx_sched_put(&k->sched, cpu, running, k->now, ran_ns) == 0);
 	return 0;
 }

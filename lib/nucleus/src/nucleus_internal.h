@@ -10,9 +10,6 @@
 #define RVX_KERNEL_WAIT_QUEUE 1u
 #define RVX_KERNEL_WAIT_TIMER 2u
 
-/* Boot stage number of the "kernel objects ready" record (SPEC boot stages). */
-#define RVX_KERNEL_BOOT_OBJECTS_READY 5u
-
 int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len);
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,

@@ -30,6 +30,32 @@ static void header_decode(const uint8_t *p, struct call_header *h)
 	memcpy(&h->has_issuer, p + 108, 4);
 }
 
+/* A post-boot stage record (rvx_kernel_boot_stage()): rebuilt through the
+ * same witness path, which compares it with the journal's copy. */
+static int replay_stage(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	struct rvx_witness_record rec;
+	int ret;
+
+	/* Stages up to OBJECTS_READY belong to boot itself, which is not
+	 * replayed (a checkpoint taken after boot is the starting point). */
+	if (e->record.target <= (uint64_t)RVX_KERNEL_BOOT_OBJECTS_READY)
+		return -RVX_ENOTSUP;
+	if ((e->args_len != 0 && e->args_len != 32) || e->record.time < k->now ||
+	    e->record.target >= (uint64_t)RVX_KERNEL_BOOT_STAGE_COUNT)
+		return -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.replay = 1;
+	k->call.expect = e;
+	k->now = e->record.time;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, e->record.target,
+				  e->args_len != 0 ? e->args : NULL, e->args_len, &rec);
+	if (ret == 0 && !k->call.matched)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	return ret;
+}
+
 /* Re-apply one entry. The caller checked its sequence. */
 static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
@@ -41,6 +67,8 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 	size_t need;
 	int ret;
 
+	if (e->record.kind == RVX_WITNESS_BOOT_STAGE)
+		return replay_stage(k, e);
 	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
 		return -RVX_ENOTSUP;
 	memcpy(&magic, e->args, 4);

@@ -98,6 +98,30 @@ extern "C" {
 _Static_assert(RVX_KERNEL_OBJECTS >= RVX_KERNEL_TASKS + 8u, "registry holds the tasks");
 _Static_assert(RVX_KERNEL_TASKS <= 256u, "task ids fit the kernel's tables");
 
+/**
+ * Boot stages (SPEC "Packages and boot"), in the order a port passes them.
+ * Each leaves one RVX_WITNESS_BOOT_STAGE record whose target is the stage
+ * number and whose arguments are the stage's 32-byte digest (or none).
+ */
+enum rvx_kernel_boot_stage {
+	RVX_KERNEL_BOOT_RESET = 1,         /**< The machine left reset (entry code ran). */
+	RVX_KERNEL_BOOT_HARDWARE = 2,      /**< Hardware detected (digest: SHA-256 of the DTB). */
+	RVX_KERNEL_BOOT_CONSOLE = 3,       /**< The console is up. */
+	RVX_KERNEL_BOOT_MMU = 4,           /**< The MMU is on. */
+	RVX_KERNEL_BOOT_OBJECTS_READY = 5, /**< Kernel objects ready (rvx_kernel_boot() writes it). */
+	RVX_KERNEL_BOOT_PACKAGE = 6,       /**< The root package was verified and mounted. */
+	RVX_KERNEL_BOOT_FIRST_TASK = 7,    /**< The first task was dispatched. */
+	RVX_KERNEL_BOOT_STAGE_COUNT        /**< One past the last stage; not a stage. */
+};
+
+/** A stage the port reached before the kernel existed, recorded at boot. */
+struct rvx_kernel_early_stage {
+	uint32_t stage;        /**< An `enum rvx_kernel_boot_stage` below OBJECTS_READY. */
+	uint32_t has_digest;   /**< 1 if @ref digest is recorded, 0 for no arguments. */
+	uint64_t time_ns;      /**< When the stage completed (ns, on the boot clock). */
+	uint8_t digest[32];    /**< The stage's digest (e.g. SHA-256 of the DTB). */
+};
+
 /** What the embedder provides at boot. Pools may be NULL with size 0. */
 struct rvx_kernel_config {
 	void *region_pool;          /**< Memory RegionMap carves regions from (16-byte aligned). */
@@ -115,6 +139,9 @@ struct rvx_kernel_config {
 	uint32_t vec_scratch_capacity; /**< Largest store capacity the scratch serves. */
 	uint32_t vec_scratch_ef;    /**< Largest ef the scratch serves. */
 	uint64_t period_ns;         /**< Scheduler budget period (ns, non-zero). */
+	const struct rvx_kernel_early_stage *early_stages; /**< Stages before boot, or NULL. */
+	uint32_t early_stage_count; /**< Entries at early_stages (0..4). */
+	uint32_t reserved;          /**< 0. */
 };
 
 /** Kernel bookkeeping of one task. */
@@ -309,7 +336,10 @@ size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg);
 /**
  * Boot a kernel: initialise every table, the proof engine with @p secret and
  * the witness log, create the root task (task 0, READY) and mint its
- * capabilities. Witnessed: a boot-stage record and the root's spawn.
+ * capabilities. Witnessed: one boot-stage record per early stage in
+ * @p cfg (strictly increasing stages below OBJECTS_READY, times
+ * non-decreasing and not after @p now), the OBJECTS_READY stage and the
+ * root's spawn.
  * @param[out] k       the kernel (its previous bytes are ignored)
  * @param cfg          pools and sizes
  * @param secret       the kernel secret (RVX_PROOF_SECRET_MIN..MAX bytes)
@@ -318,7 +348,8 @@ size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg);
  * @param[out] root    the root task's capabilities (may be NULL)
  * @retval 0 booted
  * @retval -RVX_EINVAL a NULL pointer, a bad secret length, cpu_count or
- *         period out of range, or a pool pointer NULL with a non-zero size
+ *         period out of range, a pool pointer NULL with a non-zero size, or
+ *         bad early stages (order, range, time, has_digest above 1)
  * @retval -RVX_ENOMEM the witness ring or scratch is missing or too small
  */
 int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
@@ -333,6 +364,49 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
  * @retval -RVX_EINVAL @p k not booted, or @p now earlier than the kernel's time
  */
 int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
+
+/**
+ * Record a boot stage reached after rvx_kernel_boot() (PACKAGE, FIRST_TASK).
+ * Journaled like a syscall, so rvx_kernel_replay() rebuilds it.
+ * @param k      the kernel
+ * @param stage  RVX_KERNEL_BOOT_PACKAGE or RVX_KERNEL_BOOT_FIRST_TASK
+ * @param digest 32 bytes recorded as the record's arguments, or NULL for none
+ * @retval 0 recorded
+ * @retval -RVX_EINVAL @p k not booted, or @p stage not a post-boot stage
+ * @retval -RVX_EFULL the journal is full; nothing was recorded
+ */
+int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *digest);
+
+/**
+ * For a port's task runtime: pick the task CPU @p cpu runs next (the
+ * scheduler's choice among READY tasks placed on that CPU). The task
+ * becomes RUNNING until it blocks in a syscall or rvx_kernel_put() hands it
+ * back.
+ * @param k         the kernel
+ * @param cpu       the CPU, below the configured cpu_count, with no task running
+ * @param[out] task the kernel task index (the `task` argument of rvx_syscall())
+ * @param[out] entry the entry point the task was spawned with (may be NULL)
+ * @retval 0 picked
+ * @retval -RVX_EINVAL a NULL @p task, @p k not booted or @p cpu out of range
+ * @retval -RVX_EBUSY a task is already running on @p cpu
+ * @retval -RVX_EEMPTY no task is ready on @p cpu
+ */
+int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t *entry);
+
+/**
+ * For a port's task runtime: hand the task running on @p cpu back to the
+ * scheduler (preempted by a tick, or yielding); it stays READY.
+ * @param k      the kernel
+ * @param cpu    the CPU
+ * @param task   the task running there
+ * @param ran_ns how long it ran since it was picked (charged to its budget)
+ * @param yield  1 to start its next job (deadline moves on), 0 to keep it
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p k not booted, @p cpu or @p task out of range, or
+ *         @p task is not the task running on @p cpu
+ */
+int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t ran_ns,
+		   int yield);
 
 /**
  * Dispatch one syscall for @p task. Arguments per call (all handles are in
@@ -638,8 +712,8 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * @retval -RVX_EBADSIG a malformed frame, an entry that does not match its
  *         record's digest, or a rebuilt record that differs from the
  *         journal's (tampered journal or diverged state)
- * @retval -RVX_ENOTSUP an entry that is not a replayable syscall (boot,
- *         embedder creations, epoch summaries)
+ * @retval -RVX_ENOTSUP an entry that is neither a replayable syscall nor a
+ *         post-boot stage (boot itself, embedder creations, epoch summaries)
  * @retval -RVX_ENOENT a mount entry whose package @p package does not supply
  * @retval other the re-issued syscall's error (the state diverged)
  */

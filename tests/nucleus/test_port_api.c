@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The embedder calls a port needs: early boot stages recorded at boot,
+ * post-boot stages (journaled and replayed), and pick/put for a port's own
+ * task runtime. */
+#include "nk_fixture.h"
+
+TestSuite(nucleus_port_api, .init = nk_setup);
+
+static struct nk_world W2;
+static uint8_t ck[1u << 20];
+
+static void record_at(const struct rvx_kernel *k, uint32_t i, struct rvx_witness_record *r)
+{
+	rvx_witness_record_decode(rvx_witness_ring_at(&k->ring, i), r);
+}
+
+/* A fresh world booted with the given early stages; returns boot's result. */
+static int boot_with(struct nk_world *w, const struct rvx_kernel_early_stage *es, uint32_t n,
+		     const struct rvx_kernel_early_stage *ptr_override)
+{
+	static const uint8_t secret[32] = "port api test kernel secret 32b";
+	struct rvx_kernel_config cfg;
+
+	memset(w, 0, sizeof(*w));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.witness_ring = w->ring;
+	cfg.witness_records = 512;
+	cfg.journal = w->journal;
+	cfg.journal_size = sizeof(w->journal);
+	cfg.cpu_count = 1;
+	cfg.period_ns = 1000000;
+	cfg.early_stages = ptr_override != NULL ? ptr_override : es;
+	cfg.early_stage_count = n;
+	return rvx_kernel_boot(&w->k, &cfg, secret, sizeof(secret), NK_NOW, NULL);
+}
+
+Test(nucleus_port_api, early_stages_are_the_first_records_in_order)
+{
+	struct rvx_kernel_early_stage es[4];
+	struct rvx_witness_record r;
+
+	memset(es, 0, sizeof(es));
+	for (uint32_t i = 0; i < 4; i++) {
+		es[i].stage = RVX_KERNEL_BOOT_RESET + i;
+		es[i].time_ns = 100u * (i + 1u);
+	}
+	es[1].has_digest = 1;
+	memset(es[1].digest, 0xd7, 32);
+	cr_assert_eq(boot_with(&W2, es, 4, NULL), 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		record_at(&W2.k, i, &r);
+		cr_assert_eq(r.sequence, i);
+		cr_assert_eq(r.kind, RVX_WITNESS_BOOT_STAGE);
+		cr_assert_eq(r.target, RVX_KERNEL_BOOT_RESET + i);
+		cr_assert_eq(r.time, 100u * (i + 1u));
+	}
+	record_at(&W2.k, 4, &r);
+	cr_assert_eq(r.kind, RVX_WITNESS_BOOT_STAGE);
+	cr_assert_eq(r.target, RVX_KERNEL_BOOT_OBJECTS_READY);
+	cr_assert_eq(r.time, NK_NOW);
+	cr_assert_eq(W2.k.now, NK_NOW);
+	/* the digest is part of the record: a different digest, a different record */
+	{
+		struct rvx_witness_record r2;
+
+		record_at(&W2.k, 1, &r);
+		es[1].digest[0] ^= 1;
+		cr_assert_eq(boot_with(&W2, es, 4, NULL), 0);
+		record_at(&W2.k, 1, &r2);
+		cr_assert(memcmp(r.args_digest, r2.args_digest, sizeof(r.args_digest)) != 0);
+	}
+}
+
+Test(nucleus_port_api, bad_early_stages_refuse_to_boot)
+{
+	struct rvx_kernel_early_stage es[5], bad[4];
+
+	memset(es, 0, sizeof(es));
+	for (uint32_t i = 0; i < 4; i++) {
+		es[i].stage = RVX_KERNEL_BOOT_RESET + i;
+		es[i].time_ns = 10u * i;
+	}
+	memcpy(bad, es, sizeof(bad));
+	bad[2].stage = bad[1].stage;                  /* not increasing */
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	cr_assert_eq(W2.k.booted, 0);
+	memcpy(bad, es, sizeof(bad));
+	bad[3].stage = RVX_KERNEL_BOOT_OBJECTS_READY;  /* the kernel's own stage */
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	memcpy(bad, es, sizeof(bad));
+	bad[0].stage = 0;                              /* not a stage */
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	memcpy(bad, es, sizeof(bad));
+	bad[2].time_ns = 1;                            /* time runs backwards */
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	memcpy(bad, es, sizeof(bad));
+	bad[3].time_ns = NK_NOW + 1;                   /* after the boot time */
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	memcpy(bad, es, sizeof(bad));
+	bad[0].has_digest = 2;
+	cr_assert_eq(boot_with(&W2, bad, 4, NULL), -RVX_EINVAL);
+	es[4] = es[3];
+	es[4].stage = 4;
+	cr_assert_eq(boot_with(&W2, es, 5, NULL), -RVX_EINVAL); /* too many */
+	cr_assert_eq(boot_with(&W2, NULL, 2, NULL), -RVX_EINVAL);
+	cr_assert_eq(boot_with(&W2, es, 4, NULL), 0);
+}
+
+Test(nucleus_port_api, post_boot_stages_are_recorded_and_checked)
+{
+	uint8_t digest[32];
+	uint64_t before = nk_records();
+
+	memset(digest, 0x5a, sizeof(digest));
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_PACKAGE, digest), 0);
+	cr_assert_eq(nk_records(), before + 1);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_BOOT_STAGE);
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_FIRST_TASK, NULL), 0);
+	cr_assert_eq(nk_records(), before + 2);
+	/* before: a snapshot; after: each refused stage changed nothing */
+	nk_snap();
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_OBJECTS_READY, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_RESET, digest), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_STAGE_COUNT, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_boot_stage(NULL, RVX_KERNEL_BOOT_PACKAGE, NULL), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	/* a full journal refuses the record and changes nothing */
+	{
+		size_t used = W.k.journal.used, cap = W.k.journal.capacity;
+
+		W.k.journal.capacity = used + 8;
+		nk_snap();
+		cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_PACKAGE, digest),
+			     -RVX_EFULL);
+		cr_assert(nk_unchanged());
+		W.k.journal.capacity = cap;
+	}
+}
+
+Test(nucleus_port_api, replay_rebuilds_post_boot_stages)
+{
+	struct rvx_witness_head h1, h2;
+	uint8_t digest[32], hash1[32], hash2[32];
+	uint64_t seq, replayed;
+	size_t n, n1, n2;
+	static uint8_t ck1[1u << 20], ck2[1u << 20];
+	struct rvx_syscall_args a = nk_args(nk_root.task.raw);
+
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	seq = W.k.log.sequence;
+	memset(digest, 0x33, sizeof(digest));
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 10), 0);
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_PACKAGE, digest), 0);
+	a.arg[0] = RVX_REGION_POLICY_APPEND_ONLY;
+	a.arg[1] = 128;
+	NK_OK(0, RVX_SYS_REGION_MAP, a);
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 20), 0);
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_FIRST_TASK, NULL), 0);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck1, sizeof(ck1), &n1, hash1), 0);
+	rvx_kernel_witness_head(&W.k, &h1);
+
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &W.k.journal, seq, ck, n, NULL, NULL, &replayed), 0);
+	cr_assert_eq(replayed, 3);
+	cr_assert_eq(rvx_kernel_checkpoint(&W2.k, ck2, sizeof(ck2), &n2, hash2), 0);
+	rvx_kernel_witness_head(&W2.k, &h2);
+	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
+	cr_assert(memcmp(hash1, hash2, 32) == 0, "state hash differs after replay");
+}
+
+Test(nucleus_port_api, replay_refuses_a_forged_stage_record)
+{
+	static uint8_t jcopy[sizeof(W.journal)];
+	struct rvx_witness_journal j;
+	uint8_t digest[32];
+	uint64_t seq, replayed;
+	size_t n, at;
+
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	seq = W.k.log.sequence;
+	at = W.k.journal.used;
+	memset(digest, 0x44, sizeof(digest));
+	cr_assert_eq(rvx_kernel_boot_stage(&W.k, RVX_KERNEL_BOOT_PACKAGE, digest), 0);
+	memcpy(jcopy, W.k.journal.base, W.k.journal.used);
+	j = W.k.journal;
+	j.base = jcopy;
+	/* the digest argument is changed: the payload no longer matches */
+	jcopy[at + 8 + RVX_WITNESS_RECORD_SIZE] ^= 1;
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &j, seq, ck, n, NULL, NULL, &replayed), -RVX_EBADSIG);
+	cr_assert_eq(replayed, 0);
+}
+
+Test(nucleus_port_api, pick_and_put_drive_a_ports_runtime)
+{
+	struct rvx_syscall_capxfer x[1] = {{nk_queue.raw, RVX_RIGHT_READ, 0}};
+	uint64_t h[1], entry = 99;
+	uint32_t task = 77, child, seen[2] = {0, 0};
+
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, &entry), 0);
+	cr_assert_eq(task, 0);
+	cr_assert_eq(entry, 0);
+	/* before: task 0 runs on CPU 0; after each refusal, nothing changed */
+	nk_snap();
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, NULL), -RVX_EBUSY);
+	cr_assert_eq(rvx_kernel_pick(&W.k, 1, &task, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, NULL, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put(&W.k, 1, 0, 10, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put(&W.k, 0, 5, 10, 0), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	child = nk_spawn(x, 1, h);
+	cr_assert_eq(rvx_kernel_put(&W.k, 0, child, 10, 0), -RVX_EINVAL); /* not running */
+	cr_assert_eq(rvx_kernel_put(&W.k, 0, 0, 10, 1), 0);
+	/* two ready tasks that yield alternate */
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, &entry), 0);
+		cr_assert(task == 0 || task == child);
+		cr_assert_eq(entry, task == child ? 0x1000u : 0u);
+		seen[task == child]++;
+		cr_assert_eq(rvx_kernel_put(&W.k, 0, task, 10, 1), 0);
+	}
+	cr_assert_eq(seen[0], 2);
+	cr_assert_eq(seen[1], 2);
+}
