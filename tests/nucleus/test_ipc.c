@@ -51,7 +51,9 @@ Test(nucleus_ipc, send_recv_inline)
 	cr_assert(memcmp(buf, msg, 8) == 0);
 	/* traffic is summarised per epoch, not a record per message */
 	cr_assert_eq(nk_records(), before);
-	cr_assert_eq(W.k.log.epoch_events, 2);
+	cr_assert_eq(W.k.queues[0].epoch_msgs[0], 1);
+	cr_assert_eq(W.k.queues[0].epoch_msgs[1], 1);
+	cr_assert_eq(W.k.queues[0].epoch_bytes[1], 8);
 }
 
 Test(nucleus_ipc, send_errors)
@@ -200,7 +202,11 @@ Test(nucleus_ipc, blocking_recv_times_out)
 	cr_assert_eq(task_state(0), RVX_TASK_BLOCKED);
 	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 5000), 1);
 	cr_assert_eq(task_state(0), RVX_TASK_READY);
-	cr_assert_eq(nk_call(0, RVX_SYS_QUEUE_RECV, &r), -RVX_ETIMEDOUT);
+	/* the re-issued call reports the timeout as an outcome, no message */
+	memset(buf, 0xee, sizeof(buf));
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(nk_res.status, RVX_SYSCALL_TIMED_OUT);
+	cr_assert_eq(buf[0], 0xee);
 	/* reported once: the next non-blocking call sees an empty queue */
 	r.flags = 0;
 	NK_FAIL(0, RVX_SYS_QUEUE_RECV, r, -RVX_EEMPTY);
@@ -280,4 +286,125 @@ Test(nucleus_ipc, sensor_wakes_blocked_receiver)
 	cr_assert_eq(task_state(0), RVX_TASK_READY);
 	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
 	cr_assert_eq(h.type_id, 77);
+}
+
+/* The summary payload the kernel must have hashed for one queue's epoch. */
+static void expected_summary(uint64_t epoch, uint64_t queue, uint32_t sent, uint32_t sbytes,
+			     uint32_t recvd, uint32_t rbytes, uint8_t digest[RVX_WITNESS_DIGEST_SIZE])
+{
+	static uint8_t ring_mem[4 * 64];
+	struct rvx_witness_ring ring;
+	struct rvx_witness_sink sink;
+	struct rvx_witness_log log;
+	uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
+
+	cr_assert_eq(rvx_witness_ring_init(&ring, ring_mem, 4, true), 0);
+	sink = rvx_witness_ring_sink(&ring);
+	cr_assert_eq(rvx_witness_log_init(&log, &sink), 0);
+	rvx_witness_epoch_begin(&log, epoch);
+	rvx_witness_note_traffic(&log, RVX_WITNESS_QUEUE_SEND, sent, queue, sbytes);
+	rvx_witness_note_traffic(&log, RVX_WITNESS_QUEUE_RECV, recvd, queue, rbytes);
+	cr_assert_eq(rvx_witness_epoch_close(&log, NULL, 0, payload), 0);
+	rvx_witness_args_digest(payload, sizeof(payload), digest);
+}
+
+static struct rvx_witness_record last_record(void)
+{
+	struct rvx_witness_record rec;
+
+	rvx_witness_record_decode(rvx_witness_ring_at(&W.k.ring, W.k.ring.count - 1u), &rec);
+	return rec;
+}
+
+Test(nucleus_ipc, traffic_is_counted_and_summarised_per_epoch)
+{
+	uint8_t msg[24] = "twenty-four byte message", buf[64], want[RVX_WITNESS_DIGEST_SIZE];
+	struct rvx_queue_msg_hdr h;
+	struct rvx_syscall_args s = send_args(msg, sizeof(msg));
+	struct rvx_syscall_args r = recv_args(buf, sizeof(buf), &h);
+	struct rvx_witness_record rec;
+	uint64_t before = nk_records();
+
+	/* traffic writes no record */
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(nk_records(), before);
+	/* a failed send is not counted */
+	s.in_len = 100;
+	NK_FAIL(0, RVX_SYS_QUEUE_SEND, s, -RVX_EMSGSIZE);
+	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
+	cr_assert_eq(nk_records(), before + 1);
+	rec = last_record();
+	cr_assert_eq(rec.kind, RVX_WITNESS_EPOCH_SUMMARY);
+	cr_assert_eq(rec.actor, 0);  /* epoch 0 */
+	cr_assert_eq(rec.target, 2); /* two descriptors: one queue's sends and receives */
+	expected_summary(0, nk_target(0, nk_queue), 2, 48, 1, 24, want);
+	cr_assert(memcmp(rec.args_digest, want, sizeof(want)) == 0, "summary digest differs");
+	/* the next epoch starts empty: its summary counts only new traffic */
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
+	rec = last_record();
+	cr_assert_eq(rec.actor, 1);
+	expected_summary(1, nk_target(0, nk_queue), 0, 0, 1, 24, want);
+	cr_assert(memcmp(rec.args_digest, want, sizeof(want)) == 0, "second summary differs");
+}
+
+Test(nucleus_ipc, a_failed_epoch_close_changes_nothing)
+{
+	uint8_t msg[8] = "8 bytes!";
+	struct rvx_syscall_args s = send_args(msg, sizeof(msg));
+	size_t cap = W.k.journal.capacity;
+
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	/* before: the journal has no room for the summary */
+	W.k.journal.capacity = W.k.journal.used + 16;
+	nk_snap();
+	cr_assert_eq(rvx_kernel_epoch_close(&W.k), -RVX_EFULL);
+	/* after: the log, the counters and everything else are as they were */
+	cr_assert(nk_unchanged());
+	W.k.journal.capacity = cap;
+	nk_snap();
+	cr_assert_eq(rvx_kernel_epoch_close(NULL), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
+	cr_assert_eq(last_record().target, 2);
+}
+
+Test(nucleus_ipc, sensor_deliveries_count_as_sends)
+{
+	uint8_t ev[16] = "sensor reading!", want[RVX_WITNESS_DIGEST_SIZE];
+	struct rvx_queue_msg_hdr hdr;
+	struct rvx_syscall_args a = nk_args(nk_sensor_cap.raw);
+
+	a.cap2 = nk_queue.raw;
+	NK_OK(0, RVX_SYS_SENSOR_SUBSCRIBE, a);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.length = sizeof(ev);
+	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 1);
+	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
+	expected_summary(0, nk_target(0, nk_queue), 1, 16, 0, 0, want);
+	cr_assert(memcmp(last_record().args_digest, want, sizeof(want)) == 0);
+}
+
+Test(nucleus_ipc, tick_closes_epochs_with_traffic)
+{
+	uint8_t msg[8] = "8 bytes!", buf[64];
+	struct rvx_queue_msg_hdr h;
+	struct rvx_syscall_args s = send_args(msg, sizeof(msg));
+	struct rvx_syscall_args r = recv_args(buf, sizeof(buf), &h);
+	uint64_t before;
+
+	W.k.epoch_ns = 1000;
+	before = nk_records();
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 5000), 0); /* no traffic: no record */
+	cr_assert_eq(nk_records(), before);
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 5999), 0); /* epoch not over */
+	cr_assert_eq(nk_records(), before);
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 6000), 0);
+	cr_assert_eq(nk_records(), before + 1);
+	cr_assert_eq(last_record().kind, RVX_WITNESS_EPOCH_SUMMARY);
+	cr_assert_eq(last_record().time, NK_NOW + 6000);
 }

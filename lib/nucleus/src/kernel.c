@@ -305,6 +305,8 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	k->queue_pool_size = cfg->queue_pool_size;
 	k->cpu_count = cfg->cpu_count;
 	k->now = now;
+	k->epoch_ns = cfg->epoch_ns;
+	k->epoch_started = now;
 	for (i = 0; i < RVX_KERNEL_QUEUES; i++)
 		k->queues[i].waiter = RVX_CAP_NIL;
 	k->booted = 1;
@@ -349,6 +351,66 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	return 0;
 }
 
+static bool traffic(const struct rvx_kernel *k)
+{
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		const struct rvx_kernel_queue *q = &k->queues[i];
+
+		if (q->epoch_msgs[0] != 0 || q->epoch_msgs[1] != 0)
+			return true;
+	}
+	return false;
+}
+
+static uint32_t sat32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
+{
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		struct rvx_kernel_queue *q = &k->queues[i];
+
+		q->epoch_msgs[0] = q->epoch_msgs[1] = 0;
+		q->epoch_bytes[0] = q->epoch_bytes[1] = 0;
+	}
+	k->epoch_started = k->now;
+}
+
+int rvx_kernel_epoch_close(struct rvx_kernel *k)
+{
+	struct rvx_witness_log saved;
+	int ret;
+
+	if (k == NULL || !k->booted || k->call.active)
+		return -RVX_EINVAL;
+	ret = rvx_kernel_witness_room_(k, RVX_WITNESS_EPOCH_PAYLOAD_SIZE);
+	if (ret != 0)
+		return ret;
+	/* The descriptors change only the log's epoch accumulator; it is put
+	 * back if the append fails, so a failed close changes nothing. */
+	saved = k->log;
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		const struct rvx_kernel_queue *q = &k->queues[i];
+		uint64_t obj = q->object.raw;
+
+		if (q->epoch_msgs[0] == 0 && q->epoch_msgs[1] == 0)
+			continue;
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_SEND, sat32(q->epoch_msgs[0]),
+					 obj, sat32(q->epoch_bytes[0]));
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_RECV, sat32(q->epoch_msgs[1]),
+					 obj, sat32(q->epoch_bytes[1]));
+	}
+	ret = rvx_witness_epoch_close(&k->log, k->has_journal ? &k->journal : NULL, k->now, NULL);
+	if (ret != 0) {
+		k->log = saved;
+		return ret;
+	}
+	rvx_kernel_epoch_reset_(k);
+	return 0;
+}
+
 int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
 {
 	uint64_t cookies[RVX_KERNEL_TASKS];
@@ -371,6 +433,14 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
 			task->timed_out = 1;
 		rvx_kernel_wake_(k, t);
 		woken++;
+	}
+	if (k->epoch_ns != 0 && now - k->epoch_started >= k->epoch_ns) {
+		/* Only epochs with traffic leave a record; a full journal keeps
+		 * the epoch open (its traffic is summarised by a later close). */
+		if (!traffic(k))
+			k->epoch_started = now;
+		else
+			(void)rvx_kernel_epoch_close(k);
 	}
 	return woken;
 }
@@ -582,8 +652,8 @@ int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 			q->dropped++;
 			continue;
 		}
-		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_SEND, sensor, s->queue,
-					 h.length);
+		q->epoch_msgs[0]++;
+		q->epoch_bytes[0] += h.length;
 		if (q->waiter != RVX_CAP_NIL)
 			rvx_kernel_wake_(k, q->waiter);
 		sent++;

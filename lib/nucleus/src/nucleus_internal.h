@@ -22,6 +22,7 @@ rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
 				     enum rvx_obj_type type, uint32_t ref,
 				     rvx_rights_t rights, rvx_handle_t *object);
 void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
+void rvx_kernel_epoch_reset_(struct rvx_kernel *k);
 int rvx_kernel_sys_mount_(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r);
 

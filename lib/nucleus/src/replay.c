@@ -56,6 +56,33 @@ static int replay_stage(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 	return ret;
 }
 
+/* An epoch summary (rvx_kernel_epoch_close()). Traffic is not journaled, so
+ * the journaled summary is appended as it stands, checked against the chain
+ * like any rebuilt record, and the next epoch begins after it. */
+static int replay_summary(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	struct rvx_witness_record rec;
+	int ret;
+
+	if (e->args_len != RVX_WITNESS_EPOCH_PAYLOAD_SIZE || e->record.time < k->now ||
+	    e->record.actor != (uint32_t)k->log.epoch)
+		return -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.replay = 1;
+	k->call.expect = e;
+	k->now = e->record.time;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_EPOCH_SUMMARY, 0, e->record.actor,
+				  e->record.target, e->args, e->args_len, &rec);
+	if (ret == 0 && !k->call.matched)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	if (ret == 0) {
+		rvx_witness_epoch_begin(&k->log, k->log.epoch + 1u);
+		rvx_kernel_epoch_reset_(k);
+	}
+	return ret;
+}
+
 /* Re-apply one entry. The caller checked its sequence. */
 static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
@@ -69,6 +96,8 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 
 	if (e->record.kind == RVX_WITNESS_BOOT_STAGE)
 		return replay_stage(k, e);
+	if (e->record.kind == RVX_WITNESS_EPOCH_SUMMARY)
+		return replay_summary(k, e);
 	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
 		return -RVX_ENOTSUP;
 	memcpy(&magic, e->args, 4);

@@ -175,6 +175,12 @@ void rvx_witness_note_traffic(struct rvx_witness_log *log, uint16_t kind, uint32
 	log->epoch_bytes += bytes;
 }
 
+void rvx_witness_epoch_begin(struct rvx_witness_log *log, uint64_t epoch)
+{
+	epoch_reset(log);
+	log->epoch = epoch;
+}
+
 int rvx_witness_epoch_close(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
 			    uint64_t now, uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
 {

@@ -21,7 +21,9 @@
  * woken (a send into the queue, or the timer firing in rvx_kernel_tick()),
  * the port resumes it: for TimerWait the call is complete (result 0); for
  * QueueRecv the port re-issues the same call, which returns the message, or
- * -RVX_ETIMEDOUT once if the wait timed out.
+ * (once, if the wait timed out) succeeds with status RVX_SYSCALL_TIMED_OUT
+ * and no message. A timeout is an outcome, not an error: the call that
+ * reports it consumes it, and every failing call still changes nothing.
  *
  * The syscalls (rvx_syscall() returns -RVX_EINVAL for any other number):
  * 0 TaskSpawn, 1 CapGrant, 2 RegionMap, 3 QueueSend, 4 QueueRecv,
@@ -142,6 +144,7 @@ struct rvx_kernel_config {
 	const struct rvx_kernel_early_stage *early_stages; /**< Stages before boot, or NULL. */
 	uint32_t early_stage_count; /**< Entries at early_stages (0..4). */
 	uint32_t reserved;          /**< 0. */
+	uint64_t epoch_ns;          /**< rvx_kernel_tick() closes a traffic epoch this often (0: never). */
 };
 
 /** Kernel bookkeeping of one task. */
@@ -173,6 +176,8 @@ struct rvx_kernel_queue {
 	uint32_t live;            /**< 1 if it exists. */
 	uint32_t waiter;          /**< Task blocked receiving, or RVX_CAP_NIL. */
 	uint64_t dropped;         /**< Sensor events dropped because the queue was full. */
+	uint64_t epoch_msgs[2];   /**< Messages sent [0] and received [1] in the open epoch. */
+	uint64_t epoch_bytes[2];  /**< Payload bytes sent [0] and received [1] in the open epoch. */
 };
 
 /** A vector store with its proof policy. */
@@ -296,6 +301,8 @@ struct rvx_kernel {
 	struct rvx_kernel_mount mounts[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
 	struct rvx_rvf_trusted_keys trusted; /**< Keys RvfMount accepts (embedder memory). */
 	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
+	uint64_t epoch_ns;             /**< Automatic epoch length (ns), 0 for none. */
+	uint64_t epoch_started;        /**< Kernel time the open epoch began. */
 	struct rvx_kernel_call call;   /**< The syscall in progress (zero between calls). */
 };
 
@@ -364,6 +371,25 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
  * @retval -RVX_EINVAL @p k not booted, or @p now earlier than the kernel's time
  */
 int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
+
+/**
+ * Close the traffic epoch: queue traffic is not witnessed message by message
+ * (that would cost a SHA-256 block per message on the IPC path) but counted
+ * per queue, and summarised here in one EPOCH_SUMMARY record. For each queue
+ * with traffic in the epoch, two descriptors enter the epoch's running hash
+ * (ruvix/witness.h, rvx_witness_note_traffic()): kind QUEUE_SEND then
+ * QUEUE_RECV, actor = messages (saturated to 32 bits), target = the queue's
+ * registry handle, bytes = payload bytes (saturated); queues in index order.
+ * rvx_kernel_tick() calls this every `epoch_ns` of kernel time when the
+ * configuration sets it and there was traffic. Journaled; replay re-appends
+ * the journaled summary (traffic itself is not journaled).
+ * @param k the kernel
+ * @retval 0 the summary was appended and a new epoch began
+ * @retval -RVX_EINVAL @p k not booted, or called from inside a syscall
+ * @retval -RVX_EFULL the journal is full; nothing changed
+ * @retval other the witness sink's error; nothing changed
+ */
+int rvx_kernel_epoch_close(struct rvx_kernel *k);
 
 /**
  * Record a boot stage reached after rvx_kernel_boot() (PACKAGE, FIRST_TASK).
@@ -479,7 +505,6 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  * @retval -RVX_ENOMEM the region pool has no room
  * @retval -RVX_EFULL the queue or the journal is full
  * @retval -RVX_EEMPTY the queue is empty (non-blocking receive)
- * @retval -RVX_ETIMEDOUT a blocking receive timed out (re-issued call)
  * @retval -RVX_EMSGSIZE the message is larger than the queue's slots
  * @retval -RVX_EBADDESC a descriptor does not lie inside its region
  * @retval -RVX_EPOLICY the region's policy forbids descriptors
@@ -712,8 +737,9 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * @retval -RVX_EBADSIG a malformed frame, an entry that does not match its
  *         record's digest, or a rebuilt record that differs from the
  *         journal's (tampered journal or diverged state)
- * @retval -RVX_ENOTSUP an entry that is neither a replayable syscall nor a
- *         post-boot stage (boot itself, embedder creations, epoch summaries)
+ * @retval -RVX_ENOTSUP an entry that is neither a replayable syscall, a
+ *         post-boot stage nor an epoch summary (boot itself, embedder
+ *         creations)
  * @retval -RVX_ENOENT a mount entry whose package @p package does not supply
  * @retval other the re-issued syscall's error (the state diverged)
  */

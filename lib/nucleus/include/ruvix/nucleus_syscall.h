@@ -56,6 +56,8 @@ enum rvx_syscall_nr {
 #define RVX_SYSCALL_DONE 0
 /** The task was blocked; the port switches away and resumes it later. */
 #define RVX_SYSCALL_BLOCKED 1
+/** QueueRecv re-issued after its blocking wait timed out: no message was taken. */
+#define RVX_SYSCALL_TIMED_OUT 2
 
 /**
  * A capability handed to a new task by TaskSpawn: the caller's handle and
@@ -103,7 +105,7 @@ _Static_assert(offsetof(struct rvx_syscall_args, cap) == 8 &&
  */
 struct rvx_syscall_result {
 	uint32_t version;   /**< RVX_SYSCALL_VERSION (written by the kernel). */
-	int32_t status;     /**< RVX_SYSCALL_DONE or RVX_SYSCALL_BLOCKED. */
+	int32_t status;     /**< RVX_SYSCALL_DONE, RVX_SYSCALL_BLOCKED or RVX_SYSCALL_TIMED_OUT. */
 	uint64_t value[4];  /**< Returned values (handles, lengths, counts). */
 	uint64_t sequence;  /**< Attestation: witness sequence of the mutation's record. */
 	uint64_t time;      /**< Attestation: kernel time of the mutation. */

@@ -386,6 +386,15 @@ int rvx_witness_epoch_close(struct rvx_witness_log *log, struct rvx_witness_jour
 			    uint64_t now, uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE]);
 
 /**
+ * Start epoch @p epoch with nothing noted, discarding the open epoch's
+ * accumulator. For replay, after re-appending a journaled EPOCH_SUMMARY
+ * whose traffic was not itself replayed.
+ * @param log the log
+ * @param epoch the number of the epoch that begins
+ */
+void rvx_witness_epoch_begin(struct rvx_witness_log *log, uint64_t epoch);
+
+/**
  * Initialise a ring of records in caller storage.
  * @param[out] ring the ring
  * @param storage capacity x 64 bytes
