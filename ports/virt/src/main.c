@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The virt image's boot and kernel main. The primary CPU: DTB (libfdt),
+ * console, MMU, GIC, timer, entropy; then the nucleus boots with a secret
+ * from the DTB's rng-seed and the early boot stages (RESET, HARDWARE with
+ * the DTB's SHA-256, CONSOLE, MMU), the root package from the initrd is
+ * mounted through RvfMount, the secondary CPUs come up through PSCI, and
+ * every CPU schedules tasks. The root task (task 0) spawns workers on every
+ * CPU, waits for every task to finish, dumps the witness log on the UART
+ * and exits QEMU with 0 through semihosting.
+ *
+ * Boot arguments (/chosen bootargs, QEMU -append) select test modes:
+ * rvx.test=fault (read an unmapped address), rvx.test=wx (write to the
+ * kernel's text), rvx.test=undef (an undefined instruction).
+ */
+#include <bearssl.h>
+#include <libfdt.h>
+
+#include "ruvix/nucleus.h"
+#include "ruvix/port.h"
+#include "virt.h"
+
+#ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
+#define RVX_VIRT_HAVE_TRUSTED_KEYS 0
+#endif
+#if RVX_VIRT_HAVE_TRUSTED_KEYS
+extern const uint8_t rvx_virt_trusted_keys[];
+extern const uint32_t rvx_virt_trusted_key_count;
+#endif
+
+/* Scheduler tick. */
+#define TICK_NS 1000000u
+/* Witness records the image keeps for the dump. */
+#define WITNESS_KEEP 4096u
+/* Workers the root task spawns on each CPU. */
+#define WORKERS_PER_CPU 2u
+/* Built-in programs a task's entry (symbol id) selects. */
+#define PROG_HELLO 1u
+#define PROG_SPIN 2u
+
+alignas(16) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STACK];
+
+RVX_KERNEL_DEFINE(kernel);
+static struct rvx_kernel_root root_caps;
+static uint64_t alloc_next;
+static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
+static uint32_t witness_count;
+static uint64_t first_record_ns;
+static uint32_t kernel_ready;
+static uint32_t cpus_up = 1;
+static uint32_t tasks_expected;
+static uint32_t tasks_finished;
+static uint64_t worker_clock[RVX_KERNEL_TASKS];
+static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
+
+static bool overlaps(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + len;
+}
+
+void *rvx_virt_alloc(uint64_t size, uint64_t align)
+{
+	const struct rvx_virt_board *b = &rvx_virt_board;
+	uint64_t end = b->mem.base + b->mem.size;
+
+	if (alloc_next == 0)
+		alloc_next = ((uint64_t)(uintptr_t)__image_end + 4095u) & ~UINT64_C(4095);
+	for (;;) {
+		uint64_t a = (alloc_next + align - 1u) & ~(align - 1u);
+
+		if (a + size > end || a + size < a)
+			return NULL;
+		if (overlaps(a, size, (uint64_t)(uintptr_t)b->dtb, b->dtb_size)) {
+			alloc_next = (uint64_t)(uintptr_t)b->dtb + b->dtb_size;
+			continue;
+		}
+		if (b->initrd_end > b->initrd_start &&
+		    overlaps(a, size, b->initrd_start, b->initrd_end - b->initrd_start)) {
+			alloc_next = b->initrd_end;
+			continue;
+		}
+		alloc_next = a + size;
+		memset((void *)(uintptr_t)a, 0, size);
+		return (void *)(uintptr_t)a;
+	}
+}
+
+/* The witness sink: keeps every record for the dump; the first record's
+ * arrival is stamped on the UART (the cold-boot figure). */
+static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
+{
+	(void)ctx;
+	if (witness_count == WITNESS_KEEP)
+		return -RVX_EFULL;
+	memcpy(witness_store[witness_count], rec, RVX_WITNESS_RECORD_SIZE);
+	if (witness_count == 0) {
+		first_record_ns = rvx_port_time_real_ns();
+		rvx_virt_printf("RVX-FIRST-WITNESS %lu ns\n", first_record_ns);
+	}
+	witness_count++;
+	return 0;
+}
+
+static void hex(char *out, const uint8_t *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15u];
+	}
+	out[2 * n] = '\0';
+}
+
+static void witness_dump(void *ctx)
+{
+	struct rvx_witness_head h;
+	char line[2 * RVX_WITNESS_RECORD_SIZE + 1];
+
+	(void)ctx;
+	if (rvx_kernel_witness_head(&kernel, &h) != 0) {
+		rvx_virt_puts("witness: no head\n");
+		return;
+	}
+	rvx_virt_printf("RVX-WITNESS-BEGIN %u %lu\n", witness_count, h.count - witness_count);
+	for (uint32_t i = 0; i < witness_count; i++) {
+		hex(line, witness_store[i], RVX_WITNESS_RECORD_SIZE);
+		rvx_virt_printf("RVX-W %s\n", line);
+	}
+	hex(line, h.head, sizeof(h.head));
+	rvx_virt_printf("RVX-WITNESS-END %s\n", line);
+}
+
+static bool bootarg(const char *word)
+{
+	const char *p = rvx_virt_board.bootargs;
+	size_t n = strlen(word);
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	return false;
+}
+
+static void test_faults(void)
+{
+	if (bootarg("rvx.test=fault")) {
+		rvx_virt_puts("test: reading an unmapped address\n");
+		(void)*(volatile uint64_t *)(uintptr_t)0x10u;
+	}
+	if (bootarg("rvx.test=wx")) {
+		rvx_virt_puts("test: writing to the kernel's text\n");
+		*(volatile uint32_t *)(void *)__image_start = 0;
+	}
+	if (bootarg("rvx.test=undef")) {
+		rvx_virt_puts("test: executing an undefined instruction\n");
+		__asm__ volatile(".inst 0x00000000");
+	}
+}
+
+static _Noreturn void die(const char *what, int err, uint32_t code)
+{
+	rvx_virt_printf("RuVix: %s: %s (%d)\n", what, rvx_strerror(err), err);
+	rvx_virt_printf("RuVix: stopping with exit code %u\n", code);
+	rvx_virt_exit(code);
+}
+
+static void syscall_args_init(struct rvx_syscall_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->version = RVX_SYSCALL_VERSION;
+}
+
+/* ---- tasks ---- */
+
+static void task_finish(uint32_t task)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	uint64_t clock = __atomic_load_n(&worker_clock[task], __ATOMIC_ACQUIRE);
+
+	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
+	if (clock == 0)
+		return; /* no clock: the runtime keeps it yielding */
+	/* Park: wait for a deadline that will not come in this run. */
+	syscall_args_init(&a);
+	a.cap = clock;
+	a.flags = RVX_SYSCALL_F_RELATIVE;
+	a.arg[0] = UINT64_C(3600) * 1000000000u;
+	for (;;)
+		(void)rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
+}
+
+static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	int rc;
+
+	syscall_args_init(&a);
+	a.cap = clock;
+	a.flags = RVX_SYSCALL_F_RELATIVE;
+	a.arg[0] = ns;
+	rc = rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
+	if (rc != 0)
+		die("TimerWait", rc, 6);
+}
+
+/* A compute-bound worker: spins without yielding (so only the tick can let
+ * its neighbour run), counts the gaps preemption leaves in its view of
+ * the counter, and checks that FP/SIMD state survived every switch. */
+static void prog_spin(uint32_t task)
+{
+	uint64_t clock;
+	uint32_t cpu = rvx_virt_cpu_index();
+	uint64_t preempted = 0;
+	bool fp_ok = true;
+
+	while ((clock = __atomic_load_n(&worker_clock[task], __ATOMIC_ACQUIRE)) == 0)
+		rvx_virt_rt_yield();
+	for (uint32_t step = 0; step < 3; step++) {
+		uint64_t start = rvx_port_time_real_ns();
+		uint64_t last = start;
+		double acc = 0.0;
+		uint64_t n = 0;
+
+		while (last - start < 4u * TICK_NS) {
+			uint64_t now = rvx_port_time_real_ns();
+
+			if (now - last > TICK_NS / 2u)
+				preempted++;
+			last = now;
+			acc += (double)n * 0.5;
+			n++;
+		}
+		if (acc != 0.25 * (double)n * (double)(n - 1u))
+			fp_ok = false;
+		sleep_ns(task, clock, TICK_NS);
+	}
+	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+	rvx_virt_printf("RVX-TASK spin task=%u cpu=%u preempted=%lu fp=%s\n", task, cpu, preempted,
+			fp_ok ? "ok" : "BAD");
+	if (!fp_ok)
+		die("FP/SIMD state was lost across a switch", -RVX_EINVAL, 7);
+	task_finish(task);
+}
+
+static void prog_hello(uint32_t task, uint64_t entry)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+
+	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+	rvx_virt_printf("RVX-TASK package task=%u entry=%lu cpu=%u\n", task, entry, cpu);
+	task_finish(task);
+}
+
+/* Task 0: spawn the workers, wait for every task, dump, exit. */
+static void prog_root(void)
+{
+	uint32_t online = __atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE);
+	uint64_t deadline = rvx_port_time_real_ns() + UINT64_C(20) * 1000000000u;
+	uint32_t spawned = 0;
+
+	rvx_virt_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_virt_cpu_index(),
+			online);
+	for (uint32_t cpu = 0; cpu < online; cpu++) {
+		for (uint32_t w = 0; w < WORKERS_PER_CPU; w++) {
+			struct rvx_syscall_args a;
+			struct rvx_syscall_result r;
+			struct rvx_syscall_capxfer x = {root_caps.clock.raw,
+							RVX_RIGHT_READ, 0};
+			uint64_t child_caps[1] = {0};
+			int rc;
+
+			syscall_args_init(&a);
+			a.cap = root_caps.task.raw;
+			a.arg[0] = PROG_SPIN;
+			a.arg[1] = 1;
+			a.arg[4] = cpu;
+			a.in = (uint64_t)(uintptr_t)&x;
+			a.in_len = sizeof(x);
+			a.out = (uint64_t)(uintptr_t)child_caps;
+			a.out_len = sizeof(child_caps);
+			__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
+			rc = rvx_virt_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
+			if (rc != 0)
+				die("TaskSpawn", rc, 6);
+			__atomic_store_n(&worker_clock[r.value[0]], child_caps[0], __ATOMIC_RELEASE);
+			spawned++;
+		}
+	}
+	rvx_virt_printf("root: spawned %u workers\n", spawned);
+	while (__atomic_load_n(&tasks_finished, __ATOMIC_ACQUIRE) <
+	       __atomic_load_n(&tasks_expected, __ATOMIC_ACQUIRE)) {
+		if (rvx_port_time_real_ns() > deadline)
+			die("tasks did not finish in time", -RVX_ETIMEDOUT, 8);
+		sleep_ns(0, root_caps.clock.raw, 2u * TICK_NS);
+	}
+	for (uint32_t cpu = 0; cpu < online; cpu++)
+		rvx_virt_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
+				rvx_virt_rt_dispatches(cpu));
+	rvx_virt_rt_locked(witness_dump, NULL);
+	rvx_virt_puts("RVX-SHUTDOWN clean\n");
+	rvx_virt_exit(0);
+}
+
+void rvx_virt_task_main(uint32_t task, uint64_t entry)
+{
+	if (task == 0) {
+		prog_root();
+		return;
+	}
+	switch (entry) {
+	case PROG_SPIN:
+		prog_spin(task);
+		break;
+	case PROG_HELLO:
+	default:
+		prog_hello(task, entry);
+		break;
+	}
+}
+
+/* ---- boot ---- */
+
+static void mount_root_package(void)
+{
+	const struct rvx_virt_board *b = &rvx_virt_board;
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	struct rvx_kernel_stats before, after;
+	uint32_t ids[16];
+	uint8_t digest[32];
+	br_sha256_context sha;
+	int rc;
+
+	if (b->initrd_end <= b->initrd_start) {
+		rvx_virt_puts("RVX-MOUNT none: no initrd, no root package to mount\n");
+		return;
+	}
+	rvx_virt_printf("mount: root package at 0x%lx, %lu bytes\n", b->initrd_start,
+			b->initrd_end - b->initrd_start);
+	syscall_args_init(&a);
+	a.cap = root_caps.task.raw;
+	a.in = b->initrd_start;
+	a.in_len = b->initrd_end - b->initrd_start;
+	a.out = (uint64_t)(uintptr_t)ids;
+	a.out_len = sizeof(ids);
+	(void)rvx_kernel_stats(&kernel, &before);
+	rc = rvx_syscall(&kernel, 0, RVX_SYS_RVF_MOUNT, &a, &r);
+	if (rc != 0) {
+		(void)rvx_kernel_stats(&kernel, &after);
+		rvx_virt_printf("RVX-MOUNT refused: %s (%d)\n", rvx_strerror(rc), rc);
+		rvx_virt_printf("mount: nothing mounted (tasks %u -> %u, regions %u -> %u, queues %u "
+				"-> %u, mounts %u -> %u)\n",
+				before.tasks, after.tasks, before.regions, after.regions,
+				before.queues, after.queues, before.mounts, after.mounts);
+		rvx_virt_exit(after.tasks == before.tasks && after.mounts == before.mounts &&
+					      after.regions == before.regions
+				      ? 5
+				      : 9);
+	}
+	br_sha256_init(&sha);
+	br_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
+	br_sha256_out(&sha, digest);
+	rc = rvx_kernel_boot_stage(&kernel, RVX_KERNEL_BOOT_PACKAGE, digest);
+	if (rc != 0)
+		die("recording the PACKAGE stage", rc, 6);
+	tasks_expected += (uint32_t)r.value[2];
+	rvx_virt_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
+}
+
+static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t early_count)
+{
+	static const struct rvx_witness_sink sink = {witness_write, NULL};
+	struct rvx_kernel_config cfg;
+	uint8_t secret[32];
+	int rc;
+
+	rc = rvx_port_entropy(secret, sizeof(secret));
+	if (rc != 0)
+		die("no entropy for the kernel secret (the DTB has no rng-seed)", rc, 4);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.region_pool_size = 1024u * 1024u;
+	cfg.region_pool = rvx_virt_alloc(cfg.region_pool_size, 4096);
+	cfg.queue_pool_size = 256u * 1024u;
+	cfg.queue_pool = rvx_virt_alloc(cfg.queue_pool_size, 4096);
+	cfg.journal_size = 512u * 1024u;
+	cfg.journal = rvx_virt_alloc(cfg.journal_size, 4096);
+	cfg.sink = &sink;
+	cfg.cpu_count = rvx_virt_board.cpu_count;
+	cfg.period_ns = 10u * TICK_NS;
+	cfg.early_stages = early;
+	cfg.early_stage_count = early_count;
+	if (cfg.region_pool == NULL || cfg.queue_pool == NULL || cfg.journal == NULL)
+		die("not enough RAM for the kernel's pools", -RVX_ENOMEM, 4);
+	rc = rvx_kernel_boot(&kernel, &cfg, secret, sizeof(secret), rvx_port_time_real_ns(),
+			     &root_caps);
+	memset(secret, 0, sizeof(secret));
+	if (rc != 0)
+		die("rvx_kernel_boot", rc, 4);
+#if RVX_VIRT_HAVE_TRUSTED_KEYS
+	rc = rvx_kernel_trusted_keys_set(&kernel, rvx_virt_trusted_keys, rvx_virt_trusted_key_count);
+	if (rc != 0)
+		die("setting the trusted keys", rc, 4);
+#else
+	rvx_virt_puts("note: no trusted keys built in; every package will be refused\n");
+#endif
+}
+
+static void start_secondaries(void)
+{
+	const struct rvx_virt_board *b = &rvx_virt_board;
+
+	if (b->cpu_count < 2)
+		return;
+	if (!b->psci_smc) {
+		rvx_virt_puts("smp: the DTB's PSCI conduit is HVC, which traps to this image at "
+			      "EL2; running on one CPU\n");
+		return;
+	}
+	for (uint32_t i = 1; i < b->cpu_count; i++) {
+		uint32_t want = i + 1u;
+		int rc = rvx_virt_cpu_on(b->cpu_mpidr[i],
+					 (uint64_t)(uintptr_t)rvx_virt_secondary_entry, i);
+		uint64_t until = rvx_port_time_real_ns() + UINT64_C(500) * 1000000u;
+
+		if (rc != 0) {
+			rvx_virt_printf("smp: PSCI CPU_ON for CPU %u (MPIDR 0x%lx) failed: %d\n", i,
+					b->cpu_mpidr[i], rc);
+			break;
+		}
+		while (__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE) < want &&
+		       rvx_port_time_real_ns() < until)
+			__asm__ volatile("yield");
+		if (__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE) < want) {
+			rvx_virt_printf("smp: CPU %u did not come up\n", i);
+			break;
+		}
+	}
+	rvx_virt_cpu_set_online(__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE));
+}
+
+void rvx_virt_secondary_main(uint32_t index);
+void rvx_virt_secondary_main(uint32_t index)
+{
+	__asm__ volatile("msr tpidr_el2, %0" ::"r"((uint64_t)index));
+	rvx_virt_mmu_enable();
+	rvx_virt_gic_init_cpu();
+	rvx_virt_printf("smp: CPU %u up (MPIDR 0x%lx), MMU on, EL2\n", index,
+			rvx_virt_board.cpu_mpidr[index]);
+	__atomic_fetch_add(&cpus_up, 1u, __ATOMIC_ACQ_REL);
+	while (!__atomic_load_n(&kernel_ready, __ATOMIC_ACQUIRE))
+		__asm__ volatile("wfe");
+	rvx_virt_timer_init_cpu(TICK_NS);
+	rvx_virt_rt_start(&kernel);
+	rvx_virt_rt_idle();
+}
+
+/* Put the booting CPU first in the board's table, so dense index 0 (and
+ * boot stack 0) is the CPU running this. */
+static void own_cpu_first(void)
+{
+	struct rvx_virt_board *b = &rvx_virt_board;
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	mpidr &= UINT64_C(0xff00ffffff);
+	for (uint32_t i = 0; i < b->cpu_count; i++) {
+		if (b->cpu_mpidr[i] == mpidr) {
+			b->cpu_mpidr[i] = b->cpu_mpidr[0];
+			b->cpu_mpidr[0] = mpidr;
+			return;
+		}
+	}
+}
+
+static size_t dtb_used_size(const void *dtb)
+{
+	size_t end = fdt_off_dt_strings(dtb) + fdt_size_dt_strings(dtb);
+	size_t st = fdt_off_dt_struct(dtb) + fdt_size_dt_struct(dtb);
+
+	if (st > end)
+		end = st;
+	return end < fdt_totalsize(dtb) ? end : fdt_totalsize(dtb);
+}
+
+void rvx_virt_primary_main(const void *dtb, uint64_t el);
+void rvx_virt_primary_main(const void *dtb, uint64_t el)
+{
+	struct rvx_kernel_early_stage early[4];
+	const struct rvx_virt_board *b = &rvx_virt_board;
+	const char *what = "";
+	br_sha256_context sha;
+	int err;
+
+	if (el == 2)
+		__asm__ volatile("msr tpidr_el2, xzr");
+	memset(early, 0, sizeof(early));
+	early[0].stage = RVX_KERNEL_BOOT_RESET;
+	early[0].time_ns = rvx_port_time_real_ns();
+
+	err = rvx_virt_fdt_parse(dtb, &what);
+	if (err != 0) {
+		if (rvx_virt_board.uart.base != 0) {
+			rvx_virt_uart_init(rvx_virt_board.uart.base);
+			rvx_virt_printf("RuVix: DTB at %p: %s: %s\n", dtb, what, fdt_strerror(err));
+		}
+		rvx_virt_exit(3);
+	}
+	early[1].stage = RVX_KERNEL_BOOT_HARDWARE;
+	early[1].has_digest = 1;
+	br_sha256_init(&sha);
+	/* The DTB's content: header, reservation map, structure and strings
+	 * (QEMU pads totalsize to 1 MiB; the padding carries nothing). */
+	br_sha256_update(&sha, dtb, dtb_used_size(dtb));
+	br_sha256_out(&sha, early[1].digest);
+	early[1].time_ns = rvx_port_time_real_ns();
+
+	rvx_virt_uart_init(b->uart.base);
+	rvx_virt_printf("\nRuVix virt: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n", el,
+			dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
+	if (el != 2) {
+		rvx_virt_printf("RuVix: entered at EL%lu; this image runs at EL2: start QEMU with "
+				"-M virt,virtualization=on\n",
+				el);
+		rvx_virt_exit(4);
+	}
+	if (b->cpu_count_dtb > b->cpu_count)
+		rvx_virt_printf("note: using %u of %u CPUs\n", b->cpu_count, b->cpu_count_dtb);
+	early[2].stage = RVX_KERNEL_BOOT_CONSOLE;
+	early[2].time_ns = rvx_port_time_real_ns();
+	rvx_virt_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
+			"CNTFRQ %lu Hz\n",
+			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
+			b->psci_smc ? "smc" : "hvc", rvx_virt_counter_freq());
+	if ((uint64_t)(uintptr_t)__image_start < b->mem.base ||
+	    (uint64_t)(uintptr_t)__image_end > b->mem.base + b->mem.size) {
+		rvx_virt_puts("RuVix: the image does not lie in the DTB's memory\n");
+		rvx_virt_exit(3);
+	}
+	own_cpu_first();
+	if (rvx_virt_mmu_build() != 0) {
+		rvx_virt_puts("RuVix: building the page tables failed\n");
+		rvx_virt_exit(3);
+	}
+	rvx_virt_mmu_enable();
+	early[3].stage = RVX_KERNEL_BOOT_MMU;
+	early[3].time_ns = rvx_port_time_real_ns();
+	rvx_virt_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
+	test_faults();
+
+	rvx_virt_gic_init_dist();
+	rvx_virt_gic_init_cpu();
+	(void)rvx_virt_entropy_init();
+	boot_kernel(early, 4);
+	mount_root_package();
+	start_secondaries();
+	__atomic_store_n(&kernel_ready, 1u, __ATOMIC_RELEASE);
+	__asm__ volatile("sev");
+	rvx_virt_timer_init_cpu(TICK_NS);
+	rvx_virt_rt_start(&kernel);
+	rvx_virt_rt_idle();
+}

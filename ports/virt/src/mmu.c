@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * EL2 stage-1 translation: 4 KiB granule, 39-bit addresses (walks start at
+ * level 1), identity mapped. The image's text is read-only and executable,
+ * its rodata read-only, its data and bss read-write and never executable;
+ * the rest of RAM is read-write, never executable (2 MiB blocks where it
+ * can); the UART and the GIC are Device-nGnRE. Nothing else is mapped, so a
+ * stray pointer faults. SCTLR_EL2.WXN makes every writable page
+ * non-executable whatever its descriptor says.
+ */
+#include "virt.h"
+
+#define DESC_VALID 1u
+#define DESC_TABLE 3u
+#define DESC_BLOCK 1u
+#define DESC_PAGE 3u
+#define ATTR_DEVICE (0u << 2) /* MAIR index 0: Device-nGnRE */
+#define ATTR_NORMAL (1u << 2) /* MAIR index 1: Normal, write-back */
+#define AP_RW (1u << 6)       /* AP[2:1] = 01 */
+#define AP_RO (3u << 6)       /* AP[2:1] = 11 */
+#define SH_INNER (3u << 8)
+#define AF (1u << 10)
+#define XN (UINT64_C(1) << 54)
+#define ADDR_MASK UINT64_C(0x0000fffffffff000)
+
+#define MAIR ((UINT64_C(0x04) << 0) | (UINT64_C(0xff) << 8))
+#define VA_BITS 39u
+#define TABLE_COUNT 32u
+
+#define PAGE 4096u
+#define BLOCK (2u * 1024u * 1024u)
+
+static alignas(4096) uint64_t tables[TABLE_COUNT][512];
+static uint32_t tables_used;
+static uint64_t mmu_tcr;
+static uint64_t mmu_sctlr;
+
+static uint64_t *table_new(void)
+{
+	if (tables_used == TABLE_COUNT)
+		return NULL;
+	return tables[tables_used++]; /* bss: already zero */
+}
+
+/* The next-level table behind @p t[idx], made if the entry is empty. */
+static uint64_t *next_level(uint64_t *t, uint32_t idx)
+{
+	uint64_t *n;
+
+	if ((t[idx] & 3u) == DESC_TABLE)
+		return (uint64_t *)(uintptr_t)(t[idx] & ADDR_MASK);
+	if ((t[idx] & DESC_VALID) != 0u)
+		return NULL; /* a block is there already */
+	n = table_new();
+	if (n != NULL)
+		t[idx] = (uint64_t)(uintptr_t)n | DESC_TABLE;
+	return n;
+}
+
+/* Map [base, base + size) with @p attr; pages already mapped are kept. */
+static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
+{
+	uint64_t a = base & ~(uint64_t)(PAGE - 1u);
+	uint64_t end = (base + size + PAGE - 1u) & ~(uint64_t)(PAGE - 1u);
+
+	if (end > (UINT64_C(1) << VA_BITS) || end < a)
+		return -1;
+	while (a < end) {
+		uint64_t *l2 = next_level(tables[0], (uint32_t)(a >> 30) & 511u);
+		uint32_t i2 = (uint32_t)(a >> 21) & 511u;
+		uint64_t *l3;
+
+		if (l2 == NULL)
+			return -1;
+		if (blocks && (a & (BLOCK - 1u)) == 0 && end - a >= BLOCK && l2[i2] == 0) {
+			l2[i2] = a | attr | AF | DESC_BLOCK;
+			a += BLOCK;
+			continue;
+		}
+		l3 = next_level(l2, i2);
+		if (l3 == NULL)
+			return -1;
+		if (l3[(a >> 12) & 511u] == 0)
+			l3[(a >> 12) & 511u] = a | attr | AF | DESC_PAGE;
+		a += PAGE;
+	}
+	return 0;
+}
+
+int rvx_virt_mmu_build(void)
+{
+	const struct rvx_virt_board *b = &rvx_virt_board;
+	uint64_t text = (uint64_t)(uintptr_t)__image_start;
+	uint64_t text_end = (uint64_t)(uintptr_t)__text_end;
+	uint64_t ro_end = (uint64_t)(uintptr_t)__rodata_end;
+	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
+	uint64_t normal = ATTR_NORMAL | SH_INNER;
+	uint64_t device = ATTR_DEVICE | XN | AP_RW;
+	uint64_t parange;
+	int err = 0;
+
+	if (table_new() == NULL) /* tables[0]: level 1 */
+		return -1;
+	err |= map_range(text, text_end - text, normal | AP_RO, false);
+	err |= map_range(text_end, ro_end - text_end, normal | AP_RO | XN, false);
+	err |= map_range(ro_end, img_end - ro_end, normal | AP_RW | XN, false);
+	err |= map_range(b->uart.base, b->uart.size, device, false);
+	err |= map_range(b->gicd.base, b->gicd.size, device, false);
+	err |= map_range(b->gicc.base, b->gicc.size, device, false);
+	err |= map_range(b->mem.base, b->mem.size, normal | AP_RW | XN, true);
+	if (err != 0)
+		return -1;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(parange));
+	parange &= 0xfu;
+	if (parange > 5u)
+		parange = 5u;
+	mmu_tcr = (64u - VA_BITS) | (1u << 8) | (1u << 10) | (3u << 12) | (parange << 16) |
+		  (UINT64_C(1) << 23) | (UINT64_C(1) << 31);
+	/* RES1 bits, then M, C, SA, I, WXN. */
+	mmu_sctlr = UINT64_C(0x30c50830) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 12) |
+		    (1u << 19);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void rvx_virt_mmu_enable(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
+	rvx_virt_mmu_on((uint64_t)(uintptr_t)tables[0], mmu_tcr, MAIR, mmu_sctlr);
+}

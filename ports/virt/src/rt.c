@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The task runtime: every task is an EL2 thread with its own stack. The
+ * nucleus's scheduler decides (rvx_kernel_pick / rvx_kernel_put); this file
+ * only saves and restores contexts. A switch always goes through boot.S's
+ * exception path: the timer interrupt preempts, a task that yields or
+ * blocks in a syscall takes an SVC, and both save the full frame
+ * (general registers and FP/SIMD state) on the task's stack, then resume
+ * the frame the scheduler chose. A CPU with nothing ready resumes its idle
+ * frame (its boot stack, waiting for interrupts).
+ *
+ * Tasks stay on the CPU the nucleus placed them on, so only that CPU ever
+ * saves or resumes a task's frame. The kernel lock serialises every call
+ * into the nucleus (all CPUs share one kernel object).
+ */
+#include "ruvix/nucleus.h"
+#include "virt.h"
+
+#define RT_STACK (32u * 1024u)
+#define RT_NONE UINT32_MAX
+/* SPSR for a new task: EL2h, IRQs on, debug, SError and FIQ masked. */
+#define RT_SPSR 0x349u
+
+struct rt_task {
+	struct rvx_virt_frame *frame; /* saved context, NULL before the first run */
+	uint64_t picked_at;           /* counter ns when last dispatched */
+	uint32_t blocked;             /* blocked in a syscall: not handed back */
+	uint32_t reserved;
+};
+
+struct rt_cpu {
+	uint32_t current;             /* running task, or RT_NONE (idle) */
+	uint32_t started;             /* scheduling on this CPU */
+	struct rvx_virt_frame *idle;  /* the idle context */
+	uint64_t dispatches;          /* tasks dispatched here */
+};
+
+static struct rvx_virt_lock klock;
+static struct rvx_kernel *kernel;
+static struct rt_task tasks[RVX_KERNEL_TASKS];
+static struct rt_cpu cpus[RVX_VIRT_MAX_CPUS];
+static uint64_t last_now;
+static uint32_t first_dispatched;
+
+static void task_entry(uint32_t task, uint64_t entry)
+{
+	rvx_virt_task_main(task, entry);
+	/* A task that returns has nothing left to do; it keeps yielding (the
+	 * nucleus has no call that ends a task). */
+	for (;;)
+		rvx_virt_rt_yield();
+}
+
+/* Kernel time: the real clock, never behind what another CPU passed. */
+static uint64_t kernel_now(void)
+{
+	uint64_t now = rvx_virt_ticks_to_ns(rvx_virt_counter());
+
+	if (now < last_now)
+		now = last_now;
+	last_now = now;
+	return now;
+}
+
+/* Save @p f as the outgoing context and choose the next (klock held). */
+static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, int yield)
+{
+	struct rt_cpu *c = &cpus[cpu];
+	uint64_t now = kernel_now();
+	uint32_t next;
+	uint64_t entry = 0;
+	struct rt_task *t;
+
+	if (c->current != RT_NONE) {
+		t = &tasks[c->current];
+		t->frame = f;
+		if (!t->blocked &&
+		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0)
+			rvx_virt_panic_frame("rvx_kernel_put refused the running task", 0, f);
+		t->blocked = 0;
+		c->current = RT_NONE;
+	} else {
+		c->idle = f;
+	}
+	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
+		return c->idle;
+	t = &tasks[next];
+	if (t->frame == NULL) {
+		uint8_t *stack = rvx_virt_alloc(RT_STACK, 16);
+		struct rvx_virt_frame *nf;
+
+		if (stack == NULL)
+			rvx_virt_panic_frame("no memory for a task stack", 0, f);
+		nf = (struct rvx_virt_frame *)(void *)(stack + RT_STACK - sizeof(*nf));
+		memset(nf, 0, sizeof(*nf));
+		nf->x[0] = next;
+		nf->x[1] = entry;
+		nf->sp = (uint64_t)(uintptr_t)(stack + RT_STACK);
+		nf->elr = (uint64_t)(uintptr_t)task_entry;
+		nf->spsr = RT_SPSR;
+		t->frame = nf;
+	}
+	t->picked_at = now;
+	c->current = next;
+	c->dispatches++;
+	if (!first_dispatched) {
+		first_dispatched = 1;
+		if (rvx_kernel_boot_stage(kernel, RVX_KERNEL_BOOT_FIRST_TASK, NULL) != 0)
+			rvx_virt_panic_frame("could not record the FIRST_TASK stage", 0, f);
+	}
+	return t->frame;
+}
+
+struct rvx_virt_frame *rvx_virt_rt_tick(struct rvx_virt_frame *f)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+	struct rvx_virt_frame *next;
+
+	if (!__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+		return f;
+	rvx_virt_lock_take(&klock);
+	(void)rvx_kernel_tick(kernel, kernel_now());
+	next = schedule(cpu, f, 0);
+	rvx_virt_lock_give(&klock);
+	return next;
+}
+
+struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+	struct rvx_virt_frame *next;
+
+	if (imm != 0 || !cpus[cpu].started || cpus[cpu].current == RT_NONE)
+		rvx_virt_panic_frame("SVC outside a task", 4, f);
+	rvx_virt_lock_take(&klock);
+	next = schedule(cpu, f, 1);
+	rvx_virt_lock_give(&klock);
+	return next;
+}
+
+void rvx_virt_rt_start(struct rvx_kernel *k)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+
+	kernel = k;
+	cpus[cpu].current = RT_NONE;
+	__atomic_store_n(&cpus[cpu].started, 1u, __ATOMIC_RELEASE);
+}
+
+_Noreturn void rvx_virt_rt_idle(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void rvx_virt_rt_yield(void)
+{
+	rvx_virt_svc_yield();
+}
+
+int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+			struct rvx_syscall_result *r)
+{
+	for (;;) {
+		uint64_t daif = rvx_virt_lock_irqsave(&klock);
+		int rc = rvx_syscall(kernel, task, nr, a, r);
+
+		if (rc != 0 || r->status != RVX_SYSCALL_BLOCKED) {
+			rvx_virt_unlock_irqrestore(&klock, daif);
+			return rc;
+		}
+		/* Blocked: the scheduler has taken the task off the CPU. Switch
+		 * away with interrupts still masked; the SVC returns once the
+		 * task was woken and picked again. */
+		tasks[task].blocked = 1;
+		rvx_virt_lock_give(&klock);
+		rvx_virt_svc_yield();
+		rvx_virt_irq_restore(daif);
+		if (nr != RVX_SYS_QUEUE_RECV) {
+			r->status = RVX_SYSCALL_DONE;
+			return 0;
+		}
+		/* A woken receive is issued again: it returns the message or
+		 * the timeout. */
+	}
+}
+
+void rvx_virt_rt_locked(void (*fn)(void *ctx), void *ctx)
+{
+	uint64_t daif = rvx_virt_lock_irqsave(&klock);
+
+	fn(ctx);
+	rvx_virt_unlock_irqrestore(&klock, daif);
+}
+
+uint64_t rvx_virt_rt_dispatches(uint32_t cpu)
+{
+	return cpu < RVX_VIRT_MAX_CPUS ? __atomic_load_n(&cpus[cpu].dispatches, __ATOMIC_RELAXED)
+				       : 0;
+}
