@@ -912,9 +912,11 @@ static int sys_sensor_subscribe(struct rvx_kernel *k, uint32_t task,
 	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
 		const struct rvx_kernel_sub *s = &k->subs[i];
 
-		if (s->live && s->sensor == st.ref && s->queue == qt.ref)
+		bool active = rvx_kernel_sub_active_(k, s);
+
+		if (active && s->sensor == st.ref && s->queue == qt.ref)
 			return -RVX_EEXIST;
-		if (!s->live && sub == NULL) {
+		if (!active && sub == NULL) {
 			sub = &k->subs[i];
 			slot = i;
 		}
@@ -933,6 +935,8 @@ static int sys_sensor_subscribe(struct rvx_kernel *k, uint32_t task,
 	sub->sensor = st.ref;
 	sub->queue = qt.ref;
 	sub->task = task;
+	sub->sensor_cap = scap.raw;
+	sub->queue_cap = qcap.raw;
 	sub->live = 1;
 	result_init(r);
 	r->value[0] = slot;
