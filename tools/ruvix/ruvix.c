@@ -31,7 +31,7 @@ void cli_usage(void)
 	      "        KIND is code, data, vector or graph; --unsigned leaves the signature empty\n"
 	      "  ruvix pkg inspect PKG\n"
 	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n"
-	      "  ruvix witness verify-dump TRANSCRIPT [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
+	      "  ruvix witness verify-dump TRANSCRIPT|- [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
 	      "        K is a kind name (boot_stage, mount, task_spawn, ...) or number, or\n"
 	      "        boot_stage:STAGE (reset, hardware, console, mmu, objects_ready, package,\n"
 	      "        first_task); the kinds must appear in this order (with --exact: be all records)\n"

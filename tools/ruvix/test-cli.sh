@@ -100,6 +100,7 @@ grep -q "OK, 11 records, chain intact" out.txt || fail "no OK line"
 grep -q "seq 5 .*mount .*target 0x100000001" out.txt || fail "mount record not decoded"
 grep -q "boot_stage .*target 7 (first_task)" out.txt || fail "boot stage not named"
 "$ruvix" witness verify-dump --quiet dump-crlf.txt --expect-kinds "$stages" > /dev/null || fail "CRLF dump refused"
+"$ruvix" witness sample-dump | "$ruvix" witness verify-dump --quiet - > /dev/null || fail "dump from a pipe refused"
 "$ruvix" witness verify-dump --quiet dump.txt --exact --expect-kinds \
 	"1:1,1:2,1:3,1:4,1:5,17,2,2,2,1:6,1:7" > /dev/null || fail "exact kinds refused"
 

@@ -385,14 +385,15 @@ int cli_witness_verify_dump(int argc, char **argv)
 			exact = true;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = true;
-		else if (path == NULL && argv[i][0] != '-')
+		else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
 			path = argv[i];
 		else
 			return cli_usage(), 2;
 	}
 	if (path == NULL || (exact && kinds == NULL))
 		return cli_usage(), 2;
-	if (cli_read_file(path, &text, &len) != 0)
+	/* "-" reads the transcript from a pipe (QEMU's output). */
+	if (cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &text, &len) != 0)
 		return 1;
 	if (extract(path, text, len, &d) != 0) {
 		fprintf(stderr, "%s: witness dump REFUSED\n", path);
