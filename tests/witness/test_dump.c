@@ -135,7 +135,7 @@ Test(witness_dump, parse_refuses_malformed_lines_and_leaves_out_unchanged)
 		"RVX-WITNESS-BEGIN 1  0", "RVX-WITNESS-BEGIN  1 0", "RVX-WITNESS-BEGIN 1 0 ",
 		"RVX-WITNESS-BEGIN -1 0", "RVX-WITNESS-BEGIN +1 0", "RVX-WITNESS-BEGIN 1 0x",
 		"RVX-WITNESS-BEGIN 18446744073709551616 0", "RVX-WITNESS-BEGIN 1 99999999999999999999",
-		"RVX-WITNESS-BEGIN 1 0\n\n",
+		"RVX-WITNESS-BEGIN 1 0\n\n", "RVX-WITNESS-BEGIN 01 0", "RVX-WITNESS-BEGIN 1 00",
 	};
 	struct rvx_witness_dump_item it, snap;
 	uint8_t rec[64];
@@ -297,4 +297,84 @@ Test(witness_dump, ring_dump_after_overwrite_starts_at_the_oldest_held)
 	/* after: the 4 newest records, sequences 2..5 */
 	cr_assert_eq(t.lines, 6);
 	cr_assert_eq(strncmp(t.text, "RVX-WITNESS-BEGIN 4 2\nRVX-W 0200000000000000", 44), 0);
+}
+
+/* Re-format a parsed item; the line the formatter makes for it. */
+static long reformat(const struct rvx_witness_dump_item *it, char *out, size_t cap)
+{
+	switch (it->type) {
+	case RVX_WITNESS_DUMP_BEGIN:
+		return rvx_witness_dump_begin(out, cap, it->count, it->first_sequence);
+	case RVX_WITNESS_DUMP_RECORD:
+		return rvx_witness_dump_line(out, cap, it->record);
+	case RVX_WITNESS_DUMP_END:
+		return rvx_witness_dump_end(out, cap, it->head);
+	default:
+		return -1;
+	}
+}
+
+Test(witness_dump, every_accepted_line_is_the_formatters_line)
+{
+	/* Random damage to valid lines (a byte changed, dropped or doubled,
+	 * the line cut short): whatever the parser accepts as a dump line
+	 * must be exactly what the formatter writes for the parsed values. */
+	char lines[3][RVX_WITNESS_DUMP_LINE_MAX], buf[RVX_WITNESS_DUMP_LINE_MAX + 2];
+	char again[RVX_WITNESS_DUMP_LINE_MAX];
+	static const char alphabet[] = "0123456789abcdefABF -+xRVX\r\n";
+	struct rvx_witness_dump_item it;
+	uint8_t rec[64];
+	uint32_t seed = 12345;
+	unsigned accepted = 0, refused = 0;
+
+	rec_bytes(rec);
+	cr_assert_gt(rvx_witness_dump_begin(lines[0], sizeof(lines[0]), 1024, 7), 0);
+	cr_assert_gt(rvx_witness_dump_line(lines[1], sizeof(lines[1]), rec), 0);
+	cr_assert_gt(rvx_witness_dump_end(lines[2], sizeof(lines[2]), rec), 0);
+	for (unsigned n = 0; n < 30000; n++) {
+		const char *src = lines[n % 3];
+		size_t len = strlen(src) - 1; /* without "\n" */
+		size_t at, k;
+
+		seed = seed * 1103515245u + 12345u;
+		at = (seed >> 8) % len;
+		memcpy(buf, src, len);
+		switch ((seed >> 4) % 4) {
+		case 0: /* change a byte */
+			buf[at] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+			break;
+		case 1: /* drop a byte */
+			memmove(buf + at, buf + at + 1, len - at - 1);
+			len--;
+			break;
+		case 2: /* double a byte */
+			memmove(buf + at + 1, buf + at, len - at);
+			len++;
+			break;
+		default: /* cut short */
+			len = at;
+			break;
+		}
+		int t = rvx_witness_dump_parse(buf, len, &it);
+		cr_assert(t == -RVX_EBADDESC || t == RVX_WITNESS_DUMP_OTHER || t == (int)it.type);
+		if (t <= RVX_WITNESS_DUMP_OTHER) {
+			refused++;
+			continue;
+		}
+		accepted++;
+		long m = reformat(&it, again, sizeof(again));
+		cr_assert_gt(m, 0);
+		/* the parser ignores one trailing "\r", "\n" or "\r\n" */
+		k = len;
+		if (k > 0 && buf[k - 1] == '\n')
+			k--;
+		if (k > 0 && buf[k - 1] == '\r')
+			k--;
+		cr_assert_eq((size_t)m - 1, k, "accepted a line of another length: '%.*s'", (int)len, buf);
+		cr_assert_eq(memcmp(again, buf, k), 0, "accepted a non-canonical line: '%.*s'", (int)len, buf);
+	}
+	/* both outcomes happened (the damage is not always fatal: a hex digit
+	 * changed to another is a valid line with other bytes) */
+	cr_assert_gt(accepted, 100);
+	cr_assert_gt(refused, 100);
 }

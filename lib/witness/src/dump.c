@@ -157,13 +157,19 @@ static bool get_hex(const char *s, uint8_t *out, size_t n)
 	return true;
 }
 
-/* Parse a decimal number at s[*pos..len) up to a space or the end. */
+/*
+ * Parse a decimal number at s[*pos..len) up to a space or the end, in the
+ * one form the formatter writes (no sign, no leading zero), so every line
+ * the parser accepts is exactly the line the formatter makes.
+ */
 static bool get_u64(const char *s, size_t len, size_t *pos, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i = *pos;
 
 	if (i >= len || s[i] < '0' || s[i] > '9')
+		return false;
+	if (s[i] == '0' && i + 1 < len && s[i + 1] != ' ')
 		return false;
 	for (; i < len && s[i] != ' '; i++) {
 		unsigned d;

@@ -125,7 +125,9 @@ int rvx_witness_dump_ring(const struct rvx_witness_ring *ring, const struct rvx_
  * Parse one line of a transcript. Trailing "\n", "\r\n" or "\r" is ignored.
  * A line is a dump line only if it starts with one of the tags followed by
  * a space; it must then match the format exactly (lowercase hex, decimal
- * numbers without sign that fit 64 bits, single spaces, nothing after).
+ * numbers without sign or leading zero that fit 64 bits, single spaces,
+ * nothing after), so a line is accepted only in the form the formatters
+ * write.
  * @param line the line's bytes (need not be NUL-terminated)
  * @param len bytes at @p line
  * @param[out] out the parsed line (its `type` is always written on success;
