@@ -283,6 +283,7 @@ int main(void)
 	cfg.vec_scratch_capacity = VCAP;
 	cfg.vec_scratch_ef = 32;
 	cfg.period_ns = 1000000;
+	cfg.epoch_ns = 5000000; /* queue traffic summarised every 5 ms of kernel time */
 	check("boot", rvx_kernel_boot(&kern, &cfg, secret, sizeof(secret), now, &root));
 	rvx_vec_config_default(&vc, DIM, VCAP, RVX_VEC_METRIC_L2);
 	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);

@@ -408,3 +408,40 @@ Test(nucleus_ipc, tick_closes_epochs_with_traffic)
 	cr_assert_eq(last_record().kind, RVX_WITNESS_EPOCH_SUMMARY);
 	cr_assert_eq(last_record().time, NK_NOW + 6000);
 }
+
+Test(nucleus_ipc, a_revoked_capability_stops_its_subscription_at_once)
+{
+	uint8_t ev[8] = "reading", buf[16];
+	struct rvx_queue_msg_hdr hdr, h;
+	struct rvx_syscall_args a = nk_args(nk_queue.raw);
+	struct rvx_syscall_args r = recv_args(buf, sizeof(buf), &h);
+	struct rvx_kernel_stats st;
+	rvx_handle_t copy;
+
+	/* a derived copy of the queue capability, held by the root itself */
+	a.arg[0] = 0;
+	a.arg[1] = RVX_RIGHT_READ | RVX_RIGHT_WRITE;
+	NK_OK(0, RVX_SYS_CAP_GRANT, a);
+	copy.raw = nk_res.value[0];
+	a = nk_args(nk_sensor_cap.raw);
+	a.cap2 = copy.raw;
+	NK_OK(0, RVX_SYS_SENSOR_SUBSCRIBE, a);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.length = sizeof(ev);
+	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 1);
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	/* revoke what was derived from the queue capability: the copy dies */
+	a = nk_args(nk_queue.raw);
+	a.flags = RVX_SYSCALL_F_REVOKE;
+	NK_OK(0, RVX_SYS_CAP_GRANT, a);
+	/* after: the next event is not delivered, and the subscription is gone */
+	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 0);
+	NK_FAIL(0, RVX_SYS_QUEUE_RECV, r, -RVX_EEMPTY);
+	cr_assert_eq(rvx_kernel_stats(&W.k, &st), 0);
+	cr_assert_eq(st.subs, 0);
+	/* the same pair may be subscribed again with a live capability */
+	a = nk_args(nk_sensor_cap.raw);
+	a.cap2 = nk_queue.raw;
+	NK_OK(0, RVX_SYS_SENSOR_SUBSCRIBE, a);
+	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 1);
+}

@@ -105,6 +105,10 @@ def main():
     ap.add_argument("--expect", action="append", default=[],
                     help="a regular expression the transcript must match")
     ap.add_argument("--timeout", type=float, default=30)
+    ap.add_argument("--verify-tool",
+                    help="the host tool (ruvix) whose `witness verify-dump` checks the dump")
+    ap.add_argument("--expect-kinds", help="records the dump must show, in order")
+    ap.add_argument("--reason", help="refuse mode: the refusal reason the message must name")
     args = ap.parse_args()
 
     code, out, elapsed, cmd = run(args)
@@ -118,7 +122,7 @@ def main():
                 raise AssertionError("exit code %d, expected 0" % code)
             check_boot(out, args.initrd is not None)
             if args.mode == "smp":
-                if not re.search(r"^RVX-TASK spin task=\d+ cpu=1 ", out, re.M):
+                if not re.search(r"^RVX-TASK \S+ task=\d+ cpu=1 ", out, re.M):
                     raise AssertionError("no task ran on CPU 1")
                 if not re.search(r"preempted=[1-9]", out):
                     raise AssertionError("no task was ever preempted")
@@ -138,8 +142,22 @@ def main():
                 raise AssertionError("exit code %d, expected 5 (package refused)" % code)
             if not re.search(r"^RVX-MOUNT refused: ", out, re.M):
                 raise AssertionError("no refusal message")
-            if "RVX-TASK package" in out:
+            if re.search(r"^RVX-TASK (producer|consumer|worker)", out, re.M):
                 raise AssertionError("a task of the refused package ran")
+            if "nothing mounted (tasks 1 -> 1" not in out:
+                raise AssertionError("no proof that nothing was mounted")
+            if args.reason and not re.search(r"^RVX-MOUNT refused: .*: %s$" % re.escape(args.reason),
+                                             out, re.M):
+                raise AssertionError("the refusal does not name %r" % args.reason)
+        if args.verify_tool and args.mode in ("boot", "smp"):
+            cmd = [args.verify_tool, "witness", "verify-dump", "-"]
+            if args.expect_kinds:
+                cmd += ["--expect-kinds", args.expect_kinds]
+            v = subprocess.run(cmd, input=out.encode(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=30)
+            print(v.stdout.decode("utf-8", "replace").rstrip())
+            if v.returncode != 0:
+                raise AssertionError("ruvix witness verify-dump failed (%d)" % v.returncode)
         for pat in args.expect:
             if not re.search(pat, out, re.M):
                 raise AssertionError("transcript lacks /%s/" % pat)

@@ -30,5 +30,11 @@ int cli_parse_manifest(const char *path, struct rvx_rvf_manifest *m, uint8_t *ke
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 /* Read a hex-encoded key file of exactly @n bytes; -1 on error. */
 int cli_read_hex(const char *path, uint8_t *out, size_t n);
+/* Print the usage text to stderr. */
+void cli_usage(void);
+/* `ruvix witness verify-dump ...` (witness_cmd.c); returns the exit status. */
+int cli_witness_verify_dump(int argc, char **argv);
+/* `ruvix witness sample-dump ...` (witness_cmd.c); returns the exit status. */
+int cli_witness_sample_dump(int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ruvix, the host CLI: key generation and package tools (pack, inspect,
- * verify). See docs/rvf.md for the package format and the text manifest.
+ * ruvix, the host CLI: keys (generate, export as C), package tools (pack,
+ * inspect, verify) and the witness dump verifier (witness_cmd.c). See
+ * docs/rvf.md for the package format and the text manifest.
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -18,14 +19,23 @@
 
 #define MAX_FILES (RVX_RVF_MAX_SEGMENTS - 4)
 
-static void usage(void)
+void cli_usage(void)
 {
 	fputs("usage:\n"
 	      "  ruvix keys generate --out KEY          writes KEY (private) and KEY.pub\n"
-	      "  ruvix pkg pack --manifest M.txt --key KEY --out PKG [KIND:FILE...]\n"
-	      "        KIND is code, data, vector or graph\n"
+	      "  ruvix keys export-c --out OUT.c [--name ARRAY [--count-name COUNT]] PUB [PUB...]\n"
+	      "        writes C source defining ARRAY[] (the 65-byte public keys back to back)\n"
+	      "        and COUNT (default rvx_virt_trusted_keys and rvx_virt_trusted_key_count;\n"
+	      "        with --name only, COUNT is ARRAY_count)\n"
+	      "  ruvix pkg pack --manifest M.txt (--key KEY | --unsigned [--key KEY]) --out PKG [KIND:FILE...]\n"
+	      "        KIND is code, data, vector or graph; --unsigned leaves the signature empty\n"
 	      "  ruvix pkg inspect PKG\n"
-	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n",
+	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n"
+	      "  ruvix witness verify-dump TRANSCRIPT|- [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
+	      "        K is a kind name (boot_stage, mount, task_spawn, ...) or number, or\n"
+	      "        boot_stage:STAGE (reset, hardware, console, mmu, objects_ready, package,\n"
+	      "        first_task); the kinds must appear in this order (with --exact: be all records)\n"
+	      "  ruvix witness sample-dump [--crlf]     prints a sample transcript with a valid dump\n",
 	      stderr);
 }
 
@@ -167,10 +177,10 @@ static int cmd_keys_generate(int argc, char **argv)
 		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else
-			return usage(), 2;
+			return cli_usage(), 2;
 	}
 	if (out == NULL)
-		return usage(), 2;
+		return cli_usage(), 2;
 	if (snprintf(pubpath, sizeof(pubpath), "%s.pub", out) >= (int)sizeof(pubpath))
 		return fprintf(stderr, "path too long\n"), 1;
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
@@ -200,6 +210,98 @@ static const char *basename_of(const char *p)
 	return s ? s + 1 : p;
 }
 
+/*
+ * Write C source that defines the trusted keys for an image: ARRAY[] holds
+ * the 65-byte uncompressed P-256 public keys back to back (the form
+ * rvx_kernel_trusted_keys_set() and struct rvx_rvf_trusted_keys take), and
+ * COUNT how many there are.
+ */
+static int cmd_keys_export_c(int argc, char **argv)
+{
+	static uint8_t keys[16 * RVX_RVF_PUBKEY_SIZE];
+	const char *out = NULL, *name = "rvx_virt_trusted_keys", *paths[16];
+	const char *count_name = NULL;
+	char count_buf[256];
+	uint32_t nkeys = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+			name = argv[++i];
+		} else if (strcmp(argv[i], "--count-name") == 0 && i + 1 < argc) {
+			count_name = argv[++i];
+		} else if (argv[i][0] != '-') {
+			if (nkeys == 16)
+				return fprintf(stderr, "too many keys (at most 16)\n"), 2;
+			paths[nkeys++] = argv[i];
+		} else {
+			return cli_usage(), 2;
+		}
+	}
+	if (out == NULL || nkeys == 0)
+		return cli_usage(), 2;
+	if (count_name == NULL) {
+		if (strcmp(name, "rvx_virt_trusted_keys") == 0)
+			count_name = "rvx_virt_trusted_key_count";
+		else if (snprintf(count_buf, sizeof(count_buf), "%s_count", name) < (int)sizeof(count_buf))
+			count_name = count_buf;
+		else
+			return fprintf(stderr, "name too long\n"), 2;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *id = k ? count_name : name;
+		bool ok = id[0] != '\0' && strlen(id) < 128;
+		for (const char *p = id; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			      (p != id && *p >= '0' && *p <= '9')))
+				ok = false;
+		if (!ok)
+			return fprintf(stderr, "'%s' is not a C identifier\n", id), 2;
+	}
+
+	for (uint32_t k = 0; k < nkeys; k++) {
+		uint8_t *q = keys + (size_t)k * RVX_RVF_PUBKEY_SIZE, tmp[RVX_RVF_PUBKEY_SIZE];
+		static const uint8_t one[1] = { 1 };
+		if (cli_read_hex(paths[k], q, RVX_RVF_PUBKEY_SIZE) != 0)
+			return 1;
+		/* BearSSL's mul() checks that the point is on the curve. */
+		memcpy(tmp, q, sizeof(tmp));
+		if (q[0] != 0x04 || br_ec_p256_m31.mul(tmp, sizeof(tmp), one, sizeof(one), BR_EC_secp256r1) != 1)
+			return fprintf(stderr, "%s: not a P-256 public key\n", paths[k]), 1;
+	}
+
+	FILE *fp = fopen(out, "w");
+	if (fp == NULL)
+		return fprintf(stderr, "%s: %s\n", out, strerror(errno)), 1;
+	fprintf(fp, "/* SPDX-License-Identifier: Apache-2.0 */\n"
+		    "/* Generated by `ruvix keys export-c`; do not edit. Trusted package signer\n"
+		    " * keys: 65-byte uncompressed P-256 public keys back to back, the form\n"
+		    " * rvx_kernel_trusted_keys_set() takes. */\n"
+		    "#include <stdint.h>\n\n"
+		    "extern const uint8_t %s[%u];\n"
+		    "extern const uint32_t %s;\n\n"
+		    "const uint8_t %s[%u] = {\n",
+		name, nkeys * RVX_RVF_PUBKEY_SIZE, count_name, name, nkeys * RVX_RVF_PUBKEY_SIZE);
+	for (uint32_t k = 0; k < nkeys; k++) {
+		const uint8_t *q = keys + (size_t)k * RVX_RVF_PUBKEY_SIZE;
+		uint8_t id[RVX_RVF_KEY_ID_SIZE];
+		char idhex[2 * RVX_RVF_KEY_ID_SIZE + 1];
+		rvx_rvf_key_id(q, id);
+		hex(idhex, id, sizeof(id));
+		fprintf(fp, "\t/* key %u: key id %s (%s) */", k, idhex, basename_of(paths[k]));
+		for (unsigned i = 0; i < RVX_RVF_PUBKEY_SIZE; i++)
+			fprintf(fp, "%s0x%02x,", i % 12 == 0 ? "\n\t" : " ", q[i]);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "};\n\nconst uint32_t %s = %u;\n", count_name, nkeys);
+	if (ferror(fp) | (fclose(fp) != 0)) {
+		fprintf(stderr, "%s: write failed\n", out);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_pkg_pack(int argc, char **argv)
 {
 	const char *mpath = NULL, *kpath = NULL, *out = NULL;
@@ -210,11 +312,14 @@ static int cmd_pkg_pack(int argc, char **argv)
 	struct rvx_rvf_input in[RVX_RVF_MAX_SEGMENTS];
 	size_t nfiles = 0;
 	uint32_t n = 0;
+	bool unsigned_pkg = false;
 	int rc = 1;
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc) {
 			mpath = argv[++i];
+		} else if (strcmp(argv[i], "--unsigned") == 0) {
+			unsigned_pkg = true;
 		} else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) {
 			kpath = argv[++i];
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
@@ -242,22 +347,27 @@ static int cmd_pkg_pack(int argc, char **argv)
 			files[nfiles].segment = (uint32_t)(1 + nfiles); /* segment 0 is the manifest */
 			nfiles++;
 		} else {
-			return usage(), 2;
+			return cli_usage(), 2;
 		}
 	}
-	if (mpath == NULL || kpath == NULL || out == NULL)
-		return usage(), 2;
+	if (mpath == NULL || (kpath == NULL && !unsigned_pkg) || out == NULL)
+		return cli_usage(), 2;
 
+	/* An unsigned package (for tests of the refusal) names the key given,
+	 * or a zero key id, and keeps an all-zero signature block. */
 	uint8_t x[32], pub[RVX_RVF_PUBKEY_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
 	br_ec_private_key sk = { BR_EC_secp256r1, x, sizeof(x) };
 	br_ec_public_key pk;
-	if (cli_read_hex(kpath, x, sizeof(x)) != 0)
-		return 1;
-	if (br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) != RVX_RVF_PUBKEY_SIZE) {
-		fprintf(stderr, "%s: not a P-256 private key\n", kpath);
-		return 1;
+	memset(pub, 0, sizeof(pub));
+	if (kpath != NULL) {
+		if (cli_read_hex(kpath, x, sizeof(x)) != 0)
+			return 1;
+		if (br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) != RVX_RVF_PUBKEY_SIZE) {
+			fprintf(stderr, "%s: not a P-256 private key\n", kpath);
+			return 1;
+		}
+		memcpy(pub, pk.q, sizeof(pub));
 	}
-	memcpy(pub, pk.q, sizeof(pub));
 
 	for (size_t i = 0; i < nfiles; i++) {
 		if (cli_read_file(files[i].path, &files[i].data, &files[i].length) != 0)
@@ -304,25 +414,32 @@ static int cmd_pkg_pack(int argc, char **argv)
 		fprintf(stderr, "package too large\n");
 		goto done;
 	}
-	rvx_rvf_key_id(pub, id);
+	if (kpath != NULL)
+		rvx_rvf_key_id(pub, id);
+	else
+		memset(id, 0, sizeof(id));
 	if (rvx_rvf_build(in, n, id, pkg, size, &len, digest) != 0 ||
-	    br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &sk, sig) != RVX_RVF_SIG_SIZE ||
-	    rvx_rvf_attach_signature(pkg, len, sig) != 0) {
+	    (!unsigned_pkg &&
+	     (br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &sk, sig) != RVX_RVF_SIG_SIZE ||
+	      rvx_rvf_attach_signature(pkg, len, sig) != 0))) {
 		fprintf(stderr, "building or signing the package failed\n");
 		free(pkg);
 		goto done;
 	}
-	/* Check what we made with the library's own verifier before writing it. */
+	/* Check what we made with the library's own verifier before writing it
+	 * (an unsigned package: everything but the signature). */
 	struct rvx_rvf_trusted_keys tk = { pub, 1 };
 	static struct rvx_rvf_package view;
 	enum rvx_rvf_reason why;
-	if (rvx_rvf_verify(pkg, len, &tk, &view, &why) != 0) {
+	if ((unsigned_pkg ? rvx_rvf_inspect(pkg, len, &view, &why)
+			  : rvx_rvf_verify(pkg, len, &tk, &view, &why)) != 0) {
 		fprintf(stderr, "%s: the manifest is not valid: %s\n", mpath, rvx_rvf_reason_str(why));
 		free(pkg);
 		goto done;
 	}
 	if (write_file(out, pkg, len, 0644) == 0) {
-		printf("%s: %zu bytes, %u segments, package '%s'\n", out, len, n, view.manifest.name);
+		printf("%s: %zu bytes, %u segments, package '%s'%s\n", out, len, n, view.manifest.name,
+		       unsigned_pkg ? " (UNSIGNED)" : "");
 		rc = 0;
 	}
 	free(pkg);
@@ -446,7 +563,7 @@ static int cmd_pkg_inspect(int argc, char **argv)
 	size_t len;
 
 	if (argc != 1)
-		return usage(), 2;
+		return cli_usage(), 2;
 	if (cli_read_file(argv[0], &pkg, &len) != 0)
 		return 1;
 	int rc = rvx_rvf_inspect(pkg, len, &view, &why);
@@ -481,11 +598,11 @@ static int cmd_pkg_verify(int argc, char **argv)
 		} else if (path == NULL && argv[i][0] != '-') {
 			path = argv[i];
 		} else {
-			return usage(), 2;
+			return cli_usage(), 2;
 		}
 	}
 	if (path == NULL || nkeys == 0)
-		return usage(), 2;
+		return cli_usage(), 2;
 	if (cli_read_file(path, &pkg, &len) != 0)
 		return 1;
 	struct rvx_rvf_trusted_keys tk = { keys, nkeys };
@@ -507,6 +624,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "generate") == 0)
 		return cmd_keys_generate(argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "export-c") == 0)
+		return cmd_keys_export_c(argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "witness") == 0 && strcmp(argv[2], "verify-dump") == 0)
+		return cli_witness_verify_dump(argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "witness") == 0 && strcmp(argv[2], "sample-dump") == 0)
+		return cli_witness_sample_dump(argc - 3, argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "pkg") == 0) {
 		if (strcmp(argv[2], "pack") == 0)
 			return cmd_pkg_pack(argc - 3, argv + 3);
@@ -515,6 +638,6 @@ int main(int argc, char **argv)
 		if (strcmp(argv[2], "verify") == 0)
 			return cmd_pkg_verify(argc - 3, argv + 3);
 	}
-	usage();
+	cli_usage();
 	return 2;
 }

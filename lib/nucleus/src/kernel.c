@@ -643,7 +643,7 @@ int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 		const struct rvx_kernel_sub *s = &k->subs[i];
 		struct rvx_kernel_queue *q;
 
-		if (!s->live || s->sensor != sensor)
+		if (s->sensor != sensor || !rvx_kernel_sub_active_(k, s))
 			continue;
 		q = &k->queues[s->queue];
 		if (!q->live)
@@ -688,7 +688,7 @@ int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out)
 	for (i = 0; i < RVX_KERNEL_SENSORS; i++)
 		out->sensors += k->sensors[i].live;
 	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++)
-		out->subs += k->subs[i].live;
+		out->subs += rvx_kernel_sub_active_(k, &k->subs[i]);
 	for (i = 0; i < RVX_KERNEL_MOUNTS; i++)
 		out->mounts += k->mounts[i].live;
 	out->witness_records = k->log.sequence;

@@ -23,6 +23,23 @@ rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
 				     rvx_rights_t rights, rvx_handle_t *object);
 void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
 void rvx_kernel_epoch_reset_(struct rvx_kernel *k);
+
+/* True if subscription s delivers: made, and the subscriber still holds
+ * both capabilities it was made with (sensor READ, queue WRITE). Revoking or
+ * deleting either stops it at once; its slot is then free for a new one. */
+static inline bool rvx_kernel_sub_active_(const struct rvx_kernel *k,
+					 const struct rvx_kernel_sub *s)
+{
+	struct rvx_cap_target t;
+	rvx_handle_t sc = {s->sensor_cap}, qc = {s->queue_cap};
+
+	return s->live &&
+	       rvx_cap_check(&k->caps, s->task, sc, RVX_OBJ_SENSOR, RVX_RIGHT_READ, &t) == 0 &&
+	       t.ref == s->sensor &&
+	       rvx_cap_check(&k->caps, s->task, qc, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE, &t) == 0 &&
+	       t.ref == s->queue;
+}
+
 int rvx_kernel_sys_mount_(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r);
 

@@ -41,6 +41,19 @@ static void result_init(struct rvx_syscall_result *r)
 	r->status = RVX_SYSCALL_DONE;
 }
 
+/* The fast path's result (QueueSend, QueueRecv): version, status and the
+ * values; the attestation part is left alone (documented in the ABI). */
+static inline void result_traffic(struct rvx_syscall_result *r, int32_t status, uint64_t v0,
+				  uint64_t v1)
+{
+	r->version = RVX_SYSCALL_VERSION;
+	r->status = status;
+	r->value[0] = v0;
+	r->value[1] = v1;
+	r->value[2] = 0;
+	r->value[3] = 0;
+}
+
 static void attest(struct rvx_kernel *k, const struct rvx_witness_record *rec,
 		   const uint8_t hash[32], uint8_t tier, struct rvx_syscall_result *r)
 {
@@ -433,7 +446,9 @@ static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 3 QueueSend ---------------------------------------------------- */
 
-static int sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+/* Inlined into rvx_syscall()'s fast path (and in the table for the slow one). */
+static inline __attribute__((always_inline)) int
+sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
 	struct rvx_queue_msg_hdr hdr;
@@ -484,22 +499,22 @@ static int sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		hdr.length = sizeof(qd);
 		payload = &qd;
 	} else {
-		if (a->in_len > rvx_queue_max_payload(&q->queue))
+		/* rvx_queue_send() refuses a payload above the slot size. */
+		if (a->in_len > UINT32_MAX)
 			return -RVX_EMSGSIZE;
 		hdr.length = (uint32_t)a->in_len;
 		payload = ptr_in(a->in);
 	}
 	ret = rvx_queue_send(&q->queue, &hdr, payload);
-	if (ret != 0)
+	if (RVX_UNLIKELY(ret != 0))
 		return ret;
 	/* Queue traffic is counted here and summarised per epoch
 	 * (rvx_kernel_epoch_close()), not hashed message by message. */
 	q->epoch_msgs[0]++;
 	q->epoch_bytes[0] += hdr.length;
-	if (q->waiter != RVX_CAP_NIL)
+	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
 		rvx_kernel_wake_(k, q->waiter);
-	result_init(r);
-	r->value[0] = hdr.length;
+	result_traffic(r, RVX_SYSCALL_DONE, hdr.length, 0);
 	return 0;
 }
 
@@ -532,7 +547,8 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 
 /* ---- 4 QueueRecv ---------------------------------------------------- */
 
-static int sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+static inline __attribute__((always_inline)) int
+sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
 	struct rvx_queue_msg_hdr hdr;
@@ -558,8 +574,7 @@ static int sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		memcpy(ptr_out(a->aux), &hdr, sizeof(hdr));
 		q->epoch_msgs[1]++;
 		q->epoch_bytes[1] += (uint32_t)ret;
-		result_init(r);
-		r->value[0] = (uint64_t)ret;
+		result_traffic(r, RVX_SYSCALL_DONE, (uint64_t)ret, 0);
 		return 0;
 	}
 	if (ret != -RVX_EEMPTY)
@@ -568,8 +583,7 @@ static int sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		/* The re-issued call after a timeout reports it once, as an
 		 * outcome: it succeeds with no message. */
 		k->tasks[task].timed_out = 0;
-		result_init(r);
-		r->status = RVX_SYSCALL_TIMED_OUT;
+		result_traffic(r, RVX_SYSCALL_TIMED_OUT, 0, 0);
 		return 0;
 	}
 	if ((a->flags & RVX_SYSCALL_F_BLOCK) == 0)
@@ -583,9 +597,7 @@ static int sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		return ret;
 	deadline = k->now + a->arg[0];
 	block(k, task, RVX_KERNEL_WAIT_QUEUE, tgt.ref, deadline);
-	result_init(r);
-	r->status = RVX_SYSCALL_BLOCKED;
-	r->value[1] = deadline;
+	result_traffic(r, RVX_SYSCALL_BLOCKED, 0, deadline);
 	return 0;
 }
 
@@ -900,9 +912,11 @@ static int sys_sensor_subscribe(struct rvx_kernel *k, uint32_t task,
 	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
 		const struct rvx_kernel_sub *s = &k->subs[i];
 
-		if (s->live && s->sensor == st.ref && s->queue == qt.ref)
+		bool active = rvx_kernel_sub_active_(k, s);
+
+		if (active && s->sensor == st.ref && s->queue == qt.ref)
 			return -RVX_EEXIST;
-		if (!s->live && sub == NULL) {
+		if (!active && sub == NULL) {
 			sub = &k->subs[i];
 			slot = i;
 		}
@@ -921,6 +935,8 @@ static int sys_sensor_subscribe(struct rvx_kernel *k, uint32_t task,
 	sub->sensor = st.ref;
 	sub->queue = qt.ref;
 	sub->task = task;
+	sub->sensor_cap = scap.raw;
+	sub->queue_cap = qcap.raw;
 	sub->live = 1;
 	result_init(r);
 	r->value[0] = slot;
@@ -955,16 +971,15 @@ static const sys_fn sys_table[RVX_SYS_COUNT] = {
 	 (1u << RVX_SYS_ATTEST_EMIT) | (1u << RVX_SYS_VECTOR_PUT_PROVED) |     \
 	 (1u << RVX_SYS_GRAPH_APPLY_PROVED) | (1u << RVX_SYS_SENSOR_SUBSCRIBE))
 
-int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
-		const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
+/* Every other call: a call context for the journaled ones. */
+static int __attribute__((noinline)) syscall_slow(struct rvx_kernel *k, uint32_t task, uint32_t nr,
+						  const struct rvx_syscall_args *a,
+						  struct rvx_syscall_result *r)
 {
 	int ret;
 
-	if (k == NULL || a == NULL || r == NULL || nr >= RVX_SYS_COUNT ||
-	    a->version != RVX_SYSCALL_VERSION ||
-	    !rvx_kernel_task_ok_(k, task))
+	if (nr >= RVX_SYS_COUNT)
 		return -RVX_EINVAL;
-	/* Traffic stays on the fast path: no call context. */
 	if ((JOURNALED & (1u << nr)) == 0)
 		return sys_table[nr](k, task, a, r);
 	if (!k->call.replay) {
@@ -988,4 +1003,19 @@ int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 	if (!k->call.replay)
 		memset(&k->call, 0, sizeof(k->call));
 	return ret;
+}
+
+int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
+		const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
+{
+	if (RVX_UNLIKELY(k == NULL || a == NULL || r == NULL || a->version != RVX_SYSCALL_VERSION ||
+			 task >= RVX_KERNEL_TASKS || !k->tasks[task].live || !k->booted))
+		return -RVX_EINVAL;
+	/* Traffic, the hot pair, is dispatched directly (inlined, no table
+	 * and no call context: it writes no record). */
+	if (nr == RVX_SYS_QUEUE_SEND)
+		return sys_queue_send(k, task, a, r);
+	if (nr == RVX_SYS_QUEUE_RECV)
+		return sys_queue_recv(k, task, a, r);
+	return syscall_slow(k, task, nr, a, r);
 }

@@ -52,6 +52,9 @@ static uint32_t tasks_expected;
 static uint32_t tasks_finished;
 static uint64_t worker_clock[RVX_KERNEL_TASKS];
 static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
+static uint8_t task_is_package[RVX_KERNEL_TASKS];
+static uint32_t package_ids[16];
+static uint32_t package_task_count;
 
 static bool overlaps(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
 {
@@ -173,6 +176,16 @@ static _Noreturn void die(const char *what, int err, uint32_t code)
 	rvx_virt_exit(code);
 }
 
+_Noreturn void rvx_virt_fail(const char *what, int err)
+{
+	die(what, err, 6);
+}
+
+struct rvx_kernel *rvx_virt_kernel(void)
+{
+	return &kernel;
+}
+
 static void syscall_args_init(struct rvx_syscall_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -214,6 +227,26 @@ static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
 		die("TimerWait", rc, 6);
 }
 
+bool rvx_virt_spin(uint64_t ns, uint64_t *preempted)
+{
+	uint64_t start = rvx_port_time_real_ns();
+	uint64_t last = start;
+	double acc = 0.0;
+	uint64_t n = 0;
+
+	while (last - start < ns) {
+		uint64_t now = rvx_port_time_real_ns();
+
+		if (now - last > TICK_NS / 2u)
+			(*preempted)++;
+		last = now;
+		acc += (double)n * 0.5;
+		n++;
+	}
+	/* Exact in double for any n reached here. */
+	return acc == 0.25 * (double)n * (double)(n - 1u);
+}
+
 /* A compute-bound worker: spins without yielding (so only the tick can let
  * its neighbour run), counts the gaps preemption leaves in its view of
  * the counter, and checks that FP/SIMD state survived every switch. */
@@ -227,21 +260,7 @@ static void prog_spin(uint32_t task)
 	while ((clock = __atomic_load_n(&worker_clock[task], __ATOMIC_ACQUIRE)) == 0)
 		rvx_virt_rt_yield();
 	for (uint32_t step = 0; step < 3; step++) {
-		uint64_t start = rvx_port_time_real_ns();
-		uint64_t last = start;
-		double acc = 0.0;
-		uint64_t n = 0;
-
-		while (last - start < 4u * TICK_NS) {
-			uint64_t now = rvx_port_time_real_ns();
-
-			if (now - last > TICK_NS / 2u)
-				preempted++;
-			last = now;
-			acc += (double)n * 0.5;
-			n++;
-		}
-		if (acc != 0.25 * (double)n * (double)(n - 1u))
+		if (!rvx_virt_spin(4u * TICK_NS, &preempted))
 			fp_ok = false;
 		sleep_ns(task, clock, TICK_NS);
 	}
@@ -307,7 +326,12 @@ static void prog_root(void)
 	for (uint32_t cpu = 0; cpu < online; cpu++)
 		rvx_virt_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
 				rvx_virt_rt_dispatches(cpu));
-	rvx_virt_rt_locked(witness_dump, NULL);
+	{
+		uint64_t daif = rvx_virt_rt_lock();
+
+		witness_dump(NULL);
+		rvx_virt_rt_unlock(daif);
+	}
 	rvx_virt_puts("RVX-SHUTDOWN clean\n");
 	rvx_virt_exit(0);
 }
@@ -316,6 +340,16 @@ void rvx_virt_task_main(uint32_t task, uint64_t entry)
 {
 	if (task == 0) {
 		prog_root();
+		return;
+	}
+	if (task_is_package[task]) {
+		uint32_t cpu = rvx_virt_cpu_index();
+
+		if (!rvx_virt_program_run(task, entry))
+			rvx_virt_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
+					entry);
+		__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+		task_finish(task);
 		return;
 	}
 	switch (entry) {
@@ -330,6 +364,23 @@ void rvx_virt_task_main(uint32_t task, uint64_t entry)
 }
 
 /* ---- boot ---- */
+
+/* Why a package was refused, in the package library's words: the same
+ * verification RvfMount ran, repeated read-only for its reason. */
+static const char *refusal_reason(uint64_t addr, uint64_t len)
+{
+	static struct rvx_rvf_package view;
+	enum rvx_rvf_reason reason = RVX_RVF_OK;
+	struct rvx_rvf_trusted_keys keys = {NULL, 0};
+
+#if RVX_VIRT_HAVE_TRUSTED_KEYS
+	keys.keys = rvx_virt_trusted_keys;
+	keys.count = rvx_virt_trusted_key_count;
+#endif
+	if (rvx_rvf_verify((const uint8_t *)(uintptr_t)addr, len, &keys, &view, &reason) == 0)
+		return "the package verifies; the kernel could not provide what it asks for";
+	return rvx_rvf_reason_str(reason);
+}
 
 static void mount_root_package(void)
 {
@@ -358,11 +409,13 @@ static void mount_root_package(void)
 	rc = rvx_syscall(&kernel, 0, RVX_SYS_RVF_MOUNT, &a, &r);
 	if (rc != 0) {
 		(void)rvx_kernel_stats(&kernel, &after);
-		rvx_virt_printf("RVX-MOUNT refused: %s (%d)\n", rvx_strerror(rc), rc);
+		rvx_virt_printf("RVX-MOUNT refused: %s (%d): %s\n", rvx_strerror(rc), rc,
+				refusal_reason(b->initrd_start, a.in_len));
 		rvx_virt_printf("mount: nothing mounted (tasks %u -> %u, regions %u -> %u, queues %u "
 				"-> %u, mounts %u -> %u)\n",
 				before.tasks, after.tasks, before.regions, after.regions,
 				before.queues, after.queues, before.mounts, after.mounts);
+		rvx_virt_puts("RuVix: the root package was refused; stopping\n");
 		rvx_virt_exit(after.tasks == before.tasks && after.mounts == before.mounts &&
 					      after.regions == before.regions
 				      ? 5
@@ -374,7 +427,14 @@ static void mount_root_package(void)
 	rc = rvx_kernel_boot_stage(&kernel, RVX_KERNEL_BOOT_PACKAGE, digest);
 	if (rc != 0)
 		die("recording the PACKAGE stage", rc, 6);
-	tasks_expected += (uint32_t)r.value[2];
+	package_task_count = (uint32_t)r.value[2];
+	if (package_task_count > 16u)
+		package_task_count = 16u;
+	for (uint32_t i = 0; i < package_task_count; i++) {
+		package_ids[i] = ids[i];
+		task_is_package[ids[i]] = 1;
+	}
+	tasks_expected += package_task_count;
 	rvx_virt_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 
@@ -414,6 +474,30 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 #else
 	rvx_virt_puts("note: no trusted keys built in; every package will be refused\n");
 #endif
+}
+
+/* The package's worker n (symbol 3 + n) belongs on CPU n. The nucleus
+ * places every mounted task on CPU 0 (a manifest has no CPU field), so
+ * the port moves the workers before any CPU schedules. */
+static void place_package_tasks(void)
+{
+	uint32_t online = __atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE);
+
+	for (uint32_t i = 0; i < package_task_count; i++) {
+		struct rvx_kernel_task *t = &kernel.tasks[package_ids[i]];
+		struct rvx_task info;
+		uint32_t cpu;
+		int rc;
+
+		if (t->entry < 3u || t->entry - 3u >= online)
+			continue;
+		cpu = (uint32_t)(t->entry - 3u);
+		rc = rvx_sched_task_info(&kernel.sched, t->sched, &info);
+		if (rc == 0)
+			rc = rvx_sched_task_migrate(&kernel.sched, t->sched, cpu, info.partition);
+		if (rc != 0)
+			die("placing a package task", rc, 6);
+	}
 }
 
 static void start_secondaries(void)
@@ -564,6 +648,7 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el)
 	boot_kernel(early, 4);
 	mount_root_package();
 	start_secondaries();
+	place_package_tasks();
 	__atomic_store_n(&kernel_ready, 1u, __ATOMIC_RELEASE);
 	__asm__ volatile("sev");
 	rvx_virt_timer_init_cpu(TICK_NS);

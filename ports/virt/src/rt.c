@@ -186,11 +186,13 @@ int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 	}
 }
 
-void rvx_virt_rt_locked(void (*fn)(void *ctx), void *ctx)
+uint64_t rvx_virt_rt_lock(void)
 {
-	uint64_t daif = rvx_virt_lock_irqsave(&klock);
+	return rvx_virt_lock_irqsave(&klock);
+}
 
-	fn(ctx);
+void rvx_virt_rt_unlock(uint64_t daif)
+{
 	rvx_virt_unlock_irqrestore(&klock, daif);
 }
 

@@ -163,10 +163,22 @@ int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 			struct rvx_syscall_result *r);
 /** Give up the CPU (the task stays ready). */
 void rvx_virt_rt_yield(void);
-/** Run @p fn with the kernel lock held (interrupts masked). */
-void rvx_virt_rt_locked(void (*fn)(void *ctx), void *ctx);
+/** Take the kernel lock (interrupts masked); returns the DAIF to restore. */
+uint64_t rvx_virt_rt_lock(void);
+/** Release the kernel lock. */
+void rvx_virt_rt_unlock(uint64_t daif);
 /** Tasks dispatched on each CPU so far. */
 uint64_t rvx_virt_rt_dispatches(uint32_t cpu);
+/** The kernel object. */
+struct rvx_kernel *rvx_virt_kernel(void);
+/** Stop with a message naming @p err (exit code 6). */
+_Noreturn void rvx_virt_fail(const char *what, int err);
+/** Spin (never yielding) for @p ns, doing FP work; counts the gaps that
+ *  preemption left in *preempted; false if FP state was lost. */
+bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
+/* programs.c */
+/** Run the root package's program @p entry (symbol id); false if none. */
+bool rvx_virt_program_run(uint32_t task, uint64_t entry);
 /** What a task runs: provided by main.c. */
 void rvx_virt_task_main(uint32_t task, uint64_t entry);
 

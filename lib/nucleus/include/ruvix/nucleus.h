@@ -208,10 +208,12 @@ struct rvx_kernel_sensor {
 
 /** A sensor subscription: events of a sensor go into a queue. */
 struct rvx_kernel_sub {
-	uint32_t live;    /**< 1 if active. */
+	uint32_t live;    /**< 1 if made (it delivers only while both capabilities hold). */
 	uint32_t sensor;  /**< Sensor index. */
 	uint32_t queue;   /**< Queue index. */
 	uint32_t task;    /**< Subscribing task. */
+	uint64_t sensor_cap; /**< The sensor capability it was made with (task's table). */
+	uint64_t queue_cap;  /**< The queue capability it was made with (task's table). */
 };
 
 /** A mounted package. */

@@ -101,12 +101,15 @@ _Static_assert(offsetof(struct rvx_syscall_args, cap) == 8 &&
 
 /**
  * Syscall result. The return value of rvx_syscall() is the error; this
- * holds values and, for proved mutations, the attestation.
+ * holds values and, for proved mutations, the attestation. A successful
+ * call writes version, status and value[]; QueueSend and QueueRecv (the
+ * traffic fast path) leave the attestation fields as they were, every
+ * other call writes them (zero when it attests nothing).
  */
 struct rvx_syscall_result {
 	uint32_t version;   /**< RVX_SYSCALL_VERSION (written by the kernel). */
 	int32_t status;     /**< RVX_SYSCALL_DONE, RVX_SYSCALL_BLOCKED or RVX_SYSCALL_TIMED_OUT. */
-	uint64_t value[4];  /**< Returned values (handles, lengths, counts). */
+	uint64_t value[4];  /**< Returned values (handles, lengths, counts); unused ones are 0. */
 	uint64_t sequence;  /**< Attestation: witness sequence of the mutation's record. */
 	uint64_t time;      /**< Attestation: kernel time of the mutation. */
 	uint8_t chain_head[32];    /**< Attestation: the witness chain head after the record. */
