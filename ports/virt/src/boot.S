@@ -52,6 +52,7 @@ misplaced_block:
 	.endm
 
 primary_entry:
+	mrs	x21, cntpct_el0		/* the RESET stage's time */
 	mov	x19, x0			/* DTB address from the loader */
 	mrs	x20, CurrentEL
 	lsr	x20, x20, #2
@@ -77,6 +78,7 @@ primary_entry:
 	mov	sp, x1
 	mov	x0, x19
 	mov	x1, x20
+	mov	x2, x21
 	bl	rvx_virt_primary_main
 	b	rvx_virt_halt
 

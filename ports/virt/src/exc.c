@@ -141,6 +141,12 @@ struct rvx_virt_frame *rvx_virt_exception(uint64_t kind, struct rvx_virt_frame *
 		uint64_t esr;
 
 		__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
+		/* QEMU without -semihosting: the semihosting HLT is undefined.
+		 * Power off through PSCI instead (the exit code is lost). */
+		if (f->elr == (uint64_t)(uintptr_t)rvx_virt_semihost && ((esr >> 26) & 0x3fu) == 0u) {
+			rvx_virt_uart_write_raw("semihosting unavailable: PSCI SYSTEM_OFF\n", 41);
+			rvx_virt_system_off();
+		}
 		if (((esr >> 26) & 0x3fu) == 0x15u)
 			return rvx_virt_rt_svc((uint32_t)esr & 0xffffu, f);
 		rvx_virt_panic_frame("unexpected synchronous exception", kind, f);

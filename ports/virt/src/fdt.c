@@ -2,14 +2,39 @@
 /*
  * The DTB, read with libfdt: everything board-specific the image needs.
  * Runs on the primary CPU before the MMU is on (built with -mstrict-align).
- * Addresses are translated through every ancestor's `ranges`, so a board
- * whose DTB holds bus addresses works as well.
+ *
+ * One pass over the nodes finds every device of interest; each find keeps
+ * the offsets of its ancestors, so reading `reg` (the parent's cell counts)
+ * and translating an address through every ancestor's `ranges` needs no
+ * further scan (libfdt's fdt_parent_offset() rescans from the root, and a
+ * scan of QEMU's DTB costs about a million instructions).
  */
 #include <libfdt.h>
 
 #include "virt.h"
 
+#define MAX_DEPTH 8
+#define MAX_UARTS 4
+
 struct rvx_virt_board rvx_virt_board;
+
+/* A node and its ancestors: anc[0] is the root, anc[depth - 1] the parent. */
+struct hit {
+	int node;
+	int depth;
+	int anc[MAX_DEPTH];
+};
+
+struct finds {
+	struct hit memory, gic, timer, psci, cpus_node, chosen;
+	struct hit uart[MAX_UARTS];
+	int uart_count;
+	int cpu[RVX_VIRT_MAX_CPUS];
+	uint32_t cpu_count_dtb;
+	bool have_memory, have_gic, have_timer, have_psci, have_cpus, have_chosen;
+};
+
+static struct finds finds;
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -20,171 +45,211 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-/* Translate a child-bus address of @p node's parent into a CPU address:
- * walk up, applying each non-empty `ranges` on the way. */
-static int translate(const void *dtb, int node, uint64_t *addr)
+/* Translate an address on @p h's parent bus into a CPU address, applying
+ * each non-empty `ranges` on the way up. */
+static int translate(const void *dtb, const struct hit *h, uint64_t *addr)
 {
-	int bus = fdt_parent_offset(dtb, node);
-
-	while (bus > 0) {
+	for (int level = h->depth - 1; level >= 1; level--) {
+		int bus = h->anc[level];
+		int parent = h->anc[level - 1];
 		int len = 0;
 		const fdt32_t *r = fdt_getprop(dtb, bus, "ranges", &len);
-		int parent = fdt_parent_offset(dtb, bus);
+		int ca, pa, sc, entry;
+		bool found = false;
 
-		if (parent < 0)
-			return parent;
-		if (r != NULL && len > 0) {
-			int ca = fdt_address_cells(dtb, bus);
-			int pa = fdt_address_cells(dtb, parent);
-			int sc = fdt_size_cells(dtb, bus);
-			int entry = ca + pa + sc;
-			bool found = false;
+		if (r == NULL || len <= 0)
+			continue; /* empty or absent: identity */
+		ca = fdt_address_cells(dtb, bus);
+		pa = fdt_address_cells(dtb, parent);
+		sc = fdt_size_cells(dtb, bus);
+		entry = ca + pa + sc;
+		if (ca < 1 || ca > 2 || pa < 1 || pa > 2 || sc < 0 || sc > 2)
+			return -FDT_ERR_BADNCELLS;
+		for (int i = 0; i + entry <= len / 4; i += entry) {
+			uint64_t child = read_cells(r + i, ca);
+			uint64_t paddr = read_cells(r + i + ca, pa);
+			uint64_t size = read_cells(r + i + ca + pa, sc);
 
-			if (ca < 1 || pa < 1 || sc < 0 || entry <= 0)
-				return -FDT_ERR_BADNCELLS;
-			for (int i = 0; i + entry <= len / 4; i += entry) {
-				uint64_t child = read_cells(r + i, ca);
-				uint64_t paddr = read_cells(r + i + ca, pa);
-				uint64_t size = read_cells(r + i + ca + pa, sc);
-
-				if (*addr >= child && *addr - child < size) {
-					*addr = *addr - child + paddr;
-					found = true;
-					break;
-				}
+			if (*addr >= child && *addr - child < size) {
+				*addr = *addr - child + paddr;
+				found = true;
+				break;
 			}
-			if (!found)
-				return -FDT_ERR_NOTFOUND;
 		}
-		bus = parent;
+		if (!found)
+			return -FDT_ERR_NOTFOUND;
 	}
 	return 0;
 }
 
 /* The @p index-th (address, size) pair of a node's reg, as a CPU address. */
-static int read_reg(const void *dtb, int node, int index, struct rvx_virt_range *out)
+static int read_reg(const void *dtb, const struct hit *h, int index, struct rvx_virt_range *out)
 {
-	int parent = fdt_parent_offset(dtb, node);
-	int ac, sc, len = 0;
+	int parent = h->anc[h->depth - 1];
+	int ac = fdt_address_cells(dtb, parent);
+	int sc = fdt_size_cells(dtb, parent);
+	int len = 0;
 	const fdt32_t *reg;
 
-	if (parent < 0)
-		return parent;
-	ac = fdt_address_cells(dtb, parent);
-	sc = fdt_size_cells(dtb, parent);
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
-	reg = fdt_getprop(dtb, node, "reg", &len);
+	reg = fdt_getprop(dtb, h->node, "reg", &len);
 	if (reg == NULL)
 		return len;
 	if ((index + 1) * (ac + sc) * 4 > len)
 		return -FDT_ERR_NOTFOUND;
 	out->base = read_cells(reg + index * (ac + sc), ac);
 	out->size = read_cells(reg + index * (ac + sc) + ac, sc);
-	return translate(dtb, node, &out->base);
+	return translate(dtb, h, &out->base);
 }
 
-static int first_compatible(const void *dtb, const char *const *compat, size_t n)
+/* True if the stringlist @p list (@p len bytes) holds @p s. */
+static bool has_string(const char *list, int len, const char *s)
 {
-	for (size_t i = 0; i < n; i++) {
-		int node = fdt_node_offset_by_compatible(dtb, -1, compat[i]);
+	size_t n = strlen(s) + 1;
 
-		if (node >= 0)
-			return node;
+	while (len > 0) {
+		size_t l = strnlen(list, (size_t)len) + 1;
+
+		if (l == n && memcmp(list, s, n) == 0)
+			return true;
+		list += l;
+		len -= (int)l;
 	}
-	return -FDT_ERR_NOTFOUND;
+	return false;
 }
 
-static int parse_uart(const void *dtb, struct rvx_virt_board *b)
+static bool has_any(const char *list, int len, const char *const *want, size_t n)
 {
-	int chosen = fdt_path_offset(dtb, "/chosen");
-	int node = -FDT_ERR_NOTFOUND;
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		if (has_string(list, len, want[i]))
+			return true;
+	}
+	return false;
+}
 
-	/* The console the DTB names, when it is a PL011; otherwise the first PL011. */
-	if (chosen >= 0) {
+static void keep(struct hit *h, bool *flag, int node, int depth, const int *anc)
+{
+	if (*flag)
+		return; /* the first one counts */
+	*flag = true;
+	h->node = node;
+	h->depth = depth;
+	memcpy(h->anc, anc, sizeof(h->anc));
+}
+
+/* The single pass: every node once, by depth-first order. */
+static int scan(const void *dtb, struct finds *f)
+{
+	static const char *const gic[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"};
+	static const char *const timer[] = {"arm,armv8-timer", "arm,armv7-timer"};
+	static const char *const psci[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+	static const char *const pl011[] = {"arm,pl011"};
+	int anc[MAX_DEPTH];
+	int depth = 0;
+	int node = 0;
+
+	memset(f, 0, sizeof(*f));
+	memset(anc, 0, sizeof(anc));
+	while (node >= 0) {
+		int clen = 0, tlen = 0;
+		const char *compat, *type, *name;
+
+		if (depth >= MAX_DEPTH)
+			return -FDT_ERR_BADSTRUCTURE;
+		anc[depth] = node;
+		compat = fdt_getprop(dtb, node, "compatible", &clen);
+		type = fdt_getprop(dtb, node, "device_type", &tlen);
+		name = fdt_get_name(dtb, node, NULL);
+		if (type != NULL && has_string(type, tlen, "memory"))
+			keep(&f->memory, &f->have_memory, node, depth, anc);
+		if (type != NULL && has_string(type, tlen, "cpu") && f->have_cpus && depth == 2 &&
+		    anc[1] == f->cpus_node.node) {
+			if (f->cpu_count_dtb < RVX_VIRT_MAX_CPUS)
+				f->cpu[f->cpu_count_dtb] = node;
+			f->cpu_count_dtb++;
+		}
+		if (compat != NULL && has_any(compat, clen, gic, 3))
+			keep(&f->gic, &f->have_gic, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, timer, 2))
+			keep(&f->timer, &f->have_timer, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, psci, 3))
+			keep(&f->psci, &f->have_psci, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, pl011, 1) && f->uart_count < MAX_UARTS) {
+			bool dummy = false;
+
+			keep(&f->uart[f->uart_count++], &dummy, node, depth, anc);
+		}
+		if (depth == 1 && name != NULL && strcmp(name, "cpus") == 0)
+			keep(&f->cpus_node, &f->have_cpus, node, depth, anc);
+		if (depth == 1 && name != NULL && strcmp(name, "chosen") == 0)
+			keep(&f->chosen, &f->have_chosen, node, depth, anc);
+		node = fdt_next_node(dtb, node, &depth);
+		if (node >= 0 && depth < 0)
+			return 0; /* past the root's end */
+		if (node >= 0 && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE; /* a second root */
+	}
+	return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}
+
+static int parse_uart(const void *dtb, const struct finds *f, struct rvx_virt_board *b)
+{
+	int pick = 0;
+
+	if (f->uart_count == 0)
+		return -FDT_ERR_NOTFOUND;
+	/* Several PL011s: the one /chosen stdout-path names, if it is one. */
+	if (f->uart_count > 1 && f->have_chosen) {
 		int len = 0;
-		const char *path = fdt_getprop(dtb, chosen, "stdout-path", &len);
+		const char *path = fdt_getprop(dtb, f->chosen.node, "stdout-path", &len);
 
 		if (path != NULL && len > 0) {
 			int plen = (int)strnlen(path, (size_t)len);
 			const char *colon = memchr(path, ':', (size_t)plen);
+			int node;
 
 			if (colon != NULL)
 				plen = (int)(colon - path);
 			node = fdt_path_offset_namelen(dtb, path, plen);
-			if (node >= 0 && fdt_node_check_compatible(dtb, node, "arm,pl011") != 0)
-				node = -FDT_ERR_NOTFOUND;
+			for (int i = 0; i < f->uart_count; i++) {
+				if (f->uart[i].node == node)
+					pick = i;
+			}
 		}
 	}
-	if (node < 0)
-		node = fdt_node_offset_by_compatible(dtb, -1, "arm,pl011");
-	if (node < 0)
-		return node;
-	return read_reg(dtb, node, 0, &b->uart);
+	return read_reg(dtb, &f->uart[pick], 0, &b->uart);
 }
 
-static int parse_memory(const void *dtb, struct rvx_virt_board *b)
+static int parse_timer(const void *dtb, const struct finds *f, struct rvx_virt_board *b)
 {
-	int node = fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", 7);
-
-	if (node < 0)
-		return node;
-	return read_reg(dtb, node, 0, &b->mem);
-}
-
-static int parse_gic(const void *dtb, struct rvx_virt_board *b)
-{
-	static const char *const compat[] = {"arm,gic-400", "arm,cortex-a15-gic",
-					     "arm,cortex-a9-gic"};
-	int node = first_compatible(dtb, compat, sizeof(compat) / sizeof(compat[0]));
-	int err;
-
-	if (node < 0)
-		return node;
-	err = read_reg(dtb, node, 0, &b->gicd);
-	if (err == 0)
-		err = read_reg(dtb, node, 1, &b->gicc);
-	return err;
-}
-
-static int parse_timer(const void *dtb, struct rvx_virt_board *b)
-{
-	static const char *const compat[] = {"arm,armv8-timer", "arm,armv7-timer"};
-	int node = first_compatible(dtb, compat, sizeof(compat) / sizeof(compat[0]));
 	int len = 0;
-	const fdt32_t *irq;
+	const fdt32_t *irq = fdt_getprop(dtb, f->timer.node, "interrupts", &len);
 
-	if (node < 0)
-		return node;
 	/* Four (type, number, flags) triples: secure physical, non-secure
 	 * physical, virtual, hypervisor. The image runs at EL2 and uses the
 	 * hypervisor timer (CNTHP), the fourth; it is a PPI (type 1), whose
 	 * GIC INTID is its number + 16. */
-	irq = fdt_getprop(dtb, node, "interrupts", &len);
 	if (irq == NULL)
 		return len;
-	if (len < 12 * 4 || fdt32_to_cpu(irq[9]) != 1u)
+	if (len < 12 * 4 || fdt32_to_cpu(irq[9]) != 1u || fdt32_to_cpu(irq[10]) > 15u)
 		return -FDT_ERR_BADVALUE;
 	b->timer_intid = fdt32_to_cpu(irq[10]) + 16u;
 	return 0;
 }
 
-static int parse_psci(const void *dtb, struct rvx_virt_board *b)
+static int parse_psci(const void *dtb, const struct finds *f, struct rvx_virt_board *b)
 {
-	static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
-	int node = first_compatible(dtb, compat, sizeof(compat) / sizeof(compat[0]));
+	int node = f->psci.node;
 	int len = 0;
-	const char *method;
+	const char *method = fdt_getprop(dtb, node, "method", &len);
 	const fdt32_t *on;
 
-	if (node < 0)
-		return node;
-	method = fdt_getprop(dtb, node, "method", &len);
 	if (method == NULL)
 		return len;
-	if (strncmp(method, "smc", (size_t)len) == 0)
+	if (len == 4 && memcmp(method, "smc", 4) == 0)
 		b->psci_smc = 1;
-	else if (strncmp(method, "hvc", (size_t)len) == 0)
+	else if (len == 4 && memcmp(method, "hvc", 4) == 0)
 		b->psci_smc = 0;
 	else
 		return -FDT_ERR_BADVALUE;
@@ -197,43 +262,32 @@ static int parse_psci(const void *dtb, struct rvx_virt_board *b)
 	return 0;
 }
 
-static int parse_cpus(const void *dtb, struct rvx_virt_board *b)
+static int parse_cpus(const void *dtb, const struct finds *f, struct rvx_virt_board *b)
 {
-	int cpus = fdt_path_offset(dtb, "/cpus");
-	int node;
-	int ac;
+	int ac = fdt_address_cells(dtb, f->cpus_node.node);
 
-	if (cpus < 0)
-		return cpus;
-	ac = fdt_address_cells(dtb, cpus);
 	if (ac < 1 || ac > 2)
 		return -FDT_ERR_BADNCELLS;
-	b->cpu_count = 0;
-	b->cpu_count_dtb = 0;
-	fdt_for_each_subnode(node, dtb, cpus) {
+	b->cpu_count_dtb = f->cpu_count_dtb;
+	b->cpu_count = f->cpu_count_dtb < RVX_VIRT_MAX_CPUS ? f->cpu_count_dtb : RVX_VIRT_MAX_CPUS;
+	for (uint32_t i = 0; i < b->cpu_count; i++) {
 		int len = 0;
-		const char *type = fdt_getprop(dtb, node, "device_type", &len);
-		const fdt32_t *reg;
+		const fdt32_t *reg = fdt_getprop(dtb, f->cpu[i], "reg", &len);
 
-		if (type == NULL || strncmp(type, "cpu", (size_t)len) != 0)
-			continue;
-		reg = fdt_getprop(dtb, node, "reg", &len);
 		if (reg == NULL || len < ac * 4)
 			return -FDT_ERR_BADVALUE;
-		if (b->cpu_count < RVX_VIRT_MAX_CPUS)
-			b->cpu_mpidr[b->cpu_count++] = read_cells(reg, ac);
-		b->cpu_count_dtb++;
+		b->cpu_mpidr[i] = read_cells(reg, ac);
 	}
 	return b->cpu_count > 0 ? 0 : -FDT_ERR_NOTFOUND;
 }
 
-static int parse_chosen(const void *dtb, struct rvx_virt_board *b)
+static int parse_chosen(const void *dtb, const struct finds *f, struct rvx_virt_board *b)
 {
-	int chosen = fdt_path_offset(dtb, "/chosen");
+	int chosen = f->chosen.node;
 	int len = 0;
 	const void *p;
 
-	if (chosen < 0)
+	if (!f->have_chosen)
 		return 0; /* everything in /chosen is optional */
 	p = fdt_getprop(dtb, chosen, "linux,initrd-start", &len);
 	if (p != NULL) {
@@ -268,6 +322,7 @@ static int parse_chosen(const void *dtb, struct rvx_virt_board *b)
 int rvx_virt_fdt_parse(const void *dtb, const char **what)
 {
 	struct rvx_virt_board *b = &rvx_virt_board;
+	struct finds *f = &finds;
 	int err;
 
 	*what = "header";
@@ -276,30 +331,36 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 		return err;
 	b->dtb = dtb;
 	b->dtb_size = fdt_totalsize(dtb);
+	*what = "structure";
+	err = scan(dtb, f);
+	if (err != 0)
+		return err;
 	*what = "PL011 UART";
-	err = parse_uart(dtb, b);
+	err = parse_uart(dtb, f, b);
 	if (err != 0)
 		return err;
 	*what = "memory";
-	err = parse_memory(dtb, b);
+	err = f->have_memory ? read_reg(dtb, &f->memory, 0, &b->mem) : -FDT_ERR_NOTFOUND;
 	if (err != 0)
 		return err;
 	*what = "GICv2";
-	err = parse_gic(dtb, b);
+	err = f->have_gic ? read_reg(dtb, &f->gic, 0, &b->gicd) : -FDT_ERR_NOTFOUND;
+	if (err == 0)
+		err = read_reg(dtb, &f->gic, 1, &b->gicc);
 	if (err != 0)
 		return err;
 	*what = "timer";
-	err = parse_timer(dtb, b);
+	err = f->have_timer ? parse_timer(dtb, f, b) : -FDT_ERR_NOTFOUND;
 	if (err != 0)
 		return err;
 	*what = "PSCI";
-	err = parse_psci(dtb, b);
+	err = f->have_psci ? parse_psci(dtb, f, b) : -FDT_ERR_NOTFOUND;
 	if (err != 0)
 		return err;
 	*what = "cpus";
-	err = parse_cpus(dtb, b);
+	err = f->have_cpus ? parse_cpus(dtb, f, b) : -FDT_ERR_NOTFOUND;
 	if (err != 0)
 		return err;
 	*what = "chosen";
-	return parse_chosen(dtb, b);
+	return parse_chosen(dtb, f, b);
 }

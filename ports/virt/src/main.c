@@ -46,6 +46,7 @@ static uint64_t alloc_next;
 static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
 static uint32_t witness_count;
 static uint64_t first_record_ns;
+static uint64_t reset_ns;
 static uint32_t kernel_ready;
 static uint32_t cpus_up = 1;
 static uint32_t tasks_expected;
@@ -83,7 +84,6 @@ void *rvx_virt_alloc(uint64_t size, uint64_t align)
 			continue;
 		}
 		alloc_next = a + size;
-		memset((void *)(uintptr_t)a, 0, size);
 		return (void *)(uintptr_t)a;
 	}
 }
@@ -98,7 +98,8 @@ static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
 	memcpy(witness_store[witness_count], rec, RVX_WITNESS_RECORD_SIZE);
 	if (witness_count == 0) {
 		first_record_ns = rvx_port_time_real_ns();
-		rvx_virt_printf("RVX-FIRST-WITNESS %lu ns\n", first_record_ns);
+		rvx_virt_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
+				reset_ns);
 	}
 	witness_count++;
 	return 0;
@@ -577,8 +578,8 @@ static size_t dtb_used_size(const void *dtb)
 	return end < fdt_totalsize(dtb) ? end : fdt_totalsize(dtb);
 }
 
-void rvx_virt_primary_main(const void *dtb, uint64_t el);
-void rvx_virt_primary_main(const void *dtb, uint64_t el)
+void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter);
+void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 {
 	struct rvx_kernel_early_stage early[4];
 	const struct rvx_virt_board *b = &rvx_virt_board;
@@ -590,7 +591,8 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el)
 		__asm__ volatile("msr tpidr_el2, xzr");
 	memset(early, 0, sizeof(early));
 	early[0].stage = RVX_KERNEL_BOOT_RESET;
-	early[0].time_ns = rvx_port_time_real_ns();
+	early[0].time_ns = rvx_virt_ticks_to_ns(entry_counter);
+	reset_ns = early[0].time_ns;
 
 	err = rvx_virt_fdt_parse(dtb, &what);
 	if (err != 0) {

@@ -146,7 +146,8 @@ int rvx_virt_entropy_init(void);
 
 /* main.c */
 /** Physical memory for the image's own use (bump allocated, never freed,
- *  clear of the image, the DTB and the initrd); NULL when RAM runs out. */
+ *  clear of the image, the DTB and the initrd; not zeroed: its users
+ *  initialise what they hand out); NULL when RAM runs out. */
 void *rvx_virt_alloc(uint64_t size, uint64_t align);
 
 struct rvx_kernel;
