@@ -95,6 +95,11 @@ _Noreturn void rvx_virt_panic_frame(const char *why, uint64_t kind, const struct
 	ec = (uint32_t)(esr >> 26) & 0x3fu;
 	iss = (uint32_t)esr & 0x1ffffffu;
 	rvx_virt_printf("\n*** RuVix PANIC on CPU %u: %s\n", rvx_virt_cpu_index(), why);
+	if (rvx_virt_rt_current(rvx_virt_cpu_index()) != UINT32_MAX)
+		rvx_virt_printf("running task %u\n", rvx_virt_rt_current(rvx_virt_cpu_index()));
+	if (f != NULL && (ec == 0x25 || ec == 0x24) && rvx_virt_stack_guard_hit(far) >= 0)
+		rvx_virt_printf("stack overflow: task %d ran into the guard page below its stack\n",
+				rvx_virt_stack_guard_hit(far));
 	if (f != NULL) {
 		rvx_virt_printf("exception: %s\n", kind < 16 ? kind_names[kind] : "?");
 		rvx_virt_printf("ESR_EL2 0x%08lx: EC 0x%02x (%s), IL %u, ISS 0x%07x\n", esr, ec,

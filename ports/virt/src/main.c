@@ -11,7 +11,8 @@
  *
  * Boot arguments (/chosen bootargs, QEMU -append) select test modes:
  * rvx.test=fault (read an unmapped address), rvx.test=wx (write to the
- * kernel's text), rvx.test=undef (an undefined instruction).
+ * kernel's text), rvx.test=undef (an undefined instruction),
+ * rvx.test=stack (the root task overflows its stack into its guard page).
  */
 #include <bearssl.h>
 #include <libfdt.h>
@@ -282,6 +283,19 @@ static void prog_hello(uint32_t task, uint64_t entry)
 	task_finish(task);
 }
 
+/* Deep recursion for the stack-overflow test (each level keeps 512 bytes). */
+static volatile uint64_t recurse_limit = UINT64_MAX;
+
+static uint64_t recurse(uint64_t depth)
+{
+	volatile uint8_t pad[512];
+
+	pad[depth % sizeof(pad)] = (uint8_t)depth;
+	if (depth >= recurse_limit)
+		return pad[0];
+	return recurse(depth + 1u) + pad[(depth + 1u) % sizeof(pad)];
+}
+
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
 static void prog_root(void)
 {
@@ -291,6 +305,10 @@ static void prog_root(void)
 
 	rvx_virt_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_virt_cpu_index(),
 			online);
+	if (bootarg("rvx.test=stack")) {
+		rvx_virt_puts("test: the root task recurses until its stack runs out\n");
+		(void)recurse(0);
+	}
 	for (uint32_t cpu = 0; cpu < online; cpu++) {
 		for (uint32_t w = 0; w < WORKERS_PER_CPU; w++) {
 			struct rvx_syscall_args a;
@@ -634,7 +652,7 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 		rvx_virt_exit(3);
 	}
 	own_cpu_first();
-	if (rvx_virt_mmu_build() != 0) {
+	if (rvx_virt_stacks_reserve() != 0 || rvx_virt_mmu_build() != 0) {
 		rvx_virt_puts("RuVix: building the page tables failed\n");
 		rvx_virt_exit(3);
 	}

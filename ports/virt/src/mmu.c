@@ -4,7 +4,8 @@
  * level 1), identity mapped. The image's text is read-only and executable,
  * its rodata read-only, its data and bss read-write and never executable;
  * the rest of RAM is read-write, never executable (2 MiB blocks where it
- * can); the UART and the GIC are Device-nGnRE. Nothing else is mapped, so a
+ * can) but for one unmapped guard page below each task stack; the UART and
+ * the GIC are Device-nGnRE. Nothing else is mapped, so a
  * stray pointer faults. SCTLR_EL2.WXN makes every writable page
  * non-executable whatever its descriptor says.
  */
@@ -30,7 +31,12 @@
 #define PAGE 4096u
 #define BLOCK (2u * 1024u * 1024u)
 
+/* An invalid descriptor that map_range() leaves alone: a guard page. */
+#define DESC_GUARD 2u
+#define STACK_SPAN (RVX_VIRT_TASK_STACK + RVX_VIRT_GUARD)
+
 static alignas(4096) uint64_t tables[TABLE_COUNT][512];
+static uint64_t stack_arena;
 static uint32_t tables_used;
 static uint64_t mmu_tcr;
 static uint64_t mmu_sctlr;
@@ -87,6 +93,50 @@ static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
 	return 0;
 }
 
+int rvx_virt_stacks_reserve(void)
+{
+	void *a = rvx_virt_alloc((uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS, 4096);
+
+	if (a == NULL)
+		return -1;
+	stack_arena = (uint64_t)(uintptr_t)a;
+	return 0;
+}
+
+uint8_t *rvx_virt_task_stack_top(uint32_t task)
+{
+	if (stack_arena == 0 || task >= RVX_VIRT_TASK_SLOTS)
+		return NULL;
+	return (uint8_t *)(uintptr_t)(stack_arena + (uint64_t)(task + 1u) * STACK_SPAN);
+}
+
+int rvx_virt_stack_guard_hit(uint64_t addr)
+{
+	uint64_t off;
+
+	if (stack_arena == 0 || addr < stack_arena)
+		return -1;
+	off = addr - stack_arena;
+	if (off >= (uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS || off % STACK_SPAN >= RVX_VIRT_GUARD)
+		return -1;
+	return (int)(off / STACK_SPAN);
+}
+
+/* Mark the guard pages below every task stack (before RAM is mapped). */
+static int map_guards(void)
+{
+	for (uint32_t i = 0; stack_arena != 0 && i < RVX_VIRT_TASK_SLOTS; i++) {
+		uint64_t g = stack_arena + (uint64_t)i * STACK_SPAN;
+		uint64_t *l2 = next_level(tables[0], (uint32_t)(g >> 30) & 511u);
+		uint64_t *l3 = l2 != NULL ? next_level(l2, (uint32_t)(g >> 21) & 511u) : NULL;
+
+		if (l3 == NULL)
+			return -1;
+		l3[(g >> 12) & 511u] = DESC_GUARD;
+	}
+	return 0;
+}
+
 int rvx_virt_mmu_build(void)
 {
 	const struct rvx_virt_board *b = &rvx_virt_board;
@@ -101,6 +151,7 @@ int rvx_virt_mmu_build(void)
 
 	if (table_new() == NULL) /* tables[0]: level 1 */
 		return -1;
+	err |= map_guards();
 	err |= map_range(text, text_end - text, normal | AP_RO, false);
 	err |= map_range(text_end, ro_end - text_end, normal | AP_RO | XN, false);
 	err |= map_range(ro_end, img_end - ro_end, normal | AP_RW | XN, false);

@@ -16,7 +16,6 @@
 #include "ruvix/nucleus.h"
 #include "virt.h"
 
-#define RT_STACK (32u * 1024u)
 #define RT_NONE UINT32_MAX
 /* SPSR for a new task: EL2h, IRQs on, debug, SError and FIQ masked. */
 #define RT_SPSR 0x349u
@@ -86,16 +85,16 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 		return c->idle;
 	t = &tasks[next];
 	if (t->frame == NULL) {
-		uint8_t *stack = rvx_virt_alloc(RT_STACK, 16);
+		uint8_t *top = rvx_virt_task_stack_top(next);
 		struct rvx_virt_frame *nf;
 
-		if (stack == NULL)
-			rvx_virt_panic_frame("no memory for a task stack", 0, f);
-		nf = (struct rvx_virt_frame *)(void *)(stack + RT_STACK - sizeof(*nf));
+		if (top == NULL)
+			rvx_virt_panic_frame("no stack for a task", 0, f);
+		nf = (struct rvx_virt_frame *)(void *)(top - sizeof(*nf));
 		memset(nf, 0, sizeof(*nf));
 		nf->x[0] = next;
 		nf->x[1] = entry;
-		nf->sp = (uint64_t)(uintptr_t)(stack + RT_STACK);
+		nf->sp = (uint64_t)(uintptr_t)top;
 		nf->elr = (uint64_t)(uintptr_t)task_entry;
 		nf->spsr = RT_SPSR;
 		t->frame = nf;
@@ -194,6 +193,13 @@ uint64_t rvx_virt_rt_lock(void)
 void rvx_virt_rt_unlock(uint64_t daif)
 {
 	rvx_virt_unlock_irqrestore(&klock, daif);
+}
+
+uint32_t rvx_virt_rt_current(uint32_t cpu)
+{
+	if (cpu >= RVX_VIRT_MAX_CPUS || !__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+		return RT_NONE;
+	return cpus[cpu].current;
 }
 
 uint64_t rvx_virt_rt_dispatches(uint32_t cpu)

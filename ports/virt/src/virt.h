@@ -98,6 +98,16 @@ void rvx_virt_vprintf(const char *fmt, va_list ap);
 void rvx_virt_uart_write_raw(const char *s, size_t len);
 
 /* mmu.c */
+/** Task stacks: one per kernel task slot, each above an unmapped guard page. */
+#define RVX_VIRT_TASK_STACK (32u * 1024u)
+#define RVX_VIRT_TASK_SLOTS 64u
+#define RVX_VIRT_GUARD 4096u
+/** Reserve the stack arena (before rvx_virt_mmu_build()); 0 or -1. */
+int rvx_virt_stacks_reserve(void);
+/** Top of task slot @p task's stack, or NULL. */
+uint8_t *rvx_virt_task_stack_top(uint32_t task);
+/** The task slot whose guard page holds @p addr, or -1. */
+int rvx_virt_stack_guard_hit(uint64_t addr);
 /** Build the EL2 tables from the board and the image layout; 0 or -1. */
 int rvx_virt_mmu_build(void);
 /** Turn the MMU on with the tables rvx_virt_mmu_build() made. */
@@ -168,6 +178,8 @@ void rvx_virt_rt_yield(void);
 uint64_t rvx_virt_rt_lock(void);
 /** Release the kernel lock. */
 void rvx_virt_rt_unlock(uint64_t daif);
+/** The task running on @p cpu, or UINT32_MAX. */
+uint32_t rvx_virt_rt_current(uint32_t cpu);
 /** Tasks dispatched on each CPU so far. */
 uint64_t rvx_virt_rt_dispatches(uint32_t cpu);
 /** The kernel object. */
