@@ -128,17 +128,12 @@ rvx_virt_semihost:
 	hlt	#0xf000
 	ret
 
-/* rvx_virt_svc_yield() / rvx_virt_svc_exit(): a task gives up its CPU
- * through the exception path, so the switch saves the same frame as a
- * preemption does. */
+/* rvx_virt_svc_yield(): a task gives up its CPU through the exception
+ * path, so the switch saves the same frame as a preemption does. */
 	.globl rvx_virt_svc_yield
 rvx_virt_svc_yield:
 	svc	#0
 	ret
-	.globl rvx_virt_svc_exit
-rvx_virt_svc_exit:
-	svc	#1
-	b	rvx_virt_halt
 
 /* Vectors: 16 entries of 128 bytes, kind = entry index (group * 4 + type:
  * groups current EL with SP0, current EL with SPx, lower EL AArch64, lower

@@ -73,7 +73,6 @@ extern struct rvx_virt_board rvx_virt_board;
 void rvx_virt_mmu_on(uint64_t ttbr0, uint64_t tcr, uint64_t mair, uint64_t sctlr);
 uint64_t rvx_virt_semihost(uint64_t op, const void *arg);
 void rvx_virt_svc_yield(void);
-_Noreturn void rvx_virt_svc_exit(void);
 _Noreturn void rvx_virt_halt(void);
 _Noreturn void rvx_virt_frame_resume(struct rvx_virt_frame *f);
 void rvx_virt_secondary_entry(void);
@@ -146,7 +145,7 @@ uint32_t rvx_virt_cpu_index(void);
 /* rt.c: the task runtime. */
 /** Scheduler tick from the timer interrupt; returns the frame to resume. */
 struct rvx_virt_frame *rvx_virt_rt_tick(struct rvx_virt_frame *f);
-/** A task's svc (0 yield, 1 exit); returns the frame to resume. */
+/** A task's SVC #0 (yield, or switch away after blocking); returns the frame to resume. */
 struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f);
 
 /* port.c */
