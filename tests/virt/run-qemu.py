@@ -7,8 +7,9 @@ usage: run-qemu.py --qemu QEMU --image IMG --mode MODE [--initrd PKG]
 
 Modes:
   boot      clean shutdown (exit 0), the boot stages in the witness dump in
-            order, the dump's chain head equal to SHA-256 of its records
-  smp       as boot, and tasks ran on CPU 1 and were preempted
+            order, the dump's chain head equal to SHA-256 of its records, a
+            task on CPU 0 preempted by the tick (the long/short pair)
+  smp       as boot, and tasks ran on CPU 1, one of them preempted by the tick
   fault     a deliberate fault: a readable panic report and a non-zero exit
   el1       entered at EL1 (no virtualization=on): a clear refusal, exit 4
   refuse    a bad package: refused at boot with a clear message, exit 5
@@ -121,11 +122,17 @@ def main():
             if code != 0:
                 raise AssertionError("exit code %d, expected 0" % code)
             check_boot(out, args.initrd is not None)
+            # The long task of CPU 0 never yields; the short one, due sooner,
+            # can only have run after the tick preempted it.
+            if not re.search(r"^RVX-TASK long task=\d+ cpu=0 preempted=yes slices=[1-9]",
+                             out, re.M):
+                raise AssertionError("no proof that the tick preempted a task on CPU 0")
             if args.mode == "smp":
                 if not re.search(r"^RVX-TASK \S+ task=\d+ cpu=1 ", out, re.M):
                     raise AssertionError("no task ran on CPU 1")
-                if not re.search(r"preempted=[1-9]", out):
-                    raise AssertionError("no task was ever preempted")
+                if not re.search(r"^RVX-TASK long task=\d+ cpu=1 preempted=yes slices=[1-9]",
+                                 out, re.M):
+                    raise AssertionError("no proof that the tick preempted a task on CPU 1")
                 if "fp=BAD" in out:
                     raise AssertionError("FP state lost")
         elif args.mode == "fault":

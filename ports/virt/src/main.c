@@ -33,11 +33,14 @@ extern const uint32_t rvx_virt_trusted_key_count;
 #define TICK_NS 1000000u
 /* Witness records the image keeps for the dump. */
 #define WITNESS_KEEP 4096u
-/* Workers the root task spawns on each CPU. */
-#define WORKERS_PER_CPU 2u
 /* Built-in programs a task's entry (symbol id) selects. */
 #define PROG_HELLO 1u
-#define PROG_SPIN 2u
+#define PROG_LONG 2u
+#define PROG_SHORT 3u
+/* Relative deadlines of the preemption pair: the long task would keep its
+ * CPU for a second; the short one is due within a tick. */
+#define LONG_DEADLINE_NS UINT64_C(1000000000)
+#define SHORT_DEADLINE_NS UINT64_C(1000000)
 
 alignas(16) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STACK];
 
@@ -54,6 +57,8 @@ static uint32_t tasks_expected;
 static uint32_t tasks_finished;
 static uint64_t worker_clock[RVX_KERNEL_TASKS];
 static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
+static uint32_t short_ran[RVX_VIRT_MAX_CPUS];
+static uint32_t long_started[RVX_VIRT_MAX_CPUS];
 static uint8_t task_is_package[RVX_KERNEL_TASKS];
 static uint32_t package_ids[16];
 static uint32_t package_task_count;
@@ -249,28 +254,45 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted)
 	return acc == 0.25 * (double)n * (double)(n - 1u);
 }
 
-/* A compute-bound worker: spins without yielding (so only the tick can let
- * its neighbour run), counts the gaps preemption leaves in its view of
- * the counter, and checks that FP/SIMD state survived every switch. */
-static void prog_spin(uint32_t task)
+/* The long task of a CPU's preemption pair: computes (FP) without ever
+ * yielding or blocking until the short task of its CPU has run. It holds
+ * the later deadline, so only the timer tick can have let the short task
+ * in: seeing its flag proves preemption. FP/SIMD state is checked after
+ * every slice. */
+static void prog_long(uint32_t task)
 {
-	uint64_t clock;
 	uint32_t cpu = rvx_virt_cpu_index();
-	uint64_t preempted = 0;
+	uint64_t give_up = rvx_port_time_real_ns() + UINT64_C(5) * 1000000000u;
+	uint64_t gaps = 0, slices = 0;
 	bool fp_ok = true;
 
-	while ((clock = __atomic_load_n(&worker_clock[task], __ATOMIC_ACQUIRE)) == 0)
-		rvx_virt_rt_yield();
-	for (uint32_t step = 0; step < 3; step++) {
-		if (!rvx_virt_spin(4u * TICK_NS, &preempted))
+	while (!__atomic_load_n(&short_ran[cpu], __ATOMIC_ACQUIRE)) {
+		if (!rvx_virt_spin(TICK_NS / 4u, &gaps))
 			fp_ok = false;
-		sleep_ns(task, clock, TICK_NS);
+		slices++;
+		__atomic_store_n(&long_started[cpu], 1u, __ATOMIC_RELEASE);
+		if (rvx_port_time_real_ns() > give_up)
+			die("the short task never preempted the long one", -RVX_ETIMEDOUT, 8);
 	}
+	/* A little more work after the switch back, still checked. */
+	for (uint32_t i = 0; i < 4u; i++)
+		fp_ok = rvx_virt_spin(TICK_NS / 4u, &gaps) && fp_ok;
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-	rvx_virt_printf("RVX-TASK spin task=%u cpu=%u preempted=%lu fp=%s\n", task, cpu, preempted,
-			fp_ok ? "ok" : "BAD");
+	rvx_virt_printf("RVX-TASK long task=%u cpu=%u preempted=yes slices=%lu fp=%s\n", task, cpu,
+			slices, fp_ok ? "ok" : "BAD");
 	if (!fp_ok)
 		die("FP/SIMD state was lost across a switch", -RVX_EINVAL, 7);
+	task_finish(task);
+}
+
+/* The short task: due soon, it runs at the next tick of its CPU. */
+static void prog_short(uint32_t task)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+
+	__atomic_store_n(&short_ran[cpu], 1u, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+	rvx_virt_printf("RVX-TASK short task=%u cpu=%u\n", task, cpu);
 	task_finish(task);
 }
 
@@ -296,6 +318,33 @@ static uint64_t recurse(uint64_t depth)
 	return recurse(depth + 1u) + pad[(depth + 1u) % sizeof(pad)];
 }
 
+/* TaskSpawn from the root: a worker on @p cpu with the clock capability
+ * (READ), which it finds in worker_clock[] once the call returned. */
+static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	struct rvx_syscall_capxfer x = {root_caps.clock.raw, RVX_RIGHT_READ, 0};
+	uint64_t child_caps[1] = {0};
+	int rc;
+
+	syscall_args_init(&a);
+	a.cap = root_caps.task.raw;
+	a.arg[0] = prog;
+	a.arg[1] = 1;
+	a.arg[2] = rel_deadline;
+	a.arg[4] = cpu;
+	a.in = (uint64_t)(uintptr_t)&x;
+	a.in_len = sizeof(x);
+	a.out = (uint64_t)(uintptr_t)child_caps;
+	a.out_len = sizeof(child_caps);
+	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
+	rc = rvx_virt_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
+	if (rc != 0)
+		die("TaskSpawn", rc, 6);
+	__atomic_store_n(&worker_clock[r.value[0]], child_caps[0], __ATOMIC_RELEASE);
+}
+
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
 static void prog_root(void)
 {
@@ -309,32 +358,20 @@ static void prog_root(void)
 		rvx_virt_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
 	}
+	/* A preemption pair per CPU: the long task first; once it computes,
+	 * the short one. */
+	for (uint32_t cpu = 0; cpu < online; cpu++)
+		spawn_worker(PROG_LONG, cpu, LONG_DEADLINE_NS);
 	for (uint32_t cpu = 0; cpu < online; cpu++) {
-		for (uint32_t w = 0; w < WORKERS_PER_CPU; w++) {
-			struct rvx_syscall_args a;
-			struct rvx_syscall_result r;
-			struct rvx_syscall_capxfer x = {root_caps.clock.raw,
-							RVX_RIGHT_READ, 0};
-			uint64_t child_caps[1] = {0};
-			int rc;
-
-			syscall_args_init(&a);
-			a.cap = root_caps.task.raw;
-			a.arg[0] = PROG_SPIN;
-			a.arg[1] = 1;
-			a.arg[4] = cpu;
-			a.in = (uint64_t)(uintptr_t)&x;
-			a.in_len = sizeof(x);
-			a.out = (uint64_t)(uintptr_t)child_caps;
-			a.out_len = sizeof(child_caps);
-			__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
-			rc = rvx_virt_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
-			if (rc != 0)
-				die("TaskSpawn", rc, 6);
-			__atomic_store_n(&worker_clock[r.value[0]], child_caps[0], __ATOMIC_RELEASE);
-			spawned++;
+		while (!__atomic_load_n(&long_started[cpu], __ATOMIC_ACQUIRE)) {
+			if (rvx_port_time_real_ns() > deadline)
+				die("a long task never started", -RVX_ETIMEDOUT, 8);
+			sleep_ns(0, root_caps.clock.raw, TICK_NS);
 		}
 	}
+	for (uint32_t cpu = 0; cpu < online; cpu++)
+		spawn_worker(PROG_SHORT, cpu, SHORT_DEADLINE_NS);
+	spawned = 2u * online;
 	rvx_virt_printf("root: spawned %u workers\n", spawned);
 	while (__atomic_load_n(&tasks_finished, __ATOMIC_ACQUIRE) <
 	       __atomic_load_n(&tasks_expected, __ATOMIC_ACQUIRE)) {
@@ -372,8 +409,11 @@ void rvx_virt_task_main(uint32_t task, uint64_t entry)
 		return;
 	}
 	switch (entry) {
-	case PROG_SPIN:
-		prog_spin(task);
+	case PROG_LONG:
+		prog_long(task);
+		break;
+	case PROG_SHORT:
+		prog_short(task);
 		break;
 	case PROG_HELLO:
 	default:
@@ -454,6 +494,21 @@ static void mount_root_package(void)
 		task_is_package[ids[i]] = 1;
 	}
 	tasks_expected += package_task_count;
+	/* Each package task gets a clock capability (READ) from the root, so
+	 * that it can wait, and park when its program is done (the nucleus
+	 * has no call that ends a task). Witnessed as CAP_GRANT records. */
+	for (uint32_t i = 0; i < package_task_count; i++) {
+		struct rvx_syscall_result g;
+
+		syscall_args_init(&a);
+		a.cap = root_caps.clock.raw;
+		a.arg[0] = ids[i];
+		a.arg[1] = RVX_RIGHT_READ;
+		rc = rvx_syscall(&kernel, 0, RVX_SYS_CAP_GRANT, &a, &g);
+		if (rc != 0)
+			die("granting a package task the clock", rc, 6);
+		worker_clock[ids[i]] = g.value[0];
+	}
 	rvx_virt_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 
