@@ -4,9 +4,9 @@
  * @brief The kernel's own self-tests, runnable where Criterion cannot run:
  *        on bare metal under QEMU, and on the host for comparison.
  *
- * `rvx_selftest_run()` runs every case of five suites (cap, region, queue,
- * proof, witness) through the libraries' public APIs and prints one line per
- * case through the caller's writer:
+ * `rvx_selftest_run()` runs every case of six suites (cap, region, queue,
+ * proof, witness, buddy) through the libraries' public APIs and prints one
+ * line per case through the caller's writer:
  *
  *     selftest <suite>.<case> ok
  *     selftest <suite>.<case> FAIL <detail>
@@ -17,7 +17,7 @@
  * fixed values), only static storage, which each case re-initialises, so it
  * may be run more than once. It is not reentrant: one run at a time. It
  * needs BearSSL (for test keys and independent hashes) and the cap, region,
- * queue, proof, witness and types archives.
+ * queue, proof, witness, buddy and types archives.
  */
 #ifndef RUVIX_SELFTEST_H
 #define RUVIX_SELFTEST_H
