@@ -13,6 +13,7 @@ Modes:
   fault     a deliberate fault: a readable panic report and a non-zero exit
   el1       entered at EL1 (no virtualization=on): a clear refusal, exit 4
   refuse    a bad package: refused at boot with a clear message, exit 5
+  exit      only the exit code (--expect-exit) and the --expect patterns
 """
 import argparse
 import hashlib
@@ -98,7 +99,8 @@ def main():
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--image", required=True)
     ap.add_argument("--mode", required=True,
-                    choices=["boot", "smp", "fault", "el1", "refuse"])
+                    choices=["boot", "smp", "fault", "el1", "refuse", "exit"])
+    ap.add_argument("--expect-exit", type=int, default=0)
     ap.add_argument("--initrd")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--append")
@@ -144,6 +146,9 @@ def main():
         elif args.mode == "el1":
             if code != 4 or "runs at EL2" not in out:
                 raise AssertionError("EL1 entry not refused clearly (exit %d)" % code)
+        elif args.mode == "exit":
+            if code != args.expect_exit:
+                raise AssertionError("exit code %d, expected %d" % (code, args.expect_exit))
         elif args.mode == "refuse":
             if code != 5:
                 raise AssertionError("exit code %d, expected 5 (package refused)" % code)

@@ -15,7 +15,7 @@
 #define FRAME_ELR 256
 #define FRAME_FPSR 272
 #define FRAME_Q 288
-#define BOOT_STACK_SHIFT 14	/* RVX_VIRT_BOOT_STACK = 16 KiB */
+#define BOOT_STACK_SHIFT 16	/* RVX_VIRT_BOOT_STACK = 64 KiB */
 
 	.section .text.head, "ax"
 	.globl _start

@@ -100,6 +100,9 @@ _Noreturn void rvx_virt_panic_frame(const char *why, uint64_t kind, const struct
 	if (f != NULL && (ec == 0x25 || ec == 0x24) && rvx_virt_stack_guard_hit(far) >= 0)
 		rvx_virt_printf("stack overflow: task %d ran into the guard page below its stack\n",
 				rvx_virt_stack_guard_hit(far));
+	if (f != NULL && (ec == 0x25 || ec == 0x24) && rvx_virt_boot_guard_hit(far) >= 0)
+		rvx_virt_printf("stack overflow: CPU %d's boot stack ran into its guard page\n",
+				rvx_virt_boot_guard_hit(far));
 	if (f != NULL) {
 		rvx_virt_printf("exception: %s\n", kind < 16 ? kind_names[kind] : "?");
 		rvx_virt_printf("ESR_EL2 0x%08lx: EC 0x%02x (%s), IL %u, ISS 0x%07x\n", esr, ec,

@@ -12,13 +12,15 @@
  * Boot arguments (/chosen bootargs, QEMU -append) select test modes:
  * rvx.test=fault (read an unmapped address), rvx.test=wx (write to the
  * kernel's text), rvx.test=undef (an undefined instruction),
- * rvx.test=stack (the root task overflows its stack into its guard page).
+ * rvx.test=stack (the root task overflows its stack into its guard page);
+ * rvx.selftest runs the kernel's self-tests (tests/target) and exits.
  */
 #include <bearssl.h>
 #include <libfdt.h>
 
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
+#include "ruvix/selftest.h"
 #include "virt.h"
 
 #ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
@@ -42,7 +44,7 @@ extern const uint32_t rvx_virt_trusted_key_count;
 #define LONG_DEADLINE_NS UINT64_C(1000000000)
 #define SHORT_DEADLINE_NS UINT64_C(1000000)
 
-alignas(16) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STACK];
+alignas(4096) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STACK];
 
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
@@ -174,6 +176,28 @@ static void test_faults(void)
 		rvx_virt_puts("test: executing an undefined instruction\n");
 		__asm__ volatile(".inst 0x00000000");
 	}
+}
+
+static void selftest_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	rvx_port_console_write(s, n);
+}
+
+/* rvx.selftest (or rvx.selftest=inject, with one failing case added): run
+ * the kernel's own self-tests on this machine after the MMU is on, then
+ * exit 0 if every case passed, 1 otherwise. */
+static void run_selftests(void)
+{
+	bool inject = bootarg("rvx.selftest=inject");
+	int failed;
+
+	if (!inject && !bootarg("rvx.selftest"))
+		return;
+	rvx_virt_printf("selftest: %u cases on the target\n", rvx_selftest_case_count());
+	failed = rvx_selftest_run(selftest_write, NULL, inject ? RVX_SELFTEST_INJECT_FAILURE : 0);
+	rvx_virt_printf("RVX-SELFTEST %s\n", failed == 0 ? "pass" : "FAIL");
+	rvx_virt_exit(failed == 0 ? 0 : 1);
 }
 
 static _Noreturn void die(const char *what, int err, uint32_t code)
@@ -716,6 +740,7 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	early[3].time_ns = rvx_port_time_real_ns();
 	rvx_virt_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
 	test_faults();
+	run_selftests();
 
 	rvx_virt_gic_init_dist();
 	rvx_virt_gic_init_cpu();

@@ -122,17 +122,39 @@ int rvx_virt_stack_guard_hit(uint64_t addr)
 	return (int)(off / STACK_SPAN);
 }
 
-/* Mark the guard pages below every task stack (before RAM is mapped). */
+int rvx_virt_boot_guard_hit(uint64_t addr)
+{
+	uint64_t base = (uint64_t)(uintptr_t)rvx_virt_boot_stacks;
+
+	if (addr < base || addr >= base + sizeof(rvx_virt_boot_stacks))
+		return -1;
+	if ((addr - base) % RVX_VIRT_BOOT_STACK >= RVX_VIRT_GUARD)
+		return -1;
+	return (int)((addr - base) / RVX_VIRT_BOOT_STACK);
+}
+
+static int mark_guard(uint64_t g)
+{
+	uint64_t *l2 = next_level(tables[0], (uint32_t)(g >> 30) & 511u);
+	uint64_t *l3 = l2 != NULL ? next_level(l2, (uint32_t)(g >> 21) & 511u) : NULL;
+
+	if (l3 == NULL)
+		return -1;
+	l3[(g >> 12) & 511u] = DESC_GUARD;
+	return 0;
+}
+
+/* Mark the guard pages below every task stack and every boot stack
+ * (before anything else is mapped, so nothing maps them). */
 static int map_guards(void)
 {
-	for (uint32_t i = 0; stack_arena != 0 && i < RVX_VIRT_TASK_SLOTS; i++) {
-		uint64_t g = stack_arena + (uint64_t)i * STACK_SPAN;
-		uint64_t *l2 = next_level(tables[0], (uint32_t)(g >> 30) & 511u);
-		uint64_t *l3 = l2 != NULL ? next_level(l2, (uint32_t)(g >> 21) & 511u) : NULL;
-
-		if (l3 == NULL)
+	for (uint32_t i = 0; i < RVX_VIRT_MAX_CPUS; i++) {
+		if (mark_guard((uint64_t)(uintptr_t)rvx_virt_boot_stacks[i]) != 0)
 			return -1;
-		l3[(g >> 12) & 511u] = DESC_GUARD;
+	}
+	for (uint32_t i = 0; stack_arena != 0 && i < RVX_VIRT_TASK_SLOTS; i++) {
+		if (mark_guard(stack_arena + (uint64_t)i * STACK_SPAN) != 0)
+			return -1;
 	}
 	return 0;
 }

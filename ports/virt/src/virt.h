@@ -21,8 +21,9 @@
 
 /** CPUs the image serves (more in the DTB are left off). */
 #define RVX_VIRT_MAX_CPUS 4u
-/** Boot (and idle) stack of each CPU; boot.S shifts by 14. */
-#define RVX_VIRT_BOOT_STACK 16384u
+/** Boot (and idle) stack of each CPU, its lowest page an unmapped guard;
+ *  boot.S shifts by 16. */
+#define RVX_VIRT_BOOT_STACK 65536u
 
 /** An exception context, as boot.S saves it (800 bytes). */
 struct rvx_virt_frame {
@@ -107,6 +108,8 @@ int rvx_virt_stacks_reserve(void);
 uint8_t *rvx_virt_task_stack_top(uint32_t task);
 /** The task slot whose guard page holds @p addr, or -1. */
 int rvx_virt_stack_guard_hit(uint64_t addr);
+/** The CPU whose boot-stack guard page holds @p addr, or -1. */
+int rvx_virt_boot_guard_hit(uint64_t addr);
 /** Build the EL2 tables from the board and the image layout; 0 or -1. */
 int rvx_virt_mmu_build(void);
 /** Turn the MMU on with the tables rvx_virt_mmu_build() made. */
