@@ -48,7 +48,6 @@ alignas(4096) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STAC
 
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
-static uint64_t alloc_next;
 static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
 static uint32_t witness_count;
 static uint64_t first_record_ns;
@@ -65,36 +64,6 @@ static uint8_t task_is_package[RVX_KERNEL_TASKS];
 static uint32_t package_ids[16];
 static uint32_t package_task_count;
 
-static bool overlaps(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + len;
-}
-
-void *rvx_virt_alloc(uint64_t size, uint64_t align)
-{
-	const struct rvx_virt_board *b = &rvx_virt_board;
-	uint64_t end = b->mem.base + b->mem.size;
-
-	if (alloc_next == 0)
-		alloc_next = ((uint64_t)(uintptr_t)__image_end + 4095u) & ~UINT64_C(4095);
-	for (;;) {
-		uint64_t a = (alloc_next + align - 1u) & ~(align - 1u);
-
-		if (a + size > end || a + size < a)
-			return NULL;
-		if (overlaps(a, size, (uint64_t)(uintptr_t)b->dtb, b->dtb_size)) {
-			alloc_next = (uint64_t)(uintptr_t)b->dtb + b->dtb_size;
-			continue;
-		}
-		if (b->initrd_end > b->initrd_start &&
-		    overlaps(a, size, b->initrd_start, b->initrd_end - b->initrd_start)) {
-			alloc_next = b->initrd_end;
-			continue;
-		}
-		alloc_next = a + size;
-		return (void *)(uintptr_t)a;
-	}
-}
 
 /* The witness sink: keeps every record for the dump; the first record's
  * arrival is stamped on the UART (the cold-boot figure). */
@@ -731,6 +700,10 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 		rvx_virt_exit(3);
 	}
 	own_cpu_first();
+	if (rvx_virt_phys_init() != 0) {
+		rvx_virt_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
+		rvx_virt_exit(3);
+	}
 	if (rvx_virt_stacks_reserve() != 0 || rvx_virt_mmu_build() != 0) {
 		rvx_virt_puts("RuVix: building the page tables failed\n");
 		rvx_virt_exit(3);
@@ -739,6 +712,13 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	early[3].stage = RVX_KERNEL_BOOT_MMU;
 	early[3].time_ns = rvx_port_time_real_ns();
 	rvx_virt_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
+	{
+		uint64_t free_pages, total_pages;
+
+		rvx_virt_phys_stats(&free_pages, &total_pages);
+		rvx_virt_printf("memory: %lu of %lu pages free (buddy allocator)\n", free_pages,
+				total_pages);
+	}
 	test_faults();
 	run_selftests();
 

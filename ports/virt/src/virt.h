@@ -156,11 +156,16 @@ void rvx_virt_cpu_set_online(uint32_t count);
 /** Seed the DRBG from the DTB's rng-seed; -RVX_ENOTSUP without one. */
 int rvx_virt_entropy_init(void);
 
-/* main.c */
-/** Physical memory for the image's own use (bump allocated, never freed,
- *  clear of the image, the DTB and the initrd; not zeroed: its users
- *  initialise what they hand out); NULL when RAM runs out. */
+/* phys.c: physical pages (lib/buddy). */
+/** Hand the DTB's memory to the buddy allocator, less the image, the DTB,
+ *  the initrd and the allocator's own page records; 0 or -1. */
+int rvx_virt_phys_init(void);
+/** A block of at least @p size bytes aligned to @p align (both rounded up
+ *  to a power-of-two number of pages); not zeroed: its users initialise
+ *  what they hand out. NULL when no block is free. */
 void *rvx_virt_alloc(uint64_t size, uint64_t align);
+/** Free and total pages (for the boot log). */
+void rvx_virt_phys_stats(uint64_t *free_pages, uint64_t *total_pages);
 
 struct rvx_kernel;
 struct rvx_syscall_args;
