@@ -20,6 +20,8 @@
 /* SPSR for a new task: EL2h, IRQs on, debug, SError and FIQ masked. */
 #define RT_SPSR 0x349u
 
+_Static_assert(RVX_VIRT_TASK_SLOTS >= RVX_KERNEL_TASKS, "a stack for every kernel task");
+
 struct rt_task {
 	struct rvx_virt_frame *frame; /* saved context, NULL before the first run */
 	uint64_t picked_at;           /* counter ns when last dispatched */
