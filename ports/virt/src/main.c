@@ -377,7 +377,12 @@ static void prog_root(void)
 				rvx_virt_rt_dispatches(cpu));
 	{
 		uint64_t daif = rvx_virt_rt_lock();
+		/* Queue traffic is counted, not recorded message by message: an
+		 * epoch summary covers what the run sent before the log is shown. */
+		int rc = rvx_kernel_epoch_close(&kernel);
 
+		if (rc != 0)
+			die("closing the traffic epoch", rc, 6);
 		witness_dump(NULL);
 		rvx_virt_rt_unlock(daif);
 	}
