@@ -463,6 +463,9 @@ static void mount_root_package(void)
 	a.out = (uint64_t)(uintptr_t)ids;
 	a.out_len = sizeof(ids);
 	(void)rvx_kernel_stats(&kernel, &before);
+	/* Kernel time moves only through rvx_kernel_tick(): bring it to now so
+	 * the MOUNT and PACKAGE records carry the time they happened. */
+	(void)rvx_kernel_tick(&kernel, rvx_port_time_real_ns());
 	rc = rvx_syscall(&kernel, 0, RVX_SYS_RVF_MOUNT, &a, &r);
 	if (rc != 0) {
 		(void)rvx_kernel_stats(&kernel, &after);
@@ -481,6 +484,7 @@ static void mount_root_package(void)
 	br_sha256_init(&sha);
 	br_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
 	br_sha256_out(&sha, digest);
+	(void)rvx_kernel_tick(&kernel, rvx_port_time_real_ns());
 	rc = rvx_kernel_boot_stage(&kernel, RVX_KERNEL_BOOT_PACKAGE, digest);
 	if (rc != 0)
 		die("recording the PACKAGE stage", rc, 6);
