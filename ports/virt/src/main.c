@@ -61,7 +61,7 @@ static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
 static uint32_t short_ran[RVX_VIRT_MAX_CPUS];
 static uint32_t long_started[RVX_VIRT_MAX_CPUS];
 static uint8_t task_is_package[RVX_KERNEL_TASKS];
-static uint32_t package_ids[16];
+static uint32_t package_ids[RVX_RVF_MAX_TASKS];
 static uint32_t package_task_count;
 
 
@@ -445,7 +445,7 @@ static void mount_root_package(void)
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
 	struct rvx_kernel_stats before, after;
-	uint32_t ids[16];
+	uint32_t ids[RVX_RVF_MAX_TASKS];
 	uint8_t digest[32];
 	br_sha256_context sha;
 	int rc;
@@ -489,8 +489,8 @@ static void mount_root_package(void)
 	if (rc != 0)
 		die("recording the PACKAGE stage", rc, 6);
 	package_task_count = (uint32_t)r.value[2];
-	if (package_task_count > 16u)
-		package_task_count = 16u;
+	if (package_task_count > RVX_RVF_MAX_TASKS)
+		package_task_count = RVX_RVF_MAX_TASKS;
 	for (uint32_t i = 0; i < package_task_count; i++) {
 		package_ids[i] = ids[i];
 		task_is_package[ids[i]] = 1;
