@@ -224,7 +224,10 @@ static const char *kind_name(uint16_t kind)
 		"object-destroy", "cap-mint", "cap-grant", "cap-revoke", "cap-delete",
 		"region-map", "region-write", "queue-create", "queue-send", "queue-recv",
 		"vector-put", "graph-apply", "mount", "subscribe", "proof-rejected",
-		"attest", "epoch-summary", "checkpoint",
+		"attest", "epoch-summary", "checkpoint", "partition-create",
+		"partition-destroy", "partition-suspend", "partition-resume", "lease-grant",
+		"lease-expire", "lease-revoke", "partition-cap-grant", "fault", "recovery",
+		"switch-summary",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "user";

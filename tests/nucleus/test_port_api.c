@@ -255,3 +255,63 @@ Test(nucleus_port_api, replay_carries_epoch_summaries)
 	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
 	cr_assert_eq(W2.k.log.epoch, 2);
 }
+
+Test(nucleus_port_api, port_records_are_checked_journaled_and_replayed)
+{
+	static uint8_t jcopy[sizeof(W.journal)];
+	struct rvx_witness_journal j;
+	struct rvx_witness_head h1, h2;
+	uint8_t args[RVX_KERNEL_PORT_RECORD_MAX + 1];
+	uint64_t seq, replayed, before;
+	size_t n, at;
+
+	memset(args, 0x21, sizeof(args));
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	seq = W.k.log.sequence;
+	before = nk_records();
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_PARTITION_CREATE, 1, 7, args, 16), 0);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_PARTITION_CREATE);
+	at = W.k.journal.used;
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_FAULT, 2, 0x40000000u, args,
+					    RVX_KERNEL_PORT_RECORD_MAX), 0);
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_KIND_USER + 3u, 0, 0, NULL, 0), 0);
+	cr_assert_eq(nk_records(), before + 3);
+	/* before: a snapshot; after each refusal: nothing changed */
+	nk_snap();
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_VECTOR_PUT, 0, 0, NULL, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_CHECKPOINT, 0, 0, NULL, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_SWITCH_SUMMARY + 1u, 0, 0, NULL, 0),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_FAULT, 0, 0, args, sizeof(args)),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_FAULT, 0, 0, NULL, 4), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_port_record(NULL, RVX_WITNESS_FAULT, 0, 0, NULL, 0), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	{
+		size_t cap = W.k.journal.capacity;
+
+		W.k.journal.capacity = W.k.journal.used + 8;
+		nk_snap();
+		cr_assert_eq(rvx_kernel_port_record(&W.k, RVX_WITNESS_FAULT, 0, 0, NULL, 0),
+			     -RVX_EFULL);
+		cr_assert(nk_unchanged());
+		W.k.journal.capacity = cap;
+	}
+	rvx_kernel_witness_head(&W.k, &h1);
+
+	/* replay rebuilds them */
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &W.k.journal, seq, ck, n, NULL, NULL, &replayed), 0);
+	cr_assert_eq(replayed, 3);
+	rvx_kernel_witness_head(&W2.k, &h2);
+	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
+	/* a journal whose port record was edited is refused at that record */
+	memcpy(jcopy, W.k.journal.base, W.k.journal.used);
+	j = W.k.journal;
+	j.base = jcopy;
+	jcopy[at + 8 + RVX_WITNESS_RECORD_SIZE + 5] ^= 1;
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &j, seq, ck, n, NULL, NULL, &replayed), -RVX_EBADSIG);
+	cr_assert_eq(replayed, 1); /* the first record, then the edited second one refused */
+	cr_assert_eq(W2.k.log.sequence, seq); /* and the kernel put back as restored */
+}

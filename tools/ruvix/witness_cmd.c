@@ -41,6 +41,17 @@ static const char *const kind_names[RVX_WITNESS_KIND_COUNT] = {
 	[RVX_WITNESS_ATTEST] = "attest",
 	[RVX_WITNESS_EPOCH_SUMMARY] = "epoch_summary",
 	[RVX_WITNESS_CHECKPOINT] = "checkpoint",
+	[RVX_WITNESS_PARTITION_CREATE] = "partition_create",
+	[RVX_WITNESS_PARTITION_DESTROY] = "partition_destroy",
+	[RVX_WITNESS_PARTITION_SUSPEND] = "partition_suspend",
+	[RVX_WITNESS_PARTITION_RESUME] = "partition_resume",
+	[RVX_WITNESS_LEASE_GRANT] = "lease_grant",
+	[RVX_WITNESS_LEASE_EXPIRE] = "lease_expire",
+	[RVX_WITNESS_LEASE_REVOKE] = "lease_revoke",
+	[RVX_WITNESS_PARTITION_CAP_GRANT] = "partition_cap_grant",
+	[RVX_WITNESS_FAULT] = "fault",
+	[RVX_WITNESS_RECOVERY] = "recovery",
+	[RVX_WITNESS_SWITCH_SUMMARY] = "switch_summary",
 };
 
 /*

@@ -763,3 +763,18 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 		RVX_CHECK(rvx_sched_put(&k->sched, cpu, running, k->now, ran_ns) == 0);
 	return 0;
 }
+
+int rvx_kernel_port_record(struct rvx_kernel *k, uint16_t kind, uint32_t actor, uint64_t target,
+			   const void *args, size_t len)
+{
+	struct rvx_witness_record rec;
+	int ret;
+
+	if (k == NULL || !k->booted || k->call.active || !rvx_kernel_port_kind_(kind) ||
+	    len > RVX_KERNEL_PORT_RECORD_MAX || (args == NULL && len != 0))
+		return -RVX_EINVAL;
+	ret = rvx_kernel_witness_room_(k, len);
+	if (ret != 0)
+		return ret;
+	return rvx_kernel_witness_(k, kind, 0, actor, target, len != 0 ? args : NULL, len, &rec);
+}

@@ -24,6 +24,13 @@ rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
 void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
 void rvx_kernel_epoch_reset_(struct rvx_kernel *k);
 
+/* Kinds a port records with rvx_kernel_port_record(). */
+static inline bool rvx_kernel_port_kind_(uint16_t kind)
+{
+	return (kind >= RVX_WITNESS_PARTITION_CREATE && kind <= RVX_WITNESS_SWITCH_SUMMARY) ||
+	       kind >= RVX_WITNESS_KIND_USER;
+}
+
 /* True if subscription s delivers: made, and the subscriber still holds
  * both capabilities it was made with (sensor READ, queue WRITE). Revoking or
  * deleting either stops it at once; its slot is then free for a new one. */

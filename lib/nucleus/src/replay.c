@@ -83,6 +83,28 @@ static int replay_summary(struct rvx_kernel *k, const struct rvx_witness_entry *
 	return ret;
 }
 
+/* A port's record (rvx_kernel_port_record()): re-appended as journaled,
+ * checked against the chain like any rebuilt record. */
+static int replay_port(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	struct rvx_witness_record rec;
+	int ret;
+
+	if (e->args_len > RVX_KERNEL_PORT_RECORD_MAX || e->record.time < k->now ||
+	    e->record.tier != 0)
+		return -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.replay = 1;
+	k->call.expect = e;
+	k->now = e->record.time;
+	ret = rvx_kernel_witness_(k, e->record.kind, 0, e->record.actor, e->record.target,
+				  e->args_len != 0 ? e->args : NULL, e->args_len, &rec);
+	if (ret == 0 && !k->call.matched)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	return ret;
+}
+
 /* Re-apply one entry. The caller checked its sequence. */
 static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
@@ -98,6 +120,8 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		return replay_stage(k, e);
 	if (e->record.kind == RVX_WITNESS_EPOCH_SUMMARY)
 		return replay_summary(k, e);
+	if (rvx_kernel_port_kind_(e->record.kind))
+		return replay_port(k, e);
 	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
 		return -RVX_ENOTSUP;
 	memcpy(&magic, e->args, 4);

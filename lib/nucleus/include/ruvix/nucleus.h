@@ -393,6 +393,31 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
  */
 int rvx_kernel_epoch_close(struct rvx_kernel *k);
 
+/** Largest argument block rvx_kernel_port_record() takes (bytes). */
+#define RVX_KERNEL_PORT_RECORD_MAX 64u
+
+/**
+ * Record a privileged action the port performed outside the syscalls (the
+ * hypervisor layer: partition create/destroy/suspend/resume, device lease
+ * grant/expiry/revoke, capability grants across partitions, faults,
+ * recovery steps, switch summaries). Journaled like a syscall;
+ * rvx_kernel_replay() re-appends it as journaled (the action itself is the
+ * port's to redo).
+ * @param k      the kernel
+ * @param kind   RVX_WITNESS_PARTITION_CREATE..RVX_WITNESS_SWITCH_SUMMARY, or
+ *               at least RVX_WITNESS_KIND_USER
+ * @param actor  who acted (a partition, a task)
+ * @param target what it acted on
+ * @param args   up to RVX_KERNEL_PORT_RECORD_MAX bytes (may be NULL if @p len is 0)
+ * @param len    bytes at @p args
+ * @retval 0 recorded
+ * @retval -RVX_EINVAL @p k not booted, called inside a syscall, a kind outside
+ *         the port's range, or bad @p args / @p len
+ * @retval -RVX_EFULL the journal is full; nothing was recorded
+ */
+int rvx_kernel_port_record(struct rvx_kernel *k, uint16_t kind, uint32_t actor, uint64_t target,
+			   const void *args, size_t len);
+
 /**
  * Record a boot stage reached after rvx_kernel_boot() (PACKAGE, FIRST_TASK).
  * Journaled like a syscall, so rvx_kernel_replay() rebuilds it.
@@ -740,8 +765,8 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  *         record's digest, or a rebuilt record that differs from the
  *         journal's (tampered journal or diverged state)
  * @retval -RVX_ENOTSUP an entry that is neither a replayable syscall, a
- *         post-boot stage nor an epoch summary (boot itself, embedder
- *         creations)
+ *         post-boot stage, an epoch summary nor a port record (boot itself,
+ *         embedder creations)
  * @retval -RVX_ENOENT a mount entry whose package @p package does not supply
  * @retval other the re-issued syscall's error (the state diverged)
  */

@@ -89,6 +89,17 @@ enum rvx_witness_kind {
 	RVX_WITNESS_ATTEST = 20,         /**< An attestation was issued. */
 	RVX_WITNESS_EPOCH_SUMMARY = 21,  /**< Summary of one epoch's traffic. */
 	RVX_WITNESS_CHECKPOINT = 22,     /**< A checkpoint was taken. */
+	RVX_WITNESS_PARTITION_CREATE = 23,  /**< A partition was created (hypervisor layer). */
+	RVX_WITNESS_PARTITION_DESTROY = 24, /**< A partition was destroyed. */
+	RVX_WITNESS_PARTITION_SUSPEND = 25, /**< A partition was suspended. */
+	RVX_WITNESS_PARTITION_RESUME = 26,  /**< A partition was resumed. */
+	RVX_WITNESS_LEASE_GRANT = 27,       /**< A device lease was granted to a partition. */
+	RVX_WITNESS_LEASE_EXPIRE = 28,      /**< A device lease expired. */
+	RVX_WITNESS_LEASE_REVOKE = 29,      /**< A device lease was revoked. */
+	RVX_WITNESS_PARTITION_CAP_GRANT = 30, /**< A capability was granted across partitions. */
+	RVX_WITNESS_FAULT = 31,             /**< A fault was stopped and contained. */
+	RVX_WITNESS_RECOVERY = 32,          /**< A recovery step (restart, reconstruct, rollback, reboot). */
+	RVX_WITNESS_SWITCH_SUMMARY = 33,    /**< Summary of one epoch's partition switches. */
 	RVX_WITNESS_KIND_COUNT,          /**< Number of defined kinds; not a kind. */
 	RVX_WITNESS_KIND_USER = 0x8000   /**< First kind free for embedders (up to 0xFFFF). */
 };
