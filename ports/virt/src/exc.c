@@ -129,7 +129,7 @@ _Noreturn void rvx_virt_panic_frame(const char *why, uint64_t kind, const struct
 
 struct rvx_virt_frame *rvx_virt_exception(uint64_t kind, struct rvx_virt_frame *f)
 {
-	if (kind == 5) {
+	if (kind == 5 || kind == 9) {
 		uint32_t iar = rvx_virt_gic_ack();
 		uint32_t intid = iar & 0x3ffu;
 		struct rvx_virt_frame *next = f;
@@ -159,5 +159,7 @@ struct rvx_virt_frame *rvx_virt_exception(uint64_t kind, struct rvx_virt_frame *
 			return rvx_virt_rt_svc((uint32_t)esr & 0xffffu, f);
 		rvx_virt_panic_frame("unexpected synchronous exception", kind, f);
 	}
+	if (kind == 8)
+		return rvx_virt_part_trap(f);
 	rvx_virt_panic_frame("unexpected exception", kind, f);
 }

@@ -186,6 +186,16 @@ struct rvx_kernel *rvx_virt_kernel(void)
 	return &kernel;
 }
 
+const struct rvx_kernel_root *rvx_virt_root_caps(void)
+{
+	return &root_caps;
+}
+
+static bool partitions_requested(void)
+{
+	return bootarg("rvx.partitions") || bootarg("rvx.partitions=bench");
+}
+
 static void syscall_args_init(struct rvx_syscall_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -351,6 +361,10 @@ static void prog_root(void)
 		rvx_virt_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
 	}
+	if (partitions_requested()) {
+		rvx_virt_part_main(bootarg("rvx.partitions=bench") ? 1u : 0u);
+		online = 0; /* no preemption pairs: the partitions were the work */
+	}
 	/* A preemption pair per CPU: the long task first; once it computes,
 	 * the short one. */
 	for (uint32_t cpu = 0; cpu < online; cpu++)
@@ -365,7 +379,8 @@ static void prog_root(void)
 	for (uint32_t cpu = 0; cpu < online; cpu++)
 		spawn_worker(PROG_SHORT, cpu, SHORT_DEADLINE_NS);
 	spawned = 2u * online;
-	rvx_virt_printf("root: spawned %u workers\n", spawned);
+	if (spawned != 0)
+		rvx_virt_printf("root: spawned %u workers\n", spawned);
 	while (__atomic_load_n(&tasks_finished, __ATOMIC_ACQUIRE) <
 	       __atomic_load_n(&tasks_expected, __ATOMIC_ACQUIRE)) {
 		if (rvx_port_time_real_ns() > deadline)
@@ -736,7 +751,10 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	(void)rvx_virt_entropy_init();
 	boot_kernel(early, 4);
 	mount_root_package();
-	start_secondaries();
+	if (partitions_requested())
+		rvx_virt_puts("partitions: one CPU (secondaries stay off)\n");
+	else
+		start_secondaries();
 	place_package_tasks();
 	__atomic_store_n(&kernel_ready, 1u, __ATOMIC_RELEASE);
 	__asm__ volatile("sev");

@@ -63,8 +63,10 @@ static uint64_t kernel_now(void)
 	return now;
 }
 
-/* Save @p f as the outgoing context and choose the next (klock held). */
-static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, int yield)
+/* Save @p f as the outgoing context and choose the next (klock held). A
+ * restarted task keeps no context: it starts afresh when next picked. */
+static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, int yield,
+				       int restart)
 {
 	struct rt_cpu *c = &cpus[cpu];
 	uint64_t now = kernel_now();
@@ -74,7 +76,7 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 
 	if (c->current != RT_NONE) {
 		t = &tasks[c->current];
-		t->frame = f;
+		t->frame = restart ? NULL : f;
 		if (!t->blocked &&
 		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0)
 			rvx_virt_panic_frame("rvx_kernel_put refused the running task", 0, f);
@@ -83,8 +85,10 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 	} else {
 		c->idle = f;
 	}
-	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
+	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0) {
+		c->current = RT_NONE;
 		return c->idle;
+	}
 	t = &tasks[next];
 	if (t->frame == NULL) {
 		uint8_t *top = rvx_virt_task_stack_top(next);
@@ -99,8 +103,11 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 		nf->sp = (uint64_t)(uintptr_t)top;
 		nf->elr = (uint64_t)(uintptr_t)task_entry;
 		nf->spsr = RT_SPSR;
+		/* A partition's task starts at EL1 instead (part.c). */
+		(void)rvx_virt_part_task_init(next, nf);
 		t->frame = nf;
 	}
+	rvx_virt_part_switch(next);
 	t->picked_at = now;
 	c->current = next;
 	c->dispatches++;
@@ -121,7 +128,8 @@ struct rvx_virt_frame *rvx_virt_rt_tick(struct rvx_virt_frame *f)
 		return f;
 	rvx_virt_lock_take(&klock);
 	(void)rvx_kernel_tick(kernel, kernel_now());
-	next = schedule(cpu, f, 0);
+	rvx_virt_part_tick(last_now);
+	next = schedule(cpu, f, 0, 0);
 	rvx_virt_lock_give(&klock);
 	return next;
 }
@@ -134,9 +142,32 @@ struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f)
 	if (imm != 0 || !cpus[cpu].started || cpus[cpu].current == RT_NONE)
 		rvx_virt_panic_frame("SVC outside a task", 4, f);
 	rvx_virt_lock_take(&klock);
-	next = schedule(cpu, f, 1);
+	next = schedule(cpu, f, 1, 0);
 	rvx_virt_lock_give(&klock);
 	return next;
+}
+
+struct rvx_virt_frame *rvx_virt_rt_trap_switch(struct rvx_virt_frame *f, uint32_t how)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+	struct rvx_virt_frame *next;
+	uint32_t cur;
+
+	rvx_virt_lock_take(&klock);
+	cur = cpus[cpu].current;
+	if (cur == RT_NONE)
+		rvx_virt_panic_frame("a trap outside a task", 8, f);
+	if (how == RVX_VIRT_TRAP_BLOCKED)
+		tasks[cur].blocked = 1;
+	next = schedule(cpu, f, how != RVX_VIRT_TRAP_BLOCKED, how == RVX_VIRT_TRAP_RESTART);
+	rvx_virt_lock_give(&klock);
+	return next;
+}
+
+void rvx_virt_rt_restart(uint32_t task)
+{
+	if (task < RVX_KERNEL_TASKS)
+		tasks[task].frame = NULL;
 }
 
 void rvx_virt_rt_start(struct rvx_kernel *k)

@@ -202,6 +202,33 @@ bool rvx_virt_program_run(uint32_t task, uint64_t entry);
 /** What a task runs: provided by main.c. */
 void rvx_virt_task_main(uint32_t task, uint64_t entry);
 
+/** How a trap from a partition leaves the CPU (rvx_virt_rt_trap_switch). */
+#define RVX_VIRT_TRAP_YIELD 0u   /**< the task stays ready */
+#define RVX_VIRT_TRAP_BLOCKED 1u /**< the task blocked in a syscall */
+#define RVX_VIRT_TRAP_RESTART 2u /**< the task starts afresh when next picked */
+/** Switch away from the running task after a trap (takes the kernel lock). */
+struct rvx_virt_frame *rvx_virt_rt_trap_switch(struct rvx_virt_frame *f, uint32_t how);
+/** Drop a task's saved context: it restarts at its entry (kernel lock held). */
+void rvx_virt_rt_restart(uint32_t task);
+struct rvx_kernel_root;
+/** The root task's capabilities. */
+const struct rvx_kernel_root *rvx_virt_root_caps(void);
+
+/* part.c: partitions at EL1 under stage 2 (-append rvx.partitions). */
+/** Run the partition demo (or, with @p bench, the figures) from the root task. */
+void rvx_virt_part_main(uint32_t bench);
+/** True while partitions exist. */
+bool rvx_virt_part_mode(void);
+/** A new frame for @p task: set it up to enter its partition at EL1; false
+ *  if @p task is a kernel task. */
+bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf);
+/** Load the EL1 state and stage-2 base of @p task if it is a partition's. */
+void rvx_virt_part_switch(uint32_t task);
+/** A synchronous exception from EL1: HVC, stage-2 abort, other trap. */
+struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f);
+/** Timer tick (kernel lock held): expire device leases. */
+void rvx_virt_part_tick(uint64_t now);
+
 /* A spinlock (test-and-test-and-set on __atomic builtins). */
 struct rvx_virt_lock {
 	uint32_t v; /**< 0 free, 1 held */

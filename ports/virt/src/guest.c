@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The programs partitions run at EL1 (see guest.h for the trap ABI). This
+ * file is linked into the image's .guest section, which stage 2 maps into
+ * every partition (read, execute); it has no data of its own and calls
+ * nothing outside itself, so a partition needs nothing of the kernel's
+ * memory. State lives on the task's stack and in the partition's boot
+ * block (its private memory), which the kernel passes in x0.
+ */
+#include "ruvix/err.h"
+#include "ruvix/nucleus_syscall.h"
+#include "ruvix/queue.h"
+#include "ruvix/types.h"
+#include "guest.h"
+
+#define MS 1000000u
+
+void guest_entry(struct guest_boot *b, uint64_t role);
+
+/* EL1 vectors: any exception taken at EL1 (an undefined instruction, an
+ * alignment fault, an SVC) is reported to the kernel, which faults the
+ * task. */
+__asm__(".pushsection .text.guest_vectors, \"ax\"\n"
+	".balign 2048\n"
+	".globl guest_vectors\n"
+	"guest_vectors:\n"
+	".rept 16\n"
+	".balign 128\n"
+	"mrs x0, esr_el1\n"
+	"mrs x1, elr_el1\n"
+	"mrs x2, far_el1\n"
+	"hvc #3\n"
+	"b .\n"
+	".endr\n"
+	".popsection\n");
+
+static inline int64_t hvc_sys(uint64_t nr, void *a, void *r)
+{
+	register uint64_t x0 __asm__("x0") = nr;
+	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)a;
+	register uint64_t x2 __asm__("x2") = (uint64_t)(uintptr_t)r;
+
+	__asm__ volatile("hvc #0" : "+r"(x0) : "r"(x1), "r"(x2) : "memory");
+	return (int64_t)x0;
+}
+
+static inline void hvc_yield(void)
+{
+	__asm__ volatile("hvc #1" ::: "x0", "memory");
+}
+
+static inline void hvc_print(const char *s, uint64_t len)
+{
+	register uint64_t x0 __asm__("x0") = (uint64_t)(uintptr_t)s;
+	register uint64_t x1 __asm__("x1") = len;
+
+	__asm__ volatile("hvc #2" : "+r"(x0) : "r"(x1) : "memory");
+}
+
+static inline void hvc_report(uint64_t code, uint64_t value)
+{
+	register uint64_t x0 __asm__("x0") = code;
+	register uint64_t x1 __asm__("x1") = value;
+
+	__asm__ volatile("hvc #4" : "+r"(x0) : "r"(x1) : "memory");
+}
+
+static inline int64_t hvc_check_state(void)
+{
+	register uint64_t x0 __asm__("x0") = 0;
+
+	__asm__ volatile("hvc #5" : "+r"(x0)::"memory");
+	return (int64_t)x0;
+}
+
+static inline uint64_t counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(v)::"memory");
+	return v;
+}
+
+static void zero(void *p, uint64_t n)
+{
+	volatile uint8_t *d = p;
+
+	for (uint64_t i = 0; i < n; i++)
+		d[i] = 0;
+}
+
+static void args_init(struct rvx_syscall_args *a)
+{
+	zero(a, sizeof(*a));
+	a->version = RVX_SYSCALL_VERSION;
+}
+
+/* ---- text ---- */
+
+struct line {
+	char s[112];
+	uint32_t n;
+};
+
+static void put_s(struct line *l, const char *s)
+{
+	while (*s != '\0' && l->n < sizeof(l->s))
+		l->s[l->n++] = *s++;
+}
+
+static void put_u(struct line *l, uint64_t v)
+{
+	char t[20];
+	int k = 0;
+
+	do {
+		t[k++] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v != 0 && k < 20);
+	while (k > 0 && l->n < sizeof(l->s))
+		l->s[l->n++] = t[--k];
+}
+
+static void put_i(struct line *l, int64_t v)
+{
+	if (v < 0) {
+		put_s(l, "-");
+		put_u(l, (uint64_t)(-v));
+	} else {
+		put_u(l, (uint64_t)v);
+	}
+}
+
+static void say(struct line *l)
+{
+	hvc_print(l->s, l->n);
+	l->n = 0;
+}
+
+/* ---- syscalls ---- */
+
+static void sleep_ns(uint64_t clock, uint64_t ns)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+
+	args_init(&a);
+	a.cap = clock;
+	a.flags = RVX_SYSCALL_F_RELATIVE;
+	a.arg[0] = ns;
+	(void)hvc_sys(RVX_SYS_TIMER_WAIT, &a, &r);
+}
+
+static int64_t send(uint64_t q, uint32_t type, const void *p, uint64_t len)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+
+	args_init(&a);
+	a.cap = q;
+	a.arg[0] = type;
+	a.in = (uint64_t)(uintptr_t)p;
+	a.in_len = len;
+	return hvc_sys(RVX_SYS_QUEUE_SEND, &a, &r);
+}
+
+/* 1 with a message, 0 without (empty or timed out), < 0 an error. */
+static int64_t recv(uint64_t q, uint64_t timeout, void *buf, uint64_t cap,
+		    struct rvx_queue_msg_hdr *hdr)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	int64_t rc;
+
+	args_init(&a);
+	a.cap = q;
+	a.flags = timeout != 0 ? RVX_SYSCALL_F_BLOCK : 0;
+	a.arg[0] = timeout;
+	a.out = (uint64_t)(uintptr_t)buf;
+	a.out_len = cap;
+	a.aux = (uint64_t)(uintptr_t)hdr;
+	a.aux_len = sizeof(*hdr);
+	rc = hvc_sys(RVX_SYS_QUEUE_RECV, &a, &r);
+	if (rc == -RVX_EEMPTY || (rc == 0 && r.status == RVX_SYSCALL_TIMED_OUT))
+		return 0;
+	return rc == 0 ? 1 : rc;
+}
+
+static _Noreturn void park(uint64_t clock)
+{
+	for (;;)
+		sleep_ns(clock, UINT64_C(3600) * 1000u * MS);
+}
+
+/* ---- partition A: the talker ---- */
+
+static void uart_puts(uint64_t base, const char *s)
+{
+	volatile uint32_t *dr = (volatile uint32_t *)(uintptr_t)base;
+	volatile uint32_t *fr = (volatile uint32_t *)(uintptr_t)(base + 0x18u);
+
+	for (; *s != '\0'; s++) {
+		while ((*fr & (1u << 5)) != 0u)
+			;
+		*dr = (uint32_t)(uint8_t)*s;
+	}
+}
+
+static void talk(struct guest_boot *b)
+{
+	struct line l;
+
+	l.n = 0;
+
+	if (b->step[0] == 0) {
+		struct rvx_syscall_args a;
+		struct rvx_syscall_result r;
+		uint64_t handle;
+		int64_t rc;
+
+		/* Hand the listener a capability to answer on: a capability
+		 * grant across partitions (the kernel witnesses it). */
+		args_init(&a);
+		a.cap = b->q_grant;
+		a.arg[0] = b->peer_task;
+		a.arg[1] = RVX_RIGHT_WRITE;
+		rc = hvc_sys(RVX_SYS_CAP_GRANT, &a, &r);
+		if (rc != 0) {
+			put_s(&l, "talker: CapGrant failed ");
+			put_i(&l, rc);
+			say(&l);
+			park(b->clock);
+		}
+		handle = r.value[0];
+		while (send(b->q_send, GUEST_MSG_GRANT, &handle, sizeof(handle)) == -RVX_EFULL)
+			hvc_yield();
+		b->step[0] = 1;
+	}
+	if (b->step[0] == 1) {
+		while (b->sent < b->pings) {
+			struct rvx_queue_msg_hdr h;
+			uint64_t seq = b->sent, got = 0;
+			int64_t rc = send(b->q_send, GUEST_MSG_PING, &seq, sizeof(seq));
+
+			if (rc == -RVX_EFULL) {
+				hvc_yield();
+				continue;
+			}
+			b->sent++;
+			rc = recv(b->q_recv, 20u * MS, &got, sizeof(got), &h);
+			if (rc == 1 && h.type_id == GUEST_MSG_PONG && got == seq)
+				b->received++;
+		}
+		put_s(&l, "talker: ");
+		put_u(&l, b->sent);
+		put_s(&l, " pings sent to partition B, ");
+		put_u(&l, b->received);
+		put_s(&l, " pongs back");
+		say(&l);
+		hvc_report(GUEST_REP_PINGS, b->received);
+		b->step[0] = 2;
+	}
+	if (b->step[0] == 2) {
+		b->step[0] = 3;
+		if (b->uart != 0) {
+			uart_puts(b->uart, "RVX-LEASE partition A writes this line itself, "
+					   "through the PL011 it holds a lease on\n");
+			hvc_report(GUEST_REP_LEASE, 1);
+		}
+	}
+	if (b->step[0] == 3) {
+		/* Wait for the lease to end (the kernel's tick unmaps the UART),
+		 * then use it again: a stage-2 fault, contained. */
+		while (counter() < b->lease_until)
+			sleep_ns(b->clock, 2u * MS);
+		sleep_ns(b->clock, 3u * MS);
+		b->step[0] = 4;
+		if (b->uart != 0)
+			uart_puts(b->uart, "RVX-LEASE-BROKEN: written after the lease ended\n");
+	}
+	for (;;) {
+		b->heartbeat++;
+		sleep_ns(b->clock, 2u * MS);
+	}
+}
+
+/* ---- partition B: the listener ---- */
+
+static uint64_t state_word(uint64_t i)
+{
+	return UINT64_C(0x5354415445000000) + i;
+}
+
+static int state_ok(const struct guest_boot *b)
+{
+	const volatile uint64_t *s =
+		(const volatile uint64_t *)(uintptr_t)(b->mem + GUEST_STATE_OFF);
+
+	for (uint64_t i = 0; i < GUEST_STATE_SIZE / 8u; i++)
+		if (s[i] != state_word(i))
+			return 0;
+	return 1;
+}
+
+static void listen(struct guest_boot *b)
+{
+	struct line l;
+
+	l.n = 0;
+
+	while (b->step[0] == 0) {
+		struct rvx_queue_msg_hdr h;
+		uint64_t handle = 0;
+
+		if (recv(b->q_recv, 20u * MS, &handle, sizeof(handle), &h) == 1 &&
+		    h.type_id == GUEST_MSG_GRANT) {
+			b->q_send = handle;
+			b->step[0] = 1;
+			hvc_report(GUEST_REP_HANDSHAKE, handle);
+		}
+	}
+	for (;;) {
+		struct rvx_queue_msg_hdr h;
+		uint64_t seq = 0;
+		int64_t rc;
+
+		if (b->inject_crash) {
+			/* An injected crash: a store to an address stage 2 does
+			 * not map (a stage-2 translation fault). */
+			*(volatile uint64_t *)(uintptr_t)0x1000u = 1;
+		}
+		if (b->inject_corrupt) {
+			volatile uint64_t *s =
+				(volatile uint64_t *)(uintptr_t)(b->mem + GUEST_STATE_OFF);
+
+			for (uint64_t i = 0; i < 16u; i++)
+				s[i * 7u] = ~state_word(i * 7u);
+			rc = hvc_check_state();
+			put_s(&l, "listener: state region ");
+			put_s(&l, state_ok(b) ? "intact" : "CORRUPT");
+			put_s(&l, " after the check (");
+			put_s(&l, rc == 1 ? "rolled back" : "not rolled back");
+			put_s(&l, ")");
+			say(&l);
+			if (state_ok(b))
+				hvc_report(GUEST_REP_ROLLED, (uint64_t)rc);
+		}
+		rc = recv(b->q_recv, 5u * MS, &seq, sizeof(seq), &h);
+		if (rc == 1 && h.type_id == GUEST_MSG_PING) {
+			b->received++;
+			while (send(b->q_send, GUEST_MSG_PONG, &seq, sizeof(seq)) == -RVX_EFULL)
+				hvc_yield();
+			b->sent++;
+		}
+	}
+}
+
+/* ---- both: the prober ---- */
+
+static void probe(struct guest_boot *b)
+{
+	struct line l;
+
+	l.n = 0;
+	volatile uint64_t sink = 0;
+
+	for (;;) {
+		uint64_t s = b->step[1];
+		struct rvx_syscall_args a;
+		struct rvx_syscall_result r;
+		uint64_t v = 7;
+		int64_t rc = 0;
+
+		if (s >= GUEST_PROBE_COUNT)
+			break;
+		/* One attempt per life: note it first, so a restarted prober
+		 * goes on with the next. Spaced out, so each failure is the
+		 * only one in the recovery policy's window (a task restart). */
+		b->step[1] = s + 1u;
+		sleep_ns(b->clock_probe, 10u * MS);
+		switch (s) {
+		case GUEST_PROBE_READ_OTHER:
+			sink = *(volatile uint64_t *)(uintptr_t)b->other_mem;
+			break;
+		case GUEST_PROBE_WRITE_OTHER:
+			*(volatile uint64_t *)(uintptr_t)(b->other_mem + GUEST_STATE_OFF) = 0xbad;
+			break;
+		case GUEST_PROBE_READ_KERNEL:
+			sink = *(volatile uint64_t *)(uintptr_t)b->kernel_mem;
+			break;
+		case GUEST_PROBE_WRITE_KERNEL:
+			*(volatile uint64_t *)(uintptr_t)b->kernel_mem = 0xbad;
+			break;
+		case GUEST_PROBE_DEVICE:
+			sink = *(volatile uint32_t *)(uintptr_t)b->device;
+			break;
+		case GUEST_PROBE_FOREIGN_CAP:
+			rc = send(b->foreign_cap, GUEST_MSG_PING, &v, sizeof(v));
+			break;
+		case GUEST_PROBE_KERNEL_PTR:
+			args_init(&a);
+			a.cap = b->clock_probe;
+			a.arg[0] = GUEST_MSG_PING;
+			a.in = b->kernel_mem;
+			a.in_len = 8;
+			rc = hvc_sys(RVX_SYS_QUEUE_SEND, &a, &r);
+			break;
+		default:
+			break;
+		}
+		/* Only an attempt that was not stopped gets here. */
+		put_s(&l, "RVX-PROBE-NOT-STOPPED attempt ");
+		put_u(&l, s);
+		put_s(&l, " rc ");
+		put_i(&l, rc);
+		say(&l);
+	}
+	(void)sink;
+	hvc_report(GUEST_REP_PROBED, b->step[1]);
+	park(b->clock_probe);
+}
+
+/* ---- bench ---- */
+
+static void bench(struct guest_boot *b)
+{
+	uint32_t *rt = (uint32_t *)(uintptr_t)(b->mem + GUEST_SAMPLES_OFF);
+	uint32_t *nul = rt + GUEST_SAMPLES;
+	uint32_t *snd = nul + GUEST_SAMPLES;
+	uint32_t *rcv = snd + GUEST_SAMPLES;
+	uint64_t n = b->samples_n;
+
+	for (uint32_t i = 0; i < 64u; i++)
+		hvc_yield();
+	/* Round trip: yield to the other partition, which yields back. */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t t0 = counter();
+
+		hvc_yield();
+		rt[i] = (uint32_t)(counter() - t0);
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		struct rvx_syscall_args a;
+		struct rvx_syscall_result r;
+		struct rvx_queue_msg_hdr h;
+		uint64_t v = i, got = 0;
+		uint64_t t0, t1, t2, t3;
+
+		args_init(&a);
+		t0 = counter();
+		(void)hvc_sys(RVX_SYS_COUNT + 7u, &a, &r); /* refused by the dispatcher */
+		t1 = counter();
+		(void)send(b->q_own, 9, &v, sizeof(v));
+		t2 = counter();
+		(void)recv(b->q_own, 0, &got, sizeof(got), &h);
+		t3 = counter();
+		nul[i] = (uint32_t)(t1 - t0);
+		snd[i] = (uint32_t)(t2 - t1);
+		rcv[i] = (uint32_t)(t3 - t2);
+	}
+	hvc_report(GUEST_REP_BENCH, n);
+	park(b->clock);
+}
+
+static void bench_peer(void)
+{
+	for (;;)
+		hvc_yield();
+}
+
+void guest_entry(struct guest_boot *b, uint64_t role)
+{
+	switch (role) {
+	case GUEST_ROLE_TALK:
+		talk(b);
+		break;
+	case GUEST_ROLE_LISTEN:
+		listen(b);
+		break;
+	case GUEST_ROLE_PROBE:
+		probe(b);
+		break;
+	case GUEST_ROLE_BENCH:
+		bench(b);
+		break;
+	case GUEST_ROLE_BENCH_PEER:
+		bench_peer();
+		break;
+	default:
+		break;
+	}
+	park(role == GUEST_ROLE_PROBE ? b->clock_probe : b->clock);
+}

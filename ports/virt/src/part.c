@@ -1,0 +1,1293 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Partitions (coherence domains) on the virt image: `-append rvx.partitions`
+ * (the demo: two partitions talking over CommEdges, a device lease, every
+ * isolation attempt, the recovery ladder) or `-append rvx.partitions=bench`
+ * (the switch and trap figures).
+ *
+ * A partition is a set of nucleus tasks that run at EL1 under one VMID and
+ * one stage-2 address space (lib/stage2), with its own capability root (the
+ * tables of its tasks, filled only by what the root task grants), its own
+ * queues and regions. lib/hyp keeps the partition objects, CommEdges,
+ * DeviceLeases, switch accounting and the recovery ladder; every privileged
+ * action it reports goes to the witness log through
+ * rvx_kernel_port_record(). Partition tasks enter the kernel by HVC
+ * (guest.h has the ABI) and reach the same rvx_syscall() dispatcher as the
+ * kernel's own tasks; they are scheduled by the nucleus like every task,
+ * and a switch to a task of another partition is a real context switch:
+ * the exception frame (general and FP/SIMD registers, boot.S), the EL1
+ * system registers and VTTBR_EL2.
+ *
+ * TLB maintenance: none on a switch. Every partition has its own VMID and
+ * EL1&0 translations are tagged with it, so entries of one partition never
+ * match in another; VMIDs are not reused while this image runs. A stage-2
+ * unmap (a lease that ends) or a rebuild (reconstruction) invalidates the
+ * partition's VMID with TLBI VMALLS12E1IS while its VTTBR is loaded.
+ *
+ * One CPU: the partition mode runs everything on CPU 0 (secondaries stay
+ * off), so the lazy EL1 state below is per image, not per CPU.
+ */
+#include "ruvix/hyp.h"
+#include "ruvix/nucleus.h"
+#include "ruvix/port.h"
+#include "ruvix/stage2.h"
+#include "guest.h"
+#include "virt.h"
+
+#define PARTS 2u
+#define POOL_PAGES 16u
+#define NONE UINT32_MAX
+#define MS UINT64_C(1000000)
+/* The UART lease: long enough for the talker to reach it. */
+#define LEASE_NS (60u * MS)
+#define DEV_UART 1u
+#define PINGS 20u
+/* Witness kind of the hyp events without a named kind (edges). */
+#define KIND_EDGE_BASE RVX_HYP_WITNESS_KIND_BASE
+
+/* Causes recorded in FAULT records (the port's own codes). */
+enum cause {
+	CAUSE_OTHER_PARTITION = 1, /* stage-2 fault on another partition's memory */
+	CAUSE_KERNEL_MEMORY = 2,   /* stage-2 fault on the kernel's memory */
+	CAUSE_NO_LEASE = 3,        /* a device the partition holds no lease for */
+	CAUSE_LEASE_ENDED = 4,     /* a device whose lease has ended */
+	CAUSE_CAPABILITY = 5,      /* a syscall refused by the capability check */
+	CAUSE_BAD_POINTER = 6,     /* a syscall pointer outside the partition's memory */
+	CAUSE_UNMAPPED = 7,        /* stage-2 fault on an address nobody owns */
+	CAUSE_EL1_EXCEPTION = 8,   /* an exception the partition took at EL1 */
+	CAUSE_TRAP = 9,            /* another trapped instruction (SMC...) */
+	CAUSE_PERMISSION = 10,     /* stage-2 permission fault (a write to the text) */
+	CAUSE_STATE_REGION = 11,   /* the state region differs from the checkpoint */
+	CAUSE_COUNT
+};
+
+static const char *const cause_names[CAUSE_COUNT] = {
+	"?", "other-partition-memory", "kernel-memory", "device-without-lease",
+	"device-lease-ended", "capability", "bad-pointer", "unmapped", "el1-exception",
+	"trapped-instruction", "permission", "state-region",
+};
+
+/* EL1 state that belongs to a task: what a switch saves and loads. */
+struct el1_ctx {
+	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, sp_el1, sp_el0, elr, spsr, esr,
+		far, afsr0, afsr1, contextidr, tpidr_el1, tpidr_el0, tpidrro, cpacr, par, cntkctl,
+		csselr;
+};
+
+/* One stage-2 mapping: the partition's mapping journal, replayed when the
+ * partition is reconstructed. */
+struct s2map {
+	uint64_t ipa, size;
+	uint32_t perms, memtype, live, lease;
+};
+
+struct vpart {
+	rvx_handle_t h;
+	uint32_t index;
+	uint16_t vmid;
+	struct rvx_stage2 s2;
+	uint64_t (*pool)[RVX_STAGE2_ENTRIES];
+	uint64_t mem;
+	uint64_t vttbr;
+	uint32_t tasks[GUEST_TASKS];
+	uint32_t roles[GUEST_TASKS];
+	uint32_t ntasks;
+	struct s2map maps[8];
+	uint32_t nmaps;
+	uint32_t has_ckpt;
+	uint32_t lease_ended;
+	rvx_handle_t lease;
+	uint64_t reports[8];
+	uint64_t report_val[8];
+	uint32_t faults;
+	uint32_t reconstructs;
+	uint32_t rollbacks;
+	uint32_t restarts;
+	uint32_t cause_seen[CAUSE_COUNT];
+};
+
+/* A queue that carries a CommEdge, and who may send on it with which handle. */
+struct vedge {
+	rvx_handle_t h;
+	uint32_t live;
+	uint32_t nsend;
+	struct {
+		uint32_t task;
+		uint64_t cap;
+		uint32_t part;
+	} send[4];
+	uint32_t grant_task; /* a task whose handle may be granted onwards */
+	uint64_t grant_cap;
+};
+
+extern char __guest_start[], __guest_end[], guest_vectors[];
+void guest_entry(struct guest_boot *b, uint64_t role);
+
+RVX_STAGE2_POOL_DEFINE(pool_a, POOL_PAGES);
+RVX_STAGE2_POOL_DEFINE(pool_b, POOL_PAGES);
+RVX_HYP_DEFINE(hyp, 4, 8);
+
+static struct vpart parts[PARTS];
+static struct vedge edges[4];
+static alignas(4096) uint8_t ckpt_store[PARTS][GUEST_MEM_SIZE];
+static struct el1_ctx el1[RVX_KERNEL_TASKS];
+static uint8_t task_part[RVX_KERNEL_TASKS]; /* partition index + 1, 0: a kernel task */
+static uint8_t task_slot[RVX_KERNEL_TASKS];
+static uint32_t loaded_task = NONE; /* whose EL1 state the registers hold */
+static uint32_t loaded_part = NONE; /* whose VTTBR_EL2 is loaded */
+static uint32_t part_mode;          /* 1 demo, 2 bench */
+static uint32_t inject_left;        /* crashes still to inject into partition B */
+static uint32_t hyp_ready;
+static uint64_t switches_el1;       /* EL1 contexts loaded */
+static uint64_t switches_vm;        /* VTTBR_EL2 changes */
+
+static struct rvx_kernel *K(void)
+{
+	return rvx_virt_kernel();
+}
+
+static uint64_t now_ns(void)
+{
+	return rvx_port_time_real_ns();
+}
+
+static char pname(const struct vpart *p)
+{
+	return (char)('A' + p->index);
+}
+
+/* ---- EL1 state ---- */
+
+#define SAVE(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(c->field))
+#define LOAD(reg, field) __asm__ volatile("msr " #reg ", %0" ::"r"(c->field))
+
+static void el1_save(struct el1_ctx *c)
+{
+	SAVE(sctlr_el1, sctlr);
+	SAVE(ttbr0_el1, ttbr0);
+	SAVE(ttbr1_el1, ttbr1);
+	SAVE(tcr_el1, tcr);
+	SAVE(mair_el1, mair);
+	SAVE(amair_el1, amair);
+	SAVE(vbar_el1, vbar);
+	SAVE(sp_el1, sp_el1);
+	SAVE(sp_el0, sp_el0);
+	SAVE(elr_el1, elr);
+	SAVE(spsr_el1, spsr);
+	SAVE(esr_el1, esr);
+	SAVE(far_el1, far);
+	SAVE(afsr0_el1, afsr0);
+	SAVE(afsr1_el1, afsr1);
+	SAVE(contextidr_el1, contextidr);
+	SAVE(tpidr_el1, tpidr_el1);
+	SAVE(tpidr_el0, tpidr_el0);
+	SAVE(tpidrro_el0, tpidrro);
+	SAVE(cpacr_el1, cpacr);
+	SAVE(par_el1, par);
+	SAVE(cntkctl_el1, cntkctl);
+	SAVE(csselr_el1, csselr);
+}
+
+static void el1_load(const struct el1_ctx *c)
+{
+	LOAD(sctlr_el1, sctlr);
+	LOAD(ttbr0_el1, ttbr0);
+	LOAD(ttbr1_el1, ttbr1);
+	LOAD(tcr_el1, tcr);
+	LOAD(mair_el1, mair);
+	LOAD(amair_el1, amair);
+	LOAD(vbar_el1, vbar);
+	LOAD(sp_el1, sp_el1);
+	LOAD(sp_el0, sp_el0);
+	LOAD(elr_el1, elr);
+	LOAD(spsr_el1, spsr);
+	LOAD(esr_el1, esr);
+	LOAD(far_el1, far);
+	LOAD(afsr0_el1, afsr0);
+	LOAD(afsr1_el1, afsr1);
+	LOAD(contextidr_el1, contextidr);
+	LOAD(tpidr_el1, tpidr_el1);
+	LOAD(tpidr_el0, tpidr_el0);
+	LOAD(tpidrro_el0, tpidrro);
+	LOAD(cpacr_el1, cpacr);
+	LOAD(par_el1, par);
+	LOAD(cntkctl_el1, cntkctl);
+	LOAD(csselr_el1, csselr);
+}
+
+/* A partition task's EL1 state at its (re)start: MMU off (HCR_EL2.DC makes
+ * its accesses Normal write-back), the guest's vectors, its stack in the
+ * partition's memory, FP/SIMD allowed, identities for the switch checks. */
+static void el1_initial(struct el1_ctx *c, const struct vpart *p, uint32_t slot)
+{
+	memset(c, 0, sizeof(*c));
+	c->sctlr = UINT64_C(0x30d00800);
+	c->vbar = (uint64_t)(uintptr_t)guest_vectors;
+	c->sp_el1 = p->mem + GUEST_MEM_SIZE - (uint64_t)slot * GUEST_STACK_SIZE;
+	c->spsr = 0x3c5u;
+	c->cpacr = UINT64_C(3) << 20;
+	c->contextidr = ((uint64_t)p->vmid << 8) | slot;
+	c->tpidr_el1 = p->index;
+	c->mair = UINT64_C(0xff44);
+}
+
+/* ---- the witness sink of lib/hyp ---- */
+
+static uint16_t event_kind(uint16_t kind)
+{
+	switch (kind) {
+	case RVX_HYP_EV_PART_CREATE: return RVX_WITNESS_PARTITION_CREATE;
+	case RVX_HYP_EV_PART_DESTROY: return RVX_WITNESS_PARTITION_DESTROY;
+	case RVX_HYP_EV_PART_SUSPEND: return RVX_WITNESS_PARTITION_SUSPEND;
+	case RVX_HYP_EV_PART_RESUME: return RVX_WITNESS_PARTITION_RESUME;
+	case RVX_HYP_EV_LEASE_GRANT: return RVX_WITNESS_LEASE_GRANT;
+	case RVX_HYP_EV_LEASE_EXPIRE: return RVX_WITNESS_LEASE_EXPIRE;
+	case RVX_HYP_EV_LEASE_REVOKE: return RVX_WITNESS_LEASE_REVOKE;
+	case RVX_HYP_EV_CAP_GRANT: return RVX_WITNESS_PARTITION_CAP_GRANT;
+	case RVX_HYP_EV_FAULT: return RVX_WITNESS_FAULT;
+	case RVX_HYP_EV_RECOVERY: return RVX_WITNESS_RECOVERY;
+	case RVX_HYP_EV_EPOCH_SUMMARY: return RVX_WITNESS_SWITCH_SUMMARY;
+	default: return (uint16_t)(KIND_EDGE_BASE + kind);
+	}
+}
+
+/* Every event becomes one record (actor = partition index, target = the
+ * object's handle, arguments = the event's canonical bytes with its time).
+ * The journal has room for the run; a record that cannot be written stops
+ * the image, since the log must not have a gap. */
+static void hyp_emit(void *ctx, const struct rvx_hyp_event *ev)
+{
+	uint8_t args[8 + RVX_HYP_EVENT_ARGS_MAX];
+	int rc;
+
+	(void)ctx;
+	memcpy(args, &ev->time, 8);
+	memcpy(args + 8, ev->args, ev->args_len);
+	rc = rvx_kernel_port_record(K(), event_kind(ev->kind), ev->partition, ev->target, args,
+				    8u + ev->args_len);
+	if (rc != 0)
+		rvx_virt_fail("witnessing a privileged action", rc);
+}
+
+/* ---- stage 2 ---- */
+
+static void s2_sync(void)
+{
+	__asm__ volatile("dsb ishst" ::: "memory");
+}
+
+/* Invalidate every stage 1+2 translation of @p p's VMID. */
+static void s2_flush(const struct vpart *p)
+{
+	uint64_t cur;
+
+	__asm__ volatile("mrs %0, vttbr_el2" : "=r"(cur));
+	__asm__ volatile("dsb ishst\n\tmsr vttbr_el2, %0\n\tisb\n\ttlbi vmalls12e1is\n\t"
+			 "dsb ish\n\tisb\n\tmsr vttbr_el2, %1\n\tisb" ::"r"(p->vttbr),
+			 "r"(cur)
+			 : "memory");
+}
+
+static int s2_map(struct vpart *p, uint64_t ipa, uint64_t size, uint32_t perms, uint32_t type,
+		  uint32_t lease, bool journal)
+{
+	int rc = rvx_stage2_map(&p->s2, ipa, ipa, size, perms, type);
+
+	if (rc == 0 && journal && p->nmaps < RVX_ARRAY_COUNT(p->maps))
+		p->maps[p->nmaps++] = (struct s2map){ipa, size, perms, type, 1, lease};
+	s2_sync();
+	return rc;
+}
+
+static int s2_build(struct vpart *p)
+{
+	struct rvx_stage2_config cfg = {.ipa_bits = 32, .pa_bits = 40,
+					.start_level = RVX_STAGE2_START_AUTO, .vmid = p->vmid};
+	int rc = rvx_stage2_init(&p->s2, &cfg, p->pool, POOL_PAGES, (uint64_t)(uintptr_t)p->pool);
+
+	if (rc != 0)
+		return rc;
+	p->vttbr = rvx_stage2_vttbr(&p->s2);
+	return 0;
+}
+
+/* ---- memory checks for the trap path ---- */
+
+static bool in_range(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
+{
+	return a >= base && len <= size && a - base <= size - len;
+}
+
+static bool writable(const struct vpart *p, uint64_t a, uint64_t len)
+{
+	return in_range(a, len, p->mem, GUEST_MEM_SIZE);
+}
+
+static bool readable(const struct vpart *p, uint64_t a, uint64_t len)
+{
+	uint64_t t = (uint64_t)(uintptr_t)__guest_start;
+
+	return writable(p, a, len) ||
+	       in_range(a, len, t, (uint64_t)(uintptr_t)__guest_end - t);
+}
+
+static struct guest_boot *boot_block(const struct vpart *p)
+{
+	return (struct guest_boot *)(uintptr_t)p->mem;
+}
+
+/* ---- the switch (kernel lock held) ---- */
+
+static void load_partition(struct vpart *p)
+{
+	int rc;
+
+	__asm__ volatile("msr vttbr_el2, %0" ::"r"(p->vttbr));
+	loaded_part = p->index;
+	switches_vm++;
+	rc = rvx_hyp_switch(&hyp, 0, p->h);
+	if (rc != 0)
+		rvx_virt_fail("running a partition that is not RUNNING", rc);
+}
+
+void rvx_virt_part_switch(uint32_t next)
+{
+	struct vpart *p;
+
+	if (part_mode == 0 || next >= RVX_KERNEL_TASKS || task_part[next] == 0)
+		return; /* a kernel task: the EL1 state stays loaded (lazy) */
+	p = &parts[task_part[next] - 1u];
+	if (loaded_part != p->index)
+		load_partition(p);
+	if (next == loaded_task)
+		return;
+	if (loaded_task != NONE)
+		el1_save(&el1[loaded_task]);
+	el1_load(&el1[next]);
+	loaded_task = next;
+	switches_el1++;
+}
+
+bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf)
+{
+	struct vpart *p;
+	uint32_t slot;
+
+	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
+		return false;
+	p = &parts[task_part[task] - 1u];
+	slot = task_slot[task];
+	nf->elr = (uint64_t)(uintptr_t)guest_entry;
+	nf->spsr = 0x3c5u; /* EL1h, DAIF masked at EL1 (EL2 still takes its IRQs) */
+	nf->x[0] = p->mem;
+	nf->x[1] = p->roles[slot];
+	if (loaded_task == task)
+		loaded_task = NONE; /* its registers are stale: load the fresh state */
+	el1_initial(&el1[task], p, slot);
+	return true;
+}
+
+/* ---- recovery ---- */
+
+static void restart_task(uint32_t task)
+{
+	const struct vpart *p = &parts[task_part[task] - 1u];
+
+	el1_initial(&el1[task], p, task_slot[task]);
+	if (loaded_task == task)
+		loaded_task = NONE;
+	rvx_virt_rt_restart(task);
+}
+
+static void checkpoint(struct vpart *p)
+{
+	memcpy(ckpt_store[p->index], (const void *)(uintptr_t)p->mem, GUEST_MEM_SIZE);
+	p->has_ckpt = 1;
+	rvx_virt_printf("RVX-CHECKPOINT part=%c bytes=%u maps=%u\n", pname(p), GUEST_MEM_SIZE,
+			p->nmaps);
+}
+
+/* Rebuild the partition: stage-2 tables from scratch, replaying its
+ * mapping journal (mappings of ended leases stay out), its memory from the
+ * checkpoint, every task restarted with fresh EL1 state. */
+static bool reconstruct(struct vpart *p)
+{
+	if (!p->has_ckpt)
+		return false;
+	if (s2_build(p) != 0)
+		return false;
+	for (uint32_t i = 0; i < p->nmaps; i++) {
+		const struct s2map *m = &p->maps[i];
+
+		if (m->live && s2_map(p, m->ipa, m->size, m->perms, m->memtype, m->lease, false) != 0)
+			return false;
+	}
+	s2_flush(p);
+	memcpy((void *)(uintptr_t)p->mem, ckpt_store[p->index], GUEST_MEM_SIZE);
+	boot_block(p)->inject_crash = inject_left > 0;
+	for (uint32_t i = 0; i < p->ntasks; i++)
+		restart_task(p->tasks[i]);
+	if (loaded_part == p->index)
+		loaded_part = NONE;
+	p->reconstructs++;
+	return true;
+}
+
+static bool rollback(struct vpart *p, uint32_t region)
+{
+	if (!p->has_ckpt || region != 1u)
+		return false;
+	memcpy((void *)(uintptr_t)(p->mem + GUEST_STATE_OFF), ckpt_store[p->index] + GUEST_STATE_OFF,
+	       GUEST_STATE_SIZE);
+	boot_block(p)->inject_corrupt = 0;
+	p->rollbacks++;
+	return true;
+}
+
+static const char *action_name(uint32_t a)
+{
+	static const char *const n[] = {"none", "restart-task", "reconstruct-partition",
+					"rollback-region", "reboot"};
+
+	return a < RVX_ARRAY_COUNT(n) ? n[a] : "?";
+}
+
+/* Record a fault of @p p and climb the ladder until a rung works. Returns
+ * whether the faulting task was restarted (kernel lock held). */
+static bool fault_and_recover(struct vpart *p, const struct rvx_hyp_fault *fl)
+{
+	struct rvx_hyp_decision d, next;
+	bool restarted = false;
+	int rc;
+
+	rvx_virt_printf("RVX-ACT fault part=%c task=%u cause=%s addr=0x%lx\n", pname(p), fl->task,
+			fl->cause < CAUSE_COUNT ? cause_names[fl->cause] : "?", fl->addr);
+	rc = rvx_hyp_fault(&hyp, p->h, fl, now_ns(), &d);
+	if (rc != 0)
+		rvx_virt_fail("recording a fault", rc);
+	p->faults++;
+	if (fl->cause < CAUSE_COUNT)
+		p->cause_seen[fl->cause]++;
+	if (loaded_part == p->index)
+		loaded_part = NONE; /* lib/hyp took it off the CPU */
+	for (;;) {
+		bool ok = false;
+
+		switch (d.action) {
+		case RVX_HYP_ACT_RESTART_TASK:
+			restart_task(d.task);
+			restarted = restarted || d.task == fl->task;
+			p->restarts++;
+			ok = true;
+			break;
+		case RVX_HYP_ACT_RECONSTRUCT:
+			ok = reconstruct(p);
+			restarted = restarted || ok;
+			break;
+		case RVX_HYP_ACT_ROLLBACK_REGION:
+			ok = rollback(p, d.region);
+			break;
+		default:
+			rvx_virt_printf("RVX-RECOVERY part=%c action=%s: a global reboot would be "
+					"needed; stopping\n",
+					pname(p), action_name(d.action));
+			rvx_virt_exit(10);
+		}
+		rvx_virt_printf("RVX-ACT recovery part=%c action=%s task=%u failures=%u ok=%u\n",
+				pname(p), action_name(d.action), d.task, d.failures, ok ? 1u : 0u);
+		rc = rvx_hyp_recovery_report(&hyp, p->h, d.action, ok, now_ns(), &next);
+		if (rc != 0)
+			rvx_virt_fail("reporting a recovery", rc);
+		if (next.action == RVX_HYP_ACT_NONE)
+			break;
+		d = next;
+	}
+	return restarted;
+}
+
+static struct rvx_virt_frame *task_fault(struct vpart *p, uint32_t task, struct rvx_virt_frame *f,
+					 uint16_t cause, uint64_t addr)
+{
+	struct rvx_hyp_fault fl = {RVX_HYP_FAULT_TASK, cause, task, RVX_HYP_NONE, 0, addr};
+	uint64_t daif = rvx_virt_rt_lock();
+	bool restarted = fault_and_recover(p, &fl);
+
+	if (p->index == 1u && inject_left > 0 && cause == CAUSE_UNMAPPED) {
+		inject_left--;
+		boot_block(p)->inject_crash = inject_left > 0;
+	}
+	rvx_virt_rt_unlock(daif);
+	return rvx_virt_rt_trap_switch(f, restarted ? RVX_VIRT_TRAP_RESTART : RVX_VIRT_TRAP_YIELD);
+}
+
+/* ---- the trap path ---- */
+
+static uint16_t classify_abort(const struct vpart *p, uint64_t ipa, bool write, uint32_t fsc)
+{
+	const struct rvx_virt_board *b = &rvx_virt_board;
+
+	if ((fsc & 0x3cu) == 0x0cu)
+		return CAUSE_PERMISSION;
+	for (uint32_t i = 0; i < PARTS; i++)
+		if (i != p->index && in_range(ipa, 1, parts[i].mem, GUEST_MEM_SIZE))
+			return CAUSE_OTHER_PARTITION;
+	if (in_range(ipa, 1, b->mem.base, b->mem.size))
+		return CAUSE_KERNEL_MEMORY;
+	if (in_range(ipa, 1, b->uart.base, 4096)) {
+		int rc = rvx_hyp_lease_check(&hyp, p->h, ipa, write ? RVX_HYP_LEASE_W : RVX_HYP_LEASE_R,
+					     now_ns());
+
+		return rc == -RVX_ETIMEDOUT || p->lease_ended ? CAUSE_LEASE_ENDED : CAUSE_NO_LEASE;
+	}
+	if (in_range(ipa, 1, b->gicd.base, b->gicd.size) ||
+	    in_range(ipa, 1, b->gicc.base, b->gicc.size))
+		return CAUSE_NO_LEASE;
+	return CAUSE_UNMAPPED;
+}
+
+static bool cap_error(int rc)
+{
+	return rc == -RVX_EBADCAP || rc == -RVX_ESTALE || rc == -RVX_EREVOKED ||
+	       rc == -RVX_ETYPE || rc == -RVX_ERIGHTS || rc == -RVX_ECANTGRANT;
+}
+
+static void note_traffic(const struct vpart *p, uint32_t task, uint64_t cap, uint64_t bytes)
+{
+	for (uint32_t e = 0; e < RVX_ARRAY_COUNT(edges); e++) {
+		if (!edges[e].live)
+			continue;
+		for (uint32_t s = 0; s < edges[e].nsend; s++) {
+			if (edges[e].send[s].task == task && edges[e].send[s].cap == cap) {
+				(void)rvx_hyp_edge_note(&hyp, edges[e].h, p->h, (uint32_t)bytes);
+				return;
+			}
+		}
+	}
+}
+
+/* A CapGrant that crossed partitions: witnessed, and if the capability
+ * carries an edge, the receiver becomes a sender on it. */
+static void note_grant(const struct vpart *p, uint32_t task, const struct rvx_syscall_args *a,
+		       const struct rvx_syscall_result *r)
+{
+	struct rvx_kernel *k = K();
+	uint32_t dest = (uint32_t)a->arg[0];
+	struct rvx_cap_info info;
+	const struct vpart *q;
+	int rc;
+
+	if ((a->flags & RVX_SYSCALL_F_REVOKE) != 0 || dest >= RVX_KERNEL_TASKS ||
+	    task_part[dest] == 0 || task_part[dest] == task_part[task])
+		return;
+	q = &parts[task_part[dest] - 1u];
+	if (rvx_cap_lookup(&k->caps, dest, (rvx_handle_t){r->value[0]}, &info) != 0)
+		return;
+	rvx_virt_printf("RVX-ACT cap-grant part=%c to=%c task=%u object=0x%lx rights=0x%x\n",
+			pname(p), pname(q), dest, info.object.raw, (unsigned)a->arg[1]);
+	rc = rvx_hyp_cap_grant(&hyp, p->h, q->h, info.object.raw, (rvx_rights_t)a->arg[1], now_ns());
+	if (rc != 0)
+		rvx_virt_fail("witnessing a capability grant across partitions", rc);
+	for (uint32_t e = 0; e < RVX_ARRAY_COUNT(edges); e++) {
+		if (edges[e].live && edges[e].grant_task == task && edges[e].grant_cap == a->cap &&
+		    edges[e].nsend < RVX_ARRAY_COUNT(edges[e].send)) {
+			edges[e].send[edges[e].nsend].task = dest;
+			edges[e].send[edges[e].nsend].cap = r->value[0];
+			edges[e].send[edges[e].nsend].part = q->index;
+			edges[e].nsend++;
+		}
+	}
+}
+
+static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct rvx_virt_frame *f)
+{
+	uint32_t nr = (uint32_t)f->x[0];
+	uint64_t ua = f->x[1], ur = f->x[2];
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	uint64_t daif;
+	int rc;
+
+	/* Every pointer must lie in the partition's own memory: the kernel
+	 * never reads or writes anything else on its behalf. */
+	if (!readable(p, ua, sizeof(a)) || !writable(p, ur, sizeof(r)))
+		return task_fault(p, task, f, CAUSE_BAD_POINTER, writable(p, ur, sizeof(r)) ? ua : ur);
+	memcpy(&a, (const void *)(uintptr_t)ua, sizeof(a));
+	if ((a.in_len != 0 && !readable(p, a.in, a.in_len)))
+		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.in);
+	if (a.out_len != 0 && !writable(p, a.out, a.out_len))
+		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.out);
+	if (a.aux_len != 0 && !writable(p, a.aux, a.aux_len))
+		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.aux);
+	daif = rvx_virt_rt_lock();
+	rc = rvx_syscall(K(), task, nr, &a, &r);
+	if (rc == 0 && r.status == RVX_SYSCALL_BLOCKED) {
+		rvx_virt_rt_unlock(daif);
+		if (nr == RVX_SYS_QUEUE_RECV) {
+			f->elr -= 4u; /* issued again once woken */
+		} else {
+			r.status = RVX_SYSCALL_DONE;
+			memcpy((void *)(uintptr_t)ur, &r, sizeof(r));
+			f->x[0] = 0;
+		}
+		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_BLOCKED);
+	}
+	if (cap_error(rc)) {
+		rvx_virt_rt_unlock(daif);
+		return task_fault(p, task, f, CAUSE_CAPABILITY, a.cap);
+	}
+	if (rc == 0) {
+		if (nr == RVX_SYS_CAP_GRANT)
+			note_grant(p, task, &a, &r);
+		else if (nr == RVX_SYS_QUEUE_SEND)
+			note_traffic(p, task, a.cap, a.in_len);
+		memcpy((void *)(uintptr_t)ur, &r, sizeof(r));
+	}
+	rvx_virt_rt_unlock(daif);
+	f->x[0] = (uint64_t)(int64_t)rc;
+	return f;
+}
+
+static struct rvx_virt_frame *hvc_print(struct vpart *p, struct rvx_virt_frame *f)
+{
+	char line[128];
+	uint64_t a = f->x[0], n = f->x[1];
+
+	if (n >= sizeof(line) || !readable(p, a, n))
+		return f;
+	memcpy(line, (const void *)(uintptr_t)a, n);
+	line[n] = '\0';
+	rvx_virt_printf("RVX-P%c %s\n", pname(p), line);
+	return f;
+}
+
+static struct rvx_virt_frame *hvc_check_state(struct vpart *p, uint32_t task,
+					      struct rvx_virt_frame *f)
+{
+	uint64_t daif;
+	bool restarted;
+	struct rvx_hyp_fault fl = {RVX_HYP_FAULT_REGION, CAUSE_STATE_REGION, task, 1u, 0,
+				   p->mem + GUEST_STATE_OFF};
+
+	if (!p->has_ckpt || memcmp((const void *)(uintptr_t)(p->mem + GUEST_STATE_OFF),
+				   ckpt_store[p->index] + GUEST_STATE_OFF, GUEST_STATE_SIZE) == 0) {
+		f->x[0] = 0;
+		return f;
+	}
+	daif = rvx_virt_rt_lock();
+	restarted = fault_and_recover(p, &fl);
+	rvx_virt_rt_unlock(daif);
+	f->x[0] = 1;
+	if (restarted)
+		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART);
+	/* The partition is RUNNING again; load it once more on the way out. */
+	daif = rvx_virt_rt_lock();
+	load_partition(p);
+	rvx_virt_rt_unlock(daif);
+	return f;
+}
+
+struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
+{
+	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t task = rvx_virt_rt_current(cpu);
+	uint64_t esr, far;
+	uint32_t ec;
+	struct vpart *p;
+
+	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
+	__asm__ volatile("mrs %0, far_el2" : "=r"(far));
+	ec = (uint32_t)(esr >> 26) & 0x3fu;
+	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
+		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
+	p = &parts[task_part[task] - 1u];
+	switch (ec) {
+	case 0x16: /* HVC */
+		switch (esr & 0xffffu) {
+		case 0:
+			return hvc_syscall(p, task, f);
+		case 1:
+			return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_YIELD);
+		case 2:
+			return hvc_print(p, f);
+		case 3:
+			return task_fault(p, task, f, CAUSE_EL1_EXCEPTION, f->x[1]);
+		case 4:
+			if (f->x[0] < RVX_ARRAY_COUNT(p->reports)) {
+				p->reports[f->x[0]]++;
+				p->report_val[f->x[0]] = f->x[1];
+			}
+			return f;
+		case 5:
+			return hvc_check_state(p, task, f);
+		default:
+			return task_fault(p, task, f, CAUSE_TRAP, esr);
+		}
+	case 0x24: /* data abort from EL1: stage 2 said no */
+	case 0x20: { /* instruction abort from EL1 */
+		uint32_t iss = (uint32_t)esr & 0x1ffffffu;
+		bool write = ec == 0x24 && (iss & (1u << 6)) != 0;
+
+		return task_fault(p, task, f, classify_abort(p, far, write, iss & 0x3fu), far);
+	}
+	default:
+		return task_fault(p, task, f, CAUSE_TRAP, esr);
+	}
+}
+
+/* Timer tick (kernel lock held): leases that ended are unmapped. */
+void rvx_virt_part_tick(uint64_t now)
+{
+	struct rvx_hyp_lease_info ended[4];
+	int n;
+
+	if (!hyp_ready)
+		return;
+	n = rvx_hyp_tick(&hyp, now, ended, RVX_ARRAY_COUNT(ended));
+	for (int i = 0; i < n; i++) {
+		struct vpart *p = &parts[rvx_handle_index(ended[i].partition)];
+
+		rvx_virt_printf("RVX-ACT lease-expire part=%c device=%u base=0x%lx\n", pname(p),
+				ended[i].device, ended[i].mmio_base);
+		if (rvx_stage2_unmap(&p->s2, ended[i].mmio_base, ended[i].mmio_size) != 0)
+			rvx_virt_fail("unmapping an ended lease", -RVX_EINVAL);
+		for (uint32_t m = 0; m < p->nmaps; m++)
+			if (p->maps[m].lease && p->maps[m].ipa == ended[i].mmio_base)
+				p->maps[m].live = 0;
+		s2_flush(p);
+		p->lease_ended = 1;
+	}
+}
+
+bool rvx_virt_part_mode(void)
+{
+	return part_mode != 0;
+}
+
+/* ---- set-up, by the root task ---- */
+
+static int root_syscall(uint32_t nr, struct rvx_syscall_args *a, struct rvx_syscall_result *r)
+{
+	return rvx_virt_rt_syscall(0, nr, a, r);
+}
+
+static void args_init(struct rvx_syscall_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->version = RVX_SYSCALL_VERSION;
+}
+
+static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[RVX_STAGE2_ENTRIES])
+{
+	uint64_t t = (uint64_t)(uintptr_t)__guest_start;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->index = index;
+	p->vmid = (uint16_t)(index + 1u);
+	p->pool = pool;
+	p->mem = (uint64_t)(uintptr_t)rvx_virt_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
+	if (p->mem == 0)
+		rvx_virt_fail("memory for a partition", -RVX_ENOMEM);
+	memset((void *)(uintptr_t)p->mem, 0, GUEST_MEM_SIZE);
+	rc = s2_build(p);
+	if (rc == 0)
+		rc = s2_map(p, t, (uint64_t)(uintptr_t)__guest_end - t, RVX_STAGE2_R | RVX_STAGE2_X,
+			    RVX_STAGE2_NORMAL_WB, 0, true);
+	if (rc == 0)
+		rc = s2_map(p, p->mem, GUEST_MEM_SIZE, RVX_STAGE2_R | RVX_STAGE2_W,
+			    RVX_STAGE2_NORMAL_WB, 0, true);
+	if (rc != 0)
+		rvx_virt_fail("building a partition's stage-2 tables", rc);
+	rvx_virt_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x vttbr=0x%lx\n",
+			pname(p), p->vmid, p->mem, GUEST_MEM_SIZE, p->vttbr);
+}
+
+/* Spawn a guest task of @p p. The caller holds the kernel lock through the
+ * whole set-up, so no task of a partition runs before its boot block is
+ * written and it is marked as a partition task. */
+static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_syscall_capxfer *x,
+			    uint32_t nx, uint64_t *child)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	uint32_t slot = p->ntasks, task;
+	int rc;
+
+	args_init(&a);
+	a.cap = rvx_virt_root_caps()->task.raw;
+	a.arg[0] = role;
+	a.arg[1] = 1;
+	a.arg[3] = p->index + 1u;
+	a.arg[4] = 0;
+	a.in = (uint64_t)(uintptr_t)x;
+	a.in_len = (uint64_t)nx * sizeof(*x);
+	a.out = (uint64_t)(uintptr_t)child;
+	a.out_len = (uint64_t)nx * sizeof(uint64_t);
+	rc = rvx_syscall(K(), 0, RVX_SYS_TASK_SPAWN, &a, &r);
+	if (rc != 0)
+		rvx_virt_fail("spawning a partition task", rc);
+	task = (uint32_t)r.value[0];
+	task_part[task] = (uint8_t)(p->index + 1u);
+	task_slot[task] = (uint8_t)slot;
+	p->tasks[slot] = task;
+	p->roles[slot] = role;
+	p->ntasks++;
+	rvx_virt_printf("partition %c: task %u (role %u) at EL1, %u capabilities\n", pname(p), task,
+			role, nx);
+	return task;
+}
+
+static uint64_t queue_new(uint32_t slots, rvx_rights_t rights)
+{
+	rvx_handle_t cap;
+	int rc = rvx_kernel_queue_create(K(), 0, slots, 64, rights, &cap);
+
+	if (rc != 0)
+		rvx_virt_fail("creating a queue", rc);
+	return cap.raw;
+}
+
+static void sleep_ms(uint64_t ms)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	int rc;
+
+	args_init(&a);
+	a.cap = rvx_virt_root_caps()->clock.raw;
+	a.flags = RVX_SYSCALL_F_RELATIVE;
+	a.arg[0] = ms * MS;
+	rc = root_syscall(RVX_SYS_TIMER_WAIT, &a, &r);
+	if (rc != 0)
+		rvx_virt_fail("TimerWait", rc);
+}
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns * rvx_virt_counter_freq() / 1000000000u;
+}
+
+static void hyp_setup(uint32_t mode)
+{
+	static const struct rvx_hyp_sink sink = {hyp_emit, NULL};
+	struct rvx_hyp_config cfg;
+	uint64_t hcr;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.cpu_count = 1;
+	/* Failures within 5 ms count together: two task restarts, then a
+	 * reconstruction, then roll back. */
+	cfg.policy.window = 5u * MS;
+	cfg.policy.restart_limit = 2;
+	cfg.policy.reconstruct_limit = 1;
+	rc = RVX_HYP_INIT(hyp, &cfg, &sink);
+	if (rc != 0)
+		rvx_virt_fail("rvx_hyp_init", rc);
+	part_mode = mode;
+	/* EL2 controls for partitions: stage 2 on (VM), Normal cacheable
+	 * accesses with the EL1 MMU off (DC), SMC trapped (TSC), physical
+	 * interrupts to EL2 (IMO/FMO/AMO, set at boot), EL1 AArch64 (RW).
+	 * EL1 may read the physical counter, not program the EL1 timer. */
+	__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
+	hcr |= (UINT64_C(1) << 0) | (UINT64_C(1) << 12) | (UINT64_C(1) << 19) | (UINT64_C(1) << 31);
+	__asm__ volatile("msr hcr_el2, %0\n\tmsr cnthctl_el2, %1\n\tisb" ::"r"(hcr), "r"(UINT64_C(1))
+			 : "memory");
+}
+
+static void partitions_create(void)
+{
+	struct vpart *a = &parts[0], *b = &parts[1];
+	uint64_t daif;
+	int rc;
+
+	create_partition(a, 0, pool_a);
+	create_partition(b, 1, pool_b);
+	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&a->s2)));
+	(void)b;
+	daif = rvx_virt_rt_lock();
+	for (uint32_t i = 0; i < PARTS; i++) {
+		/* Its capability root: the tables of the tasks spawned into
+		 * scheduler partition index + 1 (the root task is in 0). */
+		struct rvx_hyp_partition_config pc = {parts[i].vmid, 0, i + 1u};
+
+		rc = rvx_hyp_partition_create(&hyp, &pc, now_ns(), &parts[i].h);
+		if (rc != 0)
+			rvx_virt_fail("rvx_hyp_partition_create", rc);
+	}
+	hyp_ready = 1;
+	rvx_virt_rt_unlock(daif);
+}
+
+static void partitions_resume(void)
+{
+	for (uint32_t i = 0; i < PARTS; i++) {
+		int rc = rvx_hyp_partition_resume(&hyp, parts[i].h, now_ns());
+
+		rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(&parts[i]));
+		if (rc != 0)
+			rvx_virt_fail("rvx_hyp_partition_resume", rc);
+	}
+}
+
+static void edge_new(uint32_t e, const struct vpart *from, const struct vpart *to, uint64_t qcap,
+		     uint32_t sender, uint64_t sender_cap)
+{
+	struct rvx_cap_info info;
+	int rc = rvx_cap_lookup(&K()->caps, 0, (rvx_handle_t){qcap}, &info);
+
+	if (rc == 0)
+		rc = rvx_hyp_edge_create(&hyp, from->h, to->h, info.object_ref, 0, now_ns(),
+					 &edges[e].h);
+	if (rc != 0)
+		rvx_virt_fail("creating a CommEdge", rc);
+	edges[e].live = 1;
+	if (sender != NONE) {
+		edges[e].send[0].task = sender;
+		edges[e].send[0].cap = sender_cap;
+		edges[e].send[0].part = from->index;
+		edges[e].nsend = 1;
+	}
+	rvx_virt_printf("RVX-ACT edge-create %c->%c queue=%u\n", pname(from), pname(to),
+			info.object_ref);
+}
+
+static void fill_state(struct vpart *p)
+{
+	uint64_t *s = (uint64_t *)(uintptr_t)(p->mem + GUEST_STATE_OFF);
+
+	for (uint64_t i = 0; i < GUEST_STATE_SIZE / 8u; i++)
+		s[i] = UINT64_C(0x5354415445000000) + i;
+}
+
+static void grant_lease(struct vpart *p)
+{
+	const struct rvx_virt_board *bd = &rvx_virt_board;
+	struct rvx_hyp_lease_req req = {DEV_UART, RVX_HYP_LEASE_R | RVX_HYP_LEASE_W, bd->uart.base,
+					4096};
+	uint64_t now = now_ns();
+	int rc = rvx_hyp_lease_grant(&hyp, p->h, &req, now, now + LEASE_NS, &p->lease);
+
+	if (rc == 0)
+		rc = s2_map(p, bd->uart.base, 4096, RVX_STAGE2_R | RVX_STAGE2_W, RVX_STAGE2_DEVICE, 1,
+			    true);
+	boot_block(p)->uart = bd->uart.base;
+	boot_block(p)->lease_until = rvx_virt_counter() + ns_to_ticks(LEASE_NS);
+	if (rc != 0)
+		rvx_virt_fail("leasing the UART", rc);
+	rvx_virt_printf("RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n", pname(p),
+			DEV_UART, bd->uart.base, LEASE_NS / MS);
+}
+
+static bool wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms)
+{
+	uint64_t until = now_ns() + limit_ms * MS;
+
+	while (!cond()) {
+		if (now_ns() > until) {
+			rvx_virt_printf("RuVix: partitions: timed out waiting for %s\n", what);
+			return false;
+		}
+		sleep_ms(2);
+	}
+	return true;
+}
+
+static bool demo_ready_to_inject(void)
+{
+	return parts[1].reports[GUEST_REP_PROBED] != 0 && parts[0].reports[GUEST_REP_PROBED] != 0 &&
+	       parts[0].reports[GUEST_REP_PINGS] != 0;
+}
+
+static bool demo_crashes_done(void)
+{
+	return inject_left == 0 && parts[1].reconstructs != 0;
+}
+
+static bool demo_rolled(void)
+{
+	return parts[1].reports[GUEST_REP_ROLLED] != 0;
+}
+
+static bool demo_lease_done(void)
+{
+	return parts[0].cause_seen[CAUSE_LEASE_ENDED] != 0;
+}
+
+static bool bench_done(void)
+{
+	return parts[0].reports[GUEST_REP_BENCH] != 0;
+}
+
+static void sort32(uint32_t *v, uint32_t n)
+{
+	/* Shell sort: no recursion, no allocation. */
+	for (uint32_t gap = n / 2u; gap > 0; gap /= 2u) {
+		for (uint32_t i = gap; i < n; i++) {
+			uint32_t x = v[i], j = i;
+
+			while (j >= gap && v[j - gap] > x) {
+				v[j] = v[j - gap];
+				j -= gap;
+			}
+			v[j] = x;
+		}
+	}
+}
+
+static void report_series(const char *name, uint32_t *v, uint32_t n, uint32_t div)
+{
+	uint64_t med, p99, mn, mx;
+
+	sort32(v, n);
+	med = rvx_virt_ticks_to_ns(v[n / 2u]) / div;
+	p99 = rvx_virt_ticks_to_ns(v[(n * 99u) / 100u]) / div;
+	mn = rvx_virt_ticks_to_ns(v[0]) / div;
+	mx = rvx_virt_ticks_to_ns(v[n - 1u]) / div;
+	rvx_virt_printf("RVX-BENCH %s n=%u median_ns=%lu p99_ns=%lu min_ns=%lu max_ns=%lu\n", name,
+			n, med, p99, mn, mx);
+}
+
+/* The switch alone, from EL2: save one task's EL1 state, load another's
+ * and the other partition's VTTBR_EL2, ISB; timed with the counter. */
+static void bench_raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n)
+{
+	uint64_t daif = rvx_virt_rt_lock();
+	struct el1_ctx *ca = &el1[ta], *cb = &el1[tb];
+	const struct vpart *pa = &parts[0], *pb = &parts[1];
+
+	if (loaded_task != NONE)
+		el1_save(&el1[loaded_task]);
+	el1_load(ca);
+	__asm__ volatile("msr vttbr_el2, %0\n\tisb" ::"r"(pa->vttbr));
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t0, t1;
+		const struct vpart *to = (i & 1u) ? pa : pb;
+		struct el1_ctx *from_c = (i & 1u) ? cb : ca, *to_c = (i & 1u) ? ca : cb;
+
+		__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(t0)::"memory");
+		el1_save(from_c);
+		el1_load(to_c);
+		__asm__ volatile("msr vttbr_el2, %0\n\tisb" ::"r"(to->vttbr) : "memory");
+		__asm__ volatile("mrs %0, cntpct_el0" : "=r"(t1)::"memory");
+		v[i] = (uint32_t)(t1 - t0);
+	}
+	/* Leave the registers as the lazy switch expects them. */
+	el1_save((n & 1u) ? cb : ca);
+	loaded_task = NONE;
+	loaded_part = NONE;
+	rvx_virt_rt_unlock(daif);
+}
+
+static void run_bench(void)
+{
+	static uint32_t raw[GUEST_SAMPLES];
+	struct vpart *a = &parts[0], *b = &parts[1];
+	struct guest_boot *ba, *bb;
+	uint64_t clock = rvx_virt_root_caps()->clock.raw;
+	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t qown = queue_new(4, RVX_RIGHT_READ | RVX_RIGHT_WRITE);
+	struct rvx_syscall_capxfer xa[2] = {{clock, RVX_RIGHT_READ, 0},
+					    {qown, RVX_RIGHT_READ | RVX_RIGHT_WRITE, 0}};
+	uint64_t ca[2] = {0, 0}, cb[1] = {0};
+	uint32_t n = GUEST_SAMPLES;
+	uint32_t *s;
+	uint64_t sw0;
+
+	partitions_resume();
+	ba = boot_block(a);
+	bb = boot_block(b);
+	spawn_guest(a, GUEST_ROLE_BENCH, xa, 2, ca);
+	spawn_guest(b, GUEST_ROLE_BENCH_PEER, xa, 1, cb);
+	ba->magic = bb->magic = GUEST_MAGIC;
+	ba->mem = a->mem;
+	bb->mem = b->mem;
+	ba->clock = ca[0];
+	ba->q_own = ca[1];
+	bb->clock = cb[0];
+	ba->samples_n = n;
+	ba->mode = bb->mode = 1;
+	sw0 = switches_vm;
+	rvx_virt_rt_unlock(daif);
+	if (!wait_for("the benchmark", bench_done, 20000))
+		rvx_virt_exit(8);
+	s = (uint32_t *)(uintptr_t)(a->mem + GUEST_SAMPLES_OFF);
+	rvx_virt_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
+			rvx_virt_counter_freq(), switches_vm - sw0, switches_el1);
+	report_series("partition-roundtrip", s, n, 1);
+	report_series("partition-switch-via-trap", s, n, 2);
+	report_series("hvc-null", s + n, n, 1);
+	report_series("hvc-queue-send", s + 2u * n, n, 1);
+	report_series("hvc-queue-recv", s + 3u * n, n, 1);
+	bench_raw_switch(a->tasks[0], b->tasks[0], raw, n);
+	report_series("switch-el1-vttbr", raw, n, 1);
+	{
+		uint64_t t0 = rvx_virt_counter(), t1;
+
+		for (uint32_t i = 0; i < 1000u; i++)
+			__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(t1)::"memory");
+		rvx_virt_printf("RVX-BENCH counter-read n=1000 total_ns=%lu\n",
+				rvx_virt_ticks_to_ns(t1 - t0));
+	}
+}
+
+static void run_demo(void)
+{
+	struct vpart *a = &parts[0], *b = &parts[1];
+	struct guest_boot *ba = boot_block(a), *bb = boot_block(b);
+	uint64_t clock = rvx_virt_root_caps()->clock.raw;
+	uint64_t daif = rvx_virt_rt_lock();
+	/* A -> B pings; B -> A pongs (A holds it with GRANT, to hand B a
+	 * WRITE capability itself). */
+	uint64_t q_ab = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
+	uint64_t q_ba = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
+	struct rvx_syscall_capxfer talk[4] = {{clock, RVX_RIGHT_READ, 0},
+					      {q_ab, RVX_RIGHT_WRITE, 0},
+					      {q_ba, RVX_RIGHT_READ, 0},
+					      {q_ba, RVX_RIGHT_WRITE | RVX_RIGHT_GRANT, 0}};
+	struct rvx_syscall_capxfer listen[2] = {{clock, RVX_RIGHT_READ, 0},
+						{q_ab, RVX_RIGHT_READ, 0}};
+	struct rvx_syscall_capxfer probe[1] = {{clock, RVX_RIGHT_READ, 0}};
+	uint64_t ct[4] = {0}, cl[2] = {0}, cpa[1] = {0}, cpb[1] = {0};
+	uint32_t t_talk, t_listen;
+	uint64_t hb0, hb1;
+	struct rvx_hyp_edge_info ei;
+
+	partitions_resume();
+	t_talk = spawn_guest(a, GUEST_ROLE_TALK, talk, 4, ct);
+	spawn_guest(a, GUEST_ROLE_PROBE, probe, 1, cpa);
+	t_listen = spawn_guest(b, GUEST_ROLE_LISTEN, listen, 2, cl);
+	spawn_guest(b, GUEST_ROLE_PROBE, probe, 1, cpb);
+	edge_new(0, a, b, q_ab, t_talk, ct[1]);
+	edge_new(1, b, a, q_ba, NONE, 0);
+	edges[1].grant_task = t_talk;
+	edges[1].grant_cap = ct[3];
+	for (uint32_t i = 0; i < PARTS; i++) {
+		struct guest_boot *g = boot_block(&parts[i]);
+		const struct vpart *other = &parts[1u - i];
+
+		g->magic = GUEST_MAGIC;
+		g->part = i;
+		g->vmid = parts[i].vmid;
+		g->mem = parts[i].mem;
+		g->other_mem = other->mem;
+		g->kernel_mem = (uint64_t)(uintptr_t)K();
+		g->device = rvx_virt_board.gicd.base;
+		fill_state(&parts[i]);
+	}
+	ba->clock = ct[0];
+	ba->q_send = ct[1];
+	ba->q_recv = ct[2];
+	ba->q_grant = ct[3];
+	ba->peer_task = t_listen;
+	ba->pings = PINGS;
+	ba->foreign_cap = cl[1];
+	bb->clock = cl[0];
+	bb->q_recv = cl[1];
+	bb->foreign_cap = ct[1];
+	ba->clock_probe = cpa[0];
+	bb->clock_probe = cpb[0];
+	grant_lease(a);
+	rvx_virt_rt_unlock(daif);
+
+	if (!wait_for("the probes and the ping phase", demo_ready_to_inject, 5000))
+		rvx_virt_exit(8);
+	/* Steady state: checkpoint partition B, then inject crashes into it. */
+	daif = rvx_virt_rt_lock();
+	checkpoint(b);
+	inject_left = 3;
+	bb->inject_crash = 1;
+	rvx_virt_rt_unlock(daif);
+	hb0 = ba->heartbeat;
+	rvx_virt_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
+	if (!wait_for("partition B's reconstruction", demo_crashes_done, 3000))
+		rvx_virt_exit(8);
+	rvx_virt_puts("RVX-INJECT part=B corrupt-state-region\n");
+	bb->inject_corrupt = 1;
+	if (!wait_for("partition B's region roll back", demo_rolled, 3000))
+		rvx_virt_exit(8);
+	if (!wait_for("partition A's lease fault", demo_lease_done, 3000))
+		rvx_virt_exit(8);
+	sleep_ms(10);
+	hb1 = ba->heartbeat;
+	rvx_virt_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
+	for (uint32_t e = 0; e < 2u; e++) {
+		int rc;
+
+		daif = rvx_virt_rt_lock();
+		rc = rvx_hyp_edge_info(&hyp, edges[e].h, &ei);
+
+		rvx_virt_rt_unlock(daif);
+		if (rc == 0)
+			rvx_virt_printf("RVX-EDGE %u %c->%c messages=%lu bytes=%lu\n", e,
+					'A' + (char)rvx_handle_index(ei.a),
+					'A' + (char)rvx_handle_index(ei.b), ei.messages, ei.bytes);
+	}
+	for (uint32_t i = 0; i < PARTS; i++) {
+		const struct vpart *p = &parts[i];
+
+		rvx_virt_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
+				"probes=%lu\n",
+				pname(p), p->faults, p->restarts, p->reconstructs, p->rollbacks,
+				p->report_val[GUEST_REP_PROBED]);
+		for (uint32_t c = 1; c < CAUSE_COUNT; c++)
+			if (p->cause_seen[c] != 0)
+				rvx_virt_printf("RVX-STOPPED part=%c cause=%s count=%u\n", pname(p),
+						cause_names[c], p->cause_seen[c]);
+	}
+}
+
+/* Suspend, resume and destroy both partitions (their tasks are parked
+ * in long waits by now and never run again), close the switch epoch. */
+static void teardown(void)
+{
+	uint64_t daif = rvx_virt_rt_lock();
+	int rc;
+
+	rc = rvx_hyp_switch(&hyp, 0, RVX_HANDLE_NULL);
+	if (loaded_task != NONE)
+		el1_save(&el1[loaded_task]);
+	loaded_task = NONE;
+	loaded_part = NONE;
+	rvx_virt_printf("RVX-ACT switch-summary epoch switches=%lu vttbr_loads=%lu el1_loads=%lu\n",
+			hyp.epoch_switches, switches_vm, switches_el1);
+	if (rc == 0)
+		rc = rvx_hyp_epoch_close(&hyp, now_ns());
+	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
+		rvx_virt_printf("RVX-ACT partition-suspend part=%c\n", pname(&parts[i]));
+		rc = rvx_hyp_partition_suspend(&hyp, parts[i].h, now_ns());
+		if (rc == 0) {
+			rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(&parts[i]));
+			rc = rvx_hyp_partition_resume(&hyp, parts[i].h, now_ns());
+		}
+	}
+	/* Destroying a partition first ends its edges and leases. */
+	for (uint32_t e = 0; rc == 0 && e < RVX_ARRAY_COUNT(edges); e++) {
+		if (edges[e].live) {
+			rvx_virt_printf("RVX-ACT edge-destroy %u\n", e);
+			rc = rvx_hyp_edge_destroy(&hyp, edges[e].h, now_ns());
+			edges[e].live = 0;
+		}
+	}
+	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
+		rvx_virt_printf("RVX-ACT partition-destroy part=%c\n", pname(&parts[i]));
+		rc = rvx_hyp_partition_destroy(&hyp, parts[i].h, now_ns());
+	}
+	part_mode = 0;
+	rvx_virt_rt_unlock(daif);
+	if (rc != 0)
+		rvx_virt_fail("tearing the partitions down", rc);
+}
+
+void rvx_virt_part_main(uint32_t bench)
+{
+	rvx_virt_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
+			bench ? "bench" : "demo");
+	hyp_setup(bench ? 2u : 1u);
+	partitions_create();
+	if (bench)
+		run_bench();
+	else
+		run_demo();
+	teardown();
+}
