@@ -374,10 +374,11 @@ static void probe(struct guest_boot *b)
 		if (s >= GUEST_PROBE_COUNT)
 			break;
 		/* One attempt per life: note it first, so a restarted prober
-		 * goes on with the next. Spaced out, so each failure is the
-		 * only one in the recovery policy's window (a task restart). */
+		 * goes on with the next. Spaced out wider than the recovery
+		 * policy's window (50 ms), so each is a first failure there and
+		 * gets a task restart. */
 		b->step[1] = s + 1u;
-		sleep_ns(b->clock_probe, 10u * MS);
+		sleep_ns(b->clock_probe, 60u * MS);
 		switch (s) {
 		case GUEST_PROBE_READ_OTHER:
 			sink = *(volatile uint64_t *)(uintptr_t)b->other_mem;

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Boot the virt image in partition mode under QEMU and check what it did.
+
+usage: partitions.py --qemu QEMU --image IMG --check CHECK [--verify-tool RUVIX]
+                     [--transcript FILE]
+
+Checks (each boots QEMU once with -append rvx.partitions, except budget):
+  isolation  each partition tried to read and write the other's memory, read
+             and write the kernel's memory, touch a device it holds no lease
+             for, use a capability it was not given and pass the kernel a
+             pointer into the kernel's memory: every attempt was stopped (a
+             stage-2 fault or the capability/pointer check), witnessed (a
+             FAULT record), contained (the task restarted), while the other
+             partition kept running; the two partitions talked over their
+             CommEdges, whose traffic was counted; the UART lease worked
+             and its use after expiry faulted; the witness dump verifies
+             (ruvix witness verify-dump) without a gap.
+  recovery   a crash injected three times into partition B's listener: two
+             task restarts, then the partition reconstructed from its
+             checkpoint (stage 2 rebuilt from its mapping journal, memory
+             restored); a corrupted state region rolled back; RECOVERY
+             records for each rung; partition A's heartbeat went on; no
+             global reboot.
+  actions    enumerate the privileged actions the run performed (the
+             RVX-ACT lines the kernel prints where it acts) and check that
+             each has its witness record, in order, with the right kind and
+             actor, and that no such record lacks an action.
+  budget     -append rvx.partitions=bench under -icount shift=0 (guest time
+             = instructions): the hot partition switch through the trap is
+             within 2 us of guest time, the raw switch within 2 us too.
+"""
+import argparse
+import hashlib
+import re
+import struct
+import subprocess
+import sys
+
+# Witness kinds (lib/witness) and the hyp events without a named kind.
+KINDS = {
+    "partition-create": 23, "partition-destroy": 24, "partition-suspend": 25,
+    "partition-resume": 26, "lease-grant": 27, "lease-expire": 28, "lease-revoke": 29,
+    "cap-grant": 30, "fault": 31, "recovery": 32, "switch-summary": 33,
+    "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
+}
+NONE32 = 0xFFFFFFFF
+
+
+def boot(args, append, icount=False):
+    cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
+           "-nographic", "-semihosting", "-kernel", args.image, "-append", append]
+    if icount:
+        cmd[1:1] = ["-icount", "shift=0"]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=30)
+        code, out = p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired as e:
+        code, out = None, (e.stdout or b"").decode("utf-8", "replace")
+    out = out.replace("\r\n", "\n")
+    if args.transcript:
+        with open(args.transcript, "w") as f:
+            f.write(out)
+    print(" ".join(cmd))
+    print("exit %s" % code)
+    return code, out
+
+
+def records(out):
+    m = re.search(r"^RVX-WITNESS-BEGIN (\d+) (\d+)$", out, re.M)
+    end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})$", out, re.M)
+    if not m or not end:
+        raise AssertionError("no witness dump")
+    recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})$", out, re.M)]
+    if len(recs) != int(m.group(1)) or int(m.group(2)) != 0:
+        raise AssertionError("the dump is not the whole log")
+    for i, r in enumerate(recs):
+        if struct.unpack_from("<Q", r, 0)[0] != i:
+            raise AssertionError("gap or reorder at record %d" % i)
+    if hashlib.sha256(b"".join(recs)).digest() != bytes.fromhex(end.group(1)):
+        raise AssertionError("chain head is not SHA-256 of the records")
+    return [{"seq": struct.unpack_from("<Q", r, 0)[0],
+             "kind": struct.unpack_from("<H", r, 16)[0],
+             "actor": struct.unpack_from("<I", r, 20)[0],
+             "target": struct.unpack_from("<Q", r, 24)[0]} for r in recs]
+
+
+def verify_tool(args, out):
+    if not args.verify_tool:
+        return
+    v = subprocess.run([args.verify_tool, "witness", "verify-dump", "-"], input=out.encode(),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    text = v.stdout.decode("utf-8", "replace")
+    print(text.rstrip().splitlines()[-1] if text.strip() else "(no output)")
+    if v.returncode != 0:
+        print(text)
+        raise AssertionError("ruvix witness verify-dump failed (%d)" % v.returncode)
+
+
+def need(out, pattern, what):
+    if not re.search(pattern, out, re.M):
+        raise AssertionError("missing: %s (/%s/)" % (what, pattern))
+
+
+def actions(out):
+    acts = []
+    for m in re.finditer(r"^RVX-ACT (\S+) part=(\S)", out, re.M):
+        actor = NONE32 if m.group(2) == "-" else ord(m.group(2)) - ord("A")
+        acts.append((m.group(1), actor))
+    return acts
+
+
+def check_isolation(out, recs):
+    stopped = {}
+    for m in re.finditer(r"^RVX-STOPPED part=(\S) cause=(\S+) count=(\d+)$", out, re.M):
+        stopped[(m.group(1), m.group(2))] = int(m.group(3))
+    for part in "AB":
+        # read + write of the other's memory, of the kernel's memory
+        for cause, n in (("other-partition-memory", 2), ("kernel-memory", 2),
+                         ("device-without-lease", 1), ("capability", 1), ("bad-pointer", 1)):
+            if stopped.get((part, cause), 0) < n:
+                raise AssertionError("partition %s: %s stopped %d times, expected %d" % (
+                    part, cause, stopped.get((part, cause), 0), n))
+        need(out, r"^RVX-PART %s .* probes=7$" % part, "partition %s made all 7 attempts" % part)
+    if "RVX-PROBE-NOT-STOPPED" in out:
+        raise AssertionError("an attempt was not stopped")
+    if "RVX-LEASE-BROKEN" in out:
+        raise AssertionError("the UART was usable after its lease ended")
+    need(out, r"^RVX-PA talker: 20 pings sent to partition B, 20 pongs back$", "the CommEdge talk")
+    need(out, r"^RVX-LEASE partition A writes this line itself", "a write through the lease")
+    need(out, r"^RVX-ACT lease-expire part=A", "the lease's expiry")
+    need(out, r"^RVX-STOPPED part=A cause=device-lease-ended count=1$", "use after expiry faulted")
+    for e, (a, b) in enumerate((("A", "B"), ("B", "A"))):
+        m = re.search(r"^RVX-EDGE %d %s->%s messages=(\d+) bytes=(\d+)$" % (e, a, b), out, re.M)
+        if not m or int(m.group(1)) < 20:
+            raise AssertionError("edge %s->%s traffic not counted" % (a, b))
+    # Each stopped attempt has a FAULT record of its partition.
+    faults = [r for r in recs if r["kind"] == KINDS["fault"]]
+    nstopped = sum(stopped.values())
+    if len(faults) != nstopped:
+        raise AssertionError("%d faults stopped, %d FAULT records" % (nstopped, len(faults)))
+    hb = re.search(r"^RVX-HEARTBEAT part=A before=(\d+) after=(\d+)$", out, re.M)
+    if not hb or int(hb.group(2)) <= int(hb.group(1)):
+        raise AssertionError("partition A did not keep running")
+    print("isolation: every attempt stopped and witnessed (%d FAULT records), edges counted"
+          % len(faults))
+
+
+def check_recovery(out, recs):
+    ladder = re.findall(r"^RVX-ACT recovery part=B action=(\S+) task=\d+ failures=(\d+) ok=1$",
+                        out, re.M)
+    after = out[out.index("RVX-INJECT part=B crashes=3"):]
+    steps = re.findall(r"^RVX-ACT recovery part=B action=(\S+)", after, re.M)
+    want = ["restart-task", "restart-task", "reconstruct-partition", "rollback-region"]
+    if steps[:4] != want:
+        raise AssertionError("recovery ladder %s, expected %s" % (steps[:4], want))
+    need(out, r"^RVX-CHECKPOINT part=B ", "partition B's checkpoint")
+    need(out, r"^RVX-PB listener: state region intact after the check \(rolled back\)$",
+         "the rolled-back region seen intact by the partition")
+    need(out, r"^RVX-PART B .* reconstructs=1 rollbacks=1 ", "B's counts")
+    rec = [r for r in recs if r["kind"] == KINDS["recovery"] and r["actor"] == 1]
+    if len(rec) < len([s for s in ladder]):
+        raise AssertionError("RECOVERY records missing")
+    hb = re.search(r"^RVX-HEARTBEAT part=A before=(\d+) after=(\d+)$", out, re.M)
+    if not hb or int(hb.group(2)) <= int(hb.group(1)):
+        raise AssertionError("partition A stopped while B recovered")
+    if "global reboot" in out:
+        raise AssertionError("a reboot was needed")
+    print("recovery: restart, restart, reconstruct, roll back; %d RECOVERY records of B; "
+          "A's heartbeat %s -> %s" % (len(rec), hb.group(1), hb.group(2)))
+
+
+def check_actions(out, recs):
+    acts = actions(out)
+    kinds = set(KINDS.values())
+    priv = [r for r in recs if r["kind"] in kinds]
+    if not acts:
+        raise AssertionError("no privileged actions printed")
+    if len(acts) != len(priv):
+        raise AssertionError("%d privileged actions, %d records" % (len(acts), len(priv)))
+    for i, ((name, actor), r) in enumerate(zip(acts, priv)):
+        if name not in KINDS:
+            raise AssertionError("unknown action %s" % name)
+        if r["kind"] != KINDS[name] or r["actor"] != actor:
+            raise AssertionError("action %d (%s by %s) has record kind %d actor %d (seq %d)" % (
+                i, name, actor, r["kind"], r["actor"], r["seq"]))
+    seen = sorted(set(a for a, _ in acts))
+    for must in ("partition-create", "partition-destroy", "partition-suspend", "partition-resume",
+                 "lease-grant", "lease-expire", "cap-grant", "fault", "recovery",
+                 "switch-summary"):
+        if must not in seen:
+            raise AssertionError("the run has no %s action" % must)
+    print("actions: %d privileged actions, each with its record in order (%s)" % (
+        len(acts), ", ".join(seen)))
+
+
+def check_budget(out):
+    fig = {}
+    for m in re.finditer(r"^RVX-BENCH (\S+) n=(\d+) median_ns=(\d+) p99_ns=(\d+)", out, re.M):
+        fig[m.group(1)] = (int(m.group(3)), int(m.group(4)))
+    for name in ("partition-switch-via-trap", "switch-el1-vttbr", "hvc-null"):
+        if name not in fig:
+            raise AssertionError("no %s figure" % name)
+        print("%s: median %d ns, p99 %d ns (instructions under -icount shift=0)" % (
+            name, fig[name][0], fig[name][1]))
+    for name in ("partition-switch-via-trap", "switch-el1-vttbr"):
+        if fig[name][0] > 2000:
+            raise AssertionError("%s median %d ns exceeds 2 us" % (name, fig[name][0]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--image", required=True)
+    ap.add_argument("--check", required=True,
+                    choices=["isolation", "recovery", "actions", "budget"])
+    ap.add_argument("--verify-tool")
+    ap.add_argument("--transcript")
+    args = ap.parse_args()
+    if args.check == "budget":
+        code, out = boot(args, "rvx.partitions=bench", icount=True)
+    else:
+        code, out = boot(args, "rvx.partitions")
+    try:
+        if code is None:
+            raise AssertionError("QEMU hung")
+        if code != 0:
+            raise AssertionError("exit code %d, expected 0" % code)
+        if "RVX-SHUTDOWN clean" not in out:
+            raise AssertionError("no clean shutdown")
+        recs = records(out)
+        verify_tool(args, out)
+        if args.check == "isolation":
+            check_isolation(out, recs)
+        elif args.check == "recovery":
+            check_recovery(out, recs)
+        elif args.check == "actions":
+            check_actions(out, recs)
+        else:
+            check_budget(out)
+    except AssertionError as e:
+        print("--- transcript (last 6000 chars) ---")
+        print(re.sub(r"^RVX-W .*\n", "", out, flags=re.M)[-6000:])
+        print("FAIL: %s" % e)
+        return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
