@@ -159,7 +159,11 @@ struct rvx_virt_frame *rvx_virt_exception(uint64_t kind, struct rvx_virt_frame *
 			return rvx_virt_rt_svc((uint32_t)esr & 0xffffu, f);
 		rvx_virt_panic_frame("unexpected synchronous exception", kind, f);
 	}
-	if (kind == 8)
+	/* From a partition (EL1): synchronous exceptions and SErrors are its
+	 * own to answer for; FIQs are not used. */
+	if (kind == 8 || kind == 11)
 		return rvx_virt_part_trap(f);
+	if (kind == 10)
+		return f;
 	rvx_virt_panic_frame("unexpected exception", kind, f);
 }

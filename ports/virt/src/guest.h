@@ -74,7 +74,9 @@
 #define GUEST_PROBE_DEVICE 4u
 #define GUEST_PROBE_FOREIGN_CAP 5u
 #define GUEST_PROBE_KERNEL_PTR 6u
-#define GUEST_PROBE_COUNT 7u
+#define GUEST_PROBE_PMU 7u        /* read the cycle counter every partition shares */
+#define GUEST_PROBE_POWER_OFF 8u  /* PSCI SYSTEM_OFF through SMC */
+#define GUEST_PROBE_COUNT 9u
 
 #define GUEST_MAGIC 0x52565850u /* "PXVR" */
 

@@ -60,13 +60,15 @@ enum cause {
 	CAUSE_TRAP = 9,            /* another trapped instruction (SMC...) */
 	CAUSE_PERMISSION = 10,     /* stage-2 permission fault (a write to the text) */
 	CAUSE_STATE_REGION = 11,   /* the state region differs from the checkpoint */
+	CAUSE_SYSREG = 12,         /* a trapped system register (PMU, debug, cache by set/way) */
+	CAUSE_SMC = 13,            /* a secure monitor call (PSCI: power off, CPU on) */
 	CAUSE_COUNT
 };
 
 static const char *const cause_names[CAUSE_COUNT] = {
 	"?", "other-partition-memory", "kernel-memory", "device-without-lease",
 	"device-lease-ended", "capability", "bad-pointer", "unmapped", "el1-exception",
-	"trapped-instruction", "permission", "state-region",
+	"trapped-instruction", "permission", "state-region", "system-register", "smc",
 };
 
 /* EL1 state that belongs to a task: what a switch saves and loads. */
@@ -630,12 +632,20 @@ static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct
 	if (!readable(p, ua, sizeof(a)) || !writable(p, ur, sizeof(r)))
 		return task_fault(p, task, f, CAUSE_BAD_POINTER, writable(p, ur, sizeof(r)) ? ua : ur);
 	memcpy(&a, (const void *)(uintptr_t)ua, sizeof(a));
-	if ((a.in_len != 0 && !readable(p, a.in, a.in_len)))
+	if ((a.in != 0 || a.in_len != 0) && !readable(p, a.in, a.in_len))
 		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.in);
-	if (a.out_len != 0 && !writable(p, a.out, a.out_len))
+	if ((a.out != 0 || a.out_len != 0) && !writable(p, a.out, a.out_len))
 		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.out);
-	if (a.aux_len != 0 && !writable(p, a.aux, a.aux_len))
+	if ((a.aux != 0 || a.aux_len != 0) && !writable(p, a.aux, a.aux_len))
 		return task_fault(p, task, f, CAUSE_BAD_POINTER, a.aux);
+	/* A task spawned or mounted from a partition would have to start
+	 * inside it (at EL1, under its stage 2); the runtime starts spawned
+	 * tasks as kernel threads, so partitions may not create tasks yet.
+	 * (They hold no TASK capability with EXECUTE anyway.) */
+	if (nr == RVX_SYS_TASK_SPAWN || nr == RVX_SYS_RVF_MOUNT) {
+		f->x[0] = (uint64_t)(int64_t)-RVX_EPERM;
+		return f;
+	}
 	daif = rvx_virt_rt_lock();
 	rc = rvx_syscall(K(), task, nr, &a, &r);
 	if (rc == 0 && r.status == RVX_SYSCALL_BLOCKED) {
@@ -747,6 +757,10 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 
 		return task_fault(p, task, f, classify_abort(p, far, write, iss & 0x3fu), far);
 	}
+	case 0x18:
+		return task_fault(p, task, f, CAUSE_SYSREG, esr);
+	case 0x17:
+		return task_fault(p, task, f, CAUSE_SMC, esr);
 	default:
 		return task_fault(p, task, f, CAUSE_TRAP, esr);
 	}
@@ -889,7 +903,7 @@ static void hyp_setup(uint32_t mode)
 {
 	static const struct rvx_hyp_sink sink = {hyp_emit, NULL};
 	struct rvx_hyp_config cfg;
-	uint64_t hcr;
+	uint64_t hcr, mdcr;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -909,8 +923,19 @@ static void hyp_setup(uint32_t mode)
 	 * interrupts to EL2 (IMO/FMO/AMO, set at boot), EL1 AArch64 (RW).
 	 * EL1 may read the physical counter, not program the EL1 timer. */
 	__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
-	hcr |= (UINT64_C(1) << 0) | (UINT64_C(1) << 12) | (UINT64_C(1) << 19) | (UINT64_C(1) << 31);
-	__asm__ volatile("msr hcr_el2, %0\n\tmsr cnthctl_el2, %1\n\tisb" ::"r"(hcr), "r"(UINT64_C(1))
+	/* ...and set/way cache maintenance (TSW) and implementation-defined
+	 * registers (TIDCP) trapped: a partition must not clean or invalidate
+	 * lines that hold another's data. */
+	hcr |= (UINT64_C(1) << 0) | (UINT64_C(1) << 12) | (UINT64_C(1) << 19) |
+	       (UINT64_C(1) << 20) | (UINT64_C(1) << 22) | (UINT64_C(1) << 31);
+	/* The PMU and the debug registers are shared by every partition and
+	 * not switched: accesses from EL1 trap to EL2 (TPMCR, TPM, TDA,
+	 * TDOSA, TDRA) and fault the task. */
+	__asm__ volatile("mrs %0, mdcr_el2" : "=r"(mdcr));
+	mdcr |= (UINT64_C(1) << 5) | (UINT64_C(1) << 6) | (UINT64_C(1) << 9) | (UINT64_C(1) << 10) |
+		(UINT64_C(1) << 11);
+	__asm__ volatile("msr hcr_el2, %0\n\tmsr cnthctl_el2, %1\n\tmsr mdcr_el2, %2\n\tisb"
+			 ::"r"(hcr), "r"(UINT64_C(1)), "r"(mdcr)
 			 : "memory");
 }
 
