@@ -30,7 +30,8 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
              actor, and that no such record lacks an action.
   budget     -append rvx.partitions=bench under -icount shift=0 (guest time
              = instructions): the hot partition switch through the trap is
-             within 2 us of guest time, the raw switch within 2 us too.
+             within 2 us of guest time, the raw switch within 2 us too, and
+             each partition's FP/SIMD registers and EL1 registers survived.
 """
 import argparse
 import hashlib
@@ -199,6 +200,10 @@ def check_actions(out, recs):
 
 
 def check_budget(out):
+    # Both partitions loaded v0..v31, TPIDR_EL0 with their own patterns and
+    # check them (and TPIDR_EL1) after thousands of switches.
+    need(out, r"^RVX-BENCH state-check part=A fp_simd_el1=ok part=B fp_simd_el1=ok$",
+         "FP/SIMD and EL1 registers intact across the switches")
     fig = {}
     for m in re.finditer(r"^RVX-BENCH (\S+) n=(\d+) median_ns=(\d+) p99_ns=(\d+)", out, re.M):
         fig[m.group(1)] = (int(m.group(3)), int(m.group(4)))

@@ -434,6 +434,48 @@ static void probe(struct guest_boot *b)
 
 /* ---- bench ---- */
 
+/* Fill v0..v31 with a pattern of this partition (inline assembly: the
+ * compiler itself uses general registers only) and check it later: the
+ * FP/SIMD registers must survive every switch to the other partition. */
+static void fp_fill(uint64_t seed)
+{
+	__asm__ volatile(".arch_extension simd\n"
+			 ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,"
+			 "24,25,26,27,28,29,30,31\n"
+			 "add x9, %0, #\\n\n"
+			 "dup v\\n\\().2d, x9\n"
+			 ".endr" ::"r"(seed)
+			 : "x9", "memory");
+}
+
+static uint64_t fp_check(uint64_t seed)
+{
+	uint64_t bad = 0;
+
+	__asm__ volatile(".arch_extension simd\n"
+			 ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,"
+			 "24,25,26,27,28,29,30,31\n"
+			 "add x9, %1, #\\n\n"
+			 "umov x10, v\\n\\().d[1]\n"
+			 "eor x10, x10, x9\n"
+			 "orr %0, %0, x10\n"
+			 ".endr"
+			 : "+r"(bad)
+			 : "r"(seed)
+			 : "x9", "x10", "memory");
+	return bad;
+}
+
+/* EL1 registers the switch must carry: TPIDR_EL1 holds the partition
+ * index the kernel gave this task, TPIDR_EL0 a value of its own. */
+static uint64_t el1_check(const struct guest_boot *b, uint64_t mine)
+{
+	uint64_t t1, t0;
+
+	__asm__ volatile("mrs %0, tpidr_el1\n\tmrs %1, tpidr_el0" : "=r"(t1), "=r"(t0));
+	return (t1 ^ b->part) | (t0 ^ mine);
+}
+
 static void bench(struct guest_boot *b)
 {
 	uint32_t *rt = (uint32_t *)(uintptr_t)(b->mem + GUEST_SAMPLES_OFF);
@@ -442,6 +484,10 @@ static void bench(struct guest_boot *b)
 	uint32_t *rcv = snd + GUEST_SAMPLES;
 	uint64_t n = b->samples_n;
 
+	uint64_t seed = UINT64_C(0xa0a0000000000000), mine = UINT64_C(0xa11ce);
+
+	__asm__ volatile("msr tpidr_el0, %0" ::"r"(mine));
+	fp_fill(seed);
 	for (uint32_t i = 0; i < 64u; i++)
 		hvc_yield();
 	/* Round trip: yield to the other partition, which yields back. */
@@ -451,6 +497,7 @@ static void bench(struct guest_boot *b)
 		hvc_yield();
 		rt[i] = (uint32_t)(counter() - t0);
 	}
+	hvc_report(GUEST_REP_STATE, (fp_check(seed) | el1_check(b, mine)) == 0);
 	for (uint64_t i = 0; i < n; i++) {
 		struct rvx_syscall_args a;
 		struct rvx_syscall_result r;
@@ -474,10 +521,18 @@ static void bench(struct guest_boot *b)
 	park(b->clock);
 }
 
-static void bench_peer(void)
+static void bench_peer(struct guest_boot *b)
 {
-	for (;;)
+	uint64_t seed = UINT64_C(0xb0b0000000000000), mine = UINT64_C(0xb0b);
+	uint64_t n = 0;
+
+	__asm__ volatile("msr tpidr_el0, %0" ::"r"(mine));
+	fp_fill(seed);
+	for (;;) {
 		hvc_yield();
+		if ((++n & 255u) == 0 && (fp_check(seed) | el1_check(b, mine)) != 0)
+			hvc_report(GUEST_REP_STATE, 0);
+	}
 }
 
 void guest_entry(struct guest_boot *b, uint64_t role)
@@ -496,7 +551,7 @@ void guest_entry(struct guest_boot *b, uint64_t role)
 		bench(b);
 		break;
 	case GUEST_ROLE_BENCH_PEER:
-		bench_peer();
+		bench_peer(b);
 		break;
 	default:
 		break;

@@ -60,6 +60,7 @@
 #define GUEST_REP_ROLLED 5u   /* listener: state region intact again after roll back */
 #define GUEST_REP_BENCH 6u    /* bench: samples ready */
 #define GUEST_REP_CAPDENIED 7u/* prober: a syscall was refused (value = error) */
+#define GUEST_REP_STATE 8u    /* bench: FP/SIMD and EL1 registers checked, value = 1 intact, 0 lost */
 
 /* Message types on the CommEdges. */
 #define GUEST_MSG_GRANT 1u /* payload: the reply capability's handle in the listener's table */

@@ -101,8 +101,8 @@ struct vpart {
 	uint32_t has_ckpt;
 	uint32_t lease_ended;
 	rvx_handle_t lease;
-	uint64_t reports[8];
-	uint64_t report_val[8];
+	uint64_t reports[16];
+	uint64_t report_val[16];
 	uint32_t faults;
 	uint32_t reconstructs;
 	uint32_t rollbacks;
@@ -1152,6 +1152,8 @@ static void run_bench(void)
 	bb->clock = cb[0];
 	ba->samples_n = n;
 	ba->mode = bb->mode = 1;
+	ba->part = 0;
+	bb->part = 1;
 	sw0 = switches_vm;
 	rvx_virt_rt_unlock(daif);
 	if (!wait_for("the benchmark", bench_done, 20000))
@@ -1159,6 +1161,11 @@ static void run_bench(void)
 	s = (uint32_t *)(uintptr_t)(a->mem + GUEST_SAMPLES_OFF);
 	rvx_virt_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
 			rvx_virt_counter_freq(), switches_vm - sw0, switches_el1);
+	rvx_virt_printf("RVX-BENCH state-check part=A fp_simd_el1=%s part=B fp_simd_el1=%s\n",
+			a->reports[GUEST_REP_STATE] != 0 && a->report_val[GUEST_REP_STATE] == 1
+				? "ok"
+				: "LOST",
+			b->reports[GUEST_REP_STATE] == 0 ? "ok" : "LOST");
 	report_series("partition-roundtrip", s, n, 1);
 	report_series("partition-switch-via-trap", s, n, 2);
 	report_series("hvc-null", s + n, n, 1);
