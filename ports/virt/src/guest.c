@@ -186,6 +186,25 @@ static int64_t recv(uint64_t q, uint64_t timeout, void *buf, uint64_t cap,
 	return rc == 0 ? 1 : rc;
 }
 
+/* RegionMap: an append-only region of the partition's own, from the
+ * kernel's region pool (the capability lands in this task's table). */
+static void map_region(struct guest_boot *b)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+
+	if (b->region != 0)
+		return;
+	args_init(&a);
+	a.cap = b->task_cap;
+	a.arg[0] = 2; /* RVX_REGION_POLICY_APPEND_ONLY */
+	a.arg[1] = 4096;
+	if (hvc_sys(RVX_SYS_REGION_MAP, &a, &r) == 0) {
+		b->region = r.value[0];
+		hvc_report(GUEST_REP_REGION, r.value[0]);
+	}
+}
+
 static _Noreturn void park(uint64_t clock)
 {
 	for (;;)
@@ -212,6 +231,7 @@ static void talk(struct guest_boot *b)
 
 	l.n = 0;
 
+	map_region(b);
 	if (b->step[0] == 0) {
 		struct rvx_syscall_args a;
 		struct rvx_syscall_result r;
@@ -308,6 +328,7 @@ static void listen(struct guest_boot *b)
 
 	l.n = 0;
 
+	map_region(b);
 	while (b->step[0] == 0) {
 		struct rvx_queue_msg_hdr h;
 		uint64_t handle = 0;
@@ -344,6 +365,17 @@ static void listen(struct guest_boot *b)
 			say(&l);
 			if (state_ok(b))
 				hvc_report(GUEST_REP_ROLLED, (uint64_t)rc);
+		}
+		if (b->uart_step == 1) {
+			b->uart_step = 2;
+			uart_puts(b->uart, "RVX-LEASE partition B writes this line through the "
+					   "PL011 lease it holds now\n");
+			hvc_report(GUEST_REP_LEASE_B, 1);
+		}
+		if (b->uart_step == 3) {
+			/* The kernel revoked the lease: this faults. */
+			b->uart_step = 4;
+			uart_puts(b->uart, "RVX-LEASE-BROKEN: written after the lease was revoked\n");
 		}
 		rc = recv(b->q_recv, 5u * MS, &seq, sizeof(seq), &h);
 		if (rc == 1 && h.type_id == GUEST_MSG_PING) {

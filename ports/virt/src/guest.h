@@ -60,6 +60,8 @@
 #define GUEST_REP_ROLLED 5u   /* listener: state region intact again after roll back */
 #define GUEST_REP_BENCH 6u    /* bench: samples ready */
 #define GUEST_REP_CAPDENIED 7u/* prober: a syscall was refused (value = error) */
+#define GUEST_REP_REGION 9u   /* talker/listener: mapped its region, value = handle */
+#define GUEST_REP_LEASE_B 10u /* listener: wrote through the UART lease it was given */
 #define GUEST_REP_STATE 8u    /* bench: FP/SIMD and EL1 registers checked, value = 1 intact, 0 lost */
 
 /* Message types on the CommEdges. */
@@ -92,6 +94,8 @@ struct guest_boot {
 	uint64_t mem;         /* IPA of this block (= its private memory) */
 	uint64_t clock;       /* clock capability (READ) of the role-0 task */
 	uint64_t clock_probe; /* clock capability (READ) of the prober */
+	uint64_t task_cap;    /* RegionMap's capability (TASK, WRITE only: no spawning) */
+	uint64_t region;      /* the region the role-0 task mapped (its own) */
 	uint64_t q_send;      /* talker: ping queue (WRITE); listener: 0 until granted */
 	uint64_t q_recv;      /* talker: pong queue (READ); listener: ping queue (READ) */
 	uint64_t q_grant;     /* talker: pong queue with WRITE|GRANT, to grant to the listener */
@@ -111,6 +115,7 @@ struct guest_boot {
 	volatile uint64_t heartbeat;      /* talker: heartbeats since start */
 	uint64_t samples_n;               /* bench: samples per series */
 	uint64_t stop;                    /* bench: peer stops yielding when set */
+	volatile uint64_t uart_step;      /* listener: 1 lease granted, 2 used, 3 revoked, 4 tried */
 };
 
 #endif

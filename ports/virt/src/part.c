@@ -42,6 +42,8 @@
 #define LEASE_NS (60u * MS)
 #define DEV_UART 1u
 #define PINGS 20u
+/* A switch epoch: its switches are summarised in one record. */
+#define EPOCH_NS (100u * MS)
 /* The recovery policy's failure window. */
 #define WINDOW_NS (50u * MS)
 /* Witness kind of the hyp events without a named kind (edges). */
@@ -145,6 +147,7 @@ static uint32_t inject_left;        /* crashes still to inject into partition B 
 static uint32_t hyp_ready;
 static uint64_t switches_el1;       /* EL1 contexts loaded */
 static uint64_t switches_vm;        /* VTTBR_EL2 changes */
+static uint64_t epoch_started;      /* when the open switch epoch began */
 
 static struct rvx_kernel *K(void)
 {
@@ -766,7 +769,21 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 	}
 }
 
-/* Timer tick (kernel lock held): leases that ended are unmapped. */
+/* A lease ended (expired or revoked): stage 2 no longer maps the device,
+ * and the mapping journal forgets it (kernel lock held). */
+static void lease_unmap(struct vpart *p, uint64_t base, uint64_t size)
+{
+	if (rvx_stage2_unmap(&p->s2, base, size) != 0)
+		rvx_virt_fail("unmapping an ended lease", -RVX_EINVAL);
+	for (uint32_t m = 0; m < p->nmaps; m++)
+		if (p->maps[m].lease && p->maps[m].ipa == base)
+			p->maps[m].live = 0;
+	s2_flush(p);
+	p->lease_ended = 1;
+}
+
+/* Timer tick (kernel lock held): leases that ended are unmapped; every
+ * EPOCH_NS the switches of the epoch are summarised in one record. */
 void rvx_virt_part_tick(uint64_t now)
 {
 	struct rvx_hyp_lease_info ended[4];
@@ -780,13 +797,17 @@ void rvx_virt_part_tick(uint64_t now)
 
 		rvx_virt_printf("RVX-ACT lease-expire part=%c device=%u base=0x%lx\n", pname(p),
 				ended[i].device, ended[i].mmio_base);
-		if (rvx_stage2_unmap(&p->s2, ended[i].mmio_base, ended[i].mmio_size) != 0)
-			rvx_virt_fail("unmapping an ended lease", -RVX_EINVAL);
-		for (uint32_t m = 0; m < p->nmaps; m++)
-			if (p->maps[m].lease && p->maps[m].ipa == ended[i].mmio_base)
-				p->maps[m].live = 0;
-		s2_flush(p);
-		p->lease_ended = 1;
+		lease_unmap(p, ended[i].mmio_base, ended[i].mmio_size);
+	}
+	if (now - epoch_started >= EPOCH_NS && hyp.epoch_switches != 0) {
+		int rc;
+
+		rvx_virt_printf("RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n", hyp.epoch,
+				hyp.epoch_switches);
+		rc = rvx_hyp_epoch_close(&hyp, now);
+		if (rc != 0)
+			rvx_virt_fail("closing a switch epoch", rc);
+		epoch_started = now;
 	}
 }
 
@@ -960,6 +981,7 @@ static void partitions_create(void)
 			rvx_virt_fail("rvx_hyp_partition_create", rc);
 	}
 	hyp_ready = 1;
+	epoch_started = now_ns();
 	rvx_virt_rt_unlock(daif);
 }
 
@@ -1005,23 +1027,38 @@ static void fill_state(struct vpart *p)
 		s[i] = UINT64_C(0x5354415445000000) + i;
 }
 
-static void grant_lease(struct vpart *p)
+static void grant_lease(struct vpart *p, uint64_t ns)
 {
 	const struct rvx_virt_board *bd = &rvx_virt_board;
 	struct rvx_hyp_lease_req req = {DEV_UART, RVX_HYP_LEASE_R | RVX_HYP_LEASE_W, bd->uart.base,
 					4096};
 	uint64_t now = now_ns();
-	int rc = rvx_hyp_lease_grant(&hyp, p->h, &req, now, now + LEASE_NS, &p->lease);
+	int rc = rvx_hyp_lease_grant(&hyp, p->h, &req, now, now + ns, &p->lease);
 
 	if (rc == 0)
 		rc = s2_map(p, bd->uart.base, 4096, RVX_STAGE2_R | RVX_STAGE2_W, RVX_STAGE2_DEVICE, 1,
 			    true);
 	boot_block(p)->uart = bd->uart.base;
-	boot_block(p)->lease_until = rvx_virt_counter() + ns_to_ticks(LEASE_NS);
+	boot_block(p)->lease_until = rvx_virt_counter() + ns_to_ticks(ns);
 	if (rc != 0)
 		rvx_virt_fail("leasing the UART", rc);
+	p->lease_ended = 0;
 	rvx_virt_printf("RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n", pname(p),
-			DEV_UART, bd->uart.base, LEASE_NS / MS);
+			DEV_UART, bd->uart.base, ns / MS);
+}
+
+static void revoke_lease(struct vpart *p)
+{
+	struct rvx_hyp_lease_info li;
+	int rc = rvx_hyp_lease_info(&hyp, p->lease, &li);
+
+	rvx_virt_printf("RVX-ACT lease-revoke part=%c device=%u base=0x%lx\n", pname(p),
+			li.device, li.mmio_base);
+	if (rc == 0)
+		rc = rvx_hyp_lease_revoke(&hyp, p->lease, now_ns());
+	if (rc != 0)
+		rvx_virt_fail("revoking a lease", rc);
+	lease_unmap(p, li.mmio_base, li.mmio_size);
 }
 
 static bool wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms)
@@ -1057,6 +1094,16 @@ static bool demo_rolled(void)
 static bool demo_lease_done(void)
 {
 	return parts[0].cause_seen[CAUSE_LEASE_ENDED] != 0;
+}
+
+static bool demo_lease_b_used(void)
+{
+	return parts[1].reports[GUEST_REP_LEASE_B] != 0;
+}
+
+static bool demo_lease_b_faulted(void)
+{
+	return parts[1].cause_seen[CAUSE_LEASE_ENDED] != 0;
 }
 
 static bool bench_done(void)
@@ -1196,22 +1243,25 @@ static void run_demo(void)
 	 * WRITE capability itself). */
 	uint64_t q_ab = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
 	uint64_t q_ba = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
-	struct rvx_syscall_capxfer talk[4] = {{clock, RVX_RIGHT_READ, 0},
+	uint64_t task_cap = rvx_virt_root_caps()->task.raw;
+	struct rvx_syscall_capxfer talk[5] = {{clock, RVX_RIGHT_READ, 0},
 					      {q_ab, RVX_RIGHT_WRITE, 0},
 					      {q_ba, RVX_RIGHT_READ, 0},
-					      {q_ba, RVX_RIGHT_WRITE | RVX_RIGHT_GRANT, 0}};
-	struct rvx_syscall_capxfer listen[2] = {{clock, RVX_RIGHT_READ, 0},
-						{q_ab, RVX_RIGHT_READ, 0}};
+					      {q_ba, RVX_RIGHT_WRITE | RVX_RIGHT_GRANT, 0},
+					      {task_cap, RVX_RIGHT_WRITE, 0}};
+	struct rvx_syscall_capxfer listen[3] = {{clock, RVX_RIGHT_READ, 0},
+						{q_ab, RVX_RIGHT_READ, 0},
+						{task_cap, RVX_RIGHT_WRITE, 0}};
 	struct rvx_syscall_capxfer probe[1] = {{clock, RVX_RIGHT_READ, 0}};
-	uint64_t ct[4] = {0}, cl[2] = {0}, cpa[1] = {0}, cpb[1] = {0};
+	uint64_t ct[5] = {0}, cl[3] = {0}, cpa[1] = {0}, cpb[1] = {0};
 	uint32_t t_talk, t_listen;
 	uint64_t hb0, hb1;
 	struct rvx_hyp_edge_info ei;
 
 	partitions_resume();
-	t_talk = spawn_guest(a, GUEST_ROLE_TALK, talk, 4, ct);
+	t_talk = spawn_guest(a, GUEST_ROLE_TALK, talk, 5, ct);
 	spawn_guest(a, GUEST_ROLE_PROBE, probe, 1, cpa);
-	t_listen = spawn_guest(b, GUEST_ROLE_LISTEN, listen, 2, cl);
+	t_listen = spawn_guest(b, GUEST_ROLE_LISTEN, listen, 3, cl);
 	spawn_guest(b, GUEST_ROLE_PROBE, probe, 1, cpb);
 	edge_new(0, a, b, q_ab, t_talk, ct[1]);
 	edge_new(1, b, a, q_ba, NONE, 0);
@@ -1242,7 +1292,9 @@ static void run_demo(void)
 	bb->foreign_cap = ct[1];
 	ba->clock_probe = cpa[0];
 	bb->clock_probe = cpb[0];
-	grant_lease(a);
+	ba->task_cap = ct[4];
+	bb->task_cap = cl[2];
+	grant_lease(a, LEASE_NS);
 	rvx_virt_rt_unlock(daif);
 
 	if (!wait_for("the probes and the ping phase", demo_ready_to_inject, 5000))
@@ -1265,6 +1317,21 @@ static void run_demo(void)
 		rvx_virt_exit(8);
 	if (!wait_for("partition A's lease fault", demo_lease_done, 3000))
 		rvx_virt_exit(8);
+	/* The UART is free again: lease it to B, and revoke the lease once B
+	 * has used it. B's next use faults (after the ladder's window). */
+	sleep_ms(WINDOW_NS / MS + 10u);
+	daif = rvx_virt_rt_lock();
+	grant_lease(b, UINT64_C(10000) * MS);
+	bb->uart_step = 1;
+	rvx_virt_rt_unlock(daif);
+	if (!wait_for("partition B's use of its lease", demo_lease_b_used, 3000))
+		rvx_virt_exit(8);
+	daif = rvx_virt_rt_lock();
+	revoke_lease(b);
+	bb->uart_step = 3;
+	rvx_virt_rt_unlock(daif);
+	if (!wait_for("partition B's use after revocation", demo_lease_b_faulted, 3000))
+		rvx_virt_exit(8);
 	sleep_ms(10);
 	hb1 = ba->heartbeat;
 	rvx_virt_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
@@ -1284,9 +1351,9 @@ static void run_demo(void)
 		const struct vpart *p = &parts[i];
 
 		rvx_virt_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
-				"probes=%lu\n",
+				"probes=%lu region=0x%lx\n",
 				pname(p), p->faults, p->restarts, p->reconstructs, p->rollbacks,
-				p->report_val[GUEST_REP_PROBED]);
+				p->report_val[GUEST_REP_PROBED], p->report_val[GUEST_REP_REGION]);
 		for (uint32_t c = 1; c < CAUSE_COUNT; c++)
 			if (p->cause_seen[c] != 0)
 				rvx_virt_printf("RVX-STOPPED part=%c cause=%s count=%u\n", pname(p),
