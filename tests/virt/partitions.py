@@ -48,6 +48,7 @@ KINDS = {
     "partition-resume": 26, "lease-grant": 27, "lease-expire": 28, "lease-revoke": 29,
     "cap-grant": 30, "fault": 31, "recovery": 32, "switch-summary": 33,
     "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
+    "partition-checkpoint": 0x8000 + 0x200,
 }
 NONE32 = 0xFFFFFFFF
 
@@ -167,7 +168,7 @@ def check_recovery(out, recs):
     want = ["restart-task", "restart-task", "reconstruct-partition", "rollback-region"]
     if steps[:4] != want:
         raise AssertionError("recovery ladder %s, expected %s" % (steps[:4], want))
-    need(out, r"^RVX-CHECKPOINT part=B ", "partition B's checkpoint")
+    need(out, r"^RVX-ACT partition-checkpoint part=B ", "partition B's checkpoint")
     need(out, r"^RVX-PB listener: state region intact after the check \(rolled back\)$",
          "the rolled-back region seen intact by the partition")
     need(out, r"^RVX-PART B .* reconstructs=1 rollbacks=1 ", "B's counts")
@@ -200,7 +201,8 @@ def check_actions(out, recs):
     seen = sorted(set(a for a, _ in acts))
     for must in ("partition-create", "partition-destroy", "partition-suspend", "partition-resume",
                  "lease-grant", "lease-expire", "lease-revoke", "cap-grant", "fault",
-                 "recovery", "switch-summary", "edge-create", "edge-destroy"):
+                 "recovery", "switch-summary", "edge-create", "edge-destroy",
+                 "partition-checkpoint"):
         if must not in seen:
             raise AssertionError("the run has no %s action" % must)
     print("actions: %d privileged actions, each with its record in order (%s)" % (
@@ -253,6 +255,19 @@ def main():
             check_recovery(out, recs)
         elif args.check == "actions":
             check_actions(out, recs)
+            # The check must be able to fail: an action whose record is
+            # missing (here: a record relabelled as another kind) is caught.
+            bad = [dict(r) for r in recs]
+            for r in bad:
+                if r["kind"] == KINDS["lease-expire"]:
+                    r["kind"] = 0x8000 + 0x7777
+                    break
+            try:
+                check_actions(out, bad)
+            except AssertionError as e:
+                print("actions: a dropped LEASE_EXPIRE record is caught (%s)" % e)
+            else:
+                raise AssertionError("the actions check missed a dropped record")
         else:
             check_budget(out)
     except AssertionError as e:

@@ -27,6 +27,8 @@
  * One CPU: the partition mode runs everything on CPU 0 (secondaries stay
  * off), so the lazy EL1 state below is per image, not per CPU.
  */
+#include <bearssl.h>
+
 #include "ruvix/hyp.h"
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
@@ -48,6 +50,8 @@
 #define WINDOW_NS (50u * MS)
 /* Witness kind of the hyp events without a named kind (edges). */
 #define KIND_EDGE_BASE RVX_HYP_WITNESS_KIND_BASE
+/* Witness kind of a partition checkpoint (args: SHA-256 of its memory). */
+#define KIND_CHECKPOINT (RVX_WITNESS_KIND_USER + 0x200u)
 
 /* Causes recorded in FAULT records (the port's own codes). */
 enum cause {
@@ -101,6 +105,7 @@ struct vpart {
 	struct s2map maps[8];
 	uint32_t nmaps;
 	uint32_t has_ckpt;
+	uint8_t ckpt_digest[32];
 	uint32_t lease_ended;
 	rvx_handle_t lease;
 	uint64_t reports[16];
@@ -422,12 +427,31 @@ static void restart_task(uint32_t task)
 	rvx_virt_rt_restart(task);
 }
 
+static void digest(const void *mem, size_t len, uint8_t out[32])
+{
+	br_sha256_context sha;
+
+	br_sha256_init(&sha);
+	br_sha256_update(&sha, mem, len);
+	br_sha256_out(&sha, out);
+}
+
+/* The partition's checkpoint: a copy of its memory, whose SHA-256 goes
+ * into the witness log (kernel lock held). */
 static void checkpoint(struct vpart *p)
 {
+	int rc;
+
 	memcpy(ckpt_store[p->index], (const void *)(uintptr_t)p->mem, GUEST_MEM_SIZE);
+	digest(ckpt_store[p->index], GUEST_MEM_SIZE, p->ckpt_digest);
 	p->has_ckpt = 1;
-	rvx_virt_printf("RVX-CHECKPOINT part=%c bytes=%u maps=%u\n", pname(p), GUEST_MEM_SIZE,
-			p->nmaps);
+	rvx_virt_printf("RVX-ACT partition-checkpoint part=%c bytes=%u maps=%u sha256=%02x%02x%02x%02x...\n",
+			pname(p), GUEST_MEM_SIZE, p->nmaps, p->ckpt_digest[0], p->ckpt_digest[1],
+			p->ckpt_digest[2], p->ckpt_digest[3]);
+	rc = rvx_kernel_port_record(K(), KIND_CHECKPOINT, p->index, p->h.raw, p->ckpt_digest,
+				    sizeof(p->ckpt_digest));
+	if (rc != 0)
+		rvx_virt_fail("witnessing a partition checkpoint", rc);
 }
 
 /* Rebuild the partition: stage-2 tables from scratch, replaying its
@@ -435,7 +459,13 @@ static void checkpoint(struct vpart *p)
  * checkpoint, every task restarted with fresh EL1 state. */
 static bool reconstruct(struct vpart *p)
 {
+	uint8_t d[32];
+
 	if (!p->has_ckpt)
+		return false;
+	/* Only the checkpoint the log witnessed is restored. */
+	digest(ckpt_store[p->index], GUEST_MEM_SIZE, d);
+	if (memcmp(d, p->ckpt_digest, sizeof(d)) != 0)
 		return false;
 	if (s2_build(p) != 0)
 		return false;
@@ -968,8 +998,10 @@ static void partitions_create(void)
 
 	create_partition(a, 0, pool_a);
 	create_partition(b, 1, pool_b);
+	/* Every partition has the same IPA and PA sizes: one VTCR_EL2. */
 	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&a->s2)));
-	(void)b;
+	if (rvx_stage2_vtcr(&b->s2) != rvx_stage2_vtcr(&a->s2))
+		rvx_virt_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 	daif = rvx_virt_rt_lock();
 	for (uint32_t i = 0; i < PARTS; i++) {
 		/* Its capability root: the tables of the tasks spawned into
