@@ -156,6 +156,9 @@ def check_isolation(out, recs):
     hb = re.search(r"^RVX-HEARTBEAT part=A before=(\d+) after=(\d+)$", out, re.M)
     if not hb or int(hb.group(2)) <= int(hb.group(1)):
         raise AssertionError("partition A did not keep running")
+    # After the partitions were destroyed, their tasks that woke ran as
+    # parked kernel threads (the nucleus cannot end a task), never at EL1.
+    need(out, r"^RVX-RETIRED parked=[1-9]", "tasks of destroyed partitions parked")
     print("isolation: every attempt stopped and witnessed (%d FAULT records), edges counted"
           % len(faults))
 

@@ -153,6 +153,11 @@ static uint32_t hyp_ready;
 static uint64_t switches_el1;       /* EL1 contexts loaded */
 static uint64_t switches_vm;        /* VTTBR_EL2 changes */
 static uint64_t epoch_started;      /* when the open switch epoch began */
+/* Tasks of destroyed partitions: the nucleus cannot end a task, so each
+ * becomes a kernel thread that waits forever on its own clock handle. */
+static uint8_t retired[RVX_KERNEL_TASKS];
+static uint64_t retired_clock[RVX_KERNEL_TASKS];
+static uint32_t retired_parked;
 
 static struct rvx_kernel *K(void)
 {
@@ -846,6 +851,45 @@ bool rvx_virt_part_mode(void)
 	return part_mode != 0;
 }
 
+bool rvx_virt_part_retired_park(uint32_t task)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+
+	if (task >= RVX_KERNEL_TASKS || !retired[task])
+		return false;
+	__atomic_fetch_add(&retired_parked, 1u, __ATOMIC_RELAXED);
+	for (;;) {
+		if (retired_clock[task] == 0) {
+			rvx_virt_rt_yield();
+			continue;
+		}
+		memset(&a, 0, sizeof(a));
+		a.version = RVX_SYSCALL_VERSION;
+		a.cap = retired_clock[task];
+		a.flags = RVX_SYSCALL_F_RELATIVE;
+		a.arg[0] = UINT64_C(3600) * 1000u * MS;
+		(void)rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
+	}
+}
+
+/* A destroyed partition's tasks never enter it again (kernel lock held). */
+static void retire_tasks(struct vpart *p)
+{
+	const struct guest_boot *g = boot_block(p);
+
+	for (uint32_t i = 0; i < p->ntasks; i++) {
+		uint32_t t = p->tasks[i];
+
+		retired[t] = 1;
+		retired_clock[t] = p->roles[i] == GUEST_ROLE_PROBE ? g->clock_probe : g->clock;
+		task_part[t] = 0;
+		if (loaded_task == t)
+			loaded_task = NONE;
+		rvx_virt_rt_restart(t);
+	}
+}
+
 /* ---- set-up, by the root task ---- */
 
 static int root_syscall(uint32_t nr, struct rvx_syscall_args *a, struct rvx_syscall_result *r)
@@ -1429,6 +1473,8 @@ static void teardown(void)
 	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
 		rvx_virt_printf("RVX-ACT partition-destroy part=%c\n", pname(&parts[i]));
 		rc = rvx_hyp_partition_destroy(&hyp, parts[i].h, now_ns());
+		if (rc == 0)
+			retire_tasks(&parts[i]);
 	}
 	part_mode = 0;
 	rvx_virt_rt_unlock(daif);
@@ -1447,4 +1493,9 @@ void rvx_virt_part_main(uint32_t bench)
 	else
 		run_demo();
 	teardown();
+	/* Tasks of the destroyed partitions that wake now start as kernel
+	 * threads and park; none enters a partition again. */
+	sleep_ms(20);
+	rvx_virt_printf("RVX-RETIRED parked=%u (tasks of destroyed partitions that woke since)\n",
+			__atomic_load_n(&retired_parked, __ATOMIC_RELAXED));
 }

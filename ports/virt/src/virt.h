@@ -228,6 +228,9 @@ void rvx_virt_part_switch(uint32_t task);
 struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f);
 /** Timer tick (kernel lock held): expire device leases. */
 void rvx_virt_part_tick(uint64_t now);
+/** If @p task belonged to a destroyed partition, wait forever (never
+ *  returns); false otherwise. Called where a kernel task starts. */
+bool rvx_virt_part_retired_park(uint32_t task);
 
 /* A spinlock (test-and-test-and-set on __atomic builtins). */
 struct rvx_virt_lock {
