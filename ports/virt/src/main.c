@@ -752,11 +752,14 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	rvx_virt_gic_init_cpu();
 	(void)rvx_virt_entropy_init();
 	boot_kernel(early, 4);
-	mount_root_package();
-	if (partitions_requested())
-		rvx_virt_puts("partitions: one CPU (secondaries stay off)\n");
-	else
+	if (partitions_requested()) {
+		/* The partition mode's work is the partitions: one CPU, and the
+		 * root package (whose workers want a CPU each) stays unmounted. */
+		rvx_virt_puts("partitions: one CPU (secondaries stay off), no root package\n");
+	} else {
+		mount_root_package();
 		start_secondaries();
+	}
 	place_package_tasks();
 	__atomic_store_n(&kernel_ready, 1u, __ATOMIC_RELEASE);
 	__asm__ volatile("sev");
