@@ -10,8 +10,9 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
              and write the kernel's memory, touch a device it holds no lease
              for, use a capability it was not given, pass the kernel a
              pointer into the kernel's memory, read the PMU's cycle counter
-             (shared, not switched) and power the machine off through PSCI
-             (SMC): every attempt was stopped (a
+             (shared, not switched), power the machine off through PSCI
+             (SMC) and run an undefined instruction (its own EL1 vectors
+             report it): every attempt was stopped (a
              stage-2 fault or the capability/pointer check), witnessed (a
              FAULT record), contained (the task restarted), while the other
              partition kept running; the two partitions talked over their
@@ -125,11 +126,11 @@ def check_isolation(out, recs):
         # read + write of the other's memory, of the kernel's memory
         for cause, n in (("other-partition-memory", 2), ("kernel-memory", 2),
                          ("device-without-lease", 1), ("capability", 1), ("bad-pointer", 1),
-                         ("system-register", 1), ("smc", 1)):
+                         ("system-register", 1), ("smc", 1), ("el1-exception", 1)):
             if stopped.get((part, cause), 0) < n:
                 raise AssertionError("partition %s: %s stopped %d times, expected %d" % (
                     part, cause, stopped.get((part, cause), 0), n))
-        need(out, r"^RVX-PART %s .* probes=9 " % part, "partition %s made all 9 attempts" % part)
+        need(out, r"^RVX-PART %s .* probes=10 " % part, "partition %s made all 10 attempts" % part)
     if "RVX-PROBE-NOT-STOPPED" in out:
         raise AssertionError("an attempt was not stopped")
     if "RVX-LEASE-BROKEN" in out:

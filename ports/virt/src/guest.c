@@ -449,6 +449,9 @@ static void probe(struct guest_boot *b)
 			rc = (int64_t)x0;
 			break;
 		}
+		case GUEST_PROBE_UNDEFINED:
+			__asm__ volatile(".inst 0x00000000" ::: "memory");
+			break;
 		default:
 			break;
 		}

@@ -79,7 +79,8 @@
 #define GUEST_PROBE_KERNEL_PTR 6u
 #define GUEST_PROBE_PMU 7u        /* read the cycle counter every partition shares */
 #define GUEST_PROBE_POWER_OFF 8u  /* PSCI SYSTEM_OFF through SMC */
-#define GUEST_PROBE_COUNT 9u
+#define GUEST_PROBE_UNDEFINED 9u  /* an undefined instruction: the partition's own vectors report it */
+#define GUEST_PROBE_COUNT 10u
 
 #define GUEST_MAGIC 0x52565850u /* "PXVR" */
 

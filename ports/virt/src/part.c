@@ -26,6 +26,11 @@
  *
  * One CPU: the partition mode runs everything on CPU 0 (secondaries stay
  * off), so the lazy EL1 state below is per image, not per CPU.
+ *
+ * Locks: everything here that touches lib/hyp, lib/stage2, the nucleus or
+ * the EL1 registers runs under the kernel lock (rvx_virt_rt_lock(), or
+ * held by rt.c around the switch and the tick); the console lock nests
+ * inside it, as virt.h orders them.
  */
 #include <bearssl.h>
 
