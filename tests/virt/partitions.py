@@ -136,6 +136,11 @@ def check_isolation(out, recs):
     if "RVX-LEASE-BROKEN" in out:
         raise AssertionError("the UART was usable after its lease ended")
     need(out, r"^RVX-PA talker: 20 pings sent to partition B, 20 pongs back$", "the CommEdge talk")
+    need(out, r"^RVX-PA talker: running at EL1$", "partition code at EL1")
+    for part in "AB":
+        need(out, r"^RVX-S2 part=%s image pages: \d+ unmapped \(kernel\), \d+ guest text R-X; "
+             r"own memory 32 pages RW-; as intended$" % part,
+             "partition %s's stage 2 read back: kernel unmapped" % part)
     need(out, r"^RVX-LEASE partition A writes this line itself", "a write through the lease")
     need(out, r"^RVX-ACT lease-expire part=A", "the lease's expiry")
     need(out, r"^RVX-STOPPED part=A cause=device-lease-ended count=1$", "use after expiry faulted")

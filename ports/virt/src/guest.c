@@ -235,8 +235,13 @@ static void talk(struct guest_boot *b)
 	if (b->step[0] == 0) {
 		struct rvx_syscall_args a;
 		struct rvx_syscall_result r;
-		uint64_t handle;
+		uint64_t handle, el;
 		int64_t rc;
+
+		__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+		put_s(&l, "talker: running at EL");
+		put_u(&l, (el >> 2) & 3u);
+		say(&l);
 
 		/* Hand the listener a capability to answer on: a capability
 		 * grant across partitions (the kernel witnesses it). */

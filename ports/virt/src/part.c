@@ -908,6 +908,41 @@ static void args_init(struct rvx_syscall_args *a)
 	a->version = RVX_SYSCALL_VERSION;
 }
 
+/* Read the partition's stage 2 back: the kernel's image is unmapped but for
+ * .guest (read + execute, never write), its memory is read + write (never
+ * execute), the other partition's memory is unmapped. */
+static void s2_audit(const struct vpart *p)
+{
+	uint64_t img = (uint64_t)(uintptr_t)__image_start, end = (uint64_t)(uintptr_t)__image_end;
+	uint64_t g0 = (uint64_t)(uintptr_t)__guest_start, g1 = (uint64_t)(uintptr_t)__guest_end;
+	struct rvx_stage2_mapping m;
+	uint32_t kernel_pages = 0, guest_pages = 0, bad = 0;
+
+	for (uint64_t a = img; a < end; a += 4096u) {
+		int rc = rvx_stage2_lookup(&p->s2, a, &m);
+
+		if (a >= g0 && a < g1) {
+			guest_pages++;
+			bad += rc != 0 || m.perms != (RVX_STAGE2_R | RVX_STAGE2_X);
+		} else {
+			kernel_pages++;
+			bad += rc != -RVX_ENOENT;
+		}
+	}
+	for (uint64_t a = p->mem; a < p->mem + GUEST_MEM_SIZE; a += 4096u)
+		bad += rvx_stage2_lookup(&p->s2, a, &m) != 0 || m.perms != (RVX_STAGE2_R | RVX_STAGE2_W);
+	for (uint32_t i = 0; i < PARTS; i++)
+		if (i != p->index && parts[i].mem != 0)
+			for (uint64_t a = parts[i].mem; a < parts[i].mem + GUEST_MEM_SIZE; a += 4096u)
+				bad += rvx_stage2_lookup(&p->s2, a, &m) != -RVX_ENOENT;
+	rvx_virt_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
+			"own memory %u pages RW-; %s\n",
+			pname(p), kernel_pages, guest_pages, GUEST_MEM_SIZE / 4096u,
+			bad == 0 ? "as intended" : "WRONG");
+	if (bad != 0)
+		rvx_virt_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
+}
+
 static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[RVX_STAGE2_ENTRIES])
 {
 	uint64_t t = (uint64_t)(uintptr_t)__guest_start;
@@ -1047,6 +1082,8 @@ static void partitions_create(void)
 
 	create_partition(a, 0, pool_a);
 	create_partition(b, 1, pool_b);
+	s2_audit(a);
+	s2_audit(b);
 	/* Every partition has the same IPA and PA sizes: one VTCR_EL2. */
 	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&a->s2)));
 	if (rvx_stage2_vtcr(&b->s2) != rvx_stage2_vtcr(&a->s2))
