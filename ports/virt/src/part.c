@@ -768,6 +768,8 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
 	__asm__ volatile("mrs %0, far_el2" : "=r"(far));
 	ec = (uint32_t)(esr >> 26) & 0x3fu;
+	if (task < RVX_KERNEL_TASKS && retired[task])
+		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART); /* its partition is gone */
 	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
 		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	p = &parts[task_part[task] - 1u];

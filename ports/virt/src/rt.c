@@ -85,10 +85,8 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 	} else {
 		c->idle = f;
 	}
-	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0) {
-		c->current = RT_NONE;
+	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
 		return c->idle;
-	}
 	t = &tasks[next];
 	if (t->frame == NULL) {
 		uint8_t *top = rvx_virt_task_stack_top(next);
