@@ -315,3 +315,73 @@ Test(nucleus_port_api, port_records_are_checked_journaled_and_replayed)
 	cr_assert_eq(replayed, 1); /* the first record, then the edited second one refused */
 	cr_assert_eq(W2.k.log.sequence, seq); /* and the kernel put back as restored */
 }
+
+Test(nucleus_port_api, task_exit_releases_everything_and_replays)
+{
+	struct rvx_syscall_capxfer x[1] = {{nk_queue.raw, RVX_RIGHT_READ | RVX_RIGHT_GRANT, 0}};
+	struct rvx_kernel_stats st0, st1;
+	struct rvx_witness_head h1, h2;
+	struct rvx_queue_msg_hdr hdr;
+	uint8_t buf[64];
+	uint64_t hq[1], seq, replayed;
+	uint32_t child, again;
+	size_t n;
+	struct rvx_syscall_args a;
+
+	cr_assert_eq(rvx_kernel_stats(&W.k, &st0), 0);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	seq = W.k.log.sequence;
+	child = nk_spawn(x, 1, hq);
+	/* the child blocks receiving on the empty queue, with a timeout */
+	a = nk_args(hq[0]);
+	a.flags = RVX_SYSCALL_F_BLOCK;
+	a.arg[0] = 1000000;
+	a.out = (uint64_t)(uintptr_t)buf;
+	a.out_len = sizeof(buf);
+	a.aux = (uint64_t)(uintptr_t)&hdr;
+	a.aux_len = sizeof(hdr);
+	NK_OK(child, RVX_SYS_QUEUE_RECV, a);
+	cr_assert_eq(nk_res.status, RVX_SYSCALL_BLOCKED);
+	cr_assert_eq(W.k.queues[0].waiter, child);
+
+	/* before: refusals change nothing */
+	nk_snap();
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, 0, 0), -RVX_EPERM);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, child + 1u, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, RVX_KERNEL_TASKS, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_task_exit(NULL, child, 0), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	{
+		size_t cap = W.k.journal.capacity;
+
+		W.k.journal.capacity = W.k.journal.used + 8;
+		nk_snap();
+		cr_assert_eq(rvx_kernel_task_exit(&W.k, child, 3), -RVX_EFULL);
+		cr_assert(nk_unchanged());
+		W.k.journal.capacity = cap;
+	}
+	/* after: the exit is witnessed and releases the task's every resource */
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, child, 3), 0);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_TASK_EXIT);
+	cr_assert_eq(W.k.queues[0].waiter, RVX_CAP_NIL);
+	cr_assert_eq(rvx_cap_table_used(&W.k.caps, child), 0);
+	cr_assert_eq(rvx_kernel_stats(&W.k, &st1), 0);
+	cr_assert_eq(st1.tasks, st0.tasks);
+	cr_assert_eq(st1.objects, st0.objects);
+	cr_assert_eq(st1.blocked, 0);
+	cr_assert_eq(nk_call(child, RVX_SYS_QUEUE_RECV, &a), -RVX_EINVAL); /* no such task */
+	/* the timer it armed no longer wakes anything */
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 2000000), 0);
+	/* its index is free for the next spawn */
+	again = nk_spawn(x, 1, hq);
+	cr_assert_eq(again, child);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, again, 0), 0);
+	rvx_kernel_witness_head(&W.k, &h1);
+
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &W.k.journal, seq, ck, n, NULL, NULL, &replayed), 0);
+	cr_assert_eq(replayed, W.k.log.sequence - seq);
+	rvx_kernel_witness_head(&W2.k, &h2);
+	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
+	cr_assert_eq(W2.k.tasks[child].live, 0);
+}

@@ -8,7 +8,7 @@
 #include "s2_fixture.h"
 
 #define WIN_PAGES 8192u /* 32 MiB */
-#define WIN_BASE UINT64_C(0x40000000)
+static uint64_t WIN_BASE;
 
 struct page_model {
 	bool mapped;
@@ -89,12 +89,14 @@ static void pick_run(bool mapped, uint32_t *first, uint32_t *count)
 	*count = n > 1 && rnd() % 2 ? (uint32_t)(rnd() % n) + 1 : n;
 }
 
-Test(stage2, random_sequences_match_model)
+static void run_model(unsigned ipa_bits, unsigned pa_bits, unsigned level, uint64_t base,
+		      uint32_t root_pages)
 {
 	uint32_t ok = 0, failed = 0, blocks_seen = 0;
 
 	memset(model, 0, sizeof(model));
-	s2t_init(40, 40, RVX_STAGE2_START_AUTO, 64);
+	WIN_BASE = base;
+	s2t_init(ipa_bits, pa_bits, level, 64);
 	for (int step = 0; step < 400; step++) {
 		uint32_t f, n, op = (uint32_t)(rnd() % 3);
 		uint32_t perms = (uint32_t)(rnd() % 7 + 1);
@@ -166,5 +168,18 @@ Test(stage2, random_sequences_match_model)
 	compare_all();
 	cr_assert_eq(s2t.tables, 0);
 	cr_assert_eq(s2t.mapped_bytes, 0);
-	cr_assert_eq(rvx_stage2_pages_free(&s2t), 62);
+	cr_assert_eq(rvx_stage2_pages_free(&s2t), 64 - root_pages);
+}
+
+/* 40-bit IPA, 3 levels from a root of two concatenated pages. */
+Test(stage2, random_sequences_match_model)
+{
+	run_model(40, 40, RVX_STAGE2_START_AUTO, UINT64_C(0x40000000), 2);
+}
+
+/* 48-bit IPA, 4 levels; the window straddles a 1 GiB and a 512 GiB
+ * boundary, so level-1 and level-2 tables come and go too. */
+Test(stage2, random_sequences_match_model_level0)
+{
+	run_model(48, 48, 0, (UINT64_C(1) << 39) - (UINT64_C(16) << 20), 1);
 }

@@ -499,3 +499,22 @@ Test(stage2, vttbr_carries_vmid_and_root)
 	cr_assert_eq(rvx_stage2_vtcr(&s), s.geo.vtcr);
 	cr_assert_eq((rvx_stage2_vtcr(&s) >> 16) & 7, 5);
 }
+
+Test(stage2, map_across_concatenated_root_pages)
+{
+	uint64_t ipa = (UINT64_C(1) << 39) - MB2; /* root entries 511 (page 0) and 512 (page 1) */
+
+	s2t_init(40, 40, RVX_STAGE2_START_AUTO, 16);
+	cr_assert_eq(rvx_stage2_map(&s2t, ipa, UINT64_C(0x8000000000) - GB1, 2 * MB2 + 8 * KB4, RW,
+				    RVX_STAGE2_NORMAL_WB), 0);
+	s2t_expect_mapped(ipa, UINT64_C(0x8000000000) - GB1, 2 * MB2 + 8 * KB4, RW, ATTR_WB, KB4);
+	cr_assert_neq(s2t_pool[0][511], 0);
+	cr_assert_neq(s2t_pool[1][0], 0);
+	s2t_expect_unmapped(ipa - KB4, KB4, KB4);
+	s2t_expect_unmapped(ipa + 2 * MB2 + 8 * KB4, KB4, KB4);
+	cr_assert_eq(rvx_stage2_unmap(&s2t, ipa, 2 * MB2 + 8 * KB4), 0);
+	cr_assert_eq(s2t.tables, 0);
+	cr_assert_eq(s2t_pool[0][511], 0);
+	cr_assert_eq(s2t_pool[1][0], 0);
+	s2t_expect_unmapped(ipa, 2 * MB2 + 8 * KB4, KB4);
+}

@@ -778,3 +778,44 @@ int rvx_kernel_port_record(struct rvx_kernel *k, uint16_t kind, uint32_t actor, 
 		return ret;
 	return rvx_kernel_witness_(k, kind, 0, actor, target, len != 0 ? args : NULL, len, &rec);
 }
+
+int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code)
+{
+	struct rvx_kernel_task *t;
+	struct rvx_witness_record rec;
+	uint8_t args[8];
+	int ret;
+
+	if (k == NULL || !k->booted || k->call.active || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	if (task == 0)
+		return -RVX_EPERM;
+	t = &k->tasks[task];
+	memcpy(args, &code, 4);
+	memset(args + 4, 0, 4);
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	/* Commit: the record first (the last step that can fail). */
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_TASK_EXIT, 0, task, t->object.raw, args,
+				  sizeof(args), &rec);
+	if (ret != 0)
+		return ret;
+	if (t->wait == RVX_KERNEL_WAIT_QUEUE)
+		k->queues[t->wait_index].waiter = RVX_CAP_NIL;
+	if (!rvx_handle_is_null(t->timer))
+		(void)rvx_timer_cancel(&k->timers, t->timer, NULL); /* may have fired */
+	RVX_CHECK(rvx_cap_table_clear(&k->caps, task) >= 0);
+	memset(&k->issuers[(size_t)task * RVX_KERNEL_SLOTS], 0,
+	       RVX_KERNEL_SLOTS * sizeof(k->issuers[0]));
+	RVX_CHECK(rvx_sched_task_exit(&k->sched, t->sched, k->now, 0) == 0);
+	RVX_CHECK(rvx_sched_task_free(&k->sched, t->sched) == 0);
+	RVX_CHECK(rvx_cap_object_destroy(&k->caps, t->object) == 0);
+	memset(t, 0, sizeof(*t));
+	return 0;
+}
+
+int rvx_kernel_task_exit(struct rvx_kernel *k, uint32_t task, int32_t code)
+{
+	return rvx_kernel_task_exit_(k, task, code);
+}

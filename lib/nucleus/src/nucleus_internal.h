@@ -23,6 +23,7 @@ rvx_handle_t rvx_kernel_create_mint_(struct rvx_kernel *k, uint32_t task,
 				     rvx_rights_t rights, rvx_handle_t *object);
 void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
 void rvx_kernel_epoch_reset_(struct rvx_kernel *k);
+int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code);
 
 /* Kinds a port records with rvx_kernel_port_record(). */
 static inline bool rvx_kernel_port_kind_(uint16_t kind)

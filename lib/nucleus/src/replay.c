@@ -105,6 +105,27 @@ static int replay_port(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 	return ret;
 }
 
+/* A task exit (rvx_kernel_task_exit()): re-applied, its record rebuilt and
+ * compared with the journal's. */
+static int replay_exit(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	int32_t code;
+	int ret;
+
+	if (e->args_len != 8 || e->record.time < k->now || e->record.actor >= RVX_KERNEL_TASKS)
+		return -RVX_EBADSIG;
+	memcpy(&code, e->args, 4);
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.replay = 1;
+	k->call.expect = e;
+	k->now = e->record.time;
+	ret = rvx_kernel_task_exit_(k, e->record.actor, code);
+	if (ret == 0 && !k->call.matched)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	return ret;
+}
+
 /* Re-apply one entry. The caller checked its sequence. */
 static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
@@ -122,6 +143,8 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		return replay_summary(k, e);
 	if (rvx_kernel_port_kind_(e->record.kind))
 		return replay_port(k, e);
+	if (e->record.kind == RVX_WITNESS_TASK_EXIT)
+		return replay_exit(k, e);
 	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
 		return -RVX_ENOTSUP;
 	memcpy(&magic, e->args, 4);

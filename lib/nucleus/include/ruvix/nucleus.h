@@ -393,6 +393,25 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
  */
 int rvx_kernel_epoch_close(struct rvx_kernel *k);
 
+/**
+ * End a task (for a port: its entry returned, or the port stopped it). The
+ * task's capabilities are deleted with every capability derived from them
+ * in any table (so subscriptions made with them stop), its wait timer is
+ * cancelled, a queue wait dropped, its scheduler entry and registry object
+ * released; its index may be reused by a later TaskSpawn. Witnessed as a
+ * TASK_EXIT record (actor = task, target = its registry handle, arguments =
+ * the exit code) and journaled; rvx_kernel_replay() re-applies it.
+ * @param k    the kernel
+ * @param task the task (not the root, task 0)
+ * @param code the exit code recorded
+ * @retval 0 the task is gone
+ * @retval -RVX_EINVAL @p k not booted, called inside a syscall, or @p task
+ *         not a live task
+ * @retval -RVX_EPERM @p task is the root task
+ * @retval -RVX_EFULL the journal is full; nothing changed
+ */
+int rvx_kernel_task_exit(struct rvx_kernel *k, uint32_t task, int32_t code);
+
 /** Largest argument block rvx_kernel_port_record() takes (bytes). */
 #define RVX_KERNEL_PORT_RECORD_MAX 64u
 

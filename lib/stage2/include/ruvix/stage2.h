@@ -44,6 +44,9 @@
  * - The pool must be Normal Write-Back memory in the EL2 stage-1 mapping,
  *   matching IRGN0/ORGN0/SH0 below, so that walks are coherent with the
  *   library's stores.
+ * - Leave HCR_EL2.FWB at 0: the MemAttr encodings below are those of the
+ *   stage-2 attribute combining scheme without FEAT_S2FWB. Every leaf has
+ *   AF = 1, so no access-flag faults occur and VTCR_EL2.HA may stay 0.
  *
  * VTCR_EL2 fields computed by `rvx_stage2_geometry()`:
  * - T0SZ  [5:0]   64 - IPA bits.
