@@ -162,6 +162,12 @@ def check_isolation(out, recs):
     hb = re.search(r"^RVX-HEARTBEAT part=A before=(\d+) after=(\d+)$", out, re.M)
     if not hb or int(hb.group(2)) <= int(hb.group(1)):
         raise AssertionError("partition A did not keep running")
+    # A suspended partition does not run; resumed, it goes on.
+    sus = re.search(r"^RVX-SUSPEND part=A heartbeat at-suspend=(\d+) after-30ms=(\d+) "
+                    r"after-resume=(\d+)$", out, re.M)
+    if not sus or sus.group(1) != sus.group(2) or int(sus.group(3)) <= int(sus.group(2)):
+        raise AssertionError("suspend/resume of partition A not as expected: %s" % (
+            sus.group(0) if sus else "no RVX-SUSPEND line"))
     # After the partitions were destroyed, their tasks that woke ran as
     # parked kernel threads (the nucleus cannot end a task), never at EL1.
     need(out, r"^RVX-RETIRED parked=[1-9]", "tasks of destroyed partitions parked")

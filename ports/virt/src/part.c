@@ -115,6 +115,9 @@ struct vpart {
 	rvx_handle_t lease;
 	uint64_t reports[16];
 	uint64_t report_val[16];
+	uint32_t suspended;
+	uint32_t held[GUEST_TASKS]; /* tasks the runtime keeps blocked while suspended */
+	uint32_t nheld;
 	uint32_t faults;
 	uint32_t reconstructs;
 	uint32_t rollbacks;
@@ -858,6 +861,77 @@ bool rvx_virt_part_mode(void)
 	return part_mode != 0;
 }
 
+/* Keep @p task of a suspended partition off the CPU: blocked in the
+ * scheduler (it was READY or just picked, so it waits for nothing in the
+ * nucleus) until the partition resumes. Kernel lock held. */
+static bool hold_task(struct vpart *p, uint32_t task)
+{
+	struct rvx_kernel *k = K();
+
+	if (p->nheld >= RVX_ARRAY_COUNT(p->held) ||
+	    rvx_sched_task_block(&k->sched, k->tasks[task].sched, k->now, 0) != 0)
+		return false;
+	p->held[p->nheld++] = task;
+	return true;
+}
+
+bool rvx_virt_part_hold(uint32_t task)
+{
+	struct vpart *p;
+
+	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
+		return false;
+	p = &parts[task_part[task] - 1u];
+	if (!p->suspended)
+		return false;
+	if (!hold_task(p, task))
+		rvx_virt_fail("holding a suspended partition's task", -RVX_EINVAL);
+	return true;
+}
+
+/* Suspend: the partition is taken off the CPU (its EL1 state saved) and
+ * none of its tasks runs until it resumes (kernel lock held). */
+static int suspend_partition(struct vpart *p)
+{
+	int rc;
+
+	if (loaded_part == p->index) {
+		rc = rvx_hyp_switch(&hyp, 0, RVX_HANDLE_NULL);
+		if (rc != 0)
+			return rc;
+		loaded_part = NONE;
+	}
+	if (loaded_task != NONE && task_part[loaded_task] == p->index + 1u) {
+		el1_save(&el1[loaded_task]);
+		loaded_task = NONE;
+	}
+	rvx_virt_printf("RVX-ACT partition-suspend part=%c\n", pname(p));
+	rc = rvx_hyp_partition_suspend(&hyp, p->h, now_ns());
+	if (rc != 0)
+		return rc;
+	p->suspended = 1;
+	for (uint32_t i = 0; i < p->ntasks; i++)
+		(void)hold_task(p, p->tasks[i]); /* READY ones; waiting ones are held when picked */
+	return 0;
+}
+
+static int resume_partition(struct vpart *p)
+{
+	struct rvx_kernel *k = K();
+	int rc;
+
+	rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(p));
+	rc = rvx_hyp_partition_resume(&hyp, p->h, now_ns());
+	if (rc != 0)
+		return rc;
+	p->suspended = 0;
+	for (uint32_t i = 0; i < p->nheld; i++)
+		if (rvx_sched_task_wake(&k->sched, k->tasks[p->held[i]].sched, k->now) != 0)
+			rvx_virt_fail("waking a resumed partition's task", -RVX_EINVAL);
+	p->nheld = 0;
+	return 0;
+}
+
 bool rvx_virt_part_retired_park(uint32_t task)
 {
 	struct rvx_syscall_args a;
@@ -1455,6 +1529,30 @@ static void run_demo(void)
 	sleep_ms(10);
 	hb1 = ba->heartbeat;
 	rvx_virt_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
+	/* Suspend A for 30 ms: its heartbeat stops, then goes on. */
+	{
+		uint64_t s0, s1, s2;
+		int rc;
+
+		daif = rvx_virt_rt_lock();
+		rc = suspend_partition(a);
+		s0 = ba->heartbeat;
+		rvx_virt_rt_unlock(daif);
+		if (rc != 0)
+			rvx_virt_fail("suspending partition A", rc);
+		sleep_ms(30);
+		daif = rvx_virt_rt_lock();
+		s1 = ba->heartbeat;
+		rc = resume_partition(a);
+		rvx_virt_rt_unlock(daif);
+		if (rc != 0)
+			rvx_virt_fail("resuming partition A", rc);
+		sleep_ms(10);
+		s2 = ba->heartbeat;
+		rvx_virt_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
+				"after-resume=%lu\n",
+				s0, s1, s2);
+	}
 	for (uint32_t e = 0; e < 2u; e++) {
 		int rc;
 
@@ -1498,12 +1596,9 @@ static void teardown(void)
 	if (rc == 0)
 		rc = rvx_hyp_epoch_close(&hyp, now_ns());
 	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
-		rvx_virt_printf("RVX-ACT partition-suspend part=%c\n", pname(&parts[i]));
-		rc = rvx_hyp_partition_suspend(&hyp, parts[i].h, now_ns());
-		if (rc == 0) {
-			rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(&parts[i]));
-			rc = rvx_hyp_partition_resume(&hyp, parts[i].h, now_ns());
-		}
+		rc = suspend_partition(&parts[i]);
+		if (rc == 0)
+			rc = resume_partition(&parts[i]);
 	}
 	/* Destroying a partition first ends its edges and leases. */
 	for (uint32_t e = 0; rc == 0 && e < RVX_ARRAY_COUNT(edges); e++) {

@@ -85,8 +85,10 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 	} else {
 		c->idle = f;
 	}
-	if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
-		return c->idle;
+	do {
+		if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
+			return c->idle;
+	} while (rvx_virt_part_hold(next)); /* a suspended partition's task waits */
 	t = &tasks[next];
 	if (t->frame == NULL) {
 		uint8_t *top = rvx_virt_task_stack_top(next);

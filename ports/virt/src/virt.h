@@ -222,6 +222,9 @@ bool rvx_virt_part_mode(void);
 /** A new frame for @p task: set it up to enter its partition at EL1; false
  *  if @p task is a kernel task. */
 bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf);
+/** True if @p task belongs to a suspended partition: it was just picked and
+ *  is now blocked in the scheduler until the partition resumes. */
+bool rvx_virt_part_hold(uint32_t task);
 /** Load the EL1 state and stage-2 base of @p task if it is a partition's. */
 void rvx_virt_part_switch(uint32_t task);
 /** A synchronous exception from EL1: HVC, stage-2 abort, other trap. */
