@@ -273,7 +273,16 @@ static void talk(struct guest_boot *b)
 			}
 			b->sent++;
 			rc = recv(b->q_recv, 20u * MS, &got, sizeof(got), &h);
-			if (rc == 1 && h.type_id == GUEST_MSG_PONG && got == seq)
+			if (rc == 1 && h.type_id == GUEST_MSG_PONG)
+				b->received++;
+		}
+		/* Pongs that came after their wait timed out (a slow host). */
+		for (uint32_t tries = 0; b->received < b->sent && tries < 50u; tries++) {
+			struct rvx_queue_msg_hdr h;
+			uint64_t got = 0;
+
+			if (recv(b->q_recv, 20u * MS, &got, sizeof(got), &h) == 1 &&
+			    h.type_id == GUEST_MSG_PONG)
 				b->received++;
 		}
 		put_s(&l, "talker: ");
