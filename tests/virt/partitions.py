@@ -168,9 +168,14 @@ def check_isolation(out, recs):
     if not sus or sus.group(1) != sus.group(2) or int(sus.group(3)) <= int(sus.group(2)):
         raise AssertionError("suspend/resume of partition A not as expected: %s" % (
             sus.group(0) if sus else "no RVX-SUSPEND line"))
-    # After the partitions were destroyed, their tasks that woke ran as
-    # parked kernel threads (the nucleus cannot end a task), never at EL1.
-    need(out, r"^RVX-RETIRED parked=[1-9]", "tasks of destroyed partitions parked")
+    # Each prober was stopped for good after its attempts, and the other
+    # tasks ended with their partitions: one TASK_EXIT record per task,
+    # and nothing ran at EL1 after the teardown.
+    exits = [int(t) for t in re.findall(r"^RVX-TASK-EXIT part=\S task=(\d+) code=0$", out, re.M)]
+    rec_exits = [r["actor"] for r in recs if r["kind"] == 3]
+    if len(exits) != 4 or exits != rec_exits:
+        raise AssertionError("task exits %s, TASK_EXIT records %s" % (exits, rec_exits))
+    need(out, r"^RVX-PARTITIONS done: 0 EL1 loads after the teardown$", "nothing ran after")
     print("isolation: every attempt stopped and witnessed (%d FAULT records), edges counted"
           % len(faults))
 

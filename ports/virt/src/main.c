@@ -407,8 +407,6 @@ static void prog_root(void)
 
 void rvx_virt_task_main(uint32_t task, uint64_t entry)
 {
-	if (rvx_virt_part_retired_park(task))
-		return;
 	if (task == 0) {
 		prog_root();
 		return;

@@ -106,6 +106,7 @@ struct vpart {
 	uint64_t vttbr;
 	uint32_t tasks[GUEST_TASKS];
 	uint32_t roles[GUEST_TASKS];
+	uint8_t alive[GUEST_TASKS]; /* 0 once the task was ended */
 	uint32_t ntasks;
 	struct s2map maps[8];
 	uint32_t nmaps;
@@ -161,11 +162,9 @@ static uint32_t hyp_ready;
 static uint64_t switches_el1;       /* EL1 contexts loaded */
 static uint64_t switches_vm;        /* VTTBR_EL2 changes */
 static uint64_t epoch_started;      /* when the open switch epoch began */
-/* Tasks of destroyed partitions: the nucleus cannot end a task, so each
- * becomes a kernel thread that waits forever on its own clock handle. */
-static uint8_t retired[RVX_KERNEL_TASKS];
-static uint64_t retired_clock[RVX_KERNEL_TASKS];
-static uint32_t retired_parked;
+static uint64_t el1_loads_at_teardown;
+
+static void end_task(struct vpart *p, uint32_t slot, int32_t code);
 
 static struct rvx_kernel *K(void)
 {
@@ -492,7 +491,8 @@ static bool reconstruct(struct vpart *p)
 	memcpy((void *)(uintptr_t)p->mem, ckpt_store[p->index], GUEST_MEM_SIZE);
 	boot_block(p)->inject_crash = inject_left > 0;
 	for (uint32_t i = 0; i < p->ntasks; i++)
-		restart_task(p->tasks[i]);
+		if (p->alive[i])
+			restart_task(p->tasks[i]);
 	if (loaded_part == p->index)
 		loaded_part = NONE;
 	p->reconstructs++;
@@ -771,8 +771,6 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
 	__asm__ volatile("mrs %0, far_el2" : "=r"(far));
 	ec = (uint32_t)(esr >> 26) & 0x3fu;
-	if (task < RVX_KERNEL_TASKS && retired[task])
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART); /* its partition is gone */
 	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
 		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	p = &parts[task_part[task] - 1u];
@@ -791,6 +789,14 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 			if (f->x[0] < RVX_ARRAY_COUNT(p->reports)) {
 				p->reports[f->x[0]]++;
 				p->report_val[f->x[0]] = f->x[1];
+			}
+			if (f->x[0] == GUEST_REP_PROBED) {
+				/* The prober has tried everything: stopped for good. */
+				uint64_t daif = rvx_virt_rt_lock();
+
+				end_task(p, task_slot[task], 0);
+				rvx_virt_rt_unlock(daif);
+				return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
 			}
 			return f;
 		case 5:
@@ -911,7 +917,8 @@ static int suspend_partition(struct vpart *p)
 		return rc;
 	p->suspended = 1;
 	for (uint32_t i = 0; i < p->ntasks; i++)
-		(void)hold_task(p, p->tasks[i]); /* READY ones; waiting ones are held when picked */
+		if (p->alive[i])
+			(void)hold_task(p, p->tasks[i]); /* READY ones; waiting ones when picked */
 	return 0;
 }
 
@@ -932,43 +939,25 @@ static int resume_partition(struct vpart *p)
 	return 0;
 }
 
-bool rvx_virt_part_retired_park(uint32_t task)
+/* End a task of @p p through the nucleus (TASK_EXIT record; its
+ * capabilities and everything derived from them go). The runtime drops its
+ * context; it never runs again (kernel lock held). */
+static void end_task(struct vpart *p, uint32_t slot, int32_t code)
 {
-	struct rvx_syscall_args a;
-	struct rvx_syscall_result r;
+	uint32_t t = p->tasks[slot];
+	int rc;
 
-	if (task >= RVX_KERNEL_TASKS || !retired[task])
-		return false;
-	__atomic_fetch_add(&retired_parked, 1u, __ATOMIC_RELAXED);
-	for (;;) {
-		if (retired_clock[task] == 0) {
-			rvx_virt_rt_yield();
-			continue;
-		}
-		memset(&a, 0, sizeof(a));
-		a.version = RVX_SYSCALL_VERSION;
-		a.cap = retired_clock[task];
-		a.flags = RVX_SYSCALL_F_RELATIVE;
-		a.arg[0] = UINT64_C(3600) * 1000u * MS;
-		(void)rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
-	}
-}
-
-/* A destroyed partition's tasks never enter it again (kernel lock held). */
-static void retire_tasks(struct vpart *p)
-{
-	const struct guest_boot *g = boot_block(p);
-
-	for (uint32_t i = 0; i < p->ntasks; i++) {
-		uint32_t t = p->tasks[i];
-
-		retired[t] = 1;
-		retired_clock[t] = p->roles[i] == GUEST_ROLE_PROBE ? g->clock_probe : g->clock;
-		task_part[t] = 0;
-		if (loaded_task == t)
-			loaded_task = NONE;
-		rvx_virt_rt_restart(t);
-	}
+	if (!p->alive[slot])
+		return;
+	rc = rvx_kernel_task_exit(K(), t, code);
+	if (rc != 0)
+		rvx_virt_fail("ending a partition task", rc);
+	p->alive[slot] = 0;
+	task_part[t] = 0;
+	if (loaded_task == t)
+		loaded_task = NONE;
+	rvx_virt_rt_restart(t);
+	rvx_virt_printf("RVX-TASK-EXIT part=%c task=%u code=%d\n", pname(p), t, code);
 }
 
 /* ---- set-up, by the root task ---- */
@@ -1074,6 +1063,7 @@ static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_sys
 	task_slot[task] = (uint8_t)slot;
 	p->tasks[slot] = task;
 	p->roles[slot] = role;
+	p->alive[slot] = 1;
 	p->ntasks++;
 	rvx_virt_printf("partition %c: task %u (role %u) at EL1, %u capabilities\n", pname(p), task,
 			role, nx);
@@ -1610,12 +1600,13 @@ static void teardown(void)
 		}
 	}
 	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
+		for (uint32_t t = 0; t < parts[i].ntasks; t++)
+			end_task(&parts[i], t, 0);
 		rvx_virt_printf("RVX-ACT partition-destroy part=%c\n", pname(&parts[i]));
 		rc = rvx_hyp_partition_destroy(&hyp, parts[i].h, now_ns());
-		if (rc == 0)
-			retire_tasks(&parts[i]);
 	}
 	part_mode = 0;
+	el1_loads_at_teardown = switches_el1;
 	rvx_virt_rt_unlock(daif);
 	if (rc != 0)
 		rvx_virt_fail("tearing the partitions down", rc);
@@ -1632,9 +1623,8 @@ void rvx_virt_part_main(uint32_t bench)
 	else
 		run_demo();
 	teardown();
-	/* Tasks of the destroyed partitions that wake now start as kernel
-	 * threads and park; none enters a partition again. */
+	/* Nothing of the partitions runs any more: a while for the proof. */
 	sleep_ms(20);
-	rvx_virt_printf("RVX-RETIRED parked=%u (tasks of destroyed partitions that woke since)\n",
-			__atomic_load_n(&retired_parked, __ATOMIC_RELAXED));
+	rvx_virt_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
+			switches_el1 - el1_loads_at_teardown);
 }

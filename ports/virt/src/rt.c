@@ -157,9 +157,11 @@ struct rvx_virt_frame *rvx_virt_rt_trap_switch(struct rvx_virt_frame *f, uint32_
 	cur = cpus[cpu].current;
 	if (cur == RT_NONE)
 		rvx_virt_panic_frame("a trap outside a task", 8, f);
-	if (how == RVX_VIRT_TRAP_BLOCKED)
+	/* A blocked or ended task is not the scheduler's to hand back. */
+	if (how == RVX_VIRT_TRAP_BLOCKED || how == RVX_VIRT_TRAP_EXITED)
 		tasks[cur].blocked = 1;
-	next = schedule(cpu, f, how != RVX_VIRT_TRAP_BLOCKED, how == RVX_VIRT_TRAP_RESTART);
+	next = schedule(cpu, f, how != RVX_VIRT_TRAP_BLOCKED,
+			how == RVX_VIRT_TRAP_RESTART || how == RVX_VIRT_TRAP_EXITED);
 	rvx_virt_lock_give(&klock);
 	return next;
 }

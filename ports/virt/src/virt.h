@@ -206,6 +206,7 @@ void rvx_virt_task_main(uint32_t task, uint64_t entry);
 #define RVX_VIRT_TRAP_YIELD 0u   /**< the task stays ready */
 #define RVX_VIRT_TRAP_BLOCKED 1u /**< the task blocked in a syscall */
 #define RVX_VIRT_TRAP_RESTART 2u /**< the task starts afresh when next picked */
+#define RVX_VIRT_TRAP_EXITED 3u  /**< the task was ended (rvx_kernel_task_exit) */
 /** Switch away from the running task after a trap (takes the kernel lock). */
 struct rvx_virt_frame *rvx_virt_rt_trap_switch(struct rvx_virt_frame *f, uint32_t how);
 /** Drop a task's saved context: it restarts at its entry (kernel lock held). */
@@ -231,9 +232,6 @@ void rvx_virt_part_switch(uint32_t task);
 struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f);
 /** Timer tick (kernel lock held): expire device leases. */
 void rvx_virt_part_tick(uint64_t now);
-/** If @p task belonged to a destroyed partition, wait forever (never
- *  returns); false otherwise. Called where a kernel task starts. */
-bool rvx_virt_part_retired_park(uint32_t task);
 
 /* A spinlock (test-and-test-and-set on __atomic builtins). */
 struct rvx_virt_lock {
