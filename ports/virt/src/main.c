@@ -56,7 +56,6 @@ static uint32_t kernel_ready;
 static uint32_t cpus_up = 1;
 static uint32_t tasks_expected;
 static uint32_t tasks_finished;
-static uint64_t worker_clock[RVX_KERNEL_TASKS];
 static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
 static uint32_t short_ran[RVX_VIRT_MAX_CPUS];
 static uint32_t long_started[RVX_VIRT_MAX_CPUS];
@@ -204,22 +203,12 @@ static void syscall_args_init(struct rvx_syscall_args *a)
 
 /* ---- tasks ---- */
 
-static void task_finish(uint32_t task)
+/* A task whose program is done ends through the nucleus (TASK_EXIT). */
+static _Noreturn void task_finish(uint32_t task)
 {
-	struct rvx_syscall_args a;
-	struct rvx_syscall_result r;
-	uint64_t clock = __atomic_load_n(&worker_clock[task], __ATOMIC_ACQUIRE);
-
+	(void)task;
 	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
-	if (clock == 0)
-		return; /* no clock: the runtime keeps it yielding */
-	/* Park: wait for a deadline that will not come in this run. */
-	syscall_args_init(&a);
-	a.cap = clock;
-	a.flags = RVX_SYSCALL_F_RELATIVE;
-	a.arg[0] = UINT64_C(3600) * 1000000000u;
-	for (;;)
-		(void)rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
+	rvx_virt_rt_exit(0);
 }
 
 static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
@@ -321,14 +310,11 @@ static uint64_t recurse(uint64_t depth)
 	return recurse(depth + 1u) + pad[(depth + 1u) % sizeof(pad)];
 }
 
-/* TaskSpawn from the root: a worker on @p cpu with the clock capability
- * (READ), which it finds in worker_clock[] once the call returned. */
+/* TaskSpawn from the root: a worker on @p cpu (it needs no capability). */
 static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 {
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
-	struct rvx_syscall_capxfer x = {root_caps.clock.raw, RVX_RIGHT_READ, 0};
-	uint64_t child_caps[1] = {0};
 	int rc;
 
 	syscall_args_init(&a);
@@ -337,15 +323,10 @@ static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 	a.arg[1] = 1;
 	a.arg[2] = rel_deadline;
 	a.arg[4] = cpu;
-	a.in = (uint64_t)(uintptr_t)&x;
-	a.in_len = sizeof(x);
-	a.out = (uint64_t)(uintptr_t)child_caps;
-	a.out_len = sizeof(child_caps);
 	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
 	rc = rvx_virt_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
 		die("TaskSpawn", rc, 6);
-	__atomic_store_n(&worker_clock[r.value[0]], child_caps[0], __ATOMIC_RELEASE);
 }
 
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
@@ -418,8 +399,9 @@ void rvx_virt_task_main(uint32_t task, uint64_t entry)
 			rvx_virt_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
 					entry);
 		__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+		/* Its index may be reused by a later TaskSpawn once it ends. */
+		__atomic_store_n(&task_is_package[task], 0, __ATOMIC_RELEASE);
 		task_finish(task);
-		return;
 	}
 	switch (entry) {
 	case PROG_LONG:
@@ -511,21 +493,6 @@ static void mount_root_package(void)
 		task_is_package[ids[i]] = 1;
 	}
 	tasks_expected += package_task_count;
-	/* Each package task gets a clock capability (READ) from the root, so
-	 * that it can wait, and park when its program is done (the nucleus
-	 * has no call that ends a task). Witnessed as CAP_GRANT records. */
-	for (uint32_t i = 0; i < package_task_count; i++) {
-		struct rvx_syscall_result g;
-
-		syscall_args_init(&a);
-		a.cap = root_caps.clock.raw;
-		a.arg[0] = ids[i];
-		a.arg[1] = RVX_RIGHT_READ;
-		rc = rvx_syscall(&kernel, 0, RVX_SYS_CAP_GRANT, &a, &g);
-		if (rc != 0)
-			die("granting a package task the clock", rc, 6);
-		worker_clock[ids[i]] = g.value[0];
-	}
 	rvx_virt_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 

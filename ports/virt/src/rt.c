@@ -46,10 +46,7 @@ static uint32_t first_dispatched;
 static void task_entry(uint32_t task, uint64_t entry)
 {
 	rvx_virt_task_main(task, entry);
-	/* A task that returns has nothing left to do; it keeps yielding (the
-	 * nucleus has no call that ends a task). */
-	for (;;)
-		rvx_virt_rt_yield();
+	rvx_virt_rt_exit(0); /* returning from the program ends the task */
 }
 
 /* Kernel time: the real clock, never behind what another CPU passed. */
@@ -139,10 +136,23 @@ struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f)
 	uint32_t cpu = rvx_virt_cpu_index();
 	struct rvx_virt_frame *next;
 
-	if (imm != 0 || !cpus[cpu].started || cpus[cpu].current == RT_NONE)
+	if (imm > 1 || !cpus[cpu].started || cpus[cpu].current == RT_NONE)
 		rvx_virt_panic_frame("SVC outside a task", 4, f);
 	rvx_virt_lock_take(&klock);
-	next = schedule(cpu, f, 1, 0);
+	if (imm == 1) {
+		/* SVC #1: the task ends (x0 = exit code). The nucleus records
+		 * TASK_EXIT and releases it; its context is dropped, so a task
+		 * later spawned into the same index starts afresh. */
+		uint32_t cur = cpus[cpu].current;
+		int rc = rvx_kernel_task_exit(kernel, cur, (int32_t)(uint32_t)f->x[0]);
+
+		if (rc != 0)
+			rvx_virt_panic_frame("rvx_kernel_task_exit refused the running task", 4, f);
+		tasks[cur].blocked = 1; /* ended: not the scheduler's to hand back */
+		next = schedule(cpu, f, 0, 1);
+	} else {
+		next = schedule(cpu, f, 1, 0);
+	}
 	rvx_virt_lock_give(&klock);
 	return next;
 }
@@ -191,6 +201,14 @@ _Noreturn void rvx_virt_rt_idle(void)
 void rvx_virt_rt_yield(void)
 {
 	rvx_virt_svc_yield();
+}
+
+_Noreturn void rvx_virt_rt_exit(int32_t code)
+{
+	register uint64_t x0 __asm__("x0") = (uint64_t)(uint32_t)code;
+
+	__asm__ volatile("svc #1" : : "r"(x0) : "memory");
+	rvx_virt_fail("an ended task ran again", -RVX_EINVAL);
 }
 
 int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,

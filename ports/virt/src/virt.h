@@ -176,6 +176,8 @@ struct rvx_syscall_result;
 void rvx_virt_rt_start(struct rvx_kernel *k);
 /** The idle loop of a CPU: interrupts on, wait for the tick. */
 _Noreturn void rvx_virt_rt_idle(void);
+/* End the calling task through the nucleus (SVC #1); never returns. */
+_Noreturn void rvx_virt_rt_exit(int32_t code);
 /** A task's syscall: takes the kernel lock, blocks and resumes as needed. */
 int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 			struct rvx_syscall_result *r);
