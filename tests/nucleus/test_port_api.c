@@ -385,3 +385,29 @@ Test(nucleus_port_api, task_exit_releases_everything_and_replays)
 	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
 	cr_assert_eq(W2.k.tasks[child].live, 0);
 }
+
+Test(nucleus_port_api, spawn_priority_orders_the_scheduler)
+{
+	struct rvx_syscall_args a = nk_args(nk_root.task.raw);
+	uint32_t low, high, task;
+
+	/* root runs first and steps aside for the children */
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, NULL), 0);
+	cr_assert_eq(task, 0);
+	a.arg[0] = 0x2000;
+	a.arg[1] = 256; /* above the range: refused, nothing changed */
+	NK_FAIL(0, RVX_SYS_TASK_SPAWN, a, -RVX_EINVAL);
+	a.arg[1] = 200; /* spawned first, less urgent */
+	NK_OK(0, RVX_SYS_TASK_SPAWN, a);
+	low = (uint32_t)nk_res.value[0];
+	a.arg[1] = 0;   /* spawned second, most urgent */
+	NK_OK(0, RVX_SYS_TASK_SPAWN, a);
+	high = (uint32_t)nk_res.value[0];
+	cr_assert_eq(rvx_kernel_put(&W.k, 0, 0, 0, 1), 0); /* the root's next job is later */
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, NULL), 0);
+	cr_assert_eq(task, high, "picked %u, expected the urgent task %u", task, high);
+	cr_assert_eq(rvx_kernel_put(&W.k, 0, task, 0, 0), 0);
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, NULL), 0);
+	cr_assert_eq(task, high); /* still first: a put keeps its job */
+	cr_assert_neq(low, high);
+}

@@ -68,6 +68,7 @@ Test(sched_deadline, missed_task_not_starved_by_tight_stream)
 		uint32_t flags;
 
 		cr_assert_eq(rvx_sched_task_set_cut_pressure(S, t, RVX_SCHED_Q16_ONE), 0);
+		cr_assert_eq(rvx_sched_task_set_urgency(S, t, RVX_SCHED_URGENCY_MAX), 0);
 		cr_assert_eq(rvx_sched_task_observe(S, t, v, 4), 0);
 		cr_assert_eq(fx_info(t).novelty, RVX_SCHED_Q16_ONE);
 		id = fx_pick(0, now, &flags);

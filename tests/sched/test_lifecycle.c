@@ -293,7 +293,9 @@ Test(sched_task, setters_success)
 	cr_assert_eq(rvx_sched_task_set_rel_deadline(S, id, 77), 0);
 	cr_assert_eq(rvx_sched_task_set_cut_pressure(S, id, RVX_SCHED_Q16_ONE / 2), 0);
 	cr_assert_eq(rvx_sched_task_set_risk(S, id, RVX_SCHED_Q16_ONE), 0);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, id, RVX_SCHED_URGENCY_MAX), 0);
 	t = fx_info(id);
+	cr_assert_eq(t.urgency, RVX_SCHED_URGENCY_MAX);
 	cr_assert_eq(t.port_ctx, 0xfeedbeefcafeull);
 	cr_assert_eq(t.rel_deadline, 77);
 	cr_assert_eq(t.cut_pressure, RVX_SCHED_Q16_ONE / 2);
@@ -301,7 +303,11 @@ Test(sched_task, setters_success)
 	cr_assert_eq(rvx_sched_task_wake(S, id, 10000000), 0);
 	t = fx_info(id);
 	cr_assert_eq(t.deadline, 10000077);
-	cr_assert_eq(t.key,
+	cr_assert_eq(t.key, 10000077 - RVX_SCHED_PRESSURE_BOOST_MAX_NS / 2 -
+				    RVX_SCHED_URGENCY_BOOST_MAX_NS + RVX_SCHED_RISK_PENALTY_MAX_NS);
+	/* a READY task is re-keyed at once */
+	cr_assert_eq(rvx_sched_task_set_urgency(S, id, 0), 0);
+	cr_assert_eq(fx_info(id).key,
 		     10000077 - RVX_SCHED_PRESSURE_BOOST_MAX_NS / 2 + RVX_SCHED_RISK_PENALTY_MAX_NS);
 }
 
@@ -326,6 +332,10 @@ Test(sched_task, setters_errors_change_nothing)
 	cr_assert_eq(rvx_sched_task_set_risk(S, id, RVX_SCHED_Q16_ONE + 1), -RVX_EINVAL);
 	cr_assert_eq(rvx_sched_task_set_risk(S, stale_of(id), 1), -RVX_ESTALE);
 	cr_assert_eq(rvx_sched_task_set_risk(S, dead, 1), -RVX_EBUSY);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, out_of_range(), 1), -RVX_EINVAL);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, id, RVX_SCHED_URGENCY_MAX + 1), -RVX_EINVAL);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, stale_of(id), 1), -RVX_ESTALE);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, dead, 1), -RVX_EBUSY);
 	fx_snap_assert_same(&snap, "failed setter");
 }
 

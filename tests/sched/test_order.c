@@ -222,3 +222,22 @@ Test(sched_order, many_tasks_heap_order)
 		cr_assert_eq(rvx_sched_task_free(S, id), 0);
 	}
 }
+
+Test(sched_order, urgency_orders_close_deadlines_but_not_distant_ones)
+{
+	/* before: a due at 1000 ns; b due half a boost later but fully urgent */
+	uint64_t half = RVX_SCHED_URGENCY_BOOST_MAX_NS / 2;
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 0, 1000 + half, 0), c;
+
+	cr_assert_eq(rvx_sched_task_set_urgency(S, b, RVX_SCHED_URGENCY_MAX), 0);
+	/* after: b goes first; a next */
+	cr_assert(fx_same(fx_pick(0, 0, NULL), b));
+	cr_assert_eq(rvx_sched_task_exit(S, b, 0, 0), 0);
+	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
+	cr_assert_eq(rvx_sched_task_exit(S, a, 0, 0), 0);
+	/* a deadline further off than the whole boost is not overtaken */
+	a = fx_ready(0, 0, 1000, 0);
+	c = fx_ready(0, 0, 1000 + 2 * RVX_SCHED_URGENCY_BOOST_MAX_NS, 0);
+	cr_assert_eq(rvx_sched_task_set_urgency(S, c, RVX_SCHED_URGENCY_MAX), 0);
+	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
+}

@@ -316,6 +316,8 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	k->tasks[0].object = obj;
 	RVX_CHECK(rvx_sched_task_create(&k->sched, 0, 0, RVX_KERNEL_DEFAULT_DEADLINE_NS, 0,
 					&k->tasks[0].sched) == 0);
+	/* Priority 0, the most urgent, as a spawned task's default. */
+	RVX_CHECK(rvx_sched_task_set_urgency(&k->sched, k->tasks[0].sched, RVX_SCHED_URGENCY_MAX) == 0);
 	RVX_CHECK(rvx_sched_task_wake(&k->sched, k->tasks[0].sched, now) == 0);
 	k->tasks[0].live = 1;
 	clock_cap = rvx_kernel_create_mint_(k, 0, RVX_OBJ_TIMER, 0, RVX_RIGHTS_ALL, &obj);

@@ -239,6 +239,8 @@ static void commit(struct rvx_kernel *k, uint32_t task, const uint8_t *pkg,
 								     : RVX_KERNEL_DEFAULT_DEADLINE_NS,
 						c, &t->sched) == 0);
 		RVX_CHECK(rvx_sched_task_set_port_ctx(&k->sched, t->sched, entry) == 0);
+		RVX_CHECK(rvx_sched_task_set_urgency(&k->sched, t->sched,
+						     RVX_SCHED_URGENCY_MAX - rt->priority) == 0);
 		t->live = 1;
 	}
 	/* Exactly the declared capabilities. */

@@ -205,7 +205,7 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	    a->in_len / sizeof(struct rvx_syscall_capxfer) > RVX_KERNEL_SLOTS)
 		return -RVX_EINVAL;
 	n = (uint32_t)(a->in_len / sizeof(struct rvx_syscall_capxfer));
-	if (a->arg[1] > UINT32_MAX || a->arg[3] >= RVX_KERNEL_PARTITIONS ||
+	if (a->arg[1] > RVX_SCHED_URGENCY_MAX || a->arg[3] >= RVX_KERNEL_PARTITIONS ||
 	    a->arg[4] >= k->cpu_count)
 		return -RVX_EINVAL;
 	if (n != 0 && (a->out == 0 || a->out_len < (uint64_t)n * 8u))
@@ -267,6 +267,8 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	RVX_CHECK(rvx_sched_task_create(&k->sched, (uint32_t)a->arg[4], (uint32_t)a->arg[3],
 					deadline, child, &t->sched) == 0);
 	RVX_CHECK(rvx_sched_task_set_port_ctx(&k->sched, t->sched, a->arg[0]) == 0);
+	RVX_CHECK(rvx_sched_task_set_urgency(&k->sched, t->sched,
+					     RVX_SCHED_URGENCY_MAX - (uint32_t)a->arg[1]) == 0);
 	for (i = 0; i < n; i++) {
 		rvx_handle_t h = {x[i].handle}, out;
 

@@ -42,7 +42,8 @@ static uint64_t q16_scale(uint32_t q, uint64_t max_ns)
 static uint64_t task_key(const struct rvx_task *t)
 {
 	uint64_t boost = t->novelty_boost_ns +
-			 q16_scale(t->cut_pressure, RVX_SCHED_PRESSURE_BOOST_MAX_NS);
+			 q16_scale(t->cut_pressure, RVX_SCHED_PRESSURE_BOOST_MAX_NS) +
+			 RVX_SCHED_URGENCY_BOOST_MAX_NS * t->urgency / RVX_SCHED_URGENCY_MAX;
 	uint64_t k = t->deadline > boost ? t->deadline - boost : 0;
 
 	return sat_add(k, q16_scale(t->risk, RVX_SCHED_RISK_PENALTY_MAX_NS));
@@ -816,6 +817,23 @@ static int set_score_term(struct rvx_sched *s, rvx_handle_t id, uint32_t value, 
 		s->tasks[idx].risk = value;
 	else
 		s->tasks[idx].cut_pressure = value;
+	if (s->tasks[idx].state == RVX_TASK_READY)
+		rq_rekey(s, idx);
+	return 0;
+}
+
+int rvx_sched_task_set_urgency(struct rvx_sched *s, rvx_handle_t id, uint32_t urgency)
+{
+	uint32_t idx;
+	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	if (urgency > RVX_SCHED_URGENCY_MAX)
+		return -RVX_EINVAL;
+	if (s->tasks[idx].state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	s->tasks[idx].urgency = (uint8_t)urgency;
 	if (s->tasks[idx].state == RVX_TASK_READY)
 		rq_rekey(s, idx);
 	return 0;

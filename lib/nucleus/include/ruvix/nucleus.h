@@ -483,7 +483,9 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 /**
  * Dispatch one syscall for @p task. Arguments per call (all handles are in
  * the caller's table; `cap` is the gating capability):
- * - 0 TaskSpawn: cap TASK with EXECUTE; arg[0] entry, arg[1] priority,
+ * - 0 TaskSpawn: cap TASK with EXECUTE; arg[0] entry, arg[1] priority
+ *   (0 most urgent .. 255, as in packages: the scheduler's urgency is
+ *   255 - priority, a key boost of up to RVX_SCHED_URGENCY_BOOST_MAX_NS),
  *   arg[2] relative deadline ns (0: default), arg[3] partition, arg[4] cpu;
  *   in: array of `struct rvx_syscall_capxfer` (at most RVX_KERNEL_SLOTS);
  *   out: array of uint64 receiving the child's handles. value[0] = task id.

@@ -47,9 +47,10 @@
  *
  * Order (the score). Every READY task has an effective deadline key
  * @verbatim
- *   key = sat(deadline - novelty_boost - pressure_boost + risk_penalty)
+ *   key = sat(deadline - novelty_boost - pressure_boost - urgency_boost + risk_penalty)
  *   novelty_boost  = novelty (in [0,1], Q16.16)     x RVX_SCHED_NOVELTY_BOOST_MAX_NS
  *   pressure_boost = cut_pressure (in [0,1], Q16.16) x RVX_SCHED_PRESSURE_BOOST_MAX_NS
+ *   urgency_boost  = urgency (0..255) / 255           x RVX_SCHED_URGENCY_BOOST_MAX_NS
  *   risk_penalty   = risk (in [0,1], Q16.16)         x RVX_SCHED_RISK_PENALTY_MAX_NS
  * @endverbatim
  * (subtraction saturates at 0, addition at UINT64_MAX). The score of the
@@ -201,17 +202,25 @@ extern "C" {
 #define RVX_SCHED_RISK_PENALTY_MAX_NS ((uint64_t)1000000u)
 #endif
 
+#ifndef RVX_SCHED_URGENCY_BOOST_MAX_NS
+/** How far (ns) the highest urgency (255) moves a task's key earlier. */
+#define RVX_SCHED_URGENCY_BOOST_MAX_NS ((uint64_t)1000000u)
+#endif
+/** Highest task urgency (rvx_sched_task_set_urgency()). */
+#define RVX_SCHED_URGENCY_MAX 255u
+
 /**
  * After its deadline has passed by this much, a READY task precedes every
  * task woken from then on (see "No starvation" above).
  */
 #define RVX_SCHED_STARVATION_SLACK_NS                                          \
 	(RVX_SCHED_NOVELTY_BOOST_MAX_NS + RVX_SCHED_PRESSURE_BOOST_MAX_NS +   \
-	 RVX_SCHED_RISK_PENALTY_MAX_NS)
+	 RVX_SCHED_URGENCY_BOOST_MAX_NS + RVX_SCHED_RISK_PENALTY_MAX_NS)
 
 _Static_assert(RVX_SCHED_NOVELTY_BOOST_MAX_NS <= ((uint64_t)1 << 40) &&
 		       RVX_SCHED_PRESSURE_BOOST_MAX_NS <= ((uint64_t)1 << 40) &&
-		       RVX_SCHED_RISK_PENALTY_MAX_NS <= ((uint64_t)1 << 40),
+		       RVX_SCHED_RISK_PENALTY_MAX_NS <= ((uint64_t)1 << 40) &&
+		       RVX_SCHED_URGENCY_BOOST_MAX_NS <= ((uint64_t)1 << 40),
 	       "score terms are at most 2^40 ns, so Q16.16 products cannot overflow");
 
 /** Flag from rvx_sched_pick(): the picked task's deadline had already passed. */
@@ -260,7 +269,8 @@ struct rvx_task {
 	uint16_t partition;        /**< Partition the task belongs to. */
 	uint8_t state;             /**< `enum rvx_task_state`. */
 	uint8_t flags;             /**< RVX_TASK_F_* bits. */
-	uint8_t reserved[2];       /**< Zero. */
+	uint8_t urgency;           /**< Urgency 0..255 (0 at create): a key boost, see the file comment. */
+	uint8_t reserved;          /**< Zero. */
 	float summary[RVX_SCHED_SKETCH_DIM]; /**< Running summary S of merged inputs. */
 	float pending[RVX_SCHED_SKETCH_DIM]; /**< Pending input P: sum of unit sketches since the last pick. */
 };
@@ -598,6 +608,22 @@ int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
  */
 int rvx_sched_task_observe(struct rvx_sched *s, rvx_handle_t id, const float *vec,
 			   uint32_t dim);
+
+/**
+ * Set a task's urgency (a static priority): 0 (none, the default) to
+ * RVX_SCHED_URGENCY_MAX. Higher moves its key earlier by up to
+ * RVX_SCHED_URGENCY_BOOST_MAX_NS, so among tasks whose deadlines lie closer
+ * together than that the more urgent runs first; it never outweighs a
+ * deadline further off than that, and the no-starvation bound counts it.
+ * @param s the scheduler
+ * @param id the task
+ * @param urgency 0..RVX_SCHED_URGENCY_MAX
+ * @retval 0 success
+ * @retval -RVX_EINVAL the id's index is out of range or @p urgency is above the maximum
+ * @retval -RVX_ESTALE the id names no live task
+ * @retval -RVX_EBUSY the task is DEAD
+ */
+int rvx_sched_task_set_urgency(struct rvx_sched *s, rvx_handle_t id, uint32_t urgency);
 
 /**
  * Set a task's cut pressure (from the coherence engine); higher moves it
