@@ -592,7 +592,7 @@ static void caps_digest(const struct vpart *q, uint8_t out[32])
 		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
 			const struct rvx_cap_slot *c = &k->cap_slots[(size_t)t * RVX_KERNEL_SLOTS + s];
 
-			if (c->type == 0)
+			if (c->type == RVX_OBJ_NONE)
 				continue;
 			br_sha256_update(&sha, &t, 4);
 			br_sha256_update(&sha, &s, 4);
@@ -761,17 +761,12 @@ static void rebuild_done(struct vpart *p)
 static bool reconstruct(struct vpart *p)
 {
 	uint8_t d[32];
-	uint32_t spawns = 0;
 
 	if (!p->has_ckpt || p->journal_lost)
 		return false;
 	/* Only the checkpoint the log witnessed is restored. */
 	digest(ckpt_store[p->index], GUEST_MEM_SIZE, d);
 	if (memcmp(d, p->ckpt_digest, sizeof(d)) != 0)
-		return false;
-	for (uint32_t i = 0; i < p->njournal; i++)
-		spawns += p->journal[i].kind == J_SPAWN && p->journal[i].live;
-	if (spawns == 0)
 		return false;
 	if (s2_build(p) != 0)
 		return false;
@@ -1958,8 +1953,6 @@ static void run_demo(void)
 	}
 	/* Each task's own handles are in its boot block (spawn_guest); the
 	 * probers get a handle of the other partition's table to misuse. */
-	(void)cpa;
-	(void)cpb;
 	ba->peer_task = t_listen;
 	ba->pings = PINGS;
 	ba->foreign_cap = cl[1];
