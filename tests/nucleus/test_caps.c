@@ -140,3 +140,49 @@ Test(nucleus_caps, revoke_takes_effect_at_once)
 	s.cap = nk_queue.raw;
 	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
 }
+
+/* before: two children of the root hold a queue copy each; both end.
+ * after: TaskSpawn with arg[5] puts a new task at the requested index (not
+ * the lowest free one), where every handle the ended task held is stale. */
+Test(nucleus_caps, spawn_into_requested_index)
+{
+	struct rvx_syscall_capxfer x = {nk_queue.raw, RVX_RIGHT_READ, 0};
+	uint64_t h1 = 0, h2 = 0, hn = 0, buf[8];
+	struct rvx_queue_msg_hdr hdr;
+	uint32_t c1 = nk_spawn(&x, 1, &h1);
+	uint32_t c2 = nk_spawn(&x, 1, &h2);
+	struct rvx_syscall_args s = nk_args(nk_root.task.raw);
+	struct rvx_syscall_args r;
+
+	cr_assert_lt(c1, c2);
+	s.arg[0] = 0x1000;
+	s.in = (uint64_t)(uintptr_t)&x;
+	s.in_len = sizeof(x);
+	s.out = (uint64_t)(uintptr_t)&hn;
+	s.out_len = 8;
+	/* A live index, the root's, or one out of range: refused, nothing changes. */
+	s.arg[5] = c2 + 1u;
+	NK_FAIL(0, RVX_SYS_TASK_SPAWN, s, -RVX_EBUSY);
+	s.arg[5] = 1;
+	NK_FAIL(0, RVX_SYS_TASK_SPAWN, s, -RVX_EBUSY);
+	s.arg[5] = RVX_KERNEL_TASKS + 1u;
+	NK_FAIL(0, RVX_SYS_TASK_SPAWN, s, -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, c1, 0), 0);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, c2, 0), 0);
+	/* c1 is the lowest free index; ask for c2. */
+	s.arg[5] = c2 + 1u;
+	NK_OK(0, RVX_SYS_TASK_SPAWN, s);
+	cr_assert_eq(nk_res.value[0], c2);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_TASK_SPAWN);
+	cr_assert_neq(hn, h2, "the new task's handle aliases the ended task's");
+	/* The ended task's handle is stale in the new task's table... */
+	r = nk_args(h2);
+	r.out = (uint64_t)(uintptr_t)buf;
+	r.out_len = sizeof(buf);
+	r.aux = (uint64_t)(uintptr_t)&hdr;
+	r.aux_len = sizeof(hdr);
+	NK_FAIL(c2, RVX_SYS_QUEUE_RECV, r, -RVX_ESTALE);
+	/* ...and its own handle works (the queue is empty). */
+	r.cap = hn;
+	NK_FAIL(c2, RVX_SYS_QUEUE_RECV, r, -RVX_EEMPTY);
+}

@@ -24,7 +24,15 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
   recovery   a crash injected three times into partition B's listener: two
              task restarts, then the partition reconstructed from its
              checkpoint (stage 2 rebuilt from its mapping journal, memory
-             restored); a corrupted state region rolled back; RECOVERY
+             restored) and its construction journal: its task ended
+             (TASK_EXIT), the messages it left in flight drained, a fresh
+             task spawned with fresh capabilities (TASK_SPAWN), its region
+             mapped again (REGION_MAP), A's grant to it re-made (CAP_GRANT,
+             PARTITION_CAP_GRANT), in that order, then the rebuild record;
+             no old handle is among the new ones, an old handle used by
+             the rebuilt task is refused as stale, the rebuilt task answers
+             a ping with its new capabilities, A's capabilities are
+             unchanged; a corrupted state region rolled back; RECOVERY
              records for each rung; partition A's heartbeat went on; no
              global reboot.
   actions    enumerate the privileged actions the run performed (the
@@ -49,8 +57,10 @@ KINDS = {
     "partition-resume": 26, "lease-grant": 27, "lease-expire": 28, "lease-revoke": 29,
     "cap-grant": 30, "fault": 31, "recovery": 32, "switch-summary": 33,
     "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
-    "partition-checkpoint": 0x8000 + 0x200,
+    "partition-checkpoint": 0x8000 + 0x200, "partition-rebuild": 0x8000 + 0x201,
 }
+# Nucleus record kinds a reconstruction leaves.
+TASK_SPAWN, TASK_EXIT, CAP_GRANT, REGION_MAP = 2, 3, 7, 10
 NONE32 = 0xFFFFFFFF
 
 
@@ -171,10 +181,15 @@ def check_isolation(out, recs):
     # Each prober was stopped for good after its attempts, and the other
     # tasks ended with their partitions: one TASK_EXIT record per task,
     # and nothing ran at EL1 after the teardown.
-    exits = [int(t) for t in re.findall(r"^RVX-TASK-EXIT part=\S task=(\d+) code=0$", out, re.M)]
-    rec_exits = [r["actor"] for r in recs if r["kind"] == 3]
-    if len(exits) != 4 or exits != rec_exits:
-        raise AssertionError("task exits %s, TASK_EXIT records %s" % (exits, rec_exits))
+    # B's reconstruction ends its listener too (code 2), and its rebuilt
+    # listener ends with the partition.
+    ended = [(int(t), int(c)) for t, c in
+             re.findall(r"^RVX-TASK-EXIT part=\S task=(\d+) code=(-?\d+)$", out, re.M)]
+    exits = [t for t, _ in ended]
+    rec_exits = [r["actor"] for r in recs if r["kind"] == TASK_EXIT]
+    if (len([c for _, c in ended if c == 0]) != 4 or len([c for _, c in ended if c == 2]) != 1
+            or len(ended) != 5 or exits != rec_exits):
+        raise AssertionError("task exits %s, TASK_EXIT records %s" % (ended, rec_exits))
     need(out, r"^RVX-PARTITIONS done: 0 EL1 loads after the teardown$", "nothing ran after")
     print("isolation: every attempt stopped and witnessed (%d FAULT records), edges counted"
           % len(faults))
@@ -200,8 +215,74 @@ def check_recovery(out, recs):
         raise AssertionError("partition A stopped while B recovered")
     if "global reboot" in out:
         raise AssertionError("a reboot was needed")
+    check_rebuild(out, recs)
     print("recovery: restart, restart, reconstruct, roll back; %d RECOVERY records of B; "
           "A's heartbeat %s -> %s" % (len(rec), hb.group(1), hb.group(2)))
+
+
+def hexlist(s):
+    return [int(x, 16) for x in s.split(",")]
+
+
+def check_rebuild(out, recs):
+    """B's kernel-side state rebuilt from its construction journal."""
+    end = re.search(r"^RVX-RECON part=B end task=(\d+) handles=(\S+)$", out, re.M)
+    spawn = re.search(r"^RVX-RECON part=B spawn task=(\d+) role=2 handles=(\S+)$", out, re.M)
+    region = re.search(r"^RVX-RECON part=B region task=(\d+) old=(0x[0-9a-f]+) new=(0x[0-9a-f]+)$",
+                       out, re.M)
+    grant = re.search(r"^RVX-RECON part=B regrant from=A task=(\d+) to task=(\d+) "
+                      r"old=(0x[0-9a-f]+) new=(0x[0-9a-f]+)$", out, re.M)
+    if not (end and spawn and region and grant):
+        raise AssertionError("the rebuild's steps are not all there")
+    old_task, new_task, talker = int(end.group(1)), int(spawn.group(1)), int(grant.group(1))
+    if int(region.group(1)) != new_task or int(grant.group(2)) != new_task:
+        raise AssertionError("the region or the grant went to another task than the rebuilt one")
+    old = set(hexlist(end.group(2))) | {int(region.group(2), 16), int(grant.group(3), 16)}
+    new = set(hexlist(spawn.group(2))) | {int(region.group(3), 16), int(grant.group(4), 16)}
+    if old & new:
+        raise AssertionError("old handles %s are valid again among the new %s" % (
+            sorted(hex(x) for x in old & new), sorted(hex(x) for x in new)))
+    need(out, r"^RVX-TASK-EXIT part=B task=%d code=2$" % old_task, "the failed listener ended")
+    need(out, r"^RVX-RECON part=B drained edge=1 messages=3$",
+         "the three messages the failed listener left in flight drained")
+    need(out, r"^RVX-RECON-TALK part=B ping=0x5eed first-on-B->A type=3 value=0x5eed ok$",
+         "the rebuilt listener answers with its new capabilities, nothing older before it")
+    need(out, r"^RVX-RECON part=B other=A capabilities unchanged ",
+         "partition A's capabilities untouched")
+    need(out, r"^RVX-ACT partition-rebuild part=B ended=1 spawned=1 regions=1 grants=1 "
+         r"withdrawn=0 drained=3$", "the rebuild's summary")
+    # An old handle, used by the rebuilt task, is refused as stale.
+    st = re.search(r"^RVX-RECON-STALE part=B handle=(0x[0-9a-f]+) ", out, re.M)
+    if not st or int(st.group(1), 16) not in old:
+        raise AssertionError("no stale-handle probe with an old handle")
+    need(out[st.end():], r"^RVX-CAP-REFUSED part=B task=%d handle=%s error=stale handle$" % (
+        new_task, st.group(1)), "the old handle refused as stale")
+    if "RVX-PROBE-NOT-STOPPED" in out:
+        raise AssertionError("an attempt was not stopped")
+    # The records: from the fault that triggered it to the rebuild record,
+    # in this order, and nothing of A's tasks ended.
+    rb = [i for i, r in enumerate(recs) if r["kind"] == KINDS["partition-rebuild"]]
+    if len(rb) != 1 or recs[rb[0]]["actor"] != 1:
+        raise AssertionError("one rebuild record of B expected, got %d" % len(rb))
+    start = max(i for i in range(rb[0]) if recs[i]["kind"] == KINDS["fault"]
+                and recs[i]["actor"] == 1)
+    seg = recs[start:rb[0] + 1]
+    want = [(TASK_EXIT, old_task, None), (TASK_SPAWN, 0, new_task), (REGION_MAP, new_task, None),
+            (KINDS["recovery"], 1, None), (CAP_GRANT, talker, None),
+            (KINDS["cap-grant"], 0, None), (KINDS["partition-rebuild"], 1, None)]
+    k = 0
+    for r in seg:
+        if k < len(want) and r["kind"] == want[k][0] and r["actor"] == want[k][1] and (
+                want[k][2] is None or r["target"] == want[k][2]):
+            k += 1
+    if k != len(want):
+        raise AssertionError("rebuild records out of order or missing at step %d: %s" % (
+            k, [(r["kind"], r["actor"]) for r in seg]))
+    if [r for r in seg if r["kind"] == TASK_EXIT and r["actor"] != old_task]:
+        raise AssertionError("the rebuild ended a task that was not B's")
+    print("rebuild: task %d ended, task %d spawned with %d fresh handles, region and A's grant "
+          "re-made, 3 messages drained; an old handle refused as stale; records in order (%d)"
+          % (old_task, new_task, len(new), len(seg)))
 
 
 def check_actions(out, recs):
@@ -222,7 +303,7 @@ def check_actions(out, recs):
     for must in ("partition-create", "partition-destroy", "partition-suspend", "partition-resume",
                  "lease-grant", "lease-expire", "lease-revoke", "cap-grant", "fault",
                  "recovery", "switch-summary", "edge-create", "edge-destroy",
-                 "partition-checkpoint"):
+                 "partition-checkpoint", "partition-rebuild"):
         if must not in seen:
             raise AssertionError("the run has no %s action" % must)
     print("actions: %d privileged actions, each with its record in order (%s)" % (

@@ -206,7 +206,7 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		return -RVX_EINVAL;
 	n = (uint32_t)(a->in_len / sizeof(struct rvx_syscall_capxfer));
 	if (a->arg[1] > RVX_SCHED_URGENCY_MAX || a->arg[3] >= RVX_KERNEL_PARTITIONS ||
-	    a->arg[4] >= k->cpu_count)
+	    a->arg[4] >= k->cpu_count || a->arg[5] > RVX_KERNEL_TASKS)
 		return -RVX_EINVAL;
 	if (n != 0 && (a->out == 0 || a->out_len < (uint64_t)n * 8u))
 		return -RVX_EBUFSMALL;
@@ -228,10 +228,19 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		if (info.depth + 1u > RVX_CONFIG_CAP_MAX_DEPTH)
 			return -RVX_EDEPTH;
 	}
-	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
-		if (!k->tasks[i].live) {
-			child = i;
-			break;
+	if (a->arg[5] != 0) {
+		/* A port rebuilding a task gives it back its index: that
+		 * table's slots have moved on past every handle the ended
+		 * task held, so none of them names anything in the new one. */
+		if (a->arg[5] == 1u || k->tasks[a->arg[5] - 1u].live)
+			return -RVX_EBUSY;
+		child = (uint32_t)(a->arg[5] - 1u);
+	} else {
+		for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+			if (!k->tasks[i].live) {
+				child = i;
+				break;
+			}
 		}
 	}
 	RVX_CHECK(rvx_sched_stats(&k->sched, &st) == 0);

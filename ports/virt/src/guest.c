@@ -360,9 +360,26 @@ static void listen(struct guest_boot *b)
 		int64_t rc;
 
 		if (b->inject_crash) {
-			/* An injected crash: a store to an address stage 2 does
+			/* An injected crash: a message left in flight (the
+			 * reconstruction drops what the failed incarnation
+			 * produced), then a store to an address stage 2 does
 			 * not map (a stage-2 translation fault). */
+			uint64_t orphan = UINT64_C(0x0bad000000000000) + b->sent;
+
+			(void)send(b->q_send, GUEST_MSG_PONG, &orphan, sizeof(orphan));
 			*(volatile uint64_t *)(uintptr_t)0x1000u = 1;
+		}
+		if (b->probe_stale == 1) {
+			/* A handle this listener held before its partition was
+			 * reconstructed: the capability check must refuse it. */
+			struct rvx_queue_msg_hdr sh;
+			uint64_t v = 0;
+
+			b->probe_stale = 2;
+			rc = recv(b->stale_cap, 0, &v, sizeof(v), &sh);
+			put_s(&l, "RVX-PROBE-NOT-STOPPED stale handle rc ");
+			put_i(&l, rc);
+			say(&l);
 		}
 		if (b->inject_corrupt) {
 			volatile uint64_t *s =

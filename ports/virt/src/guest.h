@@ -117,6 +117,8 @@ struct guest_boot {
 	uint64_t samples_n;               /* bench: samples per series */
 	uint64_t stop;                    /* bench: peer stops yielding when set */
 	volatile uint64_t uart_step;      /* listener: 1 lease granted, 2 used, 3 revoked, 4 tried */
+	volatile uint64_t probe_stale;    /* kernel: 1 try stale_cap once (listener); 2 tried */
+	uint64_t stale_cap;               /* a handle of the listener before its partition's rebuild */
 };
 
 #endif

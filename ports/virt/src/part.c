@@ -57,6 +57,20 @@
 #define KIND_EDGE_BASE RVX_HYP_WITNESS_KIND_BASE
 /* Witness kind of a partition checkpoint (args: SHA-256 of its memory). */
 #define KIND_CHECKPOINT (RVX_WITNESS_KIND_USER + 0x200u)
+/* Witness kind of a partition's rebuild from its construction journal
+ * (args: tasks ended, tasks spawned, regions mapped, grants re-made,
+ * grants withdrawn, messages drained; u32 each). */
+#define KIND_REBUILD (RVX_WITNESS_KIND_USER + 0x201u)
+/* Exit code recorded for a task ended by its partition's reconstruction. */
+#define EXIT_RECONSTRUCT 2
+/* Entries of a partition's construction journal. */
+#define JOURNAL_MAX 16u
+/* Capabilities a spawn entry hands over at most. */
+#define JCAPS 5u
+/* "No boot-block field". */
+#define NOFIELD UINT16_MAX
+/* The boot-block field @p f (offset). */
+#define FIELD(f) ((uint16_t)offsetof(struct guest_boot, f))
 
 /* Causes recorded in FAULT records (the port's own codes). */
 enum cause {
@@ -96,6 +110,41 @@ struct s2map {
 	uint32_t perms, memtype, live, lease;
 };
 
+/* One privileged set-up action the kernel performed for a partition (its
+ * construction journal), replayed in order when the partition is
+ * reconstructed:
+ * - SPAWN: the root spawned a task into slot `slot` with `role` and the
+ *   capabilities `x` (the root's handles and the rights handed over); the
+ *   child's handles (`child`) are written into the boot block at `field`.
+ * - REGION: the task in `slot` mapped a region by trap (RegionMap with
+ *   its capability `cap_index` of the spawn, `policy`, `size`, `slab`);
+ *   the handle goes into the boot block at `field[0]`.
+ * - GRANT: a task of another partition (`from_part`, `from_task`) granted
+ *   the task in `slot` a capability (its handle `from_cap`, `rights`,
+ *   `badge`) across partitions, on CommEdge `edge`; the handle goes into
+ *   the boot block at `field[0]`.
+ * `live` is 0 once the entry no longer describes the partition (its task
+ * ended for good, its grant was withdrawn). */
+enum jkind { J_SPAWN = 1, J_REGION = 2, J_GRANT = 3 };
+
+struct jentry {
+	uint32_t kind;
+	uint32_t live;
+	uint32_t slot;
+	uint32_t role;
+	uint32_t nx;
+	uint32_t cap_index;
+	struct rvx_syscall_capxfer x[JCAPS];
+	uint16_t field[JCAPS];
+	uint64_t child[JCAPS];
+	uint32_t from_part, from_task;
+	uint32_t edge;
+	uint32_t reserved;
+	uint64_t from_cap, rights, badge;
+	uint64_t policy, size, slab;
+	uint64_t handle; /* REGION / GRANT: the handle the task holds now */
+};
+
 struct vpart {
 	rvx_handle_t h;
 	uint32_t index;
@@ -124,6 +173,15 @@ struct vpart {
 	uint32_t rollbacks;
 	uint32_t restarts;
 	uint32_t cause_seen[CAUSE_COUNT];
+	struct jentry journal[JOURNAL_MAX]; /* the construction journal */
+	uint32_t njournal;
+	uint32_t journal_lost;  /* an action did not fit: no faithful rebuild */
+	uint32_t regrant;       /* grants to re-make once it is back in service */
+	uint32_t rb_ended, rb_spawned, rb_regions, rb_grants, rb_withdrawn, rb_drained;
+	uint8_t other_caps[PARTS][32]; /* the other partitions' capabilities before */
+	uint64_t stale[JOURNAL_MAX];   /* handles the ended tasks held (for the demo) */
+	uint32_t nstale;
+	uint32_t stale_refused;
 };
 
 /* A queue that carries a CommEdge, and who may send on it with which handle. */
@@ -139,6 +197,8 @@ struct vedge {
 	uint32_t from;       /* the partition at its `a` end */
 	uint32_t grant_task; /* a task whose handle may be granted onwards */
 	uint64_t grant_cap;
+	uint16_t grant_field; /* where the receiver keeps a granted handle (boot block) */
+	uint64_t root_cap;    /* the root's handle on the queue (READ|WRITE|GRANT) */
 };
 
 extern char __guest_start[], __guest_end[], guest_vectors[];
@@ -165,6 +225,10 @@ static uint64_t epoch_started;      /* when the open switch epoch began */
 static uint64_t el1_loads_at_teardown;
 
 static void end_task(struct vpart *p, uint32_t slot, int32_t code);
+static uint32_t spawn_slot(struct vpart *p, uint32_t slot, struct jentry *j, uint32_t index);
+static void args_init(struct rvx_syscall_args *a);
+static void grant_witness(const struct vpart *p, const struct vpart *q, uint32_t dest,
+			  uint64_t handle, uint64_t rights);
 
 static struct rvx_kernel *K(void)
 {
@@ -466,14 +530,239 @@ static void checkpoint(struct vpart *p)
 		rvx_virt_fail("witnessing a partition checkpoint", rc);
 }
 
-/* Rebuild the partition: stage-2 tables from scratch, replaying its
- * mapping journal (mappings of ended leases stay out), its memory from the
- * checkpoint, every task restarted with fresh EL1 state. */
+/* ---- the construction journal ---- */
+
+static struct jentry *journal_add(struct vpart *p, uint32_t kind, uint32_t slot)
+{
+	struct jentry *j;
+
+	if (p->njournal >= JOURNAL_MAX) {
+		p->journal_lost = 1; /* reconstruction would not be faithful: refused */
+		return NULL;
+	}
+	j = &p->journal[p->njournal++];
+	memset(j, 0, sizeof(*j));
+	j->kind = kind;
+	j->live = 1;
+	j->slot = slot;
+	j->edge = NONE;
+	for (uint32_t i = 0; i < JCAPS; i++)
+		j->field[i] = NOFIELD;
+	return j;
+}
+
+static struct jentry *journal_spawn(struct vpart *p, uint32_t slot)
+{
+	for (uint32_t i = 0; i < p->njournal; i++)
+		if (p->journal[i].kind == J_SPAWN && p->journal[i].live && p->journal[i].slot == slot)
+			return &p->journal[i];
+	return NULL;
+}
+
+/* The task in @p slot ended for good: what the journal says about it no
+ * longer describes the partition. */
+static void journal_retire(struct vpart *p, uint32_t slot)
+{
+	for (uint32_t i = 0; i < p->njournal; i++)
+		if (p->journal[i].slot == slot)
+			p->journal[i].live = 0;
+}
+
+static void boot_put(const struct vpart *p, uint16_t field, uint64_t v)
+{
+	if (field != NOFIELD && field + 8u <= sizeof(struct guest_boot))
+		memcpy((uint8_t *)boot_block(p) + field, &v, 8);
+}
+
+/* SHA-256 over the capabilities of partition @p q's tasks: per live slot its
+ * index, generation, object, epoch, type, rights, depth, badge and parent
+ * (the derivation links to children in other tables are left out: a grant
+ * from q into another partition adds a child there). */
+static void caps_digest(const struct vpart *q, uint8_t out[32])
+{
+	const struct rvx_kernel *k = K();
+	br_sha256_context sha;
+
+	br_sha256_init(&sha);
+	for (uint32_t i = 0; i < q->ntasks; i++) {
+		uint32_t t = q->tasks[i];
+
+		if (!q->alive[i])
+			continue;
+		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
+			const struct rvx_cap_slot *c = &k->cap_slots[(size_t)t * RVX_KERNEL_SLOTS + s];
+
+			if (c->type == RVX_OBJ_NONE)
+				continue;
+			br_sha256_update(&sha, &t, 4);
+			br_sha256_update(&sha, &s, 4);
+			br_sha256_update(&sha, c, offsetof(struct rvx_cap_slot, first_child));
+		}
+	}
+	br_sha256_out(&sha, out);
+}
+
+/* Drop the messages partition @p p produced that are still in flight: the
+ * queues of the CommEdges whose sending end it is are emptied through the
+ * root's capability. They come from an incarnation whose state the
+ * reconstruction discards (and may carry its now stale handles); the
+ * rebuilt partition sends again what its restored state says it must. */
+static uint32_t drain_outbound(const struct vpart *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t e = 0; e < RVX_ARRAY_COUNT(edges); e++) {
+		uint32_t here = 0;
+
+		if (!edges[e].live || edges[e].from != p->index || edges[e].root_cap == 0)
+			continue;
+		for (;;) {
+			struct rvx_syscall_args a;
+			struct rvx_syscall_result r;
+			struct rvx_queue_msg_hdr h;
+			uint8_t buf[64];
+
+			args_init(&a);
+			a.cap = edges[e].root_cap;
+			a.out = (uint64_t)(uintptr_t)buf;
+			a.out_len = sizeof(buf);
+			a.aux = (uint64_t)(uintptr_t)&h;
+			a.aux_len = sizeof(h);
+			if (rvx_syscall(K(), 0, RVX_SYS_QUEUE_RECV, &a, &r) != 0)
+				break; /* empty */
+			here++;
+		}
+		rvx_virt_printf("RVX-RECON part=%c drained edge=%u messages=%u\n", pname(p), e, here);
+		n += here;
+	}
+	return n;
+}
+
+/* Re-make a region the task in @p j->slot mapped by trap: RegionMap again,
+ * by the task, with its fresh TASK capability. */
+static void replay_region(struct vpart *p, struct jentry *j)
+{
+	const struct jentry *sp = journal_spawn(p, j->slot);
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	int rc = -RVX_ENOENT;
+
+	if (sp != NULL && j->cap_index < sp->nx) {
+		args_init(&a);
+		a.cap = sp->child[j->cap_index];
+		a.arg[0] = j->policy;
+		a.arg[1] = j->size;
+		a.arg[2] = j->slab;
+		rc = rvx_syscall(K(), p->tasks[j->slot], RVX_SYS_REGION_MAP, &a, &r);
+	}
+	if (rc != 0)
+		rvx_virt_fail("re-mapping a reconstructed partition's region", rc);
+	if (p->nstale < RVX_ARRAY_COUNT(p->stale))
+		p->stale[p->nstale++] = j->handle;
+	rvx_virt_printf("RVX-RECON part=%c region task=%u old=0x%lx new=0x%lx\n", pname(p),
+			p->tasks[j->slot], j->handle, r.value[0]);
+	j->handle = r.value[0];
+	boot_put(p, j->field[0], j->handle);
+	p->report_val[GUEST_REP_REGION] = j->handle;
+	p->rb_regions++;
+}
+
+/* Re-make the grants other partitions made to @p p, in the grantor's name
+ * and from the grantor's capability (so the derivation, and the grantor's
+ * power to revoke, are what they were). A grantor that no longer holds the
+ * capability has withdrawn it: the entry is retired. Runs once the
+ * partition is back in service (lib/hyp refuses grants to a FAILED one). */
+static void replay_grants(struct vpart *p)
+{
+	for (uint32_t i = 0; i < p->njournal; i++) {
+		struct jentry *j = &p->journal[i];
+		const struct vpart *from;
+		struct rvx_syscall_args a;
+		struct rvx_syscall_result r;
+		uint32_t dest = p->tasks[j->slot];
+		int rc;
+
+		if (j->kind != J_GRANT || !j->live)
+			continue;
+		from = &parts[j->from_part];
+		args_init(&a);
+		a.cap = j->from_cap;
+		a.arg[0] = dest;
+		a.arg[1] = j->rights;
+		a.arg[2] = j->badge;
+		rc = rvx_syscall(K(), j->from_task, RVX_SYS_CAP_GRANT, &a, &r);
+		if (rc != 0) {
+			rvx_virt_printf("RVX-RECON part=%c grant from %c task=%u withdrawn (%s): "
+					"not re-made\n",
+					pname(p), pname(from), j->from_task, rvx_strerror(rc));
+			j->live = 0;
+			p->rb_withdrawn++;
+			continue;
+		}
+		grant_witness(from, p, dest, r.value[0], j->rights);
+		rvx_virt_printf("RVX-RECON part=%c regrant from=%c task=%u to task=%u old=0x%lx "
+				"new=0x%lx\n",
+				pname(p), pname(from), j->from_task, dest, j->handle, r.value[0]);
+		if (p->nstale < RVX_ARRAY_COUNT(p->stale))
+			p->stale[p->nstale++] = j->handle;
+		if (j->edge != NONE) {
+			struct vedge *e = &edges[j->edge];
+
+			for (uint32_t s = 0; s < e->nsend; s++)
+				if (e->send[s].part == p->index && e->send[s].cap == j->handle) {
+					e->send[s].task = dest;
+					e->send[s].cap = r.value[0];
+				}
+		}
+		j->handle = r.value[0];
+		boot_put(p, j->field[0], j->handle);
+		p->rb_grants++;
+	}
+}
+
+/* The rebuild's summary record, and the check that no other partition's
+ * capabilities changed (kernel lock held). */
+static void rebuild_done(struct vpart *p)
+{
+	uint32_t args[6] = {p->rb_ended, p->rb_spawned, p->rb_regions, p->rb_grants,
+			    p->rb_withdrawn, p->rb_drained};
+	int rc;
+
+	for (uint32_t i = 0; i < PARTS; i++) {
+		uint8_t d[32];
+
+		if (i == p->index)
+			continue;
+		caps_digest(&parts[i], d);
+		rvx_virt_printf("RVX-RECON part=%c other=%c capabilities %s (sha256 %02x%02x%02x%02x...)\n",
+				pname(p), pname(&parts[i]),
+				memcmp(d, p->other_caps[i], 32) == 0 ? "unchanged" : "CHANGED", d[0],
+				d[1], d[2], d[3]);
+	}
+	rvx_virt_printf("RVX-ACT partition-rebuild part=%c ended=%u spawned=%u regions=%u grants=%u "
+			"withdrawn=%u drained=%u\n",
+			pname(p), args[0], args[1], args[2], args[3], args[4], args[5]);
+	rc = rvx_kernel_port_record(K(), KIND_REBUILD, p->index, p->h.raw, args, sizeof(args));
+	if (rc != 0)
+		rvx_virt_fail("witnessing a partition rebuild", rc);
+}
+
+/* Rebuild the partition from its checkpoint plus its journals: stage-2
+ * tables from scratch, replaying its mapping journal (mappings of ended
+ * leases stay out); every task of the partition ended through the nucleus
+ * (TASK_EXIT: its capabilities and everything derived from them go); the
+ * messages it produced still in flight dropped; its memory restored from
+ * the checkpoint; then its construction journal replayed: its tasks spawned
+ * afresh with fresh capabilities (TASK_SPAWN), the regions they mapped
+ * mapped again (REGION_MAP), the new handles written into its boot block.
+ * The grants other partitions made to it are re-made by fault_and_recover()
+ * once the partition is back in service. Everything that can refuse is
+ * checked before anything changes. */
 static bool reconstruct(struct vpart *p)
 {
 	uint8_t d[32];
 
-	if (!p->has_ckpt)
+	if (!p->has_ckpt || p->journal_lost)
 		return false;
 	/* Only the checkpoint the log witnessed is restored. */
 	digest(ckpt_store[p->index], GUEST_MEM_SIZE, d);
@@ -488,11 +777,52 @@ static bool reconstruct(struct vpart *p)
 			return false;
 	}
 	s2_flush(p);
+	for (uint32_t i = 0; i < PARTS; i++)
+		if (i != p->index)
+			caps_digest(&parts[i], p->other_caps[i]);
+	p->rb_ended = p->rb_spawned = p->rb_regions = p->rb_grants = p->rb_withdrawn = 0;
+	p->nstale = 0;
+	/* Its kernel-side state goes: every live task ends. */
+	for (uint32_t i = 0; i < p->ntasks; i++) {
+		const struct jentry *j = journal_spawn(p, i);
+
+		if (!p->alive[i])
+			continue;
+		rvx_virt_printf("RVX-RECON part=%c end task=%u handles=", pname(p), p->tasks[i]);
+		for (uint32_t c = 0; j != NULL && c < j->nx; c++) {
+			rvx_virt_printf("%s0x%lx", c ? "," : "", j->child[c]);
+			if (p->nstale < RVX_ARRAY_COUNT(p->stale))
+				p->stale[p->nstale++] = j->child[c];
+		}
+		rvx_virt_puts("\n");
+		end_task(p, i, EXIT_RECONSTRUCT);
+		p->rb_ended++;
+	}
+	p->rb_drained = drain_outbound(p);
 	memcpy((void *)(uintptr_t)p->mem, ckpt_store[p->index], GUEST_MEM_SIZE);
 	boot_block(p)->inject_crash = inject_left > 0;
-	for (uint32_t i = 0; i < p->ntasks; i++)
-		if (p->alive[i])
-			restart_task(p->tasks[i]);
+	/* The construction journal, in order. */
+	for (uint32_t i = 0; i < p->njournal; i++) {
+		struct jentry *j = &p->journal[i];
+
+		if (!j->live)
+			continue;
+		if (j->kind == J_SPAWN) {
+			/* Its old index: that table's slots have moved on
+			 * past every handle the ended task held. */
+			uint32_t t = spawn_slot(p, j->slot, j, p->tasks[j->slot]);
+
+			rvx_virt_printf("RVX-RECON part=%c spawn task=%u role=%u handles=", pname(p),
+					t, j->role);
+			for (uint32_t c = 0; c < j->nx; c++)
+				rvx_virt_printf("%s0x%lx", c ? "," : "", j->child[c]);
+			rvx_virt_puts("\n");
+			p->rb_spawned++;
+		} else if (j->kind == J_REGION) {
+			replay_region(p, j);
+		}
+	}
+	p->regrant = 1;
 	if (loaded_part == p->index)
 		loaded_part = NONE;
 	p->reconstructs++;
@@ -518,12 +848,19 @@ static const char *action_name(uint32_t a)
 	return a < RVX_ARRAY_COUNT(n) ? n[a] : "?";
 }
 
+/* What became of the faulting task. */
+enum outcome {
+	KEPT = 0,      /* it goes on (yields) */
+	RESTARTED = 1, /* it starts afresh */
+	ENDED = 2,     /* it was ended (its partition reconstructed): never resumed */
+};
+
 /* Record a fault of @p p and climb the ladder until a rung works. Returns
- * whether the faulting task was restarted (kernel lock held). */
-static bool fault_and_recover(struct vpart *p, const struct rvx_hyp_fault *fl)
+ * what became of the faulting task (kernel lock held). */
+static enum outcome fault_and_recover(struct vpart *p, const struct rvx_hyp_fault *fl)
 {
 	struct rvx_hyp_decision d, next;
-	bool restarted = false;
+	bool restarted = false, ended = false;
 	int rc;
 
 	rvx_virt_printf("RVX-ACT fault part=%c task=%u cause=%s addr=0x%lx\n", pname(p), fl->task,
@@ -548,7 +885,7 @@ static bool fault_and_recover(struct vpart *p, const struct rvx_hyp_fault *fl)
 			break;
 		case RVX_HYP_ACT_RECONSTRUCT:
 			ok = reconstruct(p);
-			restarted = restarted || ok;
+			ended = ended || ok;
 			break;
 		case RVX_HYP_ACT_ROLLBACK_REGION:
 			ok = rollback(p, d.region);
@@ -568,7 +905,14 @@ static bool fault_and_recover(struct vpart *p, const struct rvx_hyp_fault *fl)
 			break;
 		d = next;
 	}
-	return restarted;
+	if (p->regrant) {
+		/* Back in service: the grants others made to it, then the
+		 * rebuild's summary. */
+		p->regrant = 0;
+		replay_grants(p);
+		rebuild_done(p);
+	}
+	return ended ? ENDED : restarted ? RESTARTED : KEPT;
 }
 
 static struct rvx_virt_frame *task_fault(struct vpart *p, uint32_t task, struct rvx_virt_frame *f,
@@ -576,14 +920,16 @@ static struct rvx_virt_frame *task_fault(struct vpart *p, uint32_t task, struct 
 {
 	struct rvx_hyp_fault fl = {RVX_HYP_FAULT_TASK, cause, task, RVX_HYP_NONE, 0, addr};
 	uint64_t daif = rvx_virt_rt_lock();
-	bool restarted = fault_and_recover(p, &fl);
+	enum outcome o = fault_and_recover(p, &fl);
 
 	if (p->index == 1u && inject_left > 0 && cause == CAUSE_UNMAPPED) {
 		inject_left--;
 		boot_block(p)->inject_crash = inject_left > 0;
 	}
 	rvx_virt_rt_unlock(daif);
-	return rvx_virt_rt_trap_switch(f, restarted ? RVX_VIRT_TRAP_RESTART : RVX_VIRT_TRAP_YIELD);
+	return rvx_virt_rt_trap_switch(f, o == ENDED	  ? RVX_VIRT_TRAP_EXITED
+					  : o == RESTARTED ? RVX_VIRT_TRAP_RESTART
+							   : RVX_VIRT_TRAP_YIELD);
 }
 
 /* ---- the trap path ---- */
@@ -631,28 +977,47 @@ static void note_traffic(const struct vpart *p, uint32_t task, uint64_t cap, uin
 	}
 }
 
-/* A CapGrant that crossed partitions: witnessed, and if the capability
+/* Witness a capability grant from partition @p p to task @p dest of @p q
+ * (kernel lock held). */
+static void grant_witness(const struct vpart *p, const struct vpart *q, uint32_t dest,
+			  uint64_t handle, uint64_t rights)
+{
+	struct rvx_cap_info info;
+	int rc;
+
+	if (rvx_cap_lookup(&K()->caps, dest, (rvx_handle_t){handle}, &info) != 0)
+		return;
+	rvx_virt_printf("RVX-ACT cap-grant part=%c to=%c task=%u object=0x%lx rights=0x%x\n",
+			pname(p), pname(q), dest, info.object.raw, (unsigned)rights);
+	rc = rvx_hyp_cap_grant(&hyp, p->h, q->h, info.object.raw, (rvx_rights_t)rights, now_ns());
+	if (rc != 0)
+		rvx_virt_fail("witnessing a capability grant across partitions", rc);
+}
+
+/* A CapGrant that crossed partitions: witnessed, written into the
+ * receiving partition's construction journal, and if the capability
  * carries an edge, the receiver becomes a sender on it. */
 static void note_grant(const struct vpart *p, uint32_t task, const struct rvx_syscall_args *a,
 		       const struct rvx_syscall_result *r)
 {
-	struct rvx_kernel *k = K();
 	uint32_t dest = (uint32_t)a->arg[0];
-	struct rvx_cap_info info;
-	const struct vpart *q;
-	int rc;
+	struct vpart *q;
+	struct jentry *j;
 
 	if ((a->flags & RVX_SYSCALL_F_REVOKE) != 0 || dest >= RVX_KERNEL_TASKS ||
 	    task_part[dest] == 0 || task_part[dest] == task_part[task])
 		return;
 	q = &parts[task_part[dest] - 1u];
-	if (rvx_cap_lookup(&k->caps, dest, (rvx_handle_t){r->value[0]}, &info) != 0)
-		return;
-	rvx_virt_printf("RVX-ACT cap-grant part=%c to=%c task=%u object=0x%lx rights=0x%x\n",
-			pname(p), pname(q), dest, info.object.raw, (unsigned)a->arg[1]);
-	rc = rvx_hyp_cap_grant(&hyp, p->h, q->h, info.object.raw, (rvx_rights_t)a->arg[1], now_ns());
-	if (rc != 0)
-		rvx_virt_fail("witnessing a capability grant across partitions", rc);
+	grant_witness(p, q, dest, r->value[0], a->arg[1]);
+	j = journal_add(q, J_GRANT, task_slot[dest]);
+	if (j != NULL) {
+		j->from_part = p->index;
+		j->from_task = task;
+		j->from_cap = a->cap;
+		j->rights = a->arg[1];
+		j->badge = a->arg[2];
+		j->handle = r->value[0];
+	}
 	for (uint32_t e = 0; e < RVX_ARRAY_COUNT(edges); e++) {
 		if (edges[e].live && edges[e].grant_task == task && edges[e].grant_cap == a->cap &&
 		    edges[e].nsend < RVX_ARRAY_COUNT(edges[e].send)) {
@@ -660,8 +1025,39 @@ static void note_grant(const struct vpart *p, uint32_t task, const struct rvx_sy
 			edges[e].send[edges[e].nsend].cap = r->value[0];
 			edges[e].send[edges[e].nsend].part = q->index;
 			edges[e].nsend++;
+			if (j != NULL) {
+				j->edge = e;
+				j->field[0] = edges[e].grant_field;
+			}
 		}
 	}
+}
+
+/* A region a partition task mapped by trap: into its construction
+ * journal, with the capability of its spawn that gated it. */
+static void note_region(struct vpart *p, uint32_t task, const struct rvx_syscall_args *a,
+			const struct rvx_syscall_result *r)
+{
+	const struct jentry *sp = journal_spawn(p, task_slot[task]);
+	struct jentry *j;
+	uint32_t c = JCAPS;
+
+	for (uint32_t i = 0; sp != NULL && i < sp->nx; i++)
+		if (sp->child[i] == a->cap)
+			c = i;
+	if (c == JCAPS) {
+		p->journal_lost = 1; /* gated by a capability the journal cannot name */
+		return;
+	}
+	j = journal_add(p, J_REGION, task_slot[task]);
+	if (j == NULL)
+		return;
+	j->cap_index = c;
+	j->policy = a->arg[0];
+	j->size = a->arg[1];
+	j->slab = a->arg[2];
+	j->handle = r->value[0];
+	j->field[0] = (uint16_t)offsetof(struct guest_boot, region);
 }
 
 static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct rvx_virt_frame *f)
@@ -706,12 +1102,19 @@ static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct
 		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_BLOCKED);
 	}
 	if (cap_error(rc)) {
+		for (uint32_t i = 0; i < p->nstale; i++)
+			if (p->stale[i] == a.cap && a.cap != 0)
+				p->stale_refused++;
 		rvx_virt_rt_unlock(daif);
+		rvx_virt_printf("RVX-CAP-REFUSED part=%c task=%u handle=0x%lx error=%s\n", pname(p),
+				task, a.cap, rvx_strerror(rc));
 		return task_fault(p, task, f, CAUSE_CAPABILITY, a.cap);
 	}
 	if (rc == 0) {
 		if (nr == RVX_SYS_CAP_GRANT)
 			note_grant(p, task, &a, &r);
+		else if (nr == RVX_SYS_REGION_MAP)
+			note_region(p, task, &a, &r);
 		else if (nr == RVX_SYS_QUEUE_SEND)
 			note_traffic(p, task, a.cap, a.in_len);
 		memcpy((void *)(uintptr_t)ur, &r, sizeof(r));
@@ -738,7 +1141,7 @@ static struct rvx_virt_frame *hvc_check_state(struct vpart *p, uint32_t task,
 					      struct rvx_virt_frame *f)
 {
 	uint64_t daif;
-	bool restarted;
+	enum outcome o;
 	struct rvx_hyp_fault fl = {RVX_HYP_FAULT_REGION, CAUSE_STATE_REGION, task, 1u, 0,
 				   p->mem + GUEST_STATE_OFF};
 
@@ -748,10 +1151,12 @@ static struct rvx_virt_frame *hvc_check_state(struct vpart *p, uint32_t task,
 		return f;
 	}
 	daif = rvx_virt_rt_lock();
-	restarted = fault_and_recover(p, &fl);
+	o = fault_and_recover(p, &fl);
 	rvx_virt_rt_unlock(daif);
 	f->x[0] = 1;
-	if (restarted)
+	if (o == ENDED)
+		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
+	if (o == RESTARTED)
 		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART);
 	/* The partition is RUNNING again; load it once more on the way out. */
 	daif = rvx_virt_rt_lock();
@@ -954,6 +1359,8 @@ static void end_task(struct vpart *p, uint32_t slot, int32_t code)
 		rvx_virt_fail("ending a partition task", rc);
 	p->alive[slot] = 0;
 	task_part[t] = 0;
+	if (code != EXIT_RECONSTRUCT)
+		journal_retire(p, slot); /* ended for good: not rebuilt */
 	if (loaded_task == t)
 		loaded_task = NONE;
 	rvx_virt_rt_restart(t);
@@ -1034,27 +1441,30 @@ static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[R
 			pname(p), p->vmid, p->mem, GUEST_MEM_SIZE, p->vttbr);
 }
 
-/* Spawn a guest task of @p p. The caller holds the kernel lock through the
- * whole set-up, so no task of a partition runs before its boot block is
- * written and it is marked as a partition task. */
-static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_syscall_capxfer *x,
-			    uint32_t nx, uint64_t *child)
+/* Spawn the task of construction-journal entry @p j into @p slot of @p p:
+ * TaskSpawn by the root with the entry's capabilities, as task @p index
+ * (NONE: the lowest free one); the child's handles land in @p j->child and
+ * in the boot block. The caller holds the kernel lock, so the task does
+ * not run before its boot block is written and it is marked as a
+ * partition task. */
+static uint32_t spawn_slot(struct vpart *p, uint32_t slot, struct jentry *j, uint32_t index)
 {
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
-	uint32_t slot = p->ntasks, task;
+	uint32_t task;
 	int rc;
 
 	args_init(&a);
 	a.cap = rvx_virt_root_caps()->task.raw;
-	a.arg[0] = role;
+	a.arg[0] = j->role;
 	a.arg[1] = 1;
 	a.arg[3] = p->index + 1u;
 	a.arg[4] = 0;
-	a.in = (uint64_t)(uintptr_t)x;
-	a.in_len = (uint64_t)nx * sizeof(*x);
-	a.out = (uint64_t)(uintptr_t)child;
-	a.out_len = (uint64_t)nx * sizeof(uint64_t);
+	a.arg[5] = index == NONE ? 0u : (uint64_t)index + 1u;
+	a.in = (uint64_t)(uintptr_t)j->x;
+	a.in_len = (uint64_t)j->nx * sizeof(j->x[0]);
+	a.out = (uint64_t)(uintptr_t)j->child;
+	a.out_len = (uint64_t)j->nx * sizeof(uint64_t);
 	rc = rvx_syscall(K(), 0, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
 		rvx_virt_fail("spawning a partition task", rc);
@@ -1062,11 +1472,34 @@ static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_sys
 	task_part[task] = (uint8_t)(p->index + 1u);
 	task_slot[task] = (uint8_t)slot;
 	p->tasks[slot] = task;
-	p->roles[slot] = role;
+	p->roles[slot] = j->role;
 	p->alive[slot] = 1;
-	p->ntasks++;
+	for (uint32_t i = 0; i < j->nx; i++)
+		boot_put(p, j->field[i], j->child[i]);
 	rvx_virt_printf("partition %c: task %u (role %u) at EL1, %u capabilities\n", pname(p), task,
-			role, nx);
+			j->role, j->nx);
+	return task;
+}
+
+/* Spawn a guest task of @p p with @p nx capabilities of the root's (@p x),
+ * written into the partition's construction journal first; each child
+ * handle goes to the boot-block field @p fields names (NOFIELD: nowhere)
+ * and to @p child. */
+static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_syscall_capxfer *x,
+			    uint32_t nx, uint64_t *child, const uint16_t *fields)
+{
+	uint32_t slot = p->ntasks, task;
+	struct jentry *j = journal_add(p, J_SPAWN, slot);
+
+	if (j == NULL || nx > JCAPS)
+		rvx_virt_fail("a partition's construction journal is full", -RVX_ELIMIT);
+	j->role = role;
+	j->nx = nx;
+	memcpy(j->x, x, nx * sizeof(*x));
+	memcpy(j->field, fields, nx * sizeof(*fields));
+	task = spawn_slot(p, slot, j, NONE);
+	memcpy(child, j->child, nx * sizeof(*child));
+	p->ntasks++;
 	return task;
 }
 
@@ -1199,6 +1632,8 @@ static void edge_new(uint32_t e, const struct vpart *from, const struct vpart *t
 		edges[e].nsend = 1;
 	}
 	edges[e].from = from->index;
+	edges[e].root_cap = qcap;
+	edges[e].grant_field = NOFIELD;
 	rvx_virt_printf("RVX-ACT edge-create part=%c to=%c queue=%u\n", pname(from), pname(to),
 			info.object_ref);
 }
@@ -1268,6 +1703,52 @@ static bool demo_ready_to_inject(void)
 static bool demo_crashes_done(void)
 {
 	return inject_left == 0 && parts[1].reconstructs != 0;
+}
+
+static bool demo_stale_refused(void)
+{
+	return parts[1].stale_refused != 0;
+}
+
+/* After B's reconstruction: the root sends a ping over the A->B queue,
+ * B's rebuilt listener (fresh capabilities) answers over B->A with the
+ * capability A's grant was re-made into, and the root reads the first
+ * message on B->A: the pong, since the drain left nothing of the failed
+ * incarnation's. */
+static void recon_talk(void)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	struct rvx_queue_msg_hdr h;
+	uint64_t seq = 0x5eed, got = 0;
+	uint64_t daif = rvx_virt_rt_lock();
+	int rc;
+
+	args_init(&a);
+	a.cap = edges[0].root_cap;
+	a.arg[0] = GUEST_MSG_PING;
+	a.in = (uint64_t)(uintptr_t)&seq;
+	a.in_len = sizeof(seq);
+	rc = rvx_syscall(K(), 0, RVX_SYS_QUEUE_SEND, &a, &r);
+	rvx_virt_rt_unlock(daif);
+	if (rc != 0)
+		rvx_virt_fail("the root's ping to the rebuilt partition", rc);
+	memset(&h, 0, sizeof(h));
+	args_init(&a);
+	a.cap = edges[1].root_cap;
+	a.flags = RVX_SYSCALL_F_BLOCK;
+	a.arg[0] = 500u * MS;
+	a.out = (uint64_t)(uintptr_t)&got;
+	a.out_len = sizeof(got);
+	a.aux = (uint64_t)(uintptr_t)&h;
+	a.aux_len = sizeof(h);
+	rc = root_syscall(RVX_SYS_QUEUE_RECV, &a, &r);
+	rvx_virt_printf("RVX-RECON-TALK part=B ping=0x%lx first-on-B->A type=%u value=0x%lx %s\n",
+			seq, rc == 0 && r.status == RVX_SYSCALL_DONE ? h.type_id : 0u, got,
+			rc == 0 && r.status == RVX_SYSCALL_DONE && h.type_id == GUEST_MSG_PONG &&
+					got == seq
+				? "ok"
+				: "WRONG");
 }
 
 static bool demo_rolled(void)
@@ -1373,8 +1854,8 @@ static void run_bench(void)
 	partitions_resume();
 	ba = boot_block(a);
 	bb = boot_block(b);
-	spawn_guest(a, GUEST_ROLE_BENCH, xa, 2, ca);
-	spawn_guest(b, GUEST_ROLE_BENCH_PEER, xa, 1, cb);
+	spawn_guest(a, GUEST_ROLE_BENCH, xa, 2, ca, (const uint16_t[]){FIELD(clock), FIELD(q_own)});
+	spawn_guest(b, GUEST_ROLE_BENCH_PEER, xa, 1, cb, (const uint16_t[]){FIELD(clock)});
 	ba->magic = bb->magic = GUEST_MAGIC;
 	ba->mem = a->mem;
 	bb->mem = b->mem;
@@ -1437,20 +1918,26 @@ static void run_demo(void)
 						{q_ab, RVX_RIGHT_READ, 0},
 						{task_cap, RVX_RIGHT_WRITE, 0}};
 	struct rvx_syscall_capxfer probe[1] = {{clock, RVX_RIGHT_READ, 0}};
+	/* Where each task keeps the capabilities it is spawned with. */
+	static const uint16_t f_talk[5] = {FIELD(clock), FIELD(q_send), FIELD(q_recv),
+					   FIELD(q_grant), FIELD(task_cap)};
+	static const uint16_t f_listen[3] = {FIELD(clock), FIELD(q_recv), FIELD(task_cap)};
+	static const uint16_t f_probe[1] = {FIELD(clock_probe)};
 	uint64_t ct[5] = {0}, cl[3] = {0}, cpa[1] = {0}, cpb[1] = {0};
 	uint32_t t_talk, t_listen;
 	uint64_t hb0, hb1;
 	struct rvx_hyp_edge_info ei;
 
 	partitions_resume();
-	t_talk = spawn_guest(a, GUEST_ROLE_TALK, talk, 5, ct);
-	spawn_guest(a, GUEST_ROLE_PROBE, probe, 1, cpa);
-	t_listen = spawn_guest(b, GUEST_ROLE_LISTEN, listen, 3, cl);
-	spawn_guest(b, GUEST_ROLE_PROBE, probe, 1, cpb);
+	t_talk = spawn_guest(a, GUEST_ROLE_TALK, talk, 5, ct, f_talk);
+	spawn_guest(a, GUEST_ROLE_PROBE, probe, 1, cpa, f_probe);
+	t_listen = spawn_guest(b, GUEST_ROLE_LISTEN, listen, 3, cl, f_listen);
+	spawn_guest(b, GUEST_ROLE_PROBE, probe, 1, cpb, f_probe);
 	edge_new(0, a, b, q_ab, t_talk, ct[1]);
 	edge_new(1, b, a, q_ba, NONE, 0);
 	edges[1].grant_task = t_talk;
 	edges[1].grant_cap = ct[3];
+	edges[1].grant_field = FIELD(q_send); /* the listener keeps its reply capability there */
 	for (uint32_t i = 0; i < PARTS; i++) {
 		struct guest_boot *g = boot_block(&parts[i]);
 		const struct vpart *other = &parts[1u - i];
@@ -1464,20 +1951,12 @@ static void run_demo(void)
 		g->device = rvx_virt_board.gicd.base;
 		fill_state(&parts[i]);
 	}
-	ba->clock = ct[0];
-	ba->q_send = ct[1];
-	ba->q_recv = ct[2];
-	ba->q_grant = ct[3];
+	/* Each task's own handles are in its boot block (spawn_guest); the
+	 * probers get a handle of the other partition's table to misuse. */
 	ba->peer_task = t_listen;
 	ba->pings = PINGS;
 	ba->foreign_cap = cl[1];
-	bb->clock = cl[0];
-	bb->q_recv = cl[1];
 	bb->foreign_cap = ct[1];
-	ba->clock_probe = cpa[0];
-	bb->clock_probe = cpb[0];
-	ba->task_cap = ct[4];
-	bb->task_cap = cl[2];
 	grant_lease(a, LEASE_NS);
 	rvx_virt_rt_unlock(daif);
 
@@ -1495,11 +1974,24 @@ static void run_demo(void)
 	rvx_virt_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
 	if (!wait_for("partition B's reconstruction", demo_crashes_done, 3000))
 		rvx_virt_exit(8);
+	recon_talk();
 	rvx_virt_puts("RVX-INJECT part=B corrupt-state-region\n");
 	bb->inject_corrupt = 1;
 	if (!wait_for("partition B's region roll back", demo_rolled, 3000))
 		rvx_virt_exit(8);
 	if (!wait_for("partition A's lease fault", demo_lease_done, 3000))
+		rvx_virt_exit(8);
+	/* B's rebuilt listener tries a handle its previous incarnation held
+	 * (after the ladder's window: a first failure, a task restart). */
+	sleep_ms(WINDOW_NS / MS + 10u);
+	daif = rvx_virt_rt_lock();
+	bb->stale_cap = b->nstale > 1u ? b->stale[1] : 0;
+	bb->probe_stale = 1;
+	rvx_virt_rt_unlock(daif);
+	rvx_virt_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
+			"listener before the reconstruction)\n",
+			bb->stale_cap);
+	if (!wait_for("partition B's use of a stale handle", demo_stale_refused, 3000))
 		rvx_virt_exit(8);
 	/* The UART is free again: lease it to B, and revoke the lease once B
 	 * has used it. B's next use faults (after the ladder's window). */

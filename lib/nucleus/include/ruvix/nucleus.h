@@ -486,7 +486,11 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  * - 0 TaskSpawn: cap TASK with EXECUTE; arg[0] entry, arg[1] priority
  *   (0 most urgent .. 255, as in packages: the scheduler's urgency is
  *   255 - priority, a key boost of up to RVX_SCHED_URGENCY_BOOST_MAX_NS),
- *   arg[2] relative deadline ns (0: default), arg[3] partition, arg[4] cpu;
+ *   arg[2] relative deadline ns (0: default), arg[3] partition, arg[4] cpu,
+ *   arg[5] 0 for the lowest free task index, or the index + 1 the child
+ *   must take (free and not the root's, else -RVX_EBUSY; a port rebuilding
+ *   a task gives it back its index, whose table's slot generations have
+ *   moved on past every handle the ended task held);
  *   in: array of `struct rvx_syscall_capxfer` (at most RVX_KERNEL_SLOTS);
  *   out: array of uint64 receiving the child's handles. value[0] = task id.
  * - 1 CapGrant: cap the source; arg[0] destination task, arg[1] rights,
@@ -559,7 +563,8 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  * @retval -RVX_EBUFSMALL an output buffer is too small
  * @retval -RVX_ENOENT a key, node or edge does not exist
  * @retval -RVX_EEXIST a node or edge already exists
- * @retval -RVX_EBUSY the task already waits
+ * @retval -RVX_EBUSY the task already waits, or TaskSpawn's requested
+ *         task index is in use
  * @retval -RVX_EPROOF the proof was rejected
  * @retval -RVX_EBADSIG a Deep proof's signature is bad, or a package's
  *         hashes or signature do not verify
