@@ -797,14 +797,6 @@ rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 }
 
 /**
- * Post a completion back to the producer (consumer side).
- * @param q the queue
- * @param cqe the entry, copied
- * @retval 0 the entry is queued
- * @retval -RVX_EFULL the completion ring is full (the producer must reap)
- */
-
-/**
  * Receive the oldest message of the highest non-empty priority (consumer
  * side).
  * @param q the queue
@@ -847,6 +839,13 @@ rvx_queue_recv_strict(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *
 	return rvx_queue_recv_(q, hdr, buf, buf_size, false);
 }
 
+/**
+ * Post a completion back to the producer (consumer side).
+ * @param q the queue
+ * @param cqe the entry, copied
+ * @retval 0 the entry is queued
+ * @retval -RVX_EFULL the completion ring is full (the producer must reap)
+ */
 RVX_QUEUE_INLINE_ int
 rvx_queue_complete(struct rvx_queue *q, const struct rvx_queue_cqe *cqe)
 {
