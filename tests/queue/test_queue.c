@@ -982,3 +982,107 @@ Test(queue, random_operations_match_model)
 		cr_assert_lt(q.sq[p].rx.pos, UINT32_MAX - 40u, "level %u never wrapped", p);
 	cr_assert_lt(q.cq.rx.pos, UINT32_MAX - 40u);
 }
+
+/* ---- rvx_queue_send_typed() and rvx_queue_recv_strict() -------------------- */
+
+Test(queue, send_typed_success_equals_send, .init = setup)
+{
+	static alignas(64) uint8_t storage2[sizeof(storage)];
+	struct rvx_queue q2;
+	struct rvx_queue_msg_hdr h, got;
+	uint8_t payload[PAYLOAD], buf[PAYLOAD];
+
+	for (unsigned i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 13u + 1u);
+	memset(&h, 0, sizeof(h));
+	h.type_id = 0xa1b2c3d4u;
+	h.length = 11;
+	h.priority = TOP;
+	h.coherence = 0x12345u;
+	cr_assert_eq(rvx_queue_init(&q2, storage2, sizeof(storage2), SLOTS, PAYLOAD), 0);
+	/* before: two empty queues of the same geometry */
+	cr_assert_eq(rvx_queue_send_typed(&q, h.type_id, TOP, h.coherence, payload, 11), 0);
+	cr_assert_eq(rvx_queue_send(&q2, &h, payload), 0);
+	/* after: the same bytes in both storages (header with no flags and a
+	 * zero witness, payload, tag) and the same ends */
+	cr_assert(memcmp(storage, storage2, sizeof(storage)) == 0, "storage differs from send()");
+	cr_assert(memcmp(&q.sq, &q2.sq, sizeof(q.sq)) == 0, "ring ends differ from send()");
+	cr_assert_eq(rvx_queue_recv(&q, &got, buf, sizeof(buf)), 11);
+	cr_assert(memcmp(&got, &h, sizeof(h)) == 0);
+	cr_assert(memcmp(buf, payload, 11) == 0);
+}
+
+Test(queue, send_typed_all_lengths_round_trip, .init = setup)
+{
+	uint8_t payload[PAYLOAD], buf[PAYLOAD];
+	struct rvx_queue_msg_hdr got;
+
+	for (unsigned i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(0x5au ^ i);
+	for (uint32_t len = 0; len <= PAYLOAD; len++) {
+		cr_assert_eq(rvx_queue_send_typed(&q, 7u + len, LVL(len), len * 3u,
+						  len ? payload : NULL, len), 0);
+		memset(buf, 0, sizeof(buf));
+		cr_assert_eq(rvx_queue_recv(&q, &got, buf, sizeof(buf)), (int)len);
+		cr_assert_eq(got.type_id, 7u + len);
+		cr_assert_eq(got.length, len);
+		cr_assert_eq(got.priority, LVL(len));
+		cr_assert_eq(got.flags, 0);
+		cr_assert_eq(got.reserved, 0);
+		cr_assert_eq(got.coherence, len * 3u);
+		for (unsigned i = 0; i < RVX_QUEUE_WITNESS_BYTES; i++)
+			cr_assert_eq(got.witness[i], 0);
+		cr_assert(memcmp(buf, payload, len) == 0, "payload of length %u", len);
+	}
+}
+
+Test(queue, send_typed_errors_change_nothing, .init = setup)
+{
+	uint8_t payload[PAYLOAD + 1] = {1};
+
+	cr_assert_eq(send_msg(1, LVL(0), 4), 0);
+	/* before: one message queued */
+	snap_take();
+	cr_assert_eq(rvx_queue_send_typed(&q, 1, RVX_QUEUE_PRIORITIES, 0, payload, 4),
+		     -RVX_EINVAL);
+	snap_assert_unchanged("send_typed with a bad priority");
+	cr_assert_eq(rvx_queue_send_typed(&q, 1, 0, 0, NULL, 4), -RVX_EINVAL);
+	snap_assert_unchanged("send_typed with a NULL payload");
+	cr_assert_eq(rvx_queue_send_typed(&q, 1, 0, 0, payload, PAYLOAD + 1), -RVX_EMSGSIZE);
+	snap_assert_unchanged("send_typed above the maximum payload");
+	/* after: still the one message */
+	cr_assert_eq(rvx_queue_count_total(&q), 1);
+	for (uint32_t i = 1; i < SLOTS; i++)
+		cr_assert_eq(rvx_queue_send_typed(&q, 2, LVL(0), 0, payload, 1), 0);
+	snap_take();
+	cr_assert_eq(rvx_queue_send_typed(&q, 3, LVL(0), 0, payload, 1), -RVX_EFULL);
+	snap_assert_unchanged("send_typed into a full ring");
+}
+
+Test(queue, recv_strict_success_eempty_ebufsmall, .init = setup)
+{
+	struct rvx_queue_msg_hdr h, untouched, want = make_hdr(6, LVL(2), 12);
+	uint8_t buf[12];
+
+	memset(&h, 0x77, sizeof(h));
+	memcpy(&untouched, &h, sizeof(h));
+	/* before: empty */
+	snap_take();
+	cr_assert_eq(rvx_queue_recv_strict(&q, &h, buf, sizeof(buf)), -RVX_EEMPTY);
+	snap_assert_unchanged("recv_strict on an empty queue");
+	cr_assert(memcmp(&h, &untouched, sizeof(h)) == 0, "header written on EEMPTY");
+	cr_assert_eq(send_msg(6, LVL(2), 12), 0);
+	memset(buf, 0x11, sizeof(buf));
+	snap_take();
+	cr_assert_eq(rvx_queue_recv_strict(&q, &h, buf, 11), -RVX_EBUFSMALL);
+	/* after: nothing consumed, and neither buffer nor header written */
+	snap_assert_unchanged("recv_strict into a short buffer");
+	cr_assert(memcmp(&h, &untouched, sizeof(h)) == 0, "header written on EBUFSMALL");
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		cr_assert_eq(buf[i], 0x11);
+	cr_assert_eq(rvx_queue_recv_strict(&q, &h, buf, sizeof(buf)), 12);
+	cr_assert(memcmp(&h, &want, sizeof(h)) == 0);
+	for (uint32_t i = 0; i < 12; i++)
+		cr_assert_eq(buf[i], (uint8_t)(6u ^ (i * 7u)));
+	cr_assert_eq(rvx_queue_count_total(&q), 0);
+}

@@ -457,6 +457,80 @@ static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 3 QueueSend ---------------------------------------------------- */
 
+/*
+ * The hot pair is split so that rvx_syscall() carries only what an inline
+ * message needs: the descriptor path, the wake and the blocking receive are
+ * out-of-line (noinline, cold) helpers. Then the fast path needs no stack
+ * frame for their locals and few callee-saved registers, which is most of
+ * its fixed cost.
+ */
+
+/* The end of a send that wakes a blocked receiver: rare, so out of line,
+ * and entered last so that nothing of the fast path lives across a call. */
+static __attribute__((noinline, cold)) int send_wake(struct rvx_kernel *k,
+						      struct rvx_kernel_queue *q, uint32_t len,
+						      struct rvx_syscall_result *r)
+{
+	rvx_kernel_wake_(k, q->waiter);
+	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	return 0;
+}
+
+/* The end of a send that rvx_queue_send*() accepted: its traffic counters
+ * and the result. */
+static inline __attribute__((always_inline)) int
+send_done(struct rvx_kernel *k, struct rvx_kernel_queue *q, uint32_t len,
+	  struct rvx_syscall_result *r)
+{
+	/* Queue traffic is counted here and summarised per epoch
+	 * (rvx_kernel_epoch_close()), not hashed message by message. */
+	q->epoch_msgs[0]++;
+	q->epoch_bytes[0] += len;
+	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
+		return send_wake(k, q, len, r);
+	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	return 0;
+}
+
+/* QueueSend of a zero-copy descriptor: @p hdr holds the checked type,
+ * priority and coherence. */
+static __attribute__((noinline, cold)) int
+send_desc(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+	  struct rvx_kernel_queue *q, struct rvx_queue_msg_hdr *hdr,
+	  struct rvx_syscall_result *r)
+{
+	struct rvx_region_desc d;
+	struct rvx_cap_target rt;
+	struct rvx_queue_desc qd;
+	const void *p;
+	int ret;
+
+	if (a->in_len != sizeof(d))
+		return -RVX_EINVAL;
+	memcpy(&d, ptr_in(a->in), sizeof(d));
+	if (d.reserved != 0)
+		return -RVX_EBADDESC;
+	ret = rvx_cap_check(&k->caps, task, d.region, RVX_OBJ_REGION, RVX_RIGHT_READ, &rt);
+	if (ret != 0)
+		return ret;
+	ret = rvx_region_desc_check(&k->regions[rt.ref].region, d.offset, d.length, &p);
+	if (ret != 0)
+		return ret;
+	if (d.offset > UINT32_MAX)
+		return -RVX_EBADDESC;
+	/* The receiver gets the region's registry handle: a name it can
+	 * use only with its own capability for the same object. */
+	qd.region = rvx_kernel_obj_handle_(k, rt.object).raw;
+	qd.offset = (uint32_t)d.offset;
+	qd.length = d.length;
+	hdr->flags = RVX_QUEUE_MSG_DESC;
+	hdr->length = sizeof(qd);
+	ret = rvx_queue_send(&q->queue, hdr, &qd);
+	if (ret != 0)
+		return ret;
+	return send_done(k, q, hdr->length, r);
+}
+
 /* Inlined into rvx_syscall()'s fast path (and in the table for the slow one). */
 static inline __attribute__((always_inline)) int
 sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
@@ -465,9 +539,7 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	struct rvx_queue_msg_hdr hdr;
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
-	struct rvx_queue_desc qd;
 	rvx_handle_t cap = {a->cap};
-	const void *payload;
 	int ret;
 
 	if ((a->flags & ~RVX_SYSCALL_F_DESC) != 0)
@@ -479,54 +551,24 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	if (a->arg[0] > UINT32_MAX || a->arg[1] >= RVX_QUEUE_PRIORITIES ||
 	    a->arg[2] > UINT32_MAX || !buf_ok(a->in, a->in_len))
 		return -RVX_EINVAL;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.type_id = (uint32_t)a->arg[0];
-	hdr.priority = (uint8_t)a->arg[1];
-	hdr.coherence = (uint32_t)a->arg[2];
-	if (a->flags & RVX_SYSCALL_F_DESC) {
-		struct rvx_region_desc d;
-		struct rvx_cap_target rt;
-		const void *p;
-
-		if (a->in_len != sizeof(d))
-			return -RVX_EINVAL;
-		memcpy(&d, ptr_in(a->in), sizeof(d));
-		if (d.reserved != 0)
-			return -RVX_EBADDESC;
-		ret = rvx_cap_check(&k->caps, task, d.region, RVX_OBJ_REGION, RVX_RIGHT_READ, &rt);
-		if (ret != 0)
-			return ret;
-		ret = rvx_region_desc_check(&k->regions[rt.ref].region, d.offset, d.length, &p);
-		if (ret != 0)
-			return ret;
-		if (d.offset > UINT32_MAX)
-			return -RVX_EBADDESC;
-		/* The receiver gets the region's registry handle: a name it can
-		 * use only with its own capability for the same object. */
-		qd.region = rvx_kernel_obj_handle_(k, rt.object).raw;
-		qd.offset = (uint32_t)d.offset;
-		qd.length = d.length;
-		hdr.flags = RVX_QUEUE_MSG_DESC;
-		hdr.length = sizeof(qd);
-		payload = &qd;
-	} else {
-		/* rvx_queue_send() refuses a payload above the slot size. */
-		if (a->in_len > UINT32_MAX)
-			return -RVX_EMSGSIZE;
-		hdr.length = (uint32_t)a->in_len;
-		payload = ptr_in(a->in);
+	if (RVX_UNLIKELY(a->flags & RVX_SYSCALL_F_DESC)) {
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.type_id = (uint32_t)a->arg[0];
+		hdr.priority = (uint8_t)a->arg[1];
+		hdr.coherence = (uint32_t)a->arg[2];
+		return send_desc(k, task, a, q, &hdr, r);
 	}
-	ret = rvx_queue_send(&q->queue, &hdr, payload);
+	/* The queue refuses a payload above the slot size. */
+	if (a->in_len > UINT32_MAX)
+		return -RVX_EMSGSIZE;
+	/* An inline message: its header is stored field by field in the slot
+	 * (a header staged on the stack piecewise and then copied whole stalls
+	 * on store forwarding). */
+	ret = rvx_queue_send_typed(&q->queue, (uint32_t)a->arg[0], (uint32_t)a->arg[1],
+				   (uint32_t)a->arg[2], ptr_in(a->in), (uint32_t)a->in_len);
 	if (RVX_UNLIKELY(ret != 0))
 		return ret;
-	/* Queue traffic is counted here and summarised per epoch
-	 * (rvx_kernel_epoch_close()), not hashed message by message. */
-	q->epoch_msgs[0]++;
-	q->epoch_bytes[0] += hdr.length;
-	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
-		rvx_kernel_wake_(k, q->waiter);
-	result_traffic(r, RVX_SYSCALL_DONE, hdr.length, 0);
-	return 0;
+	return send_done(k, q, (uint32_t)a->in_len, r);
 }
 
 /* Block @p task: the caller checked it is READY or RUNNING and not waiting. */
@@ -558,38 +600,16 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 
 /* ---- 4 QueueRecv ---------------------------------------------------- */
 
-static inline __attribute__((always_inline)) int
-sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
-			  struct rvx_syscall_result *r)
+/* QueueRecv found the queue empty: report a timeout, fail, or block. Out of
+ * line so the receive fast path stays small. */
+static __attribute__((noinline, cold)) int
+recv_empty(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+	   uint32_t index, struct rvx_syscall_result *r)
 {
-	struct rvx_queue_msg_hdr hdr;
-	struct rvx_cap_target tgt;
-	struct rvx_kernel_queue *q;
-	rvx_handle_t cap = {a->cap};
+	struct rvx_kernel_queue *q = &k->queues[index];
 	uint64_t deadline;
 	int ret;
 
-	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
-		return -RVX_EINVAL;
-	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_READ, &tgt);
-	if (ret != 0)
-		return ret;
-	q = &k->queues[tgt.ref];
-	if (!buf_ok(a->out, a->out_len) || a->aux == 0)
-		return -RVX_EINVAL;
-	if (a->aux_len < sizeof(hdr))
-		return -RVX_EBUFSMALL;
-	ret = rvx_queue_recv(&q->queue, &hdr, ptr_out(a->out), (size_t)a->out_len);
-	if (ret >= 0) {
-		k->tasks[task].timed_out = 0;
-		memcpy(ptr_out(a->aux), &hdr, sizeof(hdr));
-		q->epoch_msgs[1]++;
-		q->epoch_bytes[1] += (uint32_t)ret;
-		result_traffic(r, RVX_SYSCALL_DONE, (uint64_t)ret, 0);
-		return 0;
-	}
-	if (ret != -RVX_EEMPTY)
-		return ret;
 	if (k->tasks[task].timed_out) {
 		/* The re-issued call after a timeout reports it once, as an
 		 * outcome: it succeeds with no message. */
@@ -607,9 +627,44 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	if (ret != 0)
 		return ret;
 	deadline = k->now + a->arg[0];
-	block(k, task, RVX_KERNEL_WAIT_QUEUE, tgt.ref, deadline);
+	block(k, task, RVX_KERNEL_WAIT_QUEUE, index, deadline);
 	result_traffic(r, RVX_SYSCALL_BLOCKED, 0, deadline);
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int
+sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r)
+{
+	struct rvx_cap_target tgt;
+	struct rvx_kernel_queue *q;
+	rvx_handle_t cap = {a->cap};
+	int ret;
+
+	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_READ, &tgt);
+	if (ret != 0)
+		return ret;
+	q = &k->queues[tgt.ref];
+	if (!buf_ok(a->out, a->out_len) || a->aux == 0)
+		return -RVX_EINVAL;
+	if (a->aux_len < sizeof(struct rvx_queue_msg_hdr))
+		return -RVX_EBUFSMALL;
+	/* The header goes straight to the caller's buffer, written only when
+	 * the receive succeeds (no staging copy, no trace of a failure). */
+	ret = rvx_queue_recv_strict(&q->queue, ptr_out(a->aux), ptr_out(a->out),
+				    (size_t)a->out_len);
+	if (RVX_LIKELY(ret >= 0)) {
+		k->tasks[task].timed_out = 0;
+		q->epoch_msgs[1]++;
+		q->epoch_bytes[1] += (uint32_t)ret;
+		result_traffic(r, RVX_SYSCALL_DONE, (uint64_t)ret, 0);
+		return 0;
+	}
+	if (ret != -RVX_EEMPTY)
+		return ret;
+	return recv_empty(k, task, a, tgt.ref, r);
 }
 
 /* ---- 5 TimerWait ---------------------------------------------------- */

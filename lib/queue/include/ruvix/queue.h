@@ -672,6 +672,131 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 }
 
 /**
+ * Internal: the 32 bytes of a header with no flags and a zero witness, as
+ * four words whose bytes lie in memory as `struct rvx_queue_msg_hdr` does,
+ * composed in registers on either byte order.
+ * @param type_id schema
+ * @param len payload length
+ * @param priority level (below 256)
+ * @param coherence coherence score
+ * @param[out] w the header's words 0..3
+ */
+static inline void rvx_queue_hdr_words_(uint32_t type_id, uint32_t len, uint32_t priority,
+					uint32_t coherence, uint64_t w[4])
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w[0] = ((uint64_t)type_id << 32) | len;
+	w[1] = ((uint64_t)(priority & 0xffu) << 56) | coherence;
+#else
+	w[0] = type_id | ((uint64_t)len << 32);
+	w[1] = (priority & 0xffu) | ((uint64_t)coherence << 32);
+#endif
+	w[2] = 0;
+	w[3] = 0;
+}
+
+/**
+ * Send an inline message given by its header's fields (producer side): no
+ * flags, a zero witness. The same message as rvx_queue_send() with such a
+ * header, but the header is stored field by field straight into the slot:
+ * a caller that would otherwise assemble a header in memory piece by piece
+ * and have it copied as a whole pays for the pieces not being forwardable
+ * to the wide loads of the copy. Nothing is written unless it succeeds.
+ * @param q the queue
+ * @param type_id schema of the payload
+ * @param priority priority level, below RVX_QUEUE_PRIORITIES
+ * @param coherence coherence score (Q16.16), carried as is
+ * @param payload the payload (may be NULL only if @p len is 0)
+ * @param len payload bytes
+ * @retval 0 the message is queued
+ * @retval -RVX_EINVAL @p priority is out of range, or @p payload is NULL
+ *         with a non-zero @p len (or, where the compiler can see it, the
+ *         object at @p payload is shorter than @p len)
+ * @retval -RVX_EMSGSIZE @p len exceeds the queue's maximum payload
+ * @retval -RVX_EFULL the ring of that priority is full
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
+		     uint32_t coherence, const void *payload, uint32_t len)
+{
+	uint32_t n, tail, head, tag;
+	struct rvx_queue_end *tx;
+	uint8_t *slot, *h;
+	uint64_t w[4];
+
+	/* Check: every rejection happens before the first write. */
+	if (RVX_UNLIKELY(priority >= RVX_QUEUE_PRIORITIES))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > __builtin_object_size(payload, 0) ||
+			 (payload == NULL && len != 0)))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > q->max_payload))
+		return -RVX_EMSGSIZE;
+	tx = &q->sq[priority].tx;
+	n = q->slot_count;
+	tail = tx->pos;
+	if (RVX_UNLIKELY(tail - tx->peer >= n)) {
+		head = rvx_load_acquire_u32(&q->sq[priority].rx.pos);
+		if (tail - head >= n)
+			return -RVX_EFULL;
+		tx->peer = head; /* commit starts here */
+	}
+
+	/* Commit, as in rvx_queue_send(); each field is stored in place. */
+	slot = rvx_queue_ring_base_(q, priority) + (size_t)(tail & (n - 1u)) * q->slot_size;
+	tag = rvx_queue_tag_(tail);
+	h = slot + RVX_QUEUE_SLOT_TAG_BYTES;
+	rvx_queue_hdr_words_(type_id, len, priority, coherence, w);
+	/* Two 16-byte halves, each stored whole: a receive right after reads
+	 * them the same way, and a load is forwarded only from one store. */
+	__builtin_memcpy(h, w, 16);
+	__builtin_memcpy(h + 16, w + 2, 16);
+	rvx_queue_copy_(h + sizeof(struct rvx_queue_msg_hdr), (const uint8_t *)payload, len);
+	rvx_store_relaxed_u32(&tx->pos, tail + 1u);
+	rvx_store_release_u32(rvx_queue_tag_word_(slot), tag);
+	return 0;
+}
+
+/**
+ * Internal: the receive of rvx_queue_recv() and rvx_queue_recv_strict().
+ * @param q the queue
+ * @param[out] hdr the message's header
+ * @param[out] buf receives the payload
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL too (a constant:
+ *        the other copy vanishes)
+ * @return the payload length, or a negated error as rvx_queue_recv()
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
+		size_t buf_size, bool hdr_on_fail)
+{
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
+	const uint8_t *slot;
+	uint32_t len;
+
+	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
+		return -RVX_EEMPTY;
+	slot = f.slot + RVX_QUEUE_SLOT_TAG_BYTES;
+	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(len));
+	/* send() admitted nothing longer: anything else is a corrupted slot. */
+	RVX_CHECK(len <= q->max_payload);
+	if (hdr_on_fail)
+		__builtin_memcpy(hdr, slot, sizeof(*hdr));
+	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
+			 (buf == NULL && len != 0)))
+		return -RVX_EBUFSMALL;
+	if (!hdr_on_fail)
+		__builtin_memcpy(hdr, slot, sizeof(*hdr));
+
+	/* Commit: copy out, then hand the slot back with one release store. */
+	rvx_queue_copy_((uint8_t *)buf, slot + sizeof(*hdr), len);
+	rvx_store_release_u32(&f.rx->pos, f.head + 1u);
+	return (int)len;
+}
+
+/**
  * Receive the oldest message of the highest non-empty priority (consumer
  * side).
  * @param q the queue
@@ -690,26 +815,28 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_recv(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 	       size_t buf_size)
 {
-	struct rvx_queue_found_ f = {NULL, NULL, 0};
-	const uint8_t *slot;
-	uint32_t len;
+	return rvx_queue_recv_(q, hdr, buf, buf_size, true);
+}
 
-	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
-		return -RVX_EEMPTY;
-	slot = f.slot + RVX_QUEUE_SLOT_TAG_BYTES;
-	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
-			 sizeof(len));
-	/* send() admitted nothing longer: anything else is a corrupted slot. */
-	RVX_CHECK(len <= q->max_payload);
-	__builtin_memcpy(hdr, slot, sizeof(*hdr));
-	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
-			 (buf == NULL && len != 0)))
-		return -RVX_EBUFSMALL;
-
-	/* Commit: copy out, then hand the slot back with one release store. */
-	rvx_queue_copy_((uint8_t *)buf, slot + sizeof(*hdr), len);
-	rvx_store_release_u32(&f.rx->pos, f.head + 1u);
-	return (int)len;
+/**
+ * Receive as rvx_queue_recv(), but write @p hdr only when the receive
+ * succeeds: a failed call writes nothing anywhere. A kernel that hands the
+ * header straight to user memory uses it to skip a staging copy.
+ * @param q the queue
+ * @param[out] hdr the message's header, written only on success
+ * @param[out] buf receives the payload
+ * @param buf_size bytes available at @p buf (a NULL @p buf holds none)
+ * @return the payload length (>= 0) on success
+ * @retval -RVX_EEMPTY no message is queued
+ * @retval -RVX_EBUFSMALL @p buf_size (or, where the compiler can see it, the
+ *         size of the object at @p buf) is below the message's length, or
+ *         @p buf is NULL and the length is not 0; the message stays queued
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_strict(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
+		      size_t buf_size)
+{
+	return rvx_queue_recv_(q, hdr, buf, buf_size, false);
 }
 
 /**
