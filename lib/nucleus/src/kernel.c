@@ -714,20 +714,27 @@ int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint3
 	return 0;
 }
 
-int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *digest)
+/* An embedder's record outside a syscall (the caller checked its
+ * arguments): journal room first, then the record, the only change. */
+static int embedder_record(struct rvx_kernel *k, uint16_t kind, uint32_t actor, uint64_t target,
+			   const void *args, size_t len)
 {
 	struct rvx_witness_record rec;
-	int ret;
+	int ret = rvx_kernel_witness_room_(k, len);
 
+	if (ret != 0)
+		return ret;
+	return rvx_kernel_witness_(k, kind, 0, actor, target, len != 0 ? args : NULL, len, &rec);
+}
+
+int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *digest)
+{
 	if (k == NULL || !k->booted || k->call.active ||
 	    stage <= (uint32_t)RVX_KERNEL_BOOT_OBJECTS_READY ||
 	    stage >= (uint32_t)RVX_KERNEL_BOOT_STAGE_COUNT)
 		return -RVX_EINVAL;
-	ret = rvx_kernel_witness_room_(k, digest != NULL ? 32u : 0u);
-	if (ret != 0)
-		return ret;
-	return rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, stage, digest,
-				   digest != NULL ? 32u : 0u, &rec);
+	return embedder_record(k, RVX_WITNESS_BOOT_STAGE, 0, stage, digest,
+			       digest != NULL ? 32u : 0u);
 }
 
 int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t *entry)
@@ -769,16 +776,10 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 int rvx_kernel_port_record(struct rvx_kernel *k, uint16_t kind, uint32_t actor, uint64_t target,
 			   const void *args, size_t len)
 {
-	struct rvx_witness_record rec;
-	int ret;
-
 	if (k == NULL || !k->booted || k->call.active || !rvx_kernel_port_kind_(kind) ||
 	    len > RVX_KERNEL_PORT_RECORD_MAX || (args == NULL && len != 0))
 		return -RVX_EINVAL;
-	ret = rvx_kernel_witness_room_(k, len);
-	if (ret != 0)
-		return ret;
-	return rvx_kernel_witness_(k, kind, 0, actor, target, len != 0 ? args : NULL, len, &rec);
+	return embedder_record(k, kind, actor, target, args, len);
 }
 
 int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code)

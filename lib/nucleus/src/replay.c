@@ -30,13 +30,41 @@ static void header_decode(const uint8_t *p, struct call_header *h)
 	memcpy(&h->has_issuer, p + 108, 4);
 }
 
-/* A post-boot stage record (rvx_kernel_boot_stage()): rebuilt through the
- * same witness path, which compares it with the journal's copy. */
-static int replay_stage(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+/* Replay context for a journal entry that is not a syscall: the witness path
+ * compares what it is about to append with @p e, byte for byte. */
+static void replay_begin(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	memset(&k->call, 0, sizeof(k->call));
+	k->call.replay = 1;
+	k->call.expect = e;
+	k->now = e->record.time;
+}
+
+static int replay_end(struct rvx_kernel *k, int ret)
+{
+	if (ret == 0 && !k->call.matched)
+		ret = -RVX_EBADSIG;
+	memset(&k->call, 0, sizeof(k->call));
+	return ret;
+}
+
+/* Re-append a record whose effect is the record itself (post-boot stages,
+ * epoch summaries, port records), checked against the chain like any
+ * rebuilt record. The caller checked the entry's shape. */
+static int replay_append(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 {
 	struct rvx_witness_record rec;
-	int ret;
 
+	replay_begin(k, e);
+	return replay_end(k, rvx_kernel_witness_(k, e->record.kind, 0, e->record.actor,
+						 e->record.target,
+						 e->args_len != 0 ? e->args : NULL, e->args_len,
+						 &rec));
+}
+
+/* A post-boot stage record (rvx_kernel_boot_stage()). */
+static int replay_stage(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
 	/* Stages up to OBJECTS_READY belong to boot itself, which is not
 	 * replayed (a checkpoint taken after boot is the starting point). */
 	if (e->record.target <= (uint64_t)RVX_KERNEL_BOOT_OBJECTS_READY)
@@ -44,38 +72,20 @@ static int replay_stage(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 	if ((e->args_len != 0 && e->args_len != 32) || e->record.time < k->now ||
 	    e->record.target >= (uint64_t)RVX_KERNEL_BOOT_STAGE_COUNT)
 		return -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	k->call.replay = 1;
-	k->call.expect = e;
-	k->now = e->record.time;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_BOOT_STAGE, 0, 0, e->record.target,
-				  e->args_len != 0 ? e->args : NULL, e->args_len, &rec);
-	if (ret == 0 && !k->call.matched)
-		ret = -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	return ret;
+	return replay_append(k, e);
 }
 
 /* An epoch summary (rvx_kernel_epoch_close()). Traffic is not journaled, so
- * the journaled summary is appended as it stands, checked against the chain
- * like any rebuilt record, and the next epoch begins after it. */
+ * the journaled summary is appended as it stands and the next epoch begins
+ * after it. */
 static int replay_summary(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 {
-	struct rvx_witness_record rec;
 	int ret;
 
 	if (e->args_len != RVX_WITNESS_EPOCH_PAYLOAD_SIZE || e->record.time < k->now ||
 	    e->record.actor != (uint32_t)k->log.epoch)
 		return -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	k->call.replay = 1;
-	k->call.expect = e;
-	k->now = e->record.time;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_EPOCH_SUMMARY, 0, e->record.actor,
-				  e->record.target, e->args, e->args_len, &rec);
-	if (ret == 0 && !k->call.matched)
-		ret = -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
+	ret = replay_append(k, e);
 	if (ret == 0) {
 		rvx_witness_epoch_begin(&k->log, k->log.epoch + 1u);
 		rvx_kernel_epoch_reset_(k);
@@ -83,26 +93,13 @@ static int replay_summary(struct rvx_kernel *k, const struct rvx_witness_entry *
 	return ret;
 }
 
-/* A port's record (rvx_kernel_port_record()): re-appended as journaled,
- * checked against the chain like any rebuilt record. */
+/* A port's record (rvx_kernel_port_record()). */
 static int replay_port(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 {
-	struct rvx_witness_record rec;
-	int ret;
-
 	if (e->args_len > RVX_KERNEL_PORT_RECORD_MAX || e->record.time < k->now ||
 	    e->record.tier != 0)
 		return -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	k->call.replay = 1;
-	k->call.expect = e;
-	k->now = e->record.time;
-	ret = rvx_kernel_witness_(k, e->record.kind, 0, e->record.actor, e->record.target,
-				  e->args_len != 0 ? e->args : NULL, e->args_len, &rec);
-	if (ret == 0 && !k->call.matched)
-		ret = -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	return ret;
+	return replay_append(k, e);
 }
 
 /* A task exit (rvx_kernel_task_exit()): re-applied, its record rebuilt and
@@ -110,20 +107,12 @@ static int replay_port(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 static int replay_exit(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 {
 	int32_t code;
-	int ret;
 
 	if (e->args_len != 8 || e->record.time < k->now || e->record.actor >= RVX_KERNEL_TASKS)
 		return -RVX_EBADSIG;
 	memcpy(&code, e->args, 4);
-	memset(&k->call, 0, sizeof(k->call));
-	k->call.replay = 1;
-	k->call.expect = e;
-	k->now = e->record.time;
-	ret = rvx_kernel_task_exit_(k, e->record.actor, code);
-	if (ret == 0 && !k->call.matched)
-		ret = -RVX_EBADSIG;
-	memset(&k->call, 0, sizeof(k->call));
-	return ret;
+	replay_begin(k, e);
+	return replay_end(k, rvx_kernel_task_exit_(k, e->record.actor, code));
 }
 
 /* Re-apply one entry. The caller checked its sequence. */
