@@ -592,6 +592,52 @@ static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t n,
 }
 
 /**
+ * Internal: claim the tail slot of level @p prio for a send, after every
+ * other check passed. The only write is the producer's cached copy of the
+ * consumer's head, refreshed when the ring looks full; nothing after it can
+ * fail.
+ * @param q the queue
+ * @param prio the level
+ * @param[out] tail the claimed free-running index
+ * @return the slot, or NULL if the ring is full (nothing written)
+ */
+RVX_QUEUE_INLINE_ uint8_t *rvx_queue_claim_(struct rvx_queue *q, uint32_t prio, uint32_t *tail)
+{
+	struct rvx_queue_end *tx = &q->sq[prio].tx;
+	uint32_t n = q->slot_count, t = tx->pos, head;
+
+	if (RVX_UNLIKELY(t - tx->peer >= n)) {
+		/* Full by the cached head: look at the consumer's real one. */
+		head = rvx_load_acquire_u32(&q->sq[prio].rx.pos);
+		if (t - head >= n)
+			return NULL;
+		tx->peer = head; /* commit starts here */
+	}
+	*tail = t;
+	/* Everything the end needs is computed before the slot is filled:
+	 * byte stores into the storage could alias the queue, so anything
+	 * read after them would be read again. */
+	return rvx_queue_ring_base_(q, prio) + (size_t)(t & (n - 1u)) * q->slot_size;
+}
+
+/**
+ * Internal: publish a filled slot claimed by rvx_queue_claim_(). The tail
+ * moves first (read only by the counts, and ordered before the tag so a
+ * count never sees a received message as not yet sent), then a release
+ * store of the slot's tag hands it to the consumer.
+ * @param q the queue
+ * @param prio the level
+ * @param slot the slot
+ * @param tail its free-running index
+ */
+RVX_QUEUE_INLINE_ void rvx_queue_publish_(struct rvx_queue *q, uint32_t prio, uint8_t *slot,
+					  uint32_t tail)
+{
+	rvx_store_relaxed_u32(&q->sq[prio].tx.pos, tail + 1u);
+	rvx_store_release_u32(rvx_queue_tag_word_(slot), rvx_queue_tag_(tail));
+}
+
+/**
  * Send one message (producer side). Nothing is written unless it succeeds.
  * The header and payload must not change during the call: a kernel copies
  * them out of user memory first, as it would for any argument it checks.
@@ -625,8 +671,7 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 					 0xff, 0xff};
 	uint32_t len = hdr->length;
 	uint32_t prio = hdr->priority;
-	uint32_t word, mask, n, tail, head, tag;
-	struct rvx_queue_end *tx;
+	uint32_t word, mask, tail;
 	uint8_t *slot;
 
 	/* Check: every rejection happens before the first write. */
@@ -644,30 +689,15 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > q->max_payload))
 		return -RVX_EMSGSIZE;
-	tx = &q->sq[prio].tx;
-	n = q->slot_count;
-	tail = tx->pos;
-	if (RVX_UNLIKELY(tail - tx->peer >= n)) {
-		/* Full by the cached head: look at the consumer's real one. */
-		head = rvx_load_acquire_u32(&q->sq[prio].rx.pos);
-		if (tail - head >= n)
-			return -RVX_EFULL;
-		tx->peer = head; /* commit starts here */
-	}
+	slot = rvx_queue_claim_(q, prio, &tail);
+	if (RVX_UNLIKELY(slot == NULL))
+		return -RVX_EFULL;
 
-	/* Commit. Everything the end needs is computed before the slot is
-	 * filled: byte stores into the storage could alias the queue, so
-	 * anything read after them would be read again. */
-	slot = rvx_queue_ring_base_(q, prio) + (size_t)(tail & (n - 1u)) * q->slot_size;
-	tag = rvx_queue_tag_(tail);
+	/* Commit. */
 	__builtin_memcpy(slot + RVX_QUEUE_SLOT_TAG_BYTES, hdr, sizeof(*hdr));
 	rvx_queue_copy_(slot + RVX_QUEUE_SLOT_TAG_BYTES + sizeof(*hdr),
 			(const uint8_t *)payload, len);
-	/* Advance the tail (read only by the counts, and ordered before the
-	 * tag so a count never sees a received message as not yet sent), then
-	 * publish the slot with a release store of its tag. */
-	rvx_store_relaxed_u32(&tx->pos, tail + 1u);
-	rvx_store_release_u32(rvx_queue_tag_word_(slot), tag);
+	rvx_queue_publish_(q, prio, slot, tail);
 	return 0;
 }
 
@@ -719,8 +749,7 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
 		     uint32_t coherence, const void *payload, uint32_t len)
 {
-	uint32_t n, tail, head, tag;
-	struct rvx_queue_end *tx;
+	uint32_t tail;
 	uint8_t *slot, *h;
 	uint64_t w[4];
 
@@ -732,19 +761,11 @@ rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > q->max_payload))
 		return -RVX_EMSGSIZE;
-	tx = &q->sq[priority].tx;
-	n = q->slot_count;
-	tail = tx->pos;
-	if (RVX_UNLIKELY(tail - tx->peer >= n)) {
-		head = rvx_load_acquire_u32(&q->sq[priority].rx.pos);
-		if (tail - head >= n)
-			return -RVX_EFULL;
-		tx->peer = head; /* commit starts here */
-	}
+	slot = rvx_queue_claim_(q, priority, &tail);
+	if (RVX_UNLIKELY(slot == NULL))
+		return -RVX_EFULL;
 
-	/* Commit, as in rvx_queue_send(); each field is stored in place. */
-	slot = rvx_queue_ring_base_(q, priority) + (size_t)(tail & (n - 1u)) * q->slot_size;
-	tag = rvx_queue_tag_(tail);
+	/* Commit, as in rvx_queue_send(); the header is composed in registers. */
 	h = slot + RVX_QUEUE_SLOT_TAG_BYTES;
 	rvx_queue_hdr_words_(type_id, len, priority, coherence, w);
 	/* Two 16-byte halves, each stored whole: a receive right after reads
@@ -752,8 +773,7 @@ rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
 	__builtin_memcpy(h, w, 16);
 	__builtin_memcpy(h + 16, w + 2, 16);
 	rvx_queue_copy_(h + sizeof(struct rvx_queue_msg_hdr), (const uint8_t *)payload, len);
-	rvx_store_relaxed_u32(&tx->pos, tail + 1u);
-	rvx_store_release_u32(rvx_queue_tag_word_(slot), tag);
+	rvx_queue_publish_(q, priority, slot, tail);
 	return 0;
 }
 
