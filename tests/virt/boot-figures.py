@@ -51,7 +51,7 @@ def main():
     ap.add_argument("--runs", type=int, default=11)
     args = ap.parse_args()
     base = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-            "-nographic", "-semihosting", "-kernel", args.image]
+            "-nographic", "-nic", "none", "-semihosting", "-kernel", args.image]
     if args.initrd:
         base += ["-initrd", args.initrd]
 

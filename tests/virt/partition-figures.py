@@ -17,7 +17,7 @@ import sys
 
 def bench(qemu, image, icount):
     cmd = [qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-           "-nographic", "-semihosting", "-kernel", image, "-append", "rvx.partitions=bench"]
+           "-nographic", "-nic", "none", "-semihosting", "-kernel", image, "-append", "rvx.partitions=bench"]
     if icount:
         cmd[1:1] = ["-icount", "shift=0"]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

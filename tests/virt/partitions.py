@@ -66,7 +66,7 @@ NONE32 = 0xFFFFFFFF
 
 def boot(args, append, icount=False):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-           "-nographic", "-semihosting", "-kernel", args.image, "-append", append]
+           "-nographic", "-nic", "none", "-semihosting", "-kernel", args.image, "-append", append]
     if icount:
         cmd[1:1] = ["-icount", "shift=0"]
     try:

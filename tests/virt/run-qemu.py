@@ -31,7 +31,7 @@ KIND_BOOT_STAGE = 1
 def run(args):
     machine = "virt" if args.mode == "el1" else "virt,virtualization=on"
     cmd = [args.qemu, "-M", machine, "-cpu", "cortex-a72", "-m", "256M", "-nographic",
-           "-semihosting", "-kernel", args.image, "-smp", str(args.smp)]
+           "-nic", "none", "-semihosting", "-kernel", args.image, "-smp", str(args.smp)]
     if args.initrd:
         cmd += ["-initrd", args.initrd]
     if args.append:

@@ -691,8 +691,12 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 		rvx_virt_exit(3);
 	}
 	own_cpu_first();
-	if (rvx_virt_phys_init() != 0) {
-		rvx_virt_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
+	/* With the MMU off every data access is to Device memory, where a
+	 * strict machine faults unaligned and exclusive accesses: only plan
+	 * the layout and build the tables here (port code, -mstrict-align),
+	 * and build the allocator once the MMU is on. */
+	if (rvx_virt_phys_plan(rvx_virt_stacks_size()) != 0) {
+		rvx_virt_puts("RuVix: the DTB's memory cannot hold the page records and task stacks\n");
 		rvx_virt_exit(3);
 	}
 	if (rvx_virt_stacks_reserve() != 0 || rvx_virt_mmu_build() != 0) {
@@ -703,6 +707,10 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	early[3].stage = RVX_KERNEL_BOOT_MMU;
 	early[3].time_ns = rvx_port_time_real_ns();
 	rvx_virt_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
+	if (rvx_virt_phys_init() != 0) {
+		rvx_virt_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
+		rvx_virt_exit(3);
+	}
 	{
 		uint64_t free_pages, total_pages;
 

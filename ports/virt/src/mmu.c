@@ -93,13 +93,18 @@ static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
 	return 0;
 }
 
+uint64_t rvx_virt_stacks_size(void)
+{
+	return (uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS;
+}
+
 int rvx_virt_stacks_reserve(void)
 {
-	void *a = rvx_virt_alloc((uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS, 4096);
+	uint64_t a = rvx_virt_phys_stacks();
 
-	if (a == NULL)
+	if (a == 0 || (a & (PAGE - 1u)) != 0)
 		return -1;
-	stack_arena = (uint64_t)(uintptr_t)a;
+	stack_arena = a;
 	return 0;
 }
 
@@ -196,8 +201,11 @@ int rvx_virt_mmu_build(void)
 	return 0;
 }
 
+uint32_t rvx_virt_locks_live;
+
 void rvx_virt_mmu_enable(void)
 {
 	__asm__ volatile("dsb ish" ::: "memory");
 	rvx_virt_mmu_on((uint64_t)(uintptr_t)tables[0], mmu_tcr, MAIR, mmu_sctlr);
+	__atomic_store_n(&rvx_virt_locks_live, 1u, __ATOMIC_RELEASE);
 }

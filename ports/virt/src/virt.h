@@ -102,7 +102,9 @@ void rvx_virt_uart_write_raw(const char *s, size_t len);
 #define RVX_VIRT_TASK_STACK (32u * 1024u)
 #define RVX_VIRT_TASK_SLOTS 64u
 #define RVX_VIRT_GUARD 4096u
-/** Reserve the stack arena (before rvx_virt_mmu_build()); 0 or -1. */
+/** Bytes of the task-stack arena (for rvx_virt_phys_plan()). */
+uint64_t rvx_virt_stacks_size(void);
+/** Take the arena rvx_virt_phys_plan() placed (before rvx_virt_mmu_build()); 0 or -1. */
 int rvx_virt_stacks_reserve(void);
 /** Top of task slot @p task's stack, or NULL. */
 uint8_t *rvx_virt_task_stack_top(uint32_t task);
@@ -157,8 +159,14 @@ void rvx_virt_cpu_set_online(uint32_t count);
 int rvx_virt_entropy_init(void);
 
 /* phys.c: physical pages (lib/buddy). */
-/** Hand the DTB's memory to the buddy allocator, less the image, the DTB,
- *  the initrd and the allocator's own page records; 0 or -1. */
+/** Place the allocator's page records and the task-stack arena
+ *  (@p stacks_len bytes) in RAM clear of the image, the DTB and the initrd.
+ *  Runs with the MMU off: it only computes; 0 or -1. */
+int rvx_virt_phys_plan(uint64_t stacks_len);
+/** The task-stack arena's address from rvx_virt_phys_plan() (0 before). */
+uint64_t rvx_virt_phys_stacks(void);
+/** With the MMU on: hand the DTB's memory to the buddy allocator, less the
+ *  image, the DTB, the initrd, the arena and the page records; 0 or -1. */
 int rvx_virt_phys_init(void);
 /** A block of at least @p size bytes aligned to @p align (both rounded up
  *  to a power-of-two number of pages); not zeroed: its users initialise
@@ -253,8 +261,15 @@ static inline void rvx_virt_irq_restore(uint64_t daif)
 	__asm__ volatile("msr daif, %0" ::"r"(daif) : "memory");
 }
 
+/** Set once the boot CPU's MMU is on: before that, one CPU runs and all
+ *  memory is Device memory, where exclusive accesses are not reliable, so
+ *  locks are not taken. */
+extern uint32_t rvx_virt_locks_live;
+
 static inline void rvx_virt_lock_take(struct rvx_virt_lock *l)
 {
+	if (__builtin_expect(__atomic_load_n(&rvx_virt_locks_live, __ATOMIC_RELAXED) == 0u, 0))
+		return;
 	while (__atomic_exchange_n(&l->v, 1u, __ATOMIC_ACQUIRE) != 0u) {
 		while (__atomic_load_n(&l->v, __ATOMIC_RELAXED) != 0u)
 			__asm__ volatile("yield");
