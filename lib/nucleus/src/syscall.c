@@ -804,13 +804,11 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	struct rvx_proof_result res;
 	struct rvx_kernel_vstore *v;
 	struct rvx_vec_config cfg;
-	struct rvx_vec_meta meta;
 	struct rvx_cap_target tgt;
 	rvx_handle_t cap = {a->cap};
 	uint64_t target;
-	uint32_t coherence, i;
+	uint32_t coherence;
 	size_t len;
-	bool nonzero = false;
 	int ret;
 
 	if (a->flags != 0)
@@ -827,19 +825,10 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		return -RVX_EINVAL;
 	coherence = (uint32_t)a->arg[1];
 	memcpy(vec, ptr_in(a->in), len);
-	for (i = 0; i < cfg.dim; i++) {
-		float x = vec[i];
-
-		if (x != x || x > RVX_VEC_COMPONENT_MAX || x < -RVX_VEC_COMPONENT_MAX)
-			return -RVX_EINVAL;
-		if (x != 0.0f)
-			nonzero = true;
-	}
-	if (cfg.metric == RVX_VEC_METRIC_COSINE && !nonzero)
-		return -RVX_EINVAL;
-	if (rvx_vec_store_meta(&v->store, a->arg[0], &meta) != 0 &&
-	    rvx_vec_store_count(&v->store) >= cfg.capacity)
-		return -RVX_ELIMIT;
+	/* The store's own rules decide, before anything is written. */
+	ret = rvx_vec_store_put_check(&v->store, a->arg[0], vec, cfg.dim);
+	if (ret < 0)
+		return ret;
 	ret = proof_arg_ok(a);
 	if (ret != 0)
 		return ret;
@@ -870,43 +859,6 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 10 GraphApplyProved -------------------------------------------- */
 
-/* Would rvx_graph_apply() succeed? The same conditions, read-only. */
-static int graph_feasible(const struct rvx_kernel_gstore *g, const struct rvx_graph_mutation *m)
-{
-	struct rvx_graph_node_info ni;
-	int32_t w;
-	bool node = rvx_graph_node_get(&g->graph, m->node, &ni) == 0;
-	bool peer;
-
-	switch (m->kind) {
-	case RVX_GRAPH_OP_ADD_NODE:
-		if (node)
-			return -RVX_EEXIST;
-		if (rvx_graph_node_count(&g->graph) >= g->graph.node_capacity)
-			return -RVX_ELIMIT;
-		return 0;
-	case RVX_GRAPH_OP_REMOVE_NODE:
-	case RVX_GRAPH_OP_UPDATE_NODE_META:
-		return node ? 0 : -RVX_ENOENT;
-	case RVX_GRAPH_OP_ADD_EDGE:
-		if (m->node == m->peer && (g->flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0)
-			return -RVX_EINVAL;
-		peer = rvx_graph_node_get(&g->graph, m->peer, &ni) == 0;
-		if (!node || !peer)
-			return -RVX_ENOENT;
-		if (rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0)
-			return -RVX_EEXIST;
-		if (rvx_graph_edge_count(&g->graph) >= g->graph.edge_capacity)
-			return -RVX_ELIMIT;
-		return 0;
-	case RVX_GRAPH_OP_REMOVE_EDGE:
-	case RVX_GRAPH_OP_UPDATE_EDGE_WEIGHT:
-		return rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0 ? 0 : -RVX_ENOENT;
-	default:
-		return -RVX_EINVAL;
-	}
-}
-
 static int sys_graph_apply(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			   struct rvx_syscall_result *r)
 {
@@ -932,7 +884,7 @@ static int sys_graph_apply(struct rvx_kernel *k, uint32_t task, const struct rvx
 	ret = rvx_graph_mutation_encode(&m, enc);
 	if (ret != 0)
 		return ret;
-	ret = graph_feasible(g, &m);
+	ret = rvx_graph_apply_check(&g->graph, &m);
 	if (ret != 0)
 		return ret;
 	ret = proof_arg_ok(a);
