@@ -413,6 +413,21 @@ static void mint(const uint8_t *op)
 	m.key = key;
 	m.payload = (const void *)(uintptr_t)in;
 	m.len = (size_t)in_len;
+	if (nr == RVX_SYS_VECTOR_PUT_PROVED) {
+		/* The payload binds the coherence the call will claim (arg[1]). */
+		static uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(ARENA / 4u)];
+		long n_pl;
+
+		if (in == 0 || in_len % 4u != 0)
+			return;
+		n_pl = rvx_syscall_vector_put_payload((uint32_t)arg_value(get16(op + 20)),
+						      (const void *)(uintptr_t)in,
+						      (uint32_t)(in_len / 4u), pl, sizeof(pl));
+		if (n_pl < 0)
+			return;
+		m.payload = pl;
+		m.len = (size_t)n_pl;
+	}
 	if (nr == RVX_SYS_GRAPH_APPLY_PROVED) {
 		struct rvx_graph_mutation gm;
 

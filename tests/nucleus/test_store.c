@@ -39,6 +39,12 @@ static void state_hash(uint8_t out[32])
 	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ckbuf, sizeof(ckbuf), NULL, out), 0);
 }
 
+/* A genuine token for putting @p v under @p key with @p coherence. */
+static void mint_put(rvx_handle_t cap, uint64_t key, const float *v, uint32_t coherence)
+{
+	nk_proof_put(&tok, 0, cap, nk_target(0, cap), key, v, coherence, ++nonce);
+}
+
 /* Arguments of a proved put of @p v under @p key, with a genuine token. */
 static struct rvx_syscall_args put(rvx_handle_t cap, uint64_t key, const float *v,
 				   uint32_t coherence)
@@ -51,8 +57,7 @@ static struct rvx_syscall_args put(rvx_handle_t cap, uint64_t key, const float *
 	a.in_len = NK_DIM * sizeof(float);
 	a.aux = (uint64_t)(uintptr_t)&tok;
 	a.aux_len = sizeof(tok);
-	nk_proof(&tok, 0, cap, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, cap), key, v,
-		 NK_DIM * sizeof(float), ++nonce);
+	mint_put(cap, key, v, coherence);
 	return a;
 }
 
@@ -208,4 +213,102 @@ Test(nucleus_store, graph_options_decided_by_the_store)
 	cr_assert_eq(graph_call(nk_gstore, &m), -RVX_EINVAL);
 	cr_assert(nk_unchanged());
 	cr_assert_eq(nk_records(), n);
+}
+
+Test(nucleus_store, payload_encoding)
+{
+	const float v[2] = {1.0f, -2.0f};
+	alignas(4) uint8_t buf[12], want[12] = {0x00, 0x80, 0x01, 0x00, 0x00, 0x00, 0x80, 0x3f,
+						0x00, 0x00, 0x00, 0xc0};
+
+	cr_assert_eq(rvx_syscall_vector_put_payload(0x18000, v, 2, buf, sizeof(buf)), 12);
+	cr_assert(memcmp(buf, want, 12) == 0);
+	/* in place: the vector already sits 4 bytes into the buffer */
+	memcpy(buf + 4, v, sizeof(v));
+	cr_assert_eq(rvx_syscall_vector_put_payload(0x18000, buf + 4, 2, buf, sizeof(buf)), 12);
+	cr_assert(memcmp(buf, want, 12) == 0);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, v, 2, buf, 11), -RVX_EBUFSMALL);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, v, 0, buf, 12), -RVX_EINVAL);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, v, RVX_VEC_DIM_MAX + 1u, buf, 12),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, NULL, 2, buf, 12), -RVX_EINVAL);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, v, 2, NULL, 12), -RVX_EINVAL);
+}
+
+Test(nucleus_store, coherence_is_bound_by_the_proof)
+{
+	static struct nk_world before;
+	const float v[NK_DIM] = {1, 2, 3, 4};
+	const uint32_t c = RVX_VEC_COHERENCE_ONE / 4u;
+	struct rvx_syscall_args a = put(nk_vstore, 9, v, c);
+	struct rvx_vec_meta meta;
+	uint64_t n = nk_records();
+
+	/* The caller claims more coherence than the token was minted for. */
+	for (uint32_t claim = c + 1u; claim <= RVX_VEC_COHERENCE_ONE; claim += 0x4000u) {
+		a.arg[1] = claim;
+		memcpy(&before, &W, sizeof(W));
+		cr_assert_eq(nk_call(0, RVX_SYS_VECTOR_PUT_PROVED, &a), -RVX_EPROOF);
+		cr_assert_eq(nk_records(), n + 1);
+		cr_assert_eq(nk_last_kind(), RVX_WITNESS_PROOF_REJECTED);
+		cr_assert(memcmp(before.vmem, W.vmem, sizeof(W.vmem)) == 0, "store changed");
+		cr_assert(memcmp(before.k.issuers, W.k.issuers, sizeof(W.k.issuers)) == 0,
+			  "nonce consumed");
+		n++;
+	}
+	cr_assert_eq(rvx_vec_store_meta(&W.k.vstores[0].store, 9, &meta), -RVX_ENOENT);
+	/* The coherence the token covers is accepted and stored. */
+	a.arg[1] = c;
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	cr_assert_eq(rvx_vec_store_meta(&W.k.vstores[0].store, 9, &meta), 0);
+	cr_assert_eq(meta.coherence, c);
+	cr_assert(memcmp(nk_res.mutation_hash, tok.mutation_hash, 32) == 0);
+}
+
+Test(nucleus_store, query_buffers_at_odd_addresses)
+{
+	const float v1[NK_DIM] = {1, 0, 0, 0}, v2[NK_DIM] = {0, 5, 0, 0}, q[NK_DIM] = {0, 4, 0, 0};
+	static alignas(16) uint8_t qbuf[1 + sizeof(q)], hbuf[3 + 2 * sizeof(struct rvx_vec_hit)];
+	static alignas(16) uint8_t vbuf[1 + sizeof(v1)], obuf[1 + sizeof(v1)];
+	struct rvx_vec_hit hits[2];
+	struct rvx_syscall_args a;
+
+	/* A put whose vector sits at an odd address. */
+	memcpy(vbuf + 1, v1, sizeof(v1));
+	a = put(nk_vstore, 1, v1, 0);
+	a.in = (uint64_t)(uintptr_t)(vbuf + 1);
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	a = put(nk_vstore, 2, v2, 0);
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	memcpy(qbuf + 1, q, sizeof(q));
+	a = nk_args(nk_vstore.raw);
+	a.flags = RVX_SYSCALL_F_QUERY;
+	a.in = (uint64_t)(uintptr_t)(qbuf + 1);
+	a.in_len = sizeof(q);
+	a.arg[0] = 2;
+	a.arg[1] = 16;
+	a.out = (uint64_t)(uintptr_t)(hbuf + 3);
+	a.out_len = 2 * sizeof(struct rvx_vec_hit);
+	NK_OK(0, RVX_SYS_VECTOR_GET, a);
+	cr_assert_eq(nk_res.value[0], 2);
+	memcpy(hits, hbuf + 3, sizeof(hits));
+	cr_assert_eq(hits[0].key, 2);
+	cr_assert_eq(hits[1].key, 1);
+	cr_assert_float_eq(hits[0].distance, 1.0f, 1e-6f);
+	/* A lookup into an odd address. */
+	a = nk_args(nk_vstore.raw);
+	a.arg[0] = 1;
+	a.out = (uint64_t)(uintptr_t)(obuf + 1);
+	a.out_len = sizeof(v1);
+	NK_OK(0, RVX_SYS_VECTOR_GET, a);
+	cr_assert(memcmp(obuf + 1, v1, sizeof(v1)) == 0);
+	/* k above what the kernel stages is refused, changing nothing. */
+	a = nk_args(nk_vstore.raw);
+	a.flags = RVX_SYSCALL_F_QUERY;
+	a.in = (uint64_t)(uintptr_t)(qbuf + 1);
+	a.in_len = sizeof(q);
+	a.arg[0] = RVX_KERNEL_KNN_MAX + 1u;
+	a.out = (uint64_t)(uintptr_t)(hbuf + 3);
+	a.out_len = 2 * sizeof(struct rvx_vec_hit);
+	NK_FAIL(0, RVX_SYS_VECTOR_GET, a, -RVX_EINVAL);
 }
