@@ -312,3 +312,87 @@ Test(nucleus_store, query_buffers_at_odd_addresses)
 	a.out_len = 2 * sizeof(struct rvx_vec_hit);
 	NK_FAIL(0, RVX_SYS_VECTOR_GET, a, -RVX_EINVAL);
 }
+
+static struct nk_world W2;
+static alignas(64) uint8_t bigmem[2][131072];
+static uint8_t ck_a[1u << 20], ck_b[1u << 20];
+static float bigvec[RVX_KERNEL_VEC_DIM_MAX];
+
+/* A vector store of the largest dimension the kernel accepts, in @p w. */
+static rvx_handle_t make_big(struct nk_world *w, uint8_t *mem)
+{
+	struct rvx_vec_config vc;
+	struct rvx_proof_policy pol;
+	rvx_handle_t cap;
+	size_t need;
+
+	rvx_vec_config_default(&vc, RVX_KERNEL_VEC_DIM_MAX, 2, RVX_VEC_METRIC_COSINE);
+	cr_assert_eq(rvx_vec_store_size(&vc, &need), 0);
+	cr_assert_leq(need, sizeof(bigmem[0]));
+	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);
+	cr_assert_eq(rvx_kernel_vector_store_create(&w->k, 0, &vc, mem, sizeof(bigmem[0]), &pol,
+						    RVX_RIGHTS_ALL, &cap), 0);
+	return cap;
+}
+
+Test(nucleus_store, largest_store_is_writable_and_replays)
+{
+	struct rvx_syscall_args a = nk_args(0);
+	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(RVX_KERNEL_VEC_DIM_MAX)];
+	struct rvx_witness_head head1, head2;
+	uint8_t h_mid[32], h1[32], h2[32];
+	size_t n_mid, n1, n2;
+	uint64_t seq_mid, replayed;
+	rvx_handle_t big = make_big(&W, bigmem[0]);
+
+	for (uint32_t i = 0; i < RVX_KERNEL_VEC_DIM_MAX; i++)
+		bigvec[i] = (float)(i % 17) * 0.25f - 1.0f;
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck_a, sizeof(ck_a), &n_mid, h_mid), 0);
+	seq_mid = W.k.log.sequence;
+	a.cap = big.raw;
+	a.arg[0] = 1;
+	a.arg[1] = RVX_VEC_COHERENCE_ONE / 2u;
+	a.in = (uint64_t)(uintptr_t)bigvec;
+	a.in_len = sizeof(bigvec);
+	a.aux = (uint64_t)(uintptr_t)&tok;
+	a.aux_len = sizeof(tok);
+	cr_assert_eq(rvx_syscall_vector_put_payload((uint32_t)a.arg[1], bigvec,
+						    RVX_KERNEL_VEC_DIM_MAX, pl, sizeof(pl)),
+		     (long)sizeof(pl));
+	nk_proof(&tok, 0, big, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, big), 1, pl, sizeof(pl),
+		 ++nonce);
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_VECTOR_PUT);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck_b, sizeof(ck_b), &n1, h1), 0);
+	rvx_kernel_witness_head(&W.k, &head1);
+	/* before: a second kernel with the same stores, restored before the put */
+	nk_setup_world(&W2);
+	(void)make_big(&W2, bigmem[1]);
+	cr_assert_eq(rvx_kernel_restore(&W2.k, ck_a, n_mid), 0);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &W.k.journal, seq_mid, NULL, 0, NULL, NULL,
+				       &replayed), 0);
+	/* after: the same state hash and chain head */
+	cr_assert_eq(replayed, 1);
+	cr_assert_eq(rvx_kernel_checkpoint(&W2.k, ck_a, sizeof(ck_a), &n2, h2), 0);
+	cr_assert_eq(n2, n1);
+	cr_assert(memcmp(h1, h2, 32) == 0, "state hash differs after replay");
+	rvx_kernel_witness_head(&W2.k, &head2);
+	cr_assert(memcmp(&head1, &head2, sizeof(head1)) == 0, "chain head differs");
+}
+
+Test(nucleus_store, unwritable_store_refused_at_creation)
+{
+	struct rvx_vec_config vc;
+	struct rvx_proof_policy pol;
+	rvx_handle_t cap = RVX_HANDLE_NULL;
+
+	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);
+	for (uint32_t dim = RVX_KERNEL_VEC_DIM_MAX + 1u; dim <= RVX_VEC_DIM_MAX; dim *= 2u) {
+		rvx_vec_config_default(&vc, dim, 1, RVX_VEC_METRIC_L2);
+		nk_snap();
+		cr_assert_eq(rvx_kernel_vector_store_create(&W.k, 0, &vc, bigmem[0],
+							    sizeof(bigmem[0]), &pol,
+							    RVX_RIGHTS_ALL, &cap), -RVX_ENOTSUP);
+		cr_assert(nk_unchanged());
+	}
+}

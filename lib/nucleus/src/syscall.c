@@ -850,7 +850,9 @@ static int put_decide(struct rvx_kernel *k, uint32_t task, const struct rvx_sysc
 	ret = proof_arg_ok(a);
 	if (ret != 0)
 		return ret;
-	ret = rvx_kernel_witness_room_(k, 16u + len);
+	/* The vector is journaled once, as the call's input; the record's own
+	 * arguments are key, coherence and dimension. */
+	ret = rvx_kernel_witness_room_(k, 16u);
 	if (ret != 0)
 		return ret;
 	plen = rvx_syscall_vector_put_payload(coherence, k->stage.vec + 1, dim,
@@ -867,8 +869,7 @@ static int put_decide(struct rvx_kernel *k, uint32_t task, const struct rvx_sysc
 static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
-	static const size_t head = 16;
-	uint8_t args[RVX_WITNESS_ARGS_MAX];
+	uint8_t args[16];
 	float *vec = k->stage.vec + 1;
 	struct rvx_witness_record rec;
 	struct rvx_witness_head wh;
@@ -890,9 +891,7 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	v = &k->vstores[tgt.ref];
 	rvx_vec_store_config(&v->store, &cfg);
 	len = (size_t)cfg.dim * sizeof(float);
-	/* The journal carries the whole vector, so it must fit one entry. */
-	if (a->in == 0 || a->in_len != len || head + len > RVX_WITNESS_ARGS_MAX ||
-	    a->arg[1] > RVX_VEC_COHERENCE_ONE)
+	if (a->in == 0 || a->in_len != len || a->arg[1] > RVX_VEC_COHERENCE_ONE)
 		return -RVX_EINVAL;
 	coherence = (uint32_t)a->arg[1];
 	memcpy(vec, ptr_in(a->in), len);
@@ -905,9 +904,8 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	memcpy(args, &a->arg[0], 8);
 	memcpy(args + 8, &coherence, 4);
 	memcpy(args + 12, &cfg.dim, 4);
-	memcpy(args + head, vec, len);
 	ret = rvx_kernel_witness_(k, RVX_WITNESS_VECTOR_PUT, res.tier, task, target, args,
-				  head + len, &rec);
+				  sizeof(args), &rec);
 	if (ret == 0)
 		RVX_CHECK(rvx_vec_store_put(&v->store, a->arg[0], vec, cfg.dim) >= 0);
 	memset(k->stage.vec, 0, 4u + len);

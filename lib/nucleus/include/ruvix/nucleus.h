@@ -273,6 +273,20 @@ struct rvx_kernel_stage {
 	struct rvx_vec_hit hits[RVX_KERNEL_KNN_MAX];
 };
 
+/**
+ * Largest dimension of a vector store the kernel accepts: a proved put is
+ * journaled as one entry (call header, issuer window, the vector, then the
+ * record's 16 bytes of key, coherence and dimension), and that entry must
+ * fit RVX_WITNESS_ARGS_MAX. rvx_kernel_vector_store_create() refuses a
+ * larger store, so every store it makes can be written.
+ */
+#define RVX_KERNEL_VEC_DIM_MAX                                                 \
+	((RVX_WITNESS_ARGS_MAX - RVX_KERNEL_CALL_HEADER_BYTES -                \
+	  RVX_KERNEL_ISSUER_JOURNAL_BYTES - 16u) / 4u)
+
+_Static_assert(RVX_KERNEL_VEC_DIM_MAX >= 256u && RVX_KERNEL_VEC_DIM_MAX <= RVX_VEC_DIM_MAX,
+	       "the kernel's vector dimension limit");
+
 /** Scheduler storage in 64-bit words. */
 #define RVX_KERNEL_SCHED_WORDS_                                                \
 	((RVX_SCHED_STORAGE_SIZE(RVX_KERNEL_TASKS, RVX_KERNEL_CPUS,            \
@@ -647,6 +661,8 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
  * @param[out] cap the capability
  * @retval 0 created
  * @retval -RVX_EINVAL bad task, configuration, memory or rights, or NULL
+ * @retval -RVX_ENOTSUP the dimension is above RVX_KERNEL_VEC_DIM_MAX (a
+ *         proved put of such a vector cannot be journaled)
  * @retval -RVX_ENOMEM @p size too small
  * @retval -RVX_ELIMIT no store, registry entry or capability slot is free
  * @retval -RVX_EFULL the journal is full
