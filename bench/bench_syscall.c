@@ -138,6 +138,17 @@ static void mint(struct rvx_proof_token *t, rvx_handle_t issuer, uint32_t nr, ui
 	br_hmac_out(&hc, t->tag);
 }
 
+/* Mint a proof for VectorPutProved of @p v with @p coherence (the payload
+ * binds both). */
+static void mint_put(struct rvx_proof_token *t, uint64_t key, const float *v, uint32_t coherence)
+{
+	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(DIM)];
+
+	BENCH_REQUIRE(rvx_syscall_vector_put_payload(coherence, v, DIM, pl, sizeof(pl)) ==
+			      (long)sizeof(pl), "payload");
+	mint(t, vcap, RVX_SYS_VECTOR_PUT_PROVED, key, pl, sizeof(pl));
+}
+
 static void make_package(void)
 {
 	static uint8_t seg[2][2048];
@@ -239,7 +250,7 @@ static void setup(void)
 
 		for (uint32_t d = 0; d < DIM; d++)
 			v[d] = (float)(i * DIM + d);
-		mint(&t, vcap, RVX_SYS_VECTOR_PUT_PROVED, i, v, sizeof(v));
+		mint_put(&t, i, v, RVX_VEC_COHERENCE_ONE);
 		a = mkargs(vcap.raw);
 		a.arg[0] = i;
 		a.arg[1] = RVX_VEC_COHERENCE_ONE;
@@ -380,8 +391,7 @@ static void prep_vput(int i)
 	args[i].in_len = sizeof(vecs[i]);
 	args[i].aux = (uint64_t)(uintptr_t)&toks[i];
 	args[i].aux_len = sizeof(toks[i]);
-	mint(&toks[i], vcap, RVX_SYS_VECTOR_PUT_PROVED, (uint64_t)(i % (int)VCAP), vecs[i],
-	     sizeof(vecs[i]));
+	mint_put(&toks[i], (uint64_t)(i % (int)VCAP), vecs[i], RVX_VEC_COHERENCE_ONE);
 }
 
 static void prep_graph(int i)

@@ -330,6 +330,7 @@ int main(void)
 		struct rvx_queue_msg_hdr hdr;
 		struct rvx_proof_token tok;
 		float raw[DIM], emb[DIM], norm = 0;
+		uint8_t payload[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(DIM)];
 		uint64_t key;
 
 		now += 1000000;
@@ -360,8 +361,13 @@ int main(void)
 		a.arg[1] = RVX_VEC_COHERENCE_ONE;
 		a.in = (uint64_t)(uintptr_t)emb;
 		a.in_len = sizeof(emb);
+		/* The proof covers the coherence claimed with the vector. */
+		check("perceive: payload",
+		      (int)rvx_syscall_vector_put_payload(RVX_VEC_COHERENCE_ONE, emb, DIM, payload,
+							  sizeof(payload)) -
+			      (int)sizeof(payload));
 		prove(&tok, perceive, a.cap, RVX_SYS_VECTOR_PUT_PROVED, target_of(perceive, a.cap),
-		      key, emb, sizeof(emb), nonce_p++);
+		      key, payload, sizeof(payload), nonce_p++);
 		a.aux = (uint64_t)(uintptr_t)&tok;
 		a.aux_len = sizeof(tok);
 		rc = rvx_syscall(&kern, perceive, RVX_SYS_VECTOR_PUT_PROVED, &a, &r);
@@ -437,13 +443,17 @@ int main(void)
 	{
 		struct rvx_proof_token tok;
 		float emb[DIM] = {1, 1, 1, 1, 1, 1, 1, 1};
+		uint8_t payload[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(DIM)];
 
 		a = args(slot_handle(perceive, 3));
 		a.arg[0] = 1;
 		a.in = (uint64_t)(uintptr_t)emb;
 		a.in_len = sizeof(emb);
+		check("forged: payload",
+		      (int)rvx_syscall_vector_put_payload(0, emb, DIM, payload, sizeof(payload)) -
+			      (int)sizeof(payload));
 		prove(&tok, perceive, a.cap, RVX_SYS_VECTOR_PUT_PROVED, target_of(perceive, a.cap), 1,
-		      emb, sizeof(emb), nonce_p++);
+		      payload, sizeof(payload), nonce_p++);
 		tok.tag[0] ^= 1;
 		a.aux = (uint64_t)(uintptr_t)&tok;
 		a.aux_len = sizeof(tok);

@@ -22,7 +22,10 @@
  *
  * Operation (32 bytes):
  *   0 kind: 0..11 that syscall, 12 raw number (byte 2), 13 tick,
- *     14 mint a valid proof into the arena, 15 arena helpers
+ *     14 mint a valid proof into the arena, 15 arena helpers (raw bytes, a
+ *     capxfer, a descriptor, the package, a sensor event, or a vector of
+ *     edge floats: zero, tiny (1e-30), subnormal, huge (1e30, FLT_MAX),
+ *     the store's component limit, infinities, NaN)
  *   1 task selector, 2 flags, 3 cap selector, 4 cap2 selector, 5 misc,
  *   6..17 in/out/aux offset and length (u16 each), 18..31 arg[0..6] (u16
  *   each; values >= 0xFFF0 pick an edge value).
@@ -30,10 +33,15 @@
  * objects, handles returned by successful calls); the top bits make it
  * stale (generation changed), random (from the arguments) or null.
  *
+ * Stores: one vector store per metric (L2, cosine, dot: pool entries 3, 8,
+ * 9) and one graph store per option (none, self loops: entries 4, 10).
+ *
  * Built as a libFuzzer target with clang; replay_main.c feeds the corpus to
  * the same function in every hosted build.
  */
 #include <bearssl.h>
+#include <float.h>
+#include <math.h>
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_OPS 96u
 #define POOL 32u
 #define RING 1024u
+/* Pool entries the fixture fills; later handles cycle after them. */
+#define FIXED 11u
 
 struct world {
 	struct rvx_kernel k;
@@ -62,7 +72,10 @@ struct world {
 	alignas(64) uint8_t ring[RING * 64];
 	alignas(64) uint8_t scratch[8192];
 	alignas(64) uint8_t vmem[16384];
+	alignas(64) uint8_t vmem_cos[16384];
+	alignas(64) uint8_t vmem_dot[16384];
 	alignas(64) uint8_t gmem[RVX_GRAPH_BYTES(16, 32)];
+	alignas(64) uint8_t gmem_loops[RVX_GRAPH_BYTES(16, 32)];
 };
 
 static struct world W, pristine, snap;
@@ -95,8 +108,8 @@ static void pool_add(uint64_t h)
 		pool[pool_n++] = h;
 		return;
 	}
-	/* Keep the first 8 (the fixture's) and cycle through the rest. */
-	pool[8 + pool_next % (POOL - 8)] = h;
+	/* Keep the fixture's and cycle through the rest. */
+	pool[FIXED + pool_next % (POOL - FIXED)] = h;
 	pool_next++;
 }
 
@@ -164,13 +177,14 @@ static void init_once(void)
 	struct rvx_kernel_config cfg;
 	struct rvx_vec_config vc;
 	struct rvx_graph_config gc = {16, 32, 0, 0, 7};
+	struct rvx_graph_config gl = {16, 32, RVX_GRAPH_FLAG_SELF_LOOPS, 0, 9};
 	struct rvx_proof_policy pol;
 	struct rvx_kernel_root root;
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
 	struct rvx_syscall_capxfer x[2];
 	uint64_t h[2];
-	rvx_handle_t q, v, g, s;
+	rvx_handle_t q, v, g, s, vc_cos, vc_dot, g_loops;
 
 	if (done)
 		return;
@@ -205,6 +219,14 @@ static void init_once(void)
 						  RVX_RIGHTS_ALL, &v) == 0, "vstore");
 	FUZZ_CHECK(rvx_kernel_graph_store_create(&W.k, 0, &gc, W.gmem, sizeof(W.gmem), &pol,
 						 RVX_RIGHTS_ALL, &g) == 0, "gstore");
+	rvx_vec_config_default(&vc, DIM, VCAP, RVX_VEC_METRIC_COSINE);
+	FUZZ_CHECK(rvx_kernel_vector_store_create(&W.k, 0, &vc, W.vmem_cos, sizeof(W.vmem_cos),
+						  &pol, RVX_RIGHTS_ALL, &vc_cos) == 0, "cosine");
+	rvx_vec_config_default(&vc, DIM, VCAP, RVX_VEC_METRIC_DOT);
+	FUZZ_CHECK(rvx_kernel_vector_store_create(&W.k, 0, &vc, W.vmem_dot, sizeof(W.vmem_dot),
+						  &pol, RVX_RIGHTS_ALL, &vc_dot) == 0, "dot");
+	FUZZ_CHECK(rvx_kernel_graph_store_create(&W.k, 0, &gl, W.gmem_loops, sizeof(W.gmem_loops),
+						 &pol, RVX_RIGHTS_ALL, &g_loops) == 0, "loops");
 	FUZZ_CHECK(rvx_kernel_sensor_register(&W.k, 0, 77, RVX_RIGHTS_ALL, &sensor_index, &s) == 0,
 		   "sensor");
 	make_package();
@@ -229,6 +251,10 @@ static void init_once(void)
 	FUZZ_CHECK(rvx_syscall(&W.k, 0, RVX_SYS_TASK_SPAWN, &a, &r) == 0, "spawn");
 	pool_add(h[0]);
 	pool_add(h[1]);
+	pool_add(vc_cos.raw);
+	pool_add(vc_dot.raw);
+	pool_add(g_loops.raw);
+	FUZZ_CHECK(pool_n == FIXED, "fixture pool %u", pool_n);
 	memcpy(&pristine, &W, sizeof(W));
 	memcpy(pristine_pool, pool, sizeof(pool));
 	pristine_pool_n = pool_n;
@@ -387,6 +413,21 @@ static void mint(const uint8_t *op)
 	m.key = key;
 	m.payload = (const void *)(uintptr_t)in;
 	m.len = (size_t)in_len;
+	if (nr == RVX_SYS_VECTOR_PUT_PROVED) {
+		/* The payload binds the coherence the call will claim (arg[1]). */
+		static uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(ARENA / 4u)];
+		long n_pl;
+
+		if (in == 0 || in_len % 4u != 0)
+			return;
+		n_pl = rvx_syscall_vector_put_payload((uint32_t)arg_value(get16(op + 20)),
+						      (const void *)(uintptr_t)in,
+						      (uint32_t)(in_len / 4u), pl, sizeof(pl));
+		if (n_pl < 0)
+			return;
+		m.payload = pl;
+		m.len = (size_t)n_pl;
+	}
 	if (nr == RVX_SYS_GRAPH_APPLY_PROVED) {
 		struct rvx_graph_mutation gm;
 
@@ -424,8 +465,23 @@ static void mint(const uint8_t *op)
 	memcpy((void *)(uintptr_t)aux, &t, sizeof(t));
 }
 
+/* A vector of DIM floats, each picked by a nibble of @p op from the values
+ * that stress a store's arithmetic. */
+static void edge_floats(const uint8_t *op, uint8_t *p, size_t room)
+{
+	static const float edge[16] = {
+		0.0f, 1.0f, -1.0f, 1e-30f, -1e-30f, 1e-40f, FLT_TRUE_MIN, 1e-20f,
+		1e30f, -1e30f, FLT_MAX, -FLT_MAX, RVX_VEC_COMPONENT_MAX, INFINITY, -INFINITY, NAN,
+	};
+	float v[DIM];
+
+	for (uint32_t i = 0; i < DIM; i++)
+		v[i] = edge[(op[18 + i / 2u] >> (4u * (i & 1u))) & 15u];
+	memcpy(p, v, room < sizeof(v) ? room : sizeof(v));
+}
+
 /* Arena helpers: raw bytes, a capxfer, a region descriptor, the signed
- * package, a sensor event. */
+ * package, a sensor event, edge floats. */
 static void helper(const uint8_t *op)
 {
 	uint64_t in, in_len;
@@ -437,7 +493,7 @@ static void helper(const uint8_t *op)
 		return;
 	p = (uint8_t *)(uintptr_t)in;
 	room = (size_t)(arena + ARENA - p);
-	switch (op[2] % 5u) {
+	switch (op[2] % 6u) {
 	case 0:
 		memcpy(p, op + 18, room < 14 ? room : 14);
 		break;
@@ -469,6 +525,9 @@ static void helper(const uint8_t *op)
 		}
 		break;
 	}
+	case 5:
+		edge_floats(op, p, room);
+		break;
 	default: {
 		struct rvx_queue_msg_hdr hdr;
 		int ret;

@@ -138,6 +138,16 @@ void nk_proof(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uin
 	br_hmac_out(&hc, t->tag);
 }
 
+void nk_proof_put(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint64_t target,
+		  uint64_t key, const float *vec, uint32_t coherence, uint64_t nonce)
+{
+	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(NK_DIM)];
+
+	cr_assert_eq(rvx_syscall_vector_put_payload(coherence, vec, NK_DIM, pl, sizeof(pl)),
+		     (long)sizeof(pl));
+	nk_proof(t, task, issuer, RVX_SYS_VECTOR_PUT_PROVED, target, key, pl, sizeof(pl), nonce);
+}
+
 uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *handles)
 {
 	struct rvx_syscall_args a = nk_args(nk_root.task.raw);

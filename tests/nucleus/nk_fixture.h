@@ -50,6 +50,10 @@ uint64_t nk_target(uint32_t task, rvx_handle_t cap);
  * mutation (nr, target, key, payload). */
 void nk_proof(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint32_t nr,
 	      uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce);
+/* Mint a Reflex proof for VectorPutProved of the NK_DIM-vector `vec` with
+ * `coherence` (the payload of rvx_syscall_vector_put_payload()). */
+void nk_proof_put(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint64_t target,
+		  uint64_t key, const float *vec, uint32_t coherence, uint64_t nonce);
 /* Spawn a child of the root holding copies of the given capabilities. */
 uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *handles);
 

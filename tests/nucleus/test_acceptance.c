@@ -175,8 +175,8 @@ static void mint_segment(const float emb[NK_DIM])
 	for (uint32_t i = 0; i < PUTS; i++) {
 		for (uint32_t d = 0; d < NK_DIM; d++)
 			vecs[i][d] = emb[d] + (float)i * 0.5f;
-		nk_proof(&toks[i], 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED,
-			 nk_target(0, nk_vstore), 100 + i, vecs[i], sizeof(vecs[i]), 10 + i);
+		nk_proof_put(&toks[i], 0, nk_vstore,
+			 nk_target(0, nk_vstore), 100 + i, vecs[i], 0, 10 + i);
 	}
 	memset(muts, 0, sizeof(muts));
 	muts[0].kind = RVX_GRAPH_OP_ADD_NODE;

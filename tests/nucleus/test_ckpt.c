@@ -32,8 +32,7 @@ static void mutate(void)
 	a.in_len = sizeof(v);
 	a.aux = (uint64_t)(uintptr_t)&tok;
 	a.aux_len = sizeof(tok);
-	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 11, v,
-		 sizeof(v), 1);
+	nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), 11, v, 0, 1);
 	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
 	m.arg[0] = RVX_REGION_POLICY_SLAB;
 	m.arg[1] = 128;
@@ -114,8 +113,8 @@ Test(nucleus_ckpt, restore_reproduces_state)
 		{
 			struct rvx_proof_token t2;
 
-			nk_proof(&t2, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED,
-				 nk_target(0, nk_vstore), 11, v, sizeof(v), 2);
+			nk_proof_put(&t2, 0, nk_vstore,
+				 nk_target(0, nk_vstore), 11, v, 0, 2);
 			a.aux = (uint64_t)(uintptr_t)&t2;
 			cr_assert_eq(rvx_syscall(&W2.k, 0, RVX_SYS_VECTOR_PUT_PROVED, &a, &nk_res), 0);
 		}

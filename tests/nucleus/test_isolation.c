@@ -20,8 +20,7 @@ Test(nucleus_isolation, capless_task_gets_errors_everywhere)
 
 	memset(&m, 0, sizeof(m));
 	m.kind = RVX_GRAPH_OP_ADD_NODE;
-	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 1, v,
-		 sizeof(v), 1);
+	nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), 1, v, 0, 1);
 	for (nr = 0; nr < RVX_SYS_COUNT; nr++) {
 		for (i = 0; i < RVX_ARRAY_COUNT(handles); i++) {
 			int ret;

@@ -19,8 +19,8 @@ static struct rvx_syscall_args put_args(uint64_t key, const float *v, uint64_t n
 	a.aux = (uint64_t)(uintptr_t)&tok;
 	a.aux_len = sizeof(tok);
 	if (mint)
-		nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore),
-			 key, v, NK_DIM * sizeof(float), nonce);
+		nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore),
+			 key, v, RVX_VEC_COHERENCE_ONE, nonce);
 	return a;
 }
 
@@ -147,8 +147,7 @@ Test(nucleus_proved, vector_put_forged_replayed_wrong)
 		NK_OK(0, RVX_SYS_CAP_GRANT, g);
 		weak.raw = nk_res.value[0];
 		a = put_args(7, v, 3, false);
-		nk_proof(&tok, 0, weak, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 7, v,
-			 sizeof(v), 3);
+		nk_proof_put(&tok, 0, weak, nk_target(0, nk_vstore), 7, v, RVX_VEC_COHERENCE_ONE, 3);
 		expect_rejected(&a, RVX_SYS_VECTOR_PUT_PROVED, -RVX_EPROOF);
 	}
 }

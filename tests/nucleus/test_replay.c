@@ -23,8 +23,8 @@ static void put(uint64_t key, const float *v, bool good)
 	a.in_len = NK_DIM * sizeof(float);
 	a.aux = (uint64_t)(uintptr_t)&tok;
 	a.aux_len = sizeof(tok);
-	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), key, v,
-		 NK_DIM * sizeof(float), nonce++);
+	nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), key, v, RVX_VEC_COHERENCE_ONE,
+		     nonce++);
 	if (good) {
 		NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
 	} else {
@@ -184,11 +184,11 @@ Test(nucleus_replay, restore_and_replay_reach_the_same_state_and_head)
 		a.in_len = sizeof(v);
 		a.aux = (uint64_t)(uintptr_t)&tok;
 		a.aux_len = sizeof(tok);
-		nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 5,
-			 v, sizeof(v), 2);
+		nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), 5,
+			 v, 0, 2);
 		cr_assert_eq(rvx_syscall(&W2.k, 0, RVX_SYS_VECTOR_PUT_PROVED, &a, &res), -RVX_EPROOF);
-		nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 5,
-			 v, sizeof(v), nonce + 5);
+		nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), 5,
+			 v, 0, nonce + 5);
 		cr_assert_eq(rvx_syscall(&W2.k, 0, RVX_SYS_VECTOR_PUT_PROVED, &a, &res), 0);
 	}
 }

@@ -394,25 +394,36 @@ Test(graph_apply, errors_change_nothing, .init = setup, .fini = teardown)
 	nodes(NODES);
 	struct vg_snap sn = snap();
 	m = mut(0, 1, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_EINVAL);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_EINVAL);
 	m = mut(7, 1, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_EINVAL);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_EINVAL);
 	m = mut(0xffffffffu, 1, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_EINVAL);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_EINVAL);
+	cr_assert_eq(rvx_graph_apply_check(&g, NULL), -RVX_EINVAL);
 	cr_assert_eq(rvx_graph_apply(&g, NULL), -RVX_EINVAL);
 	m = mut(RVX_GRAPH_OP_ADD_NODE, 1, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_EEXIST);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_EEXIST);
 	m = mut(RVX_GRAPH_OP_ADD_NODE, 100, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_ELIMIT);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_ELIMIT);
 	m = mut(RVX_GRAPH_OP_REMOVE_NODE, 100, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_ENOENT);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_ENOENT);
 	m = mut(RVX_GRAPH_OP_ADD_EDGE, 1, 1, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_EINVAL);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_EINVAL);
 	m = mut(RVX_GRAPH_OP_REMOVE_EDGE, 1, 2, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_ENOENT);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_ENOENT);
 	m = mut(RVX_GRAPH_OP_UPDATE_EDGE_WEIGHT, 1, 2, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_ENOENT);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_ENOENT);
 	m = mut(RVX_GRAPH_OP_UPDATE_NODE_META, 100, 0, 0);
+	cr_assert_eq(rvx_graph_apply_check(&g, &m), -RVX_ENOENT);
 	cr_assert_eq(rvx_graph_apply(&g, &m), -RVX_ENOENT);
 	same(&sn);
 	vg_snap_free(&sn);
@@ -632,8 +643,11 @@ Test(graph_model, random_operations_match, .init = setup_loops, .fini = teardown
 		struct rvx_graph_mutation m = mut(kind, 1 + vg_rng(&seed) % MN, 1 + vg_rng(&seed) % MN,
 						  (int32_t)vg_rng(&seed));
 		m.meta[0] = (uint8_t)step;
-		int want = model_apply(&md, &m, NODES, EDGES, true);
 		struct vg_snap sn = snap();
+		/* The check agrees with the apply, and writes nothing. */
+		int checked = rvx_graph_apply_check(&g, &m);
+		same(&sn);
+		int want = model_apply(&md, &m, NODES, EDGES, true);
 		/* apply goes through the canonical encoding, as the kernel will */
 		struct rvx_graph_mutation d;
 		int rc;
@@ -644,6 +658,8 @@ Test(graph_model, random_operations_match, .init = setup_loops, .fini = teardown
 			rc = rvx_graph_apply(&g, &m);
 		}
 		cr_assert_eq(rc, want, "step %d kind %u: %d, model %d", step, kind, rc, want);
+		cr_assert_eq(checked, want, "step %d kind %u: check %d, model %d", step, kind, checked,
+			     want);
 		if (rc != 0)
 			same(&sn);
 		vg_snap_free(&sn);

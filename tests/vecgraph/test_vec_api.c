@@ -376,6 +376,44 @@ Test(vec_put, errors_change_nothing, .init = setup, .fini = teardown)
 	vg_snap_free(&sn);
 }
 
+Test(vec_put_check, agrees_with_put_and_writes_nothing, .init = setup, .fini = teardown)
+{
+	float v[DIM] = {1, 2, 3, 4};
+	fill(CAP - 1);
+	struct vg_snap sn = snap();
+	cr_assert_eq(rvx_vec_store_put_check(&s, 7, v, DIM), 0);
+	cr_assert_eq(rvx_vec_store_put_check(&s, 101, v, DIM), 1);
+	cr_assert_eq(rvx_vec_store_put_check(&s, 101, v, 2), -RVX_EINVAL);
+	cr_assert_eq(rvx_vec_store_put_check(&s, 101, NULL, DIM), -RVX_EINVAL);
+	v[2] = NAN;
+	cr_assert_eq(rvx_vec_store_put_check(&s, 101, v, DIM), -RVX_EINVAL);
+	v[2] = 2.0f * RVX_VEC_COMPONENT_MAX;
+	cr_assert_eq(rvx_vec_store_put_check(&s, 101, v, DIM), -RVX_EINVAL);
+	same(&sn);
+	vg_snap_free(&sn);
+	v[2] = 3;
+	cr_assert_eq(rvx_vec_store_put(&s, 7, v, DIM), 0);
+	sn = snap();
+	cr_assert_eq(rvx_vec_store_put_check(&s, 8, v, DIM), -RVX_ELIMIT);
+	same(&sn);
+	vg_snap_free(&sn);
+}
+
+Test(vec_put_check, cosine_underflowing_norm, .init = setup_cosine, .fini = teardown)
+{
+	const float tiny[DIM] = {1e-30f, 1e-30f, 1e-30f, 1e-30f};
+	const float small[DIM] = {1e-20f, 0, 0, 0};
+	struct vg_snap sn = snap();
+
+	/* Not zero, but every square underflows: the norm is 0. */
+	cr_assert_eq(rvx_vec_store_put_check(&s, 1, tiny, DIM), -RVX_EINVAL);
+	cr_assert_eq(rvx_vec_store_put(&s, 1, tiny, DIM), -RVX_EINVAL);
+	same(&sn);
+	vg_snap_free(&sn);
+	cr_assert_eq(rvx_vec_store_put_check(&s, 1, small, DIM), 0);
+	cr_assert_eq(rvx_vec_store_put(&s, 1, small, DIM), 0);
+}
+
 /* ---- delete ------------------------------------------------------------------------- */
 
 Test(vec_delete, success_and_slot_reuse, .init = setup, .fini = teardown)

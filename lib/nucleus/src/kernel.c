@@ -525,6 +525,9 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 	ret = rvx_vec_store_size(cfg, &need);
 	if (ret != 0)
 		return ret;
+	/* A store whose puts could not be journaled could never be written. */
+	if (cfg->dim > RVX_KERNEL_VEC_DIM_MAX)
+		return -RVX_ENOTSUP;
 	if (size < need)
 		return -RVX_ENOMEM;
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {

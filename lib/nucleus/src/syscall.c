@@ -764,11 +764,16 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	rvx_vec_store_config(s, &cfg);
 	if (!buf_ok(a->in, a->in_len) || !buf_ok(a->out, a->out_len))
 		return -RVX_EINVAL;
+	/* The caller's buffers may have any alignment: the store reads and
+	 * writes only the kernel's staging (cleared again before returning). */
 	if ((a->flags & RVX_SYSCALL_F_QUERY) == 0) {
 		if (a->out_len < (uint64_t)cfg.dim * sizeof(float))
 			return -RVX_EBUFSMALL;
 		/* No access statistics: a read changes no kernel state. */
-		ret = rvx_vec_store_get(s, a->arg[0], ptr_out(a->out), cfg.dim, RVX_VEC_NOW_NONE);
+		ret = rvx_vec_store_get(s, a->arg[0], k->stage.vec + 1, cfg.dim, RVX_VEC_NOW_NONE);
+		if (ret == 0)
+			memcpy(ptr_out(a->out), k->stage.vec + 1, cfg.dim * sizeof(float));
+		memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
 		if (ret != 0)
 			return ret;
 		result_init(r);
@@ -776,14 +781,19 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		return 0;
 	}
 	if (!k->has_scratch || a->in_len != (uint64_t)cfg.dim * sizeof(float) ||
-	    a->arg[0] == 0 || a->arg[0] > k->scratch.ef_max || a->arg[1] > k->scratch.ef_max ||
-	    a->in == 0)
+	    a->arg[0] == 0 || a->arg[0] > k->scratch.ef_max || a->arg[0] > RVX_KERNEL_KNN_MAX ||
+	    a->arg[1] > k->scratch.ef_max || a->in == 0)
 		return -RVX_EINVAL;
 	if (a->out == 0 || a->out_len < a->arg[0] * sizeof(struct rvx_vec_hit))
 		return -RVX_EBUFSMALL;
-	ret = rvx_vec_store_search(s, ptr_in(a->in), cfg.dim, (uint32_t)a->arg[0],
-				   (uint32_t)a->arg[1], &k->scratch, ptr_out(a->out),
+	memcpy(k->stage.vec + 1, ptr_in(a->in), (size_t)a->in_len);
+	ret = rvx_vec_store_search(s, k->stage.vec + 1, cfg.dim, (uint32_t)a->arg[0],
+				   (uint32_t)a->arg[1], &k->scratch, k->stage.hits,
 				   RVX_VEC_NOW_NONE);
+	if (ret > 0)
+		memcpy(ptr_out(a->out), k->stage.hits, (size_t)ret * sizeof(struct rvx_vec_hit));
+	memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
+	memset(k->stage.hits, 0, (size_t)a->arg[0] * sizeof(struct rvx_vec_hit));
 	if (ret < 0)
 		return ret;
 	result_init(r);
@@ -793,24 +803,84 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 9 VectorPutProved ---------------------------------------------- */
 
+long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_t dim,
+				    uint8_t *out, size_t cap)
+{
+	const uint8_t *in = vec;
+	uint32_t i, w;
+
+	if (vec == NULL || out == NULL || dim == 0 || dim > RVX_VEC_DIM_MAX)
+		return -RVX_EINVAL;
+	if (cap < RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim))
+		return -RVX_EBUFSMALL;
+	/* Each component is read whole before its own bytes are written, so
+	 * the encoding may be made in place (out + 4 == vec). */
+	for (i = 0; i < dim; i++) {
+		memcpy(&w, in + 4u * i, 4);
+		out[4u + 4u * i] = (uint8_t)w;
+		out[5u + 4u * i] = (uint8_t)(w >> 8);
+		out[6u + 4u * i] = (uint8_t)(w >> 16);
+		out[7u + 4u * i] = (uint8_t)(w >> 24);
+	}
+	out[0] = (uint8_t)coherence;
+	out[1] = (uint8_t)(coherence >> 8);
+	out[2] = (uint8_t)(coherence >> 16);
+	out[3] = (uint8_t)(coherence >> 24);
+	return (long)RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim);
+}
+
+/*
+ * Everything VectorPutProved decides before its record, on the vector staged
+ * in k->stage.vec[1..]: the store's rules, the token's presence, the
+ * journal's room, then the proof over the staged payload (the coherence
+ * word and the vector, built in place in k->stage.vec).
+ */
+static int put_decide(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+		      struct rvx_kernel_vstore *v, const struct rvx_cap_target *tgt, size_t len,
+		      uint32_t coherence, struct rvx_proof_result *res)
+{
+	uint32_t dim = (uint32_t)(len / sizeof(float));
+	long plen;
+	int ret;
+
+	/* The store's own rules decide, before anything is written. */
+	ret = rvx_vec_store_put_check(&v->store, a->arg[0], k->stage.vec + 1, dim);
+	if (ret < 0)
+		return ret;
+	ret = proof_arg_ok(a);
+	if (ret != 0)
+		return ret;
+	/* The vector is journaled once, as the call's input; the record's own
+	 * arguments are key, coherence and dimension. */
+	ret = rvx_kernel_witness_room_(k, 16u);
+	if (ret != 0)
+		return ret;
+	plen = rvx_syscall_vector_put_payload(coherence, k->stage.vec + 1, dim,
+					      (uint8_t *)k->stage.vec, sizeof(k->stage.vec));
+	RVX_CHECK(plen > 0);
+	ret = prove(k, task, RVX_SYS_VECTOR_PUT_PROVED, a,
+		    rvx_kernel_obj_handle_(k, tgt->object).raw, a->arg[0], k->stage.vec,
+		    (size_t)plen, &v->policy, coherence, res);
+	/* The encoding was made in place; the store takes the host's floats
+	 * (the same bytes on the little-endian targets this runs on). */
+	return ret;
+}
+
 static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
-	static const size_t head = 16;
-	uint8_t args[RVX_WITNESS_ARGS_MAX];
-	float vec[RVX_WITNESS_ARGS_MAX / sizeof(float)];
+	uint8_t args[16];
+	float *vec = k->stage.vec + 1;
 	struct rvx_witness_record rec;
 	struct rvx_witness_head wh;
 	struct rvx_proof_result res;
 	struct rvx_kernel_vstore *v;
 	struct rvx_vec_config cfg;
-	struct rvx_vec_meta meta;
 	struct rvx_cap_target tgt;
 	rvx_handle_t cap = {a->cap};
 	uint64_t target;
-	uint32_t coherence, i;
+	uint32_t coherence;
 	size_t len;
-	bool nonzero = false;
 	int ret;
 
 	if (a->flags != 0)
@@ -821,45 +891,26 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	v = &k->vstores[tgt.ref];
 	rvx_vec_store_config(&v->store, &cfg);
 	len = (size_t)cfg.dim * sizeof(float);
-	/* The journal carries the whole vector, so it must fit one entry. */
-	if (a->in == 0 || a->in_len != len || head + len > RVX_WITNESS_ARGS_MAX ||
-	    a->arg[1] > RVX_VEC_COHERENCE_ONE)
+	if (a->in == 0 || a->in_len != len || a->arg[1] > RVX_VEC_COHERENCE_ONE)
 		return -RVX_EINVAL;
 	coherence = (uint32_t)a->arg[1];
 	memcpy(vec, ptr_in(a->in), len);
-	for (i = 0; i < cfg.dim; i++) {
-		float x = vec[i];
-
-		if (x != x || x > RVX_VEC_COMPONENT_MAX || x < -RVX_VEC_COMPONENT_MAX)
-			return -RVX_EINVAL;
-		if (x != 0.0f)
-			nonzero = true;
+	ret = put_decide(k, task, a, v, &tgt, len, coherence, &res);
+	if (ret != 0) {
+		memset(k->stage.vec, 0, 4u + len);
+		return ret;
 	}
-	if (cfg.metric == RVX_VEC_METRIC_COSINE && !nonzero)
-		return -RVX_EINVAL;
-	if (rvx_vec_store_meta(&v->store, a->arg[0], &meta) != 0 &&
-	    rvx_vec_store_count(&v->store) >= cfg.capacity)
-		return -RVX_ELIMIT;
-	ret = proof_arg_ok(a);
-	if (ret != 0)
-		return ret;
-	ret = rvx_kernel_witness_room_(k, head + len);
-	if (ret != 0)
-		return ret;
 	target = rvx_kernel_obj_handle_(k, tgt.object).raw;
-	ret = prove(k, task, RVX_SYS_VECTOR_PUT_PROVED, a, target, a->arg[0], vec, len,
-		    &v->policy, coherence, &res);
-	if (ret != 0)
-		return ret;
 	memcpy(args, &a->arg[0], 8);
 	memcpy(args + 8, &coherence, 4);
 	memcpy(args + 12, &cfg.dim, 4);
-	memcpy(args + head, vec, len);
 	ret = rvx_kernel_witness_(k, RVX_WITNESS_VECTOR_PUT, res.tier, task, target, args,
-				  head + len, &rec);
+				  sizeof(args), &rec);
+	if (ret == 0)
+		RVX_CHECK(rvx_vec_store_put(&v->store, a->arg[0], vec, cfg.dim) >= 0);
+	memset(k->stage.vec, 0, 4u + len);
 	if (ret != 0)
 		return ret;
-	RVX_CHECK(rvx_vec_store_put(&v->store, a->arg[0], vec, cfg.dim) >= 0);
 	RVX_CHECK(rvx_vec_store_set_coherence(&v->store, a->arg[0], coherence) == 0);
 	rvx_witness_head(&k->log, &wh);
 	RVX_CHECK(rvx_vec_store_set_attestation(&v->store, a->arg[0], wh.head) == 0);
@@ -869,43 +920,6 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 }
 
 /* ---- 10 GraphApplyProved -------------------------------------------- */
-
-/* Would rvx_graph_apply() succeed? The same conditions, read-only. */
-static int graph_feasible(const struct rvx_kernel_gstore *g, const struct rvx_graph_mutation *m)
-{
-	struct rvx_graph_node_info ni;
-	int32_t w;
-	bool node = rvx_graph_node_get(&g->graph, m->node, &ni) == 0;
-	bool peer;
-
-	switch (m->kind) {
-	case RVX_GRAPH_OP_ADD_NODE:
-		if (node)
-			return -RVX_EEXIST;
-		if (rvx_graph_node_count(&g->graph) >= g->graph.node_capacity)
-			return -RVX_ELIMIT;
-		return 0;
-	case RVX_GRAPH_OP_REMOVE_NODE:
-	case RVX_GRAPH_OP_UPDATE_NODE_META:
-		return node ? 0 : -RVX_ENOENT;
-	case RVX_GRAPH_OP_ADD_EDGE:
-		if (m->node == m->peer && (g->flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0)
-			return -RVX_EINVAL;
-		peer = rvx_graph_node_get(&g->graph, m->peer, &ni) == 0;
-		if (!node || !peer)
-			return -RVX_ENOENT;
-		if (rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0)
-			return -RVX_EEXIST;
-		if (rvx_graph_edge_count(&g->graph) >= g->graph.edge_capacity)
-			return -RVX_ELIMIT;
-		return 0;
-	case RVX_GRAPH_OP_REMOVE_EDGE:
-	case RVX_GRAPH_OP_UPDATE_EDGE_WEIGHT:
-		return rvx_graph_edge_get(&g->graph, m->node, m->peer, &w) == 0 ? 0 : -RVX_ENOENT;
-	default:
-		return -RVX_EINVAL;
-	}
-}
 
 static int sys_graph_apply(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			   struct rvx_syscall_result *r)
@@ -932,7 +946,7 @@ static int sys_graph_apply(struct rvx_kernel *k, uint32_t task, const struct rvx
 	ret = rvx_graph_mutation_encode(&m, enc);
 	if (ret != 0)
 		return ret;
-	ret = graph_feasible(g, &m);
+	ret = rvx_graph_apply_check(&g->graph, &m);
 	if (ret != 0)
 		return ret;
 	ret = proof_arg_ok(a);

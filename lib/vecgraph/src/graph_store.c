@@ -328,15 +328,45 @@ uint32_t rvx_graph_edge_count(const struct rvx_graph *g)
 
 /* ---- mutations ---------------------------------------------------------------- */
 
+/*
+ * The rules of each mutation, read-only: the direct calls and
+ * rvx_graph_apply_check() both ask these, so a caller that decides before it
+ * commits and the commit itself cannot disagree.
+ */
+static int node_add_check(const struct rvx_graph *g, uint64_t id)
+{
+	if (find_node(g, id) != RVX_VG_NONE)
+		return -RVX_EEXIST;
+	if (ghdr(g)->node_count >= g->node_capacity)
+		return -RVX_ELIMIT;
+	return 0;
+}
+
+/* On success @p s and @p d are the endpoints' slots. */
+static int edge_add_check(const struct rvx_graph *g, uint64_t src, uint64_t dst, uint32_t *s,
+			  uint32_t *d)
+{
+	if (src == dst && (ghdr(g)->cfg.flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0)
+		return -RVX_EINVAL;
+	*s = find_node(g, src);
+	*d = find_node(g, dst);
+	if (*s == RVX_VG_NONE || *d == RVX_VG_NONE)
+		return -RVX_ENOENT;
+	if (edge_pos(g, *s, *d) != RVX_VG_NONE)
+		return -RVX_EEXIST;
+	if (ghdr(g)->edge_count >= g->edge_capacity)
+		return -RVX_ELIMIT;
+	return 0;
+}
+
 int rvx_graph_node_add(struct rvx_graph *g, uint64_t id, const uint8_t *meta)
 {
 	struct graph_hdr *h = ghdr(g);
 	uint32_t slot;
+	int rc = node_add_check(g, id);
 
-	if (find_node(g, id) != RVX_VG_NONE)
-		return -RVX_EEXIST;
-	if (h->node_count >= g->node_capacity)
-		return -RVX_ELIMIT;
+	if (rc != 0)
+		return rc;
 	if (h->node_free != RVX_VG_NONE) {
 		slot = h->node_free;
 		h->node_free = gnode(g, slot)->next_free;
@@ -444,16 +474,11 @@ int rvx_graph_node_get(const struct rvx_graph *g, uint64_t id, struct rvx_graph_
 int rvx_graph_edge_add(struct rvx_graph *g, uint64_t src, uint64_t dst, int32_t weight)
 {
 	struct graph_hdr *h = ghdr(g);
+	uint32_t s, d;
+	int rc = edge_add_check(g, src, dst, &s, &d);
 
-	if (src == dst && (h->cfg.flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0)
-		return -RVX_EINVAL;
-	uint32_t s = find_node(g, src), d = find_node(g, dst);
-	if (s == RVX_VG_NONE || d == RVX_VG_NONE)
-		return -RVX_ENOENT;
-	if (edge_pos(g, s, d) != RVX_VG_NONE)
-		return -RVX_EEXIST;
-	if (h->edge_count >= g->edge_capacity)
-		return -RVX_ELIMIT;
+	if (rc != 0)
+		return rc;
 	uint32_t e;
 	if (h->edge_free != RVX_VG_NONE) {
 		e = h->edge_free;
@@ -546,6 +571,25 @@ static bool kind_has_weight(uint32_t kind)
 static bool kind_has_meta(uint32_t kind)
 {
 	return kind == RVX_GRAPH_OP_ADD_NODE || kind == RVX_GRAPH_OP_UPDATE_NODE_META;
+}
+
+int rvx_graph_apply_check(const struct rvx_graph *g, const struct rvx_graph_mutation *m)
+{
+	uint32_t s, d;
+
+	if (m == NULL || !kind_valid(m->kind))
+		return -RVX_EINVAL;
+	switch (m->kind) {
+	case RVX_GRAPH_OP_ADD_NODE:
+		return node_add_check(g, m->node);
+	case RVX_GRAPH_OP_REMOVE_NODE:
+	case RVX_GRAPH_OP_UPDATE_NODE_META:
+		return find_node(g, m->node) != RVX_VG_NONE ? 0 : -RVX_ENOENT;
+	case RVX_GRAPH_OP_ADD_EDGE:
+		return edge_add_check(g, m->node, m->peer, &s, &d);
+	default:
+		return lookup_edge(g, m->node, m->peer) != RVX_VG_NONE ? 0 : -RVX_ENOENT;
+	}
 }
 
 int rvx_graph_apply(struct rvx_graph *g, const struct rvx_graph_mutation *m)

@@ -1012,22 +1012,43 @@ int rvx_vec_store_update(struct rvx_vec_store *s, uint64_t key, const float *vec
 	return 0;
 }
 
-int rvx_vec_store_put(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim)
+/* The rules of a put, in one place: the vector (and its inverse norm), then
+ * room for a new key. @p slot is the key's slot, or RVX_VG_NONE if new. */
+static int put_check(const struct rvx_vec_store *s, uint64_t key, const float *vec,
+		     uint32_t dim, float *inv, uint32_t *slot)
 {
-	float inv;
-	int rc = check_vector(s, vec, dim, &inv);
+	int rc = check_vector(s, vec, dim, inv);
 
 	if (rc != 0)
 		return rc;
-	uint32_t slot = find_slot(s, key);
-	if (slot != RVX_VG_NONE) {
-		do_update(s, slot, vec, inv);
+	*slot = find_slot(s, key);
+	if (*slot != RVX_VG_NONE)
 		return 1;
-	}
 	if (hdr(s)->count >= s->capacity)
 		return -RVX_ELIMIT;
-	do_insert(s, key, vec, inv);
 	return 0;
+}
+
+int rvx_vec_store_put_check(const struct rvx_vec_store *s, uint64_t key, const float *vec,
+			    uint32_t dim)
+{
+	uint32_t slot;
+	float inv;
+
+	return put_check(s, key, vec, dim, &inv, &slot);
+}
+
+int rvx_vec_store_put(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim)
+{
+	uint32_t slot = RVX_VG_NONE;
+	float inv = 1.0f;
+	int rc = put_check(s, key, vec, dim, &inv, &slot);
+
+	if (rc == 1)
+		do_update(s, slot, vec, inv);
+	else if (rc == 0)
+		do_insert(s, key, vec, inv);
+	return rc;
 }
 
 int rvx_vec_store_delete(struct rvx_vec_store *s, uint64_t key)

@@ -94,6 +94,9 @@ extern "C" {
 #endif
 /** Largest attestation payload AttestEmit takes (bytes). */
 #define RVX_KERNEL_ATTEST_MAX 256u
+/** Most hits one VectorGet query returns (its `k`); the hits are staged in
+ * the kernel before they are copied out. */
+#define RVX_KERNEL_KNN_MAX 256u
 /** Default relative deadline of a task spawned with deadline 0 (ns). */
 #define RVX_KERNEL_DEFAULT_DEADLINE_NS 10000000u
 
@@ -255,6 +258,35 @@ struct rvx_kernel_call {
 	uint32_t reserved;     /**< 0. */
 };
 
+/**
+ * Kernel-owned staging for the store syscalls: a caller's buffers are
+ * copied in (and results out) through it, so the stores only ever see
+ * aligned kernel memory. Zero between calls (each call clears what it
+ * used), so it adds nothing to the state a checkpoint or a snapshot sees.
+ */
+struct rvx_kernel_stage {
+	/** VectorPutProved's mutation payload (RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES():
+	 * the coherence word in vec[0], the vector from vec[1]), or VectorGet's
+	 * query (from vec[1]). */
+	float vec[1u + RVX_VEC_DIM_MAX];
+	/** VectorGet's hits before they are copied out. */
+	struct rvx_vec_hit hits[RVX_KERNEL_KNN_MAX];
+};
+
+/**
+ * Largest dimension of a vector store the kernel accepts: a proved put is
+ * journaled as one entry (call header, issuer window, the vector, then the
+ * record's 16 bytes of key, coherence and dimension), and that entry must
+ * fit RVX_WITNESS_ARGS_MAX. rvx_kernel_vector_store_create() refuses a
+ * larger store, so every store it makes can be written.
+ */
+#define RVX_KERNEL_VEC_DIM_MAX                                                 \
+	((RVX_WITNESS_ARGS_MAX - RVX_KERNEL_CALL_HEADER_BYTES -                \
+	  RVX_KERNEL_ISSUER_JOURNAL_BYTES - 16u) / 4u)
+
+_Static_assert(RVX_KERNEL_VEC_DIM_MAX >= 256u && RVX_KERNEL_VEC_DIM_MAX <= RVX_VEC_DIM_MAX,
+	       "the kernel's vector dimension limit");
+
 /** Scheduler storage in 64-bit words. */
 #define RVX_KERNEL_SCHED_WORDS_                                                \
 	((RVX_SCHED_STORAGE_SIZE(RVX_KERNEL_TASKS, RVX_KERNEL_CPUS,            \
@@ -306,6 +338,7 @@ struct rvx_kernel {
 	uint64_t epoch_ns;             /**< Automatic epoch length (ns), 0 for none. */
 	uint64_t epoch_started;        /**< Kernel time the open epoch began. */
 	struct rvx_kernel_call call;   /**< The syscall in progress (zero between calls). */
+	struct rvx_kernel_stage stage; /**< Store syscalls' staging (zero between calls). */
 };
 
 /** Declare a static kernel named @p name. */
@@ -522,17 +555,22 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
  *   the proof token (issuer: a PROVE capability in the caller's table).
  * - 8 VectorGet: cap VECTOR_STORE with READ; arg[0] key, out floats; or with
- *   RVX_SYSCALL_F_QUERY in the query, arg[0] k, arg[1] ef, out
- *   `struct rvx_vec_hit` array. value[0] = dimension or hit count.
+ *   RVX_SYSCALL_F_QUERY in the query, arg[0] k (1..RVX_KERNEL_KNN_MAX and
+ *   at most the scratch's ef), arg[1] ef, out `struct rvx_vec_hit` array.
+ *   value[0] = dimension or hit count. The buffers may have any alignment
+ *   (they are copied through kernel storage).
  * - 9 VectorPutProved: cap VECTOR_STORE with WRITE; arg[0] key, arg[1]
- *   coherence (Q16.16, at most 1.0); in: the vector; aux: the proof token.
+ *   coherence (Q16.16, at most 1.0); in: the vector (any alignment); aux:
+ *   the proof token.
  * - 10 GraphApplyProved: cap GRAPH_STORE with WRITE; in: a
  *   `struct rvx_graph_mutation`; aux: the proof token.
  * - 11 SensorSubscribe: cap SENSOR with READ; cap2 QUEUE with WRITE;
  *   value[0] = subscription index.
  *
  * Proved calls bind the proof to (syscall, the target's registry handle,
- * key, payload): for VectorPutProved the key and the vector bytes; for
+ * key, payload): for VectorPutProved the key and the payload of
+ * rvx_syscall_vector_put_payload() (the coherence value and the vector, so
+ * a policy's minimum coherence judges a value the proof covers); for
  * GraphApplyProved the node id and the 64-byte canonical mutation encoding;
  * for AttestEmit the key and the attestation bytes. The result then carries
  * the attestation. A rejected proof leaves a PROOF_REJECTED witness record
@@ -575,6 +613,24 @@ int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 		const struct rvx_syscall_args *a, struct rvx_syscall_result *r);
 
 /**
+ * Write the mutation payload a VectorPutProved proof covers (layout in
+ * ruvix/nucleus_syscall.h, RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES()). The
+ * kernel builds its own with this function; a proof issuer hashes the same
+ * bytes with rvx_proof_mutation_hash(). @p out may be the 4 bytes before
+ * @p vec (the encoding is then made in place).
+ * @param coherence the coherence value of the put (arg[1]), Q16.16
+ * @param vec       @p dim components (any alignment)
+ * @param dim       the store's dimension, 1..RVX_VEC_DIM_MAX
+ * @param[out] out  RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(@p dim) bytes
+ * @param cap       bytes at @p out
+ * @return the payload's length in bytes
+ * @retval -RVX_EINVAL @p vec or @p out NULL, or @p dim out of range
+ * @retval -RVX_EBUFSMALL @p cap is too small
+ */
+long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_t dim,
+				    uint8_t *out, size_t cap);
+
+/**
  * Create a queue from the queue pool and mint a capability into @p task.
  * Witnessed (QUEUE_CREATE).
  * @param k            the kernel
@@ -605,6 +661,8 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
  * @param[out] cap the capability
  * @retval 0 created
  * @retval -RVX_EINVAL bad task, configuration, memory or rights, or NULL
+ * @retval -RVX_ENOTSUP the dimension is above RVX_KERNEL_VEC_DIM_MAX (a
+ *         proved put of such a vector cannot be journaled)
  * @retval -RVX_ENOMEM @p size too small
  * @retval -RVX_ELIMIT no store, registry entry or capability slot is free
  * @retval -RVX_EFULL the journal is full

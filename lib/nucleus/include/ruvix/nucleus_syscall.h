@@ -52,6 +52,19 @@ enum rvx_syscall_nr {
 /** VectorGet: run a k-NN query instead of a lookup by key. */
 #define RVX_SYSCALL_F_QUERY 0x10u
 
+/**
+ * Bytes of the mutation payload a VectorPutProved proof covers, for a
+ * vector of @p dim components. The payload (rvx_syscall_vector_put_payload()
+ * writes it) is, little-endian:
+ * | offset | size | field |
+ * |---|---|---|
+ * | 0 | 4 | coherence (arg[1]), Q16.16 |
+ * | 4 | 4 * dim | the components, IEEE-754 binary32 |
+ * The mutation hash is rvx_proof_mutation_hash() of (VectorPutProved, the
+ * store's registry handle, the key, this payload).
+ */
+#define RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim) (4u + 4u * (size_t)(dim))
+
 /** The call completed (its result is in the result structure). */
 #define RVX_SYSCALL_DONE 0
 /** The task was blocked; the port switches away and resumes it later. */

@@ -307,7 +307,25 @@ int rvx_graph_edge_set_weight(struct rvx_graph *g, uint64_t src, uint64_t dst, i
 int rvx_graph_edge_get(const struct rvx_graph *g, uint64_t src, uint64_t dst, int32_t *weight);
 
 /**
- * Apply one mutation: the same operation as the direct call of its kind.
+ * Check a mutation without changing anything: rvx_graph_apply() of @p m on
+ * the same store succeeds exactly when this returns 0, and otherwise
+ * returns the same error. A caller that must decide before it commits (the
+ * kernel writes its witness record first) asks this, so the rules, the
+ * store's options included, live only in the store.
+ * @param g  bound graph
+ * @param m  the mutation
+ * @retval 0 rvx_graph_apply() would succeed
+ * @retval -RVX_EINVAL @p m is NULL, its kind is not an `enum rvx_graph_op`,
+ *         or (ADD_EDGE) a self loop that the store does not allow
+ * @retval -RVX_ENOENT a node or edge it names does not exist
+ * @retval -RVX_EEXIST (ADD_NODE, ADD_EDGE) it already exists
+ * @retval -RVX_ELIMIT (ADD_NODE, ADD_EDGE) the store is full
+ */
+int rvx_graph_apply_check(const struct rvx_graph *g, const struct rvx_graph_mutation *m);
+
+/**
+ * Apply one mutation: the same operation as the direct call of its kind
+ * (it succeeds exactly when rvx_graph_apply_check() says so).
  * @param g  bound graph
  * @param m  the mutation
  * @retval 0 success

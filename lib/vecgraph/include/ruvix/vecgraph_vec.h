@@ -380,7 +380,29 @@ int rvx_vec_store_insert(struct rvx_vec_store *s, uint64_t key, const float *vec
 int rvx_vec_store_update(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim);
 
 /**
- * Insert the vector, or update it if the key exists.
+ * Check a put without changing anything: rvx_vec_store_put() with the same
+ * arguments on the same store succeeds exactly when this returns >= 0, and
+ * then returns the same value. A caller that must decide before it commits
+ * (the kernel writes its witness record first) asks this, so the rules live
+ * only here.
+ * @param s    bound store
+ * @param key  key of the vector
+ * @param vec  @p dim components
+ * @param dim  must equal the store's dimension
+ * @return 0 if the put would insert, 1 if it would update
+ * @retval -RVX_EINVAL wrong @p dim, @p vec NULL, a NaN or infinite
+ *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or,
+ *         under the cosine metric, a vector whose squared norm is 0 in
+ *         single precision (all zero, or components so small that their
+ *         squares underflow)
+ * @retval -RVX_ELIMIT the key is new and the store is full
+ */
+int rvx_vec_store_put_check(const struct rvx_vec_store *s, uint64_t key, const float *vec,
+			    uint32_t dim);
+
+/**
+ * Insert the vector, or update it if the key exists. Accepts exactly what
+ * rvx_vec_store_put_check() accepts.
  * @param s    bound store
  * @param key  key of the vector
  * @param vec  @p dim finite components of magnitude at most
@@ -389,7 +411,8 @@ int rvx_vec_store_update(struct rvx_vec_store *s, uint64_t key, const float *vec
  * @return 0 if inserted, 1 if an existing vector was updated
  * @retval -RVX_EINVAL wrong @p dim, @p vec NULL, a NaN or infinite
  *         component or one above RVX_VEC_COMPONENT_MAX in magnitude, or a
- *         zero vector under the cosine metric
+ *         zero squared norm under the cosine metric (see
+ *         rvx_vec_store_put_check())
  * @retval -RVX_ELIMIT the key is new and the store is full
  */
 int rvx_vec_store_put(struct rvx_vec_store *s, uint64_t key, const float *vec, uint32_t dim);
