@@ -80,6 +80,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(caps.tables), sizeof(void *));
 	zero(out, KOFF(caps.objects), sizeof(void *));
 	zero(out, KOFF(proof), sizeof(k->proof));
+	zero(out, KOFF(ckpt_key), sizeof(k->ckpt_key));
 	zero(out, KOFF(log.sink), sizeof(k->log.sink));
 	zero(out, KOFF(ring), sizeof(k->ring));
 	zero(out, KOFF(journal), sizeof(k->journal));
@@ -254,6 +255,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	/* What the destination keeps: its binding. */
 	struct rvx_cap_space caps = k->caps;
 	struct rvx_proof_engine proof = k->proof;
+	uint8_t key[sizeof(k->ckpt_key)];
 	struct rvx_witness_sink sink = k->log.sink;
 	struct rvx_witness_ring ring = k->ring;
 	struct rvx_witness_journal journal = k->journal;
@@ -268,6 +270,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	uint32_t i;
 
 	(void)len;
+	memcpy(key, k->ckpt_key, sizeof(key));
 	/* Store bindings are kept per store (the checkpoint holds zeros). */
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		struct rvx_vec_store keep = k->vstores[i].store;
@@ -294,6 +297,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	k->caps.tables = caps.tables;
 	k->caps.objects = caps.objects;
 	k->proof = proof;
+	memcpy(k->ckpt_key, key, sizeof(key));
 	k->log.sink = sink;
 	k->ring = ring;
 	k->journal = journal;
@@ -361,7 +365,7 @@ size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k)
 
 	if (k == NULL || !k->booted)
 		return 0;
-	return rvx_ckpt_size(&item, 1);
+	return rvx_ckpt_size(&item, 1) + RVX_CKPT_MAC_SIZE;
 }
 
 int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, size_t *written,
@@ -373,13 +377,13 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
 
 	if (k == NULL || out == NULL || !k->booted)
 		return -RVX_EINVAL;
-	ret = rvx_ckpt_write(&item, 1, out, cap, &n);
+	ret = rvx_ckpt_write_mac(&item, 1, k->ckpt_key, sizeof(k->ckpt_key), out, cap, &n);
 	if (ret != 0)
 		return ret;
 	if (written != NULL)
 		*written = n;
 	if (state_hash != NULL)
-		memcpy(state_hash, out + n - RVX_CKPT_TRAILER_SIZE, 32);
+		memcpy(state_hash, out + n - RVX_CKPT_MAC_SIZE - RVX_CKPT_TRAILER_SIZE, 32);
 	return 0;
 }
 
@@ -389,5 +393,5 @@ int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len)
 
 	if (k == NULL || in == NULL || !k->booted)
 		return -RVX_EINVAL;
-	return rvx_ckpt_restore(in, len, &item, 1, NULL);
+	return rvx_ckpt_restore_mac(in, len, k->ckpt_key, sizeof(k->ckpt_key), &item, 1, NULL);
 }
