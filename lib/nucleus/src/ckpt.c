@@ -143,6 +143,88 @@ static bool flag_ok(uint32_t v)
 	return v == 0 || v == 1;
 }
 
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/*
+ * Each library checks its own state in the image (validate, no side
+ * effects); the nucleus checks only what it owns: that the geometry is the
+ * one this kernel was booted with (its bindings are kept), that the
+ * transient call and the secret-derived issuer keys are absent, and that
+ * its own tables name objects that exist.
+ */
+static int libs_check(const struct rvx_kernel *d, const uint8_t *in, size_t rused, size_t qused)
+{
+	const uint8_t *rpool = in + sizeof(struct rvx_kernel), *qpool = rpool + rused;
+	struct rvx_cap_space cs;
+	struct rvx_sched ss;
+	struct rvx_timer ts;
+	uint32_t i;
+
+	memcpy(&cs, in + KOFF(caps), sizeof(cs));
+	if (cs.table_count != d->caps.table_count || cs.slots_per_table != d->caps.slots_per_table ||
+	    cs.slot_total != d->caps.slot_total || cs.object_count != d->caps.object_count ||
+	    rvx_cap_space_validate(&cs, in + KOFF(cap_slots), in + KOFF(cap_tables),
+				   in + KOFF(cap_objects)) != 0)
+		return -RVX_EINVAL;
+	memcpy(&ss, in + KOFF(sched), sizeof(ss));
+	if (ss.task_count != d->sched.task_count || ss.cpu_count != d->sched.cpu_count ||
+	    ss.partition_count != d->sched.partition_count || ss.heap_cap != d->sched.heap_cap ||
+	    rvx_sched_validate(&ss, in + KOFF(sched_mem), sizeof(d->sched_mem)) != 0)
+		return -RVX_EINVAL;
+	memcpy(&ts, in + KOFF(timers), sizeof(ts));
+	if (ts.capacity != d->timers.capacity ||
+	    rvx_timer_validate(&ts, in + KOFF(timer_mem), sizeof(d->timer_mem)) != 0)
+		return -RVX_EINVAL;
+	if (!all_zero(in + KOFF(call), sizeof(d->call)))
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_ARRAY_COUNT(d->issuers); i++) {
+		size_t o = KOFF(issuers) + (size_t)i * sizeof(d->issuers[0]) +
+			   offsetof(struct rvx_proof_issuer_state, key_ready);
+
+		if (!all_zero(in + o, sizeof(d->issuers[0]) -
+					       offsetof(struct rvx_proof_issuer_state, key_ready)))
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		struct rvx_kernel_region r;
+		uintptr_t slots;
+
+		memcpy(&r, in + KOFF(regions) + i * sizeof(r), sizeof(r));
+		if (!r.live)
+			continue;
+		slots = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.slots));
+		if (rvx_region_validate(&r.region, slots != 0 ? rpool + (slots - 1u) : NULL) != 0)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		struct rvx_kernel_queue q;
+		uintptr_t st;
+
+		memcpy(&q, in + KOFF(queues) + i * sizeof(q), sizeof(q));
+		if (!q.live)
+			continue;
+		st = get_uptr(in, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage));
+		if (rvx_queue_validate(&q.queue, qpool + st, qused - st) != 0)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		struct rvx_kernel_task t;
+
+		memcpy(&t, in + KOFF(tasks) + i * sizeof(t), sizeof(t));
+		if (t.live && (rvx_handle_index(t.sched) >= d->sched.task_count ||
+			       rvx_handle_index(t.object) >= RVX_KERNEL_OBJECTS))
+			return -RVX_EINVAL;
+	}
+	return 0;
+}
+
 static int ck_check(const void *obj, const uint8_t *in, size_t len)
 {
 	const struct rvx_kernel *d = obj;
@@ -246,7 +328,7 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 			return -RVX_EINVAL;
 	}
 	(void)s;
-	return 0;
+	return libs_check(d, in, rused, qused);
 }
 
 static void ck_load(void *obj, const uint8_t *in, size_t len)
