@@ -10,8 +10,14 @@
 TestSuite(nucleus_ckpt_forge, .init = nk_setup);
 
 static struct nk_world W2;
-static uint8_t ck[1u << 20];
+static uint8_t ck[1u << 20], ck0[1u << 20];
 static size_t ck_n;
+
+/* Start the next forgery from the pristine checkpoint again. */
+static void again(void)
+{
+	memcpy(ck, ck0, ck_n);
+}
 
 /* Offset of the kernel image inside the checkpoint: header, section header. */
 #define IMG 48u
@@ -54,6 +60,7 @@ static void populate(void)
 		 sizeof(v), 1);
 	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
 	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &ck_n, NULL), 0);
+	memcpy(ck0, ck, ck_n);
 }
 
 /* Syscalls that touch the capability tree, the scheduler, the queue and
@@ -102,7 +109,7 @@ static void refused(bool mac)
 	still_works();
 }
 
-static inline void put32(size_t off, uint32_t v)
+static void put32(size_t off, uint32_t v)
 {
 	memcpy(ck + off, &v, 4);
 }
@@ -137,4 +144,184 @@ Test(nucleus_ckpt_forge, authentic_checkpoint_restores)
 	nk_ckpt_reseal(ck, ck_n, true);
 	cr_assert_eq(rvx_kernel_restore(&W.k, ck, ck_n), 0);
 	still_works();
+}
+
+/* Image offset of a pointer into W's kernel object (the image is its bytes). */
+static size_t at(const void *p)
+{
+	return IMG + (size_t)((const uint8_t *)p - (const uint8_t *)&W.k);
+}
+
+/* A derived capability (one with a parent). */
+static uint32_t derived_slot(void)
+{
+	for (uint32_t g = 0; g < RVX_ARRAY_COUNT(W.k.cap_slots); g++)
+		if (W.k.cap_slots[g].type != RVX_OBJ_NONE && W.k.cap_slots[g].parent != RVX_CAP_NIL)
+			return g;
+	cr_assert_fail("no derived capability");
+	return 0;
+}
+
+Test(nucleus_ckpt_forge, cap_tree_cycle_refused)
+{
+	uint32_t b, a;
+
+	populate();
+	b = derived_slot();
+	a = W.k.cap_slots[b].parent;
+	/* before: a -> b (a parent of b); after: b also parent of a */
+	put32(KOFF(cap_slots[a].parent), b);
+	put32(KOFF(cap_slots[b].first_child), a);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, cap_sibling_ring_refused)
+{
+	uint32_t b;
+
+	populate();
+	b = derived_slot();
+	/* a child whose sibling links loop back to itself through a stranger */
+	put32(KOFF(cap_slots[b].next_sibling), b);
+	put32(KOFF(cap_slots[b].prev_sibling), b);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, cap_index_out_of_range_refused)
+{
+	uint32_t b;
+
+	populate();
+	b = derived_slot();
+	put32(KOFF(cap_slots[b].first_child), 100000);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, cap_depth_and_object_refused)
+{
+	uint32_t b;
+
+	populate();
+	b = derived_slot();
+	ck[KOFF(cap_slots[b].depth)] = 9;
+	refused(true);
+	again();
+	put32(KOFF(cap_slots[b].object), RVX_KERNEL_OBJECTS + 3);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, cap_free_list_refused)
+{
+	populate();
+	/* table 0's free list made to loop on its head */
+	put32(KOFF(cap_slots[W.k.cap_tables[0].free_head].next_sibling),
+	      W.k.cap_tables[0].free_head);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, sched_heap_order_refused)
+{
+	struct rvx_sched_hent h0, h1;
+	const struct rvx_sched_rq *rq = &W.k.sched.rqs[0];
+	uint32_t p0, p1;
+
+	populate();
+	cr_assert_geq(rq->count, 2u, "two READY tasks in one run queue");
+	h0 = W.k.sched.heaps[0];
+	h1 = W.k.sched.heaps[1];
+	cr_assert(h0.key != h1.key || h0.seq != h1.seq);
+	/* swap the head with its child, positions kept consistent */
+	memcpy(ck + at(&W.k.sched.heaps[0]), &h1, sizeof(h1));
+	memcpy(ck + at(&W.k.sched.heaps[1]), &h0, sizeof(h0));
+	p0 = 1;
+	p1 = 0;
+	memcpy(ck + at(&W.k.sched.pos[h0.task]), &p0, 4);
+	memcpy(ck + at(&W.k.sched.pos[h1.task]), &p1, 4);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, sched_indices_refused)
+{
+	populate();
+	ck[at(&W.k.sched.tasks[1].state)] = 9;
+	refused(true);
+	again();
+	put32(at(&W.k.sched.cpus[0].running), 1000);
+	refused(true);
+	again();
+	put32(at(&W.k.sched.pos[0]), 77);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, timer_counts_refused)
+{
+	populate();
+	put32(KOFF(timers.count), 3);
+	refused(true);
+	again();
+	put32(KOFF(timers.free_head), RVX_KERNEL_TASKS + 5);
+	refused(true);
+}
+
+/* Image offset of a byte of the queue pool. */
+static size_t qpool_at(const void *p)
+{
+	return IMG + sizeof(struct rvx_kernel) + W.k.region_pool_used +
+	       (size_t)((const uint8_t *)p - W.k.queue_pool);
+}
+
+Test(nucleus_ckpt_forge, queue_header_length_lies_refused)
+{
+	uint32_t q = rvx_handle_index((rvx_handle_t){nk_target(0, nk_queue)});
+	const struct rvx_kernel_queue *kq = NULL;
+
+	(void)q;
+	populate();
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++)
+		if (W.k.queues[i].live && rvx_queue_count_total(&W.k.queues[i].queue) > 0)
+			kq = &W.k.queues[i];
+	cr_assert_not_null(kq);
+	/* the message's length field says far more than a slot holds */
+	put32(qpool_at(kq->queue.storage + RVX_QUEUE_SLOT_TAG_BYTES + 4), 60000);
+	refused(true);
+	again();
+	/* the tail claims messages that were never written */
+	put32(at(&kq->queue.sq[0].tx.pos), kq->queue.sq[0].tx.pos + 2);
+	refused(true);
+	again();
+	/* the head runs past the tail */
+	put32(at(&kq->queue.sq[0].rx.pos), kq->queue.sq[0].rx.pos + 2);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, region_slab_refused)
+{
+	const struct rvx_kernel_region *kr = NULL;
+
+	populate();
+	for (uint32_t i = 0; i < RVX_KERNEL_REGIONS; i++)
+		if (W.k.regions[i].live && W.k.regions[i].region.policy == RVX_REGION_POLICY_SLAB)
+			kr = &W.k.regions[i];
+	cr_assert_not_null(kr);
+	/* the slab's free list loops on its head */
+	put32(IMG + sizeof(struct rvx_kernel) +
+		      (size_t)((const uint8_t *)&kr->region.slots[0].next - W.k.region_pool),
+	      0);
+	refused(true);
+	again();
+	ck[at(&kr->region.cursor)] = 8;
+	refused(true);
+	again();
+	put32(at(&kr->region.used_slots), 3);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, transient_call_and_issuer_keys_refused)
+{
+	populate();
+	put32(KOFF(call.active), 1);
+	refused(true);
+	again();
+	ck[KOFF(issuers[0].key_ready)] = 1;
+	refused(true);
 }
