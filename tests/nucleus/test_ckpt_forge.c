@@ -325,3 +325,125 @@ Test(nucleus_ckpt_forge, transient_call_and_issuer_keys_refused)
 	ck[KOFF(issuers[0].key_ready)] = 1;
 	refused(true);
 }
+
+static uint32_t rng_state = 0x2545f491u;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/* A few syscalls on whatever state a round left; results may be errors,
+ * never a crash. */
+static void fuzz_calls(void)
+{
+	struct rvx_syscall_capxfer x;
+	uint64_t h;
+	uint8_t buf[64];
+	struct rvx_queue_msg_hdr hdr;
+	float out[NK_DIM];
+	struct rvx_syscall_args a;
+	uint32_t picked;
+	uint64_t entry;
+
+	memset(&x, 0, sizeof(x));
+	x.handle = nk_queue.raw;
+	x.rights = RVX_RIGHT_READ;
+	a = nk_args(nk_root.task.raw);
+	a.arg[0] = 0x1000;
+	a.in = (uint64_t)(uintptr_t)&x;
+	a.in_len = sizeof(x);
+	a.out = (uint64_t)(uintptr_t)&h;
+	a.out_len = 8;
+	(void)nk_call(0, RVX_SYS_TASK_SPAWN, &a);
+	a = nk_args(nk_queue.raw);
+	a.cap2 = nk_root.task.raw;
+	a.arg[0] = nk_res.value[0];
+	a.arg[1] = RVX_RIGHT_READ;
+	(void)nk_call(0, RVX_SYS_CAP_GRANT, &a);
+	a = nk_args(nk_queue.raw);
+	a.in = (uint64_t)(uintptr_t)"fz";
+	a.in_len = 2;
+	(void)nk_call(0, RVX_SYS_QUEUE_SEND, &a);
+	a = nk_args(nk_queue.raw);
+	a.out = (uint64_t)(uintptr_t)buf;
+	a.out_len = sizeof(buf);
+	a.aux = (uint64_t)(uintptr_t)&hdr;
+	a.aux_len = sizeof(hdr);
+	(void)nk_call(0, RVX_SYS_QUEUE_RECV, &a);
+	(void)nk_call(0, RVX_SYS_QUEUE_RECV, &a);
+	a = nk_args(nk_vstore.raw);
+	a.arg[0] = 5;
+	a.out = (uint64_t)(uintptr_t)out;
+	a.out_len = sizeof(out);
+	(void)nk_call(0, RVX_SYS_VECTOR_GET, &a);
+	a = nk_args(nk_root.task.raw);
+	a.arg[0] = RVX_REGION_POLICY_SLAB;
+	a.arg[1] = 128;
+	a.arg[2] = 16;
+	(void)nk_call(0, RVX_SYS_REGION_MAP, &a);
+	(void)rvx_kernel_tick(&W.k, W.k.now + 1000);
+	if (rvx_kernel_pick(&W.k, 0, &picked, &entry) == 0)
+		(void)rvx_kernel_put(&W.k, 0, picked, 100, 1);
+}
+
+/* Run the fuzz loop over bytes [lo, hi) of the checkpoint. */
+static void fuzz_range(size_t lo, size_t hi, uint32_t rounds)
+{
+	static struct nk_world snapw;
+	uint32_t accepted = 0;
+
+	for (uint32_t r = 0; r < rounds; r++) {
+		uint32_t edits = 1u + rng() % 4u;
+		int ret;
+
+		again();
+		for (uint32_t e = 0; e < edits; e++) {
+			size_t off = lo + rng() % (hi - lo);
+
+			switch (rng() % 3u) {
+			case 0:
+				ck[off] ^= (uint8_t)(1u << (rng() % 8u));
+				break;
+			case 1:
+				ck[off] = (uint8_t)rng();
+				break;
+			default:
+				if (off + 4 <= hi) {
+					uint32_t v = rng() % 3u == 0 ? UINT32_MAX : rng() % 1024u;
+
+					memcpy(ck + off, &v, 4);
+				}
+				break;
+			}
+		}
+		nk_ckpt_reseal(ck, ck_n, true);
+		memcpy(&snapw, &W, sizeof(W));
+		ret = rvx_kernel_restore(&W.k, ck, ck_n);
+		if (ret != 0) {
+			cr_assert_eq(ret, -RVX_EINVAL);
+			cr_assert(memcmp(&snapw, &W, sizeof(W)) == 0, "round %u changed the kernel", r);
+		} else {
+			accepted++;
+		}
+		fuzz_calls();
+		/* back to a known state for the next round */
+		cr_assert_eq(rvx_kernel_restore(&W.k, ck0, ck_n), 0);
+	}
+	cr_log_info("fuzz [%zu, %zu): %u of %u accepted", lo, hi, accepted, rounds);
+}
+
+Test(nucleus_ckpt_forge, fuzz_mutated_checkpoints_never_crash, .timeout = 300)
+{
+	populate();
+	/* the capability space, the scheduler and timers, the kernel's own
+	 * tables, then the pools */
+	fuzz_range(KOFF(caps), KOFF(sched_mem), 600);
+	fuzz_range(KOFF(sched), KOFF(proof), 600);
+	fuzz_range(KOFF(tasks), KOFF(vstores), 600);
+	fuzz_range(IMG + sizeof(struct rvx_kernel),
+		   IMG + sizeof(struct rvx_kernel) + W.k.region_pool_used + W.k.queue_pool_used, 600);
+}
