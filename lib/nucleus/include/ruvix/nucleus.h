@@ -719,8 +719,9 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * and digest, the MAC (a checkpoint written under another secret, or edited
  * and re-digested, is refused), and every structural invariant of the state
  * (each library's own rvx_*_validate() for the capability space, scheduler,
- * timers, regions, queues and stores; every pool offset and table index),
- * so no checkpoint can make a later call misbehave. The kernel's journal restarts
+ * timers, regions and queues; every pool offset and table index). The
+ * vector and graph stores' state bytes are covered by the MAC only. The
+ * kernel's journal restarts
  * empty (it then holds what follows the checkpoint); rvx_kernel_replay()
  * re-applies a journal on top of the restored state.
  * @param k    the kernel (keeps its bindings)
