@@ -19,6 +19,38 @@ void nk_setup(void)
 
 void nk_setup_world(struct nk_world *w)
 {
+	nk_setup_world_secret(w, secret, sizeof(secret));
+}
+
+void nk_ckpt_reseal(uint8_t *ck, size_t n, bool mac)
+{
+	static const char label[] = "ruvix.ckpt.v1";
+	uint32_t flags;
+	size_t end;
+	br_sha256_context sc;
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	uint8_t key[32];
+
+	memcpy(&flags, ck + 12, 4);
+	end = n - 32u - ((flags & 1u) ? 32u : 0u);
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, ck, end);
+	br_sha256_out(&sc, ck + end);
+	if (!(flags & 1u) || !mac)
+		return;
+	br_hmac_key_init(&kc, &br_sha256_vtable, secret, sizeof(secret));
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, label, sizeof(label) - 1u);
+	br_hmac_out(&hc, key);
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, sizeof(key));
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, ck, end + 32u);
+	br_hmac_out(&hc, ck + end + 32u);
+}
+
+void nk_setup_world_secret(struct nk_world *w, const uint8_t *key, size_t key_len)
+{
 	struct rvx_kernel_config cfg;
 	struct rvx_vec_config vc;
 	struct rvx_graph_config gc = {16, 32, 0, 0, 7};
@@ -41,7 +73,7 @@ void nk_setup_world(struct nk_world *w)
 	cfg.vec_scratch_ef = 32;
 	cfg.period_ns = 1000000;
 	cr_assert(RVX_VEC_SCRATCH_BYTES(NK_VCAP, 32) <= sizeof(w->scratch));
-	cr_assert_eq(rvx_kernel_boot(&w->k, &cfg, secret, sizeof(secret), NK_NOW, &nk_root), 0);
+	cr_assert_eq(rvx_kernel_boot(&w->k, &cfg, key, key_len, NK_NOW, &nk_root), 0);
 	cr_assert_eq(rvx_kernel_queue_create(&w->k, 0, 4, 64, RVX_RIGHTS_ALL, &nk_queue), 0);
 	rvx_vec_config_default(&vc, NK_DIM, NK_VCAP, RVX_VEC_METRIC_L2);
 	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);

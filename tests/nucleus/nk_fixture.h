@@ -34,6 +34,12 @@ extern struct rvx_syscall_result nk_res;
 void nk_setup(void);
 /* Boot a world and create the fixture's objects in it (same handles each time). */
 void nk_setup_world(struct nk_world *w);
+/* Boot a world as nk_setup_world() does, under another kernel secret. */
+void nk_setup_world_secret(struct nk_world *w, const uint8_t *secret, size_t len);
+/* Recompute a checkpoint's SHA-256 trailer after an edit, and (if it carries
+ * one and `mac` is true) its MAC under the fixture's kernel secret, derived
+ * as documented: HMAC-SHA256(secret, "ruvix.ckpt.v1"). */
+void nk_ckpt_reseal(uint8_t *ck, size_t n, bool mac);
 /* Arguments with the version set and everything else 0. */
 struct rvx_syscall_args nk_args(uint64_t cap);
 int nk_call(uint32_t task, uint32_t nr, const struct rvx_syscall_args *a);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Checkpoint round trip and every refusal, destination unchanged. */
+#include <bearssl.h>
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,65 @@ Test(witness_ckpt, specific_reasons)
 		cr_assert_eq(why, RVX_CKPT_SECTIONS);
 		cr_assert_eq(memcmp(dst, snap, sizeof(*dst)), 0);
 	}
+	free(k);
+	free(dst);
+	free(snap);
+}
+
+Test(witness_ckpt, mac_round_trip_and_refusals)
+{
+	static uint8_t a[16384], b[16384];
+	static const uint8_t key[32] = "witness ckpt test mac key 32 byt";
+	static const uint8_t other[32] = "another witness ckpt mac key 32b";
+	br_sha256_context c;
+	size_t na, nb, n;
+	struct kern *k = small_ckpt(b, sizeof(b), &nb), *dst = kern_alloc(), *snap = kern_alloc();
+	enum rvx_ckpt_reason why;
+
+	cr_assert(dst && snap);
+	kern_init(dst, 256);
+	memcpy(snap, dst, sizeof(*dst));
+	cr_assert_eq(rvx_ckpt_write_mac(k->items, 4, key, sizeof(key), a, sizeof(a), &na), 0);
+	cr_assert_eq(na, rvx_ckpt_size(k->items, 4) + RVX_CKPT_MAC_SIZE);
+	cr_assert_eq(rvx_ckpt_write_mac(k->items, 4, key, sizeof(key), a, na - 1, &n),
+		     -RVX_EBUFSMALL);
+	cr_assert_eq(rvx_ckpt_write_mac(k->items, 4, NULL, 0, a, sizeof(a), &n), -RVX_EINVAL);
+	/* the SHA-256 trailer still digests every byte before it */
+	{
+		uint8_t d[32];
+
+		br_sha256_init(&c);
+		br_sha256_update(&c, a, na - 64);
+		br_sha256_out(&c, d);
+		cr_assert_eq(memcmp(d, a + na - 64, 32), 0);
+	}
+	/* another key, or no key at all, is refused; dst unchanged */
+	cr_assert_eq(rvx_ckpt_restore_mac(a, na, other, sizeof(other), dst->items, 4, &why),
+		     -RVX_EINVAL);
+	cr_assert_eq(why, RVX_CKPT_MAC);
+	cr_assert_eq(memcmp(dst, snap, sizeof(*dst)), 0);
+	refused(a, na, dst, snap, RVX_CKPT_MAC);
+	/* a checkpoint without a MAC is not taken by the authenticated call */
+	cr_assert_eq(rvx_ckpt_restore_mac(b, nb, key, sizeof(key), dst->items, 4, &why),
+		     -RVX_EINVAL);
+	cr_assert_eq(why, RVX_CKPT_MAC);
+	cr_assert_eq(memcmp(dst, snap, sizeof(*dst)), 0);
+	cr_assert_eq(rvx_ckpt_restore_mac(a, na, NULL, 0, dst->items, 4, &why), -RVX_EINVAL);
+	/* an edited byte with the digest recomputed: only the MAC catches it */
+	a[RVX_CKPT_HEADER_SIZE + RVX_CKPT_SECTION_HEADER_SIZE + 3] ^= 1;
+	br_sha256_init(&c);
+	br_sha256_update(&c, a, na - 64);
+	br_sha256_out(&c, a + na - 64);
+	cr_assert_eq(rvx_ckpt_restore_mac(a, na, key, sizeof(key), dst->items, 4, &why),
+		     -RVX_EINVAL);
+	cr_assert_eq(why, RVX_CKPT_MAC);
+	cr_assert_eq(memcmp(dst, snap, sizeof(*dst)), 0);
+	a[RVX_CKPT_HEADER_SIZE + RVX_CKPT_SECTION_HEADER_SIZE + 3] ^= 1;
+	br_sha256_init(&c);
+	br_sha256_update(&c, a, na - 64);
+	br_sha256_out(&c, a + na - 64);
+	cr_assert_eq(rvx_ckpt_restore_mac(a, na, key, sizeof(key), dst->items, 4, &why), 0);
+	cr_assert_eq(why, RVX_CKPT_OK);
 	free(k);
 	free(dst);
 	free(snap);

@@ -482,3 +482,178 @@ int rvx_cap_slot_info(const struct rvx_cap_space *space, uint32_t task,
 	info_fill(space, g, out);
 	return 0;
 }
+
+/* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
+
+static struct rvx_cap_slot vslot(const void *slots, uint32_t g)
+{
+	struct rvx_cap_slot s;
+
+	memcpy(&s, (const uint8_t *)slots + (size_t)g * sizeof(s), sizeof(s));
+	return s;
+}
+
+static struct rvx_cap_object vobj(const void *objects, uint32_t i)
+{
+	struct rvx_cap_object o;
+
+	memcpy(&o, (const uint8_t *)objects + (size_t)i * sizeof(o), sizeof(o));
+	return o;
+}
+
+static bool vlink(uint32_t v, uint32_t n)
+{
+	return v == NIL || v < n;
+}
+
+/* The registry: entries well formed, the free list a simple path through
+ * exactly the free entries, the use count right. */
+static bool objects_valid(const struct rvx_cap_space *space, const void *objects)
+{
+	uint32_t n = space->object_count, used = 0, cur, steps = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct rvx_cap_object o = vobj(objects, i);
+
+		if (o.type >= RVX_OBJ_TYPE_COUNT || o.gen == 0 || o.reserved[0] != 0 ||
+		    o.reserved[1] != 0 || o.reserved[2] != 0)
+			return false;
+		if (o.type != RVX_OBJ_NONE)
+			used++;
+		else if (!vlink(o.ref, n))
+			return false;
+	}
+	if (used != space->object_used || !vlink(space->object_free_head, n))
+		return false;
+	for (cur = space->object_free_head; cur != NIL; cur = vobj(objects, cur).ref) {
+		if (steps++ == n - used || vobj(objects, cur).type != RVX_OBJ_NONE)
+			return false;
+	}
+	return steps == n - used;
+}
+
+/* One slot on its own: fields in range, a free slot zero but for its
+ * generation and free-list link, an occupied one naming an entry and, while
+ * live, an entry of its own type. */
+static bool slot_valid(const struct rvx_cap_space *space, const void *objects,
+		       const struct rvx_cap_slot *s, uint32_t g)
+{
+	uint32_t total = space->slot_total, spt = space->slots_per_table;
+	struct rvx_cap_object o;
+
+	if (s->gen == 0 || s->type >= RVX_OBJ_TYPE_COUNT || s->reserved != 0 ||
+	    (s->rights & ~RVX_RIGHTS_ALL) != 0 || s->depth > RVX_CONFIG_CAP_MAX_DEPTH)
+		return false;
+	if (s->type == RVX_OBJ_NONE)
+		return s->object == 0 && s->epoch == 0 && s->rights == 0 && s->depth == 0 &&
+		       s->badge == 0 && s->parent == 0 && s->first_child == 0 &&
+		       s->prev_sibling == 0 &&
+		       (s->next_sibling == NIL ||
+			(s->next_sibling < total && s->next_sibling / spt == g / spt));
+	if (s->object >= space->object_count || !vlink(s->parent, total) ||
+	    !vlink(s->first_child, total) || !vlink(s->next_sibling, total) ||
+	    !vlink(s->prev_sibling, total) || s->parent == g || s->first_child == g ||
+	    s->next_sibling == g || s->prev_sibling == g)
+		return false;
+	o = vobj(objects, s->object);
+	return o.epoch != s->epoch || o.type == s->type;
+}
+
+/* The derivation links around occupied slot g agree with each other: its
+ * parent holds it one level up with the same object, its siblings point back
+ * at it and share its parent, its first child points back at it. */
+static bool links_valid(const void *slots, const struct rvx_cap_slot *s, uint32_t g)
+{
+	struct rvx_cap_slot o;
+
+	if (s->parent == NIL) {
+		if (s->depth != 0 || s->next_sibling != NIL || s->prev_sibling != NIL)
+			return false;
+	} else {
+		o = vslot(slots, s->parent);
+		if (o.type == RVX_OBJ_NONE || o.depth + 1u != s->depth || o.object != s->object ||
+		    (s->prev_sibling == NIL && o.first_child != g))
+			return false;
+	}
+	if (s->next_sibling != NIL) {
+		o = vslot(slots, s->next_sibling);
+		if (o.type == RVX_OBJ_NONE || o.prev_sibling != g || o.parent != s->parent)
+			return false;
+	}
+	if (s->prev_sibling != NIL) {
+		o = vslot(slots, s->prev_sibling);
+		if (o.type == RVX_OBJ_NONE || o.next_sibling != g || o.parent != s->parent)
+			return false;
+	}
+	if (s->first_child != NIL) {
+		o = vslot(slots, s->first_child);
+		if (o.type == RVX_OBJ_NONE || o.parent != g || o.prev_sibling != NIL)
+			return false;
+	}
+	return true;
+}
+
+int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
+			   const void *tables, const void *objects)
+{
+	uint32_t total, spt, children = 0, listed = 0;
+	uint64_t expect;
+
+	if (space == NULL || slots == NULL || tables == NULL || objects == NULL)
+		return -RVX_EINVAL;
+	spt = space->slots_per_table;
+	total = space->slot_total;
+	expect = (uint64_t)space->table_count * spt;
+	if (space->table_count == 0 || spt == 0 || expect != total || expect > INT32_MAX ||
+	    space->object_count == 0 || space->object_count == NIL)
+		return -RVX_EINVAL;
+	if (!objects_valid(space, objects))
+		return -RVX_EINVAL;
+	for (uint32_t g = 0; g < total; g++) {
+		struct rvx_cap_slot s = vslot(slots, g);
+
+		if (!slot_valid(space, objects, &s, g))
+			return -RVX_EINVAL;
+		if (s.type != RVX_OBJ_NONE && !links_valid(slots, &s, g))
+			return -RVX_EINVAL;
+		if (s.type != RVX_OBJ_NONE && s.parent != NIL)
+			children++;
+	}
+	/* Every child list, walked from its head, is a simple path (the back
+	 * links agree, so no slot is met twice); together they must reach every
+	 * slot that has a parent, or some slots form a detached ring. Parents
+	 * are exactly one level up, so no chain of parents can loop either. */
+	for (uint32_t g = 0; g < total; g++) {
+		struct rvx_cap_slot s = vslot(slots, g);
+
+		if (s.type == RVX_OBJ_NONE)
+			continue;
+		for (uint32_t c = s.first_child; c != NIL; c = vslot(slots, c).next_sibling)
+			if (listed++ == children)
+				return -RVX_EINVAL;
+	}
+	if (listed != children)
+		return -RVX_EINVAL;
+	/* Each table: its free list a simple path through exactly its free
+	 * slots, its use count right. */
+	for (uint32_t t = 0; t < space->table_count; t++) {
+		struct rvx_cap_table tb;
+		uint32_t used = 0, steps = 0, cur;
+
+		memcpy(&tb, (const uint8_t *)tables + (size_t)t * sizeof(tb), sizeof(tb));
+		if (tb.used > spt ||
+		    !(tb.free_head == NIL || (tb.free_head < total && tb.free_head / spt == t)))
+			return -RVX_EINVAL;
+		for (uint32_t i = 0; i < spt; i++)
+			if (vslot(slots, t * spt + i).type != RVX_OBJ_NONE)
+				used++;
+		if (used != tb.used)
+			return -RVX_EINVAL;
+		for (cur = tb.free_head; cur != NIL; cur = vslot(slots, cur).next_sibling)
+			if (steps++ == spt - used || vslot(slots, cur).type != RVX_OBJ_NONE)
+				return -RVX_EINVAL;
+		if (steps != spt - used)
+			return -RVX_EINVAL;
+	}
+	return 0;
+}

@@ -80,6 +80,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(caps.tables), sizeof(void *));
 	zero(out, KOFF(caps.objects), sizeof(void *));
 	zero(out, KOFF(proof), sizeof(k->proof));
+	zero(out, KOFF(ckpt_key), sizeof(k->ckpt_key));
 	zero(out, KOFF(log.sink), sizeof(k->log.sink));
 	zero(out, KOFF(ring), sizeof(k->ring));
 	zero(out, KOFF(journal), sizeof(k->journal));
@@ -140,6 +141,88 @@ static void ck_write(const void *obj, uint8_t *out)
 static bool flag_ok(uint32_t v)
 {
 	return v == 0 || v == 1;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/*
+ * Each library checks its own state in the image (validate, no side
+ * effects); the nucleus checks only what it owns: that the geometry is the
+ * one this kernel was booted with (its bindings are kept), that the
+ * transient call and the secret-derived issuer keys are absent, and that
+ * its own tables name objects that exist.
+ */
+static int libs_check(const struct rvx_kernel *d, const uint8_t *in, size_t rused, size_t qused)
+{
+	const uint8_t *rpool = in + sizeof(struct rvx_kernel), *qpool = rpool + rused;
+	struct rvx_cap_space cs;
+	struct rvx_sched ss;
+	struct rvx_timer ts;
+	uint32_t i;
+
+	memcpy(&cs, in + KOFF(caps), sizeof(cs));
+	if (cs.table_count != d->caps.table_count || cs.slots_per_table != d->caps.slots_per_table ||
+	    cs.slot_total != d->caps.slot_total || cs.object_count != d->caps.object_count ||
+	    rvx_cap_space_validate(&cs, in + KOFF(cap_slots), in + KOFF(cap_tables),
+				   in + KOFF(cap_objects)) != 0)
+		return -RVX_EINVAL;
+	memcpy(&ss, in + KOFF(sched), sizeof(ss));
+	if (ss.task_count != d->sched.task_count || ss.cpu_count != d->sched.cpu_count ||
+	    ss.partition_count != d->sched.partition_count || ss.heap_cap != d->sched.heap_cap ||
+	    rvx_sched_validate(&ss, in + KOFF(sched_mem), sizeof(d->sched_mem)) != 0)
+		return -RVX_EINVAL;
+	memcpy(&ts, in + KOFF(timers), sizeof(ts));
+	if (ts.capacity != d->timers.capacity ||
+	    rvx_timer_validate(&ts, in + KOFF(timer_mem), sizeof(d->timer_mem)) != 0)
+		return -RVX_EINVAL;
+	if (!all_zero(in + KOFF(call), sizeof(d->call)))
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_ARRAY_COUNT(d->issuers); i++) {
+		size_t o = KOFF(issuers) + (size_t)i * sizeof(d->issuers[0]) +
+			   offsetof(struct rvx_proof_issuer_state, key_ready);
+
+		if (!all_zero(in + o, sizeof(d->issuers[0]) -
+					       offsetof(struct rvx_proof_issuer_state, key_ready)))
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
+		struct rvx_kernel_region r;
+		uintptr_t slots;
+
+		memcpy(&r, in + KOFF(regions) + i * sizeof(r), sizeof(r));
+		if (!r.live)
+			continue;
+		slots = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.slots));
+		if (rvx_region_validate(&r.region, slots != 0 ? rpool + (slots - 1u) : NULL) != 0)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		struct rvx_kernel_queue q;
+		uintptr_t st;
+
+		memcpy(&q, in + KOFF(queues) + i * sizeof(q), sizeof(q));
+		if (!q.live)
+			continue;
+		st = get_uptr(in, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage));
+		if (rvx_queue_validate(&q.queue, qpool + st, qused - st) != 0)
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		struct rvx_kernel_task t;
+
+		memcpy(&t, in + KOFF(tasks) + i * sizeof(t), sizeof(t));
+		if (t.live && (rvx_handle_index(t.sched) >= d->sched.task_count ||
+			       rvx_handle_index(t.object) >= RVX_KERNEL_OBJECTS))
+			return -RVX_EINVAL;
+	}
+	return 0;
 }
 
 static int ck_check(const void *obj, const uint8_t *in, size_t len)
@@ -245,7 +328,7 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 			return -RVX_EINVAL;
 	}
 	(void)s;
-	return 0;
+	return libs_check(d, in, rused, qused);
 }
 
 static void ck_load(void *obj, const uint8_t *in, size_t len)
@@ -254,6 +337,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	/* What the destination keeps: its binding. */
 	struct rvx_cap_space caps = k->caps;
 	struct rvx_proof_engine proof = k->proof;
+	uint8_t key[sizeof(k->ckpt_key)];
 	struct rvx_witness_sink sink = k->log.sink;
 	struct rvx_witness_ring ring = k->ring;
 	struct rvx_witness_journal journal = k->journal;
@@ -268,6 +352,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	uint32_t i;
 
 	(void)len;
+	memcpy(key, k->ckpt_key, sizeof(key));
 	/* Store bindings are kept per store (the checkpoint holds zeros). */
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		struct rvx_vec_store keep = k->vstores[i].store;
@@ -294,6 +379,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	k->caps.tables = caps.tables;
 	k->caps.objects = caps.objects;
 	k->proof = proof;
+	memcpy(k->ckpt_key, key, sizeof(key));
 	k->log.sink = sink;
 	k->ring = ring;
 	k->journal = journal;
@@ -361,7 +447,7 @@ size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k)
 
 	if (k == NULL || !k->booted)
 		return 0;
-	return rvx_ckpt_size(&item, 1);
+	return rvx_ckpt_size(&item, 1) + RVX_CKPT_MAC_SIZE;
 }
 
 int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, size_t *written,
@@ -373,13 +459,13 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
 
 	if (k == NULL || out == NULL || !k->booted)
 		return -RVX_EINVAL;
-	ret = rvx_ckpt_write(&item, 1, out, cap, &n);
+	ret = rvx_ckpt_write_mac(&item, 1, k->ckpt_key, sizeof(k->ckpt_key), out, cap, &n);
 	if (ret != 0)
 		return ret;
 	if (written != NULL)
 		*written = n;
 	if (state_hash != NULL)
-		memcpy(state_hash, out + n - RVX_CKPT_TRAILER_SIZE, 32);
+		memcpy(state_hash, out + n - RVX_CKPT_MAC_SIZE - RVX_CKPT_TRAILER_SIZE, 32);
 	return 0;
 }
 
@@ -389,5 +475,5 @@ int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len)
 
 	if (k == NULL || in == NULL || !k->booted)
 		return -RVX_EINVAL;
-	return rvx_ckpt_restore(in, len, &item, 1, NULL);
+	return rvx_ckpt_restore_mac(in, len, k->ckpt_key, sizeof(k->ckpt_key), &item, 1, NULL);
 }

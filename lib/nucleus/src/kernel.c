@@ -5,6 +5,13 @@
  * first and then commits with calls whose preconditions it has established
  * (RVX_CHECK guards those invariants).
  */
+/* BearSSL first, its symbols hidden: its headers include <string.h> before
+ * env.h, and br_sha256_vtable is then reached PC-relative, not through a GOT
+ * a freestanding kernel would have to provide. */
+#pragma GCC visibility push(hidden)
+#include "bearssl_hmac.h"
+#pragma GCC visibility pop
+
 #include "nucleus_internal.h"
 
 size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg)
@@ -238,6 +245,20 @@ static bool early_stages_ok(const struct rvx_kernel_config *cfg, uint64_t now)
 	return true;
 }
 
+/* The checkpoint MAC key: derived from the secret under a label of its own,
+ * so it is unrelated to every proof key. */
+static void ckpt_key(const void *secret, size_t secret_len, uint8_t out[32])
+{
+	static const char label[] = "ruvix.ckpt.v1";
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, secret, secret_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, label, sizeof(label) - 1u);
+	br_hmac_out(&hc, out);
+}
+
 int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 		    const void *secret, size_t secret_len, uint64_t now,
 		    struct rvx_kernel_root *root)
@@ -275,6 +296,7 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 				 RVX_KERNEL_TASKS) == 0);
 	RVX_CHECK(rvx_proof_engine_init(&k->proof, secret, secret_len, k->issuers,
 					RVX_ARRAY_COUNT(k->issuers)) == 0);
+	ckpt_key(secret, secret_len, k->ckpt_key);
 	rvx_proof_policy_open(&k->attest_policy, RVX_PROOF_TIER_REFLEX);
 	if (cfg->sink != NULL) {
 		sink = *cfg->sink;

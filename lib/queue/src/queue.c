@@ -199,3 +199,72 @@ uint32_t rvx_queue_max_payload(const struct rvx_queue *q)
 {
 	return q->max_payload;
 }
+
+/* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
+
+static bool vpad_zero(const struct rvx_queue_end *e)
+{
+	for (size_t i = 0; i < sizeof(e->pad); i++)
+		if (e->pad[i] != 0)
+			return false;
+	return true;
+}
+
+/* One ring of n slots of `stride` bytes at `base`: positions within one lap,
+ * each slot's tag says in flight exactly for the entries between head and
+ * tail, and (message rings, level >= 0) each entry's header is one the
+ * queue could have written at that level. */
+static bool vring_ok(const struct rvx_queue *q, const struct rvx_queue_ring *r,
+		     const uint8_t *base, size_t stride, int level)
+{
+	uint32_t n = q->slot_count, head = r->rx.pos, tail = r->tx.pos;
+
+	if (tail - head > n || tail - r->tx.peer > n || head - r->tx.peer > tail - r->tx.peer ||
+	    !vpad_zero(&r->tx) || !vpad_zero(&r->rx))
+		return false;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t idx = head + k, tag;
+		const uint8_t *slot = base + (size_t)(idx & (n - 1u)) * stride;
+		struct rvx_queue_msg_hdr h;
+
+		memcpy(&tag, slot, sizeof(tag));
+		if (k >= tail - head) {
+			/* Not in flight: the tag must not announce this index. */
+			if (tag == rvx_queue_tag_(idx))
+				return false;
+			continue;
+		}
+		if (tag != rvx_queue_tag_(idx))
+			return false;
+		if (level < 0)
+			continue;
+		memcpy(&h, slot + RVX_QUEUE_SLOT_TAG_BYTES, sizeof(h));
+		if (h.length > q->max_payload || h.priority != (uint32_t)level || h.reserved != 0 ||
+		    (h.flags & ~RVX_QUEUE_MSG_FLAGS_ALL) != 0 ||
+		    ((h.flags & RVX_QUEUE_MSG_DESC) && h.length != sizeof(struct rvx_queue_desc)))
+			return false;
+	}
+	return true;
+}
+
+int rvx_queue_validate(const struct rvx_queue *q, const void *storage, size_t storage_size)
+{
+	size_t need;
+	const uint8_t *st = storage;
+
+	if (q == NULL || storage == NULL)
+		return -RVX_EINVAL;
+	need = rvx_queue_storage_size(q->slot_count, q->max_payload);
+	if (need == 0 || q->slot_size != RVX_QUEUE_SLOT_SIZE(q->max_payload) ||
+	    q->ring_size != (size_t)q->slot_count * q->slot_size)
+		return -RVX_EINVAL;
+	if (storage_size < need)
+		return -RVX_ENOMEM;
+	for (uint32_t p = 0; p < RVX_QUEUE_PRIORITIES; p++)
+		if (!vring_ok(q, &q->sq[p], st + (size_t)p * q->ring_size, q->slot_size, (int)p))
+			return -RVX_EINVAL;
+	if (!vring_ok(q, &q->cq, st + (size_t)RVX_QUEUE_PRIORITIES * q->ring_size,
+		      RVX_QUEUE_CQ_SLOT_SIZE, -1))
+		return -RVX_EINVAL;
+	return 0;
+}

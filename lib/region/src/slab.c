@@ -245,3 +245,68 @@ int rvx_region_slab_ptr(const struct rvx_region *r, rvx_handle_t h, void **ptr)
 	*ptr = slot_base(r, (uint32_t)found);
 	return 0;
 }
+
+/* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
+
+static struct rvx_region_slot vmeta(const void *slots, uint32_t i)
+{
+	struct rvx_region_slot s;
+
+	memcpy(&s, (const uint8_t *)slots + (size_t)i * sizeof(s), sizeof(s));
+	return s;
+}
+
+/* A slab's metadata: generations, links, counts and its free list. */
+static bool vslab_ok(const struct rvx_region *r, const void *slots)
+{
+	uint32_t n = r->slot_count, live = 0, retired = 0, free_count, steps = 0;
+
+	if (r->cursor != 0 || r->slot_size == 0 || r->slot_size > RVX_REGION_SLOT_SIZE_MAX ||
+	    r->slot_size > r->size || r->slot_stride != slab_stride(r->slot_size) ||
+	    n == 0 || n > RVX_REGION_SLAB_SLOTS_MAX || n != r->size / r->slot_stride ||
+	    slots == NULL || !(r->free_head < n || r->free_head == RVX_REGION_SLOT_END))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		struct rvx_region_slot s = vmeta(slots, i);
+
+		if (s.gen == 0)
+			return false;
+		if (s.next == RVX_REGION_SLOT_LIVE)
+			live++;
+		else if (s.next == RVX_REGION_SLOT_RETIRED && s.gen == UINT32_MAX)
+			retired++;
+		else if (!(s.next < n || s.next == RVX_REGION_SLOT_END))
+			return false;
+	}
+	if (live != r->used_slots || retired != r->retired_slots)
+		return false;
+	free_count = n - live - retired;
+	for (uint32_t cur = r->free_head; cur != RVX_REGION_SLOT_END; cur = vmeta(slots, cur).next) {
+		uint32_t next = vmeta(slots, cur).next;
+
+		if (steps++ == free_count || next == RVX_REGION_SLOT_LIVE ||
+		    next == RVX_REGION_SLOT_RETIRED)
+			return false;
+	}
+	return steps == free_count;
+}
+
+int rvx_region_validate(const struct rvx_region *r, const void *slots)
+{
+	if (r == NULL || r->reserved != 0)
+		return -RVX_EINVAL;
+	switch (r->policy) {
+	case RVX_REGION_POLICY_IMMUTABLE:
+	case RVX_REGION_POLICY_APPEND_ONLY:
+		if ((r->policy == RVX_REGION_POLICY_IMMUTABLE ? r->cursor != r->size
+							       : r->cursor > r->size) ||
+		    r->slot_size != 0 || r->slot_stride != 0 || r->slot_count != 0 ||
+		    r->used_slots != 0 || r->retired_slots != 0)
+			return -RVX_EINVAL;
+		return 0;
+	case RVX_REGION_POLICY_SLAB:
+		return vslab_ok(r, slots) ? 0 : -RVX_EINVAL;
+	default:
+		return -RVX_EINVAL;
+	}
+}

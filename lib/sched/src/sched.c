@@ -934,3 +934,226 @@ int rvx_sched_stats(const struct rvx_sched *s, struct rvx_sched_stats *out)
 	*out = st;
 	return 0;
 }
+
+/* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
+
+/* Where each array of init's layout starts, as offsets into the storage. */
+struct vlayout {
+	size_t tasks, cpus, rqs, budgets, elig, pos, heaps;
+};
+
+static struct vlayout vlayout_of(const struct rvx_sched *s)
+{
+	struct vlayout l;
+	size_t rq_count = (size_t)s->cpu_count * s->partition_count;
+
+	l.tasks = 0;
+	l.cpus = (size_t)s->task_count * sizeof(struct rvx_task);
+	l.rqs = l.cpus + (size_t)s->cpu_count * sizeof(struct rvx_sched_cpu);
+	l.budgets = l.rqs + rq_count * sizeof(struct rvx_sched_rq);
+	l.elig = l.budgets + (size_t)s->partition_count * sizeof(uint64_t);
+	l.pos = l.elig + rq_count * sizeof(uint32_t);
+	l.heaps = l.elig + (((rq_count + s->task_count) * sizeof(uint32_t) + 7u) & ~(size_t)7u);
+	return l;
+}
+
+static void vread(void *dst, const void *st, size_t off, size_t len)
+{
+	memcpy(dst, (const uint8_t *)st + off, len);
+}
+
+static struct rvx_task vtask(const void *st, uint32_t i)
+{
+	struct rvx_task t;
+
+	vread(&t, st, (size_t)i * sizeof(t), sizeof(t));
+	return t;
+}
+
+static uint32_t vu32(const void *st, size_t base, size_t i)
+{
+	uint32_t v;
+
+	vread(&v, st, base + i * sizeof(v), sizeof(v));
+	return v;
+}
+
+static struct rvx_sched_rq vrq(const struct rvx_sched *s, const struct vlayout *l,
+			       const void *st, uint32_t cpu, uint32_t part)
+{
+	struct rvx_sched_rq rq;
+
+	vread(&rq, st, l->rqs + ((size_t)cpu * s->partition_count + part) * sizeof(rq),
+	      sizeof(rq));
+	return rq;
+}
+
+static struct rvx_sched_hent vhent(const struct rvx_sched *s, const struct vlayout *l,
+				   const void *st, uint32_t cpu, uint32_t part, uint32_t j)
+{
+	struct rvx_sched_hent e;
+
+	vread(&e, st,
+	      l->heaps + (((size_t)cpu * s->partition_count + part) * s->heap_cap + j) * sizeof(e),
+	      sizeof(e));
+	return e;
+}
+
+static bool vfinite(float x)
+{
+	return x == x && x - x == 0.0f;
+}
+
+/* One control block on its own. */
+static bool vtask_ok(const struct rvx_sched *s, const struct rvx_task *t)
+{
+	if (t->gen == 0 || t->state > RVX_TASK_DEAD)
+		return false;
+	if (t->state == RVX_TASK_FREE)
+		return t->link == NIL || t->link < s->task_count;
+	if (t->link != NIL || t->cpu >= s->cpu_count || t->partition >= s->partition_count ||
+	    t->rel_deadline == 0 || t->reserved != 0 ||
+	    (t->flags & ~(RVX_TASK_F_MISSED | RVX_TASK_F_SUMMARY)) != 0 ||
+	    t->cut_pressure > 65536u || t->risk > 65536u || t->novelty > 65536u ||
+	    t->novelty_boost_ns > RVX_SCHED_NOVELTY_BOOST_MAX_NS)
+		return false;
+	for (uint32_t d = 0; d < RVX_SCHED_SKETCH_DIM; d++)
+		if (!vfinite(t->summary[d]) || !vfinite(t->pending[d]))
+			return false;
+	return t->state != RVX_TASK_READY || t->key == task_key(t);
+}
+
+/* One run queue: counts, its task heap in order with positions that point
+ * back, its place in the CPU's eligible heap. */
+static bool vrq_ok(const struct rvx_sched *s, const struct vlayout *l, const void *st,
+		   uint32_t c, uint32_t p, uint32_t eligible)
+{
+	struct rvx_sched_rq rq = vrq(s, l, st, c, p);
+	uint32_t ready = 0, members = 0;
+
+	if (rq.count > s->heap_cap || rq.members > s->heap_cap || rq.reserved != 0)
+		return false;
+	for (uint32_t i = 0; i < s->task_count; i++) {
+		struct rvx_task t = vtask(st, i);
+
+		if (t.state == RVX_TASK_FREE || t.cpu != c || t.partition != p)
+			continue;
+		if (t.state != RVX_TASK_DEAD)
+			members++;
+		if (t.state == RVX_TASK_READY)
+			ready++;
+	}
+	if (ready != rq.count || members != rq.members)
+		return false;
+	for (uint32_t j = 0; j < rq.count; j++) {
+		struct rvx_sched_hent e = vhent(s, l, st, c, p, j), up;
+		struct rvx_task t;
+
+		if (e.task >= s->task_count || vu32(st, l->pos, e.task) != j)
+			return false;
+		t = vtask(st, e.task);
+		if (t.state != RVX_TASK_READY || t.cpu != c || t.partition != p || t.key != e.key)
+			return false;
+		if (j == 0)
+			continue;
+		up = vhent(s, l, st, c, p, (j - 1u) / 2u);
+		if (hent_before(&e, &up))
+			return false;
+	}
+	if (rq_eligible(&rq) != (rq.elig_pos != NIL))
+		return false;
+	return rq.elig_pos == NIL ||
+	       (rq.elig_pos < eligible &&
+		vu32(st, l->elig, (size_t)c * s->partition_count + rq.elig_pos) == p);
+}
+
+/* One CPU: its running task, its ready count, its eligible heap in order. */
+static bool vcpu_ok(const struct rvx_sched *s, const struct vlayout *l, const void *st,
+		    uint32_t c)
+{
+	struct rvx_sched_cpu cpu;
+	uint32_t ready = 0, eligible = 0, running = 0;
+
+	vread(&cpu, st, l->cpus + (size_t)c * sizeof(cpu), sizeof(cpu));
+	if (cpu.eligible > s->partition_count || cpu.reserved[0] != 0 || cpu.reserved[1] != 0 ||
+	    cpu.reserved[2] != 0)
+		return false;
+	for (uint32_t p = 0; p < s->partition_count; p++) {
+		struct rvx_sched_rq rq = vrq(s, l, st, c, p);
+
+		if (!vrq_ok(s, l, st, c, p, cpu.eligible))
+			return false;
+		ready += rq.count;
+		eligible += rq_eligible(&rq);
+	}
+	if (ready != cpu.ready || eligible != cpu.eligible)
+		return false;
+	for (uint32_t j = 0; j < cpu.eligible; j++) {
+		uint32_t part = vu32(st, l->elig, (size_t)c * s->partition_count + j), up;
+		struct rvx_sched_hent a, b;
+
+		if (part >= s->partition_count || vrq(s, l, st, c, part).elig_pos != j)
+			return false;
+		if (j == 0)
+			continue;
+		up = vu32(st, l->elig, (size_t)c * s->partition_count + (j - 1u) / 2u);
+		a = vhent(s, l, st, c, part, 0);
+		b = vhent(s, l, st, c, up, 0);
+		if (hent_before(&a, &b))
+			return false;
+	}
+	for (uint32_t i = 0; i < s->task_count; i++) {
+		struct rvx_task t = vtask(st, i);
+
+		if (t.state == RVX_TASK_RUNNING && t.cpu == c)
+			running++;
+	}
+	if (cpu.running == NIL)
+		return running == 0;
+	return running == 1 && cpu.running < s->task_count &&
+	       vtask(st, cpu.running).state == RVX_TASK_RUNNING && vtask(st, cpu.running).cpu == c;
+}
+
+int rvx_sched_validate(const struct rvx_sched *s, const void *storage, size_t storage_size)
+{
+	struct vlayout l;
+	uint32_t live = 0, steps = 0;
+	size_t need;
+
+	if (s == NULL || storage == NULL)
+		return -RVX_EINVAL;
+	need = rvx_sched_storage_size(s->task_count, s->cpu_count, s->partition_count,
+				      s->heap_cap);
+	if (need == 0 || s->period_ns == 0)
+		return -RVX_EINVAL;
+	if (storage_size < need)
+		return -RVX_ENOMEM;
+	l = vlayout_of(s);
+	for (uint32_t i = 0; i < s->task_count; i++) {
+		struct rvx_task t = vtask(storage, i);
+		uint32_t pos = vu32(storage, l.pos, i);
+
+		if (!vtask_ok(s, &t) || (t.state == RVX_TASK_READY) != (pos != NIL))
+			return -RVX_EINVAL;
+		live += t.state != RVX_TASK_FREE;
+	}
+	if (live != s->live || !(s->free_head == NIL || s->free_head < s->task_count))
+		return -RVX_EINVAL;
+	/* The free list: a simple path through exactly the FREE blocks. */
+	for (uint32_t cur = s->free_head; cur != NIL; cur = vtask(storage, cur).link)
+		if (steps++ == s->task_count - live || vtask(storage, cur).state != RVX_TASK_FREE)
+			return -RVX_EINVAL;
+	if (steps != s->task_count - live)
+		return -RVX_EINVAL;
+	for (uint32_t p = 0; p < s->partition_count; p++) {
+		uint64_t b;
+
+		vread(&b, storage, l.budgets + (size_t)p * sizeof(b), sizeof(b));
+		if (b == 0)
+			return -RVX_EINVAL;
+	}
+	for (uint32_t c = 0; c < s->cpu_count; c++)
+		if (!vcpu_ok(s, &l, storage, c))
+			return -RVX_EINVAL;
+	return 0;
+}

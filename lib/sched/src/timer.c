@@ -192,3 +192,71 @@ uint32_t rvx_timer_count(const struct rvx_timer *t)
 {
 	return t->count;
 }
+
+/* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
+
+static struct rvx_timer_slot vslot(const void *st, uint32_t i)
+{
+	struct rvx_timer_slot s;
+
+	memcpy(&s, (const uint8_t *)st + (size_t)i * sizeof(s), sizeof(s));
+	return s;
+}
+
+static uint32_t vheap(const struct rvx_timer *t, const void *st, uint32_t pos)
+{
+	uint32_t v;
+
+	memcpy(&v,
+	       (const uint8_t *)st + (size_t)t->capacity * sizeof(struct rvx_timer_slot) +
+		       (size_t)pos * sizeof(v),
+	       sizeof(v));
+	return v;
+}
+
+int rvx_timer_validate(const struct rvx_timer *t, const void *storage, size_t storage_size)
+{
+	uint32_t armed = 0, steps = 0;
+	size_t need;
+
+	if (t == NULL || storage == NULL)
+		return -RVX_EINVAL;
+	need = rvx_timer_storage_size(t->capacity);
+	if (need == 0 || t->count > t->capacity || t->next_seq == 0 || t->reserved != 0 ||
+	    !(t->free_head == NIL || t->free_head < t->capacity))
+		return -RVX_EINVAL;
+	if (storage_size < need)
+		return -RVX_ENOMEM;
+	for (uint32_t i = 0; i < t->capacity; i++) {
+		struct rvx_timer_slot s = vslot(storage, i);
+
+		if (s.gen == 0)
+			return -RVX_EINVAL;
+		if (s.seq == 0) {
+			if (!(s.link == NIL || s.link < t->capacity))
+				return -RVX_EINVAL;
+			continue;
+		}
+		/* Armed: numbered before the next arming, in the heap where its
+		 * link says. */
+		if (s.seq >= t->next_seq || s.link >= t->count || vheap(t, storage, s.link) != i)
+			return -RVX_EINVAL;
+		armed++;
+	}
+	if (armed != t->count)
+		return -RVX_EINVAL;
+	/* The heap: (deadline, seq) order; its entries are the armed slots
+	 * (each position points back at its slot, above). */
+	for (uint32_t pos = 1; pos < t->count; pos++) {
+		struct rvx_timer_slot a = vslot(storage, vheap(t, storage, pos));
+		struct rvx_timer_slot b = vslot(storage, vheap(t, storage, (pos - 1u) / 2u));
+
+		if (a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq))
+			return -RVX_EINVAL;
+	}
+	/* The free list: a simple path through exactly the free slots. */
+	for (uint32_t cur = t->free_head; cur != NIL; cur = vslot(storage, cur).link)
+		if (steps++ == t->capacity - armed || vslot(storage, cur).seq != 0)
+			return -RVX_EINVAL;
+	return steps == t->capacity - armed ? 0 : -RVX_EINVAL;
+}

@@ -7,6 +7,13 @@
  * object libraries are used through their public struct fields only (this
  * archive calls no function of theirs).
  */
+/* BearSSL first, its symbols hidden: its headers include <string.h> before
+ * env.h, and br_sha256_vtable is then reached PC-relative, not through a GOT
+ * a freestanding kernel would have to provide. */
+#pragma GCC visibility push(hidden)
+#include "bearssl_hmac.h"
+#pragma GCC visibility pop
+
 #include "witness_internal.h"
 
 #include "ruvix/cap.h"
@@ -35,8 +42,22 @@ size_t rvx_ckpt_size(const struct rvx_ckpt_item *items, size_t count)
 	return total;
 }
 
-int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out, size_t cap,
-		   size_t *written)
+/* HMAC-SHA256 under `key` of n bytes at `in`. */
+static void ckpt_mac(const uint8_t *key, size_t key_len, const uint8_t *in, size_t n,
+		     uint8_t out[RVX_CKPT_MAC_SIZE])
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, key_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, in, n);
+	br_hmac_out(&hc, out);
+}
+
+/* Write with a MAC under `key` (key_len > 0) or without one (key_len 0). */
+static int ckpt_write(const struct rvx_ckpt_item *items, size_t count, const uint8_t *key,
+		      size_t key_len, uint8_t *out, size_t cap, size_t *written)
 {
 	br_sha256_context c;
 	size_t total, off;
@@ -46,11 +67,13 @@ int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out
 	total = rvx_ckpt_size(items, count);
 	if (total == 0)
 		return -RVX_EINVAL;
+	if (key_len != 0)
+		total += RVX_CKPT_MAC_SIZE;
 	if (cap < total)
 		return -RVX_EBUFSMALL;
 	memcpy(out, ckpt_magic, 8);
 	rvx_wit_put32_(out + 8, RVX_CKPT_VERSION);
-	rvx_wit_put32_(out + 12, 0);
+	rvx_wit_put32_(out + 12, key_len != 0 ? RVX_CKPT_F_MAC : 0);
 	rvx_wit_put64_(out + 16, total);
 	rvx_wit_put32_(out + 24, (uint32_t)count);
 	rvx_wit_put32_(out + 28, 0);
@@ -69,9 +92,26 @@ int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out
 	br_sha256_init(&c);
 	br_sha256_update(&c, out, off);
 	br_sha256_out(&c, out + off);
+	if (key_len != 0)
+		ckpt_mac(key, key_len, out, off + RVX_CKPT_TRAILER_SIZE,
+			 out + off + RVX_CKPT_TRAILER_SIZE);
 	if (written != NULL)
 		*written = total;
 	return 0;
+}
+
+int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out, size_t cap,
+		   size_t *written)
+{
+	return ckpt_write(items, count, NULL, 0, out, cap, written);
+}
+
+int rvx_ckpt_write_mac(const struct rvx_ckpt_item *items, size_t count, const uint8_t *key,
+		       size_t key_len, uint8_t *out, size_t cap, size_t *written)
+{
+	if (key == NULL || key_len == 0)
+		return -RVX_EINVAL;
+	return ckpt_write(items, count, key, key_len, out, cap, written);
 }
 
 static int refuse(enum rvx_ckpt_reason *reason, enum rvx_ckpt_reason why)
@@ -81,13 +121,15 @@ static int refuse(enum rvx_ckpt_reason *reason, enum rvx_ckpt_reason why)
 	return -RVX_EINVAL;
 }
 
-int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *items,
-		     size_t count, enum rvx_ckpt_reason *reason)
+/* Restore, requiring a MAC under `key` (key_len > 0) or no MAC (key_len 0). */
+static int ckpt_restore(const uint8_t *in, size_t len, const uint8_t *key, size_t key_len,
+			const struct rvx_ckpt_item *items, size_t count,
+			enum rvx_ckpt_reason *reason)
 {
 	uint8_t digest[32];
 	br_sha256_context c;
 	uint64_t total;
-	size_t off, end;
+	size_t off, end, mac_size = key_len != 0 ? RVX_CKPT_MAC_SIZE : 0;
 
 	if (reason != NULL)
 		*reason = RVX_CKPT_OK;
@@ -99,7 +141,7 @@ int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *
 	/* Framing first: a short or foreign input is named before the digest. */
 	if (len >= 8 && memcmp(in, ckpt_magic, 8) != 0)
 		return refuse(reason, RVX_CKPT_MAGIC);
-	if (len < RVX_CKPT_HEADER_SIZE + RVX_CKPT_TRAILER_SIZE)
+	if (len < RVX_CKPT_HEADER_SIZE + RVX_CKPT_TRAILER_SIZE + mac_size)
 		return refuse(reason, len < 8 || memcmp(in, ckpt_magic, 8) == 0
 					      ? RVX_CKPT_TRUNCATED
 					      : RVX_CKPT_MAGIC);
@@ -108,15 +150,24 @@ int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *
 	total = rvx_wit_get64_(in + 16);
 	if (total > len)
 		return refuse(reason, RVX_CKPT_TRUNCATED);
-	if (total < len || total < RVX_CKPT_HEADER_SIZE + RVX_CKPT_TRAILER_SIZE || (total & 7u))
+	if (total < len || (total & 7u))
 		return refuse(reason, RVX_CKPT_LENGTH);
-	end = len - RVX_CKPT_TRAILER_SIZE;
+	/* A checkpoint with a MAC is read only by the call that checks it,
+	 * and one without only by the call that needs none. */
+	if ((rvx_wit_get32_(in + 12) & RVX_CKPT_F_MAC) != (key_len != 0 ? RVX_CKPT_F_MAC : 0))
+		return refuse(reason, RVX_CKPT_MAC);
+	end = len - RVX_CKPT_TRAILER_SIZE - mac_size;
 	br_sha256_init(&c);
 	br_sha256_update(&c, in, end);
 	br_sha256_out(&c, digest);
 	if (!rvx_wit_eq_(digest, in + end, 32))
 		return refuse(reason, RVX_CKPT_DIGEST);
-	if (rvx_wit_get32_(in + 12) != 0 || rvx_wit_get32_(in + 28) != 0)
+	if (key_len != 0) {
+		ckpt_mac(key, key_len, in, end + RVX_CKPT_TRAILER_SIZE, digest);
+		if (!rvx_wit_eq_(digest, in + end + RVX_CKPT_TRAILER_SIZE, RVX_CKPT_MAC_SIZE))
+			return refuse(reason, RVX_CKPT_MAC);
+	}
+	if ((rvx_wit_get32_(in + 12) & ~RVX_CKPT_F_MAC) != 0 || rvx_wit_get32_(in + 28) != 0)
 		return refuse(reason, RVX_CKPT_FORMAT);
 	if (rvx_wit_get32_(in + 24) != count)
 		return refuse(reason, RVX_CKPT_SECTIONS);
@@ -156,6 +207,23 @@ int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *
 		off += pad8(n);
 	}
 	return 0;
+}
+
+int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *items,
+		     size_t count, enum rvx_ckpt_reason *reason)
+{
+	return ckpt_restore(in, len, NULL, 0, items, count, reason);
+}
+
+int rvx_ckpt_restore_mac(const uint8_t *in, size_t len, const uint8_t *key, size_t key_len,
+			 const struct rvx_ckpt_item *items, size_t count,
+			 enum rvx_ckpt_reason *reason)
+{
+	if (reason != NULL)
+		*reason = RVX_CKPT_OK;
+	if (key == NULL || key_len == 0)
+		return -RVX_EINVAL;
+	return ckpt_restore(in, len, key, key_len, items, count, reason);
 }
 
 /* ---- witness log: sequence, chaining value, head (checked), epoch ---- */

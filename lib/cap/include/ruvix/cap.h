@@ -7,7 +7,8 @@
  * One `struct rvx_cap_space` holds every task's capability table and a
  * registry of the kernel objects that capabilities name; all of its storage
  * comes from the caller, and all of its state is indices, never pointers, so
- * the slot, table and registry arrays can be checkpointed as plain bytes.
+ * the slot, table and registry arrays can be checkpointed as plain bytes
+ * (and checked with `rvx_cap_space_validate()` before they are restored).
  *
  * Order of use:
  * 1. Provide storage (`RVX_CAP_SPACE_DEFINE()` for static storage, or your
@@ -446,6 +447,29 @@ int rvx_cap_table_used(const struct rvx_cap_space *space, uint32_t task);
  */
 int rvx_cap_slot_info(const struct rvx_cap_space *space, uint32_t task,
 		      uint32_t slot_index, struct rvx_cap_info *out);
+
+/**
+ * Check that state bytes form a consistent capability space, before they
+ * are trusted (a checkpoint image, say): every slot and registry entry well
+ * formed, every link in range, each derivation tree acyclic with its child
+ * lists and parent links agreeing, depths one more than the parent's (at
+ * most RVX_CONFIG_CAP_MAX_DEPTH), a derived capability naming its parent's
+ * object, a live one naming an entry of its own type, each table's and the
+ * registry's free list a simple path through exactly the free entries, and
+ * the use counts right. Reads only; time linear in the slots and entries.
+ * On a space in use, pass `space->slots`, `space->tables`, `space->objects`.
+ * @param space   the geometry (table_count, slots_per_table, slot_total,
+ *                object_count) and registry counters (object_free_head,
+ *                object_used); its pointers are not read
+ * @param slots   slot_total `struct rvx_cap_slot` (any alignment)
+ * @param tables  table_count `struct rvx_cap_table` (any alignment)
+ * @param objects object_count `struct rvx_cap_object` (any alignment)
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, impossible geometry, or any field or
+ *         link that breaks one of the invariants above
+ */
+int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
+			   const void *tables, const void *objects);
 
 #ifdef __cplusplus
 }

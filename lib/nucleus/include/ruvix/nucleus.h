@@ -311,6 +311,7 @@ struct rvx_kernel {
 	struct rvx_timer timers; /**< Wait timers. */
 	uint64_t timer_mem[RVX_KERNEL_TIMER_WORDS_]; /**< Timer storage. */
 	struct rvx_proof_engine proof; /**< The proof engine. */
+	uint8_t ckpt_key[32]; /**< Checkpoint MAC key: HMAC-SHA256(secret, "ruvix.ckpt.v1"). */
 	struct rvx_proof_issuer_state issuers[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
 	struct rvx_proof_policy attest_policy; /**< Proof policy of AttestEmit. */
 	struct rvx_witness_log log;    /**< The witness log. */
@@ -751,8 +752,11 @@ size_t rvx_kernel_checkpoint_size(const struct rvx_kernel *k);
  * nonce windows (not their secret-derived keys), the used part of both
  * pools and each live store's state bytes. Embedder bindings (pool and
  * store addresses, sink, ring, journal, scratch, trusted keys, the proof
- * engine's secret context) are not in it. A read: the kernel is unchanged
- * and no witness record is written.
+ * engine's secret context, the checkpoint key) are not in it. It ends with
+ * a MAC (RVX_CKPT_F_MAC) under the checkpoint key, HMAC-SHA256 of the
+ * kernel secret and the label "ruvix.ckpt.v1" (a key of its own, never the
+ * proof keys), so only a kernel booted with the same secret restores it.
+ * A read: the kernel is unchanged and no witness record is written.
  * @param k           the kernel
  * @param[out] out    the checkpoint
  * @param cap         bytes at @p out
@@ -769,8 +773,13 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * Restore a checkpoint into a kernel booted with the same configuration
  * geometry (CPU count, pool sizes at least the used parts) and the same
  * secret, with the same vector and graph stores created at the same
- * indices. Everything is validated (format, digest, every pool offset and
- * table index) before any byte changes. The kernel's journal restarts
+ * indices. Everything is validated before any byte changes: the format
+ * and digest, the MAC (a checkpoint written under another secret, or edited
+ * and re-digested, is refused), and every structural invariant of the state
+ * (each library's own rvx_*_validate() for the capability space, scheduler,
+ * timers, regions and queues; every pool offset and table index). The
+ * vector and graph stores' state bytes are covered by the MAC only. The
+ * kernel's journal restarts
  * empty (it then holds what follows the checkpoint); rvx_kernel_replay()
  * re-applies a journal on top of the restored state.
  * @param k    the kernel (keeps its bindings)
@@ -778,7 +787,8 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * @param len  bytes at @p in
  * @retval 0 restored
  * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, or the checkpoint
- *         is corrupted, truncated or does not fit this kernel
+ *         is corrupted, truncated, unauthenticated (MAC missing or wrong),
+ *         structurally invalid or does not fit this kernel
  */
 int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len);
 

@@ -391,6 +391,24 @@ uint32_t rvx_queue_capacity(const struct rvx_queue *q);
  */
 uint32_t rvx_queue_max_payload(const struct rvx_queue *q);
 
+/**
+ * Check that a queue's fields and storage bytes form a consistent queue,
+ * before they are trusted (a checkpoint image, say): geometry as
+ * rvx_queue_init() sets it, every ring's head, tail and cached head within
+ * one lap, padding zero, each slot's tag announcing exactly the entries in
+ * flight, and each message's header valid for its level (length at most
+ * max_payload, known flags, a descriptor of the right size, reserved zero).
+ * Reads only; time linear in the slots. Not for a queue in concurrent use.
+ * @param q            the fields (sizes and ring positions); `storage` is not read
+ * @param storage      the storage bytes (any alignment)
+ * @param storage_size bytes at @p storage
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, impossible geometry, or any position,
+ *         tag or header that breaks one of the invariants above
+ * @retval -RVX_ENOMEM @p storage_size is smaller than the geometry needs
+ */
+int rvx_queue_validate(const struct rvx_queue *q, const void *storage, size_t storage_size);
+
 /*
  * The four calls of the data path (send, recv, complete, reap) are defined
  * here and always inlined: a call and its register saves would cost about

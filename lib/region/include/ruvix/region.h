@@ -469,6 +469,24 @@ int rvx_region_slab_read(const struct rvx_region *r, rvx_handle_t h,
 int rvx_region_slab_ptr(const struct rvx_region *r, rvx_handle_t h, void **ptr);
 
 /**
+ * Check that a region's fields (and a slab's slot metadata) form a
+ * consistent region, before they are trusted (a checkpoint image, say): a
+ * known policy; an immutable region's cursor at its size, an append-only
+ * one's within it; a slab's cursor 0, stride and slot count what its slot
+ * size and size give, every generation non-zero, every link in range, the
+ * live and retired counts right (a retired slot at the last generation),
+ * the free list a simple path through exactly the free slots; reserved 0.
+ * Reads only; time linear in the slots. The pointers in @p r are not read.
+ * @param r     the region's fields
+ * @param slots a slab's slot_count `struct rvx_region_slot` (any
+ *              alignment); ignored (may be NULL) for other policies
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, or a field or slot that breaks one of
+ *         the invariants above
+ */
+int rvx_region_validate(const struct rvx_region *r, const void *slots);
+
+/**
  * Check that a byte range may be handed out as a zero-copy descriptor and
  * give its address. Valid ranges are non-empty and lie inside [0, size) of
  * an immutable region or [0, cursor) of an append-only region (cursor

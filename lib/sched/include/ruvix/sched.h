@@ -715,6 +715,30 @@ int rvx_sched_ready_count(const struct rvx_sched *s, uint32_t cpu);
  */
 int rvx_sched_stats(const struct rvx_sched *s, struct rvx_sched_stats *out);
 
+/**
+ * Check that state bytes form a consistent scheduler, before they are
+ * trusted (a checkpoint image, say): every control block well formed (state,
+ * CPU, partition, flags, Q16.16 inputs at most 1.0, finite sketches, a READY
+ * task's key what its inputs give), the free list a simple path through
+ * exactly the FREE blocks, the live count right, every run queue's counts
+ * and heap in (key, enqueue number) order with positions that point back,
+ * each CPU's eligible-partition heap in order and consistent with its run
+ * queues, each CPU running at most its one RUNNING task, budgets non-zero.
+ * Reads only; time O(cpus x partitions x tasks). On a scheduler in use pass
+ * `s->tasks` (the start of its storage).
+ * @param s            the sizes and plain fields (period_ns, task_count,
+ *                     cpu_count, partition_count, heap_cap, free_head,
+ *                     live); its pointers are not read
+ * @param storage      the storage bytes, laid out as rvx_sched_init() lays
+ *                     them out (any alignment)
+ * @param storage_size bytes at @p storage
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, sizes out of range, or any field,
+ *         index or heap that breaks one of the invariants above
+ * @retval -RVX_ENOMEM @p storage_size is smaller than the sizes need
+ */
+int rvx_sched_validate(const struct rvx_sched *s, const void *storage, size_t storage_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -195,6 +195,25 @@ int rvx_timer_next_deadline(const struct rvx_timer *t, uint64_t *out);
  */
 uint32_t rvx_timer_count(const struct rvx_timer *t);
 
+/**
+ * Check that state bytes form a consistent timer set, before they are
+ * trusted (a checkpoint image, say): every armed slot numbered below
+ * next_seq and at the heap position its link names, the heap exactly the
+ * armed slots in (deadline, seq) order, the free list a simple path through
+ * exactly the free slots, generations non-zero. Reads only; linear time. On
+ * a timer set in use pass `t->slots` (the start of its storage).
+ * @param t            the plain fields (capacity, count, next_seq,
+ *                     free_head); its pointers are not read
+ * @param storage      the storage bytes, laid out as rvx_timer_init() lays
+ *                     them out (any alignment)
+ * @param storage_size bytes at @p storage
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, a capacity out of range, or any field,
+ *         index or heap entry that breaks one of the invariants above
+ * @retval -RVX_ENOMEM @p storage_size is smaller than the capacity needs
+ */
+int rvx_timer_validate(const struct rvx_timer *t, const void *storage, size_t storage_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,12 +7,14 @@
  *
  * Byte format (every integer little-endian):
  * - header, 32 bytes: magic "RVXCKPT\0" (8), version u32 (RVX_CKPT_VERSION),
- *   flags u32 (0), total length u64 (header to trailer inclusive), section
- *   count u32, reserved u32 (0);
+ *   flags u32 (0, or RVX_CKPT_F_MAC), total length u64 (header to the last
+ *   byte inclusive), section count u32, reserved u32 (0);
  * - sections, each: type u32, reserved u32 (0), payload length u64, the
  *   payload, then zero padding up to a multiple of 8 bytes;
  * - trailer, 32 bytes: SHA-256 of every byte before it. The trailer is also
- *   the **state hash** of the objects checkpointed.
+ *   the **state hash** of the objects checkpointed;
+ * - with RVX_CKPT_F_MAC only: a MAC, 32 bytes, HMAC-SHA256 under the
+ *   writer's key of every byte before it (header, sections and trailer).
  *
  * Order of use: describe the objects as an array of `struct rvx_ckpt_item`
  * (an ops table and the object), size with rvx_ckpt_size(), write with
@@ -23,10 +25,13 @@
  * section's own check against its destination) before it writes anything.
  * Pointers are never stored: each object keeps its binding to the new memory.
  *
- * The digest detects corruption, not forgery: anyone can recompute it. Sign
- * or MAC the trailer to trust a checkpoint from elsewhere. The section checks
- * still bound every index, so a forged checkpoint cannot make later calls
- * touch memory outside the objects' storage.
+ * The digest detects corruption, not forgery: anyone can recompute it. A
+ * checkpoint written with rvx_ckpt_write_mac() is accepted only by
+ * rvx_ckpt_restore_mac() with the same key (compared in constant time), so
+ * only a holder of the key can make one; rvx_ckpt_restore() refuses it, and
+ * rvx_ckpt_restore_mac() refuses one without a MAC. The section checks run
+ * either way and bound every index, so even a forged checkpoint cannot make
+ * later calls touch memory outside the objects' storage.
  */
 #ifndef RUVIX_WITNESS_CKPT_H
 #define RUVIX_WITNESS_CKPT_H
@@ -46,6 +51,10 @@ extern "C" {
 #define RVX_CKPT_SECTION_HEADER_SIZE 16u
 /** Bytes of the trailer (SHA-256). */
 #define RVX_CKPT_TRAILER_SIZE 32u
+/** Bytes of the MAC after the trailer (HMAC-SHA256), when RVX_CKPT_F_MAC is set. */
+#define RVX_CKPT_MAC_SIZE 32u
+/** Header flag: a MAC follows the trailer. */
+#define RVX_CKPT_F_MAC 1u
 
 /** Section type ids. Values are stable: they are in the format. */
 enum rvx_ckpt_type {
@@ -67,7 +76,8 @@ enum rvx_ckpt_reason {
 	RVX_CKPT_FORMAT = 6,    /**< Non-zero reserved field or padding, or unknown flags. */
 	RVX_CKPT_BOUNDS = 7,    /**< A section overruns the checkpoint or the sections do not end at the trailer. */
 	RVX_CKPT_SECTIONS = 8,  /**< Section count or types differ from the items given. */
-	RVX_CKPT_SECTION = 9    /**< A section's own check refused it (content or geometry). */
+	RVX_CKPT_SECTION = 9,   /**< A section's own check refused it (content or geometry). */
+	RVX_CKPT_MAC = 10       /**< The MAC does not verify (another key, or edited bytes), or is missing or unexpected. */
 };
 
 /**
@@ -125,6 +135,23 @@ int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out
 		   size_t *written);
 
 /**
+ * Write the checkpoint of @p items followed by a MAC under @p key
+ * (RVX_CKPT_F_MAC): rvx_ckpt_size() + RVX_CKPT_MAC_SIZE bytes.
+ * @param items the objects
+ * @param count number of items
+ * @param key the MAC key (secret; at least 32 random bytes recommended)
+ * @param key_len bytes at @p key, non-zero
+ * @param[out] out the checkpoint
+ * @param cap bytes at @p out
+ * @param[out] written bytes written (may be NULL)
+ * @retval 0 written
+ * @retval -RVX_EINVAL a NULL pointer, an empty key, or more than UINT32_MAX items
+ * @retval -RVX_EBUFSMALL @p cap is too small (nothing written)
+ */
+int rvx_ckpt_write_mac(const struct rvx_ckpt_item *items, size_t count, const uint8_t *key,
+		       size_t key_len, uint8_t *out, size_t cap, size_t *written);
+
+/**
  * Restore a checkpoint into fresh objects: validate everything, then load
  * every section. On failure no destination byte changes.
  * @param in the checkpoint
@@ -137,6 +164,25 @@ int rvx_ckpt_write(const struct rvx_ckpt_item *items, size_t count, uint8_t *out
  */
 int rvx_ckpt_restore(const uint8_t *in, size_t len, const struct rvx_ckpt_item *items,
 		     size_t count, enum rvx_ckpt_reason *reason);
+
+/**
+ * Restore a checkpoint written by rvx_ckpt_write_mac() with the same key:
+ * framing and digest, then the MAC (constant time), then every section's
+ * check, then the load. On failure no destination byte changes.
+ * @param in the checkpoint
+ * @param len bytes at @p in
+ * @param key the MAC key
+ * @param key_len bytes at @p key, non-zero
+ * @param items the destinations, in the order they were written
+ * @param count number of items
+ * @param[out] reason why it was refused (may be NULL); RVX_CKPT_MAC for a
+ *        wrong key, edited bytes or a checkpoint without a MAC
+ * @retval 0 restored
+ * @retval -RVX_EINVAL refused (see @p reason), a NULL pointer or an empty key
+ */
+int rvx_ckpt_restore_mac(const uint8_t *in, size_t len, const uint8_t *key, size_t key_len,
+			 const struct rvx_ckpt_item *items, size_t count,
+			 enum rvx_ckpt_reason *reason);
 
 #ifdef __cplusplus
 }
