@@ -56,8 +56,7 @@ static void populate(void)
 	a.in_len = sizeof(v);
 	a.aux = (uint64_t)(uintptr_t)&tok;
 	a.aux_len = sizeof(tok);
-	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, nk_vstore), 5, v,
-		 sizeof(v), 1);
+	nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), 5, v, 0, 1);
 	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
 	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &ck_n, NULL), 0);
 	memcpy(ck0, ck, ck_n);
