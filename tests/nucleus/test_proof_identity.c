@@ -190,3 +190,47 @@ Test(nucleus_proof_identity, restore_of_an_older_checkpoint_keeps_expired_proofs
 	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, target, 3, vec, sizeof(vec), 2);
 	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
 }
+
+Test(nucleus_proof_identity, replay_onto_its_own_restored_history_reaches_the_same_state)
+{
+	static uint8_t jcopy[sizeof(W.journal)];
+	struct rvx_witness_journal j;
+	struct rvx_witness_head head1, head2;
+	uint64_t target = nk_target(0, nk_vstore), seq0, replayed;
+	uint8_t h1[32], h2[32];
+	size_t n, n1;
+	struct rvx_syscall_args a;
+
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	seq0 = W.k.log.sequence;
+	for (uint64_t i = 1; i <= 3; i++) {
+		cr_assert_eq(rvx_kernel_tick(&W.k, W.k.now + 1000), 0);
+		a = put_args(nk_vstore, 20 + i);
+		nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, target, 20 + i, vec,
+			 sizeof(vec), i);
+		NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	}
+	{
+		static uint8_t ck1[1u << 20];
+
+		cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck1, sizeof(ck1), &n1, h1), 0);
+	}
+	rvx_kernel_witness_head(&W.k, &head1);
+	memcpy(jcopy, W.journal, W.k.journal.used);
+	cr_assert_eq(rvx_witness_journal_load(&j, jcopy, sizeof(jcopy), W.k.journal.used, NULL), 0);
+	/* the kernel rolls back onto its own history and replays it */
+	cr_assert_eq(rvx_kernel_replay(&W.k, &j, seq0, ck, n, NULL, NULL, &replayed), 0);
+	cr_assert_eq(replayed, 3);
+	{
+		static uint8_t ck2[1u << 20];
+
+		cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck2, sizeof(ck2), &n, h2), 0);
+	}
+	rvx_kernel_witness_head(&W.k, &head2);
+	cr_assert(memcmp(h1, h2, 32) == 0, "state hash differs after replay");
+	cr_assert(memcmp(&head1, &head2, sizeof(head1)) == 0, "chain head differs after replay");
+	/* what was accepted before the roll back stays used */
+	a = put_args(nk_vstore, 22);
+	nk_proof(&tok, 0, nk_vstore, RVX_SYS_VECTOR_PUT_PROVED, target, 22, vec, sizeof(vec), 2);
+	expect_rejected(0, &a, -RVX_EPROOF, RVX_PROOF_REJECT_NONCE_REPLAY);
+}

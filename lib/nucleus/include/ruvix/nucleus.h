@@ -521,7 +521,9 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  *   Uses about 8 KiB of stack for the decoded package.
  * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
- *   the proof token (issuer: a PROVE capability in the caller's table).
+ *   the proof token (issuer: the id rvx_kernel_proof_issuer() gives for a
+ *   PROVE capability in the caller's table; a token naming a capability of
+ *   another task is rejected with RVX_PROOF_REJECT_ISSUER).
  * - 8 VectorGet: cap VECTOR_STORE with READ; arg[0] key, out floats; or with
  *   RVX_SYSCALL_F_QUERY in the query, arg[0] k, arg[1] ef, out
  *   `struct rvx_vec_hit` array. value[0] = dimension or hit count.
