@@ -15,7 +15,10 @@
  * and secret, with the same vector and graph stores created (same indices
  * and configurations): the destination keeps its own binding, takes every
  * other byte from the checkpoint, and turns pool offsets back into pointers.
- * Its journal restarts empty, to hold what follows the checkpoint.
+ * Its journal restarts empty, to hold what follows the checkpoint. The
+ * proof issuers' nonce windows and the clock are floors, not plain state:
+ * each checkpointed window is merged into the destination's (keep_floors()),
+ * and the latest time the destination reached stays its clock_floor.
  */
 #include "nucleus_internal.h"
 
