@@ -106,32 +106,23 @@ static void mint(struct rvx_proof_token *t, rvx_handle_t issuer, uint32_t nr, ui
 {
 	struct rvx_proof_mutation m = {nr, 0, key, payload, len};
 	struct rvx_proof_issuer is;
-	struct rvx_cap_info info;
 	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
 	br_hmac_key_context kc;
 	br_hmac_context hc;
-	uint32_t slot = rvx_handle_index(issuer);
 	size_t n;
 
 	m.target = target_of(0, issuer);
-	BENCH_REQUIRE(rvx_cap_lookup(&W.k.caps, 0, issuer, &info) == 0, "issuer");
-	memset(&is, 0, sizeof(is));
-	is.handle = issuer.raw;
-	is.badge = info.badge;
-	is.object = rvx_handle_index(info.object);
-	is.epoch = W.k.cap_slots[slot].epoch;
-	is.rights = info.rights;
-	is.slot = slot;
+	BENCH_REQUIRE(rvx_kernel_proof_issuer(&W.k, 0, issuer, &is) == 0, "issuer");
 	memset(t, 0, sizeof(*t));
 	t->version = RVX_PROOF_VERSION;
 	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = issuer.raw;
+	t->issuer = is.id;
 	t->target = m.target;
 	t->nonce = nonce++;
 	t->expiry_ns = W.k.now + 1000000000u;
 	BENCH_REQUIRE(rvx_proof_mutation_hash(&m, t->mutation_hash) == 0, "mutation hash");
 	BENCH_REQUIRE(rvx_proof_issuer_key(&W.k.proof, &is, k32) == 0, "issuer key");
-	n = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, n);

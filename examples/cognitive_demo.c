@@ -81,35 +81,27 @@ static void prove(struct rvx_proof_token *t, uint32_t task, uint64_t issuer, uin
 {
 	struct rvx_proof_mutation m = {nr, target, key, payload, len};
 	struct rvx_proof_issuer is;
-	struct rvx_cap_info info;
 	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 	rvx_handle_t h = {issuer};
-	uint32_t slot = task * RVX_KERNEL_SLOTS + rvx_handle_index(h);
 	size_t n;
 
 	memset(t, 0, sizeof(*t));
-	if (rvx_cap_lookup(&kern.caps, task, h, &info) != 0) {
+	/* The kernel names the issuer: the token carries its kernel-wide id. */
+	if (rvx_kernel_proof_issuer(&kern, task, h, &is) != 0) {
 		failures++;
 		return;
 	}
-	memset(&is, 0, sizeof(is));
-	is.handle = issuer;
-	is.badge = info.badge;
-	is.object = rvx_handle_index(info.object);
-	is.epoch = kern.cap_slots[slot].epoch;
-	is.rights = info.rights;
-	is.slot = slot;
 	t->version = RVX_PROOF_VERSION;
 	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = issuer;
+	t->issuer = is.id;
 	t->target = target;
 	t->nonce = nonce;
 	t->expiry_ns = kern.now + 1000000000u;
 	check("mutation hash", rvx_proof_mutation_hash(&m, t->mutation_hash));
 	check("issuer key", rvx_proof_issuer_key(&kern.proof, &is, k32));
-	n = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, n);

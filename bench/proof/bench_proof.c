@@ -29,7 +29,7 @@ static void mac_token(struct rvx_proof_token *t)
 	size_t len;
 
 	BENCH_REQUIRE(rvx_proof_issuer_key(&engine, &issuer, key) == 0, "issuer key");
-	len = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	len = rvx_proof_mac_input(t, &issuer, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, key, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, len);
@@ -42,7 +42,7 @@ static void base_token(struct rvx_proof_token *t, uint8_t tier, const struct rvx
 	memset(t, 0, sizeof(*t));
 	t->version = RVX_PROOF_VERSION;
 	t->tier = tier;
-	t->issuer = issuer.handle;
+	t->issuer = issuer.id;
 	t->target = m->target;
 	t->nonce = next_nonce++;
 	t->expiry_ns = UINT64_MAX;
@@ -58,7 +58,7 @@ static void sign_token(struct rvx_proof_token *t)
 	uint8_t msg[RVX_PROOF_SIGNED_SIZE], d[32];
 	br_sha256_context sc;
 
-	rvx_proof_signed_bytes(t, t->mutation_hash, msg);
+	rvx_proof_signed_bytes(t, &issuer, t->mutation_hash, msg);
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, msg, sizeof(msg));
 	br_sha256_out(&sc, d);
@@ -102,7 +102,7 @@ int main(void)
 	bench_pin(0);
 	BENCH_REQUIRE(rvx_proof_engine_init(&engine, secret, 32, issuers, 4) == 0, "init");
 	memset(payload, 0x5c, sizeof(payload));
-	issuer.handle = rvx_handle_make(1, 1).raw;
+	issuer.id = rvx_handle_make(1, 1).raw;
 	issuer.object = 3;
 	issuer.epoch = 1;
 	issuer.rights = RVX_RIGHT_PROVE;

@@ -440,24 +440,19 @@ static void mint(const uint8_t *op)
 		m.payload = enc;
 		m.len = sizeof(enc);
 	}
-	memset(&is, 0, sizeof(is));
-	is.handle = issuer.raw;
-	is.badge = info.badge;
-	is.object = rvx_handle_index(info.object);
-	is.slot = task * RVX_KERNEL_SLOTS + rvx_handle_index(issuer);
-	is.epoch = W.k.cap_slots[is.slot].epoch;
-	is.rights = info.rights;
+	if (rvx_kernel_proof_issuer(&W.k, task, issuer, &is) != 0)
+		return;
 	memset(&t, 0, sizeof(t));
 	t.version = RVX_PROOF_VERSION;
 	t.tier = RVX_PROOF_TIER_REFLEX;
-	t.issuer = issuer.raw;
+	t.issuer = is.id;
 	t.target = m.target;
 	t.nonce = ++nonce;
 	t.expiry_ns = W.k.now + 1000000u;
 	if (rvx_proof_mutation_hash(&m, t.mutation_hash) != 0 ||
 	    rvx_proof_issuer_key(&W.k.proof, &is, k32) != 0)
 		return;
-	n = rvx_proof_mac_input(&t, t.mutation_hash, msg);
+	n = rvx_proof_mac_input(&t, &is, t.mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, n);

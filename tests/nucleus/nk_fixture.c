@@ -12,6 +12,8 @@ struct rvx_syscall_result nk_res;
 
 static const uint8_t secret[32] = "nucleus test kernel secret 32 b";
 
+static void auth_keygen(void);
+
 void nk_setup(void)
 {
 	nk_setup_world(&W);
@@ -83,6 +85,7 @@ void nk_setup_world_secret(struct nk_world *w, const uint8_t *key, size_t key_le
 						   RVX_RIGHTS_ALL, &nk_gstore), 0);
 	cr_assert_eq(rvx_kernel_sensor_register(&w->k, 0, 77, RVX_RIGHTS_ALL, &nk_sensor,
 						&nk_sensor_cap), 0);
+	auth_keygen();
 }
 
 struct rvx_syscall_args nk_args(uint64_t cap)
@@ -139,31 +142,22 @@ void nk_proof(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uin
 {
 	struct rvx_proof_mutation m = {nr, target, key, payload, len};
 	struct rvx_proof_issuer is;
-	struct rvx_cap_info info;
 	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
 	br_hmac_key_context kc;
 	br_hmac_context hc;
-	uint32_t slot = task * RVX_KERNEL_SLOTS + rvx_handle_index(issuer);
 	size_t n;
 
-	cr_assert_eq(rvx_cap_lookup(&W.k.caps, task, issuer, &info), 0);
-	memset(&is, 0, sizeof(is));
-	is.handle = issuer.raw;
-	is.badge = info.badge;
-	is.object = rvx_handle_index(info.object);
-	is.epoch = W.k.cap_slots[slot].epoch;
-	is.rights = info.rights;
-	is.slot = slot;
+	cr_assert_eq(rvx_kernel_proof_issuer(&W.k, task, issuer, &is), 0);
 	memset(t, 0, sizeof(*t));
 	t->version = RVX_PROOF_VERSION;
 	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = issuer.raw;
+	t->issuer = is.id;
 	t->target = target;
 	t->nonce = nonce;
 	t->expiry_ns = W.k.now + 1000000;
 	cr_assert_eq(rvx_proof_mutation_hash(&m, t->mutation_hash), 0);
 	cr_assert_eq(rvx_proof_issuer_key(&W.k.proof, &is, k32), 0);
-	n = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, n);
@@ -191,4 +185,72 @@ uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *han
 	a.out_len = n * 8u;
 	NK_OK(0, RVX_SYS_TASK_SPAWN, a);
 	return (uint32_t)nk_res.value[0];
+}
+
+uint32_t nk_last_reject_reason(void)
+{
+	struct rvx_witness_entry e, last;
+	size_t cursor = 0;
+	uint32_t reason;
+	bool found = false;
+
+	memset(&last, 0, sizeof(last));
+	while (rvx_witness_journal_next(&W.k.journal, &cursor, &e) == 0) {
+		if (e.record.kind == RVX_WITNESS_PROOF_REJECTED) {
+			last = e;
+			found = true;
+		}
+	}
+	cr_assert(found, "no PROOF_REJECTED record in the journal");
+	/* The record's own arguments end the payload: nr, reason, hash. */
+	cr_assert(last.args_len >= 40);
+	memcpy(&reason, last.args + last.args_len - 40 + 4, 4);
+	return reason;
+}
+
+uint8_t nk_auth_pub[65];
+static uint8_t auth_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
+static br_ec_private_key auth_sk;
+static bool auth_ready;
+
+static void auth_keygen(void)
+{
+	static const char seed[] = "nucleus test authority";
+	br_hmac_drbg_context rng;
+	br_ec_public_key pk;
+	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
+
+	if (auth_ready)
+		return;
+	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, sizeof(seed) - 1);
+	cr_assert(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &auth_sk, auth_kbuf,
+			       BR_EC_secp256r1) == 32);
+	cr_assert(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &auth_sk) == 65);
+	memcpy(nk_auth_pub, pk.q, 65);
+	auth_ready = true;
+}
+
+void nk_proof_deep(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint32_t nr,
+		   uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce)
+{
+	struct rvx_proof_mutation m = {nr, target, key, payload, len};
+	uint8_t msg[RVX_PROOF_SIGNED_SIZE], digest[32];
+	struct rvx_proof_issuer is;
+	br_sha256_context sc;
+
+	cr_assert_eq(rvx_kernel_proof_issuer(&W.k, task, issuer, &is), 0);
+	memset(t, 0, sizeof(*t));
+	t->version = RVX_PROOF_VERSION;
+	t->tier = RVX_PROOF_TIER_DEEP;
+	t->issuer = is.id;
+	t->target = target;
+	t->nonce = nonce;
+	t->expiry_ns = W.k.now + 1000000;
+	cr_assert_eq(rvx_proof_mutation_hash(&m, t->mutation_hash), 0);
+	rvx_proof_signed_bytes(t, &is, t->mutation_hash, msg);
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, msg, sizeof(msg));
+	br_sha256_out(&sc, digest);
+	cr_assert(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &auth_sk,
+					t->tag) == 64);
 }

@@ -82,4 +82,13 @@ uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *han
 			     nk_r_, rvx_strerror(nk_r_));                      \
 	} while (0)
 
+/* The reason of the most recent PROOF_REJECTED record, from the journal. */
+uint32_t nk_last_reject_reason(void);
+/* A test authority's uncompressed P-256 public key (for Deep policies). */
+extern uint8_t nk_auth_pub[65];
+/* Mint a Deep proof by `issuer` (a PROVE capability of `task`), signed by the
+ * test authority. */
+void nk_proof_deep(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint32_t nr,
+		   uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce);
+
 #endif

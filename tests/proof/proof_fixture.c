@@ -37,14 +37,14 @@ void fx_setup(void)
 
 	cr_assert(rvx_proof_engine_init(&fx_engine, secret, sizeof(secret), fx_issuers, FX_ISSUERS) == 0);
 	memset(&fx_issuer, 0, sizeof(fx_issuer));
-	fx_issuer.handle = rvx_handle_make(5, 1).raw;
+	fx_issuer.id = rvx_handle_make(5, 1).raw;
 	fx_issuer.badge = 0;
 	fx_issuer.object = 3;
 	fx_issuer.epoch = 7;
 	fx_issuer.rights = RVX_RIGHT_PROVE | RVX_RIGHT_WRITE;
 	fx_issuer.slot = 1;
 	fx_other = fx_issuer;
-	fx_other.handle = rvx_handle_make(6, 1).raw;
+	fx_other.id = rvx_handle_make(6, 1).raw;
 	fx_other.badge = 99;
 	fx_other.slot = 2;
 	keygen("authority key seed", &auth_sk, auth_kbuf, fx_auth_pub);
@@ -89,7 +89,7 @@ void fx_mac(struct rvx_proof_token *t, const struct rvx_proof_issuer *issuer)
 	size_t len;
 
 	cr_assert(rvx_proof_issuer_key(&fx_engine, issuer, key) == 0);
-	len = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	len = rvx_proof_mac_input(t, issuer, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, key, 32);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, len);
@@ -102,7 +102,7 @@ void fx_sign(struct rvx_proof_token *t, bool rogue)
 	uint8_t msg[RVX_PROOF_SIGNED_SIZE], digest[32];
 	br_sha256_context sc;
 
-	rvx_proof_signed_bytes(t, t->mutation_hash, msg);
+	rvx_proof_signed_bytes(t, fx_req.issuer, t->mutation_hash, msg);
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, msg, sizeof(msg));
 	br_sha256_out(&sc, digest);
@@ -115,7 +115,7 @@ static void fill(uint8_t tier, uint64_t nonce, const struct rvx_proof_issuer *is
 	memset(&fx_token, 0, sizeof(fx_token));
 	fx_token.version = RVX_PROOF_VERSION;
 	fx_token.tier = tier;
-	fx_token.issuer = issuer->handle;
+	fx_token.issuer = issuer->id;
 	fx_token.target = fx_req.mutation.target;
 	fx_token.nonce = nonce;
 	fx_token.expiry_ns = FX_NOW + 1000;

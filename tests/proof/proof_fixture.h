@@ -34,7 +34,8 @@ size_t fx_hex(const char *hex, uint8_t *out, size_t cap);
 void fx_make(uint8_t tier, uint64_t nonce, const struct rvx_proof_issuer *issuer);
 /* Re-sign fx_token (its current fields and mutation_hash) with @issuer's MAC key. */
 void fx_mac(struct rvx_proof_token *t, const struct rvx_proof_issuer *issuer);
-/* Sign fx_token (its current fields and mutation_hash) with the authority (rogue = false) or rogue key. */
+/* Sign fx_token (its current fields and mutation_hash) for fx_req.issuer with the authority
+ * (rogue = false) or rogue key. */
 void fx_sign(struct rvx_proof_token *t, bool rogue);
 /* Build a batch of @count mutations (keys key0 .. key0+count-1, same payload);
  * fills fx_token as a Standard batch token and @path for leaf @index. */

@@ -66,7 +66,7 @@ Test(attack, mac_from_another_capability)
 {
 	/* Made with the other capability's key, presented as fx_issuer's. */
 	fx_make(RVX_PROOF_TIER_REFLEX, 1, &fx_other);
-	fx_token.issuer = fx_issuer.handle;
+	fx_token.issuer = fx_issuer.id;
 	fx_mac(&fx_token, &fx_other);
 	fx_expect_reject(-RVX_EPROOF, RVX_PROOF_REJECT_MAC);
 	/* Left naming its real issuer, it does not match the caller's capability. */

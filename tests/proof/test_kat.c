@@ -265,8 +265,8 @@ Test(kat_proof, mac_input_layout)
 		0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
 		0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,
 	};
-	uint8_t want_long[86] = {
-		'r', 'u', 'v', 'i', 'x', '.', 't', 'o', 'k', 'e', 'n', '.', 'v', '1',
+	uint8_t want_long[102] = {
+		'r', 'u', 'v', 'i', 'x', '.', 't', 'o', 'k', 'e', 'n', '.', 'v', '2',
 		1, 0, 2, 1,
 		8, 0, 0, 0,
 		0x05, 0, 0, 0, 0x01, 0, 0, 0,
@@ -281,14 +281,14 @@ Test(kat_proof, mac_input_layout)
 	memset(&t, 0, sizeof(t));
 	t.version = RVX_PROOF_VERSION;
 	t.tier = RVX_PROOF_TIER_STANDARD;
-	t.issuer = fx_issuer.handle;
+	t.issuer = fx_issuer.id;
 	t.target = fx_req.mutation.target;
 	t.nonce = 0x0102030405060708ull;
 	t.expiry_ns = 0x1112131415161718ull;
 	cr_assert(rvx_proof_mutation_hash(&fx_req.mutation, h) == 0);
 	memcpy(t.mutation_hash, h, 32);
 	memcpy(want_short + 20, h, 32);
-	cr_assert_eq(rvx_proof_mac_input(&t, h, got), 52);
+	cr_assert_eq(rvx_proof_mac_input(&t, &fx_issuer, h, got), 52);
 	cr_assert(memcmp(got, want_short, 52) == 0);
 	/* HMAC over the hand-built short form is the tag verify accepts. */
 	cr_assert(rvx_proof_issuer_key(&fx_engine, &fx_issuer, key) == 0);
@@ -298,10 +298,17 @@ Test(kat_proof, mac_input_layout)
 	br_hmac_out(&hc, t.tag);
 	fx_token = t;
 	fx_expect_ok(RVX_PROOF_TIER_STANDARD);
-	/* The batch form is the 86-byte signed encoding. */
+	/* The batch form is the 102-byte signed encoding: the token's fields,
+	 * the root, then the rest of the issuer identity (badge, object, epoch). */
 	t.flags = RVX_PROOF_FLAG_BATCH;
 	t.batch_count = 8;
 	memcpy(want_long + 54, h, 32);
-	cr_assert_eq(rvx_proof_mac_input(&t, h, got), 86);
-	cr_assert(memcmp(got, want_long, 86) == 0);
+	for (int i = 0; i < 8; i++)
+		want_long[86 + i] = (uint8_t)(fx_issuer.badge >> (8 * i));
+	for (int i = 0; i < 4; i++) {
+		want_long[94 + i] = (uint8_t)(fx_issuer.object >> (8 * i));
+		want_long[98 + i] = (uint8_t)(fx_issuer.epoch >> (8 * i));
+	}
+	cr_assert_eq(rvx_proof_mac_input(&t, &fx_issuer, h, got), 102);
+	cr_assert(memcmp(got, want_long, 102) == 0);
 }

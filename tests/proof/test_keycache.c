@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The issuer key cache in rvx_proof_issuer_state: filled only by an accepted
- * Reflex/Standard proof, used only for the exact identity (handle, object,
+ * Reflex/Standard proof, used only for the exact identity (id, object,
  * epoch, badge) it was derived for, and never changed by a rejected proof. */
 #include "proof_fixture.h"
 
@@ -49,7 +49,7 @@ static void expect_cache(uint32_t slot, const struct rvx_proof_issuer *is)
 	want_states(is, in, out);
 	cr_assert_eq(fx_issuers[slot].key_ready, 1);
 	cr_assert_eq(fx_issuers[slot].key_badge, is->badge);
-	cr_assert_eq(fx_issuers[slot].owner, is->handle);
+	cr_assert_eq(fx_issuers[slot].owner, is->id);
 	cr_assert_eq(fx_issuers[slot].epoch, is->epoch);
 	cr_assert(memcmp(fx_issuers[slot].key_inner, in, 32) == 0);
 	cr_assert(memcmp(fx_issuers[slot].key_outer, out, 32) == 0);
@@ -74,7 +74,7 @@ Test(keycache, deep_proof_caches_no_key)
 	fx_make(RVX_PROOF_TIER_DEEP, 1, &fx_issuer);
 	fx_expect_ok(RVX_PROOF_TIER_DEEP);
 	/* after: the window is owned, the key cache still empty */
-	cr_assert_eq(fx_issuers[1].owner, fx_issuer.handle);
+	cr_assert_eq(fx_issuers[1].owner, fx_issuer.id);
 	cr_assert_eq(fx_issuers[1].key_ready, 0);
 	fx_make(RVX_PROOF_TIER_REFLEX, 2, &fx_issuer);
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
@@ -173,7 +173,7 @@ Test(keycache, another_handle_in_the_slot_starts_afresh)
 	fx_make(RVX_PROOF_TIER_REFLEX, 1, &fx_issuer);
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
 	/* The slot's capability is replaced (new generation) in slot 1. */
-	next.handle = rvx_handle_make(5, 2).raw;
+	next.id = rvx_handle_make(5, 2).raw;
 	fx_req.issuer = &next;
 	fx_make(RVX_PROOF_TIER_REFLEX, 1, &next);
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);

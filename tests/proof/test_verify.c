@@ -54,9 +54,9 @@ Test(proof_key, bound_to_secret_identity_and_epoch)
 
 	cr_assert_eq(rvx_proof_issuer_key(&fx_engine, &is, k1), 0);
 	/* The documented derivation, recomputed with BearSSL. */
-	memcpy(msg, "ruvix.prove.v1", 14);
+	memcpy(msg, "ruvix.prove.v2", 14);
 	for (int i = 0; i < 8; i++)
-		msg[14 + i] = (uint8_t)(is.handle >> (8 * i));
+		msg[14 + i] = (uint8_t)(is.id >> (8 * i));
 	for (int i = 0; i < 4; i++) {
 		msg[22 + i] = (uint8_t)(is.object >> (8 * i));
 		msg[26 + i] = (uint8_t)(is.epoch >> (8 * i));
@@ -96,7 +96,7 @@ Test(proof_verify, reflex_success_consumes_nonce)
 	cr_assert_eq(fx_issuers[1].owner, 0);
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
 	/* after: slot 1 owned by the issuer, nonce 1 recorded */
-	cr_assert_eq(fx_issuers[1].owner, fx_issuer.handle);
+	cr_assert_eq(fx_issuers[1].owner, fx_issuer.id);
 	cr_assert_eq(fx_issuers[1].nonce_high, 1);
 	cr_assert_eq(fx_issuers[1].nonce_bitmap, 1);
 }
@@ -207,7 +207,7 @@ Test(proof_verify, issuers_are_independent)
 	fx_req.issuer = &fx_other;
 	fx_make(RVX_PROOF_TIER_REFLEX, 1, &fx_other);
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
-	cr_assert_eq(fx_issuers[2].owner, fx_other.handle);
+	cr_assert_eq(fx_issuers[2].owner, fx_other.id);
 }
 
 Test(proof_verify, empty_payload)

@@ -46,7 +46,7 @@ static bool setup(void)
 	if (rvx_proof_engine_init(&w.engine, secret, sizeof(secret), w.issuers, ISSUERS) != 0)
 		return false;
 	memset(&issuer, 0, sizeof(issuer));
-	issuer.handle = rvx_handle_make(2, 1).raw;
+	issuer.id = rvx_handle_make(2, 1).raw;
 	issuer.object = 4;
 	issuer.epoch = 1;
 	issuer.rights = RVX_RIGHT_PROVE | RVX_RIGHT_WRITE;
@@ -78,7 +78,7 @@ static bool mac(struct rvx_proof_token *t, const struct rvx_proof_issuer *is)
 
 	if (rvx_proof_issuer_key(&w.engine, is, key) != 0)
 		return false;
-	len = rvx_proof_mac_input(t, t->mutation_hash, msg);
+	len = rvx_proof_mac_input(t, is, t->mutation_hash, msg);
 	br_hmac_key_init(&kc, &br_sha256_vtable, key, sizeof(key));
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, len);
@@ -93,7 +93,7 @@ static bool make(uint64_t nonce, const struct rvx_proof_issuer *is)
 	memset(&token, 0, sizeof(token));
 	token.version = RVX_PROOF_VERSION;
 	token.tier = RVX_PROOF_TIER_REFLEX;
-	token.issuer = is->handle;
+	token.issuer = is->id;
 	token.target = req.mutation.target;
 	token.nonce = nonce;
 	token.expiry_ns = NOW + 1000;
@@ -249,7 +249,9 @@ static bool issuer_from_cap(uint32_t task, rvx_handle_t h, struct rvx_proof_issu
 	if (rvx_cap_slot_info(&space, task, rvx_handle_index(h), &info) != 0)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->handle = h.raw;
+	/* The identity is the global slot and its generation, as the nucleus
+	 * names it. */
+	out->id = rvx_handle_make(slot, rvx_handle_gen(h)).raw;
 	out->badge = info.badge;
 	out->object = rvx_handle_index(info.object);
 	out->epoch = slots[slot].epoch;
@@ -282,7 +284,7 @@ static void revocation_kills_proofs(void)
 	ST_EQ(rvx_cap_mint(&space, 1, obj, RVX_RIGHT_PROVE | RVX_RIGHT_WRITE, 0, &fresh), 0);
 	ST_TRUE(issuer_from_cap(1, fresh, &issuer));
 	ST_TRUE(!issuer.revoked);
-	token.issuer = fresh.raw;
+	token.issuer = issuer.id;
 	REJECT(-RVX_EPROOF, RVX_PROOF_REJECT_MAC);
 }
 
@@ -314,7 +316,7 @@ static bool sign(struct rvx_proof_token *t, const br_ec_private_key *sk)
 	static br_sha256_context sc;
 	uint8_t msg[RVX_PROOF_SIGNED_SIZE], digest[32];
 
-	rvx_proof_signed_bytes(t, t->mutation_hash, msg);
+	rvx_proof_signed_bytes(t, &issuer, t->mutation_hash, msg);
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, msg, sizeof(msg));
 	br_sha256_out(&sc, digest);

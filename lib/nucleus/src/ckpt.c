@@ -15,7 +15,10 @@
  * and secret, with the same vector and graph stores created (same indices
  * and configurations): the destination keeps its own binding, takes every
  * other byte from the checkpoint, and turns pool offsets back into pointers.
- * Its journal restarts empty, to hold what follows the checkpoint.
+ * Its journal restarts empty, to hold what follows the checkpoint. The
+ * proof issuers' nonce windows and the clock are floors, not plain state:
+ * each checkpointed window is merged into the destination's (keep_floors()),
+ * and the latest time the destination reached stays its clock_floor.
  */
 #include "nucleus_internal.h"
 
@@ -90,6 +93,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(trusted), sizeof(k->trusted));
 	zero(out, KOFF(sched), sizeof(k->sched));
 	zero(out, KOFF(timers), sizeof(k->timers));
+	zero(out, KOFF(clock_floor), sizeof(k->clock_floor));
 	/* Issuer keys derive from the kernel secret: only the nonce windows
 	 * and rate counters go out; the destination derives keys again. */
 	for (i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
@@ -331,6 +335,18 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 	return libs_check(d, in, rused, qused);
 }
 
+/* Restore keeps each issuer's nonce window as a floor: the checkpoint's
+ * entries (at @p saved, possibly unaligned) are merged into the kernel's. */
+static void keep_floors(struct rvx_kernel *k, const uint8_t *saved)
+{
+	for (uint32_t i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
+		struct rvx_proof_issuer_state st;
+
+		memcpy(&st, saved + (size_t)i * sizeof(st), sizeof(st));
+		rvx_proof_issuer_restore(&k->issuers[i], &st);
+	}
+}
+
 static void ck_load(void *obj, const uint8_t *in, size_t len)
 {
 	struct rvx_kernel *k = obj;
@@ -369,10 +385,14 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 		k->gstores[i].graph = keep;
 	}
 	{
-		/* Everything before the store tables, then everything after them. */
-		size_t a = KOFF(vstores), b = KOFF(sensors);
+		/* Everything before the store tables but the issuer table (merged
+		 * by keep_floors()), then everything after them. */
+		size_t a = KOFF(vstores), b = KOFF(sensors), i0 = KOFF(issuers),
+		       i1 = i0 + sizeof(k->issuers);
 
-		memcpy(k, in, a);
+		memcpy(k, in, i0);
+		keep_floors(k, in + i0);
+		memcpy((uint8_t *)k + i1, in + i1, a - i1);
 		memcpy((uint8_t *)k + b, in + b, sizeof(*k) - b);
 	}
 	k->caps.slots = caps.slots;
@@ -469,11 +489,23 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
 	return 0;
 }
 
+/* The latest time @p k reached: the floor a restore keeps for proofs. */
+static uint64_t clock_reached(const struct rvx_kernel *k)
+{
+	return k->now > k->clock_floor ? k->now : k->clock_floor;
+}
+
 int rvx_kernel_restore(struct rvx_kernel *k, const uint8_t *in, size_t len)
 {
 	struct rvx_ckpt_item item = {&kernel_ops, k};
+	uint64_t reached;
+	int ret;
 
 	if (k == NULL || in == NULL || !k->booted)
 		return -RVX_EINVAL;
-	return rvx_ckpt_restore_mac(in, len, k->ckpt_key, sizeof(k->ckpt_key), &item, 1, NULL);
+	reached = clock_reached(k);
+	ret = rvx_ckpt_restore_mac(in, len, k->ckpt_key, sizeof(k->ckpt_key), &item, 1, NULL);
+	if (ret == 0)
+		k->clock_floor = reached > k->now ? reached : k->now;
+	return ret;
 }

@@ -164,12 +164,11 @@ static int replay_commit(struct rvx_kernel *k, const struct rvx_witness_event *e
 		/* The committed proof's effect on its issuer: the journaled
 		 * nonce window (the key cache is rebuilt on demand). */
 		if (c->has_issuer) {
-			struct rvx_proof_issuer_state *is = &k->issuers[c->issuer_slot];
+			struct rvx_proof_issuer_state acc;
 
-			/* Another capability's window: its cached key is stale. */
-			if (memcmp(is, c->issuer, 16) != 0)
-				is->key_ready = 0;
-			memcpy(is, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+			memset(&acc, 0, sizeof(acc));
+			memcpy(&acc, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
+			rvx_proof_issuer_reapply(&k->issuers[c->issuer_slot], &acc);
 		}
 	}
 	return 0;
@@ -833,9 +832,9 @@ int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code)
 		k->queues[t->wait_index].waiter = RVX_CAP_NIL;
 	if (!rvx_handle_is_null(t->timer))
 		(void)rvx_timer_cancel(&k->timers, t->timer, NULL); /* may have fired */
+	/* The task's issuer windows stay: they are floors a later restore
+	 * keeps, and a new capability in the slot starts its own window. */
 	RVX_CHECK(rvx_cap_table_clear(&k->caps, task) >= 0);
-	memset(&k->issuers[(size_t)task * RVX_KERNEL_SLOTS], 0,
-	       RVX_KERNEL_SLOTS * sizeof(k->issuers[0]));
 	RVX_CHECK(rvx_sched_task_exit(&k->sched, t->sched, k->now, 0) == 0);
 	RVX_CHECK(rvx_sched_task_free(&k->sched, t->sched) == 0);
 	RVX_CHECK(rvx_cap_object_destroy(&k->caps, t->object) == 0);

@@ -68,6 +68,46 @@ static void attest(struct rvx_kernel *k, const struct rvx_witness_record *rec,
 	r->tier = tier;
 }
 
+/* The issuer a proof of @p task by its capability @p ih (found as @p info)
+ * names: the capability's global slot and that slot's generation, so no
+ * other capability in any table shares it. */
+static void issuer_fill(const struct rvx_kernel *k, uint32_t task, rvx_handle_t ih,
+			const struct rvx_cap_info *info, struct rvx_proof_issuer *out)
+{
+	uint32_t slot = slot_index(task, ih);
+
+	memset(out, 0, sizeof(*out));
+	out->id = rvx_handle_make(slot, k->cap_slots[slot].gen).raw;
+	out->badge = info->badge;
+	out->object = rvx_handle_index(info->object);
+	out->epoch = k->cap_slots[slot].epoch;
+	out->rights = info->rights;
+	out->slot = slot;
+	out->revoked = info->revoked;
+}
+
+int rvx_kernel_proof_issuer(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			    struct rvx_proof_issuer *out)
+{
+	struct rvx_cap_info info;
+	int ret;
+
+	if (k == NULL || out == NULL || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	ret = rvx_cap_lookup(&k->caps, task, cap, &info);
+	if (ret != 0)
+		return ret;
+	issuer_fill(k, task, cap, &info, out);
+	return 0;
+}
+
+/* The kernel's time as proofs see it: never before the latest time this
+ * kernel reached, whatever checkpoint was restored since. */
+static uint64_t proof_now(const struct rvx_kernel *k)
+{
+	return k->now > k->clock_floor ? k->now : k->clock_floor;
+}
+
 /*
  * Verify the proof in a->aux for a mutation. On rejection, append a
  * PROOF_REJECTED record (the caller checked the journal has room for it)
@@ -112,8 +152,13 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		goto reject;
 	}
 	memcpy(&token, ptr_in(a->aux), sizeof(token));
-	ih.raw = token.issuer;
-	ret = rvx_cap_lookup(&k->caps, task, ih, &info);
+	/* The token names a capability by its kernel-wide identity: it must be
+	 * a slot of the caller's own table, at its current generation. */
+	ih = rvx_handle_make(rvx_handle_index((rvx_handle_t){token.issuer}) % RVX_KERNEL_SLOTS,
+			     rvx_handle_gen((rvx_handle_t){token.issuer}));
+	ret = -RVX_EBADCAP;
+	if (rvx_handle_index((rvx_handle_t){token.issuer}) / RVX_KERNEL_SLOTS == task)
+		ret = rvx_cap_lookup(&k->caps, task, ih, &info);
 	if (ret != 0) {
 		/* The issuer is not a capability of the caller. */
 		struct rvx_proof_mutation mu = {nr, target, key, payload, len};
@@ -122,14 +167,7 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		RVX_CHECK(rvx_proof_mutation_hash(&mu, res->mutation_hash) == 0);
 		ret = -RVX_EPROOF;
 	} else {
-		memset(&issuer, 0, sizeof(issuer));
-		issuer.handle = ih.raw;
-		issuer.badge = info.badge;
-		issuer.object = rvx_handle_index(info.object);
-		issuer.epoch = k->cap_slots[slot_index(task, ih)].epoch;
-		issuer.rights = info.rights;
-		issuer.slot = slot_index(task, ih);
-		issuer.revoked = info.revoked;
+		issuer_fill(k, task, ih, &info, &issuer);
 		memset(&req, 0, sizeof(req));
 		req.token = &token;
 		req.token_size = (size_t)a->aux_len;
@@ -140,7 +178,7 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		req.mutation.key = key;
 		req.mutation.payload = payload;
 		req.mutation.len = len;
-		req.now_ns = k->now;
+		req.now_ns = proof_now(k);
 		req.coherence = coherence;
 		ret = rvx_proof_verify(&k->proof, &req, res);
 		if (ret == 0) {

@@ -22,7 +22,8 @@ _Static_assert(_Alignof(br_hmac_key_context) <= _Alignof(uint64_t),
 _Static_assert(sizeof(RVX_PROOF_MUTATION_DOMAIN) - 1 == 17, "mutation domain is 17 bytes");
 _Static_assert(sizeof(RVX_PROOF_KEY_DOMAIN) - 1 == 14, "key domain is 14 bytes");
 _Static_assert(sizeof(RVX_PROOF_TOKEN_DOMAIN) - 1 == 14, "token domain is 14 bytes");
-_Static_assert(RVX_PROOF_SIGNED_SIZE == 14 + 2 + 1 + 1 + 4 + 8 * 4 + 32, "signed encoding size");
+_Static_assert(RVX_PROOF_SIGNED_SIZE == 14 + 2 + 1 + 1 + 4 + 8 * 4 + 32 + 8 + 4 + 4,
+	       "signed encoding size");
 _Static_assert(RVX_PROOF_MAC_SHORT_SIZE == 2 + 1 + 1 + 8 + 8 + 32 && RVX_PROOF_MAC_SHORT_SIZE + 9 <= 64,
 	       "the short MAC input and SHA-256 padding fit one block");
 _Static_assert(RVX_PROOF_NONCE_WINDOW == 64, "the nonce window is one 64-bit bitmap");
@@ -128,7 +129,7 @@ static void issuer_key(const struct rvx_proof_engine *engine, const struct rvx_p
 	uint8_t msg[14 + 8 + 4 + 4 + 8];
 
 	memcpy(msg, RVX_PROOF_KEY_DOMAIN, 14);
-	put_u64(msg + 14, is->handle);
+	put_u64(msg + 14, is->id);
 	put_u32(msg + 22, is->object);
 	put_u32(msg + 26, is->epoch);
 	put_u64(msg + 30, is->badge);
@@ -184,8 +185,8 @@ int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
 	return 0;
 }
 
-void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const uint8_t hash[32],
-			    uint8_t out[RVX_PROOF_SIGNED_SIZE])
+void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const struct rvx_proof_issuer *is,
+			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE])
 {
 	memcpy(out, RVX_PROOF_TOKEN_DOMAIN, 14);
 	put_u16(out + 14, t->version);
@@ -197,13 +198,16 @@ void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const uint8_t hash[
 	put_u64(out + 38, t->nonce);
 	put_u64(out + 46, t->expiry_ns);
 	memcpy(out + 54, hash, 32);
+	put_u64(out + 86, is->badge);
+	put_u32(out + 94, is->object);
+	put_u32(out + 98, is->epoch);
 }
 
-size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const uint8_t hash[32],
-			   uint8_t out[RVX_PROOF_SIGNED_SIZE])
+size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const struct rvx_proof_issuer *is,
+			   const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE])
 {
 	if (t->flags & RVX_PROOF_FLAG_BATCH) {
-		rvx_proof_signed_bytes(t, hash, out);
+		rvx_proof_signed_bytes(t, is, hash, out);
 		return RVX_PROOF_SIGNED_SIZE;
 	}
 	/* 52 bytes + HMAC's 9 bytes of padding fit one block after the key
@@ -273,6 +277,72 @@ static bool all_zero(const uint8_t *p, size_t len)
 	for (size_t i = 0; i < len; i++)
 		acc |= p[i];
 	return acc == 0;
+}
+
+/* Add the nonces of the window (high, bitmap) to @st's window. */
+static void window_union(struct rvx_proof_issuer_state *st, uint64_t high, uint64_t bitmap)
+{
+	if (high > st->nonce_high) {
+		uint64_t shift = high - st->nonce_high;
+
+		st->nonce_bitmap = (shift >= 64 ? 0 : st->nonce_bitmap << shift) | bitmap;
+		st->nonce_high = high;
+	} else {
+		uint64_t shift = st->nonce_high - high;
+
+		st->nonce_bitmap |= shift >= 64 ? 0 : bitmap << shift;
+	}
+}
+
+static bool same_identity(const struct rvx_proof_issuer_state *a,
+			  const struct rvx_proof_issuer_state *b)
+{
+	return a->owner == b->owner && a->object == b->object && a->epoch == b->epoch;
+}
+
+/* Copy the identity, window and rate of @src (no key cache). */
+static void take_entry(struct rvx_proof_issuer_state *dst, const struct rvx_proof_issuer_state *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->owner = src->owner;
+	dst->object = src->object;
+	dst->epoch = src->epoch;
+	dst->nonce_high = src->nonce_high;
+	dst->nonce_bitmap = src->nonce_bitmap;
+	dst->rate_start = src->rate_start;
+	dst->rate_used = src->rate_used;
+}
+
+void rvx_proof_issuer_restore(struct rvx_proof_issuer_state *live,
+			      const struct rvx_proof_issuer_state *saved)
+{
+	if (saved->owner == 0)
+		return;
+	if (live->owner == 0) {
+		take_entry(live, saved);
+		return;
+	}
+	if (same_identity(live, saved)) {
+		window_union(live, saved->nonce_high, saved->nonce_bitmap);
+		return;
+	}
+	/* What the saved capability used after it lost this entry is not
+	 * known any more: none of its nonces is safe to accept. */
+	take_entry(live, saved);
+	live->nonce_high = UINT64_MAX;
+	live->nonce_bitmap = UINT64_MAX;
+}
+
+void rvx_proof_issuer_reapply(struct rvx_proof_issuer_state *live,
+			      const struct rvx_proof_issuer_state *accepted)
+{
+	if (live->owner != 0 && same_identity(live, accepted)) {
+		window_union(live, accepted->nonce_high, accepted->nonce_bitmap);
+		live->rate_start = accepted->rate_start;
+		live->rate_used = accepted->rate_used;
+		return;
+	}
+	take_entry(live, accepted);
 }
 
 /* The nonce check of the window: a reason or OK, no side effects. */
@@ -353,7 +423,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 
 	if (t->target != m->target)
 		return reject(res, RVX_PROOF_REJECT_TARGET);
-	if (t->issuer != is->handle || is->object != rvx_handle_index((rvx_handle_t){m->target}))
+	if (t->issuer != is->id || is->object != rvx_handle_index((rvx_handle_t){m->target}))
 		return reject(res, RVX_PROOF_REJECT_ISSUER);
 	if ((is->rights & RVX_RIGHT_PROVE) == 0)
 		return reject(res, RVX_PROOF_REJECT_RIGHTS);
@@ -374,10 +444,10 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 
 	/* The issuer's entry; one owned by another capability reads as fresh. */
 	cur = &engine->issuers[is->slot];
-	owned = cur->owner == is->handle && cur->object == is->object && cur->epoch == is->epoch;
+	owned = cur->owner == is->id && cur->object == is->object && cur->epoch == is->epoch;
 	if (!owned) {
 		memset(&fresh, 0, sizeof(fresh));
-		fresh.owner = is->handle;
+		fresh.owner = is->id;
 		fresh.object = is->object;
 		fresh.epoch = is->epoch;
 		cur = &fresh;
@@ -440,7 +510,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 		pk.curve = BR_EC_secp256r1;
 		pk.q = q;
 		pk.qlen = sizeof(q);
-		rvx_proof_signed_bytes(t, covered, signed_bytes);
+		rvx_proof_signed_bytes(t, is, covered, signed_bytes);
 		br_sha256_init(&sc);
 		br_sha256_update(&sc, signed_bytes, sizeof(signed_bytes));
 		br_sha256_out(&sc, digest);
@@ -448,7 +518,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 			return reject(res, RVX_PROOF_REJECT_SIG);
 	} else {
 		uint8_t mac[32];
-		size_t len = rvx_proof_mac_input(t, covered, signed_bytes);
+		size_t len = rvx_proof_mac_input(t, is, covered, signed_bytes);
 		bool cached;
 
 		/* The cached key serves only the exact identity it was derived

@@ -338,6 +338,7 @@ struct rvx_kernel {
 	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
 	uint64_t epoch_ns;             /**< Automatic epoch length (ns), 0 for none. */
 	uint64_t epoch_started;        /**< Kernel time the open epoch began. */
+	uint64_t clock_floor;          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
 	struct rvx_kernel_call call;   /**< The syscall in progress (zero between calls). */
 	struct rvx_kernel_stage stage; /**< Store syscalls' staging (zero between calls). */
 };
@@ -554,7 +555,9 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
  *   Uses about 8 KiB of stack for the decoded package.
  * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
- *   the proof token (issuer: a PROVE capability in the caller's table).
+ *   the proof token (issuer: the id rvx_kernel_proof_issuer() gives for a
+ *   PROVE capability in the caller's table; a token naming a capability of
+ *   another task is rejected with RVX_PROOF_REJECT_ISSUER).
  * - 8 VectorGet: cap VECTOR_STORE with READ; arg[0] key, out floats; or with
  *   RVX_SYSCALL_F_QUERY in the query, arg[0] k (1..RVX_KERNEL_KNN_MAX and
  *   at most the scratch's ef), arg[1] ef, out `struct rvx_vec_hit` array.
@@ -782,6 +785,19 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * kernel's journal restarts
  * empty (it then holds what follows the checkpoint); rvx_kernel_replay()
  * re-applies a journal on top of the restored state.
+ *
+ * Restoring never re-opens a used or expired proof. Each proof issuer's
+ * nonce window is a floor: the checkpoint's entry is merged into the
+ * kernel's (rvx_proof_issuer_restore(): the union of both windows for the
+ * same capability, and a closed window for a capability whose entry the
+ * kernel has since given to another, whose later use it no longer knows),
+ * so every token this kernel accepted before the restore stays rejected.
+ * The clock is a floor too: the kernel time comes back as the checkpoint's
+ * (the state is the checkpoint's, bit for bit, and replay re-runs its
+ * history at the journaled times), but proofs are judged at the latest time
+ * this kernel ever reached (kept in `clock_floor`), so a token that had
+ * expired stays expired. A restore into a freshly booted kernel has no
+ * floors beyond its boot time, and reproduces the checkpoint exactly.
  * @param k    the kernel (keeps its bindings)
  * @param in   the checkpoint
  * @param len  bytes at @p in
@@ -829,7 +845,14 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * the call through the ordinary syscall path: every check runs again except
  * proof verification (the proof was verified when the call was made; the
  * journaled nonce window is re-installed instead, and a journaled rejection
- * is re-made as a rejection). The record the call rebuilds must equal the
+ * is re-made as a rejection). Replay and the restore floors: a journaled
+ * window is re-installed with rvx_proof_issuer_reapply(), which never
+ * shrinks a window of the same capability, so replay re-applies exactly
+ * what was accepted without re-opening what this kernel accepted before a
+ * restore; and replay runs each call at its record's time even where that
+ * lies behind the clock floor, since it re-runs history and verifies no
+ * token. Into a freshly booted kernel (or one restored onto its own
+ * history) replay reproduces the original state hash and chain head. The record the call rebuilds must equal the
  * journal's copy byte for byte (sequence, time, kind, tier, actor, target,
  * digest and chain link) before it is appended; any divergence stops replay.
  *
@@ -847,7 +870,9 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * @param from_seq the restored log's sequence; earlier entries are skipped
  * @param ckpt     the checkpoint @p k was restored from, or NULL; when given,
  *                 it is restored again first and again on failure, so a
- *                 failed replay leaves the kernel exactly as restored
+ *                 failed replay leaves the kernel as restored, except that
+ *                 the issuer windows keep the nonces the replayed entries
+ *                 had accepted (the floors only rise)
  * @param ckpt_len bytes at @p ckpt
  * @param package  supplies mounted packages (may be NULL if none was mounted)
  * @param ctx      passed to @p package
@@ -867,6 +892,26 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
 int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *journal,
 		      uint64_t from_seq, const uint8_t *ckpt, size_t ckpt_len,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *replayed);
+
+/**
+ * The issuer a proof made with capability @p cap of @p task names, as the
+ * kernel will check it: `id` (the capability's global slot index and that
+ * slot's generation, unique in the kernel: put it in the token's `issuer`),
+ * badge, object, epoch, rights, issuer-table entry. An embedder that mints
+ * tokens derives the MAC key from it with rvx_proof_issuer_key() and
+ * encodes the signed bytes with rvx_proof_mac_input() or
+ * rvx_proof_signed_bytes(); the key never leaves the kernel in clear.
+ * @param k         the kernel
+ * @param task      the task holding the capability
+ * @param cap       the capability, in @p task's table
+ * @param[out] out  the issuer
+ * @retval 0 filled
+ * @retval -RVX_EINVAL a NULL pointer, @p k not booted or @p task not live
+ * @retval -RVX_EBADCAP @p cap names no capability
+ * @retval -RVX_ESTALE @p cap's slot was freed since
+ */
+int rvx_kernel_proof_issuer(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			    struct rvx_proof_issuer *out);
 
 /**
  * Counts for a shell.

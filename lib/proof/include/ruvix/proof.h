@@ -18,15 +18,29 @@
  *    result names the reason, for the witness log's rejection record.
  *
  * The kernel computes the mutation hash itself (`rvx_proof_mutation_hash()`)
- * and never trusts the token's copy. Tiers: Reflex is an HMAC-SHA256 tag
- * under a key derived from the kernel secret and the issuing capability's
- * identity and epoch (`rvx_proof_issuer_key()`), so revoking the capability
- * or bumping its object's epoch kills every outstanding proof. Standard is
- * the same MAC and may cover a batch: the MAC is over a Merkle root and each
- * mutation carries an inclusion path. Deep is an ECDSA P-256 signature by
- * the authority key that the object's policy names. The policy, not the
- * caller, decides the least tier accepted, and its limits (payload size, key
- * range, coherence, rate) apply to every tier.
+ * and never trusts the token's copy. An issuer is one capability, named by
+ * an identity that is unique in the whole kernel (the nucleus uses the
+ * capability's global slot index and that slot's generation, never a
+ * position in one task's table), and every tier binds the whole identity:
+ * the id, badge, epoch and target object. Tiers: Reflex is an HMAC-SHA256
+ * tag under a key derived from the kernel secret and that identity
+ * (`rvx_proof_issuer_key()`), so revoking the capability or bumping its
+ * object's epoch kills every outstanding proof. Standard is the same MAC and
+ * may cover a batch: the MAC is over a Merkle root and each mutation carries
+ * an inclusion path. Deep is an ECDSA P-256 signature by the authority key
+ * that the object's policy names, over bytes that include the identity
+ * (`rvx_proof_signed_bytes()`). The policy, not the caller, decides the
+ * least tier accepted, and its limits (payload size, key range, coherence,
+ * rate) apply to every tier.
+ *
+ * Each identity has exactly one nonce window, so a token accepted once is
+ * never accepted again. Rolling state back does not re-open used proofs:
+ * the nonce windows and the clock are floors that survive a restore. An
+ * embedder that restores a saved issuer table merges each saved entry into
+ * its live one with `rvx_proof_issuer_restore()` (a window only grows), and
+ * re-applies a journaled acceptance with `rvx_proof_issuer_reapply()`; it
+ * passes `rvx_proof_verify()` the latest time it ever reached, so a token
+ * that expired stays expired.
  *
  * All cryptography is BearSSL's (SHA-256, HMAC-SHA256, ECDSA P-256 with the
  * `br_ec_p256_m31` implementation); tags, hashes and roots are compared in
@@ -63,11 +77,11 @@ extern "C" {
 /** Domain-separation prefix of the mutation-hash encoding (17 bytes, no NUL). */
 #define RVX_PROOF_MUTATION_DOMAIN "ruvix.mutation.v1"
 /** Domain-separation prefix of the issuer-key derivation (14 bytes, no NUL). */
-#define RVX_PROOF_KEY_DOMAIN "ruvix.prove.v1"
+#define RVX_PROOF_KEY_DOMAIN "ruvix.prove.v2"
 /** Domain-separation prefix of the MAC / signature input (14 bytes, no NUL). */
-#define RVX_PROOF_TOKEN_DOMAIN "ruvix.token.v1"
+#define RVX_PROOF_TOKEN_DOMAIN "ruvix.token.v2"
 /** Size of the signed encoding of a token's fields (see `rvx_proof_signed_bytes()`). */
-#define RVX_PROOF_SIGNED_SIZE 86u
+#define RVX_PROOF_SIGNED_SIZE 102u
 /** Size of the MAC input of a token without the batch flag (see `rvx_proof_mac_input()`). */
 #define RVX_PROOF_MAC_SHORT_SIZE 52u
 
@@ -86,7 +100,7 @@ enum rvx_proof_reason {
 	RVX_PROOF_OK = 0,                /**< Accepted. */
 	RVX_PROOF_REJECT_FORMAT = 1,     /**< Wrong size, version, tier value, flags or reserved bytes. */
 	RVX_PROOF_REJECT_TARGET = 2,     /**< The token names another object than the mutation. */
-	RVX_PROOF_REJECT_ISSUER = 3,     /**< The token names another issuer, or the issuer's capability is not to the target. */
+	RVX_PROOF_REJECT_ISSUER = 3,     /**< The token names another issuer (not a capability of the caller), or the issuer's capability is not to the target. */
 	RVX_PROOF_REJECT_RIGHTS = 4,     /**< The issuing capability lacks PROVE. */
 	RVX_PROOF_REJECT_REVOKED = 5,    /**< The issuing capability is revoked. */
 	RVX_PROOF_REJECT_TIER = 6,       /**< The token's tier is below what the policy demands. */
@@ -117,7 +131,7 @@ struct rvx_proof_token {
 	uint8_t tier;           /**< `enum rvx_proof_tier`. */
 	uint8_t flags;          /**< 0 or `RVX_PROOF_FLAG_BATCH` (Standard only). */
 	uint32_t batch_count;   /**< Leaves in the batch (1 .. 2^16); 0 without the batch flag. */
-	uint64_t issuer;        /**< Raw handle of the issuing capability. */
+	uint64_t issuer;        /**< Identity of the issuing capability (`rvx_proof_issuer.id`). */
 	uint64_t target;        /**< Raw handle of the target object. */
 	uint64_t nonce;         /**< Nonce (>= 1); a batch uses nonce + leaf index per mutation. */
 	uint64_t expiry_ns;     /**< Last kernel time (ns) at which the token is valid. */
@@ -139,9 +153,10 @@ _Static_assert(offsetof(struct rvx_proof_token, batch_count) == 4 &&
 /**
  * The issuing capability as the nucleus found it (through `rvx_cap_lookup()`
  * or `rvx_cap_check()`); the proof library never reads capability tables.
+ * The nucleus fills it with `rvx_kernel_proof_issuer()`.
  */
 struct rvx_proof_issuer {
-	uint64_t handle;  /**< Raw handle of the capability (index and generation). */
+	uint64_t id;      /**< Identity of the capability, unique in the whole kernel (the nucleus: a handle of its global slot index and that slot's generation). */
 	uint64_t badge;   /**< The capability's badge. */
 	uint32_t object;  /**< Registry index of the object the capability names. */
 	uint32_t epoch;   /**< The capability's epoch snapshot. */
@@ -203,8 +218,9 @@ struct rvx_proof_result {
 /**
  * Per-issuer state (120 bytes): the nonce window, the rate counter and the
  * issuer's cached MAC key schedule, in caller storage. An entry belongs to
- * one capability identity (owner, object, epoch); a different capability in
- * the same entry starts afresh, which is safe because its derived key
+ * one capability identity (owner, object, epoch), and an identity has one
+ * entry (the nucleus: the entry of its global slot); a different capability
+ * in the same entry starts afresh, which is safe because its derived key
  * differs, so tokens made for the previous owner never verify.
  *
  * The key cache holds the two SHA-256 states of HMAC-SHA256 keyed with
@@ -218,7 +234,7 @@ struct rvx_proof_result {
  * of it (a checkpoint) as secret. It adds 72 bytes per entry (48 before).
  */
 struct rvx_proof_issuer_state {
-	uint64_t owner;         /**< Raw handle of the capability this entry tracks (0: unused). */
+	uint64_t owner;         /**< Identity of the capability this entry tracks (0: unused). */
 	uint32_t object;        /**< Its object index. */
 	uint32_t epoch;         /**< Its epoch. */
 	uint64_t nonce_high;    /**< Highest nonce accepted (0: none yet). */
@@ -299,7 +315,7 @@ int rvx_proof_mutation_hash(const struct rvx_proof_mutation *mutation, uint8_t o
 
 /**
  * Derive the Reflex/Standard MAC key of an issuing capability:
- * HMAC-SHA256(secret, `"ruvix.prove.v1"` || handle (u64 LE) || object (u32 LE)
+ * HMAC-SHA256(secret, `"ruvix.prove.v2"` || id (u64 LE) || object (u32 LE)
  * || epoch (u32 LE) || badge (u64 LE)). For the embedder's own minting of
  * tokens (and tests); the key must never leave the kernel in clear.
  * @param engine      an initialised engine
@@ -312,37 +328,45 @@ int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
 			 const struct rvx_proof_issuer *issuer, uint8_t key[32]);
 
 /**
- * Encode the fields a token's MAC or signature covers: `"ruvix.token.v1"`
+ * Encode the fields a token's MAC or signature covers: `"ruvix.token.v2"`
  * (14 bytes) || version (u16) || tier (u8) || flags (u8) || batch_count (u32)
  * || issuer (u64) || target (u64) || nonce (u64) || expiry_ns (u64) ||
- * @p hash (32 bytes), all little-endian; 86 bytes. The verifier passes the
- * hash it recomputed (or the root it checked), never a field it did not check.
+ * @p hash (32 bytes) || the issuing capability's badge (u64) || object
+ * (u32) || epoch (u32), all little-endian; 102 bytes. The token's issuer
+ * field and the capability's badge, object and epoch together are the
+ * whole issuer identity, so a signature made for one capability verifies
+ * for no other. The verifier passes the hash it recomputed (or the root it
+ * checked), never a field it did not check, and the capability it found.
  * @param token       the token
+ * @param issuer      the issuing capability
  * @param hash        the mutation hash or Merkle root to encode
  * @param[out] out    RVX_PROOF_SIGNED_SIZE bytes
  */
 void rvx_proof_signed_bytes(const struct rvx_proof_token *token,
-			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE]);
+			    const struct rvx_proof_issuer *issuer, const uint8_t hash[32],
+			    uint8_t out[RVX_PROOF_SIGNED_SIZE]);
 
 /**
  * Encode the input of a Reflex/Standard token's MAC and return its length.
- * With the batch flag it is `rvx_proof_signed_bytes()` (86 bytes). Without,
+ * With the batch flag it is `rvx_proof_signed_bytes()` (102 bytes). Without,
  * it is the 52-byte short form: version (u16) || tier (u8) || flags (u8) ||
  * nonce (u64) || expiry_ns (u64) || @p hash (32 bytes), little-endian, which
  * fits one SHA-256 block after HMAC's key block. The short form leaves out
  * only what is bound otherwise: the domain (the MAC key is derived under
- * its own domain and keys nothing else), the issuer (the key is the
- * issuer's, and verification requires the token's issuer to be the
- * capability), the target (verification requires it to be the mutation's,
+ * its own domain and keys nothing else), the issuer identity (the key is
+ * derived from all of it, and verification requires the token's issuer to
+ * be the capability), the target (verification requires it to be the mutation's,
  * which the mutation hash encodes) and batch_count (must be 0 without the
  * flag). In a batch the root does not encode the target, so the long form
  * keeps it. The lengths differ, so the two forms never share an input.
  * @param token       the token
+ * @param issuer      the issuing capability
  * @param hash        the mutation hash or Merkle root to encode
  * @param[out] out    up to RVX_PROOF_SIGNED_SIZE bytes
  * @return RVX_PROOF_MAC_SHORT_SIZE, or RVX_PROOF_SIGNED_SIZE with the batch flag
  */
-size_t rvx_proof_mac_input(const struct rvx_proof_token *token, const uint8_t hash[32],
+size_t rvx_proof_mac_input(const struct rvx_proof_token *token,
+			   const struct rvx_proof_issuer *issuer, const uint8_t hash[32],
 			   uint8_t out[RVX_PROOF_SIGNED_SIZE]);
 
 /**
@@ -388,6 +412,37 @@ bool rvx_proof_ct_equal(const void *a, const void *b, size_t len);
  */
 int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_request *req,
 		     struct rvx_proof_result *res);
+
+/**
+ * Merge a saved issuer entry (from a checkpoint being restored) into the
+ * live entry of the same table position, so that restoring never re-opens a
+ * nonce: the saved window is a starting point, the live one a floor. Same
+ * identity in both: the window becomes their union (the higher high-water
+ * mark, every nonce either accepted) and the live rate counter and key cache
+ * stay. Saved entry unused: the live entry stays. Live entry unused: it
+ * takes the saved entry (without a key cache). Different identities: the
+ * live history of the saved capability is unknown (the position was given
+ * to another capability since), so the entry takes the saved identity with
+ * its window closed: that capability proves nothing again (a capability
+ * derived afresh does).
+ * @param live   the live entry (updated)
+ * @param saved  the saved entry
+ */
+void rvx_proof_issuer_restore(struct rvx_proof_issuer_state *live,
+			      const struct rvx_proof_issuer_state *saved);
+
+/**
+ * Re-apply a journaled acceptance (the entry as it stood just after the
+ * proof was accepted) to the live entry, as a replay of the journal does:
+ * the entry ends up as the acceptance left it, except that a live window of
+ * the same identity never shrinks (the union is kept). The rate counter is
+ * the journaled one. The key cache stays when the identity is unchanged.
+ * @param live      the live entry (updated)
+ * @param accepted  the entry after the journaled acceptance (its key cache
+ *                  part is ignored)
+ */
+void rvx_proof_issuer_reapply(struct rvx_proof_issuer_state *live,
+			      const struct rvx_proof_issuer_state *accepted);
 
 #ifdef __cplusplus
 }
