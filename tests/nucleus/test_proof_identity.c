@@ -248,3 +248,66 @@ Test(nucleus_proof_identity, replay_onto_its_own_restored_history_reaches_the_sa
 	nk_proof_put(&tok, 0, nk_vstore, target, 22, vec, RVX_VEC_COHERENCE_ONE, 2);
 	expect_rejected(0, &a, -RVX_EPROOF, RVX_PROOF_REJECT_NONCE_REPLAY);
 }
+
+/* A capability derived from the root's store capability into the root's own
+ * table, with PROVE (badge @p badge). */
+static rvx_handle_t derive_prover(uint64_t badge)
+{
+	struct rvx_syscall_args g = nk_args(nk_vstore.raw);
+
+	g.arg[0] = 0;
+	g.arg[1] = RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_PROVE;
+	g.arg[2] = badge;
+	NK_OK(0, RVX_SYS_CAP_GRANT, g);
+	return (rvx_handle_t){nk_res.value[0]};
+}
+
+static void revoke_derived(void)
+{
+	struct rvx_syscall_args r = nk_args(nk_vstore.raw);
+
+	r.flags = RVX_SYSCALL_F_REVOKE;
+	NK_OK(0, RVX_SYS_CAP_GRANT, r);
+}
+
+/* before: X proved, then the checkpoint; X was revoked and its slot went to
+ * Y, which proved with nonce 1. after restoring the checkpoint (X is back)
+ * and doing the same again, Y is re-created with the same identity: its
+ * used token must not verify again, and X, superseded, proves nothing. */
+Test(nucleus_proof_identity, restore_then_recreating_a_capability_does_not_reopen_its_proofs)
+{
+	uint64_t target = nk_target(0, nk_vstore);
+	struct rvx_syscall_args a;
+	struct rvx_proof_token used_by_y;
+	rvx_handle_t x, y, y2;
+	size_t n;
+
+	x = derive_prover(5);
+	a = put_args(x, 1);
+	nk_proof_put(&tok, 0, x, target, 1, vec, RVX_VEC_COHERENCE_ONE, 1);
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	revoke_derived();
+	y = derive_prover(5);
+	cr_assert_eq(rvx_handle_index(y), rvx_handle_index(x), "the slot is reused");
+	cr_assert_neq(y.raw, x.raw);
+	a = put_args(y, 2);
+	nk_proof_put(&tok, 0, y, target, 2, vec, RVX_VEC_COHERENCE_ONE, 1);
+	used_by_y = tok;
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+
+	cr_assert_eq(rvx_kernel_restore(&W.k, ck, n), 0);
+	/* X is back but superseded by Y at its position */
+	a = put_args(x, 3);
+	nk_proof_put(&tok, 0, x, target, 3, vec, RVX_VEC_COHERENCE_ONE, 2);
+	expect_rejected(0, &a, -RVX_EPROOF, RVX_PROOF_REJECT_NONCE_OLD);
+	revoke_derived();
+	y2 = derive_prover(5);
+	cr_assert_eq(y2.raw, y.raw, "the same identity again");
+	a = put_args(y2, 2);
+	tok = used_by_y;
+	expect_rejected(0, &a, -RVX_EPROOF, RVX_PROOF_REJECT_NONCE_REPLAY);
+	/* a fresh nonce works */
+	nk_proof_put(&tok, 0, y2, target, 2, vec, RVX_VEC_COHERENCE_ONE, 2);
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+}

@@ -138,24 +138,57 @@ Test(identity, restore_into_an_unused_entry_takes_the_saved_one)
 	cr_assert_eq(saved.nonce_high, 4);
 }
 
-Test(identity, restore_over_another_capability_closes_the_window)
+Test(identity, restore_over_a_newer_capability_keeps_it_and_closes_the_older)
 {
 	struct rvx_proof_issuer_state saved = used(1, 1);
-	struct rvx_proof_issuer next = fx_issuer;
+	struct rvx_proof_issuer next = fx_issuer, newest = fx_issuer;
 
-	/* before: the entry went to another capability since the save */
+	/* before: the entry went to a newer capability since the save, which
+	 * used nonce 1 */
 	next.id = rvx_handle_make(5, 2).raw;
+	cr_assert(next.id > fx_issuer.id);
 	fx_make(RVX_PROOF_TIER_REFLEX, 1, &next);
 	fx_req.issuer = &next;
 	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
 	rvx_proof_issuer_restore(&fx_issuers[fx_issuer.slot], &saved);
-	/* after: the saved capability proves nothing, whatever the nonce */
+	/* after: the newer capability keeps the entry and its window */
+	cr_assert_eq(fx_issuers[fx_issuer.slot].owner, next.id);
+	/* the saved (older) capability proves nothing, whatever the nonce */
 	fx_req.issuer = &fx_issuer;
-	cr_assert_eq(fx_issuers[fx_issuer.slot].owner, fx_issuer.id);
 	for (uint64_t n = 1; n < 200; n += 37) {
 		fx_make(RVX_PROOF_TIER_REFLEX, n, &fx_issuer);
 		fx_expect_reject(-RVX_EPROOF, RVX_PROOF_REJECT_NONCE_OLD);
 	}
+	/* the newer capability, re-created at the same identity after the
+	 * rollback, cannot use its nonce again */
+	fx_req.issuer = &next;
+	fx_make(RVX_PROOF_TIER_REFLEX, 1, &next);
+	fx_expect_reject(-RVX_EPROOF, RVX_PROOF_REJECT_NONCE_REPLAY);
+	fx_make(RVX_PROOF_TIER_REFLEX, 2, &next);
+	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
+	/* a capability newer still starts a fresh window */
+	newest.id = rvx_handle_make(5, 3).raw;
+	fx_req.issuer = &newest;
+	fx_make(RVX_PROOF_TIER_REFLEX, 1, &newest);
+	fx_expect_ok(RVX_PROOF_TIER_REFLEX);
+	/* and from then on the one before it is superseded */
+	fx_req.issuer = &next;
+	fx_make(RVX_PROOF_TIER_REFLEX, 3, &next);
+	fx_expect_reject(-RVX_EPROOF, RVX_PROOF_REJECT_NONCE_OLD);
+}
+
+Test(identity, restore_of_a_newer_saved_entry_takes_it)
+{
+	struct rvx_proof_issuer_state saved = used(1, 1);
+
+	/* before: the live entry is an older capability's */
+	saved.owner = rvx_handle_make(5, 9).raw;
+	fx_issuers[fx_issuer.slot] = used(1, 5);
+	rvx_proof_issuer_restore(&fx_issuers[fx_issuer.slot], &saved);
+	/* after: the newer saved identity owns it; the older is superseded */
+	cr_assert_eq(fx_issuers[fx_issuer.slot].owner, saved.owner);
+	fx_make(RVX_PROOF_TIER_REFLEX, 6, &fx_issuer);
+	fx_expect_reject(-RVX_EPROOF, RVX_PROOF_REJECT_NONCE_OLD);
 }
 
 Test(identity, reapply_never_shrinks_a_window)

@@ -294,10 +294,21 @@ static void window_union(struct rvx_proof_issuer_state *st, uint64_t high, uint6
 	}
 }
 
-static bool same_identity(const struct rvx_proof_issuer_state *a,
+/*
+ * Order of two identities sharing one table entry: by id, then epoch (the
+ * embedder gives a later capability at the same entry a larger id, and an
+ * object's epoch only grows). -1: @p a is older, 0: the same, 1: newer.
+ * Within one id and epoch a different object cannot be ordered; it reads as
+ * older, so it proves nothing until a newer capability takes the entry.
+ */
+static int identity_order(uint64_t a_id, uint32_t a_object, uint32_t a_epoch,
 			  const struct rvx_proof_issuer_state *b)
 {
-	return a->owner == b->owner && a->object == b->object && a->epoch == b->epoch;
+	if (a_id != b->owner)
+		return a_id < b->owner ? -1 : 1;
+	if (a_epoch != b->epoch)
+		return a_epoch < b->epoch ? -1 : 1;
+	return a_object == b->object ? 0 : -1;
 }
 
 /* Copy the identity, window and rate of @src (no key cache). */
@@ -316,36 +327,41 @@ static void take_entry(struct rvx_proof_issuer_state *dst, const struct rvx_proo
 void rvx_proof_issuer_restore(struct rvx_proof_issuer_state *live,
 			      const struct rvx_proof_issuer_state *saved)
 {
+	int order;
+
 	if (saved->owner == 0)
 		return;
 	if (live->owner == 0) {
 		take_entry(live, saved);
 		return;
 	}
-	if (same_identity(live, saved)) {
+	order = identity_order(saved->owner, saved->object, saved->epoch, live);
+	if (order == 0)
 		window_union(live, saved->nonce_high, saved->nonce_bitmap);
-		return;
-	}
-	/* What the saved capability used after it lost this entry is not
-	 * known any more: none of its nonces is safe to accept. */
-	take_entry(live, saved);
-	live->nonce_high = UINT64_MAX;
-	live->nonce_bitmap = UINT64_MAX;
+	else if (order > 0)
+		take_entry(live, saved);
+	/* order < 0: the live entry belongs to a newer capability and stays;
+	 * the saved one is older and proves nothing again (verify refuses
+	 * identities older than the entry's). */
 }
 
 void rvx_proof_issuer_reapply(struct rvx_proof_issuer_state *live,
 			      const struct rvx_proof_issuer_state *accepted)
 {
-	if (live->owner != 0 && same_identity(live, accepted)) {
+	int order = live->owner == 0
+			    ? 1
+			    : identity_order(accepted->owner, accepted->object, accepted->epoch, live);
+
+	if (order == 0) {
 		window_union(live, accepted->nonce_high, accepted->nonce_bitmap);
 		live->rate_start = accepted->rate_start;
 		live->rate_used = accepted->rate_used;
 		return;
 	}
-	take_entry(live, accepted);
+	if (order > 0)
+		take_entry(live, accepted);
 }
 
-/* The nonce check of the window: a reason or OK, no side effects. */
 static uint32_t nonce_check(const struct rvx_proof_issuer_state *st, uint64_t nonce)
 {
 	if (nonce == 0)
@@ -442,9 +458,19 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 	if (req->coherence < pol->min_coherence)
 		return reject(res, RVX_PROOF_REJECT_POLICY_COHERENCE);
 
-	/* The issuer's entry; one owned by another capability reads as fresh. */
+	/* The issuer's entry. One last used by an older capability (or an
+	 * older epoch of this one) reads as fresh; one used by a newer one
+	 * means this identity is superseded: its proofs are never accepted
+	 * again, so rolling capabilities back cannot re-open used nonces. */
 	cur = &engine->issuers[is->slot];
-	owned = cur->owner == is->id && cur->object == is->object && cur->epoch == is->epoch;
+	owned = false;
+	if (cur->owner != 0) {
+		int order = identity_order(is->id, is->object, is->epoch, cur);
+
+		if (order < 0)
+			return reject(res, RVX_PROOF_REJECT_NONCE_OLD);
+		owned = order == 0;
+	}
 	if (!owned) {
 		memset(&fresh, 0, sizeof(fresh));
 		fresh.owner = is->id;

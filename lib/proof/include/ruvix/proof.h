@@ -110,7 +110,7 @@ enum rvx_proof_reason {
 	RVX_PROOF_REJECT_POLICY_COHERENCE = 10,/**< The coherence is below the policy's minimum. */
 	RVX_PROOF_REJECT_RATE = 11,      /**< The issuer used up its rate for this window. */
 	RVX_PROOF_REJECT_NONCE_REPLAY = 12, /**< The nonce was already accepted. */
-	RVX_PROOF_REJECT_NONCE_OLD = 13, /**< The nonce is older than the window (or 0). */
+	RVX_PROOF_REJECT_NONCE_OLD = 13, /**< The nonce is older than the window (or 0), or the issuer's identity is older than its entry's (superseded). */
 	RVX_PROOF_REJECT_HASH = 14,      /**< The token's mutation hash is not the actual mutation's. */
 	RVX_PROOF_REJECT_MERKLE = 15,    /**< The inclusion path does not lead to the token's root. */
 	RVX_PROOF_REJECT_MAC = 16,       /**< The MAC does not verify. */
@@ -156,7 +156,7 @@ _Static_assert(offsetof(struct rvx_proof_token, batch_count) == 4 &&
  * The nucleus fills it with `rvx_kernel_proof_issuer()`.
  */
 struct rvx_proof_issuer {
-	uint64_t id;      /**< Identity of the capability, unique in the whole kernel (the nucleus: a handle of its global slot index and that slot's generation). */
+	uint64_t id;      /**< Identity of the capability, unique in the whole kernel and never 0 (the nucleus: a handle of its global slot index and that slot's generation). A later capability using the same @c slot must have a larger id. */
 	uint64_t badge;   /**< The capability's badge. */
 	uint32_t object;  /**< Registry index of the object the capability names. */
 	uint32_t epoch;   /**< The capability's epoch snapshot. */
@@ -421,10 +421,12 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
  * mark, every nonce either accepted) and the live rate counter and key cache
  * stay. Saved entry unused: the live entry stays. Live entry unused: it
  * takes the saved entry (without a key cache). Different identities: the
- * live history of the saved capability is unknown (the position was given
- * to another capability since), so the entry takes the saved identity with
- * its window closed: that capability proves nothing again (a capability
- * derived afresh does).
+ * newer one keeps the entry (identities at one position are ordered by id,
+ * then epoch; see `struct rvx_proof_issuer`). If the live one is newer, the
+ * saved capability's later history is unknown, and `rvx_proof_verify()`
+ * refuses every identity older than an entry's, so it proves nothing again;
+ * nor does any capability re-created at the same or an older identity, whose
+ * used nonces the live window still holds.
  * @param live   the live entry (updated)
  * @param saved  the saved entry
  */
@@ -435,8 +437,9 @@ void rvx_proof_issuer_restore(struct rvx_proof_issuer_state *live,
  * Re-apply a journaled acceptance (the entry as it stood just after the
  * proof was accepted) to the live entry, as a replay of the journal does:
  * the entry ends up as the acceptance left it, except that a live window of
- * the same identity never shrinks (the union is kept). The rate counter is
- * the journaled one. The key cache stays when the identity is unchanged.
+ * the same identity never shrinks (the union is kept) and a live entry of a
+ * newer identity stays. The rate counter is the journaled one. The key
+ * cache stays when the identity is unchanged.
  * @param live      the live entry (updated)
  * @param accepted  the entry after the journaled acceptance (its key cache
  *                  part is ignored)
