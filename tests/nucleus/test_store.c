@@ -380,19 +380,64 @@ Test(nucleus_store, largest_store_is_writable_and_replays)
 	cr_assert(memcmp(&head1, &head2, sizeof(head1)) == 0, "chain head differs");
 }
 
-Test(nucleus_store, unwritable_store_refused_at_creation)
+Test(nucleus_store, every_dimension_the_library_takes_is_writable)
 {
 	struct rvx_vec_config vc;
 	struct rvx_proof_policy pol;
 	rvx_handle_t cap = RVX_HANDLE_NULL;
 
+	/* the kernel's limit is the library's: no store is made unwritable */
+	cr_assert_eq(RVX_KERNEL_VEC_DIM_MAX, RVX_VEC_DIM_MAX);
 	rvx_proof_policy_open(&pol, RVX_PROOF_TIER_REFLEX);
-	for (uint32_t dim = RVX_KERNEL_VEC_DIM_MAX + 1u; dim <= RVX_VEC_DIM_MAX; dim *= 2u) {
-		rvx_vec_config_default(&vc, dim, 1, RVX_VEC_METRIC_L2);
-		nk_snap();
-		cr_assert_eq(rvx_kernel_vector_store_create(&W.k, 0, &vc, bigmem[0],
-							    sizeof(bigmem[0]), &pol,
-							    RVX_RIGHTS_ALL, &cap), -RVX_ENOTSUP);
-		cr_assert(nk_unchanged());
+	rvx_vec_config_default(&vc, RVX_VEC_DIM_MAX + 1u, 1, RVX_VEC_METRIC_L2);
+	nk_snap();
+	cr_assert_lt(rvx_kernel_vector_store_create(&W.k, 0, &vc, bigmem[0], sizeof(bigmem[0]),
+						    &pol, RVX_RIGHTS_ALL, &cap),
+		     0);
+	cr_assert(nk_unchanged());
+}
+
+/* before: a journal whose last entry is a proved put of the largest vector
+ * (about 16 KiB). after: cut anywhere inside that entry, loading keeps the
+ * entries before it and reports the torn tail; the whole one loads. */
+Test(nucleus_store, torn_large_entry_is_detected)
+{
+	static uint8_t copy[sizeof(W.journal)];
+	struct rvx_syscall_args a = nk_args(0);
+	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(RVX_KERNEL_VEC_DIM_MAX)];
+	struct rvx_witness_journal j;
+	rvx_handle_t big = make_big(&W, bigmem[0]);
+	size_t before, after, valid;
+
+	for (uint32_t i = 0; i < RVX_KERNEL_VEC_DIM_MAX; i++)
+		bigvec[i] = (float)(i % 5) - 2.0f;
+	a.cap = big.raw;
+	a.arg[0] = 3;
+	a.in = (uint64_t)(uintptr_t)bigvec;
+	a.in_len = sizeof(bigvec);
+	a.aux = (uint64_t)(uintptr_t)&tok;
+	a.aux_len = sizeof(tok);
+	cr_assert_eq(rvx_syscall_vector_put_payload(0, bigvec, RVX_KERNEL_VEC_DIM_MAX, pl,
+						    sizeof(pl)),
+		     (long)sizeof(pl));
+	nk_proof(&tok, 0, big, RVX_SYS_VECTOR_PUT_PROVED, nk_target(0, big), 3, pl, sizeof(pl),
+		 ++nonce);
+	before = W.k.journal.used;
+	NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	after = W.k.journal.used;
+	cr_assert_gt(after - before, sizeof(bigvec), "the vector is in the entry");
+	memcpy(copy, W.k.journal.base, after);
+	for (size_t cut = before + 1; cut < after; cut += 997) {
+		cr_assert_eq(rvx_witness_journal_load(&j, copy, sizeof(copy), cut, &valid),
+			     -RVX_EBADDESC);
+		cr_assert_eq(valid, before, "cut at %zu", cut);
 	}
+	/* a flipped byte inside the vector is caught by the frame digest */
+	copy[before + (after - before) / 2] ^= 1u;
+	cr_assert_eq(rvx_witness_journal_load(&j, copy, sizeof(copy), after, &valid),
+		     -RVX_EBADDESC);
+	cr_assert_eq(valid, before);
+	copy[before + (after - before) / 2] ^= 1u;
+	cr_assert_eq(rvx_witness_journal_load(&j, copy, sizeof(copy), after, &valid), 0);
+	cr_assert_eq(valid, after);
 }

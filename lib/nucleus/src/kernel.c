@@ -44,17 +44,35 @@ int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len)
 static int replay_commit(struct rvx_kernel *k, const struct rvx_witness_event *ev,
 			 const void *args, size_t len, struct rvx_witness_record *out);
 
+/* The replayed payload, given in pieces, equals the journal entry's. */
+static bool pieces_equal(const struct rvx_witness_piece *p, uint32_t count,
+			 const struct rvx_witness_entry *e)
+{
+	size_t off = 0;
+
+	for (uint32_t i = 0; i < count; i++) {
+		if (p[i].len > e->args_len - off ||
+		    (p[i].len != 0 && memcmp(e->args + off, p[i].data, p[i].len) != 0))
+			return false;
+		off += p[i].len;
+	}
+	return off == e->args_len;
+}
+
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,
 			struct rvx_witness_record *out)
 {
 	struct rvx_witness_event ev;
-
-	uint8_t buf[RVX_WITNESS_ARGS_MAX];
+	/* The payload goes to the journal in pieces (header, issuer window,
+	 * input, the record's arguments), never assembled here: an entry may
+	 * be far larger than a kernel stack should hold. */
+	struct rvx_witness_piece pieces[4];
+	uint8_t hdr[RVX_KERNEL_CALL_HEADER_BYTES];
 	const struct rvx_syscall_args *a = k->call.args;
 	struct rvx_kernel_call *c = &k->call;
-	uint32_t u;
-	size_t n = 0;
+	uint32_t u, count = 0;
+	size_t total = len;
 	int ret;
 
 	ev.time = k->now;
@@ -66,43 +84,44 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 	if (c->active) {
 		/* The journal payload: call header, issuer window, input, then
 		 * the record's own arguments (see rvx_kernel_replay()). */
-		if (RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
-			    (size_t)c->in_journaled + len > sizeof(buf))
+		total += RVX_KERNEL_CALL_HEADER_BYTES + (size_t)c->in_journaled +
+			 (c->has_issuer ? RVX_KERNEL_ISSUER_JOURNAL_BYTES : 0u);
+		if (len > RVX_WITNESS_ARGS_MAX || total > RVX_WITNESS_ARGS_MAX)
 			return -RVX_EINVAL;
-		memset(buf, 0, RVX_KERNEL_CALL_HEADER_BYTES);
+		memset(hdr, 0, sizeof(hdr));
 		u = RVX_KERNEL_CALL_MAGIC;
-		memcpy(buf, &u, 4);
-		memcpy(buf + 4, &c->nr, 4);
-		memcpy(buf + 8, &c->task, 4);
-		memcpy(buf + 12, &a->flags, 4);
-		memcpy(buf + 16, &a->cap, 8);
-		memcpy(buf + 24, &a->cap2, 8);
-		memcpy(buf + 32, a->arg, 56);
+		memcpy(hdr, &u, 4);
+		memcpy(hdr + 4, &c->nr, 4);
+		memcpy(hdr + 8, &c->task, 4);
+		memcpy(hdr + 12, &a->flags, 4);
+		memcpy(hdr + 16, &a->cap, 8);
+		memcpy(hdr + 24, &a->cap2, 8);
+		memcpy(hdr + 32, a->arg, 56);
 		{
 			uint64_t inl = c->in_journaled;
 
-			memcpy(buf + 88, &inl, 8);
+			memcpy(hdr + 88, &inl, 8);
 		}
-		memcpy(buf + 96, &a->aux_len, 8);
-		memcpy(buf + 104, &c->issuer_slot, 4);
-		memcpy(buf + 108, &c->has_issuer, 4);
-		n = RVX_KERNEL_CALL_HEADER_BYTES;
-		if (c->has_issuer) {
-			memcpy(buf + n, c->issuer, RVX_KERNEL_ISSUER_JOURNAL_BYTES);
-			n += RVX_KERNEL_ISSUER_JOURNAL_BYTES;
-		}
+		memcpy(hdr + 96, &a->aux_len, 8);
+		memcpy(hdr + 104, &c->issuer_slot, 4);
+		memcpy(hdr + 108, &c->has_issuer, 4);
+		pieces[count++] = (struct rvx_witness_piece){hdr, sizeof(hdr)};
+		if (c->has_issuer)
+			pieces[count++] = (struct rvx_witness_piece){c->issuer,
+								     RVX_KERNEL_ISSUER_JOURNAL_BYTES};
 		if (c->in_journaled != 0) {
 			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? a->aux : a->in;
 
-			memcpy(buf + n, (const void *)(uintptr_t)src, c->in_journaled);
-			n += c->in_journaled;
+			/* The kernel's own copy when the call made one. */
+			pieces[count++] = (struct rvx_witness_piece){
+				c->in_staged != NULL ? c->in_staged : (const void *)(uintptr_t)src,
+				c->in_journaled};
 		}
-		if (len != 0)
-			memcpy(buf + n, args, len);
-		n += len;
-		args = buf;
-		len = n;
+	} else if (len > RVX_WITNESS_ARGS_MAX) {
+		return -RVX_EINVAL;
 	}
+	if (len != 0)
+		pieces[count++] = (struct rvx_witness_piece){args, len};
 	if (c->replay) {
 		/* The rebuilt record must be the journal's, byte for byte:
 		 * every field but the digest is compared before the append,
@@ -110,20 +129,23 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 		const struct rvx_witness_record *e = &c->expect->record;
 		struct rvx_witness_anchor an;
 
-		if (c->matched || c->expect->args_len != len ||
-		    (len != 0 && memcmp(c->expect->args, args, len) != 0))
+		if (c->matched || !pieces_equal(pieces, count, c->expect))
 			return -RVX_EBADSIG;
 		rvx_witness_anchor(&k->log, &an);
 		if (e->sequence != k->log.sequence || e->time != ev.time || e->kind != kind ||
 		    e->tier != tier || e->flags != 0 || e->actor != actor || e->target != target ||
 		    memcmp(e->link, an.state, RVX_WITNESS_LINK_SIZE) != 0)
 			return -RVX_EBADSIG;
-		return replay_commit(k, &ev, args, len, out);
+		return replay_commit(k, &ev, c->expect->args, total, out);
 	}
-	if (k->has_journal)
-		ret = rvx_witness_commit(&k->log, &k->journal, &ev, args, len, out);
-	else
-		ret = rvx_witness_append(&k->log, &ev, args, len, out);
+	if (k->has_journal) {
+		ret = rvx_witness_commitv(&k->log, &k->journal, &ev, pieces, count, out);
+	} else {
+		uint8_t digest[RVX_WITNESS_DIGEST_SIZE];
+
+		rvx_witness_args_digestv(pieces, count, digest);
+		ret = rvx_witness_append_digest(&k->log, &ev, digest, out);
+	}
 	return ret;
 }
 

@@ -942,8 +942,12 @@ static int sys_vector_put(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	memcpy(args, &a->arg[0], 8);
 	memcpy(args + 8, &coherence, 4);
 	memcpy(args + 12, &cfg.dim, 4);
+	/* The journal takes the vector from the kernel's copy, the one the
+	 * proof covered and the store gets, not from the caller's buffer. */
+	k->call.in_staged = (const uint8_t *)k->stage.vec + 4u;
 	ret = rvx_kernel_witness_(k, RVX_WITNESS_VECTOR_PUT, res.tier, task, target, args,
 				  sizeof(args), &rec);
+	k->call.in_staged = NULL;
 	if (ret == 0)
 		RVX_CHECK(rvx_vec_store_put(&v->store, a->arg[0], vec, cfg.dim) >= 0);
 	memset(k->stage.vec, 0, 4u + len);

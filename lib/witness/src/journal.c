@@ -56,19 +56,31 @@ int rvx_witness_journal_check_(const struct rvx_witness_journal *j, uint64_t seq
 	return 0;
 }
 
-void rvx_witness_journal_put_(struct rvx_witness_journal *j, const uint8_t wire[64],
-			      const void *args, uint32_t args_len)
+uint8_t *rvx_witness_journal_stage_(struct rvx_witness_journal *j,
+				    const struct rvx_witness_piece *pieces, uint32_t count)
 {
-	long n = rvx_witness_frame_encode(j->base + j->used, j->capacity - j->used, wire, args,
-					  args_len);
+	uint8_t *payload = j->base + j->used + 8u + RVX_WITNESS_RECORD_SIZE;
+	size_t off = 0;
+
+	for (uint32_t i = 0; i < count; i++) {
+		if (pieces[i].len > 0)
+			memmove(payload + off, pieces[i].data, pieces[i].len);
+		off += pieces[i].len;
+	}
+	return payload;
+}
+
+void rvx_witness_journal_seal_(struct rvx_witness_journal *j, const uint8_t wire[64],
+			       uint32_t args_len)
+{
 	uint64_t seq = rvx_wit_get64_(wire);
 
-	RVX_CHECK(n > 0);
+	rvx_witness_frame_seal_(j->base + j->used, wire, args_len);
 	if (j->count == 0)
 		j->first_seq = seq;
 	j->next_seq = seq + 1u;
 	j->count++;
-	j->used += (size_t)n;
+	j->used += RVX_WITNESS_FRAME_SIZE(args_len);
 }
 
 int rvx_witness_journal_append(struct rvx_witness_journal *j, const uint8_t wire[64],
@@ -81,7 +93,12 @@ int rvx_witness_journal_append(struct rvx_witness_journal *j, const uint8_t wire
 	rc = rvx_witness_journal_check_(j, rvx_wit_get64_(wire), args_len);
 	if (rc != 0)
 		return rc;
-	rvx_witness_journal_put_(j, wire, args, args_len);
+	{
+		struct rvx_witness_piece one = {args, args_len};
+
+		(void)rvx_witness_journal_stage_(j, &one, 1);
+	}
+	rvx_witness_journal_seal_(j, wire, args_len);
 	return 0;
 }
 

@@ -103,34 +103,47 @@ int rvx_witness_append(struct rvx_witness_log *log, const struct rvx_witness_eve
 	return rvx_witness_append_digest(log, ev, digest, out);
 }
 
-/* Internal: journal checks and the infallible append, in journal.c. */
-int rvx_witness_journal_check_(const struct rvx_witness_journal *j, uint64_t sequence,
-			       uint32_t args_len);
-void rvx_witness_journal_put_(struct rvx_witness_journal *j, const uint8_t wire[64],
-			      const void *args, uint32_t args_len);
-
 int rvx_witness_commit(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
 		       const struct rvx_witness_event *ev, const void *args, size_t args_len,
 		       struct rvx_witness_record *out)
 {
+	struct rvx_witness_piece one = {args, args_len};
+
+	return rvx_witness_commitv(log, journal, ev, &one, 1, out);
+}
+
+int rvx_witness_commitv(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
+			const struct rvx_witness_event *ev, const struct rvx_witness_piece *pieces,
+			uint32_t count, struct rvx_witness_record *out)
+{
 	uint8_t digest[RVX_WITNESS_DIGEST_SIZE];
 	uint8_t wire[RVX_WITNESS_RECORD_SIZE];
+	const uint8_t *payload;
+	size_t total = 0;
 	int rc = check_event(log, ev);
 
 	if (rc != 0)
 		return rc;
-	if (journal == NULL || (args == NULL && args_len > 0) || args_len > RVX_WITNESS_ARGS_MAX)
+	if (journal == NULL || (pieces == NULL && count > 0))
 		return -RVX_EINVAL;
-	rc = rvx_witness_journal_check_(journal, log->sequence, (uint32_t)args_len);
+	for (uint32_t i = 0; i < count; i++) {
+		if ((pieces[i].data == NULL && pieces[i].len > 0) ||
+		    pieces[i].len > RVX_WITNESS_ARGS_MAX - total)
+			return -RVX_EINVAL;
+		total += pieces[i].len;
+	}
+	rc = rvx_witness_journal_check_(journal, log->sequence, (uint32_t)total);
 	if (rc != 0)
 		return rc;
-	rvx_witness_args_digest(args, args_len, digest);
+	/* Each piece is read once, into the journal; the digest is the copy's. */
+	payload = rvx_witness_journal_stage_(journal, pieces, count);
+	rvx_witness_args_digest(payload, total, digest);
 	rvx_witness_build_(log, ev, digest, wire);
 	rc = log->sink.write(log->sink.ctx, wire);
 	if (rc != 0)
 		return rc;
 	/* From here nothing can fail. */
-	rvx_witness_journal_put_(journal, wire, args, (uint32_t)args_len);
+	rvx_witness_journal_seal_(journal, wire, (uint32_t)total);
 	chain_advance(log, wire);
 	if (out != NULL)
 		rvx_witness_record_decode(wire, out);

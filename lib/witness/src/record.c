@@ -31,12 +31,21 @@ void rvx_witness_record_decode(const uint8_t in[64], struct rvx_witness_record *
 
 void rvx_witness_args_digest(const void *args, size_t len, uint8_t out[RVX_WITNESS_DIGEST_SIZE])
 {
+	struct rvx_witness_piece one = {args, len};
+
+	rvx_witness_args_digestv(&one, 1, out);
+}
+
+void rvx_witness_args_digestv(const struct rvx_witness_piece *pieces, uint32_t count,
+			      uint8_t out[RVX_WITNESS_DIGEST_SIZE])
+{
 	br_sha256_context c;
 	uint8_t full[32];
 
 	br_sha256_init(&c);
-	if (len > 0)
-		br_sha256_update(&c, args, len);
+	for (uint32_t i = 0; i < count; i++)
+		if (pieces[i].len > 0)
+			br_sha256_update(&c, pieces[i].data, pieces[i].len);
 	br_sha256_out(&c, full);
 	memcpy(out, full, RVX_WITNESS_DIGEST_SIZE);
 }
@@ -57,6 +66,15 @@ static void frame_digest(const uint8_t hdr[8], const uint8_t *wire, const uint8_
 	memcpy(out, full, RVX_WITNESS_DIGEST_SIZE);
 }
 
+void rvx_witness_frame_seal_(uint8_t *frame, const uint8_t wire[64], uint32_t args_len)
+{
+	rvx_wit_put32_(frame, RVX_WITNESS_FRAME_MAGIC);
+	rvx_wit_put32_(frame + 4, args_len);
+	memcpy(frame + 8, wire, RVX_WITNESS_RECORD_SIZE);
+	frame_digest(frame, frame + 8, frame + 8 + RVX_WITNESS_RECORD_SIZE, args_len,
+		     frame + 8 + RVX_WITNESS_RECORD_SIZE + args_len);
+}
+
 long rvx_witness_frame_encode(uint8_t *out, size_t cap, const uint8_t wire[64], const void *args,
 			      uint32_t args_len)
 {
@@ -67,13 +85,9 @@ long rvx_witness_frame_encode(uint8_t *out, size_t cap, const uint8_t wire[64], 
 		return -RVX_EINVAL;
 	if (cap < size)
 		return -RVX_EBUFSMALL;
-	rvx_wit_put32_(out, RVX_WITNESS_FRAME_MAGIC);
-	rvx_wit_put32_(out + 4, args_len);
-	memcpy(out + 8, wire, RVX_WITNESS_RECORD_SIZE);
 	if (args_len > 0)
-		memcpy(out + 8 + RVX_WITNESS_RECORD_SIZE, args, args_len);
-	frame_digest(out, out + 8, out + 8 + RVX_WITNESS_RECORD_SIZE, args_len,
-		     out + 8 + RVX_WITNESS_RECORD_SIZE + args_len);
+		memmove(out + 8 + RVX_WITNESS_RECORD_SIZE, args, args_len);
+	rvx_witness_frame_seal_(out, wire, args_len);
 	return (long)size;
 }
 

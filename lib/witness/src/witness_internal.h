@@ -66,6 +66,17 @@ static inline void rvx_wit_resume_(br_sha256_context *c, const uint8_t state[32]
 }
 
 /* Chain head for the stream at (state, sequence). */
+/* Write a journal frame's header, record and digest around the @p args_len
+ * payload bytes already at frame + 8 + RVX_WITNESS_RECORD_SIZE. */
+void rvx_witness_frame_seal_(uint8_t *frame, const uint8_t wire[64], uint32_t args_len);
+/* Journal internals (journal.c): room check, staging a payload in the free
+ * space where the next frame's payload goes, and sealing that frame. */
+int rvx_witness_journal_check_(const struct rvx_witness_journal *j, uint64_t sequence,
+			       uint32_t args_len);
+uint8_t *rvx_witness_journal_stage_(struct rvx_witness_journal *j,
+				    const struct rvx_witness_piece *pieces, uint32_t count);
+void rvx_witness_journal_seal_(struct rvx_witness_journal *j, const uint8_t wire[64],
+			       uint32_t args_len);
 void rvx_witness_head_at_(const uint8_t state[32], uint64_t sequence, uint8_t out[32]);
 
 /* Fill the 64 wire bytes of the next record of `log` (no side effects). */

@@ -26,7 +26,7 @@
 
 /* Scan window: at least two largest frames, so a frame that starts in the
  * first half is always whole in the window unless the file ends first. */
-#define WIN_SIZE (16u * 1024u)
+#define WIN_SIZE (48u * 1024u)
 /* Records verified per rvx_witness_verify() call when opening a log. */
 #define LOG_CHUNK 256u
 

@@ -256,6 +256,7 @@ struct rvx_kernel_call {
 	const struct rvx_witness_entry *expect; /**< Replay: the journal entry. */
 	uint8_t issuer[RVX_KERNEL_ISSUER_JOURNAL_BYTES]; /**< The issuer's nonce window after the proof. */
 	uint32_t reserved;     /**< 0. */
+	const void *in_staged; /**< The kernel's copy of the input to journal, or NULL (the caller's buffer). */
 };
 
 /**
@@ -274,18 +275,18 @@ struct rvx_kernel_stage {
 };
 
 /**
- * Largest dimension of a vector store the kernel accepts: a proved put is
- * journaled as one entry (call header, issuer window, the vector, then the
- * record's 16 bytes of key, coherence and dimension), and that entry must
- * fit RVX_WITNESS_ARGS_MAX. rvx_kernel_vector_store_create() refuses a
- * larger store, so every store it makes can be written.
+ * Largest dimension of a vector store the kernel accepts: the vector
+ * library's own limit. A proved put is journaled as one entry (call
+ * header, issuer window, the vector, then the record's 16 bytes of key,
+ * coherence and dimension), and RVX_WITNESS_ARGS_MAX is sized so that the
+ * largest one fits: every store the kernel makes can be written.
  */
-#define RVX_KERNEL_VEC_DIM_MAX                                                 \
-	((RVX_WITNESS_ARGS_MAX - RVX_KERNEL_CALL_HEADER_BYTES -                \
-	  RVX_KERNEL_ISSUER_JOURNAL_BYTES - 16u) / 4u)
+#define RVX_KERNEL_VEC_DIM_MAX RVX_VEC_DIM_MAX
 
-_Static_assert(RVX_KERNEL_VEC_DIM_MAX >= 256u && RVX_KERNEL_VEC_DIM_MAX <= RVX_VEC_DIM_MAX,
-	       "the kernel's vector dimension limit");
+_Static_assert(RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
+			       4u * (size_t)RVX_KERNEL_VEC_DIM_MAX + 16u <=
+		       RVX_WITNESS_ARGS_MAX,
+	       "a proved put of the largest vector fits one journal entry");
 
 /** Scheduler storage in 64-bit words. */
 #define RVX_KERNEL_SCHED_WORDS_                                                \

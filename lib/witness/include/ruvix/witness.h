@@ -53,8 +53,9 @@ extern "C" {
 #define RVX_WITNESS_LINK_SIZE 16u
 /** Bytes of a chain head (a full SHA-256 digest). */
 #define RVX_WITNESS_HEAD_SIZE 32u
-/** Largest argument payload a journal entry may hold. */
-#define RVX_WITNESS_ARGS_MAX 4096u
+/** Largest argument payload a journal entry may hold (room for a proved put
+ *  of the largest vector, RVX_VEC_DIM_MAX floats, with its call context). */
+#define RVX_WITNESS_ARGS_MAX 20480u
 /** Magic opening every journal frame: "RVXJ" read as a little-endian u32. */
 #define RVX_WITNESS_FRAME_MAGIC UINT32_C(0x4A585652)
 /** Bytes a journal frame adds to its payload: magic, length, record, digest. */
@@ -292,6 +293,27 @@ void rvx_witness_args_digest(const void *args, size_t len,
 			     uint8_t out[RVX_WITNESS_DIGEST_SIZE]);
 
 /**
+ * One piece of a record's canonical arguments, for the calls that take the
+ * arguments in pieces (rvx_witness_args_digestv(), rvx_witness_commitv()):
+ * the arguments are the pieces' bytes back to back, so a caller never has
+ * to assemble a large payload in one buffer of its own.
+ */
+struct rvx_witness_piece {
+	const void *data; /**< The bytes (may be NULL if @c len is 0). */
+	size_t len;       /**< Bytes at @c data. */
+};
+
+/**
+ * Compute the args digest of arguments given in pieces: the same value as
+ * rvx_witness_args_digest() over the pieces' bytes back to back.
+ * @param pieces the pieces (may be NULL if @p count is 0)
+ * @param count  pieces at @p pieces
+ * @param[out] out 16 bytes
+ */
+void rvx_witness_args_digestv(const struct rvx_witness_piece *pieces, uint32_t count,
+			      uint8_t out[RVX_WITNESS_DIGEST_SIZE]);
+
+/**
  * Initialise an empty log (sequence 0, chaining value = SHA-256's IV).
  * @param[out] log the log
  * @param sink where records go (`write` must not be NULL)
@@ -349,6 +371,31 @@ int rvx_witness_append(struct rvx_witness_log *log, const struct rvx_witness_eve
 int rvx_witness_commit(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
 		       const struct rvx_witness_event *ev, const void *args, size_t args_len,
 		       struct rvx_witness_record *out);
+
+/**
+ * rvx_witness_commit() with the arguments in pieces. Each piece is read
+ * once, straight into the journal's free space (beyond its valid end), and
+ * the args digest is computed from that copy, so the journal entry always
+ * matches its record even if a piece's memory changes meanwhile. A failure
+ * leaves the log and the journal as they were (only bytes past the
+ * journal's valid end, which hold nothing, may have been written).
+ * @param log the log
+ * @param journal the journal
+ * @param ev the mutation
+ * @param pieces the canonical arguments' pieces (may be NULL if @p count is 0)
+ * @param count pieces at @p pieces
+ * @param[out] out the appended record (may be NULL)
+ * @retval 0 appended to both
+ * @retval -RVX_EINVAL a NULL pointer, a piece with NULL data and a non-zero
+ *         length, `ev->kind` is NONE, the pieces' total exceeds
+ *         RVX_WITNESS_ARGS_MAX, or the journal's next sequence is not the log's
+ * @retval -RVX_EFULL the journal has no room for the entry
+ * @retval -RVX_ELIMIT the sequence would wrap
+ * @retval other the sink's error (neither changed)
+ */
+int rvx_witness_commitv(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
+			const struct rvx_witness_event *ev, const struct rvx_witness_piece *pieces,
+			uint32_t count, struct rvx_witness_record *out);
 
 /**
  * The chain head after every record appended so far (SHA-256 finalised on a
