@@ -340,8 +340,8 @@ _Noreturn void rvx_a64_panic_frame(const char *why, uint64_t kind, const struct 
 /** Stop with a message naming @p err (exit code 6). */
 _Noreturn void rvx_a64_fail(const char *what, int err);
 
-/* ---- smp.c: CPUs ---- */
-/** Dense index of the calling CPU (from TPIDR_EL2). */
+/* ---- smp.c (and port.c): CPUs ---- */
+/** Dense index of the calling CPU (from TPIDR_EL2; port.c). */
 uint32_t rvx_a64_cpu_index(void);
 /** Put the booting CPU first in the board's table (dense index 0). */
 void rvx_a64_own_cpu_first(void);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Machine entry of the virt image: the arm64 Image header, the primary and
- * secondary CPU entries, the EL2 exception vectors with the one context
- * save/restore path every exception, preemption and task switch goes
- * through, turning the MMU on, and the semihosting call.
+ * Machine entry of an AArch64 image (the core, ports/aarch64): the arm64
+ * Image header, the primary and secondary CPU entries, the EL2 exception
+ * vectors with the one context save/restore path every exception,
+ * preemption and task switch goes through, turning the MMU on, and the
+ * semihosting call. The board's rvx_a64_board_primary_main() is called
+ * with the MMU off (a64.h); secondaries go to rvx_a64_secondary_main().
  *
- * Context frame (struct rvx_a64_frame in virt.h): x0..x30, the interrupted
+ * Context frame (struct rvx_a64_frame in a64.h): x0..x30, the interrupted
  * sp, ELR_EL2, SPSR_EL2, FPSR, FPCR, then q0..q31: 800 bytes, saved on the
  * interrupted stack. rvx_a64_exception() returns the frame to resume, so
  * a switch between tasks is "return another task's frame".

@@ -113,14 +113,14 @@ _Noreturn void rvx_a64_panic_frame(const char *why, uint64_t kind, const struct 
 		rvx_a64_printf("running task %u\n", rvx_a64_rt_current(rvx_a64_cpu_index()));
 	if (f != NULL && dabt && rvx_a64_stack_guard_hit(far) >= 0)
 		rvx_a64_printf("stack overflow: task %d ran into the guard page below its stack\n",
-				rvx_a64_stack_guard_hit(far));
+			       rvx_a64_stack_guard_hit(far));
 	if (f != NULL && dabt && rvx_a64_boot_guard_hit(far) >= 0)
 		rvx_a64_printf("stack overflow: CPU %d's boot stack ran into its guard page\n",
-				rvx_a64_boot_guard_hit(far));
+			       rvx_a64_boot_guard_hit(far));
 	if (f != NULL) {
 		rvx_a64_printf("exception: %s\n", kind < RVX_A64_VEC_COUNT ? kind_names[kind] : "?");
 		rvx_a64_printf("ESR_EL2 0x%08lx: EC 0x%02x (%s), IL %u, ISS 0x%07x\n", esr, ec,
-				ec_name(ec), (unsigned)(esr >> RVX_A64_ESR_IL_SHIFT) & 1u, iss);
+			       ec_name(ec), (unsigned)(esr >> RVX_A64_ESR_IL_SHIFT) & 1u, iss);
 		if (dabt || ec == RVX_A64_EC_IABT_LOWER || ec == RVX_A64_EC_IABT_CUR) {
 			rvx_a64_printf("  %s, %s, level %u%s\n", fsc_name(iss & RVX_A64_ISS_FSC_MASK),
 				       dabt && (iss & RVX_A64_ISS_WNR) ? "write" : "read",
@@ -128,13 +128,13 @@ _Noreturn void rvx_a64_panic_frame(const char *why, uint64_t kind, const struct 
 				       (iss & RVX_A64_ISS_FNV) ? ", FAR not valid" : "");
 		}
 		rvx_a64_printf("FAR_EL2 0x%016lx  ELR_EL2 0x%016lx  SPSR_EL2 0x%08lx\n", far,
-				f->elr, f->spsr);
+			       f->elr, f->spsr);
 		for (int i = 0; i < 31; i += 2) {
 			if (i == 30)
 				rvx_a64_printf("x30 0x%016lx  sp  0x%016lx\n", f->x[30], f->sp);
 			else
 				rvx_a64_printf("x%02d 0x%016lx  x%02d 0x%016lx\n", i, f->x[i], i + 1,
-						f->x[i + 1]);
+					       f->x[i + 1]);
 		}
 	}
 	rvx_a64_printf("*** exiting with code 2\n");

@@ -80,7 +80,8 @@ static int translate(const void *dtb, const struct rvx_a64_fdt_node *h, uint64_t
 }
 
 /* The @p index-th (address, size) pair of a node's reg, as a CPU address. */
-static int read_reg(const void *dtb, const struct rvx_a64_fdt_node *h, int index, struct rvx_a64_range *out)
+static int read_reg(const void *dtb, const struct rvx_a64_fdt_node *h, int index,
+		    struct rvx_a64_range *out)
 {
 	int parent = h->anc[h->depth - 1];
 	int ac = fdt_address_cells(dtb, parent);

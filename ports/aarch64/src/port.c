@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ruvix/port.h for the virt image. Real time is the generic counter
+ * ruvix/port.h for AArch64 images. Real time is the generic counter
  * (CNTPCT_EL0) converted with CNTFRQ_EL0; the CPU id is the dense index
  * the board's MPIDR table gives (kept in TPIDR_EL2); entropy is the DTB's
  * rng-seed stretched by BearSSL's HMAC-DRBG (SHA-256), with the counter

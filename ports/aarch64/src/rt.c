@@ -63,7 +63,7 @@ static uint64_t kernel_now(void)
 /* Save @p f as the outgoing context and choose the next (klock held). A
  * restarted task keeps no context: it starts afresh when next picked. */
 static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int yield,
-				       int restart)
+				      int restart)
 {
 	struct rt_cpu *c = &cpus[cpu];
 	uint64_t now = kernel_now();
@@ -147,7 +147,8 @@ struct rvx_a64_frame *rvx_a64_rt_svc(uint32_t imm, struct rvx_a64_frame *f)
 		int rc = rvx_kernel_task_exit(kernel, cur, (int32_t)(uint32_t)f->x[0]);
 
 		if (rc != 0)
-			rvx_a64_panic_frame("rvx_kernel_task_exit refused the running task", RVX_A64_VEC_SYNC, f);
+			rvx_a64_panic_frame("rvx_kernel_task_exit refused the running task",
+					    RVX_A64_VEC_SYNC, f);
 		tasks[cur].blocked = 1; /* ended: not the scheduler's to hand back */
 		next = schedule(cpu, f, 0, 1);
 	} else {
@@ -212,7 +213,7 @@ _Noreturn void rvx_a64_rt_exit(int32_t code)
 }
 
 int rvx_a64_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
-			struct rvx_syscall_result *r)
+		       struct rvx_syscall_result *r)
 {
 	for (;;) {
 		uint64_t daif = rvx_a64_lock_irqsave(&klock);

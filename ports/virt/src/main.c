@@ -71,7 +71,7 @@ static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
 	if (witness_count == 0) {
 		first_record_ns = rvx_port_time_real_ns();
 		rvx_a64_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
-				reset_ns);
+			       reset_ns);
 	}
 	witness_count++;
 	return 0;
@@ -262,7 +262,7 @@ static void prog_long(uint32_t task)
 		fp_ok = rvx_virt_spin(TICK_NS / 4u, &gaps) && fp_ok;
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
 	rvx_a64_printf("RVX-TASK long task=%u cpu=%u preempted=yes slices=%lu fp=%s\n", task, cpu,
-			slices, fp_ok ? "ok" : "BAD");
+		       slices, fp_ok ? "ok" : "BAD");
 	if (!fp_ok)
 		die("FP/SIMD state was lost across a switch", -RVX_EINVAL, 7);
 	task_finish(task);
@@ -328,7 +328,7 @@ static void prog_root(void)
 	uint32_t spawned = 0;
 
 	rvx_a64_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_a64_cpu_index(),
-			online);
+		       online);
 	if (bootarg("rvx.test=stack")) {
 		rvx_a64_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
@@ -361,7 +361,7 @@ static void prog_root(void)
 	}
 	for (uint32_t cpu = 0; cpu < online; cpu++)
 		rvx_a64_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
-				rvx_a64_rt_dispatches(cpu));
+			       rvx_a64_rt_dispatches(cpu));
 	{
 		uint64_t daif = rvx_a64_rt_lock();
 		/* Queue traffic is counted, not recorded message by message: an
@@ -388,7 +388,7 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 
 		if (!rvx_virt_program_run(task, entry))
 			rvx_a64_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
-					entry);
+				       entry);
 		__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
 		/* Its index may be reused by a later TaskSpawn once it ends. */
 		__atomic_store_n(&task_is_package[task], 0, __ATOMIC_RELEASE);
@@ -443,7 +443,7 @@ static void mount_root_package(void)
 		return;
 	}
 	rvx_a64_printf("mount: root package at 0x%lx, %lu bytes\n", b->initrd_start,
-			b->initrd_end - b->initrd_start);
+		       b->initrd_end - b->initrd_start);
 	syscall_args_init(&a);
 	a.cap = root_caps.task.raw;
 	a.in = b->initrd_start;
@@ -458,9 +458,9 @@ static void mount_root_package(void)
 	if (rc != 0) {
 		(void)rvx_kernel_stats(&kernel, &after);
 		rvx_a64_printf("RVX-MOUNT refused: %s (%d): %s\n", rvx_strerror(rc), rc,
-				refusal_reason(b->initrd_start, a.in_len));
+			       refusal_reason(b->initrd_start, a.in_len));
 		rvx_a64_printf("mount: nothing mounted (tasks %u -> %u, regions %u -> %u, queues %u "
-				"-> %u, mounts %u -> %u)\n",
+			       "-> %u, mounts %u -> %u)\n",
 				before.tasks, after.tasks, before.regions, after.regions,
 				before.queues, after.queues, before.mounts, after.mounts);
 		rvx_a64_puts("RuVix: the root package was refused; stopping\n");
@@ -617,10 +617,10 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	rvx_a64_pl011_init(b->uart.base);
 	rvx_a64_board.console_write = rvx_a64_pl011_write;
 	rvx_a64_printf("\nRuVix virt: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n", el,
-			dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
+		       dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
 	if (el != 2) {
 		rvx_a64_printf("RuVix: entered at EL%lu; this image runs at EL2: start QEMU with "
-				"-M virt,virtualization=on\n",
+			       "-M virt,virtualization=on\n",
 				el);
 		rvx_a64_exit(4);
 	}
@@ -629,7 +629,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	early[2].stage = RVX_KERNEL_BOOT_CONSOLE;
 	early[2].time_ns = rvx_port_time_real_ns();
 	rvx_a64_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
-			"CNTFRQ %lu Hz\n",
+		       "CNTFRQ %lu Hz\n",
 			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
 			b->psci_smc == RVX_A64_PSCI_SMC ? "smc" : "hvc", rvx_a64_counter_freq());
 	if ((uint64_t)(uintptr_t)__image_start < b->mem.base ||
@@ -663,7 +663,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 
 		rvx_a64_phys_stats(&free_pages, &total_pages);
 		rvx_a64_printf("memory: %lu of %lu pages free (buddy allocator)\n", free_pages,
-				total_pages);
+			       total_pages);
 	}
 	test_faults();
 	run_selftests();
