@@ -44,21 +44,17 @@ extern const uint32_t rvx_virt_trusted_key_count;
 #define LONG_DEADLINE_NS UINT64_C(1000000000)
 #define SHORT_DEADLINE_NS UINT64_C(1000000)
 
-alignas(4096) uint8_t rvx_virt_boot_stacks[RVX_VIRT_MAX_CPUS][RVX_VIRT_BOOT_STACK];
-
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
 static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
 static uint32_t witness_count;
 static uint64_t first_record_ns;
 static uint64_t reset_ns;
-static uint32_t kernel_ready;
-static uint32_t cpus_up = 1;
 static uint32_t tasks_expected;
 static uint32_t tasks_finished;
-static uint32_t ran_on_cpu[RVX_VIRT_MAX_CPUS];
-static uint32_t short_ran[RVX_VIRT_MAX_CPUS];
-static uint32_t long_started[RVX_VIRT_MAX_CPUS];
+static uint32_t ran_on_cpu[RVX_A64_MAX_CPUS];
+static uint32_t short_ran[RVX_A64_MAX_CPUS];
+static uint32_t long_started[RVX_A64_MAX_CPUS];
 static uint8_t task_is_package[RVX_KERNEL_TASKS];
 static uint32_t package_ids[RVX_RVF_MAX_TASKS];
 static uint32_t package_task_count;
@@ -74,8 +70,8 @@ static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
 	memcpy(witness_store[witness_count], rec, RVX_WITNESS_RECORD_SIZE);
 	if (witness_count == 0) {
 		first_record_ns = rvx_port_time_real_ns();
-		rvx_virt_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
-				reset_ns);
+		rvx_a64_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
+			       reset_ns);
 	}
 	witness_count++;
 	return 0;
@@ -99,21 +95,21 @@ static void witness_dump(void *ctx)
 
 	(void)ctx;
 	if (rvx_kernel_witness_head(&kernel, &h) != 0) {
-		rvx_virt_puts("witness: no head\n");
+		rvx_a64_puts("witness: no head\n");
 		return;
 	}
-	rvx_virt_printf("RVX-WITNESS-BEGIN %u %lu\n", witness_count, h.count - witness_count);
+	rvx_a64_printf("RVX-WITNESS-BEGIN %u %lu\n", witness_count, h.count - witness_count);
 	for (uint32_t i = 0; i < witness_count; i++) {
 		hex(line, witness_store[i], RVX_WITNESS_RECORD_SIZE);
-		rvx_virt_printf("RVX-W %s\n", line);
+		rvx_a64_printf("RVX-W %s\n", line);
 	}
 	hex(line, h.head, sizeof(h.head));
-	rvx_virt_printf("RVX-WITNESS-END %s\n", line);
+	rvx_a64_printf("RVX-WITNESS-END %s\n", line);
 }
 
 static bool bootarg(const char *word)
 {
-	const char *p = rvx_virt_board.bootargs;
+	const char *p = rvx_a64_board.bootargs;
 	size_t n = strlen(word);
 
 	while (*p != '\0') {
@@ -130,18 +126,18 @@ static bool bootarg(const char *word)
 static void test_faults(void)
 {
 	if (bootarg("rvx.test=fault")) {
-		rvx_virt_puts("test: reading an unmapped address\n");
+		rvx_a64_puts("test: reading an unmapped address\n");
 		/* Just past the end of RAM: nothing is mapped there. */
-		volatile uintptr_t bad = rvx_virt_board.mem.base + rvx_virt_board.mem.size + 0x10u;
+		volatile uintptr_t bad = rvx_a64_board.mem.base + rvx_a64_board.mem.size + 0x10u;
 
 		(void)*(volatile uint64_t *)bad;
 	}
 	if (bootarg("rvx.test=wx")) {
-		rvx_virt_puts("test: writing to the kernel's text\n");
+		rvx_a64_puts("test: writing to the kernel's text\n");
 		*(volatile uint32_t *)(void *)__image_start = 0;
 	}
 	if (bootarg("rvx.test=undef")) {
-		rvx_virt_puts("test: executing an undefined instruction\n");
+		rvx_a64_puts("test: executing an undefined instruction\n");
 		__asm__ volatile(".inst 0x00000000");
 	}
 }
@@ -162,22 +158,17 @@ static void run_selftests(void)
 
 	if (!inject && !bootarg("rvx.selftest"))
 		return;
-	rvx_virt_printf("selftest: %u cases on the target\n", rvx_selftest_case_count());
+	rvx_a64_printf("selftest: %u cases on the target\n", rvx_selftest_case_count());
 	failed = rvx_selftest_run(selftest_write, NULL, inject ? RVX_SELFTEST_INJECT_FAILURE : 0);
-	rvx_virt_printf("RVX-SELFTEST %s\n", failed == 0 ? "pass" : "FAIL");
-	rvx_virt_exit(failed == 0 ? 0 : 1);
+	rvx_a64_printf("RVX-SELFTEST %s\n", failed == 0 ? "pass" : "FAIL");
+	rvx_a64_exit(failed == 0 ? 0 : 1);
 }
 
 static _Noreturn void die(const char *what, int err, uint32_t code)
 {
-	rvx_virt_printf("RuVix: %s: %s (%d)\n", what, rvx_strerror(err), err);
-	rvx_virt_printf("RuVix: stopping with exit code %u\n", code);
-	rvx_virt_exit(code);
-}
-
-_Noreturn void rvx_virt_fail(const char *what, int err)
-{
-	die(what, err, 6);
+	rvx_a64_printf("RuVix: %s: %s (%d)\n", what, rvx_strerror(err), err);
+	rvx_a64_printf("RuVix: stopping with exit code %u\n", code);
+	rvx_a64_exit(code);
 }
 
 struct rvx_kernel *rvx_virt_kernel(void)
@@ -208,7 +199,7 @@ static _Noreturn void task_finish(uint32_t task)
 {
 	(void)task;
 	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
-	rvx_virt_rt_exit(0);
+	rvx_a64_rt_exit(0);
 }
 
 static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
@@ -221,7 +212,7 @@ static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
 	a.cap = clock;
 	a.flags = RVX_SYSCALL_F_RELATIVE;
 	a.arg[0] = ns;
-	rc = rvx_virt_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
+	rc = rvx_a64_rt_syscall(task, RVX_SYS_TIMER_WAIT, &a, &r);
 	if (rc != 0)
 		die("TimerWait", rc, 6);
 }
@@ -253,7 +244,7 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted)
  * every slice. */
 static void prog_long(uint32_t task)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index();
 	uint64_t give_up = rvx_port_time_real_ns() + UINT64_C(5) * 1000000000u;
 	uint64_t gaps = 0, slices = 0;
 	bool fp_ok = true;
@@ -270,8 +261,8 @@ static void prog_long(uint32_t task)
 	for (uint32_t i = 0; i < 4u; i++)
 		fp_ok = rvx_virt_spin(TICK_NS / 4u, &gaps) && fp_ok;
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-	rvx_virt_printf("RVX-TASK long task=%u cpu=%u preempted=yes slices=%lu fp=%s\n", task, cpu,
-			slices, fp_ok ? "ok" : "BAD");
+	rvx_a64_printf("RVX-TASK long task=%u cpu=%u preempted=yes slices=%lu fp=%s\n", task, cpu,
+		       slices, fp_ok ? "ok" : "BAD");
 	if (!fp_ok)
 		die("FP/SIMD state was lost across a switch", -RVX_EINVAL, 7);
 	task_finish(task);
@@ -280,20 +271,20 @@ static void prog_long(uint32_t task)
 /* The short task: due soon, it runs at the next tick of its CPU. */
 static void prog_short(uint32_t task)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index();
 
 	__atomic_store_n(&short_ran[cpu], 1u, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-	rvx_virt_printf("RVX-TASK short task=%u cpu=%u\n", task, cpu);
+	rvx_a64_printf("RVX-TASK short task=%u cpu=%u\n", task, cpu);
 	task_finish(task);
 }
 
 static void prog_hello(uint32_t task, uint64_t entry)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index();
 
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-	rvx_virt_printf("RVX-TASK package task=%u entry=%lu cpu=%u\n", task, entry, cpu);
+	rvx_a64_printf("RVX-TASK package task=%u entry=%lu cpu=%u\n", task, entry, cpu);
 	task_finish(task);
 }
 
@@ -324,7 +315,7 @@ static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 	a.arg[2] = rel_deadline;
 	a.arg[4] = cpu;
 	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
-	rc = rvx_virt_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
+	rc = rvx_a64_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
 		die("TaskSpawn", rc, 6);
 }
@@ -332,14 +323,14 @@ static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
 static void prog_root(void)
 {
-	uint32_t online = __atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE);
+	uint32_t online = rvx_a64_cpus_up();
 	uint64_t deadline = rvx_port_time_real_ns() + UINT64_C(20) * 1000000000u;
 	uint32_t spawned = 0;
 
-	rvx_virt_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_virt_cpu_index(),
-			online);
+	rvx_a64_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_a64_cpu_index(),
+		       online);
 	if (bootarg("rvx.test=stack")) {
-		rvx_virt_puts("test: the root task recurses until its stack runs out\n");
+		rvx_a64_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
 	}
 	if (partitions_requested()) {
@@ -361,7 +352,7 @@ static void prog_root(void)
 		spawn_worker(PROG_SHORT, cpu, SHORT_DEADLINE_NS);
 	spawned = 2u * online;
 	if (spawned != 0)
-		rvx_virt_printf("root: spawned %u workers\n", spawned);
+		rvx_a64_printf("root: spawned %u workers\n", spawned);
 	while (__atomic_load_n(&tasks_finished, __ATOMIC_ACQUIRE) <
 	       __atomic_load_n(&tasks_expected, __ATOMIC_ACQUIRE)) {
 		if (rvx_port_time_real_ns() > deadline)
@@ -369,10 +360,10 @@ static void prog_root(void)
 		sleep_ns(0, root_caps.clock.raw, 2u * TICK_NS);
 	}
 	for (uint32_t cpu = 0; cpu < online; cpu++)
-		rvx_virt_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
-				rvx_virt_rt_dispatches(cpu));
+		rvx_a64_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
+			       rvx_a64_rt_dispatches(cpu));
 	{
-		uint64_t daif = rvx_virt_rt_lock();
+		uint64_t daif = rvx_a64_rt_lock();
 		/* Queue traffic is counted, not recorded message by message: an
 		 * epoch summary covers what the run sent before the log is shown. */
 		int rc = rvx_kernel_epoch_close(&kernel);
@@ -380,24 +371,24 @@ static void prog_root(void)
 		if (rc != 0)
 			die("closing the traffic epoch", rc, 6);
 		witness_dump(NULL);
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 	}
-	rvx_virt_puts("RVX-SHUTDOWN clean\n");
-	rvx_virt_exit(0);
+	rvx_a64_puts("RVX-SHUTDOWN clean\n");
+	rvx_a64_exit(0);
 }
 
-void rvx_virt_task_main(uint32_t task, uint64_t entry)
+void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 {
 	if (task == 0) {
 		prog_root();
 		return;
 	}
 	if (task_is_package[task]) {
-		uint32_t cpu = rvx_virt_cpu_index();
+		uint32_t cpu = rvx_a64_cpu_index();
 
 		if (!rvx_virt_program_run(task, entry))
-			rvx_virt_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
-					entry);
+			rvx_a64_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
+				       entry);
 		__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
 		/* Its index may be reused by a later TaskSpawn once it ends. */
 		__atomic_store_n(&task_is_package[task], 0, __ATOMIC_RELEASE);
@@ -438,7 +429,7 @@ static const char *refusal_reason(uint64_t addr, uint64_t len)
 
 static void mount_root_package(void)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
 	struct rvx_kernel_stats before, after;
@@ -448,11 +439,11 @@ static void mount_root_package(void)
 	int rc;
 
 	if (b->initrd_end <= b->initrd_start) {
-		rvx_virt_puts("RVX-MOUNT none: no initrd, no root package to mount\n");
+		rvx_a64_puts("RVX-MOUNT none: no initrd, no root package to mount\n");
 		return;
 	}
-	rvx_virt_printf("mount: root package at 0x%lx, %lu bytes\n", b->initrd_start,
-			b->initrd_end - b->initrd_start);
+	rvx_a64_printf("mount: root package at 0x%lx, %lu bytes\n", b->initrd_start,
+		       b->initrd_end - b->initrd_start);
 	syscall_args_init(&a);
 	a.cap = root_caps.task.raw;
 	a.in = b->initrd_start;
@@ -466,14 +457,14 @@ static void mount_root_package(void)
 	rc = rvx_syscall(&kernel, 0, RVX_SYS_RVF_MOUNT, &a, &r);
 	if (rc != 0) {
 		(void)rvx_kernel_stats(&kernel, &after);
-		rvx_virt_printf("RVX-MOUNT refused: %s (%d): %s\n", rvx_strerror(rc), rc,
-				refusal_reason(b->initrd_start, a.in_len));
-		rvx_virt_printf("mount: nothing mounted (tasks %u -> %u, regions %u -> %u, queues %u "
-				"-> %u, mounts %u -> %u)\n",
+		rvx_a64_printf("RVX-MOUNT refused: %s (%d): %s\n", rvx_strerror(rc), rc,
+			       refusal_reason(b->initrd_start, a.in_len));
+		rvx_a64_printf("mount: nothing mounted (tasks %u -> %u, regions %u -> %u, queues %u "
+			       "-> %u, mounts %u -> %u)\n",
 				before.tasks, after.tasks, before.regions, after.regions,
 				before.queues, after.queues, before.mounts, after.mounts);
-		rvx_virt_puts("RuVix: the root package was refused; stopping\n");
-		rvx_virt_exit(after.tasks == before.tasks && after.mounts == before.mounts &&
+		rvx_a64_puts("RuVix: the root package was refused; stopping\n");
+		rvx_a64_exit(after.tasks == before.tasks && after.mounts == before.mounts &&
 					      after.regions == before.regions
 				      ? 5
 				      : 9);
@@ -493,7 +484,7 @@ static void mount_root_package(void)
 		task_is_package[ids[i]] = 1;
 	}
 	tasks_expected += package_task_count;
-	rvx_virt_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
+	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 
 static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t early_count)
@@ -508,13 +499,13 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 		die("no entropy for the kernel secret (the DTB has no rng-seed)", rc, 4);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.region_pool_size = 1024u * 1024u;
-	cfg.region_pool = rvx_virt_alloc(cfg.region_pool_size, 4096);
+	cfg.region_pool = rvx_a64_alloc(cfg.region_pool_size, 4096);
 	cfg.queue_pool_size = 256u * 1024u;
-	cfg.queue_pool = rvx_virt_alloc(cfg.queue_pool_size, 4096);
+	cfg.queue_pool = rvx_a64_alloc(cfg.queue_pool_size, 4096);
 	cfg.journal_size = 512u * 1024u;
-	cfg.journal = rvx_virt_alloc(cfg.journal_size, 4096);
+	cfg.journal = rvx_a64_alloc(cfg.journal_size, 4096);
 	cfg.sink = &sink;
-	cfg.cpu_count = rvx_virt_board.cpu_count;
+	cfg.cpu_count = rvx_a64_board.cpu_count;
 	cfg.period_ns = 10u * TICK_NS;
 	cfg.early_stages = early;
 	cfg.early_stage_count = early_count;
@@ -530,7 +521,7 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	if (rc != 0)
 		die("setting the trusted keys", rc, 4);
 #else
-	rvx_virt_puts("note: no trusted keys built in; every package will be refused\n");
+	rvx_a64_puts("note: no trusted keys built in; every package will be refused\n");
 #endif
 }
 
@@ -539,7 +530,7 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
  * the port moves the workers before any CPU schedules. */
 static void place_package_tasks(void)
 {
-	uint32_t online = __atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE);
+	uint32_t online = rvx_a64_cpus_up();
 
 	for (uint32_t i = 0; i < package_task_count; i++) {
 		struct rvx_kernel_task *t = &kernel.tasks[package_ids[i]];
@@ -558,71 +549,25 @@ static void place_package_tasks(void)
 	}
 }
 
+/* The board's way to start a CPU: PSCI CPU_ON into the core's entry. */
+static int virt_cpu_start(uint32_t index)
+{
+	return rvx_a64_psci_cpu_on(rvx_a64_board.cpu_mpidr[index],
+				   (uint64_t)(uintptr_t)rvx_a64_secondary_entry, index);
+}
+
 static void start_secondaries(void)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 
 	if (b->cpu_count < 2)
 		return;
-	if (!b->psci_smc) {
-		rvx_virt_puts("smp: the DTB's PSCI conduit is HVC, which traps to this image at "
-			      "EL2; running on one CPU\n");
+	if (b->psci_smc != RVX_A64_PSCI_SMC) {
+		rvx_a64_puts("smp: the DTB's PSCI conduit is HVC, which traps to this image at "
+			     "EL2; running on one CPU\n");
 		return;
 	}
-	for (uint32_t i = 1; i < b->cpu_count; i++) {
-		uint32_t want = i + 1u;
-		int rc = rvx_virt_cpu_on(b->cpu_mpidr[i],
-					 (uint64_t)(uintptr_t)rvx_virt_secondary_entry, i);
-		uint64_t until = rvx_port_time_real_ns() + UINT64_C(500) * 1000000u;
-
-		if (rc != 0) {
-			rvx_virt_printf("smp: PSCI CPU_ON for CPU %u (MPIDR 0x%lx) failed: %d\n", i,
-					b->cpu_mpidr[i], rc);
-			break;
-		}
-		while (__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE) < want &&
-		       rvx_port_time_real_ns() < until)
-			__asm__ volatile("yield");
-		if (__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE) < want) {
-			rvx_virt_printf("smp: CPU %u did not come up\n", i);
-			break;
-		}
-	}
-	rvx_virt_cpu_set_online(__atomic_load_n(&cpus_up, __ATOMIC_ACQUIRE));
-}
-
-void rvx_virt_secondary_main(uint32_t index);
-void rvx_virt_secondary_main(uint32_t index)
-{
-	__asm__ volatile("msr tpidr_el2, %0" ::"r"((uint64_t)index));
-	rvx_virt_mmu_enable();
-	rvx_virt_gic_init_cpu();
-	rvx_virt_printf("smp: CPU %u up (MPIDR 0x%lx), MMU on, EL2\n", index,
-			rvx_virt_board.cpu_mpidr[index]);
-	__atomic_fetch_add(&cpus_up, 1u, __ATOMIC_ACQ_REL);
-	while (!__atomic_load_n(&kernel_ready, __ATOMIC_ACQUIRE))
-		__asm__ volatile("wfe");
-	rvx_virt_timer_init_cpu(TICK_NS);
-	rvx_virt_rt_start(&kernel);
-	rvx_virt_rt_idle();
-}
-
-/* Put the booting CPU first in the board's table, so dense index 0 (and
- * boot stack 0) is the CPU running this. */
-static void own_cpu_first(void)
-{
-	struct rvx_virt_board *b = &rvx_virt_board;
-	uint64_t mpidr;
-
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	mpidr &= UINT64_C(0xff00ffffff);
-	for (uint32_t i = 0; i < b->cpu_count; i++) {
-		if (b->cpu_mpidr[i] == mpidr) {
-			b->cpu_mpidr[i] = b->cpu_mpidr[0];
-			b->cpu_mpidr[0] = mpidr;
-			return;
-		}
-	}
+	(void)rvx_a64_smp_start();
 }
 
 static size_t dtb_used_size(const void *dtb)
@@ -635,11 +580,10 @@ static size_t dtb_used_size(const void *dtb)
 	return end < fdt_totalsize(dtb) ? end : fdt_totalsize(dtb);
 }
 
-void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter);
-void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
+_Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 {
 	struct rvx_kernel_early_stage early[4];
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	const char *what = "";
 	br_sha256_context sha;
 	int err;
@@ -648,16 +592,18 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 		__asm__ volatile("msr tpidr_el2, xzr");
 	memset(early, 0, sizeof(early));
 	early[0].stage = RVX_KERNEL_BOOT_RESET;
-	early[0].time_ns = rvx_virt_ticks_to_ns(entry_counter);
+	early[0].time_ns = rvx_a64_ticks_to_ns(entry_counter);
 	reset_ns = early[0].time_ns;
 
+	rvx_a64_board.cpu_start = virt_cpu_start;
 	err = rvx_virt_fdt_parse(dtb, &what);
 	if (err != 0) {
-		if (rvx_virt_board.uart.base != 0) {
-			rvx_virt_uart_init(rvx_virt_board.uart.base);
-			rvx_virt_printf("RuVix: DTB at %p: %s: %s\n", dtb, what, fdt_strerror(err));
+		if (rvx_a64_board.uart.base != 0) {
+			rvx_a64_pl011_init(rvx_a64_board.uart.base);
+			rvx_a64_board.console_write = rvx_a64_pl011_write;
+			rvx_a64_printf("RuVix: DTB at %p: %s: %s\n", dtb, what, fdt_strerror(err));
 		}
-		rvx_virt_exit(3);
+		rvx_a64_exit(3);
 	}
 	early[1].stage = RVX_KERNEL_BOOT_HARDWARE;
 	early[1].has_digest = 1;
@@ -668,75 +614,75 @@ void rvx_virt_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 	br_sha256_out(&sha, early[1].digest);
 	early[1].time_ns = rvx_port_time_real_ns();
 
-	rvx_virt_uart_init(b->uart.base);
-	rvx_virt_printf("\nRuVix virt: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n", el,
-			dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
+	rvx_a64_pl011_init(b->uart.base);
+	rvx_a64_board.console_write = rvx_a64_pl011_write;
+	rvx_a64_printf("\nRuVix virt: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n", el,
+		       dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
 	if (el != 2) {
-		rvx_virt_printf("RuVix: entered at EL%lu; this image runs at EL2: start QEMU with "
-				"-M virt,virtualization=on\n",
+		rvx_a64_printf("RuVix: entered at EL%lu; this image runs at EL2: start QEMU with "
+			       "-M virt,virtualization=on\n",
 				el);
-		rvx_virt_exit(4);
+		rvx_a64_exit(4);
 	}
 	if (b->cpu_count_dtb > b->cpu_count)
-		rvx_virt_printf("note: using %u of %u CPUs\n", b->cpu_count, b->cpu_count_dtb);
+		rvx_a64_printf("note: using %u of %u CPUs\n", b->cpu_count, b->cpu_count_dtb);
 	early[2].stage = RVX_KERNEL_BOOT_CONSOLE;
 	early[2].time_ns = rvx_port_time_real_ns();
-	rvx_virt_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
-			"CNTFRQ %lu Hz\n",
+	rvx_a64_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
+		       "CNTFRQ %lu Hz\n",
 			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
-			b->psci_smc ? "smc" : "hvc", rvx_virt_counter_freq());
+			b->psci_smc == RVX_A64_PSCI_SMC ? "smc" : "hvc", rvx_a64_counter_freq());
 	if ((uint64_t)(uintptr_t)__image_start < b->mem.base ||
 	    (uint64_t)(uintptr_t)__image_end > b->mem.base + b->mem.size) {
-		rvx_virt_puts("RuVix: the image does not lie in the DTB's memory\n");
-		rvx_virt_exit(3);
+		rvx_a64_puts("RuVix: the image does not lie in the DTB's memory\n");
+		rvx_a64_exit(3);
 	}
-	own_cpu_first();
+	rvx_a64_own_cpu_first();
 	/* With the MMU off every data access is to Device memory, where a
 	 * strict machine faults unaligned and exclusive accesses: only plan
 	 * the layout and build the tables here (port code, -mstrict-align),
 	 * and build the allocator once the MMU is on. */
-	if (rvx_virt_phys_plan(rvx_virt_stacks_size()) != 0) {
-		rvx_virt_puts("RuVix: the DTB's memory cannot hold the page records and task stacks\n");
-		rvx_virt_exit(3);
+	if (rvx_a64_phys_plan(rvx_a64_stacks_size()) != 0) {
+		rvx_a64_puts("RuVix: the DTB's memory cannot hold the page records and task stacks\n");
+		rvx_a64_exit(3);
 	}
-	if (rvx_virt_stacks_reserve() != 0 || rvx_virt_mmu_build() != 0) {
-		rvx_virt_puts("RuVix: building the page tables failed\n");
-		rvx_virt_exit(3);
+	if (rvx_a64_stacks_reserve() != 0 || rvx_a64_mmu_build() != 0) {
+		rvx_a64_puts("RuVix: building the page tables failed\n");
+		rvx_a64_exit(3);
 	}
-	rvx_virt_mmu_enable();
+	rvx_a64_mmu_enable();
 	early[3].stage = RVX_KERNEL_BOOT_MMU;
 	early[3].time_ns = rvx_port_time_real_ns();
-	rvx_virt_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
-	if (rvx_virt_phys_init() != 0) {
-		rvx_virt_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
-		rvx_virt_exit(3);
+	rvx_a64_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
+	if (rvx_a64_phys_init() != 0) {
+		rvx_a64_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
+		rvx_a64_exit(3);
 	}
 	{
 		uint64_t free_pages, total_pages;
 
-		rvx_virt_phys_stats(&free_pages, &total_pages);
-		rvx_virt_printf("memory: %lu of %lu pages free (buddy allocator)\n", free_pages,
-				total_pages);
+		rvx_a64_phys_stats(&free_pages, &total_pages);
+		rvx_a64_printf("memory: %lu of %lu pages free (buddy allocator)\n", free_pages,
+			       total_pages);
 	}
 	test_faults();
 	run_selftests();
 
-	rvx_virt_gic_init_dist();
-	rvx_virt_gic_init_cpu();
-	(void)rvx_virt_entropy_init();
+	rvx_a64_gic_init_dist();
+	rvx_a64_gic_init_cpu();
+	(void)rvx_a64_entropy_init();
 	boot_kernel(early, 4);
 	if (partitions_requested()) {
 		/* The partition mode's work is the partitions: one CPU, and the
 		 * root package (whose workers want a CPU each) stays unmounted. */
-		rvx_virt_puts("partitions: one CPU (secondaries stay off), no root package\n");
+		rvx_a64_puts("partitions: one CPU (secondaries stay off), no root package\n");
 	} else {
 		mount_root_package();
 		start_secondaries();
 	}
 	place_package_tasks();
-	__atomic_store_n(&kernel_ready, 1u, __ATOMIC_RELEASE);
-	__asm__ volatile("sev");
-	rvx_virt_timer_init_cpu(TICK_NS);
-	rvx_virt_rt_start(&kernel);
-	rvx_virt_rt_idle();
+	rvx_a64_smp_release(&kernel, TICK_NS);
+	rvx_a64_timer_init_cpu(TICK_NS);
+	rvx_a64_rt_start(&kernel);
+	rvx_a64_rt_idle();
 }

@@ -28,7 +28,7 @@
  * off), so the lazy EL1 state below is per image, not per CPU.
  *
  * Locks: everything here that touches lib/hyp, lib/stage2, the nucleus or
- * the EL1 registers runs under the kernel lock (rvx_virt_rt_lock(), or
+ * the EL1 registers runs under the kernel lock (rvx_a64_rt_lock(), or
  * held by rt.c around the switch and the tick); the console lock nests
  * inside it, as virt.h orders them.
  */
@@ -367,7 +367,7 @@ static void hyp_emit(void *ctx, const struct rvx_hyp_event *ev)
 	rc = rvx_kernel_port_record(K(), event_kind(ev->kind), ev->partition, ev->target, args,
 				    8u + ev->args_len);
 	if (rc != 0)
-		rvx_virt_fail("witnessing a privileged action", rc);
+		rvx_a64_fail("witnessing a privileged action", rc);
 }
 
 /* ---- stage 2 ---- */
@@ -448,10 +448,10 @@ static void load_partition(struct vpart *p)
 	switches_vm++;
 	rc = rvx_hyp_switch(&hyp, 0, p->h);
 	if (rc != 0)
-		rvx_virt_fail("running a partition that is not RUNNING", rc);
+		rvx_a64_fail("running a partition that is not RUNNING", rc);
 }
 
-void rvx_virt_part_switch(uint32_t next)
+void rvx_a64_part_switch(uint32_t next)
 {
 	struct vpart *p;
 
@@ -472,7 +472,7 @@ void rvx_virt_part_switch(uint32_t next)
 	switches_el1++;
 }
 
-bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf)
+bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf)
 {
 	struct vpart *p;
 	uint32_t slot;
@@ -500,7 +500,7 @@ static void restart_task(uint32_t task)
 	el1_initial(&el1[task], p, task_slot[task]);
 	if (loaded_task == task)
 		loaded_task = NONE;
-	rvx_virt_rt_restart(task);
+	rvx_a64_rt_restart(task);
 }
 
 static void digest(const void *mem, size_t len, uint8_t out[32])
@@ -521,13 +521,13 @@ static void checkpoint(struct vpart *p)
 	memcpy(ckpt_store[p->index], (const void *)(uintptr_t)p->mem, GUEST_MEM_SIZE);
 	digest(ckpt_store[p->index], GUEST_MEM_SIZE, p->ckpt_digest);
 	p->has_ckpt = 1;
-	rvx_virt_printf("RVX-ACT partition-checkpoint part=%c bytes=%u maps=%u sha256=%02x%02x%02x%02x...\n",
+	rvx_a64_printf("RVX-ACT partition-checkpoint part=%c bytes=%u maps=%u sha256=%02x%02x%02x%02x...\n",
 			pname(p), GUEST_MEM_SIZE, p->nmaps, p->ckpt_digest[0], p->ckpt_digest[1],
 			p->ckpt_digest[2], p->ckpt_digest[3]);
 	rc = rvx_kernel_port_record(K(), KIND_CHECKPOINT, p->index, p->h.raw, p->ckpt_digest,
 				    sizeof(p->ckpt_digest));
 	if (rc != 0)
-		rvx_virt_fail("witnessing a partition checkpoint", rc);
+		rvx_a64_fail("witnessing a partition checkpoint", rc);
 }
 
 /* ---- the construction journal ---- */
@@ -632,7 +632,7 @@ static uint32_t drain_outbound(const struct vpart *p)
 				break; /* empty */
 			here++;
 		}
-		rvx_virt_printf("RVX-RECON part=%c drained edge=%u messages=%u\n", pname(p), e, here);
+		rvx_a64_printf("RVX-RECON part=%c drained edge=%u messages=%u\n", pname(p), e, here);
 		n += here;
 	}
 	return n;
@@ -656,10 +656,10 @@ static void replay_region(struct vpart *p, struct jentry *j)
 		rc = rvx_syscall(K(), p->tasks[j->slot], RVX_SYS_REGION_MAP, &a, &r);
 	}
 	if (rc != 0)
-		rvx_virt_fail("re-mapping a reconstructed partition's region", rc);
+		rvx_a64_fail("re-mapping a reconstructed partition's region", rc);
 	if (p->nstale < RVX_ARRAY_COUNT(p->stale))
 		p->stale[p->nstale++] = j->handle;
-	rvx_virt_printf("RVX-RECON part=%c region task=%u old=0x%lx new=0x%lx\n", pname(p),
+	rvx_a64_printf("RVX-RECON part=%c region task=%u old=0x%lx new=0x%lx\n", pname(p),
 			p->tasks[j->slot], j->handle, r.value[0]);
 	j->handle = r.value[0];
 	boot_put(p, j->field[0], j->handle);
@@ -692,7 +692,7 @@ static void replay_grants(struct vpart *p)
 		a.arg[2] = j->badge;
 		rc = rvx_syscall(K(), j->from_task, RVX_SYS_CAP_GRANT, &a, &r);
 		if (rc != 0) {
-			rvx_virt_printf("RVX-RECON part=%c grant from %c task=%u withdrawn (%s): "
+			rvx_a64_printf("RVX-RECON part=%c grant from %c task=%u withdrawn (%s): "
 					"not re-made\n",
 					pname(p), pname(from), j->from_task, rvx_strerror(rc));
 			j->live = 0;
@@ -700,7 +700,7 @@ static void replay_grants(struct vpart *p)
 			continue;
 		}
 		grant_witness(from, p, dest, r.value[0], j->rights);
-		rvx_virt_printf("RVX-RECON part=%c regrant from=%c task=%u to task=%u old=0x%lx "
+		rvx_a64_printf("RVX-RECON part=%c regrant from=%c task=%u to task=%u old=0x%lx "
 				"new=0x%lx\n",
 				pname(p), pname(from), j->from_task, dest, j->handle, r.value[0]);
 		if (p->nstale < RVX_ARRAY_COUNT(p->stale))
@@ -734,17 +734,17 @@ static void rebuild_done(struct vpart *p)
 		if (i == p->index)
 			continue;
 		caps_digest(&parts[i], d);
-		rvx_virt_printf("RVX-RECON part=%c other=%c capabilities %s (sha256 %02x%02x%02x%02x...)\n",
+		rvx_a64_printf("RVX-RECON part=%c other=%c capabilities %s (sha256 %02x%02x%02x%02x...)\n",
 				pname(p), pname(&parts[i]),
 				memcmp(d, p->other_caps[i], 32) == 0 ? "unchanged" : "CHANGED", d[0],
 				d[1], d[2], d[3]);
 	}
-	rvx_virt_printf("RVX-ACT partition-rebuild part=%c ended=%u spawned=%u regions=%u grants=%u "
+	rvx_a64_printf("RVX-ACT partition-rebuild part=%c ended=%u spawned=%u regions=%u grants=%u "
 			"withdrawn=%u drained=%u\n",
 			pname(p), args[0], args[1], args[2], args[3], args[4], args[5]);
 	rc = rvx_kernel_port_record(K(), KIND_REBUILD, p->index, p->h.raw, args, sizeof(args));
 	if (rc != 0)
-		rvx_virt_fail("witnessing a partition rebuild", rc);
+		rvx_a64_fail("witnessing a partition rebuild", rc);
 }
 
 /* Rebuild the partition from its checkpoint plus its journals: stage-2
@@ -788,13 +788,13 @@ static bool reconstruct(struct vpart *p)
 
 		if (!p->alive[i])
 			continue;
-		rvx_virt_printf("RVX-RECON part=%c end task=%u handles=", pname(p), p->tasks[i]);
+		rvx_a64_printf("RVX-RECON part=%c end task=%u handles=", pname(p), p->tasks[i]);
 		for (uint32_t c = 0; j != NULL && c < j->nx; c++) {
-			rvx_virt_printf("%s0x%lx", c ? "," : "", j->child[c]);
+			rvx_a64_printf("%s0x%lx", c ? "," : "", j->child[c]);
 			if (p->nstale < RVX_ARRAY_COUNT(p->stale))
 				p->stale[p->nstale++] = j->child[c];
 		}
-		rvx_virt_puts("\n");
+		rvx_a64_puts("\n");
 		end_task(p, i, EXIT_RECONSTRUCT);
 		p->rb_ended++;
 	}
@@ -812,11 +812,11 @@ static bool reconstruct(struct vpart *p)
 			 * past every handle the ended task held. */
 			uint32_t t = spawn_slot(p, j->slot, j, p->tasks[j->slot]);
 
-			rvx_virt_printf("RVX-RECON part=%c spawn task=%u role=%u handles=", pname(p),
+			rvx_a64_printf("RVX-RECON part=%c spawn task=%u role=%u handles=", pname(p),
 					t, j->role);
 			for (uint32_t c = 0; c < j->nx; c++)
-				rvx_virt_printf("%s0x%lx", c ? "," : "", j->child[c]);
-			rvx_virt_puts("\n");
+				rvx_a64_printf("%s0x%lx", c ? "," : "", j->child[c]);
+			rvx_a64_puts("\n");
 			p->rb_spawned++;
 		} else if (j->kind == J_REGION) {
 			replay_region(p, j);
@@ -863,11 +863,11 @@ static enum outcome fault_and_recover(struct vpart *p, const struct rvx_hyp_faul
 	bool restarted = false, ended = false;
 	int rc;
 
-	rvx_virt_printf("RVX-ACT fault part=%c task=%u cause=%s addr=0x%lx\n", pname(p), fl->task,
+	rvx_a64_printf("RVX-ACT fault part=%c task=%u cause=%s addr=0x%lx\n", pname(p), fl->task,
 			fl->cause < CAUSE_COUNT ? cause_names[fl->cause] : "?", fl->addr);
 	rc = rvx_hyp_fault(&hyp, p->h, fl, now_ns(), &d);
 	if (rc != 0)
-		rvx_virt_fail("recording a fault", rc);
+		rvx_a64_fail("recording a fault", rc);
 	p->faults++;
 	if (fl->cause < CAUSE_COUNT)
 		p->cause_seen[fl->cause]++;
@@ -891,16 +891,16 @@ static enum outcome fault_and_recover(struct vpart *p, const struct rvx_hyp_faul
 			ok = rollback(p, d.region);
 			break;
 		default:
-			rvx_virt_printf("RVX-RECOVERY part=%c action=%s: a global reboot would be "
+			rvx_a64_printf("RVX-RECOVERY part=%c action=%s: a global reboot would be "
 					"needed; stopping\n",
 					pname(p), action_name(d.action));
-			rvx_virt_exit(10);
+			rvx_a64_exit(10);
 		}
-		rvx_virt_printf("RVX-ACT recovery part=%c action=%s task=%u failures=%u ok=%u\n",
+		rvx_a64_printf("RVX-ACT recovery part=%c action=%s task=%u failures=%u ok=%u\n",
 				pname(p), action_name(d.action), d.task, d.failures, ok ? 1u : 0u);
 		rc = rvx_hyp_recovery_report(&hyp, p->h, d.action, ok, now_ns(), &next);
 		if (rc != 0)
-			rvx_virt_fail("reporting a recovery", rc);
+			rvx_a64_fail("reporting a recovery", rc);
 		if (next.action == RVX_HYP_ACT_NONE)
 			break;
 		d = next;
@@ -915,28 +915,28 @@ static enum outcome fault_and_recover(struct vpart *p, const struct rvx_hyp_faul
 	return ended ? ENDED : restarted ? RESTARTED : KEPT;
 }
 
-static struct rvx_virt_frame *task_fault(struct vpart *p, uint32_t task, struct rvx_virt_frame *f,
+static struct rvx_a64_frame *task_fault(struct vpart *p, uint32_t task, struct rvx_a64_frame *f,
 					 uint16_t cause, uint64_t addr)
 {
 	struct rvx_hyp_fault fl = {RVX_HYP_FAULT_TASK, cause, task, RVX_HYP_NONE, 0, addr};
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	enum outcome o = fault_and_recover(p, &fl);
 
 	if (p->index == 1u && inject_left > 0 && cause == CAUSE_UNMAPPED) {
 		inject_left--;
 		boot_block(p)->inject_crash = inject_left > 0;
 	}
-	rvx_virt_rt_unlock(daif);
-	return rvx_virt_rt_trap_switch(f, o == ENDED	  ? RVX_VIRT_TRAP_EXITED
-					  : o == RESTARTED ? RVX_VIRT_TRAP_RESTART
-							   : RVX_VIRT_TRAP_YIELD);
+	rvx_a64_rt_unlock(daif);
+	return rvx_a64_rt_trap_switch(f, o == ENDED	  ? RVX_A64_TRAP_EXITED
+					  : o == RESTARTED ? RVX_A64_TRAP_RESTART
+							   : RVX_A64_TRAP_YIELD);
 }
 
 /* ---- the trap path ---- */
 
 static uint16_t classify_abort(const struct vpart *p, uint64_t ipa, bool write, uint32_t fsc)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 
 	if ((fsc & 0x3cu) == 0x0cu)
 		return CAUSE_PERMISSION;
@@ -987,11 +987,11 @@ static void grant_witness(const struct vpart *p, const struct vpart *q, uint32_t
 
 	if (rvx_cap_lookup(&K()->caps, dest, (rvx_handle_t){handle}, &info) != 0)
 		return;
-	rvx_virt_printf("RVX-ACT cap-grant part=%c to=%c task=%u object=0x%lx rights=0x%x\n",
+	rvx_a64_printf("RVX-ACT cap-grant part=%c to=%c task=%u object=0x%lx rights=0x%x\n",
 			pname(p), pname(q), dest, info.object.raw, (unsigned)rights);
 	rc = rvx_hyp_cap_grant(&hyp, p->h, q->h, info.object.raw, (rvx_rights_t)rights, now_ns());
 	if (rc != 0)
-		rvx_virt_fail("witnessing a capability grant across partitions", rc);
+		rvx_a64_fail("witnessing a capability grant across partitions", rc);
 }
 
 /* A CapGrant that crossed partitions: witnessed, written into the
@@ -1060,7 +1060,7 @@ static void note_region(struct vpart *p, uint32_t task, const struct rvx_syscall
 	j->field[0] = (uint16_t)offsetof(struct guest_boot, region);
 }
 
-static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct rvx_virt_frame *f)
+static struct rvx_a64_frame *hvc_syscall(struct vpart *p, uint32_t task, struct rvx_a64_frame *f)
 {
 	uint32_t nr = (uint32_t)f->x[0];
 	uint64_t ua = f->x[1], ur = f->x[2];
@@ -1088,10 +1088,10 @@ static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct
 		f->x[0] = (uint64_t)(int64_t)-RVX_EPERM;
 		return f;
 	}
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_syscall(K(), task, nr, &a, &r);
 	if (rc == 0 && r.status == RVX_SYSCALL_BLOCKED) {
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (nr == RVX_SYS_QUEUE_RECV) {
 			f->elr -= 4u; /* issued again once woken */
 		} else {
@@ -1099,14 +1099,14 @@ static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct
 			memcpy((void *)(uintptr_t)ur, &r, sizeof(r));
 			f->x[0] = 0;
 		}
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_BLOCKED);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_BLOCKED);
 	}
 	if (cap_error(rc)) {
 		for (uint32_t i = 0; i < p->nstale; i++)
 			if (p->stale[i] == a.cap && a.cap != 0)
 				p->stale_refused++;
-		rvx_virt_rt_unlock(daif);
-		rvx_virt_printf("RVX-CAP-REFUSED part=%c task=%u handle=0x%lx error=%s\n", pname(p),
+		rvx_a64_rt_unlock(daif);
+		rvx_a64_printf("RVX-CAP-REFUSED part=%c task=%u handle=0x%lx error=%s\n", pname(p),
 				task, a.cap, rvx_strerror(rc));
 		return task_fault(p, task, f, CAUSE_CAPABILITY, a.cap);
 	}
@@ -1119,12 +1119,12 @@ static struct rvx_virt_frame *hvc_syscall(struct vpart *p, uint32_t task, struct
 			note_traffic(p, task, a.cap, a.in_len);
 		memcpy((void *)(uintptr_t)ur, &r, sizeof(r));
 	}
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	f->x[0] = (uint64_t)(int64_t)rc;
 	return f;
 }
 
-static struct rvx_virt_frame *hvc_print(struct vpart *p, struct rvx_virt_frame *f)
+static struct rvx_a64_frame *hvc_print(struct vpart *p, struct rvx_a64_frame *f)
 {
 	char line[128];
 	uint64_t a = f->x[0], n = f->x[1];
@@ -1133,12 +1133,12 @@ static struct rvx_virt_frame *hvc_print(struct vpart *p, struct rvx_virt_frame *
 		return f;
 	memcpy(line, (const void *)(uintptr_t)a, n);
 	line[n] = '\0';
-	rvx_virt_printf("RVX-P%c %s\n", pname(p), line);
+	rvx_a64_printf("RVX-P%c %s\n", pname(p), line);
 	return f;
 }
 
-static struct rvx_virt_frame *hvc_check_state(struct vpart *p, uint32_t task,
-					      struct rvx_virt_frame *f)
+static struct rvx_a64_frame *hvc_check_state(struct vpart *p, uint32_t task,
+					      struct rvx_a64_frame *f)
 {
 	uint64_t daif;
 	enum outcome o;
@@ -1150,25 +1150,25 @@ static struct rvx_virt_frame *hvc_check_state(struct vpart *p, uint32_t task,
 		f->x[0] = 0;
 		return f;
 	}
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	o = fault_and_recover(p, &fl);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	f->x[0] = 1;
 	if (o == ENDED)
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
 	if (o == RESTARTED)
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_RESTART);
 	/* The partition is RUNNING again; load it once more on the way out. */
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	load_partition(p);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	return f;
 }
 
-struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
+struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
-	uint32_t task = rvx_virt_rt_current(cpu);
+	uint32_t cpu = rvx_a64_cpu_index();
+	uint32_t task = rvx_a64_rt_current(cpu);
 	uint64_t esr, far;
 	uint32_t ec;
 	struct vpart *p;
@@ -1177,7 +1177,7 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 	__asm__ volatile("mrs %0, far_el2" : "=r"(far));
 	ec = (uint32_t)(esr >> 26) & 0x3fu;
 	if (part_mode == 0 || task >= RVX_KERNEL_TASKS || task_part[task] == 0)
-		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
+		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	p = &parts[task_part[task] - 1u];
 	switch (ec) {
 	case 0x16: /* HVC */
@@ -1185,7 +1185,7 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 		case 0:
 			return hvc_syscall(p, task, f);
 		case 1:
-			return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_YIELD);
+			return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_YIELD);
 		case 2:
 			return hvc_print(p, f);
 		case 3:
@@ -1197,11 +1197,11 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 			}
 			if (f->x[0] == GUEST_REP_PROBED) {
 				/* The prober has tried everything: stopped for good. */
-				uint64_t daif = rvx_virt_rt_lock();
+				uint64_t daif = rvx_a64_rt_lock();
 
 				end_task(p, task_slot[task], 0);
-				rvx_virt_rt_unlock(daif);
-				return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
+				rvx_a64_rt_unlock(daif);
+				return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
 			}
 			return f;
 		case 5:
@@ -1230,7 +1230,7 @@ struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
 static void lease_unmap(struct vpart *p, uint64_t base, uint64_t size)
 {
 	if (rvx_stage2_unmap(&p->s2, base, size) != 0)
-		rvx_virt_fail("unmapping an ended lease", -RVX_EINVAL);
+		rvx_a64_fail("unmapping an ended lease", -RVX_EINVAL);
 	for (uint32_t m = 0; m < p->nmaps; m++)
 		if (p->maps[m].lease && p->maps[m].ipa == base)
 			p->maps[m].live = 0;
@@ -1240,7 +1240,7 @@ static void lease_unmap(struct vpart *p, uint64_t base, uint64_t size)
 
 /* Timer tick (kernel lock held): leases that ended are unmapped; every
  * EPOCH_NS the switches of the epoch are summarised in one record. */
-void rvx_virt_part_tick(uint64_t now)
+void rvx_a64_part_tick(uint64_t now)
 {
 	struct rvx_hyp_lease_info ended[4];
 	int n;
@@ -1251,18 +1251,18 @@ void rvx_virt_part_tick(uint64_t now)
 	for (int i = 0; i < n; i++) {
 		struct vpart *p = &parts[rvx_handle_index(ended[i].partition)];
 
-		rvx_virt_printf("RVX-ACT lease-expire part=%c device=%u base=0x%lx\n", pname(p),
+		rvx_a64_printf("RVX-ACT lease-expire part=%c device=%u base=0x%lx\n", pname(p),
 				ended[i].device, ended[i].mmio_base);
 		lease_unmap(p, ended[i].mmio_base, ended[i].mmio_size);
 	}
 	if (now - epoch_started >= EPOCH_NS && hyp.epoch_switches != 0) {
 		int rc;
 
-		rvx_virt_printf("RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n", hyp.epoch,
+		rvx_a64_printf("RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n", hyp.epoch,
 				hyp.epoch_switches);
 		rc = rvx_hyp_epoch_close(&hyp, now);
 		if (rc != 0)
-			rvx_virt_fail("closing a switch epoch", rc);
+			rvx_a64_fail("closing a switch epoch", rc);
 		epoch_started = now;
 	}
 }
@@ -1286,7 +1286,7 @@ static bool hold_task(struct vpart *p, uint32_t task)
 	return true;
 }
 
-bool rvx_virt_part_hold(uint32_t task)
+bool rvx_a64_part_hold(uint32_t task)
 {
 	struct vpart *p;
 
@@ -1296,7 +1296,7 @@ bool rvx_virt_part_hold(uint32_t task)
 	if (!p->suspended)
 		return false;
 	if (!hold_task(p, task))
-		rvx_virt_fail("holding a suspended partition's task", -RVX_EINVAL);
+		rvx_a64_fail("holding a suspended partition's task", -RVX_EINVAL);
 	return true;
 }
 
@@ -1316,7 +1316,7 @@ static int suspend_partition(struct vpart *p)
 		el1_save(&el1[loaded_task]);
 		loaded_task = NONE;
 	}
-	rvx_virt_printf("RVX-ACT partition-suspend part=%c\n", pname(p));
+	rvx_a64_printf("RVX-ACT partition-suspend part=%c\n", pname(p));
 	rc = rvx_hyp_partition_suspend(&hyp, p->h, now_ns());
 	if (rc != 0)
 		return rc;
@@ -1332,14 +1332,14 @@ static int resume_partition(struct vpart *p)
 	struct rvx_kernel *k = K();
 	int rc;
 
-	rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(p));
+	rvx_a64_printf("RVX-ACT partition-resume part=%c\n", pname(p));
 	rc = rvx_hyp_partition_resume(&hyp, p->h, now_ns());
 	if (rc != 0)
 		return rc;
 	p->suspended = 0;
 	for (uint32_t i = 0; i < p->nheld; i++)
 		if (rvx_sched_task_wake(&k->sched, k->tasks[p->held[i]].sched, k->now) != 0)
-			rvx_virt_fail("waking a resumed partition's task", -RVX_EINVAL);
+			rvx_a64_fail("waking a resumed partition's task", -RVX_EINVAL);
 	p->nheld = 0;
 	return 0;
 }
@@ -1356,22 +1356,22 @@ static void end_task(struct vpart *p, uint32_t slot, int32_t code)
 		return;
 	rc = rvx_kernel_task_exit(K(), t, code);
 	if (rc != 0)
-		rvx_virt_fail("ending a partition task", rc);
+		rvx_a64_fail("ending a partition task", rc);
 	p->alive[slot] = 0;
 	task_part[t] = 0;
 	if (code != EXIT_RECONSTRUCT)
 		journal_retire(p, slot); /* ended for good: not rebuilt */
 	if (loaded_task == t)
 		loaded_task = NONE;
-	rvx_virt_rt_restart(t);
-	rvx_virt_printf("RVX-TASK-EXIT part=%c task=%u code=%d\n", pname(p), t, code);
+	rvx_a64_rt_restart(t);
+	rvx_a64_printf("RVX-TASK-EXIT part=%c task=%u code=%d\n", pname(p), t, code);
 }
 
 /* ---- set-up, by the root task ---- */
 
 static int root_syscall(uint32_t nr, struct rvx_syscall_args *a, struct rvx_syscall_result *r)
 {
-	return rvx_virt_rt_syscall(0, nr, a, r);
+	return rvx_a64_rt_syscall(0, nr, a, r);
 }
 
 static void args_init(struct rvx_syscall_args *a)
@@ -1407,12 +1407,12 @@ static void s2_audit(const struct vpart *p)
 		if (i != p->index && parts[i].mem != 0)
 			for (uint64_t a = parts[i].mem; a < parts[i].mem + GUEST_MEM_SIZE; a += 4096u)
 				bad += rvx_stage2_lookup(&p->s2, a, &m) != -RVX_ENOENT;
-	rvx_virt_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
+	rvx_a64_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
 			"own memory %u pages RW-; %s\n",
 			pname(p), kernel_pages, guest_pages, GUEST_MEM_SIZE / 4096u,
 			bad == 0 ? "as intended" : "WRONG");
 	if (bad != 0)
-		rvx_virt_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
+		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
 }
 
 static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[RVX_STAGE2_ENTRIES])
@@ -1424,9 +1424,9 @@ static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[R
 	p->index = index;
 	p->vmid = (uint16_t)(index + 1u);
 	p->pool = pool;
-	p->mem = (uint64_t)(uintptr_t)rvx_virt_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
+	p->mem = (uint64_t)(uintptr_t)rvx_a64_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
 	if (p->mem == 0)
-		rvx_virt_fail("memory for a partition", -RVX_ENOMEM);
+		rvx_a64_fail("memory for a partition", -RVX_ENOMEM);
 	memset((void *)(uintptr_t)p->mem, 0, GUEST_MEM_SIZE);
 	rc = s2_build(p);
 	if (rc == 0)
@@ -1436,8 +1436,8 @@ static void create_partition(struct vpart *p, uint32_t index, uint64_t (*pool)[R
 		rc = s2_map(p, p->mem, GUEST_MEM_SIZE, RVX_STAGE2_R | RVX_STAGE2_W,
 			    RVX_STAGE2_NORMAL_WB, 0, true);
 	if (rc != 0)
-		rvx_virt_fail("building a partition's stage-2 tables", rc);
-	rvx_virt_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x vttbr=0x%lx\n",
+		rvx_a64_fail("building a partition's stage-2 tables", rc);
+	rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x vttbr=0x%lx\n",
 			pname(p), p->vmid, p->mem, GUEST_MEM_SIZE, p->vttbr);
 }
 
@@ -1467,7 +1467,7 @@ static uint32_t spawn_slot(struct vpart *p, uint32_t slot, struct jentry *j, uin
 	a.out_len = (uint64_t)j->nx * sizeof(uint64_t);
 	rc = rvx_syscall(K(), 0, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
-		rvx_virt_fail("spawning a partition task", rc);
+		rvx_a64_fail("spawning a partition task", rc);
 	task = (uint32_t)r.value[0];
 	task_part[task] = (uint8_t)(p->index + 1u);
 	task_slot[task] = (uint8_t)slot;
@@ -1476,7 +1476,7 @@ static uint32_t spawn_slot(struct vpart *p, uint32_t slot, struct jentry *j, uin
 	p->alive[slot] = 1;
 	for (uint32_t i = 0; i < j->nx; i++)
 		boot_put(p, j->field[i], j->child[i]);
-	rvx_virt_printf("partition %c: task %u (role %u) at EL1, %u capabilities\n", pname(p), task,
+	rvx_a64_printf("partition %c: task %u (role %u) at EL1, %u capabilities\n", pname(p), task,
 			j->role, j->nx);
 	return task;
 }
@@ -1492,7 +1492,7 @@ static uint32_t spawn_guest(struct vpart *p, uint32_t role, const struct rvx_sys
 	struct jentry *j = journal_add(p, J_SPAWN, slot);
 
 	if (j == NULL || nx > JCAPS)
-		rvx_virt_fail("a partition's construction journal is full", -RVX_ELIMIT);
+		rvx_a64_fail("a partition's construction journal is full", -RVX_ELIMIT);
 	j->role = role;
 	j->nx = nx;
 	memcpy(j->x, x, nx * sizeof(*x));
@@ -1509,7 +1509,7 @@ static uint64_t queue_new(uint32_t slots, rvx_rights_t rights)
 	int rc = rvx_kernel_queue_create(K(), 0, slots, 64, rights, &cap);
 
 	if (rc != 0)
-		rvx_virt_fail("creating a queue", rc);
+		rvx_a64_fail("creating a queue", rc);
 	return cap.raw;
 }
 
@@ -1525,12 +1525,12 @@ static void sleep_ms(uint64_t ms)
 	a.arg[0] = ms * MS;
 	rc = root_syscall(RVX_SYS_TIMER_WAIT, &a, &r);
 	if (rc != 0)
-		rvx_virt_fail("TimerWait", rc);
+		rvx_a64_fail("TimerWait", rc);
 }
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	return ns * rvx_virt_counter_freq() / 1000000000u;
+	return ns * rvx_a64_counter_freq() / 1000000000u;
 }
 
 static void hyp_setup(uint32_t mode)
@@ -1550,7 +1550,7 @@ static void hyp_setup(uint32_t mode)
 	cfg.policy.reconstruct_limit = 1;
 	rc = RVX_HYP_INIT(hyp, &cfg, &sink);
 	if (rc != 0)
-		rvx_virt_fail("rvx_hyp_init", rc);
+		rvx_a64_fail("rvx_hyp_init", rc);
 	part_mode = mode;
 	/* EL2 controls for partitions: stage 2 on (VM), Normal cacheable
 	 * accesses with the EL1 MMU off (DC), SMC trapped (TSC), physical
@@ -1586,8 +1586,8 @@ static void partitions_create(void)
 	/* Every partition has the same IPA and PA sizes: one VTCR_EL2. */
 	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&a->s2)));
 	if (rvx_stage2_vtcr(&b->s2) != rvx_stage2_vtcr(&a->s2))
-		rvx_virt_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
-	daif = rvx_virt_rt_lock();
+		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
+	daif = rvx_a64_rt_lock();
 	for (uint32_t i = 0; i < PARTS; i++) {
 		/* Its capability root: the tables of the tasks spawned into
 		 * scheduler partition index + 1 (the root task is in 0). */
@@ -1595,11 +1595,11 @@ static void partitions_create(void)
 
 		rc = rvx_hyp_partition_create(&hyp, &pc, now_ns(), &parts[i].h);
 		if (rc != 0)
-			rvx_virt_fail("rvx_hyp_partition_create", rc);
+			rvx_a64_fail("rvx_hyp_partition_create", rc);
 	}
 	hyp_ready = 1;
 	epoch_started = now_ns();
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 }
 
 static void partitions_resume(void)
@@ -1607,9 +1607,9 @@ static void partitions_resume(void)
 	for (uint32_t i = 0; i < PARTS; i++) {
 		int rc = rvx_hyp_partition_resume(&hyp, parts[i].h, now_ns());
 
-		rvx_virt_printf("RVX-ACT partition-resume part=%c\n", pname(&parts[i]));
+		rvx_a64_printf("RVX-ACT partition-resume part=%c\n", pname(&parts[i]));
 		if (rc != 0)
-			rvx_virt_fail("rvx_hyp_partition_resume", rc);
+			rvx_a64_fail("rvx_hyp_partition_resume", rc);
 	}
 }
 
@@ -1623,7 +1623,7 @@ static void edge_new(uint32_t e, const struct vpart *from, const struct vpart *t
 		rc = rvx_hyp_edge_create(&hyp, from->h, to->h, info.object_ref, 0, now_ns(),
 					 &edges[e].h);
 	if (rc != 0)
-		rvx_virt_fail("creating a CommEdge", rc);
+		rvx_a64_fail("creating a CommEdge", rc);
 	edges[e].live = 1;
 	if (sender != NONE) {
 		edges[e].send[0].task = sender;
@@ -1634,7 +1634,7 @@ static void edge_new(uint32_t e, const struct vpart *from, const struct vpart *t
 	edges[e].from = from->index;
 	edges[e].root_cap = qcap;
 	edges[e].grant_field = NOFIELD;
-	rvx_virt_printf("RVX-ACT edge-create part=%c to=%c queue=%u\n", pname(from), pname(to),
+	rvx_a64_printf("RVX-ACT edge-create part=%c to=%c queue=%u\n", pname(from), pname(to),
 			info.object_ref);
 }
 
@@ -1648,7 +1648,7 @@ static void fill_state(struct vpart *p)
 
 static void grant_lease(struct vpart *p, uint64_t ns)
 {
-	const struct rvx_virt_board *bd = &rvx_virt_board;
+	const struct rvx_a64_board *bd = &rvx_a64_board;
 	struct rvx_hyp_lease_req req = {DEV_UART, RVX_HYP_LEASE_R | RVX_HYP_LEASE_W, bd->uart.base,
 					4096};
 	uint64_t now = now_ns();
@@ -1658,11 +1658,11 @@ static void grant_lease(struct vpart *p, uint64_t ns)
 		rc = s2_map(p, bd->uart.base, 4096, RVX_STAGE2_R | RVX_STAGE2_W, RVX_STAGE2_DEVICE, 1,
 			    true);
 	boot_block(p)->uart = bd->uart.base;
-	boot_block(p)->lease_until = rvx_virt_counter() + ns_to_ticks(ns);
+	boot_block(p)->lease_until = rvx_a64_counter() + ns_to_ticks(ns);
 	if (rc != 0)
-		rvx_virt_fail("leasing the UART", rc);
+		rvx_a64_fail("leasing the UART", rc);
 	p->lease_ended = 0;
-	rvx_virt_printf("RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n", pname(p),
+	rvx_a64_printf("RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n", pname(p),
 			DEV_UART, bd->uart.base, ns / MS);
 }
 
@@ -1671,12 +1671,12 @@ static void revoke_lease(struct vpart *p)
 	struct rvx_hyp_lease_info li;
 	int rc = rvx_hyp_lease_info(&hyp, p->lease, &li);
 
-	rvx_virt_printf("RVX-ACT lease-revoke part=%c device=%u base=0x%lx\n", pname(p),
+	rvx_a64_printf("RVX-ACT lease-revoke part=%c device=%u base=0x%lx\n", pname(p),
 			li.device, li.mmio_base);
 	if (rc == 0)
 		rc = rvx_hyp_lease_revoke(&hyp, p->lease, now_ns());
 	if (rc != 0)
-		rvx_virt_fail("revoking a lease", rc);
+		rvx_a64_fail("revoking a lease", rc);
 	lease_unmap(p, li.mmio_base, li.mmio_size);
 }
 
@@ -1686,7 +1686,7 @@ static bool wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms)
 
 	while (!cond()) {
 		if (now_ns() > until) {
-			rvx_virt_printf("RuVix: partitions: timed out waiting for %s\n", what);
+			rvx_a64_printf("RuVix: partitions: timed out waiting for %s\n", what);
 			return false;
 		}
 		sleep_ms(2);
@@ -1721,7 +1721,7 @@ static void recon_talk(void)
 	struct rvx_syscall_result r;
 	struct rvx_queue_msg_hdr h;
 	uint64_t seq = 0x5eed, got = 0;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	int rc;
 
 	args_init(&a);
@@ -1730,9 +1730,9 @@ static void recon_talk(void)
 	a.in = (uint64_t)(uintptr_t)&seq;
 	a.in_len = sizeof(seq);
 	rc = rvx_syscall(K(), 0, RVX_SYS_QUEUE_SEND, &a, &r);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("the root's ping to the rebuilt partition", rc);
+		rvx_a64_fail("the root's ping to the rebuilt partition", rc);
 	memset(&h, 0, sizeof(h));
 	args_init(&a);
 	a.cap = edges[1].root_cap;
@@ -1743,7 +1743,7 @@ static void recon_talk(void)
 	a.aux = (uint64_t)(uintptr_t)&h;
 	a.aux_len = sizeof(h);
 	rc = root_syscall(RVX_SYS_QUEUE_RECV, &a, &r);
-	rvx_virt_printf("RVX-RECON-TALK part=B ping=0x%lx first-on-B->A type=%u value=0x%lx %s\n",
+	rvx_a64_printf("RVX-RECON-TALK part=B ping=0x%lx first-on-B->A type=%u value=0x%lx %s\n",
 			seq, rc == 0 && r.status == RVX_SYSCALL_DONE ? h.type_id : 0u, got,
 			rc == 0 && r.status == RVX_SYSCALL_DONE && h.type_id == GUEST_MSG_PONG &&
 					got == seq
@@ -1797,11 +1797,11 @@ static void report_series(const char *name, uint32_t *v, uint32_t n, uint32_t di
 	uint64_t med, p99, mn, mx;
 
 	sort32(v, n);
-	med = rvx_virt_ticks_to_ns(v[n / 2u]) / div;
-	p99 = rvx_virt_ticks_to_ns(v[(n * 99u) / 100u]) / div;
-	mn = rvx_virt_ticks_to_ns(v[0]) / div;
-	mx = rvx_virt_ticks_to_ns(v[n - 1u]) / div;
-	rvx_virt_printf("RVX-BENCH %s n=%u median_ns=%lu p99_ns=%lu min_ns=%lu max_ns=%lu\n", name,
+	med = rvx_a64_ticks_to_ns(v[n / 2u]) / div;
+	p99 = rvx_a64_ticks_to_ns(v[(n * 99u) / 100u]) / div;
+	mn = rvx_a64_ticks_to_ns(v[0]) / div;
+	mx = rvx_a64_ticks_to_ns(v[n - 1u]) / div;
+	rvx_a64_printf("RVX-BENCH %s n=%u median_ns=%lu p99_ns=%lu min_ns=%lu max_ns=%lu\n", name,
 			n, med, p99, mn, mx);
 }
 
@@ -1809,7 +1809,7 @@ static void report_series(const char *name, uint32_t *v, uint32_t n, uint32_t di
  * and the other partition's VTTBR_EL2, ISB; timed with the counter. */
 static void bench_raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool same_vm)
 {
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	struct el1_ctx *ca = &el1[ta], *cb = &el1[tb];
 	const struct vpart *pa = &parts[0], *pb = &parts[1];
 
@@ -1833,7 +1833,7 @@ static void bench_raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, 
 	el1_save((n & 1u) ? cb : ca);
 	loaded_task = NONE;
 	loaded_part = NONE;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 }
 
 static void run_bench(void)
@@ -1842,7 +1842,7 @@ static void run_bench(void)
 	struct vpart *a = &parts[0], *b = &parts[1];
 	struct guest_boot *ba, *bb;
 	uint64_t clock = rvx_virt_root_caps()->clock.raw;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	uint64_t qown = queue_new(4, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
 	struct rvx_syscall_capxfer xa[2] = {{clock, RVX_RIGHT_READ, 0},
 					    {qown, RVX_RIGHT_READ | RVX_RIGHT_WRITE, 0}};
@@ -1867,13 +1867,13 @@ static void run_bench(void)
 	ba->part = 0;
 	bb->part = 1;
 	sw0 = switches_vm;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (!wait_for("the benchmark", bench_done, 20000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	s = (uint32_t *)(uintptr_t)(a->mem + GUEST_SAMPLES_OFF);
-	rvx_virt_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
-			rvx_virt_counter_freq(), switches_vm - sw0, switches_el1);
-	rvx_virt_printf("RVX-BENCH state-check part=A fp_simd_el1=%s part=B fp_simd_el1=%s\n",
+	rvx_a64_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
+			rvx_a64_counter_freq(), switches_vm - sw0, switches_el1);
+	rvx_a64_printf("RVX-BENCH state-check part=A fp_simd_el1=%s part=B fp_simd_el1=%s\n",
 			a->reports[GUEST_REP_STATE] != 0 && a->report_val[GUEST_REP_STATE] == 1
 				? "ok"
 				: "LOST",
@@ -1889,12 +1889,12 @@ static void run_bench(void)
 	bench_raw_switch(a->tasks[0], b->tasks[0], raw, n, true);
 	report_series("switch-el1-same-vmid", raw, n, 1);
 	{
-		uint64_t t0 = rvx_virt_counter(), t1;
+		uint64_t t0 = rvx_a64_counter(), t1;
 
 		for (uint32_t i = 0; i < 1000u; i++)
 			__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(t1)::"memory");
-		rvx_virt_printf("RVX-BENCH counter-read n=1000 total_ns=%lu\n",
-				rvx_virt_ticks_to_ns(t1 - t0));
+		rvx_a64_printf("RVX-BENCH counter-read n=1000 total_ns=%lu\n",
+				rvx_a64_ticks_to_ns(t1 - t0));
 	}
 }
 
@@ -1903,7 +1903,7 @@ static void run_demo(void)
 	struct vpart *a = &parts[0], *b = &parts[1];
 	struct guest_boot *ba = boot_block(a), *bb = boot_block(b);
 	uint64_t clock = rvx_virt_root_caps()->clock.raw;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	/* A -> B pings; B -> A pongs (A holds it with GRANT, to hand B a
 	 * WRITE capability itself). */
 	uint64_t q_ab = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
@@ -1948,7 +1948,7 @@ static void run_demo(void)
 		g->mem = parts[i].mem;
 		g->other_mem = other->mem;
 		g->kernel_mem = (uint64_t)(uintptr_t)K();
-		g->device = rvx_virt_board.gicd.base;
+		g->device = rvx_a64_board.gicd.base;
 		fill_state(&parts[i]);
 	}
 	/* Each task's own handles are in its boot block (spawn_guest); the
@@ -1958,105 +1958,105 @@ static void run_demo(void)
 	ba->foreign_cap = cl[1];
 	bb->foreign_cap = ct[1];
 	grant_lease(a, LEASE_NS);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 
 	if (!wait_for("the probes and the ping phase", demo_ready_to_inject, 5000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	/* Steady state: checkpoint partition B, then inject crashes into it,
 	 * once the probes' failures have left the policy's window. */
 	sleep_ms(WINDOW_NS / MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	checkpoint(b);
 	inject_left = 3;
 	bb->inject_crash = 1;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	hb0 = ba->heartbeat;
-	rvx_virt_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
+	rvx_a64_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
 	if (!wait_for("partition B's reconstruction", demo_crashes_done, 3000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	recon_talk();
-	rvx_virt_puts("RVX-INJECT part=B corrupt-state-region\n");
+	rvx_a64_puts("RVX-INJECT part=B corrupt-state-region\n");
 	bb->inject_corrupt = 1;
 	if (!wait_for("partition B's region roll back", demo_rolled, 3000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	if (!wait_for("partition A's lease fault", demo_lease_done, 3000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	/* B's rebuilt listener tries a handle its previous incarnation held
 	 * (after the ladder's window: a first failure, a task restart). */
 	sleep_ms(WINDOW_NS / MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	bb->stale_cap = b->nstale > 1u ? b->stale[1] : 0;
 	bb->probe_stale = 1;
-	rvx_virt_rt_unlock(daif);
-	rvx_virt_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
+	rvx_a64_rt_unlock(daif);
+	rvx_a64_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
 			"listener before the reconstruction)\n",
 			bb->stale_cap);
 	if (!wait_for("partition B's use of a stale handle", demo_stale_refused, 3000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	/* The UART is free again: lease it to B, and revoke the lease once B
 	 * has used it. B's next use faults (after the ladder's window). */
 	sleep_ms(WINDOW_NS / MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	grant_lease(b, UINT64_C(10000) * MS);
 	bb->uart_step = 1;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (!wait_for("partition B's use of its lease", demo_lease_b_used, 3000))
-		rvx_virt_exit(8);
-	daif = rvx_virt_rt_lock();
+		rvx_a64_exit(8);
+	daif = rvx_a64_rt_lock();
 	revoke_lease(b);
 	bb->uart_step = 3;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (!wait_for("partition B's use after revocation", demo_lease_b_faulted, 3000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	sleep_ms(10);
 	hb1 = ba->heartbeat;
-	rvx_virt_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
+	rvx_a64_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
 	/* Suspend A for 30 ms: its heartbeat stops, then goes on. */
 	{
 		uint64_t s0, s1, s2;
 		int rc;
 
-		daif = rvx_virt_rt_lock();
+		daif = rvx_a64_rt_lock();
 		rc = suspend_partition(a);
 		s0 = ba->heartbeat;
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc != 0)
-			rvx_virt_fail("suspending partition A", rc);
+			rvx_a64_fail("suspending partition A", rc);
 		sleep_ms(30);
-		daif = rvx_virt_rt_lock();
+		daif = rvx_a64_rt_lock();
 		s1 = ba->heartbeat;
 		rc = resume_partition(a);
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc != 0)
-			rvx_virt_fail("resuming partition A", rc);
+			rvx_a64_fail("resuming partition A", rc);
 		sleep_ms(10);
 		s2 = ba->heartbeat;
-		rvx_virt_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
+		rvx_a64_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
 				"after-resume=%lu\n",
 				s0, s1, s2);
 	}
 	for (uint32_t e = 0; e < 2u; e++) {
 		int rc;
 
-		daif = rvx_virt_rt_lock();
+		daif = rvx_a64_rt_lock();
 		rc = rvx_hyp_edge_info(&hyp, edges[e].h, &ei);
 
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc == 0)
-			rvx_virt_printf("RVX-EDGE %u %c->%c messages=%lu bytes=%lu\n", e,
+			rvx_a64_printf("RVX-EDGE %u %c->%c messages=%lu bytes=%lu\n", e,
 					'A' + (char)rvx_handle_index(ei.a),
 					'A' + (char)rvx_handle_index(ei.b), ei.messages, ei.bytes);
 	}
 	for (uint32_t i = 0; i < PARTS; i++) {
 		const struct vpart *p = &parts[i];
 
-		rvx_virt_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
+		rvx_a64_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
 				"probes=%lu region=0x%lx\n",
 				pname(p), p->faults, p->restarts, p->reconstructs, p->rollbacks,
 				p->report_val[GUEST_REP_PROBED], p->report_val[GUEST_REP_REGION]);
 		for (uint32_t c = 1; c < CAUSE_COUNT; c++)
 			if (p->cause_seen[c] != 0)
-				rvx_virt_printf("RVX-STOPPED part=%c cause=%s count=%u\n", pname(p),
+				rvx_a64_printf("RVX-STOPPED part=%c cause=%s count=%u\n", pname(p),
 						cause_names[c], p->cause_seen[c]);
 	}
 }
@@ -2065,7 +2065,7 @@ static void run_demo(void)
  * in long waits by now and never run again), close the switch epoch. */
 static void teardown(void)
 {
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	int rc;
 
 	rc = rvx_hyp_switch(&hyp, 0, RVX_HANDLE_NULL);
@@ -2073,7 +2073,7 @@ static void teardown(void)
 		el1_save(&el1[loaded_task]);
 	loaded_task = NONE;
 	loaded_part = NONE;
-	rvx_virt_printf("RVX-ACT switch-summary part=- switches=%lu vttbr_loads=%lu el1_loads=%lu\n",
+	rvx_a64_printf("RVX-ACT switch-summary part=- switches=%lu vttbr_loads=%lu el1_loads=%lu\n",
 			hyp.epoch_switches, switches_vm, switches_el1);
 	if (rc == 0)
 		rc = rvx_hyp_epoch_close(&hyp, now_ns());
@@ -2085,7 +2085,7 @@ static void teardown(void)
 	/* Destroying a partition first ends its edges and leases. */
 	for (uint32_t e = 0; rc == 0 && e < RVX_ARRAY_COUNT(edges); e++) {
 		if (edges[e].live) {
-			rvx_virt_printf("RVX-ACT edge-destroy part=%c edge=%u\n",
+			rvx_a64_printf("RVX-ACT edge-destroy part=%c edge=%u\n",
 					pname(&parts[edges[e].from]), e);
 			rc = rvx_hyp_edge_destroy(&hyp, edges[e].h, now_ns());
 			edges[e].live = 0;
@@ -2094,19 +2094,19 @@ static void teardown(void)
 	for (uint32_t i = 0; rc == 0 && i < PARTS; i++) {
 		for (uint32_t t = 0; t < parts[i].ntasks; t++)
 			end_task(&parts[i], t, 0);
-		rvx_virt_printf("RVX-ACT partition-destroy part=%c\n", pname(&parts[i]));
+		rvx_a64_printf("RVX-ACT partition-destroy part=%c\n", pname(&parts[i]));
 		rc = rvx_hyp_partition_destroy(&hyp, parts[i].h, now_ns());
 	}
 	part_mode = 0;
 	el1_loads_at_teardown = switches_el1;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("tearing the partitions down", rc);
+		rvx_a64_fail("tearing the partitions down", rc);
 }
 
 void rvx_virt_part_main(uint32_t bench)
 {
-	rvx_virt_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
+	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
 			bench ? "bench" : "demo");
 	hyp_setup(bench ? 2u : 1u);
 	partitions_create();
@@ -2117,6 +2117,6 @@ void rvx_virt_part_main(uint32_t bench)
 	teardown();
 	/* Nothing of the partitions runs any more: a while for the proof. */
 	sleep_ms(20);
-	rvx_virt_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
+	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
 			switches_el1 - el1_loads_at_teardown);
 }

@@ -23,10 +23,10 @@ static int slot_cap(uint32_t task, uint32_t slot, enum rvx_obj_type type, rvx_ri
 		    struct rvx_cap_info *info)
 {
 	struct rvx_kernel *k = rvx_virt_kernel();
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	int rc = rvx_cap_slot_info(&k->caps, task, slot, info);
 
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		return rc;
 	if (info->type != type || info->revoked)
@@ -45,9 +45,9 @@ static int region_read(uint32_t task, uint32_t slot, void *buf, size_t len)
 
 	if (rc != 0)
 		return rc;
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_region_read(&k->regions[info.object_ref].region, 0, buf, len);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	return rc;
 }
 
@@ -60,9 +60,9 @@ static int region_append(uint32_t task, uint32_t slot, const void *buf, size_t l
 
 	if (rc != 0)
 		return rc;
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_region_append(&k->regions[info.object_ref].region, buf, len, &off);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	return rc;
 }
 
@@ -72,7 +72,7 @@ static uint64_t queue_handle(uint32_t task, uint32_t slot, rvx_rights_t need)
 	int rc = slot_cap(task, slot, RVX_OBJ_QUEUE, need, &info);
 
 	if (rc != 0)
-		rvx_virt_fail("a package task lacks a queue capability", rc);
+		rvx_a64_fail("a package task lacks a queue capability", rc);
 	return info.handle.raw;
 }
 
@@ -98,12 +98,12 @@ static void read_params(uint32_t task, uint32_t *items, uint32_t *size)
 	int rc = region_read(task, 0, buf, 128);
 
 	if (rc != 0)
-		rvx_virt_fail("reading region params", rc);
+		rvx_a64_fail("reading region params", rc);
 	buf[128] = '\0';
 	*items = parse_after(buf, "items=");
 	*size = parse_after(buf, "size=");
 	if (*items == 0 || *items > 64 || *size == 0 || *size > 64)
-		rvx_virt_fail("region params is malformed", -RVX_EINVAL);
+		rvx_a64_fail("region params is malformed", -RVX_EINVAL);
 }
 
 static int send(uint32_t task, uint64_t q, uint32_t type, const void *p, size_t len)
@@ -117,7 +117,7 @@ static int send(uint32_t task, uint64_t q, uint32_t type, const void *p, size_t 
 	a.arg[0] = type;
 	a.in = (uint64_t)(uintptr_t)p;
 	a.in_len = len;
-	return rvx_virt_rt_syscall(task, RVX_SYS_QUEUE_SEND, &a, &r);
+	return rvx_a64_rt_syscall(task, RVX_SYS_QUEUE_SEND, &a, &r);
 }
 
 /* Receive from @p q: 1 with a message, 0 if none (or timed out). */
@@ -137,11 +137,11 @@ static int recv(uint32_t task, uint64_t q, uint64_t timeout_ns, void *buf, size_
 	a.out_len = cap;
 	a.aux = (uint64_t)(uintptr_t)hdr;
 	a.aux_len = sizeof(*hdr);
-	rc = rvx_virt_rt_syscall(task, RVX_SYS_QUEUE_RECV, &a, &r);
+	rc = rvx_a64_rt_syscall(task, RVX_SYS_QUEUE_RECV, &a, &r);
 	if (rc == -RVX_EEMPTY || (rc == 0 && r.status == RVX_SYSCALL_TIMED_OUT))
 		return 0;
 	if (rc != 0)
-		rvx_virt_fail("QueueRecv", rc);
+		rvx_a64_fail("QueueRecv", rc);
 	return 1;
 }
 
@@ -159,16 +159,16 @@ static void producer(uint32_t task)
 		msg[0] = (uint8_t)sent;
 		rc = send(task, work, MSG_ITEM, msg, size);
 		if (rc == -RVX_EFULL) {
-			rvx_virt_rt_yield();
+			rvx_a64_rt_yield();
 			continue;
 		}
 		if (rc != 0)
-			rvx_virt_fail("producer QueueSend", rc);
+			rvx_a64_fail("producer QueueSend", rc);
 		sent++;
 	}
 	__atomic_store_n(&produced, sent, __ATOMIC_RELEASE);
 	__atomic_store_n(&producer_done, 1u, __ATOMIC_RELEASE);
-	rvx_virt_printf("RVX-TASK producer task=%u cpu=%u sent=%u\n", task, rvx_virt_cpu_index(),
+	rvx_a64_printf("RVX-TASK producer task=%u cpu=%u sent=%u\n", task, rvx_a64_cpu_index(),
 			sent);
 }
 
@@ -204,7 +204,7 @@ static void consume_item(uint32_t task, const uint8_t *buf, uint32_t len, uint32
 	int rc = region_append(task, 3, line, n);
 
 	if (rc != 0)
-		rvx_virt_fail("consumer: append to region log", rc);
+		rvx_a64_fail("consumer: append to region log", rc);
 	(*got)++;
 }
 
@@ -235,23 +235,23 @@ static void consumer(uint32_t task)
 		}
 		if (!any) {
 			if (rvx_port_time_real_ns() > until)
-				rvx_virt_fail("consumer: messages did not arrive", -RVX_ETIMEDOUT);
+				rvx_a64_fail("consumer: messages did not arrive", -RVX_ETIMEDOUT);
 			/* Nothing queued: wait on the work queue for a while. */
 			if (recv(task, q[0], 1000000u, buf, sizeof(buf), &hdr) == 1)
 				consume_item(task, buf, hdr.length, &got_items);
 		}
 	}
-	rvx_virt_printf("RVX-TASK consumer task=%u cpu=%u items=%u reports=%u\n", task,
-			rvx_virt_cpu_index(), got_items, got_reports);
+	rvx_a64_printf("RVX-TASK consumer task=%u cpu=%u items=%u reports=%u\n", task,
+			rvx_a64_cpu_index(), got_items, got_reports);
 	if (fp_bad != 0)
-		rvx_virt_fail("a worker lost FP/SIMD state", -RVX_EINVAL);
+		rvx_a64_fail("a worker lost FP/SIMD state", -RVX_EINVAL);
 }
 
 static void worker(uint32_t task, uint32_t n)
 {
 	uint32_t items, size;
 	uint64_t done = queue_handle(task, 1, RVX_RIGHT_WRITE);
-	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index();
 	uint64_t preempted = 0;
 	uint8_t msg[16];
 	bool fp_ok;
@@ -264,13 +264,13 @@ static void worker(uint32_t task, uint32_t n)
 	msg[1] = (uint8_t)cpu;
 	msg[2] = fp_ok ? 1u : 0u;
 	while ((rc = send(task, done, MSG_REPORT, msg, sizeof(msg))) == -RVX_EFULL)
-		rvx_virt_rt_yield();
+		rvx_a64_rt_yield();
 	if (rc != 0)
-		rvx_virt_fail("worker QueueSend", rc);
-	rvx_virt_printf("RVX-TASK worker%u task=%u cpu=%u preempted=%lu fp=%s\n", n, task, cpu,
+		rvx_a64_fail("worker QueueSend", rc);
+	rvx_a64_printf("RVX-TASK worker%u task=%u cpu=%u preempted=%lu fp=%s\n", n, task, cpu,
 			preempted, fp_ok ? "ok" : "BAD");
 	if (!fp_ok)
-		rvx_virt_fail("FP/SIMD state was lost across a switch", -RVX_EINVAL);
+		rvx_a64_fail("FP/SIMD state was lost across a switch", -RVX_EINVAL);
 }
 
 bool rvx_virt_program_run(uint32_t task, uint64_t entry)

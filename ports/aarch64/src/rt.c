@@ -14,16 +14,16 @@
  * into the nucleus (all CPUs share one kernel object).
  */
 #include "ruvix/nucleus.h"
-#include "virt.h"
+#include "a64.h"
 
 #define RT_NONE UINT32_MAX
 /* SPSR for a new task: EL2h, IRQs on, debug, SError and FIQ masked. */
 #define RT_SPSR 0x349u
 
-_Static_assert(RVX_VIRT_TASK_SLOTS >= RVX_KERNEL_TASKS, "a stack for every kernel task");
+_Static_assert(RVX_A64_TASK_SLOTS >= RVX_KERNEL_TASKS, "a stack for every kernel task");
 
 struct rt_task {
-	struct rvx_virt_frame *frame; /* saved context, NULL before the first run */
+	struct rvx_a64_frame *frame; /* saved context, NULL before the first run */
 	uint64_t picked_at;           /* counter ns when last dispatched */
 	uint32_t blocked;             /* blocked in a syscall: not handed back */
 	uint32_t reserved;
@@ -32,27 +32,27 @@ struct rt_task {
 struct rt_cpu {
 	uint32_t current;             /* running task, or RT_NONE (idle) */
 	uint32_t started;             /* scheduling on this CPU */
-	struct rvx_virt_frame *idle;  /* the idle context */
+	struct rvx_a64_frame *idle;  /* the idle context */
 	uint64_t dispatches;          /* tasks dispatched here */
 };
 
-static struct rvx_virt_lock klock;
+static struct rvx_a64_lock klock;
 static struct rvx_kernel *kernel;
 static struct rt_task tasks[RVX_KERNEL_TASKS];
-static struct rt_cpu cpus[RVX_VIRT_MAX_CPUS];
+static struct rt_cpu cpus[RVX_A64_MAX_CPUS];
 static uint64_t last_now;
 static uint32_t first_dispatched;
 
 static void task_entry(uint32_t task, uint64_t entry)
 {
-	rvx_virt_task_main(task, entry);
-	rvx_virt_rt_exit(0); /* returning from the program ends the task */
+	rvx_a64_board_task_main(task, entry);
+	rvx_a64_rt_exit(0); /* returning from the program ends the task */
 }
 
 /* Kernel time: the real clock, never behind what another CPU passed. */
 static uint64_t kernel_now(void)
 {
-	uint64_t now = rvx_virt_ticks_to_ns(rvx_virt_counter());
+	uint64_t now = rvx_a64_ticks_to_ns(rvx_a64_counter());
 
 	if (now < last_now)
 		now = last_now;
@@ -62,8 +62,8 @@ static uint64_t kernel_now(void)
 
 /* Save @p f as the outgoing context and choose the next (klock held). A
  * restarted task keeps no context: it starts afresh when next picked. */
-static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, int yield,
-				       int restart)
+static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int yield,
+				      int restart)
 {
 	struct rt_cpu *c = &cpus[cpu];
 	uint64_t now = kernel_now();
@@ -76,7 +76,7 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 		t->frame = restart ? NULL : f;
 		if (!t->blocked &&
 		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0)
-			rvx_virt_panic_frame("rvx_kernel_put refused the running task", 0, f);
+			rvx_a64_panic_frame("rvx_kernel_put refused the running task", 0, f);
 		t->blocked = 0;
 		c->current = RT_NONE;
 	} else {
@@ -85,15 +85,15 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 	do {
 		if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
 			return c->idle;
-	} while (rvx_virt_part_hold(next)); /* a suspended partition's task waits */
+	} while (rvx_a64_part_hold(next)); /* a suspended partition's task waits */
 	t = &tasks[next];
 	if (t->frame == NULL) {
-		uint8_t *top = rvx_virt_task_stack_top(next);
-		struct rvx_virt_frame *nf;
+		uint8_t *top = rvx_a64_task_stack_top(next);
+		struct rvx_a64_frame *nf;
 
 		if (top == NULL)
-			rvx_virt_panic_frame("no stack for a task", 0, f);
-		nf = (struct rvx_virt_frame *)(void *)(top - sizeof(*nf));
+			rvx_a64_panic_frame("no stack for a task", 0, f);
+		nf = (struct rvx_a64_frame *)(void *)(top - sizeof(*nf));
 		memset(nf, 0, sizeof(*nf));
 		nf->x[0] = next;
 		nf->x[1] = entry;
@@ -101,44 +101,44 @@ static struct rvx_virt_frame *schedule(uint32_t cpu, struct rvx_virt_frame *f, i
 		nf->elr = (uint64_t)(uintptr_t)task_entry;
 		nf->spsr = RT_SPSR;
 		/* A partition's task starts at EL1 instead (part.c). */
-		(void)rvx_virt_part_task_init(next, nf);
+		(void)rvx_a64_part_task_init(next, nf);
 		t->frame = nf;
 	}
-	rvx_virt_part_switch(next);
+	rvx_a64_part_switch(next);
 	t->picked_at = now;
 	c->current = next;
 	c->dispatches++;
 	if (!first_dispatched) {
 		first_dispatched = 1;
 		if (rvx_kernel_boot_stage(kernel, RVX_KERNEL_BOOT_FIRST_TASK, NULL) != 0)
-			rvx_virt_panic_frame("could not record the FIRST_TASK stage", 0, f);
+			rvx_a64_panic_frame("could not record the FIRST_TASK stage", 0, f);
 	}
 	return t->frame;
 }
 
-struct rvx_virt_frame *rvx_virt_rt_tick(struct rvx_virt_frame *f)
+struct rvx_a64_frame *rvx_a64_rt_tick(struct rvx_a64_frame *f)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
-	struct rvx_virt_frame *next;
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next;
 
 	if (!__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
 		return f;
-	rvx_virt_lock_take(&klock);
+	rvx_a64_lock_take(&klock);
 	(void)rvx_kernel_tick(kernel, kernel_now());
-	rvx_virt_part_tick(last_now);
+	rvx_a64_part_tick(last_now);
 	next = schedule(cpu, f, 0, 0);
-	rvx_virt_lock_give(&klock);
+	rvx_a64_lock_give(&klock);
 	return next;
 }
 
-struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f)
+struct rvx_a64_frame *rvx_a64_rt_svc(uint32_t imm, struct rvx_a64_frame *f)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
-	struct rvx_virt_frame *next;
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next;
 
 	if (imm > 1 || !cpus[cpu].started || cpus[cpu].current == RT_NONE)
-		rvx_virt_panic_frame("SVC outside a task", 4, f);
-	rvx_virt_lock_take(&klock);
+		rvx_a64_panic_frame("SVC outside a task", RVX_A64_VEC_SYNC, f);
+	rvx_a64_lock_take(&klock);
 	if (imm == 1) {
 		/* SVC #1: the task ends (x0 = exit code). The nucleus records
 		 * TASK_EXIT and releases it; its context is dropped, so a task
@@ -147,88 +147,89 @@ struct rvx_virt_frame *rvx_virt_rt_svc(uint32_t imm, struct rvx_virt_frame *f)
 		int rc = rvx_kernel_task_exit(kernel, cur, (int32_t)(uint32_t)f->x[0]);
 
 		if (rc != 0)
-			rvx_virt_panic_frame("rvx_kernel_task_exit refused the running task", 4, f);
+			rvx_a64_panic_frame("rvx_kernel_task_exit refused the running task",
+					    RVX_A64_VEC_SYNC, f);
 		tasks[cur].blocked = 1; /* ended: not the scheduler's to hand back */
 		next = schedule(cpu, f, 0, 1);
 	} else {
 		next = schedule(cpu, f, 1, 0);
 	}
-	rvx_virt_lock_give(&klock);
+	rvx_a64_lock_give(&klock);
 	return next;
 }
 
-struct rvx_virt_frame *rvx_virt_rt_trap_switch(struct rvx_virt_frame *f, uint32_t how)
+struct rvx_a64_frame *rvx_a64_rt_trap_switch(struct rvx_a64_frame *f, uint32_t how)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
-	struct rvx_virt_frame *next;
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next;
 	uint32_t cur;
 
-	rvx_virt_lock_take(&klock);
+	rvx_a64_lock_take(&klock);
 	cur = cpus[cpu].current;
 	if (cur == RT_NONE)
-		rvx_virt_panic_frame("a trap outside a task", 8, f);
+		rvx_a64_panic_frame("a trap outside a task", RVX_A64_VEC_LOWER_SYNC, f);
 	/* A blocked or ended task is not the scheduler's to hand back. */
-	if (how == RVX_VIRT_TRAP_BLOCKED || how == RVX_VIRT_TRAP_EXITED)
+	if (how == RVX_A64_TRAP_BLOCKED || how == RVX_A64_TRAP_EXITED)
 		tasks[cur].blocked = 1;
-	next = schedule(cpu, f, how != RVX_VIRT_TRAP_BLOCKED,
-			how == RVX_VIRT_TRAP_RESTART || how == RVX_VIRT_TRAP_EXITED);
-	rvx_virt_lock_give(&klock);
+	next = schedule(cpu, f, how != RVX_A64_TRAP_BLOCKED,
+			how == RVX_A64_TRAP_RESTART || how == RVX_A64_TRAP_EXITED);
+	rvx_a64_lock_give(&klock);
 	return next;
 }
 
-void rvx_virt_rt_restart(uint32_t task)
+void rvx_a64_rt_restart(uint32_t task)
 {
 	if (task < RVX_KERNEL_TASKS)
 		tasks[task].frame = NULL;
 }
 
-void rvx_virt_rt_start(struct rvx_kernel *k)
+void rvx_a64_rt_start(struct rvx_kernel *k)
 {
-	uint32_t cpu = rvx_virt_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index();
 
 	kernel = k;
 	cpus[cpu].current = RT_NONE;
 	__atomic_store_n(&cpus[cpu].started, 1u, __ATOMIC_RELEASE);
 }
 
-_Noreturn void rvx_virt_rt_idle(void)
+_Noreturn void rvx_a64_rt_idle(void)
 {
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 	for (;;)
 		__asm__ volatile("wfi");
 }
 
-void rvx_virt_rt_yield(void)
+void rvx_a64_rt_yield(void)
 {
-	rvx_virt_svc_yield();
+	rvx_a64_svc_yield();
 }
 
-_Noreturn void rvx_virt_rt_exit(int32_t code)
+_Noreturn void rvx_a64_rt_exit(int32_t code)
 {
 	register uint64_t x0 __asm__("x0") = (uint64_t)(uint32_t)code;
 
 	__asm__ volatile("svc #1" : : "r"(x0) : "memory");
-	rvx_virt_fail("an ended task ran again", -RVX_EINVAL);
+	rvx_a64_fail("an ended task ran again", -RVX_EINVAL);
 }
 
-int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
-			struct rvx_syscall_result *r)
+int rvx_a64_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+		       struct rvx_syscall_result *r)
 {
 	for (;;) {
-		uint64_t daif = rvx_virt_lock_irqsave(&klock);
+		uint64_t daif = rvx_a64_lock_irqsave(&klock);
 		int rc = rvx_syscall(kernel, task, nr, a, r);
 
 		if (rc != 0 || r->status != RVX_SYSCALL_BLOCKED) {
-			rvx_virt_unlock_irqrestore(&klock, daif);
+			rvx_a64_unlock_irqrestore(&klock, daif);
 			return rc;
 		}
 		/* Blocked: the scheduler has taken the task off the CPU. Switch
 		 * away with interrupts still masked; the SVC returns once the
 		 * task was woken and picked again. */
 		tasks[task].blocked = 1;
-		rvx_virt_lock_give(&klock);
-		rvx_virt_svc_yield();
-		rvx_virt_irq_restore(daif);
+		rvx_a64_lock_give(&klock);
+		rvx_a64_svc_yield();
+		rvx_a64_irq_restore(daif);
 		if (nr != RVX_SYS_QUEUE_RECV) {
 			r->status = RVX_SYSCALL_DONE;
 			return 0;
@@ -238,25 +239,25 @@ int rvx_virt_rt_syscall(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 	}
 }
 
-uint64_t rvx_virt_rt_lock(void)
+uint64_t rvx_a64_rt_lock(void)
 {
-	return rvx_virt_lock_irqsave(&klock);
+	return rvx_a64_lock_irqsave(&klock);
 }
 
-void rvx_virt_rt_unlock(uint64_t daif)
+void rvx_a64_rt_unlock(uint64_t daif)
 {
-	rvx_virt_unlock_irqrestore(&klock, daif);
+	rvx_a64_unlock_irqrestore(&klock, daif);
 }
 
-uint32_t rvx_virt_rt_current(uint32_t cpu)
+uint32_t rvx_a64_rt_current(uint32_t cpu)
 {
-	if (cpu >= RVX_VIRT_MAX_CPUS || !__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+	if (cpu >= RVX_A64_MAX_CPUS || !__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
 		return RT_NONE;
 	return cpus[cpu].current;
 }
 
-uint64_t rvx_virt_rt_dispatches(uint32_t cpu)
+uint64_t rvx_a64_rt_dispatches(uint32_t cpu)
 {
-	return cpu < RVX_VIRT_MAX_CPUS ? __atomic_load_n(&cpus[cpu].dispatches, __ATOMIC_RELAXED)
+	return cpu < RVX_A64_MAX_CPUS ? __atomic_load_n(&cpus[cpu].dispatches, __ATOMIC_RELAXED)
 				       : 0;
 }

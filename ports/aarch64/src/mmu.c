@@ -9,7 +9,7 @@
  * stray pointer faults. SCTLR_EL2.WXN makes every writable page
  * non-executable whatever its descriptor says.
  */
-#include "virt.h"
+#include "a64.h"
 
 #define DESC_VALID 1u
 #define DESC_TABLE 3u
@@ -33,7 +33,7 @@
 
 /* An invalid descriptor that map_range() leaves alone: a guard page. */
 #define DESC_GUARD 2u
-#define STACK_SPAN (RVX_VIRT_TASK_STACK + RVX_VIRT_GUARD)
+#define STACK_SPAN (RVX_A64_TASK_STACK + RVX_A64_GUARD)
 
 static alignas(4096) uint64_t tables[TABLE_COUNT][512];
 static uint64_t stack_arena;
@@ -93,14 +93,14 @@ static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
 	return 0;
 }
 
-uint64_t rvx_virt_stacks_size(void)
+uint64_t rvx_a64_stacks_size(void)
 {
-	return (uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS;
+	return (uint64_t)STACK_SPAN * RVX_A64_TASK_SLOTS;
 }
 
-int rvx_virt_stacks_reserve(void)
+int rvx_a64_stacks_reserve(void)
 {
-	uint64_t a = rvx_virt_phys_stacks();
+	uint64_t a = rvx_a64_phys_stacks();
 
 	if (a == 0 || (a & (PAGE - 1u)) != 0)
 		return -1;
@@ -108,34 +108,34 @@ int rvx_virt_stacks_reserve(void)
 	return 0;
 }
 
-uint8_t *rvx_virt_task_stack_top(uint32_t task)
+uint8_t *rvx_a64_task_stack_top(uint32_t task)
 {
-	if (stack_arena == 0 || task >= RVX_VIRT_TASK_SLOTS)
+	if (stack_arena == 0 || task >= RVX_A64_TASK_SLOTS)
 		return NULL;
 	return (uint8_t *)(uintptr_t)(stack_arena + (uint64_t)(task + 1u) * STACK_SPAN);
 }
 
-int rvx_virt_stack_guard_hit(uint64_t addr)
+int rvx_a64_stack_guard_hit(uint64_t addr)
 {
 	uint64_t off;
 
 	if (stack_arena == 0 || addr < stack_arena)
 		return -1;
 	off = addr - stack_arena;
-	if (off >= (uint64_t)STACK_SPAN * RVX_VIRT_TASK_SLOTS || off % STACK_SPAN >= RVX_VIRT_GUARD)
+	if (off >= (uint64_t)STACK_SPAN * RVX_A64_TASK_SLOTS || off % STACK_SPAN >= RVX_A64_GUARD)
 		return -1;
 	return (int)(off / STACK_SPAN);
 }
 
-int rvx_virt_boot_guard_hit(uint64_t addr)
+int rvx_a64_boot_guard_hit(uint64_t addr)
 {
-	uint64_t base = (uint64_t)(uintptr_t)rvx_virt_boot_stacks;
+	uint64_t base = (uint64_t)(uintptr_t)rvx_a64_boot_stacks;
 
-	if (addr < base || addr >= base + sizeof(rvx_virt_boot_stacks))
+	if (addr < base || addr >= base + sizeof(rvx_a64_boot_stacks))
 		return -1;
-	if ((addr - base) % RVX_VIRT_BOOT_STACK >= RVX_VIRT_GUARD)
+	if ((addr - base) % RVX_A64_BOOT_STACK >= RVX_A64_GUARD)
 		return -1;
-	return (int)((addr - base) / RVX_VIRT_BOOT_STACK);
+	return (int)((addr - base) / RVX_A64_BOOT_STACK);
 }
 
 static int mark_guard(uint64_t g)
@@ -153,20 +153,20 @@ static int mark_guard(uint64_t g)
  * (before anything else is mapped, so nothing maps them). */
 static int map_guards(void)
 {
-	for (uint32_t i = 0; i < RVX_VIRT_MAX_CPUS; i++) {
-		if (mark_guard((uint64_t)(uintptr_t)rvx_virt_boot_stacks[i]) != 0)
+	for (uint32_t i = 0; i < RVX_A64_MAX_CPUS; i++) {
+		if (mark_guard((uint64_t)(uintptr_t)rvx_a64_boot_stacks[i]) != 0)
 			return -1;
 	}
-	for (uint32_t i = 0; stack_arena != 0 && i < RVX_VIRT_TASK_SLOTS; i++) {
+	for (uint32_t i = 0; stack_arena != 0 && i < RVX_A64_TASK_SLOTS; i++) {
 		if (mark_guard(stack_arena + (uint64_t)i * STACK_SPAN) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-int rvx_virt_mmu_build(void)
+int rvx_a64_mmu_build(void)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	uint64_t text = (uint64_t)(uintptr_t)__image_start;
 	uint64_t text_end = (uint64_t)(uintptr_t)__text_end;
 	uint64_t ro_end = (uint64_t)(uintptr_t)__rodata_end;
@@ -201,11 +201,11 @@ int rvx_virt_mmu_build(void)
 	return 0;
 }
 
-uint32_t rvx_virt_locks_live;
+uint32_t rvx_a64_locks_live;
 
-void rvx_virt_mmu_enable(void)
+void rvx_a64_mmu_enable(void)
 {
 	__asm__ volatile("dsb ish" ::: "memory");
-	rvx_virt_mmu_on((uint64_t)(uintptr_t)tables[0], mmu_tcr, MAIR, mmu_sctlr);
-	__atomic_store_n(&rvx_virt_locks_live, 1u, __ATOMIC_RELEASE);
+	rvx_a64_mmu_on((uint64_t)(uintptr_t)tables[0], mmu_tcr, MAIR, mmu_sctlr);
+	__atomic_store_n(&rvx_a64_locks_live, 1u, __ATOMIC_RELEASE);
 }

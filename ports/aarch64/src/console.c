@@ -1,70 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The PL011 console (polled transmit) and a small formatter. One line is
- * formatted into a buffer, then written under the console lock, so lines
- * from several CPUs do not interleave mid-line.
+ * The console: the board's device (rvx_a64_board.console_write) and a
+ * small formatter. One line is formatted into a buffer, then written
+ * under the console lock, so lines from several CPUs do not interleave
+ * mid-line.
  */
-#include "virt.h"
+#include "a64.h"
 
-#define UART_DR 0x00u
-#define UART_FR 0x18u
-#define UART_LCRH 0x2cu
-#define UART_CR 0x30u
-#define UART_IMSC 0x38u
-#define FR_TXFF (1u << 5)
-#define FR_BUSY (1u << 3)
+static struct rvx_a64_lock console_lock;
 
-static volatile uint32_t *uart_regs;
-static struct rvx_virt_lock console_lock;
-
-static inline uint32_t reg_read(uint32_t off)
+void rvx_a64_console_write_raw(const char *s, size_t len)
 {
-	return uart_regs[off / 4u];
-}
+	void (*write)(const char *, size_t) = rvx_a64_board.console_write;
 
-static inline void reg_write(uint32_t off, uint32_t v)
-{
-	uart_regs[off / 4u] = v;
-}
-
-void rvx_virt_uart_init(uint64_t base)
-{
-	uart_regs = (volatile uint32_t *)(uintptr_t)base;
-	/* Keep the boot loader's baud rate (QEMU ignores it); make sure the
-	 * transmitter is on with FIFOs, 8N1, and no interrupts. */
-	while ((reg_read(UART_FR) & FR_BUSY) != 0u)
-		;
-	reg_write(UART_CR, 0);
-	reg_write(UART_IMSC, 0);
-	reg_write(UART_LCRH, (3u << 5) | (1u << 4));
-	reg_write(UART_CR, (1u << 0) | (1u << 8) | (1u << 9));
-}
-
-void rvx_virt_uart_write_raw(const char *s, size_t len)
-{
-	if (uart_regs == NULL)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n') {
-			while ((reg_read(UART_FR) & FR_TXFF) != 0u)
-				;
-			reg_write(UART_DR, '\r');
-		}
-		while ((reg_read(UART_FR) & FR_TXFF) != 0u)
-			;
-		reg_write(UART_DR, (uint8_t)s[i]);
-	}
+	if (write != NULL)
+		write(s, len);
 }
 
 static void console_write(const char *s, size_t len)
 {
-	uint64_t daif = rvx_virt_lock_irqsave(&console_lock);
+	uint64_t daif = rvx_a64_lock_irqsave(&console_lock);
 
-	rvx_virt_uart_write_raw(s, len);
-	rvx_virt_unlock_irqrestore(&console_lock, daif);
+	rvx_a64_console_write_raw(s, len);
+	rvx_a64_unlock_irqrestore(&console_lock, daif);
 }
 
-void rvx_virt_puts(const char *s)
+void rvx_a64_puts(const char *s)
 {
 	console_write(s, strlen(s));
 }
@@ -103,7 +64,7 @@ static void put_num(struct outbuf *o, uint64_t v, unsigned base, int width, char
 }
 
 /* %[0][width][l|ll|z](d|u|x|s|c|p) and %%. */
-void rvx_virt_vprintf(const char *fmt, va_list ap)
+void rvx_a64_vprintf(const char *fmt, va_list ap)
 {
 	struct outbuf o;
 
@@ -176,11 +137,11 @@ void rvx_virt_vprintf(const char *fmt, va_list ap)
 		console_write(o.buf, o.len);
 }
 
-void rvx_virt_printf(const char *fmt, ...)
+void rvx_a64_printf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	rvx_virt_vprintf(fmt, ap);
+	rvx_a64_vprintf(fmt, ap);
 	va_end(ap);
 }

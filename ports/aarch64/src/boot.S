@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Machine entry of the virt image: the arm64 Image header, the primary and
- * secondary CPU entries, the EL2 exception vectors with the one context
- * save/restore path every exception, preemption and task switch goes
- * through, turning the MMU on, and the semihosting call.
+ * Machine entry of an AArch64 image (the core, ports/aarch64): the arm64
+ * Image header, the primary and secondary CPU entries, the EL2 exception
+ * vectors with the one context save/restore path every exception,
+ * preemption and task switch goes through, turning the MMU on, and the
+ * semihosting call. The board's rvx_a64_board_primary_main() is called
+ * with the MMU off (a64.h); secondaries go to rvx_a64_secondary_main().
  *
- * Context frame (struct rvx_virt_frame in virt.h): x0..x30, the interrupted
+ * Context frame (struct rvx_a64_frame in a64.h): x0..x30, the interrupted
  * sp, ELR_EL2, SPSR_EL2, FPSR, FPCR, then q0..q31: 800 bytes, saved on the
- * interrupted stack. rvx_virt_exception() returns the frame to resume, so
+ * interrupted stack. rvx_a64_exception() returns the frame to resume, so
  * a switch between tasks is "return another task's frame".
  */
 #define FRAME 800
@@ -15,7 +17,7 @@
 #define FRAME_ELR 256
 #define FRAME_FPSR 272
 #define FRAME_Q 288
-#define BOOT_STACK_SHIFT 16	/* RVX_VIRT_BOOT_STACK = 64 KiB */
+#define BOOT_STACK_SHIFT 16	/* RVX_A64_BOOT_STACK = 64 KiB */
 
 	.section .text.head, "ax"
 	.globl _start
@@ -46,7 +48,7 @@ misplaced_block:
 	orr	x2, x2, #(1 << 31)
 	msr	hcr_el2, x2
 	msr	cntvoff_el2, xzr
-	adr	x2, rvx_virt_vectors
+	adr	x2, rvx_a64_vectors
 	msr	vbar_el2, x2
 	isb
 	.endm
@@ -73,44 +75,44 @@ primary_entry:
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
-4:	ldr	x1, =rvx_virt_boot_stacks
+4:	ldr	x1, =rvx_a64_boot_stacks
 	add	x1, x1, #(1 << BOOT_STACK_SHIFT)
 	mov	sp, x1
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
-	bl	rvx_virt_primary_main
-	b	rvx_virt_halt
+	bl	rvx_a64_board_primary_main
+	b	rvx_a64_halt
 
 misplaced:
 	mov	w0, #0x18		/* SYS_EXIT */
 	adr	x1, misplaced_block
 	hlt	#0xf000
-	b	rvx_virt_halt
+	b	rvx_a64_halt
 
 	.text
 /* PSCI CPU_ON entry of a secondary CPU; x0 = its dense index. */
-	.globl rvx_virt_secondary_entry
-rvx_virt_secondary_entry:
+	.globl rvx_a64_secondary_entry
+rvx_a64_secondary_entry:
 	mov	x19, x0
 	el2_setup
-	ldr	x1, =rvx_virt_boot_stacks
+	ldr	x1, =rvx_a64_boot_stacks
 	add	x2, x19, #1
 	lsl	x2, x2, #BOOT_STACK_SHIFT
 	add	x1, x1, x2
 	mov	sp, x1
 	mov	x0, x19
-	bl	rvx_virt_secondary_main
+	bl	rvx_a64_secondary_main
 	/* fall through */
-	.globl rvx_virt_halt
-rvx_virt_halt:
+	.globl rvx_a64_halt
+rvx_a64_halt:
 	msr	daifset, #0xf
 1:	wfe
 	b	1b
 
-/* rvx_virt_mmu_on(ttbr0, tcr, mair, sctlr): tables are already written. */
-	.globl rvx_virt_mmu_on
-rvx_virt_mmu_on:
+/* rvx_a64_mmu_on(ttbr0, tcr, mair, sctlr): tables are already written. */
+	.globl rvx_a64_mmu_on
+rvx_a64_mmu_on:
 	msr	mair_el2, x2
 	msr	tcr_el2, x1
 	msr	ttbr0_el2, x0
@@ -122,16 +124,16 @@ rvx_virt_mmu_on:
 	isb
 	ret
 
-/* rvx_virt_semihost(op, arg): one semihosting call, result in x0. */
-	.globl rvx_virt_semihost
-rvx_virt_semihost:
+/* rvx_a64_semihost(op, arg): one semihosting call, result in x0. */
+	.globl rvx_a64_semihost
+rvx_a64_semihost:
 	hlt	#0xf000
 	ret
 
-/* rvx_virt_svc_yield(): a task gives up its CPU through the exception
+/* rvx_a64_svc_yield(): a task gives up its CPU through the exception
  * path, so the switch saves the same frame as a preemption does. */
-	.globl rvx_virt_svc_yield
-rvx_virt_svc_yield:
+	.globl rvx_a64_svc_yield
+rvx_a64_svc_yield:
 	svc	#0
 	ret
 
@@ -147,8 +149,8 @@ rvx_virt_svc_yield:
 	.endm
 
 	.balign 2048
-	.globl rvx_virt_vectors
-rvx_virt_vectors:
+	.globl rvx_a64_vectors
+rvx_a64_vectors:
 	ventry 0
 	ventry 1
 	ventry 2
@@ -207,12 +209,12 @@ exc_entry:
 	stp	q28, q29, [x2, #448]
 	stp	q30, q31, [x2, #480]
 	mov	x1, sp
-	bl	rvx_virt_exception
+	bl	rvx_a64_exception
 	/* fall through with the frame to resume in x0 */
 
-/* rvx_virt_frame_resume(frame): load a saved frame and return into it. */
-	.globl rvx_virt_frame_resume
-rvx_virt_frame_resume:
+/* rvx_a64_frame_resume(frame): load a saved frame and return into it. */
+	.globl rvx_a64_frame_resume
+rvx_a64_frame_resume:
 	mov	sp, x0
 	add	x2, sp, #FRAME_Q
 	ldp	q0, q1, [x2, #0]

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ruvix/port.h for the virt image. Real time is the generic counter
+ * ruvix/port.h for AArch64 images. Real time is the generic counter
  * (CNTPCT_EL0) converted with CNTFRQ_EL0; the CPU id is the dense index
  * the board's MPIDR table gives (kept in TPIDR_EL2); entropy is the DTB's
  * rng-seed stretched by BearSSL's HMAC-DRBG (SHA-256), with the counter
@@ -10,15 +10,15 @@
 
 #include "ruvix/err.h"
 #include "ruvix/port.h"
-#include "virt.h"
+#include "a64.h"
 
-static struct rvx_virt_lock entropy_lock;
+static struct rvx_a64_lock entropy_lock;
 static br_hmac_drbg_context drbg;
 static uint32_t drbg_ready;
 static uint64_t virtual_ns;
 static uint32_t cpus_online = 1;
 
-uint32_t rvx_virt_cpu_index(void)
+uint32_t rvx_a64_cpu_index(void)
 {
 	uint64_t v;
 
@@ -26,15 +26,15 @@ uint32_t rvx_virt_cpu_index(void)
 	return (uint32_t)v;
 }
 
-void rvx_virt_cpu_set_online(uint32_t count)
+void rvx_a64_cpu_set_online(uint32_t count)
 {
 	__atomic_store_n(&cpus_online, count, __ATOMIC_RELEASE);
 }
 
-int rvx_virt_entropy_init(void)
+int rvx_a64_entropy_init(void)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
-	uint64_t t = rvx_virt_counter();
+	const struct rvx_a64_board *b = &rvx_a64_board;
+	uint64_t t = rvx_a64_counter();
 
 	if (b->rng_seed == NULL || b->rng_seed_len < 16u)
 		return -RVX_ENOTSUP;
@@ -51,7 +51,7 @@ int rvx_port_init(void)
 
 void rvx_port_console_write(const char *buf, size_t len)
 {
-	uint64_t daif = rvx_virt_irq_save();
+	uint64_t daif = rvx_a64_irq_save();
 	char line[128];
 
 	/* Through the formatter's lock, in pieces. */
@@ -60,21 +60,21 @@ void rvx_port_console_write(const char *buf, size_t len)
 
 		memcpy(line, buf, n);
 		line[n] = '\0';
-		rvx_virt_puts(line);
+		rvx_a64_puts(line);
 		buf += n;
 		len -= n;
 	}
-	rvx_virt_irq_restore(daif);
+	rvx_a64_irq_restore(daif);
 }
 
 uint64_t rvx_port_time_real_ns(void)
 {
-	return rvx_virt_ticks_to_ns(rvx_virt_counter());
+	return rvx_a64_ticks_to_ns(rvx_a64_counter());
 }
 
 uint64_t rvx_port_time_real_resolution_ns(void)
 {
-	uint64_t f = rvx_virt_counter_freq();
+	uint64_t f = rvx_a64_counter_freq();
 
 	return (1000000000u + f - 1u) / f;
 }
@@ -110,7 +110,7 @@ int rvx_port_time_virtual_set(uint64_t now_ns)
 
 _Noreturn void rvx_port_panic(const char *msg)
 {
-	rvx_virt_panic_frame(msg, 0, NULL);
+	rvx_a64_panic_frame(msg, 0, NULL);
 }
 
 int rvx_port_entropy(void *buf, size_t len)
@@ -119,17 +119,17 @@ int rvx_port_entropy(void *buf, size_t len)
 
 	if (!drbg_ready)
 		return -RVX_ENOTSUP;
-	daif = rvx_virt_lock_irqsave(&entropy_lock);
-	t = rvx_virt_counter();
+	daif = rvx_a64_lock_irqsave(&entropy_lock);
+	t = rvx_a64_counter();
 	br_hmac_drbg_update(&drbg, &t, sizeof(t));
 	br_hmac_drbg_generate(&drbg, buf, len);
-	rvx_virt_unlock_irqrestore(&entropy_lock, daif);
+	rvx_a64_unlock_irqrestore(&entropy_lock, daif);
 	return 0;
 }
 
 uint32_t rvx_port_cpu_id(void)
 {
-	return rvx_virt_cpu_index();
+	return rvx_a64_cpu_index();
 }
 
 uint32_t rvx_port_cpu_count(void)

@@ -11,13 +11,13 @@
  * pools come from here.
  */
 #include "ruvix/buddy.h"
-#include "virt.h"
+#include "a64.h"
 
 #define PAGE 4096u
 #define MAX_ORDER 18u /* 1 GiB blocks */
 
 static struct rvx_buddy phys;
-static struct rvx_virt_lock phys_lock;
+static struct rvx_a64_lock phys_lock;
 static uint64_t phys_total;
 
 static bool overlaps(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
@@ -40,7 +40,7 @@ static size_t plan_count;
  * and the initrd. */
 static uint64_t first_gap(uint64_t at, uint64_t len)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	uint64_t dtb = (uint64_t)(uintptr_t)b->dtb;
 	uint64_t initrd_len = b->initrd_end - b->initrd_start;
 
@@ -54,9 +54,9 @@ static uint64_t first_gap(uint64_t at, uint64_t len)
 	return at;
 }
 
-int rvx_virt_phys_plan(uint64_t stacks_len)
+int rvx_a64_phys_plan(uint64_t stacks_len)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	uint64_t base = page_up(b->mem.base);
 	uint64_t end = (b->mem.base + b->mem.size) & ~(uint64_t)(PAGE - 1u);
 	uint64_t dtb = (uint64_t)(uintptr_t)b->dtb;
@@ -89,14 +89,14 @@ int rvx_virt_phys_plan(uint64_t stacks_len)
 	return 0;
 }
 
-uint64_t rvx_virt_phys_stacks(void)
+uint64_t rvx_a64_phys_stacks(void)
 {
 	return plan_stacks;
 }
 
-int rvx_virt_phys_init(void)
+int rvx_a64_phys_init(void)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	uint64_t dtb = (uint64_t)(uintptr_t)b->dtb;
 	uint64_t initrd_len = b->initrd_end - b->initrd_start;
 	uint64_t img = (uint64_t)(uintptr_t)__image_start;
@@ -121,7 +121,7 @@ int rvx_virt_phys_init(void)
 	return 0;
 }
 
-void *rvx_virt_alloc(uint64_t size, uint64_t align)
+void *rvx_a64_alloc(uint64_t size, uint64_t align)
 {
 	uint64_t need = size > align ? size : align;
 	uint32_t order = 0;
@@ -133,13 +133,13 @@ void *rvx_virt_alloc(uint64_t size, uint64_t align)
 		if (++order > MAX_ORDER)
 			return NULL;
 	}
-	daif = rvx_virt_lock_irqsave(&phys_lock);
+	daif = rvx_a64_lock_irqsave(&phys_lock);
 	rc = rvx_buddy_alloc(&phys, order, &addr);
-	rvx_virt_unlock_irqrestore(&phys_lock, daif);
+	rvx_a64_unlock_irqrestore(&phys_lock, daif);
 	return rc == 0 ? (void *)(uintptr_t)addr : NULL;
 }
 
-void rvx_virt_phys_stats(uint64_t *free_pages, uint64_t *total_pages)
+void rvx_a64_phys_stats(uint64_t *free_pages, uint64_t *total_pages)
 {
 	struct rvx_buddy_stats st;
 

@@ -5,7 +5,7 @@
  * one priority; SGIs and PPIs are banked per CPU, so each CPU enables its
  * own timer PPI.
  */
-#include "virt.h"
+#include "a64.h"
 
 #define GICD_CTLR 0x000u
 #define GICD_TYPER 0x004u
@@ -24,15 +24,15 @@
 
 static inline volatile uint32_t *gicd(uint32_t off)
 {
-	return (volatile uint32_t *)(uintptr_t)(rvx_virt_board.gicd.base + off);
+	return (volatile uint32_t *)(uintptr_t)(rvx_a64_board.gicd.base + off);
 }
 
 static inline volatile uint32_t *gicc(uint32_t off)
 {
-	return (volatile uint32_t *)(uintptr_t)(rvx_virt_board.gicc.base + off);
+	return (volatile uint32_t *)(uintptr_t)(rvx_a64_board.gicc.base + off);
 }
 
-void rvx_virt_gic_init_dist(void)
+void rvx_a64_gic_init_dist(void)
 {
 	uint32_t lines = ((*gicd(GICD_TYPER) & 0x1fu) + 1u) * 32u;
 
@@ -49,7 +49,7 @@ void rvx_virt_gic_init_dist(void)
 	*gicd(GICD_CTLR) = 1;
 }
 
-void rvx_virt_gic_init_cpu(void)
+void rvx_a64_gic_init_cpu(void)
 {
 	/* The banked SGIs and PPIs of this CPU: off, priority 0xa0. */
 	*gicd(GICD_ICENABLER) = 0xffffffffu;
@@ -61,17 +61,17 @@ void rvx_virt_gic_init_cpu(void)
 	*gicc(GICC_CTLR) = 1;
 }
 
-void rvx_virt_gic_enable(uint32_t intid)
+void rvx_a64_gic_enable(uint32_t intid)
 {
 	*gicd(GICD_ISENABLER + (intid / 32u) * 4u) = 1u << (intid % 32u);
 }
 
-uint32_t rvx_virt_gic_ack(void)
+uint32_t rvx_a64_gic_ack(void)
 {
 	return *gicc(GICC_IAR);
 }
 
-void rvx_virt_gic_eoi(uint32_t iar)
+void rvx_a64_gic_eoi(uint32_t iar)
 {
 	*gicc(GICC_EOIR) = iar;
 }

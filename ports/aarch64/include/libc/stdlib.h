@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The <stdlib.h> of the virt image: libfdt's environment header includes it
+ * The <stdlib.h> of the AArch64 images: libfdt's environment header includes it
  * but the parts of libfdt the image builds call nothing from it.
  */
-#ifndef RVX_VIRT_STDLIB_H
-#define RVX_VIRT_STDLIB_H
+#ifndef RVX_A64_STDLIB_H
+#define RVX_A64_STDLIB_H
 
 #include <stddef.h>
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The <string.h> of the virt image: the functions libfdt and BearSSL use,
- * implemented in ports/virt/src/libc.c. Used in place of any C library's
+ * The <string.h> of the AArch64 images: the functions libfdt and BearSSL use,
+ * implemented in ports/aarch64/src/libc.c. Used in place of any C library's
  * header, so third-party code builds the same with every cross compiler.
  */
-#ifndef RVX_VIRT_STRING_H
-#define RVX_VIRT_STRING_H
+#ifndef RVX_A64_STRING_H
+#define RVX_A64_STRING_H
 
 #include <stddef.h>
 

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The DTB helpers every board shares, on libfdt: the machine's memory,
+ * GICv2, timer PPI, PSCI, CPUs and /chosen, plus the nodes of the devices
+ * a board asks for. Runs on the primary CPU before the MMU is on (built
+ * with -mstrict-align).
+ *
+ * One pass over the nodes finds every device of interest; each find keeps
+ * the offsets of its ancestors, so reading `reg` (the parent's cell counts)
+ * and translating an address through every ancestor's `ranges` needs no
+ * further scan (libfdt's fdt_parent_offset() rescans from the root, and a
+ * scan of QEMU's DTB costs about a million instructions).
+ */
+#include <libfdt.h>
+
+#include "a64.h"
+
+#define MAX_DEPTH RVX_A64_FDT_MAX_DEPTH
+#define MAX_DEVS RVX_A64_FDT_MAX_DEVS
+/* PSCI 0.2+'s CPU_ON (SMC64 calling convention). */
+#define PSCI_CPU_ON_64 0xC4000003u
+
+struct rvx_a64_board rvx_a64_board;
+
+struct finds {
+	struct rvx_a64_fdt_node memory, gic, timer, psci, cpus_node, chosen;
+	struct rvx_a64_fdt_node dev[MAX_DEVS];
+	int dev_count;
+	int cpu[RVX_A64_MAX_CPUS];
+	uint32_t cpu_count_dtb;
+	bool have_memory, have_gic, have_timer, have_psci, have_cpus, have_chosen;
+};
+
+static struct finds finds;
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* Translate an address on @p h's parent bus into a CPU address, applying
+ * each non-empty `ranges` on the way up. */
+static int translate(const void *dtb, const struct rvx_a64_fdt_node *h, uint64_t *addr)
+{
+	for (int level = h->depth - 1; level >= 1; level--) {
+		int bus = h->anc[level];
+		int parent = h->anc[level - 1];
+		int len = 0;
+		const fdt32_t *r = fdt_getprop(dtb, bus, "ranges", &len);
+		int ca, pa, sc, entry;
+		bool found = false;
+
+		if (r == NULL || len <= 0)
+			continue; /* empty or absent: identity */
+		ca = fdt_address_cells(dtb, bus);
+		pa = fdt_address_cells(dtb, parent);
+		sc = fdt_size_cells(dtb, bus);
+		entry = ca + pa + sc;
+		if (ca < 1 || ca > 2 || pa < 1 || pa > 2 || sc < 0 || sc > 2)
+			return -FDT_ERR_BADNCELLS;
+		for (int i = 0; i + entry <= len / 4; i += entry) {
+			uint64_t child = read_cells(r + i, ca);
+			uint64_t paddr = read_cells(r + i + ca, pa);
+			uint64_t size = read_cells(r + i + ca + pa, sc);
+
+			if (*addr >= child && *addr - child < size) {
+				*addr = *addr - child + paddr;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return -FDT_ERR_NOTFOUND;
+	}
+	return 0;
+}
+
+/* The @p index-th (address, size) pair of a node's reg, as a CPU address. */
+static int read_reg(const void *dtb, const struct rvx_a64_fdt_node *h, int index,
+		    struct rvx_a64_range *out)
+{
+	int parent = h->anc[h->depth - 1];
+	int ac = fdt_address_cells(dtb, parent);
+	int sc = fdt_size_cells(dtb, parent);
+	int len = 0;
+	const fdt32_t *reg;
+
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+	reg = fdt_getprop(dtb, h->node, "reg", &len);
+	if (reg == NULL)
+		return len;
+	if ((index + 1) * (ac + sc) * 4 > len)
+		return -FDT_ERR_NOTFOUND;
+	out->base = read_cells(reg + index * (ac + sc), ac);
+	out->size = read_cells(reg + index * (ac + sc) + ac, sc);
+	return translate(dtb, h, &out->base);
+}
+
+/* True if the stringlist @p list (@p len bytes) holds @p s. */
+static bool has_string(const char *list, int len, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	while (len > 0) {
+		size_t l = strnlen(list, (size_t)len) + 1;
+
+		if (l == n && memcmp(list, s, n) == 0)
+			return true;
+		list += l;
+		len -= (int)l;
+	}
+	return false;
+}
+
+static bool has_any(const char *list, int len, const char *const *want, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		if (has_string(list, len, want[i]))
+			return true;
+	}
+	return false;
+}
+
+static void keep(struct rvx_a64_fdt_node *h, bool *flag, int node, int depth, const int *anc)
+{
+	if (*flag)
+		return; /* the first one counts */
+	*flag = true;
+	h->node = node;
+	h->depth = depth;
+	memcpy(h->anc, anc, sizeof(h->anc));
+}
+
+/* The single pass: every node once, by depth-first order. */
+static int scan(const void *dtb, struct finds *f, const char *const *dev_compat, size_t dev_count)
+{
+	static const char *const gic[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"};
+	static const char *const timer[] = {"arm,armv8-timer", "arm,armv7-timer"};
+	static const char *const psci[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+	int anc[MAX_DEPTH];
+	int depth = 0;
+	int node = 0;
+
+	memset(f, 0, sizeof(*f));
+	memset(anc, 0, sizeof(anc));
+	while (node >= 0) {
+		int clen = 0, tlen = 0;
+		const char *compat, *type, *name;
+
+		if (depth >= MAX_DEPTH)
+			return -FDT_ERR_BADSTRUCTURE;
+		anc[depth] = node;
+		compat = fdt_getprop(dtb, node, "compatible", &clen);
+		type = fdt_getprop(dtb, node, "device_type", &tlen);
+		name = fdt_get_name(dtb, node, NULL);
+		if (type != NULL && has_string(type, tlen, "memory"))
+			keep(&f->memory, &f->have_memory, node, depth, anc);
+		if (type != NULL && has_string(type, tlen, "cpu") && f->have_cpus && depth == 2 &&
+		    anc[1] == f->cpus_node.node) {
+			if (f->cpu_count_dtb < RVX_A64_MAX_CPUS)
+				f->cpu[f->cpu_count_dtb] = node;
+			f->cpu_count_dtb++;
+		}
+		if (compat != NULL && has_any(compat, clen, gic, 3))
+			keep(&f->gic, &f->have_gic, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, timer, 2))
+			keep(&f->timer, &f->have_timer, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, psci, 3))
+			keep(&f->psci, &f->have_psci, node, depth, anc);
+		if (compat != NULL && has_any(compat, clen, dev_compat, dev_count) &&
+		    f->dev_count < MAX_DEVS) {
+			bool dummy = false;
+
+			keep(&f->dev[f->dev_count++], &dummy, node, depth, anc);
+		}
+		if (depth == 1 && name != NULL && strcmp(name, "cpus") == 0)
+			keep(&f->cpus_node, &f->have_cpus, node, depth, anc);
+		if (depth == 1 && name != NULL && strcmp(name, "chosen") == 0)
+			keep(&f->chosen, &f->have_chosen, node, depth, anc);
+		node = fdt_next_node(dtb, node, &depth);
+		if (node >= 0 && depth < 0)
+			return 0; /* past the root's end */
+		if (node >= 0 && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE; /* a second root */
+	}
+	return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}
+
+const struct rvx_a64_fdt_node *rvx_a64_fdt_devices(int *count)
+{
+	*count = finds.dev_count;
+	return finds.dev;
+}
+
+const struct rvx_a64_fdt_node *rvx_a64_fdt_stdout_device(void)
+{
+	const void *dtb = rvx_a64_board.dtb;
+	const struct finds *f = &finds;
+	int pick = 0;
+
+	if (f->dev_count == 0)
+		return NULL;
+	/* Several: the one /chosen stdout-path names, if it is one. */
+	if (f->dev_count > 1 && f->have_chosen) {
+		int len = 0;
+		const char *path = fdt_getprop(dtb, f->chosen.node, "stdout-path", &len);
+
+		if (path != NULL && len > 0) {
+			int plen = (int)strnlen(path, (size_t)len);
+			const char *colon = memchr(path, ':', (size_t)plen);
+			int node;
+
+			if (colon != NULL)
+				plen = (int)(colon - path);
+			node = fdt_path_offset_namelen(dtb, path, plen);
+			for (int i = 0; i < f->dev_count; i++) {
+				if (f->dev[i].node == node)
+					pick = i;
+			}
+		}
+	}
+	return &f->dev[pick];
+}
+
+int rvx_a64_fdt_reg(const struct rvx_a64_fdt_node *n, int index, struct rvx_a64_range *out)
+{
+	return read_reg(rvx_a64_board.dtb, n, index, out);
+}
+
+int rvx_a64_fdt_translate(const struct rvx_a64_fdt_node *n, uint64_t *addr)
+{
+	return translate(rvx_a64_board.dtb, n, addr);
+}
+
+static int parse_timer(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
+{
+	int len = 0;
+	const fdt32_t *irq = fdt_getprop(dtb, f->timer.node, "interrupts", &len);
+
+	/* Four (type, number, flags) triples: secure physical, non-secure
+	 * physical, virtual, hypervisor. The image runs at EL2 and uses the
+	 * hypervisor timer (CNTHP), the fourth; it is a PPI (type 1), whose
+	 * GIC INTID is its number + 16. */
+	if (irq == NULL)
+		return len;
+	if (len < 12 * 4 || fdt32_to_cpu(irq[9]) != 1u || fdt32_to_cpu(irq[10]) > 15u)
+		return -FDT_ERR_BADVALUE;
+	b->timer_intid = fdt32_to_cpu(irq[10]) + 16u;
+	return 0;
+}
+
+static int parse_psci(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
+{
+	int node = f->psci.node;
+	int len = 0;
+	const char *method = fdt_getprop(dtb, node, "method", &len);
+	const fdt32_t *on;
+
+	if (method == NULL)
+		return len;
+	if (len == 4 && memcmp(method, "smc", 4) == 0)
+		b->psci_smc = RVX_A64_PSCI_SMC;
+	else if (len == 4 && memcmp(method, "hvc", 4) == 0)
+		b->psci_smc = RVX_A64_PSCI_HVC;
+	else
+		return -FDT_ERR_BADVALUE;
+	/* PSCI 0.2+ fixes CPU_ON (SMC64); PSCI 0.1 names it in "cpu_on". */
+	b->have_psci = 1;
+	b->psci_cpu_on = PSCI_CPU_ON_64;
+	on = fdt_getprop(dtb, node, "cpu_on", &len);
+	if (fdt_node_check_compatible(dtb, node, "arm,psci-0.2") != 0 &&
+	    fdt_node_check_compatible(dtb, node, "arm,psci-1.0") != 0 && on != NULL && len == 4)
+		b->psci_cpu_on = fdt32_to_cpu(on[0]);
+	return 0;
+}
+
+static int parse_cpus(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
+{
+	int ac = fdt_address_cells(dtb, f->cpus_node.node);
+
+	if (ac < 1 || ac > 2)
+		return -FDT_ERR_BADNCELLS;
+	b->cpu_count_dtb = f->cpu_count_dtb;
+	b->cpu_count = f->cpu_count_dtb < RVX_A64_MAX_CPUS ? f->cpu_count_dtb : RVX_A64_MAX_CPUS;
+	for (uint32_t i = 0; i < b->cpu_count; i++) {
+		int len = 0;
+		const fdt32_t *reg = fdt_getprop(dtb, f->cpu[i], "reg", &len);
+
+		if (reg == NULL || len < ac * 4)
+			return -FDT_ERR_BADVALUE;
+		b->cpu_mpidr[i] = read_cells(reg, ac);
+	}
+	return b->cpu_count > 0 ? 0 : -FDT_ERR_NOTFOUND;
+}
+
+static int parse_chosen(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
+{
+	int chosen = f->chosen.node;
+	int len = 0;
+	const void *p;
+
+	if (!f->have_chosen)
+		return 0; /* everything in /chosen is optional */
+	p = fdt_getprop(dtb, chosen, "linux,initrd-start", &len);
+	if (p != NULL) {
+		const void *e;
+		int elen = 0;
+
+		e = fdt_getprop(dtb, chosen, "linux,initrd-end", &elen);
+		if (e == NULL || (len != 4 && len != 8) || (elen != 4 && elen != 8))
+			return -FDT_ERR_BADVALUE;
+		b->initrd_start = read_cells(p, len / 4);
+		b->initrd_end = read_cells(e, elen / 4);
+		if (b->initrd_end < b->initrd_start)
+			return -FDT_ERR_BADVALUE;
+	}
+	p = fdt_getprop(dtb, chosen, "rng-seed", &len);
+	if (p != NULL && len > 0) {
+		b->rng_seed = p;
+		b->rng_seed_len = (uint32_t)len;
+	}
+	p = fdt_getprop(dtb, chosen, "bootargs", &len);
+	if (p != NULL && len > 0) {
+		size_t n = strnlen(p, (size_t)len);
+
+		if (n >= sizeof(b->bootargs))
+			n = sizeof(b->bootargs) - 1;
+		memcpy(b->bootargs, p, n);
+		b->bootargs[n] = '\0';
+	}
+	return 0;
+}
+
+int rvx_a64_fdt_scan(const void *dtb, const char *const *dev_compat, size_t dev_count,
+		     const char **what)
+{
+	struct rvx_a64_board *b = &rvx_a64_board;
+	int err;
+
+	*what = "header";
+	err = fdt_check_header(dtb);
+	if (err != 0)
+		return err;
+	b->dtb = dtb;
+	b->dtb_size = fdt_totalsize(dtb);
+	*what = "structure";
+	return scan(dtb, &finds, dev_compat, dev_count);
+}
+
+int rvx_a64_fdt_machine(bool need_psci, const char **what)
+{
+	struct rvx_a64_board *b = &rvx_a64_board;
+	const void *dtb = b->dtb;
+	struct finds *f = &finds;
+	int err;
+
+	*what = "memory";
+	err = f->have_memory ? read_reg(dtb, &f->memory, 0, &b->mem) : -FDT_ERR_NOTFOUND;
+	if (err != 0)
+		return err;
+	*what = "GICv2";
+	err = f->have_gic ? read_reg(dtb, &f->gic, 0, &b->gicd) : -FDT_ERR_NOTFOUND;
+	if (err == 0)
+		err = read_reg(dtb, &f->gic, 1, &b->gicc);
+	if (err != 0)
+		return err;
+	*what = "timer";
+	err = f->have_timer ? parse_timer(dtb, f, b) : -FDT_ERR_NOTFOUND;
+	if (err != 0)
+		return err;
+	*what = "PSCI";
+	if (f->have_psci)
+		err = parse_psci(dtb, f, b);
+	else if (need_psci)
+		err = -FDT_ERR_NOTFOUND;
+	if (err != 0)
+		return err;
+	*what = "cpus";
+	err = f->have_cpus ? parse_cpus(dtb, f, b) : -FDT_ERR_NOTFOUND;
+	if (err != 0)
+		return err;
+	*what = "chosen";
+	return parse_chosen(dtb, f, b);
+}
