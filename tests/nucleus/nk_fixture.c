@@ -202,8 +202,10 @@ uint32_t nk_last_reject_reason(void)
 		}
 	}
 	cr_assert(found, "no PROOF_REJECTED record in the journal");
-	/* The record's own arguments end the payload: nr, reason, hash. */
-	cr_assert(last.args_len >= 40);
+	/* The record's own arguments end the payload before its journal tag:
+	 * nr, reason, hash. */
+	cr_assert(last.args_len >= 40 + RVX_KERNEL_JOURNAL_TAG_BYTES);
+	last.args_len -= RVX_KERNEL_JOURNAL_TAG_BYTES;
 	memcpy(&reason, last.args + last.args_len - 40 + 4, 4);
 	return reason;
 }

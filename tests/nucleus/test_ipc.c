@@ -290,13 +290,13 @@ Test(nucleus_ipc, sensor_wakes_blocked_receiver)
 
 /* The summary payload the kernel must have hashed for one queue's epoch. */
 static void expected_summary(uint64_t epoch, uint64_t queue, uint32_t sent, uint32_t sbytes,
-			     uint32_t recvd, uint32_t rbytes, uint8_t digest[RVX_WITNESS_DIGEST_SIZE])
+			     uint32_t recvd, uint32_t rbytes,
+			     uint8_t want[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
 {
 	static uint8_t ring_mem[4 * 64];
 	struct rvx_witness_ring ring;
 	struct rvx_witness_sink sink;
 	struct rvx_witness_log log;
-	uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
 
 	cr_assert_eq(rvx_witness_ring_init(&ring, ring_mem, 4, true), 0);
 	sink = rvx_witness_ring_sink(&ring);
@@ -304,8 +304,26 @@ static void expected_summary(uint64_t epoch, uint64_t queue, uint32_t sent, uint
 	rvx_witness_epoch_begin(&log, epoch);
 	rvx_witness_note_traffic(&log, RVX_WITNESS_QUEUE_SEND, sent, queue, sbytes);
 	rvx_witness_note_traffic(&log, RVX_WITNESS_QUEUE_RECV, recvd, queue, rbytes);
-	cr_assert_eq(rvx_witness_epoch_close(&log, NULL, 0, payload), 0);
-	rvx_witness_args_digest(payload, sizeof(payload), digest);
+	cr_assert_eq(rvx_witness_epoch_close(&log, NULL, 0, want), 0);
+}
+
+/* The last journal entry is the summary @p want (then its journal tag), and
+ * the last record's args digest covers exactly that entry. */
+static bool summary_is(const uint8_t want[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
+{
+	struct rvx_witness_entry e, last;
+	uint8_t digest[RVX_WITNESS_DIGEST_SIZE];
+	size_t cursor = 0;
+
+	memset(&last, 0, sizeof(last));
+	while (rvx_witness_journal_next(&W.k.journal, &cursor, &e) == 0)
+		last = e;
+	if (last.record.kind != RVX_WITNESS_EPOCH_SUMMARY ||
+	    last.args_len != RVX_WITNESS_EPOCH_PAYLOAD_SIZE + RVX_KERNEL_JOURNAL_TAG_BYTES ||
+	    memcmp(last.args, want, RVX_WITNESS_EPOCH_PAYLOAD_SIZE) != 0)
+		return false;
+	rvx_witness_args_digest(last.args, last.args_len, digest);
+	return memcmp(digest, last.record.args_digest, sizeof(digest)) == 0;
 }
 
 static struct rvx_witness_record last_record(void)
@@ -318,7 +336,7 @@ static struct rvx_witness_record last_record(void)
 
 Test(nucleus_ipc, traffic_is_counted_and_summarised_per_epoch)
 {
-	uint8_t msg[24] = "twenty-four byte message", buf[64], want[RVX_WITNESS_DIGEST_SIZE];
+	uint8_t msg[24] = "twenty-four byte message", buf[64], want[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
 	struct rvx_queue_msg_hdr h;
 	struct rvx_syscall_args s = send_args(msg, sizeof(msg));
 	struct rvx_syscall_args r = recv_args(buf, sizeof(buf), &h);
@@ -340,14 +358,14 @@ Test(nucleus_ipc, traffic_is_counted_and_summarised_per_epoch)
 	cr_assert_eq(rec.actor, 0);  /* epoch 0 */
 	cr_assert_eq(rec.target, 2); /* two descriptors: one queue's sends and receives */
 	expected_summary(0, nk_target(0, nk_queue), 2, 48, 1, 24, want);
-	cr_assert(memcmp(rec.args_digest, want, sizeof(want)) == 0, "summary digest differs");
+	cr_assert(summary_is(want), "summary differs");
 	/* the next epoch starts empty: its summary counts only new traffic */
 	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
 	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
 	rec = last_record();
 	cr_assert_eq(rec.actor, 1);
 	expected_summary(1, nk_target(0, nk_queue), 0, 0, 1, 24, want);
-	cr_assert(memcmp(rec.args_digest, want, sizeof(want)) == 0, "second summary differs");
+	cr_assert(summary_is(want), "second summary differs");
 }
 
 Test(nucleus_ipc, a_failed_epoch_close_changes_nothing)
@@ -373,7 +391,7 @@ Test(nucleus_ipc, a_failed_epoch_close_changes_nothing)
 
 Test(nucleus_ipc, sensor_deliveries_count_as_sends)
 {
-	uint8_t ev[16] = "sensor reading!", want[RVX_WITNESS_DIGEST_SIZE];
+	uint8_t ev[16] = "sensor reading!", want[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
 	struct rvx_queue_msg_hdr hdr;
 	struct rvx_syscall_args a = nk_args(nk_sensor_cap.raw);
 
@@ -384,7 +402,7 @@ Test(nucleus_ipc, sensor_deliveries_count_as_sends)
 	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 1);
 	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
 	expected_summary(0, nk_target(0, nk_queue), 1, 16, 0, 0, want);
-	cr_assert(memcmp(last_record().args_digest, want, sizeof(want)) == 0);
+	cr_assert(summary_is(want));
 }
 
 Test(nucleus_ipc, tick_closes_epochs_with_traffic)

@@ -228,7 +228,8 @@ static void tamper_case(bool edit_record)
 	if (edit_record)
 		wire[20] ^= 1; /* the actor */
 	else
-		args[e.args_len - 1] ^= 0x10; /* a byte of the vector */
+		/* a byte of the vector: before the record's 16 bytes and the tag */
+		args[e.args_len - RVX_KERNEL_JOURNAL_TAG_BYTES - 17u] ^= 0x10;
 	/* The frame is re-sealed, so only the record/payload check can tell. */
 	fl = rvx_witness_frame_encode(jcopy + at, sizeof(jcopy) - at, wire, args, e.args_len);
 	cr_assert_eq(fl, (long)RVX_WITNESS_FRAME_SIZE(e.args_len));
@@ -264,6 +265,65 @@ Test(nucleus_replay, tampered_payload_is_refused_at_that_entry)
 Test(nucleus_replay, tampered_record_is_refused_at_that_entry)
 {
 	tamper_case(true);
+}
+
+/*
+ * A forger without the kernel secret edits the vector of a journaled put
+ * and recomputes everything a digest protects: the record's args digest and
+ * the frame digest, and drops what follows (so no later link disagrees).
+ * before: replay re-applied the forged put without any proof.
+ * after: the entry's tag does not verify; the replay is refused at that
+ * entry and the kernel is as restored.
+ */
+Test(nucleus_replay, forged_entry_with_recomputed_digests_is_refused)
+{
+	struct run r;
+	struct rvx_witness_journal j;
+	struct rvx_witness_entry e;
+	uint8_t wire[64];
+	static uint8_t args[RVX_WITNESS_ARGS_MAX];
+	uint64_t seq, replayed;
+	size_t at, cursor = 0;
+	float out[NK_DIM];
+	long fl;
+
+	original(&r);
+	memcpy(jcopy, W.journal, W.k.journal.used);
+	cr_assert_eq(rvx_witness_journal_load(&j, jcopy, sizeof(jcopy), W.k.journal.used, NULL), 0);
+	/* the first vector put after the checkpoint */
+	for (;;) {
+		at = cursor;
+		cr_assert_eq(rvx_witness_journal_next(&j, &cursor, &e), 0);
+		if (e.record.sequence >= r.seq_mid && e.record.kind == RVX_WITNESS_VECTOR_PUT)
+			break;
+	}
+	seq = e.record.sequence;
+	memcpy(wire, e.wire, 64);
+	memcpy(args, e.args, e.args_len);
+	/* the vector's first component, whatever it was, becomes 1e6 */
+	{
+		float big = 1e6f;
+		size_t v = e.args_len - RVX_KERNEL_JOURNAL_TAG_BYTES - 16u - NK_DIM * sizeof(float);
+
+		memcpy(args + v, &big, sizeof(big));
+	}
+	rvx_witness_args_digest(args, e.args_len, wire + 32);
+	fl = rvx_witness_frame_encode(jcopy + at, sizeof(jcopy) - at, wire, args, e.args_len);
+	cr_assert_eq(fl, (long)RVX_WITNESS_FRAME_SIZE(e.args_len));
+	cr_assert_eq(rvx_witness_journal_load(&j, jcopy, sizeof(jcopy), at + (size_t)fl, NULL), 0,
+		     "the forged journal is well formed");
+
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_restore(&W2.k, ck_mid, r.n_mid), 0);
+	cr_assert_eq(rvx_kernel_replay(&W2.k, &j, r.seq_mid, ck_mid, r.n_mid, NULL, NULL,
+				       &replayed), -RVX_EBADSIG);
+	cr_assert_eq(replayed, seq - r.seq_mid, "refused at the forged entry");
+	cr_assert_eq(W2.k.log.sequence, r.seq_mid, "as restored");
+	/* no store holds the forged component */
+	for (uint64_t key = 0; key < 8; key++)
+		if (rvx_vec_store_get(&W2.k.vstores[0].store, key, out, NK_DIM,
+				      RVX_VEC_NOW_NONE) == 0)
+			cr_assert(out[0] != 1e6f);
 }
 
 Test(nucleus_replay, bad_arguments)

@@ -84,6 +84,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(caps.objects), sizeof(void *));
 	zero(out, KOFF(proof), sizeof(k->proof));
 	zero(out, KOFF(ckpt_key), sizeof(k->ckpt_key));
+	zero(out, KOFF(journal_key), sizeof(k->journal_key));
 	zero(out, KOFF(log.sink), sizeof(k->log.sink));
 	zero(out, KOFF(ring), sizeof(k->ring));
 	zero(out, KOFF(journal), sizeof(k->journal));
@@ -353,7 +354,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	/* What the destination keeps: its binding. */
 	struct rvx_cap_space caps = k->caps;
 	struct rvx_proof_engine proof = k->proof;
-	uint8_t key[sizeof(k->ckpt_key)];
+	uint8_t key[sizeof(k->ckpt_key)], jkey[sizeof(k->journal_key)];
 	struct rvx_witness_sink sink = k->log.sink;
 	struct rvx_witness_ring ring = k->ring;
 	struct rvx_witness_journal journal = k->journal;
@@ -369,6 +370,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 
 	(void)len;
 	memcpy(key, k->ckpt_key, sizeof(key));
+	memcpy(jkey, k->journal_key, sizeof(jkey));
 	/* Store bindings are kept per store (the checkpoint holds zeros). */
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		struct rvx_vec_store keep = k->vstores[i].store;
@@ -400,6 +402,7 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	k->caps.objects = caps.objects;
 	k->proof = proof;
 	memcpy(k->ckpt_key, key, sizeof(key));
+	memcpy(k->journal_key, jkey, sizeof(jkey));
 	k->log.sink = sink;
 	k->ring = ring;
 	k->journal = journal;

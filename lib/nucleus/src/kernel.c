@@ -34,6 +34,8 @@ static size_t call_extra(const struct rvx_kernel *k)
 int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len)
 {
 	len += call_extra(k);
+	if (k->has_journal)
+		len += RVX_KERNEL_JOURNAL_TAG_BYTES;
 	if (len > RVX_WITNESS_ARGS_MAX)
 		return -RVX_EINVAL;
 	if (k->has_journal && k->journal.capacity - k->journal.used < RVX_WITNESS_FRAME_SIZE(len))
@@ -67,8 +69,9 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 	/* The payload goes to the journal in pieces (header, issuer window,
 	 * input, the record's arguments), never assembled here: an entry may
 	 * be far larger than a kernel stack should hold. */
-	struct rvx_witness_piece pieces[4];
+	struct rvx_witness_piece pieces[5];
 	uint8_t hdr[RVX_KERNEL_CALL_HEADER_BYTES];
+	uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES];
 	const struct rvx_syscall_args *a = k->call.args;
 	struct rvx_kernel_call *c = &k->call;
 	uint32_t u, count = 0;
@@ -129,6 +132,8 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 		const struct rvx_witness_record *e = &c->expect->record;
 		struct rvx_witness_anchor an;
 
+		/* The entry's tag was verified before the entry was acted on
+		 * (rvx_kernel_replay()); expect is the payload before it. */
 		if (c->matched || !pieces_equal(pieces, count, c->expect))
 			return -RVX_EBADSIG;
 		rvx_witness_anchor(&k->log, &an);
@@ -136,9 +141,27 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 		    e->tier != tier || e->flags != 0 || e->actor != actor || e->target != target ||
 		    memcmp(e->link, an.state, RVX_WITNESS_LINK_SIZE) != 0)
 			return -RVX_EBADSIG;
-		return replay_commit(k, &ev, c->expect->args, total, out);
+		return replay_commit(k, &ev, c->expect->args, total + RVX_KERNEL_JOURNAL_TAG_BYTES,
+				     out);
 	}
 	if (k->has_journal) {
+		/* The tag closes the payload: what only this kernel's secret
+		 * can write (checked by replay). */
+		struct rvx_witness_record pre;
+		uint8_t wire[RVX_WITNESS_RECORD_SIZE];
+
+		if (total > RVX_WITNESS_ARGS_MAX - RVX_KERNEL_JOURNAL_TAG_BYTES)
+			return -RVX_EINVAL;
+		memset(&pre, 0, sizeof(pre));
+		pre.sequence = k->log.sequence;
+		pre.time = ev.time;
+		pre.kind = kind;
+		pre.tier = tier;
+		pre.actor = actor;
+		pre.target = target;
+		rvx_witness_record_encode(&pre, wire);
+		rvx_kernel_journal_tag_(k, wire, pieces, count, tag);
+		pieces[count++] = (struct rvx_witness_piece){tag, sizeof(tag)};
 		ret = rvx_witness_commitv(&k->log, &k->journal, &ev, pieces, count, out);
 	} else {
 		uint8_t digest[RVX_WITNESS_DIGEST_SIZE];
@@ -280,6 +303,54 @@ static void ckpt_key(const void *secret, size_t secret_len, uint8_t out[32])
 	br_hmac_out(&hc, out);
 }
 
+/* The journal tag key: derived under its own label, kept as its HMAC
+ * schedule (the SHA-256 states after key ^ ipad and key ^ opad), so a tag
+ * costs the payload's blocks plus two. */
+static void journal_key(const void *secret, size_t secret_len, uint8_t out[64])
+{
+	static const char label[] = "ruvix.journal.v1";
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	br_sha256_context sc;
+	uint8_t key[32], pad[64];
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, secret, secret_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, label, sizeof(label) - 1u);
+	br_hmac_out(&hc, key);
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = (uint8_t)((i < sizeof(key) ? key[i] : 0u) ^ 0x36u);
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, pad, sizeof(pad));
+	(void)br_sha256_state(&sc, out);
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] ^= 0x36u ^ 0x5cu;
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, pad, sizeof(pad));
+	(void)br_sha256_state(&sc, out + 32);
+	memset(key, 0, sizeof(key));
+	memset(pad, 0, sizeof(pad));
+}
+
+void rvx_kernel_journal_tag_(const struct rvx_kernel *k, const uint8_t prefix[32],
+			     const struct rvx_witness_piece *pieces, uint32_t count,
+			     uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES])
+{
+	br_sha256_context sc;
+	uint8_t ih[32];
+
+	br_sha256_init(&sc);
+	br_sha256_set_state(&sc, k->journal_key, 64);
+	br_sha256_update(&sc, prefix, 32);
+	for (uint32_t i = 0; i < count; i++)
+		if (pieces[i].len != 0)
+			br_sha256_update(&sc, pieces[i].data, pieces[i].len);
+	br_sha256_out(&sc, ih);
+	br_sha256_set_state(&sc, k->journal_key + 32, 64);
+	br_sha256_update(&sc, ih, sizeof(ih));
+	br_sha256_out(&sc, tag);
+}
+
 int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 		    const void *secret, size_t secret_len, uint64_t now,
 		    struct rvx_kernel_root *root)
@@ -318,6 +389,7 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	RVX_CHECK(rvx_proof_engine_init(&k->proof, secret, secret_len, k->issuers,
 					RVX_ARRAY_COUNT(k->issuers)) == 0);
 	ckpt_key(secret, secret_len, k->ckpt_key);
+	journal_key(secret, secret_len, k->journal_key);
 	rvx_proof_policy_open(&k->attest_policy, RVX_PROOF_TIER_REFLEX);
 	if (cfg->sink != NULL) {
 		sink = *cfg->sink;
@@ -447,11 +519,21 @@ int rvx_kernel_epoch_close(struct rvx_kernel *k)
 		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_RECV, sat32(q->epoch_msgs[1]),
 					 obj, sat32(q->epoch_bytes[1]));
 	}
-	ret = rvx_witness_epoch_close(&k->log, k->has_journal ? &k->journal : NULL, k->now, NULL);
+	{
+		/* Appended like every kernel record (journaled and tagged); the
+		 * log's epoch moves on only once it is there. */
+		uint8_t summary[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
+		struct rvx_witness_record rec;
+
+		rvx_witness_epoch_summary(&k->log, summary);
+		ret = rvx_kernel_witness_(k, RVX_WITNESS_EPOCH_SUMMARY, 0, (uint32_t)k->log.epoch,
+					  k->log.epoch_events, summary, sizeof(summary), &rec);
+	}
 	if (ret != 0) {
 		k->log = saved;
 		return ret;
 	}
+	rvx_witness_epoch_begin(&k->log, k->log.epoch + 1u);
 	rvx_kernel_epoch_reset_(k);
 	return 0;
 }

@@ -11,6 +11,11 @@
 #define RVX_KERNEL_WAIT_TIMER 2u
 
 int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len);
+/* The journal tag of the payload @p pieces for a record whose first 32
+ * wire bytes are @p prefix (see rvx_kernel_replay()). */
+void rvx_kernel_journal_tag_(const struct rvx_kernel *k, const uint8_t prefix[32],
+			     const struct rvx_witness_piece *pieces, uint32_t count,
+			     uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES]);
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,
 			struct rvx_witness_record *out);

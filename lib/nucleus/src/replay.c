@@ -240,6 +240,30 @@ static int next_frame(const struct rvx_witness_journal *j, size_t *cursor,
 	return 0;
 }
 
+/*
+ * Check the tag that closes the entry's payload (rvx_kernel_witness_()) in
+ * constant time and leave @p e's payload as the part before it: an entry
+ * this kernel's secret did not write is never acted on.
+ */
+static int tag_check(const struct rvx_kernel *k, struct rvx_witness_entry *e)
+{
+	struct rvx_witness_piece body;
+	uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES];
+	uint8_t diff = 0;
+
+	if (e->args_len < RVX_KERNEL_JOURNAL_TAG_BYTES)
+		return -RVX_EBADSIG;
+	body.data = e->args;
+	body.len = e->args_len - RVX_KERNEL_JOURNAL_TAG_BYTES;
+	rvx_kernel_journal_tag_(k, e->wire, &body, 1, tag);
+	for (size_t i = 0; i < sizeof(tag); i++)
+		diff |= (uint8_t)(tag[i] ^ e->args[body.len + i]);
+	if (diff != 0)
+		return -RVX_EBADSIG;
+	e->args_len = (uint32_t)body.len;
+	return 0;
+}
+
 int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *journal,
 		      uint64_t from_seq, const uint8_t *ckpt, size_t ckpt_len,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *replayed)
@@ -276,6 +300,9 @@ int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *jo
 			ret = -RVX_EINVAL;
 			break;
 		}
+		ret = tag_check(k, &e);
+		if (ret != 0)
+			break;
 		ret = replay_one(k, &e, package, ctx, out_words);
 		if (ret != 0)
 			break;

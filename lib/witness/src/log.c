@@ -194,23 +194,30 @@ void rvx_witness_epoch_begin(struct rvx_witness_log *log, uint64_t epoch)
 	log->epoch = epoch;
 }
 
+void rvx_witness_epoch_summary(const struct rvx_witness_log *log,
+			       uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
+{
+	br_sha256_context c;
+
+	rvx_wit_put64_(payload + 0, log->epoch);
+	rvx_wit_put64_(payload + 8, log->epoch_events);
+	rvx_wit_put64_(payload + 16, log->epoch_bytes);
+	br_sha256_set_state(&c, log->epoch_state, (log->epoch_events & ~(uint64_t)1) * 32u);
+	if (log->epoch_events & 1u)
+		br_sha256_update(&c, log->epoch_pending, 32);
+	br_sha256_out(&c, payload + 24);
+}
+
 int rvx_witness_epoch_close(struct rvx_witness_log *log, struct rvx_witness_journal *journal,
 			    uint64_t now, uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
 {
 	uint8_t summary[RVX_WITNESS_EPOCH_PAYLOAD_SIZE];
 	struct rvx_witness_event ev;
-	br_sha256_context c;
 	int rc;
 
 	if (log == NULL)
 		return -RVX_EINVAL;
-	rvx_wit_put64_(summary + 0, log->epoch);
-	rvx_wit_put64_(summary + 8, log->epoch_events);
-	rvx_wit_put64_(summary + 16, log->epoch_bytes);
-	br_sha256_set_state(&c, log->epoch_state, (log->epoch_events & ~(uint64_t)1) * 32u);
-	if (log->epoch_events & 1u)
-		br_sha256_update(&c, log->epoch_pending, 32);
-	br_sha256_out(&c, summary + 24);
+	rvx_witness_epoch_summary(log, summary);
 
 	ev.time = now;
 	ev.kind = RVX_WITNESS_EPOCH_SUMMARY;

@@ -234,6 +234,9 @@ struct rvx_kernel_mount {
 #define RVX_KERNEL_ISSUER_JOURNAL_BYTES 44u
 /** Bytes of the call header that opens a syscall's journal payload. */
 #define RVX_KERNEL_CALL_HEADER_BYTES 112u
+/** Bytes of the tag that closes every journal payload the kernel writes
+ *  (see rvx_kernel_replay()). */
+#define RVX_KERNEL_JOURNAL_TAG_BYTES 32u
 /** Magic of the call header ("RVXS" little-endian). */
 #define RVX_KERNEL_CALL_MAGIC UINT32_C(0x53585652)
 
@@ -284,7 +287,8 @@ struct rvx_kernel_stage {
 #define RVX_KERNEL_VEC_DIM_MAX RVX_VEC_DIM_MAX
 
 _Static_assert(RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
-			       4u * (size_t)RVX_KERNEL_VEC_DIM_MAX + 16u <=
+			       4u * (size_t)RVX_KERNEL_VEC_DIM_MAX + 16u +
+			       RVX_KERNEL_JOURNAL_TAG_BYTES <=
 		       RVX_WITNESS_ARGS_MAX,
 	       "a proved put of the largest vector fits one journal entry");
 
@@ -313,6 +317,7 @@ struct rvx_kernel {
 	uint64_t timer_mem[RVX_KERNEL_TIMER_WORDS_]; /**< Timer storage. */
 	struct rvx_proof_engine proof; /**< The proof engine. */
 	uint8_t ckpt_key[32]; /**< Checkpoint MAC key: HMAC-SHA256(secret, "ruvix.ckpt.v1"). */
+	uint8_t journal_key[64]; /**< Journal tag key HMAC-SHA256(secret, "ruvix.journal.v1"), as its HMAC inner and outer SHA-256 states. */
 	struct rvx_proof_issuer_state issuers[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
 	struct rvx_proof_policy attest_policy; /**< Proof policy of AttestEmit. */
 	struct rvx_witness_log log;    /**< The witness log. */
@@ -841,6 +846,16 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * canonical arguments. The record's args
  * digest covers all of it.
  *
+ * Every payload the kernel journals (syscalls, stages, summaries, port
+ * records, task exits) ends with a RVX_KERNEL_JOURNAL_TAG_BYTES tag:
+ * HMAC-SHA256, under a key derived from the kernel secret with the label
+ * "ruvix.journal.v1", of the record's first 32 wire bytes (sequence, time,
+ * kind, tier, flags, actor, target) and the payload before the tag. Replay
+ * checks each entry's tag before it acts on the entry, so a journal is
+ * replayed only by a kernel holding the secret that wrote it, and a forged
+ * entry (its digests, frame and chain all recomputed) is refused: without
+ * the secret nobody can make the kernel re-apply a call it did not accept.
+ *
  * For each entry from @p from_seq the kernel checks the entry's payload
  * against its record's digest, sets its time to the record's, and re-issues
  * the call through the ordinary syscall path: every check runs again except
@@ -881,9 +896,10 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * @retval 0 every entry from @p from_seq was replayed
  * @retval -RVX_EINVAL a NULL pointer, a kernel not booted, a bad @p ckpt,
  *         the log not at @p from_seq, or the journal skips a sequence
- * @retval -RVX_EBADSIG a malformed frame, an entry that does not match its
- *         record's digest, or a rebuilt record that differs from the
- *         journal's (tampered journal or diverged state)
+ * @retval -RVX_EBADSIG a malformed frame, an entry whose tag does not
+ *         verify (forged, or written under another secret), an entry that
+ *         does not match its record's digest, or a rebuilt record that
+ *         differs from the journal's (tampered journal or diverged state)
  * @retval -RVX_ENOTSUP an entry that is neither a replayable syscall, a
  *         post-boot stage, an epoch summary nor a port record (boot itself,
  *         embedder creations)

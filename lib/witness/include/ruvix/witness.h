@@ -426,6 +426,18 @@ void rvx_witness_note_traffic(struct rvx_witness_log *log, uint16_t kind, uint32
 			      uint64_t target, uint32_t bytes);
 
 /**
+ * The canonical payload of the open epoch's summary, as
+ * rvx_witness_epoch_close() would append it, without appending anything
+ * (for an embedder that appends the summary itself and then starts the
+ * next epoch with rvx_witness_epoch_begin()).
+ * @param log the log
+ * @param[out] payload epoch u64, events u64, bytes u64, SHA-256 of the
+ *             traffic descriptors
+ */
+void rvx_witness_epoch_summary(const struct rvx_witness_log *log,
+			       uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE]);
+
+/**
  * Close the current epoch: append one EPOCH_SUMMARY record (actor = epoch
  * number, target = event count, args digest = digest of the canonical
  * summary: epoch u64, events u64, bytes u64, SHA-256 of the traffic
