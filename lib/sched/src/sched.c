@@ -541,38 +541,58 @@ int rvx_sched_task_create(struct rvx_sched *s, uint32_t cpu, uint32_t partition,
 	return 0;
 }
 
-int rvx_sched_task_wake(struct rvx_sched *s, rvx_handle_t id, uint64_t now)
+int rvx_sched_task_wake_check(const struct rvx_sched *s, rvx_handle_t id)
 {
 	uint32_t idx;
 	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	return s->tasks[idx].state == RVX_TASK_BLOCKED ? 0 : -RVX_EBUSY;
+}
+
+int rvx_sched_task_wake(struct rvx_sched *s, rvx_handle_t id, uint64_t now)
+{
+	uint32_t idx;
+	int ret = rvx_sched_task_wake_check(s, id);
 	struct rvx_task *t;
 
 	if (ret != 0)
 		return ret;
+	RVX_CHECK(resolve(s, id, &idx) == 0);
 	t = &s->tasks[idx];
-	if (t->state != RVX_TASK_BLOCKED)
-		return -RVX_EBUSY;
 	t->deadline = sat_add(now, t->rel_deadline);
 	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
 	make_ready(s, idx, seq_take(s, t->cpu));
 	return 0;
 }
 
-int rvx_sched_task_block(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uint64_t ran_ns)
+int rvx_sched_task_block_check(const struct rvx_sched *s, rvx_handle_t id)
 {
 	uint32_t idx;
 	int ret = resolve(s, id, &idx);
+
+	if (ret != 0)
+		return ret;
+	return s->tasks[idx].state == RVX_TASK_RUNNING || s->tasks[idx].state == RVX_TASK_READY
+		       ? 0
+		       : -RVX_EBUSY;
+}
+
+int rvx_sched_task_block(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uint64_t ran_ns)
+{
+	uint32_t idx;
+	int ret = rvx_sched_task_block_check(s, id);
 	struct rvx_task *t;
 
 	if (ret != 0)
 		return ret;
+	RVX_CHECK(resolve(s, id, &idx) == 0);
 	t = &s->tasks[idx];
 	if (t->state == RVX_TASK_RUNNING)
 		stop_running(s, idx, now, ran_ns);
-	else if (t->state == RVX_TASK_READY)
-		rq_remove(s, idx);
 	else
-		return -RVX_EBUSY;
+		rq_remove(s, idx);
 	t->state = RVX_TASK_BLOCKED;
 	return 0;
 }
@@ -715,14 +735,12 @@ int rvx_sched_task_free(struct rvx_sched *s, rvx_handle_t id)
 	return 0;
 }
 
-int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
-			   uint32_t partition)
+int rvx_sched_task_migrate_check(const struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
+				 uint32_t partition)
 {
 	uint32_t idx;
 	int ret = resolve_alive(s, id, &idx);
-	struct rvx_task *t;
-	struct rvx_sched_rq *to;
-	bool ready;
+	const struct rvx_task *t;
 
 	if (ret != 0)
 		return ret;
@@ -733,9 +751,27 @@ int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
 		return -RVX_EBUSY;
 	if (t->cpu == cpu && t->partition == partition)
 		return 0;
-	to = rq_of(s, cpu, partition);
-	if (to->members >= s->heap_cap)
+	if (s->rqs[(size_t)cpu * s->partition_count + partition].members >= s->heap_cap)
 		return -RVX_ELIMIT;
+	return 0;
+}
+
+int rvx_sched_task_migrate(struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
+			   uint32_t partition)
+{
+	uint32_t idx;
+	int ret = rvx_sched_task_migrate_check(s, id, cpu, partition);
+	struct rvx_task *t;
+	struct rvx_sched_rq *to;
+	bool ready;
+
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(resolve_alive(s, id, &idx) == 0);
+	t = &s->tasks[idx];
+	if (t->cpu == cpu && t->partition == partition)
+		return 0;
+	to = rq_of(s, cpu, partition);
 
 	ready = t->state == RVX_TASK_READY;
 	if (ready)

@@ -463,6 +463,17 @@ int rvx_sched_task_create(struct rvx_sched *s, uint32_t cpu, uint32_t partition,
 			  uint64_t rel_deadline_ns, uint32_t cap_table, rvx_handle_t *out);
 
 /**
+ * Would rvx_sched_task_wake() succeed? The same checks, changing nothing.
+ * @param s the scheduler
+ * @param id the task
+ * @retval 0 it would
+ * @retval -RVX_EINVAL the id's index is out of range
+ * @retval -RVX_ESTALE the id names no live task
+ * @retval -RVX_EBUSY the task is not BLOCKED
+ */
+int rvx_sched_task_wake_check(const struct rvx_sched *s, rvx_handle_t id);
+
+/**
  * Make a BLOCKED task READY, with the deadline now + its relative deadline
  * (saturating) and a fresh enqueue number (after READY tasks of equal key).
  * @param s the scheduler
@@ -474,6 +485,17 @@ int rvx_sched_task_create(struct rvx_sched *s, uint32_t cpu, uint32_t partition,
  * @retval -RVX_EBUSY the task is not BLOCKED
  */
 int rvx_sched_task_wake(struct rvx_sched *s, rvx_handle_t id, uint64_t now);
+
+/**
+ * Would rvx_sched_task_block() succeed? The same checks, changing nothing.
+ * @param s the scheduler
+ * @param id the task
+ * @retval 0 it would
+ * @retval -RVX_EINVAL the id's index is out of range
+ * @retval -RVX_ESTALE the id names no live task
+ * @retval -RVX_EBUSY the task is BLOCKED or DEAD
+ */
+int rvx_sched_task_block_check(const struct rvx_sched *s, rvx_handle_t id);
 
 /**
  * Block a RUNNING or READY task. A RUNNING task is handed back by its CPU
@@ -574,6 +596,21 @@ int rvx_sched_task_exit(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uint
  * @retval -RVX_EBUSY the task is not DEAD
  */
 int rvx_sched_task_free(struct rvx_sched *s, rvx_handle_t id);
+
+/**
+ * Would rvx_sched_task_migrate() succeed? The same checks, changing nothing.
+ * @param s the scheduler
+ * @param id the task
+ * @param cpu new CPU
+ * @param partition new partition
+ * @retval 0 it would (also when nothing would change)
+ * @retval -RVX_EINVAL the id's index, @p cpu or @p partition is out of range
+ * @retval -RVX_ESTALE the id names no live task
+ * @retval -RVX_EBUSY the task is RUNNING or DEAD
+ * @retval -RVX_ELIMIT the target run queue is full
+ */
+int rvx_sched_task_migrate_check(const struct rvx_sched *s, rvx_handle_t id, uint32_t cpu,
+				 uint32_t partition);
 
 /**
  * Move a task that is not running to another CPU and/or partition. A READY
