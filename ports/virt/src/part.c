@@ -22,7 +22,7 @@
  * One CPU: the partition mode runs on CPU 0 (secondaries stay off).
  *
  * Locks: every call into lib/part, lib/stage2, the nucleus or the EL1
- * registers runs under the kernel lock (rvx_virt_rt_lock(), or held by
+ * registers runs under the kernel lock (rvx_a64_rt_lock(), or held by
  * rt.c around the switch and the tick); the console lock nests inside it.
  */
 #include <bearssl.h>
@@ -73,7 +73,7 @@ static uint64_t (*const pools[RVX_VIRT_PARTS])[RVX_STAGE2_ENTRIES] = {pool_a, po
 static uint64_t vttbr[RVX_VIRT_PARTS];
 static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
 static struct el1_ctx el1[RVX_KERNEL_TASKS];
-static struct rvx_virt_frame *trap_frame; /* the frame of the trap being decoded (CPU 0) */
+static struct rvx_a64_frame *trap_frame; /* the frame of the trap being decoded (CPU 0) */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
 static uint64_t el1_loads_at_teardown;
 
@@ -268,7 +268,7 @@ static void a_s2_sync(void *ctx, uint32_t part)
  * are guest.h's ABI. */
 static void a_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t)
 {
-	const struct rvx_virt_frame *f = trap_frame;
+	const struct rvx_a64_frame *f = trap_frame;
 	uint64_t esr, far;
 	uint32_t ec, iss;
 
@@ -349,7 +349,7 @@ static int a_guest_write(void *ctx, uint32_t part, uint64_t ipa, const void *src
 static void a_kick(void *ctx, uint32_t cpu)
 {
 	volatile uint32_t *sgir =
-		(volatile uint32_t *)(uintptr_t)(rvx_virt_board.gicd.base + GICD_SGIR);
+		(volatile uint32_t *)(uintptr_t)(rvx_a64_board.gicd.base + GICD_SGIR);
 
 	(void)ctx;
 	__asm__ volatile("dsb ishst" ::: "memory");
@@ -372,14 +372,14 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 
 	(void)ctx;
 	if (rc == 0)
-		rvx_virt_rt_restart(task);
+		rvx_a64_rt_restart(task);
 	return rc;
 }
 
 static void k_task_restart(void *ctx, uint32_t task)
 {
 	(void)ctx;
-	rvx_virt_rt_restart(task);
+	rvx_a64_rt_restart(task);
 }
 
 /*
@@ -458,7 +458,7 @@ static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, 
 
 	(void)ctx;
 	if (rc != 0)
-		rvx_virt_fail("witnessing a privileged action", rc);
+		rvx_a64_fail("witnessing a privileged action", rc);
 }
 
 static void digest(const void *mem, size_t len, uint8_t out[32])
@@ -515,7 +515,7 @@ static void k_handle_out(void *ctx, uint32_t part, uint16_t where, uint64_t hand
 static void k_reboot(void *ctx)
 {
 	(void)ctx;
-	rvx_virt_exit(10);
+	rvx_a64_exit(10);
 }
 
 static uint64_t k_now(void *ctx)
@@ -530,7 +530,7 @@ static void k_trace(void *ctx, const char *fmt, ...)
 
 	(void)ctx;
 	va_start(ap, fmt);
-	rvx_virt_vprintf(fmt, ap);
+	rvx_a64_vprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -547,13 +547,13 @@ static const struct rvx_part_kernel_ops kernel_ops = {
 
 /* ---- the runtime's hooks (kernel lock held) ---- */
 
-void rvx_virt_part_switch(uint32_t next)
+void rvx_a64_part_switch(uint32_t next)
 {
 	if (part_mode != 0 && rvx_part_switch(&rvx_virt_pl, 0, next) < 0)
-		rvx_virt_fail("running a partition that is not RUNNING", -RVX_EPERM);
+		rvx_a64_fail("running a partition that is not RUNNING", -RVX_EPERM);
 }
 
-bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf)
+bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf)
 {
 	uint64_t mem;
 	uint32_t role;
@@ -567,7 +567,7 @@ bool rvx_virt_part_task_init(uint32_t task, struct rvx_virt_frame *nf)
 	return true;
 }
 
-bool rvx_virt_part_hold(uint32_t task)
+bool rvx_a64_part_hold(uint32_t task)
 {
 	int rc;
 
@@ -575,11 +575,11 @@ bool rvx_virt_part_hold(uint32_t task)
 		return false;
 	rc = rvx_part_hold(&rvx_virt_pl, task);
 	if (rc < 0)
-		rvx_virt_fail("holding a suspended partition's task", rc);
+		rvx_a64_fail("holding a suspended partition's task", rc);
 	return rc == 1;
 }
 
-void rvx_virt_part_tick(uint64_t now)
+void rvx_a64_part_tick(uint64_t now)
 {
 	if (part_mode != 0)
 		(void)rvx_part_tick(&rvx_virt_pl, now);
@@ -602,25 +602,25 @@ static bool guest_range(uint32_t part, uint64_t a, uint64_t n)
 }
 
 /* Apply lib/part's verdict to the trapped frame. */
-static struct rvx_virt_frame *apply(struct rvx_virt_frame *f, const struct rvx_part_verdict *v)
+static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_part_verdict *v)
 {
 	if (v->set_ret)
 		f->x[0] = v->ret;
 	switch (v->next) {
 	case RVX_PART_NEXT_RESUME: return f;
-	case RVX_PART_NEXT_BLOCKED: return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_BLOCKED);
+	case RVX_PART_NEXT_BLOCKED: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_BLOCKED);
 	case RVX_PART_NEXT_RETRY:
 		f->elr -= 4u; /* the HVC is issued again once woken */
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_BLOCKED);
-	case RVX_PART_NEXT_RESTART: return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_RESTART);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_BLOCKED);
+	case RVX_PART_NEXT_RESTART: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_RESTART);
 	case RVX_PART_NEXT_EXITED:
-	case RVX_PART_NEXT_HALTED: return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
-	default: return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_YIELD);
+	case RVX_PART_NEXT_HALTED: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
+	default: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_YIELD);
 	}
 }
 
 /* guest.h's own calls: a console line, a progress report, the state check. */
-static struct rvx_virt_frame *guest_call(uint32_t task, struct rvx_virt_frame *f,
+static struct rvx_a64_frame *guest_call(uint32_t task, struct rvx_a64_frame *f,
 					 const struct rvx_part_verdict *v)
 {
 	struct rvx_virt_progress *g = &rvx_virt_progress[v->part];
@@ -636,7 +636,7 @@ static struct rvx_virt_frame *guest_call(uint32_t task, struct rvx_virt_frame *f
 		if (t->x[1] < sizeof(line) && guest_range(v->part, t->x[0], t->x[1])) {
 			memcpy(line, (const void *)(uintptr_t)t->x[0], t->x[1]);
 			line[t->x[1]] = '\0';
-			rvx_virt_printf("RVX-P%c %s\n", (char)('A' + v->part), line);
+			rvx_a64_printf("RVX-P%c %s\n", (char)('A' + v->part), line);
 		}
 		return f;
 	}
@@ -648,40 +648,40 @@ static struct rvx_virt_frame *guest_call(uint32_t task, struct rvx_virt_frame *f
 		if (t->x[0] != GUEST_REP_PROBED)
 			return f;
 		/* The prober has tried everything: stopped for good. */
-		daif = rvx_virt_rt_lock();
+		daif = rvx_a64_rt_lock();
 		rc = rvx_part_task_end(&rvx_virt_pl, task, 0);
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc != 0)
-			rvx_virt_fail("ending a partition task", rc);
-		return rvx_virt_rt_trap_switch(f, RVX_VIRT_TRAP_EXITED);
+			rvx_a64_fail("ending a partition task", rc);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
 	default: /* GUEST_HVC_CHECK_STATE */
-		daif = rvx_virt_rt_lock();
+		daif = rvx_a64_rt_lock();
 		rc = rvx_part_region_check(&rvx_virt_pl, task, GUEST_STATE_REGION, GUEST_STATE_OFF,
 					   GUEST_STATE_SIZE, &cv);
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc != 0)
-			rvx_virt_fail("checking a partition's state region", rc);
+			rvx_a64_fail("checking a partition's state region", rc);
 		return apply(f, &cv);
 	}
 }
 
-struct rvx_virt_frame *rvx_virt_part_trap(struct rvx_virt_frame *f)
+struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 {
-	uint32_t task = rvx_virt_rt_current(rvx_virt_cpu_index());
+	uint32_t task = rvx_a64_rt_current(rvx_a64_cpu_index());
 	struct rvx_part_verdict v;
 	uint64_t daif;
 	int rc;
 
 	if (part_mode == 0)
-		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
-	daif = rvx_virt_rt_lock();
+		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
+	daif = rvx_a64_rt_lock();
 	trap_frame = f;
 	rc = rvx_part_trap(&rvx_virt_pl, 0, task, &v);
 	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE)
 		rvx_virt_part_demo_fault(v.part, v.cause);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_panic_frame("a trap from a lower EL outside a partition", 8, f);
+		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	if (v.next == RVX_PART_NEXT_CALL)
 		return guest_call(task, f, &v);
 	return apply(f, &v);
@@ -720,12 +720,12 @@ static void s2_audit(uint32_t part)
 			for (uint64_t a = pl->parts[i].mem; a < pl->parts[i].mem + GUEST_MEM_SIZE;
 			     a += 4096u)
 				bad += rvx_stage2_lookup(&s2[part], a, &m) != -RVX_ENOENT;
-	rvx_virt_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
+	rvx_a64_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
 			"own memory %u pages RW-; %s\n",
 			(char)('A' + part), kernel_pages, guest_pages, GUEST_MEM_SIZE / 4096u,
 			bad == 0 ? "as intended" : "WRONG");
 	if (bad != 0)
-		rvx_virt_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
+		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
 }
 
 /* EL2 controls for partitions: stage 2 on (VM), Normal cacheable accesses
@@ -753,7 +753,7 @@ static void el2_setup(void)
 
 static void setup(uint32_t mode)
 {
-	const struct rvx_virt_board *b = &rvx_virt_board;
+	const struct rvx_a64_board *b = &rvx_a64_board;
 	struct rvx_part_config cfg;
 	uint64_t t = (uint64_t)(uintptr_t)__guest_start, daif;
 	int rc;
@@ -783,30 +783,30 @@ static void setup(uint32_t mode)
 	cfg.devices[1] = (struct rvx_part_device){RVX_VIRT_DEV_GICD, 0, b->gicd.base, b->gicd.size};
 	cfg.devices[2] = (struct rvx_part_device){RVX_VIRT_DEV_GICC, 0, b->gicc.base, b->gicc.size};
 	el2_setup();
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_part_init(&rvx_virt_pl, &cfg, &arch_ops, &kernel_ops, NULL, task_table,
 			   RVX_KERNEL_TASKS);
 	for (uint32_t i = 0; rc == 0 && i < RVX_VIRT_PARTS; i++) {
-		uint64_t mem = (uint64_t)(uintptr_t)rvx_virt_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
+		uint64_t mem = (uint64_t)(uintptr_t)rvx_a64_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
 		uint32_t index;
 
 		if (mem == 0)
-			rvx_virt_fail("memory for a partition", -RVX_ENOMEM);
+			rvx_a64_fail("memory for a partition", -RVX_ENOMEM);
 		memset((void *)(uintptr_t)mem, 0, GUEST_MEM_SIZE);
-		rvx_virt_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
+		rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
 				(char)('A' + i), i + 1u, mem, GUEST_MEM_SIZE);
 		rc = rvx_part_create(&rvx_virt_pl, i + 1u, mem, GUEST_MEM_SIZE, &index);
 	}
 	part_mode = mode;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("creating the partitions", rc);
+		rvx_a64_fail("creating the partitions", rc);
 	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
 		s2_audit(i);
 	/* Every partition has the same IPA and PA sizes: one VTCR_EL2. */
 	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&s2[0])));
 	if (rvx_stage2_vtcr(&s2[1]) != rvx_stage2_vtcr(&s2[0]))
-		rvx_virt_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
+		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }
 
 void rvx_virt_part_main(uint32_t bench)
@@ -814,7 +814,7 @@ void rvx_virt_part_main(uint32_t bench)
 	uint64_t daif;
 	int rc;
 
-	rvx_virt_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
+	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
 			bench ? "bench" : "demo");
 	setup(bench ? 2u : 1u);
 	if (bench)
@@ -822,15 +822,15 @@ void rvx_virt_part_main(uint32_t bench)
 	else
 		rvx_virt_part_demo();
 	/* Their tasks are parked in long waits by now and never run again. */
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_part_teardown(&rvx_virt_pl);
 	part_mode = 0;
 	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("tearing the partitions down", rc);
+		rvx_a64_fail("tearing the partitions down", rc);
 	/* Nothing of the partitions runs any more: a while for the proof. */
 	rvx_virt_part_sleep_ms(20);
-	rvx_virt_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
+	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
 			rvx_virt_pl.cpu_loads - el1_loads_at_teardown);
 }

@@ -36,11 +36,11 @@ static void report_series(const char *name, uint32_t *v, uint32_t n, uint32_t di
 	uint64_t med, p99, mn, mx;
 
 	sort32(v, n);
-	med = rvx_virt_ticks_to_ns(v[n / 2u]) / div;
-	p99 = rvx_virt_ticks_to_ns(v[(n * 99u) / 100u]) / div;
-	mn = rvx_virt_ticks_to_ns(v[0]) / div;
-	mx = rvx_virt_ticks_to_ns(v[n - 1u]) / div;
-	rvx_virt_printf("RVX-BENCH %s n=%u median_ns=%lu p99_ns=%lu min_ns=%lu max_ns=%lu\n", name,
+	med = rvx_a64_ticks_to_ns(v[n / 2u]) / div;
+	p99 = rvx_a64_ticks_to_ns(v[(n * 99u) / 100u]) / div;
+	mn = rvx_a64_ticks_to_ns(v[0]) / div;
+	mx = rvx_a64_ticks_to_ns(v[n - 1u]) / div;
+	rvx_a64_printf("RVX-BENCH %s n=%u median_ns=%lu p99_ns=%lu min_ns=%lu max_ns=%lu\n", name,
 			n, med, p99, mn, mx);
 }
 
@@ -49,7 +49,7 @@ static void report_series(const char *name, uint32_t *v, uint32_t n, uint32_t di
 static void raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool same_vm)
 {
 	struct rvx_part *pl = &rvx_virt_pl;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	uint64_t va = rvx_virt_part_vttbr(0), vb = rvx_virt_part_vttbr(1);
 
 	if (pl->loaded_task[0] != RVX_HYP_NONE)
@@ -71,7 +71,7 @@ static void raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool s
 	rvx_virt_part_el1_save((n & 1u) ? tb : ta);
 	pl->loaded_task[0] = RVX_HYP_NONE;
 	pl->loaded_part[0] = RVX_HYP_NONE;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 }
 
 void rvx_virt_part_bench(void)
@@ -80,7 +80,7 @@ void rvx_virt_part_bench(void)
 	struct rvx_part *pl = &rvx_virt_pl;
 	struct guest_boot *ba = rvx_virt_part_boot(0), *bb = rvx_virt_part_boot(1);
 	uint64_t clock = rvx_virt_root_caps()->clock.raw;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	rvx_handle_t q;
 	int rc = rvx_kernel_queue_create(rvx_virt_kernel(), 0, 4, 64,
 					 RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT, &q);
@@ -100,7 +100,7 @@ void rvx_virt_part_bench(void)
 	if (rc == 0)
 		rc = rvx_part_spawn(pl, 1, GUEST_ROLE_BENCH_PEER, xa, 1, wa, cb, &tb);
 	if (rc != 0)
-		rvx_virt_fail("setting up the benchmark's partitions", rc);
+		rvx_a64_fail("setting up the benchmark's partitions", rc);
 	ba->magic = bb->magic = GUEST_MAGIC;
 	ba->mem = pl->parts[0].mem;
 	bb->mem = pl->parts[1].mem;
@@ -109,13 +109,13 @@ void rvx_virt_part_bench(void)
 	ba->part = 0;
 	bb->part = 1;
 	vm0 = pl->vm_loads;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (!rvx_virt_part_wait_for("the benchmark", bench_done, 20000))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 	s = (uint32_t *)(uintptr_t)(pl->parts[0].mem + GUEST_SAMPLES_OFF);
-	rvx_virt_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
-			rvx_virt_counter_freq(), pl->vm_loads - vm0, pl->cpu_loads);
-	rvx_virt_printf("RVX-BENCH state-check part=A fp_simd_el1=%s part=B fp_simd_el1=%s\n",
+	rvx_a64_printf("RVX-BENCH info counter_hz=%lu vttbr_changes=%lu el1_loads=%lu\n",
+			rvx_a64_counter_freq(), pl->vm_loads - vm0, pl->cpu_loads);
+	rvx_a64_printf("RVX-BENCH state-check part=A fp_simd_el1=%s part=B fp_simd_el1=%s\n",
 			rvx_virt_progress[0].reports[GUEST_REP_STATE] != 0 &&
 					rvx_virt_progress[0].report_val[GUEST_REP_STATE] == 1
 				? "ok"
@@ -132,11 +132,11 @@ void rvx_virt_part_bench(void)
 	raw_switch(ta, tb, raw, n, true);
 	report_series("switch-el1-same-vmid", raw, n, 1);
 	{
-		uint64_t t0 = rvx_virt_counter(), t1;
+		uint64_t t0 = rvx_a64_counter(), t1;
 
 		for (uint32_t i = 0; i < 1000u; i++)
 			__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(t1)::"memory");
-		rvx_virt_printf("RVX-BENCH counter-read n=1000 total_ns=%lu\n",
-				rvx_virt_ticks_to_ns(t1 - t0));
+		rvx_a64_printf("RVX-BENCH counter-read n=1000 total_ns=%lu\n",
+				rvx_a64_ticks_to_ns(t1 - t0));
 	}
 }

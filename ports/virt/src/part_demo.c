@@ -8,7 +8,7 @@
  * privileged goes through lib/part (rvx_virt_pl); tests/virt/partitions.py
  * reads the console lines and the witness dump.
  *
- * Locks: lib/part calls under the kernel lock (rvx_virt_rt_lock()).
+ * Locks: lib/part calls under the kernel lock (rvx_a64_rt_lock()).
  */
 #include "ruvix/nucleus.h"
 #include "part.h"
@@ -42,9 +42,9 @@ void rvx_virt_part_sleep_ms(uint64_t ms)
 	a.cap = rvx_virt_root_caps()->clock.raw;
 	a.flags = RVX_SYSCALL_F_RELATIVE;
 	a.arg[0] = ms * RVX_VIRT_MS;
-	rc = rvx_virt_rt_syscall(0, RVX_SYS_TIMER_WAIT, &a, &r);
+	rc = rvx_a64_rt_syscall(0, RVX_SYS_TIMER_WAIT, &a, &r);
 	if (rc != 0)
-		rvx_virt_fail("TimerWait", rc);
+		rvx_a64_fail("TimerWait", rc);
 }
 
 void rvx_virt_part_demo_restored(uint32_t part, uint64_t off, uint64_t len)
@@ -71,7 +71,7 @@ static uint64_t queue_new(uint32_t slots, rvx_rights_t rights)
 	int rc = rvx_kernel_queue_create(rvx_virt_kernel(), 0, slots, 64, rights, &cap);
 
 	if (rc != 0)
-		rvx_virt_fail("creating a queue", rc);
+		rvx_a64_fail("creating a queue", rc);
 	return cap.raw;
 }
 
@@ -82,7 +82,7 @@ static uint32_t spawn(uint32_t part, uint32_t role, const struct rvx_syscall_cap
 	int rc = rvx_part_spawn(PL(), part, role, x, nx, where, child, &task);
 
 	if (rc != 0)
-		rvx_virt_fail("spawning a partition task", rc);
+		rvx_a64_fail("spawning a partition task", rc);
 	return task;
 }
 
@@ -92,7 +92,7 @@ static void resume_all(void)
 		int rc = rvx_part_resume(PL(), i, 0);
 
 		if (rc != 0)
-			rvx_virt_fail("resuming a partition", rc);
+			rvx_a64_fail("resuming a partition", rc);
 	}
 }
 
@@ -107,7 +107,7 @@ static void fill_state(uint32_t part)
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	return ns * rvx_virt_counter_freq() / 1000000000u;
+	return ns * rvx_a64_counter_freq() / 1000000000u;
 }
 
 static void grant_lease(uint32_t part, uint64_t ns)
@@ -116,10 +116,10 @@ static void grant_lease(uint32_t part, uint64_t ns)
 	int rc = rvx_part_lease_grant(PL(), part, RVX_VIRT_DEV_UART,
 				      RVX_HYP_LEASE_R | RVX_HYP_LEASE_W, ns);
 
-	g->uart = rvx_virt_board.uart.base;
-	g->lease_until = rvx_virt_counter() + ns_to_ticks(ns);
+	g->uart = rvx_a64_board.uart.base;
+	g->lease_until = rvx_a64_counter() + ns_to_ticks(ns);
 	if (rc != 0)
-		rvx_virt_fail("leasing the UART", rc);
+		rvx_a64_fail("leasing the UART", rc);
 }
 
 bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms)
@@ -128,7 +128,7 @@ bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit
 
 	while (!cond()) {
 		if (rvx_virt_part_now() > until) {
-			rvx_virt_printf("RuVix: partitions: timed out waiting for %s\n", what);
+			rvx_a64_printf("RuVix: partitions: timed out waiting for %s\n", what);
 			return false;
 		}
 		rvx_virt_part_sleep_ms(2);
@@ -139,7 +139,7 @@ bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit
 static void wait_or_stop(const char *what, bool (*cond)(void), uint64_t limit_ms)
 {
 	if (!rvx_virt_part_wait_for(what, cond, limit_ms))
-		rvx_virt_exit(8);
+		rvx_a64_exit(8);
 }
 
 static bool ready_to_inject(void)
@@ -190,7 +190,7 @@ static void recon_talk(void)
 	struct rvx_syscall_result r;
 	struct rvx_queue_msg_hdr h;
 	uint64_t seq = 0x5eed, got = 0;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	int rc;
 
 	args_init(&a);
@@ -199,9 +199,9 @@ static void recon_talk(void)
 	a.in = (uint64_t)(uintptr_t)&seq;
 	a.in_len = sizeof(seq);
 	rc = rvx_syscall(rvx_virt_kernel(), 0, RVX_SYS_QUEUE_SEND, &a, &r);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("the root's ping to the rebuilt partition", rc);
+		rvx_a64_fail("the root's ping to the rebuilt partition", rc);
 	memset(&h, 0, sizeof(h));
 	args_init(&a);
 	a.cap = PL()->edges[1].root_cap;
@@ -211,8 +211,8 @@ static void recon_talk(void)
 	a.out_len = sizeof(got);
 	a.aux = (uint64_t)(uintptr_t)&h;
 	a.aux_len = sizeof(h);
-	rc = rvx_virt_rt_syscall(0, RVX_SYS_QUEUE_RECV, &a, &r);
-	rvx_virt_printf("RVX-RECON-TALK part=B ping=0x%lx first-on-B->A type=%u value=0x%lx %s\n",
+	rc = rvx_a64_rt_syscall(0, RVX_SYS_QUEUE_RECV, &a, &r);
+	rvx_a64_printf("RVX-RECON-TALK part=B ping=0x%lx first-on-B->A type=%u value=0x%lx %s\n",
 			seq, rc == 0 && r.status == RVX_SYSCALL_DONE ? h.type_id : 0u, got,
 			rc == 0 && r.status == RVX_SYSCALL_DONE && h.type_id == GUEST_MSG_PONG &&
 					got == seq
@@ -227,22 +227,22 @@ static void suspend_a(void)
 	uint64_t s0, s1, s2, daif;
 	int rc;
 
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_part_suspend(PL(), 0);
 	s0 = ba->heartbeat;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("suspending partition A", rc);
+		rvx_a64_fail("suspending partition A", rc);
 	rvx_virt_part_sleep_ms(30);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	s1 = ba->heartbeat;
 	rc = rvx_part_resume(PL(), 0, 0);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("resuming partition A", rc);
+		rvx_a64_fail("resuming partition A", rc);
 	rvx_virt_part_sleep_ms(10);
 	s2 = ba->heartbeat;
-	rvx_virt_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
+	rvx_a64_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
 			"after-resume=%lu\n",
 			s0, s1, s2);
 }
@@ -252,12 +252,12 @@ static void summary(void)
 	struct rvx_hyp_edge_info ei;
 
 	for (uint32_t e = 0; e < 2u; e++) {
-		uint64_t daif = rvx_virt_rt_lock();
+		uint64_t daif = rvx_a64_rt_lock();
 		int rc = rvx_hyp_edge_info(&PL()->hyp, PL()->edges[e].h, &ei);
 
-		rvx_virt_rt_unlock(daif);
+		rvx_a64_rt_unlock(daif);
 		if (rc == 0)
-			rvx_virt_printf("RVX-EDGE %u %c->%c messages=%lu bytes=%lu\n", e,
+			rvx_a64_printf("RVX-EDGE %u %c->%c messages=%lu bytes=%lu\n", e,
 					'A' + (char)rvx_handle_index(ei.a),
 					'A' + (char)rvx_handle_index(ei.b), ei.messages, ei.bytes);
 	}
@@ -265,14 +265,14 @@ static void summary(void)
 		const struct rvx_part_partition *p = &PL()->parts[i];
 		const struct rvx_virt_progress *g = &rvx_virt_progress[i];
 
-		rvx_virt_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
+		rvx_a64_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
 				"probes=%lu region=0x%lx\n",
 				(char)('A' + i), p->faults, p->restarts, p->reconstructs,
 				p->rollbacks, g->report_val[GUEST_REP_PROBED],
 				g->report_val[GUEST_REP_REGION]);
 		for (uint32_t c = 1; c < RVX_PART_CAUSE_COUNT; c++)
 			if (p->cause_seen[c] != 0)
-				rvx_virt_printf("RVX-STOPPED part=%c cause=%s count=%u\n",
+				rvx_a64_printf("RVX-STOPPED part=%c cause=%s count=%u\n",
 						(char)('A' + i), rvx_part_cause_name(c),
 						p->cause_seen[c]);
 	}
@@ -282,7 +282,7 @@ void rvx_virt_part_demo(void)
 {
 	struct guest_boot *ba = rvx_virt_part_boot(0), *bb = rvx_virt_part_boot(1);
 	uint64_t clock = rvx_virt_root_caps()->clock.raw;
-	uint64_t daif = rvx_virt_rt_lock();
+	uint64_t daif = rvx_a64_rt_lock();
 	/* A -> B pings; B -> A pongs (A holds it with GRANT, to hand B a
 	 * WRITE capability itself). */
 	uint64_t q_ab = queue_new(8, RVX_RIGHT_READ | RVX_RIGHT_WRITE | RVX_RIGHT_GRANT);
@@ -320,7 +320,7 @@ void rvx_virt_part_demo(void)
 	if (rc == 0)
 		rc = rvx_part_edge_set_grant(PL(), e1, t_talk, ct[3], FIELD(q_send));
 	if (rc != 0)
-		rvx_virt_fail("creating a CommEdge", rc);
+		rvx_a64_fail("creating a CommEdge", rc);
 	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++) {
 		struct guest_boot *g = rvx_virt_part_boot(i);
 		const struct rvx_part_partition *p = &PL()->parts[i];
@@ -331,7 +331,7 @@ void rvx_virt_part_demo(void)
 		g->mem = p->mem;
 		g->other_mem = PL()->parts[1u - i].mem;
 		g->kernel_mem = (uint64_t)(uintptr_t)rvx_virt_kernel();
-		g->device = rvx_virt_board.gicd.base;
+		g->device = rvx_a64_board.gicd.base;
 		fill_state(i);
 	}
 	/* Each task's own handles are in its boot block (published by the
@@ -342,56 +342,56 @@ void rvx_virt_part_demo(void)
 	ba->foreign_cap = cl[1];
 	bb->foreign_cap = ct[1];
 	grant_lease(0, LEASE_NS);
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 
 	wait_or_stop("the probes and the ping phase", ready_to_inject, 5000);
 	/* Steady state: checkpoint partition B, then inject crashes into it,
 	 * once the probes' failures have left the policy's window. */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_part_checkpoint(PL(), 1);
 	inject_left = 3;
 	bb->inject_crash = 1;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("checkpointing partition B", rc);
+		rvx_a64_fail("checkpointing partition B", rc);
 	hb0 = ba->heartbeat;
-	rvx_virt_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
+	rvx_a64_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
 	wait_or_stop("partition B's reconstruction", crashes_done, 3000);
 	recon_talk();
-	rvx_virt_puts("RVX-INJECT part=B corrupt-state-region\n");
+	rvx_a64_puts("RVX-INJECT part=B corrupt-state-region\n");
 	bb->inject_corrupt = 1;
 	wait_or_stop("partition B's region roll back", rolled, 3000);
 	wait_or_stop("partition A's lease fault", lease_done, 3000);
 	/* B's rebuilt listener tries a handle its previous incarnation held
 	 * (after the ladder's window: a first failure, a task restart). */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	bb->stale_cap = PL()->parts[1].stale_count > 1u ? PL()->parts[1].stale[1] : 0;
 	bb->probe_stale = 1;
-	rvx_virt_rt_unlock(daif);
-	rvx_virt_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
+	rvx_a64_rt_unlock(daif);
+	rvx_a64_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
 			"listener before the reconstruction)\n",
 			bb->stale_cap);
 	wait_or_stop("partition B's use of a stale handle", stale_refused, 3000);
 	/* The UART is free again: lease it to B, and revoke the lease once B
 	 * has used it. B's next use faults (after the ladder's window). */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	grant_lease(1, UINT64_C(10000) * RVX_VIRT_MS);
 	bb->uart_step = 1;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	wait_or_stop("partition B's use of its lease", lease_b_used, 3000);
-	daif = rvx_virt_rt_lock();
+	daif = rvx_a64_rt_lock();
 	rc = rvx_part_lease_revoke(PL(), 1);
 	bb->uart_step = 3;
-	rvx_virt_rt_unlock(daif);
+	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
-		rvx_virt_fail("revoking a lease", rc);
+		rvx_a64_fail("revoking a lease", rc);
 	wait_or_stop("partition B's use after revocation", lease_b_faulted, 3000);
 	rvx_virt_part_sleep_ms(10);
 	hb1 = ba->heartbeat;
-	rvx_virt_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
+	rvx_a64_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
 	suspend_a();
 	summary();
 }
