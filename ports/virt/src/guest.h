@@ -84,6 +84,16 @@
 
 #define GUEST_MAGIC 0x52565850u /* "PXVR" */
 
+/* HVC immediates (the trap ABI above). */
+#define GUEST_HVC_SYSCALL 0u
+#define GUEST_HVC_YIELD 1u
+#define GUEST_HVC_PRINT 2u
+#define GUEST_HVC_EXCEPTION 3u
+#define GUEST_HVC_REPORT 4u
+#define GUEST_HVC_CHECK_STATE 5u
+/** The state region's number in REGION faults and roll backs. */
+#define GUEST_STATE_REGION 1u
+
 /** The boot block at offset 0 of a partition's private memory. The kernel
  *  writes it before the partition's tasks first run; the tasks keep their
  *  progress here, so a restarted task goes on where it stopped. */

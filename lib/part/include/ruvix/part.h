@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file part.h
+ * @brief Partition policy: construction journal, reconstruction, the
+ *        recovery ladder, suspend and resume, isolation decisions on the
+ *        trap path, cross-partition accounting and the witness records of
+ *        all of it, over a narrow interface to the architecture.
+ *
+ * lib/hyp keeps the books (partition objects, CommEdges, leases, the
+ * ladder's counts); this library runs partitions with them. It owns the
+ * decisions a port used to make inline: whether a trapped access or a
+ * syscall pointer stays inside the partition, which rung of the ladder to
+ * climb and how (restart a task, rebuild the partition from its checkpoint
+ * and construction journal, roll a region back, reboot), what a suspended
+ * partition's tasks may do, and which witness record each privileged action
+ * gets. It touches no hardware and no kernel state: the port implements
+ * `struct rvx_part_arch_ops` (CPU state, stage-2, trap decode, guest memory,
+ * kicking a CPU) and `struct rvx_part_kernel_ops` (syscall dispatch, task
+ * exit, restart, hold and release, capability digest and lookup, witness
+ * records, snapshots), as Hafnium's core calls its arch layer; a host build
+ * can implement both with a fake and test the policy on Linux.
+ *
+ * Order of use:
+ * 1. `rvx_part_init()` over a caller's `struct rvx_part` and task table,
+ *    with the operations, the shared guest text, the kernel's memory and the
+ *    device ranges a partition may lease. It initialises the embedded
+ *    `struct rvx_hyp`, whose events become witness records through
+ *    `rvx_part_witness_kind()`.
+ * 2. `rvx_part_create()` partitions (stage-2 built, text and memory mapped
+ *    and journaled), `rvx_part_resume()` them, `rvx_part_spawn()` their
+ *    tasks (journaled), connect them with `rvx_part_edge_create()`, lease
+ *    devices with `rvx_part_lease_grant()`, take a `rvx_part_checkpoint()`.
+ * 3. While they run, the port calls `rvx_part_switch()` on every context
+ *    switch, `rvx_part_task_start()` when a task's frame is made afresh,
+ *    `rvx_part_hold()` when the scheduler picks a task, `rvx_part_trap()`
+ *    for every trap from a partition (and acts on the verdict), and
+ *    `rvx_part_tick()` from the timer.
+ * 4. `rvx_part_suspend()` / `rvx_part_resume()` at will;
+ *    `rvx_part_teardown()` at the end.
+ *
+ * Invariants: a task belongs to at most one partition, named in the task
+ * table; every stage-2 mapping the library made is in the partition's
+ * mapping journal (an ended lease's marked dead), and every kernel action
+ * that built the partition (spawn, region map by trap, grant from another
+ * partition) is in its construction journal, so reconstruction rebuilds
+ * exactly what was there; a kernel call is only made for a task of the
+ * partition concerned, with pointers into the partition's own memory.
+ *
+ * Check, then commit: each call validates its arguments and the state
+ * first, and a call that returns an error has changed no byte of the
+ * `struct rvx_part` and called no operation that changes anything. Once
+ * committed, an operation that fails (a port that cannot do what it was
+ * asked) is handled as the ladder says: the rung fails and the next is
+ * tried. The library does no locking and no allocation; the embedder
+ * serialises calls (the kernel lock on the virt port).
+ */
+#ifndef RUVIX_PART_H
+#define RUVIX_PART_H
+
+#include "ruvix/env.h"
+#include "ruvix/err.h"
+#include "ruvix/hyp.h"
+#include "ruvix/nucleus_syscall.h"
+#include "ruvix/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Partitions one `struct rvx_part` holds. */
+#ifndef RVX_CONFIG_PART_MAX_PARTITIONS
+#define RVX_CONFIG_PART_MAX_PARTITIONS 4
+#endif
+/** Tasks per partition. */
+#ifndef RVX_CONFIG_PART_TASKS
+#define RVX_CONFIG_PART_TASKS 4
+#endif
+/** Entries of a partition's construction journal. */
+#ifndef RVX_CONFIG_PART_JOURNAL
+#define RVX_CONFIG_PART_JOURNAL 16
+#endif
+/** Entries of a partition's stage-2 mapping journal. */
+#ifndef RVX_CONFIG_PART_MAPS
+#define RVX_CONFIG_PART_MAPS 8
+#endif
+/** CommEdges one `struct rvx_part` holds. */
+#ifndef RVX_CONFIG_PART_EDGES
+#define RVX_CONFIG_PART_EDGES 4
+#endif
+
+_Static_assert(RVX_CONFIG_PART_MAX_PARTITIONS >= 1 && RVX_CONFIG_PART_MAX_PARTITIONS <= 32 &&
+		       RVX_CONFIG_PART_MAX_PARTITIONS <= RVX_CONFIG_HYP_MAX_PARTITIONS,
+	       "partitions must be 1..32 and fit lib/hyp");
+_Static_assert(RVX_CONFIG_PART_TASKS >= 1 && RVX_CONFIG_PART_TASKS <= 255, "tasks 1..255");
+_Static_assert(RVX_CONFIG_PART_JOURNAL >= 1 && RVX_CONFIG_PART_JOURNAL <= 255, "journal 1..255");
+_Static_assert(RVX_CONFIG_PART_MAPS >= 2 && RVX_CONFIG_PART_MAPS <= 255, "maps 2..255");
+_Static_assert(RVX_CONFIG_PART_EDGES >= 1 && RVX_CONFIG_PART_EDGES <= 255, "edges 1..255");
+
+/** Capabilities one spawn hands over at most. */
+#define RVX_PART_SPAWN_CAPS 5u
+/** Senders one edge tracks (its first sender and the ends grants add). */
+#define RVX_PART_EDGE_SENDERS 4u
+/** Device ranges `rvx_part_init()` takes at most. */
+#define RVX_PART_DEVICES 4u
+/** "Nowhere": a spawn capability whose handle is not published. */
+#define RVX_PART_NOWHERE UINT16_MAX
+/** Exit code of a task ended by its partition's reconstruction. */
+#define RVX_PART_EXIT_RECONSTRUCT 2
+/** Witness kind of a partition checkpoint (args: SHA-256 of its memory). */
+#define RVX_PART_WITNESS_CHECKPOINT 0x8200u
+/** Witness kind of a rebuild (args: ended, spawned, regions, grants, withdrawn, drained; u32). */
+#define RVX_PART_WITNESS_REBUILD 0x8201u
+
+/** Why a task was stopped; recorded in FAULT records. Values are ABI. */
+enum rvx_part_cause {
+	RVX_PART_CAUSE_NONE = 0,            /**< No fault. */
+	RVX_PART_CAUSE_OTHER_PARTITION = 1, /**< Stage-2 fault on another partition's memory. */
+	RVX_PART_CAUSE_KERNEL_MEMORY = 2,   /**< Stage-2 fault on the kernel's memory. */
+	RVX_PART_CAUSE_NO_LEASE = 3,        /**< A device the partition holds no lease for. */
+	RVX_PART_CAUSE_LEASE_ENDED = 4,     /**< A device whose lease has ended. */
+	RVX_PART_CAUSE_CAPABILITY = 5,      /**< A syscall refused by the capability check. */
+	RVX_PART_CAUSE_BAD_POINTER = 6,     /**< A syscall pointer outside the partition's memory. */
+	RVX_PART_CAUSE_UNMAPPED = 7,        /**< Stage-2 fault on an address nobody owns. */
+	RVX_PART_CAUSE_EL1_EXCEPTION = 8,   /**< An exception the partition took itself and reported. */
+	RVX_PART_CAUSE_TRAP = 9,            /**< Another trapped instruction. */
+	RVX_PART_CAUSE_PERMISSION = 10,     /**< Stage-2 permission fault (a write to the text). */
+	RVX_PART_CAUSE_STATE_REGION = 11,   /**< A guarded region differs from the checkpoint. */
+	RVX_PART_CAUSE_SYSREG = 12,         /**< A trapped system register access. */
+	RVX_PART_CAUSE_SMC = 13,            /**< A secure monitor call. */
+	RVX_PART_CAUSE_COUNT                /**< Number of causes; not a cause. */
+};
+
+/** What a trap was, as the port's decoder reports it. */
+enum rvx_part_trap_kind {
+	RVX_PART_TRAP_SYSCALL = 1, /**< A syscall: `nr`, `x[0]` args address, `x[1]` result address. */
+	RVX_PART_TRAP_YIELD = 2,   /**< The task gives up the CPU. */
+	RVX_PART_TRAP_CALL = 3,    /**< A port-specific hypercall (`nr`, `x[]`): handed back. */
+	RVX_PART_TRAP_ABORT = 4,   /**< A stage-2 abort at `addr` (`write`, `permission`). */
+	RVX_PART_TRAP_EL1_EXCEPTION = 5, /**< The partition reports an exception it took (`addr`). */
+	RVX_PART_TRAP_SYSREG = 6,  /**< A trapped system register access (`syndrome`). */
+	RVX_PART_TRAP_SMC = 7,     /**< A secure monitor call (`syndrome`). */
+	RVX_PART_TRAP_OTHER = 8,   /**< Anything else (`syndrome`). */
+};
+
+/** A decoded trap. */
+struct rvx_part_trap {
+	uint32_t kind;      /**< An `enum rvx_part_trap_kind`. */
+	uint32_t nr;        /**< Syscall number or call number. */
+	uint64_t x[3];      /**< Call arguments (see the kind). */
+	uint64_t addr;      /**< Faulting address (ABORT, EL1_EXCEPTION). */
+	uint64_t syndrome;  /**< The architecture's syndrome, recorded as the address of other faults. */
+	uint8_t write;      /**< ABORT: 1 for a write. */
+	uint8_t permission; /**< ABORT: 1 for a permission fault (the page is mapped). */
+	uint8_t reserved[6];/**< Zero. */
+};
+
+/** What the port does after `rvx_part_trap()`. */
+enum rvx_part_next {
+	RVX_PART_NEXT_RESUME = 0,  /**< Return to the task (with `ret` in its result register if `set_ret`). */
+	RVX_PART_NEXT_YIELD = 1,   /**< The task goes on later: switch away. */
+	RVX_PART_NEXT_BLOCKED = 2, /**< The task blocked in the kernel: switch away. */
+	RVX_PART_NEXT_RETRY = 3,   /**< Blocked; issue the same trap again once woken. */
+	RVX_PART_NEXT_RESTART = 4, /**< The task was restarted: switch away, it starts afresh. */
+	RVX_PART_NEXT_EXITED = 5,  /**< The task ended (or its partition was rebuilt): never resume it. */
+	RVX_PART_NEXT_HALTED = 6,  /**< Recovery ran out of rungs; the partition stays FAILED. */
+	RVX_PART_NEXT_CALL = 7,    /**< A port-specific call (`trap`): the port handles it. */
+};
+
+/** The library's verdict on a trap. */
+struct rvx_part_verdict {
+	uint32_t next;            /**< An `enum rvx_part_next`. */
+	uint32_t set_ret;         /**< 1: put `ret` in the task's result register. */
+	uint64_t ret;             /**< The result (0 or -RVX_E* as u64). */
+	uint32_t part;            /**< The task's partition index. */
+	uint32_t cause;           /**< The fault's `enum rvx_part_cause`, or NONE. */
+	struct rvx_part_trap trap;/**< The decoded trap. */
+};
+
+/** One stage-2 mapping (the mapping journal's entry). */
+struct rvx_part_map {
+	uint64_t ipa;        /**< First byte (IPA = PA on an identity map). */
+	uint64_t size;       /**< Bytes. */
+	uint32_t perms;      /**< The port's permission bits (`RVX_STAGE2_*`). */
+	uint32_t memtype;    /**< The port's memory type. */
+	uint8_t live;        /**< 0 once unmapped (an ended lease). */
+	uint8_t lease;       /**< 1 for a leased device's range. */
+	uint8_t reserved[6]; /**< Zero. */
+};
+
+/** The architecture half of the interface (all required). */
+struct rvx_part_arch_ops {
+	/** Give @p task (slot @p slot of partition @p part) its initial CPU state. */
+	void (*cpu_reset)(void *ctx, uint32_t task, uint32_t part, uint32_t slot);
+	/** Save the CPU state the registers hold into @p task's context. */
+	void (*cpu_save)(void *ctx, uint32_t task);
+	/** Load @p task's CPU state; @p prev's is what the registers hold (RVX_HYP_NONE: unknown). */
+	void (*cpu_load)(void *ctx, uint32_t task, uint32_t prev);
+	/** Make partition @p part's stage-2 the one @p cpu translates with. */
+	void (*vm_load)(void *ctx, uint32_t cpu, uint32_t part);
+	/** Start @p part's stage-2 tables afresh (empty, tagged @p vmid); 0 or -RVX_E*. */
+	int (*s2_reset)(void *ctx, uint32_t part, uint32_t vmid);
+	/** Map @p m into @p part's stage-2; 0 or -RVX_E*. */
+	int (*s2_map)(void *ctx, uint32_t part, const struct rvx_part_map *m);
+	/** Unmap a range of @p part's stage-2; 0 or -RVX_E*. */
+	int (*s2_unmap)(void *ctx, uint32_t part, uint64_t ipa, uint64_t size);
+	/** Make @p part's stage-2 changes visible everywhere (TLB invalidation by VMID). */
+	void (*s2_sync)(void *ctx, uint32_t part);
+	/** Decode the trap @p cpu just took from a partition. */
+	void (*trap_decode)(void *ctx, uint32_t cpu, struct rvx_part_trap *out);
+	/** Copy from partition memory (already bounds-checked); 0 or -RVX_EFAULT. */
+	int (*guest_read)(void *ctx, uint32_t part, uint64_t ipa, void *dst, size_t len);
+	/** Copy into partition memory (already bounds-checked); 0 or -RVX_EFAULT. */
+	int (*guest_write)(void *ctx, uint32_t part, uint64_t ipa, const void *src, size_t len);
+	/** Make @p cpu look at its run queue and stage-2 again (an inter-processor interrupt). */
+	void (*kick)(void *ctx, uint32_t cpu);
+};
+
+/** The kernel half of the interface (all required but `trace`). */
+struct rvx_part_kernel_ops {
+	/** Dispatch a syscall for @p task (pointers are the kernel's); returns rvx_syscall()'s result. */
+	int (*syscall)(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+		       struct rvx_syscall_result *r);
+	/** End @p task through the nucleus (witnessed) and drop its context; 0 or -RVX_E*. */
+	int (*task_exit)(void *ctx, uint32_t task, int32_t code);
+	/** Restart @p task from its entry (its context is dropped; it runs again). */
+	void (*task_restart)(void *ctx, uint32_t task);
+	/** Keep @p task off every CPU until released (it waits for nothing else); 0 or -RVX_E*. */
+	int (*hold_task)(void *ctx, uint32_t task);
+	/** Let a held @p task run again; 0 or -RVX_E*. */
+	int (*release_task)(void *ctx, uint32_t task);
+	/** SHA-256 over the capability spaces of @p count tasks (order as given). */
+	void (*caps_digest)(void *ctx, const uint32_t *tasks, uint32_t count, uint8_t out[32]);
+	/** The object (raw handle) and queue index behind @p task's capability @p handle; 0 or -RVX_E*. */
+	int (*cap_object)(void *ctx, uint32_t task, uint64_t handle, uint64_t *object,
+			  uint32_t *index);
+	/** Append one witness record; must not fail (the port reserves room or stops the machine). */
+	void (*record)(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, const void *args,
+		       uint32_t len);
+	/** Copy @p part's memory aside as its checkpoint; SHA-256 of the copy into @p digest; 0 or -RVX_E*. */
+	int (*snapshot_save)(void *ctx, uint32_t part, uint8_t digest[32]);
+	/** SHA-256 of @p part's stored checkpoint now; 0 or -RVX_ENOENT. */
+	int (*snapshot_digest)(void *ctx, uint32_t part, uint8_t digest[32]);
+	/** Copy bytes [@p off, @p off + @p len) of the checkpoint back into @p part's memory. */
+	int (*snapshot_restore)(void *ctx, uint32_t part, uint64_t off, uint64_t len);
+	/** 0 if bytes [@p off, @p off + @p len) of @p part's memory equal the checkpoint's, 1 if not. */
+	int (*snapshot_compare)(void *ctx, uint32_t part, uint64_t off, uint64_t len);
+	/** Tell partition @p part its new handle @p handle at its place @p where (a port-defined slot). */
+	void (*handle_out)(void *ctx, uint32_t part, uint16_t where, uint64_t handle);
+	/** Reboot the machine; returns only if it cannot. */
+	void (*reboot)(void *ctx);
+	/** Monotonic time in nanoseconds. */
+	uint64_t (*now)(void *ctx);
+	/** A line for the console (printf subset: %u %d %x %lx %lu %c %s %02x); may be NULL. */
+	void (*trace)(void *ctx, const char *fmt, ...);
+};
+
+/** A device range a partition may lease. */
+struct rvx_part_device {
+	uint32_t id;       /**< The embedder's device id (below 32). */
+	uint32_t reserved; /**< Zero. */
+	uint64_t base;     /**< First byte of its registers. */
+	uint64_t size;     /**< Bytes. */
+};
+
+/** What `rvx_part_init()` is given. */
+struct rvx_part_config {
+	uint32_t cpu_count;            /**< CPUs, 1..`RVX_CONFIG_HYP_MAX_CPUS`. */
+	uint32_t device_count;         /**< Entries of `devices` used. */
+	struct rvx_hyp_policy policy;  /**< The recovery ladder's policy. */
+	uint64_t epoch_ns;             /**< Switch epoch: its switches are summarised in one record (> 0). */
+	uint64_t text_base;            /**< Shared guest text (mapped read + execute into each partition). */
+	uint64_t text_size;            /**< Its bytes (> 0). */
+	uint32_t text_perms;           /**< Stage-2 permissions for the text. */
+	uint32_t mem_perms;            /**< Stage-2 permissions for a partition's memory. */
+	uint32_t normal_memtype;       /**< Memory type of text and memory. */
+	uint32_t device_memtype;       /**< Memory type of leased devices. */
+	uint32_t device_perms;         /**< Stage-2 permissions of a leased device. */
+	uint16_t region_where;         /**< Where a region mapped by trap is published (`handle_out`). */
+	uint16_t reserved;             /**< Zero. */
+	uint64_t spawn_cap;            /**< The root's TASK capability (task 0's handle, for TaskSpawn). */
+	uint64_t kernel_base;          /**< The kernel's memory (a fault there is KERNEL_MEMORY). */
+	uint64_t kernel_size;          /**< Its bytes. */
+	struct rvx_part_device devices[RVX_PART_DEVICES]; /**< Devices (a fault there is a lease question). */
+};
+
+/** One construction-journal entry's kinds. */
+enum rvx_part_jkind {
+	RVX_PART_J_SPAWN = 1,  /**< The root spawned a task into a slot. */
+	RVX_PART_J_REGION = 2, /**< A task mapped a region by trap. */
+	RVX_PART_J_GRANT = 3,  /**< Another partition granted a task a capability. */
+};
+
+/** One privileged set-up action, replayed in order by reconstruction. */
+struct rvx_part_jentry {
+	uint32_t kind;      /**< An `enum rvx_part_jkind`. */
+	uint32_t live;      /**< 0 once it no longer describes the partition. */
+	uint32_t slot;      /**< The task's slot in its partition. */
+	uint32_t role;      /**< SPAWN: the task's role. */
+	uint32_t nx;        /**< SPAWN: capabilities handed over. */
+	uint32_t cap_index; /**< REGION: which spawn capability gated the map. */
+	struct rvx_syscall_capxfer x[RVX_PART_SPAWN_CAPS]; /**< SPAWN: the root's handles and rights. */
+	uint16_t where[RVX_PART_SPAWN_CAPS]; /**< Where each new handle is published (`handle_out`). */
+	uint64_t child[RVX_PART_SPAWN_CAPS]; /**< SPAWN: the child's handles now. */
+	uint32_t from_part; /**< GRANT: the grantor's partition. */
+	uint32_t from_task; /**< GRANT: the grantor task. */
+	uint32_t edge;      /**< GRANT: the edge the capability carries, or RVX_HYP_NONE. */
+	uint32_t reserved;  /**< Zero. */
+	uint64_t from_cap;  /**< GRANT: the grantor's handle. */
+	uint64_t rights;    /**< GRANT: rights. */
+	uint64_t badge;     /**< GRANT: badge. */
+	uint64_t policy;    /**< REGION: policy. */
+	uint64_t size;      /**< REGION: size. */
+	uint64_t slab;      /**< REGION: slab slot size. */
+	uint64_t handle;    /**< REGION, GRANT: the handle the task holds now. */
+};
+
+/** What the last rebuild of a partition did. */
+struct rvx_part_rebuild {
+	uint32_t ended;     /**< Tasks ended. */
+	uint32_t spawned;   /**< Tasks spawned afresh. */
+	uint32_t regions;   /**< Regions mapped again. */
+	uint32_t grants;    /**< Grants re-made. */
+	uint32_t withdrawn; /**< Grants the grantor had withdrawn (not re-made). */
+	uint32_t drained;   /**< Messages of the failed incarnation dropped. */
+};
+
+/** One partition (read it; change it only through the calls). */
+struct rvx_part_partition {
+	rvx_handle_t h;          /**< Its lib/hyp handle. */
+	uint32_t live;           /**< 1 once created, until destroyed. */
+	uint32_t vmid;           /**< VMID. */
+	uint64_t mem;            /**< Its private memory (IPA = PA). */
+	uint64_t mem_size;       /**< Bytes. */
+	uint32_t tasks[RVX_CONFIG_PART_TASKS]; /**< Task id per slot. */
+	uint32_t roles[RVX_CONFIG_PART_TASKS]; /**< Role per slot. */
+	uint8_t alive[RVX_CONFIG_PART_TASKS];  /**< 0 once the slot's task was ended. */
+	uint32_t task_count;     /**< Slots used. */
+	struct rvx_part_map maps[RVX_CONFIG_PART_MAPS]; /**< The mapping journal. */
+	uint32_t map_count;      /**< Entries used. */
+	uint32_t has_ckpt;       /**< 1 once a checkpoint was taken. */
+	uint8_t ckpt_digest[32]; /**< SHA-256 of the checkpoint, as witnessed. */
+	uint32_t ended_devices;  /**< Bit n: a lease of device n ended. */
+	uint32_t suspended;      /**< 1 while suspended by `rvx_part_suspend()`. */
+	rvx_handle_t lease;      /**< Its last lease. */
+	uint32_t held[RVX_CONFIG_PART_TASKS]; /**< Tasks held while suspended. */
+	uint32_t held_count;     /**< Entries used. */
+	uint32_t faults;         /**< Faults recorded. */
+	uint32_t restarts;       /**< Task restarts. */
+	uint32_t reconstructs;   /**< Reconstructions. */
+	uint32_t rollbacks;      /**< Region roll backs. */
+	uint32_t cause_seen[RVX_PART_CAUSE_COUNT]; /**< Faults per cause. */
+	struct rvx_part_jentry journal[RVX_CONFIG_PART_JOURNAL]; /**< The construction journal. */
+	uint32_t journal_count;  /**< Entries used. */
+	uint32_t journal_lost;   /**< 1: an action did not fit; reconstruction is refused. */
+	uint32_t regrant;        /**< 1: rebuilt; grants to re-make once back in service. */
+	struct rvx_part_rebuild rebuild; /**< The last rebuild. */
+	uint8_t other_caps[RVX_CONFIG_PART_MAX_PARTITIONS][32]; /**< Others' capability digests before it. */
+	uint64_t stale[RVX_CONFIG_PART_JOURNAL]; /**< Handles its ended tasks held. */
+	uint32_t stale_count;    /**< Entries used. */
+	uint32_t stale_refused;  /**< Syscalls refused with one of `stale`. */
+};
+
+/** A CommEdge as this layer sees it: the queue, who may send on it, the root's handle. */
+struct rvx_part_edge {
+	rvx_handle_t h;         /**< Its lib/hyp handle. */
+	uint32_t live;          /**< 1 while it exists. */
+	uint32_t send_count;    /**< Entries of `send` used. */
+	struct {
+		uint32_t task;  /**< Sending task. */
+		uint32_t part;  /**< Its partition. */
+		uint64_t cap;   /**< Its handle on the queue. */
+	} send[RVX_PART_EDGE_SENDERS]; /**< Who may send, with which handle. */
+	uint32_t from;          /**< The partition at its sending end. */
+	uint32_t grant_task;    /**< A task whose grant of `grant_cap` adds a sender. */
+	uint64_t grant_cap;     /**< That task's handle. */
+	uint64_t root_cap;      /**< The root's handle on the queue (READ for the drain). */
+	uint16_t grant_where;   /**< Where the receiver of such a grant keeps it. */
+	uint16_t reserved[3];   /**< Zero. */
+};
+
+/** Which partition a kernel task belongs to (caller's table, one per task). */
+struct rvx_part_task {
+	uint8_t part; /**< Partition index + 1; 0: not a partition task. */
+	uint8_t slot; /**< Its slot in the partition. */
+};
+
+/** The layer's state (caller storage). */
+struct rvx_part {
+	struct rvx_hyp hyp; /**< The books (read with the rvx_hyp_*_info calls). */
+	struct rvx_hyp_partition hyp_parts[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< lib/hyp's slots. */
+	struct rvx_hyp_edge hyp_edges[RVX_CONFIG_PART_EDGES]; /**< lib/hyp's edge slots. */
+	const struct rvx_part_arch_ops *arch;  /**< Architecture operations. */
+	const struct rvx_part_kernel_ops *kern;/**< Kernel operations. */
+	void *ctx;                             /**< Passed to every operation. */
+	struct rvx_part_config cfg;            /**< As given. */
+	struct rvx_part_task *tasks;           /**< Caller's task table. */
+	uint32_t task_count;                   /**< Its entries. */
+	uint32_t part_count;                   /**< Partitions created. */
+	uint32_t active;                       /**< 1 from init to teardown. */
+	uint32_t loaded_task[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose CPU state each CPU holds. */
+	uint32_t loaded_part[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose stage-2 each CPU holds. */
+	uint64_t cpu_loads;                    /**< CPU states loaded. */
+	uint64_t vm_loads;                     /**< Stage-2 bases loaded. */
+	uint64_t epoch_started;                /**< When the open switch epoch began. */
+	struct rvx_part_partition parts[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< Partitions. */
+	struct rvx_part_edge edges[RVX_CONFIG_PART_EDGES]; /**< Edges. */
+};
+
+/**
+ * The witness kind of a lib/hyp event kind (the nucleus's named hypervisor
+ * kinds; `RVX_HYP_WITNESS_KIND_BASE + kind` for those without a name).
+ * @param kind an `enum rvx_hyp_event_kind`
+ * @return the witness kind
+ */
+uint16_t rvx_part_witness_kind(uint16_t kind);
+
+/**
+ * The name of a fault cause, as console lines give it ("bad-pointer", ...).
+ * @param cause an `enum rvx_part_cause`
+ * @return its name ("?" for NONE or an unknown cause)
+ */
+const char *rvx_part_cause_name(uint32_t cause);
+
+/**
+ * Initialise the layer: no partitions, every CPU idle, the embedded lib/hyp
+ * initialised with the policy and a sink that writes its events as witness
+ * records. Everything is zeroed first.
+ * @param[out] pl the state
+ * @param cfg configuration (copied)
+ * @param arch architecture operations (kept; every member set)
+ * @param kern kernel operations (kept; every member but `trace` set)
+ * @param ctx passed to every operation
+ * @param tasks the task table, one entry per kernel task (zeroed here)
+ * @param task_count its entries (1..65535)
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or operation, a task count out of
+ *         range, more than `RVX_PART_DEVICES` devices, a device id above
+ *         31 or an empty device range, an empty text range, epoch_ns 0, a
+ *         reserved field set, or a CPU count or policy lib/hyp refuses
+ */
+int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
+		  const struct rvx_part_arch_ops *arch, const struct rvx_part_kernel_ops *kern,
+		  void *ctx, struct rvx_part_task *tasks, uint32_t task_count);
+
+/**
+ * Create a partition over private memory [@p mem, @p mem + @p mem_size):
+ * its stage-2 tables built with the text (read + execute) and the memory
+ * mapped and journaled, and its lib/hyp partition CREATED (PART_CREATE
+ * record). Its index is the number of partitions created before it.
+ * @param pl the state
+ * @param vmid its VMID (unique; not 0)
+ * @param mem its memory's first byte (4 KiB aligned)
+ * @param mem_size bytes (a non-zero multiple of 4 KiB)
+ * @param[out] index its index
+ * @retval 0 created
+ * @retval -RVX_EINVAL a NULL pointer, VMID 0, or a range that is empty,
+ *         unaligned, wraps, or overlaps the text or another partition's memory
+ * @retval -RVX_EEXIST a partition has this VMID
+ * @retval -RVX_ENOMEM `RVX_CONFIG_PART_MAX_PARTITIONS` partitions exist
+ * @retval -RVX_EPERM the layer was torn down
+ * @retval other the port's stage-2 error: it could not build the tables
+ *         (no partition was created)
+ */
+int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
+		    uint32_t *index);
+
+/**
+ * Spawn a task into the next slot of partition @p part: the construction
+ * journal records it first, then the root (task 0) spawns it with the
+ * capabilities @p x; each child handle is published at @p where[i]
+ * (`RVX_PART_NOWHERE`: nowhere) and returned in @p child. The task starts
+ * with its partition's CPU state (`rvx_part_task_start()`).
+ * @param pl the state
+ * @param part the partition
+ * @param role its role (given to the port's task start)
+ * @param x the root's capabilities and the rights handed over
+ * @param nx entries of @p x, @p where and @p child (0..`RVX_PART_SPAWN_CAPS`)
+ * @param where where each child handle is published
+ * @param[out] child the child's handles (may be NULL if @p nx is 0)
+ * @param[out] task the new task's id
+ * @retval 0 spawned
+ * @retval -RVX_EINVAL a NULL pointer, or @p nx too large
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_ELIMIT its slots or its journal are full, or the kernel
+ *         gave a task id outside the task table (the task was ended again)
+ * @retval other the kernel's TaskSpawn error (nothing changed)
+ */
+int rvx_part_spawn(struct rvx_part *pl, uint32_t part, uint32_t role,
+		   const struct rvx_syscall_capxfer *x, uint32_t nx, const uint16_t *where,
+		   uint64_t *child, uint32_t *task);
+
+/**
+ * Connect partition @p from to @p to over the queue the root holds as
+ * @p root_cap (a CommEdge; EDGE_CREATE record). @p sender, if not
+ * `RVX_HYP_NONE`, may send on it with @p sender_cap; sends are counted.
+ * @param pl the state
+ * @param from the sending partition
+ * @param to the receiving partition
+ * @param root_cap the root's handle on the queue
+ * @param sender a task of @p from, or `RVX_HYP_NONE`
+ * @param sender_cap its handle on the queue
+ * @param[out] edge the edge's index
+ * @retval 0 created
+ * @retval -RVX_EINVAL a NULL pointer, @p from is @p to, or @p sender is not a task of @p from
+ * @retval -RVX_ENOENT a partition does not exist
+ * @retval -RVX_ENOMEM `RVX_CONFIG_PART_EDGES` edges exist
+ * @retval other the capability lookup's or lib/hyp's error
+ */
+int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64_t root_cap,
+			 uint32_t sender, uint64_t sender_cap, uint32_t *edge);
+
+/**
+ * Say that when @p task grants its handle @p cap to a task of another
+ * partition, the receiver becomes a sender on @p edge and keeps the handle
+ * at @p where.
+ * @param pl the state
+ * @param edge the edge
+ * @param task the granting task
+ * @param cap its handle on the edge's queue
+ * @param where where the receiver keeps it
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p edge does not exist
+ */
+int rvx_part_edge_set_grant(struct rvx_part *pl, uint32_t edge, uint32_t task, uint64_t cap,
+			    uint16_t where);
+
+/**
+ * Lease device @p device (one of the configured ranges) to partition
+ * @p part until @p now + @p ns: LEASE_GRANT record, the range mapped into
+ * its stage-2 and journaled as a lease mapping.
+ * @param pl the state
+ * @param part the partition
+ * @param device a configured device id
+ * @param rights `RVX_HYP_LEASE_R` / `RVX_HYP_LEASE_W`
+ * @param ns duration in nanoseconds (> 0)
+ * @retval 0 granted
+ * @retval -RVX_EINVAL @p pl is NULL, @p ns is 0, or bad rights
+ * @retval -RVX_ENOENT @p part is not a partition, or @p device is not configured
+ * @retval -RVX_ELIMIT its mapping journal is full
+ * @retval other lib/hyp's grant error (-RVX_EBUSY: the device is leased;
+ *         -RVX_EPERM: the partition is FAILED; ...), or the port's stage-2
+ *         error (the lease was granted and revoked again, both witnessed)
+ */
+int rvx_part_lease_grant(struct rvx_part *pl, uint32_t part, uint32_t device, uint32_t rights,
+			 uint64_t ns);
+
+/**
+ * Revoke partition @p part's last lease before it expires: LEASE_REVOKE
+ * record, the range unmapped, its journal entry dead.
+ * @param pl the state
+ * @param part the partition
+ * @retval 0 revoked
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_ESTALE its lease already ended (or it never had one)
+ */
+int rvx_part_lease_revoke(struct rvx_part *pl, uint32_t part);
+
+/**
+ * Checkpoint partition @p part: its memory copied aside by the port and the
+ * copy's SHA-256 witnessed (`RVX_PART_WITNESS_CHECKPOINT`). Reconstruction
+ * restores only a checkpoint whose digest still matches.
+ * @param pl the state
+ * @param part the partition
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval other the port's snapshot error (no checkpoint recorded)
+ */
+int rvx_part_checkpoint(struct rvx_part *pl, uint32_t part);
+
+/**
+ * Suspend partition @p part: taken off every CPU (its CPU state saved),
+ * PART_SUSPEND record, and every live task held (`hold_task`); a task that
+ * cannot be held now (it waits in the kernel) is held by `rvx_part_hold()`
+ * when next picked.
+ * @param pl the state
+ * @param part the partition
+ * @retval 0 suspended
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EPERM it is not RUNNING
+ */
+int rvx_part_suspend(struct rvx_part *pl, uint32_t part);
+
+/**
+ * Resume a CREATED or suspended partition: PART_RESUME record, its held
+ * tasks released, the other CPUs kicked so they see them.
+ * @param pl the state
+ * @param part the partition
+ * @param cpu the calling CPU (not kicked)
+ * @retval 0 running
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EPERM it is RUNNING or FAILED
+ */
+int rvx_part_resume(struct rvx_part *pl, uint32_t part, uint32_t cpu);
+
+/**
+ * Called when the scheduler picks @p task: if its partition is suspended
+ * the task is held (and the caller picks again).
+ * @param pl the state
+ * @param task the task picked
+ * @retval 1 held: pick another
+ * @retval 0 run it
+ * @retval -RVX_EBUSY its partition is suspended but the port could not hold it
+ */
+int rvx_part_hold(struct rvx_part *pl, uint32_t task);
+
+/**
+ * Called on every switch to @p task on @p cpu: for a partition task, its
+ * partition's stage-2 is loaded if another's is, and its CPU state if
+ * another task's is (lazily: a kernel task leaves both as they are).
+ * @param pl the state
+ * @param cpu the CPU
+ * @param task the task about to run
+ * @retval 1 a partition task's state is loaded
+ * @retval 0 not a partition task (nothing done)
+ * @retval -RVX_EPERM its partition is not RUNNING (it must not run)
+ * @retval -RVX_EINVAL @p cpu is out of range
+ */
+int rvx_part_switch(struct rvx_part *pl, uint32_t cpu, uint32_t task);
+
+/**
+ * Called when @p task's frame is made afresh (first run, restart): its CPU
+ * state is reset (`cpu_reset`), and what its entry needs is returned.
+ * @param pl the state
+ * @param task the task
+ * @param[out] mem its partition's memory (the entry's first argument)
+ * @param[out] role its role
+ * @retval 1 a partition task: enter it with @p mem and @p role
+ * @retval 0 not a partition task
+ * @retval -RVX_EINVAL a NULL pointer
+ */
+int rvx_part_task_start(struct rvx_part *pl, uint32_t task, uint64_t *mem, uint32_t *role);
+
+/**
+ * Handle the trap @p cpu just took from partition task @p task: decode it
+ * (`trap_decode`), then decide. A syscall whose structures or buffers are
+ * not all in the partition's own memory is refused before the kernel sees
+ * it (BAD_POINTER fault); task creation from a partition is refused
+ * (-RVX_EPERM to the task); a syscall refused for its capability is a
+ * CAPABILITY fault; a successful grant to another partition, region map or
+ * send is journaled or counted. A stage-2 abort is classified (another
+ * partition's memory, the kernel's, a device without or after its lease, a
+ * permission fault, unmapped); every fault is witnessed and the recovery
+ * ladder climbed until a rung works. Port-specific calls come back as
+ * `RVX_PART_NEXT_CALL`.
+ * @param pl the state
+ * @param cpu the CPU
+ * @param task the task that trapped
+ * @param[out] v what to do next
+ * @retval 0 decided
+ * @retval -RVX_EINVAL a NULL pointer
+ * @retval -RVX_ENOENT @p task is not a partition task (a port bug: nothing was done)
+ */
+int rvx_part_trap(struct rvx_part *pl, uint32_t cpu, uint32_t task, struct rvx_part_verdict *v);
+
+/**
+ * Check bytes [@p off, @p off + @p len) of @p task's partition (region
+ * @p region) against its checkpoint; a difference is a REGION fault, and
+ * the ladder rolls it back.
+ * @param pl the state
+ * @param task the asking task
+ * @param region the region's number (the ladder's ROLLBACK names it)
+ * @param off offset in the partition's memory
+ * @param len bytes
+ * @param[out] v what to do next (`ret` 0 intact, 1 repaired)
+ * @retval 0 decided
+ * @retval -RVX_EINVAL a NULL pointer, or a range outside the partition's memory
+ * @retval -RVX_ENOENT @p task is not a partition task
+ */
+int rvx_part_region_check(struct rvx_part *pl, uint32_t task, uint32_t region, uint64_t off,
+			  uint64_t len, struct rvx_part_verdict *v);
+
+/**
+ * End @p task for good (through `task_exit`): it is never rebuilt.
+ * @param pl the state
+ * @param task the task
+ * @param code its exit code
+ * @retval 0 ended
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_ENOENT @p task is not a live partition task
+ * @retval other the kernel's exit error (nothing changed)
+ */
+int rvx_part_task_end(struct rvx_part *pl, uint32_t task, int32_t code);
+
+/**
+ * Timer tick: leases due are expired (LEASE_EXPIRE records) and unmapped;
+ * once per epoch the switches are summarised in one record.
+ * @param pl the state
+ * @param now current time
+ * @return leases expired (>= 0)
+ * @retval -RVX_EINVAL @p pl is NULL
+ */
+int rvx_part_tick(struct rvx_part *pl, uint64_t now);
+
+/**
+ * Tear everything down: every CPU idle, the switch epoch closed, each
+ * partition suspended and resumed once more, edges destroyed, tasks ended,
+ * partitions destroyed (all witnessed). The layer is inactive afterwards
+ * (`rvx_part_switch()` and `rvx_part_task_start()` ignore every task).
+ * @param pl the state
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_EPERM already torn down
+ * @retval other the first step's error (later steps were not tried)
+ */
+int rvx_part_teardown(struct rvx_part *pl);
+
+/**
+ * The partition @p task belongs to.
+ * @param pl the state
+ * @param task the task
+ * @return its index (>= 0)
+ * @retval -RVX_ENOENT not a partition task (or @p pl is NULL)
+ */
+int rvx_part_of(const struct rvx_part *pl, uint32_t task);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUVIX_PART_H */

@@ -1,0 +1,816 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The partition layer: set-up and its journals, the switch, the hold of a
+ * suspended partition's tasks, the tick, teardown. The trap path and the
+ * recovery ladder are in trap.c and recover.c.
+ *
+ * No locks: the embedder serialises every call on one struct rvx_part.
+ */
+#include "part_internal.h"
+
+#include "ruvix/witness.h"
+
+uint16_t rvx_part_witness_kind(uint16_t kind)
+{
+	switch (kind) {
+	case RVX_HYP_EV_PART_CREATE: return RVX_WITNESS_PARTITION_CREATE;
+	case RVX_HYP_EV_PART_DESTROY: return RVX_WITNESS_PARTITION_DESTROY;
+	case RVX_HYP_EV_PART_SUSPEND: return RVX_WITNESS_PARTITION_SUSPEND;
+	case RVX_HYP_EV_PART_RESUME: return RVX_WITNESS_PARTITION_RESUME;
+	case RVX_HYP_EV_LEASE_GRANT: return RVX_WITNESS_LEASE_GRANT;
+	case RVX_HYP_EV_LEASE_EXPIRE: return RVX_WITNESS_LEASE_EXPIRE;
+	case RVX_HYP_EV_LEASE_REVOKE: return RVX_WITNESS_LEASE_REVOKE;
+	case RVX_HYP_EV_CAP_GRANT: return RVX_WITNESS_PARTITION_CAP_GRANT;
+	case RVX_HYP_EV_FAULT: return RVX_WITNESS_FAULT;
+	case RVX_HYP_EV_RECOVERY: return RVX_WITNESS_RECOVERY;
+	case RVX_HYP_EV_EPOCH_SUMMARY: return RVX_WITNESS_SWITCH_SUMMARY;
+	default: return (uint16_t)(RVX_HYP_WITNESS_KIND_BASE + kind);
+	}
+}
+
+/* Every lib/hyp event becomes one record: actor = partition index, target =
+ * the object's handle, arguments = the event's time and canonical bytes. */
+static void hyp_emit(void *ctx, const struct rvx_hyp_event *ev)
+{
+	struct rvx_part *pl = ctx;
+	uint8_t args[8 + RVX_HYP_EVENT_ARGS_MAX];
+
+	memcpy(args, &ev->time, 8);
+	memcpy(args + 8, ev->args, ev->args_len);
+	pl->kern->record(pl->ctx, rvx_part_witness_kind(ev->kind), ev->partition, ev->target, args,
+			 8u + ev->args_len);
+}
+
+struct rvx_part_partition *rvx_part_get_(struct rvx_part *pl, uint32_t part)
+{
+	if (part >= pl->part_count || !pl->parts[part].live)
+		return NULL;
+	return &pl->parts[part];
+}
+
+struct rvx_part_partition *rvx_part_task_part_(struct rvx_part *pl, uint32_t task)
+{
+	if (task >= pl->task_count || pl->tasks[task].part == 0)
+		return NULL;
+	return rvx_part_get_(pl, pl->tasks[task].part - 1u);
+}
+
+uint32_t rvx_part_index_(const struct rvx_part *pl, const struct rvx_part_partition *p)
+{
+	return (uint32_t)(p - pl->parts);
+}
+
+bool rvx_part_in_range_(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
+{
+	return a >= base && len <= size && a - base <= size - len;
+}
+
+static bool ops_complete(const struct rvx_part_arch_ops *a, const struct rvx_part_kernel_ops *k)
+{
+	return a->cpu_reset && a->cpu_save && a->cpu_load && a->vm_load && a->s2_reset &&
+	       a->s2_map && a->s2_unmap && a->s2_sync && a->trap_decode && a->guest_read &&
+	       a->guest_write && a->kick && k->syscall && k->task_exit && k->task_restart &&
+	       k->hold_task && k->release_task && k->caps_digest && k->cap_object && k->record &&
+	       k->snapshot_save && k->snapshot_digest && k->snapshot_restore &&
+	       k->snapshot_compare && k->handle_out && k->reboot && k->now;
+}
+
+int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
+		  const struct rvx_part_arch_ops *arch, const struct rvx_part_kernel_ops *kern,
+		  void *ctx, struct rvx_part_task *tasks, uint32_t task_count)
+{
+	struct rvx_hyp_config hc;
+	struct rvx_hyp_sink sink;
+	struct rvx_hyp scratch;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || cfg == NULL || arch == NULL || kern == NULL || tasks == NULL ||
+	    task_count == 0 || task_count > 65535u || !ops_complete(arch, kern) ||
+	    cfg->device_count > RVX_PART_DEVICES || cfg->text_size == 0 ||
+	    cfg->text_base + cfg->text_size < cfg->text_base || cfg->epoch_ns == 0 ||
+	    cfg->reserved != 0)
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < cfg->device_count; i++)
+		if (cfg->devices[i].id > 31u || cfg->devices[i].size == 0 ||
+		    cfg->devices[i].reserved != 0)
+			return -RVX_EINVAL;
+	memset(&hc, 0, sizeof(hc));
+	hc.cpu_count = cfg->cpu_count;
+	hc.policy = cfg->policy;
+	sink.emit = hyp_emit;
+	sink.ctx = pl;
+	/* lib/hyp's own checks, on scratch storage so a refusal changes nothing. */
+	{
+		struct rvx_hyp_partition sp[1];
+		struct rvx_hyp_edge se[1];
+
+		rc = rvx_hyp_init(&scratch, &hc, sp, 1, se, 1, &sink);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* Commit. */
+	memset(pl, 0, sizeof(*pl));
+	memset(tasks, 0, (size_t)task_count * sizeof(*tasks));
+	rc = rvx_hyp_init(&pl->hyp, &hc, pl->hyp_parts, RVX_CONFIG_PART_MAX_PARTITIONS,
+			  pl->hyp_edges, RVX_CONFIG_PART_EDGES, &sink);
+	RVX_CHECK(rc == 0);
+	pl->arch = arch;
+	pl->kern = kern;
+	pl->ctx = ctx;
+	pl->cfg = *cfg;
+	pl->tasks = tasks;
+	pl->task_count = task_count;
+	pl->active = 1;
+	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++) {
+		pl->loaded_task[c] = RVX_HYP_NONE;
+		pl->loaded_part[c] = RVX_HYP_NONE;
+	}
+	pl->epoch_started = kern->now(ctx);
+	return 0;
+}
+
+/* Map @p m into @p p's stage-2 and, when @p journal, into its mapping
+ * journal (the caller checked there is room). */
+int rvx_part_s2_map_(struct rvx_part *pl, struct rvx_part_partition *p,
+		     const struct rvx_part_map *m, bool journal)
+{
+	int rc = pl->arch->s2_map(pl->ctx, rvx_part_index_(pl, p), m);
+
+	if (rc == 0 && journal)
+		p->maps[p->map_count++] = *m;
+	return rc;
+}
+
+static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
+		    uint32_t *index)
+{
+	struct rvx_hyp_partition_config pc;
+	struct rvx_part_partition *p;
+	struct rvx_part_map text, own;
+	uint32_t i;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || index == NULL || vmid == 0 || vmid > UINT16_MAX || mem_size == 0 ||
+	    (mem & 4095u) != 0 || (mem_size & 4095u) != 0 || mem + mem_size < mem ||
+	    overlaps(mem, mem_size, pl->cfg.text_base, pl->cfg.text_size))
+		return -RVX_EINVAL;
+	if (!pl->active)
+		return -RVX_EPERM;
+	for (i = 0; i < pl->part_count; i++) {
+		if (overlaps(mem, mem_size, pl->parts[i].mem, pl->parts[i].mem_size))
+			return -RVX_EINVAL;
+		if (pl->parts[i].vmid == vmid)
+			return -RVX_EEXIST;
+	}
+	if (pl->part_count >= RVX_CONFIG_PART_MAX_PARTITIONS)
+		return -RVX_ENOMEM;
+	i = pl->part_count;
+	text = (struct rvx_part_map){pl->cfg.text_base, pl->cfg.text_size, pl->cfg.text_perms,
+				     pl->cfg.normal_memtype, 1, 0, {0}};
+	own = (struct rvx_part_map){mem, mem_size, pl->cfg.mem_perms, pl->cfg.normal_memtype, 1, 0,
+				    {0}};
+	/* The tables are the port's and not yet anyone's: building them is
+	 * the last check. */
+	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
+	if (rc == 0)
+		rc = pl->arch->s2_map(pl->ctx, i, &text);
+	if (rc == 0)
+		rc = pl->arch->s2_map(pl->ctx, i, &own);
+	if (rc != 0)
+		return rc;
+	/* Its capability root: the tables of the tasks spawned into scheduler
+	 * partition index + 1 (the root task is in 0). */
+	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, 0, i + 1u};
+
+	/* Commit. */
+	p = &pl->parts[i];
+	memset(p, 0, sizeof(*p));
+	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
+	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
+	p->live = 1;
+	p->vmid = vmid;
+	p->mem = mem;
+	p->mem_size = mem_size;
+	p->maps[0] = text;
+	p->maps[1] = own;
+	p->map_count = 2;
+	pl->part_count++;
+	*index = i;
+	return 0;
+}
+
+struct rvx_part_jentry *rvx_part_journal_add_(struct rvx_part_partition *p, uint32_t kind,
+					       uint32_t slot)
+{
+	struct rvx_part_jentry *j;
+
+	if (p->journal_count >= RVX_CONFIG_PART_JOURNAL) {
+		p->journal_lost = 1; /* reconstruction would not be faithful: refused */
+		return NULL;
+	}
+	j = &p->journal[p->journal_count++];
+	memset(j, 0, sizeof(*j));
+	j->kind = kind;
+	j->live = 1;
+	j->slot = slot;
+	j->edge = RVX_HYP_NONE;
+	for (uint32_t i = 0; i < RVX_PART_SPAWN_CAPS; i++)
+		j->where[i] = RVX_PART_NOWHERE;
+	return j;
+}
+
+const struct rvx_part_jentry *rvx_part_journal_spawn_(const struct rvx_part_partition *p,
+						      uint32_t slot)
+{
+	for (uint32_t i = 0; i < p->journal_count; i++)
+		if (p->journal[i].kind == RVX_PART_J_SPAWN && p->journal[i].live &&
+		    p->journal[i].slot == slot)
+			return &p->journal[i];
+	return NULL;
+}
+
+void rvx_part_syscall_args_(struct rvx_syscall_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->version = RVX_SYSCALL_VERSION;
+}
+
+/* TaskSpawn by the root for journal entry @p j into @p slot, as task
+ * @p index (RVX_HYP_NONE: the lowest free one). 0 and the task id in
+ * @p task, or the kernel's error with nothing changed here. */
+int rvx_part_spawn_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t slot,
+			 struct rvx_part_jentry *j, uint32_t index, uint32_t *task)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	uint32_t pi = rvx_part_index_(pl, p);
+	uint64_t child[RVX_PART_SPAWN_CAPS];
+	uint32_t t;
+	int rc;
+
+	rvx_part_syscall_args_(&a);
+	a.cap = pl->cfg.spawn_cap;
+	a.arg[0] = j->role;
+	a.arg[1] = 1;
+	a.arg[3] = pi + 1u;
+	a.arg[5] = index == RVX_HYP_NONE ? 0u : (uint64_t)index + 1u;
+	a.in = (uint64_t)(uintptr_t)j->x;
+	a.in_len = (uint64_t)j->nx * sizeof(j->x[0]);
+	a.out = (uint64_t)(uintptr_t)child;
+	a.out_len = (uint64_t)j->nx * sizeof(uint64_t);
+	rc = pl->kern->syscall(pl->ctx, 0, RVX_SYS_TASK_SPAWN, &a, &r);
+	if (rc != 0)
+		return rc;
+	t = (uint32_t)r.value[0];
+	if (t >= pl->task_count) {
+		(void)pl->kern->task_exit(pl->ctx, t, 0);
+		return -RVX_ELIMIT;
+	}
+	memcpy(j->child, child, (size_t)j->nx * sizeof(child[0]));
+	pl->tasks[t].part = (uint8_t)(pi + 1u);
+	pl->tasks[t].slot = (uint8_t)slot;
+	p->tasks[slot] = t;
+	p->roles[slot] = j->role;
+	p->alive[slot] = 1;
+	for (uint32_t i = 0; i < j->nx; i++)
+		if (j->where[i] != RVX_PART_NOWHERE)
+			pl->kern->handle_out(pl->ctx, pi, j->where[i], j->child[i]);
+	*task = t;
+	return 0;
+}
+
+int rvx_part_spawn(struct rvx_part *pl, uint32_t part, uint32_t role,
+		   const struct rvx_syscall_capxfer *x, uint32_t nx, const uint16_t *where,
+		   uint64_t *child, uint32_t *task)
+{
+	struct rvx_part_partition *p;
+	struct rvx_part_jentry *j;
+	uint32_t slot;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || task == NULL || nx > RVX_PART_SPAWN_CAPS ||
+	    (nx > 0 && (x == NULL || where == NULL || child == NULL)))
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	if (p->task_count >= RVX_CONFIG_PART_TASKS || p->journal_count >= RVX_CONFIG_PART_JOURNAL)
+		return -RVX_ELIMIT;
+	slot = p->task_count;
+
+	/* The journal entry is written first but counted only if the spawn
+	 * succeeds: a refused spawn leaves the journal as it was. */
+	j = &p->journal[p->journal_count];
+	{
+		struct rvx_part_jentry saved = *j;
+
+		memset(j, 0, sizeof(*j));
+		j->kind = RVX_PART_J_SPAWN;
+		j->live = 1;
+		j->slot = slot;
+		j->edge = RVX_HYP_NONE;
+		j->role = role;
+		j->nx = nx;
+		for (uint32_t i = 0; i < RVX_PART_SPAWN_CAPS; i++)
+			j->where[i] = i < nx ? where[i] : RVX_PART_NOWHERE;
+		if (nx > 0)
+			memcpy(j->x, x, (size_t)nx * sizeof(*x));
+		rc = rvx_part_spawn_slot_(pl, p, slot, j, RVX_HYP_NONE, task);
+		if (rc != 0) {
+			*j = saved;
+			return rc;
+		}
+	}
+
+	/* Commit. */
+	p->journal_count++;
+	p->task_count++;
+	if (nx > 0)
+		memcpy(child, j->child, (size_t)nx * sizeof(*child));
+	RVX_PART_TRACE(pl, "partition %c: task %u (role %u) at EL1, %u capabilities\n",
+		       RVX_PART_NAME(part), *task, role, nx);
+	return 0;
+}
+
+int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64_t root_cap,
+			 uint32_t sender, uint64_t sender_cap, uint32_t *edge)
+{
+	struct rvx_part_partition *pf, *pt;
+	struct rvx_part_edge *e = NULL;
+	uint64_t object;
+	uint32_t queue, ei = 0;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || edge == NULL || from == to)
+		return -RVX_EINVAL;
+	pf = rvx_part_get_(pl, from);
+	pt = rvx_part_get_(pl, to);
+	if (pf == NULL || pt == NULL)
+		return -RVX_ENOENT;
+	if (sender != RVX_HYP_NONE && (sender >= pl->task_count || pl->tasks[sender].part != from + 1u))
+		return -RVX_EINVAL;
+	for (ei = 0; ei < RVX_CONFIG_PART_EDGES; ei++) {
+		if (!pl->edges[ei].live) {
+			e = &pl->edges[ei];
+			break;
+		}
+	}
+	if (e == NULL)
+		return -RVX_ENOMEM;
+	rc = pl->kern->cap_object(pl->ctx, 0, root_cap, &object, &queue);
+	if (rc != 0)
+		return rc;
+
+	/* Commit: lib/hyp's create is the last check (it changes nothing on error). */
+	rc = rvx_hyp_edge_create(&pl->hyp, pf->h, pt->h, queue, 0, pl->kern->now(pl->ctx), &e->h);
+	if (rc != 0)
+		return rc;
+	memset(&e->send, 0, sizeof(e->send));
+	e->live = 1;
+	e->send_count = 0;
+	if (sender != RVX_HYP_NONE) {
+		e->send[0].task = sender;
+		e->send[0].cap = sender_cap;
+		e->send[0].part = from;
+		e->send_count = 1;
+	}
+	e->from = from;
+	e->root_cap = root_cap;
+	e->grant_task = RVX_HYP_NONE;
+	e->grant_cap = 0;
+	e->grant_where = RVX_PART_NOWHERE;
+	RVX_PART_TRACE(pl, "RVX-ACT edge-create part=%c to=%c queue=%u\n", RVX_PART_NAME(from),
+		       RVX_PART_NAME(to), queue);
+	*edge = ei;
+	return 0;
+}
+
+int rvx_part_edge_set_grant(struct rvx_part *pl, uint32_t edge, uint32_t task, uint64_t cap,
+			    uint16_t where)
+{
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	if (edge >= RVX_CONFIG_PART_EDGES || !pl->edges[edge].live)
+		return -RVX_ENOENT;
+	pl->edges[edge].grant_task = task;
+	pl->edges[edge].grant_cap = cap;
+	pl->edges[edge].grant_where = where;
+	return 0;
+}
+
+static const struct rvx_part_device *device_by_id(const struct rvx_part *pl, uint32_t id)
+{
+	for (uint32_t i = 0; i < pl->cfg.device_count; i++)
+		if (pl->cfg.devices[i].id == id)
+			return &pl->cfg.devices[i];
+	return NULL;
+}
+
+int rvx_part_lease_grant(struct rvx_part *pl, uint32_t part, uint32_t device, uint32_t rights,
+			 uint64_t ns)
+{
+	const struct rvx_part_device *d;
+	struct rvx_part_partition *p;
+	struct rvx_hyp_lease_req req;
+	struct rvx_part_map m;
+	rvx_handle_t lease;
+	uint64_t now;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || ns == 0 || rights == 0 ||
+	    (rights & ~(uint32_t)(RVX_HYP_LEASE_R | RVX_HYP_LEASE_W)) != 0)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	d = device_by_id(pl, device);
+	if (p == NULL || d == NULL)
+		return -RVX_ENOENT;
+	if (p->map_count >= RVX_CONFIG_PART_MAPS)
+		return -RVX_ELIMIT;
+	now = pl->kern->now(pl->ctx);
+	req = (struct rvx_hyp_lease_req){device, rights, d->base, d->size};
+	m = (struct rvx_part_map){d->base, d->size, pl->cfg.device_perms, pl->cfg.device_memtype, 1,
+				  1, {0}};
+
+	/* Commit: lib/hyp checks the rest and changes nothing on error. */
+	RVX_PART_TRACE(pl, "RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n",
+		       RVX_PART_NAME(part), device, d->base, ns / 1000000u);
+	rc = rvx_hyp_lease_grant(&pl->hyp, p->h, &req, now, now + ns, &lease);
+	if (rc != 0)
+		return rc;
+	rc = rvx_part_s2_map_(pl, p, &m, true);
+	if (rc != 0) {
+		/* The port could not map it: the lease goes again (witnessed). */
+		(void)rvx_hyp_lease_revoke(&pl->hyp, lease, pl->kern->now(pl->ctx));
+		return rc;
+	}
+	p->lease = lease;
+	p->ended_devices &= ~(UINT32_C(1) << device);
+	return 0;
+}
+
+/* A lease ended (expired or revoked): stage 2 no longer maps the device, and
+ * the mapping journal forgets it. */
+static void lease_unmap(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t device,
+			uint64_t base, uint64_t size)
+{
+	uint32_t pi = rvx_part_index_(pl, p);
+
+	/* The range was mapped by the grant; an unmap the port refuses
+	 * leaves a stale mapping the lease check still refuses on the fault
+	 * path, so it is not fatal here. */
+	(void)pl->arch->s2_unmap(pl->ctx, pi, base, size);
+	for (uint32_t m = 0; m < p->map_count; m++)
+		if (p->maps[m].lease && p->maps[m].ipa == base)
+			p->maps[m].live = 0;
+	pl->arch->s2_sync(pl->ctx, pi);
+	if (device < 32u)
+		p->ended_devices |= UINT32_C(1) << device;
+}
+
+int rvx_part_lease_revoke(struct rvx_part *pl, uint32_t part)
+{
+	struct rvx_part_partition *p;
+	struct rvx_hyp_lease_info li;
+	int rc;
+
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	rc = rvx_hyp_lease_info(&pl->hyp, p->lease, &li);
+	if (rc != 0)
+		return -RVX_ESTALE;
+	RVX_PART_TRACE(pl, "RVX-ACT lease-revoke part=%c device=%u base=0x%lx\n",
+		       RVX_PART_NAME(part), li.device, li.mmio_base);
+	rc = rvx_hyp_lease_revoke(&pl->hyp, p->lease, pl->kern->now(pl->ctx));
+	RVX_CHECK(rc == 0); /* the lease was live a moment ago */
+	lease_unmap(pl, p, li.device, li.mmio_base, li.mmio_size);
+	return 0;
+}
+
+int rvx_part_checkpoint(struct rvx_part *pl, uint32_t part)
+{
+	struct rvx_part_partition *p;
+	uint8_t d[32];
+	int rc;
+
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	rc = pl->kern->snapshot_save(pl->ctx, part, d);
+	if (rc != 0)
+		return rc;
+	memcpy(p->ckpt_digest, d, sizeof(d));
+	p->has_ckpt = 1;
+	RVX_PART_TRACE(pl, "RVX-ACT partition-checkpoint part=%c bytes=%u maps=%u "
+		       "sha256=%02x%02x%02x%02x...\n",
+		       RVX_PART_NAME(part), (unsigned)p->mem_size, p->map_count, d[0], d[1], d[2],
+		       d[3]);
+	pl->kern->record(pl->ctx, RVX_PART_WITNESS_CHECKPOINT, part, p->h.raw, d, sizeof(d));
+	return 0;
+}
+
+/* Take @p p off every CPU it is current on: its task's CPU state saved. */
+static void take_off_cpus(struct rvx_part *pl, struct rvx_part_partition *p)
+{
+	uint32_t pi = rvx_part_index_(pl, p);
+
+	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++) {
+		uint32_t t = pl->loaded_task[c];
+
+		if (pl->loaded_part[c] == pi) {
+			(void)rvx_hyp_switch(&pl->hyp, c, RVX_HANDLE_NULL);
+			pl->loaded_part[c] = RVX_HYP_NONE;
+		}
+		if (t != RVX_HYP_NONE && pl->tasks[t].part == pi + 1u) {
+			pl->arch->cpu_save(pl->ctx, t);
+			pl->loaded_task[c] = RVX_HYP_NONE;
+		}
+	}
+}
+
+/* Hold @p task of suspended @p p. */
+static bool hold_task(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t task)
+{
+	if (p->held_count >= RVX_CONFIG_PART_TASKS || pl->kern->hold_task(pl->ctx, task) != 0)
+		return false;
+	p->held[p->held_count++] = task;
+	return true;
+}
+
+int rvx_part_suspend(struct rvx_part *pl, uint32_t part)
+{
+	struct rvx_hyp_partition_info info;
+	struct rvx_part_partition *p;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	rc = rvx_hyp_partition_info(&pl->hyp, p->h, &info);
+	RVX_CHECK(rc == 0);
+	if (info.state != RVX_HYP_STATE_RUNNING)
+		return -RVX_EPERM;
+
+	/* Commit. */
+	take_off_cpus(pl, p);
+	RVX_PART_TRACE(pl, "RVX-ACT partition-suspend part=%c\n", RVX_PART_NAME(part));
+	rc = rvx_hyp_partition_suspend(&pl->hyp, p->h, pl->kern->now(pl->ctx));
+	RVX_CHECK(rc == 0); /* RUNNING and current nowhere */
+	p->suspended = 1;
+	for (uint32_t i = 0; i < p->task_count; i++)
+		if (p->alive[i])
+			(void)hold_task(pl, p, p->tasks[i]); /* the others when picked */
+	return 0;
+}
+
+int rvx_part_resume(struct rvx_part *pl, uint32_t part, uint32_t cpu)
+{
+	struct rvx_hyp_partition_info info;
+	struct rvx_part_partition *p;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	rc = rvx_hyp_partition_info(&pl->hyp, p->h, &info);
+	RVX_CHECK(rc == 0);
+	if (info.state != RVX_HYP_STATE_CREATED && info.state != RVX_HYP_STATE_SUSPENDED)
+		return -RVX_EPERM;
+
+	/* Commit. */
+	RVX_PART_TRACE(pl, "RVX-ACT partition-resume part=%c\n", RVX_PART_NAME(part));
+	rc = rvx_hyp_partition_resume(&pl->hyp, p->h, pl->kern->now(pl->ctx));
+	RVX_CHECK(rc == 0);
+	p->suspended = 0;
+	for (uint32_t i = 0; i < p->held_count; i++)
+		(void)pl->kern->release_task(pl->ctx, p->held[i]);
+	if (p->held_count > 0)
+		for (uint32_t c = 0; c < pl->hyp.cpu_count; c++)
+			if (c != cpu)
+				pl->arch->kick(pl->ctx, c);
+	p->held_count = 0;
+	return 0;
+}
+
+int rvx_part_hold(struct rvx_part *pl, uint32_t task)
+{
+	struct rvx_part_partition *p;
+
+	if (pl == NULL || !pl->active)
+		return 0;
+	p = rvx_part_task_part_(pl, task);
+	if (p == NULL || !p->suspended)
+		return 0;
+	return hold_task(pl, p, task) ? 1 : -RVX_EBUSY;
+}
+
+int rvx_part_switch(struct rvx_part *pl, uint32_t cpu, uint32_t task)
+{
+	struct rvx_part_partition *p;
+	uint32_t pi, prev;
+
+	if (pl == NULL || cpu >= pl->hyp.cpu_count)
+		return -RVX_EINVAL;
+	if (!pl->active || task >= pl->task_count || pl->tasks[task].part == 0)
+		return 0; /* a kernel task: the partition state stays loaded (lazy) */
+	pi = pl->tasks[task].part - 1u;
+	p = &pl->parts[pi];
+	if (pl->loaded_part[cpu] != pi) {
+		int rc = rvx_hyp_switch(&pl->hyp, cpu, p->h);
+
+		if (rc != 0)
+			return -RVX_EPERM;
+		pl->arch->vm_load(pl->ctx, cpu, pi);
+		pl->loaded_part[cpu] = pi;
+		pl->vm_loads++;
+	}
+	prev = pl->loaded_task[cpu];
+	if (prev == task)
+		return 1;
+	if (prev != RVX_HYP_NONE)
+		pl->arch->cpu_save(pl->ctx, prev);
+	pl->arch->cpu_load(pl->ctx, task, prev);
+	pl->loaded_task[cpu] = task;
+	pl->cpu_loads++;
+	return 1;
+}
+
+/* @p task's registers are stale on every CPU that holds them. */
+void rvx_part_forget_task_(struct rvx_part *pl, uint32_t task)
+{
+	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
+		if (pl->loaded_task[c] == task)
+			pl->loaded_task[c] = RVX_HYP_NONE;
+}
+
+void rvx_part_forget_part_(struct rvx_part *pl, uint32_t part)
+{
+	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
+		if (pl->loaded_part[c] == part)
+			pl->loaded_part[c] = RVX_HYP_NONE;
+}
+
+int rvx_part_task_start(struct rvx_part *pl, uint32_t task, uint64_t *mem, uint32_t *role)
+{
+	struct rvx_part_partition *p;
+	uint32_t slot;
+
+	if (pl == NULL || mem == NULL || role == NULL)
+		return -RVX_EINVAL;
+	if (!pl->active)
+		return 0;
+	p = rvx_part_task_part_(pl, task);
+	if (p == NULL)
+		return 0;
+	slot = pl->tasks[task].slot;
+	rvx_part_forget_task_(pl, task); /* its registers are stale: load the fresh state */
+	pl->arch->cpu_reset(pl->ctx, task, rvx_part_index_(pl, p), slot);
+	*mem = p->mem;
+	*role = p->roles[slot];
+	return 1;
+}
+
+/* End the task in @p slot of @p p through the nucleus; for good unless
+ * @p code says reconstruction (then its journal entries stay live). */
+int rvx_part_end_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t slot,
+		       int32_t code)
+{
+	uint32_t t = p->tasks[slot];
+	int rc;
+
+	if (!p->alive[slot])
+		return 0;
+	rc = pl->kern->task_exit(pl->ctx, t, code);
+	if (rc != 0)
+		return rc;
+	p->alive[slot] = 0;
+	pl->tasks[t].part = 0;
+	if (code != RVX_PART_EXIT_RECONSTRUCT)
+		for (uint32_t i = 0; i < p->journal_count; i++)
+			if (p->journal[i].slot == slot)
+				p->journal[i].live = 0;
+	rvx_part_forget_task_(pl, t);
+	RVX_PART_TRACE(pl, "RVX-TASK-EXIT part=%c task=%u code=%d\n",
+		       RVX_PART_NAME(rvx_part_index_(pl, p)), t, (int)code);
+	return 0;
+}
+
+int rvx_part_task_end(struct rvx_part *pl, uint32_t task, int32_t code)
+{
+	struct rvx_part_partition *p;
+
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	p = rvx_part_task_part_(pl, task);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	return rvx_part_end_slot_(pl, p, pl->tasks[task].slot, code);
+}
+
+int rvx_part_tick(struct rvx_part *pl, uint64_t now)
+{
+	struct rvx_hyp_lease_info ended[4];
+	int n;
+
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	if (!pl->active || pl->part_count == 0)
+		return 0;
+	n = rvx_hyp_tick(&pl->hyp, now, ended, RVX_ARRAY_COUNT(ended));
+	RVX_CHECK(n >= 0);
+	for (int i = 0; i < n; i++) {
+		uint32_t pi = rvx_handle_index(ended[i].partition);
+
+		RVX_PART_TRACE(pl, "RVX-ACT lease-expire part=%c device=%u base=0x%lx\n",
+			       RVX_PART_NAME(pi), ended[i].device, ended[i].mmio_base);
+		lease_unmap(pl, &pl->parts[pi], ended[i].device, ended[i].mmio_base,
+			    ended[i].mmio_size);
+	}
+	if (now - pl->epoch_started >= pl->cfg.epoch_ns && pl->hyp.epoch_switches != 0) {
+		RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n",
+			       pl->hyp.epoch, pl->hyp.epoch_switches);
+		(void)rvx_hyp_epoch_close(&pl->hyp, now);
+		pl->epoch_started = now;
+	}
+	return n;
+}
+
+int rvx_part_teardown(struct rvx_part *pl)
+{
+	int rc = 0;
+
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	if (!pl->active)
+		return -RVX_EPERM;
+	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++) {
+		uint32_t t = pl->loaded_task[c];
+
+		(void)rvx_hyp_switch(&pl->hyp, c, RVX_HANDLE_NULL);
+		if (t != RVX_HYP_NONE)
+			pl->arch->cpu_save(pl->ctx, t);
+		pl->loaded_task[c] = RVX_HYP_NONE;
+		pl->loaded_part[c] = RVX_HYP_NONE;
+	}
+	RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- switches=%lu vttbr_loads=%lu "
+		       "el1_loads=%lu\n",
+		       pl->hyp.epoch_switches, pl->vm_loads, pl->cpu_loads);
+	rc = rvx_hyp_epoch_close(&pl->hyp, pl->kern->now(pl->ctx));
+	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
+		rc = rvx_part_suspend(pl, i);
+		if (rc == 0)
+			rc = rvx_part_resume(pl, i, 0);
+	}
+	/* Destroying a partition would end its edges and leases itself; the
+	 * edges go first, each with its own record. */
+	for (uint32_t e = 0; rc == 0 && e < RVX_CONFIG_PART_EDGES; e++) {
+		if (pl->edges[e].live) {
+			RVX_PART_TRACE(pl, "RVX-ACT edge-destroy part=%c edge=%u\n",
+				       RVX_PART_NAME(pl->edges[e].from), e);
+			rc = rvx_hyp_edge_destroy(&pl->hyp, pl->edges[e].h, pl->kern->now(pl->ctx));
+			pl->edges[e].live = 0;
+		}
+	}
+	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
+		struct rvx_part_partition *p = &pl->parts[i];
+
+		for (uint32_t t = 0; rc == 0 && t < p->task_count; t++)
+			rc = rvx_part_end_slot_(pl, p, t, 0);
+		if (rc != 0)
+			break;
+		RVX_PART_TRACE(pl, "RVX-ACT partition-destroy part=%c\n", RVX_PART_NAME(i));
+		rc = rvx_hyp_partition_destroy(&pl->hyp, p->h, pl->kern->now(pl->ctx));
+		if (rc == 0)
+			p->live = 0;
+	}
+	pl->active = 0;
+	return rc;
+}
+
+int rvx_part_of(const struct rvx_part *pl, uint32_t task)
+{
+	if (pl == NULL || task >= pl->task_count || pl->tasks[task].part == 0)
+		return -RVX_ENOENT;
+	return pl->tasks[task].part - 1;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared between the partition layer's files; never installed. */
+#ifndef RUVIX_PART_INTERNAL_H
+#define RUVIX_PART_INTERNAL_H
+
+#include "ruvix/part.h"
+
+/* A console line through the embedder's trace operation, if it has one. */
+#define RVX_PART_TRACE(pl, ...)                                                \
+	do {                                                                   \
+		if ((pl)->kern->trace != NULL)                                 \
+			(pl)->kern->trace((pl)->ctx, __VA_ARGS__);             \
+	} while (0)
+
+/* The letter a partition goes by in console lines (A, B, ...). */
+#define RVX_PART_NAME(i) ((char)('A' + (int)(i)))
+
+struct rvx_part_partition *rvx_part_get_(struct rvx_part *pl, uint32_t part);
+struct rvx_part_partition *rvx_part_task_part_(struct rvx_part *pl, uint32_t task);
+uint32_t rvx_part_index_(const struct rvx_part *pl, const struct rvx_part_partition *p);
+bool rvx_part_in_range_(uint64_t a, uint64_t len, uint64_t base, uint64_t size);
+int rvx_part_s2_map_(struct rvx_part *pl, struct rvx_part_partition *p,
+		     const struct rvx_part_map *m, bool journal);
+struct rvx_part_jentry *rvx_part_journal_add_(struct rvx_part_partition *p, uint32_t kind,
+					       uint32_t slot);
+const struct rvx_part_jentry *rvx_part_journal_spawn_(const struct rvx_part_partition *p,
+						      uint32_t slot);
+void rvx_part_syscall_args_(struct rvx_syscall_args *a);
+int rvx_part_spawn_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t slot,
+			 struct rvx_part_jentry *j, uint32_t index, uint32_t *task);
+int rvx_part_end_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t slot,
+		       int32_t code);
+void rvx_part_forget_task_(struct rvx_part *pl, uint32_t task);
+void rvx_part_forget_part_(struct rvx_part *pl, uint32_t part);
+
+/* What became of the faulting task after the ladder. */
+enum rvx_part_outcome {
+	RVX_PART_KEPT = 0,      /* it goes on (yields) */
+	RVX_PART_RESTARTED = 1, /* it starts afresh */
+	RVX_PART_ENDED = 2,     /* it was ended (its partition rebuilt) */
+	RVX_PART_STOPPED = 3,   /* no rung worked: the partition stays FAILED */
+};
+
+enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_partition *p,
+				      const struct rvx_hyp_fault *fl, uint64_t off, uint64_t len);
+void rvx_part_grant_witness_(struct rvx_part *pl, uint32_t from, uint32_t to, uint32_t dest,
+			     uint64_t handle, uint64_t rights);
+
+#endif

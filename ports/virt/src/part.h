@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the partition mechanism (part.c) and the partition programs
+ * (part_demo.c, part_bench.c) share on the virt image. The programs use
+ * lib/part's calls on rvx_virt_pl for everything privileged; this header
+ * adds the image's two partitions, the guests' progress reports and the
+ * hooks by which the mechanism tells the demo what it did.
+ */
+#ifndef RVX_VIRT_PART_H
+#define RVX_VIRT_PART_H
+
+#include "ruvix/part.h"
+#include "guest.h"
+#include "virt.h"
+
+/** Partitions the image runs (A and B). */
+#define RVX_VIRT_PARTS 2u
+/** A millisecond in nanoseconds. */
+#define RVX_VIRT_MS UINT64_C(1000000)
+/** The recovery policy's failure window. */
+#define RVX_VIRT_WINDOW_NS (50u * RVX_VIRT_MS)
+/** Device ids of the ranges a partition may lease (or touch without a lease). */
+#define RVX_VIRT_DEV_UART 1u
+#define RVX_VIRT_DEV_GICD 2u
+#define RVX_VIRT_DEV_GICC 3u
+
+/** What a partition's tasks reported (hvc #4), per report code. */
+struct rvx_virt_progress {
+	uint64_t reports[16];    /**< Times each code was reported. */
+	uint64_t report_val[16]; /**< The last value of each code. */
+};
+
+/** The partition layer of this image. */
+extern struct rvx_part rvx_virt_pl;
+/** Progress reports per partition. */
+extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
+
+/** Monotonic time in nanoseconds. */
+uint64_t rvx_virt_part_now(void);
+/** Partition @p part's boot block (the start of its memory). */
+struct guest_boot *rvx_virt_part_boot(uint32_t part);
+/** The root task sleeps @p ms milliseconds. */
+void rvx_virt_part_sleep_ms(uint64_t ms);
+/** The root task waits (in 2 ms sleeps) until @p cond holds; false after @p limit_ms. */
+bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms);
+
+/* part.c, for the raw switch benchmark. */
+/** Save the EL1 registers into @p task's context. */
+void rvx_virt_part_el1_save(uint32_t task);
+/** Load @p task's EL1 context over @p prev's (RVX_HYP_NONE: unknown). */
+void rvx_virt_part_el1_load(uint32_t task, uint32_t prev);
+/** VTTBR_EL2 of partition @p part. */
+uint64_t rvx_virt_part_vttbr(uint32_t part);
+
+/* The programs (the root task runs one, then part.c tears down). */
+/** The demo: CommEdges, leases, isolation probes, the recovery ladder. */
+void rvx_virt_part_demo(void);
+/** The switch and trap figures. */
+void rvx_virt_part_bench(void);
+
+/* Hooks from the mechanism into the demo (kernel lock held). */
+/** Bytes [@p off, @p off + @p len) of @p part were restored from its checkpoint. */
+void rvx_virt_part_demo_restored(uint32_t part, uint64_t off, uint64_t len);
+/** A fault of @p cause was handled in @p part. */
+void rvx_virt_part_demo_fault(uint32_t part, uint32_t cause);
+
+#endif

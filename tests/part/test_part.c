@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * lib/part's policy through the fake architecture: set-up and its journals,
+ * isolation decisions on the trap path, leases, the recovery ladder with
+ * reconstruction and roll back, suspend and resume, the lazy switch, and
+ * that a refused call changes nothing.
+ */
+#include "fake_arch.h"
+
+#include "ruvix/witness.h"
+
+static struct rvx_part before;
+
+/* before: a copy of the layer; after: the same bytes. */
+#define SNAP() memcpy(&before, &pl, sizeof(pl))
+#define UNCHANGED() cr_assert_eq(memcmp(&before, &pl, sizeof(pl)), 0, "state changed")
+
+TestSuite(part, .init = fk_setup);
+
+static struct rvx_part_verdict trap(uint32_t task)
+{
+	struct rvx_part_verdict v;
+
+	cr_assert_eq(rvx_part_trap(&pl, 0, task, &v), 0);
+	return v;
+}
+
+/* Args at offset 0x100 and result at 0x200 of partition @p part. */
+static void put_args(uint32_t part, const struct rvx_syscall_args *a)
+{
+	fk_put(part, 0x100, a, sizeof(*a));
+	fk_trap_syscall(part, RVX_SYS_QUEUE_SEND, FK_MEM_BASE(part) + 0x100,
+			FK_MEM_BASE(part) + 0x200);
+}
+
+static struct rvx_syscall_args args(uint64_t cap)
+{
+	struct rvx_syscall_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.version = RVX_SYSCALL_VERSION;
+	a.cap = cap;
+	return a;
+}
+
+Test(part, init_refuses_bad_config_and_changes_nothing)
+{
+	struct rvx_part_config cfg = pl.cfg;
+	struct rvx_part_kernel_ops k = fk_kern;
+
+	SNAP();
+	cfg.epoch_ns = 0;
+	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS),
+		     -RVX_EINVAL);
+	cfg = pl.cfg;
+	cfg.devices[0].id = 40;
+	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS),
+		     -RVX_EINVAL);
+	k.hold_task = NULL;
+	cr_assert_eq(rvx_part_init(&pl, &pl.cfg, &fk_arch, &k, &fk, fk_tasks, FK_TASKS),
+		     -RVX_EINVAL);
+	cfg = pl.cfg;
+	cfg.policy.window = 0; /* lib/hyp's refusal */
+	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS),
+		     -RVX_EINVAL);
+	UNCHANGED();
+}
+
+Test(part, create_maps_text_and_memory_and_witnesses)
+{
+	uint32_t index;
+
+	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(0), FK_MEM, &index), 0);
+	cr_assert_eq(index, 0);
+	cr_assert_not_null(fk_map_at(0, FK_TEXT));
+	cr_assert_eq(fk_map_at(0, FK_TEXT)->m.perms, 5u);
+	cr_assert_not_null(fk_map_at(0, FK_MEM_BASE(0) + FK_MEM - 1));
+	cr_assert_null(fk_map_at(0, FK_KERNEL));
+	cr_assert_eq(pl.parts[0].map_count, 2);
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_CREATE), 1);
+}
+
+Test(part, create_refusals_change_nothing)
+{
+	uint32_t index;
+
+	fk_parts(1);
+	fk_clear();
+	SNAP();
+	/* before: partition 0 at FK_MEM_BASE(0), VMID 1 */
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(0) + 0x1000, FK_MEM, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_TEXT, FK_MEM, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1) + 1, FK_MEM, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(1), FK_MEM, &index), -RVX_EEXIST);
+	cr_assert_eq(rvx_part_create(&pl, 0, FK_MEM_BASE(1), FK_MEM, &index), -RVX_EINVAL);
+	fk.s2_map_rc = -RVX_ENOMEM;
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1), FK_MEM, &index), -RVX_ENOMEM);
+	/* after: nothing recorded, the same state */
+	cr_assert_eq(fk_count(FK_RECORD), 0);
+	UNCHANGED();
+}
+
+Test(part, spawn_journals_and_publishes)
+{
+	uint32_t t;
+
+	fk_parts(1);
+	t = fk_spawn(0, 7);
+	cr_assert_eq(rvx_part_of(&pl, t), 0);
+	cr_assert_eq(pl.parts[0].journal_count, 1);
+	cr_assert_eq(pl.parts[0].journal[0].kind, RVX_PART_J_SPAWN);
+	cr_assert_eq(pl.parts[0].journal[0].role, 7);
+	cr_assert_eq(fk.published[0][1], pl.parts[0].journal[0].child[0]);
+	cr_assert_eq(fk.calls[fk.ncalls - 2].op, FK_SYSCALL);
+	cr_assert_eq(fk.calls[fk.ncalls - 2].c, 0x77, "spawned with the root's TASK capability");
+}
+
+Test(part, spawn_refusals_change_nothing)
+{
+	struct rvx_syscall_capxfer x[1] = {{0x55, RVX_RIGHT_WRITE, 0}};
+	uint16_t where[1] = {8};
+	uint64_t child[1];
+	uint32_t task;
+
+	fk_parts(1);
+	SNAP();
+	fk.spawn_rc = -RVX_ERIGHTS;
+	cr_assert_eq(rvx_part_spawn(&pl, 0, 1, x, 1, where, child, &task), -RVX_ERIGHTS);
+	UNCHANGED();
+	fk.spawn_rc = 0;
+	cr_assert_eq(rvx_part_spawn(&pl, 1, 1, x, 1, where, child, &task), -RVX_ENOENT);
+	cr_assert_eq(rvx_part_spawn(&pl, 0, 1, x, RVX_PART_SPAWN_CAPS + 1, where, child, &task),
+		     -RVX_EINVAL);
+	fk.spawn_task_out_of_range = 1;
+	cr_assert_eq(rvx_part_spawn(&pl, 0, 1, x, 1, where, child, &task), -RVX_ELIMIT);
+	UNCHANGED();
+	fk.spawn_task_out_of_range = 0;
+	for (uint32_t i = 0; i < RVX_CONFIG_PART_TASKS; i++)
+		fk_spawn(0, 1);
+	SNAP();
+	cr_assert_eq(rvx_part_spawn(&pl, 0, 1, x, 1, where, child, &task), -RVX_ELIMIT);
+	UNCHANGED();
+}
+
+Test(part, syscall_pointer_outside_partition_is_refused_and_witnessed)
+{
+	struct rvx_syscall_args a = args(0x200);
+	struct rvx_part_verdict v;
+	uint32_t t;
+
+	fk_parts(2);
+	t = fk_spawn(0, 1);
+	fk_clear();
+	/* The buffer lies in partition B's memory. */
+	a.in = FK_MEM_BASE(1);
+	a.in_len = 8;
+	put_args(0, &a);
+	v = trap(t);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESTART);
+	cr_assert_eq(fk_count(FK_SYSCALL), 0, "the kernel never saw the call");
+	cr_assert_eq(fk_records(RVX_WITNESS_FAULT), 1);
+	cr_assert_eq(fk_records(RVX_WITNESS_RECOVERY), 1);
+	cr_assert_eq(fk_count(FK_TASK_RESTART), 1);
+	/* The structures themselves in the kernel's memory. */
+	fk.now += 100; /* out of the failure window */
+	fk_trap_syscall(0, RVX_SYS_QUEUE_SEND, FK_KERNEL, FK_MEM_BASE(0) + 0x200);
+	v = trap(t);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
+	cr_assert_eq(fk_count(FK_SYSCALL), 0);
+	cr_assert_eq(pl.parts[0].cause_seen[RVX_PART_CAUSE_BAD_POINTER], 2);
+}
+
+Test(part, syscall_inside_bounds_reaches_the_kernel_and_counts_traffic)
+{
+	struct rvx_syscall_args a = args(0x300);
+	struct rvx_syscall_result r;
+	struct rvx_hyp_edge_info ei;
+	struct rvx_part_verdict v;
+	uint32_t t, e;
+
+	fk_parts(2);
+	t = fk_spawn(0, 1);
+	cr_assert_eq(rvx_part_edge_create(&pl, 0, 1, 0x42, t, 0x300, &e), 0);
+	a.in = FK_MEM_BASE(0) + 0x400;
+	a.in_len = 16;
+	put_args(0, &a);
+	v = trap(t);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESUME);
+	cr_assert_eq(v.set_ret, 1);
+	cr_assert_eq(v.ret, 0);
+	memcpy(&r, &fk.mem[0][0x200], sizeof(r));
+	cr_assert_eq(r.version, RVX_SYSCALL_VERSION, "the result was written back");
+	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
+	cr_assert_eq(ei.messages, 1);
+	cr_assert_eq(ei.bytes, 16);
+	/* A send with another handle is not the edge's traffic. */
+	a.cap = 0x301;
+	put_args(0, &a);
+	(void)trap(t);
+	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
+	cr_assert_eq(ei.messages, 1);
+}
+
+Test(part, task_creation_from_a_partition_is_refused)
+{
+	struct rvx_syscall_args a = args(0x1);
+	struct rvx_part_verdict v;
+	uint32_t t;
+
+	fk_parts(1);
+	t = fk_spawn(0, 1);
+	fk_clear();
+	put_args(0, &a);
+	fk.trap.nr = RVX_SYS_TASK_SPAWN;
+	v = trap(t);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESUME);
+	cr_assert_eq((int64_t)v.ret, -RVX_EPERM);
+	cr_assert_eq(fk_count(FK_SYSCALL), 0);
+}
+
+Test(part, capability_refusal_is_a_fault)
+{
+	struct rvx_syscall_args a = args(0x999);
+	struct rvx_part_verdict v;
+	uint32_t t;
+
+	fk_parts(1);
+	t = fk_spawn(0, 1);
+	put_args(0, &a);
+	fk.guest_rc = -RVX_EBADCAP;
+	v = trap(t);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_CAPABILITY);
+	/* Any other error is the task's to handle. */
+	fk.now += 100;
+	put_args(0, &a);
+	fk.guest_rc = -RVX_EFULL;
+	v = trap(t);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_NONE);
+	cr_assert_eq((int64_t)v.ret, -RVX_EFULL);
+}
+
+Test(part, aborts_are_classified_by_whose_memory)
+{
+	struct rvx_part_verdict v;
+	uint32_t t;
+
+	fk_parts(2);
+	t = fk_spawn(0, 1);
+	fk_trap_abort(FK_MEM_BASE(1) + 8, false);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_OTHER_PARTITION);
+	fk.now += 100;
+	fk_trap_abort(FK_KERNEL + 0x1000, true);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_KERNEL_MEMORY);
+	fk.now += 100;
+	fk_trap_abort(FK_GIC, false);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_NO_LEASE);
+	fk.now += 100;
+	fk_trap_abort(UINT64_C(0x70000000), false);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_UNMAPPED);
+	fk.now += 100;
+	fk_trap_abort(FK_TEXT, true);
+	fk.trap.permission = 1;
+	v = trap(t);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_PERMISSION);
+	cr_assert_eq(pl.parts[0].faults, 5);
+	cr_assert_eq(fk_records(RVX_WITNESS_FAULT), 5);
+}
+
+Test(part, lease_grant_maps_and_expiry_unmaps)
+{
+	uint32_t t;
+
+	fk_parts(1);
+	t = fk_spawn(0, 1);
+	cr_assert_eq(rvx_part_lease_grant(&pl, 0, FK_DEV_UART, RVX_HYP_LEASE_R | RVX_HYP_LEASE_W, 50),
+		     0);
+	cr_assert_not_null(fk_map_at(0, FK_UART));
+	cr_assert_eq(fk_map_at(0, FK_UART)->m.memtype, 2);
+	cr_assert_eq(fk_records(RVX_WITNESS_LEASE_GRANT), 1);
+	/* Expired but not ticked: the fault path sees it ended. */
+	fk.now += 60;
+	fk_trap_abort(FK_UART, true);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_LEASE_ENDED);
+	cr_assert_eq(rvx_part_tick(&pl, fk.now), 1);
+	cr_assert_null(fk_map_at(0, FK_UART), "unmapped at expiry");
+	cr_assert_eq(fk_count(FK_S2_SYNC) > 0, 1);
+	cr_assert_eq(fk_records(RVX_WITNESS_LEASE_EXPIRE), 1);
+	cr_assert_eq(pl.parts[0].maps[2].live, 0, "the mapping journal forgets it");
+	fk.now += 100;
+	fk_trap_abort(FK_UART, false);
+	cr_assert_eq(trap(t).cause, RVX_PART_CAUSE_LEASE_ENDED);
+}
+
+Test(part, lease_revoke_unmaps_and_refusals_change_nothing)
+{
+	fk_parts(2);
+	cr_assert_eq(rvx_part_lease_grant(&pl, 0, FK_DEV_UART, RVX_HYP_LEASE_W, 1000), 0);
+	SNAP();
+	/* before: A holds the UART */
+	cr_assert_eq(rvx_part_lease_grant(&pl, 1, FK_DEV_UART, RVX_HYP_LEASE_W, 1000), -RVX_EBUSY);
+	cr_assert_eq(rvx_part_lease_grant(&pl, 1, 9, RVX_HYP_LEASE_W, 1000), -RVX_ENOENT);
+	cr_assert_eq(rvx_part_lease_grant(&pl, 1, FK_DEV_GIC, 0, 1000), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_lease_revoke(&pl, 1), -RVX_ESTALE);
+	UNCHANGED();
+	cr_assert_eq(rvx_part_lease_revoke(&pl, 0), 0);
+	cr_assert_null(fk_map_at(0, FK_UART));
+	cr_assert_eq(fk_records(RVX_WITNESS_LEASE_REVOKE), 1);
+	SNAP();
+	cr_assert_eq(rvx_part_lease_revoke(&pl, 0), -RVX_ESTALE);
+	UNCHANGED();
+	/* A map the port refuses: the grant is taken back. */
+	fk.s2_map_rc = -RVX_ENOMEM;
+	cr_assert_eq(rvx_part_lease_grant(&pl, 1, FK_DEV_UART, RVX_HYP_LEASE_W, 1000), -RVX_ENOMEM);
+	cr_assert_eq(pl.hyp.active_leases, 0);
+}
+
+/* Two partitions; B has a listener that mapped a region by trap and got a
+ * grant from A's talker; B is checkpointed. */
+static void scene(uint32_t *talk, uint32_t *listen)
+{
+	struct rvx_syscall_args a;
+	uint32_t e;
+
+	fk_parts(2);
+	*talk = fk_spawn(0, 1);
+	*listen = fk_spawn(1, 2);
+	cr_assert_eq(rvx_part_edge_create(&pl, 1, 0, 0x42, RVX_HYP_NONE, 0, &e), 0);
+	cr_assert_eq(rvx_part_edge_set_grant(&pl, e, *talk, 0x321, 24), 0);
+	/* The listener maps a region with its spawn capability. */
+	a = args(pl.parts[1].journal[0].child[0]);
+	a.arg[1] = 4096;
+	fk_put(1, 0x100, &a, sizeof(a));
+	fk_trap_syscall(1, RVX_SYS_REGION_MAP, FK_MEM_BASE(1) + 0x100, FK_MEM_BASE(1) + 0x200);
+	cr_assert_eq(trap(*listen).ret, 0);
+	/* The talker grants the listener its handle on B->A. */
+	a = args(0x321);
+	a.arg[0] = *listen;
+	a.arg[1] = RVX_RIGHT_WRITE;
+	fk_put(0, 0x100, &a, sizeof(a));
+	fk_trap_syscall(0, RVX_SYS_CAP_GRANT, FK_MEM_BASE(0) + 0x100, FK_MEM_BASE(0) + 0x200);
+	cr_assert_eq(trap(*talk).ret, 0);
+	cr_assert_eq(pl.parts[1].journal_count, 3, "spawn, region, grant");
+	cr_assert_eq(pl.edges[e].send_count, 1, "the listener became a sender");
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_CAP_GRANT), 1);
+	memset(&fk.mem[1][0x1000], 0x11, 0x1000);
+	cr_assert_eq(rvx_part_checkpoint(&pl, 1), 0);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_CHECKPOINT), 1);
+}
+
+Test(part, ladder_restarts_then_reconstructs_from_the_journal)
+{
+	uint32_t talk, listen, region_old, grant_old, child_old;
+	uint8_t a_caps[32];
+	struct rvx_part_verdict v;
+
+	scene(&talk, &listen);
+	region_old = (uint32_t)pl.parts[1].journal[1].handle;
+	grant_old = (uint32_t)pl.parts[1].journal[2].handle;
+	child_old = (uint32_t)pl.parts[1].journal[0].child[0];
+	memcpy(a_caps, &fk.cap_gen[talk], sizeof(fk.cap_gen[talk]));
+	memset(&fk.mem[1][0x1000], 0x99, 0x100); /* the failed incarnation's state */
+	fk.queued = 3;                            /* it left messages in flight */
+	fk_clear();
+	fk_trap_abort(UINT64_C(0x70000000), false);
+	v = trap(listen);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESTART);
+	v = trap(listen);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESTART);
+	cr_assert_eq(fk_count(FK_TASK_RESTART), 2);
+	v = trap(listen);
+	/* after: the third failure in the window rebuilt B */
+	cr_assert_eq(v.next, RVX_PART_NEXT_EXITED);
+	cr_assert_eq(pl.parts[1].reconstructs, 1);
+	cr_assert_eq(fk_count(FK_TASK_EXIT), 1);
+	cr_assert_eq(fk_count(FK_S2_RESET), 1);
+	cr_assert_eq(fk.queued, 0, "its outbound messages were drained");
+	cr_assert_eq(pl.parts[1].rebuild.drained, 3);
+	cr_assert_eq(memcmp(fk.mem[1], fk.ckpt[1], FK_MEM), 0, "memory restored");
+	cr_assert_not_null(fk_map_at(1, FK_MEM_BASE(1)), "stage 2 rebuilt");
+	cr_assert_not_null(fk_map_at(1, FK_TEXT));
+	cr_assert_eq(rvx_part_of(&pl, listen), 1, "respawned as the same task id");
+	cr_assert_eq(fk.alive[listen], 1);
+	cr_assert_neq(pl.parts[1].journal[0].child[0], child_old, "fresh capabilities");
+	cr_assert_neq(pl.parts[1].journal[1].handle, region_old, "region mapped again");
+	cr_assert_neq(pl.parts[1].journal[2].handle, grant_old, "grant re-made");
+	cr_assert_eq(fk.published[1][16 / 8], pl.parts[1].journal[1].handle);
+	cr_assert_eq(fk.published[1][24 / 8], pl.parts[1].journal[2].handle);
+	cr_assert_eq(pl.parts[1].rebuild.ended, 1);
+	cr_assert_eq(pl.parts[1].rebuild.spawned, 1);
+	cr_assert_eq(pl.parts[1].rebuild.regions, 1);
+	cr_assert_eq(pl.parts[1].rebuild.grants, 1);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_REBUILD), 1);
+	cr_assert_eq(memcmp(a_caps, &fk.cap_gen[talk], sizeof(fk.cap_gen[talk])), 0,
+		     "A's capabilities untouched");
+	cr_assert_eq(pl.parts[1].stale_count, 3, "old child, region and grant handles");
+	cr_assert_eq(pl.hyp_parts[1].state, RVX_HYP_STATE_RUNNING, "back in service");
+}
+
+Test(part, reconstruction_refused_without_a_faithful_journal)
+{
+	uint32_t talk, listen;
+	struct rvx_part_verdict v;
+
+	scene(&talk, &listen);
+	pl.parts[1].journal_lost = 1;
+	fk_clear();
+	fk_trap_abort(UINT64_C(0x70000000), false);
+	(void)trap(listen);
+	(void)trap(listen);
+	v = trap(listen);
+	/* No rebuild, no region: roll back is skipped, reboot is asked for. */
+	cr_assert_eq(pl.parts[1].reconstructs, 0);
+	cr_assert_eq(fk_count(FK_TASK_EXIT), 0);
+	cr_assert_eq(fk_count(FK_REBOOT), 1);
+	cr_assert_eq(v.next, RVX_PART_NEXT_HALTED);
+	cr_assert_eq(pl.hyp_parts[1].state, RVX_HYP_STATE_FAILED);
+	/* A FAILED partition's further traps change nothing in the ladder. */
+	v = trap(listen);
+	cr_assert_eq(v.next, RVX_PART_NEXT_HALTED);
+	cr_assert_eq(fk_count(FK_REBOOT), 1);
+}
+
+Test(part, tampered_checkpoint_is_not_restored)
+{
+	uint32_t talk, listen;
+
+	scene(&talk, &listen);
+	fk.ckpt[1][5] ^= 1; /* not what the log witnessed */
+	fk_clear();
+	fk_trap_abort(UINT64_C(0x70000000), false);
+	(void)trap(listen);
+	(void)trap(listen);
+	(void)trap(listen);
+	cr_assert_eq(pl.parts[1].reconstructs, 0);
+	cr_assert_eq(fk_count(FK_SNAP_RESTORE), 0);
+	cr_assert_eq(fk_count(FK_REBOOT), 1);
+}
+
+Test(part, region_check_rolls_back)
+{
+	uint32_t talk, listen;
+	struct rvx_part_verdict v;
+
+	scene(&talk, &listen);
+	cr_assert_eq(rvx_part_region_check(&pl, listen, 1, 0x1000, 0x1000, &v), 0);
+	cr_assert_eq(v.ret, 0, "intact");
+	cr_assert_eq(fk_count(FK_RECORD), 0 + fk_count(FK_RECORD));
+	fk.mem[1][0x1800] = 0;
+	fk_clear();
+	cr_assert_eq(rvx_part_region_check(&pl, listen, 1, 0x1000, 0x1000, &v), 0);
+	cr_assert_eq(v.ret, 1);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_STATE_REGION);
+	cr_assert_eq(fk.mem[1][0x1800], 0x11, "rolled back");
+	cr_assert_eq(pl.parts[1].rollbacks, 1);
+	cr_assert_eq(fk_records(RVX_WITNESS_FAULT), 1);
+	cr_assert_eq(fk_records(RVX_WITNESS_RECOVERY), 1);
+	SNAP();
+	cr_assert_eq(rvx_part_region_check(&pl, listen, 1, 0x1000, FK_MEM, &v), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_region_check(&pl, 31, 1, 0, 8, &v), -RVX_ENOENT);
+	UNCHANGED();
+}
+
+Test(part, suspend_holds_and_resume_releases)
+{
+	uint32_t t0, t1, tb;
+
+	fk_parts(2);
+	t0 = fk_spawn(0, 1);
+	t1 = fk_spawn(0, 2);
+	tb = fk_spawn(1, 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, t0), 1);
+	fk_clear();
+	cr_assert_eq(rvx_part_suspend(&pl, 0), 0);
+	cr_assert_eq(fk.held[t0] && fk.held[t1], 1);
+	cr_assert_eq(fk.held[tb], 0);
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 1, "its loaded state saved");
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_SUSPEND), 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, t0), -RVX_EPERM, "a suspended partition never runs");
+	cr_assert_eq(rvx_part_hold(&pl, tb), 0);
+	SNAP();
+	cr_assert_eq(rvx_part_suspend(&pl, 0), -RVX_EPERM);
+	cr_assert_eq(rvx_part_suspend(&pl, 2), -RVX_ENOENT);
+	UNCHANGED();
+	fk_clear();
+	cr_assert_eq(rvx_part_resume(&pl, 0, 0), 0);
+	cr_assert_eq(fk.held[t0] || fk.held[t1], 0);
+	cr_assert_eq(fk_count(FK_RELEASE), 2);
+	cr_assert_eq(fk_count(FK_KICK), 1, "the other CPU is kicked");
+	cr_assert_eq(fk.calls[fk.ncalls - 1].a, 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, t0), 1);
+	SNAP();
+	cr_assert_eq(rvx_part_resume(&pl, 0, 0), -RVX_EPERM);
+	UNCHANGED();
+}
+
+Test(part, switch_is_lazy)
+{
+	uint32_t a0, a1, b0;
+
+	fk_parts(2);
+	a0 = fk_spawn(0, 1);
+	a1 = fk_spawn(0, 1);
+	b0 = fk_spawn(1, 1);
+	fk_clear();
+	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
+	cr_assert_eq(fk_count(FK_VM_LOAD), 1);
+	cr_assert_eq(fk_count(FK_CPU_LOAD), 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, 0), 0, "a kernel task changes nothing");
+	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
+	cr_assert_eq(fk_count(FK_CPU_LOAD), 1, "the same task: nothing loaded");
+	cr_assert_eq(rvx_part_switch(&pl, 0, a1), 1);
+	cr_assert_eq(fk_count(FK_VM_LOAD), 1, "the same partition: stage 2 stays");
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, b0), 1);
+	cr_assert_eq(fk_count(FK_VM_LOAD), 2);
+	cr_assert_eq(pl.hyp.epoch_switches, 2);
+	cr_assert_eq(rvx_part_switch(&pl, 7, a0), -RVX_EINVAL);
+}
+
+Test(part, teardown_ends_everything_witnessed)
+{
+	uint32_t talk, listen;
+
+	scene(&talk, &listen);
+	fk_clear();
+	cr_assert_eq(rvx_part_teardown(&pl), 0);
+	cr_assert_eq(fk_count(FK_TASK_EXIT), 2);
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_DESTROY), 2);
+	cr_assert_eq(fk_records(RVX_HYP_WITNESS_KIND_BASE + RVX_HYP_EV_EDGE_DESTROY), 1);
+	cr_assert_eq(rvx_part_of(&pl, talk), -RVX_ENOENT);
+	cr_assert_eq(rvx_part_switch(&pl, 0, talk), 0);
+	cr_assert_eq(rvx_part_teardown(&pl), -RVX_EPERM);
+}
+
+Test(part, witness_kind_map)
+{
+	cr_assert_eq(rvx_part_witness_kind(RVX_HYP_EV_FAULT), RVX_WITNESS_FAULT);
+	cr_assert_eq(rvx_part_witness_kind(RVX_HYP_EV_EPOCH_SUMMARY), RVX_WITNESS_SWITCH_SUMMARY);
+	cr_assert_eq(rvx_part_witness_kind(RVX_HYP_EV_EDGE_CREATE),
+		     RVX_HYP_WITNESS_KIND_BASE + RVX_HYP_EV_EDGE_CREATE);
+	cr_assert_str_eq(rvx_part_cause_name(RVX_PART_CAUSE_BAD_POINTER), "bad-pointer");
+	cr_assert_str_eq(rvx_part_cause_name(99), "?");
+}
