@@ -68,7 +68,7 @@ void nk_setup_world_secret(struct nk_world *w, const uint8_t *key, size_t key_le
 	cfg.journal_size = sizeof(w->journal);
 	cfg.witness_ring = w->ring;
 	cfg.witness_records = 512;
-	cfg.cpu_count = 1;
+	cfg.cpu_count = nk_cpus;
 	cfg.vec_scratch = w->scratch;
 	cfg.vec_scratch_size = sizeof(w->scratch);
 	cfg.vec_scratch_capacity = NK_VCAP;
@@ -103,6 +103,8 @@ int nk_call(uint32_t task, uint32_t nr, const struct rvx_syscall_args *a)
 	memset(&nk_res, 0xAA, sizeof(nk_res));
 	return rvx_syscall(&W.k, task, nr, a, &nk_res);
 }
+
+uint32_t nk_cpus = 1;
 
 void nk_snap(void)
 {

@@ -43,6 +43,8 @@ void nk_ckpt_reseal(uint8_t *ck, size_t n, bool mac);
 /* Arguments with the version set and everything else 0. */
 struct rvx_syscall_args nk_args(uint64_t cap);
 int nk_call(uint32_t task, uint32_t nr, const struct rvx_syscall_args *a);
+/* CPUs of the worlds nk_setup_world() boots (1 unless a test says). */
+extern uint32_t nk_cpus;
 /* Snapshot every byte of the world; nk_unchanged() compares. */
 void nk_snap(void);
 bool nk_unchanged(void);

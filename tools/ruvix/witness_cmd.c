@@ -52,6 +52,10 @@ static const char *const kind_names[RVX_WITNESS_KIND_COUNT] = {
 	[RVX_WITNESS_FAULT] = "fault",
 	[RVX_WITNESS_RECOVERY] = "recovery",
 	[RVX_WITNESS_SWITCH_SUMMARY] = "switch_summary",
+	[RVX_WITNESS_TASK_HOLD] = "task_hold",
+	[RVX_WITNESS_TASK_RELEASE] = "task_release",
+	[RVX_WITNESS_TASK_MIGRATE] = "task_migrate",
+	[RVX_WITNESS_REGION_APPEND] = "region_append",
 };
 
 /*

@@ -483,6 +483,38 @@ int rvx_cap_slot_info(const struct rvx_cap_space *space, uint32_t task,
 	return 0;
 }
 
+static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8u * i));
+}
+
+int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32_t slot_index,
+			uint8_t out[RVX_CAP_SLOT_ENCODED_SIZE])
+{
+	const struct rvx_cap_slot *c;
+	uint32_t g;
+
+	if (space == NULL || out == NULL || task >= space->table_count ||
+	    slot_index >= space->slots_per_table)
+		return -RVX_EINVAL;
+	g = slot_global(space, task, slot_index);
+	c = &space->slots[g];
+	if (c->type == RVX_OBJ_NONE)
+		return -RVX_ENOENT;
+	put_le(out + 0, slot_index, 4);
+	put_le(out + 4, c->gen, 4);
+	put_le(out + 8, c->object, 4);
+	put_le(out + 12, c->epoch, 4);
+	out[16] = c->type;
+	out[17] = c->rights;
+	out[18] = c->depth;
+	out[19] = 0;
+	put_le(out + 20, c->parent, 4);
+	put_le(out + 24, c->badge, 8);
+	return 0;
+}
+
 /* ---- validation of state bytes (a checkpoint image, before it is loaded) ---- */
 
 static struct rvx_cap_slot vslot(const void *slots, uint32_t g)

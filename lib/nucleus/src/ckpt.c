@@ -320,7 +320,7 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 		struct rvx_kernel_task t;
 
 		memcpy(&t, in + KOFF(tasks) + i * sizeof(t), sizeof(t));
-		if (!flag_ok(t.live) || t.wait > RVX_KERNEL_WAIT_TIMER ||
+		if (!flag_ok(t.live) || t.wait > RVX_KERNEL_WAIT_HELD ||
 		    t.wait_index >= RVX_KERNEL_QUEUES)
 			return -RVX_EINVAL;
 	}

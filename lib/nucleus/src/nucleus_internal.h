@@ -9,6 +9,7 @@
 #define RVX_KERNEL_WAIT_NONE 0u
 #define RVX_KERNEL_WAIT_QUEUE 1u
 #define RVX_KERNEL_WAIT_TIMER 2u
+#define RVX_KERNEL_WAIT_HELD 3u /* held off the CPU by its port (rvx_kernel_task_hold()) */
 
 int rvx_kernel_witness_room_(const struct rvx_kernel *k, size_t len);
 /* The journal tag of the payload @p pieces for a record whose first 32

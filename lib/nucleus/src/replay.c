@@ -115,6 +115,52 @@ static int replay_exit(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 	return replay_end(k, rvx_kernel_task_exit_(k, e->record.actor, code));
 }
 
+static uint64_t le_get(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8u * i);
+	return v;
+}
+
+/* A port call (port_calls.c): re-made through the same function, its record
+ * rebuilt and compared with the journal's. */
+static int replay_port_call(struct rvx_kernel *k, const struct rvx_witness_entry *e)
+{
+	uint32_t task = e->record.actor;
+	int ret;
+
+	if (e->record.time < k->now || e->record.tier != 0 || task >= RVX_KERNEL_TASKS)
+		return -RVX_EBADSIG;
+	switch (e->record.kind) {
+	case RVX_WITNESS_TASK_HOLD:
+	case RVX_WITNESS_TASK_RELEASE:
+		if (e->args_len != 0)
+			return -RVX_EBADSIG;
+		break;
+	case RVX_WITNESS_TASK_MIGRATE:
+		if (e->args_len != 8)
+			return -RVX_EBADSIG;
+		break;
+	default: /* RVX_WITNESS_REGION_APPEND */
+		if (e->args_len <= 8 || e->args_len > 8u + RVX_KERNEL_REGION_APPEND_MAX)
+			return -RVX_EBADSIG;
+		break;
+	}
+	replay_begin(k, e);
+	if (e->record.kind == RVX_WITNESS_TASK_HOLD)
+		ret = rvx_kernel_task_hold(k, task);
+	else if (e->record.kind == RVX_WITNESS_TASK_RELEASE)
+		ret = rvx_kernel_task_release(k, task);
+	else if (e->record.kind == RVX_WITNESS_TASK_MIGRATE)
+		ret = rvx_kernel_task_migrate(k, task, (uint32_t)le_get(e->args, 4));
+	else
+		ret = rvx_kernel_region_append(k, task, (rvx_handle_t){le_get(e->args, 8)},
+					       e->args + 8, e->args_len - 8u, NULL);
+	return replay_end(k, ret);
+}
+
 /* Re-apply one entry. The caller checked its sequence. */
 static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		      rvx_kernel_package_fn package, void *ctx, uint64_t *out_words)
@@ -134,6 +180,8 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		return replay_port(k, e);
 	if (e->record.kind == RVX_WITNESS_TASK_EXIT)
 		return replay_exit(k, e);
+	if (e->record.kind >= RVX_WITNESS_TASK_HOLD && e->record.kind <= RVX_WITNESS_REGION_APPEND)
+		return replay_port_call(k, e);
 	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
 		return -RVX_ENOTSUP;
 	memcpy(&magic, e->args, 4);

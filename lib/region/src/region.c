@@ -80,22 +80,30 @@ int rvx_region_info(const struct rvx_region *r, struct rvx_region_info *info)
 	return 0;
 }
 
-int rvx_region_append(struct rvx_region *r, const void *data, size_t len,
-		      uint64_t *offset)
+int rvx_region_append_check(const struct rvx_region *r, size_t len)
 {
-	if (!rvx_region_ready_(r) || data == NULL || len == 0)
+	if (!rvx_region_ready_(r) || len == 0)
 		return -RVX_EINVAL;
 	if (r->policy != RVX_REGION_POLICY_APPEND_ONLY)
 		return -RVX_EPOLICY;
-
 	/* Only the (single, caller-serialised) writer stores the cursor, so
-	 * its own plain load sees the latest value. */
-	uint64_t cursor = r->cursor;
-
-	/* Compare against the room left rather than computing cursor + len,
-	 * which could wrap for a len near SIZE_MAX. */
-	if ((uint64_t)len > r->size - cursor)
+	 * its own plain load sees the latest value. Compare against the room
+	 * left rather than computing cursor + len, which could wrap for a len
+	 * near SIZE_MAX. */
+	if ((uint64_t)len > r->size - r->cursor)
 		return -RVX_EREGIONFULL;
+	return 0;
+}
+
+int rvx_region_append(struct rvx_region *r, const void *data, size_t len,
+		      uint64_t *offset)
+{
+	int ret = data == NULL ? -RVX_EINVAL : rvx_region_append_check(r, len);
+
+	if (ret != 0)
+		return ret;
+
+	uint64_t cursor = r->cursor;
 
 	/* memmove: data may be bytes already in this region (re-appending a
 	 * record), and may even run past the cursor into the destination. */

@@ -533,17 +533,17 @@ static void place_package_tasks(void)
 	uint32_t online = rvx_a64_cpus_up();
 
 	for (uint32_t i = 0; i < package_task_count; i++) {
-		struct rvx_kernel_task *t = &kernel.tasks[package_ids[i]];
-		struct rvx_task info;
+		struct rvx_kernel_task_info info;
 		uint32_t cpu;
-		int rc;
+		int rc = rvx_kernel_task_info(&kernel, package_ids[i], &info);
 
-		if (t->entry < 3u || t->entry - 3u >= online)
+		if (rc != 0)
+			die("reading a package task", rc, 6);
+		if (info.entry < 3u || info.entry - 3u >= online)
 			continue;
-		cpu = (uint32_t)(t->entry - 3u);
-		rc = rvx_sched_task_info(&kernel.sched, t->sched, &info);
-		if (rc == 0)
-			rc = rvx_sched_task_migrate(&kernel.sched, t->sched, cpu, info.partition);
+		cpu = (uint32_t)(info.entry - 3u);
+		/* Through the nucleus: witnessed, journaled and replayed. */
+		rc = rvx_kernel_task_migrate(&kernel, package_ids[i], cpu);
 		if (rc != 0)
 			die("placing a package task", rc, 6);
 	}

@@ -382,63 +382,35 @@ static void k_task_restart(void *ctx, uint32_t task)
 	rvx_a64_rt_restart(task);
 }
 
-/*
- * ==== NUCLEUS REACH-IN (to be replaced) ====
- * The four operations below read or write `struct rvx_kernel` fields
- * directly, so their changes get no witness record or journal entry. They
- * stand in for the nucleus calls that will do the same witnessed and
- * journaled (task hold / release, a capability-space digest, a capability
- * lookup); swap each body for its call. Nothing else in the partition code
- * touches kernel fields.
- */
+/* The partition layer's kernel operations that change or read task and
+ * capability state go through the nucleus's public calls: hold and release
+ * are witnessed, journaled and replayed like any other change. */
 static int k_hold_task(void *ctx, uint32_t task)
 {
-	struct rvx_kernel *k = K();
-
 	(void)ctx;
-	/* READY or just picked: it waits for nothing in the nucleus. */
-	return rvx_sched_task_block(&k->sched, k->tasks[task].sched, k->now, 0);
+	return rvx_kernel_task_hold(K(), task);
 }
 
 static int k_release_task(void *ctx, uint32_t task)
 {
-	struct rvx_kernel *k = K();
-
 	(void)ctx;
-	return rvx_sched_task_wake(&k->sched, k->tasks[task].sched, k->now);
+	return rvx_kernel_task_release(K(), task);
 }
 
-/* Per live slot of each task: task, index, generation, object, epoch, type,
- * rights, depth, badge and parent (links to children in other tables are
- * left out: a grant into another partition adds a child there). */
 static void k_caps_digest(void *ctx, const uint32_t *tasks, uint32_t count, uint8_t out[32])
 {
-	const struct rvx_kernel *k = K();
-	br_sha256_context sha;
+	int rc = rvx_kernel_caps_digest(K(), tasks, count, out);
 
 	(void)ctx;
-	br_sha256_init(&sha);
-	for (uint32_t i = 0; i < count; i++) {
-		uint32_t t = tasks[i];
-
-		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
-			const struct rvx_cap_slot *c = &k->cap_slots[(size_t)t * RVX_KERNEL_SLOTS + s];
-
-			if (c->type == RVX_OBJ_NONE)
-				continue;
-			br_sha256_update(&sha, &t, 4);
-			br_sha256_update(&sha, &s, 4);
-			br_sha256_update(&sha, c, offsetof(struct rvx_cap_slot, first_child));
-		}
-	}
-	br_sha256_out(&sha, out);
+	if (rc != 0)
+		rvx_a64_fail("digesting a partition's capabilities", rc);
 }
 
 static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *object,
 			uint32_t *index)
 {
 	struct rvx_cap_info info;
-	int rc = rvx_cap_lookup(&K()->caps, task, (rvx_handle_t){handle}, &info);
+	int rc = rvx_kernel_cap_info(K(), task, (rvx_handle_t){handle}, &info);
 
 	(void)ctx;
 	if (rc == 0) {
@@ -447,7 +419,6 @@ static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *obj
 	}
 	return rc;
 }
-/* ==== end of NUCLEUS REACH-IN ==== */
 
 /* The journal has room for the run; a record that cannot be written stops
  * the image, since the log must not have a gap. */

@@ -22,9 +22,8 @@ static uint32_t producer_done;
 static int slot_cap(uint32_t task, uint32_t slot, enum rvx_obj_type type, rvx_rights_t need,
 		    struct rvx_cap_info *info)
 {
-	struct rvx_kernel *k = rvx_virt_kernel();
 	uint64_t daif = rvx_a64_rt_lock();
-	int rc = rvx_cap_slot_info(&k->caps, task, slot, info);
+	int rc = rvx_kernel_cap_slot_info(rvx_virt_kernel(), task, slot, info);
 
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
@@ -38,7 +37,6 @@ static int slot_cap(uint32_t task, uint32_t slot, enum rvx_obj_type type, rvx_ri
 
 static int region_read(uint32_t task, uint32_t slot, void *buf, size_t len)
 {
-	struct rvx_kernel *k = rvx_virt_kernel();
 	struct rvx_cap_info info;
 	int rc = slot_cap(task, slot, RVX_OBJ_REGION, RVX_RIGHT_READ, &info);
 	uint64_t daif;
@@ -46,22 +44,22 @@ static int region_read(uint32_t task, uint32_t slot, void *buf, size_t len)
 	if (rc != 0)
 		return rc;
 	daif = rvx_a64_rt_lock();
-	rc = rvx_region_read(&k->regions[info.object_ref].region, 0, buf, len);
+	rc = rvx_kernel_region_read(rvx_virt_kernel(), task, info.handle, 0, buf, len);
 	rvx_a64_rt_unlock(daif);
 	return rc;
 }
 
+/* Through the nucleus: witnessed, journaled and replayed. */
 static int region_append(uint32_t task, uint32_t slot, const void *buf, size_t len)
 {
-	struct rvx_kernel *k = rvx_virt_kernel();
 	struct rvx_cap_info info;
 	int rc = slot_cap(task, slot, RVX_OBJ_REGION, RVX_RIGHT_WRITE, &info);
-	uint64_t daif, off;
+	uint64_t daif;
 
 	if (rc != 0)
 		return rc;
 	daif = rvx_a64_rt_lock();
-	rc = rvx_region_append(&k->regions[info.object_ref].region, buf, len, &off);
+	rc = rvx_kernel_region_append(rvx_virt_kernel(), task, info.handle, buf, len, NULL);
 	rvx_a64_rt_unlock(daif);
 	return rc;
 }

@@ -448,6 +448,26 @@ int rvx_cap_table_used(const struct rvx_cap_space *space, uint32_t task);
 int rvx_cap_slot_info(const struct rvx_cap_space *space, uint32_t task,
 		      uint32_t slot_index, struct rvx_cap_info *out);
 
+/** Bytes of a slot's canonical encoding (rvx_cap_slot_encode()). */
+#define RVX_CAP_SLOT_ENCODED_SIZE 32u
+
+/**
+ * The canonical encoding of one occupied slot, for digests of a task's
+ * capabilities (what it holds, not where the derivation tree links it to
+ * other tables): slot index u32, generation u32, object index u32, epoch
+ * u32, type u8, rights u8, depth u8, 0 u8, parent slot u32 (NIL for a root),
+ * badge u64; little-endian, 32 bytes.
+ * @param space       the space
+ * @param task        the task
+ * @param slot_index  slot index within the task's table
+ * @param[out] out    the encoding
+ * @retval 0 the slot is occupied and @p out holds its encoding
+ * @retval -RVX_EINVAL @p task or @p slot_index is out of range, or @p out is NULL
+ * @retval -RVX_ENOENT the slot is empty (@p out is not written)
+ */
+int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32_t slot_index,
+			uint8_t out[RVX_CAP_SLOT_ENCODED_SIZE]);
+
 /**
  * Check that state bytes form a consistent capability space, before they
  * are trusted (a checkpoint image, say): every slot and registry entry well

@@ -299,54 +299,68 @@ _Static_assert(RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
 /** Timer storage in 64-bit words (one wait timer per task). */
 #define RVX_KERNEL_TIMER_WORDS_ ((RVX_TIMER_STORAGE_SIZE(RVX_KERNEL_TASKS) + 7u) / 8u)
 
+/*
+ * A port changes kernel state only through the calls in this header, which
+ * witness and journal what they do; it never reads or writes a field of
+ * struct rvx_kernel. Ports build with RVX_KERNEL_OPAQUE defined, which
+ * renames every field, so a port that touches one does not compile.
+ */
+#ifdef RVX_KERNEL_OPAQUE
+/** A field of struct rvx_kernel, renamed out of a port's reach. */
+#define RVX_KERNEL_FIELD(name) name##_private_
+#else
+/** A field of struct rvx_kernel (the nucleus and tests see the name). */
+#define RVX_KERNEL_FIELD(name) name
+#endif
+
 /**
  * The kernel. Every table is inline (compile-time limits); pools come from
  * the configuration. Treat the fields as private: use the functions below.
  */
 struct rvx_kernel {
-	uint32_t booted;      /**< 1 after rvx_kernel_boot(). */
-	uint32_t cpu_count;   /**< CPUs. */
-	uint64_t now;         /**< Kernel time (ns), from boot and rvx_kernel_tick(). */
-	struct rvx_cap_space caps; /**< The capability space. */
-	struct rvx_cap_slot cap_slots[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Capability slots. */
-	struct rvx_cap_table cap_tables[RVX_KERNEL_TASKS]; /**< One table per task. */
-	struct rvx_cap_object cap_objects[RVX_KERNEL_OBJECTS]; /**< The object registry. */
-	struct rvx_sched sched;  /**< The scheduler. */
-	uint64_t sched_mem[RVX_KERNEL_SCHED_WORDS_]; /**< Scheduler storage. */
-	struct rvx_timer timers; /**< Wait timers. */
-	uint64_t timer_mem[RVX_KERNEL_TIMER_WORDS_]; /**< Timer storage. */
-	struct rvx_proof_engine proof; /**< The proof engine. */
-	uint8_t ckpt_key[32]; /**< Checkpoint MAC key: HMAC-SHA256(secret, "ruvix.ckpt.v1"). */
-	uint8_t journal_key[64]; /**< Journal tag key HMAC-SHA256(secret, "ruvix.journal.v1"), as its HMAC inner and outer SHA-256 states. */
-	struct rvx_proof_issuer_state issuers[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
-	struct rvx_proof_policy attest_policy; /**< Proof policy of AttestEmit. */
-	struct rvx_witness_log log;    /**< The witness log. */
-	struct rvx_witness_ring ring;  /**< The default sink. */
-	struct rvx_witness_journal journal; /**< The journal (if configured). */
-	uint32_t has_journal;          /**< 1 if the journal is configured. */
-	uint32_t has_scratch;          /**< 1 if k-NN scratch is configured. */
-	struct rvx_vec_scratch scratch;/**< k-NN scratch. */
-	uint8_t *region_pool;          /**< Region pool base. */
-	size_t region_pool_size;       /**< Region pool bytes. */
-	size_t region_pool_used;       /**< Region pool bytes handed out. */
-	uint8_t *queue_pool;           /**< Queue pool base. */
-	size_t queue_pool_size;        /**< Queue pool bytes. */
-	size_t queue_pool_used;        /**< Queue pool bytes handed out. */
-	struct rvx_kernel_task tasks[RVX_KERNEL_TASKS];      /**< Tasks. */
-	struct rvx_kernel_region regions[RVX_KERNEL_REGIONS];/**< Regions. */
-	struct rvx_kernel_queue queues[RVX_KERNEL_QUEUES];   /**< Queues. */
-	struct rvx_kernel_vstore vstores[RVX_KERNEL_VECTOR_STORES]; /**< Vector stores. */
-	struct rvx_kernel_gstore gstores[RVX_KERNEL_GRAPH_STORES];  /**< Graph stores. */
-	struct rvx_kernel_sensor sensors[RVX_KERNEL_SENSORS];       /**< Sensors. */
-	struct rvx_kernel_sub subs[RVX_KERNEL_SUBSCRIPTIONS];       /**< Subscriptions. */
-	struct rvx_kernel_mount mounts[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
-	struct rvx_rvf_trusted_keys trusted; /**< Keys RvfMount accepts (embedder memory). */
-	rvx_handle_t clock_object;     /**< The clock object TimerWait capabilities name. */
-	uint64_t epoch_ns;             /**< Automatic epoch length (ns), 0 for none. */
-	uint64_t epoch_started;        /**< Kernel time the open epoch began. */
-	uint64_t clock_floor;          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
-	struct rvx_kernel_call call;   /**< The syscall in progress (zero between calls). */
-	struct rvx_kernel_stage stage; /**< Store syscalls' staging (zero between calls). */
+	uint32_t RVX_KERNEL_FIELD(booted);      /**< 1 after rvx_kernel_boot(). */
+	uint32_t RVX_KERNEL_FIELD(cpu_count);   /**< CPUs. */
+	uint64_t RVX_KERNEL_FIELD(now);         /**< Kernel time (ns), from boot and rvx_kernel_tick(). */
+	struct rvx_cap_space RVX_KERNEL_FIELD(caps); /**< The capability space. */
+	struct rvx_cap_slot RVX_KERNEL_FIELD(cap_slots)[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Capability slots. */
+	struct rvx_cap_table RVX_KERNEL_FIELD(cap_tables)[RVX_KERNEL_TASKS]; /**< One table per task. */
+	struct rvx_cap_object RVX_KERNEL_FIELD(cap_objects)[RVX_KERNEL_OBJECTS]; /**< The object registry. */
+	struct rvx_sched RVX_KERNEL_FIELD(sched);  /**< The scheduler. */
+	uint64_t RVX_KERNEL_FIELD(sched_mem)[RVX_KERNEL_SCHED_WORDS_]; /**< Scheduler storage. */
+	struct rvx_timer RVX_KERNEL_FIELD(timers); /**< Wait timers. */
+	uint64_t RVX_KERNEL_FIELD(timer_mem)[RVX_KERNEL_TIMER_WORDS_]; /**< Timer storage. */
+	struct rvx_proof_engine RVX_KERNEL_FIELD(proof); /**< The proof engine. */
+	uint8_t RVX_KERNEL_FIELD(ckpt_key)[32]; /**< Checkpoint MAC key: HMAC-SHA256(secret, "ruvix.ckpt.v1"). */
+	uint8_t RVX_KERNEL_FIELD(journal_key)[64]; /**< Journal tag key HMAC-SHA256(secret, "ruvix.journal.v1"), as its HMAC inner and outer SHA-256 states. */
+	struct rvx_proof_issuer_state RVX_KERNEL_FIELD(issuers)[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
+	struct rvx_proof_policy RVX_KERNEL_FIELD(attest_policy); /**< Proof policy of AttestEmit. */
+	struct rvx_witness_log RVX_KERNEL_FIELD(log);    /**< The witness log. */
+	struct rvx_witness_ring RVX_KERNEL_FIELD(ring);  /**< The default sink. */
+	struct rvx_witness_journal RVX_KERNEL_FIELD(journal); /**< The journal (if configured). */
+	uint32_t RVX_KERNEL_FIELD(has_journal);          /**< 1 if the journal is configured. */
+	uint32_t RVX_KERNEL_FIELD(has_scratch);          /**< 1 if k-NN scratch is configured. */
+	struct rvx_vec_scratch RVX_KERNEL_FIELD(scratch);/**< k-NN scratch. */
+	uint8_t *RVX_KERNEL_FIELD(region_pool);          /**< Region pool base. */
+	size_t RVX_KERNEL_FIELD(region_pool_size);       /**< Region pool bytes. */
+	size_t RVX_KERNEL_FIELD(region_pool_used);       /**< Region pool bytes handed out. */
+	uint8_t *RVX_KERNEL_FIELD(queue_pool);           /**< Queue pool base. */
+	size_t RVX_KERNEL_FIELD(queue_pool_size);        /**< Queue pool bytes. */
+	size_t RVX_KERNEL_FIELD(queue_pool_used);        /**< Queue pool bytes handed out. */
+	struct rvx_kernel_task RVX_KERNEL_FIELD(tasks)[RVX_KERNEL_TASKS];      /**< Tasks. */
+	struct rvx_kernel_region RVX_KERNEL_FIELD(regions)[RVX_KERNEL_REGIONS];/**< Regions. */
+	struct rvx_kernel_queue RVX_KERNEL_FIELD(queues)[RVX_KERNEL_QUEUES];   /**< Queues. */
+	struct rvx_kernel_vstore RVX_KERNEL_FIELD(vstores)[RVX_KERNEL_VECTOR_STORES]; /**< Vector stores. */
+	struct rvx_kernel_gstore RVX_KERNEL_FIELD(gstores)[RVX_KERNEL_GRAPH_STORES];  /**< Graph stores. */
+	struct rvx_kernel_sensor RVX_KERNEL_FIELD(sensors)[RVX_KERNEL_SENSORS];       /**< Sensors. */
+	struct rvx_kernel_sub RVX_KERNEL_FIELD(subs)[RVX_KERNEL_SUBSCRIPTIONS];       /**< Subscriptions. */
+	struct rvx_kernel_mount RVX_KERNEL_FIELD(mounts)[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
+	struct rvx_rvf_trusted_keys RVX_KERNEL_FIELD(trusted); /**< Keys RvfMount accepts (embedder memory). */
+	rvx_handle_t RVX_KERNEL_FIELD(clock_object);     /**< The clock object TimerWait capabilities name. */
+	uint64_t RVX_KERNEL_FIELD(epoch_ns);             /**< Automatic epoch length (ns), 0 for none. */
+	uint64_t RVX_KERNEL_FIELD(epoch_started);        /**< Kernel time the open epoch began. */
+	uint64_t RVX_KERNEL_FIELD(clock_floor);          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
+	struct rvx_kernel_call RVX_KERNEL_FIELD(call);   /**< The syscall in progress (zero between calls). */
+	struct rvx_kernel_stage RVX_KERNEL_FIELD(stage); /**< Store syscalls' staging (zero between calls). */
 };
 
 /** Declare a static kernel named @p name. */
@@ -938,6 +952,164 @@ int rvx_kernel_proof_issuer(const struct rvx_kernel *k, uint32_t task, rvx_handl
  * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
  */
 int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out);
+
+/** Most bytes rvx_kernel_region_append() appends in one call. */
+#define RVX_KERNEL_REGION_APPEND_MAX 1024u
+
+/**
+ * Hold a task off the CPU for its port (a suspended partition's task): the
+ * task is taken off its run queue (or stops running) until
+ * rvx_kernel_task_release(). Witnessed (TASK_HOLD), journaled and replayed.
+ * @param k     the kernel
+ * @param task  a live task that waits for nothing (READY or RUNNING)
+ * @retval 0 held
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall, or
+ *         @p task is not a live task
+ * @retval -RVX_EBUSY the task waits for a queue or a timer, or is held
+ * @retval -RVX_EFULL the journal has no room for the record
+ * @retval other the witness sink's error (nothing changed)
+ */
+int rvx_kernel_task_hold(struct rvx_kernel *k, uint32_t task);
+
+/**
+ * Release a task rvx_kernel_task_hold() held: it is READY again.
+ * Witnessed (TASK_RELEASE), journaled and replayed.
+ * @param k     the kernel
+ * @param task  a held task
+ * @retval 0 released
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall, or
+ *         @p task is not a live task
+ * @retval -RVX_EBUSY the task is not held
+ * @retval -RVX_EFULL the journal has no room for the record
+ * @retval other the witness sink's error (nothing changed)
+ */
+int rvx_kernel_task_release(struct rvx_kernel *k, uint32_t task);
+
+/**
+ * Move a task to another CPU's run queue (same partition). Witnessed
+ * (TASK_MIGRATE; arguments: new CPU and old CPU, u32 LE each), journaled and
+ * replayed.
+ * @param k     the kernel
+ * @param task  a live task that is not running
+ * @param cpu   the CPU, below the kernel's CPU count
+ * @retval 0 moved (or already there)
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall,
+ *         @p task is not a live task, or @p cpu is out of range
+ * @retval -RVX_EBUSY the task is running
+ * @retval -RVX_ELIMIT the CPU's run queue is full
+ * @retval -RVX_EFULL the journal has no room for the record
+ * @retval other the witness sink's error (nothing changed)
+ */
+int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu);
+
+/**
+ * Append bytes to an append-only region on behalf of @p task, through its
+ * capability (WRITE). Witnessed (REGION_APPEND; arguments: the capability
+ * handle u64 LE, then the bytes), journaled and replayed.
+ * @param k       the kernel
+ * @param task    the task whose capability is used
+ * @param cap     its capability to the region
+ * @param data    the bytes
+ * @param len     1 .. RVX_KERNEL_REGION_APPEND_MAX
+ * @param[out] offset where they went (may be NULL)
+ * @retval 0 appended
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall, @p task
+ *         is not a live task, @p data is NULL or @p len out of range
+ * @retval -RVX_EBADCAP / -RVX_ESTALE / -RVX_ETYPE / -RVX_ERIGHTS / -RVX_EREVOKED
+ *         the capability check failed (see rvx_cap_check())
+ * @retval -RVX_EPOLICY the region is not append-only
+ * @retval -RVX_EREGIONFULL not enough room above the cursor
+ * @retval -RVX_EFULL the journal has no room for the record
+ * @retval other the witness sink's error (nothing changed)
+ */
+int rvx_kernel_region_append(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     const void *data, size_t len, uint64_t *offset);
+
+/**
+ * Read bytes of a region on behalf of @p task, through its capability
+ * (READ). Changes nothing and writes no record.
+ * @param k       the kernel
+ * @param task    the task whose capability is used
+ * @param cap     its capability to the region
+ * @param offset  first byte
+ * @param[out] buf the bytes
+ * @param len     bytes to read
+ * @retval 0 read
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, @p task is not a live task,
+ *         @p buf is NULL, or the range is outside what the region allows
+ * @retval -RVX_EBADCAP / -RVX_ESTALE / -RVX_ETYPE / -RVX_ERIGHTS / -RVX_EREVOKED
+ *         the capability check failed (see rvx_cap_check())
+ * @retval -RVX_EPOLICY the region is a slab
+ */
+int rvx_kernel_region_read(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			   uint64_t offset, void *buf, size_t len);
+
+/**
+ * Look up one of a task's capabilities (what it names, with which rights).
+ * @param k        the kernel
+ * @param task     the task
+ * @param cap      the capability handle
+ * @param[out] out the capability's description
+ * @retval 0 found and live
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, or @p task is not a live task
+ * @retval other rvx_cap_lookup()'s error (stale, revoked, no such slot)
+ */
+int rvx_kernel_cap_info(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			struct rvx_cap_info *out);
+
+/** What a port or a shell may know of a task (rvx_kernel_task_info()). */
+struct rvx_kernel_task_info {
+	rvx_handle_t object; /**< The task's registry object. */
+	uint64_t entry;      /**< Entry point given at spawn. */
+	uint32_t priority;   /**< Priority given at spawn (0 most urgent). */
+	uint32_t cpu;        /**< CPU whose run queue holds it. */
+	uint32_t partition;  /**< Scheduler partition. */
+	uint32_t state;      /**< `enum rvx_task_state` (READY, RUNNING, BLOCKED, ...). */
+	uint32_t held;       /**< 1 if held by rvx_kernel_task_hold(). */
+	uint32_t caps;       /**< Capabilities in its table. */
+};
+
+/**
+ * Describe a live task. Changes nothing.
+ * @param k        the kernel
+ * @param task     the task
+ * @param[out] out the description
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, an unbooted kernel, or @p task is not
+ *         a live task
+ */
+int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
+			 struct rvx_kernel_task_info *out);
+
+/**
+ * Describe what occupies one slot of a task's table (by slot index, the
+ * order a package's manifest gives capabilities in), live or dead.
+ * @param k        the kernel
+ * @param task     the task
+ * @param slot     slot index, below RVX_KERNEL_SLOTS
+ * @param[out] out the description (`revoked` says whether it is dead)
+ * @retval 0 the slot is occupied
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, @p task is not a live
+ *         task, or @p slot is out of range
+ * @retval -RVX_ENOENT the slot is empty
+ */
+int rvx_kernel_cap_slot_info(const struct rvx_kernel *k, uint32_t task, uint32_t slot,
+			     struct rvx_cap_info *out);
+
+/**
+ * SHA-256 over the capabilities the given tasks hold: for each task in
+ * order, each occupied slot's task index (u32 LE) and its
+ * rvx_cap_slot_encode() encoding. Changes nothing.
+ * @param k      the kernel
+ * @param tasks  task indices (may be NULL if @p count is 0)
+ * @param count  entries at @p tasks
+ * @param[out] out the digest
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, an unbooted kernel, or a task index
+ *         out of range
+ */
+int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, uint32_t count,
+			   uint8_t out[32]);
 
 /**
  * The witness chain head.

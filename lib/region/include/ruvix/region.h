@@ -358,6 +358,18 @@ int rvx_region_policy(const struct rvx_region *r);
 int rvx_region_info(const struct rvx_region *r, struct rvx_region_info *info);
 
 /**
+ * Would rvx_region_append() of @p len bytes succeed? The same checks (but
+ * for @p data), changing nothing.
+ * @param r    append-only region
+ * @param len  number of bytes
+ * @retval 0 it would
+ * @retval -RVX_EINVAL @p r is NULL or not initialised, or @p len is 0
+ * @retval -RVX_EPOLICY @p r is not append-only
+ * @retval -RVX_EREGIONFULL fewer than @p len bytes are left above the cursor
+ */
+int rvx_region_append_check(const struct rvx_region *r, size_t len);
+
+/**
  * Append bytes at an append-only region's cursor and advance it. Either
  * all @p len bytes are written or none are. The cursor is published with
  * release ordering after the copy. @p data may lie inside the region.

@@ -101,6 +101,10 @@ enum rvx_witness_kind {
 	RVX_WITNESS_FAULT = 31,             /**< A fault was stopped and contained. */
 	RVX_WITNESS_RECOVERY = 32,          /**< A recovery step (restart, reconstruct, rollback, reboot). */
 	RVX_WITNESS_SWITCH_SUMMARY = 33,    /**< Summary of one epoch's partition switches. */
+	RVX_WITNESS_TASK_HOLD = 34,      /**< A port held a task off the CPU. */
+	RVX_WITNESS_TASK_RELEASE = 35,   /**< A port released a held task. */
+	RVX_WITNESS_TASK_MIGRATE = 36,   /**< A port moved a task to another CPU. */
+	RVX_WITNESS_REGION_APPEND = 37,  /**< A port appended to a region for a task. */
 	RVX_WITNESS_KIND_COUNT,          /**< Number of defined kinds; not a kind. */
 	RVX_WITNESS_KIND_USER = 0x8000   /**< First kind free for embedders (up to 0xFFFF). */
 };

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Calls a port makes on behalf of its runtime and its hypervisor layer:
+ * holding and releasing a task, moving a task to another CPU, appending to
+ * and reading a region for a task, and reading a task's capabilities. Each
+ * one that changes state checks everything first (asking the owning library
+ * whether the change is valid), then writes its witness record and journal
+ * entry, then commits with code that cannot fail; replay re-applies it.
+ * Ports use these instead of writing fields of struct rvx_kernel.
+ */
+/* BearSSL first, its symbols hidden (as in kernel.c). */
+#pragma GCC visibility push(hidden)
+#include "bearssl_hash.h"
+#pragma GCC visibility pop
+#include "nucleus_internal.h"
+
+/* Common entry checks of a state-changing port call for @p task. */
+static int port_call_ok(const struct rvx_kernel *k, uint32_t task)
+{
+	if (k == NULL || !k->booted || k->call.active || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	return 0;
+}
+
+/* Record @p kind for @p task (actor) on @p target, then nothing else: the
+ * caller commits once this returns 0. */
+static int port_record(struct rvx_kernel *k, uint16_t kind, uint32_t task, uint64_t target,
+		       const void *args, size_t len)
+{
+	struct rvx_witness_record rec;
+	int ret = rvx_kernel_witness_room_(k, len);
+
+	if (ret != 0)
+		return ret;
+	return rvx_kernel_witness_(k, kind, 0, task, target, len != 0 ? args : NULL, len, &rec);
+}
+
+int rvx_kernel_task_hold(struct rvx_kernel *k, uint32_t task)
+{
+	struct rvx_kernel_task *t;
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	t = &k->tasks[task];
+	if (t->wait != RVX_KERNEL_WAIT_NONE)
+		return -RVX_EBUSY;
+	ret = rvx_sched_task_block_check(&k->sched, t->sched);
+	if (ret != 0)
+		return ret;
+	ret = port_record(k, RVX_WITNESS_TASK_HOLD, task, t->object.raw, NULL, 0);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_sched_task_block(&k->sched, t->sched, k->now, 0) == 0);
+	t->wait = RVX_KERNEL_WAIT_HELD;
+	return 0;
+}
+
+int rvx_kernel_task_release(struct rvx_kernel *k, uint32_t task)
+{
+	struct rvx_kernel_task *t;
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	t = &k->tasks[task];
+	if (t->wait != RVX_KERNEL_WAIT_HELD)
+		return -RVX_EBUSY;
+	RVX_CHECK(rvx_sched_task_wake_check(&k->sched, t->sched) == 0);
+	ret = port_record(k, RVX_WITNESS_TASK_RELEASE, task, t->object.raw, NULL, 0);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_sched_task_wake(&k->sched, t->sched, k->now) == 0);
+	t->wait = RVX_KERNEL_WAIT_NONE;
+	return 0;
+}
+
+int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu)
+{
+	struct rvx_kernel_task *t;
+	struct rvx_task info;
+	uint8_t args[8];
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	t = &k->tasks[task];
+	RVX_CHECK(rvx_sched_task_info(&k->sched, t->sched, &info) == 0);
+	ret = rvx_sched_task_migrate_check(&k->sched, t->sched, cpu, info.partition);
+	if (ret != 0)
+		return ret;
+	/* Arguments: the new CPU and the old one, little-endian u32s. */
+	for (unsigned i = 0; i < 4; i++) {
+		args[i] = (uint8_t)(cpu >> (8u * i));
+		args[4 + i] = (uint8_t)(info.cpu >> (8u * i));
+	}
+	ret = port_record(k, RVX_WITNESS_TASK_MIGRATE, task, t->object.raw, args, sizeof(args));
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_sched_task_migrate(&k->sched, t->sched, cpu, info.partition) == 0);
+	return 0;
+}
+
+int rvx_kernel_region_append(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     const void *data, size_t len, uint64_t *offset)
+{
+	uint8_t args[8 + RVX_KERNEL_REGION_APPEND_MAX];
+	struct rvx_kernel_region *reg;
+	struct rvx_cap_target tgt;
+	uint64_t off;
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	if (data == NULL || len == 0 || len > RVX_KERNEL_REGION_APPEND_MAX)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_REGION, RVX_RIGHT_WRITE, &tgt);
+	if (ret != 0)
+		return ret;
+	reg = &k->regions[tgt.ref];
+	ret = rvx_region_append_check(&reg->region, len);
+	if (ret != 0)
+		return ret;
+	/* Arguments: the capability used (u64, little-endian), then the bytes
+	 * themselves; the journal keeps them, and replay appends them again. */
+	for (unsigned i = 0; i < 8; i++)
+		args[i] = (uint8_t)(cap.raw >> (8u * i));
+	memcpy(args + 8, data, len);
+	ret = port_record(k, RVX_WITNESS_REGION_APPEND, task, reg->object.raw, args, 8u + len);
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_region_append(&reg->region, data, len, &off) == 0);
+	if (offset != NULL)
+		*offset = off;
+	return 0;
+}
+
+int rvx_kernel_region_read(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			   uint64_t offset, void *buf, size_t len)
+{
+	struct rvx_cap_target tgt;
+	int ret;
+
+	if (k == NULL || !k->booted || !rvx_kernel_task_ok_(k, task) || buf == NULL)
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_REGION, RVX_RIGHT_READ, &tgt);
+	if (ret != 0)
+		return ret;
+	return rvx_region_read(&k->regions[tgt.ref].region, offset, buf, len);
+}
+
+int rvx_kernel_cap_info(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			struct rvx_cap_info *out)
+{
+	if (k == NULL || out == NULL || !k->booted || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	return rvx_cap_lookup(&k->caps, task, cap, out);
+}
+
+int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
+			 struct rvx_kernel_task_info *out)
+{
+	const struct rvx_kernel_task *t;
+	struct rvx_task info;
+
+	if (k == NULL || out == NULL || !k->booted || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	t = &k->tasks[task];
+	RVX_CHECK(rvx_sched_task_info(&k->sched, t->sched, &info) == 0);
+	memset(out, 0, sizeof(*out));
+	out->object = t->object;
+	out->entry = t->entry;
+	out->priority = t->priority;
+	out->cpu = info.cpu;
+	out->partition = info.partition;
+	out->state = (uint32_t)info.state;
+	out->held = t->wait == RVX_KERNEL_WAIT_HELD;
+	out->caps = (uint32_t)rvx_cap_table_used(&k->caps, task);
+	return 0;
+}
+
+int rvx_kernel_cap_slot_info(const struct rvx_kernel *k, uint32_t task, uint32_t slot,
+			     struct rvx_cap_info *out)
+{
+	if (k == NULL || out == NULL || !k->booted || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	return rvx_cap_slot_info(&k->caps, task, slot, out);
+}
+
+int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, uint32_t count,
+			   uint8_t out[32])
+{
+	br_sha256_context sha;
+	uint8_t enc[RVX_CAP_SLOT_ENCODED_SIZE], idx[4];
+
+	if (k == NULL || out == NULL || !k->booted || (tasks == NULL && count != 0))
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < count; i++)
+		if (tasks[i] >= RVX_KERNEL_TASKS)
+			return -RVX_EINVAL;
+	br_sha256_init(&sha);
+	for (uint32_t i = 0; i < count; i++) {
+		for (unsigned b = 0; b < 4; b++)
+			idx[b] = (uint8_t)(tasks[i] >> (8u * b));
+		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
+			if (rvx_cap_slot_encode(&k->caps, tasks[i], s, enc) != 0)
+				continue;
+			br_sha256_update(&sha, idx, sizeof(idx));
+			br_sha256_update(&sha, enc, sizeof(enc));
+		}
+	}
+	br_sha256_out(&sha, out);
+	return 0;
+}
