@@ -325,6 +325,132 @@ Test(nucleus_ckpt_forge, transient_call_and_issuer_keys_refused)
 	refused(true);
 }
 
+/* Image offset of the first store's state bytes (vector store 0, then
+ * graph store 0, after both pools). */
+static size_t vstate_at(void)
+{
+	return IMG + sizeof(struct rvx_kernel) + W.k.region_pool_used + W.k.queue_pool_used;
+}
+
+static size_t gstate_at(void)
+{
+	return vstate_at() + rvx_vec_store_state_size(&W.k.vstores[0].store);
+}
+
+Test(nucleus_ckpt_forge, vector_store_state_refused)
+{
+	float nan = __builtin_nanf("");
+	size_t n0;
+
+	populate();
+	n0 = vstate_at() + W.k.vstores[0].store.off_nodes;
+	cr_assert(W.k.vstores[0].live && rvx_vec_store_count(&W.k.vstores[0].store) == 1);
+	/* before: one node, no links; after: a link to a slot never used */
+	put32(n0 + 24, 1);
+	put32(n0 + 28, 9);
+	refused(true);
+	again();
+	memcpy(ck + n0 + W.k.vstores[0].store.vec_offset, &nan, 4);
+	refused(true);
+	again();
+	put32(vstate_at() + 88, 3); /* the entry point: a slot never used */
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, graph_store_state_refused)
+{
+	populate();
+	cr_assert(W.k.gstores[0].live && rvx_graph_node_count(&W.k.gstores[0].graph) == 0);
+	/* a node counted that no record holds */
+	put32(gstate_at() + 40, 1);
+	put32(gstate_at() + 48, 1);
+	refused(true);
+	again();
+	put32(gstate_at() + 56, 0); /* a free list through records never used */
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, task_scheduler_links_refused)
+{
+	rvx_handle_t h;
+
+	populate();
+	cr_assert(W.k.tasks[0].live && W.k.tasks[1].live);
+	/* task 1 names task 0's control block (whose table is 0) */
+	memcpy(ck + KOFF(tasks[1].sched), &W.k.tasks[0].sched, sizeof(h));
+	refused(true);
+	again();
+	h = rvx_handle_make(rvx_handle_index(W.k.tasks[1].sched),
+			    rvx_handle_gen(W.k.tasks[1].sched) + 1u);
+	memcpy(ck + KOFF(tasks[1].sched), &h, sizeof(h));
+	refused(true);
+	again();
+	/* a task object that is the clock */
+	memcpy(ck + KOFF(tasks[1].object), &W.k.clock_object, sizeof(h));
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, task_wait_state_refused)
+{
+	uint32_t q = rvx_handle_index((rvx_handle_t){nk_target(0, nk_queue)});
+	rvx_handle_t tm = rvx_handle_make(0, 1);
+
+	populate();
+	q = W.k.cap_objects[q].ref;
+	/* task 1 is READY: not waiting on the queue, nor holding a timer */
+	put32(KOFF(tasks[1].wait), 1);
+	put32(KOFF(tasks[1].wait_index), q);
+	put32(KOFF(queues[q].waiter), 1);
+	refused(true);
+	again();
+	put32(KOFF(queues[q].waiter), 1);
+	refused(true);
+	again();
+	memcpy(ck + KOFF(tasks[1].timer), &tm, sizeof(tm));
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, unused_entries_and_staging_refused)
+{
+	float one = 1.0f;
+
+	populate();
+	cr_assert(!W.k.tasks[RVX_KERNEL_TASKS - 1].live);
+	ck[KOFF(tasks[RVX_KERNEL_TASKS - 1].entry)] = 5;
+	refused(true);
+	again();
+	put32(KOFF(subs[RVX_KERNEL_SUBSCRIPTIONS - 1].queue), 2);
+	refused(true);
+	again();
+	memcpy(ck + KOFF(stage.vec[3]), &one, 4);
+	refused(true);
+	again();
+	put32(KOFF(mounts[0].task_count), 2);
+	refused(true);
+}
+
+Test(nucleus_ckpt_forge, registry_disagrees_refused)
+{
+	uint32_t q = rvx_handle_index((rvx_handle_t){nk_target(0, nk_queue)});
+	uint32_t o;
+
+	populate();
+	q = W.k.cap_objects[q].ref;
+	/* the queue's registry entry is another object */
+	memcpy(ck + KOFF(queues[q].object), &W.k.tasks[1].object, 8);
+	refused(true);
+	again();
+	/* an entry in use that no kernel table names: a capability made
+	 * with it would index queue 31, which does not exist */
+	for (o = 0; o < RVX_KERNEL_OBJECTS && W.k.cap_objects[o].type != RVX_OBJ_NONE; o++)
+		;
+	cr_assert_lt(o, RVX_KERNEL_OBJECTS);
+	ck[KOFF(cap_objects[o].type)] = RVX_OBJ_QUEUE;
+	put32(KOFF(cap_objects[o].ref), RVX_KERNEL_QUEUES - 1);
+	put32(KOFF(caps.object_used), W.k.caps.object_used + 1);
+	refused(true);
+}
+
 static uint32_t rng_state = 0x2545f491u;
 
 static uint32_t rng(void)
@@ -384,6 +510,26 @@ static void fuzz_calls(void)
 	a.arg[1] = 128;
 	a.arg[2] = 16;
 	(void)nk_call(0, RVX_SYS_REGION_MAP, &a);
+	{
+		/* a proved put links a node into whatever graph the round left */
+		static uint64_t nonce = 1000;
+		const float v[NK_DIM] = {0.5f, -1.0f, 2.0f, 0.25f};
+		struct rvx_proof_token tok;
+
+		a = nk_args(nk_vstore.raw);
+		a.arg[0] = 6 + nonce % 3;
+		a.in = (uint64_t)(uintptr_t)v;
+		a.in_len = sizeof(v);
+		a.aux = (uint64_t)(uintptr_t)&tok;
+		a.aux_len = sizeof(tok);
+		nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), a.arg[0], v, 0, nonce++);
+		(void)nk_call(0, RVX_SYS_VECTOR_PUT_PROVED, &a);
+		a = nk_args(nk_vstore.raw);
+		a.arg[0] = 5;
+		a.out = (uint64_t)(uintptr_t)out;
+		a.out_len = sizeof(out);
+		(void)nk_call(0, RVX_SYS_VECTOR_GET, &a);
+	}
 	(void)rvx_kernel_tick(&W.k, W.k.now + 1000);
 	if (rvx_kernel_pick(&W.k, 0, &picked, &entry) == 0)
 		(void)rvx_kernel_put(&W.k, 0, picked, 100, 1);
@@ -445,4 +591,7 @@ Test(nucleus_ckpt_forge, fuzz_mutated_checkpoints_never_crash, .timeout = 300)
 	fuzz_range(KOFF(tasks), KOFF(vstores), 600);
 	fuzz_range(IMG + sizeof(struct rvx_kernel),
 		   IMG + sizeof(struct rvx_kernel) + W.k.region_pool_used + W.k.queue_pool_used, 600);
+	/* the vector store's and the graph store's state bytes */
+	fuzz_range(vstate_at(), gstate_at(), 600);
+	fuzz_range(gstate_at(), gstate_at() + rvx_graph_state_size(&W.k.gstores[0].graph), 600);
 }

@@ -230,6 +230,281 @@ static int libs_check(const struct rvx_kernel *d, const uint8_t *in, size_t ruse
 	return 0;
 }
 
+/* The image's registry entry @p h names: in range, in use, of @p type,
+ * at the handle's generation and with @p ref as the kernel's index. */
+static bool obj_ok(const uint8_t *in, rvx_handle_t h, uint8_t type, uint32_t ref)
+{
+	struct rvx_cap_object o;
+	uint32_t i = rvx_handle_index(h);
+
+	if (i >= RVX_KERNEL_OBJECTS)
+		return false;
+	memcpy(&o, in + KOFF(cap_objects) + (size_t)i * sizeof(o), sizeof(o));
+	return o.type == type && o.gen == rvx_handle_gen(h) && o.ref == ref;
+}
+
+/* Byte ranges of a pool handed to distinct objects must not overlap. */
+struct span {
+	uint64_t lo, hi;
+};
+
+static bool spans_disjoint(const struct span *sp, uint32_t n)
+{
+	for (uint32_t a = 0; a < n; a++)
+		for (uint32_t b = a + 1; b < n; b++)
+			if (sp[a].lo < sp[b].hi && sp[b].lo < sp[a].hi)
+				return false;
+	return true;
+}
+
+/*
+ * What the nucleus itself assumes of restored state (its RVX_CHECKs and the
+ * indices it takes from its tables): every live task owns exactly one
+ * scheduler control block that names its table, is BLOCKED exactly when it
+ * waits, and holds a wait timer exactly when it waits, armed for it; a task
+ * slot not in use is zero with an empty capability table; a queue's waiter
+ * and its task's wait agree; every kernel entry's registry object is of its
+ * type, names the entry and is in use, and nothing else is in the registry
+ * (so a capability's `ref` always indexes a live entry); pool ranges do not
+ * overlap; entries not in use and the staging area are zero.
+ */
+static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
+{
+	const uint8_t *smem = in + KOFF(sched_mem), *tmem = in + KOFF(timer_mem);
+	struct rvx_sched ss;
+	struct rvx_timer ts;
+	struct span sp[2u * RVX_KERNEL_REGIONS];
+	uint32_t i, tasks = 0, timers = 0, objects = 1, used = 0, n;
+	rvx_handle_t clock;
+
+	memcpy(&ss, in + KOFF(sched), sizeof(ss));
+	memcpy(&ts, in + KOFF(timers), sizeof(ts));
+	memcpy(&clock, in + KOFF(clock_object), sizeof(clock));
+	if (!obj_ok(in, clock, RVX_OBJ_TIMER, 0) ||
+	    !all_zero(in + KOFF(stage), sizeof(d->stage)) ||
+	    !all_zero(in + KOFF(clock_floor), sizeof(d->clock_floor)))
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
+		struct rvx_kernel_task t;
+		struct rvx_cap_table tb;
+		struct rvx_task st;
+		struct rvx_timer_slot tm;
+		uint32_t si;
+
+		memcpy(&t, in + KOFF(tasks) + i * sizeof(t), sizeof(t));
+		if (!t.live) {
+			memcpy(&tb, in + KOFF(cap_tables) + i * sizeof(tb), sizeof(tb));
+			if (!all_zero((const uint8_t *)&t, sizeof(t)) || tb.used != 0)
+				return -RVX_EINVAL;
+			continue;
+		}
+		tasks++;
+		si = rvx_handle_index(t.sched);
+		if (t.reserved != 0 || t.timed_out > 1 || si >= ss.task_count ||
+		    !obj_ok(in, t.object, RVX_OBJ_TASK, i))
+			return -RVX_EINVAL;
+		memcpy(&st, smem + (size_t)si * sizeof(st), sizeof(st));
+		if (st.gen != rvx_handle_gen(t.sched) || st.cap_table != i ||
+		    (st.state != RVX_TASK_READY && st.state != RVX_TASK_RUNNING &&
+		     st.state != RVX_TASK_BLOCKED) ||
+		    (st.state == RVX_TASK_BLOCKED) != (t.wait != RVX_KERNEL_WAIT_NONE) ||
+		    rvx_handle_is_null(t.timer) != (t.wait == RVX_KERNEL_WAIT_NONE))
+			return -RVX_EINVAL;
+		if (!rvx_handle_is_null(t.timer)) {
+			uint32_t ti = rvx_handle_index(t.timer);
+
+			if (ti >= ts.capacity)
+				return -RVX_EINVAL;
+			memcpy(&tm, tmem + (size_t)ti * sizeof(tm), sizeof(tm));
+			if (tm.seq == 0 || tm.gen != rvx_handle_gen(t.timer) || tm.cookie != i)
+				return -RVX_EINVAL;
+			timers++;
+		}
+		if (t.wait == RVX_KERNEL_WAIT_QUEUE) {
+			uint32_t live, waiter;
+
+			memcpy(&live, in + ARR_OFF(queues, t.wait_index, struct rvx_kernel_queue, live), 4);
+			memcpy(&waiter,
+			       in + ARR_OFF(queues, t.wait_index, struct rvx_kernel_queue, waiter), 4);
+			if (!live || waiter != i)
+				return -RVX_EINVAL;
+		}
+	}
+	/* Each live task has its own control block and timer (they name it):
+	 * the counts make that a one-to-one match. */
+	if (ss.live != tasks || ts.count != timers)
+		return -RVX_EINVAL;
+	objects += tasks;
+	for (i = 0, n = 0; i < RVX_KERNEL_REGIONS; i++) {
+		struct rvx_kernel_region r;
+		uintptr_t base, slots;
+
+		memcpy(&r, in + KOFF(regions) + i * sizeof(r), sizeof(r));
+		if (!r.live) {
+			if (!all_zero((const uint8_t *)&r, sizeof(r)))
+				return -RVX_EINVAL;
+			continue;
+		}
+		objects++;
+		if (r.reserved != 0 || !obj_ok(in, r.object, RVX_OBJ_REGION, i))
+			return -RVX_EINVAL;
+		base = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.base));
+		slots = get_uptr(in, ARR_OFF(regions, i, struct rvx_kernel_region, region.slots));
+		sp[n].lo = base;
+		sp[n++].hi = base + r.region.size;
+		if (slots != 0) {
+			sp[n].lo = slots - 1u;
+			sp[n++].hi = slots - 1u + (uint64_t)r.region.slot_count *
+							  sizeof(struct rvx_region_slot);
+		}
+	}
+	if (!spans_disjoint(sp, n))
+		return -RVX_EINVAL;
+	for (i = 0, n = 0; i < RVX_KERNEL_QUEUES; i++) {
+		struct rvx_kernel_queue q;
+		uintptr_t st;
+
+		memcpy(&q, in + KOFF(queues) + i * sizeof(q), sizeof(q));
+		if (!q.live) {
+			/* A queue never made: zero, with no waiter. */
+			if (q.waiter != RVX_CAP_NIL)
+				return -RVX_EINVAL;
+			q.waiter = 0;
+			if (!all_zero((const uint8_t *)&q, sizeof(q)))
+				return -RVX_EINVAL;
+			continue;
+		}
+		objects++;
+		if (!obj_ok(in, q.object, RVX_OBJ_QUEUE, i))
+			return -RVX_EINVAL;
+		if (q.waiter != RVX_CAP_NIL) {
+			struct rvx_kernel_task t;
+
+			memcpy(&t, in + KOFF(tasks) + q.waiter * sizeof(t), sizeof(t));
+			if (!t.live || t.wait != RVX_KERNEL_WAIT_QUEUE || t.wait_index != i)
+				return -RVX_EINVAL;
+		}
+		st = get_uptr(in, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage));
+		sp[n].lo = st;
+		sp[n++].hi = st + rvx_queue_storage_size(q.queue.slot_count, q.queue.max_payload);
+	}
+	if (!spans_disjoint(sp, n))
+		return -RVX_EINVAL;
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		struct rvx_kernel_vstore v;
+
+		memcpy(&v, in + KOFF(vstores) + i * sizeof(v), sizeof(v));
+		if (v.live) {
+			objects++;
+			if (v.reserved != 0 || !obj_ok(in, v.object, RVX_OBJ_VECTOR_STORE, i))
+				return -RVX_EINVAL;
+		} else if (!all_zero((const uint8_t *)&v, sizeof(v))) {
+			return -RVX_EINVAL;
+		}
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		struct rvx_kernel_gstore g;
+
+		memcpy(&g, in + KOFF(gstores) + i * sizeof(g), sizeof(g));
+		if (g.live) {
+			objects++;
+			if (g.flags != d->gstores[i].flags ||
+			    !obj_ok(in, g.object, RVX_OBJ_GRAPH_STORE, i))
+				return -RVX_EINVAL;
+		} else if (!all_zero((const uint8_t *)&g, sizeof(g))) {
+			return -RVX_EINVAL;
+		}
+	}
+	for (i = 0; i < RVX_KERNEL_SENSORS; i++) {
+		struct rvx_kernel_sensor se;
+
+		memcpy(&se, in + KOFF(sensors) + i * sizeof(se), sizeof(se));
+		if (!flag_ok(se.live))
+			return -RVX_EINVAL;
+		if (se.live) {
+			objects++;
+			if (!obj_ok(in, se.object, RVX_OBJ_SENSOR, i))
+				return -RVX_EINVAL;
+		} else if (!all_zero((const uint8_t *)&se, sizeof(se))) {
+			return -RVX_EINVAL;
+		}
+	}
+	for (i = 0; i < RVX_KERNEL_SUBSCRIPTIONS; i++) {
+		struct rvx_kernel_sub sb;
+
+		memcpy(&sb, in + KOFF(subs) + i * sizeof(sb), sizeof(sb));
+		if (!sb.live && !all_zero((const uint8_t *)&sb, sizeof(sb)))
+			return -RVX_EINVAL;
+	}
+	for (i = 0; i < RVX_KERNEL_MOUNTS; i++) {
+		struct rvx_kernel_mount m;
+
+		memcpy(&m, in + KOFF(mounts) + i * sizeof(m), sizeof(m));
+		if (!flag_ok(m.live))
+			return -RVX_EINVAL;
+		if (m.live) {
+			objects++;
+			if (!obj_ok(in, m.object, RVX_OBJ_MOUNT, i))
+				return -RVX_EINVAL;
+		} else if (!all_zero((const uint8_t *)&m, sizeof(m))) {
+			return -RVX_EINVAL;
+		}
+	}
+	/* Every registry entry in use belongs to one of the entries above. */
+	for (i = 0; i < RVX_KERNEL_OBJECTS; i++) {
+		struct rvx_cap_object o;
+
+		memcpy(&o, in + KOFF(cap_objects) + (size_t)i * sizeof(o), sizeof(o));
+		used += o.type != RVX_OBJ_NONE;
+	}
+	return used == objects ? 0 : -RVX_EINVAL;
+}
+
+/* Each live store's state bytes (at @p p, in index order): the library's
+ * own validation, and the configuration the destination's store was made
+ * with (its binding, offsets and sizes, is kept). The vector store check
+ * needs a bitmap: the kernel's staging area, zero between calls and zero
+ * again when the check returns, so a refused restore leaves every byte as
+ * it was; a store too large for it uses its own work area (not state:
+ * visited marks and candidate lists its next mutation starts afresh). */
+static int stores_check(const struct rvx_kernel *d, const uint8_t *p)
+{
+	uint8_t *stage = (uint8_t *)(uintptr_t)&d->stage;
+	uint32_t i;
+
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		const struct rvx_vec_store *s = &d->vstores[i].store;
+		struct rvx_vec_config want, got;
+		size_t n = vstate(d, i);
+
+		if (n == 0)
+			continue;
+		rvx_vec_store_config(s, &want);
+		uint8_t *work = rvx_vec_store_validate_work_size(&want) <= sizeof(d->stage)
+					? stage
+					: s->base + n;
+		size_t work_size = work == stage ? sizeof(d->stage) : s->size - n;
+
+		if (rvx_vec_store_validate(p, n, work, work_size, &got) != 0 ||
+		    memcmp(&want, &got, sizeof(got)) != 0)
+			return -RVX_EINVAL;
+		p += n;
+	}
+	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		const struct rvx_graph *g = &d->gstores[i].graph;
+		struct rvx_graph_config got;
+		size_t n = gstate(d, i);
+
+		if (n == 0)
+			continue;
+		if (rvx_graph_validate(p, n, &got) != 0 || got.node_capacity != g->node_capacity ||
+		    got.edge_capacity != g->edge_capacity || got.flags != d->gstores[i].flags)
+			return -RVX_EINVAL;
+		p += n;
+	}
+	return 0;
+}
+
 static int ck_check(const void *obj, const uint8_t *in, size_t len)
 {
 	const struct rvx_kernel *d = obj;
@@ -333,7 +608,9 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 			return -RVX_EINVAL;
 	}
 	(void)s;
-	return libs_check(d, in, rused, qused);
+	if (libs_check(d, in, rused, qused) != 0 || nucleus_check(d, in) != 0)
+		return -RVX_EINVAL;
+	return stores_check(d, in + sizeof(struct rvx_kernel) + rused + qused);
 }
 
 /* Restore keeps each issuer's nonce window as a floor: the checkpoint's

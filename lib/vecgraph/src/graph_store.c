@@ -771,3 +771,254 @@ int rvx_graph_verify(const struct rvx_graph *g)
 	}
 	return n == h->edge_count ? 0 : -RVX_EINVAL;
 }
+
+/* ---- validation of candidate state bytes ------------------------------------------- */
+
+/*
+ * Reads bytes that are not yet a store (a checkpoint image, at any
+ * alignment) through memcpy only, and follows only indices it has checked.
+ * No scratch is needed: the edge lists are doubly linked (a walk whose back
+ * links agree is a simple path) and each hash entry is checked to be the
+ * first for its key on its probe run.
+ */
+struct graph_view {
+	const uint8_t *b;
+	struct graph_hdr h;
+	struct graph_layout lo;
+};
+
+static void gv_node(const struct graph_view *v, uint32_t i, struct graph_node *n)
+{
+	memcpy(n, v->b + v->lo.off_nodes + (uint64_t)i * sizeof(*n), sizeof(*n));
+}
+
+static void gv_edge(const struct graph_view *v, uint32_t i, struct graph_edge *e)
+{
+	memcpy(e, v->b + v->lo.off_edges + (uint64_t)i * sizeof(*e), sizeof(*e));
+}
+
+static uint32_t gv_edge_ent(const struct graph_view *v, uint32_t i)
+{
+	uint32_t x;
+
+	memcpy(&x, v->b + v->lo.off_edge_hash + 4ull * i, sizeof(x));
+	return x;
+}
+
+static bool gv_header_ok(struct graph_view *v, size_t len)
+{
+	const struct graph_hdr *h = &v->h;
+
+	if (h->magic != GRAPH_MAGIC || h->version != GRAPH_VERSION || layout(&h->cfg, &v->lo) != 0)
+		return false;
+	return h->total_size == v->lo.total && len == v->lo.total &&
+	       h->node_hwm <= h->cfg.node_capacity && h->edge_hwm <= h->cfg.edge_capacity &&
+	       h->node_count <= h->node_hwm && h->edge_count <= h->edge_hwm &&
+	       (h->node_free == RVX_VG_NONE || h->node_free < h->node_hwm) &&
+	       (h->edge_free == RVX_VG_NONE || h->edge_free < h->edge_hwm) &&
+	       h->node_hash_count == 2u * h->cfg.node_capacity &&
+	       h->edge_hash_count == 2u * h->cfg.edge_capacity &&
+	       all_zero(v->b + offsetof(struct graph_hdr, reserved), sizeof(h->reserved));
+}
+
+/* Walk one edge list of live node @p slot: a simple path (back links agree)
+ * of live edges from or to @p slot, of the node's recorded length. */
+static bool gv_list_ok(const struct graph_view *v, uint32_t slot, const struct graph_node *n,
+		       bool out)
+{
+	uint32_t prev = RVX_VG_NONE, cnt = 0, want = out ? n->out_count : n->in_count;
+
+	for (uint32_t e = out ? n->out_head : n->in_head; e != RVX_VG_NONE;) {
+		struct graph_edge x;
+
+		if (e >= v->h.edge_hwm || cnt++ == want)
+			return false;
+		gv_edge(v, e, &x);
+		if (x.live != 1 || (out ? x.src : x.dst) != slot ||
+		    (out ? x.out_prev : x.in_prev) != prev)
+			return false;
+		prev = e;
+		e = out ? x.out_next : x.in_next;
+	}
+	return cnt == want;
+}
+
+static bool gv_nodes_ok(const struct graph_view *v)
+{
+	const struct graph_hdr *h = &v->h;
+	uint64_t outs = 0, ins = 0;
+	uint32_t live = 0;
+
+	for (uint32_t i = 0; i < h->cfg.node_capacity; i++) {
+		uint64_t off = v->lo.off_nodes + 64ull * i;
+		struct graph_node n;
+
+		gv_node(v, i, &n);
+		if (i >= h->node_hwm || n.live == 0) {
+			size_t nf = offsetof(struct graph_node, next_free);
+
+			if (!all_zero(v->b + off, nf) ||
+			    !all_zero(v->b + off + nf + 4u, sizeof(n) - nf - 4u) ||
+			    (i >= h->node_hwm && n.next_free != 0))
+				return false;
+			continue;
+		}
+		if (n.live != 1 || n.next_free != 0 || !gv_list_ok(v, i, &n, true) ||
+		    !gv_list_ok(v, i, &n, false))
+			return false;
+		live++;
+		outs += n.out_count;
+		ins += n.in_count;
+	}
+	return live == h->node_count && outs == h->edge_count && ins == h->edge_count;
+}
+
+/* Every edge: unused ones zero, free ones zero but for their free link, live
+ * ones between live nodes (a self loop only if the store allows them). With
+ * the lists walked, each live edge is on its source's out-list and its
+ * target's in-list exactly once. */
+static bool gv_edges_ok(const struct graph_view *v)
+{
+	const struct graph_hdr *h = &v->h;
+	uint32_t live = 0;
+
+	for (uint32_t i = 0; i < h->cfg.edge_capacity; i++) {
+		uint64_t off = v->lo.off_edges + 32ull * i;
+		struct graph_edge x;
+		struct graph_node s, d;
+
+		gv_edge(v, i, &x);
+		if (i >= h->edge_hwm || x.live == 0) {
+			size_t nx = offsetof(struct graph_edge, out_next);
+
+			if (!all_zero(v->b + off, nx) ||
+			    !all_zero(v->b + off + nx + 4u, sizeof(x) - nx - 4u) ||
+			    (i >= h->edge_hwm && x.out_next != 0))
+				return false;
+			continue;
+		}
+		if (x.live != 1 || x.src >= h->node_hwm || x.dst >= h->node_hwm ||
+		    (x.src == x.dst && (h->cfg.flags & RVX_GRAPH_FLAG_SELF_LOOPS) == 0))
+			return false;
+		gv_node(v, x.src, &s);
+		gv_node(v, x.dst, &d);
+		if (s.live != 1 || d.live != 1)
+			return false;
+		live++;
+	}
+	return live == h->edge_count;
+}
+
+static bool gv_free_ok(const struct graph_view *v)
+{
+	const struct graph_hdr *h = &v->h;
+	uint32_t n = 0;
+
+	for (uint32_t f = h->node_free; f != RVX_VG_NONE;) {
+		struct graph_node x;
+
+		if (f >= h->node_hwm || n++ == h->node_hwm - h->node_count)
+			return false;
+		gv_node(v, f, &x);
+		if (x.live != 0)
+			return false;
+		f = x.next_free;
+	}
+	if (n != h->node_hwm - h->node_count)
+		return false;
+	n = 0;
+	for (uint32_t f = h->edge_free; f != RVX_VG_NONE;) {
+		struct graph_edge x;
+
+		if (f >= h->edge_hwm || n++ == h->edge_hwm - h->edge_count)
+			return false;
+		gv_edge(v, f, &x);
+		if (x.live != 0)
+			return false;
+		f = x.out_next;
+	}
+	return n == h->edge_hwm - h->edge_count;
+}
+
+/* Both tables: each entry names a live record, is the first entry for its
+ * key on its probe run from the key's home (so each key is found, once, and
+ * never repeated), and there are as many entries as live records. */
+static bool gv_hash_ok(const struct graph_view *v)
+{
+	const struct graph_hdr *h = &v->h;
+	uint32_t n = 0, nc = h->node_hash_count, ec = h->edge_hash_count;
+
+	for (uint32_t i = 0; i < nc; i++) {
+		struct graph_node_ent e, o;
+		struct graph_node x;
+
+		memcpy(&e, v->b + v->lo.off_node_hash + 16ull * i, sizeof(e));
+		if (e.slot1 == 0) {
+			if (e.id != 0 || e.reserved != 0)
+				return false;
+			continue;
+		}
+		if (e.reserved != 0 || e.slot1 > h->node_hwm)
+			return false;
+		gv_node(v, e.slot1 - 1u, &x);
+		if (x.live != 1 || x.id != e.id)
+			return false;
+		for (uint32_t j = rvx_vg_range(rvx_vg_mix64(e.id ^ h->cfg.seed), nc); j != i;) {
+			memcpy(&o, v->b + v->lo.off_node_hash + 16ull * j, sizeof(o));
+			if (o.slot1 == 0 || o.id == e.id)
+				return false;
+			if (++j == nc)
+				j = 0;
+		}
+		n++;
+	}
+	if (n != h->node_count)
+		return false;
+	n = 0;
+	for (uint32_t i = 0; i < ec; i++) {
+		uint32_t e = gv_edge_ent(v, i);
+		struct graph_edge x, o;
+
+		if (e == 0)
+			continue;
+		if (e > h->edge_hwm)
+			return false;
+		gv_edge(v, e - 1u, &x);
+		if (x.live != 1)
+			return false;
+		uint64_t k = ((uint64_t)x.src << 32) | x.dst;
+		for (uint32_t j = rvx_vg_range(rvx_vg_mix64(k ^ h->cfg.seed ^ 0x2545f4914f6cdd1dull), ec);
+		     j != i;) {
+			uint32_t oe = gv_edge_ent(v, j);
+
+			/* Entries on the run were checked or will be: only
+			 * those naming a used edge are followed. */
+			if (oe == 0 || oe > h->edge_hwm)
+				return false;
+			gv_edge(v, oe - 1u, &o);
+			if (o.src == x.src && o.dst == x.dst)
+				return false;
+			if (++j == ec)
+				j = 0;
+		}
+		n++;
+	}
+	return n == h->edge_count;
+}
+
+int rvx_graph_validate(const void *state, size_t len, struct rvx_graph_config *cfg)
+{
+	struct graph_view v;
+
+	if (state == NULL || len < sizeof(struct graph_hdr))
+		return -RVX_EINVAL;
+	memset(&v, 0, sizeof(v));
+	v.b = state;
+	memcpy(&v.h, state, sizeof(v.h));
+	if (!gv_header_ok(&v, len) || !gv_nodes_ok(&v) || !gv_edges_ok(&v) || !gv_free_ok(&v) ||
+	    !gv_hash_ok(&v))
+		return -RVX_EINVAL;
+	if (cfg != NULL)
+		*cfg = v.h.cfg;
+	return 0;
+}

@@ -1304,3 +1304,306 @@ int rvx_vec_store_verify(const struct rvx_vec_store *s)
 	}
 	return n == h->count ? 0 : -RVX_EINVAL;
 }
+
+/* ---- public: validation of candidate state bytes ------------------------------ */
+
+/*
+ * The validator reads bytes that are not yet a store (a checkpoint image, at
+ * any alignment) through memcpy only, and follows only indices it has
+ * checked. It uses a bitmap in the caller's work memory: one bit per slot
+ * (duplicate links) and one per upper block (each owned by one node or on
+ * the free list, never both).
+ */
+struct vec_view {
+	const uint8_t *b;
+	struct vec_hdr h;
+	struct vec_layout lo;
+	uint8_t *bits;
+};
+
+static uint32_t vv_u32(const struct vec_view *v, uint64_t off)
+{
+	uint32_t x;
+
+	memcpy(&x, v->b + off, sizeof(x));
+	return x;
+}
+
+static bool vv_zero(const struct vec_view *v, uint64_t off, uint64_t len)
+{
+	uint8_t acc = 0;
+
+	for (uint64_t i = 0; i < len; i++)
+		acc |= v->b[off + i];
+	return acc == 0;
+}
+
+static void vv_node(const struct vec_view *v, uint32_t slot, struct vec_node *n)
+{
+	memcpy(n, v->b + v->lo.off_nodes + (uint64_t)slot * v->lo.stride, sizeof(*n));
+}
+
+/* Offset of block @p b's first word (its next link; count and links follow). */
+static uint64_t vv_block(const struct vec_view *v, uint32_t b)
+{
+	return v->lo.off_upper + (uint64_t)b * v->lo.upper_stride;
+}
+
+static bool bit_test_set(uint8_t *bits, uint64_t i)
+{
+	bool was = (bits[i >> 3] >> (i & 7u)) & 1u;
+
+	bits[i >> 3] |= (uint8_t)(1u << (i & 7u));
+	return was;
+}
+
+static void bit_clear(uint8_t *bits, uint64_t i)
+{
+	bits[i >> 3] &= (uint8_t)~(1u << (i & 7u));
+}
+
+/* One link list (count at @p off, links after it) of live node @p slot:
+ * at most @p maxm links, each to a used slot, never itself, no repeats. */
+static bool vv_links_ok(const struct vec_view *v, uint32_t slot, uint64_t off, uint32_t maxm)
+{
+	uint32_t cnt = vv_u32(v, off), j;
+	bool ok = cnt <= maxm;
+
+	for (j = 0; ok && j < cnt; j++) {
+		uint32_t n = vv_u32(v, off + 4u + 4u * (uint64_t)j);
+
+		ok = n < v->h.hwm && n != slot && !bit_test_set(v->bits, n);
+	}
+	/* The slot bits serve one list at a time: clear what this one set. */
+	while (j-- > 0) {
+		uint32_t n = vv_u32(v, off + 4u + 4u * (uint64_t)j);
+
+		if (n < v->h.hwm)
+			bit_clear(v->bits, n);
+	}
+	return ok;
+}
+
+/* A live node's vector: finite components within RVX_VEC_COMPONENT_MAX, and
+ * its stored inverse norm what the metric makes of it (1 for L2 and dot; for
+ * cosine, 1/|v| within rounding), so every distance stays finite. */
+static bool vv_vector_ok(const struct vec_view *v, uint32_t slot, float inv)
+{
+	uint64_t off = v->lo.off_nodes + (uint64_t)slot * v->lo.stride + v->lo.vec_offset;
+	float sq = 0.0f;
+
+	for (uint32_t i = 0; i < v->h.cfg.dim; i++) {
+		float x;
+
+		memcpy(&x, v->b + off + 4u * (uint64_t)i, sizeof(x));
+		if (!(x >= -RVX_VEC_COMPONENT_MAX && x <= RVX_VEC_COMPONENT_MAX))
+			return false;
+		sq += x * x;
+	}
+	if (v->h.cfg.metric != RVX_VEC_METRIC_COSINE)
+		return inv == 1.0f;
+	if (!(sq > 0.0f) || !(inv > 0.0f) || !(inv <= 3.4e38f))
+		return false;
+	float r = inv / rvx_vg_inv_sqrt_(sq);
+	return r >= 0.999f && r <= 1.001f;
+}
+
+/* Header: a configuration, the layout it implies, counters in range. */
+static bool vv_header_ok(struct vec_view *v, size_t len)
+{
+	const struct vec_hdr *h = &v->h;
+	uint32_t cap;
+
+	if (h->magic != VEC_MAGIC || h->version != VEC_VERSION || layout(&h->cfg, &v->lo) != 0)
+		return false;
+	cap = h->cfg.capacity;
+	return h->total_size == v->lo.total && h->state_size == v->lo.off_work &&
+	       len == v->lo.off_work && h->stride == v->lo.stride &&
+	       h->vec_offset == v->lo.vec_offset && h->hash_count == v->lo.hash_count &&
+	       h->upper_count == v->lo.upper_count && h->upper_stride == v->lo.upper_stride &&
+	       h->hwm <= cap && h->count <= h->hwm &&
+	       (h->free_head == RVX_VG_NONE || h->free_head < h->hwm) &&
+	       (h->count == 0) == (h->entry == RVX_VG_NONE) &&
+	       (h->entry == RVX_VG_NONE || h->entry < h->hwm) &&
+	       h->max_level <= RVX_VEC_LEVEL_MAX && (h->count != 0 || h->max_level == 0) &&
+	       h->upper_hwm <= h->upper_count && h->upper_used <= h->upper_hwm &&
+	       (h->upper_free == RVX_VG_NONE || h->upper_free < h->upper_hwm) &&
+	       h->reserved0 == 0 &&
+	       vv_zero(v, offsetof(struct vec_hdr, reserved), sizeof(h->reserved));
+}
+
+/* Every slot: unused ones zero, free ones zero but for their free link, live
+ * ones well formed with their upper chains and link lists in range. */
+static bool vv_nodes_ok(const struct vec_view *v, uint32_t *top)
+{
+	const struct vec_hdr *h = &v->h;
+	uint32_t live = 0;
+	uint64_t levels = 0;
+
+	*top = 0;
+	for (uint32_t i = 0; i < h->cfg.capacity; i++) {
+		uint64_t r = v->lo.off_nodes + (uint64_t)i * v->lo.stride;
+		uint64_t mr = v->lo.off_meta + (uint64_t)i * sizeof(struct vec_meta_rec);
+		struct vec_node n;
+		struct vec_meta_rec m;
+
+		vv_node(v, i, &n);
+		if (i >= h->hwm || n.live == 0) {
+			uint64_t up = offsetof(struct vec_node, upper);
+
+			if (!vv_zero(v, r, up) || !vv_zero(v, r + up + 4u, v->lo.stride - up - 4u) ||
+			    !vv_zero(v, mr, sizeof(m)) || (i >= h->hwm && n.upper != 0))
+				return false;
+			continue;
+		}
+		memcpy(&m, v->b + mr, sizeof(m));
+		if (n.live != 1 || n.level > RVX_VEC_LEVEL_MAX || m.reserved != 0 ||
+		    !vv_zero(v, r + offsetof(struct vec_node, reserved), sizeof(n.reserved)) ||
+		    !vv_vector_ok(v, i, n.inv_norm) ||
+		    !vv_links_ok(v, i, r + VEC_LINKS0, h->cfg.m0))
+			return false;
+		live++;
+		levels += n.level;
+		if (n.level > *top)
+			*top = n.level;
+		/* The chain: one block per layer 1..level, ending in NONE; each
+		 * block owned once (its bit). */
+		uint32_t b = n.upper;
+		for (uint32_t l = 1; l <= n.level; l++) {
+			if (b >= h->upper_hwm || bit_test_set(v->bits + (h->cfg.capacity + 7u) / 8u, b) ||
+			    !vv_links_ok(v, i, vv_block(v, b) + 4u, h->cfg.m))
+				return false;
+			b = vv_u32(v, vv_block(v, b));
+		}
+		if (b != RVX_VG_NONE)
+			return false;
+	}
+	return live == h->count && levels == h->upper_used;
+}
+
+/* The free lists: slots, exactly the free ones below hwm; blocks, exactly
+ * those below upper_hwm no node owns, zero but for their link. */
+static bool vv_free_ok(const struct vec_view *v)
+{
+	const struct vec_hdr *h = &v->h;
+	uint8_t *bbits = v->bits + (h->cfg.capacity + 7u) / 8u;
+	uint32_t n = 0;
+
+	for (uint32_t f = h->free_head; f != RVX_VG_NONE;) {
+		struct vec_node x;
+
+		if (f >= h->hwm || n++ == h->hwm - h->count)
+			return false;
+		vv_node(v, f, &x);
+		if (x.live != 0)
+			return false;
+		f = x.upper;
+	}
+	if (n != h->hwm - h->count)
+		return false;
+	n = 0;
+	for (uint32_t f = h->upper_free; f != RVX_VG_NONE;) {
+		if (f >= h->upper_hwm || n++ == h->upper_hwm - h->upper_used ||
+		    bit_test_set(bbits, f) ||
+		    !vv_zero(v, vv_block(v, f) + 4u, v->lo.upper_stride - 4u))
+			return false;
+		f = vv_u32(v, vv_block(v, f));
+	}
+	if (n != h->upper_hwm - h->upper_used)
+		return false;
+	for (uint32_t b = h->upper_hwm; b < h->upper_count; b++)
+		if (!vv_zero(v, vv_block(v, b), v->lo.upper_stride))
+			return false;
+	return true;
+}
+
+/* The key table: each entry names a live node by its key and is the first
+ * entry for that key on its probe run from the key's home (so every key is
+ * found, found once, and no key is repeated); as many entries as nodes. */
+static bool vv_hash_ok(const struct vec_view *v)
+{
+	const struct vec_hdr *h = &v->h;
+	uint32_t n = 0, hc = v->lo.hash_count;
+
+	for (uint32_t i = 0; i < hc; i++) {
+		struct vec_hash_ent e;
+		struct vec_node x;
+
+		memcpy(&e, v->b + v->lo.off_hash + (uint64_t)i * sizeof(e), sizeof(e));
+		if (e.slot1 == 0) {
+			if (e.key != 0 || e.reserved != 0)
+				return false;
+			continue;
+		}
+		if (e.reserved != 0 || e.slot1 > h->hwm)
+			return false;
+		vv_node(v, e.slot1 - 1u, &x);
+		if (x.live != 1 || x.key != e.key)
+			return false;
+		uint32_t j = rvx_vg_range(rvx_vg_mix64(e.key ^ h->cfg.seed ^ 0x5bd1e9955bd1e995ull), hc);
+		while (j != i) {
+			struct vec_hash_ent o;
+
+			memcpy(&o, v->b + v->lo.off_hash + (uint64_t)j * sizeof(o), sizeof(o));
+			if (o.slot1 == 0 || o.key == e.key)
+				return false;
+			if (++j == hc)
+				j = 0;
+		}
+		n++;
+	}
+	return n == h->count;
+}
+
+static int vv_check(struct vec_view *v, size_t len)
+{
+	uint32_t top;
+
+	if (!vv_header_ok(v, len))
+		return -RVX_EINVAL;
+	if (!vv_nodes_ok(v, &top) || !vv_free_ok(v) || !vv_hash_ok(v))
+		return -RVX_EINVAL;
+	if (v->h.count > 0) {
+		struct vec_node en;
+
+		vv_node(v, v->h.entry, &en);
+		if (en.live != 1 || en.level != v->h.max_level || top < v->h.max_level)
+			return -RVX_EINVAL;
+	}
+	return 0;
+}
+
+size_t rvx_vec_store_validate_work_size(const struct rvx_vec_config *cfg)
+{
+	struct vec_layout lo;
+
+	if (layout(cfg, &lo) != 0)
+		return 0;
+	return (cfg->capacity + 7u) / 8u + (lo.upper_count + 7u) / 8u;
+}
+
+int rvx_vec_store_validate(const void *state, size_t len, void *work, size_t work_size,
+			   struct rvx_vec_config *cfg)
+{
+	struct vec_view v;
+	size_t need;
+	int rc;
+
+	if (state == NULL || work == NULL || len < sizeof(struct vec_hdr))
+		return -RVX_EINVAL;
+	memset(&v, 0, sizeof(v));
+	v.b = state;
+	memcpy(&v.h, state, sizeof(v.h));
+	need = rvx_vec_store_validate_work_size(&v.h.cfg);
+	if (need == 0)
+		return -RVX_EINVAL;
+	if (work_size < need)
+		return -RVX_ENOMEM;
+	v.bits = work;
+	memset(work, 0, need);
+	rc = vv_check(&v, len);
+	memset(work, 0, need);
+	if (rc == 0 && cfg != NULL)
+		*cfg = v.h.cfg;
+	return rc;
+}

@@ -800,8 +800,14 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * and digest, the MAC (a checkpoint written under another secret, or edited
  * and re-digested, is refused), and every structural invariant of the state
  * (each library's own rvx_*_validate() for the capability space, scheduler,
- * timers, regions and queues; every pool offset and table index). The
- * vector and graph stores' state bytes are covered by the MAC only. The
+ * timers, regions and queues, rvx_vec_store_validate() and
+ * rvx_graph_validate() for each store's state bytes, which must have the
+ * destination store's configuration; every pool offset and table index; and
+ * the nucleus's own invariants: each live task with its own scheduler
+ * control block, BLOCKED exactly when it waits, with a wait timer armed for
+ * it exactly then, queue waiters agreeing with their tasks, every registry
+ * entry in use named by exactly one live kernel entry of its type, pool
+ * ranges disjoint, unused entries and the staging area zero). The
  * kernel's journal restarts
  * empty (it then holds what follows the checkpoint); rvx_kernel_replay()
  * re-applies a journal on top of the restored state.

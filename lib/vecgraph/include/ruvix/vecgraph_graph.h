@@ -391,6 +391,29 @@ int rvx_graph_iter_next(const struct rvx_graph *g, struct rvx_graph_iter *it,
  */
 int rvx_graph_verify(const struct rvx_graph *g);
 
+/**
+ * Check that bytes are a consistent graph store state before they are
+ * trusted (a checkpoint image, say), as rvx_graph_bind() followed by every
+ * later call would need them: the header and the layout its configuration
+ * implies; counts against the capacities and high-water marks; unused and
+ * free nodes and edges zero but for their free-list links; each free list a
+ * simple path through exactly the free records; every live edge between
+ * live nodes (a self loop only with RVX_GRAPH_FLAG_SELF_LOOPS), on its
+ * source's out-list and its target's in-list exactly once; each edge list
+ * a simple path with agreeing back links and the node's recorded degree;
+ * both hash tables naming each live node (by id) and each live edge (by
+ * source and target) once, reachable from the key's home, with no key
+ * repeated. Reads @p state through memcpy only (any alignment). Time linear
+ * in the state's size plus one lookup per node and per edge.
+ * @param state     candidate state bytes (what rvx_graph_state_size() covers)
+ * @param len       bytes at @p state; must equal the size its header gives
+ * @param[out] cfg  the state's configuration when valid (may be NULL)
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, or any field, link or count that breaks
+ *         one of the invariants above
+ */
+int rvx_graph_validate(const void *state, size_t len, struct rvx_graph_config *cfg);
+
 #ifdef __cplusplus
 }
 #endif

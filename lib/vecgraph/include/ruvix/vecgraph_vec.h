@@ -553,6 +553,47 @@ int rvx_vec_store_search(struct rvx_vec_store *s, const float *query, uint32_t d
  */
 int rvx_vec_store_verify(const struct rvx_vec_store *s);
 
+/**
+ * Bytes of work memory rvx_vec_store_validate() needs for a store of this
+ * configuration: one bit per slot and one per upper-layer link block. The
+ * work area of any store of the same configuration (its memory past
+ * rvx_vec_store_state_size()) is always at least this large.
+ * @param cfg configuration
+ * @return the size in bytes, or 0 if the configuration is invalid
+ */
+size_t rvx_vec_store_validate_work_size(const struct rvx_vec_config *cfg);
+
+/**
+ * Check that bytes are a consistent store state before they are trusted (a
+ * checkpoint image, say), as rvx_vec_store_bind() followed by every later
+ * call would need them: the header and the layout its configuration
+ * implies; counts against the capacity and high-water marks; unused and
+ * free slots and blocks zero but for their free-list links; each free list
+ * a simple path through exactly the free slots (or the blocks no node
+ * owns); every live node's layer at most RVX_VEC_LEVEL_MAX, its chain of
+ * upper blocks exactly one block per layer and owned by no other node, at
+ * most m0 links on layer 0 and m above, each link to a used slot other
+ * than itself and not repeated; its vector finite within
+ * RVX_VEC_COMPONENT_MAX and its stored inverse norm what the metric makes of
+ * it; the entry point a live node on the top layer; and the key table
+ * naming each live node once, by its key, reachable from the key's home.
+ * Reads @p state through memcpy only (any alignment). Time linear in the
+ * state's size plus one key lookup per vector.
+ * @param state     candidate state bytes (what rvx_vec_store_state_size() covers)
+ * @param len       bytes at @p state; must equal the state size its header gives
+ * @param work      rvx_vec_store_validate_work_size() bytes of scratch (any
+ *                  alignment); zero on return, whatever the result
+ * @param work_size bytes at @p work
+ * @param[out] cfg  the state's configuration when valid (may be NULL)
+ * @retval 0 consistent
+ * @retval -RVX_EINVAL a NULL pointer, or any field, link or count that breaks
+ *         one of the invariants above
+ * @retval -RVX_ENOMEM @p work_size is too small for the configuration the
+ *         header gives
+ */
+int rvx_vec_store_validate(const void *state, size_t len, void *work, size_t work_size,
+			   struct rvx_vec_config *cfg);
+
 #ifdef __cplusplus
 }
 #endif
