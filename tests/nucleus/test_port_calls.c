@@ -181,3 +181,21 @@ Test(nucleus_port_calls, replay_rebuilds_every_port_call)
 	rvx_kernel_witness_head(&W2.k, &h2);
 	cr_assert(memcmp(&h1, &h2, sizeof(h1)) == 0, "chain head differs after replay");
 }
+
+/* A checkpoint of a kernel holding a task restores (the held task is a
+ * consistent state), and the task can be released afterwards. */
+Test(nucleus_port_calls, held_task_survives_checkpoint_and_restore)
+{
+	struct rvx_syscall_capxfer x = {nk_queue.raw, RVX_RIGHT_READ, 0};
+	uint64_t h;
+	uint32_t child = nk_spawn(&x, 1, &h);
+	size_t n;
+
+	cr_assert_eq(rvx_kernel_task_hold(&W.k, child), 0);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	cr_assert_eq(rvx_kernel_task_release(&W.k, child), 0);
+	cr_assert_eq(rvx_kernel_restore(&W.k, ck, n), 0);
+	cr_assert_eq(sched_info(child).state, RVX_TASK_BLOCKED);
+	cr_assert_eq(rvx_kernel_task_release(&W.k, child), 0);
+	cr_assert_eq(sched_info(child).state, RVX_TASK_READY);
+}

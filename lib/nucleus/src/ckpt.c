@@ -308,7 +308,8 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 		    (st.state != RVX_TASK_READY && st.state != RVX_TASK_RUNNING &&
 		     st.state != RVX_TASK_BLOCKED) ||
 		    (st.state == RVX_TASK_BLOCKED) != (t.wait != RVX_KERNEL_WAIT_NONE) ||
-		    rvx_handle_is_null(t.timer) != (t.wait == RVX_KERNEL_WAIT_NONE))
+		    rvx_handle_is_null(t.timer) !=
+			    (t.wait == RVX_KERNEL_WAIT_NONE || t.wait == RVX_KERNEL_WAIT_HELD))
 			return -RVX_EINVAL;
 		if (!rvx_handle_is_null(t.timer)) {
 			uint32_t ti = rvx_handle_index(t.timer);
