@@ -227,8 +227,8 @@ static int next_frame(const struct rvx_witness_journal *j, size_t *cursor,
 	if (j->used - at < RVX_WITNESS_FRAME_OVERHEAD)
 		return -RVX_EBADSIG;
 	p = j->base + at;
-	memcpy(&magic, p, 4);
-	memcpy(&len, p + 4, 4);
+	magic = rvx_le_get32(p);
+	len = rvx_le_get32(p + 4);
 	if (magic != RVX_WITNESS_FRAME_MAGIC || len > RVX_WITNESS_ARGS_MAX ||
 	    j->used - at < RVX_WITNESS_FRAME_SIZE(len))
 		return -RVX_EBADSIG;
