@@ -61,6 +61,69 @@ static bool pieces_equal(const struct rvx_witness_piece *p, uint32_t count,
 	return off == e->args_len;
 }
 
+/* Offset of a call header field in its wire form (the struct's own layout). */
+#define CH_OFF(field) offsetof(struct rvx_kernel_call_header, field)
+
+void rvx_kernel_call_header_encode(const struct rvx_kernel_call_header *h, uint8_t *out)
+{
+	rvx_le_put32(out + CH_OFF(magic), h->magic);
+	rvx_le_put32(out + CH_OFF(nr), h->nr);
+	rvx_le_put32(out + CH_OFF(task), h->task);
+	rvx_le_put32(out + CH_OFF(flags), h->flags);
+	rvx_le_put64(out + CH_OFF(cap), h->cap);
+	rvx_le_put64(out + CH_OFF(cap2), h->cap2);
+	for (size_t i = 0; i < RVX_ARRAY_COUNT(h->arg); i++)
+		rvx_le_put64(out + CH_OFF(arg) + 8u * i, h->arg[i]);
+	rvx_le_put64(out + CH_OFF(in_len), h->in_len);
+	rvx_le_put64(out + CH_OFF(aux_len), h->aux_len);
+	rvx_le_put32(out + CH_OFF(issuer_slot), h->issuer_slot);
+	rvx_le_put32(out + CH_OFF(has_issuer), h->has_issuer);
+}
+
+int rvx_kernel_call_header_decode(const uint8_t *in, size_t len,
+				  struct rvx_kernel_call_header *h)
+{
+	if (in == NULL || h == NULL)
+		return -RVX_EINVAL;
+	if (len < RVX_KERNEL_CALL_HEADER_BYTES ||
+	    rvx_le_get32(in + CH_OFF(magic)) != RVX_KERNEL_CALL_MAGIC)
+		return -RVX_ENOTSUP;
+	h->magic = RVX_KERNEL_CALL_MAGIC;
+	h->nr = rvx_le_get32(in + CH_OFF(nr));
+	h->task = rvx_le_get32(in + CH_OFF(task));
+	h->flags = rvx_le_get32(in + CH_OFF(flags));
+	h->cap = rvx_le_get64(in + CH_OFF(cap));
+	h->cap2 = rvx_le_get64(in + CH_OFF(cap2));
+	for (size_t i = 0; i < RVX_ARRAY_COUNT(h->arg); i++)
+		h->arg[i] = rvx_le_get64(in + CH_OFF(arg) + 8u * i);
+	h->in_len = rvx_le_get64(in + CH_OFF(in_len));
+	h->aux_len = rvx_le_get64(in + CH_OFF(aux_len));
+	h->issuer_slot = rvx_le_get32(in + CH_OFF(issuer_slot));
+	h->has_issuer = rvx_le_get32(in + CH_OFF(has_issuer));
+	return 0;
+}
+
+/* The journal call header of the syscall being dispatched. */
+static void call_header(const struct rvx_kernel_call *c, uint8_t *out)
+{
+	const struct rvx_syscall_args *a = c->args;
+	struct rvx_kernel_call_header h;
+
+	h.magic = RVX_KERNEL_CALL_MAGIC;
+	h.nr = c->nr;
+	h.task = c->task;
+	h.flags = a->flags;
+	h.cap = a->cap;
+	h.cap2 = a->cap2;
+	_Static_assert(sizeof(h.arg) == sizeof(a->arg), "every argument is journaled");
+	memcpy(h.arg, a->arg, sizeof(h.arg));
+	h.in_len = c->in_journaled;
+	h.aux_len = a->aux_len;
+	h.issuer_slot = c->issuer_slot;
+	h.has_issuer = c->has_issuer;
+	rvx_kernel_call_header_encode(&h, out);
+}
+
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,
 			struct rvx_witness_record *out)
@@ -72,9 +135,8 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 	struct rvx_witness_piece pieces[5];
 	uint8_t hdr[RVX_KERNEL_CALL_HEADER_BYTES];
 	uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES];
-	const struct rvx_syscall_args *a = k->call.args;
 	struct rvx_kernel_call *c = &k->call;
-	uint32_t u, count = 0;
+	uint32_t count = 0;
 	size_t total = len;
 	int ret;
 
@@ -91,29 +153,13 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 			 (c->has_issuer ? RVX_KERNEL_ISSUER_JOURNAL_BYTES : 0u);
 		if (len > RVX_WITNESS_ARGS_MAX || total > RVX_WITNESS_ARGS_MAX)
 			return -RVX_EINVAL;
-		memset(hdr, 0, sizeof(hdr));
-		u = RVX_KERNEL_CALL_MAGIC;
-		memcpy(hdr, &u, 4);
-		memcpy(hdr + 4, &c->nr, 4);
-		memcpy(hdr + 8, &c->task, 4);
-		memcpy(hdr + 12, &a->flags, 4);
-		memcpy(hdr + 16, &a->cap, 8);
-		memcpy(hdr + 24, &a->cap2, 8);
-		memcpy(hdr + 32, a->arg, 56);
-		{
-			uint64_t inl = c->in_journaled;
-
-			memcpy(hdr + 88, &inl, 8);
-		}
-		memcpy(hdr + 96, &a->aux_len, 8);
-		memcpy(hdr + 104, &c->issuer_slot, 4);
-		memcpy(hdr + 108, &c->has_issuer, 4);
+		call_header(c, hdr);
 		pieces[count++] = (struct rvx_witness_piece){hdr, sizeof(hdr)};
 		if (c->has_issuer)
 			pieces[count++] = (struct rvx_witness_piece){c->issuer,
 								     RVX_KERNEL_ISSUER_JOURNAL_BYTES};
 		if (c->in_journaled != 0) {
-			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? a->aux : a->in;
+			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? c->args->aux : c->args->in;
 
 			/* The kernel's own copy when the call made one. */
 			pieces[count++] = (struct rvx_witness_piece){

@@ -11,25 +11,6 @@
 /* Scratch a re-issued call writes its outputs to (handles, task slots). */
 #define OUT_WORDS (RVX_KERNEL_TASKS + RVX_KERNEL_SLOTS)
 
-struct call_header {
-	uint32_t nr, task, flags, has_issuer, issuer_slot;
-	uint64_t cap, cap2, arg[7], in_len, aux_len;
-};
-
-static void header_decode(const uint8_t *p, struct call_header *h)
-{
-	memcpy(&h->nr, p + 4, 4);
-	memcpy(&h->task, p + 8, 4);
-	memcpy(&h->flags, p + 12, 4);
-	memcpy(&h->cap, p + 16, 8);
-	memcpy(&h->cap2, p + 24, 8);
-	memcpy(h->arg, p + 32, 56);
-	memcpy(&h->in_len, p + 88, 8);
-	memcpy(&h->aux_len, p + 96, 8);
-	memcpy(&h->issuer_slot, p + 104, 4);
-	memcpy(&h->has_issuer, p + 108, 4);
-}
-
 /* Replay context for a journal entry that is not a syscall: the witness path
  * compares what it is about to append with @p e, byte for byte. */
 static void replay_begin(struct rvx_kernel *k, const struct rvx_witness_entry *e)
@@ -121,8 +102,7 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 {
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
-	struct call_header h;
-	uint32_t magic;
+	struct rvx_kernel_call_header h;
 	size_t need;
 	int ret;
 
@@ -134,12 +114,9 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		return replay_port(k, e);
 	if (e->record.kind == RVX_WITNESS_TASK_EXIT)
 		return replay_exit(k, e);
-	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
-		return -RVX_ENOTSUP;
-	memcpy(&magic, e->args, 4);
-	if (magic != RVX_KERNEL_CALL_MAGIC)
-		return -RVX_ENOTSUP;
-	header_decode(e->args, &h);
+	ret = rvx_kernel_call_header_decode(e->args, e->args_len, &h);
+	if (ret != 0)
+		return ret;
 	need = RVX_KERNEL_CALL_HEADER_BYTES;
 	if (h.has_issuer > 1 || h.in_len > RVX_WITNESS_ARGS_MAX ||
 	    h.nr >= RVX_SYS_COUNT || (h.has_issuer && h.issuer_slot >= RVX_ARRAY_COUNT(k->issuers)))
