@@ -618,6 +618,13 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
 	return woken;
 }
 
+/*
+ * Creating an object for the embedder (queue, vector store, graph store,
+ * sensor) is one path: check_new_cap(), the object's own checks, a free
+ * entry of its table (FREE_ENTRY()), then new_object_commit(), which checks
+ * room for the record and commits the record and the capability; the caller
+ * then sets up the entry with code that cannot fail.
+ */
 static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t rights,
 			 const rvx_handle_t *cap)
 {
@@ -629,12 +636,60 @@ static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t
 	return 0;
 }
 
+/* Index of the first entry of @p table whose `live` word is 0, or the
+ * table's length if every entry is in use. */
+#define FREE_ENTRY(table)                                                      \
+	free_entry(&(table)[0].live, sizeof((table)[0]), RVX_ARRAY_COUNT(table))
+
+static uint32_t free_entry(const uint32_t *first_live, size_t stride, uint32_t count)
+{
+	const uint8_t *p = (const uint8_t *)first_live;
+	uint32_t i;
+
+	for (i = 0; i < count; i++, p += stride)
+		if (*(const uint32_t *)(const void *)p == 0)
+			break;
+	return i;
+}
+
+/* An embedder-created object: who gets it, what it is, and its record. */
+struct new_object {
+	uint32_t task;          /* receives the capability */
+	rvx_rights_t rights;    /* the capability's rights */
+	enum rvx_obj_type type; /* the registry object's type */
+	uint32_t index;         /* its entry in the kernel's table of that type */
+	uint16_t kind;          /* the record's kind, target and arguments */
+	uint64_t target;
+	const void *args;
+	size_t len;
+};
+
+/* The last check (room for the record) and the commit: the record, then the
+ * registry object and the capability. */
+static int new_object_commit(struct rvx_kernel *k, const struct new_object *n,
+			     rvx_handle_t *object, rvx_handle_t *cap)
+{
+	int ret;
+
+	ret = rvx_kernel_witness_room_(k, n->len);
+	if (ret != 0)
+		return ret;
+	/* Commit. */
+	ret = rvx_kernel_witness_(k, n->kind, 0, n->task, n->target, n->args, n->len, NULL);
+	if (ret != 0)
+		return ret;
+	*cap = rvx_kernel_create_mint_(k, n->task, n->type, n->index, n->rights, object);
+	return 0;
+}
+
 int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_count,
 			    uint32_t max_payload, rvx_rights_t rights, rvx_handle_t *cap)
 {
-	struct rvx_kernel_queue *q = NULL;
+	uint32_t args[2] = {slot_count, max_payload};
+	struct new_object n = {task, rights, RVX_OBJ_QUEUE, 0, RVX_WITNESS_QUEUE_CREATE, 0,
+			       args, sizeof(args)};
+	struct rvx_kernel_queue *q;
 	size_t need, base;
-	uint32_t i, args[2];
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -643,13 +698,8 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
 	if (slot_count < 2 || slot_count > RVX_QUEUE_SLOTS_MAX ||
 	    (slot_count & (slot_count - 1)) != 0 || max_payload > RVX_QUEUE_PAYLOAD_MAX)
 		return -RVX_EINVAL;
-	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
-		if (!k->queues[i].live) {
-			q = &k->queues[i];
-			break;
-		}
-	}
-	if (q == NULL)
+	n.index = FREE_ENTRY(k->queues);
+	if (n.index == RVX_KERNEL_QUEUES)
 		return -RVX_ELIMIT;
 	need = rvx_queue_storage_size(slot_count, max_payload);
 	base = (k->queue_pool_used + RVX_QUEUE_STORAGE_ALIGN - 1u) &
@@ -658,19 +708,15 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
 	    ((uintptr_t)(k->queue_pool + base) & (RVX_QUEUE_STORAGE_ALIGN - 1u)) != 0 ||
 	    base > k->queue_pool_size || k->queue_pool_size - base < need)
 		return -RVX_ENOMEM;
-	args[0] = slot_count;
-	args[1] = max_payload;
-	ret = rvx_kernel_witness_room_(k, sizeof(args));
-	if (ret != 0)
-		return ret;
-	/* Commit. */
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_QUEUE_CREATE, 0, task, i, args, sizeof(args), NULL);
+	/* A queue's record names its table entry, not its type. */
+	n.target = n.index;
+	q = &k->queues[n.index];
+	ret = new_object_commit(k, &n, &q->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_queue_init(&q->queue, k->queue_pool + base, need, slot_count,
 				 max_payload) == 0);
 	k->queue_pool_used = base + need;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_QUEUE, i, rights, &q->object);
 	q->live = 1;
 	q->waiter = RVX_CAP_NIL;
 	q->dropped = 0;
@@ -682,9 +728,10 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 				   const struct rvx_proof_policy *policy, rvx_rights_t rights,
 				   rvx_handle_t *cap)
 {
-	struct rvx_kernel_vstore *v = NULL;
+	struct new_object n = {task, rights, RVX_OBJ_VECTOR_STORE, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_VECTOR_STORE, cfg, sizeof(*cfg)};
+	struct rvx_kernel_vstore *v;
 	size_t need;
-	uint32_t i;
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -701,24 +748,15 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 		return -RVX_ENOTSUP;
 	if (size < need)
 		return -RVX_ENOMEM;
-	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
-		if (!k->vstores[i].live) {
-			v = &k->vstores[i];
-			break;
-		}
-	}
-	if (v == NULL)
+	n.index = FREE_ENTRY(k->vstores);
+	if (n.index == RVX_KERNEL_VECTOR_STORES)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
-	if (ret != 0)
-		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
-				  RVX_OBJ_VECTOR_STORE, cfg, sizeof(*cfg), NULL);
+	v = &k->vstores[n.index];
+	ret = new_object_commit(k, &n, &v->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_vec_store_init(&v->store, cfg, mem, size) == 0);
 	v->policy = *policy;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_VECTOR_STORE, i, rights, &v->object);
 	v->live = 1;
 	return 0;
 }
@@ -728,9 +766,10 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 				  const struct rvx_proof_policy *policy, rvx_rights_t rights,
 				  rvx_handle_t *cap)
 {
-	struct rvx_kernel_gstore *g = NULL;
+	struct new_object n = {task, rights, RVX_OBJ_GRAPH_STORE, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_GRAPH_STORE, cfg, sizeof(*cfg)};
+	struct rvx_kernel_gstore *g;
 	size_t need;
-	uint32_t i;
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -744,25 +783,16 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 		return ret;
 	if (size < need)
 		return -RVX_ENOMEM;
-	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
-		if (!k->gstores[i].live) {
-			g = &k->gstores[i];
-			break;
-		}
-	}
-	if (g == NULL)
+	n.index = FREE_ENTRY(k->gstores);
+	if (n.index == RVX_KERNEL_GRAPH_STORES)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
-	if (ret != 0)
-		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
-				  RVX_OBJ_GRAPH_STORE, cfg, sizeof(*cfg), NULL);
+	g = &k->gstores[n.index];
+	ret = new_object_commit(k, &n, &g->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_graph_init(&g->graph, cfg, mem, size) == 0);
 	g->policy = *policy;
 	g->flags = cfg->flags;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_GRAPH_STORE, i, rights, &g->object);
 	g->live = 1;
 	return 0;
 }
@@ -770,8 +800,9 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t type_id,
 			       rvx_rights_t rights, uint32_t *sensor, rvx_handle_t *cap)
 {
-	struct rvx_kernel_sensor *s = NULL;
-	uint32_t i;
+	struct new_object n = {task, rights, RVX_OBJ_SENSOR, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_SENSOR, &type_id, sizeof(type_id)};
+	struct rvx_kernel_sensor *s;
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -779,26 +810,17 @@ int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t typ
 		return ret;
 	if (sensor == NULL)
 		return -RVX_EINVAL;
-	for (i = 0; i < RVX_KERNEL_SENSORS; i++) {
-		if (!k->sensors[i].live) {
-			s = &k->sensors[i];
-			break;
-		}
-	}
-	if (s == NULL)
+	n.index = FREE_ENTRY(k->sensors);
+	if (n.index == RVX_KERNEL_SENSORS)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(type_id));
+	s = &k->sensors[n.index];
+	ret = new_object_commit(k, &n, &s->object, cap);
 	if (ret != 0)
 		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task, RVX_OBJ_SENSOR,
-				  &type_id, sizeof(type_id), NULL);
-	if (ret != 0)
-		return ret;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_SENSOR, i, rights, &s->object);
 	s->live = 1;
 	s->type_id = type_id;
 	s->events = 0;
-	*sensor = i;
+	*sensor = n.index;
 	return 0;
 }
 
