@@ -31,9 +31,9 @@ void kern_init(struct kern *k, size_t regsize)
 	s.ctx = &k->ring;
 	cr_assert_eq(rvx_witness_log_init(&k->log, &s), 0);
 	k->items[0] = (struct rvx_ckpt_item){&rvx_ckpt_witness_ops, &k->log};
-	k->items[1] = (struct rvx_ckpt_item){&rvx_ckpt_cap_ops, &k->cs};
-	k->items[2] = (struct rvx_ckpt_item){&rvx_ckpt_region_ops, &k->reg};
-	k->items[3] = (struct rvx_ckpt_item){&rvx_ckpt_queue_ops, &k->q};
+	k->items[1] = (struct rvx_ckpt_item){&rvx_cap_ckpt_ops, &k->cs};
+	k->items[2] = (struct rvx_ckpt_item){&rvx_region_ckpt_ops, &k->reg};
+	k->items[3] = (struct rvx_ckpt_item){&rvx_queue_ckpt_ops, &k->q};
 }
 
 static int apply_op(void *ctx, const struct rvx_witness_record *rec, const uint8_t *a, uint32_t len)
