@@ -636,6 +636,22 @@ static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t
 	return 0;
 }
 
+/* check_new_cap() and a store's caller-provided parts: its configuration,
+ * memory aligned to @p align, and its proof policy. */
+static int check_new_store(const struct rvx_kernel *k, uint32_t task, rvx_rights_t rights,
+			   const rvx_handle_t *cap, const void *cfg, const void *mem,
+			   const struct rvx_proof_policy *policy, uintptr_t align)
+{
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (cfg == NULL || mem == NULL || policy == NULL || ((uintptr_t)mem & (align - 1u)) != 0)
+		return -RVX_EINVAL;
+	return 0;
+}
+
 /* Index of the first entry of @p table whose `live` word is 0, or the
  * table's length if every entry is in use. */
 #define FREE_ENTRY(table)                                                      \
@@ -734,12 +750,9 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 	size_t need;
 	int ret;
 
-	ret = check_new_cap(k, task, rights, cap);
+	ret = check_new_store(k, task, rights, cap, cfg, mem, policy, RVX_VEC_STORE_ALIGN);
 	if (ret != 0)
 		return ret;
-	if (cfg == NULL || mem == NULL || policy == NULL ||
-	    ((uintptr_t)mem & (RVX_VEC_STORE_ALIGN - 1u)) != 0)
-		return -RVX_EINVAL;
 	ret = rvx_vec_store_size(cfg, &need);
 	if (ret != 0)
 		return ret;
@@ -772,12 +785,9 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 	size_t need;
 	int ret;
 
-	ret = check_new_cap(k, task, rights, cap);
+	ret = check_new_store(k, task, rights, cap, cfg, mem, policy, RVX_GRAPH_ALIGN);
 	if (ret != 0)
 		return ret;
-	if (cfg == NULL || mem == NULL || policy == NULL ||
-	    ((uintptr_t)mem & (RVX_GRAPH_ALIGN - 1u)) != 0)
-		return -RVX_EINVAL;
 	ret = rvx_graph_size(cfg, &need);
 	if (ret != 0)
 		return ret;
