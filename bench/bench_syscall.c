@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "ruvix/nucleus.h"
+#include "rvx_test.h"
 
 #define DIM 4u
 #define VCAP 16u
@@ -59,8 +60,7 @@ static rvx_handle_t qcap, vcap, gcap, scap, qcap2;
 static uint32_t child; /* a task receiving grants */
 static const uint8_t secret[32] = "syscall benchmark kernel secret";
 
-static br_ec_private_key signer;
-static uint8_t signer_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE], signer_pub[65];
+static struct rvx_test_key signer;
 static uint8_t pkg[4096];
 static size_t pkg_len;
 
@@ -94,50 +94,30 @@ static void call_ok(uint32_t task, uint32_t nr, struct rvx_syscall_args *a, stru
 
 static uint64_t target_of(uint32_t task, rvx_handle_t cap)
 {
-	struct rvx_cap_info info;
+	uint64_t object = 0;
 
-	BENCH_REQUIRE(rvx_cap_lookup(&W.k.caps, task, cap, &info) == 0, "lookup");
-	return info.object.raw;
+	BENCH_REQUIRE(rvx_test_cap_object(&W.k, task, cap, &object) == 0, "lookup");
+	return object;
 }
 
 /* Mint a Reflex proof by @p issuer (a PROVE capability of task 0). */
 static void mint(struct rvx_proof_token *t, rvx_handle_t issuer, uint32_t nr, uint64_t key,
 		 const void *payload, size_t len)
 {
-	struct rvx_proof_mutation m = {nr, 0, key, payload, len};
-	struct rvx_proof_issuer is;
-	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	size_t n;
+	struct rvx_proof_mutation m = {nr, target_of(0, issuer), key, payload, len};
 
-	m.target = target_of(0, issuer);
-	BENCH_REQUIRE(rvx_kernel_proof_issuer(&W.k, 0, issuer, &is) == 0, "issuer");
-	memset(t, 0, sizeof(*t));
-	t->version = RVX_PROOF_VERSION;
-	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = is.id;
-	t->target = m.target;
-	t->nonce = nonce++;
-	t->expiry_ns = W.k.now + 1000000000u;
-	BENCH_REQUIRE(rvx_proof_mutation_hash(&m, t->mutation_hash) == 0, "mutation hash");
-	BENCH_REQUIRE(rvx_proof_issuer_key(&W.k.proof, &is, k32) == 0, "issuer key");
-	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, n);
-	br_hmac_out(&hc, t->tag);
+	BENCH_REQUIRE(rvx_test_mint_reflex(&W.k, 0, issuer, &m, nonce++, W.k.now + 1000000000u,
+					   t) == 0, "mint");
 }
 
 /* Mint a proof for VectorPutProved of @p v with @p coherence (the payload
  * binds both). */
 static void mint_put(struct rvx_proof_token *t, uint64_t key, const float *v, uint32_t coherence)
 {
-	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(DIM)];
+	struct rvx_test_put put = {target_of(0, vcap), key, v, DIM, coherence};
 
-	BENCH_REQUIRE(rvx_syscall_vector_put_payload(coherence, v, DIM, pl, sizeof(pl)) ==
-			      (long)sizeof(pl), "payload");
-	mint(t, vcap, RVX_SYS_VECTOR_PUT_PROVED, key, pl, sizeof(pl));
+	BENCH_REQUIRE(rvx_test_mint_put(&W.k, 0, vcap, &put, nonce++, W.k.now + 1000000000u, t) ==
+			      0, "mint put");
 }
 
 static void make_package(void)
@@ -145,17 +125,11 @@ static void make_package(void)
 	static uint8_t seg[2][2048];
 	struct rvx_rvf_manifest m;
 	struct rvx_rvf_input in[2];
-	br_hmac_drbg_context rng;
-	br_ec_public_key pk;
-	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE], id[8], digest[32], sig[64];
+	uint8_t id[8], digest[32], sig[64];
 	size_t l0, l1;
 	const char *seed = "syscall benchmark signer";
 
-	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, strlen(seed));
-	BENCH_REQUIRE(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &signer, signer_kbuf,
-				   BR_EC_secp256r1) == 32, "keygen");
-	BENCH_REQUIRE(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &signer) == 65, "pub");
-	memcpy(signer_pub, pk.q, 65);
+	BENCH_REQUIRE(rvx_test_key_from_seed(&signer, seed, strlen(seed)) == 0, "keygen");
 	memset(&m, 0, sizeof(m));
 	memcpy(m.name, "bench", 5);
 	m.task_count = 1;
@@ -177,9 +151,9 @@ static void make_package(void)
 					     sizeof(seg[1]), &l1) == 0, "required");
 	in[0] = (struct rvx_rvf_input){RVX_RVF_SEG_MANIFEST, seg[0], l0};
 	in[1] = (struct rvx_rvf_input){RVX_RVF_SEG_REQUIRED_CAPS, seg[1], l1};
-	rvx_rvf_key_id(signer_pub, id);
+	rvx_rvf_key_id(signer.pub, id);
 	BENCH_REQUIRE(rvx_rvf_build(in, 2, id, pkg, sizeof(pkg), &pkg_len, digest) == 0, "build");
-	BENCH_REQUIRE(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &signer,
+	BENCH_REQUIRE(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &signer.sk,
 					    sig) == 64, "sign");
 	BENCH_REQUIRE(rvx_rvf_attach_signature(pkg, pkg_len, sig) == 0, "attach");
 }
@@ -223,7 +197,7 @@ static void setup(void)
 	BENCH_REQUIRE(rvx_kernel_sensor_register(&W.k, 0, 77, RVX_RIGHTS_ALL, &sensor, &scap) == 0,
 		      "sensor");
 	make_package();
-	BENCH_REQUIRE(rvx_kernel_trusted_keys_set(&W.k, signer_pub, 1) == 0, "keys");
+	BENCH_REQUIRE(rvx_kernel_trusted_keys_set(&W.k, signer.pub, 1) == 0, "keys");
 	/* A child task (receives CapGrant's capabilities). */
 	x.handle = qcap.raw;
 	a = mkargs(root.task.raw);

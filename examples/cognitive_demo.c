@@ -15,7 +15,8 @@
  * The hosted port has no user mode: each task is driven as a plain loop of
  * syscalls issued in its name (rvx_syscall() with its task id and its own
  * capabilities, as a trap handler would). Proofs are minted in-process by a
- * prover holding the kernel secret, standing in for the proof service.
+ * prover holding the kernel secret, standing in for the proof service
+ * (prove() below; the shared test support library does the minting).
  */
 #include <bearssl.h>
 #include <inttypes.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "ruvix/ruvix.h"
+#include "rvx_test.h"
 
 #define DIM 8u
 #define VCAP 64u
@@ -75,49 +77,31 @@ static uint64_t slot_handle(uint32_t task, uint32_t slot)
 	return info.handle.raw;
 }
 
-/* The in-process prover: a Reflex proof by @p issuer (a capability of @p task). */
+/*
+ * The in-process prover: a Reflex proof by @p issuer (a capability of
+ * @p task). A proof service does the same four steps: ask the kernel for the
+ * issuer's identity (rvx_kernel_proof_issuer()), fill the token (version,
+ * tier, issuer id, target, nonce, expiry), hash the mutation
+ * (rvx_proof_mutation_hash()), and MAC rvx_proof_mac_input() under the
+ * issuer's key (rvx_proof_issuer_key()). They are written once, in
+ * tests/support/rvx_test.c, which the tests, benchmarks and fuzzer share.
+ */
 static void prove(struct rvx_proof_token *t, uint32_t task, uint64_t issuer, uint32_t nr,
 		  uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce)
 {
 	struct rvx_proof_mutation m = {nr, target, key, payload, len};
-	struct rvx_proof_issuer is;
-	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
 	rvx_handle_t h = {issuer};
-	size_t n;
 
-	memset(t, 0, sizeof(*t));
-	/* The kernel names the issuer: the token carries its kernel-wide id. */
-	if (rvx_kernel_proof_issuer(&kern, task, h, &is) != 0) {
-		failures++;
-		return;
-	}
-	t->version = RVX_PROOF_VERSION;
-	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = is.id;
-	t->target = target;
-	t->nonce = nonce;
-	t->expiry_ns = kern.now + 1000000000u;
-	check("mutation hash", rvx_proof_mutation_hash(&m, t->mutation_hash));
-	check("issuer key", rvx_proof_issuer_key(&kern.proof, &is, k32));
-	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, n);
-	br_hmac_out(&hc, t->tag);
+	check("mint", rvx_test_mint_reflex(&kern, task, h, &m, nonce, kern.now + 1000000000u, t));
 }
 
 static uint64_t target_of(uint32_t task, uint64_t cap)
 {
-	struct rvx_cap_info info;
 	rvx_handle_t h = {cap};
+	uint64_t object = 0;
 
-	if (rvx_cap_lookup(&kern.caps, task, h, &info) != 0) {
-		failures++;
-		return 0;
-	}
-	return info.object.raw;
+	check("lookup", rvx_test_cap_object(&kern, task, h, &object));
+	return object;
 }
 
 static void set_name(char *dst, const char *s)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ruvix/proof.h"
+#include "rvx_test.h"
 
 #define RUNS 7
 
@@ -23,18 +24,7 @@ static uint64_t next_nonce = 1;
 
 static void mac_token(struct rvx_proof_token *t)
 {
-	uint8_t key[32], msg[RVX_PROOF_SIGNED_SIZE];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	size_t len;
-
-	BENCH_REQUIRE(rvx_proof_issuer_key(&engine, &issuer, key) == 0, "issuer key");
-	len = rvx_proof_mac_input(t, &issuer, t->mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, len);
-	memset(t->tag, 0, sizeof(t->tag));
-	br_hmac_out(&hc, t->tag);
+	BENCH_REQUIRE(rvx_test_token_mac(&engine, &issuer, t) == 0, "mac");
 }
 
 static void base_token(struct rvx_proof_token *t, uint8_t tier, const struct rvx_proof_mutation *m)
@@ -49,21 +39,11 @@ static void base_token(struct rvx_proof_token *t, uint8_t tier, const struct rvx
 	BENCH_REQUIRE(rvx_proof_mutation_hash(m, t->mutation_hash) == 0, "hash");
 }
 
-static br_ec_private_key auth_sk;
-static uint8_t auth_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
-static uint8_t auth_pub[65];
+static struct rvx_test_key auth;
 
 static void sign_token(struct rvx_proof_token *t)
 {
-	uint8_t msg[RVX_PROOF_SIGNED_SIZE], d[32];
-	br_sha256_context sc;
-
-	rvx_proof_signed_bytes(t, &issuer, t->mutation_hash, msg);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, msg, sizeof(msg));
-	br_sha256_out(&sc, d);
-	BENCH_REQUIRE(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, d, &auth_sk, t->tag) == 64,
-		      "sign");
+	BENCH_REQUIRE(rvx_test_token_sign(&auth, &issuer, t) == 0, "sign");
 }
 
 /* Time @n verifications of the prepared tokens; ns per op. */
@@ -94,9 +74,6 @@ int main(void)
 	struct rvx_proof_policy open_pol, std_pol;
 	struct rvx_proof_request req;
 	double v[RUNS], step, readc;
-	br_hmac_drbg_context rng;
-	br_ec_public_key pk;
-	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
 	uint8_t d[32];
 
 	bench_pin(0);
@@ -107,10 +84,7 @@ int main(void)
 	issuer.epoch = 1;
 	issuer.rights = RVX_RIGHT_PROVE;
 	issuer.slot = 1;
-	br_hmac_drbg_init(&rng, &br_sha256_vtable, "bench authority", 15);
-	BENCH_REQUIRE(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &auth_sk, auth_kbuf, BR_EC_secp256r1) == 32, "keygen");
-	BENCH_REQUIRE(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &auth_sk) == 65, "pub");
-	memcpy(auth_pub, pk.q, 65);
+	BENCH_REQUIRE(rvx_test_key_from_seed(&auth, "bench authority", 15) == 0, "keygen");
 
 	rvx_proof_policy_open(&open_pol, RVX_PROOF_TIER_REFLEX);
 	std_pol = open_pol;
@@ -122,7 +96,7 @@ int main(void)
 	std_pol.rate_count = 1u << 30;
 	std_pol.rate_window_ns = 1000000000ull;
 	std_pol.has_authority = 1;
-	memcpy(std_pol.authority_key, auth_pub, 65);
+	memcpy(std_pol.authority_key, auth.pub, 65);
 
 	memset(&req, 0, sizeof(req));
 	req.token_size = sizeof(struct rvx_proof_token);
@@ -186,12 +160,12 @@ int main(void)
 		};
 		uint8_t sig[64];
 		br_sha256_context sc;
-		br_ec_public_key vpk = {BR_EC_secp256r1, auth_pub, 65};
+		br_ec_public_key vpk = {BR_EC_secp256r1, auth.pub, 65};
 
 		br_sha256_init(&sc);
 		br_sha256_update(&sc, "message", 7);
 		br_sha256_out(&sc, d);
-		BENCH_REQUIRE(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, d, &auth_sk, sig) == 64, "sign");
+		BENCH_REQUIRE(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, d, &auth.sk, sig) == 64, "sign");
 		for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++) {
 			const int n = 200;
 			for (int r = 0; r < RUNS; r++) {

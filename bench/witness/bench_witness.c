@@ -70,9 +70,9 @@ static void state_init(struct state *s, int fill)
 	BENCH_REQUIRE(rvx_queue_init(&s->q, s->qmem, sizeof(s->qmem), QSLOTS, QPAY) == 0, "queue");
 	BENCH_REQUIRE(rvx_witness_log_init(&s->log, &sink) == 0, "log init");
 	s->items[0] = (struct rvx_ckpt_item){&rvx_ckpt_witness_ops, &s->log};
-	s->items[1] = (struct rvx_ckpt_item){&rvx_ckpt_cap_ops, &s->cs};
-	s->items[2] = (struct rvx_ckpt_item){&rvx_ckpt_region_ops, &s->reg};
-	s->items[3] = (struct rvx_ckpt_item){&rvx_ckpt_queue_ops, &s->q};
+	s->items[1] = (struct rvx_ckpt_item){&rvx_cap_ckpt_ops, &s->cs};
+	s->items[2] = (struct rvx_ckpt_item){&rvx_region_ckpt_ops, &s->reg};
+	s->items[3] = (struct rvx_ckpt_item){&rvx_queue_ckpt_ops, &s->q};
 	if (!fill)
 		return;
 	for (uint32_t t = 0; t < TASKS; t++) {

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "ruvix/nucleus.h"
+#include "rvx_test.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -116,21 +117,15 @@ static void pool_add(uint64_t h)
 static void make_package(void)
 {
 	static uint8_t seg[2][1024];
-	static br_ec_private_key sk;
-	static uint8_t kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
+	static struct rvx_test_key signer;
 	struct rvx_rvf_manifest m;
 	struct rvx_rvf_input in[2];
-	br_hmac_drbg_context rng;
-	br_ec_public_key pk;
-	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE], id[8], digest[32], sig[64];
+	uint8_t id[8], digest[32], sig[64];
 	size_t l0, l1;
 	const char *seed = "fuzzer package signer";
 
-	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, strlen(seed));
-	FUZZ_CHECK(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &sk, kbuf, BR_EC_secp256r1) == 32,
-		   "keygen");
-	FUZZ_CHECK(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) == 65, "pub");
-	memcpy(signer_pub, pk.q, 65);
+	FUZZ_CHECK(rvx_test_key_from_seed(&signer, seed, strlen(seed)) == 0, "keygen");
+	memcpy(signer_pub, signer.pub, 65);
 	memset(&m, 0, sizeof(m));
 	memcpy(m.name, "fuzz", 4);
 	m.task_count = 1;
@@ -165,7 +160,7 @@ static void make_package(void)
 	in[1] = (struct rvx_rvf_input){RVX_RVF_SEG_REQUIRED_CAPS, seg[1], l1};
 	rvx_rvf_key_id(signer_pub, id);
 	FUZZ_CHECK(rvx_rvf_build(in, 2, id, pkg, sizeof(pkg), &pkg_len, digest) == 0, "build");
-	FUZZ_CHECK(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &sk, sig) ==
+	FUZZ_CHECK(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &signer.sk, sig) ==
 			   64, "sign");
 	FUZZ_CHECK(rvx_rvf_attach_signature(pkg, pkg_len, sig) == 0, "attach");
 }
@@ -394,14 +389,10 @@ static void mint(const uint8_t *op)
 	rvx_handle_t issuer = {cap_value(op[3], op)};
 	uint32_t nr = nrs[op[2] % 3u];
 	struct rvx_proof_mutation m;
-	struct rvx_proof_issuer is;
 	struct rvx_cap_info info;
 	struct rvx_proof_token t;
-	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE], enc[RVX_GRAPH_MUTATION_BYTES];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
+	uint8_t enc[RVX_GRAPH_MUTATION_BYTES];
 	uint64_t in, in_len, aux, aux_len, key = arg_value(get16(op + 18));
-	size_t n;
 
 	buffer(op + 6, &in, &in_len);
 	buffer(op + 14, &aux, &aux_len);
@@ -440,23 +431,9 @@ static void mint(const uint8_t *op)
 		m.payload = enc;
 		m.len = sizeof(enc);
 	}
-	if (rvx_kernel_proof_issuer(&W.k, task, issuer, &is) != 0)
+	if (rvx_test_mint_reflex(&W.k, task, issuer, &m, nonce + 1u, W.k.now + 1000000u, &t) != 0)
 		return;
-	memset(&t, 0, sizeof(t));
-	t.version = RVX_PROOF_VERSION;
-	t.tier = RVX_PROOF_TIER_REFLEX;
-	t.issuer = is.id;
-	t.target = m.target;
-	t.nonce = ++nonce;
-	t.expiry_ns = W.k.now + 1000000u;
-	if (rvx_proof_mutation_hash(&m, t.mutation_hash) != 0 ||
-	    rvx_proof_issuer_key(&W.k.proof, &is, k32) != 0)
-		return;
-	n = rvx_proof_mac_input(&t, &is, t.mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, n);
-	br_hmac_out(&hc, t.tag);
+	nonce++;
 	memcpy((void *)(uintptr_t)aux, &t, sizeof(t));
 }
 

@@ -133,47 +133,26 @@ uint16_t nk_last_kind(void)
 
 uint64_t nk_target(uint32_t task, rvx_handle_t cap)
 {
-	struct rvx_cap_info info;
+	uint64_t object = 0;
 
-	cr_assert_eq(rvx_cap_lookup(&W.k.caps, task, cap, &info), 0);
-	return info.object.raw;
+	cr_assert_eq(rvx_test_cap_object(&W.k, task, cap, &object), 0);
+	return object;
 }
 
 void nk_proof(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint32_t nr,
 	      uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce)
 {
 	struct rvx_proof_mutation m = {nr, target, key, payload, len};
-	struct rvx_proof_issuer is;
-	uint8_t k32[32], msg[RVX_PROOF_SIGNED_SIZE];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	size_t n;
 
-	cr_assert_eq(rvx_kernel_proof_issuer(&W.k, task, issuer, &is), 0);
-	memset(t, 0, sizeof(*t));
-	t->version = RVX_PROOF_VERSION;
-	t->tier = RVX_PROOF_TIER_REFLEX;
-	t->issuer = is.id;
-	t->target = target;
-	t->nonce = nonce;
-	t->expiry_ns = W.k.now + 1000000;
-	cr_assert_eq(rvx_proof_mutation_hash(&m, t->mutation_hash), 0);
-	cr_assert_eq(rvx_proof_issuer_key(&W.k.proof, &is, k32), 0);
-	n = rvx_proof_mac_input(t, &is, t->mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, k32, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, n);
-	br_hmac_out(&hc, t->tag);
+	cr_assert_eq(rvx_test_mint_reflex(&W.k, task, issuer, &m, nonce, W.k.now + 1000000, t), 0);
 }
 
 void nk_proof_put(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer, uint64_t target,
 		  uint64_t key, const float *vec, uint32_t coherence, uint64_t nonce)
 {
-	uint8_t pl[RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(NK_DIM)];
+	struct rvx_test_put put = {target, key, vec, NK_DIM, coherence};
 
-	cr_assert_eq(rvx_syscall_vector_put_payload(coherence, vec, NK_DIM, pl, sizeof(pl)),
-		     (long)sizeof(pl));
-	nk_proof(t, task, issuer, RVX_SYS_VECTOR_PUT_PROVED, target, key, pl, sizeof(pl), nonce);
+	cr_assert_eq(rvx_test_mint_put(&W.k, task, issuer, &put, nonce, W.k.now + 1000000, t), 0);
 }
 
 uint32_t nk_spawn(const struct rvx_syscall_capxfer *x, uint32_t n, uint64_t *handles)
@@ -213,24 +192,17 @@ uint32_t nk_last_reject_reason(void)
 }
 
 uint8_t nk_auth_pub[65];
-static uint8_t auth_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
-static br_ec_private_key auth_sk;
+static struct rvx_test_key auth;
 static bool auth_ready;
 
 static void auth_keygen(void)
 {
 	static const char seed[] = "nucleus test authority";
-	br_hmac_drbg_context rng;
-	br_ec_public_key pk;
-	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
 
 	if (auth_ready)
 		return;
-	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, sizeof(seed) - 1);
-	cr_assert(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, &auth_sk, auth_kbuf,
-			       BR_EC_secp256r1) == 32);
-	cr_assert(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &auth_sk) == 65);
-	memcpy(nk_auth_pub, pk.q, 65);
+	cr_assert_eq(rvx_test_key_from_seed(&auth, seed, sizeof(seed) - 1), 0);
+	memcpy(nk_auth_pub, auth.pub, 65);
 	auth_ready = true;
 }
 
@@ -238,23 +210,7 @@ void nk_proof_deep(struct rvx_proof_token *t, uint32_t task, rvx_handle_t issuer
 		   uint64_t target, uint64_t key, const void *payload, size_t len, uint64_t nonce)
 {
 	struct rvx_proof_mutation m = {nr, target, key, payload, len};
-	uint8_t msg[RVX_PROOF_SIGNED_SIZE], digest[32];
-	struct rvx_proof_issuer is;
-	br_sha256_context sc;
 
-	cr_assert_eq(rvx_kernel_proof_issuer(&W.k, task, issuer, &is), 0);
-	memset(t, 0, sizeof(*t));
-	t->version = RVX_PROOF_VERSION;
-	t->tier = RVX_PROOF_TIER_DEEP;
-	t->issuer = is.id;
-	t->target = target;
-	t->nonce = nonce;
-	t->expiry_ns = W.k.now + 1000000;
-	cr_assert_eq(rvx_proof_mutation_hash(&m, t->mutation_hash), 0);
-	rvx_proof_signed_bytes(t, &is, t->mutation_hash, msg);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, msg, sizeof(msg));
-	br_sha256_out(&sc, digest);
-	cr_assert(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest, &auth_sk,
-					t->tag) == 64);
+	cr_assert_eq(rvx_test_mint_deep(&W.k, task, issuer, &m, nonce, W.k.now + 1000000, &auth,
+					t), 0);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ruvix/nucleus.h"
+#include "rvx_test.h"
 
 #define NK_NOW 1000000u
 #define NK_DIM 4u

@@ -12,24 +12,9 @@ uint8_t fx_payload[48];
 uint8_t fx_auth_pub[65];
 uint8_t fx_rogue_pub[65];
 
-static uint8_t auth_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
-static uint8_t rogue_kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
-static br_ec_private_key auth_sk;
-static br_ec_private_key rogue_sk;
+static struct rvx_test_key auth, rogue;
 
 static const uint8_t secret[32] = "ruvix test kernel secret 32 byte";
-
-static void keygen(const char *seed, br_ec_private_key *sk, uint8_t *kbuf, uint8_t pub[65])
-{
-	br_hmac_drbg_context rng;
-	br_ec_public_key pk;
-	uint8_t pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
-
-	br_hmac_drbg_init(&rng, &br_sha256_vtable, seed, strlen(seed));
-	cr_assert(br_ec_keygen(&rng.vtable, &br_ec_p256_m31, sk, kbuf, BR_EC_secp256r1) == 32);
-	cr_assert(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, sk) == 65);
-	memcpy(pub, pk.q, 65);
-}
 
 void fx_setup(void)
 {
@@ -47,8 +32,10 @@ void fx_setup(void)
 	fx_other.id = rvx_handle_make(6, 1).raw;
 	fx_other.badge = 99;
 	fx_other.slot = 2;
-	keygen("authority key seed", &auth_sk, auth_kbuf, fx_auth_pub);
-	keygen("rogue key seed", &rogue_sk, rogue_kbuf, fx_rogue_pub);
+	cr_assert(rvx_test_key_from_seed(&auth, "authority key seed", 18) == 0);
+	cr_assert(rvx_test_key_from_seed(&rogue, "rogue key seed", 14) == 0);
+	memcpy(fx_auth_pub, auth.pub, 65);
+	memcpy(fx_rogue_pub, rogue.pub, 65);
 	rvx_proof_policy_open(&fx_policy, RVX_PROOF_TIER_REFLEX);
 	fx_policy.has_authority = 1;
 	memcpy(fx_policy.authority_key, fx_auth_pub, 65);
@@ -83,31 +70,12 @@ size_t fx_hex(const char *hex, uint8_t *out, size_t cap)
 
 void fx_mac(struct rvx_proof_token *t, const struct rvx_proof_issuer *issuer)
 {
-	uint8_t key[32], msg[RVX_PROOF_SIGNED_SIZE];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	size_t len;
-
-	cr_assert(rvx_proof_issuer_key(&fx_engine, issuer, key) == 0);
-	len = rvx_proof_mac_input(t, issuer, t->mutation_hash, msg);
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, 32);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, len);
-	memset(t->tag, 0, sizeof(t->tag));
-	br_hmac_out(&hc, t->tag);
+	cr_assert(rvx_test_token_mac(&fx_engine, issuer, t) == 0);
 }
 
-void fx_sign(struct rvx_proof_token *t, bool rogue)
+void fx_sign(struct rvx_proof_token *t, bool rogue_key)
 {
-	uint8_t msg[RVX_PROOF_SIGNED_SIZE], digest[32];
-	br_sha256_context sc;
-
-	rvx_proof_signed_bytes(t, fx_req.issuer, t->mutation_hash, msg);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, msg, sizeof(msg));
-	br_sha256_out(&sc, digest);
-	cr_assert(br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, digest,
-					rogue ? &rogue_sk : &auth_sk, t->tag) == 64);
+	cr_assert(rvx_test_token_sign(rogue_key ? &rogue : &auth, fx_req.issuer, t) == 0);
 }
 
 static void fill(uint8_t tier, uint64_t nonce, const struct rvx_proof_issuer *issuer)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ruvix/proof.h"
+#include "rvx_test.h"
 
 #define FX_ISSUERS 8
 #define FX_NOW 1000000000ull

@@ -152,20 +152,6 @@ size_t fx_build(const struct rvx_rvf_manifest *m, uint8_t *out)
 	return fx_build_segs(in, S_COUNT, out);
 }
 
-uint64_t fx_get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-void fx_put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void fx_resign(uint8_t *pkg, size_t len, enum fx_signer who)
 {
 	uint8_t digest[32], sig[64];

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ruvix/endian.h"
 #include "ruvix/rvf.h"
 
 #define PKG_CAP 8192
@@ -36,7 +37,5 @@ void fx_resign(uint8_t *pkg, size_t len, enum fx_signer who);
 void fx_expect_refused(const uint8_t *pkg, size_t len, int want_ret, enum rvx_rvf_reason want_reason);
 /* Offset of segment @i's table entry field at @field. */
 size_t fx_entry(uint32_t i, size_t field);
-uint64_t fx_get64(const uint8_t *p);
-void fx_put64(uint8_t *p, uint64_t v);
 
 #endif

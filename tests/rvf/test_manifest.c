@@ -133,9 +133,9 @@ Test(rvf_manifest, bad_authority_key_record)
 	struct rvx_rvf_manifest m;
 	fx_manifest(&m);
 	size_t len = fx_build(&m, pkg);
-	uint64_t off = fx_get64(pkg + fx_entry(S_PROOF, 8));
+	uint64_t off = rvx_le_get64(pkg + fx_entry(S_PROOF, 8));
 	uint8_t seg[512];
-	size_t l = (size_t)fx_get64(pkg + fx_entry(S_PROOF, 16));
+	size_t l = (size_t)rvx_le_get64(pkg + fx_entry(S_PROOF, 16));
 	memcpy(seg, pkg + off, l);
 	seg[16] = 0x02; /* compressed-point prefix: not accepted */
 	(void)len;

@@ -77,8 +77,8 @@ Test(rvf_refuse, bad_magic_version_header)
 Test(rvf_refuse, overlapping_segments)
 {
 	/* Segment 2 (region data, 20 bytes) moved onto segment 1 (code). */
-	uint64_t off1 = fx_get64(pkg + fx_entry(S_CODE, 8));
-	fx_put64(pkg + fx_entry(S_DATA, 8), off1 + 8);
+	uint64_t off1 = rvx_le_get64(pkg + fx_entry(S_CODE, 8));
+	rvx_le_put64(pkg + fx_entry(S_DATA, 8), off1 + 8);
 	fx_resign(pkg, len, FX_SIGNER);
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_SEG_OVERLAP);
 }
@@ -86,18 +86,18 @@ Test(rvf_refuse, overlapping_segments)
 Test(rvf_refuse, segment_out_of_range)
 {
 	size_t e = fx_entry(S_WITNESS, 16);
-	uint64_t l = fx_get64(pkg + e);
+	uint64_t l = rvx_le_get64(pkg + e);
 	/* into the signature block */
-	fx_put64(pkg + e, l + 64);
+	rvx_le_put64(pkg + e, l + 64);
 	fx_resign(pkg, len, FX_SIGNER);
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_SEG_RANGE);
 	/* length that wraps around */
-	fx_put64(pkg + e, UINT64_MAX - 4);
+	rvx_le_put64(pkg + e, UINT64_MAX - 4);
 	fx_resign(pkg, len, FX_SIGNER);
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_SEG_RANGE);
-	fx_put64(pkg + e, l);
+	rvx_le_put64(pkg + e, l);
 	/* offset inside the table */
-	fx_put64(pkg + fx_entry(S_CODE, 8), 64);
+	rvx_le_put64(pkg + fx_entry(S_CODE, 8), 64);
 	fx_resign(pkg, len, FX_SIGNER);
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_SEG_RANGE);
 }
@@ -105,7 +105,7 @@ Test(rvf_refuse, segment_out_of_range)
 Test(rvf_refuse, misaligned_segment)
 {
 	size_t e = fx_entry(S_VSEED, 8);
-	fx_put64(pkg + e, fx_get64(pkg + e) + 1);
+	rvx_le_put64(pkg + e, rvx_le_get64(pkg + e) + 1);
 	fx_resign(pkg, len, FX_SIGNER);
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_SEG_ALIGN);
 }
@@ -131,7 +131,7 @@ Test(rvf_refuse, second_manifest_or_none)
 Test(rvf_refuse, nonzero_padding)
 {
 	/* The code segment (40 bytes) ends aligned; region data (20) leaves 4 padding bytes. */
-	uint64_t end = fx_get64(pkg + fx_entry(S_DATA, 8)) + sizeof(fx_data);
+	uint64_t end = rvx_le_get64(pkg + fx_entry(S_DATA, 8)) + sizeof(fx_data);
 	cr_assert_neq(end % 8, 0);
 	pkg[end] = 1;
 	fx_expect_refused(pkg, len, -RVX_EINVAL, RVX_RVF_PADDING);
@@ -140,7 +140,7 @@ Test(rvf_refuse, nonzero_padding)
 Test(rvf_refuse, wrong_segment_hash)
 {
 	/* Content changed, table (and so signature) intact. */
-	pkg[fx_get64(pkg + fx_entry(S_CODE, 8)) + 3] ^= 0xff;
+	pkg[rvx_le_get64(pkg + fx_entry(S_CODE, 8)) + 3] ^= 0xff;
 	fx_expect_refused(pkg, len, -RVX_EBADSIG, RVX_RVF_SEG_HASH);
 }
 

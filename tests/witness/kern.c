@@ -4,29 +4,10 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "ruvix/endian.h"
+
 enum { OP_CREATE = 1, OP_MINT, OP_DERIVE, OP_REVOKE, OP_APPEND, OP_SEND, OP_RECV };
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static int sink_write(void *ctx, const uint8_t rec[64])
 {
@@ -50,9 +31,9 @@ void kern_init(struct kern *k, size_t regsize)
 	s.ctx = &k->ring;
 	cr_assert_eq(rvx_witness_log_init(&k->log, &s), 0);
 	k->items[0] = (struct rvx_ckpt_item){&rvx_ckpt_witness_ops, &k->log};
-	k->items[1] = (struct rvx_ckpt_item){&rvx_ckpt_cap_ops, &k->cs};
-	k->items[2] = (struct rvx_ckpt_item){&rvx_ckpt_region_ops, &k->reg};
-	k->items[3] = (struct rvx_ckpt_item){&rvx_ckpt_queue_ops, &k->q};
+	k->items[1] = (struct rvx_ckpt_item){&rvx_cap_ckpt_ops, &k->cs};
+	k->items[2] = (struct rvx_ckpt_item){&rvx_region_ckpt_ops, &k->reg};
+	k->items[3] = (struct rvx_ckpt_item){&rvx_queue_ckpt_ops, &k->q};
 }
 
 static int apply_op(void *ctx, const struct rvx_witness_record *rec, const uint8_t *a, uint32_t len)
@@ -64,21 +45,21 @@ static int apply_op(void *ctx, const struct rvx_witness_record *rec, const uint8
 	case RVX_WITNESS_OBJECT_CREATE:
 		if (len != 8)
 			return -RVX_EINVAL;
-		return rvx_cap_object_create(&k->cs, (enum rvx_obj_type)get32(a), get32(a + 4), &h);
+		return rvx_cap_object_create(&k->cs, (enum rvx_obj_type)rvx_le_get32(a), rvx_le_get32(a + 4), &h);
 	case RVX_WITNESS_CAP_MINT:
 		if (len != 21)
 			return -RVX_EINVAL;
-		return rvx_cap_mint(&k->cs, get32(a), (rvx_handle_t){get64(a + 4)}, a[12],
-				    get64(a + 13), &h);
+		return rvx_cap_mint(&k->cs, rvx_le_get32(a), (rvx_handle_t){rvx_le_get64(a + 4)}, a[12],
+				    rvx_le_get64(a + 13), &h);
 	case RVX_WITNESS_CAP_GRANT:
 		if (len != 25)
 			return -RVX_EINVAL;
-		return rvx_cap_derive(&k->cs, get32(a), (rvx_handle_t){get64(a + 4)}, get32(a + 12),
-				      a[16], get64(a + 17), &h);
+		return rvx_cap_derive(&k->cs, rvx_le_get32(a), (rvx_handle_t){rvx_le_get64(a + 4)}, rvx_le_get32(a + 12),
+				      a[16], rvx_le_get64(a + 17), &h);
 	case RVX_WITNESS_CAP_REVOKE:
 		if (len != 12)
 			return -RVX_EINVAL;
-		return rvx_cap_revoke(&k->cs, get32(a), (rvx_handle_t){get64(a + 4)});
+		return rvx_cap_revoke(&k->cs, rvx_le_get32(a), (rvx_handle_t){rvx_le_get64(a + 4)});
 	case RVX_WITNESS_REGION_WRITE:
 		return rvx_region_append(&k->reg, a, len, NULL);
 	case RVX_WITNESS_QUEUE_SEND: {
@@ -88,7 +69,7 @@ static int apply_op(void *ctx, const struct rvx_witness_record *rec, const uint8
 			return -RVX_EINVAL;
 		memset(&hdr, 0, sizeof(hdr));
 		hdr.priority = a[0];
-		hdr.type_id = get32(a + 1);
+		hdr.type_id = rvx_le_get32(a + 1);
 		hdr.length = len - 5;
 		return rvx_queue_send(&k->q, &hdr, a + 5);
 	}
@@ -144,8 +125,8 @@ int kern_step(struct kern *k, struct rvx_witness_journal *j, uint32_t *rng, uint
 	switch (r % 8u) {
 	case 0:
 		ev.kind = RVX_WITNESS_OBJECT_CREATE;
-		put32(a, 1u + (r >> 8) % 3u);
-		put32(a + 4, r >> 12);
+		rvx_le_put32(a, 1u + (r >> 8) % 3u);
+		rvx_le_put32(a + 4, r >> 12);
 		len = 8;
 		break;
 	case 1: {
@@ -153,10 +134,10 @@ int kern_step(struct kern *k, struct rvx_witness_journal *j, uint32_t *rng, uint
 		uint32_t o = (r >> 8) % KERN_OBJECTS;
 
 		ev.kind = RVX_WITNESS_CAP_MINT;
-		put32(a, (r >> 4) % KERN_TASKS);
-		put64(a + 4, rvx_handle_make(o, k->objects[o].gen).raw);
+		rvx_le_put32(a, (r >> 4) % KERN_TASKS);
+		rvx_le_put64(a + 4, rvx_handle_make(o, k->objects[o].gen).raw);
 		a[12] = (uint8_t)RVX_RIGHTS_ALL;
-		put64(a + 13, (r >> 20) & 3u);
+		rvx_le_put64(a + 13, (r >> 20) & 3u);
 		len = 21;
 		break;
 	}
@@ -165,11 +146,11 @@ int kern_step(struct kern *k, struct rvx_witness_journal *j, uint32_t *rng, uint
 		uint32_t src = (r >> 4) % KERN_TASKS;
 
 		ev.kind = RVX_WITNESS_CAP_GRANT;
-		put32(a, src);
-		put64(a + 4, some_cap(k, src, r >> 8));
-		put32(a + 12, (r >> 12) % KERN_TASKS);
+		rvx_le_put32(a, src);
+		rvx_le_put64(a + 4, some_cap(k, src, r >> 8));
+		rvx_le_put32(a + 12, (r >> 12) % KERN_TASKS);
 		a[16] = (uint8_t)((r >> 16) & RVX_RIGHTS_ALL);
-		put64(a + 17, 0);
+		rvx_le_put64(a + 17, 0);
 		len = 25;
 		break;
 	}
@@ -177,8 +158,8 @@ int kern_step(struct kern *k, struct rvx_witness_journal *j, uint32_t *rng, uint
 		uint32_t t = (r >> 4) % KERN_TASKS;
 
 		ev.kind = RVX_WITNESS_CAP_REVOKE;
-		put32(a, t);
-		put64(a + 4, some_cap(k, t, r >> 8));
+		rvx_le_put32(a, t);
+		rvx_le_put64(a + 4, some_cap(k, t, r >> 8));
 		len = 12;
 		break;
 	}
@@ -191,7 +172,7 @@ int kern_step(struct kern *k, struct rvx_witness_journal *j, uint32_t *rng, uint
 	case 6:
 		ev.kind = RVX_WITNESS_QUEUE_SEND;
 		a[0] = (uint8_t)((r >> 4) % RVX_QUEUE_PRIORITIES);
-		put32(a + 1, r);
+		rvx_le_put32(a + 1, r);
 		len = 5u + (r >> 8) % (KERN_QPAYLOAD + 1u);
 		for (uint32_t i = 5; i < len; i++)
 			a[i] = (uint8_t)(i * r);

@@ -10,6 +10,7 @@
  * its parent lives in, and removing a subtree needs no stack: it walks down
  * first-child links and back up parent links.
  */
+#include "ruvix/endian.h"
 #include "ruvix/cap.h"
 
 #define NIL RVX_CAP_NIL
@@ -483,12 +484,6 @@ int rvx_cap_slot_info(const struct rvx_cap_space *space, uint32_t task,
 	return 0;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8u * i));
-}
-
 int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32_t slot_index,
 			uint8_t out[RVX_CAP_SLOT_ENCODED_SIZE])
 {
@@ -502,16 +497,16 @@ int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32
 	c = &space->slots[g];
 	if (c->type == RVX_OBJ_NONE)
 		return -RVX_ENOENT;
-	put_le(out + 0, slot_index, 4);
-	put_le(out + 4, c->gen, 4);
-	put_le(out + 8, c->object, 4);
-	put_le(out + 12, c->epoch, 4);
+	rvx_le_put32(out + 0, slot_index);
+	rvx_le_put32(out + 4, c->gen);
+	rvx_le_put32(out + 8, c->object);
+	rvx_le_put32(out + 12, c->epoch);
 	out[16] = c->type;
 	out[17] = c->rights;
 	out[18] = c->depth;
 	out[19] = 0;
-	put_le(out + 20, c->parent, 4);
-	put_le(out + 24, c->badge, 8);
+	rvx_le_put32(out + 20, c->parent);
+	rvx_le_put64(out + 24, c->badge);
 	return 0;
 }
 

@@ -106,8 +106,8 @@ int rvx_hyp_partition_create(struct rvx_hyp *h, const struct rvx_hyp_partition_c
 	*out = hyp_part_handle_(h, slot);
 
 	hyp_event_init_(&ev, RVX_HYP_EV_PART_CREATE, slot, out->raw, now, 8);
-	hyp_put32_(ev.args, cfg->vmid);
-	hyp_put32_(ev.args + 4, cfg->cap_root);
+	rvx_le_put32(ev.args, cfg->vmid);
+	rvx_le_put32(ev.args + 4, cfg->cap_root);
 	hyp_emit_(h, &ev);
 	return 0;
 }
@@ -123,12 +123,12 @@ static void edge_end(struct rvx_hyp *h, uint32_t ei, uint64_t now)
 	h->live_edges--;
 	hyp_event_init_(&ev, RVX_HYP_EV_EDGE_DESTROY, e->a,
 			rvx_handle_make(ei, e->generation).raw, now, 32);
-	hyp_put32_(ev.args, e->a);
-	hyp_put32_(ev.args + 4, e->b);
-	hyp_put32_(ev.args + 8, e->queue);
-	hyp_put32_(ev.args + 12, e->flags);
-	hyp_put64_(ev.args + 16, e->messages);
-	hyp_put64_(ev.args + 24, e->bytes);
+	rvx_le_put32(ev.args, e->a);
+	rvx_le_put32(ev.args + 4, e->b);
+	rvx_le_put32(ev.args + 8, e->queue);
+	rvx_le_put32(ev.args + 12, e->flags);
+	rvx_le_put64(ev.args + 16, e->messages);
+	rvx_le_put64(ev.args + 24, e->bytes);
 	hyp_emit_(h, &ev);
 }
 
@@ -166,8 +166,8 @@ int rvx_hyp_partition_destroy(struct rvx_hyp *h, rvx_handle_t part, uint64_t now
 	h->live_partitions--;
 
 	hyp_event_init_(&ev, RVX_HYP_EV_PART_DESTROY, pi, part.raw, now, 8);
-	hyp_put32_(ev.args, edges);
-	hyp_put32_(ev.args + 4, leases);
+	rvx_le_put32(ev.args, edges);
+	rvx_le_put32(ev.args + 4, leases);
 	hyp_emit_(h, &ev);
 	return 0;
 }
@@ -178,8 +178,8 @@ static void emit_transition(struct rvx_hyp *h, uint16_t kind, uint32_t pi, rvx_h
 	struct rvx_hyp_event ev;
 
 	hyp_event_init_(&ev, kind, pi, part.raw, now, 8);
-	hyp_put32_(ev.args, before);
-	hyp_put32_(ev.args + 4, after);
+	rvx_le_put32(ev.args, before);
+	rvx_le_put32(ev.args + 4, after);
 	hyp_emit_(h, &ev);
 }
 
@@ -302,10 +302,10 @@ int rvx_hyp_epoch_close(struct rvx_hyp *h, uint64_t now)
 	if (!h)
 		return -RVX_EINVAL;
 	hyp_event_init_(&ev, RVX_HYP_EV_EPOCH_SUMMARY, RVX_HYP_NONE, h->epoch, now, 32);
-	hyp_put64_(ev.args, h->epoch);
-	hyp_put64_(ev.args + 8, h->epoch_switches);
-	hyp_put64_(ev.args + 16, h->epoch_messages);
-	hyp_put64_(ev.args + 24, h->epoch_bytes);
+	rvx_le_put64(ev.args, h->epoch);
+	rvx_le_put64(ev.args + 8, h->epoch_switches);
+	rvx_le_put64(ev.args + 16, h->epoch_messages);
+	rvx_le_put64(ev.args + 24, h->epoch_bytes);
 
 	for (uint32_t i = 0; i < h->part_count; i++)
 		h->parts[i].switches_epoch = 0;
@@ -379,10 +379,10 @@ int rvx_hyp_edge_create(struct rvx_hyp *h, rvx_handle_t a, rvx_handle_t b, uint3
 	*out = rvx_handle_make(slot, e->generation);
 
 	hyp_event_init_(&ev, RVX_HYP_EV_EDGE_CREATE, ai, out->raw, now, 16);
-	hyp_put32_(ev.args, ai);
-	hyp_put32_(ev.args + 4, bi);
-	hyp_put32_(ev.args + 8, queue);
-	hyp_put32_(ev.args + 12, flags);
+	rvx_le_put32(ev.args, ai);
+	rvx_le_put32(ev.args + 4, bi);
+	rvx_le_put32(ev.args + 8, queue);
+	rvx_le_put32(ev.args + 12, flags);
 	hyp_emit_(h, &ev);
 	return 0;
 }
@@ -485,9 +485,9 @@ int rvx_hyp_cap_grant(struct rvx_hyp *h, rvx_handle_t from, rvx_handle_t to, uin
 	if (h->parts[fi].state == RVX_HYP_STATE_FAILED || h->parts[ti].state == RVX_HYP_STATE_FAILED)
 		return -RVX_EPERM;
 	hyp_event_init_(&ev, RVX_HYP_EV_CAP_GRANT, fi, to.raw, now, 16);
-	hyp_put64_(ev.args, object);
-	hyp_put32_(ev.args + 8, rights);
-	hyp_put32_(ev.args + 12, ti);
+	rvx_le_put64(ev.args, object);
+	rvx_le_put32(ev.args + 8, rights);
+	rvx_le_put32(ev.args + 12, ti);
 	hyp_emit_(h, &ev);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef RUVIX_HYP_INTERNAL_H
 #define RUVIX_HYP_INTERNAL_H
 
+#include "ruvix/endian.h"
 #include "ruvix/hyp.h"
 
 #define LEASES RVX_CONFIG_HYP_LEASES_PER_PARTITION
@@ -26,25 +27,6 @@ static inline void hyp_event_init_(struct rvx_hyp_event *ev, uint16_t kind, uint
 	ev->partition = partition;
 	ev->target = target;
 	ev->time = now;
-}
-
-/* Little-endian stores into event args, whatever the host's byte order. */
-static inline void hyp_put16_(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void hyp_put32_(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline void hyp_put64_(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static inline void hyp_emit_(const struct rvx_hyp *h, const struct rvx_hyp_event *ev)

@@ -52,11 +52,11 @@ static void lease_event(const struct rvx_hyp *h, uint16_t kind, uint32_t pi, uin
 	struct rvx_hyp_event ev;
 
 	hyp_event_init_(&ev, kind, pi, lease_handle(h, pi, slot).raw, now, 32);
-	hyp_put32_(ev.args, l->device);
-	hyp_put32_(ev.args + 4, l->rights);
-	hyp_put64_(ev.args + 8, l->mmio_base);
-	hyp_put64_(ev.args + 16, l->mmio_size);
-	hyp_put64_(ev.args + 24, l->expiry);
+	rvx_le_put32(ev.args, l->device);
+	rvx_le_put32(ev.args + 4, l->rights);
+	rvx_le_put64(ev.args + 8, l->mmio_base);
+	rvx_le_put64(ev.args + 16, l->mmio_size);
+	rvx_le_put64(ev.args + 24, l->expiry);
 	hyp_emit_(h, &ev);
 }
 

@@ -116,13 +116,13 @@ int rvx_hyp_fault(struct rvx_hyp *h, rvx_handle_t part, const struct rvx_hyp_fau
 	*out = d;
 
 	hyp_event_init_(&ev, RVX_HYP_EV_FAULT, pi, part.raw, now, 28);
-	hyp_put16_(ev.args, fault->kind);
-	hyp_put16_(ev.args + 2, fault->cause);
-	hyp_put32_(ev.args + 4, fault->task);
-	hyp_put32_(ev.args + 8, fault->region);
-	hyp_put32_(ev.args + 12, d.failures);
-	hyp_put64_(ev.args + 16, fault->addr);
-	hyp_put32_(ev.args + 24, d.action);
+	rvx_le_put16(ev.args, fault->kind);
+	rvx_le_put16(ev.args + 2, fault->cause);
+	rvx_le_put32(ev.args + 4, fault->task);
+	rvx_le_put32(ev.args + 8, fault->region);
+	rvx_le_put32(ev.args + 12, d.failures);
+	rvx_le_put64(ev.args + 16, fault->addr);
+	rvx_le_put32(ev.args + 24, d.action);
 	hyp_emit_(h, &ev);
 	return 0;
 }
@@ -155,11 +155,11 @@ int rvx_hyp_recovery_report(struct rvx_hyp *h, rvx_handle_t part, uint32_t actio
 							    : settle(action + 1u, p->pending.region);
 	}
 	hyp_event_init_(&ev, RVX_HYP_EV_RECOVERY, pi, part.raw, now, 20);
-	hyp_put32_(ev.args, action);
-	hyp_put32_(ev.args + 4, succeeded ? 1u : 0u);
-	hyp_put32_(ev.args + 8, p->pending.task);
-	hyp_put32_(ev.args + 12, p->pending.region);
-	hyp_put32_(ev.args + 16, next_action);
+	rvx_le_put32(ev.args, action);
+	rvx_le_put32(ev.args + 4, succeeded ? 1u : 0u);
+	rvx_le_put32(ev.args + 8, p->pending.task);
+	rvx_le_put32(ev.args + 12, p->pending.region);
+	rvx_le_put32(ev.args + 16, next_action);
 	p->pending.action = next_action;
 	if (succeeded) {
 		p->pending.task = 0;

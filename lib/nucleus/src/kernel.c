@@ -61,6 +61,69 @@ static bool pieces_equal(const struct rvx_witness_piece *p, uint32_t count,
 	return off == e->args_len;
 }
 
+/* Offset of a call header field in its wire form (the struct's own layout). */
+#define CH_OFF(field) offsetof(struct rvx_kernel_call_header, field)
+
+void rvx_kernel_call_header_encode(const struct rvx_kernel_call_header *h, uint8_t *out)
+{
+	rvx_le_put32(out + CH_OFF(magic), h->magic);
+	rvx_le_put32(out + CH_OFF(nr), h->nr);
+	rvx_le_put32(out + CH_OFF(task), h->task);
+	rvx_le_put32(out + CH_OFF(flags), h->flags);
+	rvx_le_put64(out + CH_OFF(cap), h->cap);
+	rvx_le_put64(out + CH_OFF(cap2), h->cap2);
+	for (size_t i = 0; i < RVX_ARRAY_COUNT(h->arg); i++)
+		rvx_le_put64(out + CH_OFF(arg) + 8u * i, h->arg[i]);
+	rvx_le_put64(out + CH_OFF(in_len), h->in_len);
+	rvx_le_put64(out + CH_OFF(aux_len), h->aux_len);
+	rvx_le_put32(out + CH_OFF(issuer_slot), h->issuer_slot);
+	rvx_le_put32(out + CH_OFF(has_issuer), h->has_issuer);
+}
+
+int rvx_kernel_call_header_decode(const uint8_t *in, size_t len,
+				  struct rvx_kernel_call_header *h)
+{
+	if (in == NULL || h == NULL)
+		return -RVX_EINVAL;
+	if (len < RVX_KERNEL_CALL_HEADER_BYTES ||
+	    rvx_le_get32(in + CH_OFF(magic)) != RVX_KERNEL_CALL_MAGIC)
+		return -RVX_ENOTSUP;
+	h->magic = RVX_KERNEL_CALL_MAGIC;
+	h->nr = rvx_le_get32(in + CH_OFF(nr));
+	h->task = rvx_le_get32(in + CH_OFF(task));
+	h->flags = rvx_le_get32(in + CH_OFF(flags));
+	h->cap = rvx_le_get64(in + CH_OFF(cap));
+	h->cap2 = rvx_le_get64(in + CH_OFF(cap2));
+	for (size_t i = 0; i < RVX_ARRAY_COUNT(h->arg); i++)
+		h->arg[i] = rvx_le_get64(in + CH_OFF(arg) + 8u * i);
+	h->in_len = rvx_le_get64(in + CH_OFF(in_len));
+	h->aux_len = rvx_le_get64(in + CH_OFF(aux_len));
+	h->issuer_slot = rvx_le_get32(in + CH_OFF(issuer_slot));
+	h->has_issuer = rvx_le_get32(in + CH_OFF(has_issuer));
+	return 0;
+}
+
+/* The journal call header of the syscall being dispatched. */
+static void call_header(const struct rvx_kernel_call *c, uint8_t *out)
+{
+	const struct rvx_syscall_args *a = c->args;
+	struct rvx_kernel_call_header h;
+
+	h.magic = RVX_KERNEL_CALL_MAGIC;
+	h.nr = c->nr;
+	h.task = c->task;
+	h.flags = a->flags;
+	h.cap = a->cap;
+	h.cap2 = a->cap2;
+	_Static_assert(sizeof(h.arg) == sizeof(a->arg), "every argument is journaled");
+	memcpy(h.arg, a->arg, sizeof(h.arg));
+	h.in_len = c->in_journaled;
+	h.aux_len = a->aux_len;
+	h.issuer_slot = c->issuer_slot;
+	h.has_issuer = c->has_issuer;
+	rvx_kernel_call_header_encode(&h, out);
+}
+
 int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint32_t actor,
 			uint64_t target, const void *args, size_t len,
 			struct rvx_witness_record *out)
@@ -72,9 +135,8 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 	struct rvx_witness_piece pieces[5];
 	uint8_t hdr[RVX_KERNEL_CALL_HEADER_BYTES];
 	uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES];
-	const struct rvx_syscall_args *a = k->call.args;
 	struct rvx_kernel_call *c = &k->call;
-	uint32_t u, count = 0;
+	uint32_t count = 0;
 	size_t total = len;
 	int ret;
 
@@ -91,29 +153,13 @@ int rvx_kernel_witness_(struct rvx_kernel *k, uint16_t kind, uint8_t tier, uint3
 			 (c->has_issuer ? RVX_KERNEL_ISSUER_JOURNAL_BYTES : 0u);
 		if (len > RVX_WITNESS_ARGS_MAX || total > RVX_WITNESS_ARGS_MAX)
 			return -RVX_EINVAL;
-		memset(hdr, 0, sizeof(hdr));
-		u = RVX_KERNEL_CALL_MAGIC;
-		memcpy(hdr, &u, 4);
-		memcpy(hdr + 4, &c->nr, 4);
-		memcpy(hdr + 8, &c->task, 4);
-		memcpy(hdr + 12, &a->flags, 4);
-		memcpy(hdr + 16, &a->cap, 8);
-		memcpy(hdr + 24, &a->cap2, 8);
-		memcpy(hdr + 32, a->arg, 56);
-		{
-			uint64_t inl = c->in_journaled;
-
-			memcpy(hdr + 88, &inl, 8);
-		}
-		memcpy(hdr + 96, &a->aux_len, 8);
-		memcpy(hdr + 104, &c->issuer_slot, 4);
-		memcpy(hdr + 108, &c->has_issuer, 4);
+		call_header(c, hdr);
 		pieces[count++] = (struct rvx_witness_piece){hdr, sizeof(hdr)};
 		if (c->has_issuer)
 			pieces[count++] = (struct rvx_witness_piece){c->issuer,
 								     RVX_KERNEL_ISSUER_JOURNAL_BYTES};
 		if (c->in_journaled != 0) {
-			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? a->aux : a->in;
+			uint64_t src = c->nr == RVX_SYS_RVF_MOUNT ? c->args->aux : c->args->in;
 
 			/* The kernel's own copy when the call made one. */
 			pieces[count++] = (struct rvx_witness_piece){
@@ -572,6 +618,13 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
 	return woken;
 }
 
+/*
+ * Creating an object for the embedder (queue, vector store, graph store,
+ * sensor) is one path: check_new_cap(), the object's own checks, a free
+ * entry of its table (FREE_ENTRY()), then new_object_commit(), which checks
+ * room for the record and commits the record and the capability; the caller
+ * then sets up the entry with code that cannot fail.
+ */
 static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t rights,
 			 const rvx_handle_t *cap)
 {
@@ -583,12 +636,76 @@ static int check_new_cap(const struct rvx_kernel *k, uint32_t task, rvx_rights_t
 	return 0;
 }
 
+/* check_new_cap() and a store's caller-provided parts: its configuration,
+ * memory aligned to @p align, and its proof policy. */
+static int check_new_store(const struct rvx_kernel *k, uint32_t task, rvx_rights_t rights,
+			   const rvx_handle_t *cap, const void *cfg, const void *mem,
+			   const struct rvx_proof_policy *policy, uintptr_t align)
+{
+	int ret;
+
+	ret = check_new_cap(k, task, rights, cap);
+	if (ret != 0)
+		return ret;
+	if (cfg == NULL || mem == NULL || policy == NULL || ((uintptr_t)mem & (align - 1u)) != 0)
+		return -RVX_EINVAL;
+	return 0;
+}
+
+/* Index of the first entry of @p table whose `live` word is 0, or the
+ * table's length if every entry is in use. */
+#define FREE_ENTRY(table)                                                      \
+	free_entry(&(table)[0].live, sizeof((table)[0]), RVX_ARRAY_COUNT(table))
+
+static uint32_t free_entry(const uint32_t *first_live, size_t stride, uint32_t count)
+{
+	const uint8_t *p = (const uint8_t *)first_live;
+	uint32_t i;
+
+	for (i = 0; i < count; i++, p += stride)
+		if (*(const uint32_t *)(const void *)p == 0)
+			break;
+	return i;
+}
+
+/* An embedder-created object: who gets it, what it is, and its record. */
+struct new_object {
+	uint32_t task;          /* receives the capability */
+	rvx_rights_t rights;    /* the capability's rights */
+	enum rvx_obj_type type; /* the registry object's type */
+	uint32_t index;         /* its entry in the kernel's table of that type */
+	uint16_t kind;          /* the record's kind, target and arguments */
+	uint64_t target;
+	const void *args;
+	size_t len;
+};
+
+/* The last check (room for the record) and the commit: the record, then the
+ * registry object and the capability. */
+static int new_object_commit(struct rvx_kernel *k, const struct new_object *n,
+			     rvx_handle_t *object, rvx_handle_t *cap)
+{
+	int ret;
+
+	ret = rvx_kernel_witness_room_(k, n->len);
+	if (ret != 0)
+		return ret;
+	/* Commit. */
+	ret = rvx_kernel_witness_(k, n->kind, 0, n->task, n->target, n->args, n->len, NULL);
+	if (ret != 0)
+		return ret;
+	*cap = rvx_kernel_create_mint_(k, n->task, n->type, n->index, n->rights, object);
+	return 0;
+}
+
 int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_count,
 			    uint32_t max_payload, rvx_rights_t rights, rvx_handle_t *cap)
 {
-	struct rvx_kernel_queue *q = NULL;
+	uint32_t args[2] = {slot_count, max_payload};
+	struct new_object n = {task, rights, RVX_OBJ_QUEUE, 0, RVX_WITNESS_QUEUE_CREATE, 0,
+			       args, sizeof(args)};
+	struct rvx_kernel_queue *q;
 	size_t need, base;
-	uint32_t i, args[2];
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -597,13 +714,8 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
 	if (slot_count < 2 || slot_count > RVX_QUEUE_SLOTS_MAX ||
 	    (slot_count & (slot_count - 1)) != 0 || max_payload > RVX_QUEUE_PAYLOAD_MAX)
 		return -RVX_EINVAL;
-	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
-		if (!k->queues[i].live) {
-			q = &k->queues[i];
-			break;
-		}
-	}
-	if (q == NULL)
+	n.index = FREE_ENTRY(k->queues);
+	if (n.index == RVX_KERNEL_QUEUES)
 		return -RVX_ELIMIT;
 	need = rvx_queue_storage_size(slot_count, max_payload);
 	base = (k->queue_pool_used + RVX_QUEUE_STORAGE_ALIGN - 1u) &
@@ -612,19 +724,15 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
 	    ((uintptr_t)(k->queue_pool + base) & (RVX_QUEUE_STORAGE_ALIGN - 1u)) != 0 ||
 	    base > k->queue_pool_size || k->queue_pool_size - base < need)
 		return -RVX_ENOMEM;
-	args[0] = slot_count;
-	args[1] = max_payload;
-	ret = rvx_kernel_witness_room_(k, sizeof(args));
-	if (ret != 0)
-		return ret;
-	/* Commit. */
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_QUEUE_CREATE, 0, task, i, args, sizeof(args), NULL);
+	/* A queue's record names its table entry, not its type. */
+	n.target = n.index;
+	q = &k->queues[n.index];
+	ret = new_object_commit(k, &n, &q->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_queue_init(&q->queue, k->queue_pool + base, need, slot_count,
 				 max_payload) == 0);
 	k->queue_pool_used = base + need;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_QUEUE, i, rights, &q->object);
 	q->live = 1;
 	q->waiter = RVX_CAP_NIL;
 	q->dropped = 0;
@@ -636,17 +744,15 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 				   const struct rvx_proof_policy *policy, rvx_rights_t rights,
 				   rvx_handle_t *cap)
 {
-	struct rvx_kernel_vstore *v = NULL;
+	struct new_object n = {task, rights, RVX_OBJ_VECTOR_STORE, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_VECTOR_STORE, cfg, sizeof(*cfg)};
+	struct rvx_kernel_vstore *v;
 	size_t need;
-	uint32_t i;
 	int ret;
 
-	ret = check_new_cap(k, task, rights, cap);
+	ret = check_new_store(k, task, rights, cap, cfg, mem, policy, RVX_VEC_STORE_ALIGN);
 	if (ret != 0)
 		return ret;
-	if (cfg == NULL || mem == NULL || policy == NULL ||
-	    ((uintptr_t)mem & (RVX_VEC_STORE_ALIGN - 1u)) != 0)
-		return -RVX_EINVAL;
 	ret = rvx_vec_store_size(cfg, &need);
 	if (ret != 0)
 		return ret;
@@ -655,24 +761,15 @@ int rvx_kernel_vector_store_create(struct rvx_kernel *k, uint32_t task,
 		return -RVX_ENOTSUP;
 	if (size < need)
 		return -RVX_ENOMEM;
-	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
-		if (!k->vstores[i].live) {
-			v = &k->vstores[i];
-			break;
-		}
-	}
-	if (v == NULL)
+	n.index = FREE_ENTRY(k->vstores);
+	if (n.index == RVX_KERNEL_VECTOR_STORES)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
-	if (ret != 0)
-		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
-				  RVX_OBJ_VECTOR_STORE, cfg, sizeof(*cfg), NULL);
+	v = &k->vstores[n.index];
+	ret = new_object_commit(k, &n, &v->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_vec_store_init(&v->store, cfg, mem, size) == 0);
 	v->policy = *policy;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_VECTOR_STORE, i, rights, &v->object);
 	v->live = 1;
 	return 0;
 }
@@ -682,41 +779,30 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 				  const struct rvx_proof_policy *policy, rvx_rights_t rights,
 				  rvx_handle_t *cap)
 {
-	struct rvx_kernel_gstore *g = NULL;
+	struct new_object n = {task, rights, RVX_OBJ_GRAPH_STORE, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_GRAPH_STORE, cfg, sizeof(*cfg)};
+	struct rvx_kernel_gstore *g;
 	size_t need;
-	uint32_t i;
 	int ret;
 
-	ret = check_new_cap(k, task, rights, cap);
+	ret = check_new_store(k, task, rights, cap, cfg, mem, policy, RVX_GRAPH_ALIGN);
 	if (ret != 0)
 		return ret;
-	if (cfg == NULL || mem == NULL || policy == NULL ||
-	    ((uintptr_t)mem & (RVX_GRAPH_ALIGN - 1u)) != 0)
-		return -RVX_EINVAL;
 	ret = rvx_graph_size(cfg, &need);
 	if (ret != 0)
 		return ret;
 	if (size < need)
 		return -RVX_ENOMEM;
-	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
-		if (!k->gstores[i].live) {
-			g = &k->gstores[i];
-			break;
-		}
-	}
-	if (g == NULL)
+	n.index = FREE_ENTRY(k->gstores);
+	if (n.index == RVX_KERNEL_GRAPH_STORES)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(*cfg));
-	if (ret != 0)
-		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task,
-				  RVX_OBJ_GRAPH_STORE, cfg, sizeof(*cfg), NULL);
+	g = &k->gstores[n.index];
+	ret = new_object_commit(k, &n, &g->object, cap);
 	if (ret != 0)
 		return ret;
 	RVX_CHECK(rvx_graph_init(&g->graph, cfg, mem, size) == 0);
 	g->policy = *policy;
 	g->flags = cfg->flags;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_GRAPH_STORE, i, rights, &g->object);
 	g->live = 1;
 	return 0;
 }
@@ -724,8 +810,9 @@ int rvx_kernel_graph_store_create(struct rvx_kernel *k, uint32_t task,
 int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t type_id,
 			       rvx_rights_t rights, uint32_t *sensor, rvx_handle_t *cap)
 {
-	struct rvx_kernel_sensor *s = NULL;
-	uint32_t i;
+	struct new_object n = {task, rights, RVX_OBJ_SENSOR, 0, RVX_WITNESS_OBJECT_CREATE,
+			       RVX_OBJ_SENSOR, &type_id, sizeof(type_id)};
+	struct rvx_kernel_sensor *s;
 	int ret;
 
 	ret = check_new_cap(k, task, rights, cap);
@@ -733,26 +820,17 @@ int rvx_kernel_sensor_register(struct rvx_kernel *k, uint32_t task, uint32_t typ
 		return ret;
 	if (sensor == NULL)
 		return -RVX_EINVAL;
-	for (i = 0; i < RVX_KERNEL_SENSORS; i++) {
-		if (!k->sensors[i].live) {
-			s = &k->sensors[i];
-			break;
-		}
-	}
-	if (s == NULL)
+	n.index = FREE_ENTRY(k->sensors);
+	if (n.index == RVX_KERNEL_SENSORS)
 		return -RVX_ELIMIT;
-	ret = rvx_kernel_witness_room_(k, sizeof(type_id));
+	s = &k->sensors[n.index];
+	ret = new_object_commit(k, &n, &s->object, cap);
 	if (ret != 0)
 		return ret;
-	ret = rvx_kernel_witness_(k, RVX_WITNESS_OBJECT_CREATE, 0, task, RVX_OBJ_SENSOR,
-				  &type_id, sizeof(type_id), NULL);
-	if (ret != 0)
-		return ret;
-	*cap = rvx_kernel_create_mint_(k, task, RVX_OBJ_SENSOR, i, rights, &s->object);
 	s->live = 1;
 	s->type_id = type_id;
 	s->events = 0;
-	*sensor = i;
+	*sensor = n.index;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #ifndef RUVIX_NUCLEUS_INTERNAL_H
 #define RUVIX_NUCLEUS_INTERNAL_H
 
+#include "ruvix/endian.h"
 #include "ruvix/nucleus.h"
 
 /* What a task waits for (struct rvx_kernel_task.wait). */

@@ -13,6 +13,7 @@
 #include "bearssl_hash.h"
 #pragma GCC visibility pop
 #include "nucleus_internal.h"
+#include "ruvix/endian.h"
 
 /* Common entry checks of a state-changing port call for @p task. */
 static int port_call_ok(const struct rvx_kernel *k, uint32_t task)
@@ -90,10 +91,8 @@ int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu)
 	if (ret != 0)
 		return ret;
 	/* Arguments: the new CPU and the old one, little-endian u32s. */
-	for (unsigned i = 0; i < 4; i++) {
-		args[i] = (uint8_t)(cpu >> (8u * i));
-		args[4 + i] = (uint8_t)(info.cpu >> (8u * i));
-	}
+	rvx_le_put32(args, cpu);
+	rvx_le_put32(args + 4, info.cpu);
 	ret = port_record(k, RVX_WITNESS_TASK_MIGRATE, task, t->object.raw, args, sizeof(args));
 	if (ret != 0)
 		return ret;
@@ -123,8 +122,7 @@ int rvx_kernel_region_append(struct rvx_kernel *k, uint32_t task, rvx_handle_t c
 		return ret;
 	/* Arguments: the capability used (u64, little-endian), then the bytes
 	 * themselves; the journal keeps them, and replay appends them again. */
-	for (unsigned i = 0; i < 8; i++)
-		args[i] = (uint8_t)(cap.raw >> (8u * i));
+	rvx_le_put64(args, cap.raw);
 	memcpy(args + 8, data, len);
 	ret = port_record(k, RVX_WITNESS_REGION_APPEND, task, reg->object.raw, args, 8u + len);
 	if (ret != 0)
@@ -200,8 +198,7 @@ int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, ui
 			return -RVX_EINVAL;
 	br_sha256_init(&sha);
 	for (uint32_t i = 0; i < count; i++) {
-		for (unsigned b = 0; b < 4; b++)
-			idx[b] = (uint8_t)(tasks[i] >> (8u * b));
+		rvx_le_put32(idx, tasks[i]);
 		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
 			if (rvx_cap_slot_encode(&k->caps, tasks[i], s, enc) != 0)
 				continue;

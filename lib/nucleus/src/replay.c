@@ -11,25 +11,6 @@
 /* Scratch a re-issued call writes its outputs to (handles, task slots). */
 #define OUT_WORDS (RVX_KERNEL_TASKS + RVX_KERNEL_SLOTS)
 
-struct call_header {
-	uint32_t nr, task, flags, has_issuer, issuer_slot;
-	uint64_t cap, cap2, arg[7], in_len, aux_len;
-};
-
-static void header_decode(const uint8_t *p, struct call_header *h)
-{
-	memcpy(&h->nr, p + 4, 4);
-	memcpy(&h->task, p + 8, 4);
-	memcpy(&h->flags, p + 12, 4);
-	memcpy(&h->cap, p + 16, 8);
-	memcpy(&h->cap2, p + 24, 8);
-	memcpy(h->arg, p + 32, 56);
-	memcpy(&h->in_len, p + 88, 8);
-	memcpy(&h->aux_len, p + 96, 8);
-	memcpy(&h->issuer_slot, p + 104, 4);
-	memcpy(&h->has_issuer, p + 108, 4);
-}
-
 /* Replay context for a journal entry that is not a syscall: the witness path
  * compares what it is about to append with @p e, byte for byte. */
 static void replay_begin(struct rvx_kernel *k, const struct rvx_witness_entry *e)
@@ -115,15 +96,6 @@ static int replay_exit(struct rvx_kernel *k, const struct rvx_witness_entry *e)
 	return replay_end(k, rvx_kernel_task_exit_(k, e->record.actor, code));
 }
 
-static uint64_t le_get(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8u * i);
-	return v;
-}
-
 /* A port call (port_calls.c): re-made through the same function, its record
  * rebuilt and compared with the journal's. */
 static int replay_port_call(struct rvx_kernel *k, const struct rvx_witness_entry *e)
@@ -154,9 +126,9 @@ static int replay_port_call(struct rvx_kernel *k, const struct rvx_witness_entry
 	else if (e->record.kind == RVX_WITNESS_TASK_RELEASE)
 		ret = rvx_kernel_task_release(k, task);
 	else if (e->record.kind == RVX_WITNESS_TASK_MIGRATE)
-		ret = rvx_kernel_task_migrate(k, task, (uint32_t)le_get(e->args, 4));
+		ret = rvx_kernel_task_migrate(k, task, rvx_le_get32(e->args));
 	else
-		ret = rvx_kernel_region_append(k, task, (rvx_handle_t){le_get(e->args, 8)},
+		ret = rvx_kernel_region_append(k, task, (rvx_handle_t){rvx_le_get64(e->args)},
 					       e->args + 8, e->args_len - 8u, NULL);
 	return replay_end(k, ret);
 }
@@ -167,8 +139,7 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 {
 	struct rvx_syscall_args a;
 	struct rvx_syscall_result r;
-	struct call_header h;
-	uint32_t magic;
+	struct rvx_kernel_call_header h;
 	size_t need;
 	int ret;
 
@@ -182,12 +153,9 @@ static int replay_one(struct rvx_kernel *k, const struct rvx_witness_entry *e,
 		return replay_exit(k, e);
 	if (e->record.kind >= RVX_WITNESS_TASK_HOLD && e->record.kind <= RVX_WITNESS_REGION_APPEND)
 		return replay_port_call(k, e);
-	if (e->args_len < RVX_KERNEL_CALL_HEADER_BYTES)
-		return -RVX_ENOTSUP;
-	memcpy(&magic, e->args, 4);
-	if (magic != RVX_KERNEL_CALL_MAGIC)
-		return -RVX_ENOTSUP;
-	header_decode(e->args, &h);
+	ret = rvx_kernel_call_header_decode(e->args, e->args_len, &h);
+	if (ret != 0)
+		return ret;
 	need = RVX_KERNEL_CALL_HEADER_BYTES;
 	if (h.has_issuer > 1 || h.in_len > RVX_WITNESS_ARGS_MAX ||
 	    h.nr >= RVX_SYS_COUNT || (h.has_issuer && h.issuer_slot >= RVX_ARRAY_COUNT(k->issuers)))
@@ -275,8 +243,8 @@ static int next_frame(const struct rvx_witness_journal *j, size_t *cursor,
 	if (j->used - at < RVX_WITNESS_FRAME_OVERHEAD)
 		return -RVX_EBADSIG;
 	p = j->base + at;
-	memcpy(&magic, p, 4);
-	memcpy(&len, p + 4, 4);
+	magic = rvx_le_get32(p);
+	len = rvx_le_get32(p + 4);
 	if (magic != RVX_WITNESS_FRAME_MAGIC || len > RVX_WITNESS_ARGS_MAX ||
 	    j->used - at < RVX_WITNESS_FRAME_SIZE(len))
 		return -RVX_EBADSIG;

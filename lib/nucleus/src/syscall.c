@@ -855,15 +855,9 @@ long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_
 	 * the encoding may be made in place (out + 4 == vec). */
 	for (i = 0; i < dim; i++) {
 		memcpy(&w, in + 4u * i, 4);
-		out[4u + 4u * i] = (uint8_t)w;
-		out[5u + 4u * i] = (uint8_t)(w >> 8);
-		out[6u + 4u * i] = (uint8_t)(w >> 16);
-		out[7u + 4u * i] = (uint8_t)(w >> 24);
+		rvx_le_put32(out + 4u + 4u * i, w);
 	}
-	out[0] = (uint8_t)coherence;
-	out[1] = (uint8_t)(coherence >> 8);
-	out[2] = (uint8_t)(coherence >> 16);
-	out[3] = (uint8_t)(coherence >> 24);
+	rvx_le_put32(out, coherence);
 	return (long)RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim);
 }
 

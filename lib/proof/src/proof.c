@@ -13,6 +13,7 @@
 #include "bearssl.h"
 #pragma GCC visibility pop
 
+#include "ruvix/endian.h"
 #include "ruvix/proof.h"
 
 _Static_assert(sizeof(br_hmac_key_context) <= sizeof(((struct rvx_proof_engine *)0)->secret_ctx),
@@ -33,24 +34,6 @@ static const uint8_t p256_order[32] = {
 	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 };
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static const br_hmac_key_context *secret_ctx(const struct rvx_proof_engine *engine)
 {
@@ -103,10 +86,10 @@ static void mutation_hash(const struct rvx_proof_mutation *m, uint8_t out[32])
 	uint8_t head[17 + 4 + 8 + 8 + 8];
 
 	memcpy(head, RVX_PROOF_MUTATION_DOMAIN, 17);
-	put_u32(head + 17, m->syscall);
-	put_u64(head + 21, m->target);
-	put_u64(head + 29, m->key);
-	put_u64(head + 37, (uint64_t)m->len);
+	rvx_le_put32(head + 17, m->syscall);
+	rvx_le_put64(head + 21, m->target);
+	rvx_le_put64(head + 29, m->key);
+	rvx_le_put64(head + 37, (uint64_t)m->len);
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, head, sizeof(head));
 	if (m->len != 0)
@@ -129,10 +112,10 @@ static void issuer_key(const struct rvx_proof_engine *engine, const struct rvx_p
 	uint8_t msg[14 + 8 + 4 + 4 + 8];
 
 	memcpy(msg, RVX_PROOF_KEY_DOMAIN, 14);
-	put_u64(msg + 14, is->id);
-	put_u32(msg + 22, is->object);
-	put_u32(msg + 26, is->epoch);
-	put_u64(msg + 30, is->badge);
+	rvx_le_put64(msg + 14, is->id);
+	rvx_le_put32(msg + 22, is->object);
+	rvx_le_put32(msg + 26, is->epoch);
+	rvx_le_put64(msg + 30, is->badge);
 	br_hmac_init(&hc, secret_ctx(engine), 0);
 	br_hmac_update(&hc, msg, sizeof(msg));
 	br_hmac_out(&hc, key);
@@ -189,18 +172,18 @@ void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const struct rvx_pr
 			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE])
 {
 	memcpy(out, RVX_PROOF_TOKEN_DOMAIN, 14);
-	put_u16(out + 14, t->version);
+	rvx_le_put16(out + 14, t->version);
 	out[16] = t->tier;
 	out[17] = t->flags;
-	put_u32(out + 18, t->batch_count);
-	put_u64(out + 22, t->issuer);
-	put_u64(out + 30, t->target);
-	put_u64(out + 38, t->nonce);
-	put_u64(out + 46, t->expiry_ns);
+	rvx_le_put32(out + 18, t->batch_count);
+	rvx_le_put64(out + 22, t->issuer);
+	rvx_le_put64(out + 30, t->target);
+	rvx_le_put64(out + 38, t->nonce);
+	rvx_le_put64(out + 46, t->expiry_ns);
 	memcpy(out + 54, hash, 32);
-	put_u64(out + 86, is->badge);
-	put_u32(out + 94, is->object);
-	put_u32(out + 98, is->epoch);
+	rvx_le_put64(out + 86, is->badge);
+	rvx_le_put32(out + 94, is->object);
+	rvx_le_put32(out + 98, is->epoch);
 }
 
 size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const struct rvx_proof_issuer *is,
@@ -212,11 +195,11 @@ size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const struct rvx_pro
 	}
 	/* 52 bytes + HMAC's 9 bytes of padding fit one block after the key
 	 * block: the inner hash takes 1 compression instead of 2. */
-	put_u16(out, t->version);
+	rvx_le_put16(out, t->version);
 	out[2] = t->tier;
 	out[3] = t->flags;
-	put_u64(out + 4, t->nonce);
-	put_u64(out + 12, t->expiry_ns);
+	rvx_le_put64(out + 4, t->nonce);
+	rvx_le_put64(out + 12, t->expiry_ns);
 	memcpy(out + 20, hash, 32);
 	return RVX_PROOF_MAC_SHORT_SIZE;
 }

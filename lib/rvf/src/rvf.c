@@ -11,6 +11,7 @@
 #include "bearssl.h"
 #pragma GCC visibility pop
 
+#include "ruvix/endian.h"
 #include "ruvix/rvf.h"
 
 /* Region policy values (enum rvx_region_policy in ruvix/region.h). */
@@ -27,42 +28,6 @@
 #define REQUIRED_SIZE 32u
 #define POLICY_SIZE 48u
 #define WITNESS_SIZE 32u
-
-/* ---- little-endian access ---- */
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (uint16_t)(p[1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | ((uint64_t)get32(p + 4) << 32);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -84,37 +49,37 @@ static void sha256(const uint8_t *p, size_t n, uint8_t out[RVX_RVF_HASH_SIZE])
 
 static void dec_segment(const uint8_t *p, struct rvx_rvf_segment *s)
 {
-	s->type = get16(p);
-	s->flags = get16(p + 2);
-	s->reserved = get32(p + 4);
-	s->offset = get64(p + 8);
-	s->length = get64(p + 16);
+	s->type = rvx_le_get16(p);
+	s->flags = rvx_le_get16(p + 2);
+	s->reserved = rvx_le_get32(p + 4);
+	s->offset = rvx_le_get64(p + 8);
+	s->length = rvx_le_get64(p + 16);
 	memcpy(s->hash, p + 24, RVX_RVF_HASH_SIZE);
 }
 
 static void dec_task(const uint8_t *p, struct rvx_rvf_task *t)
 {
 	memcpy(t->name, p, RVX_RVF_NAME_SIZE);
-	t->code_segment = get32(p + 16);
-	t->entry = get32(p + 20);
-	t->deadline_ns = get64(p + 24);
-	t->stack_size = get32(p + 32);
+	t->code_segment = rvx_le_get32(p + 16);
+	t->entry = rvx_le_get32(p + 20);
+	t->deadline_ns = rvx_le_get64(p + 24);
+	t->stack_size = rvx_le_get32(p + 32);
 	t->priority = p[36];
 	t->partition = p[37];
-	t->flags = get16(p + 38);
+	t->flags = rvx_le_get16(p + 38);
 	memcpy(t->reserved, p + 40, 8);
 }
 
 static void enc_task(uint8_t *p, const struct rvx_rvf_task *t)
 {
 	memcpy(p, t->name, RVX_RVF_NAME_SIZE);
-	put32(p + 16, t->code_segment);
-	put32(p + 20, t->entry);
-	put64(p + 24, t->deadline_ns);
-	put32(p + 32, t->stack_size);
+	rvx_le_put32(p + 16, t->code_segment);
+	rvx_le_put32(p + 20, t->entry);
+	rvx_le_put64(p + 24, t->deadline_ns);
+	rvx_le_put32(p + 32, t->stack_size);
 	p[36] = t->priority;
 	p[37] = t->partition;
-	put16(p + 38, t->flags);
+	rvx_le_put16(p + 38, t->flags);
 	memcpy(p + 40, t->reserved, 8);
 }
 
@@ -123,9 +88,9 @@ static void dec_region(const uint8_t *p, struct rvx_rvf_region *r)
 	memcpy(r->name, p, RVX_RVF_NAME_SIZE);
 	r->policy = p[16];
 	memcpy(r->reserved0, p + 17, 3);
-	r->init_segment = get32(p + 20);
-	r->size = get64(p + 24);
-	r->slot_size = get64(p + 32);
+	r->init_segment = rvx_le_get32(p + 20);
+	r->size = rvx_le_get64(p + 24);
+	r->slot_size = rvx_le_get64(p + 32);
 	memcpy(r->reserved, p + 40, 8);
 }
 
@@ -134,48 +99,48 @@ static void enc_region(uint8_t *p, const struct rvx_rvf_region *r)
 	memcpy(p, r->name, RVX_RVF_NAME_SIZE);
 	p[16] = r->policy;
 	memcpy(p + 17, r->reserved0, 3);
-	put32(p + 20, r->init_segment);
-	put64(p + 24, r->size);
-	put64(p + 32, r->slot_size);
+	rvx_le_put32(p + 20, r->init_segment);
+	rvx_le_put64(p + 24, r->size);
+	rvx_le_put64(p + 32, r->slot_size);
 	memcpy(p + 40, r->reserved, 8);
 }
 
 static void dec_queue(const uint8_t *p, struct rvx_rvf_queue *q)
 {
 	memcpy(q->name, p, RVX_RVF_NAME_SIZE);
-	q->slot_count = get32(p + 16);
-	q->max_payload = get32(p + 20);
+	q->slot_count = rvx_le_get32(p + 16);
+	q->max_payload = rvx_le_get32(p + 20);
 	memcpy(q->reserved, p + 24, 8);
 }
 
 static void enc_queue(uint8_t *p, const struct rvx_rvf_queue *q)
 {
 	memcpy(p, q->name, RVX_RVF_NAME_SIZE);
-	put32(p + 16, q->slot_count);
-	put32(p + 20, q->max_payload);
+	rvx_le_put32(p + 16, q->slot_count);
+	rvx_le_put32(p + 20, q->max_payload);
 	memcpy(p + 24, q->reserved, 8);
 }
 
 static void dec_wire(const uint8_t *p, struct rvx_rvf_wire *w)
 {
-	w->task = get16(p);
+	w->task = rvx_le_get16(p);
 	w->kind = p[2];
 	w->reserved0 = p[3];
-	w->object = get16(p + 4);
-	w->reserved1 = get16(p + 6);
-	w->rights = get32(p + 8);
-	w->reserved2 = get32(p + 12);
+	w->object = rvx_le_get16(p + 4);
+	w->reserved1 = rvx_le_get16(p + 6);
+	w->rights = rvx_le_get32(p + 8);
+	w->reserved2 = rvx_le_get32(p + 12);
 }
 
 static void enc_wire(uint8_t *p, const struct rvx_rvf_wire *w)
 {
-	put16(p, w->task);
+	rvx_le_put16(p, w->task);
 	p[2] = w->kind;
 	p[3] = w->reserved0;
-	put16(p + 4, w->object);
-	put16(p + 6, w->reserved1);
-	put32(p + 8, w->rights);
-	put32(p + 12, w->reserved2);
+	rvx_le_put16(p + 4, w->object);
+	rvx_le_put16(p + 6, w->reserved1);
+	rvx_le_put32(p + 8, w->rights);
+	rvx_le_put32(p + 12, w->reserved2);
 }
 
 static void dec_required(const uint8_t *p, struct rvx_rvf_required *r)
@@ -183,7 +148,7 @@ static void dec_required(const uint8_t *p, struct rvx_rvf_required *r)
 	memcpy(r->name, p, RVX_RVF_NAME_SIZE);
 	r->object_type = p[16];
 	memcpy(r->reserved0, p + 17, 3);
-	r->rights = get32(p + 20);
+	r->rights = rvx_le_get32(p + 20);
 	memcpy(r->reserved, p + 24, 8);
 }
 
@@ -192,7 +157,7 @@ static void enc_required(uint8_t *p, const struct rvx_rvf_required *r)
 	memcpy(p, r->name, RVX_RVF_NAME_SIZE);
 	p[16] = r->object_type;
 	memcpy(p + 17, r->reserved0, 3);
-	put32(p + 20, r->rights);
+	rvx_le_put32(p + 20, r->rights);
 	memcpy(p + 24, r->reserved, 8);
 }
 
@@ -200,43 +165,43 @@ static void dec_policy(const uint8_t *p, struct rvx_rvf_proof_policy *o)
 {
 	o->kind = p[0];
 	o->tier = p[1];
-	o->object = get16(p + 2);
-	o->min_coherence = get32(p + 4);
-	o->max_payload = get64(p + 8);
-	o->key_lo = get64(p + 16);
-	o->key_hi = get64(p + 24);
-	o->rate_window_ns = get64(p + 32);
-	o->rate_count = get32(p + 40);
-	o->authority = get32(p + 44);
+	o->object = rvx_le_get16(p + 2);
+	o->min_coherence = rvx_le_get32(p + 4);
+	o->max_payload = rvx_le_get64(p + 8);
+	o->key_lo = rvx_le_get64(p + 16);
+	o->key_hi = rvx_le_get64(p + 24);
+	o->rate_window_ns = rvx_le_get64(p + 32);
+	o->rate_count = rvx_le_get32(p + 40);
+	o->authority = rvx_le_get32(p + 44);
 }
 
 static void enc_policy(uint8_t *p, const struct rvx_rvf_proof_policy *o)
 {
 	p[0] = o->kind;
 	p[1] = o->tier;
-	put16(p + 2, o->object);
-	put32(p + 4, o->min_coherence);
-	put64(p + 8, o->max_payload);
-	put64(p + 16, o->key_lo);
-	put64(p + 24, o->key_hi);
-	put64(p + 32, o->rate_window_ns);
-	put32(p + 40, o->rate_count);
-	put32(p + 44, o->authority);
+	rvx_le_put16(p + 2, o->object);
+	rvx_le_put32(p + 4, o->min_coherence);
+	rvx_le_put64(p + 8, o->max_payload);
+	rvx_le_put64(p + 16, o->key_lo);
+	rvx_le_put64(p + 24, o->key_hi);
+	rvx_le_put64(p + 32, o->rate_window_ns);
+	rvx_le_put32(p + 40, o->rate_count);
+	rvx_le_put32(p + 44, o->authority);
 }
 
 static void dec_witness(const uint8_t *p, struct rvx_rvf_witness_policy *w)
 {
-	w->flags = get32(p);
-	w->checkpoint_every = get32(p + 4);
-	w->log_records = get64(p + 8);
+	w->flags = rvx_le_get32(p);
+	w->checkpoint_every = rvx_le_get32(p + 4);
+	w->log_records = rvx_le_get64(p + 8);
 	memcpy(w->reserved, p + 16, 16);
 }
 
 static void enc_witness(uint8_t *p, const struct rvx_rvf_witness_policy *w)
 {
-	put32(p, w->flags);
-	put32(p + 4, w->checkpoint_every);
-	put64(p + 8, w->log_records);
+	rvx_le_put32(p, w->flags);
+	rvx_le_put32(p + 4, w->checkpoint_every);
+	rvx_le_put64(p + 8, w->log_records);
 	memcpy(p + 16, w->reserved, 16);
 }
 
@@ -259,16 +224,16 @@ static enum rvx_rvf_reason check_framing(const uint8_t *pkg, size_t len, struct 
 		return RVX_RVF_TRUNCATED;
 	if (memcmp(pkg, RVX_RVF_MAGIC, 8) != 0)
 		return RVX_RVF_BAD_MAGIC;
-	if (get16(pkg + 8) != RVX_RVF_VERSION)
+	if (rvx_le_get16(pkg + 8) != RVX_RVF_VERSION)
 		return RVX_RVF_BAD_VERSION;
-	total = get64(pkg + 24);
+	total = rvx_le_get64(pkg + 24);
 	if (total > (uint64_t)len)
 		return RVX_RVF_TRUNCATED;
 	if (total < (uint64_t)len)
 		return RVX_RVF_OVERSIZED;
-	count = get32(pkg + 16);
-	if (get16(pkg + 10) != RVX_RVF_HEADER_SIZE || get32(pkg + 12) != 0 ||
-	    get32(pkg + 20) != 0 || !all_zero(pkg + 40, 24) || count == 0 ||
+	count = rvx_le_get32(pkg + 16);
+	if (rvx_le_get16(pkg + 10) != RVX_RVF_HEADER_SIZE || rvx_le_get32(pkg + 12) != 0 ||
+	    rvx_le_get32(pkg + 20) != 0 || !all_zero(pkg + 40, 24) || count == 0 ||
 	    count > RVX_RVF_MAX_SEGMENTS || total > RVX_RVF_MAX_PACKAGE ||
 	    total % RVX_RVF_ALIGN != 0)
 		return RVX_RVF_BAD_HEADER;
@@ -360,7 +325,7 @@ static enum rvx_rvf_reason check_signature(const uint8_t *pkg, const struct fram
 					   const struct rvx_rvf_trusted_keys *keys,
 					   uint32_t *key_index, uint8_t digest[RVX_RVF_HASH_SIZE])
 {
-	const uint8_t *sig = pkg + (get64(pkg + 24) - RVX_RVF_SIG_SIZE);
+	const uint8_t *sig = pkg + (rvx_le_get64(pkg + 24) - RVX_RVF_SIG_SIZE);
 	uint8_t q[RVX_RVF_PUBKEY_SIZE];
 	br_ec_public_key pk;
 	uint32_t found = RVX_RVF_NONE;
@@ -443,17 +408,17 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 
 	if (ms->length < MF_HEADER_SIZE)
 		return RVX_RVF_MF_LENGTH;
-	nt = get16(p + 36);
-	nr = get16(p + 38);
-	nq = get16(p + 40);
-	nw = get16(p + 42);
+	nt = rvx_le_get16(p + 36);
+	nr = rvx_le_get16(p + 38);
+	nq = rvx_le_get16(p + 40);
+	nw = rvx_le_get16(p + 42);
 	if (nt > RVX_RVF_MAX_TASKS || nr > RVX_RVF_MAX_REGIONS || nq > RVX_RVF_MAX_QUEUES ||
 	    nw > RVX_RVF_MAX_WIRES)
 		return RVX_RVF_MF_LIMIT;
 	if (ms->length != MF_HEADER_SIZE + (uint64_t)nt * TASK_SIZE + (uint64_t)nr * REGION_SIZE +
 				  (uint64_t)nq * QUEUE_SIZE + (uint64_t)nw * WIRE_SIZE)
 		return RVX_RVF_MF_LENGTH;
-	if (get32(p + 32) != 0 || !all_zero(p + 44, 20))
+	if (rvx_le_get32(p + 32) != 0 || !all_zero(p + 44, 20))
 		return RVX_RVF_MF_RESERVED;
 	if (!name_ok((const char *)p, RVX_RVF_PKG_NAME_SIZE))
 		return RVX_RVF_MF_NAME;
@@ -467,7 +432,7 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 		const uint8_t *q = pkg + s->offset;
 		if (s->length < LIST_HEADER_SIZE)
 			return RVX_RVF_MF_LENGTH;
-		nreq = get32(q);
+		nreq = rvx_le_get32(q);
 		if (nreq > RVX_RVF_MAX_REQUIRED)
 			return RVX_RVF_MF_LIMIT;
 		if (s->length != LIST_HEADER_SIZE + (uint64_t)nreq * REQUIRED_SIZE)
@@ -481,8 +446,8 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 		const uint8_t *q = pkg + s->offset;
 		if (s->length < LIST_HEADER_SIZE)
 			return RVX_RVF_MF_LENGTH;
-		npol = get32(q);
-		nkeys = get32(q + 4);
+		npol = rvx_le_get32(q);
+		nkeys = rvx_le_get32(q + 4);
 		if (npol > RVX_RVF_MAX_PROOF_POLICIES || nkeys > RVX_RVF_MAX_AUTHORITY_KEYS)
 			return RVX_RVF_MF_LIMIT;
 		if (s->length != LIST_HEADER_SIZE + (uint64_t)nkeys * RVX_RVF_AUTHORITY_RECORD_SIZE +
@@ -662,10 +627,10 @@ static void decode_manifest(const uint8_t *pkg, const struct frame *f, struct rv
 
 	memset(m, 0, sizeof(*m));
 	memcpy(m->name, p, RVX_RVF_PKG_NAME_SIZE);
-	m->task_count = get16(p + 36);
-	m->region_count = get16(p + 38);
-	m->queue_count = get16(p + 40);
-	m->wire_count = get16(p + 42);
+	m->task_count = rvx_le_get16(p + 36);
+	m->region_count = rvx_le_get16(p + 38);
+	m->queue_count = rvx_le_get16(p + 40);
+	m->wire_count = rvx_le_get16(p + 42);
 	r = p + MF_HEADER_SIZE;
 	for (uint32_t i = 0; i < m->task_count; i++, r += TASK_SIZE)
 		dec_task(r, &m->tasks[i]);
@@ -677,7 +642,7 @@ static void decode_manifest(const uint8_t *pkg, const struct frame *f, struct rv
 		dec_wire(r, &m->wires[i]);
 	if (f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS] != RVX_RVF_NONE) {
 		r = pkg + f->segs[f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS]].offset;
-		m->required_count = get32(r);
+		m->required_count = rvx_le_get32(r);
 		r += LIST_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->required_count; i++, r += REQUIRED_SIZE)
 			dec_required(r, &m->required[i]);
@@ -685,8 +650,8 @@ static void decode_manifest(const uint8_t *pkg, const struct frame *f, struct rv
 	if (f->seg_index[RVX_RVF_SEG_PROOF_POLICY] != RVX_RVF_NONE) {
 		uint64_t off = f->segs[f->seg_index[RVX_RVF_SEG_PROOF_POLICY]].offset;
 		r = pkg + off;
-		m->policy_count = get32(r);
-		m->authority_count = get32(r + 4);
+		m->policy_count = rvx_le_get32(r);
+		m->authority_count = rvx_le_get32(r + 4);
 		off += LIST_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->authority_count; i++, off += RVX_RVF_AUTHORITY_RECORD_SIZE)
 			m->authority_offset[i] = off;
@@ -815,10 +780,10 @@ int rvx_rvf_build(const struct rvx_rvf_input *segs, uint32_t count,
 
 	memset(out, 0, total);
 	memcpy(out, RVX_RVF_MAGIC, 8);
-	put16(out + 8, RVX_RVF_VERSION);
-	put16(out + 10, RVX_RVF_HEADER_SIZE);
-	put32(out + 16, count);
-	put64(out + 24, (uint64_t)total);
+	rvx_le_put16(out + 8, RVX_RVF_VERSION);
+	rvx_le_put16(out + 10, RVX_RVF_HEADER_SIZE);
+	rvx_le_put32(out + 16, count);
+	rvx_le_put64(out + 24, (uint64_t)total);
 	memcpy(out + 32, key_id, RVX_RVF_KEY_ID_SIZE);
 	table = out + RVX_RVF_HEADER_SIZE;
 	off = RVX_RVF_HEADER_SIZE + (uint64_t)count * RVX_RVF_SEGMENT_ENTRY_SIZE;
@@ -826,9 +791,9 @@ int rvx_rvf_build(const struct rvx_rvf_input *segs, uint32_t count,
 		uint8_t *e = table + (size_t)i * RVX_RVF_SEGMENT_ENTRY_SIZE;
 		off = align_up(off);
 		memcpy(out + off, segs[i].data, segs[i].length);
-		put16(e, segs[i].type);
-		put64(e + 8, off);
-		put64(e + 16, (uint64_t)segs[i].length);
+		rvx_le_put16(e, segs[i].type);
+		rvx_le_put64(e + 8, off);
+		rvx_le_put64(e + 16, (uint64_t)segs[i].length);
 		sha256(segs[i].data, segs[i].length, e + 24);
 		off += segs[i].length;
 	}
@@ -840,7 +805,7 @@ int rvx_rvf_build(const struct rvx_rvf_input *segs, uint32_t count,
 int rvx_rvf_attach_signature(uint8_t *pkg, size_t len, const uint8_t sig[RVX_RVF_SIG_SIZE])
 {
 	if (pkg == NULL || sig == NULL || len < RVX_RVF_HEADER_SIZE + RVX_RVF_SIG_SIZE ||
-	    memcmp(pkg, RVX_RVF_MAGIC, 8) != 0 || get64(pkg + 24) != (uint64_t)len)
+	    memcmp(pkg, RVX_RVF_MAGIC, 8) != 0 || rvx_le_get64(pkg + 24) != (uint64_t)len)
 		return -RVX_EINVAL;
 	memcpy(pkg + len - RVX_RVF_SIG_SIZE, sig, RVX_RVF_SIG_SIZE);
 	return 0;
@@ -865,10 +830,10 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 			return -RVX_EBUFSMALL;
 		memset(out, 0, MF_HEADER_SIZE);
 		memcpy(out, m->name, RVX_RVF_PKG_NAME_SIZE);
-		put16(out + 36, (uint16_t)m->task_count);
-		put16(out + 38, (uint16_t)m->region_count);
-		put16(out + 40, (uint16_t)m->queue_count);
-		put16(out + 42, (uint16_t)m->wire_count);
+		rvx_le_put16(out + 36, (uint16_t)m->task_count);
+		rvx_le_put16(out + 38, (uint16_t)m->region_count);
+		rvx_le_put16(out + 40, (uint16_t)m->queue_count);
+		rvx_le_put16(out + 42, (uint16_t)m->wire_count);
 		p = out + MF_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->task_count; i++, p += TASK_SIZE)
 			enc_task(p, &m->tasks[i]);
@@ -886,7 +851,7 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 		if (cap < need)
 			return -RVX_EBUFSMALL;
 		memset(out, 0, LIST_HEADER_SIZE);
-		put32(out, m->required_count);
+		rvx_le_put32(out, m->required_count);
 		p = out + LIST_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->required_count; i++, p += REQUIRED_SIZE)
 			enc_required(p, &m->required[i]);
@@ -901,8 +866,8 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 		if (cap < need)
 			return -RVX_EBUFSMALL;
 		memset(out, 0, need);
-		put32(out, m->policy_count);
-		put32(out + 4, m->authority_count);
+		rvx_le_put32(out, m->policy_count);
+		rvx_le_put32(out + 4, m->authority_count);
 		p = out + LIST_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->authority_count; i++, p += RVX_RVF_AUTHORITY_RECORD_SIZE)
 			memcpy(p, authority_keys + (size_t)i * RVX_RVF_PUBKEY_SIZE, RVX_RVF_PUBKEY_SIZE);

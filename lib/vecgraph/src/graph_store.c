@@ -620,10 +620,10 @@ int rvx_graph_mutation_encode(const struct rvx_graph_mutation *m, uint8_t *out)
 	out[0] = RVX_GRAPH_MUTATION_VERSION;
 	out[1] = (uint8_t)m->kind;
 	if (kind_has_weight(m->kind))
-		rvx_vg_put_le32(out + 4, (uint32_t)m->weight);
-	rvx_vg_put_le64(out + 8, m->node);
+		rvx_le_put32(out + 4, (uint32_t)m->weight);
+	rvx_le_put64(out + 8, m->node);
 	if (kind_has_peer(m->kind))
-		rvx_vg_put_le64(out + 16, m->peer);
+		rvx_le_put64(out + 16, m->peer);
 	if (kind_has_meta(m->kind))
 		memcpy(out + 24, m->meta, RVX_GRAPH_META_BYTES);
 	return 0;
@@ -649,9 +649,9 @@ int rvx_graph_mutation_decode(const uint8_t *in, struct rvx_graph_mutation *m)
 		return -RVX_EINVAL;
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
-	m->weight = (int32_t)rvx_vg_get_le32(in + 4);
-	m->node = rvx_vg_get_le64(in + 8);
-	m->peer = rvx_vg_get_le64(in + 16);
+	m->weight = (int32_t)rvx_le_get32(in + 4);
+	m->node = rvx_le_get64(in + 8);
+	m->peer = rvx_le_get64(in + 16);
 	memcpy(m->meta, in + 24, RVX_GRAPH_META_BYTES);
 	return 0;
 }

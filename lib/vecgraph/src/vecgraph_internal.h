@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Private helpers shared by the vecgraph sources (and the tests): hashing,
- * alignment, little-endian access. Never installed.
+ * alignment. Never installed.
  */
 #ifndef RUVIX_VECGRAPH_INTERNAL_H
 #define RUVIX_VECGRAPH_INTERNAL_H
 
+#include "ruvix/endian.h"
 #include "ruvix/vecgraph.h"
 
 /* "No slot / no block / no edge": every index is below the capacity, which
@@ -39,34 +40,6 @@ static inline uint32_t rvx_vg_range(uint64_t h, uint32_t n)
 static inline size_t rvx_vg_align(size_t x, size_t a)
 {
 	return (x + a - 1) & ~(a - 1);
-}
-
-static inline void rvx_vg_put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline void rvx_vg_put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline uint32_t rvx_vg_get_le32(const uint8_t *p)
-{
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
-static inline uint64_t rvx_vg_get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
 }
 
 #endif /* RUVIX_VECGRAPH_INTERNAL_H */

@@ -73,7 +73,7 @@ uint8_t *rvx_witness_journal_stage_(struct rvx_witness_journal *j,
 void rvx_witness_journal_seal_(struct rvx_witness_journal *j, const uint8_t wire[64],
 			       uint32_t args_len)
 {
-	uint64_t seq = rvx_wit_get64_(wire);
+	uint64_t seq = rvx_le_get64(wire);
 
 	rvx_witness_frame_seal_(j->base + j->used, wire, args_len);
 	if (j->count == 0)
@@ -90,7 +90,7 @@ int rvx_witness_journal_append(struct rvx_witness_journal *j, const uint8_t wire
 
 	if (j == NULL || wire == NULL || (args == NULL && args_len > 0))
 		return -RVX_EINVAL;
-	rc = rvx_witness_journal_check_(j, rvx_wit_get64_(wire), args_len);
+	rc = rvx_witness_journal_check_(j, rvx_le_get64(wire), args_len);
 	if (rc != 0)
 		return rc;
 	{

@@ -40,13 +40,13 @@ int rvx_witness_log_init(struct rvx_witness_log *log, const struct rvx_witness_s
 void rvx_witness_build_(const struct rvx_witness_log *log, const struct rvx_witness_event *ev,
 			const uint8_t digest[RVX_WITNESS_DIGEST_SIZE], uint8_t wire[64])
 {
-	rvx_wit_put64_(wire + 0, log->sequence);
-	rvx_wit_put64_(wire + 8, ev->time);
-	rvx_wit_put16_(wire + 16, ev->kind);
+	rvx_le_put64(wire + 0, log->sequence);
+	rvx_le_put64(wire + 8, ev->time);
+	rvx_le_put16(wire + 16, ev->kind);
 	wire[18] = ev->tier;
 	wire[19] = ev->flags;
-	rvx_wit_put32_(wire + 20, ev->actor);
-	rvx_wit_put64_(wire + 24, ev->target);
+	rvx_le_put32(wire + 20, ev->actor);
+	rvx_le_put64(wire + 24, ev->target);
 	memcpy(wire + 32, digest, RVX_WITNESS_DIGEST_SIZE);
 	memcpy(wire + 48, log->state, RVX_WITNESS_LINK_SIZE);
 }
@@ -169,13 +169,13 @@ void rvx_witness_note_traffic(struct rvx_witness_log *log, uint16_t kind, uint32
 	uint8_t *d = (log->epoch_events & 1u) ? block + 32 : log->epoch_pending;
 
 	/* Descriptor: kind, 0, actor, target, bytes, 0, ordinal (32 bytes). */
-	rvx_wit_put16_(d + 0, kind);
-	rvx_wit_put16_(d + 2, 0);
-	rvx_wit_put32_(d + 4, actor);
-	rvx_wit_put64_(d + 8, target);
-	rvx_wit_put32_(d + 16, bytes);
-	rvx_wit_put32_(d + 20, 0);
-	rvx_wit_put64_(d + 24, log->epoch_events);
+	rvx_le_put16(d + 0, kind);
+	rvx_le_put16(d + 2, 0);
+	rvx_le_put32(d + 4, actor);
+	rvx_le_put64(d + 8, target);
+	rvx_le_put32(d + 16, bytes);
+	rvx_le_put32(d + 20, 0);
+	rvx_le_put64(d + 24, log->epoch_events);
 	if (log->epoch_events & 1u) {
 		br_sha256_context c;
 
@@ -199,9 +199,9 @@ void rvx_witness_epoch_summary(const struct rvx_witness_log *log,
 {
 	br_sha256_context c;
 
-	rvx_wit_put64_(payload + 0, log->epoch);
-	rvx_wit_put64_(payload + 8, log->epoch_events);
-	rvx_wit_put64_(payload + 16, log->epoch_bytes);
+	rvx_le_put64(payload + 0, log->epoch);
+	rvx_le_put64(payload + 8, log->epoch_events);
+	rvx_le_put64(payload + 16, log->epoch_bytes);
 	br_sha256_set_state(&c, log->epoch_state, (log->epoch_events & ~(uint64_t)1) * 32u);
 	if (log->epoch_events & 1u)
 		br_sha256_update(&c, log->epoch_pending, 32);

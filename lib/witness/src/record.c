@@ -5,26 +5,26 @@
 
 void rvx_witness_record_encode(const struct rvx_witness_record *rec, uint8_t out[64])
 {
-	rvx_wit_put64_(out + 0, rec->sequence);
-	rvx_wit_put64_(out + 8, rec->time);
-	rvx_wit_put16_(out + 16, rec->kind);
+	rvx_le_put64(out + 0, rec->sequence);
+	rvx_le_put64(out + 8, rec->time);
+	rvx_le_put16(out + 16, rec->kind);
 	out[18] = rec->tier;
 	out[19] = rec->flags;
-	rvx_wit_put32_(out + 20, rec->actor);
-	rvx_wit_put64_(out + 24, rec->target);
+	rvx_le_put32(out + 20, rec->actor);
+	rvx_le_put64(out + 24, rec->target);
 	memcpy(out + 32, rec->args_digest, RVX_WITNESS_DIGEST_SIZE);
 	memcpy(out + 48, rec->link, RVX_WITNESS_LINK_SIZE);
 }
 
 void rvx_witness_record_decode(const uint8_t in[64], struct rvx_witness_record *rec)
 {
-	rec->sequence = rvx_wit_get64_(in + 0);
-	rec->time = rvx_wit_get64_(in + 8);
-	rec->kind = rvx_wit_get16_(in + 16);
+	rec->sequence = rvx_le_get64(in + 0);
+	rec->time = rvx_le_get64(in + 8);
+	rec->kind = rvx_le_get16(in + 16);
 	rec->tier = in[18];
 	rec->flags = in[19];
-	rec->actor = rvx_wit_get32_(in + 20);
-	rec->target = rvx_wit_get64_(in + 24);
+	rec->actor = rvx_le_get32(in + 20);
+	rec->target = rvx_le_get64(in + 24);
 	memcpy(rec->args_digest, in + 32, RVX_WITNESS_DIGEST_SIZE);
 	memcpy(rec->link, in + 48, RVX_WITNESS_LINK_SIZE);
 }
@@ -68,8 +68,8 @@ static void frame_digest(const uint8_t hdr[8], const uint8_t *wire, const uint8_
 
 void rvx_witness_frame_seal_(uint8_t *frame, const uint8_t wire[64], uint32_t args_len)
 {
-	rvx_wit_put32_(frame, RVX_WITNESS_FRAME_MAGIC);
-	rvx_wit_put32_(frame + 4, args_len);
+	rvx_le_put32(frame, RVX_WITNESS_FRAME_MAGIC);
+	rvx_le_put32(frame + 4, args_len);
 	memcpy(frame + 8, wire, RVX_WITNESS_RECORD_SIZE);
 	frame_digest(frame, frame + 8, frame + 8 + RVX_WITNESS_RECORD_SIZE, args_len,
 		     frame + 8 + RVX_WITNESS_RECORD_SIZE + args_len);
@@ -102,13 +102,13 @@ long rvx_witness_frame_parse(const uint8_t *buf, size_t avail, struct rvx_witnes
 
 	if (buf == NULL)
 		return -RVX_EBADDESC;
-	rvx_wit_put32_(magic, RVX_WITNESS_FRAME_MAGIC);
+	rvx_le_put32(magic, RVX_WITNESS_FRAME_MAGIC);
 	for (size_t i = 0; i < 4 && i < avail; i++)
 		if (buf[i] != magic[i])
 			return -RVX_EBADDESC;
 	if (avail < 8)
 		return -RVX_EBUFSMALL;
-	len = rvx_wit_get32_(buf + 4);
+	len = rvx_le_get32(buf + 4);
 	if (len > RVX_WITNESS_ARGS_MAX)
 		return -RVX_EBADDESC;
 	size = RVX_WITNESS_FRAME_SIZE(len);

@@ -57,7 +57,7 @@ static enum rvx_witness_fault sequence_fault(const uint8_t *records, size_t coun
 {
 	if (got > expected) {
 		for (size_t j = i + 1; j < count; j++)
-			if (rvx_wit_get64_(records + j * RVX_WITNESS_RECORD_SIZE) == expected)
+			if (rvx_le_get64(records + j * RVX_WITNESS_RECORD_SIZE) == expected)
 				return RVX_WITNESS_F_REORDER;
 		return RVX_WITNESS_F_GAP;
 	}
@@ -105,7 +105,7 @@ int rvx_witness_verify(const uint8_t *records, size_t count,
 	for (i = 0; i < count; i++) {
 		const uint8_t *rec = records + i * RVX_WITNESS_RECORD_SIZE;
 		uint64_t expected = base + i;
-		uint64_t got = rvx_wit_get64_(rec);
+		uint64_t got = rvx_le_get64(rec);
 
 		if (trusted != NULL && trusted->count == expected &&
 		    !head_matches(state, expected, trusted->head)) {
@@ -118,7 +118,7 @@ int rvx_witness_verify(const uint8_t *records, size_t count,
 			bad = i;
 			break;
 		}
-		if (rvx_wit_get16_(rec + 16) == RVX_WITNESS_NONE) {
+		if (rvx_le_get16(rec + 16) == RVX_WITNESS_NONE) {
 			fault = RVX_WITNESS_F_KIND;
 			bad = i;
 			break;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private helpers of lib/witness: little-endian access and SHA-256 glue. */
+/* Private helpers of lib/witness: SHA-256 glue. */
 #ifndef RUVIX_WITNESS_INTERNAL_H
 #define RUVIX_WITNESS_INTERNAL_H
 
@@ -7,43 +7,8 @@
  * env.h maps mem* to builtins. */
 #include "bearssl_hash.h"
 
+#include "ruvix/endian.h"
 #include "ruvix/witness.h"
-
-static inline void rvx_wit_put16_(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void rvx_wit_put32_(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static inline void rvx_wit_put64_(uint8_t *p, uint64_t v)
-{
-	rvx_wit_put32_(p, (uint32_t)v);
-	rvx_wit_put32_(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint16_t rvx_wit_get16_(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint32_t rvx_wit_get32_(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static inline uint64_t rvx_wit_get64_(const uint8_t *p)
-{
-	return (uint64_t)rvx_wit_get32_(p) | ((uint64_t)rvx_wit_get32_(p + 4) << 32);
-}
 
 /* The SHA-256 chaining value before any block (the standard IV), in the
  * big-endian byte form br_sha256_state() uses. A static copy per file:

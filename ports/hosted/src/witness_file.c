@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "ruvix/hosted_witness.h"
+#include "ruvix/endian.h"
 #include "ruvix/err.h"
 
 #include <errno.h>
@@ -569,8 +570,7 @@ int rvx_hwfile_next(const struct rvx_hwfile *f, uint64_t *cursor, uint8_t *buf, 
 	if (n != -RVX_EBUFSMALL)
 		return -RVX_EBADSIG;
 	/* The header is plausible: the frame's size is in its length field. */
-	want = RVX_WITNESS_FRAME_SIZE((uint32_t)buf[4] | (uint32_t)buf[5] << 8 |
-				      (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24);
+	want = RVX_WITNESS_FRAME_SIZE(rvx_le_get32(buf + 4));
 	if (want > rest)
 		return -RVX_EBADSIG;
 	if (want > cap)

@@ -46,6 +46,7 @@
 #define RUVIX_CAP_H
 
 #include "ruvix/config.h"
+#include "ruvix/ckpt_section.h"
 #include "ruvix/env.h"
 #include "ruvix/err.h"
 #include "ruvix/types.h"
@@ -490,6 +491,14 @@ int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32
  */
 int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
 			   const void *tables, const void *objects);
+
+/**
+ * Checkpoint section of a `struct rvx_cap_space` (ruvix/ckpt_section.h,
+ * type RVX_CKPT_CAP): geometry, every slot, table and registry entry. The
+ * destination must be initialised with the same geometry; its check
+ * bounds every link before anything is loaded.
+ */
+extern const struct rvx_ckpt_section_ops rvx_cap_ckpt_ops;
 
 #ifdef __cplusplus
 }

@@ -241,6 +241,66 @@ struct rvx_kernel_mount {
 #define RVX_KERNEL_CALL_MAGIC UINT32_C(0x53585652)
 
 /**
+ * The call header that opens a syscall's journal payload: the call as it
+ * was issued, so replay can issue it again. Its wire form is these fields
+ * at these offsets, each integer little-endian (RVX_KERNEL_CALL_HEADER_BYTES
+ * in all); rvx_kernel_call_header_encode() writes it and
+ * rvx_kernel_call_header_decode() reads it. After it come the issuer's
+ * nonce window (RVX_KERNEL_ISSUER_JOURNAL_BYTES, if has_issuer), the
+ * journaled input (in_len bytes), the record's own arguments and the tag.
+ */
+struct rvx_kernel_call_header {
+	uint32_t magic;       /**< RVX_KERNEL_CALL_MAGIC. */
+	uint32_t nr;          /**< Syscall number. */
+	uint32_t task;        /**< Calling task. */
+	uint32_t flags;       /**< The call's flags. */
+	uint64_t cap;         /**< The call's capability. */
+	uint64_t cap2;        /**< Its second capability. */
+	uint64_t arg[7];      /**< Its scalar arguments. */
+	uint64_t in_len;      /**< Bytes of input the payload carries after the issuer window. */
+	uint64_t aux_len;     /**< The call's aux_len. */
+	uint32_t issuer_slot; /**< Issuer table index of the accepting capability (0 if none). */
+	uint32_t has_issuer;  /**< 1 if a proof was accepted and its issuer window follows. */
+};
+
+_Static_assert(sizeof(struct rvx_kernel_call_header) == RVX_KERNEL_CALL_HEADER_BYTES,
+	       "call header size");
+_Static_assert(offsetof(struct rvx_kernel_call_header, magic) == 0, "call header magic");
+_Static_assert(offsetof(struct rvx_kernel_call_header, nr) == 4, "call header nr");
+_Static_assert(offsetof(struct rvx_kernel_call_header, task) == 8, "call header task");
+_Static_assert(offsetof(struct rvx_kernel_call_header, flags) == 12, "call header flags");
+_Static_assert(offsetof(struct rvx_kernel_call_header, cap) == 16, "call header cap");
+_Static_assert(offsetof(struct rvx_kernel_call_header, cap2) == 24, "call header cap2");
+_Static_assert(offsetof(struct rvx_kernel_call_header, arg) == 32, "call header arg");
+_Static_assert(offsetof(struct rvx_kernel_call_header, in_len) == 88, "call header in_len");
+_Static_assert(offsetof(struct rvx_kernel_call_header, aux_len) == 96, "call header aux_len");
+_Static_assert(offsetof(struct rvx_kernel_call_header, issuer_slot) == 104,
+	       "call header issuer_slot");
+_Static_assert(offsetof(struct rvx_kernel_call_header, has_issuer) == 108,
+	       "call header has_issuer");
+
+/**
+ * Write a call header's wire form.
+ * @param h the header (its magic is written as given)
+ * @param[out] out RVX_KERNEL_CALL_HEADER_BYTES bytes
+ */
+void rvx_kernel_call_header_encode(const struct rvx_kernel_call_header *h, uint8_t *out);
+
+/**
+ * Read a call header from the start of a journal payload. No range check
+ * beyond the magic: replay checks the fields against the kernel.
+ * @param in the payload
+ * @param len bytes at @p in
+ * @param[out] h the header (unchanged on failure)
+ * @retval 0 decoded
+ * @retval -RVX_EINVAL @p in or @p h is NULL
+ * @retval -RVX_ENOTSUP @p len < RVX_KERNEL_CALL_HEADER_BYTES or the magic
+ *         is not RVX_KERNEL_CALL_MAGIC: the payload is not a call's
+ */
+int rvx_kernel_call_header_decode(const uint8_t *in, size_t len,
+				  struct rvx_kernel_call_header *h);
+
+/**
  * The syscall being dispatched (transient: all zero outside rvx_syscall()
  * and rvx_kernel_replay(), so a checkpoint holds zeros here). It lets the
  * witness path journal the call's canonical arguments and, during replay,

@@ -60,6 +60,7 @@
 
 #include "ruvix/atomic.h"
 #include "ruvix/config.h"
+#include "ruvix/ckpt_section.h"
 #include "ruvix/env.h"
 #include "ruvix/err.h"
 
@@ -930,6 +931,13 @@ rvx_queue_reap(struct rvx_queue *q, struct rvx_queue_cqe *cqe)
 	rvx_store_release_u32(&r->rx.pos, head + 1u);
 	return 0;
 }
+
+/**
+ * Checkpoint section of a `struct rvx_queue` (ruvix/ckpt_section.h, type
+ * RVX_CKPT_QUEUE): geometry, ring positions and storage. The destination
+ * must be initialised with the same geometry.
+ */
+extern const struct rvx_ckpt_section_ops rvx_queue_ckpt_ops;
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,7 @@
 #ifndef RUVIX_REGION_H
 #define RUVIX_REGION_H
 
+#include "ruvix/ckpt_section.h"
 #include "ruvix/env.h"
 #include "ruvix/err.h"
 #include "ruvix/types.h"
@@ -548,6 +549,13 @@ int rvx_region_desc_make(const struct rvx_region *r, rvx_handle_t region,
  */
 int rvx_region_desc_resolve(const struct rvx_region *r,
 			    const struct rvx_region_desc *d, const void **ptr);
+
+/**
+ * Checkpoint section of a `struct rvx_region` (ruvix/ckpt_section.h, type
+ * RVX_CKPT_REGION): state, slab metadata and the readable contents. The
+ * destination must be initialised with the same policy and geometry.
+ */
+extern const struct rvx_ckpt_section_ops rvx_region_ckpt_ops;
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,7 @@
 /**
  * @file witness_ckpt.h
  * @brief Checkpoints: the state of a set of kernel objects (capability
- *        space, regions, queues, the witness log, and sections that later
+ *        space, regions, queues, the witness log, and sections that other
  *        libraries register) in one versioned, checksummed byte format.
  *
  * Byte format (every integer little-endian):
@@ -15,6 +15,12 @@
  *   the **state hash** of the objects checkpointed;
  * - with RVX_CKPT_F_MAC only: a MAC, 32 bytes, HMAC-SHA256 under the
  *   writer's key of every byte before it (header, sections and trailer).
+ *
+ * This library writes the framing; each section's payload is written and
+ * checked by the library that owns the object, through the section
+ * interface of `ruvix/ckpt_section.h` (`rvx_cap_ckpt_ops` in `ruvix/cap.h`,
+ * `rvx_region_ckpt_ops` in `ruvix/region.h`, `rvx_queue_ckpt_ops` in
+ * `ruvix/queue.h`, `rvx_ckpt_witness_ops` here).
  *
  * Order of use: describe the objects as an array of `struct rvx_ckpt_item`
  * (an ops table and the object), size with rvx_ckpt_size(), write with
@@ -36,6 +42,7 @@
 #ifndef RUVIX_WITNESS_CKPT_H
 #define RUVIX_WITNESS_CKPT_H
 
+#include "ruvix/ckpt_section.h"
 #include "ruvix/env.h"
 #include "ruvix/err.h"
 
@@ -56,15 +63,6 @@ extern "C" {
 /** Header flag: a MAC follows the trailer. */
 #define RVX_CKPT_F_MAC 1u
 
-/** Section type ids. Values are stable: they are in the format. */
-enum rvx_ckpt_type {
-	RVX_CKPT_WITNESS = 1, /**< A witness log (struct rvx_witness_log). */
-	RVX_CKPT_CAP = 2,     /**< A capability space (struct rvx_cap_space). */
-	RVX_CKPT_REGION = 3,  /**< A region and its contents (struct rvx_region). */
-	RVX_CKPT_QUEUE = 4,   /**< A queue and its storage (struct rvx_queue). */
-	RVX_CKPT_USER = 0x100 /**< First type id for sections other libraries register. */
-};
-
 /** Why a checkpoint was refused. */
 enum rvx_ckpt_reason {
 	RVX_CKPT_OK = 0,        /**< Not refused. */
@@ -80,23 +78,6 @@ enum rvx_ckpt_reason {
 	RVX_CKPT_MAC = 10       /**< The MAC does not verify (another key, or edited bytes), or is missing or unexpected. */
 };
 
-/**
- * How one kind of object is checkpointed. `write` and `load` cannot fail:
- * `size` and `check` come first.
- */
-struct rvx_ckpt_section_ops {
-	/** Section type id (`enum rvx_ckpt_type`, or >= RVX_CKPT_USER). */
-	uint32_t type;
-	/** Payload bytes for @p obj. */
-	size_t (*size)(const void *obj);
-	/** Write exactly size(obj) payload bytes. */
-	void (*write)(const void *obj, uint8_t *out);
-	/** Validate a payload for the destination @p obj; no side effects. 0 or -RVX_E*. */
-	int (*check)(const void *obj, const uint8_t *in, size_t len);
-	/** Commit a payload that check() accepted. */
-	void (*load)(void *obj, const uint8_t *in, size_t len);
-};
-
 /** One object in a checkpoint: its ops and the object itself. */
 struct rvx_ckpt_item {
 	const struct rvx_ckpt_section_ops *ops; /**< How to checkpoint it. */
@@ -105,12 +86,6 @@ struct rvx_ckpt_item {
 
 /** Ops for a `struct rvx_witness_log` (sequence, chaining value, epoch; not the sink). */
 extern const struct rvx_ckpt_section_ops rvx_ckpt_witness_ops;
-/** Ops for a `struct rvx_cap_space` (slots, tables, registry). */
-extern const struct rvx_ckpt_section_ops rvx_ckpt_cap_ops;
-/** Ops for a `struct rvx_region` (state, slot metadata, readable contents). */
-extern const struct rvx_ckpt_section_ops rvx_ckpt_region_ops;
-/** Ops for a `struct rvx_queue` (ring positions and storage). */
-extern const struct rvx_ckpt_section_ops rvx_ckpt_queue_ops;
 
 /**
  * Bytes of the checkpoint of @p items.
