@@ -70,6 +70,7 @@ static void raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool s
 	/* Leave the registers as the lazy switch expects them: nothing loaded. */
 	rvx_virt_part_el1_save((n & 1u) ? tb : ta);
 	pl->loaded_task[0] = RVX_HYP_NONE;
+	pl->shadow_task[0] = RVX_HYP_NONE;
 	pl->loaded_part[0] = RVX_HYP_NONE;
 	rvx_a64_rt_unlock(daif);
 }
