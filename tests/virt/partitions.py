@@ -338,7 +338,7 @@ def check_budget(out):
 
 def check_placement(out, placement, smp):
     ran = {}
-    for m in re.finditer(r"^RVX-PART-CPU part=(\S) cpu=(\d+) switches=(\d+)$", out, re.M):
+    for m in re.finditer(r"^RVX-PART-CPU part=(\S) cpu=(\d+) vm_loads=(\d+)$", out, re.M):
         ran.setdefault(m.group(1), set()).add(int(m.group(2)))
     need(out, r"^partitions: every CPU", "the partition mode on every CPU")
     need(out, r"^RVX-PARTITIONS \S+: .* %d CPU\(s\)$" % smp, "%d CPUs up" % smp)

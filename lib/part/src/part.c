@@ -257,6 +257,7 @@ int rvx_part_spawn_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint
 	memcpy(j->child, child, (size_t)j->nx * sizeof(child[0]));
 	pl->tasks[t].part = (uint8_t)(pi + 1u);
 	pl->tasks[t].slot = (uint8_t)slot;
+	pl->tasks[t].cpu = 0;
 	p->tasks[slot] = t;
 	p->roles[slot] = j->role;
 	p->alive[slot] = 1;
@@ -707,17 +708,18 @@ int rvx_part_switch(struct rvx_part *pl, uint32_t cpu, uint32_t task)
 		pl->arch->cpu_load(pl->ctx, task, prev);
 	} else {
 		/* The registers still hold what the shadow task saved, unless
-		 * that task has run elsewhere since (its saved state moved on). */
-		pl->arch->cpu_load(pl->ctx, task, pl->shadow_task[cpu]);
+		 * that task has been loaded elsewhere since (its saved state
+		 * moved on there). */
+		uint32_t h = pl->shadow_task[cpu];
+
+		if (h != RVX_HYP_NONE && pl->tasks[h].cpu != cpu + 1u)
+			h = RVX_HYP_NONE;
+		pl->arch->cpu_load(pl->ctx, task, h);
 	}
 	pl->loaded_task[cpu] = task;
 	pl->shadow_task[cpu] = task;
+	pl->tasks[task].cpu = (uint8_t)(cpu + 1u);
 	pl->cpu_loads++;
-	/* Its saved state changes once it runs here: no other CPU's registers
-	 * stand for it any more. */
-	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++)
-		if (pl->shadow_task[c] == task && c != cpu)
-			pl->shadow_task[c] = RVX_HYP_NONE;
 	return 1;
 }
 
@@ -730,6 +732,8 @@ void rvx_part_forget_task_(struct rvx_part *pl, uint32_t task)
 		if (pl->shadow_task[c] == task)
 			pl->shadow_task[c] = RVX_HYP_NONE;
 	}
+	if (task < pl->task_count)
+		pl->tasks[task].cpu = 0;
 }
 
 void rvx_part_forget_part_(struct rvx_part *pl, uint32_t part)

@@ -80,7 +80,7 @@ static struct el1_ctx el1[RVX_KERNEL_TASKS];
 static struct rvx_a64_frame *trap_frame[RVX_A64_MAX_CPUS]; /* the trap being decoded, per CPU */
 static uint32_t cpu_ready[RVX_A64_MAX_CPUS]; /* EL2 controls for partitions set on this CPU */
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
-uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* partition task loads per CPU */
+uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
 static uint64_t el1_loads_at_teardown;
 
@@ -235,6 +235,7 @@ static void a_vm_load(void *ctx, uint32_t cpu, uint32_t part)
 		__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&s2[0])));
 		cpu_ready[cpu] = 1;
 	}
+	rvx_virt_part_ran[cpu][part]++;
 	__asm__ volatile("msr vttbr_el2, %0" ::"r"(vttbr[part]));
 }
 
@@ -302,7 +303,8 @@ static void a_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t)
 	t->addr = 0;
 	t->syndrome = esr;
 	t->write = t->permission = 0;
-	memset(t->reserved, 0, sizeof(t->reserved));
+	t->reserved[0] = t->reserved[1] = t->reserved[2] = 0;
+	t->reserved[3] = t->reserved[4] = t->reserved[5] = 0;
 	switch (ec) {
 	case EC_HVC64:
 		switch (esr & ESR_HVC_IMM_MASK) {
@@ -620,10 +622,8 @@ void rvx_a64_part_switch(uint32_t cpu, uint32_t next)
 	if (part_mode == 0)
 		return;
 	rc = rvx_part_switch(&rvx_virt_pl, cpu, next);
-	if (rc < 0)
+	if (__builtin_expect(rc < 0, 0))
 		rvx_a64_fail("running a partition that is not RUNNING", -RVX_EPERM);
-	if (rc == 1)
-		rvx_virt_part_ran[cpu][rvx_virt_pl.tasks[next].part - 1u]++;
 }
 
 bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf)

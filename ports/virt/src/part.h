@@ -34,7 +34,7 @@ struct rvx_virt_progress {
 extern struct rvx_part rvx_virt_pl;
 /** Progress reports per partition. */
 extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
-/** Switches to each partition's tasks, per CPU. */
+/** Stage-2 loads of each partition (switches to it from another), per CPU. */
 extern uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS];
 
 /** Monotonic time in nanoseconds. */

@@ -317,7 +317,7 @@ static void summary(void)
 
 		for (uint32_t c = 0; c < PL()->cfg.cpu_count; c++)
 			if (rvx_virt_part_ran[c][i] != 0)
-				rvx_a64_printf("RVX-PART-CPU part=%c cpu=%u switches=%lu\n",
+				rvx_a64_printf("RVX-PART-CPU part=%c cpu=%u vm_loads=%lu\n",
 						(char)('A' + i), c, rvx_virt_part_ran[c][i]);
 
 		rvx_a64_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "

@@ -399,10 +399,12 @@ struct rvx_part_edge {
 	uint16_t reserved[3];   /**< Zero. */
 };
 
-/** Which partition a kernel task belongs to (caller's table, one per task). */
+/** Which partition a kernel task belongs to (caller's table, one per task;
+ *  the layer writes it). */
 struct rvx_part_task {
 	uint8_t part; /**< Partition index + 1; 0: not a partition task. */
 	uint8_t slot; /**< Its slot in the partition. */
+	uint8_t cpu;  /**< The CPU that loaded its state last, + 1; 0: none. */
 };
 
 /** The layer's state (caller storage). */
