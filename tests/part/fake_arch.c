@@ -177,6 +177,8 @@ static int k_syscall(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_a
 			t = FK_TASKS + 5u;
 		else
 			fk.alive[t] = 1;
+		if (t < FK_TASKS)
+			fk.cpu_of[t] = (uint32_t)a->arg[4];
 		for (uint64_t i = 0; i < a->out_len / 8u; i++)
 			out[i] = fk.next_handle++;
 		r->value[0] = t;
@@ -230,6 +232,25 @@ static int k_release(void *ctx, uint32_t task)
 	log_call(FK_RELEASE, task, 0, 0);
 	fk.held[task] = 0;
 	return 0;
+}
+
+static int k_migrate_check(void *ctx, uint32_t task, uint32_t cpu)
+{
+	(void)ctx;
+	(void)cpu;
+	if (fk.migrate_rc != 0)
+		return fk.migrate_rc;
+	return fk.running[task] ? -RVX_EBUSY : 0;
+}
+
+static int k_migrate(void *ctx, uint32_t task, uint32_t cpu)
+{
+	int rc = k_migrate_check(ctx, task, cpu);
+
+	log_call(FK_MIGRATE, task, cpu, 0);
+	if (rc == 0)
+		fk.cpu_of[task] = cpu;
+	return rc;
 }
 
 static void k_caps_digest(void *ctx, const uint32_t *tasks, uint32_t count, uint8_t out[32])
@@ -336,7 +357,8 @@ static uint64_t k_now(void *ctx)
 }
 
 const struct rvx_part_kernel_ops fk_kern = {
-	k_syscall, k_task_exit, k_task_restart, k_hold, k_release, k_caps_digest, k_cap_object,
+	k_syscall, k_task_exit, k_task_restart, k_hold, k_release, k_migrate_check, k_migrate,
+	k_caps_digest, k_cap_object,
 	k_record, k_snap_save, k_snap_digest, k_snap_restore, k_snap_compare, k_handle_out,
 	k_reboot, k_now, NULL,
 };

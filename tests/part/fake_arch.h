@@ -31,7 +31,7 @@
 enum fk_op {
 	FK_CPU_RESET = 1, FK_CPU_SAVE, FK_CPU_LOAD, FK_VM_LOAD, FK_S2_RESET, FK_S2_MAP, FK_S2_UNMAP,
 	FK_S2_SYNC, FK_TRAP_DECODE, FK_KICK, FK_SYSCALL, FK_TASK_EXIT, FK_TASK_RESTART, FK_HOLD,
-	FK_RELEASE, FK_RECORD, FK_SNAP_SAVE, FK_SNAP_RESTORE, FK_HANDLE_OUT, FK_REBOOT,
+	FK_RELEASE, FK_RECORD, FK_SNAP_SAVE, FK_SNAP_RESTORE, FK_HANDLE_OUT, FK_REBOOT, FK_MIGRATE,
 };
 
 struct fk_call {
@@ -62,6 +62,8 @@ struct fake {
 	uint32_t held[FK_TASKS];
 	uint32_t cap_gen[FK_TASKS];     /* moves on when a task's capabilities change */
 	uint32_t queued;                /* messages waiting in every queue */
+	uint32_t cpu_of[FK_TASKS];      /* the CPU each task is placed on */
+	uint32_t running[FK_TASKS];     /* the scheduler has it RUNNING (it cannot move) */
 	uint64_t now;
 	uint64_t published[FK_PARTS][64]; /* handle_out: where/8 -> handle */
 	/* knobs */
@@ -71,6 +73,7 @@ struct fake {
 	int guest_rc;                   /* the next guest syscall returns this */
 	int blocked;                    /* the next guest syscall blocks */
 	int spawn_task_out_of_range;    /* TaskSpawn gives a task id beyond the table */
+	int migrate_rc;                 /* task_migrate_check returns this */
 };
 
 extern struct fake fk;

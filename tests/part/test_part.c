@@ -2,7 +2,8 @@
 /*
  * lib/part's policy through the fake architecture: set-up and its journals,
  * isolation decisions on the trap path, leases, the recovery ladder with
- * reconstruction and roll back, suspend and resume, the lazy switch, and
+ * reconstruction and roll back, suspend and resume, the switch, placement
+ * and migration over CPUs, cross-CPU kicks, and
  * that a refused call changes nothing.
  */
 #include "fake_arch.h"
@@ -471,7 +472,7 @@ Test(part, suspend_holds_and_resume_releases)
 	tb = fk_spawn(1, 1);
 	cr_assert_eq(rvx_part_switch(&pl, 0, t0), 1);
 	fk_clear();
-	cr_assert_eq(rvx_part_suspend(&pl, 0), 0);
+	cr_assert_eq(rvx_part_suspend(&pl, 0, 0), 0);
 	cr_assert_eq(fk.held[t0] && fk.held[t1], 1);
 	cr_assert_eq(fk.held[tb], 0);
 	cr_assert_eq(fk_count(FK_CPU_SAVE), 1, "its loaded state saved");
@@ -479,8 +480,9 @@ Test(part, suspend_holds_and_resume_releases)
 	cr_assert_eq(rvx_part_switch(&pl, 0, t0), -RVX_EPERM, "a suspended partition never runs");
 	cr_assert_eq(rvx_part_hold(&pl, tb), 0);
 	SNAP();
-	cr_assert_eq(rvx_part_suspend(&pl, 0), -RVX_EPERM);
-	cr_assert_eq(rvx_part_suspend(&pl, 2), -RVX_ENOENT);
+	cr_assert_eq(rvx_part_suspend(&pl, 0, 0), -RVX_EPERM);
+	cr_assert_eq(rvx_part_suspend(&pl, 2, 0), -RVX_ENOENT);
+	cr_assert_eq(rvx_part_suspend(&pl, 1, 2), -RVX_EINVAL);
 	UNCHANGED();
 	fk_clear();
 	cr_assert_eq(rvx_part_resume(&pl, 0, 0), 0);
@@ -494,7 +496,7 @@ Test(part, suspend_holds_and_resume_releases)
 	UNCHANGED();
 }
 
-Test(part, switch_is_lazy)
+Test(part, switch_loads_only_what_changed_and_saves_on_leaving)
 {
 	uint32_t a0, a1, b0;
 
@@ -506,16 +508,181 @@ Test(part, switch_is_lazy)
 	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
 	cr_assert_eq(fk_count(FK_VM_LOAD), 1);
 	cr_assert_eq(fk_count(FK_CPU_LOAD), 1);
-	cr_assert_eq(rvx_part_switch(&pl, 0, 0), 0, "a kernel task changes nothing");
 	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
-	cr_assert_eq(fk_count(FK_CPU_LOAD), 1, "the same task: nothing loaded");
+	cr_assert_eq(fk_count(FK_CPU_LOAD), 1, "the same task again: nothing loaded");
+	/* before: a0 live in CPU 0; after a kernel task: saved, stage 2 kept */
+	cr_assert_eq(rvx_part_switch(&pl, 0, 0), 0);
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 1, "a0 saved when CPU 0 left it");
+	cr_assert_eq(pl.loaded_task[0], RVX_HYP_NONE);
+	cr_assert_eq(rvx_part_switch(&pl, 0, RVX_HYP_NONE), 0, "idle: nothing more to save");
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].op, FK_CPU_LOAD);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].b, a0, "loaded over what the registers still hold");
+	cr_assert_eq(fk_count(FK_VM_LOAD), 1, "the stage 2 stayed loaded");
 	cr_assert_eq(rvx_part_switch(&pl, 0, a1), 1);
 	cr_assert_eq(fk_count(FK_VM_LOAD), 1, "the same partition: stage 2 stays");
-	cr_assert_eq(fk_count(FK_CPU_SAVE), 1);
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 2);
 	cr_assert_eq(rvx_part_switch(&pl, 0, b0), 1);
 	cr_assert_eq(fk_count(FK_VM_LOAD), 2);
 	cr_assert_eq(pl.hyp.epoch_switches, 2);
 	cr_assert_eq(rvx_part_switch(&pl, 7, a0), -RVX_EINVAL);
+}
+
+Test(part, registers_of_a_task_that_ran_elsewhere_are_not_trusted)
+{
+	uint32_t a0, b0;
+
+	fk_parts(2);
+	a0 = fk_spawn(0, 1);
+	b0 = fk_spawn(1, 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
+	cr_assert_eq(rvx_part_switch(&pl, 0, 0), 0);
+	/* before: CPU 0's registers equal a0's saved state. a0 moves to CPU 1
+	 * and runs there, so its saved state moves on. */
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), 0);
+	cr_assert_eq(rvx_part_switch(&pl, 1, a0), 1);
+	fk_clear();
+	cr_assert_eq(rvx_part_switch(&pl, 0, b0), 1);
+	/* after: b0 is loaded in full on CPU 0 (no stale comparison). */
+	cr_assert_eq(fk_count(FK_CPU_LOAD), 1);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].op, FK_CPU_LOAD);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].b, RVX_HYP_NONE);
+}
+
+Test(part, placement_sends_spawns_to_the_home_cpu_witnessed)
+{
+	uint32_t t;
+
+	fk_parts(2);
+	fk_clear();
+	cr_assert_eq(rvx_part_migrate(&pl, 1, 1, 0), 0);
+	cr_assert_eq(pl.parts[1].cpu, 1);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_MIGRATE), 1);
+	cr_assert_eq(fk_count(FK_MIGRATE), 0, "no task to move");
+	cr_assert_eq(fk_count(FK_KICK), 0, "nothing to run there");
+	cr_assert_eq(pl.parts[1].migrations, 0);
+	t = fk_spawn(1, 1);
+	cr_assert_eq(fk.cpu_of[t], 1, "spawned on its partition's CPU");
+	t = fk_spawn(0, 1);
+	cr_assert_eq(fk.cpu_of[t], 0);
+}
+
+Test(part, migration_moves_every_task_witnessed_and_kicks)
+{
+	uint32_t a0, a1, a2;
+
+	fk_parts(2);
+	a0 = fk_spawn(0, 1);
+	a1 = fk_spawn(0, 1);
+	a2 = fk_spawn(0, 1);
+	cr_assert_eq(rvx_part_task_end(&pl, a2, 0), 0);
+	fk_clear();
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), 0);
+	cr_assert_eq(fk_count(FK_MIGRATE), 2, "its two live tasks moved");
+	cr_assert_eq(fk.cpu_of[a0], 1);
+	cr_assert_eq(fk.cpu_of[a1], 1);
+	cr_assert_eq(pl.parts[0].cpu, 1);
+	cr_assert_eq(pl.parts[0].migrations, 1);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_MIGRATE), 1);
+	cr_assert_eq(fk_count(FK_KICK), 1);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].op, FK_KICK);
+	cr_assert_eq(fk.calls[fk.ncalls - 1].a, 1, "the new CPU is kicked");
+	/* Already home: nothing, no record. */
+	fk_clear();
+	SNAP();
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), 0);
+	UNCHANGED();
+	cr_assert_eq(fk.ncalls, 0);
+	/* Reconstruction respawns on the home CPU (the spawn path). */
+	cr_assert_eq(fk_spawn(0, 2) < FK_TASKS, 1);
+	cr_assert_eq(fk.cpu_of[fk.next_task - 1u], 1);
+}
+
+Test(part, migration_refusals_change_nothing)
+{
+	uint32_t a0, a1;
+
+	fk_parts(2);
+	a0 = fk_spawn(0, 1);
+	a1 = fk_spawn(0, 1);
+	fk_clear();
+	SNAP();
+	cr_assert_eq(rvx_part_migrate(NULL, 0, 1, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 2, 0), -RVX_EINVAL, "no CPU 2");
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 2), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_migrate(&pl, 3, 1, 0), -RVX_ENOENT);
+	fk.running[a1] = 1;
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), -RVX_EBUSY, "the kernel runs a1");
+	fk.running[a1] = 0;
+	fk.migrate_rc = -RVX_ELIMIT;
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), -RVX_ELIMIT);
+	fk.migrate_rc = 0;
+	UNCHANGED();
+	cr_assert_eq(fk_count(FK_MIGRATE), 0, "no task moved");
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_MIGRATE), 0);
+	/* A task whose state is live on a CPU (it runs there) cannot move. */
+	cr_assert_eq(rvx_part_switch(&pl, 0, a0), 1);
+	SNAP();
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 1), -RVX_EBUSY);
+	UNCHANGED();
+	cr_assert_eq(rvx_part_switch(&pl, 0, RVX_HYP_NONE), 0);
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 1), 0, "once its CPU left it, it moves");
+}
+
+Test(part, suspend_leaves_a_task_running_elsewhere_to_its_cpu)
+{
+	uint32_t a0, a1;
+
+	fk_parts(2);
+	a0 = fk_spawn(0, 1);
+	a1 = fk_spawn(0, 1);
+	cr_assert_eq(rvx_part_migrate(&pl, 0, 1, 0), 0);
+	cr_assert_eq(rvx_part_switch(&pl, 1, a0), 1);
+	fk_clear();
+	/* CPU 0 suspends A while a0 runs on CPU 1. */
+	cr_assert_eq(rvx_part_suspend(&pl, 0, 0), 0);
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 0, "CPU 0 cannot save CPU 1's registers");
+	cr_assert_eq(fk_count(FK_KICK), 1, "CPU 1 is kicked");
+	cr_assert_eq(fk.held[a0], 0, "a0 runs: held when picked again");
+	cr_assert_eq(fk.held[a1], 1);
+	cr_assert_eq(pl.loaded_task[1], a0);
+	/* CPU 1 leaves it and picks it again: saved there, then held. */
+	cr_assert_eq(rvx_part_switch(&pl, 1, RVX_HYP_NONE), 0);
+	cr_assert_eq(fk_count(FK_CPU_SAVE), 1);
+	cr_assert_eq(rvx_part_hold(&pl, a0), 1);
+	cr_assert_eq(fk.held[a0], 1);
+	cr_assert_eq(rvx_part_resume(&pl, 0, 0), 0);
+	cr_assert_eq(fk.held[a0] || fk.held[a1], 0);
+}
+
+Test(part, cross_cpu_edge_send_kicks_the_receiver_cpu)
+{
+	struct rvx_syscall_args a = args(0x300);
+	uint32_t t, e;
+
+	fk_parts(2);
+	t = fk_spawn(0, 1);
+	cr_assert_eq(rvx_part_edge_create(&pl, 0, 1, 0x42, t, 0x300, &e), 0);
+	a.in = FK_MEM_BASE(0) + 0x400;
+	a.in_len = 8;
+	fk_clear();
+	put_args(0, &a);
+	(void)trap(t);
+	cr_assert_eq(fk_count(FK_KICK), 0, "B on the same CPU: no kick");
+	cr_assert_eq(rvx_part_migrate(&pl, 1, 1, 0), 0);
+	fk_clear();
+	put_args(0, &a);
+	(void)trap(t);
+	cr_assert_eq(fk_count(FK_KICK), 1, "B on CPU 1: kicked");
+	cr_assert_eq(fk.calls[fk.ncalls - 1].a, 1);
+	cr_assert_eq(pl.kicks, 1);
+	/* A send that is not on an edge kicks nobody. */
+	a.cap = 0x301;
+	fk_clear();
+	put_args(0, &a);
+	(void)trap(t);
+	cr_assert_eq(fk_count(FK_KICK), 0);
 }
 
 Test(part, teardown_ends_everything_witnessed)
@@ -524,13 +691,14 @@ Test(part, teardown_ends_everything_witnessed)
 
 	scene(&talk, &listen);
 	fk_clear();
-	cr_assert_eq(rvx_part_teardown(&pl), 0);
+	cr_assert_eq(rvx_part_teardown(&pl, 2), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_teardown(&pl, 0), 0);
 	cr_assert_eq(fk_count(FK_TASK_EXIT), 2);
 	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_DESTROY), 2);
 	cr_assert_eq(fk_records(RVX_HYP_WITNESS_KIND_BASE + RVX_HYP_EV_EDGE_DESTROY), 1);
 	cr_assert_eq(rvx_part_of(&pl, talk), -RVX_ENOENT);
 	cr_assert_eq(rvx_part_switch(&pl, 0, talk), 0);
-	cr_assert_eq(rvx_part_teardown(&pl), -RVX_EPERM);
+	cr_assert_eq(rvx_part_teardown(&pl, 0), -RVX_EPERM);
 }
 
 Test(part, witness_kind_map)

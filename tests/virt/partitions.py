@@ -3,7 +3,13 @@
 """Boot the virt image in partition mode under QEMU and check what it did.
 
 usage: partitions.py --qemu QEMU --image IMG --check CHECK [--verify-tool RUVIX]
-                     [--transcript FILE]
+                     [--transcript FILE] [--smp N --placement smp|smp-shared]
+
+With --placement the demo runs on N CPUs (-smp N, -append
+rvx.partitions=smp or =smp-shared) and every check also asserts where the
+partitions ran: smp puts A on CPU 1 and B on CPU 2, then moves A to CPU 3
+while it runs (a suspend, a witnessed migration with its tasks, timers and
+queue waits, a resume); smp-shared puts both on the last CPU.
 
 Checks (each boots QEMU once with -append rvx.partitions, except budget):
   isolation  each partition tried to read and write the other's memory, read
@@ -58,6 +64,7 @@ KINDS = {
     "cap-grant": 30, "fault": 31, "recovery": 32, "switch-summary": 33,
     "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
     "partition-checkpoint": 0x8000 + 0x200, "partition-rebuild": 0x8000 + 0x201,
+    "partition-migrate": 0x8000 + 0x202,
 }
 # Nucleus record kinds a reconstruction leaves.
 TASK_SPAWN, TASK_EXIT, CAP_GRANT, REGION_MAP = 2, 3, 7, 10
@@ -66,7 +73,8 @@ NONE32 = 0xFFFFFFFF
 
 def boot(args, append, icount=False):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-           "-nographic", "-nic", "none", "-semihosting", "-kernel", args.image, "-append", append]
+           "-smp", str(args.smp), "-nographic", "-nic", "none", "-semihosting",
+           "-kernel", args.image, "-append", append]
     if icount:
         cmd[1:1] = ["-icount", "shift=0"]
     try:
@@ -328,6 +336,26 @@ def check_budget(out):
             raise AssertionError("%s median %d ns exceeds 2 us" % (name, fig[name][0]))
 
 
+def check_placement(out, placement, smp):
+    ran = {}
+    for m in re.finditer(r"^RVX-PART-CPU part=(\S) cpu=(\d+) vm_loads=(\d+)$", out, re.M):
+        ran.setdefault(m.group(1), set()).add(int(m.group(2)))
+    need(out, r"^partitions: every CPU", "the partition mode on every CPU")
+    need(out, r"^RVX-PARTITIONS \S+: .* %d CPU\(s\)$" % smp, "%d CPUs up" % smp)
+    if placement == "smp":
+        want = {"A": {1, 3}, "B": {2}}
+        # Its prober has ended by then: the talker moves (with its waits).
+        need(out, r"^RVX-ACT partition-migrate part=A from=1 to=3 tasks=1$",
+             "A moved from CPU 1 to CPU 3 with its live task")
+        need(out, r"^RVX-MIGRATE part=A from=1 to=3 tries=\d+ ok$", "A's move")
+    else:
+        want = {"A": {smp - 1}, "B": {smp - 1}}
+    if ran != want:
+        raise AssertionError("partitions ran on CPUs %s, expected %s" % (ran, want))
+    print("placement %s: %s" % (placement, ", ".join(
+        "%s on CPU %s" % (p, sorted(c)) for p, c in sorted(ran.items()))))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qemu", required=True)
@@ -336,9 +364,13 @@ def main():
                     choices=["isolation", "recovery", "actions", "budget"])
     ap.add_argument("--verify-tool")
     ap.add_argument("--transcript")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--placement", choices=["smp", "smp-shared"])
     args = ap.parse_args()
     if args.check == "budget":
         code, out = boot(args, "rvx.partitions=bench", icount=True)
+    elif args.placement:
+        code, out = boot(args, "rvx.partitions=" + args.placement)
     else:
         code, out = boot(args, "rvx.partitions")
     try:
@@ -350,6 +382,8 @@ def main():
             raise AssertionError("no clean shutdown")
         recs = records(out)
         verify_tool(args, out)
+        if args.placement:
+            check_placement(out, args.placement, args.smp)
         if args.check == "isolation":
             check_isolation(out, recs)
         elif args.check == "recovery":

@@ -4,7 +4,8 @@
  * suspended partition's tasks, the tick, teardown. The trap path and the
  * recovery ladder are in trap.c and recover.c.
  *
- * No locks: the embedder serialises every call on one struct rvx_part.
+ * No locks: the embedder serialises every call on one struct rvx_part
+ * (every CPU's calls: the virt port's kernel lock).
  */
 #include "part_internal.h"
 
@@ -41,36 +42,13 @@ static void hyp_emit(void *ctx, const struct rvx_hyp_event *ev)
 			 8u + ev->args_len);
 }
 
-struct rvx_part_partition *rvx_part_get_(struct rvx_part *pl, uint32_t part)
-{
-	if (part >= pl->part_count || !pl->parts[part].live)
-		return NULL;
-	return &pl->parts[part];
-}
-
-struct rvx_part_partition *rvx_part_task_part_(struct rvx_part *pl, uint32_t task)
-{
-	if (task >= pl->task_count || pl->tasks[task].part == 0)
-		return NULL;
-	return rvx_part_get_(pl, pl->tasks[task].part - 1u);
-}
-
-uint32_t rvx_part_index_(const struct rvx_part *pl, const struct rvx_part_partition *p)
-{
-	return (uint32_t)(p - pl->parts);
-}
-
-bool rvx_part_in_range_(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
-{
-	return a >= base && len <= size && a - base <= size - len;
-}
-
 static bool ops_complete(const struct rvx_part_arch_ops *a, const struct rvx_part_kernel_ops *k)
 {
 	return a->cpu_reset && a->cpu_save && a->cpu_load && a->vm_load && a->s2_reset &&
 	       a->s2_map && a->s2_unmap && a->s2_sync && a->trap_decode && a->guest_read &&
 	       a->guest_write && a->kick && k->syscall && k->task_exit && k->task_restart &&
-	       k->hold_task && k->release_task && k->caps_digest && k->cap_object && k->record &&
+	       k->hold_task && k->release_task && k->task_migrate_check && k->task_migrate &&
+	       k->caps_digest && k->cap_object && k->record &&
 	       k->snapshot_save && k->snapshot_digest && k->snapshot_restore &&
 	       k->snapshot_compare && k->handle_out && k->reboot && k->now;
 }
@@ -125,6 +103,7 @@ int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
 	pl->active = 1;
 	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++) {
 		pl->loaded_task[c] = RVX_HYP_NONE;
+		pl->shadow_task[c] = RVX_HYP_NONE;
 		pl->loaded_part[c] = RVX_HYP_NONE;
 	}
 	pl->epoch_started = kern->now(ctx);
@@ -261,6 +240,7 @@ int rvx_part_spawn_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint
 	a.arg[0] = j->role;
 	a.arg[1] = 1;
 	a.arg[3] = pi + 1u;
+	a.arg[4] = p->cpu;
 	a.arg[5] = index == RVX_HYP_NONE ? 0u : (uint64_t)index + 1u;
 	a.in = (uint64_t)(uintptr_t)j->x;
 	a.in_len = (uint64_t)j->nx * sizeof(j->x[0]);
@@ -277,6 +257,7 @@ int rvx_part_spawn_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint
 	memcpy(j->child, child, (size_t)j->nx * sizeof(child[0]));
 	pl->tasks[t].part = (uint8_t)(pi + 1u);
 	pl->tasks[t].slot = (uint8_t)slot;
+	pl->tasks[t].cpu = 0;
 	p->tasks[slot] = t;
 	p->roles[slot] = j->role;
 	p->alive[slot] = 1;
@@ -385,6 +366,7 @@ int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64
 		e->send_count = 1;
 	}
 	e->from = from;
+	e->to = to;
 	e->root_cap = root_cap;
 	e->grant_task = RVX_HYP_NONE;
 	e->grant_cap = 0;
@@ -524,8 +506,11 @@ int rvx_part_checkpoint(struct rvx_part *pl, uint32_t part)
 	return 0;
 }
 
-/* Take @p p off every CPU it is current on: its task's CPU state saved. */
-static void take_off_cpus(struct rvx_part *pl, struct rvx_part_partition *p)
+/* Take @p p off every CPU it is current on. Its task's CPU state is saved
+ * here on @p cpu; a task running on another CPU has its state in that
+ * CPU's registers, which only that CPU can save: it is kicked, saves the
+ * state when it leaves the task, and holds the task when it next picks it. */
+static void take_off_cpus(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t cpu)
 {
 	uint32_t pi = rvx_part_index_(pl, p);
 
@@ -536,11 +521,27 @@ static void take_off_cpus(struct rvx_part *pl, struct rvx_part_partition *p)
 			(void)rvx_hyp_switch(&pl->hyp, c, RVX_HANDLE_NULL);
 			pl->loaded_part[c] = RVX_HYP_NONE;
 		}
-		if (t != RVX_HYP_NONE && pl->tasks[t].part == pi + 1u) {
+		if (t == RVX_HYP_NONE || pl->tasks[t].part != pi + 1u)
+			continue;
+		if (c == cpu) {
 			pl->arch->cpu_save(pl->ctx, t);
 			pl->loaded_task[c] = RVX_HYP_NONE;
+			pl->shadow_task[c] = t;
+		} else {
+			pl->arch->kick(pl->ctx, c);
 		}
 	}
+}
+
+/* CPU @p c (not @p cpu) runs a task of @p p now. */
+static bool runs_elsewhere(const struct rvx_part *pl, const struct rvx_part_partition *p,
+			   uint32_t task, uint32_t cpu)
+{
+	(void)p;
+	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++)
+		if (c != cpu && pl->loaded_task[c] == task)
+			return true;
+	return false;
 }
 
 /* Hold @p task of suspended @p p. */
@@ -552,14 +553,14 @@ static bool hold_task(struct rvx_part *pl, struct rvx_part_partition *p, uint32_
 	return true;
 }
 
-int rvx_part_suspend(struct rvx_part *pl, uint32_t part)
+int rvx_part_suspend(struct rvx_part *pl, uint32_t part, uint32_t cpu)
 {
 	struct rvx_hyp_partition_info info;
 	struct rvx_part_partition *p;
 	int rc;
 
 	/* Check. */
-	if (pl == NULL)
+	if (pl == NULL || cpu >= pl->hyp.cpu_count)
 		return -RVX_EINVAL;
 	p = rvx_part_get_(pl, part);
 	if (p == NULL)
@@ -570,14 +571,63 @@ int rvx_part_suspend(struct rvx_part *pl, uint32_t part)
 		return -RVX_EPERM;
 
 	/* Commit. */
-	take_off_cpus(pl, p);
+	take_off_cpus(pl, p, cpu);
 	RVX_PART_TRACE(pl, "RVX-ACT partition-suspend part=%c\n", RVX_PART_NAME(part));
 	rc = rvx_hyp_partition_suspend(&pl->hyp, p->h, pl->kern->now(pl->ctx));
 	RVX_CHECK(rc == 0); /* RUNNING and current nowhere */
 	p->suspended = 1;
+	/* A task running elsewhere is held by its CPU when next picked. */
 	for (uint32_t i = 0; i < p->task_count; i++)
-		if (p->alive[i])
+		if (p->alive[i] && !runs_elsewhere(pl, p, p->tasks[i], cpu))
 			(void)hold_task(pl, p, p->tasks[i]); /* the others when picked */
+	return 0;
+}
+
+int rvx_part_migrate(struct rvx_part *pl, uint32_t part, uint32_t to, uint32_t cpu)
+{
+	struct rvx_part_partition *p;
+	uint32_t args[3], moved = 0;
+	int rc;
+
+	/* Check: every task can move, and none runs now (its CPU state would
+	 * be live in another CPU's registers). */
+	if (pl == NULL || to >= pl->hyp.cpu_count || cpu >= pl->hyp.cpu_count)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	if (p->cpu == to)
+		return 0;
+	for (uint32_t i = 0; i < p->task_count; i++) {
+		if (!p->alive[i])
+			continue;
+		if (runs_elsewhere(pl, p, p->tasks[i], RVX_HYP_NONE))
+			return -RVX_EBUSY;
+		rc = pl->kern->task_migrate_check(pl->ctx, p->tasks[i], to);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* Commit. */
+	for (uint32_t i = 0; i < p->task_count; i++) {
+		if (!p->alive[i])
+			continue;
+		rc = pl->kern->task_migrate(pl->ctx, p->tasks[i], to);
+		RVX_CHECK(rc == 0); /* checked above under the same lock */
+		moved++;
+	}
+	args[0] = p->cpu;
+	args[1] = to;
+	args[2] = moved;
+	RVX_PART_TRACE(pl, "RVX-ACT partition-migrate part=%c from=%u to=%u tasks=%u\n",
+		       RVX_PART_NAME(part), p->cpu, to, moved);
+	pl->kern->record(pl->ctx, RVX_PART_WITNESS_MIGRATE, part, p->h.raw, args, sizeof(args));
+	p->cpu = to;
+	if (moved > 0) {
+		p->migrations++;
+		if (to != cpu)
+			pl->arch->kick(pl->ctx, to);
+	}
 	return 0;
 }
 
@@ -627,31 +677,48 @@ int rvx_part_hold(struct rvx_part *pl, uint32_t task)
 
 int rvx_part_switch(struct rvx_part *pl, uint32_t cpu, uint32_t task)
 {
-	struct rvx_part_partition *p;
 	uint32_t pi, prev;
 
 	if (pl == NULL || cpu >= pl->hyp.cpu_count)
 		return -RVX_EINVAL;
-	if (!pl->active || task >= pl->task_count || pl->tasks[task].part == 0)
-		return 0; /* a kernel task: the partition state stays loaded (lazy) */
+	prev = pl->loaded_task[cpu];
+	if (!pl->active || task >= pl->task_count || pl->tasks[task].part == 0) {
+		/* A kernel task or idleness: the partition task that ran here
+		 * saves its state, so any CPU may run it next. The stage-2 stays
+		 * loaded: it is tagged with its VMID. */
+		if (prev != RVX_HYP_NONE) {
+			pl->arch->cpu_save(pl->ctx, prev);
+			pl->loaded_task[cpu] = RVX_HYP_NONE;
+			pl->shadow_task[cpu] = prev;
+		}
+		return 0;
+	}
 	pi = pl->tasks[task].part - 1u;
-	p = &pl->parts[pi];
 	if (pl->loaded_part[cpu] != pi) {
-		int rc = rvx_hyp_switch(&pl->hyp, cpu, p->h);
-
-		if (rc != 0)
+		if (rvx_hyp_switch(&pl->hyp, cpu, pl->parts[pi].h) != 0)
 			return -RVX_EPERM;
 		pl->arch->vm_load(pl->ctx, cpu, pi);
 		pl->loaded_part[cpu] = pi;
 		pl->vm_loads++;
 	}
-	prev = pl->loaded_task[cpu];
 	if (prev == task)
 		return 1;
-	if (prev != RVX_HYP_NONE)
+	if (prev != RVX_HYP_NONE) {
 		pl->arch->cpu_save(pl->ctx, prev);
-	pl->arch->cpu_load(pl->ctx, task, prev);
+		pl->arch->cpu_load(pl->ctx, task, prev);
+	} else {
+		/* The registers still hold what the shadow task saved, unless
+		 * that task has been loaded elsewhere since (its saved state
+		 * moved on there). */
+		uint32_t h = pl->shadow_task[cpu];
+
+		if (h != RVX_HYP_NONE && pl->tasks[h].cpu != cpu + 1u)
+			h = RVX_HYP_NONE;
+		pl->arch->cpu_load(pl->ctx, task, h);
+	}
 	pl->loaded_task[cpu] = task;
+	pl->shadow_task[cpu] = task;
+	pl->tasks[task].cpu = (uint8_t)(cpu + 1u);
 	pl->cpu_loads++;
 	return 1;
 }
@@ -659,9 +726,14 @@ int rvx_part_switch(struct rvx_part *pl, uint32_t cpu, uint32_t task)
 /* @p task's registers are stale on every CPU that holds them. */
 void rvx_part_forget_task_(struct rvx_part *pl, uint32_t task)
 {
-	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
+	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++) {
 		if (pl->loaded_task[c] == task)
 			pl->loaded_task[c] = RVX_HYP_NONE;
+		if (pl->shadow_task[c] == task)
+			pl->shadow_task[c] = RVX_HYP_NONE;
+	}
+	if (task < pl->task_count)
+		pl->tasks[task].cpu = 0;
 }
 
 void rvx_part_forget_part_(struct rvx_part *pl, uint32_t part)
@@ -756,11 +828,11 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 	return n;
 }
 
-int rvx_part_teardown(struct rvx_part *pl)
+int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
 {
 	int rc = 0;
 
-	if (pl == NULL)
+	if (pl == NULL || cpu >= pl->hyp.cpu_count)
 		return -RVX_EINVAL;
 	if (!pl->active)
 		return -RVX_EPERM;
@@ -768,9 +840,11 @@ int rvx_part_teardown(struct rvx_part *pl)
 		uint32_t t = pl->loaded_task[c];
 
 		(void)rvx_hyp_switch(&pl->hyp, c, RVX_HANDLE_NULL);
-		if (t != RVX_HYP_NONE)
+		/* Only this CPU's registers can be saved from here. */
+		if (t != RVX_HYP_NONE && c == cpu)
 			pl->arch->cpu_save(pl->ctx, t);
 		pl->loaded_task[c] = RVX_HYP_NONE;
+		pl->shadow_task[c] = RVX_HYP_NONE;
 		pl->loaded_part[c] = RVX_HYP_NONE;
 	}
 	RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- switches=%lu vttbr_loads=%lu "
@@ -778,9 +852,9 @@ int rvx_part_teardown(struct rvx_part *pl)
 		       pl->hyp.epoch_switches, pl->vm_loads, pl->cpu_loads);
 	rc = rvx_hyp_epoch_close(&pl->hyp, pl->kern->now(pl->ctx));
 	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
-		rc = rvx_part_suspend(pl, i);
+		rc = rvx_part_suspend(pl, i, cpu);
 		if (rc == 0)
-			rc = rvx_part_resume(pl, i, 0);
+			rc = rvx_part_resume(pl, i, cpu);
 	}
 	/* Destroying a partition would end its edges and leases itself; the
 	 * edges go first, each with its own record. */

@@ -15,10 +15,37 @@
 /* The letter a partition goes by in console lines (A, B, ...). */
 #define RVX_PART_NAME(i) ((char)('A' + (int)(i)))
 
-struct rvx_part_partition *rvx_part_get_(struct rvx_part *pl, uint32_t part);
-struct rvx_part_partition *rvx_part_task_part_(struct rvx_part *pl, uint32_t task);
-uint32_t rvx_part_index_(const struct rvx_part *pl, const struct rvx_part_partition *p);
-bool rvx_part_in_range_(uint64_t a, uint64_t len, uint64_t base, uint64_t size);
+/* The small lookups below are on the trap and switch paths: inline, so a
+ * trap pays no call for them. */
+
+/* Live partition @p part, or NULL. */
+static inline struct rvx_part_partition *rvx_part_get_(struct rvx_part *pl, uint32_t part)
+{
+	if (part >= pl->part_count || !pl->parts[part].live)
+		return NULL;
+	return &pl->parts[part];
+}
+
+/* The live partition @p task belongs to, or NULL. */
+static inline struct rvx_part_partition *rvx_part_task_part_(struct rvx_part *pl, uint32_t task)
+{
+	if (task >= pl->task_count || pl->tasks[task].part == 0)
+		return NULL;
+	return rvx_part_get_(pl, pl->tasks[task].part - 1u);
+}
+
+static inline uint32_t rvx_part_index_(const struct rvx_part *pl,
+				       const struct rvx_part_partition *p)
+{
+	return (uint32_t)(p - pl->parts);
+}
+
+/* [@p a, @p a + @p len) lies in [@p base, @p base + @p size), without overflow. */
+static inline bool rvx_part_in_range_(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
+{
+	return a >= base && len <= size && a - base <= size - len;
+}
+
 int rvx_part_s2_map_(struct rvx_part *pl, struct rvx_part_partition *p,
 		     const struct rvx_part_map *m, bool journal);
 struct rvx_part_jentry *rvx_part_journal_add_(struct rvx_part_partition *p, uint32_t kind,

@@ -72,8 +72,11 @@ static bool cap_error(int rc)
 	       rc == -RVX_ETYPE || rc == -RVX_ERIGHTS || rc == -RVX_ECANTGRANT;
 }
 
-static void note_traffic(struct rvx_part *pl, const struct rvx_part_partition *p, uint32_t task,
-			 uint64_t cap, uint64_t bytes)
+/* A send on a CommEdge: counted, and the receiving partition's CPU kicked
+ * if it is not this one, so a receiver waiting there runs at once instead
+ * of at that CPU's next tick. */
+static void note_traffic(struct rvx_part *pl, const struct rvx_part_partition *p, uint32_t cpu,
+			 uint32_t task, uint64_t cap, uint64_t bytes)
 {
 	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++) {
 		const struct rvx_part_edge *ed = &pl->edges[e];
@@ -82,7 +85,13 @@ static void note_traffic(struct rvx_part *pl, const struct rvx_part_partition *p
 			continue;
 		for (uint32_t s = 0; s < ed->send_count; s++) {
 			if (ed->send[s].task == task && ed->send[s].cap == cap) {
+				uint32_t home = pl->parts[ed->to].cpu;
+
 				(void)rvx_hyp_edge_note(&pl->hyp, ed->h, p->h, (uint32_t)bytes);
+				if (home != cpu) {
+					pl->arch->kick(pl->ctx, home);
+					pl->kicks++;
+				}
 				return;
 			}
 		}
@@ -161,8 +170,8 @@ static void note_region(struct rvx_part *pl, struct rvx_part_partition *p, uint3
 	j->where[0] = pl->cfg.region_where;
 }
 
-static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t task,
-		       const struct rvx_part_trap *t, struct rvx_part_verdict *v)
+static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t cpu,
+		       uint32_t task, const struct rvx_part_trap *t, struct rvx_part_verdict *v)
 {
 	uint32_t pi = rvx_part_index_(pl, p);
 	uint64_t ua = t->x[0], ur = t->x[1];
@@ -229,7 +238,7 @@ static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 		else if (t->nr == RVX_SYS_REGION_MAP)
 			note_region(pl, p, task, &a, &r);
 		else if (t->nr == RVX_SYS_QUEUE_SEND)
-			note_traffic(pl, p, task, a.cap, a.in_len);
+			note_traffic(pl, p, cpu, task, a.cap, a.in_len);
 		(void)pl->arch->guest_write(pl->ctx, pi, ur, &r, sizeof(r));
 	}
 	v->set_ret = 1;
@@ -246,13 +255,18 @@ int rvx_part_trap(struct rvx_part *pl, uint32_t cpu, uint32_t task, struct rvx_p
 	p = pl->active ? rvx_part_task_part_(pl, task) : NULL;
 	if (p == NULL)
 		return -RVX_ENOENT;
-	memset(v, 0, sizeof(*v));
+	/* Field by field rather than a memset: this is the hot path, and the
+	 * decoder fills every field of the trap. */
+	v->next = RVX_PART_NEXT_RESUME;
+	v->set_ret = 0;
+	v->ret = 0;
 	v->part = rvx_part_index_(pl, p);
+	v->cause = RVX_PART_CAUSE_NONE;
 	t = &v->trap;
 	pl->arch->trap_decode(pl->ctx, cpu, t);
 	switch (t->kind) {
 	case RVX_PART_TRAP_SYSCALL:
-		do_syscall(pl, p, task, t, v);
+		do_syscall(pl, p, cpu, task, t, v);
 		break;
 	case RVX_PART_TRAP_YIELD:
 		v->next = RVX_PART_NEXT_YIELD;

@@ -307,6 +307,11 @@ void rvx_a64_gic_init_dist(void);
 void rvx_a64_gic_init_cpu(void);
 /** Enable interrupt @p intid. */
 void rvx_a64_gic_enable(uint32_t intid);
+/** The SGI that makes a CPU pick again at once (a cross-CPU wake-up). */
+#define RVX_A64_SGI_KICK 1u
+/** Send SGI @p intid (0..15) to CPU @p cpu (dense index; its GIC CPU
+ *  interface as rvx_a64_gic_init_cpu() found it). */
+void rvx_a64_gic_sgi(uint32_t cpu, uint32_t intid);
 /** Acknowledge: GICC_IAR. */
 uint32_t rvx_a64_gic_ack(void);
 /** End of interrupt for @p iar. */
@@ -415,6 +420,14 @@ uint64_t rvx_a64_rt_dispatches(uint32_t cpu);
 #define RVX_A64_TRAP_EXITED 3u  /**< the task was ended (rvx_kernel_task_exit) */
 /** Switch away from the running task after a trap (takes the kernel lock). */
 struct rvx_a64_frame *rvx_a64_rt_trap_switch(struct rvx_a64_frame *f, uint32_t how);
+/** rvx_a64_rt_trap_switch() with the kernel lock already held (the partition
+ *  trap path decides and switches under one hold). */
+struct rvx_a64_frame *rvx_a64_rt_trap_switch_locked(struct rvx_a64_frame *f, uint32_t how);
+/** A kick (SGI RVX_A64_SGI_KICK) arrived: pick again at once, as the tick
+ *  does but without advancing time; returns the frame to resume. */
+struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f);
+/** Kicks this runtime has taken on @p cpu. */
+uint64_t rvx_a64_rt_kicks(uint32_t cpu);
 /** Drop a task's saved context: it restarts at its entry (kernel lock held). */
 void rvx_a64_rt_restart(uint32_t task);
 
@@ -425,8 +438,9 @@ bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf);
 /** True if @p task belongs to a suspended partition: it was just picked and
  *  is now blocked in the scheduler until the partition resumes. */
 bool rvx_a64_part_hold(uint32_t task);
-/** Load the EL1 state and stage-2 base of @p task if it is a partition's. */
-void rvx_a64_part_switch(uint32_t task);
+/** CPU @p cpu switches to @p task (UINT32_MAX: it goes idle): load the EL1
+ *  state and stage-2 base of a partition's task, save the one that ran. */
+void rvx_a64_part_switch(uint32_t cpu, uint32_t task);
 /** A synchronous exception or SError from EL1; returns the frame to resume. */
 struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f);
 /** Timer tick (kernel lock held): expire device leases. */

@@ -154,6 +154,9 @@ struct rvx_a64_frame *rvx_a64_exception(uint64_t kind, struct rvx_a64_frame *f)
 			rvx_a64_timer_rearm();
 			rvx_a64_gic_eoi(iar);
 			next = rvx_a64_rt_tick(f);
+		} else if (intid == RVX_A64_SGI_KICK) {
+			rvx_a64_gic_eoi(iar);
+			next = rvx_a64_rt_kick(f);
 		} else {
 			rvx_a64_gic_eoi(iar);
 		}

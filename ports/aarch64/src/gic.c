@@ -15,12 +15,17 @@
 #define GICD_IPRIORITYR 0x400u
 #define GICD_ITARGETSR 0x800u
 #define GICD_ICFGR 0xc00u
+#define GICD_SGIR 0xf00u
 
 #define GICC_CTLR 0x000u
 #define GICC_PMR 0x004u
 #define GICC_BPR 0x008u
 #define GICC_IAR 0x00cu
 #define GICC_EOIR 0x010u
+
+/* Each CPU's GIC CPU interface bit (its banked GICD_ITARGETSR0 byte), for
+ * SGI target lists: the interface number need not be the dense index. */
+static uint8_t cpu_if_mask[RVX_A64_MAX_CPUS];
 
 static inline volatile uint32_t *gicd(uint32_t off)
 {
@@ -56,6 +61,8 @@ void rvx_a64_gic_init_cpu(void)
 	*gicd(GICD_ICPENDR) = 0xffffffffu;
 	for (uint32_t i = 0; i < 32; i += 4)
 		*gicd(GICD_IPRIORITYR + i) = 0xa0a0a0a0u;
+	cpu_if_mask[rvx_a64_cpu_index() % RVX_A64_MAX_CPUS] =
+		(uint8_t)(*gicd(GICD_ITARGETSR) & 0xffu);
 	*gicc(GICC_PMR) = 0xf0u;
 	*gicc(GICC_BPR) = 0;
 	*gicc(GICC_CTLR) = 1;
@@ -64,6 +71,18 @@ void rvx_a64_gic_init_cpu(void)
 void rvx_a64_gic_enable(uint32_t intid)
 {
 	*gicd(GICD_ISENABLER + (intid / 32u) * 4u) = 1u << (intid % 32u);
+}
+
+void rvx_a64_gic_sgi(uint32_t cpu, uint32_t intid)
+{
+	uint32_t mask = cpu < RVX_A64_MAX_CPUS ? cpu_if_mask[cpu] : 0u;
+
+	if (mask == 0)
+		return; /* that CPU never set its interface up */
+	/* The distributor must see every earlier store of this CPU (the
+	 * run-queue change the kick announces) before the target wakes. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	*gicd(GICD_SGIR) = ((uint32_t)mask << 16) | (intid & 0xfu);
 }
 
 uint32_t rvx_a64_gic_ack(void)

@@ -20,8 +20,9 @@ __attribute__((weak)) bool rvx_a64_part_hold(uint32_t task)
 	return false;
 }
 
-__attribute__((weak)) void rvx_a64_part_switch(uint32_t task)
+__attribute__((weak)) void rvx_a64_part_switch(uint32_t cpu, uint32_t task)
 {
+	(void)cpu;
 	(void)task;
 }
 

@@ -9,9 +9,12 @@
  * the frame the scheduler chose. A CPU with nothing ready resumes its idle
  * frame (its boot stack, waiting for interrupts).
  *
- * Tasks stay on the CPU the nucleus placed them on, so only that CPU ever
- * saves or resumes a task's frame. The kernel lock serialises every call
- * into the nucleus (all CPUs share one kernel object).
+ * A task runs on the CPU the nucleus placed it on; a partition's tasks may
+ * be moved to another CPU while they are not running (their frames are in
+ * memory, saved under the kernel lock before the move). The kernel lock
+ * serialises every call into the nucleus (all CPUs share one kernel
+ * object). A kick (SGI RVX_A64_SGI_KICK from another CPU) makes a CPU pick
+ * again at once, so a task woken from elsewhere need not wait for the tick.
  */
 #include "ruvix/nucleus.h"
 #include "a64.h"
@@ -34,6 +37,7 @@ struct rt_cpu {
 	uint32_t started;             /* scheduling on this CPU */
 	struct rvx_a64_frame *idle;  /* the idle context */
 	uint64_t dispatches;          /* tasks dispatched here */
+	uint64_t kicks;               /* kicks taken here */
 };
 
 static struct rvx_a64_lock klock;
@@ -83,8 +87,10 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 		c->idle = f;
 	}
 	do {
-		if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0)
+		if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0) {
+			rvx_a64_part_switch(cpu, RT_NONE); /* a partition task saves its state */
 			return c->idle;
+		}
 	} while (rvx_a64_part_hold(next)); /* a suspended partition's task waits */
 	t = &tasks[next];
 	if (t->frame == NULL) {
@@ -104,7 +110,7 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 		(void)rvx_a64_part_task_init(next, nf);
 		t->frame = nf;
 	}
-	rvx_a64_part_switch(next);
+	rvx_a64_part_switch(cpu, next);
 	t->picked_at = now;
 	c->current = next;
 	c->dispatches++;
@@ -129,6 +135,25 @@ struct rvx_a64_frame *rvx_a64_rt_tick(struct rvx_a64_frame *f)
 	next = schedule(cpu, f, 0, 0);
 	rvx_a64_lock_give(&klock);
 	return next;
+}
+
+struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f)
+{
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next;
+
+	if (!__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+		return f;
+	rvx_a64_lock_take(&klock);
+	cpus[cpu].kicks++;
+	next = schedule(cpu, f, 0, 0);
+	rvx_a64_lock_give(&klock);
+	return next;
+}
+
+uint64_t rvx_a64_rt_kicks(uint32_t cpu)
+{
+	return cpu < RVX_A64_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks, __ATOMIC_RELAXED) : 0;
 }
 
 struct rvx_a64_frame *rvx_a64_rt_svc(uint32_t imm, struct rvx_a64_frame *f)
@@ -160,21 +185,27 @@ struct rvx_a64_frame *rvx_a64_rt_svc(uint32_t imm, struct rvx_a64_frame *f)
 
 struct rvx_a64_frame *rvx_a64_rt_trap_switch(struct rvx_a64_frame *f, uint32_t how)
 {
-	uint32_t cpu = rvx_a64_cpu_index();
 	struct rvx_a64_frame *next;
-	uint32_t cur;
 
 	rvx_a64_lock_take(&klock);
+	next = rvx_a64_rt_trap_switch_locked(f, how);
+	rvx_a64_lock_give(&klock);
+	return next;
+}
+
+struct rvx_a64_frame *rvx_a64_rt_trap_switch_locked(struct rvx_a64_frame *f, uint32_t how)
+{
+	uint32_t cpu = rvx_a64_cpu_index();
+	uint32_t cur;
+
 	cur = cpus[cpu].current;
 	if (cur == RT_NONE)
 		rvx_a64_panic_frame("a trap outside a task", RVX_A64_VEC_LOWER_SYNC, f);
 	/* A blocked or ended task is not the scheduler's to hand back. */
 	if (how == RVX_A64_TRAP_BLOCKED || how == RVX_A64_TRAP_EXITED)
 		tasks[cur].blocked = 1;
-	next = schedule(cpu, f, how != RVX_A64_TRAP_BLOCKED,
+	return schedule(cpu, f, how != RVX_A64_TRAP_BLOCKED,
 			how == RVX_A64_TRAP_RESTART || how == RVX_A64_TRAP_EXITED);
-	rvx_a64_lock_give(&klock);
-	return next;
 }
 
 void rvx_a64_rt_restart(uint32_t task)
@@ -189,6 +220,7 @@ void rvx_a64_rt_start(struct rvx_kernel *k)
 
 	kernel = k;
 	cpus[cpu].current = RT_NONE;
+	rvx_a64_gic_enable(RVX_A64_SGI_KICK);
 	__atomic_store_n(&cpus[cpu].started, 1u, __ATOMIC_RELEASE);
 }
 

@@ -594,11 +594,53 @@ static void bench_peer(struct guest_boot *b)
 
 	__asm__ volatile("msr tpidr_el0, %0" ::"r"(mine));
 	fp_fill(seed);
-	for (;;) {
+	while (!*(volatile uint64_t *)&b->stop) {
 		hvc_yield();
 		if ((++n & 255u) == 0 && (fp_check(seed) | el1_check(b, mine)) != 0)
 			hvc_report(GUEST_REP_STATE, 0);
 	}
+	park(b->clock);
+}
+
+/* Cross-CPU wake-up: every 2 ms a message carrying the counter at the send
+ * goes to a receiver blocked on another CPU. Two phases: the kernel kicks
+ * the receiver's CPU in the first, leaves it to its tick in the second. */
+static void wake_send(struct guest_boot *b)
+{
+	uint64_t clock = b->clock, q = b->q_wake;
+
+	for (uint32_t phase = 0; phase < 2u; phase++) {
+		for (uint32_t i = 0; i < GUEST_WAKE_SAMPLES; i++) {
+			uint64_t t0;
+
+			sleep_ns(clock, 2u * MS);
+			t0 = counter();
+			(void)send(q, 1, &t0, sizeof(t0));
+		}
+		if (phase == 0) {
+			hvc_report(GUEST_REP_WAKE_PHASE, GUEST_WAKE_SAMPLES);
+			while (b->wake_phase != 2u)
+				sleep_ns(clock, 1u * MS);
+		}
+	}
+	park(clock);
+}
+
+static void wake_recv(struct guest_boot *b)
+{
+	uint32_t *lat = (uint32_t *)(uintptr_t)(b->mem + GUEST_SAMPLES_OFF);
+	uint64_t clock = b->clock, q = b->q_wake;
+	uint32_t n = 0;
+
+	while (n < 2u * GUEST_WAKE_SAMPLES) {
+		struct rvx_queue_msg_hdr h;
+		uint64_t t0 = 0;
+
+		if (recv(q, UINT64_C(5000) * MS, &t0, sizeof(t0), &h) == 1)
+			lat[n++] = (uint32_t)(counter() - t0);
+	}
+	hvc_report(GUEST_REP_WAKE, n);
+	park(clock);
 }
 
 void guest_entry(struct guest_boot *b, uint64_t role)
@@ -618,6 +660,12 @@ void guest_entry(struct guest_boot *b, uint64_t role)
 		break;
 	case GUEST_ROLE_BENCH_PEER:
 		bench_peer(b);
+		break;
+	case GUEST_ROLE_WAKE_SEND:
+		wake_send(b);
+		break;
+	case GUEST_ROLE_WAKE_RECV:
+		wake_recv(b);
 		break;
 	default:
 		break;

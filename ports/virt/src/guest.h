@@ -50,7 +50,9 @@
 #define GUEST_ROLE_LISTEN 2u /* partition B: answers pings; crash and rollback targets */
 #define GUEST_ROLE_PROBE 3u  /* both: tries what it must not, one thing per life */
 #define GUEST_ROLE_BENCH 4u  /* bench: round trips, syscalls by trap */
-#define GUEST_ROLE_BENCH_PEER 5u /* bench: yields back at once */
+#define GUEST_ROLE_BENCH_PEER 5u /* bench: yields back at once (parks once `stop` is set) */
+#define GUEST_ROLE_WAKE_SEND 6u  /* bench: timestamped sends to a receiver on another CPU */
+#define GUEST_ROLE_WAKE_RECV 7u  /* bench: blocks in a receive, records each wake-up's latency */
 
 /* Progress reports (hvc #4). */
 #define GUEST_REP_PINGS 1u    /* talker: ping phase done, value = pongs seen */
@@ -63,6 +65,9 @@
 #define GUEST_REP_REGION 9u   /* talker/listener: mapped its region, value = handle */
 #define GUEST_REP_LEASE_B 10u /* listener: wrote through the UART lease it was given */
 #define GUEST_REP_STATE 8u    /* bench: FP/SIMD and EL1 registers checked, value = 1 intact, 0 lost */
+#define GUEST_REP_WAKE_PHASE 11u /* wake sender: first phase sent, value = messages */
+#define GUEST_REP_WAKE 12u    /* wake receiver: latencies recorded, value = count */
+#define GUEST_WAKE_SAMPLES 64u /* wake-ups per phase */
 
 /* Message types on the CommEdges. */
 #define GUEST_MSG_GRANT 1u /* payload: the reply capability's handle in the listener's table */
@@ -129,6 +134,8 @@ struct guest_boot {
 	volatile uint64_t uart_step;      /* listener: 1 lease granted, 2 used, 3 revoked, 4 tried */
 	volatile uint64_t probe_stale;    /* kernel: 1 try stale_cap once (listener); 2 tried */
 	uint64_t stale_cap;               /* a handle of the listener before its partition's rebuild */
+	volatile uint64_t wake_phase;     /* wake sender: 2 = the kernel lets the second phase start */
+	uint64_t q_wake;                  /* wake sender (WRITE) / receiver (READ): their queue */
 };
 
 #endif

@@ -13,7 +13,9 @@
  * rvx.test=fault (read an unmapped address), rvx.test=wx (write to the
  * kernel's text), rvx.test=undef (an undefined instruction),
  * rvx.test=stack (the root task overflows its stack into its guard page);
- * rvx.selftest runs the kernel's self-tests (tests/target) and exits.
+ * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
+ * rvx.partitions[=bench|smp|smp-shared] runs a partition program instead of
+ * the root package (part_demo.c, part_bench.c).
  */
 #include <bearssl.h>
 #include <libfdt.h>
@@ -183,7 +185,8 @@ const struct rvx_kernel_root *rvx_virt_root_caps(void)
 
 static bool partitions_requested(void)
 {
-	return bootarg("rvx.partitions") || bootarg("rvx.partitions=bench");
+	return bootarg("rvx.partitions") || bootarg("rvx.partitions=bench") ||
+	       bootarg("rvx.partitions=smp") || bootarg("rvx.partitions=smp-shared");
 }
 
 static void syscall_args_init(struct rvx_syscall_args *a)
@@ -334,7 +337,10 @@ static void prog_root(void)
 		(void)recurse(0);
 	}
 	if (partitions_requested()) {
-		rvx_virt_part_main(bootarg("rvx.partitions=bench") ? 1u : 0u);
+		rvx_virt_part_main(bootarg("rvx.partitions=bench")	? RVX_VIRT_PART_BENCH
+				   : bootarg("rvx.partitions=smp")	? RVX_VIRT_PART_SMP
+				   : bootarg("rvx.partitions=smp-shared") ? RVX_VIRT_PART_SMP_SHARED
+									  : RVX_VIRT_PART_DEMO);
 		online = 0; /* no preemption pairs: the partitions were the work */
 	}
 	/* A preemption pair per CPU: the long task first; once it computes,
@@ -673,9 +679,10 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	(void)rvx_a64_entropy_init();
 	boot_kernel(early, 4);
 	if (partitions_requested()) {
-		/* The partition mode's work is the partitions: one CPU, and the
-		 * root package (whose workers want a CPU each) stays unmounted. */
-		rvx_a64_puts("partitions: one CPU (secondaries stay off), no root package\n");
+		/* The partition mode's work is the partitions, on every CPU; the
+		 * root package stays unmounted. */
+		rvx_a64_puts("partitions: every CPU, no root package\n");
+		start_secondaries();
 	} else {
 		mount_root_package();
 		start_secondaries();

@@ -14,12 +14,19 @@
  * context switch: the exception frame (boot.S), the EL1 system registers
  * and VTTBR_EL2.
  *
- * TLB maintenance: none on a switch. Every partition has its own VMID and
- * EL1&0 translations are tagged with it; VMIDs are not reused while this
- * image runs. A stage-2 unmap or rebuild invalidates the partition's VMID
- * with TLBI VMALLS12E1IS while its VTTBR is loaded.
+ * TLB maintenance: none on a switch or a migration. Every partition has
+ * its own VMID and EL1&0 translations are tagged with it; VMIDs are not
+ * reused while this image runs, so entries another CPU still holds for a
+ * partition that moved away stay correct. A stage-2 unmap or rebuild
+ * invalidates the partition's VMID with TLBI VMALLS12E1IS (broadcast to
+ * every CPU in the inner-shareable domain) and DSB ISH while its VTTBR is
+ * loaded, so a partition running on another CPU loses the old translation
+ * before the call returns: no IPI is needed for the shootdown.
  *
- * One CPU: the partition mode runs on CPU 0 (secondaries stay off).
+ * CPUs: partitions run on every CPU that came up. Per CPU: the EL2 controls
+ * (set on the CPU's first partition switch), the frame of the trap being
+ * decoded, the loaded stage-2 and EL1 state (lib/part's books). Kicks are
+ * SGIs (the core's rvx_a64_gic_sgi()); a kicked CPU picks again at once.
  *
  * Locks: every call into lib/part, lib/stage2, the nucleus or the EL1
  * registers runs under the kernel lock (rvx_a64_rt_lock(), or held by
@@ -48,9 +55,6 @@
 #define ISS_FSC_MASK 0x3fu
 #define FSC_PERMISSION_MASK 0x3cu
 #define FSC_PERMISSION 0x0cu
-/* GICv2 distributor: software-generated interrupt register. */
-#define GICD_SGIR 0xf00u
-#define SGI_KICK 1u
 
 /* EL1 state that belongs to a task: what a switch saves and loads. */
 struct el1_ctx {
@@ -73,7 +77,10 @@ static uint64_t (*const pools[RVX_VIRT_PARTS])[RVX_STAGE2_ENTRIES] = {pool_a, po
 static uint64_t vttbr[RVX_VIRT_PARTS];
 static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
 static struct el1_ctx el1[RVX_KERNEL_TASKS];
-static struct rvx_a64_frame *trap_frame; /* the frame of the trap being decoded (CPU 0) */
+static struct rvx_a64_frame *trap_frame[RVX_A64_MAX_CPUS]; /* the trap being decoded, per CPU */
+static uint32_t cpu_ready[RVX_A64_MAX_CPUS]; /* EL2 controls for partitions set on this CPU */
+static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
+uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
 static uint64_t el1_loads_at_teardown;
 
@@ -173,6 +180,11 @@ void rvx_virt_part_el1_load(uint32_t task, uint32_t prev)
 	el1_load(&el1[task], prev < RVX_KERNEL_TASKS ? &el1[prev] : NULL);
 }
 
+void rvx_virt_part_kicks(bool on)
+{
+	kick_off = !on;
+}
+
 uint64_t rvx_virt_part_vttbr(uint32_t part)
 {
 	return vttbr[part];
@@ -209,13 +221,21 @@ static void a_cpu_save(void *ctx, uint32_t task)
 static void a_cpu_load(void *ctx, uint32_t task, uint32_t prev)
 {
 	(void)ctx;
-	rvx_virt_part_el1_load(task, prev);
+	el1_load(&el1[task], prev < RVX_KERNEL_TASKS ? &el1[prev] : NULL);
 }
+
+static void el2_setup(void);
 
 static void a_vm_load(void *ctx, uint32_t cpu, uint32_t part)
 {
 	(void)ctx;
-	(void)cpu;
+	/* A CPU's first partition: its EL2 controls (per-CPU registers). */
+	if (__builtin_expect(!cpu_ready[cpu], 0)) {
+		el2_setup();
+		__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&s2[0])));
+		cpu_ready[cpu] = 1;
+	}
+	rvx_virt_part_ran[cpu][part]++;
 	__asm__ volatile("msr vttbr_el2, %0" ::"r"(vttbr[part]));
 }
 
@@ -268,19 +288,23 @@ static void a_s2_sync(void *ctx, uint32_t part)
  * are guest.h's ABI. */
 static void a_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t)
 {
-	const struct rvx_a64_frame *f = trap_frame;
-	uint64_t esr, far;
+	const struct rvx_a64_frame *f = trap_frame[cpu];
+	uint64_t esr;
 	uint32_t ec, iss;
 
 	(void)ctx;
-	(void)cpu;
 	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
-	__asm__ volatile("mrs %0, far_el2" : "=r"(far));
 	ec = (uint32_t)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	iss = (uint32_t)esr & ESR_ISS_MASK;
-	memset(t, 0, sizeof(*t));
-	t->syndrome = esr;
+	/* Every field, without a memset: this runs on every trap. */
 	t->kind = RVX_PART_TRAP_OTHER;
+	t->nr = 0;
+	t->x[0] = t->x[1] = t->x[2] = 0;
+	t->addr = 0;
+	t->syndrome = esr;
+	t->write = t->permission = 0;
+	t->reserved[0] = t->reserved[1] = t->reserved[2] = 0;
+	t->reserved[3] = t->reserved[4] = t->reserved[5] = 0;
 	switch (ec) {
 	case EC_HVC64:
 		switch (esr & ESR_HVC_IMM_MASK) {
@@ -313,7 +337,7 @@ static void a_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t)
 	case EC_DABT_LOWER: /* stage 2 said no */
 	case EC_IABT_LOWER:
 		t->kind = RVX_PART_TRAP_ABORT;
-		t->addr = far;
+		__asm__ volatile("mrs %0, far_el2" : "=r"(t->addr));
 		t->write = ec == EC_DABT_LOWER && (iss & ISS_DABT_WNR) != 0;
 		t->permission = ((iss & ISS_FSC_MASK) & FSC_PERMISSION_MASK) == FSC_PERMISSION;
 		break;
@@ -345,15 +369,13 @@ static int a_guest_write(void *ctx, uint32_t part, uint64_t ipa, const void *src
 	return 0;
 }
 
-/* An SGI to @p cpu (GICv2), so it picks again. */
+/* An SGI to @p cpu, so it picks again at once (off while the figures
+ * measure the tick's latency). */
 static void a_kick(void *ctx, uint32_t cpu)
 {
-	volatile uint32_t *sgir =
-		(volatile uint32_t *)(uintptr_t)(rvx_a64_board.gicd.base + GICD_SGIR);
-
 	(void)ctx;
-	__asm__ volatile("dsb ishst" ::: "memory");
-	*sgir = (UINT32_C(1) << (16u + cpu)) | SGI_KICK;
+	if (!kick_off)
+		rvx_a64_gic_sgi(cpu, RVX_A64_SGI_KICK);
 }
 
 /* ---- the kernel operations ---- */
@@ -419,6 +441,46 @@ static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *obj
 	}
 	return rc;
 }
+
+/*
+ * ==== NUCLEUS REACH-IN (task migration; to be replaced) ====
+ * Moving a task to another CPU is a scheduler change the nucleus has no
+ * public call for yet: these two go to lib/sched on the kernel's scheduler
+ * directly. lib/part witnesses the move (RVX_PART_WITNESS_MIGRATE), but the
+ * nucleus journals nothing, so replay does not rebuild the placement. Swap
+ * both bodies for rvx_kernel_task_migrate(_check) once it exists.
+ */
+static int k_task_migrate_check(void *ctx, uint32_t task, uint32_t cpu)
+{
+	struct rvx_kernel *k = K();
+	struct rvx_task info;
+	int rc;
+
+	(void)ctx;
+	if (task >= RVX_KERNEL_TASKS || !k->tasks[task].live)
+		return -RVX_ESTALE;
+	rc = rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info);
+	if (rc == 0)
+		rc = rvx_sched_task_migrate_check(&k->sched, k->tasks[task].sched, cpu,
+						  info.partition);
+	return rc;
+}
+
+static int k_task_migrate(void *ctx, uint32_t task, uint32_t cpu)
+{
+	struct rvx_kernel *k = K();
+	struct rvx_task info;
+	int rc;
+
+	(void)ctx;
+	if (task >= RVX_KERNEL_TASKS || !k->tasks[task].live)
+		return -RVX_ESTALE;
+	rc = rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info);
+	if (rc == 0)
+		rc = rvx_sched_task_migrate(&k->sched, k->tasks[task].sched, cpu, info.partition);
+	return rc;
+}
+/* ==== end of NUCLEUS REACH-IN (task migration) ==== */
 
 /* The journal has room for the run; a record that cannot be written stops
  * the image, since the log must not have a gap. */
@@ -506,21 +568,32 @@ static void k_trace(void *ctx, const char *fmt, ...)
 }
 
 static const struct rvx_part_arch_ops arch_ops = {
-	a_cpu_reset, a_cpu_save, a_cpu_load, a_vm_load, a_s2_reset, a_s2_map,
-	a_s2_unmap, a_s2_sync, a_trap_decode, a_guest_read, a_guest_write, a_kick,
+	.cpu_reset = a_cpu_reset, .cpu_save = a_cpu_save, .cpu_load = a_cpu_load,
+	.vm_load = a_vm_load, .s2_reset = a_s2_reset, .s2_map = a_s2_map,
+	.s2_unmap = a_s2_unmap, .s2_sync = a_s2_sync, .trap_decode = a_trap_decode,
+	.guest_read = a_guest_read, .guest_write = a_guest_write, .kick = a_kick,
 };
 
 static const struct rvx_part_kernel_ops kernel_ops = {
-	k_syscall, k_task_exit, k_task_restart, k_hold_task, k_release_task,
-	k_caps_digest, k_cap_object, k_record, k_snapshot_save, k_snapshot_digest,
-	k_snapshot_restore, k_snapshot_compare, k_handle_out, k_reboot, k_now, k_trace,
+	.syscall = k_syscall, .task_exit = k_task_exit, .task_restart = k_task_restart,
+	.hold_task = k_hold_task, .release_task = k_release_task,
+	.task_migrate_check = k_task_migrate_check, .task_migrate = k_task_migrate,
+	.caps_digest = k_caps_digest, .cap_object = k_cap_object, .record = k_record,
+	.snapshot_save = k_snapshot_save, .snapshot_digest = k_snapshot_digest,
+	.snapshot_restore = k_snapshot_restore, .snapshot_compare = k_snapshot_compare,
+	.handle_out = k_handle_out, .reboot = k_reboot, .now = k_now, .trace = k_trace,
 };
 
 /* ---- the runtime's hooks (kernel lock held) ---- */
 
-void rvx_a64_part_switch(uint32_t next)
+void rvx_a64_part_switch(uint32_t cpu, uint32_t next)
 {
-	if (part_mode != 0 && rvx_part_switch(&rvx_virt_pl, 0, next) < 0)
+	int rc;
+
+	if (part_mode == 0)
+		return;
+	rc = rvx_part_switch(&rvx_virt_pl, cpu, next);
+	if (__builtin_expect(rc < 0, 0))
 		rvx_a64_fail("running a partition that is not RUNNING", -RVX_EPERM);
 }
 
@@ -572,22 +645,32 @@ static bool guest_range(uint32_t part, uint64_t a, uint64_t n)
 	       (a >= t && n <= te - t && a - t <= te - t - n);
 }
 
-/* Apply lib/part's verdict to the trapped frame. */
+/* Apply lib/part's verdict to the trapped frame (kernel lock held). */
 static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_part_verdict *v)
 {
 	if (v->set_ret)
 		f->x[0] = v->ret;
 	switch (v->next) {
 	case RVX_PART_NEXT_RESUME: return f;
-	case RVX_PART_NEXT_BLOCKED: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_BLOCKED);
+	case RVX_PART_NEXT_BLOCKED: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_BLOCKED);
 	case RVX_PART_NEXT_RETRY:
 		f->elr -= 4u; /* the HVC is issued again once woken */
-		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_BLOCKED);
-	case RVX_PART_NEXT_RESTART: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_RESTART);
+		return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_BLOCKED);
+	case RVX_PART_NEXT_RESTART: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_RESTART);
 	case RVX_PART_NEXT_EXITED:
-	case RVX_PART_NEXT_HALTED: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
-	default: return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_YIELD);
+	case RVX_PART_NEXT_HALTED: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_EXITED);
+	default: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_YIELD);
 	}
+}
+
+static struct rvx_a64_frame *apply_unlocked(struct rvx_a64_frame *f,
+					    const struct rvx_part_verdict *v)
+{
+	uint64_t daif = rvx_a64_rt_lock();
+
+	f = apply(f, v);
+	rvx_a64_rt_unlock(daif);
+	return f;
 }
 
 /* guest.h's own calls: a console line, a progress report, the state check. */
@@ -632,13 +715,16 @@ static struct rvx_a64_frame *guest_call(uint32_t task, struct rvx_a64_frame *f,
 		rvx_a64_rt_unlock(daif);
 		if (rc != 0)
 			rvx_a64_fail("checking a partition's state region", rc);
-		return apply(f, &cv);
+		return apply_unlocked(f, &cv);
 	}
 }
 
+/* One hold of the kernel lock for the decision and the switch it asks for:
+ * the task cannot be woken, moved or suspended in between. */
 struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 {
-	uint32_t task = rvx_a64_rt_current(rvx_a64_cpu_index());
+	uint32_t cpu = rvx_a64_cpu_index();
+	uint32_t task = rvx_a64_rt_current(cpu);
 	struct rvx_part_verdict v;
 	uint64_t daif;
 	int rc;
@@ -646,16 +732,18 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	if (part_mode == 0)
 		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	daif = rvx_a64_rt_lock();
-	trap_frame = f;
-	rc = rvx_part_trap(&rvx_virt_pl, 0, task, &v);
+	trap_frame[cpu] = f;
+	rc = rvx_part_trap(&rvx_virt_pl, cpu, task, &v);
 	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE)
 		rvx_virt_part_demo_fault(v.part, v.cause);
+	if (rc == 0 && v.next != RVX_PART_NEXT_CALL)
+		f = apply(f, &v);
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	if (v.next == RVX_PART_NEXT_CALL)
 		return guest_call(task, f, &v);
-	return apply(f, &v);
+	return f;
 }
 
 /* ---- set-up ---- */
@@ -730,7 +818,7 @@ static void setup(uint32_t mode)
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.cpu_count = 1;
+	cfg.cpu_count = rvx_a64_cpus_up();
 	/* Failures within 50 ms count together: two task restarts, then a
 	 * reconstruction, then roll back. (The probers space their attempts
 	 * wider than that, so each of theirs is a first failure.) */
@@ -753,7 +841,6 @@ static void setup(uint32_t mode)
 	cfg.devices[0] = (struct rvx_part_device){RVX_VIRT_DEV_UART, 0, b->uart.base, 4096};
 	cfg.devices[1] = (struct rvx_part_device){RVX_VIRT_DEV_GICD, 0, b->gicd.base, b->gicd.size};
 	cfg.devices[2] = (struct rvx_part_device){RVX_VIRT_DEV_GICC, 0, b->gicc.base, b->gicc.size};
-	el2_setup();
 	daif = rvx_a64_rt_lock();
 	rc = rvx_part_init(&rvx_virt_pl, &cfg, &arch_ops, &kernel_ops, NULL, task_table,
 			   RVX_KERNEL_TASKS);
@@ -774,27 +861,29 @@ static void setup(uint32_t mode)
 		rvx_a64_fail("creating the partitions", rc);
 	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
 		s2_audit(i);
-	/* Every partition has the same IPA and PA sizes: one VTCR_EL2. */
-	__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&s2[0])));
+	/* Every partition has the same IPA and PA sizes: one VTCR_EL2, set with
+	 * the other EL2 controls on each CPU's first partition switch. */
 	if (rvx_stage2_vtcr(&s2[1]) != rvx_stage2_vtcr(&s2[0]))
 		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }
 
-void rvx_virt_part_main(uint32_t bench)
+void rvx_virt_part_main(uint32_t mode)
 {
+	static const char *const names[] = {"demo", "bench", "smp", "smp-shared"};
 	uint64_t daif;
 	int rc;
 
-	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC\n",
-			bench ? "bench" : "demo");
-	setup(bench ? 2u : 1u);
-	if (bench)
+	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC, "
+			"%u CPU(s)\n",
+			names[mode % 4u], rvx_a64_cpus_up());
+	setup(mode == RVX_VIRT_PART_BENCH ? 2u : 1u);
+	if (mode == RVX_VIRT_PART_BENCH)
 		rvx_virt_part_bench();
 	else
-		rvx_virt_part_demo();
+		rvx_virt_part_demo(mode);
 	/* Their tasks are parked in long waits by now and never run again. */
 	daif = rvx_a64_rt_lock();
-	rc = rvx_part_teardown(&rvx_virt_pl);
+	rc = rvx_part_teardown(&rvx_virt_pl, rvx_a64_cpu_index());
 	part_mode = 0;
 	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
 	rvx_a64_rt_unlock(daif);

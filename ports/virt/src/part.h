@@ -34,6 +34,8 @@ struct rvx_virt_progress {
 extern struct rvx_part rvx_virt_pl;
 /** Progress reports per partition. */
 extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
+/** Stage-2 loads of each partition (switches to it from another), per CPU. */
+extern uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS];
 
 /** Monotonic time in nanoseconds. */
 uint64_t rvx_virt_part_now(void);
@@ -51,10 +53,13 @@ void rvx_virt_part_el1_save(uint32_t task);
 void rvx_virt_part_el1_load(uint32_t task, uint32_t prev);
 /** VTTBR_EL2 of partition @p part. */
 uint64_t rvx_virt_part_vttbr(uint32_t part);
+/** Figures: cross-CPU kicks on (the default) or off (wake-ups wait for the tick). */
+void rvx_virt_part_kicks(bool on);
 
 /* The programs (the root task runs one, then part.c tears down). */
-/** The demo: CommEdges, leases, isolation probes, the recovery ladder. */
-void rvx_virt_part_demo(void);
+/** The demo (@p mode: RVX_VIRT_PART_DEMO, _SMP or _SMP_SHARED places the
+ *  partitions): CommEdges, leases, isolation probes, the recovery ladder. */
+void rvx_virt_part_demo(uint32_t mode);
 /** The switch and trap figures. */
 void rvx_virt_part_bench(void);
 

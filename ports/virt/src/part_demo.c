@@ -4,7 +4,9 @@
  * partitions talking over CommEdges, a device lease to each (one expires,
  * one is revoked), every isolation attempt of the probers, crashes injected
  * into B until the ladder rebuilds it, a corrupted state region rolled
- * back, a stale handle refused, A suspended and resumed. Everything
+ * back, a stale handle refused, A suspended and resumed. In the SMP modes
+ * the partitions are placed on CPUs other than the root's first, and A is
+ * moved to another CPU while it runs (rvx.partitions=smp). Everything
  * privileged goes through lib/part (rvx_virt_pl); tests/virt/partitions.py
  * reads the console lines and the witness dump.
  *
@@ -13,8 +15,11 @@
 #include "ruvix/nucleus.h"
 #include "part.h"
 
-/* The UART lease: long enough for the talker to reach it on a slow host. */
+/* The UART lease: long enough for the talker to reach it on a slow host;
+ * four times that in the SMP modes, where QEMU runs four vCPUs on however
+ * few host cores there are. */
 #define LEASE_NS (200u * RVX_VIRT_MS)
+#define LEASE_SMP_NS (800u * RVX_VIRT_MS)
 #define PINGS 20u
 /* The boot-block field @p f (offset). */
 #define FIELD(f) ((uint16_t)offsetof(struct guest_boot, f))
@@ -84,6 +89,54 @@ static uint32_t spawn(uint32_t part, uint32_t role, const struct rvx_syscall_cap
 	if (rc != 0)
 		rvx_a64_fail("spawning a partition task", rc);
 	return task;
+}
+
+/* Where the mode puts the partitions: A and B on CPUs 1 and 2 (smp), both
+ * on the last CPU (smp-shared), or both with the root on CPU 0 (demo). */
+static uint32_t home_of(uint32_t mode, uint32_t part)
+{
+	uint32_t n = rvx_virt_pl.cfg.cpu_count;
+
+	if (mode == RVX_VIRT_PART_SMP)
+		return (1u + part) % n;
+	if (mode == RVX_VIRT_PART_SMP_SHARED)
+		return n - 1u;
+	return 0;
+}
+
+static void place(uint32_t part, uint32_t cpu)
+{
+	int rc = rvx_part_migrate(PL(), part, cpu, rvx_a64_cpu_index());
+
+	if (rc != 0)
+		rvx_a64_fail("placing a partition", rc);
+}
+
+/* Move running partition @p part to CPU @p to: suspended (its tasks held
+ * where they are not running; a running one is held by its CPU when that
+ * CPU next picks it), moved with its waits and timers once none runs,
+ * resumed there. */
+static void move(uint32_t part, uint32_t to)
+{
+	uint32_t from = PL()->parts[part].cpu, cpu = rvx_a64_cpu_index(), tries = 0;
+	uint64_t daif = rvx_a64_rt_lock();
+	int rc = rvx_part_suspend(PL(), part, cpu);
+
+	rvx_a64_rt_unlock(daif);
+	if (rc != 0)
+		rvx_a64_fail("suspending a partition to move it", rc);
+	do {
+		rvx_virt_part_sleep_ms(1);
+		daif = rvx_a64_rt_lock();
+		rc = rvx_part_migrate(PL(), part, to, cpu);
+		if (rc == 0)
+			rc = rvx_part_resume(PL(), part, cpu);
+		rvx_a64_rt_unlock(daif);
+	} while (rc == -RVX_EBUSY && ++tries < 200u);
+	if (rc != 0)
+		rvx_a64_fail("moving a partition", rc);
+	rvx_a64_printf("RVX-MIGRATE part=%c from=%u to=%u tries=%u ok\n", (char)('A' + part), from,
+			to, tries + 1u);
 }
 
 static void resume_all(void)
@@ -220,7 +273,15 @@ static void recon_talk(void)
 				: "WRONG");
 }
 
-/* Suspend A for 30 ms: its heartbeat stops, then goes on. */
+static uint64_t hb_at_resume;
+
+static bool heartbeat_moved(void)
+{
+	return rvx_virt_part_boot(0)->heartbeat != hb_at_resume;
+}
+
+/* Suspend A for 30 ms: its heartbeat stops, then goes on (within a second
+ * of the resume: a slow host may take more than one beat's time). */
 static void suspend_a(void)
 {
 	struct guest_boot *ba = rvx_virt_part_boot(0);
@@ -228,7 +289,7 @@ static void suspend_a(void)
 	int rc;
 
 	daif = rvx_a64_rt_lock();
-	rc = rvx_part_suspend(PL(), 0);
+	rc = rvx_part_suspend(PL(), 0, rvx_a64_cpu_index());
 	s0 = ba->heartbeat;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
@@ -236,11 +297,12 @@ static void suspend_a(void)
 	rvx_virt_part_sleep_ms(30);
 	daif = rvx_a64_rt_lock();
 	s1 = ba->heartbeat;
-	rc = rvx_part_resume(PL(), 0, 0);
+	hb_at_resume = s1;
+	rc = rvx_part_resume(PL(), 0, rvx_a64_cpu_index());
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("resuming partition A", rc);
-	rvx_virt_part_sleep_ms(10);
+	(void)rvx_virt_part_wait_for("A's heartbeat after its resume", heartbeat_moved, 1000);
 	s2 = ba->heartbeat;
 	rvx_a64_printf("RVX-SUSPEND part=A heartbeat at-suspend=%lu after-30ms=%lu "
 			"after-resume=%lu\n",
@@ -265,6 +327,11 @@ static void summary(void)
 		const struct rvx_part_partition *p = &PL()->parts[i];
 		const struct rvx_virt_progress *g = &rvx_virt_progress[i];
 
+		for (uint32_t c = 0; c < PL()->cfg.cpu_count; c++)
+			if (rvx_virt_part_ran[c][i] != 0)
+				rvx_a64_printf("RVX-PART-CPU part=%c cpu=%u vm_loads=%lu\n",
+						(char)('A' + i), c, rvx_virt_part_ran[c][i]);
+
 		rvx_a64_printf("RVX-PART %c faults=%u restarts=%u reconstructs=%u rollbacks=%u "
 				"probes=%lu region=0x%lx\n",
 				(char)('A' + i), p->faults, p->restarts, p->reconstructs,
@@ -278,7 +345,7 @@ static void summary(void)
 	}
 }
 
-void rvx_virt_part_demo(void)
+void rvx_virt_part_demo(uint32_t mode)
 {
 	struct guest_boot *ba = rvx_virt_part_boot(0), *bb = rvx_virt_part_boot(1);
 	uint64_t clock = rvx_virt_root_caps()->clock.raw;
@@ -307,6 +374,8 @@ void rvx_virt_part_demo(void)
 	uint64_t hb0, hb1;
 	int rc;
 
+	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
+		place(i, home_of(mode, i));
 	resume_all();
 	t_talk = spawn(0, GUEST_ROLE_TALK, talk, 5, ct, f_talk);
 	spawn(0, GUEST_ROLE_PROBE, probe, 1, cpa, f_probe);
@@ -341,10 +410,13 @@ void rvx_virt_part_demo(void)
 	ba->pings = PINGS;
 	ba->foreign_cap = cl[1];
 	bb->foreign_cap = ct[1];
-	grant_lease(0, LEASE_NS);
+	grant_lease(0, mode == RVX_VIRT_PART_DEMO ? LEASE_NS : LEASE_SMP_NS);
 	rvx_a64_rt_unlock(daif);
 
 	wait_or_stop("the probes and the ping phase", ready_to_inject, 5000);
+	/* A moves to a CPU of its own while it runs (smp: CPU 3). */
+	if (mode == RVX_VIRT_PART_SMP && PL()->cfg.cpu_count > 3u)
+		move(0, 3);
 	/* Steady state: checkpoint partition B, then inject crashes into it,
 	 * once the probes' failures have left the policy's window. */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);

@@ -31,8 +31,13 @@ bool rvx_virt_program_run(uint32_t task, uint64_t entry);
 
 /* part.c: partitions at EL1 under stage 2 (-append rvx.partitions); it
  * also provides the core's partition hooks (rvx_a64_part_*). */
-/** Run the partition demo (or, with @p bench, the figures) from the root task. */
-void rvx_virt_part_main(uint32_t bench);
+/** Partition programs (the rvx.partitions boot argument). */
+#define RVX_VIRT_PART_DEMO 0u       /**< rvx.partitions: both on CPU 0 */
+#define RVX_VIRT_PART_BENCH 1u      /**< rvx.partitions=bench: the figures */
+#define RVX_VIRT_PART_SMP 2u        /**< rvx.partitions=smp: A on CPU 1, B on CPU 2, A moved to 3 */
+#define RVX_VIRT_PART_SMP_SHARED 3u /**< rvx.partitions=smp-shared: both on the last CPU */
+/** Run partition program @p mode (RVX_VIRT_PART_*) from the root task. */
+void rvx_virt_part_main(uint32_t mode);
 /** True while partitions exist. */
 bool rvx_virt_part_mode(void);
 

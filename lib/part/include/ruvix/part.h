@@ -16,7 +16,7 @@
  * gets. It touches no hardware and no kernel state: the port implements
  * `struct rvx_part_arch_ops` (CPU state, stage-2, trap decode, guest memory,
  * kicking a CPU) and `struct rvx_part_kernel_ops` (syscall dispatch, task
- * exit, restart, hold and release, capability digest and lookup, witness
+ * exit, restart, hold, release and migration, capability digest and lookup, witness
  * records, snapshots), as Hafnium's core calls its arch layer; a host build
  * can implement both with a fake and test the policy on Linux.
  *
@@ -31,12 +31,23 @@
  *    tasks (journaled), connect them with `rvx_part_edge_create()`, lease
  *    devices with `rvx_part_lease_grant()`, take a `rvx_part_checkpoint()`.
  * 3. While they run, the port calls `rvx_part_switch()` on every context
- *    switch, `rvx_part_task_start()` when a task's frame is made afresh,
- *    `rvx_part_hold()` when the scheduler picks a task, `rvx_part_trap()`
- *    for every trap from a partition (and acts on the verdict), and
- *    `rvx_part_tick()` from the timer.
- * 4. `rvx_part_suspend()` / `rvx_part_resume()` at will;
- *    `rvx_part_teardown()` at the end.
+ *    switch (and when a CPU goes idle), `rvx_part_task_start()` when a
+ *    task's frame is made afresh, `rvx_part_hold()` when the scheduler
+ *    picks a task, `rvx_part_trap()` for every trap from a partition (and
+ *    acts on the verdict), and `rvx_part_tick()` from the timer.
+ * 4. `rvx_part_suspend()` / `rvx_part_resume()` and `rvx_part_migrate()`
+ *    at will; `rvx_part_teardown()` at the end.
+ *
+ * CPUs: every task of a partition runs on its home CPU (`rvx_part_migrate()`
+ * places and moves it, witnessed), so one partition runs on one CPU at a
+ * time and several may share one. A task's EL1 state is live in a CPU's
+ * registers only while that CPU runs it: a CPU that leaves a partition task
+ * for a kernel task or idleness saves it (`rvx_part_switch()`), so a task
+ * that is not running can be moved or held from any CPU. A stage-2 change
+ * of a partition running elsewhere is made visible by `s2_sync`, which must
+ * reach every CPU (a broadcast TLB invalidation by VMID, or an IPI). A
+ * successful send on a CommEdge kicks the receiving partition's CPU
+ * (`kick`) when it is another, so the receiver runs at once.
  *
  * Invariants: a task belongs to at most one partition, named in the task
  * table; every stage-2 mapping the library made is in the partition's
@@ -110,6 +121,8 @@ _Static_assert(RVX_CONFIG_PART_EDGES >= 1 && RVX_CONFIG_PART_EDGES <= 255, "edge
 #define RVX_PART_WITNESS_CHECKPOINT 0x8200u
 /** Witness kind of a rebuild (args: ended, spawned, regions, grants, withdrawn, drained; u32). */
 #define RVX_PART_WITNESS_REBUILD 0x8201u
+/** Witness kind of a placement or migration (args: from CPU, to CPU, tasks moved; u32). */
+#define RVX_PART_WITNESS_MIGRATE 0x8202u
 
 /** Why a task was stopped; recorded in FAULT records. Values are ABI. */
 enum rvx_part_cause {
@@ -205,7 +218,7 @@ struct rvx_part_arch_ops {
 	int (*s2_unmap)(void *ctx, uint32_t part, uint64_t ipa, uint64_t size);
 	/** Make @p part's stage-2 changes visible everywhere (TLB invalidation by VMID). */
 	void (*s2_sync)(void *ctx, uint32_t part);
-	/** Decode the trap @p cpu just took from a partition. */
+	/** Decode the trap @p cpu just took from a partition, writing every field of @p out. */
 	void (*trap_decode)(void *ctx, uint32_t cpu, struct rvx_part_trap *out);
 	/** Copy from partition memory (already bounds-checked); 0 or -RVX_EFAULT. */
 	int (*guest_read)(void *ctx, uint32_t part, uint64_t ipa, void *dst, size_t len);
@@ -228,6 +241,11 @@ struct rvx_part_kernel_ops {
 	int (*hold_task)(void *ctx, uint32_t task);
 	/** Let a held @p task run again; 0 or -RVX_E*. */
 	int (*release_task)(void *ctx, uint32_t task);
+	/** Would moving @p task (not running) to @p cpu succeed? Changes nothing; 0 or -RVX_E*. */
+	int (*task_migrate_check)(void *ctx, uint32_t task, uint32_t cpu);
+	/** Move @p task (not running) to @p cpu with its waits and timers (witnessed by the
+	 *  kernel); cannot fail once `task_migrate_check` said 0 under the same lock. */
+	int (*task_migrate)(void *ctx, uint32_t task, uint32_t cpu);
 	/** SHA-256 over the capability spaces of @p count tasks (order as given). */
 	void (*caps_digest)(void *ctx, const uint32_t *tasks, uint32_t count, uint8_t out[32]);
 	/** The object (raw handle) and queue index behind @p task's capability @p handle; 0 or -RVX_E*. */
@@ -341,6 +359,8 @@ struct rvx_part_partition {
 	uint8_t ckpt_digest[32]; /**< SHA-256 of the checkpoint, as witnessed. */
 	uint32_t ended_devices;  /**< Bit n: a lease of device n ended. */
 	uint32_t suspended;      /**< 1 while suspended by `rvx_part_suspend()`. */
+	uint32_t cpu;            /**< Its home CPU: where its tasks are spawned and run. */
+	uint32_t migrations;     /**< Times it was moved to another CPU. */
 	rvx_handle_t lease;      /**< Its last lease. */
 	uint32_t held[RVX_CONFIG_PART_TASKS]; /**< Tasks held while suspended. */
 	uint32_t held_count;     /**< Entries used. */
@@ -371,6 +391,7 @@ struct rvx_part_edge {
 		uint64_t cap;   /**< Its handle on the queue. */
 	} send[RVX_PART_EDGE_SENDERS]; /**< Who may send, with which handle. */
 	uint32_t from;          /**< The partition at its sending end. */
+	uint32_t to;            /**< The partition at its receiving end. */
 	uint32_t grant_task;    /**< A task whose grant of `grant_cap` adds a sender. */
 	uint64_t grant_cap;     /**< That task's handle. */
 	uint64_t root_cap;      /**< The root's handle on the queue (READ for the drain). */
@@ -378,10 +399,12 @@ struct rvx_part_edge {
 	uint16_t reserved[3];   /**< Zero. */
 };
 
-/** Which partition a kernel task belongs to (caller's table, one per task). */
+/** Which partition a kernel task belongs to (caller's table, one per task;
+ *  the layer writes it). */
 struct rvx_part_task {
 	uint8_t part; /**< Partition index + 1; 0: not a partition task. */
 	uint8_t slot; /**< Its slot in the partition. */
+	uint8_t cpu;  /**< The CPU that loaded its state last, + 1; 0: none. */
 };
 
 /** The layer's state (caller storage). */
@@ -397,10 +420,12 @@ struct rvx_part {
 	uint32_t task_count;                   /**< Its entries. */
 	uint32_t part_count;                   /**< Partitions created. */
 	uint32_t active;                       /**< 1 from init to teardown. */
-	uint32_t loaded_task[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose CPU state each CPU holds. */
+	uint32_t loaded_task[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose CPU state is live in each CPU (it runs there). */
+	uint32_t shadow_task[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose saved state each CPU's registers still equal. */
 	uint32_t loaded_part[RVX_CONFIG_HYP_MAX_CPUS]; /**< Whose stage-2 each CPU holds. */
 	uint64_t cpu_loads;                    /**< CPU states loaded. */
 	uint64_t vm_loads;                     /**< Stage-2 bases loaded. */
+	uint64_t kicks;                        /**< CPUs kicked for a cross-CPU wake-up. */
 	uint64_t epoch_started;                /**< When the open switch epoch began. */
 	struct rvx_part_partition parts[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< Partitions. */
 	struct rvx_part_edge edges[RVX_CONFIG_PART_EDGES]; /**< Edges. */
@@ -571,18 +596,39 @@ int rvx_part_lease_revoke(struct rvx_part *pl, uint32_t part);
 int rvx_part_checkpoint(struct rvx_part *pl, uint32_t part);
 
 /**
- * Suspend partition @p part: taken off every CPU (its CPU state saved),
- * PART_SUSPEND record, and every live task held (`hold_task`); a task that
- * cannot be held now (it waits in the kernel) is held by `rvx_part_hold()`
- * when next picked.
+ * Suspend partition @p part: taken off every CPU (its CPU state saved on
+ * @p cpu; a task running on another CPU is left to that CPU, which is
+ * kicked and holds it when it next picks it), PART_SUSPEND record, and
+ * every live task held (`hold_task`); a task that cannot be held now (it
+ * waits in the kernel, or runs elsewhere) is held by `rvx_part_hold()` when
+ * next picked.
  * @param pl the state
  * @param part the partition
+ * @param cpu the calling CPU
  * @retval 0 suspended
- * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_EINVAL @p pl is NULL or @p cpu is out of range
  * @retval -RVX_ENOENT @p part is not a partition
  * @retval -RVX_EPERM it is not RUNNING
  */
-int rvx_part_suspend(struct rvx_part *pl, uint32_t part);
+int rvx_part_suspend(struct rvx_part *pl, uint32_t part, uint32_t cpu);
+
+/**
+ * Make CPU @p to partition @p part's home: every live task of it is moved
+ * there with its queue waits and timers (`task_migrate`), later spawns go
+ * there, and a MIGRATE record says from where, to where and how many tasks
+ * (placing a partition without tasks is the same call). CPU @p to is kicked
+ * so it runs them at once. Nothing changes if it is home already.
+ * @param pl the state
+ * @param part the partition
+ * @param to its new home CPU
+ * @param cpu the calling CPU (not kicked)
+ * @retval 0 moved (or already there)
+ * @retval -RVX_EINVAL @p pl is NULL, or @p to or @p cpu is out of range
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EBUSY one of its tasks is running now (suspend it first, or retry)
+ * @retval other the kernel's refusal of a task's move (nothing was moved)
+ */
+int rvx_part_migrate(struct rvx_part *pl, uint32_t part, uint32_t to, uint32_t cpu);
 
 /**
  * Resume a CREATED or suspended partition: PART_RESUME record, its held
@@ -609,14 +655,16 @@ int rvx_part_resume(struct rvx_part *pl, uint32_t part, uint32_t cpu);
 int rvx_part_hold(struct rvx_part *pl, uint32_t task);
 
 /**
- * Called on every switch to @p task on @p cpu: for a partition task, its
- * partition's stage-2 is loaded if another's is, and its CPU state if
- * another task's is (lazily: a kernel task leaves both as they are).
+ * Called on every switch to @p task on @p cpu, and with `RVX_HYP_NONE` when
+ * the CPU goes idle: for a partition task, its partition's stage-2 is
+ * loaded if another's is, and its CPU state if another task's is. For a
+ * kernel task or idleness the partition task that ran saves its CPU state
+ * (so it may run anywhere next); the stage-2 stays loaded (VMID-tagged).
  * @param pl the state
  * @param cpu the CPU
- * @param task the task about to run
+ * @param task the task about to run, or `RVX_HYP_NONE`
  * @retval 1 a partition task's state is loaded
- * @retval 0 not a partition task (nothing done)
+ * @retval 0 not a partition task
  * @retval -RVX_EPERM its partition is not RUNNING (it must not run)
  * @retval -RVX_EINVAL @p cpu is out of range
  */
@@ -642,7 +690,8 @@ int rvx_part_task_start(struct rvx_part *pl, uint32_t task, uint64_t *mem, uint3
  * it (BAD_POINTER fault); task creation from a partition is refused
  * (-RVX_EPERM to the task); a syscall refused for its capability is a
  * CAPABILITY fault; a successful grant to another partition, region map or
- * send is journaled or counted. A stage-2 abort is classified (another
+ * send is journaled or counted (a send on a CommEdge kicks the receiving
+ * partition's CPU if it is another). A stage-2 abort is classified (another
  * partition's memory, the kernel's, a device without or after its lease, a
  * permission fault, unmapped); every fault is witnessed and the recovery
  * ladder climbed until a rung works. Port-specific calls come back as
@@ -701,13 +750,15 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now);
  * partition suspended and resumed once more, edges destroyed, tasks ended,
  * partitions destroyed (all witnessed). The layer is inactive afterwards
  * (`rvx_part_switch()` and `rvx_part_task_start()` ignore every task).
+ * Its tasks must not be running on another CPU (they wait in the kernel).
  * @param pl the state
+ * @param cpu the calling CPU
  * @retval 0 done
- * @retval -RVX_EINVAL @p pl is NULL
+ * @retval -RVX_EINVAL @p pl is NULL or @p cpu is out of range
  * @retval -RVX_EPERM already torn down
  * @retval other the first step's error (later steps were not tried)
  */
-int rvx_part_teardown(struct rvx_part *pl);
+int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu);
 
 /**
  * The partition @p task belongs to.
