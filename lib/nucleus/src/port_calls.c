@@ -76,20 +76,31 @@ int rvx_kernel_task_release(struct rvx_kernel *k, uint32_t task)
 	return 0;
 }
 
+int rvx_kernel_task_migrate_check(const struct rvx_kernel *k, uint32_t task, uint32_t cpu)
+{
+	struct rvx_task info;
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	RVX_CHECK(rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info) == 0);
+	ret = rvx_sched_task_migrate_check(&k->sched, k->tasks[task].sched, cpu, info.partition);
+	if (ret != 0)
+		return ret;
+	return rvx_kernel_witness_room_(k, 8u);
+}
+
 int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu)
 {
 	struct rvx_kernel_task *t;
 	struct rvx_task info;
 	uint8_t args[8];
-	int ret = port_call_ok(k, task);
+	int ret = rvx_kernel_task_migrate_check(k, task, cpu);
 
 	if (ret != 0)
 		return ret;
 	t = &k->tasks[task];
 	RVX_CHECK(rvx_sched_task_info(&k->sched, t->sched, &info) == 0);
-	ret = rvx_sched_task_migrate_check(&k->sched, t->sched, cpu, info.partition);
-	if (ret != 0)
-		return ret;
 	/* Arguments: the new CPU and the old one, little-endian u32s. */
 	rvx_le_put32(args, cpu);
 	rvx_le_put32(args + 4, info.cpu);

@@ -442,45 +442,19 @@ static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *obj
 	return rc;
 }
 
-/*
- * ==== NUCLEUS REACH-IN (task migration; to be replaced) ====
- * Moving a task to another CPU is a scheduler change the nucleus has no
- * public call for yet: these two go to lib/sched on the kernel's scheduler
- * directly. lib/part witnesses the move (RVX_PART_WITNESS_MIGRATE), but the
- * nucleus journals nothing, so replay does not rebuild the placement. Swap
- * both bodies for rvx_kernel_task_migrate(_check) once it exists.
- */
+/* Moving a task to another CPU: through the nucleus, witnessed (TASK_MIGRATE),
+ * journaled and replayed; lib/part records the partition's move as well. */
 static int k_task_migrate_check(void *ctx, uint32_t task, uint32_t cpu)
 {
-	struct rvx_kernel *k = K();
-	struct rvx_task info;
-	int rc;
-
 	(void)ctx;
-	if (task >= RVX_KERNEL_TASKS || !k->tasks[task].live)
-		return -RVX_ESTALE;
-	rc = rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info);
-	if (rc == 0)
-		rc = rvx_sched_task_migrate_check(&k->sched, k->tasks[task].sched, cpu,
-						  info.partition);
-	return rc;
+	return rvx_kernel_task_migrate_check(K(), task, cpu);
 }
 
 static int k_task_migrate(void *ctx, uint32_t task, uint32_t cpu)
 {
-	struct rvx_kernel *k = K();
-	struct rvx_task info;
-	int rc;
-
 	(void)ctx;
-	if (task >= RVX_KERNEL_TASKS || !k->tasks[task].live)
-		return -RVX_ESTALE;
-	rc = rvx_sched_task_info(&k->sched, k->tasks[task].sched, &info);
-	if (rc == 0)
-		rc = rvx_sched_task_migrate(&k->sched, k->tasks[task].sched, cpu, info.partition);
-	return rc;
+	return rvx_kernel_task_migrate(K(), task, cpu);
 }
-/* ==== end of NUCLEUS REACH-IN (task migration) ==== */
 
 /* The journal has room for the run; a record that cannot be written stops
  * the image, since the log must not have a gap. */

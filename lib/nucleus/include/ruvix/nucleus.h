@@ -1069,6 +1069,22 @@ int rvx_kernel_task_release(struct rvx_kernel *k, uint32_t task);
 int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu);
 
 /**
+ * Would rvx_kernel_task_migrate() succeed? Every check it makes (the
+ * journal's room included), changing nothing: after 0, the migration can
+ * fail only if the witness sink itself fails.
+ * @param k     the kernel
+ * @param task  the task
+ * @param cpu   the CPU
+ * @retval 0 it would
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall,
+ *         @p task is not a live task, or @p cpu is out of range
+ * @retval -RVX_EBUSY the task is running
+ * @retval -RVX_ELIMIT the CPU's run queue is full
+ * @retval -RVX_EFULL the journal has no room for the record
+ */
+int rvx_kernel_task_migrate_check(const struct rvx_kernel *k, uint32_t task, uint32_t cpu);
+
+/**
  * Append bytes to an append-only region on behalf of @p task, through its
  * capability (WRITE). Witnessed (REGION_APPEND; arguments: the capability
  * handle u64 LE, then the bytes), journaled and replayed.
