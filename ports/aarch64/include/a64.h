@@ -276,6 +276,13 @@ void rvx_a64_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rvx_a64_vprintf(const char *fmt, va_list ap);
 /** Write without the console lock (panic path). */
 void rvx_a64_console_write_raw(const char *s, size_t len);
+/** Hold the kernel's console lines back while the console's device is
+ *  leased to a partition (@p hold true), or write them out and go on
+ *  writing (false). Lines are kept in order in a bounded buffer; when it is
+ *  full they are written anyway. */
+void rvx_a64_console_hold(bool hold);
+/** Write out any held lines and stop holding (on exit and panic paths). */
+void rvx_a64_console_flush(void);
 
 /* ---- mmu.c ---- */
 /** Task stacks: one per kernel task slot, each above an unmapped guard page. */

@@ -3,11 +3,44 @@
  * The console: the board's device (rvx_a64_board.console_write) and a
  * small formatter. One line is formatted into a buffer, then written
  * under the console lock, so lines from several CPUs do not interleave
- * mid-line.
+ * mid-line; while the device is leased to a partition the lines are held
+ * back (rvx_a64_console_hold()).
  */
 #include "a64.h"
 
 static struct rvx_a64_lock console_lock;
+
+/* While the console's device is leased to a partition, the device is the
+ * partition's alone: the kernel's lines wait here, in order, and go out
+ * when the lease ends (or on exit, or when the buffer fills, since losing
+ * the kernel's own log would be worse). */
+static char held_buf[8192];
+static size_t held_len;
+static uint32_t held;
+
+static void flush_held(void)
+{
+	if (held_len != 0)
+		rvx_a64_console_write_raw(held_buf, held_len);
+	held_len = 0;
+}
+
+void rvx_a64_console_hold(bool hold)
+{
+	uint64_t daif = rvx_a64_lock_irqsave(&console_lock);
+
+	held = hold ? 1u : 0u;
+	if (!hold)
+		flush_held();
+	rvx_a64_unlock_irqrestore(&console_lock, daif);
+}
+
+void rvx_a64_console_flush(void)
+{
+	/* Without the lock: it runs on exit, whatever another CPU holds. */
+	held = 0;
+	flush_held();
+}
 
 void rvx_a64_console_write_raw(const char *s, size_t len)
 {
@@ -21,7 +54,13 @@ static void console_write(const char *s, size_t len)
 {
 	uint64_t daif = rvx_a64_lock_irqsave(&console_lock);
 
-	rvx_a64_console_write_raw(s, len);
+	if (held && len <= sizeof(held_buf) - held_len) {
+		memcpy(held_buf + held_len, s, len);
+		held_len += len;
+	} else {
+		flush_held();
+		rvx_a64_console_write_raw(s, len);
+	}
 	rvx_a64_unlock_irqrestore(&console_lock, daif);
 }
 

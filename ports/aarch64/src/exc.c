@@ -25,6 +25,8 @@ _Noreturn void rvx_a64_exit(uint32_t code)
 	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
 	if (((el >> 2) & 3u) == 2u)
 		cpu = rvx_a64_cpu_index();
+	/* Held console lines go out first: nothing is leased any more. */
+	rvx_a64_console_flush();
 
 	block[cpu][0] = ADP_STOPPED_APPLICATION_EXIT;
 	block[cpu][1] = code;

@@ -79,8 +79,15 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 		t = &tasks[c->current];
 		t->frame = restart ? NULL : f;
 		if (!t->blocked &&
-		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0)
-			rvx_a64_panic_frame("rvx_kernel_put refused the running task", 0, f);
+		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0) {
+			struct rvx_kernel_task_info ti;
+
+			/* Another CPU ended it while it ran here (a partition
+			 * teardown): it is dropped, never run again. */
+			if (rvx_kernel_task_info(kernel, c->current, &ti) == 0)
+				rvx_a64_panic_frame("rvx_kernel_put refused the running task", 0, f);
+			t->frame = NULL;
+		}
 		t->blocked = 0;
 		c->current = RT_NONE;
 	} else {

@@ -82,6 +82,7 @@ static uint32_t cpu_ready[RVX_A64_MAX_CPUS]; /* EL2 controls for partitions set 
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
 uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
+static uint32_t torn_down;                /* 1 once the partitions were torn down */
 static uint64_t el1_loads_at_teardown;
 
 static struct rvx_kernel *K(void)
@@ -256,19 +257,35 @@ static int a_s2_reset(void *ctx, uint32_t part, uint32_t vmid)
 	return rc;
 }
 
+/* True if [ipa, ipa + size) holds the console's device. */
+static bool is_console(uint64_t ipa, uint64_t size)
+{
+	uint64_t uart = rvx_a64_board.uart.base;
+
+	return uart >= ipa && uart - ipa < size;
+}
+
 static int a_s2_map(void *ctx, uint32_t part, const struct rvx_part_map *m)
 {
 	int rc = rvx_stage2_map(&s2[part], m->ipa, m->ipa, m->size, m->perms, m->memtype);
 
 	(void)ctx;
 	__asm__ volatile("dsb ishst" ::: "memory");
+	/* A lease makes the device the partition's alone: the kernel's own
+	 * console lines wait until it ends. */
+	if (rc == 0 && m->lease && is_console(m->ipa, m->size))
+		rvx_a64_console_hold(true);
 	return rc;
 }
 
 static int a_s2_unmap(void *ctx, uint32_t part, uint64_t ipa, uint64_t size)
 {
+	int rc = rvx_stage2_unmap(&s2[part], ipa, size);
+
 	(void)ctx;
-	return rvx_stage2_unmap(&s2[part], ipa, size);
+	if (rc == 0 && is_console(ipa, size))
+		rvx_a64_console_hold(false);
+	return rc;
 }
 
 /* Invalidate every stage 1+2 translation of @p part's VMID. */
@@ -703,9 +720,20 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	uint64_t daif;
 	int rc;
 
-	if (part_mode == 0)
-		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	daif = rvx_a64_rt_lock();
+	if (part_mode == 0) {
+		/* A task the teardown ended while it ran on another CPU traps
+		 * once more on its way out (the teardown cannot stop another
+		 * CPU mid-instruction): it is dropped, never resumed. Read
+		 * under the lock the teardown holds. */
+		if (!torn_down) {
+			rvx_a64_rt_unlock(daif);
+			rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
+		}
+		f = rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_EXITED);
+		rvx_a64_rt_unlock(daif);
+		return f;
+	}
 	trap_frame[cpu] = f;
 	rc = rvx_part_trap(&rvx_virt_pl, cpu, task, &v);
 	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE)
@@ -859,6 +887,7 @@ void rvx_virt_part_main(uint32_t mode)
 	daif = rvx_a64_rt_lock();
 	rc = rvx_part_teardown(&rvx_virt_pl, rvx_a64_cpu_index());
 	part_mode = 0;
+	torn_down = 1;
 	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)

@@ -422,13 +422,17 @@ void rvx_virt_part_demo(uint32_t mode)
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
 	daif = rvx_a64_rt_lock();
 	rc = rvx_part_checkpoint(PL(), 1);
-	inject_left = 3;
-	bb->inject_crash = 1;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("checkpointing partition B", rc);
 	hb0 = ba->heartbeat;
+	/* Each injection is announced before its flag is set: on SMP, B acts
+	 * on another CPU at once. */
 	rvx_a64_puts("RVX-INJECT part=B crashes=3 (stage-2 faults in its listener)\n");
+	daif = rvx_a64_rt_lock();
+	inject_left = 3;
+	bb->inject_crash = 1;
+	rvx_a64_rt_unlock(daif);
 	wait_or_stop("partition B's reconstruction", crashes_done, 3000);
 	recon_talk();
 	rvx_a64_puts("RVX-INJECT part=B corrupt-state-region\n");
@@ -440,11 +444,14 @@ void rvx_virt_part_demo(uint32_t mode)
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
 	daif = rvx_a64_rt_lock();
 	bb->stale_cap = PL()->parts[1].stale_count > 1u ? PL()->parts[1].stale[1] : 0;
-	bb->probe_stale = 1;
 	rvx_a64_rt_unlock(daif);
+	/* Said before B may try it: on SMP, B runs on another CPU at once. */
 	rvx_a64_printf("RVX-RECON-STALE part=B handle=0x%lx (the receive capability of the "
 			"listener before the reconstruction)\n",
 			bb->stale_cap);
+	daif = rvx_a64_rt_lock();
+	bb->probe_stale = 1;
+	rvx_a64_rt_unlock(daif);
 	wait_or_stop("partition B's use of a stale handle", stale_refused, 3000);
 	/* The UART is free again: lease it to B, and revoke the lease once B
 	 * has used it. B's next use faults (after the ladder's window). */
