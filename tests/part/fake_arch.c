@@ -155,6 +155,58 @@ static int guest_call(uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 	return 0;
 }
 
+/* The kernel's per-queue send counts: a queue is named by the root's
+ * handle on it; a sender's handle counts for the queue fk_alias() gave it
+ * (else for itself). */
+static uint64_t queue_of(uint64_t cap)
+{
+	for (uint32_t i = 0; i < fk.alias_count; i++)
+		if (fk.alias[i][0] == cap)
+			return fk.alias[i][1];
+	return cap;
+}
+
+static void count_send(uint64_t cap, uint64_t bytes)
+{
+	uint64_t q = queue_of(cap);
+	uint32_t i;
+
+	for (i = 0; i < fk.traffic_count; i++)
+		if (fk.traffic[i].queue == q)
+			break;
+	if (i == fk.traffic_count) {
+		if (i == FK_QUEUES)
+			return;
+		fk.traffic[i].queue = q;
+		fk.traffic_count++;
+	}
+	fk.traffic[i].messages++;
+	fk.traffic[i].bytes += bytes;
+}
+
+static int k_queue_traffic(void *ctx, uint64_t queue_cap, uint64_t *messages, uint64_t *bytes)
+{
+	(void)ctx;
+	*messages = 0;
+	*bytes = 0;
+	for (uint32_t i = 0; i < fk.traffic_count; i++) {
+		if (fk.traffic[i].queue == queue_cap) {
+			*messages = fk.traffic[i].messages;
+			*bytes = fk.traffic[i].bytes;
+		}
+	}
+	return 0;
+}
+
+void fk_alias(uint64_t sender_cap, uint64_t queue_cap)
+{
+	if (fk.alias_count < FK_QUEUES) {
+		fk.alias[fk.alias_count][0] = sender_cap;
+		fk.alias[fk.alias_count][1] = queue_cap;
+		fk.alias_count++;
+	}
+}
+
 static int k_syscall(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 		     struct rvx_syscall_result *r)
 {
@@ -163,6 +215,8 @@ static int k_syscall(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_a
 	cr_assert_eq(a->version, RVX_SYSCALL_VERSION);
 	memset(r, 0, sizeof(*r));
 	r->version = RVX_SYSCALL_VERSION;
+	if (nr == RVX_SYS_QUEUE_SEND)
+		count_send(a->cap, a->in_len); /* the kernel's one count */
 	if (task != 0 && nr != RVX_SYS_CAP_GRANT)
 		return guest_call(task, nr, a, r);
 	switch (nr) {
@@ -357,10 +411,25 @@ static uint64_t k_now(void *ctx)
 }
 
 const struct rvx_part_kernel_ops fk_kern = {
-	k_syscall, k_task_exit, k_task_restart, k_hold, k_release, k_migrate_check, k_migrate,
-	k_caps_digest, k_cap_object,
-	k_record, k_snap_save, k_snap_digest, k_snap_restore, k_snap_compare, k_handle_out,
-	k_reboot, k_now, NULL,
+	.queue_traffic = k_queue_traffic,
+	.syscall = k_syscall,
+	.task_exit = k_task_exit,
+	.task_restart = k_task_restart,
+	.hold_task = k_hold,
+	.release_task = k_release,
+	.task_migrate_check = k_migrate_check,
+	.task_migrate = k_migrate,
+	.caps_digest = k_caps_digest,
+	.cap_object = k_cap_object,
+	.record = k_record,
+	.snapshot_save = k_snap_save,
+	.snapshot_digest = k_snap_digest,
+	.snapshot_restore = k_snap_restore,
+	.snapshot_compare = k_snap_compare,
+	.handle_out = k_handle_out,
+	.reboot = k_reboot,
+	.now = k_now,
+	.trace = NULL,
 };
 
 /* ---- helpers ---- */

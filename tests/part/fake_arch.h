@@ -25,6 +25,7 @@
 #define FK_DEV_UART 1u
 #define FK_DEV_GIC 2u
 #define FK_TASKS 32u
+#define FK_QUEUES 8u /* queues whose sends the fake kernel counts */
 #define FK_CALLS 512u
 #define FK_MAPS 16u
 
@@ -62,6 +63,12 @@ struct fake {
 	uint32_t held[FK_TASKS];
 	uint32_t cap_gen[FK_TASKS];     /* moves on when a task's capabilities change */
 	uint32_t queued;                /* messages waiting in every queue */
+	struct {
+		uint64_t queue, messages, bytes;
+	} traffic[FK_QUEUES];           /* sends per queue, as the kernel counts them */
+	uint32_t traffic_count;
+	uint64_t alias[FK_QUEUES][2];   /* sender handle -> the queue (root handle) it sends on */
+	uint32_t alias_count;
 	uint32_t cpu_of[FK_TASKS];      /* the CPU each task is placed on */
 	uint32_t running[FK_TASKS];     /* the scheduler has it RUNNING (it cannot move) */
 	uint64_t now;
@@ -83,6 +90,8 @@ extern struct rvx_part pl;
 extern struct rvx_part_task fk_tasks[FK_TASKS];
 
 /* A layer over the fake: 2 CPUs, UART and GIC devices, window 50, limits 2 and 1. */
+/* Sends with @p sender_cap go to the queue the root names @p queue_cap. */
+void fk_alias(uint64_t sender_cap, uint64_t queue_cap);
 void fk_setup(void);
 /* Create partitions 0..n-1 (VMIDs 1..n) and resume them. */
 void fk_parts(uint32_t n);

@@ -182,9 +182,13 @@ Test(part, syscall_inside_bounds_reaches_the_kernel_and_counts_traffic)
 
 	fk_parts(2);
 	t = fk_spawn(0, 1);
-	cr_assert_eq(rvx_part_edge_create(&pl, 0, 1, 0x42, t, 0x300, &e), 0);
+	fk_alias(0x300, 0x42); /* the task's handle and the root's name one queue */
+	/* traffic on the queue before the edge existed is not the edge's */
 	a.in = FK_MEM_BASE(0) + 0x400;
 	a.in_len = 16;
+	put_args(0, &a);
+	(void)trap(t);
+	cr_assert_eq(rvx_part_edge_create(&pl, 0, 1, 0x42, t, 0x300, &e), 0);
 	put_args(0, &a);
 	v = trap(t);
 	cr_assert_eq(v.next, RVX_PART_NEXT_RESUME);
@@ -192,13 +196,22 @@ Test(part, syscall_inside_bounds_reaches_the_kernel_and_counts_traffic)
 	cr_assert_eq(v.ret, 0);
 	memcpy(&r, &fk.mem[0][0x200], sizeof(r));
 	cr_assert_eq(r.version, RVX_SYSCALL_VERSION, "the result was written back");
+	/* the edge reads the kernel's count, once: not before a sync */
+	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
+	cr_assert_eq(ei.messages, 0);
+	cr_assert_eq(rvx_part_traffic_sync(&pl), 0);
 	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
 	cr_assert_eq(ei.messages, 1);
 	cr_assert_eq(ei.bytes, 16);
-	/* A send with another handle is not the edge's traffic. */
+	/* a second sync counts nothing again */
+	cr_assert_eq(rvx_part_traffic_sync(&pl), 0);
+	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
+	cr_assert_eq(ei.messages, 1);
+	/* A send on another queue is not the edge's traffic. */
 	a.cap = 0x301;
 	put_args(0, &a);
 	(void)trap(t);
+	cr_assert_eq(rvx_part_traffic_sync(&pl), 0);
 	cr_assert_eq(rvx_hyp_edge_info(&pl.hyp, pl.edges[e].h, &ei), 0);
 	cr_assert_eq(ei.messages, 1);
 }

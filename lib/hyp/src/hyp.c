@@ -403,6 +403,12 @@ int rvx_hyp_edge_destroy(struct rvx_hyp *h, rvx_handle_t edge, uint64_t now)
 
 int rvx_hyp_edge_note(struct rvx_hyp *h, rvx_handle_t edge, rvx_handle_t from, uint32_t bytes)
 {
+	return rvx_hyp_edge_note_many(h, edge, from, 1, bytes);
+}
+
+int rvx_hyp_edge_note_many(struct rvx_hyp *h, rvx_handle_t edge, rvx_handle_t from,
+			   uint64_t messages, uint64_t bytes)
+{
 	struct rvx_hyp_edge *e;
 	uint32_t ei, fi;
 	int rc;
@@ -418,11 +424,11 @@ int rvx_hyp_edge_note(struct rvx_hyp *h, rvx_handle_t edge, rvx_handle_t from, u
 	e = &h->edges[ei];
 	if (RVX_UNLIKELY(fi != e->a && !(fi == e->b && (e->flags & RVX_HYP_EDGE_BIDIR))))
 		return -RVX_EPERM;
-	e->messages++;
+	e->messages += messages;
 	e->bytes += bytes;
-	e->epoch_messages++;
+	e->epoch_messages += messages;
 	e->epoch_bytes += bytes;
-	h->epoch_messages++;
+	h->epoch_messages += messages;
 	h->epoch_bytes += bytes;
 	return 0;
 }

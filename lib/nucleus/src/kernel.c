@@ -535,8 +535,12 @@ void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
 	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++) {
 		struct rvx_kernel_queue *q = &k->queues[i];
 
-		q->epoch_msgs[0] = q->epoch_msgs[1] = 0;
-		q->epoch_bytes[0] = q->epoch_bytes[1] = 0;
+		for (unsigned d = 0; d < 2; d++) {
+			q->closed_msgs[d] += q->epoch_msgs[d];
+			q->closed_bytes[d] += q->epoch_bytes[d];
+			q->epoch_msgs[d] = 0;
+			q->epoch_bytes[d] = 0;
+		}
 	}
 	k->epoch_started = k->now;
 }

@@ -158,6 +158,26 @@ int rvx_kernel_region_read(const struct rvx_kernel *k, uint32_t task, rvx_handle
 	return rvx_region_read(&k->regions[tgt.ref].region, offset, buf, len);
 }
 
+int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     struct rvx_kernel_queue_traffic *out)
+{
+	const struct rvx_kernel_queue *q;
+	struct rvx_cap_target tgt;
+	int ret;
+
+	if (k == NULL || out == NULL || !k->booted || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, 0, &tgt);
+	if (ret != 0)
+		return ret;
+	q = &k->queues[tgt.ref];
+	out->sent_messages = q->closed_msgs[0] + q->epoch_msgs[0];
+	out->sent_bytes = q->closed_bytes[0] + q->epoch_bytes[0];
+	out->received_messages = q->closed_msgs[1] + q->epoch_msgs[1];
+	out->received_bytes = q->closed_bytes[1] + q->epoch_bytes[1];
+	return 0;
+}
+
 int rvx_kernel_cap_info(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			struct rvx_cap_info *out)
 {

@@ -327,7 +327,7 @@ int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64
 {
 	struct rvx_part_partition *pf, *pt;
 	struct rvx_part_edge *e = NULL;
-	uint64_t object;
+	uint64_t object, seen_messages, seen_bytes;
 	uint32_t queue, ei = 0;
 	int rc;
 
@@ -351,6 +351,10 @@ int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64
 	rc = pl->kern->cap_object(pl->ctx, 0, root_cap, &object, &queue);
 	if (rc != 0)
 		return rc;
+	/* The queue's traffic so far is not the edge's. */
+	rc = pl->kern->queue_traffic(pl->ctx, root_cap, &seen_messages, &seen_bytes);
+	if (rc != 0)
+		return rc;
 
 	/* Commit: lib/hyp's create is the last check (it changes nothing on error). */
 	rc = rvx_hyp_edge_create(&pl->hyp, pf->h, pt->h, queue, 0, pl->kern->now(pl->ctx), &e->h);
@@ -368,6 +372,8 @@ int rvx_part_edge_create(struct rvx_part *pl, uint32_t from, uint32_t to, uint64
 	e->from = from;
 	e->to = to;
 	e->root_cap = root_cap;
+	e->seen_messages = seen_messages;
+	e->seen_bytes = seen_bytes;
 	e->grant_task = RVX_HYP_NONE;
 	e->grant_cap = 0;
 	e->grant_where = RVX_PART_NOWHERE;
@@ -800,6 +806,28 @@ int rvx_part_task_end(struct rvx_part *pl, uint32_t task, int32_t code)
 	return rvx_part_end_slot_(pl, p, pl->tasks[task].slot, code);
 }
 
+int rvx_part_traffic_sync(struct rvx_part *pl)
+{
+	if (pl == NULL)
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < RVX_CONFIG_PART_EDGES; i++) {
+		struct rvx_part_edge *e = &pl->edges[i];
+		uint64_t messages, bytes;
+
+		if (!e->live ||
+		    pl->kern->queue_traffic(pl->ctx, e->root_cap, &messages, &bytes) != 0 ||
+		    messages < e->seen_messages || bytes < e->seen_bytes)
+			continue;
+		if (messages != e->seen_messages &&
+		    rvx_hyp_edge_note_many(&pl->hyp, e->h, pl->parts[e->from].h,
+					   messages - e->seen_messages, bytes - e->seen_bytes) == 0) {
+			e->seen_messages = messages;
+			e->seen_bytes = bytes;
+		}
+	}
+	return 0;
+}
+
 int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 {
 	struct rvx_hyp_lease_info ended[4];
@@ -819,6 +847,7 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 		lease_unmap(pl, &pl->parts[pi], ended[i].device, ended[i].mmio_base,
 			    ended[i].mmio_size);
 	}
+	(void)rvx_part_traffic_sync(pl);
 	if (now - pl->epoch_started >= pl->cfg.epoch_ns && pl->hyp.epoch_switches != 0) {
 		RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n",
 			       pl->hyp.epoch, pl->hyp.epoch_switches);
@@ -847,6 +876,7 @@ int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
 		pl->shadow_task[c] = RVX_HYP_NONE;
 		pl->loaded_part[c] = RVX_HYP_NONE;
 	}
+	(void)rvx_part_traffic_sync(pl);
 	RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- switches=%lu vttbr_loads=%lu "
 		       "el1_loads=%lu\n",
 		       pl->hyp.epoch_switches, pl->vm_loads, pl->cpu_loads);

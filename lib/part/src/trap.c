@@ -75,8 +75,10 @@ static bool cap_error(int rc)
 /* A send on a CommEdge: counted, and the receiving partition's CPU kicked
  * if it is not this one, so a receiver waiting there runs at once instead
  * of at that CPU's next tick. */
-static void note_traffic(struct rvx_part *pl, const struct rvx_part_partition *p, uint32_t cpu,
-			 uint32_t task, uint64_t cap, uint64_t bytes)
+/* A send on a CommEdge may have woken its receiver on another CPU: kick
+ * that CPU now rather than at its next tick. The message itself is counted
+ * once, by the kernel (rvx_part_traffic_sync() reads its counts). */
+static void kick_receiver(struct rvx_part *pl, uint32_t cpu, uint32_t task, uint64_t cap)
 {
 	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++) {
 		const struct rvx_part_edge *ed = &pl->edges[e];
@@ -87,7 +89,6 @@ static void note_traffic(struct rvx_part *pl, const struct rvx_part_partition *p
 			if (ed->send[s].task == task && ed->send[s].cap == cap) {
 				uint32_t home = pl->parts[ed->to].cpu;
 
-				(void)rvx_hyp_edge_note(&pl->hyp, ed->h, p->h, (uint32_t)bytes);
 				if (home != cpu) {
 					pl->arch->kick(pl->ctx, home);
 					pl->kicks++;
@@ -238,7 +239,7 @@ static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 		else if (t->nr == RVX_SYS_REGION_MAP)
 			note_region(pl, p, task, &a, &r);
 		else if (t->nr == RVX_SYS_QUEUE_SEND)
-			note_traffic(pl, p, cpu, task, a.cap, a.in_len);
+			kick_receiver(pl, cpu, task, a.cap);
 		(void)pl->arch->guest_write(pl->ctx, pi, ur, &r, sizeof(r));
 	}
 	v->set_ret = 1;

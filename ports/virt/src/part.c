@@ -565,7 +565,22 @@ static const struct rvx_part_arch_ops arch_ops = {
 	.guest_read = a_guest_read, .guest_write = a_guest_write, .kick = a_kick,
 };
 
+/* A queue's sends as the nucleus counts them (the root holds @p cap). */
+static int k_queue_traffic(void *ctx, uint64_t cap, uint64_t *messages, uint64_t *bytes)
+{
+	struct rvx_kernel_queue_traffic t;
+	int rc = rvx_kernel_queue_traffic(K(), 0, (rvx_handle_t){cap}, &t);
+
+	(void)ctx;
+	if (rc == 0) {
+		*messages = t.sent_messages;
+		*bytes = t.sent_bytes;
+	}
+	return rc;
+}
+
 static const struct rvx_part_kernel_ops kernel_ops = {
+	.queue_traffic = k_queue_traffic,
 	.syscall = k_syscall, .task_exit = k_task_exit, .task_restart = k_task_restart,
 	.hold_task = k_hold_task, .release_task = k_release_task,
 	.task_migrate_check = k_task_migrate_check, .task_migrate = k_task_migrate,

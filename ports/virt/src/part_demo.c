@@ -315,7 +315,10 @@ static void summary(void)
 
 	for (uint32_t e = 0; e < 2u; e++) {
 		uint64_t daif = rvx_a64_rt_lock();
-		int rc = rvx_hyp_edge_info(&PL()->hyp, PL()->edges[e].h, &ei);
+		int rc = rvx_part_traffic_sync(PL());
+
+		if (rc == 0)
+			rc = rvx_hyp_edge_info(&PL()->hyp, PL()->edges[e].h, &ei);
 
 		rvx_a64_rt_unlock(daif);
 		if (rc == 0)

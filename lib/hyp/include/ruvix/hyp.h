@@ -544,6 +544,25 @@ int rvx_hyp_edge_destroy(struct rvx_hyp *h, rvx_handle_t edge, uint64_t now);
 int rvx_hyp_edge_note(struct rvx_hyp *h, rvx_handle_t edge, rvx_handle_t from, uint32_t bytes);
 
 /**
+ * Count @p messages messages of @p bytes bytes in all sent over @p edge by
+ * @p from: for an embedder that reads the traffic from counters kept
+ * elsewhere (the nucleus's per-queue counts) once an epoch, instead of
+ * counting each message twice.
+ * @param h the state
+ * @param edge the edge
+ * @param from the sending partition
+ * @param messages messages
+ * @param bytes their payload bytes
+ * @retval 0 counted
+ * @retval -RVX_EINVAL @p h is NULL
+ * @retval -RVX_ENOENT @p edge or @p from names no slot
+ * @retval -RVX_ESTALE @p edge or @p from is stale
+ * @retval -RVX_EPERM @p from is not an end allowed to send on this edge
+ */
+int rvx_hyp_edge_note_many(struct rvx_hyp *h, rvx_handle_t edge, rvx_handle_t from,
+			   uint64_t messages, uint64_t bytes);
+
+/**
  * Read an edge's ends, queue and traffic weights.
  * @param h the state
  * @param edge the edge

@@ -181,6 +181,8 @@ struct rvx_kernel_queue {
 	uint64_t dropped;         /**< Sensor events dropped because the queue was full. */
 	uint64_t epoch_msgs[2];   /**< Messages sent [0] and received [1] in the open epoch. */
 	uint64_t epoch_bytes[2];  /**< Payload bytes sent [0] and received [1] in the open epoch. */
+	uint64_t closed_msgs[2];  /**< Messages sent [0] and received [1] in closed epochs. */
+	uint64_t closed_bytes[2]; /**< Payload bytes sent [0] and received [1] in closed epochs. */
 };
 
 /** A vector store with its proof policy. */
@@ -1150,6 +1152,32 @@ struct rvx_kernel_task_info {
 	uint32_t held;       /**< 1 if held by rvx_kernel_task_hold(). */
 	uint32_t caps;       /**< Capabilities in its table. */
 };
+
+/** A queue's traffic since it was made (rvx_kernel_queue_traffic()). */
+struct rvx_kernel_queue_traffic {
+	uint64_t sent_messages;     /**< Messages sent (sensor deliveries included). */
+	uint64_t sent_bytes;        /**< Their payload bytes. */
+	uint64_t received_messages; /**< Messages received. */
+	uint64_t received_bytes;    /**< Their payload bytes. */
+};
+
+/**
+ * A queue's traffic since it was made, from the counters the nucleus keeps
+ * for its epoch summaries: the one count of each message, which layers
+ * above (a CommEdge's weight) read instead of counting again. Changes
+ * nothing.
+ * @param k        the kernel
+ * @param task     a task holding a capability to the queue
+ * @param cap      that capability (any rights)
+ * @param[out] out the counts
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, an unbooted kernel, or @p task is not
+ *         a live task
+ * @retval -RVX_EBADCAP / -RVX_ESTALE / -RVX_ETYPE / -RVX_EREVOKED the
+ *         capability check failed (see rvx_cap_check())
+ */
+int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     struct rvx_kernel_queue_traffic *out);
 
 /**
  * Describe a live task. Changes nothing.

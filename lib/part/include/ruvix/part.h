@@ -230,6 +230,9 @@ struct rvx_part_arch_ops {
 
 /** The kernel half of the interface (all required but `trace`). */
 struct rvx_part_kernel_ops {
+	/** Messages and bytes ever sent on the queue the root's @p queue_cap names, as the
+	 *  kernel counts them (the one count of each message); 0 or -RVX_E*. */
+	int (*queue_traffic)(void *ctx, uint64_t queue_cap, uint64_t *messages, uint64_t *bytes);
 	/** Dispatch a syscall for @p task (pointers are the kernel's); returns rvx_syscall()'s result. */
 	int (*syscall)(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 		       struct rvx_syscall_result *r);
@@ -397,6 +400,8 @@ struct rvx_part_edge {
 	uint64_t root_cap;      /**< The root's handle on the queue (READ for the drain). */
 	uint16_t grant_where;   /**< Where the receiver of such a grant keeps it. */
 	uint16_t reserved[3];   /**< Zero. */
+	uint64_t seen_messages; /**< The queue's sends already counted on the edge. */
+	uint64_t seen_bytes;    /**< Their bytes. */
 };
 
 /** Which partition a kernel task belongs to (caller's table, one per task;
@@ -734,6 +739,17 @@ int rvx_part_region_check(struct rvx_part *pl, uint32_t task, uint32_t region, u
  * @retval other the kernel's exit error (nothing changed)
  */
 int rvx_part_task_end(struct rvx_part *pl, uint32_t task, int32_t code);
+
+/**
+ * Bring every CommEdge's traffic up to date from the kernel's own per-queue
+ * counts (kernel op `queue_traffic`): a message is counted once, by the
+ * kernel, and the edges take the difference since they last looked.
+ * rvx_part_tick() does this each tick; call it before reading the edges.
+ * @param pl the layer
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p pl is NULL
+ */
+int rvx_part_traffic_sync(struct rvx_part *pl);
 
 /**
  * Timer tick: leases due are expired (LEASE_EXPIRE records) and unmapped;
