@@ -453,6 +453,130 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f);
 /** Timer tick (kernel lock held): expire device leases. */
 void rvx_a64_part_tick(uint64_t now);
 
+/* ---- partitions: EL2 controls, EL1 state, stage 2, trap decode ---- */
+
+/* HCR_EL2 bits the partition set-up sets (vm.c). */
+#define RVX_A64_HCR_VM (UINT64_C(1) << 0)     /**< stage 2 translation on */
+#define RVX_A64_HCR_DC (UINT64_C(1) << 12)    /**< EL1 MMU off: Normal cacheable accesses */
+#define RVX_A64_HCR_TSC (UINT64_C(1) << 19)   /**< SMC from EL1 traps */
+#define RVX_A64_HCR_TIDCP (UINT64_C(1) << 20) /**< implementation-defined registers trap */
+#define RVX_A64_HCR_TSW (UINT64_C(1) << 22)   /**< set/way cache maintenance traps */
+#define RVX_A64_HCR_RW (UINT64_C(1) << 31)    /**< EL1 is AArch64 */
+/* MDCR_EL2 bits: EL1 accesses to the shared PMU and debug registers trap. */
+#define RVX_A64_MDCR_TPMCR (UINT64_C(1) << 5)  /**< PMCR_EL0 */
+#define RVX_A64_MDCR_TPM (UINT64_C(1) << 6)    /**< the other PMU registers */
+#define RVX_A64_MDCR_TDA (UINT64_C(1) << 9)    /**< debug registers */
+#define RVX_A64_MDCR_TDOSA (UINT64_C(1) << 10) /**< OS lock and power-down registers */
+#define RVX_A64_MDCR_TDRA (UINT64_C(1) << 11)  /**< debug ROM address registers */
+/** CNTHCTL_EL2.EL1PCTEN: EL1 may read the physical counter (EL1PCEN clear:
+ *  it may not program the EL1 physical timer). */
+#define RVX_A64_CNTHCTL_EL1PCTEN UINT64_C(1)
+/** SPSR of a partition task's first entry: EL1h, DAIF masked at EL1 (EL2
+ *  still takes its IRQs, HCR_EL2.IMO). */
+#define RVX_A64_SPSR_EL1H_MASKED UINT64_C(0x3c5)
+/** SCTLR_EL1 at a partition task's start: the RES1 bits, MMU and caches off. */
+#define RVX_A64_SCTLR_EL1_RESET UINT64_C(0x30d00800)
+/** CPACR_EL1.FPEN: FP/SIMD allowed at EL1 and EL0. */
+#define RVX_A64_CPACR_FPEN (UINT64_C(3) << 20)
+/** MAIR_EL1 at a partition task's start: attr0 Normal non-cacheable,
+ *  attr1 Normal write-back. */
+#define RVX_A64_MAIR_EL1_RESET UINT64_C(0xff44)
+
+/** EL1 state that belongs to a partition task: what a switch saves and loads. */
+struct rvx_a64_el1 {
+	uint64_t sctlr;      /**< SCTLR_EL1 */
+	uint64_t ttbr0;      /**< TTBR0_EL1 */
+	uint64_t ttbr1;      /**< TTBR1_EL1 */
+	uint64_t tcr;        /**< TCR_EL1 */
+	uint64_t mair;       /**< MAIR_EL1 */
+	uint64_t amair;      /**< AMAIR_EL1 */
+	uint64_t vbar;       /**< VBAR_EL1 */
+	uint64_t sp_el1;     /**< SP_EL1 */
+	uint64_t sp_el0;     /**< SP_EL0 */
+	uint64_t elr;        /**< ELR_EL1 */
+	uint64_t spsr;       /**< SPSR_EL1 */
+	uint64_t esr;        /**< ESR_EL1 */
+	uint64_t far;        /**< FAR_EL1 */
+	uint64_t afsr0;      /**< AFSR0_EL1 */
+	uint64_t afsr1;      /**< AFSR1_EL1 */
+	uint64_t contextidr; /**< CONTEXTIDR_EL1 */
+	uint64_t tpidr_el1;  /**< TPIDR_EL1 */
+	uint64_t tpidr_el0;  /**< TPIDR_EL0 */
+	uint64_t tpidrro;    /**< TPIDRRO_EL0 */
+	uint64_t cpacr;      /**< CPACR_EL1 */
+	uint64_t par;        /**< PAR_EL1 */
+	uint64_t cntkctl;    /**< CNTKCTL_EL1 */
+	uint64_t csselr;     /**< CSSELR_EL1 */
+};
+
+/* el1.c: every partition task's EL1 state, by task slot (the nucleus's
+ * task index). The three calls below have the shape of lib/part's
+ * `struct rvx_part_arch_ops` members (cpu_reset's board half aside), so a
+ * board puts them in its table as they are: the hot switch calls them
+ * with no wrapper in between. @p ctx is unused. */
+/** Task @p task's EL1 state at its (re)start: MMU off, vectors @p vbar,
+ *  stack @p sp, FP/SIMD allowed, CONTEXTIDR_EL1 @p contextidr and
+ *  TPIDR_EL1 @p tpidr (identities a partition may read). */
+void rvx_a64_el1_reset(uint32_t task, uint64_t vbar, uint64_t sp, uint64_t contextidr,
+		       uint64_t tpidr);
+/** Save the EL1 registers into task @p task's state. */
+void rvx_a64_el1_save(void *ctx, uint32_t task);
+/** Load task @p task's EL1 state; @p prev is the task whose state the
+ *  registers hold now (any value >= the task count: unknown), and only
+ *  registers that differ from it are written where that is safe. */
+void rvx_a64_el1_load(void *ctx, uint32_t task, uint32_t prev);
+
+/* vm.c: stage 2 on this CPU (VTTBR_EL2, VTCR_EL2, the EL2 controls). */
+/** Per CPU: 1 once rvx_a64_vm_cpu_setup() ran there. */
+extern uint32_t rvx_a64_vm_cpu_ready[RVX_A64_MAX_CPUS];
+/** Set the VTCR_EL2 every partition shares (the stage-2 tables' own,
+ *  rvx_stage2_vtcr()); before the first rvx_a64_vm_enter(). */
+void rvx_a64_vm_set_vtcr(uint64_t vtcr);
+/** The EL2 controls for partitions on CPU @p cpu (the calling CPU): stage
+ *  2 on, the VTCR_EL2 of rvx_a64_vm_set_vtcr(), the traps a partition must
+ *  not escape (SMC, set/way maintenance, implementation-defined, PMU and
+ *  debug registers, the EL1 physical timer). */
+void rvx_a64_vm_cpu_setup(uint32_t cpu);
+
+/** Run the calling CPU @p cpu under the stage 2 at @p vttbr (the EL2
+ *  controls set on its first use). No TLB maintenance: translations are
+ *  tagged with the VMID in @p vttbr. Inline: it is on the hot switch. */
+static inline void rvx_a64_vm_enter(uint32_t cpu, uint64_t vttbr)
+{
+	if (__builtin_expect(!rvx_a64_vm_cpu_ready[cpu], 0))
+		rvx_a64_vm_cpu_setup(cpu);
+	__asm__ volatile("msr vttbr_el2, %0" ::"r"(vttbr));
+}
+
+/** Invalidate every stage 1+2 translation of the VMID in @p vttbr on
+ *  every CPU of the inner-shareable domain (after its tables changed); the
+ *  calling CPU's VTTBR_EL2 is restored. */
+void rvx_a64_vm_sync(uint64_t vttbr);
+
+struct rvx_stage2;
+/** Pages of [@p base, @p base + @p size) (page aligned) whose stage-2
+ *  mapping in @p s2 is not as expected: mapped with exactly
+ *  @p perms, or unmapped when @p perms is 0 (the audit of a partition's
+ *  tables). */
+uint32_t rvx_a64_vm_check(const struct rvx_stage2 *s2, uint64_t base, uint64_t size,
+			  uint32_t perms);
+
+/* trap.c: a trap from EL1 into lib/part's `struct rvx_part_trap`. */
+/* The partition hypercall ABI (HVC #imm from EL1) the decode knows. */
+#define RVX_A64_HVC_SYSCALL 0u   /**< a nucleus syscall: x0 nr, x1 args, x2 result */
+#define RVX_A64_HVC_YIELD 1u     /**< give up the CPU */
+#define RVX_A64_HVC_EXCEPTION 3u /**< the partition took an exception: x1 the address */
+/** The frame of the trap being decoded, per CPU (the board's
+ *  rvx_a64_part_trap() sets it before it asks lib/part to decode). */
+extern struct rvx_a64_frame *rvx_a64_trap_frame[RVX_A64_MAX_CPUS];
+/** HVC immediates (bit n: #n, n < 32) the board handles itself: decoded
+ *  as RVX_PART_TRAP_CALL with the immediate and x0..x2. */
+extern uint32_t rvx_a64_hvc_board_calls;
+struct rvx_part_trap;
+/** Decode ESR_EL2 (and FAR_EL2, and rvx_a64_trap_frame[@p cpu]) into
+ *  @p t: lib/part's trap_decode, in its shape (@p ctx unused). */
+void rvx_a64_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t);
+
 /* ---- locks ---- */
 /** A spinlock (test-and-test-and-set on __atomic builtins). */
 struct rvx_a64_lock {

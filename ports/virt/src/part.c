@@ -1,32 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The architecture mechanism under lib/part on the virt image: EL1 state
- * save and load, stage-2 tables (lib/stage2) and VTTBR_EL2, decoding a trap
- * from EL1 (ESR_EL2, FAR_EL2), guest memory access and the kernel-side
- * operations lib/part asks for. The partition policy (construction journal,
- * reconstruction, recovery ladder, suspend and resume, isolation decisions,
- * witness records) is lib/part's; the programs are part_demo.c
+ * The virt board's partitions: two partitions (A and B) of GUEST_MEM_SIZE
+ * bytes each, the guests' text (.guest, virt.ld) mapped into both, the
+ * devices they may lease (the PL011, the GIC), their stage-2 tables
+ * (lib/stage2, in this file's pools), the guests' own hypercalls (guest.h)
+ * and the glue that gives lib/part its architecture and kernel operations.
+ * The mechanism is the AArch64 core's (a64.h: EL1 state, stage 2 on the
+ * CPU, trap decode); the policy (construction journal, reconstruction,
+ * recovery ladder, suspend and resume, isolation decisions, witness
+ * records) is lib/part's; the programs are part_demo.c
  * (`-append rvx.partitions`) and part_bench.c (`rvx.partitions=bench`).
  *
  * A partition is a set of nucleus tasks that run at EL1 under one VMID and
  * one stage-2 address space. Partition tasks enter the kernel by HVC
  * (guest.h has the ABI); a switch to a task of another partition is a real
  * context switch: the exception frame (boot.S), the EL1 system registers
- * and VTTBR_EL2.
+ * (el1.c) and VTTBR_EL2 (vm.c). VMIDs (1 and 2) are never reused while the
+ * image runs, so a switch or a migration needs no TLB maintenance; a
+ * stage-2 unmap is followed by rvx_a64_vm_sync() (docs/aarch64.md).
  *
- * TLB maintenance: none on a switch or a migration. Every partition has
- * its own VMID and EL1&0 translations are tagged with it; VMIDs are not
- * reused while this image runs, so entries another CPU still holds for a
- * partition that moved away stay correct. A stage-2 unmap or rebuild
- * invalidates the partition's VMID with TLBI VMALLS12E1IS (broadcast to
- * every CPU in the inner-shareable domain) and DSB ISH while its VTTBR is
- * loaded, so a partition running on another CPU loses the old translation
- * before the call returns: no IPI is needed for the shootdown.
- *
- * CPUs: partitions run on every CPU that came up. Per CPU: the EL2 controls
- * (set on the CPU's first partition switch), the frame of the trap being
- * decoded, the loaded stage-2 and EL1 state (lib/part's books). Kicks are
- * SGIs (the core's rvx_a64_gic_sgi()); a kicked CPU picks again at once.
+ * CPUs: partitions run on every CPU that came up. Per CPU: the EL2
+ * controls (set on the CPU's first partition switch), the frame of the
+ * trap being decoded, the loaded stage-2 and EL1 state (lib/part's books).
+ * Kicks are SGIs (the core's rvx_a64_gic_sgi()); a kicked CPU picks again
+ * at once.
  *
  * Locks: every call into lib/part, lib/stage2, the nucleus or the EL1
  * registers runs under the kernel lock (rvx_a64_rt_lock(), or held by
@@ -41,27 +38,12 @@
 
 #define POOL_PAGES 16u
 
-/* ESR_EL2 exception classes and fields this file decodes. */
-#define ESR_EC_SHIFT 26
-#define ESR_EC_MASK 0x3fu
-#define EC_HVC64 0x16u
-#define EC_SMC64 0x17u
-#define EC_SYSREG 0x18u
-#define EC_IABT_LOWER 0x20u
-#define EC_DABT_LOWER 0x24u
-#define ESR_HVC_IMM_MASK 0xffffu
-#define ESR_ISS_MASK 0x1ffffffu
-#define ISS_DABT_WNR (1u << 6)
-#define ISS_FSC_MASK 0x3fu
-#define FSC_PERMISSION_MASK 0x3cu
-#define FSC_PERMISSION 0x0cu
-
-/* EL1 state that belongs to a task: what a switch saves and loads. */
-struct el1_ctx {
-	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, sp_el1, sp_el0, elr, spsr, esr,
-		far, afsr0, afsr1, contextidr, tpidr_el1, tpidr_el0, tpidrro, cpacr, par, cntkctl,
-		csselr;
-};
+_Static_assert(GUEST_HVC_SYSCALL == RVX_A64_HVC_SYSCALL, "guest.h and a64.h: syscall HVC");
+_Static_assert(GUEST_HVC_YIELD == RVX_A64_HVC_YIELD, "guest.h and a64.h: yield HVC");
+_Static_assert(GUEST_HVC_EXCEPTION == RVX_A64_HVC_EXCEPTION, "guest.h and a64.h: exception HVC");
+/* The guests' own hypercalls, handled by guest_call(). */
+#define BOARD_CALLS                                                            \
+	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
 
 extern char __guest_start[], __guest_end[], guest_vectors[];
 void guest_entry(struct guest_boot *b, uint64_t role);
@@ -76,9 +58,6 @@ static struct rvx_stage2 s2[RVX_VIRT_PARTS];
 static uint64_t (*const pools[RVX_VIRT_PARTS])[RVX_STAGE2_ENTRIES] = {pool_a, pool_b};
 static uint64_t vttbr[RVX_VIRT_PARTS];
 static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
-static struct el1_ctx el1[RVX_KERNEL_TASKS];
-static struct rvx_a64_frame *trap_frame[RVX_A64_MAX_CPUS]; /* the trap being decoded, per CPU */
-static uint32_t cpu_ready[RVX_A64_MAX_CPUS]; /* EL2 controls for partitions set on this CPU */
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
 uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
@@ -100,87 +79,6 @@ struct guest_boot *rvx_virt_part_boot(uint32_t part)
 	return (struct guest_boot *)(uintptr_t)rvx_virt_pl.parts[part].mem;
 }
 
-/* ---- EL1 state ---- */
-
-#define SAVE(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(c->field))
-#define LOAD(reg, field) __asm__ volatile("msr " #reg ", %0" ::"r"(c->field))
-
-static void el1_save(struct el1_ctx *c)
-{
-	SAVE(sctlr_el1, sctlr);
-	SAVE(ttbr0_el1, ttbr0);
-	SAVE(ttbr1_el1, ttbr1);
-	SAVE(tcr_el1, tcr);
-	SAVE(mair_el1, mair);
-	SAVE(amair_el1, amair);
-	SAVE(vbar_el1, vbar);
-	SAVE(sp_el1, sp_el1);
-	SAVE(sp_el0, sp_el0);
-	SAVE(elr_el1, elr);
-	SAVE(spsr_el1, spsr);
-	SAVE(esr_el1, esr);
-	SAVE(far_el1, far);
-	SAVE(afsr0_el1, afsr0);
-	SAVE(afsr1_el1, afsr1);
-	SAVE(contextidr_el1, contextidr);
-	SAVE(tpidr_el1, tpidr_el1);
-	SAVE(tpidr_el0, tpidr_el0);
-	SAVE(tpidrro_el0, tpidrro);
-	SAVE(cpacr_el1, cpacr);
-	SAVE(par_el1, par);
-	SAVE(cntkctl_el1, cntkctl);
-	SAVE(csselr_el1, csselr);
-}
-
-/* Load @p c over @p o, the state the registers hold now: only registers
- * whose values differ are written. Partitions share most of the EL1
- * configuration (MMU off, the same vectors), and on QEMU a write to a
- * translation control register flushes its software TLB, so skipping
- * unchanged registers is what keeps the switch short there; on hardware
- * it saves the writes' synchronisation. */
-#define LOAD_CHANGED(reg, field)                                               \
-	do {                                                                   \
-		if (o == NULL || c->field != o->field)                         \
-			LOAD(reg, field);                                      \
-	} while (0)
-
-static void el1_load(const struct el1_ctx *c, const struct el1_ctx *o)
-{
-	LOAD_CHANGED(sctlr_el1, sctlr);
-	LOAD_CHANGED(ttbr0_el1, ttbr0);
-	LOAD_CHANGED(ttbr1_el1, ttbr1);
-	LOAD_CHANGED(tcr_el1, tcr);
-	LOAD_CHANGED(mair_el1, mair);
-	LOAD_CHANGED(amair_el1, amair);
-	LOAD_CHANGED(vbar_el1, vbar);
-	LOAD(sp_el1, sp_el1);
-	LOAD(sp_el0, sp_el0);
-	LOAD(elr_el1, elr);
-	LOAD(spsr_el1, spsr);
-	LOAD(esr_el1, esr);
-	LOAD(far_el1, far);
-	LOAD_CHANGED(afsr0_el1, afsr0);
-	LOAD_CHANGED(afsr1_el1, afsr1);
-	LOAD_CHANGED(contextidr_el1, contextidr);
-	LOAD(tpidr_el1, tpidr_el1);
-	LOAD(tpidr_el0, tpidr_el0);
-	LOAD(tpidrro_el0, tpidrro);
-	LOAD_CHANGED(cpacr_el1, cpacr);
-	LOAD(par_el1, par);
-	LOAD_CHANGED(cntkctl_el1, cntkctl);
-	LOAD_CHANGED(csselr_el1, csselr);
-}
-
-void rvx_virt_part_el1_save(uint32_t task)
-{
-	el1_save(&el1[task]);
-}
-
-void rvx_virt_part_el1_load(uint32_t task, uint32_t prev)
-{
-	el1_load(&el1[task], prev < RVX_KERNEL_TASKS ? &el1[prev] : NULL);
-}
-
 void rvx_virt_part_kicks(bool on)
 {
 	kick_off = !on;
@@ -193,51 +91,24 @@ uint64_t rvx_virt_part_vttbr(uint32_t part)
 
 /* ---- the architecture operations ---- */
 
-/* A partition task's EL1 state at its (re)start: MMU off (HCR_EL2.DC makes
- * its accesses Normal write-back), the guest's vectors, its stack in the
- * partition's memory, FP/SIMD allowed, identities for the switch checks. */
+/* A partition task's EL1 state at its (re)start: the guest's vectors, its
+ * stack in the partition's memory, identities for the switch checks
+ * (CONTEXTIDR_EL1: VMID and slot; TPIDR_EL1: the partition). */
 static void a_cpu_reset(void *ctx, uint32_t task, uint32_t part, uint32_t slot)
 {
 	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
-	struct el1_ctx *c = &el1[task];
 
 	(void)ctx;
-	memset(c, 0, sizeof(*c));
-	c->sctlr = UINT64_C(0x30d00800);
-	c->vbar = (uint64_t)(uintptr_t)guest_vectors;
-	c->sp_el1 = p->mem + GUEST_MEM_SIZE - (uint64_t)slot * GUEST_STACK_SIZE;
-	c->spsr = 0x3c5u;
-	c->cpacr = UINT64_C(3) << 20;
-	c->contextidr = ((uint64_t)p->vmid << 8) | slot;
-	c->tpidr_el1 = part;
-	c->mair = UINT64_C(0xff44);
+	rvx_a64_el1_reset(task, (uint64_t)(uintptr_t)guest_vectors,
+			  p->mem + GUEST_MEM_SIZE - (uint64_t)slot * GUEST_STACK_SIZE,
+			  ((uint64_t)p->vmid << 8) | slot, part);
 }
-
-static void a_cpu_save(void *ctx, uint32_t task)
-{
-	(void)ctx;
-	el1_save(&el1[task]);
-}
-
-static void a_cpu_load(void *ctx, uint32_t task, uint32_t prev)
-{
-	(void)ctx;
-	el1_load(&el1[task], prev < RVX_KERNEL_TASKS ? &el1[prev] : NULL);
-}
-
-static void el2_setup(void);
 
 static void a_vm_load(void *ctx, uint32_t cpu, uint32_t part)
 {
 	(void)ctx;
-	/* A CPU's first partition: its EL2 controls (per-CPU registers). */
-	if (__builtin_expect(!cpu_ready[cpu], 0)) {
-		el2_setup();
-		__asm__ volatile("msr vtcr_el2, %0\n\tisb" ::"r"(rvx_stage2_vtcr(&s2[0])));
-		cpu_ready[cpu] = 1;
-	}
 	rvx_virt_part_ran[cpu][part]++;
-	__asm__ volatile("msr vttbr_el2, %0" ::"r"(vttbr[part]));
+	rvx_a64_vm_enter(cpu, vttbr[part]);
 }
 
 static int a_s2_reset(void *ctx, uint32_t part, uint32_t vmid)
@@ -252,8 +123,11 @@ static int a_s2_reset(void *ctx, uint32_t part, uint32_t vmid)
 		return -RVX_ENOMEM;
 	rc = rvx_stage2_init(&s2[part], &cfg, pools[part], POOL_PAGES,
 			     (uint64_t)(uintptr_t)pools[part]);
-	if (rc == 0)
+	if (rc == 0) {
 		vttbr[part] = rvx_stage2_vttbr(&s2[part]);
+		/* The same for every partition (setup() checks). */
+		rvx_a64_vm_set_vtcr(rvx_stage2_vtcr(&s2[part]));
+	}
 	return rc;
 }
 
@@ -288,85 +162,10 @@ static int a_s2_unmap(void *ctx, uint32_t part, uint64_t ipa, uint64_t size)
 	return rc;
 }
 
-/* Invalidate every stage 1+2 translation of @p part's VMID. */
 static void a_s2_sync(void *ctx, uint32_t part)
 {
-	uint64_t cur;
-
 	(void)ctx;
-	__asm__ volatile("mrs %0, vttbr_el2" : "=r"(cur));
-	__asm__ volatile("dsb ishst\n\tmsr vttbr_el2, %0\n\tisb\n\ttlbi vmalls12e1is\n\t"
-			 "dsb ish\n\tisb\n\tmsr vttbr_el2, %1\n\tisb" ::"r"(vttbr[part]),
-			 "r"(cur)
-			 : "memory");
-}
-
-/* ESR_EL2 and FAR_EL2 into a trap lib/part understands; the HVC numbers
- * are guest.h's ABI. */
-static void a_trap_decode(void *ctx, uint32_t cpu, struct rvx_part_trap *t)
-{
-	const struct rvx_a64_frame *f = trap_frame[cpu];
-	uint64_t esr;
-	uint32_t ec, iss;
-
-	(void)ctx;
-	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
-	ec = (uint32_t)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-	iss = (uint32_t)esr & ESR_ISS_MASK;
-	/* Every field, without a memset: this runs on every trap. */
-	t->kind = RVX_PART_TRAP_OTHER;
-	t->nr = 0;
-	t->x[0] = t->x[1] = t->x[2] = 0;
-	t->addr = 0;
-	t->syndrome = esr;
-	t->write = t->permission = 0;
-	t->reserved[0] = t->reserved[1] = t->reserved[2] = 0;
-	t->reserved[3] = t->reserved[4] = t->reserved[5] = 0;
-	switch (ec) {
-	case EC_HVC64:
-		switch (esr & ESR_HVC_IMM_MASK) {
-		case GUEST_HVC_SYSCALL:
-			t->kind = RVX_PART_TRAP_SYSCALL;
-			t->nr = (uint32_t)f->x[0];
-			t->x[0] = f->x[1];
-			t->x[1] = f->x[2];
-			break;
-		case GUEST_HVC_YIELD:
-			t->kind = RVX_PART_TRAP_YIELD;
-			break;
-		case GUEST_HVC_EXCEPTION:
-			t->kind = RVX_PART_TRAP_EL1_EXCEPTION;
-			t->addr = f->x[1];
-			break;
-		case GUEST_HVC_PRINT:
-		case GUEST_HVC_REPORT:
-		case GUEST_HVC_CHECK_STATE:
-			t->kind = RVX_PART_TRAP_CALL;
-			t->nr = (uint32_t)(esr & ESR_HVC_IMM_MASK);
-			t->x[0] = f->x[0];
-			t->x[1] = f->x[1];
-			t->x[2] = f->x[2];
-			break;
-		default:
-			break;
-		}
-		break;
-	case EC_DABT_LOWER: /* stage 2 said no */
-	case EC_IABT_LOWER:
-		t->kind = RVX_PART_TRAP_ABORT;
-		__asm__ volatile("mrs %0, far_el2" : "=r"(t->addr));
-		t->write = ec == EC_DABT_LOWER && (iss & ISS_DABT_WNR) != 0;
-		t->permission = ((iss & ISS_FSC_MASK) & FSC_PERMISSION_MASK) == FSC_PERMISSION;
-		break;
-	case EC_SYSREG:
-		t->kind = RVX_PART_TRAP_SYSREG;
-		break;
-	case EC_SMC64:
-		t->kind = RVX_PART_TRAP_SMC;
-		break;
-	default:
-		break;
-	}
+	rvx_a64_vm_sync(vttbr[part]);
 }
 
 /* Partition memory is identity-mapped in the kernel: IPA = PA = VA. */
@@ -559,9 +358,9 @@ static void k_trace(void *ctx, const char *fmt, ...)
 }
 
 static const struct rvx_part_arch_ops arch_ops = {
-	.cpu_reset = a_cpu_reset, .cpu_save = a_cpu_save, .cpu_load = a_cpu_load,
+	.cpu_reset = a_cpu_reset, .cpu_save = rvx_a64_el1_save, .cpu_load = rvx_a64_el1_load,
 	.vm_load = a_vm_load, .s2_reset = a_s2_reset, .s2_map = a_s2_map,
-	.s2_unmap = a_s2_unmap, .s2_sync = a_s2_sync, .trap_decode = a_trap_decode,
+	.s2_unmap = a_s2_unmap, .s2_sync = a_s2_sync, .trap_decode = rvx_a64_trap_decode,
 	.guest_read = a_guest_read, .guest_write = a_guest_write, .kick = a_kick,
 };
 
@@ -611,7 +410,7 @@ bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf)
 	if (part_mode == 0 || rvx_part_task_start(&rvx_virt_pl, task, &mem, &role) != 1)
 		return false;
 	nf->elr = (uint64_t)(uintptr_t)guest_entry;
-	nf->spsr = 0x3c5u; /* EL1h, DAIF masked at EL1 (EL2 still takes its IRQs) */
+	nf->spsr = RVX_A64_SPSR_EL1H_MASKED;
 	nf->x[0] = mem;
 	nf->x[1] = role;
 	return true;
@@ -749,7 +548,7 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 		rvx_a64_rt_unlock(daif);
 		return f;
 	}
-	trap_frame[cpu] = f;
+	rvx_a64_trap_frame[cpu] = f;
 	rc = rvx_part_trap(&rvx_virt_pl, cpu, task, &v);
 	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE)
 		rvx_virt_part_demo_fault(v.part, v.cause);
@@ -773,58 +572,24 @@ static void s2_audit(uint32_t part)
 	const struct rvx_part *pl = &rvx_virt_pl;
 	uint64_t img = (uint64_t)(uintptr_t)__image_start, end = (uint64_t)(uintptr_t)__image_end;
 	uint64_t g0 = (uint64_t)(uintptr_t)__guest_start, g1 = (uint64_t)(uintptr_t)__guest_end;
-	uint64_t mem = pl->parts[part].mem;
-	struct rvx_stage2_mapping m;
-	uint32_t kernel_pages = 0, guest_pages = 0, bad = 0;
+	const uint32_t rx = RVX_STAGE2_R | RVX_STAGE2_X, rw = RVX_STAGE2_R | RVX_STAGE2_W;
+	uint32_t bad;
 
-	for (uint64_t a = img; a < end; a += 4096u) {
-		int rc = rvx_stage2_lookup(&s2[part], a, &m);
-
-		if (a >= g0 && a < g1) {
-			guest_pages++;
-			bad += rc != 0 || m.perms != (RVX_STAGE2_R | RVX_STAGE2_X);
-		} else {
-			kernel_pages++;
-			bad += rc != -RVX_ENOENT;
-		}
-	}
-	for (uint64_t a = mem; a < mem + GUEST_MEM_SIZE; a += 4096u)
-		bad += rvx_stage2_lookup(&s2[part], a, &m) != 0 ||
-		       m.perms != (RVX_STAGE2_R | RVX_STAGE2_W);
+	/* virt.ld puts .guest on pages of its own inside the image. */
+	bad = rvx_a64_vm_check(&s2[part], img, g0 - img, 0) +
+	      rvx_a64_vm_check(&s2[part], g0, g1 - g0, rx) +
+	      rvx_a64_vm_check(&s2[part], g1, end - g1, 0) +
+	      rvx_a64_vm_check(&s2[part], pl->parts[part].mem, GUEST_MEM_SIZE, rw);
 	for (uint32_t i = 0; i < pl->part_count; i++)
 		if (i != part)
-			for (uint64_t a = pl->parts[i].mem; a < pl->parts[i].mem + GUEST_MEM_SIZE;
-			     a += 4096u)
-				bad += rvx_stage2_lookup(&s2[part], a, &m) != -RVX_ENOENT;
+			bad += rvx_a64_vm_check(&s2[part], pl->parts[i].mem, GUEST_MEM_SIZE, 0);
 	rvx_a64_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
 			"own memory %u pages RW-; %s\n",
-			(char)('A' + part), kernel_pages, guest_pages, GUEST_MEM_SIZE / 4096u,
+			(char)('A' + part), (uint32_t)((g0 - img + end - g1) / 4096u),
+			(uint32_t)((g1 - g0) / 4096u), GUEST_MEM_SIZE / 4096u,
 			bad == 0 ? "as intended" : "WRONG");
 	if (bad != 0)
 		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
-}
-
-/* EL2 controls for partitions: stage 2 on (VM), Normal cacheable accesses
- * with the EL1 MMU off (DC), SMC trapped (TSC), physical interrupts to EL2
- * (IMO/FMO/AMO, set at boot), EL1 AArch64 (RW), set/way cache maintenance
- * (TSW) and implementation-defined registers (TIDCP) trapped: a partition
- * must not clean or invalidate lines that hold another's data. The PMU and
- * the debug registers are shared and not switched: EL1 accesses trap
- * (TPMCR, TPM, TDA, TDOSA, TDRA). EL1 may read the physical counter, not
- * program the EL1 timer. */
-static void el2_setup(void)
-{
-	uint64_t hcr, mdcr;
-
-	__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
-	hcr |= (UINT64_C(1) << 0) | (UINT64_C(1) << 12) | (UINT64_C(1) << 19) |
-	       (UINT64_C(1) << 20) | (UINT64_C(1) << 22) | (UINT64_C(1) << 31);
-	__asm__ volatile("mrs %0, mdcr_el2" : "=r"(mdcr));
-	mdcr |= (UINT64_C(1) << 5) | (UINT64_C(1) << 6) | (UINT64_C(1) << 9) | (UINT64_C(1) << 10) |
-		(UINT64_C(1) << 11);
-	__asm__ volatile("msr hcr_el2, %0\n\tmsr cnthctl_el2, %1\n\tmsr mdcr_el2, %2\n\tisb"
-			 ::"r"(hcr), "r"(UINT64_C(1)), "r"(mdcr)
-			 : "memory");
 }
 
 static void setup(uint32_t mode)
@@ -835,6 +600,7 @@ static void setup(uint32_t mode)
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
+	rvx_a64_hvc_board_calls = BOARD_CALLS;
 	cfg.cpu_count = rvx_a64_cpus_up();
 	/* Failures within 50 ms count together: two task restarts, then a
 	 * reconstruction, then roll back. (The probers space their attempts
@@ -879,7 +645,7 @@ static void setup(uint32_t mode)
 	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
 		s2_audit(i);
 	/* Every partition has the same IPA and PA sizes: one VTCR_EL2, set with
-	 * the other EL2 controls on each CPU's first partition switch. */
+	 * the other EL2 controls on each CPU's first partition switch (vm.c). */
 	if (rvx_stage2_vtcr(&s2[1]) != rvx_stage2_vtcr(&s2[0]))
 		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }

@@ -46,11 +46,8 @@ void rvx_virt_part_sleep_ms(uint64_t ms);
 /** The root task waits (in 2 ms sleeps) until @p cond holds; false after @p limit_ms. */
 bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit_ms);
 
-/* part.c, for the raw switch benchmark. */
-/** Save the EL1 registers into @p task's context. */
-void rvx_virt_part_el1_save(uint32_t task);
-/** Load @p task's EL1 context over @p prev's (RVX_HYP_NONE: unknown). */
-void rvx_virt_part_el1_load(uint32_t task, uint32_t prev);
+/* part.c, for the raw switch benchmark (which saves and loads EL1 state
+ * with the core's rvx_a64_el1_save() and rvx_a64_el1_load()). */
 /** VTTBR_EL2 of partition @p part. */
 uint64_t rvx_virt_part_vttbr(uint32_t part);
 /** Figures: cross-CPU kicks on (the default) or off (wake-ups wait for the tick). */

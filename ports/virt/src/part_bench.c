@@ -67,22 +67,22 @@ static void raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool s
 	uint64_t va = rvx_virt_part_vttbr(0), vb = rvx_virt_part_vttbr(1);
 
 	if (pl->loaded_task[0] != RVX_HYP_NONE)
-		rvx_virt_part_el1_save(pl->loaded_task[0]);
-	rvx_virt_part_el1_load(ta, RVX_HYP_NONE);
+		rvx_a64_el1_save(NULL, pl->loaded_task[0]);
+	rvx_a64_el1_load(NULL, ta, RVX_HYP_NONE);
 	__asm__ volatile("msr vttbr_el2, %0\n\tisb" ::"r"(va));
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t t0, t1, to = (i & 1u) || same_vm ? va : vb;
 		uint32_t from_t = (i & 1u) ? tb : ta, to_t = (i & 1u) ? ta : tb;
 
 		__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(t0)::"memory");
-		rvx_virt_part_el1_save(from_t);
-		rvx_virt_part_el1_load(to_t, from_t);
+		rvx_a64_el1_save(NULL, from_t);
+		rvx_a64_el1_load(NULL, to_t, from_t);
 		__asm__ volatile("msr vttbr_el2, %0\n\tisb" ::"r"(to) : "memory");
 		__asm__ volatile("mrs %0, cntpct_el0" : "=r"(t1)::"memory");
 		v[i] = (uint32_t)(t1 - t0);
 	}
 	/* Leave the registers as the lazy switch expects them: nothing loaded. */
-	rvx_virt_part_el1_save((n & 1u) ? tb : ta);
+	rvx_a64_el1_save(NULL, (n & 1u) ? tb : ta);
 	pl->loaded_task[0] = RVX_HYP_NONE;
 	pl->shadow_task[0] = RVX_HYP_NONE;
 	pl->loaded_part[0] = RVX_HYP_NONE;
