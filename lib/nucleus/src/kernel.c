@@ -947,9 +947,21 @@ int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *d
 			       digest != NULL ? 32u : 0u);
 }
 
+/* The kernel task the scheduler picked: its control block names it. */
+static void picked_out(const struct rvx_kernel *k, rvx_handle_t id, uint32_t *task,
+		       uint64_t *entry)
+{
+	uint32_t t = RVX_KERNEL_TASKS;
+
+	RVX_CHECK(rvx_sched_task_cap_table(&k->sched, id, &t) == 0);
+	RVX_CHECK(t < RVX_KERNEL_TASKS && k->tasks[t].live && k->tasks[t].sched.raw == id.raw);
+	*task = t;
+	if (entry != NULL)
+		*entry = k->tasks[t].entry;
+}
+
 int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t *entry)
 {
-	struct rvx_task info;
 	rvx_handle_t id;
 	int ret;
 
@@ -958,11 +970,7 @@ int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t
 	ret = rvx_sched_pick(&k->sched, cpu, k->now, &id, NULL);
 	if (ret != 0)
 		return ret;
-	RVX_CHECK(rvx_sched_task_info(&k->sched, id, &info) == 0);
-	RVX_CHECK(info.cap_table < RVX_KERNEL_TASKS && k->tasks[info.cap_table].live);
-	*task = info.cap_table;
-	if (entry != NULL)
-		*entry = k->tasks[info.cap_table].entry;
+	picked_out(k, id, task, entry);
 	return 0;
 }
 
@@ -980,6 +988,22 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 		RVX_CHECK(rvx_sched_yield(&k->sched, cpu, running, k->now, ran_ns) == 0);
 	else
 		RVX_CHECK(rvx_sched_put(&k->sched, cpu, running, k->now, ran_ns) == 0);
+	return 0;
+}
+
+int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t ran_ns,
+			int yield, uint32_t *next, uint64_t *entry)
+{
+	rvx_handle_t id;
+
+	if (k == NULL || next == NULL || !k->booted || cpu >= k->cpu_count ||
+	    !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	/* The scheduler checks that the task runs on @p cpu before it stores. */
+	if (rvx_sched_put_pick(&k->sched, cpu, k->tasks[task].sched, k->now, ran_ns, yield != 0,
+			       &id, NULL) != 0)
+		return -RVX_EINVAL;
+	picked_out(k, id, next, entry);
 	return 0;
 }
 
