@@ -605,8 +605,9 @@ int rvx_sched_task_block(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uin
 
 /* Task idx, out of every run queue, starts running on cpu (its number
  * already in running_seq). */
-static void run_task(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now,
-		     uint32_t flags, rvx_handle_t *out, uint32_t *out_flags)
+static inline __attribute__((always_inline)) void
+run_task(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now, uint32_t flags,
+	 rvx_handle_t *out, uint32_t *out_flags)
 {
 	struct rvx_task *t = &s->tasks[idx];
 
@@ -619,7 +620,8 @@ static void run_task(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t n
 		flags |= RVX_SCHED_PICK_MISSED;
 		check_miss(s, t, now);
 	}
-	novelty_merge(t);
+	if (t->pending_count != 0)
+		novelty_merge(t);
 	*out = rvx_handle_make(idx, t->gen);
 	if (out_flags != NULL)
 		*out_flags = flags;
@@ -746,7 +748,8 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 {
 	struct rvx_sched_cpu *c = &s->cpus[cpu];
 	struct rvx_task *t = &s->tasks[idx];
-	uint32_t part = t->partition, *elig = &s->elig[(size_t)cpu * s->partition_count];
+	const uint32_t part = t->partition;
+	uint32_t *elig = &s->elig[(size_t)cpu * s->partition_count];
 	struct rvx_sched_rq *rq = rq_of(s, cpu, part), *qrq = NULL;
 	struct rvx_sched_hent e, *qh = NULL;
 	uint64_t left = rq->budget_left, deadline = t->deadline;
@@ -775,14 +778,15 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 	 * yield store. */
 	t->total_run_ns = sat_add(t->total_run_ns, ran_ns);
 	rq->budget_left = left;
-	check_miss(s, t, now);
+	if (now > t->deadline && !(t->flags & RVX_TASK_F_MISSED))
+		check_miss(s, t, now);
 	if (yield) {
 		t->deadline = deadline;
 		t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
-		c->enqueue_seq++;
+		c->enqueue_seq = e.seq + 1u;
 	}
 	t->key = e.key;
-	if (next == idx) {
+	if (qh == NULL) {
 		c->running_seq = e.seq;
 	} else {
 		/* Swap: Q's only task leaves its heap, the task handed back is
@@ -791,11 +795,14 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 		qrq->count = 0;
 		qrq->elig_pos = NIL;
 		s->pos[next] = NIL;
+		s->pos[idx] = 0;
 		t->state = RVX_TASK_READY;
-		th_set(s, heap_of(s, cpu, part), 0, &e);
+		heap_of(s, cpu, part)[0] = e;
 		rq->count = 1;
-		eh_set(s, cpu, elig, 0, part);
-		eh_sift_down(s, cpu, 0);
+		rq->elig_pos = 0;
+		elig[0] = part;
+		if (c->eligible > 1)
+			eh_sift_down(s, cpu, 0);
 	}
 	run_task(s, cpu, next, now, 0, out, out_flags);
 	return true;
