@@ -107,8 +107,8 @@ static void run_pair(uint64_t seed, int steps, bool ties, uint32_t seq0, uint32_
 
 			if (S->live >= max_live)
 				continue;
-			ra = rvx_sched_task_create(S, c, p, rel, 7, &ia);
-			rb = rvx_sched_task_create(B, c, p, rel, 7, &ib);
+			ra = rvx_sched_task_create(S, c, p, rel, 100u + (uint32_t)step, &ia);
+			rb = rvx_sched_task_create(B, c, p, rel, 100u + (uint32_t)step, &ib);
 			cr_assert_eq(ra, rb);
 			cr_assert(fx_same(ia, ib));
 		} else if (op < 25) { /* wake */
@@ -129,6 +129,7 @@ static void run_pair(uint64_t seed, int steps, bool ties, uint32_t seq0, uint32_
 			uint64_t ran = rnd(4) ? rnd(20000) : rnd(400000);
 			bool yield = rnd(3) != 0;
 			rvx_handle_t cur;
+			struct rvx_sched_picked pk;
 			uint32_t own;
 			bool lone;
 
@@ -140,8 +141,11 @@ static void run_pair(uint64_t seed, int steps, bool ties, uint32_t seq0, uint32_
 				   : rvx_sched_put(S, c, cur, now, ran);
 			cr_assert_eq(ra, 0);
 			cr_assert_eq(rvx_sched_pick(S, c, now, &ia, &fa), 0);
-			rb = rvx_sched_put_pick(B, c, cur, now, ran, yield, &ib, &fb_);
+			rb = rvx_sched_put_pick(B, c, cur, now, ran, yield, &pk);
 			cr_assert_eq(rb, 0);
+			ib = pk.id;
+			fb_ = pk.flags;
+			cr_assert_eq(pk.cap_table, S->tasks[rvx_handle_index(ia)].cap_table);
 			cr_assert(fx_same(ia, ib), "step %d: picked %u, put_pick %u", step,
 				  rvx_handle_index(ia), rvx_handle_index(ib));
 			cr_assert_eq(fa, fb_, "step %d flags", step);
@@ -238,16 +242,29 @@ Test(sched_put_pick, random_sequences_match_put_then_pick)
 	cr_assert_gt(n.swap, 1000, "one lone task gave way to another %d times", n.swap);
 }
 
+/* A put_pick on S that must succeed; returns the task picked. */
+static rvx_handle_t put_pick(uint32_t cpu, rvx_handle_t id, uint64_t now, uint64_t ran,
+			     bool yield, uint32_t *flags)
+{
+	struct rvx_sched_picked pk;
+
+	memset(&pk, 0xee, sizeof(pk));
+	cr_assert_eq(rvx_sched_put_pick(S, cpu, id, now, ran, yield, &pk), 0);
+	cr_assert_eq(pk.cap_table, fx_info(pk.id).cap_table);
+	if (flags != NULL)
+		*flags = pk.flags;
+	return pk.id;
+}
+
 Test(sched_put_pick, lone_task_keeps_the_cpu, .init = fx_setup)
 {
-	rvx_handle_t a = fx_ready(0, 1, 1000, 0), got = RVX_HANDLE_NULL;
+	rvx_handle_t a = fx_ready(0, 1, 1000, 0);
 	uint32_t flags = 99;
 
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	/* before: a RUNNING on CPU 0, deadline 1000, nothing READY */
-	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 500, 500, true, &got, &flags), 0);
+	cr_assert(fx_same(put_pick(0, a, 500, 500, true, &flags), a));
 	/* after: a RUNNING again, its next job's deadline, one more run */
-	cr_assert(fx_same(got, a));
 	cr_assert_eq(flags, 0);
 	cr_assert_eq(fx_info(a).state, RVX_TASK_RUNNING);
 	cr_assert_eq(fx_info(a).deadline, 1500);
@@ -255,8 +272,7 @@ Test(sched_put_pick, lone_task_keeps_the_cpu, .init = fx_setup)
 	cr_assert_eq(fx_info(a).total_run_ns, 500);
 	cr_assert_eq(rvx_sched_ready_count(S, 0), 0);
 	/* A preempted task past its deadline keeps it, and the pick says so. */
-	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 2000, 10, false, &got, &flags), 0);
-	cr_assert(fx_same(got, a));
+	cr_assert(fx_same(put_pick(0, a, 2000, 10, false, &flags), a));
 	cr_assert_eq(flags, RVX_SCHED_PICK_MISSED);
 	cr_assert_eq(fx_info(a).deadline_misses, 1);
 	fx_check_invariants();
@@ -264,19 +280,16 @@ Test(sched_put_pick, lone_task_keeps_the_cpu, .init = fx_setup)
 
 Test(sched_put_pick, lone_tasks_of_two_partitions_alternate, .init = fx_setup)
 {
-	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 2, 1000, 0), c, got;
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(0, 2, 1000, 0), c;
 
 	c = fx_ready(0, 3, 5000, 0);
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	for (int i = 0; i < 6; i++) {
-		rvx_handle_t want = i % 2 ? a : b;
-
 		/* before: one of a, b RUNNING, the other and c READY */
-		cr_assert_eq(rvx_sched_put_pick(S, 0, i % 2 ? b : a, (uint64_t)i, 1, true, &got,
-						NULL),
-			     0);
+		rvx_handle_t got = put_pick(0, i % 2 ? b : a, (uint64_t)i, 1, true, NULL);
+
 		/* after: the other runs; c, later, waits */
-		cr_assert(fx_same(got, want), "round %d", i);
+		cr_assert(fx_same(got, i % 2 ? a : b), "round %d", i);
 		cr_assert_eq(rvx_sched_ready_count(S, 0), 2);
 		cr_assert_eq(fx_info(c).state, RVX_TASK_READY);
 		fx_check_invariants();
@@ -286,34 +299,31 @@ Test(sched_put_pick, lone_tasks_of_two_partitions_alternate, .init = fx_setup)
 
 Test(sched_put_pick, earlier_task_takes_the_cpu, .init = fx_setup)
 {
-	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b, got = RVX_HANDLE_NULL;
+	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b;
 
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	b = fx_ready(0, 1, 1000, 0);
 	/* before: a RUNNING, b READY with the same deadline */
-	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 0, 0, true, &got, NULL), 0);
+	cr_assert(fx_same(put_pick(0, a, 0, 0, true, NULL), b));
 	/* after: the yield put a behind b */
-	cr_assert(fx_same(got, b));
 	cr_assert_eq(fx_info(a).state, RVX_TASK_READY);
 	cr_assert_eq(rvx_sched_ready_count(S, 0), 1);
 	/* A preemption keeps b's place: b is still first. */
-	cr_assert_eq(rvx_sched_put_pick(S, 0, b, 0, 0, false, &got, NULL), 0);
-	cr_assert(fx_same(got, b));
+	cr_assert(fx_same(put_pick(0, b, 0, 0, false, NULL), b));
 	fx_check_invariants();
 }
 
 Test(sched_put_pick, spent_budget_gives_way, .init = fx_setup)
 {
-	rvx_handle_t a, b, got = RVX_HANDLE_NULL;
+	rvx_handle_t a, b;
 
 	cr_assert_eq(rvx_sched_partition_set_budget(S, 0, 100), 0);
 	a = fx_ready(0, 0, 1000, 0);
 	b = fx_ready(0, 1, 5000, 0);
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	/* before: a (partition 0, 100 ns of budget) RUNNING, b READY later */
-	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 10, 100, false, &got, NULL), 0);
 	/* after: partition 0 is spent, so b runs although a is earlier */
-	cr_assert(fx_same(got, b));
+	cr_assert(fx_same(put_pick(0, a, 10, 100, false, NULL), b));
 	fx_check_invariants();
 }
 
@@ -321,34 +331,33 @@ Test(sched_put_pick, errors_change_nothing, .init = fx_setup)
 {
 	static struct fx_snap snap;
 	rvx_handle_t a = fx_ready(0, 0, 1000, 0), b = fx_ready(1, 0, 1000, 0);
-	rvx_handle_t c = fx_ready(0, 0, 1000, 0), got = RVX_HANDLE_NULL;
-	uint32_t flags = 0;
+	rvx_handle_t c = fx_ready(0, 0, 1000, 0);
+	struct rvx_sched_picked pk, pk0;
 
 	cr_assert(fx_same(fx_pick(0, 0, NULL), a));
 	cr_assert(fx_same(fx_pick(1, 0, NULL), b));
+	memset(&pk, 0xee, sizeof(pk));
+	pk0 = pk;
 	fx_snap_take(&snap);
-	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 1, 1, true, NULL, &flags), -RVX_EINVAL);
+	cr_assert_eq(rvx_sched_put_pick(S, 0, a, 1, 1, true, NULL), -RVX_EINVAL);
 	fx_snap_assert_same(&snap, "a NULL out");
-	cr_assert_eq(rvx_sched_put_pick(S, FX_CPUS, a, 1, 1, true, &got, &flags), -RVX_EINVAL);
+	cr_assert_eq(rvx_sched_put_pick(S, FX_CPUS, a, 1, 1, true, &pk), -RVX_EINVAL);
 	fx_snap_assert_same(&snap, "a CPU out of range");
-	cr_assert_eq(rvx_sched_put_pick(S, 0, rvx_handle_make(FX_TASKS, 1), 1, 1, true, &got,
-					&flags),
+	cr_assert_eq(rvx_sched_put_pick(S, 0, rvx_handle_make(FX_TASKS, 1), 1, 1, true, &pk),
 		     -RVX_EINVAL);
 	fx_snap_assert_same(&snap, "an index out of range");
 	cr_assert_eq(rvx_sched_put_pick(S, 0, rvx_handle_make(rvx_handle_index(a), 9), 1, 1, false,
-					&got, &flags),
+					&pk),
 		     -RVX_ESTALE);
 	fx_snap_assert_same(&snap, "a stale id");
-	cr_assert_eq(rvx_sched_put_pick(S, 0, rvx_handle_make(FX_TASKS - 1, 1), 1, 1, false, &got,
-					&flags),
+	cr_assert_eq(rvx_sched_put_pick(S, 0, rvx_handle_make(FX_TASKS - 1, 1), 1, 1, false, &pk),
 		     -RVX_ESTALE);
 	fx_snap_assert_same(&snap, "a FREE slot");
-	cr_assert_eq(rvx_sched_put_pick(S, 0, b, 1, 1, true, &got, &flags), -RVX_EBUSY);
+	cr_assert_eq(rvx_sched_put_pick(S, 0, b, 1, 1, true, &pk), -RVX_EBUSY);
 	fx_snap_assert_same(&snap, "a task running on another CPU");
-	cr_assert_eq(rvx_sched_put_pick(S, 0, c, 1, 1, true, &got, &flags), -RVX_EBUSY);
+	cr_assert_eq(rvx_sched_put_pick(S, 0, c, 1, 1, true, &pk), -RVX_EBUSY);
 	fx_snap_assert_same(&snap, "a READY task");
-	cr_assert(fx_same(got, RVX_HANDLE_NULL));
-	cr_assert_eq(flags, 0);
+	cr_assert(memcmp(&pk, &pk0, sizeof(pk)) == 0, "a failed call wrote its output");
 }
 
 Test(sched_put_pick, cap_table_of_a_task, .init = fx_setup)

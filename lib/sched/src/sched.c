@@ -623,8 +623,7 @@ run_task(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now, uint32_t
 	if (t->pending_count != 0)
 		novelty_merge(t);
 	*out = rvx_handle_make(idx, t->gen);
-	if (out_flags != NULL)
-		*out_flags = flags;
+	*out_flags = flags;
 }
 
 /* The pick once checked: the CPU runs nothing and has a READY task. */
@@ -657,13 +656,15 @@ static void pick_commit(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_han
 int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t *out,
 		   uint32_t *out_flags)
 {
+	uint32_t flags;
+
 	if (out == NULL || cpu >= s->cpu_count)
 		return -RVX_EINVAL;
 	if (s->cpus[cpu].running != NIL)
 		return -RVX_EBUSY;
 	if (s->cpus[cpu].ready == 0)
 		return -RVX_EEMPTY;
-	pick_commit(s, cpu, now, out, out_flags);
+	pick_commit(s, cpu, now, out, out_flags != NULL ? out_flags : &flags);
 	return 0;
 }
 
@@ -744,7 +745,7 @@ int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t
  *    Q's task runs.
  * Otherwise returns false having stored nothing. */
 static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now,
-			  uint64_t ran_ns, bool yield, rvx_handle_t *out, uint32_t *out_flags)
+			  uint64_t ran_ns, bool yield, struct rvx_sched_picked *out)
 {
 	struct rvx_sched_cpu *c = &s->cpus[cpu];
 	struct rvx_task *t = &s->tasks[idx];
@@ -804,12 +805,13 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 		if (c->eligible > 1)
 			eh_sift_down(s, cpu, 0);
 	}
-	run_task(s, cpu, next, now, 0, out, out_flags);
+	run_task(s, cpu, next, now, 0, &out->id, &out->flags);
+	out->cap_table = s->tasks[next].cap_table;
 	return true;
 }
 
 int rvx_sched_put_pick(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
-		       uint64_t ran_ns, bool yield, rvx_handle_t *out, uint32_t *out_flags)
+		       uint64_t ran_ns, bool yield, struct rvx_sched_picked *out)
 {
 	uint32_t idx;
 	int ret;
@@ -819,14 +821,15 @@ int rvx_sched_put_pick(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint6
 	ret = resolve_running_on(s, cpu, id, &idx);
 	if (ret != 0)
 		return ret;
-	if (put_pick_fast(s, cpu, idx, now, ran_ns, yield, out, out_flags))
+	if (put_pick_fast(s, cpu, idx, now, ran_ns, yield, out))
 		return 0;
 	if (yield)
 		yield_commit(s, cpu, idx, now, ran_ns);
 	else
 		put_commit(s, cpu, idx, now, ran_ns);
 	/* The task just handed back is READY on this CPU: the pick cannot fail. */
-	pick_commit(s, cpu, now, out, out_flags);
+	pick_commit(s, cpu, now, &out->id, &out->flags);
+	out->cap_table = s->tasks[rvx_handle_index(out->id)].cap_table;
 	return 0;
 }
 

@@ -571,14 +571,24 @@ int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t n
 int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
 		    uint64_t ran_ns);
 
+/** What rvx_sched_put_pick() picked. */
+struct rvx_sched_picked {
+	rvx_handle_t id;    /**< The task picked. */
+	uint32_t flags;     /**< RVX_SCHED_PICK_* flags of the pick. */
+	uint32_t cap_table; /**< The picked task's `cap_table` (given at create). */
+};
+
 /**
  * Hand back the task running on @p cpu and pick the next, in one call: the
  * same decision, flags and task and CPU fields as rvx_sched_put() (or
  * rvx_sched_yield() when @p yield is true) followed by rvx_sched_pick() at
- * the same @p now. When the task handed back would be picked again at once
- * (its partition has budget left, the period has not ended and it goes
- * before every other eligible READY task of the CPU) it keeps the CPU
- * without entering a run queue, in O(1); otherwise the two calls are made.
+ * the same @p now. It is O(1) apart from one sift of the CPU's partition
+ * heap when the put and the pick touch no queue but the task's own (the
+ * task's partition keeps budget left and the period has not ended, and
+ * either the task goes before every other eligible READY task of the CPU,
+ * so it keeps the CPU, or it is the only one of its partition there and
+ * the partition first in line holds one READY task, which runs);
+ * otherwise the two calls are made.
  * @param s the scheduler
  * @param cpu the CPU the task runs on
  * @param id the task
@@ -586,15 +596,15 @@ int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t
  * @param ran_ns time the task ran since it was picked
  * @param yield true: its job is over (as rvx_sched_yield()); false: preempted
  *        (as rvx_sched_put())
- * @param[out] out the task picked (possibly @p id again)
- * @param[out] out_flags RVX_SCHED_PICK_* flags of the pick (may be NULL)
+ * @param[out] out the task picked (possibly @p id again), the pick's flags
+ *        and the picked task's capability-table index
  * @retval 0 success
  * @retval -RVX_EINVAL @p out is NULL, or @p cpu or the id's index is out of range
  * @retval -RVX_ESTALE the id names no live task
  * @retval -RVX_EBUSY the task is not RUNNING on @p cpu
  */
 int rvx_sched_put_pick(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
-		       uint64_t ran_ns, bool yield, rvx_handle_t *out, uint32_t *out_flags);
+		       uint64_t ran_ns, bool yield, struct rvx_sched_picked *out);
 
 /**
  * End a task: READY, RUNNING or BLOCKED to DEAD, out of every queue. A
