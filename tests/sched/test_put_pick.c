@@ -76,7 +76,9 @@ static rvx_handle_t hid(int i)
 }
 
 struct counts {
-	int same, other, swap; /* swap: from a lone task to another lone task */
+	int same, other;
+	int replace; /* another task of the same partition */
+	int swap;    /* from a lone task to another lone task */
 };
 
 static uint32_t rq_count(const struct rvx_sched *s, uint32_t cpu, uint32_t part)
@@ -155,6 +157,7 @@ static void run_pair(uint64_t seed, int steps, bool ties, uint32_t seq0, uint32_
 				uint32_t to = S->tasks[rvx_handle_index(ia)].partition;
 
 				n->other++;
+				n->replace += to == own;
 				/* after the pick, the picked task's partition is empty */
 				n->swap += lone && to != own && rq_count(S, c, to) == 0 &&
 					   rq_count(S, c, own) == 1;
@@ -222,7 +225,7 @@ static void run_pair(uint64_t seed, int steps, bool ties, uint32_t seq0, uint32_
 
 Test(sched_put_pick, random_sequences_match_put_then_pick)
 {
-	struct counts n = {0, 0, 0};
+	struct counts n = {0, 0, 0, 0};
 
 	for (uint64_t seed = 1; seed <= 30; seed++) {
 		uint32_t seq0 = seed % 4 == 0 ? UINT32_MAX - 300 : 0;
@@ -239,6 +242,8 @@ Test(sched_put_pick, random_sequences_match_put_then_pick)
 	/* Every way through the call was taken many times. */
 	cr_assert_gt(n.same, 1000, "the task handed back was picked again %d times", n.same);
 	cr_assert_gt(n.other, 1000, "another task was picked %d times", n.other);
+	cr_assert_gt(n.replace, 1000, "a task of the same partition was picked %d times",
+		     n.replace);
 	cr_assert_gt(n.swap, 1000, "one lone task gave way to another %d times", n.swap);
 }
 

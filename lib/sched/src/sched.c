@@ -732,13 +732,16 @@ int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t
 	return 0;
 }
 
-/* rvx_sched_put_pick() without a run queue walk, in two common cases where
+/* rvx_sched_put_pick() with at most one sift, in three common cases where
  * the put (or yield) and the pick touch no queue but the ones named here.
  * Both need the task's partition to keep budget left and the period not to
  * have ended, so the pick refills nothing.
  *  - Keep: the task handed back goes before the head of every eligible
  *    partition, so the pick would take it straight back out: it keeps the
  *    CPU and no queue changes.
+ *  - Replace: the partition first in line is the task's own: its head
+ *    runs and the task takes the head's slot in the heap (one sift down,
+ *    as a heap's push-then-pop).
  *  - Swap: the task is the only one of its partition P on the CPU and the
  *    eligible partition Q first in line holds one READY task: P (now
  *    holding the task handed back) takes Q's place in the CPU's heap, and
@@ -769,6 +772,8 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 		qh = heap_of(s, cpu, elig[0]);
 		if (hent_before(&e, qh))
 			qh = NULL; /* keep */
+		else if (elig[0] == part)
+			next = qh->task; /* replace */
 		else if (rq->count == 0 && (qrq = rq_of(s, cpu, elig[0]))->count == 1)
 			next = qh->task; /* swap */
 		else
@@ -789,6 +794,17 @@ static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint6
 	t->key = e.key;
 	if (qh == NULL) {
 		c->running_seq = e.seq;
+	} else if (qrq == NULL) {
+		/* Replace: the head of P's heap runs, the task handed back takes
+		 * its slot and sinks; P's head is now no earlier than before,
+		 * so P can only move down in the CPU's heap. */
+		c->running_seq = qh->seq;
+		s->pos[next] = NIL;
+		t->state = RVX_TASK_READY;
+		th_set(s, qh, 0, &e);
+		th_sift_down(s, qh, rq->count, 0);
+		if (c->eligible > 1)
+			eh_sift_down(s, cpu, 0);
 	} else {
 		/* Swap: Q's only task leaves its heap, the task handed back is
 		 * P's only entry, and P moves into Q's place, then down. */

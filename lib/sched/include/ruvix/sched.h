@@ -582,13 +582,14 @@ struct rvx_sched_picked {
  * Hand back the task running on @p cpu and pick the next, in one call: the
  * same decision, flags and task and CPU fields as rvx_sched_put() (or
  * rvx_sched_yield() when @p yield is true) followed by rvx_sched_pick() at
- * the same @p now. It is O(1) apart from one sift of the CPU's partition
- * heap when the put and the pick touch no queue but the task's own (the
- * task's partition keeps budget left and the period has not ended, and
- * either the task goes before every other eligible READY task of the CPU,
- * so it keeps the CPU, or it is the only one of its partition there and
- * the partition first in line holds one READY task, which runs);
- * otherwise the two calls are made.
+ * the same @p now. When the task's partition keeps budget left and the
+ * period has not ended, it takes at most one sift of a heap instead of the
+ * two calls' several: the task keeps the CPU if it goes before every other
+ * eligible READY task of the CPU; it takes the place of the head of its own
+ * partition's heap if that partition is first in line; and if it is the
+ * only one of its partition on the CPU while the partition first in line
+ * holds one READY task, the two partitions trade places. Otherwise the two
+ * calls are made.
  * @param s the scheduler
  * @param cpu the CPU the task runs on
  * @param id the task
