@@ -86,6 +86,33 @@ static double time_pick(uint32_t n, uint32_t parts, bool yield)
 	return bench_median(v, REPS);
 }
 
+/* ns per rvx_sched_put_pick() (a yield and the next pick in one call),
+ * median of REPS. */
+static double time_put_pick(uint32_t n, uint32_t parts)
+{
+	struct rvx_sched s;
+	struct rvx_sched_picked pk;
+	double v[REPS];
+	uint64_t now = 100000;
+	int ret;
+
+	setup_sched(&s, n, parts);
+	ret = rvx_sched_pick(&s, 0, now, &pk.id, NULL);
+	BENCH_REQUIRE(ret == 0, "pick: %s", rvx_strerror(ret));
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (int i = 0; i < ITERS; i++) {
+			now += 50;
+			ret = rvx_sched_put_pick(&s, 0, pk.id, now, 50, true, &pk);
+			BENCH_REQUIRE(ret == 0, "put_pick: %s", rvx_strerror(ret));
+		}
+		v[r] = (double)(bench_now_ns() - t0) / ITERS;
+	}
+	BENCH_REQUIRE(rvx_sched_ready_count(&s, 0) == (int)n - 1, "all other tasks still ready");
+	return bench_median(v, REPS);
+}
+
 /* With n timers armed: ns per (arm + cancel) of one more timer. */
 static double time_timer_arm_cancel(uint32_t n)
 {
@@ -185,6 +212,13 @@ int main(void)
 			printf(" %7.1f ns", time_pick(sizes[k], row == 2 ? PARTS : 1, row != 1));
 		printf("\n");
 	}
+	printf("%-44s", "put_pick (yield + pick in one call), 1 part.");
+	for (size_t k = 0; k < RVX_ARRAY_COUNT(sizes); k++)
+		printf(" %7.1f ns", time_put_pick(sizes[k], 1));
+	printf("\n%-44s", "put_pick, 8 budgeted partitions");
+	for (size_t k = 0; k < RVX_ARRAY_COUNT(sizes); k++)
+		printf(" %7.1f ns", time_put_pick(sizes[k], PARTS));
+	printf("\n");
 	printf("\n%-44s %10s %10s %10s %10s\n", "timers armed", "8", "64", "512", "4096");
 	printf("%-44s", "arm + cancel one more");
 	for (size_t k = 0; k < RVX_ARRAY_COUNT(sizes); k++)

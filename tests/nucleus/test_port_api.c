@@ -223,6 +223,108 @@ Test(nucleus_port_api, pick_and_put_drive_a_ports_runtime)
 	cr_assert_eq(seen[1], 2);
 }
 
+Test(nucleus_port_api, put_pick_refusals_change_nothing)
+{
+	struct rvx_syscall_capxfer x[1] = {{nk_queue.raw, RVX_RIGHT_READ, 0}};
+	uint64_t h[1], entry = 99;
+	uint32_t task = 77, child;
+
+	child = nk_spawn(x, 1, h);
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, &entry), 0);
+	cr_assert_eq(task, 0);
+	/* before: task 0 runs on CPU 0, child is READY; after each refusal,
+	 * nothing changed */
+	nk_snap();
+	task = 77;
+	cr_assert_eq(rvx_kernel_put_pick(NULL, 0, 0, 10, 1, &task, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, 0, 10, 1, NULL, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 1, 0, 10, 1, &task, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, RVX_KERNEL_TASKS, 10, 1, &task, NULL),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, 5, 10, 1, &task, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, child, 10, 0, &task, &entry), -RVX_EINVAL);
+	cr_assert(nk_unchanged());
+	cr_assert_eq(task, 77);
+	/* the root yields: the child, of the same deadline and enqueued
+	 * earlier, runs, with the entry it was spawned with */
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, 0, 10, 1, &task, &entry), 0);
+	cr_assert_eq(task, child);
+	cr_assert_eq(entry, 0x1000u);
+	/* preempted at once, the child keeps its place and the CPU */
+	cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, child, 0, 0, &task, &entry), 0);
+	cr_assert_eq(task, child);
+}
+
+/* One run of a random sequence of ticks and hand-backs on a world with
+ * three children: through put then pick (`combined` false) or put_pick.
+ * Records each next task and entry. */
+static void hand_back_run(uint64_t seed, bool combined, uint32_t *next, uint64_t *entries,
+			  int steps)
+{
+	struct rvx_syscall_capxfer x[1] = {{nk_queue.raw, RVX_RIGHT_READ, 0}};
+	uint64_t h[1], now = NK_NOW, rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	uint32_t task;
+
+	nk_setup();
+	for (int i = 0; i < 3; i++)
+		(void)nk_spawn(x, 1, h);
+	cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, NULL), 0);
+	for (int step = 0; step < steps; step++) {
+		uint64_t ran, entry = 0;
+		int yield;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		if (rng % 3 == 0) {
+			now += (rng >> 8) % 400000u;
+			cr_assert_eq(rvx_kernel_tick(&W.k, now), 0);
+		}
+		ran = (rng >> 24) % 300000u;
+		yield = (int)((rng >> 40) % 4u != 0);
+		if (combined) {
+			cr_assert_eq(rvx_kernel_put_pick(&W.k, 0, task, ran, yield, &task, &entry), 0);
+		} else {
+			cr_assert_eq(rvx_kernel_put(&W.k, 0, task, ran, yield), 0);
+			cr_assert_eq(rvx_kernel_pick(&W.k, 0, &task, &entry), 0);
+		}
+		next[step] = task;
+		entries[step] = entry;
+	}
+}
+
+Test(nucleus_port_api, put_pick_chooses_as_put_then_pick)
+{
+	enum { STEPS = 400 };
+	static uint32_t next_a[STEPS], next_b[STEPS];
+	static uint64_t entry_a[STEPS], entry_b[STEPS];
+	static uint8_t tasks_a[sizeof(struct rvx_task) * RVX_KERNEL_TASKS];
+	size_t tasks_len = sizeof(struct rvx_task) * W.k.sched.task_count;
+	int same = 0, other = 0;
+
+	cr_assert_leq(tasks_len, sizeof(tasks_a));
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		hand_back_run(seed, false, next_a, entry_a, STEPS);
+		memcpy(tasks_a, W.k.sched.tasks, tasks_len);
+		hand_back_run(seed, true, next_b, entry_b, STEPS);
+		for (int i = 0; i < STEPS; i++) {
+			cr_assert_eq(next_a[i], next_b[i], "seed %llu step %d",
+				     (unsigned long long)seed, i);
+			cr_assert_eq(entry_a[i], entry_b[i]);
+			if (i > 0 && next_a[i] == next_a[i - 1])
+				same++;
+			else if (i > 0)
+				other++;
+		}
+		cr_assert(memcmp(tasks_a, W.k.sched.tasks, tasks_len) == 0,
+			  "seed %llu: the scheduler's control blocks differ",
+			  (unsigned long long)seed);
+	}
+	/* Both ways through the call were taken. */
+	cr_assert_gt(same, 100);
+	cr_assert_gt(other, 100);
+}
+
 Test(nucleus_port_api, replay_carries_epoch_summaries)
 {
 	struct rvx_witness_head h1, h2;

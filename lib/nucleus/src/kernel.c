@@ -947,10 +947,20 @@ int rvx_kernel_boot_stage(struct rvx_kernel *k, uint32_t stage, const uint8_t *d
 			       digest != NULL ? 32u : 0u);
 }
 
+/* The kernel task the scheduler picked (its control block names it). */
+static void picked_out(const struct rvx_kernel *k, rvx_handle_t id, uint32_t t, uint32_t *task,
+		       uint64_t *entry)
+{
+	RVX_CHECK(t < RVX_KERNEL_TASKS && k->tasks[t].live && k->tasks[t].sched.raw == id.raw);
+	*task = t;
+	if (entry != NULL)
+		*entry = k->tasks[t].entry;
+}
+
 int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t *entry)
 {
-	struct rvx_task info;
 	rvx_handle_t id;
+	uint32_t t = RVX_KERNEL_TASKS;
 	int ret;
 
 	if (k == NULL || task == NULL || !k->booted || cpu >= k->cpu_count)
@@ -958,11 +968,8 @@ int rvx_kernel_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t *task, uint64_t
 	ret = rvx_sched_pick(&k->sched, cpu, k->now, &id, NULL);
 	if (ret != 0)
 		return ret;
-	RVX_CHECK(rvx_sched_task_info(&k->sched, id, &info) == 0);
-	RVX_CHECK(info.cap_table < RVX_KERNEL_TASKS && k->tasks[info.cap_table].live);
-	*task = info.cap_table;
-	if (entry != NULL)
-		*entry = k->tasks[info.cap_table].entry;
+	RVX_CHECK(rvx_sched_task_cap_table(&k->sched, id, &t) == 0);
+	picked_out(k, id, t, task, entry);
 	return 0;
 }
 
@@ -980,6 +987,22 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 		RVX_CHECK(rvx_sched_yield(&k->sched, cpu, running, k->now, ran_ns) == 0);
 	else
 		RVX_CHECK(rvx_sched_put(&k->sched, cpu, running, k->now, ran_ns) == 0);
+	return 0;
+}
+
+int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t ran_ns,
+			int yield, uint32_t *next, uint64_t *entry)
+{
+	struct rvx_sched_picked p;
+
+	if (k == NULL || next == NULL || !k->booted || cpu >= k->cpu_count ||
+	    !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	/* The scheduler checks that the task runs on @p cpu before it stores. */
+	if (rvx_sched_put_pick(&k->sched, cpu, k->tasks[task].sched, k->now, ran_ns, yield != 0,
+			       &p) != 0)
+		return -RVX_EINVAL;
+	picked_out(k, p.id, p.cap_table, next, entry);
 	return 0;
 }
 

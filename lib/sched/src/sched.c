@@ -39,14 +39,20 @@ static uint64_t q16_scale(uint32_t q, uint64_t max_ns)
 	return ((uint64_t)q * max_ns) >> 16;
 }
 
-static uint64_t task_key(const struct rvx_task *t)
+/* The key task t would have with the deadline `deadline`. */
+static uint64_t key_at(const struct rvx_task *t, uint64_t deadline)
 {
 	uint64_t boost = t->novelty_boost_ns +
 			 q16_scale(t->cut_pressure, RVX_SCHED_PRESSURE_BOOST_MAX_NS) +
 			 RVX_SCHED_URGENCY_BOOST_MAX_NS * t->urgency / RVX_SCHED_URGENCY_MAX;
-	uint64_t k = t->deadline > boost ? t->deadline - boost : 0;
+	uint64_t k = deadline > boost ? deadline - boost : 0;
 
 	return sat_add(k, q16_scale(t->risk, RVX_SCHED_RISK_PENALTY_MAX_NS));
+}
+
+static uint64_t task_key(const struct rvx_task *t)
+{
+	return key_at(t, t->deadline);
 }
 
 /* ---- task heaps (one per run queue) ---- */
@@ -597,20 +603,35 @@ int rvx_sched_task_block(struct rvx_sched *s, rvx_handle_t id, uint64_t now, uin
 	return 0;
 }
 
-int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t *out,
-		   uint32_t *out_flags)
+/* Task idx, out of every run queue, starts running on cpu (its number
+ * already in running_seq). */
+static inline __attribute__((always_inline)) void
+run_task(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now, uint32_t flags,
+	 rvx_handle_t *out, uint32_t *out_flags)
 {
-	struct rvx_sched_cpu *c;
-	uint32_t flags = 0, part, idx;
-	struct rvx_task *t;
+	struct rvx_task *t = &s->tasks[idx];
 
-	if (out == NULL || cpu >= s->cpu_count)
-		return -RVX_EINVAL;
-	c = &s->cpus[cpu];
-	if (c->running != NIL)
-		return -RVX_EBUSY;
-	if (c->ready == 0)
-		return -RVX_EEMPTY;
+	t->state = RVX_TASK_RUNNING;
+	t->runs++;
+	t->last_run = now;
+	s->cpus[cpu].running = idx;
+	s->cpus[cpu].picks++;
+	if (now > t->deadline) {
+		flags |= RVX_SCHED_PICK_MISSED;
+		check_miss(s, t, now);
+	}
+	if (t->pending_count != 0)
+		novelty_merge(t);
+	*out = rvx_handle_make(idx, t->gen);
+	*out_flags = flags;
+}
+
+/* The pick once checked: the CPU runs nothing and has a READY task. */
+static void pick_commit(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t *out,
+			uint32_t *out_flags)
+{
+	struct rvx_sched_cpu *c = &s->cpus[cpu];
+	uint32_t flags = 0, part, idx;
 
 	if (now >= c->period_start && now - c->period_start >= s->period_ns) {
 		/* The period ended: start the one `now` falls in. */
@@ -629,21 +650,21 @@ int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t
 	idx = heap_of(s, cpu, part)[0].task;
 	c->running_seq = heap_of(s, cpu, part)[0].seq;
 	rq_remove(s, idx);
+	run_task(s, cpu, idx, now, flags, out, out_flags);
+}
 
-	t = &s->tasks[idx];
-	t->state = RVX_TASK_RUNNING;
-	t->runs++;
-	t->last_run = now;
-	c->running = idx;
-	c->picks++;
-	if (now > t->deadline) {
-		flags |= RVX_SCHED_PICK_MISSED;
-		check_miss(s, t, now);
-	}
-	novelty_merge(t);
-	*out = rvx_handle_make(idx, t->gen);
-	if (out_flags != NULL)
-		*out_flags = flags;
+int rvx_sched_pick(struct rvx_sched *s, uint32_t cpu, uint64_t now, rvx_handle_t *out,
+		   uint32_t *out_flags)
+{
+	uint32_t flags;
+
+	if (out == NULL || cpu >= s->cpu_count)
+		return -RVX_EINVAL;
+	if (s->cpus[cpu].running != NIL)
+		return -RVX_EBUSY;
+	if (s->cpus[cpu].ready == 0)
+		return -RVX_EEMPTY;
+	pick_commit(s, cpu, now, out, out_flags != NULL ? out_flags : &flags);
 	return 0;
 }
 
@@ -663,18 +684,39 @@ static int resolve_running_on(const struct rvx_sched *s, uint32_t cpu, rvx_handl
 	return 0;
 }
 
+/* Put (preempted, not done): back with the number it was picked with. */
+static void put_commit(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now,
+		       uint64_t ran_ns)
+{
+	uint32_t seq = s->cpus[cpu].running_seq;
+
+	stop_running(s, idx, now, ran_ns);
+	make_ready(s, idx, seq);
+}
+
+/* Yield (its job is done): the next deadline, and a fresh number, behind
+ * every READY peer of equal key even when `now` has not moved since they
+ * were enqueued. */
+static void yield_commit(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now,
+			 uint64_t ran_ns)
+{
+	struct rvx_task *t = &s->tasks[idx];
+
+	stop_running(s, idx, now, ran_ns);
+	t->deadline = sat_add(now, t->rel_deadline);
+	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
+	make_ready(s, idx, seq_take(s, cpu));
+}
+
 int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
 		  uint64_t ran_ns)
 {
-	uint32_t idx, seq;
+	uint32_t idx;
 	int ret = resolve_running_on(s, cpu, id, &idx);
 
 	if (ret != 0)
 		return ret;
-	/* Preempted, not done: back with the number it was picked with. */
-	seq = s->cpus[cpu].running_seq;
-	stop_running(s, idx, now, ran_ns);
-	make_ready(s, idx, seq);
+	put_commit(s, cpu, idx, now, ran_ns);
 	return 0;
 }
 
@@ -683,17 +725,141 @@ int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t
 {
 	uint32_t idx;
 	int ret = resolve_running_on(s, cpu, id, &idx);
-	struct rvx_task *t;
 
 	if (ret != 0)
 		return ret;
-	t = &s->tasks[idx];
-	stop_running(s, idx, now, ran_ns);
-	t->deadline = sat_add(now, t->rel_deadline);
-	t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
-	/* A fresh number: behind every READY peer of equal key, even when
-	 * `now` has not moved since they were enqueued. */
-	make_ready(s, idx, seq_take(s, cpu));
+	yield_commit(s, cpu, idx, now, ran_ns);
+	return 0;
+}
+
+/* rvx_sched_put_pick() with at most one sift, in three common cases where
+ * the put (or yield) and the pick touch no queue but the ones named here.
+ * Both need the task's partition to keep budget left and the period not to
+ * have ended, so the pick refills nothing.
+ *  - Keep: the task handed back goes before the head of every eligible
+ *    partition, so the pick would take it straight back out: it keeps the
+ *    CPU and no queue changes.
+ *  - Replace: the partition first in line is the task's own: its head
+ *    runs and the task takes the head's slot in the heap (one sift down,
+ *    as a heap's push-then-pop).
+ *  - Swap: the task is the only one of its partition P on the CPU and the
+ *    eligible partition Q first in line holds one READY task: P (now
+ *    holding the task handed back) takes Q's place in the CPU's heap, and
+ *    Q's task runs.
+ * Otherwise returns false having stored nothing. */
+static bool put_pick_fast(struct rvx_sched *s, uint32_t cpu, uint32_t idx, uint64_t now,
+			  uint64_t ran_ns, bool yield, struct rvx_sched_picked *out)
+{
+	struct rvx_sched_cpu *c = &s->cpus[cpu];
+	struct rvx_task *t = &s->tasks[idx];
+	const uint32_t part = t->partition;
+	uint32_t *elig = &s->elig[(size_t)cpu * s->partition_count];
+	struct rvx_sched_rq *rq = rq_of(s, cpu, part), *qrq = NULL;
+	struct rvx_sched_hent e, *qh = NULL;
+	uint64_t left = rq->budget_left, deadline = t->deadline;
+	uint32_t next = idx;
+
+	if (left != RVX_SCHED_BUDGET_UNLIMITED)
+		left = left > ran_ns ? left - ran_ns : 0;
+	if (left == 0 || (now >= c->period_start && now - c->period_start >= s->period_ns))
+		return false;
+	if (yield)
+		deadline = sat_add(now, t->rel_deadline);
+	e.key = key_at(t, deadline);
+	e.task = idx;
+	e.seq = yield ? c->enqueue_seq : c->running_seq;
+	if (c->eligible > 0) {
+		qh = heap_of(s, cpu, elig[0]);
+		if (hent_before(&e, qh))
+			qh = NULL; /* keep */
+		else if (elig[0] == part)
+			next = qh->task; /* replace */
+		else if (rq->count == 0 && (qrq = rq_of(s, cpu, elig[0]))->count == 1)
+			next = qh->task; /* swap */
+		else
+			return false;
+	}
+
+	/* Commit. The task handed back: what stop_running() and a put or
+	 * yield store. */
+	t->total_run_ns = sat_add(t->total_run_ns, ran_ns);
+	rq->budget_left = left;
+	if (now > t->deadline && !(t->flags & RVX_TASK_F_MISSED))
+		check_miss(s, t, now);
+	if (yield) {
+		t->deadline = deadline;
+		t->flags &= (uint8_t)~RVX_TASK_F_MISSED;
+		c->enqueue_seq = e.seq + 1u;
+	}
+	t->key = e.key;
+	if (qh == NULL) {
+		c->running_seq = e.seq;
+	} else if (qrq == NULL) {
+		/* Replace: the head of P's heap runs, the task handed back takes
+		 * its slot and sinks; P's head is now no earlier than before,
+		 * so P can only move down in the CPU's heap. */
+		c->running_seq = qh->seq;
+		s->pos[next] = NIL;
+		t->state = RVX_TASK_READY;
+		th_set(s, qh, 0, &e);
+		th_sift_down(s, qh, rq->count, 0);
+		if (c->eligible > 1)
+			eh_sift_down(s, cpu, 0);
+	} else {
+		/* Swap: Q's only task leaves its heap, the task handed back is
+		 * P's only entry, and P moves into Q's place, then down. */
+		c->running_seq = qh->seq;
+		qrq->count = 0;
+		qrq->elig_pos = NIL;
+		s->pos[next] = NIL;
+		s->pos[idx] = 0;
+		t->state = RVX_TASK_READY;
+		heap_of(s, cpu, part)[0] = e;
+		rq->count = 1;
+		rq->elig_pos = 0;
+		elig[0] = part;
+		if (c->eligible > 1)
+			eh_sift_down(s, cpu, 0);
+	}
+	run_task(s, cpu, next, now, 0, &out->id, &out->flags);
+	out->cap_table = s->tasks[next].cap_table;
+	return true;
+}
+
+int rvx_sched_put_pick(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
+		       uint64_t ran_ns, bool yield, struct rvx_sched_picked *out)
+{
+	uint32_t idx;
+	int ret;
+
+	if (out == NULL)
+		return -RVX_EINVAL;
+	ret = resolve_running_on(s, cpu, id, &idx);
+	if (ret != 0)
+		return ret;
+	if (put_pick_fast(s, cpu, idx, now, ran_ns, yield, out))
+		return 0;
+	if (yield)
+		yield_commit(s, cpu, idx, now, ran_ns);
+	else
+		put_commit(s, cpu, idx, now, ran_ns);
+	/* The task just handed back is READY on this CPU: the pick cannot fail. */
+	pick_commit(s, cpu, now, &out->id, &out->flags);
+	out->cap_table = s->tasks[rvx_handle_index(out->id)].cap_table;
+	return 0;
+}
+
+int rvx_sched_task_cap_table(const struct rvx_sched *s, rvx_handle_t id, uint32_t *out)
+{
+	uint32_t idx;
+	int ret;
+
+	if (out == NULL)
+		return -RVX_EINVAL;
+	ret = resolve(s, id, &idx);
+	if (ret != 0)
+		return ret;
+	*out = s->tasks[idx].cap_table;
 	return 0;
 }
 

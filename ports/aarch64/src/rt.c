@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The task runtime: every task is an EL2 thread with its own stack. The
- * nucleus's scheduler decides (rvx_kernel_pick / rvx_kernel_put); this file
+ * nucleus's scheduler decides (rvx_kernel_pick / rvx_kernel_put_pick); this file
  * only saves and restores contexts. A switch always goes through boot.S's
  * exception path: the timer interrupt preempts, a task that yields or
  * blocks in a syscall takes an SVC, and both save the full frame
@@ -74,31 +74,41 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 	uint32_t next;
 	uint64_t entry = 0;
 	struct rt_task *t;
+	int picked = -1; /* 0 once the hand-back also picked `next` */
 
 	if (c->current != RT_NONE) {
 		t = &tasks[c->current];
 		t->frame = restart ? NULL : f;
-		if (!t->blocked &&
-		    rvx_kernel_put(kernel, cpu, c->current, now - t->picked_at, yield) != 0) {
-			struct rvx_kernel_task_info ti;
+		/* A task handed back and the next pick are one call. */
+		if (!t->blocked) {
+			picked = rvx_kernel_put_pick(kernel, cpu, c->current, now - t->picked_at,
+						     yield, &next, &entry);
+			if (picked != 0) {
+				struct rvx_kernel_task_info ti;
 
-			/* Another CPU ended it while it ran here (a partition
-			 * teardown): it is dropped, never run again. */
-			if (rvx_kernel_task_info(kernel, c->current, &ti) == 0)
-				rvx_a64_panic_frame("rvx_kernel_put refused the running task", 0, f);
-			t->frame = NULL;
+				/* Another CPU ended it while it ran here (a
+				 * partition teardown): it is dropped, never run
+				 * again. */
+				if (rvx_kernel_task_info(kernel, c->current, &ti) == 0)
+					rvx_a64_panic_frame("rvx_kernel_put_pick refused the running task",
+							    0, f);
+				t->frame = NULL;
+			}
 		}
 		t->blocked = 0;
 		c->current = RT_NONE;
 	} else {
 		c->idle = f;
 	}
-	do {
-		if (rvx_kernel_pick(kernel, cpu, &next, &entry) != 0) {
+	for (;;) {
+		if (picked != 0 && rvx_kernel_pick(kernel, cpu, &next, &entry) != 0) {
 			rvx_a64_part_switch(cpu, RT_NONE); /* a partition task saves its state */
 			return c->idle;
 		}
-	} while (rvx_a64_part_hold(next)); /* a suspended partition's task waits */
+		if (!rvx_a64_part_hold(next)) /* a suspended partition's task waits */
+			break;
+		picked = -1;
+	}
 	t = &tasks[next];
 	if (t->frame == NULL) {
 		uint8_t *top = rvx_a64_task_stack_top(next);

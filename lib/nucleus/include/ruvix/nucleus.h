@@ -598,6 +598,25 @@ int rvx_kernel_put(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t r
 		   int yield);
 
 /**
+ * For a port's task runtime: rvx_kernel_put() and then rvx_kernel_pick() in
+ * one call (the same choice; one lookup and one check of the task). It is
+ * O(1) when the task handed back keeps the CPU (see rvx_sched_put_pick()).
+ * @param k          the kernel
+ * @param cpu        the CPU
+ * @param task       the task running there
+ * @param ran_ns     how long it ran since it was picked (charged to its budget)
+ * @param yield      1 to start its next job (deadline moves on), 0 to keep it
+ * @param[out] next  the kernel task index to run next (possibly @p task)
+ * @param[out] entry the entry point @p next was spawned with (may be NULL)
+ * @retval 0 handed back and picked
+ * @retval -RVX_EINVAL a NULL @p next, @p k not booted, @p cpu or @p task out
+ *         of range, or @p task is not the task running on @p cpu; nothing
+ *         changed
+ */
+int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint64_t ran_ns,
+			int yield, uint32_t *next, uint64_t *entry);
+
+/**
  * Dispatch one syscall for @p task. Arguments per call (all handles are in
  * the caller's table; `cap` is the gating capability):
  * - 0 TaskSpawn: cap TASK with EXECUTE; arg[0] entry, arg[1] priority

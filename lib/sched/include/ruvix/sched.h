@@ -27,7 +27,8 @@
  *    rvx_sched_yield() (its job is done: next deadline now + relative),
  *    rvx_sched_task_block() (waits for an event; rvx_sched_task_wake() later)
  *    or rvx_sched_task_exit(). Each of them charges the time it ran to its
- *    partition's budget on that CPU.
+ *    partition's budget on that CPU. rvx_sched_put_pick() is a put or yield
+ *    and the next pick in one call, O(1) when the task keeps the CPU.
  * 4. rvx_sched_task_exit() makes a task DEAD (in no queue; its id still
  *    answers rvx_sched_task_info()); once the embedder has released the
  *    task's capabilities, timers and stack, rvx_sched_task_free() returns
@@ -139,7 +140,7 @@
  * -RVX_ESTALE, and a call the task's state does not allow is -RVX_EBUSY.
  *
  * Concurrency: the library takes no locks. The calls that name a CPU
- * (rvx_sched_pick(), rvx_sched_put(), rvx_sched_yield(), and
+ * (rvx_sched_pick(), rvx_sched_put(), rvx_sched_yield(), rvx_sched_put_pick(), and
  * rvx_sched_task_block() or rvx_sched_task_exit() of the task RUNNING on
  * that CPU) touch only that CPU's run queues, its counters and the task, so
  * each CPU may make them without a lock as long as nothing else touches
@@ -570,6 +571,42 @@ int rvx_sched_put(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t n
 int rvx_sched_yield(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
 		    uint64_t ran_ns);
 
+/** What rvx_sched_put_pick() picked. */
+struct rvx_sched_picked {
+	rvx_handle_t id;    /**< The task picked. */
+	uint32_t flags;     /**< RVX_SCHED_PICK_* flags of the pick. */
+	uint32_t cap_table; /**< The picked task's `cap_table` (given at create). */
+};
+
+/**
+ * Hand back the task running on @p cpu and pick the next, in one call: the
+ * same decision, flags and task and CPU fields as rvx_sched_put() (or
+ * rvx_sched_yield() when @p yield is true) followed by rvx_sched_pick() at
+ * the same @p now. When the task's partition keeps budget left and the
+ * period has not ended, it takes at most one sift of a heap instead of the
+ * two calls' several: the task keeps the CPU if it goes before every other
+ * eligible READY task of the CPU; it takes the place of the head of its own
+ * partition's heap if that partition is first in line; and if it is the
+ * only one of its partition on the CPU while the partition first in line
+ * holds one READY task, the two partitions trade places. Otherwise the two
+ * calls are made.
+ * @param s the scheduler
+ * @param cpu the CPU the task runs on
+ * @param id the task
+ * @param now current time (ns)
+ * @param ran_ns time the task ran since it was picked
+ * @param yield true: its job is over (as rvx_sched_yield()); false: preempted
+ *        (as rvx_sched_put())
+ * @param[out] out the task picked (possibly @p id again), the pick's flags
+ *        and the picked task's capability-table index
+ * @retval 0 success
+ * @retval -RVX_EINVAL @p out is NULL, or @p cpu or the id's index is out of range
+ * @retval -RVX_ESTALE the id names no live task
+ * @retval -RVX_EBUSY the task is not RUNNING on @p cpu
+ */
+int rvx_sched_put_pick(struct rvx_sched *s, uint32_t cpu, rvx_handle_t id, uint64_t now,
+		       uint64_t ran_ns, bool yield, struct rvx_sched_picked *out);
+
 /**
  * End a task: READY, RUNNING or BLOCKED to DEAD, out of every queue. A
  * RUNNING task's run time is charged and its CPU becomes idle. The id stays
@@ -722,6 +759,18 @@ int rvx_sched_task_set_port_ctx(struct rvx_sched *s, rvx_handle_t id, uint64_t p
  * @retval -RVX_ESTALE the id names no live task
  */
 int rvx_sched_task_info(const struct rvx_sched *s, rvx_handle_t id, struct rvx_task *out);
+
+/**
+ * The capability-table index a task was created with (any state but FREE),
+ * without copying its control block.
+ * @param s the scheduler
+ * @param id the task
+ * @param[out] out the task's `cap_table`
+ * @retval 0 success
+ * @retval -RVX_EINVAL @p out is NULL or the id's index is out of range
+ * @retval -RVX_ESTALE the id names no live task
+ */
+int rvx_sched_task_cap_table(const struct rvx_sched *s, rvx_handle_t id, uint32_t *out);
 
 /**
  * The task RUNNING on a CPU.
