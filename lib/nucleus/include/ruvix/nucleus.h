@@ -896,9 +896,11 @@ int rvx_kernel_checkpoint(const struct rvx_kernel *k, uint8_t *out, size_t cap, 
  * Restoring never re-opens a used or expired proof. Each proof issuer's
  * nonce window is a floor: the checkpoint's entry is merged into the
  * kernel's (rvx_proof_issuer_restore(): the union of both windows for the
- * same capability, and a closed window for a capability whose entry the
- * kernel has since given to another, whose later use it no longer knows),
- * so every token this kernel accepted before the restore stays rejected.
+ * same capability; where the entry has since gone to a newer capability,
+ * the newer one keeps it and the checkpoint's older capability proves
+ * nothing again, since its later use is no longer known), so every token
+ * this kernel accepted before the restore stays rejected, also when the
+ * same capability is re-created after the restore.
  * The clock is a floor too: the kernel time comes back as the checkpoint's
  * (the state is the checkpoint's, bit for bit, and replay re-runs its
  * history at the journaled times), but proofs are judged at the latest time
