@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the kernel (part.c, EL2) and the partition programs (guest.c, EL1)
+ * What the kernel (part*.c, EL2) and the partition programs (guest.c, EL1)
  * share: the trap ABI and the layout of a partition's private memory.
  *
  * Trap ABI (HVC from EL1; SVC from EL1 is taken at EL1 itself, so the

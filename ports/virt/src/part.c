@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The virt board's partitions: two partitions (A and B) of GUEST_MEM_SIZE
- * bytes each, the guests' text (.guest, virt.ld) mapped into both, the
- * devices they may lease (the PL011, the GIC), their stage-2 tables
- * (lib/stage2, in this file's pools), the guests' own hypercalls (guest.h)
- * and the glue that gives lib/part its architecture and kernel operations.
- * The mechanism is the AArch64 core's (a64.h: EL1 state, stage 2 on the
- * CPU, trap decode); the policy (construction journal, reconstruction,
- * recovery ladder, suspend and resume, isolation decisions, witness
- * records) is lib/part's; the programs are part_demo.c
- * (`-append rvx.partitions`) and part_bench.c (`rvx.partitions=bench`).
+ * The virt board's partition mechanism: the glue that gives lib/part its
+ * architecture operations (the AArch64 core's EL1 state, stage 2 on the
+ * CPU and trap decode, a64.h; the stage-2 tables in this file's pools) and
+ * its kernel operations (public nucleus calls), and the hooks the runtime
+ * calls (switch, hold, tick, task start, trap). The policy (construction
+ * journal, reconstruction, recovery ladder, suspend and resume, isolation
+ * decisions, witness records) is lib/part's; the board's layout and
+ * set-up are part_setup.c's; the guests' own hypercalls, the checkpoint
+ * store and the demo are part_demo.c's, the figures part_bench.c's.
  *
  * A partition is a set of nucleus tasks that run at EL1 under one VMID and
  * one stage-2 address space. Partition tasks enter the kernel by HVC
@@ -29,8 +28,6 @@
  * registers runs under the kernel lock (rvx_a64_rt_lock(), or held by
  * rt.c around the switch and the tick); the console lock nests inside it.
  */
-#include <bearssl.h>
-
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "ruvix/stage2.h"
@@ -41,28 +38,22 @@
 _Static_assert(GUEST_HVC_SYSCALL == RVX_A64_HVC_SYSCALL, "guest.h and a64.h: syscall HVC");
 _Static_assert(GUEST_HVC_YIELD == RVX_A64_HVC_YIELD, "guest.h and a64.h: yield HVC");
 _Static_assert(GUEST_HVC_EXCEPTION == RVX_A64_HVC_EXCEPTION, "guest.h and a64.h: exception HVC");
-/* The guests' own hypercalls, handled by guest_call(). */
-#define BOARD_CALLS                                                            \
-	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
 
-extern char __guest_start[], __guest_end[], guest_vectors[];
+extern char guest_vectors[];
 void guest_entry(struct guest_boot *b, uint64_t role);
 
 RVX_STAGE2_POOL_DEFINE(pool_a, POOL_PAGES);
 RVX_STAGE2_POOL_DEFINE(pool_b, POOL_PAGES);
 
 struct rvx_part rvx_virt_pl;
-struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
 static struct rvx_part_task task_table[RVX_KERNEL_TASKS];
 static struct rvx_stage2 s2[RVX_VIRT_PARTS];
 static uint64_t (*const pools[RVX_VIRT_PARTS])[RVX_STAGE2_ENTRIES] = {pool_a, pool_b};
 static uint64_t vttbr[RVX_VIRT_PARTS];
-static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
 uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
 static uint32_t torn_down;                /* 1 once the partitions were torn down */
-static uint64_t el1_loads_at_teardown;
 
 static struct rvx_kernel *K(void)
 {
@@ -125,7 +116,7 @@ static int a_s2_reset(void *ctx, uint32_t part, uint32_t vmid)
 			     (uint64_t)(uintptr_t)pools[part]);
 	if (rc == 0) {
 		vttbr[part] = rvx_stage2_vttbr(&s2[part]);
-		/* The same for every partition (setup() checks). */
+		/* The same for every partition (part_setup.c checks). */
 		rvx_a64_vm_set_vtcr(rvx_stage2_vtcr(&s2[part]));
 	}
 	return rc;
@@ -284,49 +275,6 @@ static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, 
 		rvx_a64_fail("witnessing a privileged action", rc);
 }
 
-static void digest(const void *mem, size_t len, uint8_t out[32])
-{
-	br_sha256_context sha;
-
-	br_sha256_init(&sha);
-	br_sha256_update(&sha, mem, len);
-	br_sha256_out(&sha, out);
-}
-
-static int k_snapshot_save(void *ctx, uint32_t part, uint8_t d[32])
-{
-	(void)ctx;
-	memcpy(ckpt_store[part], rvx_virt_part_boot(part), GUEST_MEM_SIZE);
-	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
-	return 0;
-}
-
-static int k_snapshot_digest(void *ctx, uint32_t part, uint8_t d[32])
-{
-	(void)ctx;
-	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
-	return 0;
-}
-
-static int k_snapshot_restore(void *ctx, uint32_t part, uint64_t off, uint64_t len)
-{
-	(void)ctx;
-	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
-		return -RVX_EINVAL;
-	memcpy((uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off, len);
-	rvx_virt_part_demo_restored(part, off, len);
-	return 0;
-}
-
-static int k_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint64_t len)
-{
-	(void)ctx;
-	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
-		return 1;
-	return memcmp((const uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off,
-		      len) != 0;
-}
-
 /* A handle goes into the partition's boot block at offset @p where. */
 static void k_handle_out(void *ctx, uint32_t part, uint16_t where, uint64_t handle)
 {
@@ -384,8 +332,10 @@ static const struct rvx_part_kernel_ops kernel_ops = {
 	.hold_task = k_hold_task, .release_task = k_release_task,
 	.task_migrate_check = k_task_migrate_check, .task_migrate = k_task_migrate,
 	.caps_digest = k_caps_digest, .cap_object = k_cap_object, .record = k_record,
-	.snapshot_save = k_snapshot_save, .snapshot_digest = k_snapshot_digest,
-	.snapshot_restore = k_snapshot_restore, .snapshot_compare = k_snapshot_compare,
+	.snapshot_save = rvx_virt_part_snapshot_save,
+	.snapshot_digest = rvx_virt_part_snapshot_digest,
+	.snapshot_restore = rvx_virt_part_snapshot_restore,
+	.snapshot_compare = rvx_virt_part_snapshot_compare,
 	.handle_out = k_handle_out, .reboot = k_reboot, .now = k_now, .trace = k_trace,
 };
 
@@ -441,15 +391,6 @@ bool rvx_virt_part_mode(void)
 
 /* ---- the trap path ---- */
 
-static bool guest_range(uint32_t part, uint64_t a, uint64_t n)
-{
-	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
-	uint64_t t = (uint64_t)(uintptr_t)__guest_start, te = (uint64_t)(uintptr_t)__guest_end;
-
-	return (a >= p->mem && n <= p->mem_size && a - p->mem <= p->mem_size - n) ||
-	       (a >= t && n <= te - t && a - t <= te - t - n);
-}
-
 /* Apply lib/part's verdict to the trapped frame (kernel lock held). */
 static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_part_verdict *v)
 {
@@ -468,8 +409,8 @@ static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_par
 	}
 }
 
-static struct rvx_a64_frame *apply_unlocked(struct rvx_a64_frame *f,
-					    const struct rvx_part_verdict *v)
+struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
+					  const struct rvx_part_verdict *v)
 {
 	uint64_t daif = rvx_a64_rt_lock();
 
@@ -478,50 +419,11 @@ static struct rvx_a64_frame *apply_unlocked(struct rvx_a64_frame *f,
 	return f;
 }
 
-/* guest.h's own calls: a console line, a progress report, the state check. */
+/* guest.h's own calls are the programs' (part_demo.c). */
 static struct rvx_a64_frame *guest_call(uint32_t task, struct rvx_a64_frame *f,
 					 const struct rvx_part_verdict *v)
 {
-	struct rvx_virt_progress *g = &rvx_virt_progress[v->part];
-	const struct rvx_part_trap *t = &v->trap;
-	struct rvx_part_verdict cv;
-	uint64_t daif;
-	int rc;
-
-	switch (t->nr) {
-	case GUEST_HVC_PRINT: {
-		char line[128];
-
-		if (t->x[1] < sizeof(line) && guest_range(v->part, t->x[0], t->x[1])) {
-			memcpy(line, (const void *)(uintptr_t)t->x[0], t->x[1]);
-			line[t->x[1]] = '\0';
-			rvx_a64_printf("RVX-P%c %s\n", (char)('A' + v->part), line);
-		}
-		return f;
-	}
-	case GUEST_HVC_REPORT:
-		if (t->x[0] < RVX_ARRAY_COUNT(g->reports)) {
-			g->reports[t->x[0]]++;
-			g->report_val[t->x[0]] = t->x[1];
-		}
-		if (t->x[0] != GUEST_REP_PROBED)
-			return f;
-		/* The prober has tried everything: stopped for good. */
-		daif = rvx_a64_rt_lock();
-		rc = rvx_part_task_end(&rvx_virt_pl, task, 0);
-		rvx_a64_rt_unlock(daif);
-		if (rc != 0)
-			rvx_a64_fail("ending a partition task", rc);
-		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
-	default: /* GUEST_HVC_CHECK_STATE */
-		daif = rvx_a64_rt_lock();
-		rc = rvx_part_region_check(&rvx_virt_pl, task, GUEST_STATE_REGION, GUEST_STATE_OFF,
-					   GUEST_STATE_SIZE, &cv);
-		rvx_a64_rt_unlock(daif);
-		if (rc != 0)
-			rvx_a64_fail("checking a partition's state region", rc);
-		return apply_unlocked(f, &cv);
-	}
+	return rvx_virt_part_guest_call(task, f, v);
 }
 
 /* One hold of the kernel lock for the decision and the switch it asks for:
@@ -562,119 +464,29 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	return f;
 }
 
-/* ---- set-up ---- */
+/* ---- set-up and teardown (part_setup.c has the board's layout; kernel lock held) ---- */
 
-/* Read the partition's stage 2 back: the kernel's image is unmapped but for
- * .guest (read + execute, never write), its memory is read + write (never
- * execute), the other partitions' memory is unmapped. */
-static void s2_audit(uint32_t part)
+int rvx_virt_part_init(const struct rvx_part_config *cfg)
 {
-	const struct rvx_part *pl = &rvx_virt_pl;
-	uint64_t img = (uint64_t)(uintptr_t)__image_start, end = (uint64_t)(uintptr_t)__image_end;
-	uint64_t g0 = (uint64_t)(uintptr_t)__guest_start, g1 = (uint64_t)(uintptr_t)__guest_end;
-	const uint32_t rx = RVX_STAGE2_R | RVX_STAGE2_X, rw = RVX_STAGE2_R | RVX_STAGE2_W;
-	uint32_t bad;
-
-	/* virt.ld puts .guest on pages of its own inside the image. */
-	bad = rvx_a64_vm_check(&s2[part], img, g0 - img, 0) +
-	      rvx_a64_vm_check(&s2[part], g0, g1 - g0, rx) +
-	      rvx_a64_vm_check(&s2[part], g1, end - g1, 0) +
-	      rvx_a64_vm_check(&s2[part], pl->parts[part].mem, GUEST_MEM_SIZE, rw);
-	for (uint32_t i = 0; i < pl->part_count; i++)
-		if (i != part)
-			bad += rvx_a64_vm_check(&s2[part], pl->parts[i].mem, GUEST_MEM_SIZE, 0);
-	rvx_a64_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
-			"own memory %u pages RW-; %s\n",
-			(char)('A' + part), (uint32_t)((g0 - img + end - g1) / 4096u),
-			(uint32_t)((g1 - g0) / 4096u), GUEST_MEM_SIZE / 4096u,
-			bad == 0 ? "as intended" : "WRONG");
-	if (bad != 0)
-		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
+	return rvx_part_init(&rvx_virt_pl, cfg, &arch_ops, &kernel_ops, NULL, task_table,
+			     RVX_KERNEL_TASKS);
 }
 
-static void setup(uint32_t mode)
+void rvx_virt_part_set_mode(uint32_t mode)
 {
-	const struct rvx_a64_board *b = &rvx_a64_board;
-	struct rvx_part_config cfg;
-	uint64_t t = (uint64_t)(uintptr_t)__guest_start, daif;
-	int rc;
-
-	memset(&cfg, 0, sizeof(cfg));
-	rvx_a64_hvc_board_calls = BOARD_CALLS;
-	cfg.cpu_count = rvx_a64_cpus_up();
-	/* Failures within 50 ms count together: two task restarts, then a
-	 * reconstruction, then roll back. (The probers space their attempts
-	 * wider than that, so each of theirs is a first failure.) */
-	cfg.policy.window = RVX_VIRT_WINDOW_NS;
-	cfg.policy.restart_limit = 2;
-	cfg.policy.reconstruct_limit = 1;
-	cfg.epoch_ns = 100u * RVX_VIRT_MS;
-	cfg.text_base = t;
-	cfg.text_size = (uint64_t)(uintptr_t)__guest_end - t;
-	cfg.text_perms = RVX_STAGE2_R | RVX_STAGE2_X;
-	cfg.mem_perms = RVX_STAGE2_R | RVX_STAGE2_W;
-	cfg.normal_memtype = RVX_STAGE2_NORMAL_WB;
-	cfg.device_memtype = RVX_STAGE2_DEVICE;
-	cfg.device_perms = RVX_STAGE2_R | RVX_STAGE2_W;
-	cfg.region_where = (uint16_t)offsetof(struct guest_boot, region);
-	cfg.spawn_cap = rvx_virt_root_caps()->task.raw;
-	cfg.kernel_base = b->mem.base;
-	cfg.kernel_size = b->mem.size;
-	cfg.device_count = 3;
-	cfg.devices[0] = (struct rvx_part_device){RVX_VIRT_DEV_UART, 0, b->uart.base, 4096};
-	cfg.devices[1] = (struct rvx_part_device){RVX_VIRT_DEV_GICD, 0, b->gicd.base, b->gicd.size};
-	cfg.devices[2] = (struct rvx_part_device){RVX_VIRT_DEV_GICC, 0, b->gicc.base, b->gicc.size};
-	daif = rvx_a64_rt_lock();
-	rc = rvx_part_init(&rvx_virt_pl, &cfg, &arch_ops, &kernel_ops, NULL, task_table,
-			   RVX_KERNEL_TASKS);
-	for (uint32_t i = 0; rc == 0 && i < RVX_VIRT_PARTS; i++) {
-		uint64_t mem = (uint64_t)(uintptr_t)rvx_a64_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
-		uint32_t index;
-
-		if (mem == 0)
-			rvx_a64_fail("memory for a partition", -RVX_ENOMEM);
-		memset((void *)(uintptr_t)mem, 0, GUEST_MEM_SIZE);
-		rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
-				(char)('A' + i), i + 1u, mem, GUEST_MEM_SIZE);
-		rc = rvx_part_create(&rvx_virt_pl, i + 1u, mem, GUEST_MEM_SIZE, &index);
-	}
 	part_mode = mode;
-	rvx_a64_rt_unlock(daif);
-	if (rc != 0)
-		rvx_a64_fail("creating the partitions", rc);
-	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
-		s2_audit(i);
-	/* Every partition has the same IPA and PA sizes: one VTCR_EL2, set with
-	 * the other EL2 controls on each CPU's first partition switch (vm.c). */
-	if (rvx_stage2_vtcr(&s2[1]) != rvx_stage2_vtcr(&s2[0]))
-		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }
 
-void rvx_virt_part_main(uint32_t mode)
+int rvx_virt_part_teardown(uint32_t cpu)
 {
-	static const char *const names[] = {"demo", "bench", "smp", "smp-shared"};
-	uint64_t daif;
-	int rc;
+	int rc = rvx_part_teardown(&rvx_virt_pl, cpu);
 
-	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC, "
-			"%u CPU(s)\n",
-			names[mode % 4u], rvx_a64_cpus_up());
-	setup(mode == RVX_VIRT_PART_BENCH ? 2u : 1u);
-	if (mode == RVX_VIRT_PART_BENCH)
-		rvx_virt_part_bench();
-	else
-		rvx_virt_part_demo(mode);
-	/* Their tasks are parked in long waits by now and never run again. */
-	daif = rvx_a64_rt_lock();
-	rc = rvx_part_teardown(&rvx_virt_pl, rvx_a64_cpu_index());
 	part_mode = 0;
 	torn_down = 1;
-	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
-	rvx_a64_rt_unlock(daif);
-	if (rc != 0)
-		rvx_a64_fail("tearing the partitions down", rc);
-	/* Nothing of the partitions runs any more: a while for the proof. */
-	rvx_virt_part_sleep_ms(20);
-	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
-			rvx_virt_pl.cpu_loads - el1_loads_at_teardown);
+	return rc;
+}
+
+const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part)
+{
+	return &s2[part];
 }

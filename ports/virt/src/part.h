@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the partition mechanism (part.c) and the partition programs
- * (part_demo.c, part_bench.c) share on the virt image. The programs use
- * lib/part's calls on rvx_virt_pl for everything privileged; this header
- * adds the image's two partitions, the guests' progress reports and the
- * hooks by which the mechanism tells the demo what it did.
+ * What the partition mechanism (part.c), the board's set-up (part_setup.c)
+ * and the partition programs (part_demo.c, part_bench.c) share on the virt
+ * image. The programs use lib/part's calls on rvx_virt_pl for everything
+ * privileged; this header adds the image's two partitions, the guests'
+ * progress reports and the hooks by which the mechanism tells the demo
+ * what it did.
  */
 #ifndef RVX_VIRT_PART_H
 #define RVX_VIRT_PART_H
@@ -34,6 +35,8 @@ struct rvx_virt_progress {
 extern struct rvx_part rvx_virt_pl;
 /** Progress reports per partition. */
 extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
+/** The guests' text (.guest, virt.ld), mapped into every partition. */
+extern char __guest_start[], __guest_end[];
 /** Stage-2 loads of each partition (switches to it from another), per CPU. */
 extern uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS];
 
@@ -53,7 +56,33 @@ uint64_t rvx_virt_part_vttbr(uint32_t part);
 /** Figures: cross-CPU kicks on (the default) or off (wake-ups wait for the tick). */
 void rvx_virt_part_kicks(bool on);
 
-/* The programs (the root task runs one, then part.c tears down). */
+/* part.c, for the set-up (kernel lock held). */
+/** lib/part's rvx_part_init() on rvx_virt_pl with this image's operations. */
+int rvx_virt_part_init(const struct rvx_part_config *cfg);
+/** The runtime's hooks run partitions from now on (@p mode: 1 demo, 2 bench). */
+void rvx_virt_part_set_mode(uint32_t mode);
+/** lib/part's rvx_part_teardown(); the runtime's hooks stop for good. */
+int rvx_virt_part_teardown(uint32_t cpu);
+/** Partition @p part's stage-2 tables, for the audit. */
+const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part);
+/** Apply lib/part's verdict @p v to the trapped frame @p f (takes the kernel lock). */
+struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
+					  const struct rvx_part_verdict *v);
+
+/* part_demo.c, for part.c's trap hook and lib/part's snapshot operations. */
+/** A guest's own hypercall (guest.h: print, report, check state) by @p task. */
+struct rvx_a64_frame *rvx_virt_part_guest_call(uint32_t task, struct rvx_a64_frame *f,
+					       const struct rvx_part_verdict *v);
+/** Copy @p part's memory into the checkpoint store; @p d is its SHA-256. */
+int rvx_virt_part_snapshot_save(void *ctx, uint32_t part, uint8_t d[32]);
+/** The SHA-256 of @p part's stored checkpoint. */
+int rvx_virt_part_snapshot_digest(void *ctx, uint32_t part, uint8_t d[32]);
+/** Copy bytes [@p off, @p off + @p len) of @p part's checkpoint back. */
+int rvx_virt_part_snapshot_restore(void *ctx, uint32_t part, uint64_t off, uint64_t len);
+/** 0 if bytes [@p off, @p off + @p len) of @p part equal its checkpoint's. */
+int rvx_virt_part_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint64_t len);
+
+/* The programs (the root task runs one, then part_setup.c tears down). */
 /** The demo (@p mode: RVX_VIRT_PART_DEMO, _SMP or _SMP_SHARED places the
  *  partitions): CommEdges, leases, isolation probes, the recovery ladder. */
 void rvx_virt_part_demo(uint32_t mode);

@@ -8,10 +8,15 @@
  * the partitions are placed on CPUs other than the root's first, and A is
  * moved to another CPU while it runs (rvx.partitions=smp). Everything
  * privileged goes through lib/part (rvx_virt_pl); tests/virt/partitions.py
- * reads the console lines and the witness dump.
+ * reads the console lines and the witness dump. This file also holds what
+ * the guests' programs and the ladder ask of the image in either program:
+ * the guests' own hypercalls (guest.h: a console line, a progress report,
+ * the state check) and the checkpoint store behind lib/part's snapshots.
  *
  * Locks: lib/part calls under the kernel lock (rvx_a64_rt_lock()).
  */
+#include <bearssl.h>
+
 #include "ruvix/nucleus.h"
 #include "part.h"
 
@@ -25,6 +30,8 @@
 #define FIELD(f) ((uint16_t)offsetof(struct guest_boot, f))
 
 static uint32_t inject_left; /* crashes still to inject into partition B */
+static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
+struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
 
 static struct rvx_part *PL(void)
 {
@@ -69,6 +76,112 @@ void rvx_virt_part_demo_fault(uint32_t part, uint32_t cause)
 		rvx_virt_part_boot(part)->inject_crash = inject_left > 0;
 	}
 }
+
+/* ---- the guests' own hypercalls (the core passes guest.h's board calls) ---- */
+
+static bool guest_range(uint32_t part, uint64_t a, uint64_t n)
+{
+	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
+	uint64_t t = (uint64_t)(uintptr_t)__guest_start, te = (uint64_t)(uintptr_t)__guest_end;
+
+	return (a >= p->mem && n <= p->mem_size && a - p->mem <= p->mem_size - n) ||
+	       (a >= t && n <= te - t && a - t <= te - t - n);
+}
+
+/* guest.h's own calls: a console line, a progress report, the state check. */
+struct rvx_a64_frame *rvx_virt_part_guest_call(uint32_t task, struct rvx_a64_frame *f,
+					       const struct rvx_part_verdict *v)
+{
+	struct rvx_virt_progress *g = &rvx_virt_progress[v->part];
+	const struct rvx_part_trap *t = &v->trap;
+	struct rvx_part_verdict cv;
+	uint64_t daif;
+	int rc;
+
+	switch (t->nr) {
+	case GUEST_HVC_PRINT: {
+		char line[128];
+
+		if (t->x[1] < sizeof(line) && guest_range(v->part, t->x[0], t->x[1])) {
+			memcpy(line, (const void *)(uintptr_t)t->x[0], t->x[1]);
+			line[t->x[1]] = '\0';
+			rvx_a64_printf("RVX-P%c %s\n", (char)('A' + v->part), line);
+		}
+		return f;
+	}
+	case GUEST_HVC_REPORT:
+		if (t->x[0] < RVX_ARRAY_COUNT(g->reports)) {
+			g->reports[t->x[0]]++;
+			g->report_val[t->x[0]] = t->x[1];
+		}
+		if (t->x[0] != GUEST_REP_PROBED)
+			return f;
+		/* The prober has tried everything: stopped for good. */
+		daif = rvx_a64_rt_lock();
+		rc = rvx_part_task_end(&rvx_virt_pl, task, 0);
+		rvx_a64_rt_unlock(daif);
+		if (rc != 0)
+			rvx_a64_fail("ending a partition task", rc);
+		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
+	default: /* GUEST_HVC_CHECK_STATE */
+		daif = rvx_a64_rt_lock();
+		rc = rvx_part_region_check(&rvx_virt_pl, task, GUEST_STATE_REGION, GUEST_STATE_OFF,
+					   GUEST_STATE_SIZE, &cv);
+		rvx_a64_rt_unlock(daif);
+		if (rc != 0)
+			rvx_a64_fail("checking a partition's state region", rc);
+		return rvx_virt_part_apply(f, &cv);
+	}
+}
+
+
+/* ---- the checkpoints the demo's ladder rolls back to ---- */
+
+static void digest(const void *mem, size_t len, uint8_t out[32])
+{
+	br_sha256_context sha;
+
+	br_sha256_init(&sha);
+	br_sha256_update(&sha, mem, len);
+	br_sha256_out(&sha, out);
+}
+
+/* The checkpoint store: one copy of each partition's memory (lib/part's
+ * snapshot operations). */
+int rvx_virt_part_snapshot_save(void *ctx, uint32_t part, uint8_t d[32])
+{
+	(void)ctx;
+	memcpy(ckpt_store[part], rvx_virt_part_boot(part), GUEST_MEM_SIZE);
+	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
+	return 0;
+}
+
+int rvx_virt_part_snapshot_digest(void *ctx, uint32_t part, uint8_t d[32])
+{
+	(void)ctx;
+	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
+	return 0;
+}
+
+int rvx_virt_part_snapshot_restore(void *ctx, uint32_t part, uint64_t off, uint64_t len)
+{
+	(void)ctx;
+	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
+		return -RVX_EINVAL;
+	memcpy((uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off, len);
+	rvx_virt_part_demo_restored(part, off, len);
+	return 0;
+}
+
+int rvx_virt_part_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint64_t len)
+{
+	(void)ctx;
+	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
+		return 1;
+	return memcmp((const uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off,
+		      len) != 0;
+}
+
 
 static uint64_t queue_new(uint32_t slots, rvx_rights_t rights)
 {

@@ -4,7 +4,7 @@
  * (ports/aarch64, a64.h). The board reads the DTB into rvx_a64_board (its
  * PL011 console, PSCI for the secondary CPUs), owns the boot sequence and
  * the kernel object (main.c), the root package's programs (programs.c)
- * and, for now, the partitions (part.c, guest.c).
+ * and, for now, the partitions (part.c, part_setup.c, the programs, guest.c).
  */
 #ifndef RVX_VIRT_H
 #define RVX_VIRT_H
@@ -29,8 +29,8 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
 /** Run the root package's program @p entry (symbol id); false if none. */
 bool rvx_virt_program_run(uint32_t task, uint64_t entry);
 
-/* part.c: partitions at EL1 under stage 2 (-append rvx.partitions); it
- * also provides the core's partition hooks (rvx_a64_part_*). */
+/* part_setup.c: partitions at EL1 under stage 2 (-append rvx.partitions);
+ * part.c provides the core's partition hooks (rvx_a64_part_*). */
 /** Partition programs (the rvx.partitions boot argument). */
 #define RVX_VIRT_PART_DEMO 0u       /**< rvx.partitions: both on CPU 0 */
 #define RVX_VIRT_PART_BENCH 1u      /**< rvx.partitions=bench: the figures */

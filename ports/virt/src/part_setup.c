@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The virt board's partition set-up: the policy lib/part runs them with
+ * (the recovery ladder's limits, the epoch), their layout (two partitions
+ * of GUEST_MEM_SIZE bytes from the buddy allocator, the guests' text
+ * mapped into both, the devices they may lease: the PL011 and the GIC),
+ * the audit that reads each partition's stage-2 tables back, and the root
+ * task's run of a program (part_demo.c or part_bench.c) between set-up and
+ * teardown. part.c gives lib/part its operations; this file only chooses.
+ *
+ * Locks: lib/part calls under the kernel lock (rvx_a64_rt_lock()).
+ */
+#include "ruvix/nucleus.h"
+#include "ruvix/stage2.h"
+#include "part.h"
+
+/* The guests' own hypercalls, which the core passes to part.c's trap hook
+ * (rvx_virt_part_guest_call() handles them). */
+#define BOARD_CALLS                                                            \
+	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
+
+/* Read the partition's stage 2 back: the kernel's image is unmapped but for
+ * .guest (read + execute, never write), its memory is read + write (never
+ * execute), the other partitions' memory is unmapped. */
+static void s2_audit(uint32_t part)
+{
+	const struct rvx_part *pl = &rvx_virt_pl;
+	uint64_t img = (uint64_t)(uintptr_t)__image_start, end = (uint64_t)(uintptr_t)__image_end;
+	uint64_t g0 = (uint64_t)(uintptr_t)__guest_start, g1 = (uint64_t)(uintptr_t)__guest_end;
+	const uint32_t rx = RVX_STAGE2_R | RVX_STAGE2_X, rw = RVX_STAGE2_R | RVX_STAGE2_W;
+	const struct rvx_stage2 *s2 = rvx_virt_part_s2(part);
+	uint32_t bad;
+
+	/* virt.ld puts .guest on pages of its own inside the image. */
+	bad = rvx_a64_vm_check(s2, img, g0 - img, 0) +
+	      rvx_a64_vm_check(s2, g0, g1 - g0, rx) +
+	      rvx_a64_vm_check(s2, g1, end - g1, 0) +
+	      rvx_a64_vm_check(s2, pl->parts[part].mem, GUEST_MEM_SIZE, rw);
+	for (uint32_t i = 0; i < pl->part_count; i++)
+		if (i != part)
+			bad += rvx_a64_vm_check(s2, pl->parts[i].mem, GUEST_MEM_SIZE, 0);
+	rvx_a64_printf("RVX-S2 part=%c image pages: %u unmapped (kernel), %u guest text R-X; "
+			"own memory %u pages RW-; %s\n",
+			(char)('A' + part), (uint32_t)((g0 - img + end - g1) / 4096u),
+			(uint32_t)((g1 - g0) / 4096u), GUEST_MEM_SIZE / 4096u,
+			bad == 0 ? "as intended" : "WRONG");
+	if (bad != 0)
+		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
+}
+
+static void setup(uint32_t mode)
+{
+	const struct rvx_a64_board *b = &rvx_a64_board;
+	struct rvx_part_config cfg;
+	uint64_t t = (uint64_t)(uintptr_t)__guest_start, daif;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	rvx_a64_hvc_board_calls = BOARD_CALLS;
+	cfg.cpu_count = rvx_a64_cpus_up();
+	/* Failures within 50 ms count together: two task restarts, then a
+	 * reconstruction, then roll back. (The probers space their attempts
+	 * wider than that, so each of theirs is a first failure.) */
+	cfg.policy.window = RVX_VIRT_WINDOW_NS;
+	cfg.policy.restart_limit = 2;
+	cfg.policy.reconstruct_limit = 1;
+	cfg.epoch_ns = 100u * RVX_VIRT_MS;
+	cfg.text_base = t;
+	cfg.text_size = (uint64_t)(uintptr_t)__guest_end - t;
+	cfg.text_perms = RVX_STAGE2_R | RVX_STAGE2_X;
+	cfg.mem_perms = RVX_STAGE2_R | RVX_STAGE2_W;
+	cfg.normal_memtype = RVX_STAGE2_NORMAL_WB;
+	cfg.device_memtype = RVX_STAGE2_DEVICE;
+	cfg.device_perms = RVX_STAGE2_R | RVX_STAGE2_W;
+	cfg.region_where = (uint16_t)offsetof(struct guest_boot, region);
+	cfg.spawn_cap = rvx_virt_root_caps()->task.raw;
+	cfg.kernel_base = b->mem.base;
+	cfg.kernel_size = b->mem.size;
+	cfg.device_count = 3;
+	cfg.devices[0] = (struct rvx_part_device){RVX_VIRT_DEV_UART, 0, b->uart.base, 4096};
+	cfg.devices[1] = (struct rvx_part_device){RVX_VIRT_DEV_GICD, 0, b->gicd.base, b->gicd.size};
+	cfg.devices[2] = (struct rvx_part_device){RVX_VIRT_DEV_GICC, 0, b->gicc.base, b->gicc.size};
+	daif = rvx_a64_rt_lock();
+	rc = rvx_virt_part_init(&cfg);
+	for (uint32_t i = 0; rc == 0 && i < RVX_VIRT_PARTS; i++) {
+		uint64_t mem = (uint64_t)(uintptr_t)rvx_a64_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
+		uint32_t index;
+
+		if (mem == 0)
+			rvx_a64_fail("memory for a partition", -RVX_ENOMEM);
+		memset((void *)(uintptr_t)mem, 0, GUEST_MEM_SIZE);
+		rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
+				(char)('A' + i), i + 1u, mem, GUEST_MEM_SIZE);
+		rc = rvx_part_create(&rvx_virt_pl, i + 1u, mem, GUEST_MEM_SIZE, &index);
+	}
+	rvx_virt_part_set_mode(mode);
+	rvx_a64_rt_unlock(daif);
+	if (rc != 0)
+		rvx_a64_fail("creating the partitions", rc);
+	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
+		s2_audit(i);
+	/* Every partition has the same IPA and PA sizes: one VTCR_EL2, set with
+	 * the other EL2 controls on each CPU's first partition switch (vm.c). */
+	if (rvx_stage2_vtcr(rvx_virt_part_s2(1)) != rvx_stage2_vtcr(rvx_virt_part_s2(0)))
+		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
+}
+
+void rvx_virt_part_main(uint32_t mode)
+{
+	static const char *const names[] = {"demo", "bench", "smp", "smp-shared"};
+	uint64_t daif, el1_loads_at_teardown;
+	int rc;
+
+	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC, "
+			"%u CPU(s)\n",
+			names[mode % 4u], rvx_a64_cpus_up());
+	setup(mode == RVX_VIRT_PART_BENCH ? 2u : 1u);
+	if (mode == RVX_VIRT_PART_BENCH)
+		rvx_virt_part_bench();
+	else
+		rvx_virt_part_demo(mode);
+	/* Their tasks are parked in long waits by now and never run again. */
+	daif = rvx_a64_rt_lock();
+	rc = rvx_virt_part_teardown(rvx_a64_cpu_index());
+	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
+	rvx_a64_rt_unlock(daif);
+	if (rc != 0)
+		rvx_a64_fail("tearing the partitions down", rc);
+	/* Nothing of the partitions runs any more: a while for the proof. */
+	rvx_virt_part_sleep_ms(20);
+	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
+			rvx_virt_pl.cpu_loads - el1_loads_at_teardown);
+}
