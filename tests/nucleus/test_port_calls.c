@@ -117,6 +117,31 @@ Test(nucleus_port_calls, region_append_and_read)
 		     -RVX_EINVAL);
 }
 
+Test(nucleus_port_calls, region_memory)
+{
+	rvx_handle_t reg = append_region(64);
+	struct rvx_syscall_capxfer x = {reg.raw, RVX_RIGHT_READ, 0};
+	struct rvx_kernel_region_memory m, m2;
+	uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	uint32_t reader;
+	uint64_t h;
+
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, 0, reg, &m), 0);
+	cr_assert_eq(m.size, 64);
+	cr_assert_eq(m.policy, RVX_REGION_POLICY_APPEND_ONLY);
+	cr_assert_neq(m.base, NULL);
+	cr_assert_eq(rvx_kernel_region_append(&W.k, 0, reg, data, sizeof(data), NULL), 0);
+	cr_assert(memcmp(m.base, data, sizeof(data)) == 0, "base is where the bytes are");
+	reader = nk_spawn(&x, 1, &h);
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, reader, (rvx_handle_t){h}, &m2), 0);
+	cr_assert_eq(m2.base, m.base);
+	cr_assert_eq(m2.rights, RVX_RIGHT_READ, "the rights of the capability asked through");
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, reader, nk_queue, &m2), -RVX_EBADCAP);
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, 0, nk_queue, &m2), -RVX_ETYPE);
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, 0, reg, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_region_memory(&W.k, RVX_KERNEL_TASKS, reg, &m2), -RVX_EINVAL);
+}
+
 Test(nucleus_port_calls, cap_info_and_digest)
 {
 	struct rvx_syscall_capxfer x = {nk_queue.raw, RVX_RIGHT_READ, 0};

@@ -158,6 +158,30 @@ int rvx_kernel_region_read(const struct rvx_kernel *k, uint32_t task, rvx_handle
 	return rvx_region_read(&k->regions[tgt.ref].region, offset, buf, len);
 }
 
+int rvx_kernel_region_memory(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     struct rvx_kernel_region_memory *out)
+{
+	struct rvx_cap_target tgt;
+	struct rvx_cap_info info;
+	const struct rvx_region *r;
+	int ret;
+
+	if (k == NULL || out == NULL || !k->booted || !rvx_kernel_task_ok_(k, task))
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_REGION, 0, &tgt);
+	if (ret == 0)
+		ret = rvx_cap_lookup(&k->caps, task, cap, &info);
+	if (ret != 0)
+		return ret;
+	r = &k->regions[tgt.ref].region;
+	memset(out, 0, sizeof(*out));
+	out->base = r->base;
+	out->size = r->size;
+	out->policy = (uint32_t)rvx_region_policy(r);
+	out->rights = info.rights;
+	return 0;
+}
+
 int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			     struct rvx_kernel_queue_traffic *out)
 {

@@ -1130,6 +1130,31 @@ int rvx_kernel_task_migrate_check(const struct rvx_kernel *k, uint32_t task, uin
 int rvx_kernel_region_append(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			     const void *data, size_t len, uint64_t *offset);
 
+/** Where a region's bytes lie, for a port that maps them into a task's address space. */
+struct rvx_kernel_region_memory {
+	void *base;       /**< First byte (kernel address). */
+	uint64_t size;    /**< Bytes bound to the region. */
+	uint32_t policy;  /**< An `enum rvx_region_policy` value. */
+	uint32_t rights;  /**< The rights of the capability asked through. */
+};
+
+/**
+ * Where the region @p cap (a capability of @p task, any rights) lies, its
+ * policy and the capability's rights: what a port needs to map the region
+ * into @p task's address space with the permissions the policy and the
+ * rights allow. Changes nothing and writes no record.
+ * @param k       the kernel
+ * @param task    the task whose capability is used
+ * @param cap     its capability to the region
+ * @param[out] out the region's memory
+ * @retval 0 @p out filled
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, @p task is not a live task, or @p out is NULL
+ * @retval -RVX_EBADCAP / -RVX_ESTALE / -RVX_ETYPE / -RVX_EREVOKED
+ *         the capability check failed (see rvx_cap_check())
+ */
+int rvx_kernel_region_memory(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     struct rvx_kernel_region_memory *out);
+
 /**
  * Read bytes of a region on behalf of @p task, through its capability
  * (READ). Changes nothing and writes no record.
