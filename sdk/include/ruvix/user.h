@@ -28,6 +28,40 @@
 extern "C" {
 #endif
 
+/** Version of `struct rvx_user_start`. */
+#define RVX_USER_START_VERSION 1u
+/** Capability handles a start block lists. */
+#define RVX_USER_START_CAPS 16u
+
+/**
+ * What a component task is started with: the port passes its address as the
+ * entry's only argument (x0 on AArch64, the first argument on the hosted
+ * port). An entry is `void entry(const struct rvx_user_start *s)`; returning
+ * from it ends the task with code 0.
+ */
+struct rvx_user_start {
+	uint32_t version;   /**< RVX_USER_START_VERSION. */
+	uint32_t task;      /**< The task's id. */
+	uint32_t cap_count; /**< Entries of caps[] in use. */
+	uint32_t cpu;       /**< The CPU it was started on. */
+	/** Hosted port: the address of the kernel's syscall gate, an
+	 * `int gate(uint64_t ctx, uint32_t nr, struct rvx_syscall_args *,
+	 * struct rvx_syscall_result *)`; 0 on targets that trap. */
+	uint64_t gate;
+	uint64_t gate_ctx;  /**< The gate's first argument. */
+	uint64_t now_ns;    /**< Kernel time when the task was started. */
+	uint64_t reserved;  /**< 0. */
+	/** The task's capability handles in the order the manifest wired them
+	 * (a spawned task: in the order its parent handed them over). */
+	uint64_t caps[RVX_USER_START_CAPS];
+};
+
+/**
+ * Record what the backend needs from @p s (the hosted gate); a component
+ * calls it first thing in each entry. No-op on trap targets.
+ */
+void rvx_user_init(const struct rvx_user_start *s);
+
 /**
  * The backend: issue syscall @p nr with @p a and, on success, fill @p r.
  * @p a->version is set by the wrappers. Returns 0 (with r->status
