@@ -153,9 +153,9 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 		return -RVX_ENOMEM;
 	i = pl->part_count;
 	text = (struct rvx_part_map){pl->cfg.text_base, pl->cfg.text_size, pl->cfg.text_perms,
-				     pl->cfg.normal_memtype, 1, 0, {0}};
+				     pl->cfg.normal_memtype, 1, 0, {0}, pl->cfg.text_base};
 	own = (struct rvx_part_map){mem, mem_size, pl->cfg.mem_perms, pl->cfg.normal_memtype, 1, 0,
-				    {0}};
+				    {0}, mem};
 	/* The tables are the port's and not yet anyone's: building them is
 	 * the last check. */
 	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
@@ -183,6 +183,91 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 	p->map_count = 2;
 	pl->part_count++;
 	*index = i;
+	return 0;
+}
+
+int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
+			   const struct rvx_part_map *maps, uint32_t count, uint32_t *index)
+{
+	struct rvx_hyp_partition_config pc;
+	struct rvx_part_partition *p;
+	uint32_t i;
+	int rc;
+
+	/* Check. */
+	if (pl == NULL || index == NULL || maps == NULL || vmid == 0 || vmid > UINT16_MAX ||
+	    size == 0 || (ipa & 4095u) != 0 || (size & 4095u) != 0 || ipa + size < ipa ||
+	    count == 0 || count >= RVX_CONFIG_PART_MAPS)
+		return -RVX_EINVAL;
+	for (i = 0; i < count; i++) {
+		const struct rvx_part_map *m = &maps[i];
+
+		if (m->size == 0 || ((m->ipa | m->size | m->pa) & 4095u) != 0 || !m->live ||
+		    m->lease || !rvx_part_in_range_(m->ipa, m->size, ipa, size))
+			return -RVX_EINVAL;
+	}
+	if (!pl->active)
+		return -RVX_EPERM;
+	for (i = 0; i < pl->part_count; i++)
+		if (pl->parts[i].vmid == vmid)
+			return -RVX_EEXIST;
+	if (pl->part_count >= RVX_CONFIG_PART_MAX_PARTITIONS)
+		return -RVX_ENOMEM;
+	i = pl->part_count;
+	/* The tables are the port's and not yet anyone's: building them is
+	 * the last check. */
+	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
+	for (uint32_t m = 0; rc == 0 && m < count; m++)
+		rc = pl->arch->s2_map(pl->ctx, i, &maps[m]);
+	if (rc != 0)
+		return rc;
+	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, 0, i + 1u};
+
+	/* Commit. */
+	p = &pl->parts[i];
+	memset(p, 0, sizeof(*p));
+	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
+	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
+	p->live = 1;
+	p->layout = 1;
+	p->vmid = vmid;
+	p->mem = ipa;
+	p->mem_size = size;
+	memcpy(p->maps, maps, (size_t)count * sizeof(maps[0]));
+	p->map_count = count;
+	pl->part_count++;
+	*index = i;
+	return 0;
+}
+
+int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t role)
+{
+	struct rvx_part_partition *p;
+	uint32_t slot;
+
+	/* Check. */
+	if (pl == NULL || task >= pl->task_count)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	if (pl->tasks[task].part != 0)
+		return -RVX_EEXIST;
+	if (p->task_count >= RVX_CONFIG_PART_TASKS)
+		return -RVX_ELIMIT;
+
+	/* Commit. */
+	slot = p->task_count++;
+	pl->tasks[task].part = (uint8_t)(part + 1u);
+	pl->tasks[task].slot = (uint8_t)slot;
+	pl->tasks[task].cpu = 0;
+	p->tasks[slot] = task;
+	p->roles[slot] = role;
+	p->alive[slot] = 1;
+	p->adopted++;
+	p->journal_lost = 1; /* no spawn entry: reconstruction would not be faithful */
+	RVX_PART_TRACE(pl, "partition %c: task %u (role %u) adopted at EL1\n",
+		       RVX_PART_NAME(part), task, role);
 	return 0;
 }
 
@@ -428,7 +513,7 @@ int rvx_part_lease_grant(struct rvx_part *pl, uint32_t part, uint32_t device, ui
 	now = pl->kern->now(pl->ctx);
 	req = (struct rvx_hyp_lease_req){device, rights, d->base, d->size};
 	m = (struct rvx_part_map){d->base, d->size, pl->cfg.device_perms, pl->cfg.device_memtype, 1,
-				  1, {0}};
+				  1, {0}, d->base};
 
 	/* Commit: lib/hyp checks the rest and changes nothing on error. */
 	RVX_PART_TRACE(pl, "RVX-ACT lease-grant part=%c device=%u base=0x%lx ms=%lu\n",

@@ -7,15 +7,30 @@
  */
 #include "part_internal.h"
 
-static bool writable(const struct rvx_part_partition *p, uint64_t a, uint64_t len)
+/* A partition with its own layout: the window, then the port's stage-2
+ * check of the permission (its text is in the window but not writable). */
+static bool layout_ok(const struct rvx_part *pl, const struct rvx_part_partition *p, uint64_t a,
+		      uint64_t len, bool write)
 {
+	return rvx_part_in_range_(a, len, p->mem, p->mem_size) &&
+	       (pl->arch->guest_check == NULL ||
+		pl->arch->guest_check(pl->ctx, rvx_part_index_(pl, p), a, len, write));
+}
+
+static bool writable(const struct rvx_part *pl, const struct rvx_part_partition *p, uint64_t a,
+		     uint64_t len)
+{
+	if (p->layout)
+		return layout_ok(pl, p, a, len, true);
 	return rvx_part_in_range_(a, len, p->mem, p->mem_size);
 }
 
 static bool readable(const struct rvx_part *pl, const struct rvx_part_partition *p, uint64_t a,
 		     uint64_t len)
 {
-	return writable(p, a, len) ||
+	if (p->layout)
+		return layout_ok(pl, p, a, len, false);
+	return writable(pl, p, a, len) ||
 	       rvx_part_in_range_(a, len, pl->cfg.text_base, pl->cfg.text_size);
 }
 
@@ -44,8 +59,12 @@ static uint16_t classify_abort(const struct rvx_part *pl, const struct rvx_part_
 {
 	if (t->permission)
 		return RVX_PART_CAUSE_PERMISSION;
+	/* A partition with its own layout has an address space of its own:
+	 * its IPAs name neither another partition's memory nor the kernel's. */
+	if (p->layout)
+		return RVX_PART_CAUSE_UNMAPPED;
 	for (uint32_t i = 0; i < pl->part_count; i++)
-		if (&pl->parts[i] != p &&
+		if (&pl->parts[i] != p && !pl->parts[i].layout &&
 		    rvx_part_in_range_(t->addr, 1, pl->parts[i].mem, pl->parts[i].mem_size))
 			return RVX_PART_CAUSE_OTHER_PARTITION;
 	if (rvx_part_in_range_(t->addr, 1, pl->cfg.kernel_base, pl->cfg.kernel_size))
@@ -182,9 +201,9 @@ static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 
 	/* Every pointer must lie in the partition's own memory: the kernel
 	 * never reads or writes anything else on its behalf. */
-	if (!readable(pl, p, ua, sizeof(a)) || !writable(p, ur, sizeof(r))) {
+	if (!readable(pl, p, ua, sizeof(a)) || !writable(pl, p, ur, sizeof(r))) {
 		task_fault(pl, p, task, RVX_PART_CAUSE_BAD_POINTER,
-			   writable(p, ur, sizeof(r)) ? ua : ur, v);
+			   writable(pl, p, ur, sizeof(r)) ? ua : ur, v);
 		return;
 	}
 	if (pl->arch->guest_read(pl->ctx, pi, ua, &a, sizeof(a)) != 0) {
@@ -195,11 +214,11 @@ static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 		task_fault(pl, p, task, RVX_PART_CAUSE_BAD_POINTER, a.in, v);
 		return;
 	}
-	if ((a.out != 0 || a.out_len != 0) && !writable(p, a.out, a.out_len)) {
+	if ((a.out != 0 || a.out_len != 0) && !writable(pl, p, a.out, a.out_len)) {
 		task_fault(pl, p, task, RVX_PART_CAUSE_BAD_POINTER, a.out, v);
 		return;
 	}
-	if ((a.aux != 0 || a.aux_len != 0) && !writable(p, a.aux, a.aux_len)) {
+	if ((a.aux != 0 || a.aux_len != 0) && !writable(pl, p, a.aux, a.aux_len)) {
 		task_fault(pl, p, task, RVX_PART_CAUSE_BAD_POINTER, a.aux, v);
 		return;
 	}

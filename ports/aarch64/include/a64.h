@@ -389,6 +389,9 @@ int rvx_a64_phys_init(void);
  *  to a power-of-two number of pages); not zeroed: its users initialise
  *  what they hand out. NULL when no block is free. */
 void *rvx_a64_alloc(uint64_t size, uint64_t align);
+/** Give back a block rvx_a64_alloc() returned for the same @p size and
+ *  @p align (a mismatch stops the machine). */
+void rvx_a64_free(void *block, uint64_t size, uint64_t align);
 /** Free and total pages (for the boot log). */
 void rvx_a64_phys_stats(uint64_t *free_pages, uint64_t *total_pages);
 

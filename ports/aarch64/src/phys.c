@@ -139,6 +139,22 @@ void *rvx_a64_alloc(uint64_t size, uint64_t align)
 	return rc == 0 ? (void *)(uintptr_t)addr : NULL;
 }
 
+void rvx_a64_free(void *block, uint64_t size, uint64_t align)
+{
+	uint64_t need = size > align ? size : align;
+	uint32_t order = 0;
+	uint64_t daif;
+	int rc;
+
+	while (((uint64_t)PAGE << order) < need)
+		order++;
+	daif = rvx_a64_lock_irqsave(&phys_lock);
+	rc = rvx_buddy_free(&phys, (uint64_t)(uintptr_t)block, order);
+	rvx_a64_unlock_irqrestore(&phys_lock, daif);
+	if (rc != 0)
+		rvx_a64_fail("freeing a block that was not allocated", rc);
+}
+
 void rvx_a64_phys_stats(uint64_t *free_pages, uint64_t *total_pages)
 {
 	struct rvx_buddy_stats st;

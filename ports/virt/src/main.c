@@ -23,6 +23,7 @@
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "ruvix/selftest.h"
+#include "component.h"
 #include "virt.h"
 
 #ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
@@ -57,8 +58,6 @@ static uint32_t tasks_finished;
 static uint32_t ran_on_cpu[RVX_A64_MAX_CPUS];
 static uint32_t short_ran[RVX_A64_MAX_CPUS];
 static uint32_t long_started[RVX_A64_MAX_CPUS];
-static uint8_t task_is_package[RVX_KERNEL_TASKS];
-static uint32_t package_ids[RVX_RVF_MAX_TASKS];
 static uint32_t package_task_count;
 
 
@@ -203,6 +202,15 @@ static _Noreturn void task_finish(uint32_t task)
 	(void)task;
 	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
 	rvx_a64_rt_exit(0);
+}
+
+/* A component task ended itself (component.c). */
+static void component_done(uint32_t task, int32_t code)
+{
+	(void)task;
+	(void)code;
+	__atomic_fetch_add(&ran_on_cpu[rvx_a64_cpu_index()], 1u, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
 }
 
 static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
@@ -389,17 +397,6 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 		prog_root();
 		return;
 	}
-	if (task_is_package[task]) {
-		uint32_t cpu = rvx_a64_cpu_index();
-
-		if (!rvx_virt_program_run(task, entry))
-			rvx_a64_printf("RVX-TASK package task=%u: no program for entry %lu\n", task,
-				       entry);
-		__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-		/* Its index may be reused by a later TaskSpawn once it ends. */
-		__atomic_store_n(&task_is_package[task], 0, __ATOMIC_RELEASE);
-		task_finish(task);
-	}
 	switch (entry) {
 	case PROG_LONG:
 		prog_long(task);
@@ -429,7 +426,7 @@ static const char *refusal_reason(uint64_t addr, uint64_t len)
 	keys.count = rvx_virt_trusted_key_count;
 #endif
 	if (rvx_rvf_verify((const uint8_t *)(uintptr_t)addr, len, &keys, &view, &reason) == 0)
-		return "the package verifies; the kernel could not provide what it asks for";
+		return "the package verifies; the kernel or this image cannot provide what it asks for";
 	return rvx_rvf_reason_str(reason);
 }
 
@@ -460,7 +457,13 @@ static void mount_root_package(void)
 	/* Kernel time moves only through rvx_kernel_tick(): bring it to now so
 	 * the MOUNT and PACKAGE records carry the time they happened. */
 	(void)rvx_kernel_tick(&kernel, rvx_port_time_real_ns());
-	rc = rvx_syscall(&kernel, 0, RVX_SYS_RVF_MOUNT, &a, &r);
+	{
+		/* The package's code runs as components (component.c). */
+		uint64_t daif = rvx_a64_rt_lock();
+
+		rc = rvx_virt_comp_mount(0, &a, &r, ids, RVX_RVF_MAX_TASKS);
+		rvx_a64_rt_unlock(daif);
+	}
 	if (rc != 0) {
 		(void)rvx_kernel_stats(&kernel, &after);
 		rvx_a64_printf("RVX-MOUNT refused: %s (%d): %s\n", rvx_strerror(rc), rc,
@@ -485,10 +488,6 @@ static void mount_root_package(void)
 	package_task_count = (uint32_t)r.value[2];
 	if (package_task_count > RVX_RVF_MAX_TASKS)
 		package_task_count = RVX_RVF_MAX_TASKS;
-	for (uint32_t i = 0; i < package_task_count; i++) {
-		package_ids[i] = ids[i];
-		task_is_package[ids[i]] = 1;
-	}
 	tasks_expected += package_task_count;
 	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
@@ -529,30 +528,6 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 #else
 	rvx_a64_puts("note: no trusted keys built in; every package will be refused\n");
 #endif
-}
-
-/* The package's worker n (symbol 3 + n) belongs on CPU n. The nucleus
- * places every mounted task on CPU 0 (a manifest has no CPU field), so
- * the port moves the workers before any CPU schedules. */
-static void place_package_tasks(void)
-{
-	uint32_t online = rvx_a64_cpus_up();
-
-	for (uint32_t i = 0; i < package_task_count; i++) {
-		struct rvx_kernel_task_info info;
-		uint32_t cpu;
-		int rc = rvx_kernel_task_info(&kernel, package_ids[i], &info);
-
-		if (rc != 0)
-			die("reading a package task", rc, 6);
-		if (info.entry < 3u || info.entry - 3u >= online)
-			continue;
-		cpu = (uint32_t)(info.entry - 3u);
-		/* Through the nucleus: witnessed, journaled and replayed. */
-		rc = rvx_kernel_task_migrate(&kernel, package_ids[i], cpu);
-		if (rc != 0)
-			die("placing a package task", rc, 6);
-	}
 }
 
 /* The board's way to start a CPU: PSCI CPU_ON into the core's entry. */
@@ -684,10 +659,13 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		rvx_a64_puts("partitions: every CPU, no root package\n");
 		start_secondaries();
 	} else {
-		mount_root_package();
+		/* Components run on every CPU: the CPUs are up (not yet
+		 * scheduling) when the root package is mounted. */
 		start_secondaries();
+		if (rvx_virt_comp_init(component_done) != 0)
+			die("starting the partition layer for components", -RVX_EINVAL, 4);
+		mount_root_package();
 	}
-	place_package_tasks();
 	rvx_a64_smp_release(&kernel, TICK_NS);
 	rvx_a64_timer_init_cpu(TICK_NS);
 	rvx_a64_rt_start(&kernel);

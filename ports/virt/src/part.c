@@ -47,9 +47,12 @@ RVX_STAGE2_POOL_DEFINE(pool_b, POOL_PAGES);
 
 struct rvx_part rvx_virt_pl;
 static struct rvx_part_task task_table[RVX_KERNEL_TASKS];
-static struct rvx_stage2 s2[RVX_VIRT_PARTS];
-static uint64_t (*const pools[RVX_VIRT_PARTS])[RVX_STAGE2_ENTRIES] = {pool_a, pool_b};
-static uint64_t vttbr[RVX_VIRT_PARTS];
+static struct rvx_stage2 s2[RVX_CONFIG_PART_MAX_PARTITIONS];
+/* The demo's two partitions have static pools; a component partition's
+ * pool comes from the buddy allocator (rvx_virt_part_set_pool()). */
+static uint64_t (*pools[RVX_CONFIG_PART_MAX_PARTITIONS])[RVX_STAGE2_ENTRIES] = {pool_a, pool_b};
+static uint32_t pool_pages[RVX_CONFIG_PART_MAX_PARTITIONS] = {POOL_PAGES, POOL_PAGES};
+static uint64_t vttbr[RVX_CONFIG_PART_MAX_PARTITIONS];
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
 uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
@@ -90,6 +93,10 @@ static void a_cpu_reset(void *ctx, uint32_t task, uint32_t part, uint32_t slot)
 	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
 
 	(void)ctx;
+	if (p->layout) {
+		rvx_virt_comp_cpu_reset(task, part, slot);
+		return;
+	}
 	rvx_a64_el1_reset(task, (uint64_t)(uintptr_t)guest_vectors,
 			  p->mem + GUEST_MEM_SIZE - (uint64_t)slot * GUEST_STACK_SIZE,
 			  ((uint64_t)p->vmid << 8) | slot, part);
@@ -98,7 +105,8 @@ static void a_cpu_reset(void *ctx, uint32_t task, uint32_t part, uint32_t slot)
 static void a_vm_load(void *ctx, uint32_t cpu, uint32_t part)
 {
 	(void)ctx;
-	rvx_virt_part_ran[cpu][part]++;
+	if (part < RVX_VIRT_PARTS)
+		rvx_virt_part_ran[cpu][part]++;
 	rvx_a64_vm_enter(cpu, vttbr[part]);
 }
 
@@ -110,9 +118,9 @@ static int a_s2_reset(void *ctx, uint32_t part, uint32_t vmid)
 	int rc;
 
 	(void)ctx;
-	if (part >= RVX_VIRT_PARTS)
+	if (part >= RVX_CONFIG_PART_MAX_PARTITIONS || pools[part] == NULL)
 		return -RVX_ENOMEM;
-	rc = rvx_stage2_init(&s2[part], &cfg, pools[part], POOL_PAGES,
+	rc = rvx_stage2_init(&s2[part], &cfg, pools[part], pool_pages[part],
 			     (uint64_t)(uintptr_t)pools[part]);
 	if (rc == 0) {
 		vttbr[part] = rvx_stage2_vttbr(&s2[part]);
@@ -132,7 +140,7 @@ static bool is_console(uint64_t ipa, uint64_t size)
 
 static int a_s2_map(void *ctx, uint32_t part, const struct rvx_part_map *m)
 {
-	int rc = rvx_stage2_map(&s2[part], m->ipa, m->ipa, m->size, m->perms, m->memtype);
+	int rc = rvx_stage2_map(&s2[part], m->ipa, m->pa, m->size, m->perms, m->memtype);
 
 	(void)ctx;
 	__asm__ volatile("dsb ishst" ::: "memory");
@@ -159,11 +167,17 @@ static void a_s2_sync(void *ctx, uint32_t part)
 	rvx_a64_vm_sync(vttbr[part]);
 }
 
-/* Partition memory is identity-mapped in the kernel: IPA = PA = VA. */
+/* The demo's partition memory is identity-mapped in the kernel (IPA = PA =
+ * VA); a component's is translated (component.c). lib/part checked the
+ * range first. */
 static int a_guest_read(void *ctx, uint32_t part, uint64_t ipa, void *dst, size_t len)
 {
 	(void)ctx;
-	(void)part;
+	if (rvx_virt_pl.parts[part].layout) {
+		ipa = rvx_virt_comp_pa(part, ipa, len, false);
+		if (ipa == 0)
+			return -RVX_EINVAL;
+	}
 	memcpy(dst, (const void *)(uintptr_t)ipa, len);
 	return 0;
 }
@@ -171,9 +185,19 @@ static int a_guest_read(void *ctx, uint32_t part, uint64_t ipa, void *dst, size_
 static int a_guest_write(void *ctx, uint32_t part, uint64_t ipa, const void *src, size_t len)
 {
 	(void)ctx;
-	(void)part;
+	if (rvx_virt_pl.parts[part].layout) {
+		ipa = rvx_virt_comp_pa(part, ipa, len, true);
+		if (ipa == 0)
+			return -RVX_EINVAL;
+	}
 	memcpy((void *)(uintptr_t)ipa, src, len);
 	return 0;
+}
+
+static bool a_guest_check(void *ctx, uint32_t part, uint64_t ipa, uint64_t len, bool write)
+{
+	(void)ctx;
+	return rvx_virt_comp_pa(part, ipa, len, write) != 0;
 }
 
 /* An SGI to @p cpu, so it picks again at once (off while the figures
@@ -191,6 +215,9 @@ static int k_syscall(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_a
 		     struct rvx_syscall_result *r)
 {
 	(void)ctx;
+	if (task != 0 && task < RVX_KERNEL_TASKS && task_table[task].part != 0 &&
+	    rvx_virt_pl.parts[task_table[task].part - 1u].layout)
+		return rvx_virt_comp_syscall(task_table[task].part - 1u, task, nr, a, r);
 	return rvx_syscall(K(), task, nr, a, r);
 }
 
@@ -310,6 +337,7 @@ static const struct rvx_part_arch_ops arch_ops = {
 	.vm_load = a_vm_load, .s2_reset = a_s2_reset, .s2_map = a_s2_map,
 	.s2_unmap = a_s2_unmap, .s2_sync = a_s2_sync, .trap_decode = rvx_a64_trap_decode,
 	.guest_read = a_guest_read, .guest_write = a_guest_write, .kick = a_kick,
+	.guest_check = a_guest_check,
 };
 
 /* A queue's sends as the nucleus counts them (the root holds @p cap). */
@@ -359,6 +387,10 @@ bool rvx_a64_part_task_init(uint32_t task, struct rvx_a64_frame *nf)
 
 	if (part_mode == 0 || rvx_part_task_start(&rvx_virt_pl, task, &mem, &role) != 1)
 		return false;
+	if (rvx_virt_pl.parts[task_table[task].part - 1u].layout) {
+		rvx_virt_comp_task_init(task_table[task].part - 1u, task, nf);
+		return true;
+	}
 	nf->elr = (uint64_t)(uintptr_t)guest_entry;
 	nf->spsr = RVX_A64_SPSR_EL1H_MASKED;
 	nf->x[0] = mem;
@@ -419,10 +451,13 @@ struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
 	return f;
 }
 
-/* guest.h's own calls are the programs' (part_demo.c). */
+/* guest.h's own calls are the programs' (part_demo.c); a component's are
+ * its SDK's board calls (component.c). */
 static struct rvx_a64_frame *guest_call(uint32_t task, struct rvx_a64_frame *f,
 					 const struct rvx_part_verdict *v)
 {
+	if (rvx_virt_pl.parts[v->part].layout)
+		return rvx_virt_comp_call(task, f, v);
 	return rvx_virt_part_guest_call(task, f, v);
 }
 
@@ -452,7 +487,7 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	}
 	rvx_a64_trap_frame[cpu] = f;
 	rc = rvx_part_trap(&rvx_virt_pl, cpu, task, &v);
-	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE)
+	if (rc == 0 && v.cause != RVX_PART_CAUSE_NONE && part_mode != RVX_VIRT_PART_MODE_COMP)
 		rvx_virt_part_demo_fault(v.part, v.cause);
 	if (rc == 0 && v.next != RVX_PART_NEXT_CALL)
 		f = apply(f, &v);
@@ -489,4 +524,10 @@ int rvx_virt_part_teardown(uint32_t cpu)
 const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part)
 {
 	return &s2[part];
+}
+
+void rvx_virt_part_set_pool(uint32_t part, void *pages, uint32_t count)
+{
+	pools[part] = pages;
+	pool_pages[part] = count;
 }

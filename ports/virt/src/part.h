@@ -16,6 +16,8 @@
 
 /** Partitions the image runs (A and B). */
 #define RVX_VIRT_PARTS 2u
+/** Partition mode of the component loader (component.c). */
+#define RVX_VIRT_PART_MODE_COMP 3u
 /** A millisecond in nanoseconds. */
 #define RVX_VIRT_MS UINT64_C(1000000)
 /** The recovery policy's failure window. */
@@ -65,6 +67,8 @@ void rvx_virt_part_set_mode(uint32_t mode);
 int rvx_virt_part_teardown(uint32_t cpu);
 /** Partition @p part's stage-2 tables, for the audit. */
 const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part);
+/** Partition @p part's stage-2 table pool (before it is created). */
+void rvx_virt_part_set_pool(uint32_t part, void *pages, uint32_t count);
 /** Apply lib/part's verdict @p v to the trapped frame @p f (takes the kernel lock). */
 struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
 					  const struct rvx_part_verdict *v);
@@ -88,6 +92,21 @@ int rvx_virt_part_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint6
 void rvx_virt_part_demo(uint32_t mode);
 /** The switch and trap figures. */
 void rvx_virt_part_bench(void);
+
+/* component.c: the component partitions (those lib/part made with a layout). */
+/** The physical address of [@p ipa, @p ipa + @p len) of component partition @p part if it
+ *  is mapped there with read (and @p write) permission, else 0. */
+uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write);
+/** A component task's EL1 state at its (re)start. */
+void rvx_virt_comp_cpu_reset(uint32_t task, uint32_t part, uint32_t slot);
+/** A component task's first frame: its start-up, start block and entry. */
+void rvx_virt_comp_task_init(uint32_t part, uint32_t task, struct rvx_a64_frame *nf);
+/** A component task's syscall (@p a holds its IPAs, checked by lib/part). */
+int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+			  struct rvx_syscall_result *r);
+/** A component's board call (print, exit). */
+struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
+					 const struct rvx_part_verdict *v);
 
 /* Hooks from the mechanism into the demo (kernel lock held). */
 /** Bytes [@p off, @p off + @p len) of @p part were restored from its checkpoint. */

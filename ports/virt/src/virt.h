@@ -3,8 +3,8 @@
  * The QEMU virt board (ports/virt): what it adds to the AArch64 core
  * (ports/aarch64, a64.h). The board reads the DTB into rvx_a64_board (its
  * PL011 console, PSCI for the secondary CPUs), owns the boot sequence and
- * the kernel object (main.c), the root package's programs (programs.c)
- * and, for now, the partitions (part.c, part_setup.c, the programs, guest.c).
+ * the kernel object (main.c), the component loader (component.c) and,
+ * for now, the partitions (part.c, part_setup.c, the programs, guest.c).
  */
 #ifndef RVX_VIRT_H
 #define RVX_VIRT_H
@@ -24,10 +24,6 @@ const struct rvx_kernel_root *rvx_virt_root_caps(void);
 /** Spin (never yielding) for @p ns, doing FP work; counts the gaps that
  *  preemption left in *preempted; false if FP state was lost. */
 bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
-
-/* programs.c */
-/** Run the root package's program @p entry (symbol id); false if none. */
-bool rvx_virt_program_run(uint32_t task, uint64_t entry);
 
 /* part_setup.c: partitions at EL1 under stage 2 (-append rvx.partitions);
  * part.c provides the core's partition hooks (rvx_a64_part_*). */

@@ -80,7 +80,7 @@ extern "C" {
 
 /** Partitions one `struct rvx_part` holds. */
 #ifndef RVX_CONFIG_PART_MAX_PARTITIONS
-#define RVX_CONFIG_PART_MAX_PARTITIONS 4
+#define RVX_CONFIG_PART_MAX_PARTITIONS 8
 #endif
 /** Tasks per partition. */
 #ifndef RVX_CONFIG_PART_TASKS
@@ -191,13 +191,14 @@ struct rvx_part_verdict {
 
 /** One stage-2 mapping (the mapping journal's entry). */
 struct rvx_part_map {
-	uint64_t ipa;        /**< First byte (IPA = PA on an identity map). */
+	uint64_t ipa;        /**< First byte as the partition sees it. */
 	uint64_t size;       /**< Bytes. */
 	uint32_t perms;      /**< The port's permission bits (`RVX_STAGE2_*`). */
 	uint32_t memtype;    /**< The port's memory type. */
 	uint8_t live;        /**< 0 once unmapped (an ended lease). */
 	uint8_t lease;       /**< 1 for a leased device's range. */
 	uint8_t reserved[6]; /**< Zero. */
+	uint64_t pa;         /**< First byte in physical memory (= `ipa` on an identity map). */
 };
 
 /** The architecture half of the interface (all required). */
@@ -226,6 +227,10 @@ struct rvx_part_arch_ops {
 	int (*guest_write)(void *ctx, uint32_t part, uint64_t ipa, const void *src, size_t len);
 	/** Make @p cpu look at its run queue and stage-2 again (an inter-processor interrupt). */
 	void (*kick)(void *ctx, uint32_t cpu);
+	/** Optional (NULL: the window check alone): true if [@p ipa, @p ipa + @p len) of a
+	 *  partition made by `rvx_part_create_layout()` is mapped in its stage 2 with read
+	 *  (and, if @p write, write) permission, so `guest_read` / `guest_write` can reach it. */
+	bool (*guest_check)(void *ctx, uint32_t part, uint64_t ipa, uint64_t len, bool write);
 };
 
 /** The kernel half of the interface (all required but `trace`). */
@@ -350,8 +355,10 @@ struct rvx_part_partition {
 	rvx_handle_t h;          /**< Its lib/hyp handle. */
 	uint32_t live;           /**< 1 once created, until destroyed. */
 	uint32_t vmid;           /**< VMID. */
-	uint64_t mem;            /**< Its private memory (IPA = PA). */
+	uint64_t mem;            /**< Its private memory (IPA; = PA unless `layout`). */
 	uint64_t mem_size;       /**< Bytes. */
+	uint32_t layout;         /**< 1: made by `rvx_part_create_layout()` (its own text, no shared one). */
+	uint32_t adopted;        /**< Tasks `rvx_part_adopt()` added (no spawn entry: not rebuilt). */
 	uint32_t tasks[RVX_CONFIG_PART_TASKS]; /**< Task id per slot. */
 	uint32_t roles[RVX_CONFIG_PART_TASKS]; /**< Role per slot. */
 	uint8_t alive[RVX_CONFIG_PART_TASKS];  /**< 0 once the slot's task was ended. */
@@ -493,6 +500,52 @@ int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
  */
 int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
 		    uint32_t *index);
+
+/**
+ * Create a partition with its own layout: the window [@p ipa, @p ipa +
+ * @p size) is its memory as its tasks see it, and @p maps (each inside the
+ * window, with the physical pages behind it in `pa`) are what its stage 2
+ * maps, journaled in order. The configured shared text is not mapped into
+ * it. Syscall pointers must lie in the window and, if the port gives
+ * `guest_check`, in mappings with the access's permission. Otherwise as
+ * `rvx_part_create()` (PART_CREATE record; index = partitions created before).
+ * @param pl the state
+ * @param vmid its VMID (unique; not 0)
+ * @param ipa the window's first byte (4 KiB aligned)
+ * @param size its bytes (a non-zero multiple of 4 KiB)
+ * @param maps its mappings (copied)
+ * @param count entries of @p maps (1..`RVX_CONFIG_PART_MAPS` - 1: one entry stays for leases)
+ * @param[out] index its index
+ * @retval 0 created
+ * @retval -RVX_EINVAL a NULL pointer, VMID 0, a window that is empty, unaligned
+ *         or wraps, a count out of range, or a mapping that is empty,
+ *         unaligned, outside the window, marked dead or as a lease
+ * @retval -RVX_EEXIST a partition has this VMID
+ * @retval -RVX_ENOMEM `RVX_CONFIG_PART_MAX_PARTITIONS` partitions exist
+ * @retval -RVX_EPERM the layer was torn down
+ * @retval other the port's stage-2 error (no partition was created)
+ */
+int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
+			   const struct rvx_part_map *maps, uint32_t count, uint32_t *index);
+
+/**
+ * Make kernel task @p task, which exists but has not run yet (one a mount
+ * created), the task of the next slot of partition @p part: from its
+ * first start it runs with its partition's CPU state. No spawn entry is
+ * journaled (the root did not create it and cannot again), so the
+ * partition cannot be reconstructed once it has adopted a task: its
+ * ladder stops at task restarts.
+ * @param pl the state
+ * @param part the partition
+ * @param task the kernel task
+ * @param role its role (given to the port's task start)
+ * @retval 0 adopted
+ * @retval -RVX_EINVAL @p pl is NULL, or @p task is outside the task table
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EEXIST @p task belongs to a partition already
+ * @retval -RVX_ELIMIT its slots are full
+ */
+int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t role);
 
 /**
  * Spawn a task into the next slot of partition @p part: the construction
