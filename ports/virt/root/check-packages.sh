@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Usage: check-packages.sh RUVIX PUB GOOD UNSIGNED TAMPERED WRONG_KEY TRUNCATED
 # The root package verifies under the image's trusted key and holds the
-# expected tasks; each bad package is refused with its own reason.
+# expected component tasks; each bad package is refused with its own reason.
 set -eu
 ruvix=$1
 pub=$2
@@ -13,9 +13,11 @@ trap 'rm -f "$tmp"' EXIT
 
 "$ruvix" pkg verify "$good" --pub "$pub" || fail "the root package is refused"
 "$ruvix" pkg inspect "$good" > "$tmp" || fail "inspect failed"
-for t in "producer symbol=1" "consumer symbol=2" "worker0 symbol=3" "worker1 symbol=4"; do
-	grep -q "task\[[0-9]*\] $t " "$tmp" || fail "no task '$t'"
+# Every task is code in the package (a component), none a kernel symbol.
+for t in producer consumer worker0 worker1; do
+	grep -q "task\[[0-9]*\] $t code=\[[0-9]*\] entry=[0-9]* " "$tmp" || fail "no component task '$t'"
 done
+if grep -q "symbol=" "$tmp"; then fail "a task names a kernel symbol"; fi
 
 # refused PKG WHAT REASON
 refused() {

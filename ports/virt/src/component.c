@@ -33,6 +33,7 @@
 #include "ruvix/user.h"
 #include "ruvix/user_image.h"
 #include "component.h"
+#include "objects.h"
 #include "part.h"
 
 #ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
@@ -437,9 +438,31 @@ static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct p
 	p->count = 0; /* the memory is the partitions' now */
 }
 
-int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
-			struct rvx_syscall_result *r, uint32_t *ids, uint32_t ids_room)
+/* The image's object for each `require` line of @p m, by name and type. */
+static int offered(const struct rvx_rvf_manifest *m, uint64_t *required)
 {
+	uint32_t n;
+	const struct rvx_virt_offer *o = rvx_virt_objects_offers(&n);
+
+	for (uint32_t i = 0; i < m->required_count; i++) {
+		uint32_t j;
+
+		for (j = 0; j < n; j++)
+			if (memcmp(o[j].name, m->required[i].name, sizeof(o[j].name)) == 0)
+				break;
+		if (j == n)
+			return -RVX_ENOENT;
+		if (o[j].type != m->required[i].object_type)
+			return -RVX_ETYPE;
+		required[i] = o[j].cap.raw;
+	}
+	return 0;
+}
+
+int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
+			struct rvx_syscall_result *r, uint32_t *ids, uint32_t ids_room, bool offer)
+{
+	static uint64_t required[RVX_RVF_MAX_REQUIRED];
 	struct rvx_rvf_trusted_keys keys = {NULL, 0};
 	enum rvx_rvf_reason reason = RVX_RVF_OK;
 	struct rvx_syscall_args ma = *a;
@@ -462,6 +485,16 @@ int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
 	rc = plan_mount(pkg, &view, &plan);
 	if (rc != 0)
 		return rc;
+	if (offer) {
+		/* The image's objects the manifest names (`require`), in order. */
+		rc = offered(&view.manifest, required);
+		if (rc != 0) {
+			plan_release(&plan);
+			return rc;
+		}
+		ma.aux = (uint64_t)(uintptr_t)required;
+		ma.aux_len = (uint64_t)view.manifest.required_count * 8u;
+	}
 	ma.out = (uint64_t)(uintptr_t)ids;
 	ma.out_len = (uint64_t)ids_room * 4u;
 	rc = rvx_syscall(K(), task, RVX_SYS_RVF_MOUNT, &ma, r);

@@ -34,6 +34,8 @@ int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code));
  * @param[out] r RvfMount's result
  * @param[out] ids the created tasks' ids, in manifest order
  * @param ids_room entries of @p ids
+ * @param offer true: the package's required capabilities are the image's
+ *        objects its `require` lines name (objects.h; @p a's aux ignored)
  * @retval 0 mounted and started
  * @retval -RVX_ENOTSUP a task names an entry symbol, or no code segment
  * @retval -RVX_EMANIFEST a code segment's image header is malformed, or an
@@ -41,10 +43,12 @@ int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code));
  * @retval -RVX_ELIMIT more partitions, tasks per component or VMIDs than
  *         the image has, or more tasks than @p ids_room
  * @retval -RVX_ENOMEM no memory for an image or its tables
+ * @retval -RVX_ENOENT @p offer and a `require` line names no object of the image
+ * @retval -RVX_ETYPE @p offer and the object named has another type
  * @retval -RVX_EPERM rvx_virt_comp_init() was not called
  * @retval other the nucleus's RvfMount error
  */
 int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
-			struct rvx_syscall_result *r, uint32_t *ids, uint32_t ids_room);
+			struct rvx_syscall_result *r, uint32_t *ids, uint32_t ids_room, bool offer);
 
 #endif

@@ -24,6 +24,7 @@
 #include "ruvix/port.h"
 #include "ruvix/selftest.h"
 #include "component.h"
+#include "objects.h"
 #include "virt.h"
 
 #ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
@@ -461,7 +462,7 @@ static void mount_root_package(void)
 		/* The package's code runs as components (component.c). */
 		uint64_t daif = rvx_a64_rt_lock();
 
-		rc = rvx_virt_comp_mount(0, &a, &r, ids, RVX_RVF_MAX_TASKS);
+		rc = rvx_virt_comp_mount(0, &a, &r, ids, RVX_RVF_MAX_TASKS, true);
 		rvx_a64_rt_unlock(daif);
 	}
 	if (rc != 0) {
@@ -514,13 +515,18 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	cfg.period_ns = 10u * TICK_NS;
 	cfg.early_stages = early;
 	cfg.early_stage_count = early_count;
-	if (cfg.region_pool == NULL || cfg.queue_pool == NULL || cfg.journal == NULL)
+	rvx_virt_objects_scratch(&cfg);
+	if (cfg.vec_scratch == NULL || cfg.region_pool == NULL || cfg.queue_pool == NULL ||
+	    cfg.journal == NULL)
 		die("not enough RAM for the kernel's pools", -RVX_ENOMEM, 4);
 	rc = rvx_kernel_boot(&kernel, &cfg, secret, sizeof(secret), rvx_port_time_real_ns(),
 			     &root_caps);
 	memset(secret, 0, sizeof(secret));
 	if (rc != 0)
 		die("rvx_kernel_boot", rc, 4);
+	rc = rvx_virt_objects_create(&kernel);
+	if (rc != 0)
+		die("creating the vector store, graph store and timer sensor", rc, 4);
 #if RVX_VIRT_HAVE_TRUSTED_KEYS
 	rc = rvx_kernel_trusted_keys_set(&kernel, rvx_virt_trusted_keys, rvx_virt_trusted_key_count);
 	if (rc != 0)

@@ -31,6 +31,7 @@
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "ruvix/stage2.h"
+#include "objects.h"
 #include "part.h"
 
 #define POOL_PAGES 16u
@@ -412,6 +413,8 @@ bool rvx_a64_part_hold(uint32_t task)
 
 void rvx_a64_part_tick(uint64_t now)
 {
+	if (part_mode == RVX_VIRT_PART_MODE_COMP)
+		rvx_virt_objects_tick(K(), rvx_a64_cpu_index());
 	if (part_mode != 0)
 		(void)rvx_part_tick(&rvx_virt_pl, now);
 }
