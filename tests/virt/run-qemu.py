@@ -107,6 +107,8 @@ def main():
     ap.add_argument("--transcript")
     ap.add_argument("--expect", action="append", default=[],
                     help="a regular expression the transcript must match")
+    ap.add_argument("--reject", action="append", default=[],
+                    help="a regular expression the transcript must not match")
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--verify-tool",
                     help="the host tool (ruvix) whose `witness verify-dump` checks the dump")
@@ -173,6 +175,9 @@ def main():
         for pat in args.expect:
             if not re.search(pat, out, re.M):
                 raise AssertionError("transcript lacks /%s/" % pat)
+        for pat in args.reject:
+            if re.search(pat, out, re.M):
+                raise AssertionError("transcript has /%s/" % pat)
     except AssertionError as e:
         print("--- transcript ---")
         print(out[-6000:])

@@ -418,6 +418,10 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	    (cfg->journal == NULL && cfg->journal_size != 0) ||
 	    (cfg->vec_scratch == NULL && cfg->vec_scratch_size != 0))
 		return -RVX_EINVAL;
+	if (cfg->region_align != 0 &&
+	    (cfg->region_align < RVX_REGION_ALIGN || cfg->region_align > 65536u ||
+	     (cfg->region_align & (cfg->region_align - 1u)) != 0))
+		return -RVX_EINVAL;
 	if (cfg->sink == NULL && (cfg->witness_ring == NULL || cfg->witness_records == 0))
 		return -RVX_ENOMEM;
 	if (!early_stages_ok(cfg, now))
@@ -462,6 +466,7 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	}
 	k->region_pool = cfg->region_pool;
 	k->region_pool_size = cfg->region_pool_size;
+	k->region_align = cfg->region_align != 0 ? cfg->region_align : RVX_REGION_ALIGN;
 	k->queue_pool = cfg->queue_pool;
 	k->queue_pool_size = cfg->queue_pool_size;
 	k->cpu_count = cfg->cpu_count;

@@ -135,8 +135,10 @@ static int plan(const struct rvx_kernel *k, uint32_t task, const struct rvx_sysc
 	for (i = 0; i < m->region_count; i++) {
 		const struct rvx_rvf_region *r = &m->regions[i];
 
-		if (!pool_take(k->region_pool, k->region_pool_size, &pl->region_end, (size_t)r->size,
-			       RVX_REGION_ALIGN, &pl->region_base[i]))
+		/* The region's bytes fill whole granules (region_align). */
+		if (!pool_take(k->region_pool, k->region_pool_size, &pl->region_end,
+			       ((size_t)r->size + k->region_align - 1u) & ~(k->region_align - 1u),
+			       k->region_align, &pl->region_base[i]))
 			return -RVX_ENOMEM;
 		pl->region_meta_size[i] = 0;
 		if (r->policy == RVX_REGION_POLICY_SLAB) {

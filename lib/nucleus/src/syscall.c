@@ -445,19 +445,21 @@ static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	}
 	if (reg == NULL || !rvx_kernel_object_free_(k, 1) || !rvx_kernel_slot_free_(k, task))
 		return -RVX_ELIMIT;
-	base = (k->region_pool_used + RVX_REGION_ALIGN - 1u) & ~(size_t)(RVX_REGION_ALIGN - 1u);
+	/* Each region's bytes start on, and fill up to, the pool's granule. */
+	base = (k->region_pool_used + k->region_align - 1u) & ~(k->region_align - 1u);
 	end = base;
 	if (k->region_pool == NULL || base > k->region_pool_size ||
-	    k->region_pool_size - base < size)
+	    k->region_pool_size - base < size ||
+	    k->region_pool_size - base - size < ((k->region_align - size) & (k->region_align - 1u)))
 		return -RVX_ENOMEM;
-	end = base + (size_t)size;
+	end = base + (size_t)size + ((k->region_align - size) & (k->region_align - 1u));
 	if (meta_size != 0) {
 		meta = (end + RVX_REGION_ALIGN - 1u) & ~(size_t)(RVX_REGION_ALIGN - 1u);
 		if (meta > k->region_pool_size || k->region_pool_size - meta < meta_size)
 			return -RVX_ENOMEM;
 		end = meta + meta_size;
 	}
-	if (((uintptr_t)(k->region_pool + base) & (RVX_REGION_ALIGN - 1u)) != 0)
+	if (((uintptr_t)(k->region_pool + base) & (k->region_align - 1u)) != 0)
 		return -RVX_ENOMEM;
 	memcpy(args, &policy, 8);
 	memcpy(args + 8, &size, 8);

@@ -240,6 +240,21 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
 	return 0;
 }
 
+int rvx_part_map_add(struct rvx_part *pl, uint32_t part, const struct rvx_part_map *m)
+{
+	struct rvx_part_partition *p;
+
+	if (pl == NULL || m == NULL || m->size == 0 || ((m->ipa | m->size | m->pa) & 4095u) != 0 ||
+	    m->ipa + m->size < m->ipa || !m->live || m->lease)
+		return -RVX_EINVAL;
+	p = rvx_part_get_(pl, part);
+	if (p == NULL)
+		return -RVX_ENOENT;
+	if (p->map_count >= RVX_CONFIG_PART_MAPS)
+		return -RVX_ELIMIT;
+	return rvx_part_s2_map_(pl, p, m, true);
+}
+
 int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t role)
 {
 	struct rvx_part_partition *p;

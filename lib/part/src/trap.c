@@ -222,15 +222,19 @@ static void do_syscall(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 		task_fault(pl, p, task, RVX_PART_CAUSE_BAD_POINTER, a.aux, v);
 		return;
 	}
-	/* A task spawned or mounted from a partition would have to start
-	 * inside it, under its stage 2; the kernel starts spawned tasks as its
-	 * own, so partitions may not create tasks. */
+	/* A task spawned or mounted from a partition must start inside it,
+	 * under its stage 2: only the port can do that (kernel op `create`);
+	 * without it partitions may not create tasks. */
 	if (t->nr == RVX_SYS_TASK_SPAWN || t->nr == RVX_SYS_RVF_MOUNT) {
-		v->set_ret = 1;
-		v->ret = (uint64_t)(int64_t)-RVX_EPERM;
-		return;
+		if (pl->kern->create == NULL) {
+			v->set_ret = 1;
+			v->ret = (uint64_t)(int64_t)-RVX_EPERM;
+			return;
+		}
+		rc = pl->kern->create(pl->ctx, task, t->nr, &a, &r);
+	} else {
+		rc = pl->kern->syscall(pl->ctx, task, t->nr, &a, &r);
 	}
-	rc = pl->kern->syscall(pl->ctx, task, t->nr, &a, &r);
 	if (rc == 0 && r.status == RVX_SYSCALL_BLOCKED) {
 		if (t->nr == RVX_SYS_QUEUE_RECV) {
 			v->next = RVX_PART_NEXT_RETRY; /* issued again once woken */

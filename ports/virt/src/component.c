@@ -45,10 +45,15 @@ extern const uint32_t rvx_virt_trusted_key_count;
 #endif
 
 #define PAGE 4096u
+/* Where regions a component maps are placed in its IPA space. */
+#define RVX_VIRT_COMP_REGIONS UINT64_C(0x20000000)
+#define RVX_VIRT_COMP_REGIONS_END UINT64_C(0x40000000)
 /* Stage-2 table pages of one component (a 32-bit IPA space). */
 #define COMP_POOL_PAGES 16u
 /* Board calls a component may make (ruvix/user_image.h). */
 #define COMP_CALLS ((1u << RVX_USER_HVC_PRINT) | (1u << RVX_USER_HVC_EXIT))
+/* Stack of a task a component spawns (TaskSpawn). */
+#define COMP_SPAWN_STACK 8192u
 
 /* One task of a component: IPAs of its entry, stack top and start block. */
 struct comp_slot {
@@ -70,6 +75,7 @@ struct comp {
 	uint64_t image_len; /* bytes of the code segment */
 	uint64_t start;     /* IPA of the start-up code */
 	uint64_t vectors;   /* IPA of the EL1 vectors */
+	uint64_t regions;   /* IPA where the next region RegionMap made is mapped */
 	void *pool;         /* its stage-2 table pages */
 	char name[RVX_RVF_NAME_SIZE];
 	struct comp_slot slot[RVX_CONFIG_PART_TASKS];
@@ -160,9 +166,40 @@ static uint64_t buffer(uint32_t part, uint64_t ipa, uint64_t len, bool write)
 	return rvx_virt_comp_pa(part, ipa, len, write);
 }
 
+/* A region RegionMap just made for @p task: mapped into its component's
+ * stage 2 above everything else, with its policy's permissions (immutable
+ * and append-only read only, a slab read + write; never execute). Its IPA,
+ * or 0 if it could not be mapped (no room in the IPA space or the mapping
+ * journal: the region exists, unmapped). Nobody else maps it. */
+static uint64_t map_region(uint32_t part, uint32_t task, rvx_handle_t cap)
+{
+	struct rvx_kernel_region_memory mem;
+	struct comp *c = &comps[part];
+	struct rvx_part_map m;
+	uint64_t size;
+
+	if (rvx_kernel_region_memory(K(), task, cap, &mem) != 0 ||
+	    ((uint64_t)(uintptr_t)mem.base & (PAGE - 1u)) != 0)
+		return 0;
+	size = round_page(mem.size);
+	if (size == 0 || c->regions + size > RVX_VIRT_COMP_REGIONS_END || c->regions + size < size)
+		return 0;
+	m = (struct rvx_part_map){c->regions, size,
+				  mem.policy == RVX_REGION_POLICY_SLAB
+					  ? RVX_STAGE2_R | RVX_STAGE2_W
+					  : RVX_STAGE2_R,
+				  RVX_STAGE2_NORMAL_WB, 1, 0, {0}, (uint64_t)(uintptr_t)mem.base};
+	if (rvx_part_map_add(&rvx_virt_pl, part, &m) != 0)
+		return 0;
+	c->regions += size + PAGE; /* an unmapped page between regions */
+	return m.ipa;
+}
+
 int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
+	int rc;
+
 	uint64_t in = buffer(part, a->in, a->in_len, false);
 	uint64_t out = buffer(part, a->out, a->out_len, true);
 	uint64_t aux = buffer(part, a->aux, a->aux_len, true);
@@ -172,7 +209,10 @@ int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_
 	a->in = in;
 	a->out = out;
 	a->aux = aux;
-	return rvx_syscall(K(), task, nr, a, r);
+	rc = rvx_syscall(K(), task, nr, a, r);
+	if (rc == 0 && nr == RVX_SYS_REGION_MAP)
+		r->value[1] = map_region(part, task, (rvx_handle_t){r->value[0]});
+	return rc;
 }
 
 struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
@@ -274,21 +314,26 @@ static int plan_image(const uint8_t *pkg, const struct rvx_rvf_segment *seg, str
 	return 0;
 }
 
-/* A task of the component: its entry inside the text, a guard page, its
- * stack and its start block. */
+/* True if @p off is a possible entry: an instruction in the text after the header. */
+static bool entry_ok(const struct comp *c, uint64_t off)
+{
+	return off >= sizeof(struct rvx_user_image) && off < c->text_size && (off & 3u) == 0;
+}
+
+/* A task of the component (NULL: a slot for a task it may spawn): its
+ * entry inside the text, a guard page, its stack and its start block. */
 static int plan_task(struct comp *c, const struct rvx_rvf_task *t)
 {
-	uint64_t stack = round_page(t->stack_size), base;
+	uint64_t stack = round_page(t != NULL ? t->stack_size : COMP_SPAWN_STACK), base;
 	struct comp_slot *s;
 
 	if (c->tasks >= RVX_CONFIG_PART_TASKS || c->map_count + 1u >= RVX_CONFIG_PART_MAPS)
 		return -RVX_ELIMIT;
-	if (t->entry < sizeof(struct rvx_user_image) || t->entry >= c->text_size ||
-	    (t->entry & 3u) != 0)
+	if (t != NULL && !entry_ok(c, t->entry))
 		return -RVX_EMANIFEST;
 	base = RVX_USER_IMAGE_IPA + c->window + PAGE; /* after an unmapped guard page */
 	s = &c->slot[c->tasks++];
-	s->entry = RVX_USER_IMAGE_IPA + t->entry;
+	s->entry = t != NULL ? RVX_USER_IMAGE_IPA + t->entry : 0;
 	s->sp = base + stack;
 	s->start = base + stack;
 	c->maps[c->map_count++] = (struct rvx_part_map){
@@ -329,6 +374,14 @@ static int plan_mount(const uint8_t *pkg, const struct rvx_rvf_package *v, struc
 			return rc;
 		p->task_comp[t] = i;
 	}
+	/* Every slot of a component has its stack from the start, so a task
+	 * it spawns needs no new mapping. */
+	for (uint32_t i = 0; i < p->count; i++)
+		while (p->c[i].tasks < RVX_CONFIG_PART_TASKS) {
+			rc = plan_task(&p->c[i], NULL);
+			if (rc != 0)
+				return rc;
+		}
 	if (rvx_virt_pl.part_count + p->count > RVX_CONFIG_PART_MAX_PARTITIONS ||
 	    next_vmid + p->count > 256u)
 		return -RVX_ELIMIT;
@@ -361,8 +414,9 @@ static uint32_t audit(uint32_t part, const struct comp *c)
 
 	for (uint32_t k = 0; k < c->map_count; k++)
 		bad += rvx_a64_vm_check(s2, c->maps[k].ipa, c->maps[k].size, c->maps[k].perms);
-	for (uint32_t s = 0; s < c->tasks; s++)
-		bad += rvx_a64_vm_check(s2, c->maps[c->map_count - c->tasks + s].ipa - PAGE, PAGE, 0);
+	for (uint32_t s = 0; s < RVX_CONFIG_PART_TASKS; s++)
+		bad += rvx_a64_vm_check(s2, c->maps[c->map_count - RVX_CONFIG_PART_TASKS + s].ipa - PAGE,
+					PAGE, 0);
 	return bad;
 }
 
@@ -403,6 +457,7 @@ static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct p
 			rvx_a64_fail("creating a component's partition", rc != 0 ? rc : -RVX_EINVAL);
 		next_vmid++;
 		c->tasks = 0;
+		c->regions = RVX_VIRT_COMP_REGIONS;
 		c->live = 1;
 		comps[index] = *c;
 	}
@@ -477,9 +532,11 @@ int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
 #endif
 	/* A package that does not verify is the nucleus's to refuse, with
 	 * its reason; one that does is planned here first. */
+	ma.out = (uint64_t)(uintptr_t)ids;
+	ma.out_len = (uint64_t)ids_room * 4u;
 	if (a->in == 0 || a->in_len == 0 || a->in_len > RVX_RVF_MAX_PACKAGE ||
 	    rvx_rvf_verify(pkg, (size_t)a->in_len, &keys, &view, &reason) != 0)
-		return rvx_syscall(K(), task, RVX_SYS_RVF_MOUNT, a, r);
+		return rvx_syscall(K(), task, RVX_SYS_RVF_MOUNT, &ma, r);
 	if (view.manifest.task_count > ids_room)
 		return -RVX_ELIMIT;
 	rc = plan_mount(pkg, &view, &plan);
@@ -495,8 +552,6 @@ int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
 		ma.aux = (uint64_t)(uintptr_t)required;
 		ma.aux_len = (uint64_t)view.manifest.required_count * 8u;
 	}
-	ma.out = (uint64_t)(uintptr_t)ids;
-	ma.out_len = (uint64_t)ids_room * 4u;
 	rc = rvx_syscall(K(), task, RVX_SYS_RVF_MOUNT, &ma, r);
 	if (rc != 0) {
 		plan_release(&plan);
@@ -504,6 +559,95 @@ int rvx_virt_comp_mount(uint32_t task, const struct rvx_syscall_args *a,
 	}
 	commit(pkg, &view, &plan, ids, rvx_a64_cpu_index());
 	return 0;
+}
+
+/* RvfMount from a component: the package and the required handles in its
+ * memory, the task ids written back to it. Refused or not, the counts
+ * before and after are printed. */
+static int mount_from(uint32_t part, uint32_t task, struct rvx_syscall_args *a,
+		      struct rvx_syscall_result *r)
+{
+	static uint32_t ids[RVX_RVF_MAX_TASKS];
+	struct rvx_kernel_stats before, after;
+	struct rvx_syscall_args ka = *a;
+	uint64_t out = buffer(part, a->out, a->out_len, true);
+	uint32_t room = RVX_RVF_MAX_TASKS;
+	int rc;
+
+	ka.in = buffer(part, a->in, a->in_len, false);
+	ka.aux = buffer(part, a->aux, a->aux_len, false);
+	if ((ka.in == 0 && a->in != 0) || (ka.aux == 0 && a->aux != 0) || (out == 0 && a->out != 0))
+		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
+	if (a->out != 0 && a->out_len / 4u < room)
+		room = (uint32_t)(a->out_len / 4u);
+	(void)rvx_kernel_stats(K(), &before);
+	rc = rvx_virt_comp_mount(task, &ka, r, ids, room, false);
+	(void)rvx_kernel_stats(K(), &after);
+	if (rc != 0) {
+		rvx_a64_printf("RVX-MOUNT from task=%u refused: %s (%d); tasks %u -> %u, regions %u -> "
+			       "%u, queues %u -> %u, mounts %u -> %u, partitions %u\n",
+			       task, rvx_strerror(rc), rc, before.tasks, after.tasks, before.regions,
+			       after.regions, before.queues, after.queues, before.mounts,
+			       after.mounts, rvx_virt_pl.part_count);
+		return rc;
+	}
+	if (out != 0)
+		memcpy((void *)(uintptr_t)out, ids, (size_t)r->value[2] * 4u);
+	rvx_a64_printf("RVX-MOUNT from task=%u ok: mount %lu, %lu task(s)\n", task, r->value[1],
+		       r->value[2]);
+	return 0;
+}
+
+/* TaskSpawn from a component: the child starts in the caller's partition
+ * at an entry inside its text, in the next slot (its stack is mapped). */
+static int spawn_from(uint32_t part, uint32_t task, struct rvx_syscall_args *a,
+		      struct rvx_syscall_result *r)
+{
+	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
+	struct comp *c = &comps[part];
+	struct rvx_kernel_task_info info;
+	struct rvx_syscall_args ka = *a;
+	uint32_t slot = p->task_count, child;
+	int rc;
+
+	ka.in = buffer(part, a->in, a->in_len, false);
+	ka.out = buffer(part, a->out, a->out_len, true);
+	if ((ka.in == 0 && a->in != 0) || (ka.out == 0 && a->out != 0))
+		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
+	if (a->arg[0] < RVX_USER_IMAGE_IPA || !entry_ok(c, a->arg[0] - RVX_USER_IMAGE_IPA))
+		return -RVX_EINVAL;
+	if (slot >= RVX_CONFIG_PART_TASKS)
+		return -RVX_ELIMIT; /* every slot (planned at load) is taken */
+	rc = rvx_kernel_task_info(K(), task, &info);
+	if (rc != 0)
+		return rc;
+	/* Its caller's scheduler partition and CPU, the lowest free index. */
+	ka.arg[3] = info.partition;
+	ka.arg[4] = p->cpu;
+	ka.arg[5] = 0;
+	rc = rvx_syscall(K(), task, RVX_SYS_TASK_SPAWN, &ka, r);
+	if (rc != 0)
+		return rc;
+	child = (uint32_t)r->value[0];
+	c->slot[slot].entry = a->arg[0];
+	c->tasks++;
+	rc = rvx_part_adopt(&rvx_virt_pl, part, child, slot);
+	if (rc != 0)
+		rvx_a64_fail("adopting a spawned component task", rc);
+	start_block(c, slot, child);
+	rvx_a64_printf("RVX-SPAWN part=%c task=%u child=%u entry=0x%lx\n", (char)('A' + part), task,
+		       child, a->arg[0]);
+	return 0;
+}
+
+int rvx_virt_comp_create(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+			 struct rvx_syscall_result *r)
+{
+	if (part >= RVX_CONFIG_PART_MAX_PARTITIONS || !comps[part].live)
+		return -RVX_EPERM;
+	if (nr == RVX_SYS_RVF_MOUNT)
+		return mount_from(part, task, a, r);
+	return spawn_from(part, task, a, r);
 }
 
 int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code))

@@ -60,6 +60,8 @@ static uint32_t ran_on_cpu[RVX_A64_MAX_CPUS];
 static uint32_t short_ran[RVX_A64_MAX_CPUS];
 static uint32_t long_started[RVX_A64_MAX_CPUS];
 static uint32_t package_task_count;
+static uint8_t package_task[RVX_KERNEL_TASKS]; /* 1 until the root package's task ends */
+static uint32_t component_failures;
 
 
 /* The witness sink: keeps every record for the dump; the first record's
@@ -205,13 +207,18 @@ static _Noreturn void task_finish(uint32_t task)
 	rvx_a64_rt_exit(0);
 }
 
-/* A component task ended itself (component.c). */
+/* A component task ended itself (component.c). The root waits for the
+ * root package's tasks (not for those they spawn); an exit code other than
+ * 0 fails the boot. */
 static void component_done(uint32_t task, int32_t code)
 {
-	(void)task;
-	(void)code;
 	__atomic_fetch_add(&ran_on_cpu[rvx_a64_cpu_index()], 1u, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
+	if (code != 0) {
+		rvx_a64_printf("RVX-COMP task=%u ended with code %d\n", task, (int)code);
+		__atomic_fetch_add(&component_failures, 1u, __ATOMIC_ACQ_REL);
+	}
+	if (task < RVX_KERNEL_TASKS && __atomic_exchange_n(&package_task[task], 0, __ATOMIC_ACQ_REL))
+		__atomic_fetch_add(&tasks_finished, 1u, __ATOMIC_ACQ_REL);
 }
 
 static void sleep_ns(uint32_t task, uint64_t clock, uint64_t ns)
@@ -388,6 +395,8 @@ static void prog_root(void)
 		witness_dump(NULL);
 		rvx_a64_rt_unlock(daif);
 	}
+	if (component_failures != 0)
+		die("a component failed", -RVX_EINVAL, 6);
 	rvx_a64_puts("RVX-SHUTDOWN clean\n");
 	rvx_a64_exit(0);
 }
@@ -489,6 +498,8 @@ static void mount_root_package(void)
 	package_task_count = (uint32_t)r.value[2];
 	if (package_task_count > RVX_RVF_MAX_TASKS)
 		package_task_count = RVX_RVF_MAX_TASKS;
+	for (uint32_t i = 0; i < package_task_count; i++)
+		package_task[ids[i]] = 1;
 	tasks_expected += package_task_count;
 	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
@@ -516,6 +527,8 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	cfg.early_stages = early;
 	cfg.early_stage_count = early_count;
 	rvx_virt_objects_scratch(&cfg);
+	/* Regions on pages of their own: components map them (component.c). */
+	cfg.region_align = 4096;
 	if (cfg.vec_scratch == NULL || cfg.region_pool == NULL || cfg.queue_pool == NULL ||
 	    cfg.journal == NULL)
 		die("not enough RAM for the kernel's pools", -RVX_ENOMEM, 4);

@@ -20,7 +20,7 @@
 /* Largest ef a k-NN query may use (the kernel's scratch). */
 #define VEC_EF_MAX 64u
 
-static struct rvx_virt_offer offers[3];
+static struct rvx_virt_offer offers[4];
 static uint32_t offer_count;
 static uint32_t sensor_index;
 static uint32_t sensor_live;
@@ -81,6 +81,7 @@ int rvx_virt_objects_create(struct rvx_kernel *k)
 	offer("vectors", RVX_OBJ_VECTOR_STORE, vstore);
 	offer("graph", RVX_OBJ_GRAPH_STORE, gstore);
 	offer("timer", RVX_OBJ_SENSOR, sensor);
+	offer("clock", RVX_OBJ_TIMER, rvx_virt_root_caps()->clock);
 	__atomic_store_n(&sensor_live, 1u, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -355,7 +355,20 @@ static int k_queue_traffic(void *ctx, uint64_t cap, uint64_t *messages, uint64_t
 	return rc;
 }
 
+/* TaskSpawn and RvfMount from a partition: components only (component.c);
+ * the demo's partitions may not create tasks. */
+static int k_create(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+		    struct rvx_syscall_result *r)
+{
+	(void)ctx;
+	if (task == 0 || task >= RVX_KERNEL_TASKS || task_table[task].part == 0 ||
+	    !rvx_virt_pl.parts[task_table[task].part - 1u].layout)
+		return -RVX_EPERM;
+	return rvx_virt_comp_create(task_table[task].part - 1u, task, nr, a, r);
+}
+
 static const struct rvx_part_kernel_ops kernel_ops = {
+	.create = k_create,
 	.queue_traffic = k_queue_traffic,
 	.syscall = k_syscall, .task_exit = k_task_exit, .task_restart = k_task_restart,
 	.hold_task = k_hold_task, .release_task = k_release_task,

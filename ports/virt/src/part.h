@@ -104,6 +104,9 @@ void rvx_virt_comp_task_init(uint32_t part, uint32_t task, struct rvx_a64_frame 
 /** A component task's syscall (@p a holds its IPAs, checked by lib/part). */
 int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r);
+/** TaskSpawn or RvfMount from a component task (@p a holds its IPAs, checked by lib/part). */
+int rvx_virt_comp_create(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+			 struct rvx_syscall_result *r);
 /** A component's board call (print, exit). */
 struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 					 const struct rvx_part_verdict *v);

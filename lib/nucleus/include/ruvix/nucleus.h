@@ -146,7 +146,11 @@ struct rvx_kernel_config {
 	uint64_t period_ns;         /**< Scheduler budget period (ns, non-zero). */
 	const struct rvx_kernel_early_stage *early_stages; /**< Stages before boot, or NULL. */
 	uint32_t early_stage_count; /**< Entries at early_stages (0..4). */
-	uint32_t reserved;          /**< 0. */
+	/** Alignment and size granule of every region's bytes in the region
+	 *  pool: 0 for RVX_REGION_ALIGN, else a power of two from
+	 *  RVX_REGION_ALIGN to 65536. A port that maps regions into address
+	 *  spaces sets its page size, so no two regions share a page. */
+	uint32_t region_align;
 	uint64_t epoch_ns;          /**< rvx_kernel_tick() closes a traffic epoch this often (0: never). */
 };
 
@@ -405,6 +409,7 @@ struct rvx_kernel {
 	uint8_t *RVX_KERNEL_FIELD(region_pool);          /**< Region pool base. */
 	size_t RVX_KERNEL_FIELD(region_pool_size);       /**< Region pool bytes. */
 	size_t RVX_KERNEL_FIELD(region_pool_used);       /**< Region pool bytes handed out. */
+	size_t RVX_KERNEL_FIELD(region_align);           /**< Granule of region bytes in the pool. */
 	uint8_t *RVX_KERNEL_FIELD(queue_pool);           /**< Queue pool base. */
 	size_t RVX_KERNEL_FIELD(queue_pool_size);        /**< Queue pool bytes. */
 	size_t RVX_KERNEL_FIELD(queue_pool_used);        /**< Queue pool bytes handed out. */

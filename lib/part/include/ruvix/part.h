@@ -92,7 +92,7 @@ extern "C" {
 #endif
 /** Entries of a partition's stage-2 mapping journal. */
 #ifndef RVX_CONFIG_PART_MAPS
-#define RVX_CONFIG_PART_MAPS 8
+#define RVX_CONFIG_PART_MAPS 12
 #endif
 /** CommEdges one `struct rvx_part` holds. */
 #ifndef RVX_CONFIG_PART_EDGES
@@ -278,6 +278,12 @@ struct rvx_part_kernel_ops {
 	uint64_t (*now)(void *ctx);
 	/** A line for the console (printf subset: %u %d %x %lx %lu %c %s %02x); may be NULL. */
 	void (*trace)(void *ctx, const char *fmt, ...);
+	/** TaskSpawn or RvfMount (@p nr) from partition task @p task, whose pointers in @p a are
+	 *  still the partition's (checked to lie in its memory); the port starts what it creates
+	 *  inside the partition. May be NULL: partitions may not create tasks (-RVX_EPERM).
+	 *  Returns what rvx_syscall() would. */
+	int (*create)(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+		      struct rvx_syscall_result *r);
 };
 
 /** A device range a partition may lease. */
@@ -527,6 +533,22 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
  */
 int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
 			   const struct rvx_part_map *maps, uint32_t count, uint32_t *index);
+
+/**
+ * Map @p m into partition @p part's stage 2 and journal it (a region the
+ * port maps into the partition's address space, say). Syscall pointers
+ * stay checked against the partition's memory alone.
+ * @param pl the state
+ * @param part the partition
+ * @param m the mapping (`pa` set; live, not a lease)
+ * @retval 0 mapped
+ * @retval -RVX_EINVAL @p pl or @p m is NULL, or @p m is empty, unaligned,
+ *         wraps, dead or a lease
+ * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_ELIMIT its mapping journal is full
+ * @retval other the port's stage-2 error (nothing was journaled)
+ */
+int rvx_part_map_add(struct rvx_part *pl, uint32_t part, const struct rvx_part_map *m);
 
 /**
  * Make kernel task @p task, which exists but has not run yet (one a mount

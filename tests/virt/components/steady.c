@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A component that keeps a heartbeat (40 sleeps of 5 ms) while another
+ * faults: it runs on. Capabilities: 0 the clock (READ).
+ */
+#include "ruvix/user.h"
+#include "ruvix/user_a64.h"
+
+void steady_main(const struct rvx_user_start *s)
+{
+	rvx_handle_t clock = {s->caps[0]};
+	uint32_t beats = 0;
+
+	rvx_user_init(s);
+	while (beats < 40u && rvx_sys_timer_sleep(clock, 5000000u) == 0)
+		beats++;
+	rvx_user_a64_printf("RVX-STEADY beats=%u", beats);
+}
