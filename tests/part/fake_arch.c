@@ -118,6 +118,17 @@ static int a_guest_write(void *ctx, uint32_t part, uint64_t ipa, const void *src
 	return 0;
 }
 
+static bool a_guest_check(void *ctx, uint32_t part, uint64_t ipa, uint64_t len, bool write)
+{
+	(void)ctx;
+	(void)part;
+	(void)ipa;
+	(void)len;
+	(void)write;
+	fk.checks++;
+	return !fk.check_refuse;
+}
+
 static void a_kick(void *ctx, uint32_t cpu)
 {
 	(void)ctx;
@@ -127,6 +138,7 @@ static void a_kick(void *ctx, uint32_t cpu)
 const struct rvx_part_arch_ops fk_arch = {
 	a_cpu_reset, a_cpu_save, a_cpu_load, a_vm_load, a_s2_reset, a_s2_map,
 	a_s2_unmap, a_s2_sync, a_trap_decode, a_guest_read, a_guest_write, a_kick,
+	a_guest_check,
 };
 
 /* ---- kernel ---- */

@@ -81,6 +81,8 @@ struct fake {
 	int blocked;                    /* the next guest syscall blocks */
 	int spawn_task_out_of_range;    /* TaskSpawn gives a task id beyond the table */
 	int migrate_rc;                 /* task_migrate_check returns this */
+	int check_refuse;               /* guest_check says no */
+	uint32_t checks;                /* guest_check calls */
 };
 
 extern struct fake fk;

@@ -723,3 +723,195 @@ Test(part, witness_kind_map)
 	cr_assert_str_eq(rvx_part_cause_name(RVX_PART_CAUSE_BAD_POINTER), "bad-pointer");
 	cr_assert_str_eq(rvx_part_cause_name(99), "?");
 }
+
+/* ---- partitions with their own layout (components) ---- */
+
+/* Text (read + execute) and data (read + write) at the start of partition
+ * 0's window, backed by physical pages elsewhere. */
+static void layout_maps(struct rvx_part_map m[2])
+{
+	m[0] = (struct rvx_part_map){FK_MEM_BASE(0), 0x1000, 5, 1, 1, 0, {0}, 0x900000};
+	m[1] = (struct rvx_part_map){FK_MEM_BASE(0) + 0x1000, 0x1000, 3, 1, 1, 0, {0}, 0x901000};
+}
+
+Test(part, create_layout_maps_only_its_own_and_witnesses)
+{
+	struct rvx_part_map m[2];
+	uint32_t index;
+
+	layout_maps(m);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index), 0);
+	cr_assert_eq(index, 0);
+	cr_assert_eq(pl.parts[0].layout, 1);
+	cr_assert_eq(pl.parts[0].map_count, 2);
+	cr_assert_eq(pl.parts[0].maps[1].pa, 0x901000);
+	cr_assert_null(fk_map_at(0, FK_TEXT), "the shared text is not mapped");
+	cr_assert_not_null(fk_map_at(0, FK_MEM_BASE(0) + 0x1000));
+	cr_assert_null(fk_map_at(0, FK_MEM_BASE(0) + 0x2000), "the rest of the window is not");
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_CREATE), 1);
+}
+
+Test(part, create_layout_refusals_change_nothing)
+{
+	struct rvx_part_map m[2], bad[2];
+	uint32_t index = 99;
+
+	layout_maps(m);
+	memcpy(bad, m, sizeof(bad));
+	bad[1].ipa += 0x10; /* unaligned */
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+		     -RVX_EINVAL);
+	memcpy(bad, m, sizeof(bad));
+	bad[1].ipa = FK_MEM_BASE(0) + FK_MEM; /* outside the window */
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+		     -RVX_EINVAL);
+	memcpy(bad, m, sizeof(bad));
+	bad[0].lease = 1;
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 0, &index),
+		     -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m,
+					    RVX_CONFIG_PART_MAPS, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create_layout(&pl, 0, FK_MEM_BASE(0), FK_MEM, m, 2, &index),
+		     -RVX_EINVAL);
+	fk.s2_map_rc = -RVX_ENOMEM;
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index),
+		     -RVX_ENOMEM);
+	cr_assert_eq(pl.part_count, 0);
+	cr_assert_eq(index, 99);
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_CREATE), 0);
+}
+
+static uint32_t layout_with_task(uint32_t task)
+{
+	struct rvx_part_map m[2];
+	uint32_t index;
+
+	layout_maps(m);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index), 0);
+	cr_assert_eq(rvx_part_resume(&pl, index, 0), 0);
+	cr_assert_eq(rvx_part_adopt(&pl, index, task, 7), 0);
+	return index;
+}
+
+Test(part, adopt_makes_a_partition_task_and_refusals_change_nothing)
+{
+	uint32_t part = layout_with_task(5), mem, role;
+	uint64_t base;
+
+	cr_assert_eq(pl.tasks[5].part, part + 1u);
+	cr_assert_eq(pl.tasks[5].slot, 0);
+	cr_assert_eq(pl.parts[part].adopted, 1);
+	cr_assert_eq(pl.parts[part].journal_lost, 1, "no spawn entry: not rebuildable");
+	cr_assert_eq(rvx_part_task_start(&pl, 5, &base, &role), 1);
+	cr_assert_eq(role, 7);
+	cr_assert_eq(rvx_part_adopt(&pl, part, 5, 1), -RVX_EEXIST);
+	cr_assert_eq(rvx_part_adopt(&pl, part, FK_TASKS, 1), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_adopt(&pl, part + 1u, 6, 1), -RVX_ENOENT);
+	for (mem = 1; mem < RVX_CONFIG_PART_TASKS; mem++)
+		cr_assert_eq(rvx_part_adopt(&pl, part, 5 + mem, 1), 0);
+	cr_assert_eq(rvx_part_adopt(&pl, part, 20, 1), -RVX_ELIMIT);
+	cr_assert_eq(pl.tasks[20].part, 0);
+	cr_assert_eq(pl.parts[part].task_count, RVX_CONFIG_PART_TASKS);
+}
+
+Test(part, layout_syscall_pointers_are_checked_by_the_port)
+{
+	struct rvx_syscall_args a = args(0x200);
+	struct rvx_part_verdict v;
+	uint32_t part = layout_with_task(5);
+
+	fk_clear();
+	a.in = FK_MEM_BASE(0) + 0x300;
+	a.in_len = 8;
+	put_args(part, &a);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_NONE);
+	cr_assert_eq(fk_count(FK_SYSCALL), 1);
+	cr_assert_gt(fk.checks, 0, "the port's stage-2 check was asked");
+	/* The port says the page is not mapped (or not writable): refused. */
+	fk.check_refuse = 1;
+	fk.now += 100;
+	put_args(part, &a);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
+	cr_assert_eq(fk_count(FK_SYSCALL), 1, "the kernel never saw the second call");
+	/* Outside the window: refused whatever the port says. */
+	fk.check_refuse = 0;
+	fk.now += 100;
+	fk_trap_syscall(part, RVX_SYS_QUEUE_SEND, FK_TEXT, FK_MEM_BASE(0) + 0x200);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
+}
+
+Test(part, layout_abort_is_unmapped_whoever_uses_the_address_elsewhere)
+{
+	struct rvx_part_verdict v;
+	uint32_t part = layout_with_task(5);
+
+	(void)part;
+	fk_trap_abort(FK_KERNEL + 0x10, false);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_UNMAPPED);
+}
+
+Test(part, map_add_journals_and_refusals_change_nothing)
+{
+	uint32_t part = layout_with_task(5);
+	struct rvx_part_map m = {0x20000000, 0x2000, 1, 1, 1, 0, {0}, 0x980000};
+	struct rvx_part_map bad = m;
+
+	cr_assert_eq(rvx_part_map_add(&pl, part, &m), 0);
+	cr_assert_eq(pl.parts[part].map_count, 3);
+	cr_assert_not_null(fk_map_at(part, 0x20001000));
+	bad.pa += 8;
+	cr_assert_eq(rvx_part_map_add(&pl, part, &bad), -RVX_EINVAL);
+	bad = m;
+	bad.lease = 1;
+	cr_assert_eq(rvx_part_map_add(&pl, part, &bad), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_map_add(&pl, part + 1u, &m), -RVX_ENOENT);
+	fk.s2_map_rc = -RVX_ENOMEM;
+	cr_assert_eq(rvx_part_map_add(&pl, part, &m), -RVX_ENOMEM);
+	cr_assert_eq(pl.parts[part].map_count, 3);
+	fk.s2_map_rc = 0;
+	while (pl.parts[part].map_count < RVX_CONFIG_PART_MAPS)
+		cr_assert_eq(rvx_part_map_add(&pl, part, &m), 0);
+	cr_assert_eq(rvx_part_map_add(&pl, part, &m), -RVX_ELIMIT);
+}
+
+static uint32_t creates;
+
+static int k_create(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
+		    struct rvx_syscall_result *r)
+{
+	(void)ctx;
+	(void)task;
+	(void)a;
+	creates++;
+	memset(r, 0, sizeof(*r));
+	r->value[0] = nr;
+	return 0;
+}
+
+Test(part, task_creation_goes_to_the_port_when_it_can)
+{
+	static struct rvx_part_kernel_ops kern;
+	struct rvx_syscall_args a = args(0x1);
+	struct rvx_part_verdict v;
+	uint32_t t;
+
+	kern = fk_kern;
+	kern.create = k_create;
+	pl.kern = &kern;
+	fk_parts(1);
+	t = fk_spawn(0, 1);
+	fk_clear();
+	put_args(0, &a);
+	fk.trap.nr = RVX_SYS_RVF_MOUNT;
+	v = trap(t);
+	cr_assert_eq(v.next, RVX_PART_NEXT_RESUME);
+	cr_assert_eq((int64_t)v.ret, 0);
+	cr_assert_eq(creates, 1);
+	cr_assert_eq(fk_count(FK_SYSCALL), 0, "not the plain dispatcher");
+}
