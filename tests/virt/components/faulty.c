@@ -19,7 +19,9 @@ void faulty_main(const struct rvx_user_start *s)
 	rvx_user_init(s);
 	if (life > 0)
 		(void)rvx_sys_timer_sleep(clock, 60000000u);
-	switch (life++) {
+	life++;
+	__asm__ volatile("" ::: "memory"); /* stored before the fault restarts us */
+	switch (life - 1u) {
 	case 0:
 		rvx_user_a64_printf("RVX-FAULTY life 1: an undefined instruction");
 		__asm__ volatile("udf #0");

@@ -31,6 +31,7 @@ void other_main(const struct rvx_user_start *s)
 		rvx_user_a64_exit(6);
 	}
 	stage = 1;
+	__asm__ volatile("" ::: "memory"); /* stored before the fault restarts us */
 	rvx_user_a64_printf("RVX-ISO other: reading 0x%lx, value 0x%lx", target,
 			    *(volatile uint64_t *)(uintptr_t)target);
 	rvx_user_a64_printf("RVX-PROBE-NOT-STOPPED other read the owner's region");

@@ -57,6 +57,7 @@ void owner_main(const struct rvx_user_start *s)
 	}
 	immutable = imm.base;
 	stage = 1;
+	__asm__ volatile("" ::: "memory"); /* stored before the fault restarts us */
 	immutable[0] = 'X'; /* stopped: read-only in stage 2 */
 	rvx_user_a64_printf("RVX-PROBE-NOT-STOPPED owner wrote its immutable region");
 	rvx_user_a64_exit(6);

@@ -26,6 +26,8 @@ void noprove_main(const struct rvx_user_start *s)
 	rvx_user_init(s);
 	if (life++ == 0) {
 		memset(&p, 0x5A, sizeof(p));
+		__asm__ volatile("" ::: "memory"); /* stored before the fault restarts us */
+
 		rc = rvx_sys_prove_key(vstore, &p);
 		rvx_user_a64_printf("RVX-PROBE-NOT-STOPPED noprove got a proof key (%d)", rc);
 		rvx_user_a64_exit(6);
