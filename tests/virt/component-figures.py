@@ -10,9 +10,8 @@ prints:
   component loader's RvfMount (the root task, at boot) to the counter the
   component reads first thing in its entry, with the stages between
   (decoding and plan by the port, the nucleus's RvfMount with the signature
-  check, loading and
-  starting the partitions, then the rest of the boot until the first
-  dispatch);
+  check, loading and starting the partitions, then the rest of the boot
+  until the first dispatch);
 - the round trip of a syscall by trap from the component (QueueRecv on an
   empty queue; a syscall number the dispatcher refuses), median and p99.
 

@@ -5,7 +5,9 @@
  * the proof key comes from its own PROVE capabilities (rvx_sys_prove_key),
  * the tokens from the SDK's prover; the kernel secret never leaves the
  * kernel. A token minted for one vector does not prove another (refused).
- * Capabilities: 0 the image's vector store (READ, WRITE, PROVE), 1 its
+ * Then an attestation under a proof (AttestEmit) and a read-only copy of
+ * its store capability (CapGrant) that reads.
+ * Capabilities: 0 the image's vector store (READ, WRITE, PROVE, GRANT), 1 its
  * graph store (READ, WRITE, PROVE).
  */
 #include "ruvix/user.h"
@@ -104,4 +106,24 @@ void vclient_main(const struct rvx_user_start *s)
 			    rc == 0 ? "ok" : "FAILED", rc);
 	if (rc != 0)
 		rvx_user_a64_exit(6);
+	/* An attestation of what it stored, under a proof on the store. */
+	{
+		static const char what[] = "vclient: 6 vectors, 2 nodes, 1 edge";
+		rvx_handle_t copy;
+
+		rc = rvx_user_prove_attest(&vp, 1, what, sizeof(what), s->now_ns + EXPIRY_NS, &tok);
+		if (rc == 0)
+			rc = rvx_sys_attest_emit(vstore, 1, what, sizeof(what), &tok, sizeof(tok),
+						 &att);
+		/* And a plain CapGrant: a read-only copy of its store capability
+		 * in its own table. */
+		if (rc == 0)
+			rc = rvx_sys_cap_grant(vstore, s->task, RVX_RIGHT_READ, 0, &copy);
+		if (rc == 0)
+			rc = rvx_sys_vector_get(copy, 101, got, DIM, &dim);
+		rvx_user_a64_printf("RVX-VEC attestation emitted, a read-only copy reads: %s (%d)",
+				    rc == 0 && dim == DIM ? "ok" : "FAILED", rc);
+		if (rc != 0)
+			rvx_user_a64_exit(6);
+	}
 }
