@@ -21,6 +21,24 @@ rvx_user_a64_header:
 	.word __rvx_vectors_off		/* EL1 vectors */
 	.quad 0, 0
 
+/* The default entry, at offset 64 right after the header: a manifest may
+ * name `entry=64` for a component whose entry is rvx_component_main()
+ * (the convention of components that build for every target). A component
+ * without one that is entered here ends with code -1. */
+	.section .text.rvx_entry, "ax"
+	.balign 4
+	.weak rvx_component_main
+	.globl rvx_user_a64_default_entry
+rvx_user_a64_default_entry:
+	ldr x9, 2f
+	cbz x9, 1f
+	br x9
+1:	mov x0, #-1
+	hvc #6
+	b .
+	.balign 8
+2:	.quad rvx_component_main
+
 	.section .text.rvx_start, "ax"
 	.balign 8
 	.globl rvx_user_a64_start

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The kernel objects the virt image makes at boot for its packages (the
- * embedder's objects of the nucleus): a vector store, a graph store and a
- * sensor fed by a real source, the generic timer (one event per 1 ms tick
- * of CPU 0, carrying the counter and a sequence number). The root task
+ * embedder's objects of the nucleus): a vector store "memory", a graph
+ * store "beliefs", a sensor "sensor0" fed by a real source, the generic timer (one event per 1 ms tick
+ * of CPU 0, carrying the counter and a sequence number), and the root's
+ * clock "clock" (the names the cognitive demo's package asks for). The root task
  * holds them with every right; a package asks for one with a `require NAME
  * type=...` line, and the component loader (component.c) passes it the
  * object of that name and type (the nucleus derives its capability with
@@ -78,9 +79,9 @@ int rvx_virt_objects_create(struct rvx_kernel *k)
 						&sensor_index, &sensor);
 	if (rc != 0)
 		return rc;
-	offer("vectors", RVX_OBJ_VECTOR_STORE, vstore);
-	offer("graph", RVX_OBJ_GRAPH_STORE, gstore);
-	offer("timer", RVX_OBJ_SENSOR, sensor);
+	offer("memory", RVX_OBJ_VECTOR_STORE, vstore);
+	offer("beliefs", RVX_OBJ_GRAPH_STORE, gstore);
+	offer("sensor0", RVX_OBJ_SENSOR, sensor);
 	offer("clock", RVX_OBJ_TIMER, rvx_virt_root_caps()->clock);
 	__atomic_store_n(&sensor_live, 1u, __ATOMIC_RELEASE);
 	return 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The kernel objects the virt image makes at boot for its packages
- * (objects.c): a vector store "vectors", a graph store "graph", a sensor
- * "timer" fed by the generic timer, and the root's clock "clock". A package names one in a `require`
+ * (objects.c): a vector store "memory", a graph store "beliefs", a sensor
+ * "sensor0" fed by the generic timer, and the root's clock "clock". A package names one in a `require`
  * line; the component loader passes it.
  */
 #ifndef RVX_VIRT_OBJECTS_H

@@ -16,6 +16,11 @@
  *     | header | start | vectors | text | rodata | data | bss |
  *     |<------------ read + execute ------------>|<-- read + write -->|
  *
+ * The default entry lies at offset 64, right after the header: it calls
+ * `rvx_component_main(start)` if the component defines it (the convention of
+ * components that build for every target), so a manifest may say
+ * `entry=64`; other entries are any function of the text.
+ *
  * A task starts at `start` with x0 = the address of its
  * `struct rvx_user_start` (ruvix/user.h) and x1 = its entry (the image's
  * base plus the manifest's entry offset); its stack pointer is set. The
