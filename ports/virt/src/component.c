@@ -48,8 +48,9 @@ extern const uint32_t rvx_virt_trusted_key_count;
 /* Where regions a component maps are placed in its IPA space. */
 #define RVX_VIRT_COMP_REGIONS UINT64_C(0x20000000)
 #define RVX_VIRT_COMP_REGIONS_END UINT64_C(0x40000000)
-/* Stage-2 table pages of one component (a 32-bit IPA space). */
-#define COMP_POOL_PAGES 16u
+/* Stage-2 table pages of one component beyond what its mappings at load
+ * can take (for the regions RegionMap maps later). */
+#define COMP_POOL_SPARE 8u
 /* Board calls a component may make (ruvix/user_image.h). */
 #define COMP_CALLS ((1u << RVX_USER_HVC_PRINT) | (1u << RVX_USER_HVC_EXIT))
 /* Stack of a task a component spawns (TaskSpawn). */
@@ -77,6 +78,8 @@ struct comp {
 	uint64_t vectors;   /* IPA of the EL1 vectors */
 	uint64_t regions;   /* IPA where the next region RegionMap made is mapped */
 	void *pool;         /* its stage-2 table pages */
+	uint32_t pool_pages;/* how many */
+	uint32_t region_rights[RVX_RVF_MAX_REGIONS]; /* the package's regions its tasks hold */
 	char name[RVX_RVF_NAME_SIZE];
 	struct comp_slot slot[RVX_CONFIG_PART_TASKS];
 	struct rvx_part_map maps[RVX_CONFIG_PART_MAPS];
@@ -265,7 +268,7 @@ static void plan_release(struct plan *p)
 		if (c->pa != 0)
 			rvx_a64_free((void *)(uintptr_t)c->pa, c->window, PAGE);
 		if (c->pool != NULL)
-			rvx_a64_free(c->pool, COMP_POOL_PAGES * PAGE, PAGE);
+			rvx_a64_free(c->pool, (uint64_t)c->pool_pages * PAGE, PAGE);
 		c->pa = 0;
 		c->pool = NULL;
 	}
@@ -342,6 +345,37 @@ static int plan_task(struct comp *c, const struct rvx_rvf_task *t)
 	return 0;
 }
 
+/* Regions of the package a component maps. */
+static uint32_t regions_of(const struct comp *c)
+{
+	uint32_t n = 0;
+
+	for (uint32_t r = 0; r < RVX_RVF_MAX_REGIONS; r++)
+		n += c->region_rights[r] != 0;
+	return n;
+}
+
+/* Table pages the component's stage 2 can need: the root, every mapping
+ * made at load at 4 KiB granularity, and a margin for RegionMap. */
+static uint32_t pool_need(const struct rvx_rvf_manifest *m, const struct comp *c)
+{
+	struct rvx_stage2_config cfg = {.ipa_bits = 32, .pa_bits = 40,
+					.start_level = RVX_STAGE2_START_AUTO};
+	struct rvx_stage2_geometry geo;
+	uint64_t n;
+
+	if (rvx_stage2_geometry(&cfg, &geo) != 0)
+		return 0;
+	n = geo.root_pages + COMP_POOL_SPARE;
+	for (uint32_t k = 0; k < c->map_count - regions_of(c); k++)
+		n += rvx_stage2_tables_bound(&geo, c->maps[k].ipa, c->maps[k].size);
+	for (uint32_t r = 0; r < m->region_count; r++)
+		if (c->region_rights[r] != 0)
+			n += rvx_stage2_tables_bound(&geo, RVX_USER_IMAGE_REGION(r),
+						     round_page(m->regions[r].size));
+	return (uint32_t)n;
+}
+
 static int plan_mount(const uint8_t *pkg, const struct rvx_rvf_package *v, struct plan *p)
 {
 	const struct rvx_rvf_manifest *m = &v->manifest;
@@ -382,6 +416,21 @@ static int plan_mount(const uint8_t *pkg, const struct rvx_rvf_package *v, struc
 			if (rc != 0)
 				return rc;
 		}
+	/* The package's regions each component's tasks are wired to, with
+	 * the rights they hold together: mapped at RVX_USER_IMAGE_REGION(i). */
+	for (uint32_t w = 0; w < m->wire_count; w++) {
+		const struct rvx_rvf_wire *wi = &m->wires[w];
+		struct comp *c = &p->c[p->task_comp[wi->task]];
+
+		if (wi->kind != RVX_RVF_WIRE_REGION)
+			continue;
+		if (c->region_rights[wi->object] == 0) {
+			if (c->map_count >= RVX_CONFIG_PART_MAPS - 1u)
+				return -RVX_ELIMIT; /* one entry stays for RegionMap */
+			c->map_count++;
+		}
+		c->region_rights[wi->object] |= wi->rights;
+	}
 	if (rvx_virt_pl.part_count + p->count > RVX_CONFIG_PART_MAX_PARTITIONS ||
 	    next_vmid + p->count > 256u)
 		return -RVX_ELIMIT;
@@ -390,9 +439,10 @@ static int plan_mount(const uint8_t *pkg, const struct rvx_rvf_package *v, struc
 		struct comp *c = &p->c[i];
 
 		c->cpu = (rvx_virt_pl.part_count + i) % online;
+		c->pool_pages = pool_need(m, c);
 		c->pa = (uint64_t)(uintptr_t)rvx_a64_alloc(c->window, PAGE);
-		c->pool = rvx_a64_alloc(COMP_POOL_PAGES * PAGE, PAGE);
-		for (uint32_t k = 0; k < c->map_count; k++)
+		c->pool = rvx_a64_alloc((uint64_t)c->pool_pages * PAGE, PAGE);
+		for (uint32_t k = 0; k < c->map_count - regions_of(c); k++)
 			c->maps[k].pa = c->pa + (c->maps[k].ipa - RVX_USER_IMAGE_IPA);
 		if (c->pa == 0 || c->pool == NULL) {
 			plan_release(p);
@@ -405,7 +455,8 @@ static int plan_mount(const uint8_t *pkg, const struct rvx_rvf_package *v, struc
 /* ---- commit (after the nucleus mounted the package) ---- */
 
 /* Read the component's tables back: text R-X, data RW-, stacks RW-, the
- * guard pages and the kernel's image unmapped. */
+ * guard pages, the kernel's image and the package regions it does not hold
+ * unmapped (those it holds: map_package_regions()). */
 static uint32_t audit(uint32_t part, const struct comp *c)
 {
 	const struct rvx_stage2 *s2 = rvx_virt_part_s2(part);
@@ -417,6 +468,10 @@ static uint32_t audit(uint32_t part, const struct comp *c)
 	for (uint32_t s = 0; s < RVX_CONFIG_PART_TASKS; s++)
 		bad += rvx_a64_vm_check(s2, c->maps[c->map_count - RVX_CONFIG_PART_TASKS + s].ipa - PAGE,
 					PAGE, 0);
+	/* The package's regions its tasks do not hold are not mapped. */
+	for (uint32_t r = 0; r < RVX_RVF_MAX_REGIONS; r++)
+		if (c->region_rights[r] != UINT32_MAX)
+			bad += rvx_a64_vm_check(s2, RVX_USER_IMAGE_REGION(r), PAGE, 0);
 	return bad;
 }
 
@@ -436,6 +491,49 @@ static void start_block(const struct comp *c, uint32_t slot, uint32_t task)
 		s->caps[s->cap_count++] = info.handle.raw;
 }
 
+/* Map each region of the package into the components whose tasks are
+ * wired to it, at RVX_USER_IMAGE_REGION(i): immutable and append-only read
+ * only, a slab read + write if one of its tasks holds WRITE. A task's
+ * capabilities are in wire order, so wire w is slot (its task's wires
+ * before it). */
+static void map_package_regions(const struct rvx_rvf_manifest *m, const struct plan *p,
+				const uint32_t *ids, uint32_t base)
+{
+	uint32_t slot[RVX_RVF_MAX_TASKS] = {0};
+
+	for (uint32_t w = 0; w < m->wire_count; w++) {
+		const struct rvx_rvf_wire *wi = &m->wires[w];
+		uint32_t s = slot[wi->task]++, part = base + p->task_comp[wi->task];
+		struct comp *c = &comps[part];
+		struct rvx_kernel_region_memory mem;
+		struct rvx_cap_info info;
+		struct rvx_part_map map;
+		int rc;
+
+		if (wi->kind != RVX_RVF_WIRE_REGION || c->region_rights[wi->object] == UINT32_MAX)
+			continue;
+		rc = rvx_kernel_cap_slot_info(K(), ids[wi->task], s, &info);
+		if (rc == 0)
+			rc = rvx_kernel_region_memory(K(), ids[wi->task], info.handle, &mem);
+		if (rc != 0 || ((uint64_t)(uintptr_t)mem.base & (PAGE - 1u)) != 0)
+			rvx_a64_fail("finding a package region to map", rc != 0 ? rc : -RVX_EINVAL);
+		map = (struct rvx_part_map){
+			RVX_USER_IMAGE_REGION(wi->object), round_page(mem.size),
+			mem.policy == RVX_REGION_POLICY_SLAB &&
+					(c->region_rights[wi->object] & RVX_RIGHT_WRITE) != 0
+				? RVX_STAGE2_R | RVX_STAGE2_W
+				: RVX_STAGE2_R,
+			RVX_STAGE2_NORMAL_WB, 1, 0, {0}, (uint64_t)(uintptr_t)mem.base};
+		rc = rvx_part_map_add(&rvx_virt_pl, part, &map);
+		if (rc != 0)
+			rvx_a64_fail("mapping a package region into a component", rc);
+		c->region_rights[wi->object] = UINT32_MAX; /* mapped */
+		rvx_a64_printf("RVX-COMP part=%c region %u mapped at 0x%lx, %lu bytes, %s\n",
+			       (char)('A' + part), wi->object, map.ipa, mem.size,
+			       map.perms & RVX_STAGE2_W ? "RW-" : "R--");
+	}
+}
+
 static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct plan *p,
 		   const uint32_t *ids, uint32_t cpu)
 {
@@ -450,7 +548,8 @@ static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct p
 		memset((void *)(uintptr_t)c->pa, 0, c->window);
 		memcpy((void *)(uintptr_t)c->pa, pkg + v->segments[c->segment].offset, c->image_len);
 		__asm__ volatile("dsb ish" ::: "memory");
-		rvx_virt_part_set_pool(base + i, c->pool, COMP_POOL_PAGES);
+		rvx_virt_part_set_pool(base + i, c->pool, c->pool_pages);
+		c->map_count -= regions_of(c); /* the package's regions come after the tasks */
 		rc = rvx_part_create_layout(&rvx_virt_pl, next_vmid, RVX_USER_IMAGE_IPA, c->window,
 					    c->maps, c->map_count, &index);
 		if (rc != 0 || index != base + i)
@@ -471,6 +570,7 @@ static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct p
 			rvx_a64_fail("adopting a component task", rc);
 		start_block(c, slot, ids[t]);
 	}
+	map_package_regions(m, p, ids, base);
 	for (uint32_t i = 0; i < p->count; i++) {
 		struct comp *c = &comps[base + i];
 		uint32_t bad = audit(base + i, c);

@@ -51,6 +51,11 @@ extern "C" {
 #define RVX_USER_IMAGE_VERSION 1u
 /** Where every component is linked and mapped (its own stage 2). */
 #define RVX_USER_IMAGE_IPA UINT64_C(0x10000000)
+/** Where a package's region i (manifest order) lies in a component whose
+ * tasks are wired to it: mapped at mount with its policy's permissions
+ * (immutable and append-only read only; a slab read + write if a task of
+ * the component holds WRITE), every region in a 64 MiB slot of its own. */
+#define RVX_USER_IMAGE_REGION(i) (UINT64_C(0x40000000) + (uint64_t)(i) * (UINT64_C(64) << 20))
 /** Largest image (text + data + bss) a loader takes. */
 #define RVX_USER_IMAGE_MAX (UINT64_C(1) << 20)
 

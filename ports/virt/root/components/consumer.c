@@ -33,8 +33,7 @@ void consumer_main(const struct rvx_user_start *s)
 		rc = recv(q[0], buf, sizeof(buf), &hdr, 1000000u);
 		if (rc < 0)
 			break;
-		if (rc == 1 && hdr.type_id == PIPE_MSG_ITEM && hdr.length == PIPE_ITEM_SIZE &&
-		    buf[0] == items)
+		if (rc == 1 && hdr.type_id == PIPE_MSG_ITEM && buf[0] == items)
 			items++;
 		else if (rc == 1 && hdr.type_id == PIPE_MSG_END && hdr.length == 4u) {
 			memcpy(&expected, buf, 4);

@@ -1,23 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The root package's worker: computes with FP for a while (the timer
- * preempts it; the kernel must keep its FP/SIMD registers), then reports
- * on its queue (capability 0, WRITE).
+ * The root package's worker: computes with FP for items/2 ms (`params`,
+ * capability 0, READ; the timer preempts it and the kernel must keep its
+ * FP/SIMD registers), then reports on its queue (capability 1, WRITE).
  */
 #include "pipeline.h"
 
-/* About 4 ms of the counter's time, summing in double; true if the sum is
+/* @p ms of the counter's time, summing in double; true if the sum is
  * exact (it is, for every n reached, unless FP state was lost). */
-static bool compute(uint32_t *slices)
+static bool compute(uint32_t ms, uint32_t *slices)
 {
-	uint64_t start = rvx_user_a64_counter(), last = start;
+	uint64_t start = rvx_user_a64_counter(), last = start, f;
 	volatile double acc = 0.0;
 	uint64_t n = 0;
 
-	while (last - start < 250000u) { /* 62.5 MHz counter: 4 ms */
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	while (last - start < f / 1000u * ms) {
 		uint64_t now = rvx_user_a64_counter();
 
-		if (now - last > 31250u) /* a gap of half a tick: preempted */
+		if (now - last > f / 2000u) /* a gap of half a tick: preempted */
 			(*slices)++;
 		last = now;
 		acc += (double)n * 0.5;
@@ -28,7 +29,7 @@ static bool compute(uint32_t *slices)
 
 void worker_main(const struct rvx_user_start *s)
 {
-	rvx_handle_t done = {s->caps[0]};
+	rvx_handle_t done = {s->caps[1]};
 	struct pipe_report rep;
 	int rc;
 
@@ -36,7 +37,7 @@ void worker_main(const struct rvx_user_start *s)
 	memset(&rep, 0, sizeof(rep));
 	rep.task = s->task;
 	rep.cpu = s->cpu;
-	rep.fp_ok = compute(&rep.slices) ? 1u : 0u;
+	rep.fp_ok = compute(pipe_param("items=") / 2u, &rep.slices) ? 1u : 0u;
 	while ((rc = rvx_sys_queue_send(done, PIPE_MSG_REPORT, 0, 0, &rep, sizeof(rep))) ==
 	       -RVX_EFULL)
 		rvx_user_a64_yield();
