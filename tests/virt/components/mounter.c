@@ -2,7 +2,9 @@
 /*
  * TaskSpawn and RvfMount from a component. It mounts a damaged package
  * (a package header whose lengths are wrong) from its own memory, which
- * must be refused with nothing mounted; spawns a child at an entry outside
+ * must be refused with nothing mounted, then a signed package its image
+ * carries (hello.txt, payload.S), whose component must run; spawns a child
+ * at an entry outside
  * its text, which must be refused; and spawns a child at child_main, which
  * runs in the same partition and hands back over a queue it was given.
  * Capabilities: 0 its TASK (EXECUTE, WRITE), 1 queue `back` (READ, WRITE,
@@ -14,6 +16,8 @@
 
 /* A package header ("RVXPKG", version 1) claiming more bytes than there
  * are: refused by the format check before anything else. */
+extern const uint8_t rvx_payload_pkg[], rvx_payload_pkg_end[];
+
 static uint8_t damaged[256] = {'R', 'V', 'X', 'P', 'K', 'G', 0, 0, 1, 0, 64, 0, 0, 0, 0, 0,
 			       1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
 
@@ -43,6 +47,10 @@ void mounter_main(const struct rvx_user_start *s)
 	rc = rvx_sys_rvf_mount(task, damaged, sizeof(damaged), NULL, 0, ids, 4, &m);
 	rvx_user_a64_printf("RVX-MOUNTER damaged package: %s (%d)", rc == 0 ? "MOUNTED" : "refused",
 			    rc);
+	rc = rvx_sys_rvf_mount(task, rvx_payload_pkg,
+			       (uint64_t)(rvx_payload_pkg_end - rvx_payload_pkg), NULL, 0, ids, 4, &m);
+	rvx_user_a64_printf("RVX-MOUNTER signed package from its image: %s (%d), %u task(s)",
+			    rc == 0 ? "mounted" : "FAILED", rc, rc == 0 ? m.task_count : 0);
 	memset(&sp, 0, sizeof(sp));
 	sp.priority = 2;
 	sp.entry = (uint64_t)(uintptr_t)&damaged[0]; /* data, not text */
