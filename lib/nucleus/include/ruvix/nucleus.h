@@ -136,7 +136,10 @@ struct rvx_kernel_config {
 	void *journal;              /**< Journal storage, or NULL for no journal. */
 	size_t journal_size;        /**< Bytes at journal. */
 	void *witness_ring;         /**< Storage of witness_records 64-byte records (the default sink). */
-	uint32_t witness_records;   /**< Records the ring holds (it overwrites the oldest). */
+	/** Records the ring holds (it overwrites the oldest). With an embedder
+	 * sink: the records the sink keeps, which a package's witness policy
+	 * may ask for (0: the sink keeps every record, e.g. streams them out). */
+	uint32_t witness_records;
 	uint32_t cpu_count;         /**< CPUs, 1..RVX_KERNEL_CPUS. */
 	const struct rvx_witness_sink *sink; /**< An embedder sink instead of the ring, or NULL. */
 	void *vec_scratch;          /**< k-NN scratch memory (RVX_VEC_SCRATCH_BYTES). */
@@ -148,6 +151,8 @@ struct rvx_kernel_config {
 	uint32_t early_stage_count; /**< Entries at early_stages (0..4). */
 	uint32_t reserved;          /**< 0. */
 	uint64_t epoch_ns;          /**< rvx_kernel_tick() closes a traffic epoch this often (0: never). */
+	void *store_pool;           /**< Memory the vector and graph stores of mounted packages are carved from (64-byte aligned), or NULL. */
+	size_t store_pool_size;     /**< Bytes at store_pool. */
 };
 
 /** Kernel bookkeeping of one task. */
@@ -192,6 +197,9 @@ struct rvx_kernel_vstore {
 	rvx_handle_t object;           /**< Its registry object. */
 	uint32_t live;                 /**< 1 if it exists. */
 	uint32_t reserved;             /**< 0. */
+	uint64_t pool_base;            /**< A mounted store: its offset in the store pool. */
+	uint64_t pool_size;            /**< A mounted store: the pool bytes it has (0: embedder memory). */
+	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
 };
 
 /** A graph store with its proof policy. */
@@ -201,6 +209,9 @@ struct rvx_kernel_gstore {
 	rvx_handle_t object;           /**< Its registry object. */
 	uint32_t live;                 /**< 1 if it exists. */
 	uint32_t flags;                /**< The store's RVX_GRAPH_FLAG_* bits. */
+	uint64_t pool_base;            /**< A mounted store: its offset in the store pool. */
+	uint64_t pool_size;            /**< A mounted store: the pool bytes it has (0: embedder memory). */
+	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
 };
 
 /** A registered sensor source. */
@@ -229,6 +240,10 @@ struct rvx_kernel_mount {
 	uint32_t region_count;    /**< Regions it created. */
 	uint32_t queue_count;     /**< Queues it created. */
 	uint8_t package_hash[32]; /**< The package hash (as in its MOUNT record). */
+	uint32_t vector_count;    /**< Vector stores it created. */
+	uint32_t graph_count;     /**< Graph stores it created. */
+	uint32_t checkpoint_every;/**< Its witness policy's checkpoint interval in records (0: none). */
+	uint32_t reserved;        /**< 0. */
 };
 
 /** Bytes of an issuer's nonce window a proved syscall journals (struct
@@ -408,6 +423,10 @@ struct rvx_kernel {
 	uint8_t *RVX_KERNEL_FIELD(queue_pool);           /**< Queue pool base. */
 	size_t RVX_KERNEL_FIELD(queue_pool_size);        /**< Queue pool bytes. */
 	size_t RVX_KERNEL_FIELD(queue_pool_used);        /**< Queue pool bytes handed out. */
+	uint8_t *RVX_KERNEL_FIELD(store_pool);           /**< Store pool base (mounted stores). */
+	size_t RVX_KERNEL_FIELD(store_pool_size);        /**< Store pool bytes. */
+	size_t RVX_KERNEL_FIELD(store_pool_used);        /**< Store pool bytes handed out. */
+	uint64_t RVX_KERNEL_FIELD(witness_keep);         /**< Witness records the ring or sink keeps (0: every record). */
 	struct rvx_kernel_task RVX_KERNEL_FIELD(tasks)[RVX_KERNEL_TASKS];      /**< Tasks. */
 	struct rvx_kernel_region RVX_KERNEL_FIELD(regions)[RVX_KERNEL_REGIONS];/**< Regions. */
 	struct rvx_kernel_queue RVX_KERNEL_FIELD(queues)[RVX_KERNEL_QUEUES];   /**< Queues. */
@@ -424,6 +443,9 @@ struct rvx_kernel {
 	struct rvx_kernel_call RVX_KERNEL_FIELD(call);   /**< The syscall in progress (zero between calls). */
 	struct rvx_kernel_stage RVX_KERNEL_FIELD(stage); /**< Store syscalls' staging (zero between calls). */
 };
+
+/** Alignment of the store pool (struct rvx_kernel_config.store_pool). */
+#define RVX_KERNEL_STORE_ALIGN 64u
 
 /** Declare a static kernel named @p name. */
 #define RVX_KERNEL_DEFINE(name)                                                \
@@ -1025,6 +1047,18 @@ int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *jo
  */
 int rvx_kernel_proof_issuer(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			    struct rvx_proof_issuer *out);
+
+/**
+ * The checkpoint interval the mounted packages ask for: the smallest
+ * nonzero `checkpoint_every` (witness records between checkpoints) of the
+ * live mounts' witness policies, or 0 if none asks. The kernel takes no
+ * checkpoint by itself; a port that honours the request calls
+ * rvx_kernel_checkpoint() once this many records were appended since its
+ * last one.
+ * @param k the kernel
+ * @return the interval in records, or 0 (also for a NULL or unbooted @p k)
+ */
+uint32_t rvx_kernel_checkpoint_every(const struct rvx_kernel *k);
 
 /**
  * Counts for a shell.
