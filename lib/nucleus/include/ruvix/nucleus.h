@@ -496,7 +496,8 @@ size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg);
  * @param[out] root    the root task's capabilities (may be NULL)
  * @retval 0 booted
  * @retval -RVX_EINVAL a NULL pointer, a bad secret length, cpu_count or
- *         period out of range, a pool pointer NULL with a non-zero size, or
+ *         period out of range, a pool pointer NULL with a non-zero size, a
+ *         store pool not RVX_KERNEL_STORE_ALIGN-aligned, or
  *         bad early stages (order, range, time, has_digest above 1)
  * @retval -RVX_ENOMEM the witness ring or scratch is missing or too small
  */
@@ -681,12 +682,18 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  *   order; each of the required type, with the required rights and GRANT);
  *   out (optional): uint32 task ids of the created tasks. The package's
  *   signature (rvx_rvf_verify() against the trusted keys) is its proof.
- *   All-or-nothing: every table, pool and capability table is checked for
- *   room before anything is created; one MOUNT record holds the package
- *   hash. Then regions, queues and tasks are created in index order and
- *   exactly the manifest's wires are granted. value[0] = the MOUNT
- *   capability (all rights), value[1] = the mount index, value[2] = tasks.
- *   Uses about 8 KiB of stack for the decoded package.
+ *   All-or-nothing: every table, pool (the store pool included) and
+ *   capability table is checked for room, and every store configuration
+ *   and seed record is judged by the stores' own rules, before anything is
+ *   created; one MOUNT record holds the package hash. Then regions,
+ *   queues, vector and graph stores (seeded, under their manifest proof
+ *   policy, else the open Reflex one) and tasks are created in index order
+ *   and exactly the manifest's wires are granted. A witness policy asking
+ *   for more records than the kernel keeps is refused (-RVX_EMANIFEST); its
+ *   checkpoint interval is kept (rvx_kernel_checkpoint_every()). value[0]
+ *   = the MOUNT capability (all rights), value[1] = the mount index,
+ *   value[2] = tasks. Uses about 10 KiB of stack for the decoded package
+ *   and the plan.
  * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
  *   the proof token (issuer: the id rvx_kernel_proof_issuer() gives for a
