@@ -466,6 +466,125 @@ Test(nucleus_mount_stores, a_forged_pool_range_is_refused)
 	cr_assert_eq(rvx_kernel_restore(&W2.k, ck1, n1), -RVX_EINVAL);
 }
 
+/* An attestation by @p task through @p cap, proved with its own key at
+ * @p tier; *tier_out (if not NULL) gets the tier the key reports. */
+static int proved_attest(struct nk_world *w, uint32_t task, rvx_handle_t cap, uint64_t key,
+			 uint8_t tier, uint32_t *tier_out)
+{
+	static const uint8_t note[] = "observed";
+	struct rvx_syscall_prove_key pk;
+	struct rvx_syscall_args a = nk_args(cap.raw);
+	struct rvx_syscall_result r;
+	struct rvx_proof_token t;
+	struct rvx_proof_issuer is;
+	struct rvx_proof_mutation mu;
+	uint8_t msg[RVX_PROOF_SIGNED_SIZE];
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	size_t n;
+	int ret;
+
+	a.flags = RVX_SYSCALL_F_PROVE_KEY;
+	a.out = (uint64_t)(uintptr_t)&pk;
+	a.out_len = sizeof(pk);
+	ret = rvx_syscall(&w->k, task, RVX_SYS_CAP_GRANT, &a, &r);
+	if (ret != 0)
+		return ret;
+	if (tier_out != NULL)
+		*tier_out = pk.tier;
+	mu = (struct rvx_proof_mutation){RVX_SYS_ATTEST_EMIT, pk.target, key, note, sizeof(note)};
+	memset(&t, 0, sizeof(t));
+	t.version = RVX_PROOF_VERSION;
+	t.tier = tier;
+	t.issuer = pk.issuer;
+	t.target = pk.target;
+	t.nonce = pk.next_nonce;
+	t.expiry_ns = w->k.now + 1000000;
+	cr_assert_eq(rvx_proof_mutation_hash(&mu, t.mutation_hash), 0);
+	memset(&is, 0, sizeof(is));
+	is.id = pk.issuer;
+	is.badge = pk.badge;
+	is.object = pk.object;
+	is.epoch = pk.epoch;
+	n = rvx_proof_mac_input(&t, &is, t.mutation_hash, msg);
+	br_hmac_key_init(&kc, &br_sha256_vtable, pk.key, sizeof(pk.key));
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, msg, n);
+	br_hmac_out(&hc, t.tag);
+	a = nk_args(cap.raw);
+	a.arg[0] = key;
+	a.in = (uint64_t)(uintptr_t)note;
+	a.in_len = sizeof(note);
+	a.aux = (uint64_t)(uintptr_t)&t;
+	a.aux_len = sizeof(t);
+	return rvx_syscall(&w->k, task, RVX_SYS_ATTEST_EMIT, &a, &r);
+}
+
+Test(nucleus_mount_stores, region_and_queue_policies_govern_their_attestations)
+{
+	struct rvx_rvf_manifest m;
+	struct rvx_syscall_args a;
+	struct rvx_cap_info info;
+	rvx_handle_t rcap, qcap;
+	uint32_t t, tier = 0;
+	size_t n1;
+
+	keygen();
+	seeds();
+	manifest(&m);
+	m.region_count = 1;
+	set_name(m.regions[0].name, "notes");
+	m.regions[0].policy = RVX_REGION_POLICY_APPEND_ONLY;
+	m.regions[0].init_segment = RVX_RVF_NONE;
+	m.regions[0].size = 64;
+	m.queue_count = 1;
+	set_name(m.queues[0].name, "events");
+	m.queues[0].slot_count = 4;
+	m.queues[0].max_payload = 16;
+	m.wires[2] = (struct rvx_rvf_wire){.task = 0, .kind = RVX_RVF_WIRE_REGION, .object = 0,
+					   .rights = RVX_RIGHT_READ | RVX_RIGHT_PROVE};
+	m.wires[3] = (struct rvx_rvf_wire){.task = 0, .kind = RVX_RVF_WIRE_QUEUE, .object = 0,
+					   .rights = RVX_RIGHT_WRITE | RVX_RIGHT_PROVE};
+	m.wire_count = 4;
+	m.policies[1] = (struct rvx_rvf_proof_policy){.kind = RVX_RVF_WIRE_REGION,
+						      .tier = RVX_PROOF_TIER_STANDARD,
+						      .max_payload = 64, .key_hi = UINT64_MAX,
+						      .authority = RVX_RVF_NONE};
+	m.policies[2] = (struct rvx_rvf_proof_policy){.kind = RVX_RVF_WIRE_QUEUE,
+						      .tier = RVX_PROOF_TIER_REFLEX,
+						      .max_payload = 64, .key_lo = 0, .key_hi = 10,
+						      .authority = RVX_RVF_NONE};
+	m.policy_count = 3;
+	a = mount_args(build(&m));
+	NK_OK(0, RVX_SYS_RVF_MOUNT, a);
+	t = ids[0];
+	cr_assert_eq(rvx_cap_slot_info(&W.k.caps, t, 2, &info), 0);
+	cr_assert_eq(info.type, RVX_OBJ_REGION);
+	rcap = info.handle;
+	cr_assert_eq(rvx_cap_slot_info(&W.k.caps, t, 3, &info), 0);
+	cr_assert_eq(info.type, RVX_OBJ_QUEUE);
+	qcap = info.handle;
+	/* the region's policy demands Standard; its key says so */
+	cr_assert_eq(proved_attest(&W, t, rcap, 1, RVX_PROOF_TIER_REFLEX, &tier), -RVX_EPROOF);
+	cr_assert_eq(tier, RVX_PROOF_TIER_STANDARD);
+	cr_assert_eq(nk_last_reject_reason(), RVX_PROOF_REJECT_TIER);
+	cr_assert_eq(proved_attest(&W, t, rcap, 1, RVX_PROOF_TIER_STANDARD, NULL), 0);
+	cr_assert_eq(nk_last_kind(), RVX_WITNESS_ATTEST);
+	/* the queue's policy: keys 0..10 */
+	cr_assert_eq(proved_attest(&W, t, qcap, 11, RVX_PROOF_TIER_REFLEX, &tier), -RVX_EPROOF);
+	cr_assert_eq(tier, RVX_PROOF_TIER_REFLEX);
+	cr_assert_eq(nk_last_reject_reason(), RVX_PROOF_REJECT_POLICY_KEY);
+	cr_assert_eq(proved_attest(&W, t, qcap, 10, RVX_PROOF_TIER_REFLEX, NULL), 0);
+	/* objects without a manifest policy keep the attestation policy */
+	cr_assert_eq(proved_attest(&W, 0, nk_queue, 11, RVX_PROOF_TIER_REFLEX, NULL), 0);
+	/* the policies travel with a checkpoint */
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck1, sizeof(ck1), &n1, NULL), 0);
+	nk_setup_world(&W2);
+	cr_assert_eq(rvx_kernel_restore(&W2.k, ck1, n1), 0);
+	cr_assert_eq(proved_attest(&W2, t, rcap, 2, RVX_PROOF_TIER_REFLEX, NULL), -RVX_EPROOF);
+	cr_assert_eq(proved_attest(&W2, t, rcap, 2, RVX_PROOF_TIER_STANDARD, NULL), 0);
+}
+
 static int supply(void *ctx, const uint8_t hash[32], const uint8_t **p, size_t *len)
 {
 	struct rvx_rvf_package view;

@@ -470,6 +470,27 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 			return -RVX_EINVAL;
 		}
 	}
+	/* A mounted region's or queue's AttestEmit policy: only on a live
+	 * object, with a tier; unset entries are zero. */
+	for (i = 0; i < RVX_KERNEL_REGIONS + RVX_KERNEL_QUEUES; i++) {
+		bool reg = i < RVX_KERNEL_REGIONS;
+		uint32_t j = reg ? i : i - RVX_KERNEL_REGIONS, live;
+		struct rvx_kernel_obj_policy op;
+
+		memcpy(&op, in + (reg ? KOFF(region_policy) : KOFF(queue_policy)) + j * sizeof(op),
+		       sizeof(op));
+		memcpy(&live, in + (reg ? ARR_OFF(regions, j, struct rvx_kernel_region, live)
+					: ARR_OFF(queues, j, struct rvx_kernel_queue, live)), 4);
+		if (!op.set) {
+			if (!all_zero((const uint8_t *)&op, sizeof(op)))
+				return -RVX_EINVAL;
+		} else if (op.set != 1 || !live || op.reserved != 0 ||
+			   op.policy.required_tier < RVX_PROOF_TIER_REFLEX ||
+			   op.policy.required_tier > RVX_PROOF_TIER_DEEP ||
+			   !flag_ok(op.policy.has_authority)) {
+			return -RVX_EINVAL;
+		}
+	}
 	/* Every registry entry in use belongs to one of the entries above. */
 	for (i = 0; i < RVX_KERNEL_OBJECTS; i++) {
 		struct rvx_cap_object o;

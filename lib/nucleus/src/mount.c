@@ -96,10 +96,11 @@ static void vec_config(const struct rvx_rvf_vector_store *v, struct rvx_vec_conf
 	c->seed = v->hnsw_seed;
 }
 
-/* The proof policy the manifest gives the store (kind, index), or the open
- * Reflex policy. lib/rvf checked the authority index and the key's form. */
-static void store_policy(const uint8_t *pkg, const struct rvx_rvf_manifest *m, uint8_t kind,
-			 uint32_t index, struct rvx_proof_policy *out)
+/* The proof policy the manifest gives object (kind, index) in @p out, or
+ * the open Reflex policy; true if it gives one. lib/rvf checked the
+ * authority index and the key's form. */
+static bool object_policy(const uint8_t *pkg, const struct rvx_rvf_manifest *m, uint8_t kind,
+			  uint32_t index, struct rvx_proof_policy *out)
 {
 	rvx_proof_policy_open(out, RVX_PROOF_TIER_REFLEX);
 	for (uint32_t i = 0; i < m->policy_count; i++) {
@@ -119,7 +120,9 @@ static void store_policy(const uint8_t *pkg, const struct rvx_rvf_manifest *m, u
 			memcpy(out->authority_key, pkg + m->authority_offset[o->authority],
 			       RVX_PROOF_PUBKEY_SIZE);
 		}
+		return true;
 	}
+	return false;
 }
 
 /* A vector seed's records: each vector must pass the store's own vector
@@ -190,7 +193,7 @@ static int plan_stores(const struct rvx_kernel *k, const uint8_t *pkg,
 		ret = vec_seed_check(k, pkg, p, v);
 		if (ret != 0)
 			return ret;
-		store_policy(pkg, m, RVX_RVF_WIRE_VECTOR, i, &pl->vpol[i]);
+		(void)object_policy(pkg, m, RVX_RVF_WIRE_VECTOR, i, &pl->vpol[i]);
 	}
 	for (i = 0; i < m->graph_count; i++) {
 		const struct rvx_rvf_graph_store *g = &m->graphs[i];
@@ -205,7 +208,7 @@ static int plan_stores(const struct rvx_kernel *k, const uint8_t *pkg,
 		ret = graph_seed_check(pkg, p, g);
 		if (ret != 0)
 			return ret;
-		store_policy(pkg, m, RVX_RVF_WIRE_GRAPH, i, &pl->gpol[i]);
+		(void)object_policy(pkg, m, RVX_RVF_WIRE_GRAPH, i, &pl->gpol[i]);
 	}
 	if (!take_slots(&k->vstores[0].live, sizeof(k->vstores[0]), RVX_KERNEL_VECTOR_STORES,
 			m->vector_count, pl->vstore_slot) ||
@@ -432,8 +435,13 @@ static void commit(struct rvx_kernel *k, uint32_t task, const uint8_t *pkg,
 
 	for (i = 0; i < m->region_count; i++) {
 		struct rvx_kernel_region *kr = &k->regions[pl->region_slot[i]];
+		struct rvx_kernel_obj_policy *op = &k->region_policy[pl->region_slot[i]];
 
 		create_region(k, pkg, p, pl, i);
+		memset(op, 0, sizeof(*op));
+		op->set = object_policy(pkg, m, RVX_RVF_WIRE_REGION, i, &op->policy);
+		if (!op->set)
+			memset(op, 0, sizeof(*op));
 		RVX_CHECK(rvx_cap_object_create(&k->caps, RVX_OBJ_REGION, pl->region_slot[i],
 						&kr->object) == 0);
 		pl->region_obj[i] = kr->object;
@@ -442,7 +450,12 @@ static void commit(struct rvx_kernel *k, uint32_t task, const uint8_t *pkg,
 	k->region_pool_used = pl->region_end;
 	for (i = 0; i < m->queue_count; i++) {
 		struct rvx_kernel_queue *q = &k->queues[pl->queue_slot[i]];
+		struct rvx_kernel_obj_policy *op = &k->queue_policy[pl->queue_slot[i]];
 
+		memset(op, 0, sizeof(*op));
+		op->set = object_policy(pkg, m, RVX_RVF_WIRE_QUEUE, i, &op->policy);
+		if (!op->set)
+			memset(op, 0, sizeof(*op));
 		RVX_CHECK(rvx_queue_init(&q->queue, k->queue_pool + pl->queue_base[i],
 					 pl->queue_size[i], m->queues[i].slot_count,
 					 m->queues[i].max_payload) == 0);

@@ -232,6 +232,13 @@ struct rvx_kernel_sub {
 	uint64_t queue_cap;  /**< The queue capability it was made with (task's table). */
 };
 
+/** A proof policy a package's manifest gave one of its regions or queues. */
+struct rvx_kernel_obj_policy {
+	struct rvx_proof_policy policy; /**< The policy AttestEmit on the object is verified under. */
+	uint32_t set;                   /**< 1 if the manifest gave one (else the attestation policy applies). */
+	uint32_t reserved;              /**< 0. */
+};
+
 /** A mounted package. */
 struct rvx_kernel_mount {
 	rvx_handle_t object;      /**< Its registry object. */
@@ -411,6 +418,8 @@ struct rvx_kernel {
 	uint8_t RVX_KERNEL_FIELD(journal_key)[64]; /**< Journal tag key HMAC-SHA256(secret, "ruvix.journal.v1"), as its HMAC inner and outer SHA-256 states. */
 	struct rvx_proof_issuer_state RVX_KERNEL_FIELD(issuers)[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
 	struct rvx_proof_policy RVX_KERNEL_FIELD(attest_policy); /**< Proof policy of AttestEmit. */
+	struct rvx_kernel_obj_policy RVX_KERNEL_FIELD(region_policy)[RVX_KERNEL_REGIONS]; /**< Mounted regions' AttestEmit policies. */
+	struct rvx_kernel_obj_policy RVX_KERNEL_FIELD(queue_policy)[RVX_KERNEL_QUEUES];   /**< Mounted queues' AttestEmit policies. */
 	struct rvx_witness_log RVX_KERNEL_FIELD(log);    /**< The witness log. */
 	struct rvx_witness_ring RVX_KERNEL_FIELD(ring);  /**< The default sink. */
 	struct rvx_witness_journal RVX_KERNEL_FIELD(journal); /**< The journal (if configured). */
@@ -694,7 +703,9 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  *   = the MOUNT capability (all rights), value[1] = the mount index,
  *   value[2] = tasks. Uses about 10 KiB of stack for the decoded package
  *   and the plan.
- * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
+ * - 7 AttestEmit: cap any capability with PROVE naming the attested object
+ *   (verified under the policy a package's manifest gave that region or
+ *   queue, else under the kernel's attestation policy, open Reflex);
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
  *   the proof token (issuer: the id rvx_kernel_proof_issuer() gives for a
  *   PROVE capability in the caller's table; a token naming a capability of
