@@ -27,6 +27,13 @@
 #define WHY_TRAP 1u
 #define WHY_EXIT 2u
 
+/* The relative relocation of the host's ELF ABI. */
+#if defined(__x86_64__)
+#define RELATIVE 8u /* R_X86_64_RELATIVE */
+#elif defined(__aarch64__)
+#define RELATIVE 1027u /* R_AARCH64_RELATIVE */
+#endif
+
 /* The CPU this host thread is, while it runs the runtime. */
 static _Thread_local struct rvx_hkrt_cpu *hk_cpu;
 
@@ -229,15 +236,16 @@ static uint32_t rd32(const uint8_t *p)
 /* Map the component image @p seg (lock held); its index, or a negative error. */
 static int image_map(struct rvx_hkrt *rt, const uint8_t *seg, uint64_t len)
 {
-	uint64_t text, data, bss, entry, map;
+	uint64_t text, data, bss, entry, map, rela_off, rela_size;
 	struct rvx_hkrt_image *im = NULL;
 	uint8_t *p;
 	int idx = -1;
 
 	if (len < RVX_HKRT_IMAGE_HEADER || memcmp(seg, RVX_HKRT_IMAGE_MAGIC, 8) != 0 ||
-	    rd32(seg + 8) != 1u || rd32(seg + 12) != RVX_HKRT_IMAGE_HEADER ||
-	    rd64(seg + 48) != 0 || rd64(seg + 56) != 0)
+	    rd32(seg + 8) != 1u || rd32(seg + 12) != RVX_HKRT_IMAGE_HEADER)
 		return -RVX_ENOTSUP;
+	rela_off = rd64(seg + 48);
+	rela_size = rd64(seg + 56);
 	text = rd64(seg + 16);
 	data = rd64(seg + 24);
 	bss = rd64(seg + 32);
@@ -245,6 +253,8 @@ static int image_map(struct rvx_hkrt *rt, const uint8_t *seg, uint64_t len)
 	if (text < RVX_HKRT_IMAGE_PAGE || text % RVX_HKRT_IMAGE_PAGE != 0 || text > (64u << 20) ||
 	    data > (64u << 20) || bss > (64u << 20) || len > text + data ||
 	    entry < RVX_HKRT_IMAGE_HEADER || entry >= text ||
+	    rela_size % 24u != 0 || rela_off > text || rela_size > text - rela_off ||
+	    (rela_size != 0 && rela_off < RVX_HKRT_IMAGE_HEADER) || rela_off + rela_size > len ||
 	    rvx_hstack_page_size() != RVX_HKRT_IMAGE_PAGE)
 		return -RVX_ENOTSUP;
 	for (uint32_t i = 0; i < RVX_HKRT_IMAGES_MAX; i++) {
@@ -262,6 +272,20 @@ static int image_map(struct rvx_hkrt *rt, const uint8_t *seg, uint64_t len)
 	if (p == MAP_FAILED)
 		return -RVX_ENOMEM;
 	memcpy(p, seg, (size_t)len);
+	/* Relative relocations only, each a pointer-sized slot in the image
+	 * pointing into it, applied while the image is still writable. */
+	for (uint64_t r = 0; r < rela_size; r += 24u) {
+		uint64_t off = rd64(seg + rela_off + r), info = rd64(seg + rela_off + r + 8u);
+		uint64_t add = rd64(seg + rela_off + r + 16u), v;
+
+		if ((info & 0xffffffffu) != RELATIVE || (info >> 32) != 0 || off % 8u != 0 ||
+		    off < RVX_HKRT_IMAGE_HEADER || off > map - 8u || add >= map) {
+			munmap(p, (size_t)map);
+			return -RVX_ENOTSUP;
+		}
+		v = (uint64_t)(uintptr_t)p + add;
+		memcpy(p + off, &v, 8);
+	}
 	__builtin___clear_cache((char *)p, (char *)p + text);
 	/* W^X: the text was written while writable; now it only executes. */
 	if (mprotect(p, (size_t)text, PROT_READ | PROT_EXEC) != 0) {

@@ -48,10 +48,13 @@
  * | 24 | 8 | data_size: bytes of initialised writable data after text_size |
  * | 32 | 8 | bss_size: zeroed bytes after the data |
  * | 40 | 8 | entry: offset of the image's entry (64) |
- * | 48 | 16 | reserved (0) |
+ * | 48 | 8 | rela_offset: offset of its relocations, inside the text |
+ * | 56 | 8 | rela_size: their bytes (24 each, ELF64 Rela) |
  * The segment holds the header, the text and the initialised data (it may
- * end early; the rest is zero). The image holds no relocations: it runs
- * wherever it is mapped.
+ * end early; the rest is zero). The only relocations are the host ABI's
+ * relative ones (R_X86_64_RELATIVE): a pointer-sized slot of the image set
+ * to the image's address plus an addend inside the image, applied before
+ * the text is made read+execute. Anything else refuses the image.
  *
  * Buffers: a package task's call may name only memory the task owns: its
  * stack, its image (data writable, text read-only) and the regions it made
