@@ -76,6 +76,21 @@ int rvx_sys_cap_revoke(rvx_handle_t cap, uint32_t *count)
 	return rc;
 }
 
+int rvx_sys_prove_key(rvx_handle_t cap, struct rvx_user_prover *p)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+
+	if (p == NULL)
+		return -RVX_EINVAL;
+	/* struct rvx_user_prover has the ABI struct's layout (checked in
+	 * prove.c): the kernel writes it in place. */
+	args_init(&a, cap.raw, RVX_SYSCALL_F_PROVE_KEY);
+	a.out = addr(p);
+	a.out_len = sizeof(struct rvx_syscall_prove_key);
+	return rvx_user_trap(RVX_SYS_CAP_GRANT, &a, &r);
+}
+
 int rvx_sys_region_map(rvx_handle_t task, uint32_t policy, uint64_t size, uint64_t slot_size,
 		   const void *init, uint64_t init_len, struct rvx_user_region *out)
 {

@@ -56,6 +56,7 @@ static const char *const kind_names[RVX_WITNESS_KIND_COUNT] = {
 	[RVX_WITNESS_TASK_RELEASE] = "task_release",
 	[RVX_WITNESS_TASK_MIGRATE] = "task_migrate",
 	[RVX_WITNESS_REGION_APPEND] = "region_append",
+	[RVX_WITNESS_PROVE_KEY] = "prove_key",
 };
 
 /*

@@ -334,6 +334,87 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 1 CapGrant ----------------------------------------------------- */
 
+/* Clear key material so that the compiler cannot drop the stores. */
+static void wipe(void *p, size_t len)
+{
+	volatile uint8_t *b = p;
+
+	while (len-- != 0)
+		*b++ = 0;
+}
+
+/*
+ * CapGrant with RVX_SYSCALL_F_PROVE_KEY: the MAC key of the caller's PROVE
+ * capability @p src and the identity its tokens name. The record holds the
+ * identity and the object, never the key; replay re-makes the checks and the
+ * record and writes nothing out.
+ */
+static int prove_key(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+		     struct rvx_syscall_result *r)
+{
+	struct rvx_syscall_prove_key pk;
+	struct rvx_proof_issuer issuer;
+	struct rvx_cap_info info;
+	rvx_handle_t src = {a->cap};
+	uint64_t next, target;
+	uint8_t args[12];
+	uint8_t tier;
+	int ret;
+
+	ret = rvx_cap_lookup(&k->caps, task, src, &info);
+	if (ret != 0)
+		return ret;
+	if (info.revoked)
+		return -RVX_EREVOKED;
+	if ((info.rights & RVX_RIGHT_PROVE) == 0)
+		return -RVX_ERIGHTS;
+	if (a->cap2 != 0 || a->in != 0 || a->in_len != 0 || a->aux_len != 0 ||
+	    a->out == 0 || !buf_ok(a->out, a->out_len))
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < RVX_ARRAY_COUNT(a->arg); i++) {
+		if (a->arg[i] != 0)
+			return -RVX_EINVAL;
+	}
+	if (a->out_len < sizeof(pk))
+		return -RVX_EBUFSMALL;
+	issuer_fill(k, task, src, &info, &issuer);
+	/* A superseded identity (an older state restored) proves nothing. */
+	if (rvx_proof_issuer_next_nonce(&k->proof, &issuer, &next) != 0)
+		return -RVX_EREVOKED;
+	if (info.type == RVX_OBJ_VECTOR_STORE)
+		tier = k->vstores[info.object_ref].policy.required_tier;
+	else if (info.type == RVX_OBJ_GRAPH_STORE)
+		tier = k->gstores[info.object_ref].policy.required_tier;
+	else
+		tier = k->attest_policy.required_tier;
+	target = rvx_kernel_obj_handle_(k, issuer.object).raw;
+	memcpy(args, &issuer.id, 8);
+	memcpy(args + 8, &issuer.object, 4);
+	ret = rvx_kernel_witness_room_(k, sizeof(args));
+	if (ret != 0)
+		return ret;
+	ret = rvx_kernel_witness_(k, RVX_WITNESS_PROVE_KEY, 0, task, target, args, sizeof(args),
+				  NULL);
+	if (ret != 0)
+		return ret;
+	result_init(r);
+	r->value[0] = sizeof(pk);
+	if (k->call.replay)
+		return 0;
+	memset(&pk, 0, sizeof(pk));
+	RVX_CHECK(rvx_proof_issuer_key(&k->proof, &issuer, pk.key) == 0);
+	pk.issuer = issuer.id;
+	pk.target = target;
+	pk.badge = issuer.badge;
+	pk.object = issuer.object;
+	pk.epoch = issuer.epoch;
+	pk.next_nonce = next;
+	pk.tier = tier;
+	memcpy(ptr_out(a->out), &pk, sizeof(pk));
+	wipe(&pk, sizeof(pk));
+	return 0;
+}
+
 static int sys_cap_grant(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			 struct rvx_syscall_result *r)
 {
@@ -343,6 +424,8 @@ static int sys_cap_grant(struct rvx_kernel *k, uint32_t task, const struct rvx_s
 	uint32_t dst;
 	int ret;
 
+	if (a->flags == RVX_SYSCALL_F_PROVE_KEY)
+		return prove_key(k, task, a, r);
 	if ((a->flags & ~RVX_SYSCALL_F_REVOKE) != 0)
 		return -RVX_EINVAL;
 	ret = rvx_cap_lookup(&k->caps, task, src, &info);
@@ -840,26 +923,6 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 }
 
 /* ---- 9 VectorPutProved ---------------------------------------------- */
-
-long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_t dim,
-				    uint8_t *out, size_t cap)
-{
-	const uint8_t *in = vec;
-	uint32_t i, w;
-
-	if (vec == NULL || out == NULL || dim == 0 || dim > RVX_VEC_DIM_MAX)
-		return -RVX_EINVAL;
-	if (cap < RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim))
-		return -RVX_EBUFSMALL;
-	/* Each component is read whole before its own bytes are written, so
-	 * the encoding may be made in place (out + 4 == vec). */
-	for (i = 0; i < dim; i++) {
-		memcpy(&w, in + 4u * i, 4);
-		rvx_le_put32(out + 4u + 4u * i, w);
-	}
-	rvx_le_put32(out, coherence);
-	return (long)RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim);
-}
 
 /*
  * Everything VectorPutProved decides before its record, on the vector staged

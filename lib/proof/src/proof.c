@@ -79,32 +79,6 @@ void rvx_proof_policy_open(struct rvx_proof_policy *policy, enum rvx_proof_tier 
 	policy->key_hi = UINT64_MAX;
 }
 
-/* The mutation hash of a mutation already checked for a usable payload. */
-static void mutation_hash(const struct rvx_proof_mutation *m, uint8_t out[32])
-{
-	br_sha256_context sc;
-	uint8_t head[17 + 4 + 8 + 8 + 8];
-
-	memcpy(head, RVX_PROOF_MUTATION_DOMAIN, 17);
-	rvx_le_put32(head + 17, m->syscall);
-	rvx_le_put64(head + 21, m->target);
-	rvx_le_put64(head + 29, m->key);
-	rvx_le_put64(head + 37, (uint64_t)m->len);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, head, sizeof(head));
-	if (m->len != 0)
-		br_sha256_update(&sc, m->payload, m->len);
-	br_sha256_out(&sc, out);
-}
-
-int rvx_proof_mutation_hash(const struct rvx_proof_mutation *mutation, uint8_t out[32])
-{
-	if (mutation == NULL || out == NULL || (mutation->payload == NULL && mutation->len != 0))
-		return -RVX_EINVAL;
-	mutation_hash(mutation, out);
-	return 0;
-}
-
 static void issuer_key(const struct rvx_proof_engine *engine, const struct rvx_proof_issuer *is,
 		       uint8_t key[32])
 {
@@ -166,65 +140,6 @@ int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
 		return -RVX_EINVAL;
 	issuer_key(engine, issuer, key);
 	return 0;
-}
-
-void rvx_proof_signed_bytes(const struct rvx_proof_token *t, const struct rvx_proof_issuer *is,
-			    const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE])
-{
-	memcpy(out, RVX_PROOF_TOKEN_DOMAIN, 14);
-	rvx_le_put16(out + 14, t->version);
-	out[16] = t->tier;
-	out[17] = t->flags;
-	rvx_le_put32(out + 18, t->batch_count);
-	rvx_le_put64(out + 22, t->issuer);
-	rvx_le_put64(out + 30, t->target);
-	rvx_le_put64(out + 38, t->nonce);
-	rvx_le_put64(out + 46, t->expiry_ns);
-	memcpy(out + 54, hash, 32);
-	rvx_le_put64(out + 86, is->badge);
-	rvx_le_put32(out + 94, is->object);
-	rvx_le_put32(out + 98, is->epoch);
-}
-
-size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const struct rvx_proof_issuer *is,
-			   const uint8_t hash[32], uint8_t out[RVX_PROOF_SIGNED_SIZE])
-{
-	if (t->flags & RVX_PROOF_FLAG_BATCH) {
-		rvx_proof_signed_bytes(t, is, hash, out);
-		return RVX_PROOF_SIGNED_SIZE;
-	}
-	/* 52 bytes + HMAC's 9 bytes of padding fit one block after the key
-	 * block: the inner hash takes 1 compression instead of 2. */
-	rvx_le_put16(out, t->version);
-	out[2] = t->tier;
-	out[3] = t->flags;
-	rvx_le_put64(out + 4, t->nonce);
-	rvx_le_put64(out + 12, t->expiry_ns);
-	memcpy(out + 20, hash, 32);
-	return RVX_PROOF_MAC_SHORT_SIZE;
-}
-
-void rvx_proof_merkle_leaf(const uint8_t mutation_hash_in[32], uint8_t out[32])
-{
-	br_sha256_context sc;
-	const uint8_t tag = 0x00;
-
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, &tag, 1);
-	br_sha256_update(&sc, mutation_hash_in, 32);
-	br_sha256_out(&sc, out);
-}
-
-void rvx_proof_merkle_node(const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
-{
-	br_sha256_context sc;
-	const uint8_t tag = 0x01;
-
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, &tag, 1);
-	br_sha256_update(&sc, left, 32);
-	br_sha256_update(&sc, right, 32);
-	br_sha256_out(&sc, out);
 }
 
 /* Depth of the smallest complete tree with @count leaves (count >= 1). */
@@ -343,6 +258,30 @@ void rvx_proof_issuer_reapply(struct rvx_proof_issuer_state *live,
 	}
 	if (order > 0)
 		take_entry(live, accepted);
+}
+
+int rvx_proof_issuer_next_nonce(const struct rvx_proof_engine *engine,
+				const struct rvx_proof_issuer *issuer, uint64_t *next)
+{
+	const struct rvx_proof_issuer_state *cur;
+	int order;
+
+	if (engine == NULL || issuer == NULL || next == NULL || !engine->ready ||
+	    issuer->slot >= engine->issuer_count)
+		return -RVX_EINVAL;
+	cur = &engine->issuers[issuer->slot];
+	if (cur->owner == 0) {
+		*next = 1;
+		return 0;
+	}
+	order = identity_order(issuer->id, issuer->object, issuer->epoch, cur);
+	/* Superseded, or every nonce used up: nothing verifies any more. */
+	if (order < 0 || (order == 0 && cur->nonce_high == UINT64_MAX))
+		return -RVX_EPROOF;
+	/* An older identity's entry reads as fresh to this one (see
+	 * rvx_proof_verify()). */
+	*next = order == 0 ? cur->nonce_high + 1u : 1u;
+	return 0;
 }
 
 static uint32_t nonce_check(const struct rvx_proof_issuer_state *st, uint64_t nonce)
@@ -478,7 +417,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 	}
 
 	/* The mutation hash is the kernel's own; the token's copy is only compared. */
-	mutation_hash(m, hash);
+	(void)rvx_proof_mutation_hash(m, hash);
 	memcpy(res->mutation_hash, hash, sizeof(hash));
 	if (batch) {
 		uint32_t index = t->batch_index;

@@ -100,6 +100,19 @@ int rvx_sys_cap_grant(rvx_handle_t src, uint32_t dst, rvx_rights_t rights, uint6
 /** CapGrant (1) with RVX_SYSCALL_F_REVOKE: revoke everything derived from @p cap. */
 int rvx_sys_cap_revoke(rvx_handle_t cap, uint32_t *count);
 
+struct rvx_user_prover;
+
+/**
+ * CapGrant (1) with RVX_SYSCALL_F_PROVE_KEY: fill @p p (ruvix/user_proof.h,
+ * the layout of `struct rvx_syscall_prove_key`) with the proof key of the
+ * caller's PROVE capability @p cap, its identity, the next nonce and the
+ * tier its object's policy demands; then rvx_user_prove_*() mint tokens.
+ * @retval -RVX_ERIGHTS @p cap lacks PROVE (nothing written)
+ * @retval -RVX_EREVOKED @p cap was revoked
+ * @retval -RVX_EINVAL @p p is NULL
+ */
+int rvx_sys_prove_key(rvx_handle_t cap, struct rvx_user_prover *p);
+
 /** A region RegionMap made, as the caller sees it. */
 struct rvx_user_region {
 	rvx_handle_t cap; /**< READ | WRITE | GRANT | REVOKE. */

@@ -632,6 +632,17 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  * - 1 CapGrant: cap the source; arg[0] destination task, arg[1] rights,
  *   arg[2] badge; value[0] = the child handle. With RVX_SYSCALL_F_REVOKE:
  *   revoke everything derived from cap (needs REVOKE); value[0] = count.
+ *   With RVX_SYSCALL_F_PROVE_KEY (alone): cap a live capability of the
+ *   caller with PROVE (else -RVX_ERIGHTS; -RVX_EREVOKED if revoked or its
+ *   identity was superseded by a restore); cap2, arg[], in and aux_len 0;
+ *   out at least sizeof(struct rvx_syscall_prove_key) (NULL: -RVX_EINVAL,
+ *   shorter: -RVX_EBUFSMALL) receives exactly that struct: the
+ *   capability's proof key (rvx_proof_issuer_key()), its identity, the
+ *   next nonce and the tier its object's policy demands. A PROVE_KEY
+ *   record (arguments: the identity, u64, and the object index, u32; never
+ *   the key) is written first; value[0] = the bytes written. The key lets
+ *   the task mint Reflex and Standard tokens that verify only when it
+ *   presents them through this same capability.
  * - 2 RegionMap: cap TASK with WRITE; arg[0] policy, arg[1] size, arg[2]
  *   slab slot size; in: initial contents (immutable); value[0] = the region
  *   capability (READ|WRITE|GRANT|REVOKE).
@@ -716,24 +727,6 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  */
 int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 		const struct rvx_syscall_args *a, struct rvx_syscall_result *r);
-
-/**
- * Write the mutation payload a VectorPutProved proof covers (layout in
- * ruvix/nucleus_syscall.h, RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES()). The
- * kernel builds its own with this function; a proof issuer hashes the same
- * bytes with rvx_proof_mutation_hash(). @p out may be the 4 bytes before
- * @p vec (the encoding is then made in place).
- * @param coherence the coherence value of the put (arg[1]), Q16.16
- * @param vec       @p dim components (any alignment)
- * @param dim       the store's dimension, 1..RVX_VEC_DIM_MAX
- * @param[out] out  RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(@p dim) bytes
- * @param cap       bytes at @p out
- * @return the payload's length in bytes
- * @retval -RVX_EINVAL @p vec or @p out NULL, or @p dim out of range
- * @retval -RVX_EBUFSMALL @p cap is too small
- */
-long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_t dim,
-				    uint8_t *out, size_t cap);
 
 /**
  * Create a queue from the queue pool and mint a capability into @p task.

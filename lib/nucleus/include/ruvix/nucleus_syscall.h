@@ -53,6 +53,47 @@ enum rvx_syscall_nr {
 #define RVX_SYSCALL_F_QUERY 0x10u
 
 /**
+ * CapGrant: instead of granting, write the proof key of `cap` (a capability
+ * of the caller with PROVE) to `out` as a `struct rvx_syscall_prove_key`.
+ * Only flag of the call.
+ */
+#define RVX_SYSCALL_F_PROVE_KEY 0x20u
+
+/**
+ * What CapGrant with RVX_SYSCALL_F_PROVE_KEY writes (96 bytes, host byte
+ * order): the Reflex/Standard MAC key of one PROVE capability and the
+ * identity a token made with it must name. The key is
+ * rvx_proof_issuer_key() of that identity, derived from the kernel secret,
+ * which never leaves the kernel. A token MACed with it verifies only when
+ * the same task presents it through the same capability (the token's
+ * issuer must be a capability in the caller's own table, naming the
+ * target); revoking the capability or moving its object's epoch on makes
+ * the key useless.
+ */
+struct rvx_syscall_prove_key {
+	uint8_t key[32];     /**< HMAC-SHA256 key of the capability (rvx_proof_issuer_key()). */
+	uint64_t issuer;     /**< The capability's kernel-wide identity: a token's `issuer`. */
+	uint64_t target;     /**< Raw registry handle of the object it names: a token's `target`. */
+	uint64_t badge;      /**< The capability's badge. */
+	uint32_t object;     /**< Registry index of the object. */
+	uint32_t epoch;      /**< The capability's epoch. */
+	uint64_t next_nonce; /**< Nonce above every one the identity's window accepted: every nonce from it up is accepted. */
+	uint32_t tier;       /**< Least tier the object's policy demands (a vector or graph store's policy; the attestation policy for any other object). */
+	uint32_t reserved;   /**< Written as 0. */
+};
+
+_Static_assert(sizeof(struct rvx_syscall_prove_key) == 80, "ABI: prove key is 80 bytes");
+_Static_assert(offsetof(struct rvx_syscall_prove_key, issuer) == 32 &&
+		       offsetof(struct rvx_syscall_prove_key, target) == 40 &&
+		       offsetof(struct rvx_syscall_prove_key, badge) == 48 &&
+		       offsetof(struct rvx_syscall_prove_key, object) == 56 &&
+		       offsetof(struct rvx_syscall_prove_key, epoch) == 60 &&
+		       offsetof(struct rvx_syscall_prove_key, next_nonce) == 64 &&
+		       offsetof(struct rvx_syscall_prove_key, tier) == 72 &&
+		       offsetof(struct rvx_syscall_prove_key, reserved) == 76,
+	       "ABI: prove key layout");
+
+/**
  * Bytes of the mutation payload a VectorPutProved proof covers, for a
  * vector of @p dim components. The payload (rvx_syscall_vector_put_payload()
  * writes it) is, little-endian:
@@ -64,6 +105,24 @@ enum rvx_syscall_nr {
  * store's registry handle, the key, this payload).
  */
 #define RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(dim) (4u + 4u * (size_t)(dim))
+
+/**
+ * Write the mutation payload a VectorPutProved proof covers (layout
+ * above, RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES()). The
+ * kernel builds its own with this function; a proof issuer hashes the same
+ * bytes with rvx_proof_mutation_hash(). @p out may be the 4 bytes before
+ * @p vec (the encoding is then made in place).
+ * @param coherence the coherence value of the put (arg[1]), Q16.16
+ * @param vec       @p dim components (any alignment)
+ * @param dim       the store's dimension, 1..RVX_VEC_DIM_MAX
+ * @param[out] out  RVX_SYSCALL_VECTOR_PUT_PAYLOAD_BYTES(@p dim) bytes
+ * @param cap       bytes at @p out
+ * @return the payload's length in bytes
+ * @retval -RVX_EINVAL @p vec or @p out NULL, or @p dim out of range
+ * @retval -RVX_EBUFSMALL @p cap is too small
+ */
+long rvx_syscall_vector_put_payload(uint32_t coherence, const void *vec, uint32_t dim,
+				    uint8_t *out, size_t cap);
 
 /** The call completed (its result is in the result structure). */
 #define RVX_SYSCALL_DONE 0

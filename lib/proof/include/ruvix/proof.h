@@ -314,6 +314,50 @@ void rvx_proof_policy_open(struct rvx_proof_policy *policy, enum rvx_proof_tier 
 int rvx_proof_mutation_hash(const struct rvx_proof_mutation *mutation, uint8_t out[32]);
 
 /**
+ * A mutation hash computed piece by piece (rvx_proof_hash_begin(), then
+ * rvx_proof_hash_update() for the payload in order, then
+ * rvx_proof_hash_end()): the same hash as rvx_proof_mutation_hash() of the
+ * concatenated payload, for an issuer that encodes a large payload in
+ * pieces instead of holding it whole. Caller storage, no heap.
+ */
+struct rvx_proof_hasher {
+	uint64_t ctx[16]; /**< Opaque: a BearSSL SHA-256 context. */
+	uint64_t left;    /**< Payload bytes still to come. */
+};
+
+/**
+ * Start a mutation hash: the encoding's head (domain, @p syscall, @p target,
+ * @p key and the payload length @p len), as rvx_proof_mutation_hash().
+ * @param[out] h    the hasher
+ * @param syscall   syscall number
+ * @param target    raw handle of the target object
+ * @param key       key within the object
+ * @param len       the whole payload's length in bytes
+ */
+void rvx_proof_hash_begin(struct rvx_proof_hasher *h, uint32_t syscall, uint64_t target,
+			  uint64_t key, uint64_t len);
+
+/**
+ * Add the next @p len payload bytes.
+ * @param h     the hasher
+ * @param data  the bytes (may be NULL when @p len is 0)
+ * @param len   how many
+ * @retval 0 added
+ * @retval -RVX_EINVAL @p h is NULL, @p data is NULL with a non-zero @p len,
+ *         or @p len exceeds the bytes still declared (nothing added)
+ */
+int rvx_proof_hash_update(struct rvx_proof_hasher *h, const void *data, size_t len);
+
+/**
+ * Finish: the mutation hash, once exactly the declared payload was added.
+ * @param h        the hasher
+ * @param[out] out 32 bytes
+ * @retval 0 @p out holds the hash
+ * @retval -RVX_EINVAL a pointer is NULL or payload bytes are missing
+ */
+int rvx_proof_hash_end(struct rvx_proof_hasher *h, uint8_t out[32]);
+
+/**
  * Derive the Reflex/Standard MAC key of an issuing capability:
  * HMAC-SHA256(secret, `"ruvix.prove.v2"` || id (u64 LE) || object (u32 LE)
  * || epoch (u32 LE) || badge (u64 LE)). For the embedder's own minting of
@@ -446,6 +490,26 @@ void rvx_proof_issuer_restore(struct rvx_proof_issuer_state *live,
  */
 void rvx_proof_issuer_reapply(struct rvx_proof_issuer_state *live,
 			      const struct rvx_proof_issuer_state *accepted);
+
+/**
+ * The nonce an issuer's next token should carry: one above every nonce its
+ * window has accepted (1 if it has accepted none, or if the table entry last
+ * served an older identity, which reads as fresh). Every nonce from it up is
+ * accepted, so an issuer that counts up from it never meets a replay
+ * rejection (the window's unused nonces below it are not offered). Reads
+ * only; the rate counter is not considered.
+ * @param engine    an initialised engine
+ * @param issuer    the capability (its slot, id, object and epoch are read)
+ * @param[out] next the nonce (unchanged on failure)
+ * @retval 0 @p next holds it
+ * @retval -RVX_EINVAL a pointer is NULL, the engine is not initialised, or
+ *         the issuer's slot is outside the table
+ * @retval -RVX_EPROOF no nonce can be accepted: the entry belongs to a newer
+ *         identity (this one is superseded, rvx_proof_verify() rejects it
+ *         with RVX_PROOF_REJECT_NONCE_OLD), or the window reached 2^64 - 1
+ */
+int rvx_proof_issuer_next_nonce(const struct rvx_proof_engine *engine,
+				const struct rvx_proof_issuer *issuer, uint64_t *next);
 
 #ifdef __cplusplus
 }
