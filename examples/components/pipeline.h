@@ -11,6 +11,7 @@
 
 #include "ruvix/user.h"
 #include "ruvix/queue.h"
+#include "ruvix/region.h"
 #include "ruvix/user_proof.h"
 #include "ruvix/vecgraph_graph.h"
 #include "ruvix/vecgraph_vec.h"

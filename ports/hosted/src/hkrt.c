@@ -753,8 +753,11 @@ static bool trap(struct rvx_hkrt *rt, struct rvx_hkrt_cpu *c, uint32_t task, boo
 		return false;
 	}
 	t->in_call = 0;
-	if (rc == 0)
+	if (rc == 0) {
 		memcpy(t->r, &kr, sizeof(kr));
+		if (t->image >= 0 && t->nr_copy < RVX_SYS_COUNT)
+			rt->calls[t->nr_copy]++;
+	}
 	t->rc = rc;
 	wake_idle(rt);
 	if (now - c->picked_at >= rt->cfg.slice_ns) {
@@ -775,6 +778,8 @@ static bool resume_call(struct rvx_hkrt *rt, struct rvx_hkrt_cpu *c, uint32_t ta
 		return trap(rt, c, task, true);
 	/* A TimerWait is complete once the task is woken. */
 	t->in_call = 0;
+	if (t->image >= 0)
+		rt->calls[RVX_SYS_TIMER_WAIT]++;
 	memset(t->r, 0, sizeof(*t->r));
 	t->r->version = RVX_SYSCALL_VERSION;
 	t->r->status = RVX_SYSCALL_DONE;
@@ -1062,5 +1067,12 @@ void rvx_hkrt_times(struct rvx_hkrt *rt, uint64_t *mount_ns, uint64_t *first_ins
 		*mount_ns = rt->mount_ns;
 	if (first_instruction_ns != NULL)
 		*first_instruction_ns = rt->first_instruction_ns;
+	pthread_mutex_unlock(&rt->lock);
+}
+
+void rvx_hkrt_calls(struct rvx_hkrt *rt, uint64_t out[RVX_SYS_COUNT])
+{
+	pthread_mutex_lock(&rt->lock);
+	memcpy(out, rt->calls, sizeof(rt->calls));
 	pthread_mutex_unlock(&rt->lock);
 }

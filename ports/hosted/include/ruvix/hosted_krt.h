@@ -230,6 +230,7 @@ struct rvx_hkrt {
 		uint64_t limit;                      /**< Events to deliver (0: no limit). */
 	} sensors[RVX_KERNEL_SENSORS];               /**< Periodic sensors. */
 	uint64_t runs_total;                         /**< Dispatches so far. */
+	uint64_t calls[RVX_SYS_COUNT];               /**< Calls package code completed with 0, per syscall. */
 	uint64_t first_instruction_ns;               /**< Time the first package task was switched in (0: none yet). */
 	uint64_t mount_ns;                           /**< Time the last mount through the runtime completed. */
 	int result;                                  /**< What rvx_hkrt_run() returns. */
@@ -341,6 +342,14 @@ _Noreturn void rvx_hkrt_exit(int32_t code);
  */
 int rvx_hkrt_gate(uint64_t ctx, uint32_t nr, struct rvx_syscall_args *a,
 		  struct rvx_syscall_result *r);
+
+/**
+ * How many calls of each syscall package code (not native entries) made
+ * and completed with 0 (a blocking call counts once, when it completes).
+ * @param rt the runtime
+ * @param[out] out RVX_SYS_COUNT counts, by syscall number
+ */
+void rvx_hkrt_calls(struct rvx_hkrt *rt, uint64_t out[RVX_SYS_COUNT]);
 
 /**
  * Kernel time as the runtime reads it.
