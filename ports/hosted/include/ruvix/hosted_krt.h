@@ -157,7 +157,8 @@ struct rvx_hkrt_image {
 
 /** A range of memory a task's calls may name. Private. */
 struct rvx_hkrt_range {
-	uintptr_t lo, hi;   /**< [lo, hi). */
+	uintptr_t lo;       /**< First byte. */
+	uintptr_t hi;       /**< One past the last byte. */
 	uint32_t writable;  /**< 1 if calls may write into it. */
 	uint32_t reserved;  /**< 0. */
 };
@@ -269,6 +270,12 @@ int rvx_hkrt_init(struct rvx_hkrt *rt, const struct rvx_hkrt_cfg *cfg);
  * The host program is trusted: its buffers are not checked against @p task's
  * memory. A mount's task ids are copied to `out` as far as `out_len` allows
  * (the nucleus is given the runtime's own buffer).
+ * @param rt   the runtime
+ * @param task the kernel task the call is made for
+ * @param nr   the syscall number
+ * @param a    its arguments (as for rvx_syscall())
+ * @param[out] r its result
+ * @retval 0 done (as rvx_syscall())
  * @retval -RVX_EINVAL NULL, a blocking call, or @p task is running
  * @retval -RVX_ENOTSUP a package's code segment is not a component image
  *         this port runs, an entry lies outside its text, or an entry
@@ -285,6 +292,10 @@ int rvx_hkrt_syscall(struct rvx_hkrt *rt, uint32_t task, uint32_t nr,
  * Deliver an event of kernel sensor @p sensor every @p period_ns of kernel
  * time from the run's start (payload: the event's number and time, u64
  * each), at most @p limit events (0: no limit). Call before rvx_hkrt_run().
+ * @param rt        the runtime
+ * @param sensor    the sensor's index (rvx_kernel_sensor_register())
+ * @param period_ns its period (ns)
+ * @param limit     events to deliver, 0 for no limit
  * @retval 0 set
  * @retval -RVX_EINVAL NULL, @p period_ns 0, or the run is going
  * @retval -RVX_ELIMIT too many periodic sensors
@@ -296,6 +307,7 @@ int rvx_hkrt_sensor_periodic(struct rvx_hkrt *rt, uint32_t sensor, uint64_t peri
  * Run the CPUs: CPU 0 on the calling thread, the others on new threads,
  * until no task but the root is left and the root's program (if any) has
  * returned, or rvx_hkrt_stop().
+ * @param rt the runtime
  * @retval 0 done
  * @retval -RVX_EINVAL NULL or already running
  * @retval -RVX_ENOTSUP a host thread or the fault handler could not be set up
@@ -303,12 +315,17 @@ int rvx_hkrt_sensor_periodic(struct rvx_hkrt *rt, uint32_t sensor, uint64_t peri
  */
 int rvx_hkrt_run(struct rvx_hkrt *rt);
 
-/** Ask rvx_hkrt_run() to return once each CPU is back on its own stack. */
+/**
+ * Ask rvx_hkrt_run() to return once each CPU is back on its own stack.
+ * @param rt the runtime
+ */
 void rvx_hkrt_stop(struct rvx_hkrt *rt);
 
 /**
  * End a task: at once if it is not running, otherwise when it next enters
  * the kernel or is switched out (TASK_EXIT with RVX_HKRT_CODE_KILLED).
+ * @param rt   the runtime
+ * @param task the kernel task
  * @retval 0 ended or marked to end
  * @retval -RVX_EINVAL NULL, @p task out of range or not live, or the root task
  * @retval other rvx_kernel_task_exit()'s error
@@ -319,11 +336,17 @@ int rvx_hkrt_kill(struct rvx_hkrt *rt, uint32_t task);
  * The generation of kernel task index @p task: it changes each time the
  * index gets a new task, so a caller can tell whether a status belongs to
  * the task it knew.
+ * @param rt   the runtime
+ * @param task the kernel task index
+ * @return the generation (0: the index never had a task the runtime saw)
  */
 uint32_t rvx_hkrt_task_generation(struct rvx_hkrt *rt, uint32_t task);
 
 /**
  * Report a task (ended or running) by its kernel index.
+ * @param rt   the runtime
+ * @param task the kernel task index
+ * @param[out] out its state
  * @retval 0 @p out filled
  * @retval -RVX_EINVAL NULL or @p task out of range
  */
@@ -331,12 +354,18 @@ int rvx_hkrt_task_status(struct rvx_hkrt *rt, uint32_t task, struct rvx_hkrt_tas
 
 /**
  * Inside a native task: end it with @p code (the root task is held instead).
+ * @param code the exit code its TASK_EXIT records
  */
 _Noreturn void rvx_hkrt_exit(int32_t code);
 
 /**
  * The gate a start block names (`gate` of `struct rvx_user_start`): called
  * on a task's stack by the SDK's hosted backend with `gate_ctx` as @p ctx.
+ * @param ctx the start block's `gate_ctx` (the runtime)
+ * @param nr  the syscall number
+ * @param a   the arguments (the task's memory)
+ * @param[out] r the result (the task's memory)
+ * @retval 0 done
  * @retval -RVX_EINVAL not called from a task of the runtime @p ctx names
  * @retval other the call's return (see ruvix/user.h's rvx_user_trap())
  */
@@ -353,12 +382,17 @@ void rvx_hkrt_calls(struct rvx_hkrt *rt, uint64_t out[RVX_SYS_COUNT]);
 
 /**
  * Kernel time as the runtime reads it.
+ * @param rt the runtime
+ * @return the time (ns)
  */
 uint64_t rvx_hkrt_now(struct rvx_hkrt *rt);
 
 /**
  * Times for a figure: when the last mount made through the runtime completed
  * and when the first package task was first switched in (kernel ns, 0 if not yet).
+ * @param rt the runtime
+ * @param[out] mount_ns the mount's completion (may be NULL)
+ * @param[out] first_instruction_ns the first switch into package code (may be NULL)
  */
 void rvx_hkrt_times(struct rvx_hkrt *rt, uint64_t *mount_ns, uint64_t *first_instruction_ns);
 
