@@ -140,6 +140,9 @@ static uint8_t *slurp(const char *path, size_t *len)
 }
 
 /* Mount the callloop package, tell it @p n, run it; returns the run's ns. */
+static double mount_call[10], start_to_first[10];
+static int nruns;
+
 static uint64_t component_run(const uint8_t *pkg, size_t len, const uint8_t pub[65], uint64_t n,
 			      uint64_t *mount_to_first)
 {
@@ -156,12 +159,19 @@ static uint64_t component_run(const uint8_t *pkg, size_t len, const uint8_t pub[
 	a.aux_len = sizeof(required);
 	tm = rvx_hkrt_now(&rt);
 	BENCH_REQUIRE(rvx_hkrt_syscall(&rt, 0, RVX_SYS_RVF_MOUNT, &a, &r) == 0, "mount");
+	mount_call[nruns] = (double)(rvx_hkrt_now(&rt) - tm);
 	a = args(ctl.raw);
 	a.in = (uint64_t)(uintptr_t)&n;
 	a.in_len = 8;
 	BENCH_REQUIRE(rvx_hkrt_syscall(&rt, 0, RVX_SYS_QUEUE_SEND, &a, &r) == 0, "ctl");
 	t0 = bench_now_ns();
-	BENCH_REQUIRE(rvx_hkrt_run(&rt) == 0, "run");
+	{
+		uint64_t rs = rvx_hkrt_now(&rt);
+
+		BENCH_REQUIRE(rvx_hkrt_run(&rt) == 0, "run");
+		rvx_hkrt_times(&rt, NULL, &tf);
+		start_to_first[nruns++] = (double)(tf - rs);
+	}
 	t1 = bench_now_ns();
 	rvx_hkrt_times(&rt, NULL, &tf);
 	*mount_to_first = tf - tm;
@@ -238,9 +248,11 @@ int main(int argc, char **argv)
 	printf("  gate, component (package code)             %7.1f ns  (best of 5 runs of %u "
 	       "pairs, less an empty run)\n",
 	       (double)(full - empty) / (2.0 * N_COMPONENT), N_COMPONENT);
-	printf("mount to first component instruction: %.1f us (median of 5; verify, copy, map, "
-	       "start the CPU)\n",
-	       bench_median(mtf, 5) / 1e3);
+	printf("mount to first component instruction: %.1f us (median of 5): the mount call "
+	       "%.1f us (copy, verify the signature and hashes, map, mount), run start to the "
+	       "first instruction %.1f us\n",
+	       bench_median(mtf, 5) / 1e3, bench_median(mount_call, nruns) / 1e3,
+	       bench_median(start_to_first, nruns) / 1e3);
 	free(pkg);
 	return 0;
 }
