@@ -29,7 +29,7 @@ static alignas(64) uint8_t queue_pool[65536];
 static alignas(64) uint8_t journal[512 * 1024];
 static alignas(64) uint8_t ring[4096 * 64];
 static struct rvx_kernel_root root;
-static rvx_handle_t vecq, ab, ba, never, sensor_cap;
+static rvx_handle_t vecq, ab, ba, never, done, sensor_cap;
 static uint32_t ids[NT];
 static int vectors, exchanges, naps;
 static volatile int sink;
@@ -41,27 +41,45 @@ static rvx_handle_t cap(const struct rvx_user_start *s, uint32_t i)
 	return h;
 }
 
-/* caps: 0 the sensor, 1 vecq (write), 2 the clock. The subscription lasts
- * as long as the capabilities it was made with, so the task stays a while. */
+/* caps: 0 the sensor, 1 vecq (write), 2 done (read). The subscription lasts
+ * as long as the capabilities it was made with, so the task stays until the
+ * consumer is done. */
 static void sensor(const struct rvx_user_start *s)
 {
-	uint32_t sub;
+	uint32_t sub, v;
+	uint64_t len;
 
 	rvx_user_init(s);
 	if (rvx_sys_sensor_subscribe(cap(s, 0), cap(s, 1), &sub) == 0)
-		(void)rvx_sys_timer_sleep(cap(s, 2), 60000000u);
+		(void)rvx_sys_queue_recv(cap(s, 2), &v, sizeof(v), NULL, &len, RVX_USER_FOREVER);
 }
 
-/* caps: 0 vecq (read) */
+/* caps: 0 vecq (read), 1 done (write). Takes 40 events, lets the sensor task
+ * go (its subscription ends with it), then drains the queue until a timed
+ * receive times out. */
 static void consumer(const struct rvx_user_start *s)
 {
 	uint8_t buf[64];
 	uint64_t len;
+	uint32_t timeouts = 0, v = 1, more = 0;
+	int rc = 0;
 
 	rvx_user_init(s);
-	while (rvx_sys_queue_recv(cap(s, 0), buf, sizeof(buf), NULL, &len, 20000000u) == 0)
-		vectors++;
-	printf("  consumer: %d sensor events, then a 20 ms timeout\n", vectors);
+	while (vectors < 40 && timeouts < 100) {
+		rc = rvx_sys_queue_recv(cap(s, 0), buf, sizeof(buf), NULL, &len, 20000000u);
+		if (rc == 0)
+			vectors++;
+		else
+			timeouts++;
+	}
+	(void)rvx_sys_queue_send(cap(s, 1), 1, 0, 0, &v, sizeof(v));
+	while ((rc = rvx_sys_queue_recv(cap(s, 0), buf, sizeof(buf), NULL, &len, 20000000u)) == 0)
+		more++;
+	printf("  consumer: %d sensor events (%u more drained once the sensor task ended), then "
+	       "%s\n",
+	       vectors, more, rc == -RVX_ETIMEDOUT ? "a 20 ms timeout" : "NO TIMEOUT");
+	if (rc != -RVX_ETIMEDOUT)
+		vectors = -1;
 }
 
 /* caps: 0 ab (write), 1 ba (read) */
@@ -151,8 +169,8 @@ static void root_main(const struct rvx_user_start *s)
 	static const uint32_t cpu[NT] = {0, 0, 0, 1, 1, 1, 0, 1};
 	const struct rvx_syscall_capxfer x[NT][3] = {
 		{{sensor_cap.raw, RVX_RIGHT_READ, 0}, {vecq.raw, RVX_RIGHT_WRITE, 0},
-		 {root.clock.raw, RVX_RIGHT_READ, 0}},
-		{{vecq.raw, RVX_RIGHT_READ, 0}},
+		 {done.raw, RVX_RIGHT_READ, 0}},
+		{{vecq.raw, RVX_RIGHT_READ, 0}, {done.raw, RVX_RIGHT_WRITE, 0}},
 		{{ab.raw, RVX_RIGHT_WRITE, 0}, {ba.raw, RVX_RIGHT_READ, 0}},
 		{{ab.raw, RVX_RIGHT_READ, 0}, {ba.raw, RVX_RIGHT_WRITE, 0}},
 		{{root.clock.raw, RVX_RIGHT_READ, 0}},
@@ -160,7 +178,7 @@ static void root_main(const struct rvx_user_start *s)
 		{{never.raw, RVX_RIGHT_READ, 0}},
 		{{root.clock.raw, RVX_RIGHT_READ, 0}},
 	};
-	static const uint32_t nx[NT] = {3, 1, 2, 2, 1, 1, 1, 1};
+	static const uint32_t nx[NT] = {3, 2, 2, 2, 1, 1, 1, 1};
 
 	rvx_user_init(s);
 	for (int i = 0; i < NT; i++) {
@@ -172,6 +190,7 @@ static void root_main(const struct rvx_user_start *s)
 		sp.priority = 1;
 		sp.deadline_ns = 1000000;
 		sp.cpu = cpu[i];
+		sp.index = (uint32_t)i + 2u; /* task i + 1: each keeps its own index */
 		if (rvx_sys_task_spawn(root.task, &sp, x[i], nx[i], child_caps, &ids[i]) != 0)
 			printf("  root: spawning task %d failed\n", i);
 	}
@@ -231,10 +250,11 @@ int main(void)
 	    rvx_kernel_queue_create(&kern, 0, 16, 16, RVX_RIGHTS_ALL, &ab) != 0 ||
 	    rvx_kernel_queue_create(&kern, 0, 16, 16, RVX_RIGHTS_ALL, &ba) != 0 ||
 	    rvx_kernel_queue_create(&kern, 0, 2, 16, RVX_RIGHTS_ALL, &never) != 0 ||
+	    rvx_kernel_queue_create(&kern, 0, 2, 16, RVX_RIGHTS_ALL, &done) != 0 ||
 	    rvx_kernel_sensor_register(&kern, 0, SENSOR_TYPE, RVX_RIGHTS_ALL, &sensor_index,
 				       &sensor_cap) != 0 ||
 	    rvx_hkrt_init(&rt, &hc) != 0 ||
-	    rvx_hkrt_sensor_periodic(&rt, sensor_index, 1000000, 40) != 0) {
+	    rvx_hkrt_sensor_periodic(&rt, sensor_index, 1000000, 0) != 0) {
 		fprintf(stderr, "hosted-tasks: set-up failed\n");
 		return 1;
 	}
