@@ -22,7 +22,7 @@ import tempfile
 FLAGS = ['-std=c11', '-O2', '-ffreestanding', '-fPIE', '-fno-stack-protector',
          '-fno-asynchronous-unwind-tables', '-fno-unwind-tables', '-fno-plt',
          '-fvisibility=hidden', '-fno-tree-loop-distribute-patterns',
-         '-fcf-protection=none', '-fno-sanitize=all', '-Wall', '-Wextra', '-Werror',
+         '-fcf-protection=none', '-fstack-clash-protection', '-fno-sanitize=all', '-Wall', '-Wextra', '-Werror',
          '-Wno-unused-parameter']
 
 
