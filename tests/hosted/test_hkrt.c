@@ -4,7 +4,8 @@
  * threads, blocking receives with timeouts, timer waits, wakes across CPUs,
  * faults contained, kills; packages' component code mapped and run (the
  * component demo end to end, twice, and on one CPU); a component without
- * PROVE gets no proof key and no put.
+ * PROVE gets no proof key and no put; one that writes into its own code
+ * faults and is contained.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -333,8 +334,10 @@ static int read_pub(const char *path, uint8_t pub[65])
 	return n == 65 ? 0 : -1;
 }
 
-Test(hkrt, component_without_prove_gets_nothing)
+Test(hkrt, components_without_prove_or_writing_code_contained)
 {
+	struct rvx_hkrt_task_status st;
+	uint32_t ids[2] = {0, 0};
 	struct rvx_vec_config vc;
 	struct rvx_proof_policy pol;
 	struct rvx_syscall_args a;
@@ -365,8 +368,18 @@ Test(hkrt, component_without_prove_gets_nothing)
 	a.in_len = len;
 	a.aux = (uint64_t)(uintptr_t)required;
 	a.aux_len = sizeof(required);
+	a.out = (uint64_t)(uintptr_t)ids;
+	a.out_len = sizeof(ids);
 	cr_assert_eq(rvx_hkrt_syscall(&rt, 0, RVX_SYS_RVF_MOUNT, &a, &r), 0);
 	cr_assert_eq(rvx_hkrt_run(&rt), 0);
+
+	/* The probe ended normally; the one that wrote into its code faulted. */
+	cr_assert_eq(rvx_hkrt_task_status(&rt, ids[0], &st), 0);
+	cr_assert_eq(st.end, RVX_HKRT_END_RETURNED);
+	cr_assert_eq(rvx_hkrt_task_status(&rt, ids[1], &st), 0);
+	cr_assert_eq(st.end, RVX_HKRT_END_FAULT, "W^X: its text is not writable");
+	cr_assert_eq(st.image, 1u);
+	cr_assert_eq(records_of(RVX_WITNESS_FAULT), 1u);
 
 	/* Its report, taken by the root. */
 	memset(&a, 0, sizeof(a));
