@@ -673,11 +673,10 @@ static int task_prepare(struct rvx_hkrt *rt, struct rvx_hkrt_cpu *c, uint32_t ta
 {
 	struct rvx_hkrt_task *t = &rt->tasks[task];
 	struct rvx_kernel *k = rt->cfg.kernel;
+	struct rvx_kernel_task_info ti;
 	struct rvx_user_start *s;
 	size_t top;
 	int rc;
-
-	struct rvx_kernel_task_info ti;
 
 	/* A binding is for the kernel task it was made for; a task the
 	 * runtime did not see created (its index reused behind its back)
