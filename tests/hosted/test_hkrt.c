@@ -345,7 +345,7 @@ Test(hkrt, components_without_prove_or_writing_code_contained)
 	struct rvx_queue_msg_hdr h;
 	rvx_handle_t vstore;
 	uint64_t required[2];
-	int32_t report[4];
+	int32_t report[5];
 	uint8_t pub[65];
 	size_t len;
 	uint8_t *pkg = slurp(env("RVX_PROBE_PKG"), &len);
@@ -394,6 +394,7 @@ Test(hkrt, components_without_prove_or_writing_code_contained)
 	cr_assert_eq(report[1], 0, "the prover stayed empty");
 	cr_assert_eq(report[2], 0, "a token can be made with nothing...");
 	cr_assert_eq(report[3], -RVX_EPROOF, "...and the kernel refuses it");
+	cr_assert_eq(report[4], -RVX_EINVAL, "memory that is not the component's is refused");
 	cr_assert_eq(records_of(RVX_WITNESS_PROVE_KEY), 0u);
 	cr_assert_eq(records_of(RVX_WITNESS_PROOF_REJECTED), 1u);
 	cr_assert_eq(records_of(RVX_WITNESS_VECTOR_PUT), 0u);

@@ -2,8 +2,10 @@
 /*
  * A component that holds the vector store without PROVE: it asks for the
  * store's proof key (it must get nothing), then tries a put under a token it
- * made with what it has (it must be refused), and reports both outcomes and
- * whether the prover stayed empty on its `report` queue.
+ * made with what it has (it must be refused), tries to send bytes that are
+ * not its own (the host's code, where the gate lies: refused before the
+ * kernel sees the call), and reports the outcomes and whether the prover
+ * stayed empty on its `report` queue.
  *
  * Capabilities (wire order): 0 the vector store (read, write), 1 `report`
  * (write).
@@ -20,7 +22,7 @@ void rvx_component_main(const struct rvx_user_start *s)
 	struct rvx_user_prover p;
 	struct rvx_proof_token tok;
 	float v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-	int32_t out[4] = {0, 0, 0, 0};
+	int32_t out[5] = {0, 0, 0, 0, 0};
 	uint8_t any = 0;
 
 	rvx_user_init(s);
@@ -35,5 +37,6 @@ void rvx_component_main(const struct rvx_user_start *s)
 					   &tok);
 	out[3] = rvx_sys_vector_put_proved(memory, 77, RVX_VEC_COHERENCE_ONE, v, 8, &tok,
 					   sizeof(tok), NULL);
+	out[4] = rvx_sys_queue_send(report, 1, 0, 0, (const void *)(uintptr_t)s->gate, 16);
 	(void)rvx_sys_queue_send(report, 1, 0, 0, out, sizeof(out));
 }
