@@ -74,6 +74,8 @@ void nk_setup_world_secret(struct nk_world *w, const uint8_t *key, size_t key_le
 	cfg.vec_scratch_capacity = NK_VCAP;
 	cfg.vec_scratch_ef = 32;
 	cfg.period_ns = 1000000;
+	cfg.store_pool = w->store_pool;
+	cfg.store_pool_size = sizeof(w->store_pool);
 	cr_assert(RVX_VEC_SCRATCH_BYTES(NK_VCAP, 32) <= sizeof(w->scratch));
 	cr_assert_eq(rvx_kernel_boot(&w->k, &cfg, key, key_len, NK_NOW, &nk_root), 0);
 	cr_assert_eq(rvx_kernel_queue_create(&w->k, 0, 4, 64, RVX_RIGHTS_ALL, &nk_queue), 0);

@@ -24,6 +24,7 @@ struct nk_world {
 	alignas(64) uint8_t scratch[8192];
 	alignas(64) uint8_t vmem[262144];
 	alignas(64) uint8_t gmem[RVX_GRAPH_BYTES(16, 32)];
+	alignas(64) uint8_t store_pool[65536];
 };
 
 extern struct nk_world W;

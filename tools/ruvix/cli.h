@@ -26,6 +26,14 @@ struct cli_file {
 int cli_parse_manifest(const char *path, struct rvx_rvf_manifest *m, uint8_t *keys,
 		       const struct cli_file *files, size_t nfiles);
 
+/*
+ * Turn a text seed file (a vector or graph seed, @type) into its segment
+ * bytes (malloc'd in @out); -1 with a message on error. Format in
+ * seed_text.c and docs/rvf.md.
+ */
+int cli_seed_from_text(uint16_t type, const char *path, const uint8_t *text, size_t len,
+		       uint8_t **out, size_t *out_len);
+
 /* Read a whole file (malloc'd); -1 on error with a message. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 /* Read a hex-encoded key file of exactly @n bytes; -1 on error. */

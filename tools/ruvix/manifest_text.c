@@ -122,6 +122,8 @@ static int find_object(struct ctx *c, const char *ref, uint8_t *kind, uint16_t *
 	LOOKUP("region", RVX_RVF_WIRE_REGION, regions, region_count)
 	LOOKUP("queue", RVX_RVF_WIRE_QUEUE, queues, queue_count)
 	LOOKUP("required", RVX_RVF_WIRE_REQUIRED, required, required_count)
+	LOOKUP("vector", RVX_RVF_WIRE_VECTOR, vectors, vector_count)
+	LOOKUP("graph", RVX_RVF_WIRE_GRAPH, graphs, graph_count)
 #undef LOOKUP
 	return err(c, "unknown object kind in '%s'", ref);
 }
@@ -293,6 +295,113 @@ static int line_queue(struct ctx *c, char *save)
 	return 0;
 }
 
+static int line_vector(struct ctx *c, char *save)
+{
+	struct rvx_rvf_manifest *m = c->m;
+	char *name = strtok_r(NULL, " \t", &save);
+	uint32_t x;
+	if (name == NULL)
+		return err(c, "%s", "vector needs a name");
+	if (m->vector_count >= RVX_RVF_MAX_VECTOR_STORES)
+		return err(c, "%s", "too many vector stores");
+	struct rvx_rvf_vector_store *v = &m->vectors[m->vector_count];
+	memset(v, 0, sizeof(*v));
+	if (set_name(c, v->name, sizeof(v->name), name) != 0)
+		return -1;
+	v->seed_segment = RVX_RVF_NONE;
+	NEXT_ATTRS(tok, save) {
+		const char *k;
+		char *val = attr(tok, &k);
+		if (val == NULL)
+			return err(c, "expected key=value, got '%s'", tok);
+		if (strcmp(k, "dim") == 0) {
+			if (parse_u32(c, val, &v->dim) != 0)
+				return -1;
+		} else if (strcmp(k, "capacity") == 0) {
+			if (parse_u32(c, val, &v->capacity) != 0)
+				return -1;
+		} else if (strcmp(k, "metric") == 0) {
+			if (strcmp(val, "l2") == 0)
+				v->metric = RVX_RVF_METRIC_L2;
+			else if (strcmp(val, "cosine") == 0)
+				v->metric = RVX_RVF_METRIC_COSINE;
+			else if (strcmp(val, "dot") == 0)
+				v->metric = RVX_RVF_METRIC_DOT;
+			else
+				return err(c, "unknown metric '%s' (l2, cosine, dot)", val);
+		} else if (strcmp(k, "m") == 0 || strcmp(k, "m0") == 0 || strcmp(k, "ef") == 0 ||
+			   strcmp(k, "ef_search") == 0) {
+			if (parse_u32(c, val, &x) != 0 || x == 0 || x > UINT16_MAX)
+				return err(c, "bad HNSW parameter '%s'", val);
+			if (strcmp(k, "m") == 0)
+				v->m = (uint16_t)x;
+			else if (strcmp(k, "m0") == 0)
+				v->m0 = (uint16_t)x;
+			else if (strcmp(k, "ef") == 0)
+				v->ef_construction = (uint16_t)x;
+			else
+				v->ef_search = (uint16_t)x;
+		} else if (strcmp(k, "hnsw_seed") == 0) {
+			if (parse_u64(c, val, &v->hnsw_seed) != 0)
+				return -1;
+		} else if (strcmp(k, "seed") == 0) {
+			if (find_file(c, val, RVX_RVF_SEG_VECTOR_SEED, &v->seed_segment) != 0)
+				return -1;
+		} else {
+			return err(c, "unknown vector attribute '%s'", k);
+		}
+	}
+	if (v->dim == 0 || v->capacity == 0)
+		return err(c, "vector '%s' needs dim= and capacity=", name);
+	m->vector_count++;
+	return 0;
+}
+
+static int line_graph(struct ctx *c, char *save)
+{
+	struct rvx_rvf_manifest *m = c->m;
+	char *name = strtok_r(NULL, " \t", &save);
+	if (name == NULL)
+		return err(c, "%s", "graph needs a name");
+	if (m->graph_count >= RVX_RVF_MAX_GRAPH_STORES)
+		return err(c, "%s", "too many graph stores");
+	struct rvx_rvf_graph_store *g = &m->graphs[m->graph_count];
+	memset(g, 0, sizeof(*g));
+	if (set_name(c, g->name, sizeof(g->name), name) != 0)
+		return -1;
+	g->seed_segment = RVX_RVF_NONE;
+	NEXT_ATTRS(tok, save) {
+		const char *k;
+		char *val = attr(tok, &k);
+		if (val == NULL) {
+			if (strcmp(tok, "self_loops") == 0) {
+				g->flags |= RVX_RVF_GRAPH_SELF_LOOPS;
+				continue;
+			}
+			return err(c, "expected key=value, got '%s'", tok);
+		}
+		if (strcmp(k, "nodes") == 0) {
+			if (parse_u32(c, val, &g->node_capacity) != 0)
+				return -1;
+		} else if (strcmp(k, "edges") == 0) {
+			if (parse_u32(c, val, &g->edge_capacity) != 0)
+				return -1;
+		} else if (strcmp(k, "hash_seed") == 0) {
+			if (parse_u64(c, val, &g->hash_seed) != 0)
+				return -1;
+		} else if (strcmp(k, "seed") == 0) {
+			if (find_file(c, val, RVX_RVF_SEG_GRAPH_SEED, &g->seed_segment) != 0)
+				return -1;
+		} else {
+			return err(c, "unknown graph attribute '%s'", k);
+		}
+	}
+	if (g->node_capacity == 0 || g->edge_capacity == 0)
+		return err(c, "graph '%s' needs nodes= and edges=", name);
+	m->graph_count++;
+	return 0;
+}
+
 static int line_require(struct ctx *c, char *save)
 {
 	static const char *const types[] = { "none", "task", "region", "queue", "timer", "vector",
@@ -374,7 +483,7 @@ static int line_proof(struct ctx *c, char *save)
 	uint16_t idx;
 	uint8_t kind;
 	if (obj == NULL)
-		return err(c, "%s", "proof needs region:NAME or queue:NAME");
+		return err(c, "%s", "proof needs KIND:NAME (region, queue, vector, graph)");
 	if (m->policy_count >= RVX_RVF_MAX_PROOF_POLICIES)
 		return err(c, "%s", "too many proof policies");
 	if (find_object(c, obj, &kind, &idx) != 0)
@@ -516,6 +625,10 @@ int cli_parse_manifest(const char *path, struct rvx_rvf_manifest *m, uint8_t *ke
 			rc = line_queue(&c, save);
 		} else if (strcmp(kw, "require") == 0) {
 			rc = line_require(&c, save);
+		} else if (strcmp(kw, "vector") == 0) {
+			rc = line_vector(&c, save);
+		} else if (strcmp(kw, "graph") == 0) {
+			rc = line_graph(&c, save);
 		} else if (strcmp(kw, "wire") == 0) {
 			rc = line_wire(&c, save);
 		} else if (strcmp(kw, "proof") == 0) {

@@ -28,7 +28,8 @@ void cli_usage(void)
 	      "        and COUNT (default rvx_virt_trusted_keys and rvx_virt_trusted_key_count;\n"
 	      "        with --name only, COUNT is ARRAY_count)\n"
 	      "  ruvix pkg pack --manifest M.txt (--key KEY | --unsigned [--key KEY]) --out PKG [KIND:FILE...]\n"
-	      "        KIND is code, data, vector or graph; --unsigned leaves the signature empty\n"
+	      "        KIND is code, data, vector or graph; --unsigned leaves the signature empty;\n"
+	      "        a vector or graph seed FILE ending in .txt is text, converted (docs/rvf.md)\n"
 	      "  ruvix pkg inspect PKG\n"
 	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n"
 	      "  ruvix witness verify-dump TRANSCRIPT|- [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
@@ -376,6 +377,19 @@ static int cmd_pkg_pack(int argc, char **argv)
 			fprintf(stderr, "%s: empty file\n", files[i].path);
 			goto done;
 		}
+		size_t bl = strlen(files[i].base);
+		if ((files[i].type == RVX_RVF_SEG_VECTOR_SEED || files[i].type == RVX_RVF_SEG_GRAPH_SEED) &&
+		    bl > 4 && strcmp(files[i].base + bl - 4, ".txt") == 0) {
+			/* A text seed: converted to the binary segment. */
+			uint8_t *seg;
+			size_t seg_len;
+			if (cli_seed_from_text(files[i].type, files[i].path, files[i].data,
+					       files[i].length, &seg, &seg_len) != 0)
+				goto done;
+			free(files[i].data);
+			files[i].data = seg;
+			files[i].length = seg_len;
+		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(files[j].base, files[i].base) == 0) {
 				fprintf(stderr, "%s: two files with the same name\n", files[i].base);
@@ -472,6 +486,8 @@ static const char *kind_str(uint8_t k)
 	case RVX_RVF_WIRE_REGION: return "region";
 	case RVX_RVF_WIRE_QUEUE: return "queue";
 	case RVX_RVF_WIRE_REQUIRED: return "required";
+	case RVX_RVF_WIRE_VECTOR: return "vector";
+	case RVX_RVF_WIRE_GRAPH: return "graph";
 	default: return "?";
 	}
 }
@@ -483,6 +499,8 @@ static const char *obj_name(const struct rvx_rvf_manifest *m, uint8_t kind, uint
 	case RVX_RVF_WIRE_REGION: return m->regions[i].name;
 	case RVX_RVF_WIRE_QUEUE: return m->queues[i].name;
 	case RVX_RVF_WIRE_REQUIRED: return m->required[i].name;
+	case RVX_RVF_WIRE_VECTOR: return m->vectors[i].name;
+	case RVX_RVF_WIRE_GRAPH: return m->graphs[i].name;
 	default: return "?";
 	}
 }
@@ -531,6 +549,45 @@ static void print_package(const struct rvx_rvf_package *v)
 	for (uint32_t i = 0; i < m->queue_count; i++)
 		printf("  queue[%u] %s slots=%u payload=%u\n", i, m->queues[i].name,
 		       m->queues[i].slot_count, m->queues[i].max_payload);
+	for (uint32_t i = 0; i < m->vector_count; i++) {
+		static const char *const metric[] = { "l2", "cosine", "dot" };
+		const struct rvx_rvf_vector_store *vs = &m->vectors[i];
+		printf("  vector[%u] %s dim=%u metric=%s capacity=%u", i, vs->name, vs->dim,
+		       metric[vs->metric], vs->capacity);
+		if (vs->m)
+			printf(" m=%u", vs->m);
+		if (vs->m0)
+			printf(" m0=%u", vs->m0);
+		if (vs->ef_construction)
+			printf(" ef=%u", vs->ef_construction);
+		if (vs->ef_search)
+			printf(" ef_search=%u", vs->ef_search);
+		if (vs->hnsw_seed)
+			printf(" hnsw_seed=%llu", (unsigned long long)vs->hnsw_seed);
+		if (vs->seed_segment != RVX_RVF_NONE) {
+			const struct rvx_rvf_segment *sg = &v->segments[vs->seed_segment];
+			printf(" seed=[%u] (%llu vectors)", vs->seed_segment,
+			       (unsigned long long)((sg->length - RVX_RVF_SEED_HEADER_SIZE) /
+						    RVX_RVF_VECTOR_SEED_RECORD_SIZE(vs->dim)));
+		}
+		printf("\n");
+	}
+	for (uint32_t i = 0; i < m->graph_count; i++) {
+		const struct rvx_rvf_graph_store *gs = &m->graphs[i];
+		printf("  graph[%u] %s nodes=%u edges=%u", i, gs->name, gs->node_capacity,
+		       gs->edge_capacity);
+		if (gs->flags & RVX_RVF_GRAPH_SELF_LOOPS)
+			printf(" self_loops");
+		if (gs->hash_seed)
+			printf(" hash_seed=%llu", (unsigned long long)gs->hash_seed);
+		if (gs->seed_segment != RVX_RVF_NONE) {
+			const struct rvx_rvf_segment *sg = &v->segments[gs->seed_segment];
+			printf(" seed=[%u] (%llu mutations)", gs->seed_segment,
+			       (unsigned long long)((sg->length - RVX_RVF_SEED_HEADER_SIZE) /
+						    RVX_RVF_GRAPH_SEED_RECORD_SIZE));
+		}
+		printf("\n");
+	}
 	for (uint32_t i = 0; i < m->required_count; i++)
 		printf("  require[%u] %s type=%u rights=%s\n", i, m->required[i].name,
 		       m->required[i].object_type, rights_str(m->required[i].rights, rb));

@@ -69,6 +69,48 @@ grep -q "UNSIGNED" out.txt || fail "unsigned pack not marked: $(cat out.txt)"
 if "$ruvix" pkg verify unsigned.rvf --pub signer.key.pub 2> err.txt; then fail "unsigned package verified"; fi
 grep -q "REFUSED: unsigned" err.txt || fail "wrong message: $(cat err.txt)"
 
+# Vector and graph stores with text seeds (converted to their segments).
+cat > stores.txt <<'EOT'
+package stores
+task agent symbol=1
+vector emb dim=3 metric=cosine capacity=8 m=8 seed=emb.txt
+graph kg nodes=4 edges=4 seed=kg.txt
+wire agent vector:emb rights=read,write,prove
+wire agent graph:kg rights=read,write,prove
+proof vector:emb tier=standard payload=64 keys=0-100
+proof graph:kg tier=reflex
+witness flags=mutations checkpoint=32 log=64
+EOT
+printf '# key then components\n20 0 1 0\n10 1 0 0\n30 0 0 1\n' > emb.txt
+printf 'edge 5 6 0.5\nnode 6\nnode 5 414243\n' > kg.txt
+"$ruvix" pkg pack --manifest stores.txt --key signer.key --out stores.rvf \
+	vector:emb.txt graph:kg.txt || fail "stores package not packed"
+"$ruvix" pkg inspect stores.rvf > inspect.txt || fail "inspect stores failed"
+cat inspect.txt
+grep -q "vector\[0\] emb dim=3 metric=cosine capacity=8 m=8 seed=\[1\] (3 vectors)" inspect.txt ||
+	fail "inspect: vector store"
+grep -q "graph\[0\] kg nodes=4 edges=4 seed=\[2\] (3 mutations)" inspect.txt || fail "inspect: graph store"
+grep -q "wire\[0\] agent <- vector:emb rights=read,write,prove" inspect.txt || fail "inspect: store wire"
+grep -q "proof\[0\] vector:emb tier=standard" inspect.txt || fail "inspect: store policy"
+# More seed vectors than the capacity, and a repeated key, are refused.
+sed 's/capacity=8/capacity=2/' stores.txt > small.txt
+if "$ruvix" pkg pack --manifest small.txt --key signer.key --out bad.rvf vector:emb.txt graph:kg.txt 2> err.txt; then
+	fail "seeds over capacity packed"
+fi
+grep -q "invalid value" err.txt || fail "wrong message: $(cat err.txt)"
+printf '10 1 0 0\n10 0 1 0\n' > dup.txt
+sed 's/seed=emb.txt/seed=dup.txt/' stores.txt > dupm.txt
+if "$ruvix" pkg pack --manifest dupm.txt --key signer.key --out bad.rvf vector:dup.txt graph:kg.txt 2> err.txt; then
+	fail "repeated seed key packed"
+fi
+grep -q "given twice" err.txt || fail "wrong message: $(cat err.txt)"
+printf 'edge 5 7\nnode 5\n' > dangling.txt
+sed 's/seed=kg.txt/seed=dangling.txt/' stores.txt > dangm.txt
+if "$ruvix" pkg pack --manifest dangm.txt --key signer.key --out bad.rvf vector:emb.txt graph:dangling.txt 2> err.txt; then
+	fail "dangling edge packed"
+fi
+grep -q "index out of range" err.txt || fail "wrong message: $(cat err.txt)"
+
 # Trusted keys as C source: every key's 65 bytes in order, and a count.
 "$ruvix" keys export-c --out keys.c signer.key.pub other.key.pub || fail "export-c failed"
 grep -q "^const uint8_t rvx_virt_trusted_keys\[130\] = {" keys.c || fail "export-c: no key array"

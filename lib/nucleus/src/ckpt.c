@@ -12,9 +12,13 @@
  *   state bytes of each live vector store and graph store, in index order.
  *
  * Restore goes into a kernel booted with the same configuration geometry
- * and secret, with the same vector and graph stores created (same indices
- * and configurations): the destination keeps its own binding, takes every
- * other byte from the checkpoint, and turns pool offsets back into pointers.
+ * and secret, with the same embedder-created vector and graph stores
+ * (same indices and configurations): the destination keeps its own binding,
+ * takes every other byte from the checkpoint, and turns pool offsets back
+ * into pointers. Stores a mount created live in the store pool: their
+ * entries carry their pool offset, size and state size, so the destination
+ * re-creates them from the checkpoint (its own pool stores not in the
+ * checkpoint are dropped, like any pool content).
  * Its journal restarts empty, to hold what follows the checkpoint. The
  * proof issuers' nonce windows and the clock are floors, not plain state:
  * each checkpointed window is merged into the destination's (keep_floors()),
@@ -29,12 +33,20 @@
 
 static size_t vstate(const struct rvx_kernel *k, uint32_t i)
 {
-	return k->vstores[i].live ? rvx_vec_store_state_size(&k->vstores[i].store) : 0;
+	if (!k->vstores[i].live)
+		return 0;
+	if (k->vstores[i].pool_size != 0)
+		return (size_t)k->vstores[i].state_size;
+	return rvx_vec_store_state_size(&k->vstores[i].store);
 }
 
 static size_t gstate(const struct rvx_kernel *k, uint32_t i)
 {
-	return k->gstores[i].live ? rvx_graph_state_size(&k->gstores[i].graph) : 0;
+	if (!k->gstores[i].live)
+		return 0;
+	if (k->gstores[i].pool_size != 0)
+		return (size_t)k->gstores[i].state_size;
+	return rvx_graph_state_size(&k->gstores[i].graph);
 }
 
 static size_t ck_size(const void *obj)
@@ -91,6 +103,8 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(scratch), sizeof(k->scratch));
 	zero(out, KOFF(region_pool), sizeof(void *));
 	zero(out, KOFF(queue_pool), sizeof(void *));
+	zero(out, KOFF(store_pool), sizeof(void *));
+	zero(out, KOFF(witness_keep), sizeof(k->witness_keep));
 	zero(out, KOFF(trusted), sizeof(k->trusted));
 	zero(out, KOFF(sched), sizeof(k->sched));
 	zero(out, KOFF(timers), sizeof(k->timers));
@@ -397,7 +411,8 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 		memcpy(&v, in + KOFF(vstores) + i * sizeof(v), sizeof(v));
 		if (v.live) {
 			objects++;
-			if (v.reserved != 0 || !obj_ok(in, v.object, RVX_OBJ_VECTOR_STORE, i))
+			if (v.reserved != 0 || !obj_ok(in, v.object, RVX_OBJ_VECTOR_STORE, i) ||
+			    (v.pool_size == 0 && (v.pool_base != 0 || v.state_size != 0)))
 				return -RVX_EINVAL;
 		} else if (!all_zero((const uint8_t *)&v, sizeof(v))) {
 			return -RVX_EINVAL;
@@ -409,7 +424,9 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 		memcpy(&g, in + KOFF(gstores) + i * sizeof(g), sizeof(g));
 		if (g.live) {
 			objects++;
-			if (g.flags != d->gstores[i].flags ||
+			if ((g.pool_size == 0 && (g.flags != d->gstores[i].flags || g.pool_base != 0 ||
+						  g.state_size != 0)) ||
+			    (g.flags & ~(uint32_t)RVX_GRAPH_FLAG_SELF_LOOPS) != 0 ||
 			    !obj_ok(in, g.object, RVX_OBJ_GRAPH_STORE, i))
 				return -RVX_EINVAL;
 		} else if (!all_zero((const uint8_t *)&g, sizeof(g))) {
@@ -445,9 +462,32 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 			return -RVX_EINVAL;
 		if (m.live) {
 			objects++;
-			if (!obj_ok(in, m.object, RVX_OBJ_MOUNT, i))
+			if (m.reserved != 0 || m.vector_count > RVX_RVF_MAX_VECTOR_STORES ||
+			    m.graph_count > RVX_RVF_MAX_GRAPH_STORES ||
+			    !obj_ok(in, m.object, RVX_OBJ_MOUNT, i))
 				return -RVX_EINVAL;
 		} else if (!all_zero((const uint8_t *)&m, sizeof(m))) {
+			return -RVX_EINVAL;
+		}
+	}
+	/* A mounted region's or queue's AttestEmit policy: only on a live
+	 * object, with a tier; unset entries are zero. */
+	for (i = 0; i < RVX_KERNEL_REGIONS + RVX_KERNEL_QUEUES; i++) {
+		bool reg = i < RVX_KERNEL_REGIONS;
+		uint32_t j = reg ? i : i - RVX_KERNEL_REGIONS, live;
+		struct rvx_kernel_obj_policy op;
+
+		memcpy(&op, in + (reg ? KOFF(region_policy) : KOFF(queue_policy)) + j * sizeof(op),
+		       sizeof(op));
+		memcpy(&live, in + (reg ? ARR_OFF(regions, j, struct rvx_kernel_region, live)
+					: ARR_OFF(queues, j, struct rvx_kernel_queue, live)), 4);
+		if (!op.set) {
+			if (!all_zero((const uint8_t *)&op, sizeof(op)))
+				return -RVX_EINVAL;
+		} else if (op.set != 1 || !live || op.reserved != 0 ||
+			   op.policy.required_tier < RVX_PROOF_TIER_REFLEX ||
+			   op.policy.required_tier > RVX_PROOF_TIER_DEEP ||
+			   !flag_ok(op.policy.has_authority)) {
 			return -RVX_EINVAL;
 		}
 	}
@@ -468,18 +508,33 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
  * again when the check returns, so a refused restore leaves every byte as
  * it was; a store too large for it uses its own work area (not state:
  * visited marks and candidate lists its next mutation starts afresh). */
-static int stores_check(const struct rvx_kernel *d, const uint8_t *p)
+static int stores_check(const struct rvx_kernel *d, const uint8_t *in, const uint8_t *p)
 {
 	uint8_t *stage = (uint8_t *)(uintptr_t)&d->stage;
 	uint32_t i;
 
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		const struct rvx_vec_store *s = &d->vstores[i].store;
+		struct rvx_kernel_vstore e;
 		struct rvx_vec_config want, got;
-		size_t n = vstate(d, i);
+		size_t n, need;
 
-		if (n == 0)
+		memcpy(&e, in + KOFF(vstores) + i * sizeof(e), sizeof(e));
+		if (!e.live)
 			continue;
+		if (e.pool_size != 0) {
+			/* A mounted store: its configuration is the state's own,
+			 * judged in the staging (the mount made sure it fits) and
+			 * fitting the pool bytes the entry names. */
+			n = (size_t)e.state_size;
+			if (rvx_vec_store_validate(p, n, stage, sizeof(d->stage), &got) != 0 ||
+			    rvx_vec_store_size(&got, &need) != 0 || need > e.pool_size ||
+			    got.dim > RVX_KERNEL_VEC_DIM_MAX)
+				return -RVX_EINVAL;
+			p += n;
+			continue;
+		}
+		n = vstate(d, i);
 		rvx_vec_store_config(s, &want);
 		uint8_t *work = rvx_vec_store_validate_work_size(&want) <= sizeof(d->stage)
 					? stage
@@ -493,11 +548,22 @@ static int stores_check(const struct rvx_kernel *d, const uint8_t *p)
 	}
 	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
 		const struct rvx_graph *g = &d->gstores[i].graph;
+		struct rvx_kernel_gstore e;
 		struct rvx_graph_config got;
-		size_t n = gstate(d, i);
+		size_t n, need;
 
-		if (n == 0)
+		memcpy(&e, in + KOFF(gstores) + i * sizeof(e), sizeof(e));
+		if (!e.live)
 			continue;
+		if (e.pool_size != 0) {
+			n = (size_t)e.state_size;
+			if (rvx_graph_validate(p, n, &got) != 0 || got.flags != e.flags ||
+			    rvx_graph_size(&got, &need) != 0 || need > e.pool_size)
+				return -RVX_EINVAL;
+			p += n;
+			continue;
+		}
+		n = gstate(d, i);
 		if (rvx_graph_validate(p, n, &got) != 0 || got.node_capacity != g->node_capacity ||
 		    got.edge_capacity != g->edge_capacity || got.flags != d->gstores[i].flags)
 			return -RVX_EINVAL;
@@ -506,11 +572,61 @@ static int stores_check(const struct rvx_kernel *d, const uint8_t *p)
 	return 0;
 }
 
+/* Each store entry of the checkpoint against the destination's, adding its
+ * state bytes to @p need: an embedder store must be the destination's own
+ * (live in both, not from the pool); a mounted store's pool range must lie
+ * in the checkpoint's used store pool, aligned, and apart from every other
+ * mounted store's, and the destination may have no embedder store there. */
+static int store_entries_check(const struct rvx_kernel *d, const uint8_t *in, size_t sused,
+			       size_t *need)
+{
+	struct span sp[RVX_KERNEL_VECTOR_STORES + RVX_KERNEL_GRAPH_STORES];
+	uint32_t i, n = 0;
+
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES + RVX_KERNEL_GRAPH_STORES; i++) {
+		bool vec = i < RVX_KERNEL_VECTOR_STORES;
+		uint32_t j = vec ? i : i - RVX_KERNEL_VECTOR_STORES;
+		size_t off = vec ? KOFF(vstores) + j * sizeof(struct rvx_kernel_vstore)
+				 : KOFF(gstores) + j * sizeof(struct rvx_kernel_gstore);
+		size_t lo = vec ? offsetof(struct rvx_kernel_vstore, live)
+				: offsetof(struct rvx_kernel_gstore, live);
+		size_t po = vec ? offsetof(struct rvx_kernel_vstore, pool_base)
+				: offsetof(struct rvx_kernel_gstore, pool_base);
+		uint32_t live, dlive = vec ? d->vstores[j].live : d->gstores[j].live;
+		uint64_t base, size, state, dpool = vec ? d->vstores[j].pool_size
+							: d->gstores[j].pool_size;
+
+		memcpy(&live, in + off + lo, 4);
+		memcpy(&base, in + off + po, 8);
+		memcpy(&size, in + off + po + 8, 8);
+		memcpy(&state, in + off + po + 16, 8);
+		if (!flag_ok(live))
+			return -RVX_EINVAL;
+		if (live && size != 0) {
+			if (dlive && dpool == 0)
+				return -RVX_EINVAL;
+			if (base > sused || size > sused - base || state == 0 || state > size ||
+			    (base & (RVX_KERNEL_STORE_ALIGN - 1u)) != 0)
+				return -RVX_EINVAL;
+			sp[n].lo = base;
+			sp[n++].hi = base + size;
+			*need += (size_t)state;
+		} else if (live) {
+			if (!dlive || dpool != 0)
+				return -RVX_EINVAL;
+			*need += vec ? vstate(d, j) : gstate(d, j);
+		} else if (dlive && dpool == 0) {
+			return -RVX_EINVAL;
+		}
+	}
+	return spans_disjoint(sp, n) ? 0 : -RVX_EINVAL;
+}
+
 static int ck_check(const void *obj, const uint8_t *in, size_t len)
 {
 	const struct rvx_kernel *d = obj;
 	const struct rvx_kernel *s;
-	size_t need, rused, qused;
+	size_t need, rused, qused, sused;
 	uint32_t i;
 
 	if (len < sizeof(struct rvx_kernel))
@@ -527,26 +643,12 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 	}
 	memcpy(&rused, in + KOFF(region_pool_used), sizeof(rused));
 	memcpy(&qused, in + KOFF(queue_pool_used), sizeof(qused));
-	if (rused > d->region_pool_size || qused > d->queue_pool_size)
+	memcpy(&sused, in + KOFF(store_pool_used), sizeof(sused));
+	if (rused > d->region_pool_size || qused > d->queue_pool_size ||
+	    sused > d->store_pool_size)
 		return -RVX_EINVAL;
 	need = sizeof(struct rvx_kernel) + rused + qused;
-	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
-		uint32_t live;
-
-		memcpy(&live, in + ARR_OFF(vstores, i, struct rvx_kernel_vstore, live), 4);
-		if (live != d->vstores[i].live)
-			return -RVX_EINVAL;
-		need += vstate(d, i);
-	}
-	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
-		uint32_t live;
-
-		memcpy(&live, in + ARR_OFF(gstores, i, struct rvx_kernel_gstore, live), 4);
-		if (live != d->gstores[i].live)
-			return -RVX_EINVAL;
-		need += gstate(d, i);
-	}
-	if (len != need)
+	if (store_entries_check(d, in, sused, &need) != 0 || len != need)
 		return -RVX_EINVAL;
 	/* Every pool offset and table index stays inside the destination. */
 	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
@@ -611,7 +713,7 @@ static int ck_check(const void *obj, const uint8_t *in, size_t len)
 	(void)s;
 	if (libs_check(d, in, rused, qused) != 0 || nucleus_check(d, in) != 0)
 		return -RVX_EINVAL;
-	return stores_check(d, in + sizeof(struct rvx_kernel) + rused + qused);
+	return stores_check(d, in, in + sizeof(struct rvx_kernel) + rused + qused);
 }
 
 /* Restore keeps each issuer's nonce window as a floor: the checkpoint's
@@ -640,8 +742,9 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	struct rvx_rvf_trusted_keys trusted = k->trusted;
 	struct rvx_sched sched = k->sched;
 	struct rvx_timer timers = k->timers;
-	uint8_t *rpool = k->region_pool, *qpool = k->queue_pool;
-	size_t rsize = k->region_pool_size, qsize = k->queue_pool_size;
+	uint8_t *rpool = k->region_pool, *qpool = k->queue_pool, *spool = k->store_pool;
+	size_t rsize = k->region_pool_size, qsize = k->queue_pool_size, ssize = k->store_pool_size;
+	uint64_t keep_records = k->witness_keep;
 	uint32_t has_journal = k->has_journal, has_scratch = k->has_scratch;
 	const uint8_t *p = in + sizeof(*k);
 	uint32_t i;
@@ -649,20 +752,24 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	(void)len;
 	memcpy(key, k->ckpt_key, sizeof(key));
 	memcpy(jkey, k->journal_key, sizeof(jkey));
-	/* Store bindings are kept per store (the checkpoint holds zeros). */
+	/* Embedder store bindings are kept per store (the checkpoint holds
+	 * zeros); mounted stores are bound again below, once their state is
+	 * back in the pool. */
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		struct rvx_vec_store keep = k->vstores[i].store;
 
 		memcpy(&k->vstores[i], in + KOFF(vstores) + i * sizeof(k->vstores[i]),
 		       sizeof(k->vstores[i]));
-		k->vstores[i].store = keep;
+		if (k->vstores[i].live && k->vstores[i].pool_size == 0)
+			k->vstores[i].store = keep;
 	}
 	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
 		struct rvx_graph keep = k->gstores[i].graph;
 
 		memcpy(&k->gstores[i], in + KOFF(gstores) + i * sizeof(k->gstores[i]),
 		       sizeof(k->gstores[i]));
-		k->gstores[i].graph = keep;
+		if (k->gstores[i].live && k->gstores[i].pool_size == 0)
+			k->gstores[i].graph = keep;
 	}
 	{
 		/* Everything before the store tables but the issuer table (merged
@@ -700,6 +807,9 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	k->queue_pool = qpool;
 	k->region_pool_size = rsize;
 	k->queue_pool_size = qsize;
+	k->store_pool = spool;
+	k->store_pool_size = ssize;
+	k->witness_keep = keep_records;
 	k->has_journal = has_journal;
 	k->has_scratch = has_scratch;
 	for (i = 0; i < RVX_KERNEL_REGIONS; i++) {
@@ -723,17 +833,31 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 		memcpy(qpool, p, k->queue_pool_used);
 	p += k->queue_pool_used;
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		struct rvx_kernel_vstore *v = &k->vstores[i];
 		size_t n = vstate(k, i);
 
-		if (n != 0)
-			memcpy(k->vstores[i].store.base, p, n);
+		if (v->live && v->pool_size != 0) {
+			uint8_t *mem = spool + v->pool_base;
+
+			memcpy(mem, p, n);
+			RVX_CHECK(rvx_vec_store_bind(&v->store, mem, (size_t)v->pool_size) == 0);
+		} else if (n != 0) {
+			memcpy(v->store.base, p, n);
+		}
 		p += n;
 	}
 	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++) {
+		struct rvx_kernel_gstore *g = &k->gstores[i];
 		size_t n = gstate(k, i);
 
-		if (n != 0)
-			memcpy(k->gstores[i].graph.base, p, n);
+		if (g->live && g->pool_size != 0) {
+			uint8_t *mem = spool + g->pool_base;
+
+			memcpy(mem, p, n);
+			RVX_CHECK(rvx_graph_bind(&g->graph, mem, (size_t)g->pool_size) == 0);
+		} else if (n != 0) {
+			memcpy(g->graph.base, p, n);
+		}
 		p += n;
 	}
 }

@@ -416,7 +416,9 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	if ((cfg->region_pool == NULL && cfg->region_pool_size != 0) ||
 	    (cfg->queue_pool == NULL && cfg->queue_pool_size != 0) ||
 	    (cfg->journal == NULL && cfg->journal_size != 0) ||
-	    (cfg->vec_scratch == NULL && cfg->vec_scratch_size != 0))
+	    (cfg->vec_scratch == NULL && cfg->vec_scratch_size != 0) ||
+	    (cfg->store_pool == NULL && cfg->store_pool_size != 0) ||
+	    ((uintptr_t)cfg->store_pool & (RVX_KERNEL_STORE_ALIGN - 1u)) != 0)
 		return -RVX_EINVAL;
 	if (cfg->sink == NULL && (cfg->witness_ring == NULL || cfg->witness_records == 0))
 		return -RVX_ENOMEM;
@@ -464,6 +466,9 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	k->region_pool_size = cfg->region_pool_size;
 	k->queue_pool = cfg->queue_pool;
 	k->queue_pool_size = cfg->queue_pool_size;
+	k->store_pool = cfg->store_pool;
+	k->store_pool_size = cfg->store_pool_size;
+	k->witness_keep = cfg->witness_records;
 	k->cpu_count = cfg->cpu_count;
 	k->now = now;
 	k->epoch_ns = cfg->epoch_ns;
@@ -871,6 +876,21 @@ int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 		sent++;
 	}
 	return sent;
+}
+
+uint32_t rvx_kernel_checkpoint_every(const struct rvx_kernel *k)
+{
+	uint32_t every = 0;
+
+	if (k == NULL || !k->booted)
+		return 0;
+	for (uint32_t i = 0; i < RVX_KERNEL_MOUNTS; i++) {
+		uint32_t e = k->mounts[i].checkpoint_every;
+
+		if (k->mounts[i].live && e != 0 && (every == 0 || e < every))
+			every = e;
+	}
+	return every;
 }
 
 int rvx_kernel_stats(const struct rvx_kernel *k, struct rvx_kernel_stats *out)

@@ -334,6 +334,19 @@ static int sys_task_spawn(struct rvx_kernel *k, uint32_t task, const struct rvx_
 
 /* ---- 1 CapGrant ----------------------------------------------------- */
 
+/* The policy AttestEmit on an object of @p type (its kernel table entry
+ * @p ref) is verified under: the one its package's manifest gave a region or
+ * queue, else the kernel's attestation policy. */
+static const struct rvx_proof_policy *attest_policy_of(const struct rvx_kernel *k, uint32_t type,
+						       uint32_t ref)
+{
+	if (type == RVX_OBJ_REGION && k->region_policy[ref].set)
+		return &k->region_policy[ref].policy;
+	if (type == RVX_OBJ_QUEUE && k->queue_policy[ref].set)
+		return &k->queue_policy[ref].policy;
+	return &k->attest_policy;
+}
+
 /* Clear key material so that the compiler cannot drop the stores. */
 static void wipe(void *p, size_t len)
 {
@@ -386,7 +399,7 @@ static int prove_key(struct rvx_kernel *k, uint32_t task, const struct rvx_sysca
 	else if (info.type == RVX_OBJ_GRAPH_STORE)
 		tier = k->gstores[info.object_ref].policy.required_tier;
 	else
-		tier = k->attest_policy.required_tier;
+		tier = attest_policy_of(k, info.type, info.object_ref)->required_tier;
 	target = rvx_kernel_obj_handle_(k, issuer.object).raw;
 	memcpy(args, &issuer.id, 8);
 	memcpy(args + 8, &issuer.object, 4);
@@ -849,7 +862,8 @@ static int sys_attest_emit(struct rvx_kernel *k, uint32_t task, const struct rvx
 		return ret;
 	target = rvx_kernel_obj_handle_(k, tgt.object).raw;
 	ret = prove(k, task, RVX_SYS_ATTEST_EMIT, a, target, a->arg[0], ptr_in(a->in),
-		    (size_t)a->in_len, &k->attest_policy, RVX_QUEUE_COHERENCE_ONE, &res);
+		    (size_t)a->in_len, attest_policy_of(k, k->cap_objects[tgt.object].type, tgt.ref),
+		    RVX_QUEUE_COHERENCE_ONE, &res);
 	if (ret != 0)
 		return ret;
 	memcpy(args, &a->arg[0], 8);

@@ -28,6 +28,8 @@
 #define REQUIRED_SIZE 32u
 #define POLICY_SIZE 48u
 #define WITNESS_SIZE 32u
+#define VSTORE_SIZE 64u
+#define GSTORE_SIZE 48u
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -187,6 +189,60 @@ static void enc_policy(uint8_t *p, const struct rvx_rvf_proof_policy *o)
 	rvx_le_put64(p + 32, o->rate_window_ns);
 	rvx_le_put32(p + 40, o->rate_count);
 	rvx_le_put32(p + 44, o->authority);
+}
+
+static void dec_vstore(const uint8_t *p, struct rvx_rvf_vector_store *v)
+{
+	memcpy(v->name, p, RVX_RVF_NAME_SIZE);
+	v->dim = rvx_le_get32(p + 16);
+	v->capacity = rvx_le_get32(p + 20);
+	v->metric = p[24];
+	memcpy(v->reserved0, p + 25, 3);
+	v->seed_segment = rvx_le_get32(p + 28);
+	v->m = rvx_le_get16(p + 32);
+	v->m0 = rvx_le_get16(p + 34);
+	v->ef_construction = rvx_le_get16(p + 36);
+	v->ef_search = rvx_le_get16(p + 38);
+	v->hnsw_seed = rvx_le_get64(p + 40);
+	memcpy(v->reserved, p + 48, 16);
+}
+
+static void enc_vstore(uint8_t *p, const struct rvx_rvf_vector_store *v)
+{
+	memcpy(p, v->name, RVX_RVF_NAME_SIZE);
+	rvx_le_put32(p + 16, v->dim);
+	rvx_le_put32(p + 20, v->capacity);
+	p[24] = v->metric;
+	memcpy(p + 25, v->reserved0, 3);
+	rvx_le_put32(p + 28, v->seed_segment);
+	rvx_le_put16(p + 32, v->m);
+	rvx_le_put16(p + 34, v->m0);
+	rvx_le_put16(p + 36, v->ef_construction);
+	rvx_le_put16(p + 38, v->ef_search);
+	rvx_le_put64(p + 40, v->hnsw_seed);
+	memcpy(p + 48, v->reserved, 16);
+}
+
+static void dec_gstore(const uint8_t *p, struct rvx_rvf_graph_store *g)
+{
+	memcpy(g->name, p, RVX_RVF_NAME_SIZE);
+	g->node_capacity = rvx_le_get32(p + 16);
+	g->edge_capacity = rvx_le_get32(p + 20);
+	g->flags = rvx_le_get32(p + 24);
+	g->seed_segment = rvx_le_get32(p + 28);
+	g->hash_seed = rvx_le_get64(p + 32);
+	memcpy(g->reserved, p + 40, 8);
+}
+
+static void enc_gstore(uint8_t *p, const struct rvx_rvf_graph_store *g)
+{
+	memcpy(p, g->name, RVX_RVF_NAME_SIZE);
+	rvx_le_put32(p + 16, g->node_capacity);
+	rvx_le_put32(p + 20, g->edge_capacity);
+	rvx_le_put32(p + 24, g->flags);
+	rvx_le_put32(p + 28, g->seed_segment);
+	rvx_le_put64(p + 32, g->hash_seed);
+	memcpy(p + 40, g->reserved, 8);
 }
 
 static void dec_witness(const uint8_t *p, struct rvx_rvf_witness_policy *w)
@@ -392,6 +448,173 @@ static bool is_pow2(uint32_t v)
 	return v != 0 && (v & (v - 1)) == 0;
 }
 
+/* A vector store's seed segment (docs/rvf.md): its header, its exact
+ * length, at most the store's capacity of records, keys strictly ascending.
+ * The components are the kernel's to judge (the vector store's rules). */
+static enum rvx_rvf_reason check_vector_seed(const uint8_t *pkg, const struct frame *f,
+					     const struct rvx_rvf_vector_store *v)
+{
+	const struct rvx_rvf_segment *s = &f->segs[v->seed_segment];
+	const uint8_t *p = pkg + s->offset;
+	uint64_t rec = RVX_RVF_VECTOR_SEED_RECORD_SIZE(v->dim), prev = 0;
+	uint32_t count;
+
+	if (s->length < RVX_RVF_SEED_HEADER_SIZE)
+		return RVX_RVF_MF_LENGTH;
+	count = rvx_le_get32(p + 4);
+	if (!all_zero(p + 8, 8))
+		return RVX_RVF_MF_RESERVED;
+	if (rvx_le_get32(p) != v->dim || count > v->capacity)
+		return RVX_RVF_MF_VALUE;
+	if (s->length != RVX_RVF_SEED_HEADER_SIZE + (uint64_t)count * rec)
+		return RVX_RVF_MF_LENGTH;
+	p += RVX_RVF_SEED_HEADER_SIZE;
+	for (uint32_t i = 0; i < count; i++, p += rec) {
+		uint64_t key = rvx_le_get64(p);
+
+		if (i != 0 && key <= prev)
+			return key == prev ? RVX_RVF_MF_DUPLICATE : RVX_RVF_MF_VALUE;
+		prev = key;
+	}
+	return RVX_RVF_OK;
+}
+
+/* Node id of graph seed record @p i (records start after the header). */
+static uint64_t seed_node(const uint8_t *recs, uint32_t i)
+{
+	return rvx_le_get64(recs + (size_t)i * RVX_RVF_GRAPH_SEED_RECORD_SIZE + 8);
+}
+
+/* A graph store's seed segment: its header and exact length; records that
+ * add nodes (ids strictly ascending, at most node_capacity), then records
+ * that add edges (by (source, target) strictly ascending, at most
+ * edge_capacity, both ends among the seeded nodes, no self loop unless the
+ * store allows them). The records' canonical form is the kernel's to judge
+ * (the graph store's decoder). */
+static enum rvx_rvf_reason check_graph_seed(const uint8_t *pkg, const struct frame *f,
+					    const struct rvx_rvf_graph_store *g)
+{
+	const struct rvx_rvf_segment *s = &f->segs[g->seed_segment];
+	const uint8_t *recs = pkg + s->offset + RVX_RVF_SEED_HEADER_SIZE;
+	uint32_t count, nodes = 0, edges = 0;
+	uint64_t psrc = 0, pdst = 0;
+
+	if (s->length < RVX_RVF_SEED_HEADER_SIZE)
+		return RVX_RVF_MF_LENGTH;
+	count = rvx_le_get32(pkg + s->offset);
+	if (!all_zero(pkg + s->offset + 4, 12))
+		return RVX_RVF_MF_RESERVED;
+	if (s->length != RVX_RVF_SEED_HEADER_SIZE + (uint64_t)count * RVX_RVF_GRAPH_SEED_RECORD_SIZE)
+		return RVX_RVF_MF_LENGTH;
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *r = recs + (size_t)i * RVX_RVF_GRAPH_SEED_RECORD_SIZE;
+
+		if (r[0] != RVX_RVF_GRAPH_SEED_VERSION)
+			return RVX_RVF_MF_VALUE;
+		if (r[1] == RVX_RVF_GRAPH_SEED_NODE) {
+			if (edges != 0 || nodes == g->node_capacity)
+				return RVX_RVF_MF_VALUE;
+			if (nodes != 0 && seed_node(recs, i) <= seed_node(recs, i - 1u))
+				return seed_node(recs, i) == seed_node(recs, i - 1u)
+					       ? RVX_RVF_MF_DUPLICATE
+					       : RVX_RVF_MF_VALUE;
+			nodes++;
+		} else if (r[1] == RVX_RVF_GRAPH_SEED_EDGE) {
+			uint64_t src = rvx_le_get64(r + 8), dst = rvx_le_get64(r + 16);
+			bool found[2] = {false, false};
+
+			if (edges == g->edge_capacity)
+				return RVX_RVF_MF_VALUE;
+			if (edges != 0 && (src < psrc || (src == psrc && dst <= pdst)))
+				return src == psrc && dst == pdst ? RVX_RVF_MF_DUPLICATE
+								  : RVX_RVF_MF_VALUE;
+			if (src == dst && (g->flags & RVX_RVF_GRAPH_SELF_LOOPS) == 0)
+				return RVX_RVF_MF_VALUE;
+			/* Both ends among the nodes: binary search (they ascend). */
+			for (int e = 0; e < 2; e++) {
+				uint64_t want = e == 0 ? src : dst;
+				uint32_t lo = 0, hi = nodes;
+
+				while (lo < hi) {
+					uint32_t mid = lo + (hi - lo) / 2u;
+					uint64_t id = seed_node(recs, mid);
+
+					if (id == want) {
+						found[e] = true;
+						break;
+					}
+					if (id < want)
+						lo = mid + 1u;
+					else
+						hi = mid;
+				}
+			}
+			if (!found[0] || !found[1])
+				return RVX_RVF_MF_INDEX;
+			psrc = src;
+			pdst = dst;
+			edges++;
+		} else {
+			return RVX_RVF_MF_VALUE;
+		}
+	}
+	return RVX_RVF_OK;
+}
+
+/* The vector and graph store records and their seed segments. */
+static enum rvx_rvf_reason check_stores(const uint8_t *pkg, const struct frame *f,
+					const uint8_t *vstores, uint32_t nv,
+					const uint8_t *gstores, uint32_t ng)
+{
+	enum rvx_rvf_reason why;
+
+	for (uint32_t i = 0; i < nv; i++) {
+		struct rvx_rvf_vector_store v;
+
+		dec_vstore(vstores + (size_t)i * VSTORE_SIZE, &v);
+		if (!name_ok(v.name, RVX_RVF_NAME_SIZE))
+			return RVX_RVF_MF_NAME;
+		if (!all_zero(v.reserved0, 3) || !all_zero(v.reserved, 16))
+			return RVX_RVF_MF_RESERVED;
+		if (v.dim == 0 || v.dim > RVX_RVF_MAX_VECTOR_DIM || v.capacity == 0 ||
+		    v.capacity > RVX_RVF_MAX_STORE_CAPACITY || v.metric > RVX_RVF_METRIC_DOT)
+			return RVX_RVF_MF_VALUE;
+		if (v.seed_segment != RVX_RVF_NONE) {
+			if (v.seed_segment >= f->count ||
+			    f->segs[v.seed_segment].type != RVX_RVF_SEG_VECTOR_SEED)
+				return RVX_RVF_MF_INDEX;
+			why = check_vector_seed(pkg, f, &v);
+			if (why != RVX_RVF_OK)
+				return why;
+		}
+	}
+	if (!names_unique((const char *)vstores, VSTORE_SIZE, nv))
+		return RVX_RVF_MF_NAME;
+	for (uint32_t i = 0; i < ng; i++) {
+		struct rvx_rvf_graph_store g;
+
+		dec_gstore(gstores + (size_t)i * GSTORE_SIZE, &g);
+		if (!name_ok(g.name, RVX_RVF_NAME_SIZE))
+			return RVX_RVF_MF_NAME;
+		if ((g.flags & ~(uint32_t)RVX_RVF_GRAPH_SELF_LOOPS) != 0 || !all_zero(g.reserved, 8))
+			return RVX_RVF_MF_RESERVED;
+		if (g.node_capacity == 0 || g.node_capacity > RVX_RVF_MAX_STORE_CAPACITY ||
+		    g.edge_capacity == 0 || g.edge_capacity > RVX_RVF_MAX_STORE_CAPACITY)
+			return RVX_RVF_MF_VALUE;
+		if (g.seed_segment != RVX_RVF_NONE) {
+			if (g.seed_segment >= f->count ||
+			    f->segs[g.seed_segment].type != RVX_RVF_SEG_GRAPH_SEED)
+				return RVX_RVF_MF_INDEX;
+			why = check_graph_seed(pkg, f, &g);
+			if (why != RVX_RVF_OK)
+				return why;
+		}
+	}
+	if (!names_unique((const char *)gstores, GSTORE_SIZE, ng))
+		return RVX_RVF_MF_NAME;
+	return RVX_RVF_OK;
+}
+
 /*
  * Check the manifest and policy segments. The view is written only on
  * success, so this pass decodes each record into locals and the commit pass
@@ -401,8 +624,10 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 {
 	const struct rvx_rvf_segment *ms = &f->segs[f->seg_index[RVX_RVF_SEG_MANIFEST]];
 	const uint8_t *p = pkg + ms->offset;
-	uint32_t nt, nr, nq, nw, nreq = 0, npol = 0, nkeys = 0;
-	const uint8_t *tasks, *regions, *queues, *wires, *req = NULL, *keys = NULL, *pols = NULL;
+	uint32_t nt, nr, nq, nw, nv, ng, nreq = 0, npol = 0, nkeys = 0;
+	const uint8_t *tasks, *regions, *queues, *wires, *vstores, *gstores, *req = NULL,
+		      *keys = NULL, *pols = NULL;
+	enum rvx_rvf_reason why;
 	struct rvx_rvf_region reg_cache[RVX_RVF_MAX_REGIONS];
 	struct rvx_rvf_required req_cache[RVX_RVF_MAX_REQUIRED];
 
@@ -412,13 +637,17 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 	nr = rvx_le_get16(p + 38);
 	nq = rvx_le_get16(p + 40);
 	nw = rvx_le_get16(p + 42);
+	nv = rvx_le_get16(p + 44);
+	ng = rvx_le_get16(p + 46);
 	if (nt > RVX_RVF_MAX_TASKS || nr > RVX_RVF_MAX_REGIONS || nq > RVX_RVF_MAX_QUEUES ||
-	    nw > RVX_RVF_MAX_WIRES)
+	    nw > RVX_RVF_MAX_WIRES || nv > RVX_RVF_MAX_VECTOR_STORES ||
+	    ng > RVX_RVF_MAX_GRAPH_STORES)
 		return RVX_RVF_MF_LIMIT;
 	if (ms->length != MF_HEADER_SIZE + (uint64_t)nt * TASK_SIZE + (uint64_t)nr * REGION_SIZE +
-				  (uint64_t)nq * QUEUE_SIZE + (uint64_t)nw * WIRE_SIZE)
+				  (uint64_t)nq * QUEUE_SIZE + (uint64_t)nw * WIRE_SIZE +
+				  (uint64_t)nv * VSTORE_SIZE + (uint64_t)ng * GSTORE_SIZE)
 		return RVX_RVF_MF_LENGTH;
-	if (rvx_le_get32(p + 32) != 0 || !all_zero(p + 44, 20))
+	if (rvx_le_get32(p + 32) != 0 || !all_zero(p + 48, 16))
 		return RVX_RVF_MF_RESERVED;
 	if (!name_ok((const char *)p, RVX_RVF_PKG_NAME_SIZE))
 		return RVX_RVF_MF_NAME;
@@ -426,6 +655,8 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 	regions = tasks + (size_t)nt * TASK_SIZE;
 	queues = regions + (size_t)nr * REGION_SIZE;
 	wires = queues + (size_t)nq * QUEUE_SIZE;
+	vstores = wires + (size_t)nw * WIRE_SIZE;
+	gstores = vstores + (size_t)nv * VSTORE_SIZE;
 
 	if (f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS] != RVX_RVF_NONE) {
 		const struct rvx_rvf_segment *s = &f->segs[f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS]];
@@ -529,6 +760,10 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 	if (!names_unique((const char *)queues, QUEUE_SIZE, nq))
 		return RVX_RVF_MF_NAME;
 
+	why = check_stores(pkg, f, vstores, nv, gstores, ng);
+	if (why != RVX_RVF_OK)
+		return why;
+
 	for (uint32_t i = 0; i < nreq; i++) {
 		struct rvx_rvf_required *r = &req_cache[i];
 		dec_required(req + (size_t)i * REQUIRED_SIZE, r);
@@ -575,6 +810,12 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 				return RVX_RVF_MF_INDEX;
 			allowed = req_cache[w.object].rights;
 			break;
+		case RVX_RVF_WIRE_VECTOR:
+		case RVX_RVF_WIRE_GRAPH:
+			if (w.object >= (w.kind == RVX_RVF_WIRE_VECTOR ? nv : ng))
+				return RVX_RVF_MF_INDEX;
+			allowed = RIGHTS_QUEUE;
+			break;
 		default:
 			return RVX_RVF_MF_INDEX;
 		}
@@ -599,9 +840,11 @@ static enum rvx_rvf_reason check_manifest(const uint8_t *pkg, const struct frame
 	for (uint32_t i = 0; i < npol; i++) {
 		struct rvx_rvf_proof_policy o;
 		dec_policy(pols + (size_t)i * POLICY_SIZE, &o);
-		if (o.kind == RVX_RVF_WIRE_REGION ? o.object >= nr
-		    : o.kind == RVX_RVF_WIRE_QUEUE ? o.object >= nq
-						   : true)
+		if (o.kind == RVX_RVF_WIRE_REGION   ? o.object >= nr
+		    : o.kind == RVX_RVF_WIRE_QUEUE  ? o.object >= nq
+		    : o.kind == RVX_RVF_WIRE_VECTOR ? o.object >= nv
+		    : o.kind == RVX_RVF_WIRE_GRAPH  ? o.object >= ng
+						    : true)
 			return RVX_RVF_MF_INDEX;
 		if (o.authority != RVX_RVF_NONE && o.authority >= nkeys)
 			return RVX_RVF_MF_INDEX;
@@ -640,6 +883,12 @@ static void decode_manifest(const uint8_t *pkg, const struct frame *f, struct rv
 		dec_queue(r, &m->queues[i]);
 	for (uint32_t i = 0; i < m->wire_count; i++, r += WIRE_SIZE)
 		dec_wire(r, &m->wires[i]);
+	m->vector_count = rvx_le_get16(p + 44);
+	m->graph_count = rvx_le_get16(p + 46);
+	for (uint32_t i = 0; i < m->vector_count; i++, r += VSTORE_SIZE)
+		dec_vstore(r, &m->vectors[i]);
+	for (uint32_t i = 0; i < m->graph_count; i++, r += GSTORE_SIZE)
+		dec_gstore(r, &m->graphs[i]);
 	if (f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS] != RVX_RVF_NONE) {
 		r = pkg + f->segs[f->seg_index[RVX_RVF_SEG_REQUIRED_CAPS]].offset;
 		m->required_count = rvx_le_get32(r);
@@ -822,10 +1071,13 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 	switch (type) {
 	case RVX_RVF_SEG_MANIFEST:
 		if (m->task_count > RVX_RVF_MAX_TASKS || m->region_count > RVX_RVF_MAX_REGIONS ||
-		    m->queue_count > RVX_RVF_MAX_QUEUES || m->wire_count > RVX_RVF_MAX_WIRES)
+		    m->queue_count > RVX_RVF_MAX_QUEUES || m->wire_count > RVX_RVF_MAX_WIRES ||
+		    m->vector_count > RVX_RVF_MAX_VECTOR_STORES ||
+		    m->graph_count > RVX_RVF_MAX_GRAPH_STORES)
 			return -RVX_EINVAL;
 		need = MF_HEADER_SIZE + m->task_count * TASK_SIZE + m->region_count * REGION_SIZE +
-		       m->queue_count * QUEUE_SIZE + m->wire_count * WIRE_SIZE;
+		       m->queue_count * QUEUE_SIZE + m->wire_count * WIRE_SIZE +
+		       m->vector_count * VSTORE_SIZE + m->graph_count * GSTORE_SIZE;
 		if (cap < need)
 			return -RVX_EBUFSMALL;
 		memset(out, 0, MF_HEADER_SIZE);
@@ -834,6 +1086,8 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 		rvx_le_put16(out + 38, (uint16_t)m->region_count);
 		rvx_le_put16(out + 40, (uint16_t)m->queue_count);
 		rvx_le_put16(out + 42, (uint16_t)m->wire_count);
+		rvx_le_put16(out + 44, (uint16_t)m->vector_count);
+		rvx_le_put16(out + 46, (uint16_t)m->graph_count);
 		p = out + MF_HEADER_SIZE;
 		for (uint32_t i = 0; i < m->task_count; i++, p += TASK_SIZE)
 			enc_task(p, &m->tasks[i]);
@@ -843,6 +1097,10 @@ int rvx_rvf_segment_encode(enum rvx_rvf_segment_type type, const struct rvx_rvf_
 			enc_queue(p, &m->queues[i]);
 		for (uint32_t i = 0; i < m->wire_count; i++, p += WIRE_SIZE)
 			enc_wire(p, &m->wires[i]);
+		for (uint32_t i = 0; i < m->vector_count; i++, p += VSTORE_SIZE)
+			enc_vstore(p, &m->vectors[i]);
+		for (uint32_t i = 0; i < m->graph_count; i++, p += GSTORE_SIZE)
+			enc_gstore(p, &m->graphs[i]);
 		break;
 	case RVX_RVF_SEG_REQUIRED_CAPS:
 		if (m->required_count > RVX_RVF_MAX_REQUIRED)

@@ -252,13 +252,13 @@ static inline float dist_nodes(const struct rvx_vec_store *s, uint32_t a, uint32
 	return dist_q(s, vec_of(s, a), node(s, a)->inv_norm, b);
 }
 
-/* Validate a vector from outside; compute its inverse norm for cosine. */
-static int check_vector(const struct rvx_vec_store *s, const float *v, uint32_t dim,
-			float *inv_norm)
+/* Validate a vector of @p dim components for a store of @p metric; compute
+ * its inverse norm for cosine. */
+static int vector_ok(uint32_t metric, const float *v, uint32_t dim, float *inv_norm)
 {
 	float sq = 0.0f;
 
-	if (v == NULL || dim != s->dim)
+	if (v == NULL || dim == 0)
 		return -RVX_EINVAL;
 	for (uint32_t i = 0; i < dim; i++) {
 		float x = v[i];
@@ -269,12 +269,30 @@ static int check_vector(const struct rvx_vec_store *s, const float *v, uint32_t 
 		sq += x * x;
 	}
 	*inv_norm = 1.0f;
-	if (s->metric == RVX_VEC_METRIC_COSINE) {
+	if (metric == RVX_VEC_METRIC_COSINE) {
 		if (!(sq > 0.0f))
 			return -RVX_EINVAL;
 		*inv_norm = rvx_vg_inv_sqrt_(sq);
 	}
 	return 0;
+}
+
+/* Validate a vector from outside; compute its inverse norm for cosine. */
+static int check_vector(const struct rvx_vec_store *s, const float *v, uint32_t dim,
+			float *inv_norm)
+{
+	if (dim != s->dim)
+		return -RVX_EINVAL;
+	return vector_ok(s->metric, v, dim, inv_norm);
+}
+
+int rvx_vec_check_vector(uint32_t metric, const float *vec, uint32_t dim)
+{
+	float inv;
+
+	if (metric >= RVX_VEC_METRIC_COUNT)
+		return -RVX_EINVAL;
+	return vector_ok(metric, vec, dim, &inv);
 }
 
 /* ---- key hash table ----------------------------------------------------- */

@@ -136,7 +136,10 @@ struct rvx_kernel_config {
 	void *journal;              /**< Journal storage, or NULL for no journal. */
 	size_t journal_size;        /**< Bytes at journal. */
 	void *witness_ring;         /**< Storage of witness_records 64-byte records (the default sink). */
-	uint32_t witness_records;   /**< Records the ring holds (it overwrites the oldest). */
+	/** Records the ring holds (it overwrites the oldest). With an embedder
+	 * sink: the records the sink keeps, which a package's witness policy
+	 * may ask for (0: the sink keeps every record, e.g. streams them out). */
+	uint32_t witness_records;
 	uint32_t cpu_count;         /**< CPUs, 1..RVX_KERNEL_CPUS. */
 	const struct rvx_witness_sink *sink; /**< An embedder sink instead of the ring, or NULL. */
 	void *vec_scratch;          /**< k-NN scratch memory (RVX_VEC_SCRATCH_BYTES). */
@@ -148,6 +151,8 @@ struct rvx_kernel_config {
 	uint32_t early_stage_count; /**< Entries at early_stages (0..4). */
 	uint32_t reserved;          /**< 0. */
 	uint64_t epoch_ns;          /**< rvx_kernel_tick() closes a traffic epoch this often (0: never). */
+	void *store_pool;           /**< Memory the vector and graph stores of mounted packages are carved from (64-byte aligned), or NULL. */
+	size_t store_pool_size;     /**< Bytes at store_pool. */
 };
 
 /** Kernel bookkeeping of one task. */
@@ -192,6 +197,9 @@ struct rvx_kernel_vstore {
 	rvx_handle_t object;           /**< Its registry object. */
 	uint32_t live;                 /**< 1 if it exists. */
 	uint32_t reserved;             /**< 0. */
+	uint64_t pool_base;            /**< A mounted store: its offset in the store pool. */
+	uint64_t pool_size;            /**< A mounted store: the pool bytes it has (0: embedder memory). */
+	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
 };
 
 /** A graph store with its proof policy. */
@@ -201,6 +209,9 @@ struct rvx_kernel_gstore {
 	rvx_handle_t object;           /**< Its registry object. */
 	uint32_t live;                 /**< 1 if it exists. */
 	uint32_t flags;                /**< The store's RVX_GRAPH_FLAG_* bits. */
+	uint64_t pool_base;            /**< A mounted store: its offset in the store pool. */
+	uint64_t pool_size;            /**< A mounted store: the pool bytes it has (0: embedder memory). */
+	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
 };
 
 /** A registered sensor source. */
@@ -221,6 +232,13 @@ struct rvx_kernel_sub {
 	uint64_t queue_cap;  /**< The queue capability it was made with (task's table). */
 };
 
+/** A proof policy a package's manifest gave one of its regions or queues. */
+struct rvx_kernel_obj_policy {
+	struct rvx_proof_policy policy; /**< The policy AttestEmit on the object is verified under. */
+	uint32_t set;                   /**< 1 if the manifest gave one (else the attestation policy applies). */
+	uint32_t reserved;              /**< 0. */
+};
+
 /** A mounted package. */
 struct rvx_kernel_mount {
 	rvx_handle_t object;      /**< Its registry object. */
@@ -229,6 +247,10 @@ struct rvx_kernel_mount {
 	uint32_t region_count;    /**< Regions it created. */
 	uint32_t queue_count;     /**< Queues it created. */
 	uint8_t package_hash[32]; /**< The package hash (as in its MOUNT record). */
+	uint32_t vector_count;    /**< Vector stores it created. */
+	uint32_t graph_count;     /**< Graph stores it created. */
+	uint32_t checkpoint_every;/**< Its witness policy's checkpoint interval in records (0: none). */
+	uint32_t reserved;        /**< 0. */
 };
 
 /** Bytes of an issuer's nonce window a proved syscall journals (struct
@@ -396,6 +418,8 @@ struct rvx_kernel {
 	uint8_t RVX_KERNEL_FIELD(journal_key)[64]; /**< Journal tag key HMAC-SHA256(secret, "ruvix.journal.v1"), as its HMAC inner and outer SHA-256 states. */
 	struct rvx_proof_issuer_state RVX_KERNEL_FIELD(issuers)[RVX_KERNEL_TASKS * RVX_KERNEL_SLOTS]; /**< Per capability slot. */
 	struct rvx_proof_policy RVX_KERNEL_FIELD(attest_policy); /**< Proof policy of AttestEmit. */
+	struct rvx_kernel_obj_policy RVX_KERNEL_FIELD(region_policy)[RVX_KERNEL_REGIONS]; /**< Mounted regions' AttestEmit policies. */
+	struct rvx_kernel_obj_policy RVX_KERNEL_FIELD(queue_policy)[RVX_KERNEL_QUEUES];   /**< Mounted queues' AttestEmit policies. */
 	struct rvx_witness_log RVX_KERNEL_FIELD(log);    /**< The witness log. */
 	struct rvx_witness_ring RVX_KERNEL_FIELD(ring);  /**< The default sink. */
 	struct rvx_witness_journal RVX_KERNEL_FIELD(journal); /**< The journal (if configured). */
@@ -408,6 +432,10 @@ struct rvx_kernel {
 	uint8_t *RVX_KERNEL_FIELD(queue_pool);           /**< Queue pool base. */
 	size_t RVX_KERNEL_FIELD(queue_pool_size);        /**< Queue pool bytes. */
 	size_t RVX_KERNEL_FIELD(queue_pool_used);        /**< Queue pool bytes handed out. */
+	uint8_t *RVX_KERNEL_FIELD(store_pool);           /**< Store pool base (mounted stores). */
+	size_t RVX_KERNEL_FIELD(store_pool_size);        /**< Store pool bytes. */
+	size_t RVX_KERNEL_FIELD(store_pool_used);        /**< Store pool bytes handed out. */
+	uint64_t RVX_KERNEL_FIELD(witness_keep);         /**< Witness records the ring or sink keeps (0: every record). */
 	struct rvx_kernel_task RVX_KERNEL_FIELD(tasks)[RVX_KERNEL_TASKS];      /**< Tasks. */
 	struct rvx_kernel_region RVX_KERNEL_FIELD(regions)[RVX_KERNEL_REGIONS];/**< Regions. */
 	struct rvx_kernel_queue RVX_KERNEL_FIELD(queues)[RVX_KERNEL_QUEUES];   /**< Queues. */
@@ -424,6 +452,9 @@ struct rvx_kernel {
 	struct rvx_kernel_call RVX_KERNEL_FIELD(call);   /**< The syscall in progress (zero between calls). */
 	struct rvx_kernel_stage RVX_KERNEL_FIELD(stage); /**< Store syscalls' staging (zero between calls). */
 };
+
+/** Alignment of the store pool (struct rvx_kernel_config.store_pool). */
+#define RVX_KERNEL_STORE_ALIGN 64u
 
 /** Declare a static kernel named @p name. */
 #define RVX_KERNEL_DEFINE(name)                                                \
@@ -474,7 +505,8 @@ size_t rvx_kernel_storage_size(const struct rvx_kernel_config *cfg);
  * @param[out] root    the root task's capabilities (may be NULL)
  * @retval 0 booted
  * @retval -RVX_EINVAL a NULL pointer, a bad secret length, cpu_count or
- *         period out of range, a pool pointer NULL with a non-zero size, or
+ *         period out of range, a pool pointer NULL with a non-zero size, a
+ *         store pool not RVX_KERNEL_STORE_ALIGN-aligned, or
  *         bad early stages (order, range, time, has_digest above 1)
  * @retval -RVX_ENOMEM the witness ring or scratch is missing or too small
  */
@@ -659,13 +691,21 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  *   order; each of the required type, with the required rights and GRANT);
  *   out (optional): uint32 task ids of the created tasks. The package's
  *   signature (rvx_rvf_verify() against the trusted keys) is its proof.
- *   All-or-nothing: every table, pool and capability table is checked for
- *   room before anything is created; one MOUNT record holds the package
- *   hash. Then regions, queues and tasks are created in index order and
- *   exactly the manifest's wires are granted. value[0] = the MOUNT
- *   capability (all rights), value[1] = the mount index, value[2] = tasks.
- *   Uses about 8 KiB of stack for the decoded package.
- * - 7 AttestEmit: cap any capability with PROVE naming the attested object;
+ *   All-or-nothing: every table, pool (the store pool included) and
+ *   capability table is checked for room, and every store configuration
+ *   and seed record is judged by the stores' own rules, before anything is
+ *   created; one MOUNT record holds the package hash. Then regions,
+ *   queues, vector and graph stores (seeded, under their manifest proof
+ *   policy, else the open Reflex one) and tasks are created in index order
+ *   and exactly the manifest's wires are granted. A witness policy asking
+ *   for more records than the kernel keeps is refused (-RVX_EMANIFEST); its
+ *   checkpoint interval is kept (rvx_kernel_checkpoint_every()). value[0]
+ *   = the MOUNT capability (all rights), value[1] = the mount index,
+ *   value[2] = tasks. Uses about 10 KiB of stack for the decoded package
+ *   and the plan.
+ * - 7 AttestEmit: cap any capability with PROVE naming the attested object
+ *   (verified under the policy a package's manifest gave that region or
+ *   queue, else under the kernel's attestation policy, open Reflex);
  *   arg[0] key; in: attestation (at most RVX_KERNEL_ATTEST_MAX bytes); aux:
  *   the proof token (issuer: the id rvx_kernel_proof_issuer() gives for a
  *   PROVE capability in the caller's table; a token naming a capability of
@@ -1025,6 +1065,18 @@ int rvx_kernel_replay(struct rvx_kernel *k, const struct rvx_witness_journal *jo
  */
 int rvx_kernel_proof_issuer(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			    struct rvx_proof_issuer *out);
+
+/**
+ * The checkpoint interval the mounted packages ask for: the smallest
+ * nonzero `checkpoint_every` (witness records between checkpoints) of the
+ * live mounts' witness policies, or 0 if none asks. The kernel takes no
+ * checkpoint by itself; a port that honours the request calls
+ * rvx_kernel_checkpoint() once this many records were appended since its
+ * last one.
+ * @param k the kernel
+ * @return the interval in records, or 0 (also for a NULL or unbooted @p k)
+ */
+uint32_t rvx_kernel_checkpoint_every(const struct rvx_kernel *k);
 
 /**
  * Counts for a shell.

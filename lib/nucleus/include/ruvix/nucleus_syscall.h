@@ -78,7 +78,7 @@ struct rvx_syscall_prove_key {
 	uint32_t object;     /**< Registry index of the object. */
 	uint32_t epoch;      /**< The capability's epoch. */
 	uint64_t next_nonce; /**< Nonce above every one the identity's window accepted: every nonce from it up is accepted. */
-	uint32_t tier;       /**< Least tier the object's policy demands (a vector or graph store's policy; the attestation policy for any other object). */
+	uint32_t tier;       /**< Least tier the object's policy demands (a vector or graph store's policy; AttestEmit's policy for a region or queue, from its manifest, or the kernel's attestation policy for other objects). */
 	uint32_t reserved;   /**< Written as 0. */
 };
 

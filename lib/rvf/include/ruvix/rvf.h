@@ -93,6 +93,28 @@ extern "C" {
 #define RVX_RVF_NONE 0xffffffffu
 /** Size in bytes of an authority-key record in the proof-policy segment. */
 #define RVX_RVF_AUTHORITY_RECORD_SIZE 72u
+/** Most vector stores in a manifest. */
+#define RVX_RVF_MAX_VECTOR_STORES 4u
+/** Most graph stores in a manifest. */
+#define RVX_RVF_MAX_GRAPH_STORES 4u
+/** Largest vector dimension a manifest may declare. */
+#define RVX_RVF_MAX_VECTOR_DIM 4096u
+/** Largest vector capacity, node capacity or edge capacity a manifest may declare. */
+#define RVX_RVF_MAX_STORE_CAPACITY ((uint32_t)1u << 24)
+/** Size in bytes of the header of a vector or graph seed segment. */
+#define RVX_RVF_SEED_HEADER_SIZE 16u
+/** Size in bytes of one graph seed record (a canonical graph mutation). */
+#define RVX_RVF_GRAPH_SEED_RECORD_SIZE 64u
+/** Version byte of a graph seed record (the canonical mutation encoding's). */
+#define RVX_RVF_GRAPH_SEED_VERSION 1u
+/** Kind byte of a graph seed record that adds a node (the encoding's ADD_NODE). */
+#define RVX_RVF_GRAPH_SEED_NODE 1u
+/** Kind byte of a graph seed record that adds an edge (the encoding's ADD_EDGE). */
+#define RVX_RVF_GRAPH_SEED_EDGE 3u
+/** Graph store flag: edges from a node to itself are allowed (the graph store's flag). */
+#define RVX_RVF_GRAPH_SELF_LOOPS 0x1u
+/** Size in bytes of a vector seed record of @p dim components (key, then the components). */
+#define RVX_RVF_VECTOR_SEED_RECORD_SIZE(dim) (8u + 4u * (uint64_t)(dim))
 
 /** Segment types. Values are ABI. */
 enum rvx_rvf_segment_type {
@@ -177,6 +199,46 @@ enum rvx_rvf_wire_kind {
 	RVX_RVF_WIRE_REGION = 2,   /**< A region of the manifest. */
 	RVX_RVF_WIRE_QUEUE = 3,    /**< A queue of the manifest. */
 	RVX_RVF_WIRE_REQUIRED = 4, /**< A required capability (granted by the kernel to the mount). */
+	RVX_RVF_WIRE_VECTOR = 5,   /**< A vector store of the manifest. */
+	RVX_RVF_WIRE_GRAPH = 6,    /**< A graph store of the manifest. */
+};
+
+/** Distance metrics of a manifest's vector store (the vector store's own values). */
+enum rvx_rvf_metric {
+	RVX_RVF_METRIC_L2 = 0,     /**< Squared Euclidean distance. */
+	RVX_RVF_METRIC_COSINE = 1, /**< Cosine distance. */
+	RVX_RVF_METRIC_DOT = 2,    /**< Inner product distance. */
+};
+
+/**
+ * A vector store record: 64 bytes on disk. HNSW parameters left 0 take the
+ * kernel's defaults; the kernel judges the resulting configuration when it
+ * mounts the package.
+ */
+struct rvx_rvf_vector_store {
+	char name[RVX_RVF_NAME_SIZE]; /**< NUL-padded name. */
+	uint32_t dim;           /**< Components per vector, 1 .. `RVX_RVF_MAX_VECTOR_DIM`. */
+	uint32_t capacity;      /**< Most vectors, 1 .. `RVX_RVF_MAX_STORE_CAPACITY`. */
+	uint8_t metric;         /**< `enum rvx_rvf_metric`. */
+	uint8_t reserved0[3];   /**< Zero. */
+	uint32_t seed_segment;  /**< Segment index of a vector seed segment, or `RVX_RVF_NONE`. */
+	uint16_t m;             /**< HNSW links per node above layer 0 (0: default). */
+	uint16_t m0;            /**< HNSW links per node on layer 0 (0: default, 2 * m). */
+	uint16_t ef_construction; /**< HNSW candidate list while inserting (0: default). */
+	uint16_t ef_search;     /**< Default search candidate list (0: default). */
+	uint64_t hnsw_seed;     /**< Mixed into level assignment and hashing; any value. */
+	uint8_t reserved[16];   /**< Zero. */
+};
+
+/** A graph store record: 48 bytes on disk. */
+struct rvx_rvf_graph_store {
+	char name[RVX_RVF_NAME_SIZE]; /**< NUL-padded name. */
+	uint32_t node_capacity; /**< Most nodes, 1 .. `RVX_RVF_MAX_STORE_CAPACITY`. */
+	uint32_t edge_capacity; /**< Most edges, 1 .. `RVX_RVF_MAX_STORE_CAPACITY`. */
+	uint32_t flags;         /**< 0 or `RVX_RVF_GRAPH_SELF_LOOPS`. */
+	uint32_t seed_segment;  /**< Segment index of a graph seed segment, or `RVX_RVF_NONE`. */
+	uint64_t hash_seed;     /**< Mixed into the store's hash tables; any value. */
+	uint8_t reserved[8];    /**< Zero. */
 };
 
 /** A wire: task `task` receives a capability to an object with `rights` (16 bytes on disk). */
@@ -201,9 +263,9 @@ struct rvx_rvf_required {
 
 /** A per-object proof policy: 48 bytes on disk. */
 struct rvx_rvf_proof_policy {
-	uint8_t kind;           /**< `RVX_RVF_WIRE_REGION` or `RVX_RVF_WIRE_QUEUE`. */
+	uint8_t kind;           /**< `RVX_RVF_WIRE_REGION`, `_QUEUE`, `_VECTOR` or `_GRAPH`. */
 	uint8_t tier;           /**< `enum rvx_proof_tier` value: 1 Reflex, 2 Standard, 3 Deep. */
-	uint16_t object;        /**< Index of the region or queue. */
+	uint16_t object;        /**< Index of the region, queue, vector store or graph store. */
 	uint32_t min_coherence; /**< Minimum coherence, Q16.16 (0 = none). */
 	uint64_t max_payload;   /**< Largest payload in bytes. */
 	uint64_t key_lo;        /**< Least key allowed. */
@@ -265,6 +327,10 @@ struct rvx_rvf_manifest {
 	struct rvx_rvf_proof_policy policies[RVX_RVF_MAX_PROOF_POLICIES]; /**< Proof policies. */
 	uint64_t authority_offset[RVX_RVF_MAX_AUTHORITY_KEYS]; /**< Offset in the package of each 65-byte authority key. */
 	struct rvx_rvf_witness_policy witness; /**< Witness policy (zero if absent). */
+	uint32_t vector_count;   /**< Vector stores used. */
+	uint32_t graph_count;    /**< Graph stores used. */
+	struct rvx_rvf_vector_store vectors[RVX_RVF_MAX_VECTOR_STORES]; /**< Vector stores, by index. */
+	struct rvx_rvf_graph_store graphs[RVX_RVF_MAX_GRAPH_STORES];    /**< Graph stores, by index. */
 };
 
 /**
@@ -332,6 +398,21 @@ _Static_assert(sizeof(struct rvx_rvf_proof_policy) == 48 &&
 		       offsetof(struct rvx_rvf_proof_policy, rate_count) == 40 &&
 		       offsetof(struct rvx_rvf_proof_policy, authority) == 44,
 	       "proof policy record layout");
+_Static_assert(sizeof(struct rvx_rvf_vector_store) == 64 &&
+		       offsetof(struct rvx_rvf_vector_store, dim) == 16 &&
+		       offsetof(struct rvx_rvf_vector_store, metric) == 24 &&
+		       offsetof(struct rvx_rvf_vector_store, seed_segment) == 28 &&
+		       offsetof(struct rvx_rvf_vector_store, m) == 32 &&
+		       offsetof(struct rvx_rvf_vector_store, ef_search) == 38 &&
+		       offsetof(struct rvx_rvf_vector_store, hnsw_seed) == 40 &&
+		       offsetof(struct rvx_rvf_vector_store, reserved) == 48,
+	       "vector store record layout");
+_Static_assert(sizeof(struct rvx_rvf_graph_store) == 48 &&
+		       offsetof(struct rvx_rvf_graph_store, node_capacity) == 16 &&
+		       offsetof(struct rvx_rvf_graph_store, flags) == 24 &&
+		       offsetof(struct rvx_rvf_graph_store, seed_segment) == 28 &&
+		       offsetof(struct rvx_rvf_graph_store, hash_seed) == 32,
+	       "graph store record layout");
 _Static_assert(sizeof(struct rvx_rvf_witness_policy) == 32 &&
 		       offsetof(struct rvx_rvf_witness_policy, log_records) == 8,
 	       "witness policy record layout");

@@ -401,6 +401,23 @@ int rvx_vec_store_put_check(const struct rvx_vec_store *s, uint64_t key, const f
 			    uint32_t dim);
 
 /**
+ * Check a vector's components as a put into a store of @p metric and
+ * dimension @p dim judges them (rvx_vec_store_put_check() applies this rule
+ * first), without a store: for a caller that must judge vectors before the
+ * store they go into exists (the kernel checks a package's seed vectors
+ * before it mounts the package).
+ * @param metric an `enum rvx_vec_metric`
+ * @param vec    @p dim components
+ * @param dim    their number (nonzero)
+ * @retval 0 a put of this vector into such a store passes the vector check
+ * @retval -RVX_EINVAL an unknown @p metric, @p vec NULL, @p dim 0, a NaN or
+ *         infinite component or one above RVX_VEC_COMPONENT_MAX in
+ *         magnitude, or, under the cosine metric, a zero squared norm in
+ *         single precision
+ */
+int rvx_vec_check_vector(uint32_t metric, const float *vec, uint32_t dim);
+
+/**
  * Insert the vector, or update it if the key exists. Accepts exactly what
  * rvx_vec_store_put_check() accepts.
  * @param s    bound store
