@@ -5,6 +5,14 @@
  *        host threads acting as CPUs, with sleeps, blocking queue receives
  *        with timeouts, fault containment, cleanup and a trace.
  *
+ * This runtime has no kernel: it schedules plain functions over bare
+ * lib/queue rings (rvx_hrt_queue_send() and rvx_hrt_queue_recv() touch the
+ * rings directly, with no capability check and no witness record). It is
+ * the scheduler-level test bed of the contexts, stacks and fault containment
+ * and the baseline of bench-tasks. Tasks of a kernel run on the hosted kernel
+ * runtime instead (ruvix/hosted_krt.h), where every call is a syscall
+ * through the nucleus.
+ *
  * Order of use:
  * 1. Fill a `struct rvx_hrt_cfg`, size the runtime's storage with
  *    rvx_hrt_storage_size(), provide `task_capacity` task slots and a stack
