@@ -113,6 +113,8 @@ def main():
     ap.add_argument("--verify-tool",
                     help="the host tool (ruvix) whose `witness verify-dump` checks the dump")
     ap.add_argument("--expect-kinds", help="records the dump must show, in order")
+    ap.add_argument("--require-kinds",
+                    help="records the dump must show, in any order (comma-separated kind names)")
     ap.add_argument("--reason", help="refuse mode: the refusal reason the message must name")
     args = ap.parse_args()
 
@@ -172,6 +174,12 @@ def main():
             print(v.stdout.decode("utf-8", "replace").rstrip())
             if v.returncode != 0:
                 raise AssertionError("ruvix witness verify-dump failed (%d)" % v.returncode)
+            if args.require_kinds:
+                seen = set(re.findall(r"^\s*seq \d+\s+time \d+\s+(\S+)", v.stdout.decode(
+                    "utf-8", "replace"), re.M))
+                missing = [k for k in args.require_kinds.split(",") if k not in seen]
+                if missing:
+                    raise AssertionError("the dump has no %s record" % ", ".join(missing))
         for pat in args.expect:
             if not re.search(pat, out, re.M):
                 raise AssertionError("transcript lacks /%s/" % pat)

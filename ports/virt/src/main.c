@@ -339,6 +339,33 @@ static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 		die("TaskSpawn", rc, 6);
 }
 
+/* `rvx.store-digest=KEY+COUNT`: print the digest of the store "memory"
+ * over those keys (objects.h), the line the hosted component demo prints
+ * for the same package, so the two runs can be compared. */
+static void store_digest(void)
+{
+	const char *p = rvx_a64_board.bootargs;
+	uint64_t key0 = 0, count = 0;
+	uint8_t d[32];
+	char line[65];
+	uint32_t n;
+
+	while (*p != '\0' && ((p != rvx_a64_board.bootargs && p[-1] != ' ') ||
+			       strncmp(p, "rvx.store-digest=", 17) != 0))
+		p++;
+	if (*p == '\0')
+		return;
+	for (p += 17; *p >= '0' && *p <= '9' && key0 < UINT64_C(1) << 56; p++)
+		key0 = key0 * 10u + (uint64_t)(*p - '0');
+	if (*p++ != '+')
+		return;
+	for (; *p >= '0' && *p <= '9' && count < 1u << 20; p++)
+		count = count * 10u + (uint64_t)(*p - '0');
+	n = rvx_virt_objects_digest(&kernel, key0, (uint32_t)count, d);
+	hex(line, d, sizeof(d));
+	rvx_a64_printf("vector store: %u vectors; digest %s\n", n, line);
+}
+
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
 static void prog_root(void)
 {
@@ -392,6 +419,7 @@ static void prog_root(void)
 
 		if (rc != 0)
 			die("closing the traffic epoch", rc, 6);
+		store_digest();
 		witness_dump(NULL);
 		rvx_a64_rt_unlock(daif);
 	}
