@@ -547,6 +547,9 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	cfg.region_pool = rvx_a64_alloc(cfg.region_pool_size, 4096);
 	cfg.queue_pool_size = 256u * 1024u;
 	cfg.queue_pool = rvx_a64_alloc(cfg.queue_pool_size, 4096);
+	/* Stores a package's manifest declares (RvfMount) come from here. */
+	cfg.store_pool_size = 512u * 1024u;
+	cfg.store_pool = rvx_a64_alloc(cfg.store_pool_size, 4096);
 	cfg.journal_size = 512u * 1024u;
 	cfg.journal = rvx_a64_alloc(cfg.journal_size, 4096);
 	cfg.sink = &sink;
@@ -558,7 +561,7 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	/* Regions on pages of their own: components map them (component.c). */
 	cfg.region_align = 4096;
 	if (cfg.vec_scratch == NULL || cfg.region_pool == NULL || cfg.queue_pool == NULL ||
-	    cfg.journal == NULL)
+	    cfg.store_pool == NULL || cfg.journal == NULL)
 		die("not enough RAM for the kernel's pools", -RVX_ENOMEM, 4);
 	rc = rvx_kernel_boot(&kernel, &cfg, secret, sizeof(secret), rvx_port_time_real_ns(),
 			     &root_caps);
