@@ -82,6 +82,9 @@ Test(coherence_api, init_errors)
 	bad = cfg;
 	bad.budget_ns = 0;
 	INIT_FAILS(RVX_EINVAL, &bad, 8, 8, g2.scratch, sizeof(g2.scratch));
+	bad = cfg;
+	bad.rebuild_budget_ns = 0;
+	INIT_FAILS(RVX_EINVAL, &bad, 8, 8, g2.scratch, sizeof(g2.scratch));
 	/* The exact size is enough. */
 	cr_assert_eq(rvx_coh_init(&g2.c, &cfg, g2.v, CF_NV, g2.e, CF_NE, g2.scratch,
 				  RVX_COH_SCRATCH_BYTES(CF_NV, CF_NE, 4)), 0);
@@ -101,6 +104,7 @@ Test(coherence_api, uninitialised_engine_refused)
 	cr_assert_eq(rvx_coh_edge_remove(&z, 0), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_edge_note(&z, 0, 1), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_epoch_close(&z, NULL, NULL, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_coh_rebuild(&z, NULL, NULL, 0), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_part_of(&z, 0), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_scores(&z, sc, 1), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_epoch_close(NULL, NULL, NULL, 0), -RVX_EINVAL);
@@ -153,6 +157,9 @@ Test(coherence_api, epoch_close_and_scores_errors_change_nothing)
 
 	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 4), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, mv, 5), -RVX_EBUFSMALL);
+	cr_assert_eq(rvx_coh_rebuild(&f.c, NULL, NULL, 4), -RVX_EINVAL);
+	cr_assert_eq(rvx_coh_rebuild(&f.c, NULL, mv, 5), -RVX_EBUFSMALL);
+	cr_assert_eq(rvx_coh_rebuild(NULL, NULL, NULL, 0), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_scores(&f.c, NULL, CF_NV), -RVX_EINVAL);
 	cr_assert_eq(rvx_coh_scores(&f.c, sc, CF_NV - 1), -RVX_EBUFSMALL);
 	unchanged();

@@ -125,27 +125,51 @@ Test(coherence_engine, budget_stops_work)
 
 /* Same inputs, same placement, byte for byte: two engines whose scratch
  * starts with different garbage; and a clocked run replayed without a clock
- * from its work count. */
+ * from its work counts. Rebuilds run whenever the close asks for one. */
+static void step_pair(struct cf *a, struct cf *b, bool replay, uint32_t ep, bool rebuild)
+{
+	struct rvx_coh_result ra, rb;
+	struct rvx_coh_move ma[CF_NV], mb[CF_NV];
+
+	if (rebuild) {
+		cr_assert_eq(rvx_coh_rebuild(&a->c, &ra, ma, CF_NV), 0);
+	} else {
+		cr_assert_eq(rvx_coh_epoch_close(&a->c, &ra, ma, CF_NV), 0);
+	}
+	if (replay)
+		b->c.cfg.work_limit = (ra.flags & RVX_COH_RES_BUDGET_EXCEEDED) ? ra.work : 0;
+	if (rebuild) {
+		cr_assert_eq(rvx_coh_rebuild(&b->c, &rb, mb, CF_NV), 0);
+	} else {
+		cr_assert_eq(rvx_coh_epoch_close(&b->c, &rb, mb, CF_NV), 0);
+	}
+	ra.elapsed = rb.elapsed = 0;
+	cr_assert_eq(memcmp(&ra, &rb, sizeof(ra)), 0, "epoch %u result (rebuild %d)", ep, rebuild);
+	cr_assert_eq(memcmp(ma, mb, ra.moved * sizeof(ma[0])), 0);
+	cr_assert_eq(memcmp(a->v, b->v, sizeof(a->v)), 0, "epoch %u vertices", ep);
+	cr_assert_eq(memcmp(a->e, b->e, sizeof(a->e)), 0);
+	if (!rebuild && (ra.flags & RVX_COH_RES_REBUILD_DUE))
+		step_pair(a, b, replay, ep, true);
+}
+
 Test(coherence_engine, deterministic_and_replayable)
 {
 	static struct cf a, b;
 	struct rvx_coh_config cfg;
-	struct rvx_coh_result ra, rb;
-	struct rvx_coh_move ma[CF_NV], mb[CF_NV];
 	struct cf_clock clk = {.now = 0, .step = 700, .reads = 0};
 	struct cf_graph g;
 	uint32_t ep;
 
 	rvx_coh_config_default(&cfg, 4);
-	cf_start(&a, &cfg, &g, NULL);
 	for (int pass = 0; pass < 2; pass++) {
 		struct rvx_coh_config ca = cfg, cb = cfg;
 
 		if (pass == 1) {
-			/* a: clocked budget that runs out; b: replays its work count. */
+			/* a: clocked budgets that run out; b: replays the work counts. */
 			ca.clock = cf_clock_read;
 			ca.clock_ctx = &clk;
 			ca.budget_ns = 30000;
+			ca.rebuild_budget_ns = 60000;
 		}
 		clusters(&g, 11, 0);
 		cf_start(&a, &ca, &g, NULL);
@@ -155,19 +179,64 @@ Test(coherence_engine, deterministic_and_replayable)
 			clusters(&g, 11, ep * 5); /* the clusters drift */
 			cf_note(&a, &g);
 			cf_note(&b, &g);
-			cr_assert_eq(rvx_coh_epoch_close(&a.c, &ra, ma, CF_NV), 0);
-			if (pass == 1)
-				b.c.cfg.work_limit = (ra.flags & RVX_COH_RES_BUDGET_EXCEEDED) ? ra.work : 0;
-			cr_assert_eq(rvx_coh_epoch_close(&b.c, &rb, mb, CF_NV), 0);
-			ra.elapsed = rb.elapsed = 0;
-			cr_assert_eq(memcmp(&ra, &rb, sizeof(ra)), 0, "pass %d epoch %u result", pass, ep);
-			cr_assert_eq(memcmp(ma, mb, ra.moved * sizeof(ma[0])), 0);
-			cr_assert_eq(memcmp(a.v, b.v, sizeof(a.v)), 0, "pass %d epoch %u vertices", pass, ep);
-			cr_assert_eq(memcmp(a.e, b.e, sizeof(a.e)), 0);
+			step_pair(&a, &b, pass == 1, ep, false);
 		}
 		if (pass == 1)
 			cr_assert_gt(clk.reads, 0);
 	}
+}
+
+/* The rebuild finds planted clusters from a round-robin start, within its
+ * own budget; a fake clock stops it like the epoch close. */
+Test(coherence_engine, rebuild_from_round_robin)
+{
+	static struct cf f;
+	struct rvx_coh_config cfg;
+	struct rvx_coh_result res, rc;
+	struct cf_clock clk = {.now = 0, .step = 1000, .reads = 0};
+	struct cf_graph g;
+	uint32_t start[CF_NV], part[CF_NV], i;
+
+	clusters(&g, 17, 0);
+	for (i = 0; i < 64; i++)
+		start[i] = i % 4;
+	rvx_coh_config_default(&cfg, 4);
+	cfg.decay_q16 = 0;
+	cf_start(&f, &cfg, &g, start);
+	cf_note(&f, &g);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, &res, NULL, 0), 0);
+	cr_assert(res.flags & RVX_COH_RES_REBUILD_DUE);
+	cr_assert_eq(rvx_coh_rebuild(&f.c, &rc, NULL, 0), 0);
+	cr_assert(rc.flags & RVX_COH_RES_REBUILT);
+	cr_assert_eq(rc.epoch, 1);
+	cr_assert_eq(rc.cut_before, res.cut);
+	cr_assert_leq(rc.cut, res.cut);
+	cf_placement(&f, 64, part);
+	cr_assert_eq(cf_cut(&g, part) * RVX_COH_Q16_ONE, rc.cut);
+	cr_assert_leq(rc.max_load, rc.cap);
+	/* Most traffic is inside the clusters (80% of edges, heavier). */
+	cr_assert_lt(rc.cut * 10, rc.traffic, "cut %llu of %llu", (unsigned long long)rc.cut,
+		     (unsigned long long)rc.traffic);
+	/* Not due again right after. */
+	cf_note(&f, &g);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, &res, NULL, 0), 0);
+	cr_assert_eq(res.flags & RVX_COH_RES_REBUILD_DUE, 0);
+
+	cfg.clock = cf_clock_read;
+	cfg.clock_ctx = &clk;
+	cfg.rebuild_budget_ns = 5000;
+	cf_start(&f, &cfg, &g, start);
+	cf_note(&f, &g);
+	cfg.work_limit = 0;
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, &res, NULL, 0), 0);
+	clk.reads = 0;
+	cr_assert_eq(rvx_coh_rebuild(&f.c, &rc, NULL, 0), 0);
+	cr_assert(rc.flags & RVX_COH_RES_BUDGET_EXCEEDED);
+	cr_assert_leq(clk.reads, 7u);
+	cr_assert_leq(rc.work, 8u * 6u);
+	cf_placement(&f, 64, part);
+	cr_assert_eq(cf_cut(&g, part) * RVX_COH_Q16_ONE, rc.cut);
+	cr_assert_leq(rc.cut, rc.cut_before);
 }
 
 /* A vertex that moved stays put for hold_epochs epochs; without the hold

@@ -22,6 +22,7 @@ void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts)
 	cfg->rebuild_period = 64u;
 	cfg->drift_q16 = ONE / 16u;
 	cfg->budget_ns = RVX_COH_DEFAULT_BUDGET_NS;
+	cfg->rebuild_budget_ns = RVX_COH_DEFAULT_REBUILD_BUDGET_NS;
 }
 
 static bool ready(const struct rvx_coh *c)
@@ -48,7 +49,7 @@ int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
 	if (cfg->parts == 0 || cfg->parts > RVX_COH_MAX_PARTS ||
 	    cfg->imbalance_q16 < ONE || cfg->imbalance_q16 > 4u * ONE ||
 	    cfg->decay_q16 >= ONE || cfg->min_gain_q16 >= ONE || cfg->reserved != 0 ||
-	    cfg->budget_ns == 0)
+	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0)
 		return -RVX_EINVAL;
 	if (scratch_bytes < RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts))
 		return -RVX_ENOMEM;
@@ -90,7 +91,7 @@ int rvx_coh_vertex_add(struct rvx_coh *c, uint32_t v, uint32_t part)
 	/* Commit. */
 	if (part == NONE) {
 		memset(count, 0, sizeof(count));
-		for (i = 0; i < c->vertex_max; i++)
+		for (i = 0; i < c->vertex_top; i++)
 			if (c->vertices[i].part != NONE)
 				count[c->vertices[i].part]++;
 		part = 0;
@@ -101,6 +102,8 @@ int rvx_coh_vertex_add(struct rvx_coh *c, uint32_t v, uint32_t part)
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
 	c->vertices[v].part = part;
 	c->vertex_count++;
+	if (v >= c->vertex_top)
+		c->vertex_top = v + 1;
 	return 0;
 }
 
@@ -115,7 +118,7 @@ int rvx_coh_vertex_remove(struct rvx_coh *c, uint32_t v)
 		return -RVX_ENOENT;
 
 	/* Commit. */
-	for (e = 0; e < c->edge_max; e++) {
+	for (e = 0; e < c->edge_top; e++) {
 		struct rvx_coh_edge *ed = &c->edges[e];
 
 		if (ed->a != NONE && (ed->a == v || ed->b == v)) {
@@ -153,7 +156,7 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 		return -RVX_EINVAL;
 	if (c->vertices[a].part == NONE || c->vertices[b].part == NONE)
 		return -RVX_ENOENT;
-	for (e = 0; e < c->edge_max; e++)
+	for (e = 0; e < c->edge_top; e++)
 		if (c->edges[e].a == NONE)
 			break;
 	if (e == c->edge_max)
@@ -164,6 +167,8 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 	c->edges[e].a = a;
 	c->edges[e].b = b;
 	c->edge_count++;
+	if (e >= c->edge_top)
+		c->edge_top = e + 1;
 	*edge = e;
 	return 0;
 }
@@ -219,45 +224,22 @@ static uint64_t q16_mul(uint64_t x, uint32_t q)
 	return (x >> 16) * q + (((x & 0xFFFFu) * q) >> 16);
 }
 
-int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
-			struct rvx_coh_move *moves, uint32_t moves_cap)
+/*
+ * Place the vertices on the current weights within @budget: rebuild from
+ * scratch first when @rebuild, then refine warm; adopt under hysteresis and
+ * list the moves. Cannot fail.
+ */
+static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_coh_result *res,
+		  struct rvx_coh_move *moves, uint32_t moves_cap)
 {
 	struct coh_ws w;
 	struct coh_eval ev_start, ev;
 	struct rvx_coh_result r;
 	uint32_t i, v;
-	bool adopt, rebuilt = false, rebuilt_won = false, due;
+	bool adopt, rebuilt = false, rebuilt_won = false;
 	uint64_t thresh;
 
-	/* Check. */
-	if (!ready(c) || (moves == NULL && moves_cap != 0))
-		return -RVX_EINVAL;
-	if (moves_cap != 0 && moves_cap < c->vertex_count)
-		return -RVX_EBUFSMALL;
-
-	/* Commit. */
 	memset(&r, 0, sizeof(r));
-	c->epoch++;
-	c->work = 0;
-	c->over = 0;
-	c->t0 = c->cfg.clock != NULL ? c->cfg.clock(c->cfg.clock_ctx) : 0;
-	for (i = 0; i < c->vertex_max; i++) {
-		struct rvx_coh_vertex *vx = &c->vertices[i];
-
-		if (vx->part == NONE)
-			continue;
-		vx->load = decay(vx->load, vx->load_open, c->cfg.decay_q16);
-		vx->load_open = 0;
-	}
-	for (i = 0; i < c->edge_max; i++) {
-		struct rvx_coh_edge *ed = &c->edges[i];
-
-		if (ed->a == NONE)
-			continue;
-		ed->weight = decay(ed->weight, ed->open, c->cfg.decay_q16);
-		ed->open = 0;
-	}
-
 	coh_ws_carve_(c, &w);
 	coh_build_graph_(&w);
 	for (i = 0; i < w.live_count; i++) {
@@ -272,47 +254,37 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 			w.flag[v] = F_HOLD;
 	}
 	coh_conn_init_(&w);
+	coh_buckets_init_(&w);
 	ev_start = coh_eval_(&w);
 	ev = ev_start;
+	c->budget = budget;
 	(void)coh_tick_(c, 1);
 
+	if (w.live_count > 0 && rebuild) {
+		/* From scratch, each attempt kept only if better. */
+		struct coh_eval ev_new;
+		uint32_t t;
+
+		/* best: the start; aux: the best construction. */
+		memcpy(w.best, w.cur, 4u * (size_t)w.n);
+		for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
+			if (!coh_construct_(&w, t))
+				break;
+			rebuilt = true;
+			ev_new = coh_eval_(&w);
+			if (coh_better_(&ev_new, &ev)) {
+				ev = ev_new;
+				rebuilt_won = true;
+				memcpy(w.aux, w.cur, 4u * (size_t)w.n);
+			}
+		}
+		memcpy(w.cur, rebuilt_won ? w.aux : w.best, 4u * (size_t)w.n);
+		coh_conn_init_(&w);
+	}
 	if (w.live_count > 0) {
-		/* Warm start: refine the placement in force. */
+		/* Warm start: refine the placement in force (or the rebuilt one). */
 		coh_refine_(&w);
 		ev = coh_eval_(&w);
-		due = (c->built_epoch == 0 &&
-		       (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
-		      (c->cfg.rebuild_period != 0 &&
-		       c->epoch - c->built_epoch >= c->cfg.rebuild_period) ||
-		      (c->cfg.drift_q16 != 0 &&
-		       coh_q16_ratio_(ev.cut, w.traffic) >
-			       (uint64_t)c->built_frac_q16 + c->cfg.drift_q16);
-		if (due && c->over) {
-			r.flags |= RVX_COH_RES_REBUILD_SKIPPED;
-		} else if (due) {
-			/* From scratch, kept only if better than the refinement. */
-			struct coh_eval ev_new;
-			uint32_t t;
-
-			/* best: the refined placement; aux: the best construction. */
-			memcpy(w.best, w.cur, 4u * (size_t)w.n);
-			for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
-				if (!coh_construct_(&w, t))
-					break;
-				rebuilt = true;
-				ev_new = coh_eval_(&w);
-				if (coh_better_(&ev_new, &ev)) {
-					ev = ev_new;
-					rebuilt_won = true;
-					memcpy(w.aux, w.cur, 4u * (size_t)w.n);
-				}
-			}
-			if (!rebuilt)
-				r.flags |= RVX_COH_RES_REBUILD_SKIPPED;
-			memcpy(w.cur, rebuilt_won ? w.aux : w.best, 4u * (size_t)w.n);
-			coh_conn_init_(&w);
-			ev = coh_eval_(&w);
-		}
 	}
 
 	/* Hysteresis: adopt only a clear gain, or a better balance. */
@@ -338,7 +310,7 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 		}
 		if (r.moved != 0)
 			r.flags |= RVX_COH_RES_ADOPTED;
-		if (rebuilt_won)
+		if (rebuilt_won && r.moved != 0)
 			r.flags |= RVX_COH_RES_REBUILD_ADOPTED;
 	} else {
 		ev = ev_start;
@@ -347,6 +319,12 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 		r.flags |= RVX_COH_RES_REBUILT;
 		c->built_epoch = c->epoch;
 		c->built_frac_q16 = coh_q16_ratio_(ev.cut, w.traffic);
+	} else if (w.live_count > 0 &&
+		   ((c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
+		    (c->cfg.rebuild_period != 0 && c->epoch - c->built_epoch >= c->cfg.rebuild_period) ||
+		    (c->cfg.drift_q16 != 0 &&
+		     coh_q16_ratio_(ev.cut, w.traffic) > (uint64_t)c->built_frac_q16 + c->cfg.drift_q16))) {
+		r.flags |= RVX_COH_RES_REBUILD_DUE;
 	}
 	if (!ev.balanced)
 		r.flags |= RVX_COH_RES_UNBALANCED;
@@ -363,6 +341,71 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 		r.elapsed = c->cfg.clock(c->cfg.clock_ctx) - c->t0;
 	if (res != NULL)
 		*res = r;
+}
+
+static int check_moves(const struct rvx_coh *c, const struct rvx_coh_move *moves, uint32_t moves_cap)
+{
+	if (!ready(c) || (moves == NULL && moves_cap != 0))
+		return -RVX_EINVAL;
+	if (moves_cap != 0 && moves_cap < c->vertex_count)
+		return -RVX_EBUFSMALL;
+	return 0;
+}
+
+static void begin(struct rvx_coh *c)
+{
+	c->work = 0;
+	c->over = 0;
+	c->t0 = c->cfg.clock != NULL ? c->cfg.clock(c->cfg.clock_ctx) : 0;
+}
+
+int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
+			struct rvx_coh_move *moves, uint32_t moves_cap)
+{
+	uint32_t i;
+	int rc;
+
+	/* Check. */
+	rc = check_moves(c, moves, moves_cap);
+	if (rc != 0)
+		return rc;
+
+	/* Commit. */
+	c->epoch++;
+	begin(c);
+	for (i = 0; i < c->vertex_top; i++) {
+		struct rvx_coh_vertex *vx = &c->vertices[i];
+
+		if (vx->part == NONE)
+			continue;
+		vx->load = decay(vx->load, vx->load_open, c->cfg.decay_q16);
+		vx->load_open = 0;
+	}
+	for (i = 0; i < c->edge_top; i++) {
+		struct rvx_coh_edge *ed = &c->edges[i];
+
+		if (ed->a == NONE)
+			continue;
+		ed->weight = decay(ed->weight, ed->open, c->cfg.decay_q16);
+		ed->open = 0;
+	}
+	place(c, false, c->cfg.budget_ns, res, moves, moves_cap);
+	return 0;
+}
+
+int rvx_coh_rebuild(struct rvx_coh *c, struct rvx_coh_result *res,
+		    struct rvx_coh_move *moves, uint32_t moves_cap)
+{
+	int rc;
+
+	/* Check. */
+	rc = check_moves(c, moves, moves_cap);
+	if (rc != 0)
+		return rc;
+
+	/* Commit. */
+	begin(c);
+	place(c, true, c->cfg.rebuild_budget_ns, res, moves, moves_cap);
 	return 0;
 }
 
@@ -389,7 +432,7 @@ int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count)
 	memset(ext, 0, 8u * (size_t)w.n);
 	memset(cut, 0, 8u * (size_t)w.k);
 	memset(vol, 0, 8u * (size_t)w.k);
-	for (i = 0; i < c->edge_max; i++) {
+	for (i = 0; i < c->edge_top; i++) {
 		const struct rvx_coh_edge *ed = &c->edges[i];
 		uint32_t pa, pb;
 		int64_t wt = (int64_t)ed->weight;
@@ -415,14 +458,14 @@ int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count)
 	for (i = 0; i < w.n; i++)
 		if ((uint64_t)ext[i] > max_ext)
 			max_ext = (uint64_t)ext[i];
-	for (i = 0; i < w.n; i++) {
+	for (i = 0; i < c->vertex_max; i++) {
 		struct rvx_coh_score *s = &out[i];
 		uint32_t part = c->vertices[i].part;
 		uint64_t rest, small;
 
 		memset(s, 0, sizeof(*s));
 		s->part = part;
-		if (part == NONE)
+		if (i >= w.n || part == NONE)
 			continue;
 		s->coherence = in[i] + ext[i] == 0 ? ONE
 			: coh_q16_ratio_((uint64_t)in[i], (uint64_t)(in[i] + ext[i]));

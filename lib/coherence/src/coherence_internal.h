@@ -61,6 +61,7 @@ struct coh_ws {
 void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);
 void coh_build_graph_(struct coh_ws *w);
 void coh_conn_init_(struct coh_ws *w);
+void coh_buckets_init_(struct coh_ws *w);
 struct coh_eval coh_eval_(const struct coh_ws *w);
 bool coh_better_(const struct coh_eval *a, const struct coh_eval *b);
 bool coh_tick_(struct rvx_coh *c, uint64_t units);

@@ -29,12 +29,13 @@ static size_t align8(size_t x)
 
 void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 {
+	/* Laid out for every slot; loops stop at vertex_top. */
 	size_t n = c->vertex_max, m = c->edge_max, k = c->cfg.parts;
 	uint8_t *p = c->scratch;
 
 	memset(w, 0, sizeof(*w));
 	w->c = c;
-	w->n = c->vertex_max;
+	w->n = c->vertex_top;
 	w->k = c->cfg.parts;
 	w->off = (uint32_t *)(void *)p;
 	p += align8(4u * (n + 1u));
@@ -94,7 +95,7 @@ void coh_build_graph_(struct coh_ws *w)
 
 	memset(w->off, 0, 4u * ((size_t)n + 1u));
 	w->traffic = 0;
-	for (e = 0; e < c->edge_max; e++) {
+	for (e = 0; e < c->edge_top; e++) {
 		const struct rvx_coh_edge *ed = &c->edges[e];
 
 		if (ed->a == NONE)
@@ -107,7 +108,7 @@ void coh_build_graph_(struct coh_ws *w)
 		w->off[v + 1] += w->off[v];
 	for (v = 0; v < n; v++)
 		w->aux[v] = w->off[v];
-	for (e = 0; e < c->edge_max; e++) {
+	for (e = 0; e < c->edge_top; e++) {
 		const struct rvx_coh_edge *ed = &c->edges[e];
 
 		if (ed->a == NONE)
@@ -215,7 +216,7 @@ bool coh_tick_(struct rvx_coh *c, uint64_t units)
 		return true;
 	}
 	if (c->cfg.clock != NULL && (before >> 3) != (c->work >> 3) &&
-	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->cfg.budget_ns) {
+	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->budget) {
 		c->over = 1;
 		return true;
 	}
@@ -237,7 +238,22 @@ static uint32_t gain_key(int64_t g)
 	return g > 0 ? MID + pos * 8u + sub + 1u : MID - (pos * 8u + sub + 1u);
 }
 
+/* Empty every bucket: O(live vertices), as the heads are all NONE once
+ * their vertices are gone (coh_buckets_init_() sets them once per call). */
 static void b_clear(struct coh_ws *w)
+{
+	uint32_t i, v;
+
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		if (w->bkey[v] != NONE)
+			w->heads[w->bkey[v]] = NONE;
+		w->bkey[v] = NONE;
+	}
+	w->bmax = 0;
+}
+
+void coh_buckets_init_(struct coh_ws *w)
 {
 	uint32_t i;
 

@@ -9,9 +9,10 @@
  * (for example bytes), both counted per epoch and exponentially decayed in
  * fixed point. At each epoch close the engine refines the current placement
  * with a k-way Fiduccia-Mattheyses pass (moves taken from a gain table of
- * bucket lists, rolled back to the best prefix), and when the cut has
- * drifted or periodically it also builds a placement from scratch (greedy
- * graph growing, then the same refinement) and keeps whichever is better.
+ * bucket lists, rolled back to the best prefix); when the cut has drifted,
+ * or periodically, it asks for a rebuild, which builds placements from
+ * scratch (greedy graph growing, then the same refinement) and keeps the
+ * best only if it beats the placement in force.
  * Everything is integer arithmetic, so the same inputs give the same
  * placement byte for byte on every host.
  *
@@ -23,8 +24,10 @@
  *    channel between two vertices (several edges between one pair add up).
  * 3. During an epoch, `rvx_coh_vertex_note()` load and `rvx_coh_edge_note()`
  *    traffic.
- * 4. `rvx_coh_epoch_close()` decays the weights, places the vertices within
- *    the time budget and lists the migrations to carry out. Read the
+ * 4. `rvx_coh_epoch_close()` decays the weights, refines the placement
+ *    within the time budget (the hot path) and lists the migrations to carry
+ *    out. When it reports `RVX_COH_RES_REBUILD_DUE`, call
+ *    `rvx_coh_rebuild()` off the hot path (its own, larger budget). Read the
  *    placement with `rvx_coh_part_of()` and the per-vertex coherence, cut
  *    pressure and structural risk with `rvx_coh_scores()`.
  *
@@ -52,7 +55,8 @@
  * epochs; only a balance repair may move a held vertex, when no free vertex
  * can.
  *
- * Budget: the epoch close stops refining when `budget_ns` has passed on the
+ * Budget: the epoch close (rebuild) stops when `budget_ns`
+ * (`rebuild_budget_ns`) has passed on the
  * caller's clock or `work_limit` units of work are spent, keeps the best
  * placement found so far and sets `RVX_COH_RES_BUDGET_EXCEEDED` for the
  * caller to witness. The work count in the result replays the same stop
@@ -86,6 +90,8 @@ extern "C" {
 #define RVX_COH_EPOCH_MAX (UINT64_C(1) << 30)
 /** Default time budget of one epoch close, in the clock's units (ns). */
 #define RVX_COH_DEFAULT_BUDGET_NS 50000u
+/** Default time budget of one rebuild (off the hot path), in ns. */
+#define RVX_COH_DEFAULT_REBUILD_BUDGET_NS 2000000u
 
 /** Buckets of the gain table (internal, for `RVX_COH_SCRATCH_BYTES()`). */
 #define RVX_COH_GAIN_BUCKETS 1025u
@@ -112,8 +118,8 @@ extern "C" {
 #define RVX_COH_RES_ADOPTED 8u
 /** Result flag: the adopted placement exceeds the balance cap. */
 #define RVX_COH_RES_UNBALANCED 16u
-/** Result flag: a rebuild was due but did not run (no budget left). */
-#define RVX_COH_RES_REBUILD_SKIPPED 32u
+/** Result flag: a rebuild is due (drift or period): call `rvx_coh_rebuild()` off the hot path. */
+#define RVX_COH_RES_REBUILD_DUE 32u
 
 /** Reads the caller's clock (ns, monotonic). */
 typedef uint64_t (*rvx_coh_clock_fn)(void *ctx);
@@ -129,6 +135,7 @@ struct rvx_coh_config {
 	uint32_t drift_q16;      /**< Rebuild when cut/traffic grew by more than this since the last rebuild (0: never). */
 	uint32_t reserved;       /**< Must be 0. */
 	uint64_t budget_ns;      /**< Time budget of one epoch close (needs `clock`); > 0. */
+	uint64_t rebuild_budget_ns; /**< Time budget of one rebuild (needs `clock`); > 0. */
 	uint64_t work_limit;     /**< Work units of one epoch close at most (0: no limit). */
 	rvx_coh_clock_fn clock;  /**< The budget's clock, or NULL (then only `work_limit` bounds the work). */
 	void *clock_ctx;         /**< Passed to `clock`. */
@@ -162,19 +169,22 @@ struct rvx_coh {
 	uint32_t edge_max;              /**< Slots at `edges`. */
 	uint32_t vertex_count;          /**< Live vertices. */
 	uint32_t edge_count;            /**< Live edges. */
+	uint32_t vertex_top;            /**< 1 + the highest vertex slot ever used (scans stop here). */
+	uint32_t edge_top;              /**< 1 + the highest edge slot ever used. */
 	uint64_t epoch;                 /**< Epochs closed. */
 	uint64_t built_epoch;           /**< Epoch of the last completed rebuild (0: none). */
 	uint32_t built_frac_q16;        /**< cut/traffic right after that rebuild. */
 	uint32_t initialised;           /**< 1 after `rvx_coh_init()`. */
 	uint64_t work;                  /**< Work units spent in the current epoch close. */
 	uint64_t t0;                    /**< Clock at its start. */
+	uint64_t budget;                /**< Its budget. */
 	uint32_t over;                  /**< 1 once its budget ran out. */
 	uint32_t reserved;              /**< Zero. */
 };
 
-/** What `rvx_coh_epoch_close()` reports (fixed layout, to be witnessed). */
+/** What `rvx_coh_epoch_close()` and `rvx_coh_rebuild()` report (fixed layout, to be witnessed). */
 struct rvx_coh_result {
-	uint64_t epoch;        /**< Number of the epoch just closed (1, 2, ...). */
+	uint64_t epoch;        /**< Number of the last closed epoch (1, 2, ...). */
 	uint64_t traffic;      /**< Total decayed traffic, Q16 units. */
 	uint64_t cut_before;   /**< Cut of the previous placement on this epoch's graph. */
 	uint64_t cut;          /**< Cut of the placement now in force. */
@@ -206,8 +216,9 @@ struct rvx_coh_score {
 
 /**
  * Fill @p cfg with the defaults for @p parts parts: imbalance 1.10, decay
- * 0.5, hold 4 epochs, min gain 1/256 of the traffic, rebuild on a drift of
- * 1/16 or every 64 epochs, a 50 us budget and no clock (set one).
+ * 0.5, hold 4 epochs, min gain 1/256 of the traffic, rebuild due on a drift
+ * of 1/16 or every 64 epochs, a 50 us budget per epoch close and 2 ms per
+ * rebuild, and no clock (set one).
  * @param[out] cfg the configuration
  * @param parts k
  */
@@ -305,8 +316,10 @@ int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e);
 int rvx_coh_edge_note(struct rvx_coh *c, uint32_t e, uint64_t bytes);
 
 /**
- * Close the epoch: decay the weights with this epoch's counts, place the
- * vertices within the budget and list the migrations.
+ * Close the epoch: decay the weights with this epoch's counts, refine the
+ * placement in force within `budget_ns` and list the migrations. It never
+ * rebuilds from scratch; `RVX_COH_RES_REBUILD_DUE` says when the caller
+ * should call `rvx_coh_rebuild()`.
  * @param c the engine
  * @param[out] res what happened (may be NULL)
  * @param[out] moves the migrations, one per moved vertex (may be NULL when
@@ -320,6 +333,23 @@ int rvx_coh_edge_note(struct rvx_coh *c, uint32_t e, uint64_t bytes);
  */
 int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 			struct rvx_coh_move *moves, uint32_t moves_cap);
+
+/**
+ * Rebuild from scratch off the hot path, on the weights of the last closed
+ * epoch: greedy graph growing from several seeds (held vertices stay), each
+ * refined, the best kept if it beats the placement in force (which is then
+ * refined too), under the same hysteresis, within `rebuild_budget_ns`.
+ * @param c the engine
+ * @param[out] res what happened (may be NULL)
+ * @param[out] moves the migrations (may be NULL when @p moves_cap is 0)
+ * @param moves_cap entries at @p moves: 0 or at least the live vertex count
+ * @retval 0 done (a budget overrun is a success with a flag in @p res)
+ * @retval -RVX_EINVAL @p c NULL or not initialised, @p moves NULL with a
+ *         non-zero @p moves_cap
+ * @retval -RVX_EBUFSMALL @p moves_cap non-zero and below the live vertex count
+ */
+int rvx_coh_rebuild(struct rvx_coh *c, struct rvx_coh_result *res,
+		    struct rvx_coh_move *moves, uint32_t moves_cap);
 
 /**
  * The part vertex @p v is placed on.
