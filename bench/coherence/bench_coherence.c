@@ -26,7 +26,7 @@
  * is the wall time of rvx_coh_epoch_close(), over REPS repetitions of each
  * run; every call's result is checked.
  *
- * Usage: bench-coherence [-o DIR] [--no-plot]
+ * Usage: bench-coherence [-o DIR] [--no-plot] | --profile WORKLOAD N K
  * Writes DIR/coherence-summary.csv, DIR/coherence-epochs.csv and (with
  * python3-matplotlib) DIR/coherence-cut.png; DIR defaults to ".".
  */
@@ -453,8 +453,8 @@ static void run(FILE *ecsv, uint32_t kind, uint32_t si, uint32_t k, struct row *
 				(unsigned long long)cut_of(&g, rr), (unsigned long long)cut_of(&g, before),
 				(unsigned long long)cut_of(&g, eng), (unsigned long long)cut_of(&g, met),
 				(unsigned long long)(e ? cut_of(&g, met_prev) : cut_of(&g, rr)),
-				(unsigned long long)cut_of(&g, sco), (double)ns / 1000.0, res.moved,
-				res.flags);
+				(unsigned long long)cut_of(&g, sco), (double)ns / 1000.0, res.moved + rres.moved,
+				res.flags | (rres.flags << 8));
 			memcpy(met_prev, met, sizeof(met));
 		}
 	}
@@ -483,6 +483,32 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		else if (strcmp(argv[i], "--no-plot") == 0)
 			plot = false;
+		else if (strcmp(argv[i], "--profile") == 0 && i + 3 < argc) {
+			/* One configuration, engine only, many times (for a
+			 * profiler); prints the mean epoch close. An optional
+			 * fifth number is a work limit per close. */
+			static struct wl g;
+			uint32_t kind = (uint32_t)atoi(argv[i + 1]), n = (uint32_t)atoi(argv[i + 2]);
+			uint32_t k = (uint32_t)atoi(argv[i + 3]);
+			uint64_t sum = 0, cnt = 0, wl_limit = i + 4 < argc ? strtoull(argv[i + 4], NULL, 0) : 0;
+
+			for (int rep = 0; rep < 200; rep++) {
+				wl_build(&g, kind, n, k);
+				engine_start(&g, k);
+				coh.cfg.work_limit = wl_limit;
+				for (uint32_t e = 0; e < EPOCHS; e++) {
+					struct rvx_coh_result res, rres;
+					uint64_t rns;
+
+					wl_epoch(&g, e);
+					sum += engine_epoch(&g, &res, &rres, &rns);
+					cnt++;
+				}
+			}
+			printf("mean epoch close %.2f us over %llu\n", (double)sum / (double)cnt / 1000.0,
+			       (unsigned long long)cnt);
+			return 0;
+		}
 		else {
 			fprintf(stderr, "usage: %s [-o DIR] [--no-plot]\n", argv[0]);
 			return 2;

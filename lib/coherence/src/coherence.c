@@ -126,6 +126,8 @@ int rvx_coh_vertex_remove(struct rvx_coh *c, uint32_t v)
 			ed->a = NONE;
 			ed->b = NONE;
 			c->edge_count--;
+			if (e < c->edge_free)
+				c->edge_free = e;
 		}
 	}
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
@@ -156,7 +158,7 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 		return -RVX_EINVAL;
 	if (c->vertices[a].part == NONE || c->vertices[b].part == NONE)
 		return -RVX_ENOENT;
-	for (e = 0; e < c->edge_top; e++)
+	for (e = c->edge_free; e < c->edge_top; e++)
 		if (c->edges[e].a == NONE)
 			break;
 	if (e == c->edge_max)
@@ -167,6 +169,7 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 	c->edges[e].a = a;
 	c->edges[e].b = b;
 	c->edge_count++;
+	c->edge_free = e + 1;
 	if (e >= c->edge_top)
 		c->edge_top = e + 1;
 	*edge = e;
@@ -183,6 +186,8 @@ int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e)
 	c->edges[e].a = NONE;
 	c->edges[e].b = NONE;
 	c->edge_count--;
+	if (e < c->edge_free)
+		c->edge_free = e;
 	return 0;
 }
 

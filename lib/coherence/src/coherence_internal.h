@@ -47,6 +47,7 @@ struct coh_ws {
 	uint32_t *log_from; /* FM move log: part it left */
 	uint32_t *live;    /* live vertices, ascending */
 	uint32_t *aux;     /* per-call use */
+	uint32_t *tgt;     /* FM: v's best uncapped target when last placed */
 	uint8_t *flag;     /* F_* */
 	uint32_t *heads;   /* bucket heads */
 	int64_t *load;     /* per part: weight of its vertices */

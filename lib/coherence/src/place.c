@@ -59,7 +59,8 @@ void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	w->log_from = w->log_v + n;
 	w->live = w->log_from + n;
 	w->aux = w->live + n;
-	p += align8(4u * 10u * n);
+	w->tgt = w->aux + n;
+	p += align8(4u * 11u * n);
 	w->flag = p;
 	p += align8(n);
 	w->heads = (uint32_t *)(void *)p;
@@ -259,8 +260,10 @@ void coh_buckets_init_(struct coh_ws *w)
 
 	for (i = 0; i < RVX_COH_GAIN_BUCKETS; i++)
 		w->heads[i] = NONE;
-	for (i = 0; i < w->live_count; i++)
+	for (i = 0; i < w->live_count; i++) {
 		w->bkey[w->live[i]] = NONE;
+		w->tgt[w->live[i]] = NONE;
+	}
 	w->bmax = 0;
 }
 
@@ -334,9 +337,40 @@ static void b_place(struct coh_ws *w, uint32_t v)
 	int64_t g;
 	uint32_t b = best_target(w, v, false, &g);
 
+	w->tgt[v] = b;
 	b_remove(w, v);
 	if (b != NONE && w->conn[(size_t)v * w->k + b] > 0)
 		b_insert(w, v, gain_key(g));
+}
+
+/*
+ * A neighbour u of a vertex that moved from @from to @to: only those two
+ * entries of its row changed, so its best target changes only if it was
+ * @from (rescan) or @to overtook it. Ties between targets do not matter
+ * here: the key depends on the gain only, and the move itself is chosen
+ * exactly when u leaves its bucket.
+ */
+static void b_update(struct coh_ws *w, uint32_t u, uint32_t from, uint32_t to)
+{
+	const int64_t *row = &w->conn[(size_t)u * w->k];
+	uint32_t a = w->cur[u], t = w->tgt[u], key;
+
+	if (t == NONE || t == from || t == a) {
+		b_place(w, u);
+		return;
+	}
+	if (to != a && row[to] > row[t])
+		t = to;
+	w->tgt[u] = t;
+	if (row[t] <= 0) {
+		b_remove(w, u);
+		return;
+	}
+	key = gain_key(row[t] - row[a]);
+	if (key != w->bkey[u]) {
+		b_remove(w, u);
+		b_insert(w, u, key);
+	}
 }
 
 static void move_vertex(struct coh_ws *w, uint32_t v, uint32_t to, bool buckets)
@@ -351,7 +385,7 @@ static void move_vertex(struct coh_ws *w, uint32_t v, uint32_t to, bool buckets)
 		w->conn[(size_t)u * k + from] -= (int64_t)w->adj_w[j];
 		w->conn[(size_t)u * k + to] += (int64_t)w->adj_w[j];
 		if (buckets && !(w->flag[u] & (F_LOCK | F_HOLD)))
-			b_place(w, u);
+			b_update(w, u, from, to);
 	}
 }
 
@@ -505,14 +539,15 @@ void coh_refine_(struct coh_ws *w)
 			break;
 }
 
-/* The unassigned vertex with the largest weighted degree, or NONE. */
+/* The unassigned vertex with the largest weighted degree (not one found
+ * too heavy for the part being grown), or NONE. */
 static uint32_t pick_seed(const struct coh_ws *w)
 {
 	uint32_t i, v, s = NONE;
 
 	for (i = 0; i < w->live_count; i++) {
 		v = w->live[i];
-		if (!(w->flag[v] & F_DONE) && (s == NONE || w->deg[v] > w->deg[s]))
+		if (!(w->flag[v] & (F_DONE | F_LOCK)) && (s == NONE || w->deg[v] > w->deg[s]))
 			s = v;
 	}
 	return s;
@@ -561,9 +596,8 @@ bool coh_construct_(struct coh_ws *w, uint32_t attempt)
 				v = pick_seed(w);
 				if (v == NONE)
 					break;
-			} else {
-				b_remove(w, v);
 			}
+			b_remove(w, v);
 			if (coh_tick_(w->c, 1))
 				return false;
 			if (w->load[p] + w->vw[v] > w->cap) {

@@ -105,7 +105,7 @@ extern "C" {
 	(RVX_COH_ALIGN8_(4u * ((size_t)(nv) + 1u)) +                           \
 	 RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) +   \
 	 8u * (size_t)(nv) * ((size_t)(k) + 2u) +                              \
-	 RVX_COH_ALIGN8_(4u * 10u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
+	 RVX_COH_ALIGN8_(4u * 11u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
 	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k))
 
 /** Result flag: the budget ran out; the best placement found so far was kept. */
@@ -171,6 +171,8 @@ struct rvx_coh {
 	uint32_t edge_count;            /**< Live edges. */
 	uint32_t vertex_top;            /**< 1 + the highest vertex slot ever used (scans stop here). */
 	uint32_t edge_top;              /**< 1 + the highest edge slot ever used. */
+	uint32_t edge_free;             /**< No free edge slot below this one. */
+	uint32_t reserved2;             /**< Zero. */
 	uint64_t epoch;                 /**< Epochs closed. */
 	uint64_t built_epoch;           /**< Epoch of the last completed rebuild (0: none). */
 	uint32_t built_frac_q16;        /**< cut/traffic right after that rebuild. */
