@@ -254,7 +254,9 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		vx = &c->vertices[v];
 		w.start[v] = vx->part;
 		w.cur[v] = vx->part;
-		if (c->cfg.hold_epochs != 0 && vx->moved_epoch != 0 &&
+		/* The hold damps the hot path; a rebuild (rare, on drift or
+		 * period, and adopted only for a clear gain) may move any vertex. */
+		if (!rebuild && c->cfg.hold_epochs != 0 && vx->moved_epoch != 0 &&
 		    c->epoch - vx->moved_epoch < c->cfg.hold_epochs)
 			w.flag[v] = F_HOLD;
 	}

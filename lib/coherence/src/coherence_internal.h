@@ -16,8 +16,9 @@
 #define F_HOLD 2u /* moved within hold_epochs: hysteresis keeps it */
 #define F_DONE 4u /* assigned during construction */
 
-/* Constructions per rebuild, each from another first seed (budget permitting). */
-#define COH_REBUILD_TRIES 4u
+/* Constructions per rebuild (budget permitting): label propagation, then
+ * greedy growing from four different first seeds. */
+#define COH_REBUILD_TRIES 5u
 
 /* A placement's quality: balanced first, then lower cut, then lighter. */
 struct coh_eval {

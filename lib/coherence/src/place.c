@@ -562,7 +562,7 @@ static uint32_t pick_seed(const struct coh_ws *w)
  * repair and refinement. Returns false if
  * the budget stopped it before the placement was complete.
  */
-bool coh_construct_(struct coh_ws *w, uint32_t attempt)
+static bool construct_grow(struct coh_ws *w, uint32_t attempt)
 {
 	uint32_t k = w->k, i, j, p, v, u;
 	int64_t goal = (w->total + (int64_t)k - 1) / (int64_t)k;
@@ -636,4 +636,152 @@ bool coh_construct_(struct coh_ws *w, uint32_t attempt)
 	coh_conn_init_(w);
 	coh_refine_(w);
 	return true;
+}
+
+/*
+ * Clusters by label propagation, then packed onto parts. Every free vertex
+ * starts in its own cluster; in rounds over the vertices in index order, a
+ * vertex joins the neighbouring cluster it exchanges the most traffic with
+ * (ties: the lower label) if that beats its own and the cluster stays
+ * within the average part weight. Clusters are then placed heaviest first,
+ * each on the part it has the most traffic with among those it fits on
+ * (ties: the lighter part); a cluster that fits nowhere is placed vertex by
+ * vertex on the lightest part. Held vertices stay where they are. Then
+ * conn, repair and refinement. Scratch: labels in log_v, the cluster list
+ * in log_from, cluster weights and label scores in conn (k >= 2, so conn
+ * holds at least 2n values).
+ */
+#define LP_ROUNDS 6u
+
+static bool construct_lp(struct coh_ws *w)
+{
+	uint32_t k = w->k, n = w->n, i, j, r, v, u, l, best, count = 0;
+	uint32_t *label = w->log_v, *list = w->log_from;
+	int64_t *cl = w->conn, *acc = w->conn + n;
+	int64_t goal = (w->total + (int64_t)k - 1) / (int64_t)k;
+
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		label[v] = v;
+		cl[v] = w->vw[v];
+		acc[v] = 0;
+	}
+	for (r = 0; r < LP_ROUNDS; r++) {
+		bool changed = false;
+
+		for (i = 0; i < w->live_count; i++) {
+			v = w->live[i];
+			if (w->flag[v] & F_HOLD)
+				continue;
+			for (j = w->off[v]; j < w->off[v + 1]; j++) {
+				u = w->adj_v[j];
+				if (!(w->flag[u] & F_HOLD))
+					acc[label[u]] += (int64_t)w->adj_w[j];
+			}
+			best = label[v];
+			for (j = w->off[v]; j < w->off[v + 1]; j++) {
+				u = w->adj_v[j];
+				if (w->flag[u] & F_HOLD)
+					continue;
+				l = label[u];
+				if (l == best || cl[l] + w->vw[v] > goal)
+					continue;
+				if (acc[l] > acc[best] || (acc[l] == acc[best] && l < best))
+					best = l;
+			}
+			for (j = w->off[v]; j < w->off[v + 1]; j++)
+				acc[label[w->adj_v[j]]] = 0;
+			if (best != label[v]) {
+				cl[label[v]] -= w->vw[v];
+				cl[best] += w->vw[v];
+				label[v] = best;
+				changed = true;
+			}
+			if (coh_tick_(w->c, 1))
+				return false;
+		}
+		if (!changed)
+			break;
+	}
+	/* The clusters (labels in use), heaviest first (ties: lower label). */
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		if (!(w->flag[v] & F_HOLD) && label[v] == v)
+			list[count++] = v;
+	}
+	for (i = 1; i < count; i++) {
+		uint32_t x = list[i];
+
+		for (j = i; j > 0 && (cl[list[j - 1]] < cl[x] ||
+				      (cl[list[j - 1]] == cl[x] && list[j - 1] > x)); j--)
+			list[j] = list[j - 1];
+		list[j] = x;
+	}
+	if (coh_tick_(w->c, 1 + count / 8u))
+		return false;
+	/* Pack: held vertices first, then the clusters. acc is free again and
+	 * now holds the traffic from the cluster to each part (k entries). */
+	memset(w->load, 0, 8u * k);
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		w->flag[v] &= F_HOLD;
+		if (w->flag[v] & F_HOLD) {
+			w->cur[v] = w->start[v];
+			w->load[w->cur[v]] += w->vw[v];
+			w->flag[v] |= F_DONE;
+		}
+	}
+	for (r = 0; r < count; r++) {
+		uint32_t p, bp = NONE;
+
+		l = list[r];
+		memset(acc, 0, 8u * k);
+		for (i = 0; i < w->live_count; i++) {
+			v = w->live[i];
+			if ((w->flag[v] & F_HOLD) || label[v] != l)
+				continue;
+			for (j = w->off[v]; j < w->off[v + 1]; j++) {
+				u = w->adj_v[j];
+				if (w->flag[u] & F_DONE)
+					acc[w->cur[u]] += (int64_t)w->adj_w[j];
+			}
+		}
+		for (p = 0; p < k; p++) {
+			if (w->load[p] + cl[l] > w->cap)
+				continue;
+			if (bp == NONE || acc[p] > acc[bp] || (acc[p] == acc[bp] && w->load[p] < w->load[bp]))
+				bp = p;
+		}
+		for (i = 0; i < w->live_count; i++) {
+			uint32_t to = bp;
+
+			v = w->live[i];
+			if ((w->flag[v] & F_HOLD) || label[v] != l)
+				continue;
+			if (to == NONE) {
+				to = 0;
+				for (p = 1; p < k; p++)
+					if (w->load[p] < w->load[to])
+						to = p;
+			}
+			w->cur[v] = to;
+			w->load[to] += w->vw[v];
+			w->flag[v] |= F_DONE;
+		}
+		if (coh_tick_(w->c, 1 + w->live_count / 64u))
+			return false;
+	}
+	for (i = 0; i < w->live_count; i++)
+		w->flag[w->live[i]] &= F_HOLD;
+	coh_conn_init_(w);
+	coh_refine_(w);
+	return true;
+}
+
+/* Attempt 0: label propagation; then greedy growing from different seeds. */
+bool coh_construct_(struct coh_ws *w, uint32_t attempt)
+{
+	if (attempt == 0 && w->k >= 2)
+		return construct_lp(w);
+	return construct_grow(w, attempt == 0 ? 0 : attempt - 1);
 }

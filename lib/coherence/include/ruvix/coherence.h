@@ -11,8 +11,9 @@
  * with a k-way Fiduccia-Mattheyses pass (moves taken from a gain table of
  * bucket lists, rolled back to the best prefix); when the cut has drifted,
  * or periodically, it asks for a rebuild, which builds placements from
- * scratch (greedy graph growing, then the same refinement) and keeps the
- * best only if it beats the placement in force.
+ * scratch (label-propagation clusters packed onto parts, and greedy graph
+ * growing, each followed by the same refinement) and keeps the best only if
+ * it beats the placement in force.
  * Everything is integer arithmetic, so the same inputs give the same
  * placement byte for byte on every host.
  *
@@ -52,8 +53,9 @@
  * Hysteresis: a new placement replaces the current one only when it lowers
  * the cut by more than `min_gain` of the total traffic (or repairs the
  * balance), and a vertex that moved stays where it is for `hold_epochs`
- * epochs; only a balance repair may move a held vertex, when no free vertex
- * can.
+ * epochs of epoch closes; only a balance repair may move a held vertex, when
+ * no free vertex can. A rebuild (rare, and adopted only for a clear gain)
+ * may move any vertex; the vertices it moves are held in turn.
  *
  * Budget: the epoch close (rebuild) stops when `budget_ns`
  * (`rebuild_budget_ns`) has passed on the
@@ -338,9 +340,10 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 
 /**
  * Rebuild from scratch off the hot path, on the weights of the last closed
- * epoch: greedy graph growing from several seeds (held vertices stay), each
- * refined, the best kept if it beats the placement in force (which is then
- * refined too), under the same hysteresis, within `rebuild_budget_ns`.
+ * epoch: clusters by label propagation packed onto the parts, and greedy
+ * graph growing from four seeds, each refined; the best is kept if it beats
+ * the placement in force (which is then refined too) by more than
+ * `min_gain`, within `rebuild_budget_ns`. Held vertices may move here.
  * @param c the engine
  * @param[out] res what happened (may be NULL)
  * @param[out] moves the migrations (may be NULL when @p moves_cap is 0)
