@@ -252,15 +252,12 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 
 		v = w.live[i];
 		vx = &c->vertices[v];
-		w.start[v] = vx->part;
-		w.cur[v] = vx->part;
 		/* The hold damps the hot path; a rebuild (rare, on drift or
 		 * period, and adopted only for a clear gain) may move any vertex. */
 		if (!rebuild && c->cfg.hold_epochs != 0 && vx->moved_epoch != 0 &&
 		    c->epoch - vx->moved_epoch < c->cfg.hold_epochs)
 			w.flag[v] = F_HOLD;
 	}
-	coh_conn_init_(&w);
 	coh_buckets_init_(&w);
 	ev_start = coh_eval_(&w);
 	ev = ev_start;

@@ -86,29 +86,60 @@ uint32_t coh_q16_ratio_(uint64_t num, uint64_t den)
 }
 
 /* CSR of the live edges (adjacency in edge-slot order), vertex weights,
- * degrees, the live list and the balance cap. */
+ * degrees, the live list, the balance cap, and cur, start, conn and loads
+ * for the placement in force. */
 void coh_build_graph_(struct coh_ws *w)
 {
 	struct rvx_coh *c = w->c;
-	uint32_t n = w->n, v, e, i;
+	uint32_t n = w->n, k = w->k, v, e, i;
 	int64_t vmax = 0, avg, a, b;
 	uint64_t t;
 
+	/* Vertices: weights, the live list, the placement in force (cur and
+	 * start), and cleared degree, conn rows and loads. */
 	memset(w->off, 0, 4u * ((size_t)n + 1u));
+	memset(w->load, 0, 8u * k);
+	w->live_count = 0;
+	w->total = 0;
+	for (v = 0; v < n; v++) {
+		const struct rvx_coh_vertex *vx = &c->vertices[v];
+
+		w->flag[v] = 0;
+		w->deg[v] = 0;
+		w->cur[v] = vx->part;
+		w->start[v] = vx->part;
+		if (vx->part == NONE) {
+			w->vw[v] = 0;
+			continue;
+		}
+		w->live[w->live_count++] = v;
+		w->vw[v] = vx->load > 0 ? (int64_t)vx->load : 1;
+		w->total += w->vw[v];
+		w->load[vx->part] += w->vw[v];
+		if (w->vw[v] > vmax)
+			vmax = w->vw[v];
+		memset(&w->conn[(size_t)v * k], 0, 8u * k);
+	}
+	/* Edges, once to count, degrees and conn, once to fill the CSR. */
 	w->traffic = 0;
 	for (e = 0; e < c->edge_top; e++) {
 		const struct rvx_coh_edge *ed = &c->edges[e];
+		int64_t wt = (int64_t)ed->weight;
 
 		if (ed->a == NONE)
 			continue;
 		w->off[ed->a + 1]++;
 		w->off[ed->b + 1]++;
+		w->deg[ed->a] += wt;
+		w->deg[ed->b] += wt;
+		w->conn[(size_t)ed->a * k + w->cur[ed->b]] += wt;
+		w->conn[(size_t)ed->b * k + w->cur[ed->a]] += wt;
 		w->traffic += ed->weight;
 	}
-	for (v = 0; v < n; v++)
+	for (v = 0; v < n; v++) {
 		w->off[v + 1] += w->off[v];
-	for (v = 0; v < n; v++)
 		w->aux[v] = w->off[v];
+	}
 	for (e = 0; e < c->edge_top; e++) {
 		const struct rvx_coh_edge *ed = &c->edges[e];
 
@@ -120,27 +151,6 @@ void coh_build_graph_(struct coh_ws *w)
 		i = w->aux[ed->b]++;
 		w->adj_v[i] = ed->a;
 		w->adj_w[i] = ed->weight;
-	}
-	w->live_count = 0;
-	w->total = 0;
-	for (v = 0; v < n; v++) {
-		const struct rvx_coh_vertex *vx = &c->vertices[v];
-		int64_t d = 0;
-
-		w->flag[v] = 0;
-		if (vx->part == NONE) {
-			w->vw[v] = 0;
-			w->deg[v] = 0;
-			continue;
-		}
-		w->live[w->live_count++] = v;
-		w->vw[v] = vx->load > 0 ? (int64_t)vx->load : 1;
-		w->total += w->vw[v];
-		if (w->vw[v] > vmax)
-			vmax = w->vw[v];
-		for (i = w->off[v]; i < w->off[v + 1]; i++)
-			d += (int64_t)w->adj_w[i];
-		w->deg[v] = d;
 	}
 	/* cap = max(ceil(W * imb / k), ceil(W / k) + vmax); W < 2^62 and
 	 * imb <= 4.0, so split W to keep the product in range. */
@@ -203,7 +213,9 @@ bool coh_better_(const struct coh_eval *a, const struct coh_eval *b)
  * Spend @units (>= 1) of work and say whether the budget has run out. The
  * clock is read whenever the work crosses a multiple of 8, so the points
  * where a run can stop depend on the work count only: a replay with
- * work_limit = the recorded work stops at the same point.
+ * work_limit = the recorded work stops at the same point. The search stops
+ * at 7/8 of the budget, leaving the rest for what must follow (rolling
+ * back to the best prefix, adopting, listing the moves).
  */
 bool coh_tick_(struct rvx_coh *c, uint64_t units)
 {
@@ -217,7 +229,7 @@ bool coh_tick_(struct rvx_coh *c, uint64_t units)
 		return true;
 	}
 	if (c->cfg.clock != NULL && (before >> 3) != (c->work >> 3) &&
-	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->budget) {
+	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->budget - c->budget / 8u) {
 		c->over = 1;
 		return true;
 	}
