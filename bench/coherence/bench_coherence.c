@@ -593,6 +593,7 @@ int main(int argc, char **argv)
 		char cmd[8400];
 		int rc;
 
+		fflush(stdout);
 		/* Debian's python3 (python3-matplotlib), not one earlier on PATH. */
 		snprintf(cmd, sizeof(cmd), "%s '%s' '%s'",
 			 access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3",
