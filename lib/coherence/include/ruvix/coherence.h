@@ -98,6 +98,7 @@ extern "C" {
 /** Buckets of the gain table (internal, for `RVX_COH_SCRATCH_BYTES()`). */
 #define RVX_COH_GAIN_BUCKETS 1025u
 
+/** @p x rounded up to a multiple of 8 (for `RVX_COH_SCRATCH_BYTES()`). */
 #define RVX_COH_ALIGN8_(x) (((size_t)(x) + 7u) & ~(size_t)7u)
 /**
  * Scratch bytes `rvx_coh_init()` needs for @p nv vertex slots, @p ne edge
