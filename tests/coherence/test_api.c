@@ -54,6 +54,7 @@ Test(coherence_api, init_errors)
 	INIT_FAILS(RVX_EINVAL, NULL, 8, 8, g2.scratch, sizeof(g2.scratch));
 	INIT_FAILS(RVX_EINVAL, &cfg, 0, 8, g2.scratch, sizeof(g2.scratch));
 	INIT_FAILS(RVX_EINVAL, &cfg, RVX_COH_MAX_VERTICES + 1, 8, g2.scratch, sizeof(g2.scratch));
+	INIT_FAILS(RVX_EINVAL, &cfg, 8, RVX_COH_MAX_EDGES + 1, g2.scratch, sizeof(g2.scratch));
 	INIT_FAILS(RVX_EINVAL, &cfg, 8, 8, NULL, sizeof(g2.scratch));
 	INIT_FAILS(RVX_EINVAL, &cfg, 8, 8, g2.scratch + 1, sizeof(g2.scratch) - 1);
 	cr_assert_eq(rvx_coh_init(&g2.c, &cfg, NULL, 8, g2.e, 8, g2.scratch, sizeof(g2.scratch)),

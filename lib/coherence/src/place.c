@@ -153,12 +153,13 @@ void coh_build_graph_(struct coh_ws *w)
 		w->adj_w[i] = ed->weight;
 	}
 	/* cap = max(ceil(W * imb / k), ceil(W / k) + vmax); W < 2^62 and
-	 * imb <= 4.0, so split W to keep the product in range. */
+	 * imb <= 4.0, so split W to keep the product below 2^64. */
 	avg = (w->total + (int64_t)w->k - 1) / (int64_t)w->k;
 	t = (uint64_t)w->total;
-	a = (int64_t)((t >> 16) * c->cfg.imbalance_q16 +
-		      (((t & 0xFFFFu) * c->cfg.imbalance_q16 + 0xFFFFu) >> 16));
-	a = (a + (int64_t)w->k - 1) / (int64_t)w->k;
+	t = (t >> 16) * c->cfg.imbalance_q16 +
+	    (((t & 0xFFFFu) * c->cfg.imbalance_q16 + 0xFFFFu) >> 16);
+	t = (t + w->k - 1u) / w->k;
+	a = t > (uint64_t)(INT64_MAX / 2) ? INT64_MAX / 2 : (int64_t)t;
 	b = avg + vmax;
 	w->cap = a > b ? a : b;
 }
@@ -627,7 +628,8 @@ static bool construct_grow(struct coh_ws *w, uint32_t attempt)
 				if (w->flag[u] & (F_DONE | F_LOCK))
 					continue;
 				w->conn[(size_t)u * k + p] += (int64_t)w->adj_w[j];
-				g = 2 * w->conn[(size_t)u * k + p] - w->deg[u];
+				g = w->conn[(size_t)u * k + p] -
+				    (w->deg[u] - w->conn[(size_t)u * k + p]);
 				b_remove(w, u);
 				b_insert(w, u, gain_key(g));
 			}

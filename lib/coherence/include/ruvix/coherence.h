@@ -84,8 +84,8 @@ extern "C" {
 #define RVX_COH_MAX_PARTS 64u
 /** Most vertex slots. */
 #define RVX_COH_MAX_VERTICES 65535u
-/** Most edge slots. */
-#define RVX_COH_MAX_EDGES 1048575u
+/** Most edge slots (with `RVX_COH_EPOCH_MAX`, keeps every sum of weights below 2^62). */
+#define RVX_COH_MAX_EDGES 65535u
 /** "No vertex / part / edge". */
 #define RVX_COH_NONE UINT32_C(0xFFFFFFFF)
 /** Largest load or traffic counted per vertex or edge per epoch (more saturates). */
