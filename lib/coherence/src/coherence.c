@@ -245,8 +245,8 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 	uint64_t thresh;
 
 	memset(&r, 0, sizeof(r));
-	coh_ws_carve_(c, &w);
-	coh_build_graph_(&w);
+	rvx_coh_ws_carve_(c, &w);
+	rvx_coh_build_graph_(&w);
 	for (i = 0; i < w.live_count; i++) {
 		const struct rvx_coh_vertex *vx;
 
@@ -258,11 +258,11 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		    c->epoch - vx->moved_epoch < c->cfg.hold_epochs)
 			w.flag[v] = F_HOLD;
 	}
-	coh_buckets_init_(&w);
-	ev_start = coh_eval_(&w);
+	rvx_coh_buckets_init_(&w);
+	ev_start = rvx_coh_eval_(&w);
 	ev = ev_start;
 	c->budget = budget;
-	(void)coh_tick_(c, 1);
+	(void)rvx_coh_tick_(c, 1);
 
 	if (w.live_count > 0 && rebuild) {
 		/* From scratch, each attempt kept only if better. */
@@ -272,23 +272,23 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		/* best: the start; aux: the best construction. */
 		memcpy(w.best, w.cur, 4u * (size_t)w.n);
 		for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
-			if (!coh_construct_(&w, t))
+			if (!rvx_coh_construct_(&w, t))
 				break;
 			rebuilt = true;
-			ev_new = coh_eval_(&w);
-			if (coh_better_(&ev_new, &ev)) {
+			ev_new = rvx_coh_eval_(&w);
+			if (rvx_coh_better_(&ev_new, &ev)) {
 				ev = ev_new;
 				rebuilt_won = true;
 				memcpy(w.aux, w.cur, 4u * (size_t)w.n);
 			}
 		}
 		memcpy(w.cur, rebuilt_won ? w.aux : w.best, 4u * (size_t)w.n);
-		coh_conn_init_(&w);
+		rvx_coh_conn_init_(&w);
 	}
 	if (w.live_count > 0) {
 		/* Warm start: refine the placement in force (or the rebuilt one). */
-		coh_refine_(&w);
-		ev = coh_eval_(&w);
+		rvx_coh_refine_(&w);
+		ev = rvx_coh_eval_(&w);
 	}
 
 	/* Hysteresis: adopt only a clear gain, or a better balance. */
@@ -322,12 +322,12 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 	if (rebuilt) {
 		r.flags |= RVX_COH_RES_REBUILT;
 		c->built_epoch = c->epoch;
-		c->built_frac_q16 = coh_q16_ratio_(ev.cut, w.traffic);
+		c->built_frac_q16 = rvx_coh_q16_ratio_(ev.cut, w.traffic);
 	} else if (w.live_count > 0 &&
 		   ((c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
 		    (c->cfg.rebuild_period != 0 && c->epoch - c->built_epoch >= c->cfg.rebuild_period) ||
 		    (c->cfg.drift_q16 != 0 &&
-		     coh_q16_ratio_(ev.cut, w.traffic) > (uint64_t)c->built_frac_q16 + c->cfg.drift_q16))) {
+		     rvx_coh_q16_ratio_(ev.cut, w.traffic) > (uint64_t)c->built_frac_q16 + c->cfg.drift_q16))) {
 		r.flags |= RVX_COH_RES_REBUILD_DUE;
 	}
 	if (!ev.balanced)
@@ -427,7 +427,7 @@ int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count)
 		return -RVX_EBUFSMALL;
 
 	/* Compute (only the scratch and @out are written). */
-	coh_ws_carve_(c, &w);
+	rvx_coh_ws_carve_(c, &w);
 	in = w.vw;
 	ext = w.deg;
 	cut = w.load;
@@ -472,11 +472,11 @@ int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count)
 		if (i >= w.n || part == NONE)
 			continue;
 		s->coherence = in[i] + ext[i] == 0 ? ONE
-			: coh_q16_ratio_((uint64_t)in[i], (uint64_t)(in[i] + ext[i]));
-		s->pressure = coh_q16_ratio_((uint64_t)ext[i], max_ext);
+			: rvx_coh_q16_ratio_((uint64_t)in[i], (uint64_t)(in[i] + ext[i]));
+		s->pressure = rvx_coh_q16_ratio_((uint64_t)ext[i], max_ext);
 		rest = vol_all - (uint64_t)vol[part];
 		small = (uint64_t)vol[part] < rest ? (uint64_t)vol[part] : rest;
-		s->risk = coh_q16_ratio_((uint64_t)cut[part], small);
+		s->risk = rvx_coh_q16_ratio_((uint64_t)cut[part], small);
 	}
 	return 0;
 }

@@ -60,16 +60,16 @@ struct coh_ws {
 	uint64_t traffic;  /* total edge weight */
 };
 
-void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);
-void coh_build_graph_(struct coh_ws *w);
-void coh_conn_init_(struct coh_ws *w);
-void coh_buckets_init_(struct coh_ws *w);
-struct coh_eval coh_eval_(const struct coh_ws *w);
-bool coh_better_(const struct coh_eval *a, const struct coh_eval *b);
-bool coh_tick_(struct rvx_coh *c, uint64_t units);
-void coh_repair_(struct coh_ws *w);
-void coh_refine_(struct coh_ws *w);
-bool coh_construct_(struct coh_ws *w, uint32_t attempt);
-uint32_t coh_q16_ratio_(uint64_t num, uint64_t den);
+void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);
+void rvx_coh_build_graph_(struct coh_ws *w);
+void rvx_coh_conn_init_(struct coh_ws *w);
+void rvx_coh_buckets_init_(struct coh_ws *w);
+struct coh_eval rvx_coh_eval_(const struct coh_ws *w);
+bool rvx_coh_better_(const struct coh_eval *a, const struct coh_eval *b);
+bool rvx_coh_tick_(struct rvx_coh *c, uint64_t units);
+void rvx_coh_repair_(struct coh_ws *w);
+void rvx_coh_refine_(struct coh_ws *w);
+bool rvx_coh_construct_(struct coh_ws *w, uint32_t attempt);
+uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den);
 
 #endif /* RUVIX_COHERENCE_INTERNAL_H */

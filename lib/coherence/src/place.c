@@ -27,7 +27,7 @@ static size_t align8(size_t x)
 	return (x + 7u) & ~(size_t)7u;
 }
 
-void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
+void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 {
 	/* Laid out for every slot; loops stop at vertex_top. */
 	size_t n = c->vertex_max, m = c->edge_max, k = c->cfg.parts;
@@ -69,7 +69,7 @@ void coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	w->load2 = w->load + k;
 }
 
-uint32_t coh_q16_ratio_(uint64_t num, uint64_t den)
+uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den)
 {
 	uint64_t r;
 
@@ -88,7 +88,7 @@ uint32_t coh_q16_ratio_(uint64_t num, uint64_t den)
 /* CSR of the live edges (adjacency in edge-slot order), vertex weights,
  * degrees, the live list, the balance cap, and cur, start, conn and loads
  * for the placement in force. */
-void coh_build_graph_(struct coh_ws *w)
+void rvx_coh_build_graph_(struct coh_ws *w)
 {
 	struct rvx_coh *c = w->c;
 	uint32_t n = w->n, k = w->k, v, e, i;
@@ -165,7 +165,7 @@ void coh_build_graph_(struct coh_ws *w)
 }
 
 /* conn and loads for the placement in cur. */
-void coh_conn_init_(struct coh_ws *w)
+void rvx_coh_conn_init_(struct coh_ws *w)
 {
 	uint32_t k = w->k, i, j, v;
 
@@ -182,7 +182,7 @@ void coh_conn_init_(struct coh_ws *w)
 	}
 }
 
-struct coh_eval coh_eval_(const struct coh_ws *w)
+struct coh_eval rvx_coh_eval_(const struct coh_ws *w)
 {
 	struct coh_eval ev;
 	uint64_t twice = 0;
@@ -201,7 +201,7 @@ struct coh_eval coh_eval_(const struct coh_ws *w)
 	return ev;
 }
 
-bool coh_better_(const struct coh_eval *a, const struct coh_eval *b)
+bool rvx_coh_better_(const struct coh_eval *a, const struct coh_eval *b)
 {
 	if (a->balanced != b->balanced)
 		return a->balanced;
@@ -218,7 +218,7 @@ bool coh_better_(const struct coh_eval *a, const struct coh_eval *b)
  * at 7/8 of the budget, leaving the rest for what must follow (rolling
  * back to the best prefix, adopting, listing the moves).
  */
-bool coh_tick_(struct rvx_coh *c, uint64_t units)
+bool rvx_coh_tick_(struct rvx_coh *c, uint64_t units)
 {
 	uint64_t before = c->work;
 
@@ -253,7 +253,7 @@ static uint32_t gain_key(int64_t g)
 }
 
 /* Empty every bucket: O(live vertices), as the heads are all NONE once
- * their vertices are gone (coh_buckets_init_() sets them once per call). */
+ * their vertices are gone (rvx_coh_buckets_init_() sets them once per call). */
 static void b_clear(struct coh_ws *w)
 {
 	uint32_t i, v;
@@ -267,7 +267,7 @@ static void b_clear(struct coh_ws *w)
 	w->bmax = 0;
 }
 
-void coh_buckets_init_(struct coh_ws *w)
+void rvx_coh_buckets_init_(struct coh_ws *w)
 {
 	uint32_t i;
 
@@ -420,7 +420,7 @@ static int64_t max_load(const struct coh_ws *w)
  * larger of the two loads the most. Stops when balanced, stuck, or out of
  * budget.
  */
-void coh_repair_(struct coh_ws *w)
+void rvx_coh_repair_(struct coh_ws *w)
 {
 	uint32_t k = w->k, iter, i, p, a, v, round;
 
@@ -477,7 +477,7 @@ void coh_repair_(struct coh_ws *w)
 		if (bv == NONE)
 			return;
 		move_vertex(w, bv, bb, false);
-		if (coh_tick_(w->c, 1))
+		if (rvx_coh_tick_(w->c, 1))
 			return;
 	}
 }
@@ -503,7 +503,7 @@ static bool fm_pass(struct coh_ws *w)
 		int64_t g;
 
 		b_remove(w, v);
-		if (coh_tick_(w->c, 1))
+		if (rvx_coh_tick_(w->c, 1))
 			break;
 		to = best_target(w, v, true, &g);
 		if (to == NONE) {
@@ -540,13 +540,13 @@ static bool fm_pass(struct coh_ws *w)
 }
 
 /* Repair the balance, then FM passes until one does not improve. */
-void coh_refine_(struct coh_ws *w)
+void rvx_coh_refine_(struct coh_ws *w)
 {
 	uint32_t pass;
 
 	if (w->k < 2)
 		return;
-	coh_repair_(w);
+	rvx_coh_repair_(w);
 	for (pass = 0; pass < PASS_MAX && !w->c->over; pass++)
 		if (!fm_pass(w))
 			break;
@@ -611,7 +611,7 @@ static bool construct_grow(struct coh_ws *w, uint32_t attempt)
 					break;
 			}
 			b_remove(w, v);
-			if (coh_tick_(w->c, 1))
+			if (rvx_coh_tick_(w->c, 1))
 				return false;
 			if (w->load[p] + w->vw[v] > w->cap) {
 				/* Does not fit here; leave it for later parts. */
@@ -645,10 +645,10 @@ static bool construct_grow(struct coh_ws *w, uint32_t attempt)
 		}
 		w->flag[v] &= F_HOLD;
 	}
-	if (coh_tick_(w->c, 1))
+	if (rvx_coh_tick_(w->c, 1))
 		return false;
-	coh_conn_init_(w);
-	coh_refine_(w);
+	rvx_coh_conn_init_(w);
+	rvx_coh_refine_(w);
 	return true;
 }
 
@@ -711,7 +711,7 @@ static bool construct_lp(struct coh_ws *w)
 				label[v] = best;
 				changed = true;
 			}
-			if (coh_tick_(w->c, 1))
+			if (rvx_coh_tick_(w->c, 1))
 				return false;
 		}
 		if (!changed)
@@ -731,7 +731,7 @@ static bool construct_lp(struct coh_ws *w)
 			list[j] = list[j - 1];
 		list[j] = x;
 	}
-	if (coh_tick_(w->c, 1 + count / 8u))
+	if (rvx_coh_tick_(w->c, 1 + count / 8u))
 		return false;
 	/* Pack: held vertices first, then the clusters. acc is free again and
 	 * now holds the traffic from the cluster to each part (k entries). */
@@ -782,18 +782,18 @@ static bool construct_lp(struct coh_ws *w)
 			w->load[to] += w->vw[v];
 			w->flag[v] |= F_DONE;
 		}
-		if (coh_tick_(w->c, 1 + w->live_count / 64u))
+		if (rvx_coh_tick_(w->c, 1 + w->live_count / 64u))
 			return false;
 	}
 	for (i = 0; i < w->live_count; i++)
 		w->flag[w->live[i]] &= F_HOLD;
-	coh_conn_init_(w);
-	coh_refine_(w);
+	rvx_coh_conn_init_(w);
+	rvx_coh_refine_(w);
 	return true;
 }
 
 /* Attempt 0: label propagation; then greedy growing from different seeds. */
-bool coh_construct_(struct coh_ws *w, uint32_t attempt)
+bool rvx_coh_construct_(struct coh_ws *w, uint32_t attempt)
 {
 	if (attempt == 0 && w->k >= 2)
 		return construct_lp(w);
