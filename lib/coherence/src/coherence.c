@@ -259,6 +259,8 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 			w.flag[v] = F_HOLD;
 	}
 	rvx_coh_buckets_init_(&w);
+	thresh = q16_mul(w.traffic, c->cfg.min_gain_q16);
+	w.min_pass_gain = (int64_t)thresh;
 	ev_start = rvx_coh_eval_(&w);
 	ev = ev_start;
 	c->budget = budget;
@@ -292,7 +294,6 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 	}
 
 	/* Hysteresis: adopt only a clear gain, or a better balance. */
-	thresh = q16_mul(w.traffic, c->cfg.min_gain_q16);
 	if (!ev_start.balanced)
 		adopt = ev.balanced || ev.max_load < ev_start.max_load;
 	else

@@ -58,6 +58,7 @@ struct coh_ws {
 	int64_t total;     /* total vertex weight */
 	int64_t cap;       /* balance cap */
 	uint64_t traffic;  /* total edge weight */
+	int64_t min_pass_gain; /* FM stops after a pass that gains no more */
 };
 
 void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);

@@ -482,13 +482,12 @@ void rvx_coh_repair_(struct coh_ws *w)
 	}
 }
 
-/* One FM pass from cur; leaves cur at the best prefix. Returns true if the
- * prefix improved the cut or the heaviest part. */
+/* One FM pass from cur; leaves cur at the best prefix. Returns true if
+ * another pass is worth running. */
 static bool fm_pass(struct coh_ws *w)
 {
 	uint32_t i, v, moves = 0, best_moves = 0, stall;
-	int64_t cum = 0, best_cum = 0, best_ml = max_load(w), ml;
-	bool improved = false;
+	int64_t cum = 0, best_cum = 0, start_ml = max_load(w), best_ml = start_ml, ml;
 
 	stall = STALL_MIN + w->live_count / 16u;
 	b_clear(w);
@@ -527,7 +526,6 @@ static bool fm_pass(struct coh_ws *w)
 			best_cum = cum;
 			best_ml = ml;
 			best_moves = moves;
-			improved = true;
 		} else if (moves - best_moves >= stall) {
 			break;
 		}
@@ -536,7 +534,9 @@ static bool fm_pass(struct coh_ws *w)
 		moves--;
 		move_vertex(w, w->log_v[moves], w->log_from[moves], false);
 	}
-	return improved;
+	/* Another pass is worth it for a gain above the adoption threshold,
+	 * or while the balance is being repaired. */
+	return best_cum > w->min_pass_gain || (start_ml > w->cap && best_ml < start_ml);
 }
 
 /* Repair the balance, then FM passes until one does not improve. */
