@@ -18,7 +18,7 @@
 
 #define MID (RVX_COH_GAIN_BUCKETS / 2u)
 /* FM gives up a pass after this many moves without a new best prefix. */
-#define STALL_MIN 24u
+#define STALL_MIN 16u
 /* Most FM passes per refinement. */
 #define PASS_MAX 8u
 
@@ -489,7 +489,7 @@ static bool fm_pass(struct coh_ws *w)
 	uint32_t i, v, moves = 0, best_moves = 0, stall;
 	int64_t cum = 0, best_cum = 0, start_ml = max_load(w), best_ml = start_ml, ml;
 
-	stall = STALL_MIN + w->live_count / 16u;
+	stall = STALL_MIN + w->live_count / 32u;
 	b_clear(w);
 	for (i = 0; i < w->live_count; i++) {
 		v = w->live[i];
