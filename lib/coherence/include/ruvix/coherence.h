@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file coherence.h
+ * @brief The coherence engine: places the vertices of a traffic graph
+ *        (partitions or tasks) on k parts (CPUs or NUMA nodes) so that little
+ *        traffic crosses parts while the parts' loads stay balanced.
+ *
+ * Vertices carry a load (for example CPU time) and edges a traffic weight
+ * (for example bytes), both counted per epoch and exponentially decayed in
+ * fixed point. At each epoch close the engine refines the current placement
+ * with a k-way Fiduccia-Mattheyses pass (moves taken from a gain table of
+ * bucket lists, rolled back to the best prefix); when the cut has drifted,
+ * or periodically, it asks for a rebuild, which builds placements from
+ * scratch (label-propagation clusters packed onto parts, and greedy graph
+ * growing, each followed by the same refinement) and keeps the best only if
+ * it beats the placement in force.
+ * Everything is integer arithmetic, so the same inputs give the same
+ * placement byte for byte on every host.
+ *
+ * Order of use:
+ * 1. `rvx_coh_config_default()`, adjust, then `rvx_coh_init()` with the
+ *    caller's vertex slots, edge slots and scratch
+ *    (`RVX_COH_SCRATCH_BYTES()` bytes, 8-byte aligned).
+ * 2. `rvx_coh_vertex_add()` each vertex and `rvx_coh_edge_add()` each
+ *    channel between two vertices (several edges between one pair add up).
+ * 3. During an epoch, `rvx_coh_vertex_note()` load and `rvx_coh_edge_note()`
+ *    traffic.
+ * 4. `rvx_coh_epoch_close()` decays the weights, refines the placement
+ *    within the time budget (the hot path) and lists the migrations to carry
+ *    out. When it reports `RVX_COH_RES_REBUILD_DUE`, call
+ *    `rvx_coh_rebuild()` off the hot path (its own, larger budget). Read the
+ *    placement with `rvx_coh_part_of()` and the per-vertex coherence, cut
+ *    pressure and structural risk with `rvx_coh_scores()`.
+ *
+ * Definitions (all Q16.16 in [0, 1]; `w(S, T)` is the decayed traffic
+ * between vertex sets S and T, `vol(S)` the traffic of S's vertices counted
+ * once per end):
+ * - coherence of v = w(v, own part) / w(v, all); 1 for a vertex without
+ *   traffic;
+ * - cut pressure of v = w(v, other parts) / max over u of w(u, other parts);
+ *   0 when nothing crosses parts;
+ * - structural risk of a part P (and of each vertex on it) = its
+ *   conductance w(P, rest) / min(vol(P), vol(rest)); 0 when either volume is
+ *   0. A high value says the part is not a cluster.
+ *
+ * Balance: a vertex weighs its decayed load in Q16 units, at least 1. A
+ * placement is balanced when no part weighs more than the cap
+ * max(ceil(W * imbalance / k), ceil(W / k) + heaviest vertex), W the total;
+ * the second term makes a balanced placement always exist. An adopted
+ * placement is always balanced unless the budget ran out before an
+ * unbalanced start could be repaired (`RVX_COH_RES_UNBALANCED`).
+ *
+ * Hysteresis: a new placement replaces the current one only when it lowers
+ * the cut by more than `min_gain` of the total traffic (or repairs the
+ * balance), and a vertex that moved stays where it is for `hold_epochs`
+ * epochs of epoch closes; only a balance repair may move a held vertex, when
+ * no free vertex can. A rebuild (rare, and adopted only for a clear gain)
+ * may move any vertex; the vertices it moves are held in turn.
+ *
+ * Budget: the epoch close (rebuild) stops when `budget_ns`
+ * (`rebuild_budget_ns`) has passed on the
+ * caller's clock or `work_limit` units of work are spent, keeps the best
+ * placement found so far and sets `RVX_COH_RES_BUDGET_EXCEEDED` for the
+ * caller to witness. The work count in the result replays the same stop
+ * point without a clock (pass it as `work_limit`).
+ *
+ * Check, then commit: every call validates all of its arguments first; a
+ * failed call changes nothing. The library does no locking and no
+ * allocation; the embedder serialises calls on one `struct rvx_coh`.
+ */
+#ifndef RUVIX_COHERENCE_H
+#define RUVIX_COHERENCE_H
+
+#include "ruvix/env.h"
+#include "ruvix/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The value 1.0 in Q16.16. */
+#define RVX_COH_Q16_ONE UINT32_C(0x10000)
+/** Most parts (CPUs or nodes) a placement may use. */
+#define RVX_COH_MAX_PARTS 64u
+/** Most vertex slots. */
+#define RVX_COH_MAX_VERTICES 65535u
+/** Most edge slots (with `RVX_COH_EPOCH_MAX`, keeps every sum of weights below 2^62). */
+#define RVX_COH_MAX_EDGES 65535u
+/** "No vertex / part / edge". */
+#define RVX_COH_NONE UINT32_C(0xFFFFFFFF)
+/** Largest load or traffic counted per vertex or edge per epoch (more saturates). */
+#define RVX_COH_EPOCH_MAX (UINT64_C(1) << 30)
+/** Default time budget of one epoch close, in the clock's units (ns). */
+#define RVX_COH_DEFAULT_BUDGET_NS 50000u
+/** Default time budget of one rebuild (off the hot path), in ns. */
+#define RVX_COH_DEFAULT_REBUILD_BUDGET_NS 2000000u
+
+/** Buckets of the gain table (internal, for `RVX_COH_SCRATCH_BYTES()`). */
+#define RVX_COH_GAIN_BUCKETS 1025u
+
+/** @p x rounded up to a multiple of 8 (for `RVX_COH_SCRATCH_BYTES()`). */
+#define RVX_COH_ALIGN8_(x) (((size_t)(x) + 7u) & ~(size_t)7u)
+/**
+ * Scratch bytes `rvx_coh_init()` needs for @p nv vertex slots, @p ne edge
+ * slots and @p k parts.
+ */
+#define RVX_COH_SCRATCH_BYTES(nv, ne, k)                                       \
+	(RVX_COH_ALIGN8_(4u * ((size_t)(nv) + 1u)) +                           \
+	 RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) +   \
+	 8u * (size_t)(nv) * ((size_t)(k) + 2u) +                              \
+	 RVX_COH_ALIGN8_(4u * 11u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
+	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k))
+
+/** Result flag: the budget ran out; the best placement found so far was kept. */
+#define RVX_COH_RES_BUDGET_EXCEEDED 1u
+/** Result flag: a from-scratch construction ran to completion. */
+#define RVX_COH_RES_REBUILT 2u
+/** Result flag: the constructed placement was better and was adopted. */
+#define RVX_COH_RES_REBUILD_ADOPTED 4u
+/** Result flag: a new placement was adopted (vertices moved). */
+#define RVX_COH_RES_ADOPTED 8u
+/** Result flag: the adopted placement exceeds the balance cap. */
+#define RVX_COH_RES_UNBALANCED 16u
+/** Result flag: a rebuild is due (drift or period): call `rvx_coh_rebuild()` off the hot path. */
+#define RVX_COH_RES_REBUILD_DUE 32u
+
+/** Reads the caller's clock (ns, monotonic). */
+typedef uint64_t (*rvx_coh_clock_fn)(void *ctx);
+
+/** Configuration given to `rvx_coh_init()`. */
+struct rvx_coh_config {
+	uint32_t parts;          /**< k, 1..`RVX_COH_MAX_PARTS`. */
+	uint32_t imbalance_q16;  /**< Allowed heaviest/average part, `RVX_COH_Q16_ONE`..4.0 (1.10 = 72090). */
+	uint32_t decay_q16;      /**< Weight kept from the past per epoch, 0..`RVX_COH_Q16_ONE`-1. */
+	uint32_t hold_epochs;    /**< Epochs a moved vertex stays put (0: none). */
+	uint32_t min_gain_q16;   /**< A new placement must cut more than this share of all traffic less, < `RVX_COH_Q16_ONE`. */
+	uint32_t rebuild_period; /**< Rebuild from scratch every this many epochs (0: only on drift). */
+	uint32_t drift_q16;      /**< Rebuild when cut/traffic grew by more than this since the last rebuild (0: never). */
+	uint32_t reserved;       /**< Must be 0. */
+	uint64_t budget_ns;      /**< Time budget of one epoch close (needs `clock`); > 0. */
+	uint64_t rebuild_budget_ns; /**< Time budget of one rebuild (needs `clock`); > 0. */
+	uint64_t work_limit;     /**< Work units of one epoch close at most (0: no limit). */
+	rvx_coh_clock_fn clock;  /**< The budget's clock, or NULL (then only `work_limit` bounds the work). */
+	void *clock_ctx;         /**< Passed to `clock`. */
+};
+
+/** One vertex slot (caller storage; read it through the calls). */
+struct rvx_coh_vertex {
+	uint64_t load;        /**< Decayed load, Q16 units. */
+	uint64_t load_open;   /**< Load noted in the open epoch. */
+	uint64_t moved_epoch; /**< Epoch of its last move (0: never). */
+	uint32_t part;        /**< Its part, or `RVX_COH_NONE` when the slot is free. */
+	uint32_t reserved;    /**< Zero. */
+};
+
+/** One edge slot (caller storage). */
+struct rvx_coh_edge {
+	uint64_t weight;      /**< Decayed traffic, Q16 units. */
+	uint64_t open;        /**< Traffic noted in the open epoch. */
+	uint32_t a;           /**< One end, or `RVX_COH_NONE` when the slot is free. */
+	uint32_t b;           /**< The other end. */
+};
+
+/** The engine's state. */
+struct rvx_coh {
+	struct rvx_coh_config cfg;      /**< Configuration. */
+	struct rvx_coh_vertex *vertices; /**< Caller's vertex slots. */
+	struct rvx_coh_edge *edges;     /**< Caller's edge slots. */
+	void *scratch;                  /**< Caller's scratch (no state between calls). */
+	size_t scratch_bytes;           /**< Bytes at `scratch`. */
+	uint32_t vertex_max;            /**< Slots at `vertices`. */
+	uint32_t edge_max;              /**< Slots at `edges`. */
+	uint32_t vertex_count;          /**< Live vertices. */
+	uint32_t edge_count;            /**< Live edges. */
+	uint32_t vertex_top;            /**< 1 + the highest vertex slot ever used (scans stop here). */
+	uint32_t edge_top;              /**< 1 + the highest edge slot ever used. */
+	uint32_t edge_free;             /**< No free edge slot below this one. */
+	uint32_t reserved2;             /**< Zero. */
+	uint64_t epoch;                 /**< Epochs closed. */
+	uint64_t built_epoch;           /**< Epoch of the last completed rebuild (0: none). */
+	uint32_t built_frac_q16;        /**< cut/traffic right after that rebuild. */
+	uint32_t initialised;           /**< 1 after `rvx_coh_init()`. */
+	uint64_t work;                  /**< Work units spent in the current epoch close. */
+	uint64_t t0;                    /**< Clock at its start. */
+	uint64_t budget;                /**< Its budget. */
+	uint32_t over;                  /**< 1 once its budget ran out. */
+	uint32_t reserved;              /**< Zero. */
+};
+
+/** What `rvx_coh_epoch_close()` and `rvx_coh_rebuild()` report (fixed layout, to be witnessed). */
+struct rvx_coh_result {
+	uint64_t epoch;        /**< Number of the last closed epoch (1, 2, ...). */
+	uint64_t traffic;      /**< Total decayed traffic, Q16 units. */
+	uint64_t cut_before;   /**< Cut of the previous placement on this epoch's graph. */
+	uint64_t cut;          /**< Cut of the placement now in force. */
+	uint64_t max_load;     /**< Heaviest part of the placement now in force (vertex weights). */
+	uint64_t cap;          /**< The balance cap. */
+	uint64_t work;         /**< Work units spent (replay with it as `work_limit`). */
+	uint64_t elapsed;      /**< Clock units spent (0 without a clock). */
+	uint32_t moved;        /**< Vertices whose part changed. */
+	uint32_t flags;        /**< `RVX_COH_RES_*`. */
+};
+
+_Static_assert(sizeof(struct rvx_coh_result) == 72, "a coherence result is 72 bytes");
+
+/** One migration: @c vertex moves from part @c from to part @c to. */
+struct rvx_coh_move {
+	uint32_t vertex; /**< The vertex. */
+	uint32_t from;   /**< Its part before. */
+	uint32_t to;     /**< Its part now. */
+	uint32_t reserved; /**< Zero. */
+};
+
+/** Per-vertex outputs of `rvx_coh_scores()`, all Q16.16 in [0, 1]. */
+struct rvx_coh_score {
+	uint32_t part;      /**< Its part, `RVX_COH_NONE` for a free slot (then all zero). */
+	uint32_t coherence; /**< Share of its traffic that stays on its part. */
+	uint32_t pressure;  /**< Its traffic crossing parts over the largest such traffic. */
+	uint32_t risk;      /**< Conductance of its part. */
+};
+
+/**
+ * Fill @p cfg with the defaults for @p parts parts: imbalance 1.10, decay
+ * 0.5, hold 4 epochs, min gain 1/256 of the traffic, rebuild due on a drift
+ * of 1/16 or every 64 epochs, a 50 us budget per epoch close and 2 ms per
+ * rebuild, and no clock (set one).
+ * @param[out] cfg the configuration
+ * @param parts k
+ */
+void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts);
+
+/**
+ * Start an engine with no vertices and no edges.
+ * @param[out] c the engine
+ * @param cfg configuration (copied)
+ * @param vertices vertex slots (initialised here)
+ * @param vertex_max slots at @p vertices, 1..`RVX_COH_MAX_VERTICES`
+ * @param edges edge slots (initialised here)
+ * @param edge_max slots at @p edges, 0..`RVX_COH_MAX_EDGES`
+ * @param scratch 8-byte aligned scratch used during calls
+ * @param scratch_bytes bytes at @p scratch
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, a count out of range, a misaligned
+ *         @p scratch, or a configuration field out of range
+ * @retval -RVX_ENOMEM @p scratch_bytes below
+ *         `RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts)`
+ */
+int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
+		 struct rvx_coh_vertex *vertices, uint32_t vertex_max,
+		 struct rvx_coh_edge *edges, uint32_t edge_max, void *scratch,
+		 size_t scratch_bytes);
+
+/**
+ * Add vertex @p v, placed on part @p part.
+ * @param c the engine
+ * @param v vertex slot
+ * @param part its part, or `RVX_COH_NONE` for the part with the fewest vertices
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c NULL or not initialised, @p v beyond the slots, or
+ *         @p part neither below k nor `RVX_COH_NONE`
+ * @retval -RVX_EEXIST vertex @p v is live already
+ */
+int rvx_coh_vertex_add(struct rvx_coh *c, uint32_t v, uint32_t part);
+
+/**
+ * Remove vertex @p v and every edge it takes part in.
+ * @param c the engine
+ * @param v vertex slot
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p v beyond the slots
+ * @retval -RVX_ENOENT vertex @p v is not live
+ */
+int rvx_coh_vertex_remove(struct rvx_coh *c, uint32_t v);
+
+/**
+ * Count @p load units of load on vertex @p v in the open epoch (the sum
+ * saturates at `RVX_COH_EPOCH_MAX` when the epoch closes).
+ * @param c the engine
+ * @param v vertex slot
+ * @param load units of load
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p v beyond the slots
+ * @retval -RVX_ENOENT vertex @p v is not live
+ */
+int rvx_coh_vertex_note(struct rvx_coh *c, uint32_t v, uint64_t load);
+
+/**
+ * Add an edge between vertices @p a and @p b (traffic in either direction).
+ * @param c the engine
+ * @param a one end
+ * @param b the other end
+ * @param[out] edge the edge's slot
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c or @p edge NULL, @p c not initialised, an end
+ *         beyond the slots, or @p a equal to @p b
+ * @retval -RVX_ENOENT an end is not live
+ * @retval -RVX_ELIMIT every edge slot is in use
+ */
+int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge);
+
+/**
+ * Remove edge @p e.
+ * @param c the engine
+ * @param e edge slot
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p e beyond the slots
+ * @retval -RVX_ENOENT edge @p e is not live
+ */
+int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e);
+
+/**
+ * Count @p bytes of traffic on edge @p e in the open epoch (the sum
+ * saturates at `RVX_COH_EPOCH_MAX` when the epoch closes).
+ * @param c the engine
+ * @param e edge slot
+ * @param bytes traffic
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p e beyond the slots
+ * @retval -RVX_ENOENT edge @p e is not live
+ */
+int rvx_coh_edge_note(struct rvx_coh *c, uint32_t e, uint64_t bytes);
+
+/**
+ * Close the epoch: decay the weights with this epoch's counts, refine the
+ * placement in force within `budget_ns` and list the migrations. It never
+ * rebuilds from scratch; `RVX_COH_RES_REBUILD_DUE` says when the caller
+ * should call `rvx_coh_rebuild()`.
+ * @param c the engine
+ * @param[out] res what happened (may be NULL)
+ * @param[out] moves the migrations, one per moved vertex (may be NULL when
+ *             @p moves_cap is 0)
+ * @param moves_cap entries at @p moves: 0 (the caller reads the placement
+ *        itself) or at least the live vertex count
+ * @retval 0 done (a budget overrun is a success with a flag in @p res)
+ * @retval -RVX_EINVAL @p c NULL or not initialised, @p moves NULL with a
+ *         non-zero @p moves_cap
+ * @retval -RVX_EBUFSMALL @p moves_cap non-zero and below the live vertex count
+ */
+int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
+			struct rvx_coh_move *moves, uint32_t moves_cap);
+
+/**
+ * Rebuild from scratch off the hot path, on the weights of the last closed
+ * epoch: clusters by label propagation packed onto the parts, and greedy
+ * graph growing from four seeds, each refined; the best is kept if it beats
+ * the placement in force (which is then refined too) by more than
+ * `min_gain`, within `rebuild_budget_ns`. Held vertices may move here.
+ * @param c the engine
+ * @param[out] res what happened (may be NULL)
+ * @param[out] moves the migrations (may be NULL when @p moves_cap is 0)
+ * @param moves_cap entries at @p moves: 0 or at least the live vertex count
+ * @retval 0 done (a budget overrun is a success with a flag in @p res)
+ * @retval -RVX_EINVAL @p c NULL or not initialised, @p moves NULL with a
+ *         non-zero @p moves_cap
+ * @retval -RVX_EBUFSMALL @p moves_cap non-zero and below the live vertex count
+ */
+int rvx_coh_rebuild(struct rvx_coh *c, struct rvx_coh_result *res,
+		    struct rvx_coh_move *moves, uint32_t moves_cap);
+
+/**
+ * The part vertex @p v is placed on.
+ * @param c the engine
+ * @param v vertex slot
+ * @return the part (>= 0)
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p v beyond the slots
+ * @retval -RVX_ENOENT vertex @p v is not live
+ */
+int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v);
+
+/**
+ * Compute every vertex's coherence, cut pressure and structural risk for the
+ * placement in force, on the graph of the last closed epoch.
+ * @param c the engine (only its scratch is written)
+ * @param[out] out one entry per vertex slot
+ * @param count entries at @p out, at least the vertex slots
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c or @p out NULL, or @p c not initialised
+ * @retval -RVX_EBUFSMALL @p count below the vertex slots
+ */
+int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUVIX_COHERENCE_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private to lib/coherence: the scratch workspace one call carves out of the
+ * caller's scratch, and the placement routines (place.c) that work in it.
+ */
+#ifndef RUVIX_COHERENCE_INTERNAL_H
+#define RUVIX_COHERENCE_INTERNAL_H
+
+#include "ruvix/coherence.h"
+
+#define NONE RVX_COH_NONE
+#define ONE RVX_COH_Q16_ONE
+
+/* Vertex flags in the workspace. */
+#define F_LOCK 1u /* moved in this FM pass, or cannot move */
+#define F_HOLD 2u /* moved within hold_epochs: hysteresis keeps it */
+#define F_DONE 4u /* assigned during construction */
+
+/* Constructions per rebuild (budget permitting): label propagation, then
+ * greedy growing from four different first seeds. */
+#define COH_REBUILD_TRIES 5u
+
+/* A placement's quality: balanced first, then lower cut, then lighter. */
+struct coh_eval {
+	uint64_t cut;
+	int64_t max_load;
+	bool balanced;
+};
+
+/* Views into the scratch; valid during one call. */
+struct coh_ws {
+	struct rvx_coh *c;
+	uint32_t n;        /* vertex slots */
+	uint32_t k;        /* parts */
+	uint32_t *off;     /* CSR: adjacency of v is [off[v], off[v+1]) */
+	uint32_t *adj_v;   /* neighbour */
+	uint64_t *adj_w;   /* edge weight */
+	int64_t *vw;       /* balance weight of v (0 for free slots) */
+	int64_t *deg;      /* weighted degree of v */
+	int64_t *conn;     /* conn[v*k+p]: weight from v to its neighbours on p */
+	uint32_t *cur;     /* working placement */
+	uint32_t *start;   /* placement in force when the call began */
+	uint32_t *best;    /* best placement kept aside */
+	uint32_t *bnext;   /* gain buckets: doubly linked lists */
+	uint32_t *bprev;
+	uint32_t *bkey;    /* bucket of v, or NONE */
+	uint32_t *log_v;   /* FM move log: vertex */
+	uint32_t *log_from; /* FM move log: part it left */
+	uint32_t *live;    /* live vertices, ascending */
+	uint32_t *aux;     /* per-call use */
+	uint32_t *tgt;     /* FM: v's best uncapped target when last placed */
+	uint8_t *flag;     /* F_* */
+	uint32_t *heads;   /* bucket heads */
+	int64_t *load;     /* per part: weight of its vertices */
+	int64_t *load2;    /* per part: saved loads */
+	uint32_t bmax;     /* no bucket above this is non-empty */
+	uint32_t live_count;
+	int64_t total;     /* total vertex weight */
+	int64_t cap;       /* balance cap */
+	uint64_t traffic;  /* total edge weight */
+	int64_t min_pass_gain; /* FM stops after a pass that gains no more */
+};
+
+void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);
+void rvx_coh_build_graph_(struct coh_ws *w);
+void rvx_coh_conn_init_(struct coh_ws *w);
+void rvx_coh_buckets_init_(struct coh_ws *w);
+struct coh_eval rvx_coh_eval_(const struct coh_ws *w);
+bool rvx_coh_better_(const struct coh_eval *a, const struct coh_eval *b);
+bool rvx_coh_tick_(struct rvx_coh *c, uint64_t units);
+void rvx_coh_repair_(struct coh_ws *w);
+void rvx_coh_refine_(struct coh_ws *w);
+bool rvx_coh_construct_(struct coh_ws *w, uint32_t attempt);
+uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den);
+
+#endif /* RUVIX_COHERENCE_INTERNAL_H */
