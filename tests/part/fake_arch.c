@@ -271,11 +271,21 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 {
 	(void)ctx;
 	log_call(FK_TASK_EXIT, task, (uint64_t)(int64_t)code, 0);
+	if (fk.exit_rc != 0)
+		return fk.exit_rc;
 	if (task < FK_TASKS) {
 		fk.alive[task] = 0;
 		fk.cap_gen[task]++;
 	}
 	return 0;
+}
+
+static int k_task_exit_check(void *ctx, uint32_t task)
+{
+	(void)ctx;
+	if (fk.exit_check_rc != 0)
+		return fk.exit_check_rc;
+	return task < FK_TASKS && fk.alive[task] ? 0 : -RVX_EINVAL;
 }
 
 static void k_task_restart(void *ctx, uint32_t task)
@@ -426,6 +436,7 @@ const struct rvx_part_kernel_ops fk_kern = {
 	.queue_traffic = k_queue_traffic,
 	.syscall = k_syscall,
 	.task_exit = k_task_exit,
+	.task_exit_check = k_task_exit_check,
 	.task_restart = k_task_restart,
 	.hold_task = k_hold,
 	.release_task = k_release,
@@ -482,7 +493,7 @@ void fk_parts(uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t index;
 
-		cr_assert_eq(rvx_part_create(&pl, i + 1u, FK_MEM_BASE(i), FK_MEM, &index), 0);
+		cr_assert_eq(rvx_part_create(&pl, i + 1u, FK_MEM_BASE(i), FK_MEM, 0, &index), 0);
 		cr_assert_eq(index, i);
 		cr_assert_eq(rvx_part_resume(&pl, i, 0), 0);
 	}

@@ -82,6 +82,8 @@ struct fake {
 	int spawn_task_out_of_range;    /* TaskSpawn gives a task id beyond the table */
 	int migrate_rc;                 /* task_migrate_check returns this */
 	int check_refuse;               /* guest_check says no */
+	int exit_check_rc;              /* task_exit_check returns this */
+	int exit_rc;                    /* task_exit returns this (and ends nothing) */
 	uint32_t checks;                /* guest_check calls */
 };
 
