@@ -350,22 +350,18 @@ static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *obj
 	return 0;
 }
 
-struct fk_rec {
-	uint16_t kind;
-	uint32_t actor;
-};
-static struct fk_rec recs[256];
-static uint32_t nrecs;
+struct fk_rec recs[256];
+uint32_t nrecs;
 
 static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, const void *args,
 		     uint32_t len)
 {
 	(void)ctx;
-	(void)args;
-	(void)len;
 	log_call(FK_RECORD, actor, kind, target);
 	cr_assert_lt(nrecs, RVX_ARRAY_COUNT(recs));
-	recs[nrecs++] = (struct fk_rec){kind, actor};
+	recs[nrecs] = (struct fk_rec){kind, actor, {0}};
+	memcpy(recs[nrecs].args, args, len < sizeof(recs[0].args) ? len : sizeof(recs[0].args));
+	nrecs++;
 }
 
 static void digest(const uint8_t *m, size_t n, uint8_t out[32])
