@@ -103,9 +103,11 @@ Test(hyp_partition, create_emits_and_fills_slot)
 	cr_assert_eq(hx_ev_count, 1);
 	hx_expect_ev(0, RVX_HYP_EV_PART_CREATE, 0, p.raw);
 	cr_assert_eq(hx_ev[0].time, 77);
-	cr_assert_eq(hx_ev[0].args_len, 8);
+	cr_assert_eq(hx_ev[0].args_len, 12);
 	cr_assert_eq(hx_get32(hx_ev[0].args), 9);
 	cr_assert_eq(hx_get32(hx_ev[0].args + 4), 3);
+	cr_assert_eq(hx_get32(hx_ev[0].args + 8), 0);
+	cr_assert_eq(info.flags, 0);
 }
 
 Test(hyp_partition, create_errors_change_nothing)
@@ -119,9 +121,9 @@ Test(hyp_partition, create_errors_change_nothing)
 	cr_assert_eq(rvx_hyp_partition_create(&hx, NULL, 0, &p), -RVX_EINVAL);
 	cr_assert_eq(rvx_hyp_partition_create(&hx, &PC, 0, NULL), -RVX_EINVAL);
 	bad.vmid = 10;
-	bad.reserved = 1;
+	bad.flags = 2; /* not a flag */
 	cr_assert_eq(rvx_hyp_partition_create(&hx, &bad, 0, &p), -RVX_EINVAL);
-	bad.reserved = 0;
+	bad.flags = 0;
 	bad.cap_root = RVX_HYP_NONE;
 	cr_assert_eq(rvx_hyp_partition_create(&hx, &bad, 0, &p), -RVX_EINVAL);
 	cr_assert_eq(rvx_hyp_partition_create(&hx, &PC, 0, &p), -RVX_EEXIST);

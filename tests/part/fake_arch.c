@@ -271,11 +271,21 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 {
 	(void)ctx;
 	log_call(FK_TASK_EXIT, task, (uint64_t)(int64_t)code, 0);
+	if (fk.exit_rc != 0)
+		return fk.exit_rc;
 	if (task < FK_TASKS) {
 		fk.alive[task] = 0;
 		fk.cap_gen[task]++;
 	}
 	return 0;
+}
+
+static int k_task_exit_check(void *ctx, uint32_t task)
+{
+	(void)ctx;
+	if (fk.exit_check_rc != 0)
+		return fk.exit_check_rc;
+	return task < FK_TASKS && fk.alive[task] ? 0 : -RVX_EINVAL;
 }
 
 static void k_task_restart(void *ctx, uint32_t task)
@@ -340,22 +350,18 @@ static int k_cap_object(void *ctx, uint32_t task, uint64_t handle, uint64_t *obj
 	return 0;
 }
 
-struct fk_rec {
-	uint16_t kind;
-	uint32_t actor;
-};
-static struct fk_rec recs[256];
-static uint32_t nrecs;
+struct fk_rec recs[256];
+uint32_t nrecs;
 
 static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, const void *args,
 		     uint32_t len)
 {
 	(void)ctx;
-	(void)args;
-	(void)len;
 	log_call(FK_RECORD, actor, kind, target);
 	cr_assert_lt(nrecs, RVX_ARRAY_COUNT(recs));
-	recs[nrecs++] = (struct fk_rec){kind, actor};
+	recs[nrecs] = (struct fk_rec){kind, actor, {0}};
+	memcpy(recs[nrecs].args, args, len < sizeof(recs[0].args) ? len : sizeof(recs[0].args));
+	nrecs++;
 }
 
 static void digest(const uint8_t *m, size_t n, uint8_t out[32])
@@ -426,6 +432,7 @@ const struct rvx_part_kernel_ops fk_kern = {
 	.queue_traffic = k_queue_traffic,
 	.syscall = k_syscall,
 	.task_exit = k_task_exit,
+	.task_exit_check = k_task_exit_check,
 	.task_restart = k_task_restart,
 	.hold_task = k_hold,
 	.release_task = k_release,
@@ -482,7 +489,7 @@ void fk_parts(uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t index;
 
-		cr_assert_eq(rvx_part_create(&pl, i + 1u, FK_MEM_BASE(i), FK_MEM, &index), 0);
+		cr_assert_eq(rvx_part_create(&pl, i + 1u, FK_MEM_BASE(i), FK_MEM, 0, &index), 0);
 		cr_assert_eq(index, i);
 		cr_assert_eq(rvx_part_resume(&pl, i, 0), 0);
 	}

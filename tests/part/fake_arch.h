@@ -82,9 +82,20 @@ struct fake {
 	int spawn_task_out_of_range;    /* TaskSpawn gives a task id beyond the table */
 	int migrate_rc;                 /* task_migrate_check returns this */
 	int check_refuse;               /* guest_check says no */
+	int exit_check_rc;              /* task_exit_check returns this */
+	int exit_rc;                    /* task_exit returns this (and ends nothing) */
 	uint32_t checks;                /* guest_check calls */
 };
 
+/* A witness record as the fake kernel received it (the first 48 bytes of its args). */
+struct fk_rec {
+	uint16_t kind;
+	uint32_t actor;
+	uint8_t args[48];
+};
+
+extern struct fk_rec recs[256];
+extern uint32_t nrecs;
 extern struct fake fk;
 extern const struct rvx_part_arch_ops fk_arch;
 extern const struct rvx_part_kernel_ops fk_kern;

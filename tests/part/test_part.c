@@ -71,7 +71,7 @@ Test(part, create_maps_text_and_memory_and_witnesses)
 {
 	uint32_t index;
 
-	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(0), FK_MEM, &index), 0);
+	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(0), FK_MEM, 0, &index), 0);
 	cr_assert_eq(index, 0);
 	cr_assert_not_null(fk_map_at(0, FK_TEXT));
 	cr_assert_eq(fk_map_at(0, FK_TEXT)->m.perms, 5u);
@@ -89,13 +89,13 @@ Test(part, create_refusals_change_nothing)
 	fk_clear();
 	SNAP();
 	/* before: partition 0 at FK_MEM_BASE(0), VMID 1 */
-	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(0) + 0x1000, FK_MEM, &index), -RVX_EINVAL);
-	cr_assert_eq(rvx_part_create(&pl, 2, FK_TEXT, FK_MEM, &index), -RVX_EINVAL);
-	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1) + 1, FK_MEM, &index), -RVX_EINVAL);
-	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(1), FK_MEM, &index), -RVX_EEXIST);
-	cr_assert_eq(rvx_part_create(&pl, 0, FK_MEM_BASE(1), FK_MEM, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(0) + 0x1000, FK_MEM, 0, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_TEXT, FK_MEM, 0, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1) + 1, FK_MEM, 0, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create(&pl, 1, FK_MEM_BASE(1), FK_MEM, 0, &index), -RVX_EEXIST);
+	cr_assert_eq(rvx_part_create(&pl, 0, FK_MEM_BASE(1), FK_MEM, 0, &index), -RVX_EINVAL);
 	fk.s2_map_rc = -RVX_ENOMEM;
-	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1), FK_MEM, &index), -RVX_ENOMEM);
+	cr_assert_eq(rvx_part_create(&pl, 2, FK_MEM_BASE(1), FK_MEM, 0, &index), -RVX_ENOMEM);
 	/* after: nothing recorded, the same state */
 	cr_assert_eq(fk_count(FK_RECORD), 0);
 	UNCHANGED();
@@ -740,7 +740,7 @@ Test(part, create_layout_maps_only_its_own_and_witnesses)
 	uint32_t index;
 
 	layout_maps(m);
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index), 0);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, 0, &index), 0);
 	cr_assert_eq(index, 0);
 	cr_assert_eq(pl.parts[0].layout, 1);
 	cr_assert_eq(pl.parts[0].map_count, 2);
@@ -759,24 +759,24 @@ Test(part, create_layout_refusals_change_nothing)
 	layout_maps(m);
 	memcpy(bad, m, sizeof(bad));
 	bad[1].ipa += 0x10; /* unaligned */
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, 0, &index),
 		     -RVX_EINVAL);
 	memcpy(bad, m, sizeof(bad));
 	bad[1].ipa = FK_MEM_BASE(0) + FK_MEM; /* outside the window */
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, 0, &index),
 		     -RVX_EINVAL);
 	memcpy(bad, m, sizeof(bad));
 	bad[0].lease = 1;
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, &index),
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, bad, 2, 0, &index),
 		     -RVX_EINVAL);
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 0, &index),
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 0, 0, &index),
 		     -RVX_EINVAL);
 	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m,
-					    RVX_CONFIG_PART_MAPS, &index), -RVX_EINVAL);
-	cr_assert_eq(rvx_part_create_layout(&pl, 0, FK_MEM_BASE(0), FK_MEM, m, 2, &index),
+					    RVX_CONFIG_PART_MAPS, 0, &index), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_create_layout(&pl, 0, FK_MEM_BASE(0), FK_MEM, m, 2, 0, &index),
 		     -RVX_EINVAL);
 	fk.s2_map_rc = -RVX_ENOMEM;
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index),
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, 0, &index),
 		     -RVX_ENOMEM);
 	cr_assert_eq(pl.part_count, 0);
 	cr_assert_eq(index, 99);
@@ -789,7 +789,7 @@ static uint32_t layout_with_task(uint32_t task)
 	uint32_t index;
 
 	layout_maps(m);
-	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, &index), 0);
+	cr_assert_eq(rvx_part_create_layout(&pl, 1, FK_MEM_BASE(0), FK_MEM, m, 2, 0, &index), 0);
 	cr_assert_eq(rvx_part_resume(&pl, index, 0), 0);
 	cr_assert_eq(rvx_part_adopt(&pl, index, task, 7), 0);
 	return index;

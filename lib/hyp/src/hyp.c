@@ -72,7 +72,8 @@ int rvx_hyp_partition_create(struct rvx_hyp *h, const struct rvx_hyp_partition_c
 	struct rvx_hyp_partition *p;
 	struct rvx_hyp_event ev;
 
-	if (!h || !cfg || !out || cfg->reserved || cfg->cap_root == RVX_HYP_NONE)
+	if (!h || !cfg || !out || (cfg->flags & ~RVX_HYP_PART_STOPPABLE) ||
+	    cfg->cap_root == RVX_HYP_NONE)
 		return -RVX_EINVAL;
 	for (uint32_t i = 0; i < h->part_count; i++) {
 		if (h->parts[i].state == RVX_HYP_STATE_FREE) {
@@ -102,17 +103,19 @@ int rvx_hyp_partition_create(struct rvx_hyp *h, const struct rvx_hyp_partition_c
 	p->state = RVX_HYP_STATE_CREATED;
 	p->vmid = cfg->vmid;
 	p->cap_root = cfg->cap_root;
+	p->flags = (uint8_t)cfg->flags;
 	h->live_partitions++;
 	*out = hyp_part_handle_(h, slot);
 
-	hyp_event_init_(&ev, RVX_HYP_EV_PART_CREATE, slot, out->raw, now, 8);
+	hyp_event_init_(&ev, RVX_HYP_EV_PART_CREATE, slot, out->raw, now, 12);
 	rvx_le_put32(ev.args, cfg->vmid);
 	rvx_le_put32(ev.args + 4, cfg->cap_root);
+	rvx_le_put32(ev.args + 8, cfg->flags);
 	hyp_emit_(h, &ev);
 	return 0;
 }
 
-static void edge_end(struct rvx_hyp *h, uint32_t ei, uint64_t now)
+void rvx_hyp_edge_end_(struct rvx_hyp *h, uint32_t ei, uint64_t now)
 {
 	struct rvx_hyp_edge *e = &h->edges[ei];
 	struct rvx_hyp_event ev;
@@ -150,7 +153,7 @@ int rvx_hyp_partition_destroy(struct rvx_hyp *h, rvx_handle_t part, uint64_t now
 
 	for (uint32_t ei = 0; ei < h->edge_count && p->edge_count; ei++) {
 		if (h->edges[ei].live && (h->edges[ei].a == pi || h->edges[ei].b == pi)) {
-			edge_end(h, ei, now);
+			rvx_hyp_edge_end_(h, ei, now);
 			edges++;
 		}
 	}
@@ -244,6 +247,7 @@ int rvx_hyp_partition_info(const struct rvx_hyp *h, rvx_handle_t part,
 	out->failures = p->failures;
 	out->faults_total = p->faults_total;
 	out->recoveries = p->recoveries;
+	out->flags = p->flags;
 	out->pending = p->pending;
 	out->switches_epoch = p->switches_epoch;
 	out->switches_total = p->switches_total;
@@ -347,6 +351,8 @@ int rvx_hyp_edge_create(struct rvx_hyp *h, rvx_handle_t a, rvx_handle_t b, uint3
 		return rc;
 	if (ai == bi)
 		return -RVX_EINVAL;
+	if (h->parts[ai].state == RVX_HYP_STATE_STOPPED || h->parts[bi].state == RVX_HYP_STATE_STOPPED)
+		return -RVX_EPERM;
 	for (uint32_t i = 0; i < h->edge_count; i++) {
 		if (!h->edges[i].live) {
 			if (slot == RVX_HYP_NONE)
@@ -397,7 +403,7 @@ int rvx_hyp_edge_destroy(struct rvx_hyp *h, rvx_handle_t edge, uint64_t now)
 	rc = edge_get(h, edge, &ei);
 	if (rc)
 		return rc;
-	edge_end(h, ei, now);
+	rvx_hyp_edge_end_(h, ei, now);
 	return 0;
 }
 
@@ -488,7 +494,8 @@ int rvx_hyp_cap_grant(struct rvx_hyp *h, rvx_handle_t from, rvx_handle_t to, uin
 		return rc;
 	if (fi == ti)
 		return -RVX_EINVAL;
-	if (h->parts[fi].state == RVX_HYP_STATE_FAILED || h->parts[ti].state == RVX_HYP_STATE_FAILED)
+	if (h->parts[fi].state == RVX_HYP_STATE_FAILED || h->parts[ti].state == RVX_HYP_STATE_FAILED ||
+	    h->parts[fi].state == RVX_HYP_STATE_STOPPED || h->parts[ti].state == RVX_HYP_STATE_STOPPED)
 		return -RVX_EPERM;
 	hyp_event_init_(&ev, RVX_HYP_EV_CAP_GRANT, fi, to.raw, now, 16);
 	rvx_le_put64(ev.args, object);

@@ -39,6 +39,9 @@ static inline void hyp_emit_(const struct rvx_hyp *h, const struct rvx_hyp_event
 void rvx_hyp_lease_end_(struct rvx_hyp *h, uint32_t pi, uint32_t slot, uint16_t kind, uint64_t now,
 		    struct rvx_hyp_lease_info *info);
 
+/* End live edge @ei (its ends' counts, EDGE_DESTROY with its traffic). */
+void rvx_hyp_edge_end_(struct rvx_hyp *h, uint32_t ei, uint64_t now);
+
 /* Recompute the earliest expiry over every active lease. */
 void rvx_hyp_lease_rescan_(struct rvx_hyp *h);
 

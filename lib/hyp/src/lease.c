@@ -116,7 +116,7 @@ int rvx_hyp_lease_grant(struct rvx_hyp *h, rvx_handle_t part, const struct rvx_h
 	if (rc)
 		return rc;
 	p = &h->parts[pi];
-	if (p->state == RVX_HYP_STATE_FAILED)
+	if (p->state == RVX_HYP_STATE_FAILED || p->state == RVX_HYP_STATE_STOPPED)
 		return -RVX_EPERM;
 	end = req->mmio_base + req->mmio_size;
 	for (uint32_t qi = 0; qi < h->part_count; qi++) {

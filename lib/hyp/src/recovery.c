@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Faults and the recovery ladder. The policy is a pure function of the
- * partition's failure window and the fault; rvx_hyp_fault() records the
- * fault and the decision, and only rvx_hyp_recovery_report() (the port
- * saying what the action did) moves the partition on: back to service, or
- * up one rung.
+ * partition's failure window, its flags and the fault; rvx_hyp_fault()
+ * records the fault and the decision, and only rvx_hyp_recovery_report()
+ * (the port saying what the action did) moves the partition on: back to
+ * service, out of service for good (a stop), or up one rung. The rungs in
+ * order: restart, reconstruct, roll back, stop (a stoppable partition
+ * only), reboot.
  */
 #include "hyp_internal.h"
 
@@ -26,12 +28,30 @@ static bool in_window(const struct rvx_hyp *h, const struct rvx_hyp_partition *p
 	return p->failures != 0 && (now < p->window_start || now - p->window_start < h->policy.window);
 }
 
-/* A roll back needs a region to roll back; without one the next rung is reboot. */
-static uint32_t settle(uint32_t action, uint32_t region)
+/* The rung past the ones that keep @p p in service: a stop if it may be
+ * stopped, else a reboot. */
+static uint32_t last_resort(const struct rvx_hyp_partition *p)
+{
+	return (p->flags & RVX_HYP_PART_STOPPABLE) ? RVX_HYP_ACT_STOP_PARTITION : RVX_HYP_ACT_REBOOT;
+}
+
+/* A roll back needs a region to roll back; without one the next rung is the last resort. */
+static uint32_t settle(const struct rvx_hyp_partition *p, uint32_t action, uint32_t region)
 {
 	if (action == RVX_HYP_ACT_ROLLBACK_REGION && region == RVX_HYP_NONE)
-		return RVX_HYP_ACT_REBOOT;
+		return last_resort(p);
 	return action;
+}
+
+/* The rung after @p action failed. A failed reboot stays pending. */
+static uint32_t next_rung(const struct rvx_hyp_partition *p, uint32_t action, uint32_t region)
+{
+	switch (action) {
+	case RVX_HYP_ACT_RESTART_TASK: return RVX_HYP_ACT_RECONSTRUCT;
+	case RVX_HYP_ACT_RECONSTRUCT: return settle(p, RVX_HYP_ACT_ROLLBACK_REGION, region);
+	case RVX_HYP_ACT_ROLLBACK_REGION: return last_resort(p);
+	default: return RVX_HYP_ACT_REBOOT; /* after a stop, or a reboot */
+	}
 }
 
 static void decide(const struct rvx_hyp *h, const struct rvx_hyp_partition *p,
@@ -54,7 +74,7 @@ static void decide(const struct rvx_hyp *h, const struct rvx_hyp_partition *p,
 		   : failures <= reconstruct ? RVX_HYP_ACT_RECONSTRUCT
 					     : RVX_HYP_ACT_ROLLBACK_REGION;
 	action = entry[f->kind] > by_count ? entry[f->kind] : by_count;
-	out->action = settle(action, f->region);
+	out->action = settle(p, action, f->region);
 	out->task = f->task;
 	out->region = f->region;
 	out->failures = failures;
@@ -99,6 +119,8 @@ int rvx_hyp_fault(struct rvx_hyp *h, rvx_handle_t part, const struct rvx_hyp_fau
 	p = &h->parts[pi];
 	if (p->state == RVX_HYP_STATE_FAILED)
 		return -RVX_EBUSY;
+	if (p->state == RVX_HYP_STATE_STOPPED)
+		return -RVX_EPERM;
 
 	decide(h, p, fault, now, &d);
 	if (!in_window(h, p, now))
@@ -150,9 +172,25 @@ int rvx_hyp_recovery_report(struct rvx_hyp *h, rvx_handle_t part, uint32_t actio
 		next_action = RVX_HYP_ACT_NONE;
 		p->state = p->prior_state;
 		p->recoveries++;
+		if (action == RVX_HYP_ACT_STOP_PARTITION) {
+			/* Out of service for good: nothing of it stays connected. */
+			uint32_t leases = 0;
+
+			for (uint32_t ei = 0; ei < h->edge_count && p->edge_count; ei++)
+				if (h->edges[ei].live && (h->edges[ei].a == pi || h->edges[ei].b == pi))
+					rvx_hyp_edge_end_(h, ei, now);
+			for (uint32_t l = 0; l < LEASES; l++) {
+				if (p->leases[l].active) {
+					rvx_hyp_lease_end_(h, pi, l, RVX_HYP_EV_LEASE_REVOKE, now, NULL);
+					leases++;
+				}
+			}
+			if (leases)
+				rvx_hyp_lease_rescan_(h);
+			p->state = RVX_HYP_STATE_STOPPED;
+		}
 	} else {
-		next_action = action == RVX_HYP_ACT_REBOOT ? RVX_HYP_ACT_REBOOT
-							    : settle(action + 1u, p->pending.region);
+		next_action = next_rung(p, action, p->pending.region);
 	}
 	hyp_event_init_(&ev, RVX_HYP_EV_RECOVERY, pi, part.raw, now, 20);
 	rvx_le_put32(ev.args, action);

@@ -46,7 +46,8 @@ static bool ops_complete(const struct rvx_part_arch_ops *a, const struct rvx_par
 {
 	return a->cpu_reset && a->cpu_save && a->cpu_load && a->vm_load && a->s2_reset &&
 	       a->s2_map && a->s2_unmap && a->s2_sync && a->trap_decode && a->guest_read &&
-	       a->guest_write && a->kick && k->syscall && k->task_exit && k->task_restart &&
+	       a->guest_write && a->kick && k->syscall && k->task_exit && k->task_exit_check &&
+	       k->task_restart &&
 	       k->hold_task && k->release_task && k->task_migrate_check && k->task_migrate &&
 	       k->caps_digest && k->cap_object && k->record &&
 	       k->snapshot_save && k->snapshot_digest && k->snapshot_restore &&
@@ -128,7 +129,7 @@ static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 }
 
 int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
-		    uint32_t *index)
+		    uint32_t flags, uint32_t *index)
 {
 	struct rvx_hyp_partition_config pc;
 	struct rvx_part_partition *p;
@@ -138,6 +139,7 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 
 	/* Check. */
 	if (pl == NULL || index == NULL || vmid == 0 || vmid > UINT16_MAX || mem_size == 0 ||
+	    (flags & ~(uint32_t)RVX_PART_STOPPABLE) != 0 ||
 	    (mem & 4095u) != 0 || (mem_size & 4095u) != 0 || mem + mem_size < mem ||
 	    overlaps(mem, mem_size, pl->cfg.text_base, pl->cfg.text_size))
 		return -RVX_EINVAL;
@@ -167,7 +169,7 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 		return rc;
 	/* Its capability root: the tables of the tasks spawned into scheduler
 	 * partition index + 1 (the root task is in 0). */
-	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, 0, i + 1u};
+	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, (uint16_t)flags, i + 1u};
 
 	/* Commit. */
 	p = &pl->parts[i];
@@ -175,6 +177,7 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
 	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
 	p->live = 1;
+	p->flags = flags;
 	p->vmid = vmid;
 	p->mem = mem;
 	p->mem_size = mem_size;
@@ -187,7 +190,8 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 }
 
 int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
-			   const struct rvx_part_map *maps, uint32_t count, uint32_t *index)
+			   const struct rvx_part_map *maps, uint32_t count, uint32_t flags,
+			   uint32_t *index)
 {
 	struct rvx_hyp_partition_config pc;
 	struct rvx_part_partition *p;
@@ -197,7 +201,8 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
 	/* Check. */
 	if (pl == NULL || index == NULL || maps == NULL || vmid == 0 || vmid > UINT16_MAX ||
 	    size == 0 || (ipa & 4095u) != 0 || (size & 4095u) != 0 || ipa + size < ipa ||
-	    count == 0 || count >= RVX_CONFIG_PART_MAPS)
+	    count == 0 || count >= RVX_CONFIG_PART_MAPS ||
+	    (flags & ~(uint32_t)RVX_PART_STOPPABLE) != 0)
 		return -RVX_EINVAL;
 	for (i = 0; i < count; i++) {
 		const struct rvx_part_map *m = &maps[i];
@@ -221,7 +226,7 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
 		rc = pl->arch->s2_map(pl->ctx, i, &maps[m]);
 	if (rc != 0)
 		return rc;
-	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, 0, i + 1u};
+	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, (uint16_t)flags, i + 1u};
 
 	/* Commit. */
 	p = &pl->parts[i];
@@ -229,6 +234,7 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
 	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
 	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
 	p->live = 1;
+	p->flags = flags;
 	p->layout = 1;
 	p->vmid = vmid;
 	p->mem = ipa;
@@ -250,6 +256,8 @@ int rvx_part_map_add(struct rvx_part *pl, uint32_t part, const struct rvx_part_m
 	p = rvx_part_get_(pl, part);
 	if (p == NULL)
 		return -RVX_ENOENT;
+	if (p->stopped)
+		return -RVX_EPERM;
 	if (p->map_count >= RVX_CONFIG_PART_MAPS)
 		return -RVX_ELIMIT;
 	return rvx_part_s2_map_(pl, p, m, true);
@@ -268,6 +276,8 @@ int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t r
 		return -RVX_ENOENT;
 	if (pl->tasks[task].part != 0)
 		return -RVX_EEXIST;
+	if (p->stopped)
+		return -RVX_EPERM;
 	if (p->task_count >= RVX_CONFIG_PART_TASKS)
 		return -RVX_ELIMIT;
 
@@ -384,6 +394,8 @@ int rvx_part_spawn(struct rvx_part *pl, uint32_t part, uint32_t role,
 	p = rvx_part_get_(pl, part);
 	if (p == NULL)
 		return -RVX_ENOENT;
+	if (p->stopped)
+		return -RVX_EPERM;
 	if (p->task_count >= RVX_CONFIG_PART_TASKS || p->journal_count >= RVX_CONFIG_PART_JOURNAL)
 		return -RVX_ELIMIT;
 	slot = p->task_count;
@@ -549,7 +561,7 @@ int rvx_part_lease_grant(struct rvx_part *pl, uint32_t part, uint32_t device, ui
 
 /* A lease ended (expired or revoked): stage 2 no longer maps the device, and
  * the mapping journal forgets it. */
-static void lease_unmap(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t device,
+void rvx_part_lease_unmap_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t device,
 			uint64_t base, uint64_t size)
 {
 	uint32_t pi = rvx_part_index_(pl, p);
@@ -584,7 +596,7 @@ int rvx_part_lease_revoke(struct rvx_part *pl, uint32_t part)
 		       RVX_PART_NAME(part), li.device, li.mmio_base);
 	rc = rvx_hyp_lease_revoke(&pl->hyp, p->lease, pl->kern->now(pl->ctx));
 	RVX_CHECK(rc == 0); /* the lease was live a moment ago */
-	lease_unmap(pl, p, li.device, li.mmio_base, li.mmio_size);
+	rvx_part_lease_unmap_(pl, p, li.device, li.mmio_base, li.mmio_size);
 	return 0;
 }
 
@@ -702,6 +714,8 @@ int rvx_part_migrate(struct rvx_part *pl, uint32_t part, uint32_t to, uint32_t c
 	p = rvx_part_get_(pl, part);
 	if (p == NULL)
 		return -RVX_ENOENT;
+	if (p->stopped)
+		return -RVX_EPERM;
 	if (p->cpu == to)
 		return 0;
 	for (uint32_t i = 0; i < p->task_count; i++) {
@@ -944,7 +958,7 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 
 		RVX_PART_TRACE(pl, "RVX-ACT lease-expire part=%c device=%u base=0x%lx\n",
 			       RVX_PART_NAME(pi), ended[i].device, ended[i].mmio_base);
-		lease_unmap(pl, &pl->parts[pi], ended[i].device, ended[i].mmio_base,
+		rvx_part_lease_unmap_(pl, &pl->parts[pi], ended[i].device, ended[i].mmio_base,
 			    ended[i].mmio_size);
 	}
 	(void)rvx_part_traffic_sync(pl);
@@ -982,6 +996,8 @@ int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
 		       pl->hyp.epoch_switches, pl->vm_loads, pl->cpu_loads);
 	rc = rvx_hyp_epoch_close(&pl->hyp, pl->kern->now(pl->ctx));
 	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
+		if (pl->parts[i].stopped)
+			continue; /* its tasks ended with it; it is only destroyed */
 		rc = rvx_part_suspend(pl, i, cpu);
 		if (rc == 0)
 			rc = rvx_part_resume(pl, i, cpu);

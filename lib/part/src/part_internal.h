@@ -59,13 +59,16 @@ int rvx_part_end_slot_(struct rvx_part *pl, struct rvx_part_partition *p, uint32
 		       int32_t code);
 void rvx_part_forget_task_(struct rvx_part *pl, uint32_t task);
 void rvx_part_forget_part_(struct rvx_part *pl, uint32_t part);
+void rvx_part_lease_unmap_(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t device,
+			   uint64_t base, uint64_t size);
 
 /* What became of the faulting task after the ladder. */
 enum rvx_part_outcome {
 	RVX_PART_KEPT = 0,      /* it goes on (yields) */
 	RVX_PART_RESTARTED = 1, /* it starts afresh */
 	RVX_PART_ENDED = 2,     /* it was ended (its partition rebuilt) */
-	RVX_PART_STOPPED = 3,   /* no rung worked: the partition stays FAILED */
+	RVX_PART_HALTED = 3,    /* no rung worked: the partition stays FAILED */
+	RVX_PART_STOPPED = 4,   /* its partition was stopped for good, the task with it */
 };
 
 enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_partition *p,

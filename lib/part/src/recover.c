@@ -2,15 +2,16 @@
 /*
  * The recovery ladder as this layer climbs it: lib/hyp decides the rung,
  * this file tries it (restart a task; rebuild the partition from its
- * checkpoint and construction journal; roll a region back; ask the port to
- * reboot) and reports the outcome until a rung works or none is left.
+ * checkpoint and construction journal; roll a region back; stop a
+ * stoppable partition for good; ask the port to reboot) and reports the
+ * outcome until a rung works or none is left.
  */
 #include "part_internal.h"
 
 static const char *action_name(uint32_t a)
 {
 	static const char *const n[] = {"none", "restart-task", "reconstruct-partition",
-					"rollback-region", "reboot"};
+					"rollback-region", "reboot", "stop-partition"};
 
 	return a < RVX_ARRAY_COUNT(n) ? n[a] : "?";
 }
@@ -310,19 +311,75 @@ static bool rollback(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t
 	return true;
 }
 
+/* Stop @p p for good, the task @p faulting (which trapped on this CPU) with
+ * it. Check: every live task can be ended, and none but @p faulting is
+ * loaded on a CPU (another CPU's registers would hold its state). Commit:
+ * every live task ended through the nucleus (TASK_EXIT, code
+ * RVX_PART_EXIT_STOPPED), its leased devices unmapped; lib/hyp then ends
+ * its edges and leases when the rung is reported. Its memory and tables
+ * stay: nothing else maps them, and they are not reused. */
+static bool stop_partition(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t faulting)
+{
+	uint32_t pi = rvx_part_index_(pl, p), ended = 0, leases = 0;
+
+	/* Check. */
+	for (uint32_t i = 0; i < p->task_count; i++) {
+		if (!p->alive[i])
+			continue;
+		if (pl->kern->task_exit_check(pl->ctx, p->tasks[i]) != 0)
+			return false;
+		for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
+			if (pl->loaded_task[c] == p->tasks[i] && p->tasks[i] != faulting)
+				return false;
+	}
+
+	/* Commit. */
+	p->stopped_count = 0;
+	for (uint32_t i = 0; i < p->task_count; i++) {
+		uint32_t t = p->tasks[i];
+
+		if (!p->alive[i])
+			continue;
+		/* Checked above: only a journal that filled up since fails here. */
+		if (rvx_part_end_slot_(pl, p, i, RVX_PART_EXIT_STOPPED) != 0)
+			return false;
+		p->stopped_tasks[p->stopped_count++] = t;
+		ended++;
+	}
+	for (uint32_t m = 0; m < p->map_count; m++) {
+		const struct rvx_part_map *mp = &p->maps[m];
+
+		if (!mp->live || !mp->lease)
+			continue;
+		for (uint32_t d = 0; d < pl->cfg.device_count; d++)
+			if (pl->cfg.devices[d].base == mp->ipa)
+				rvx_part_lease_unmap_(pl, p, pl->cfg.devices[d].id, mp->ipa, mp->size);
+		leases++;
+	}
+	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++)
+		if (pl->edges[e].live && (pl->edges[e].from == pi || pl->edges[e].to == pi))
+			pl->edges[e].live = 0; /* lib/hyp destroys it with the report */
+	p->held_count = 0;
+	p->suspended = 0;
+	p->stopped = 1;
+	RVX_PART_TRACE(pl, "RVX-ACT partition-stop part=%c tasks=%u leases=%u\n", RVX_PART_NAME(pi),
+		       ended, leases);
+	return true;
+}
+
 enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_partition *p,
 				      const struct rvx_hyp_fault *fl, uint64_t off, uint64_t len)
 {
 	uint32_t pi = rvx_part_index_(pl, p);
 	struct rvx_hyp_decision d, next;
-	bool restarted = false, ended = false;
+	bool restarted = false, ended = false, stopped = false;
 	int rc;
 
 	RVX_PART_TRACE(pl, "RVX-ACT fault part=%c task=%u cause=%s addr=0x%lx\n",
 		       RVX_PART_NAME(pi), fl->task, rvx_part_cause_name(fl->cause), fl->addr);
 	rc = rvx_hyp_fault(&pl->hyp, p->h, fl, pl->kern->now(pl->ctx), &d);
 	if (rc != 0)
-		return RVX_PART_STOPPED; /* already FAILED: its pending action stands */
+		return RVX_PART_HALTED; /* already FAILED: its pending action stands */
 	p->faults++;
 	if (fl->cause < RVX_PART_CAUSE_COUNT)
 		p->cause_seen[fl->cause]++;
@@ -344,6 +401,10 @@ enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_parti
 		case RVX_HYP_ACT_ROLLBACK_REGION:
 			ok = rollback(pl, p, d.region, off, len);
 			break;
+		case RVX_HYP_ACT_STOP_PARTITION:
+			ok = stop_partition(pl, p, fl->task);
+			stopped = ok;
+			break;
 		default:
 			RVX_PART_TRACE(pl, "RVX-RECOVERY part=%c action=%s: a global reboot would "
 				       "be needed; stopping\n",
@@ -353,7 +414,7 @@ enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_parti
 			 * stays pending; the partition stays FAILED. */
 			(void)rvx_hyp_recovery_report(&pl->hyp, p->h, d.action, false,
 						      pl->kern->now(pl->ctx), NULL);
-			return RVX_PART_STOPPED;
+			return RVX_PART_HALTED;
 		}
 		RVX_PART_TRACE(pl, "RVX-ACT recovery part=%c action=%s task=%u failures=%u ok=%u\n",
 			       RVX_PART_NAME(pi), action_name(d.action), d.task, d.failures,
@@ -365,6 +426,8 @@ enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_parti
 			break;
 		d = next;
 	}
+	if (stopped)
+		return RVX_PART_STOPPED;
 	if (p->regrant) {
 		/* Back in service: the grants others made to it, then the
 		 * rebuild's summary. */

@@ -39,7 +39,8 @@ static uint32_t next_of(enum rvx_part_outcome o)
 	switch (o) {
 	case RVX_PART_ENDED: return RVX_PART_NEXT_EXITED;
 	case RVX_PART_RESTARTED: return RVX_PART_NEXT_RESTART;
-	case RVX_PART_STOPPED: return RVX_PART_NEXT_HALTED;
+	case RVX_PART_HALTED: return RVX_PART_NEXT_HALTED;
+	case RVX_PART_STOPPED: return RVX_PART_NEXT_STOPPED;
 	default: return RVX_PART_NEXT_YIELD;
 	}
 }

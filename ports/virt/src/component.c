@@ -99,7 +99,7 @@ static uint32_t next_vmid = 1;
 static uint32_t active;
 static struct rvx_rvf_package view;
 static struct plan plan;
-static void (*task_done)(uint32_t task, int32_t code);
+static void (*task_done)(uint32_t task, int32_t code, bool stopped);
 
 static struct rvx_kernel *K(void)
 {
@@ -251,7 +251,7 @@ struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 	if (rc != 0)
 		rvx_a64_fail("ending a component task", rc);
 	if (task_done != NULL)
-		task_done(task, (int32_t)t->x[0]);
+		task_done(task, (int32_t)t->x[0], false);
 	memset(&ev, 0, sizeof(ev));
 	ev.next = RVX_PART_NEXT_EXITED;
 	ev.part = v->part;
@@ -550,8 +550,10 @@ static void commit(const uint8_t *pkg, const struct rvx_rvf_package *v, struct p
 		__asm__ volatile("dsb ish" ::: "memory");
 		rvx_virt_part_set_pool(base + i, c->pool, c->pool_pages);
 		c->map_count -= regions_of(c); /* the package's regions come after the tasks */
+		/* Stoppable: a component that keeps faulting past its restarts
+		 * is stopped for good, not the machine. */
 		rc = rvx_part_create_layout(&rvx_virt_pl, next_vmid, RVX_USER_IMAGE_IPA, c->window,
-					    c->maps, c->map_count, &index);
+					    c->maps, c->map_count, RVX_PART_STOPPABLE, &index);
 		if (rc != 0 || index != base + i)
 			rvx_a64_fail("creating a component's partition", rc != 0 ? rc : -RVX_EINVAL);
 		next_vmid++;
@@ -763,7 +765,20 @@ int rvx_virt_comp_create(uint32_t part, uint32_t task, uint32_t nr, struct rvx_s
 	return spawn_from(part, task, a, r);
 }
 
-int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code))
+/* The ladder stopped component @p part (lib/part ended its tasks with
+ * TASK_EXIT records): its window, pages and stage-2 tables stay reserved,
+ * mapped by no other partition, and its VMID is never reused. */
+void rvx_virt_comp_stopped(uint32_t part)
+{
+	const struct rvx_part_partition *p = &rvx_virt_pl.parts[part];
+
+	rvx_a64_printf("RVX-COMP part=%c %s stopped for good: %u task(s) ended; the rest runs on\n",
+		       (char)('A' + part), comps[part].name, p->stopped_count);
+	for (uint32_t i = 0; i < p->stopped_count && task_done != NULL; i++)
+		task_done(p->stopped_tasks[i], RVX_PART_EXIT_STOPPED, true);
+}
+
+int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code, bool stopped))
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;
 	struct rvx_part_config cfg;
@@ -774,8 +789,9 @@ int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code))
 	cfg.cpu_count = rvx_a64_cpus_up();
 	/* Failures within 50 ms count together: up to three are answered by
 	 * restarting the task. A component cannot be reconstructed (its
-	 * tasks came from a mount, which the root cannot replay), so a fourth
-	 * within the window climbs past the rungs that exist: the image stops. */
+	 * tasks came from a mount, which the root cannot replay) nor rolled
+	 * back (no region), so a fourth within the window climbs to the
+	 * stop: its partitions are stoppable (commit()), and the rest runs on. */
 	cfg.policy.window = RVX_VIRT_WINDOW_NS;
 	cfg.policy.restart_limit = 3;
 	cfg.policy.reconstruct_limit = 1;

@@ -13,11 +13,13 @@
 /**
  * Start the partition layer for components (after the secondary CPUs are
  * up, before any is released to schedule). @p done is told of each
- * component task that ends itself.
+ * component task that ends itself (@p stopped false) and of each task the
+ * recovery ladder ended when it stopped the task's component for good
+ * (@p stopped true, code RVX_PART_EXIT_STOPPED).
  * @retval 0 ready
  * @retval other lib/part's rvx_part_init() error
  */
-int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code));
+int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code, bool stopped));
 
 /**
  * RvfMount of a package of components by kernel task @p task (the root;

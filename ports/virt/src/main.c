@@ -207,13 +207,18 @@ static _Noreturn void task_finish(uint32_t task)
 	rvx_a64_rt_exit(0);
 }
 
-/* A component task ended itself (component.c). The root waits for the
- * root package's tasks (not for those they spawn); an exit code other than
- * 0 fails the boot. */
-static void component_done(uint32_t task, int32_t code)
+/* A component task ended itself, or was ended with its component when the
+ * recovery ladder stopped it (component.c). The root waits for the root
+ * package's tasks (not for those they spawn); an exit code other than 0
+ * fails the boot. A stopped component is contained, not a failure: the
+ * rest of the system ran on. */
+static void component_done(uint32_t task, int32_t code, bool stopped)
 {
 	__atomic_fetch_add(&ran_on_cpu[rvx_a64_cpu_index()], 1u, __ATOMIC_RELAXED);
-	if (code != 0) {
+	if (stopped) {
+		rvx_a64_printf("RVX-COMP task=%u stopped with its component (code %d)\n", task,
+			       (int)code);
+	} else if (code != 0) {
 		rvx_a64_printf("RVX-COMP task=%u ended with code %d\n", task, (int)code);
 		__atomic_fetch_add(&component_failures, 1u, __ATOMIC_ACQ_REL);
 	}

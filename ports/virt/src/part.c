@@ -233,6 +233,18 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 	return rc;
 }
 
+/* A live task other than the root: what rvx_kernel_task_exit() asks of it
+ * (but room in the journal, which the nucleus does not let a port ask). */
+static int k_task_exit_check(void *ctx, uint32_t task)
+{
+	struct rvx_kernel_task_info info;
+
+	(void)ctx;
+	if (task == 0)
+		return -RVX_EPERM;
+	return rvx_kernel_task_info(K(), task, &info);
+}
+
 static void k_task_restart(void *ctx, uint32_t task)
 {
 	(void)ctx;
@@ -370,7 +382,8 @@ static int k_create(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_ar
 static const struct rvx_part_kernel_ops kernel_ops = {
 	.create = k_create,
 	.queue_traffic = k_queue_traffic,
-	.syscall = k_syscall, .task_exit = k_task_exit, .task_restart = k_task_restart,
+	.syscall = k_syscall, .task_exit = k_task_exit, .task_exit_check = k_task_exit_check,
+	.task_restart = k_task_restart,
 	.hold_task = k_hold_task, .release_task = k_release_task,
 	.task_migrate_check = k_task_migrate_check, .task_migrate = k_task_migrate,
 	.caps_digest = k_caps_digest, .cap_object = k_cap_object, .record = k_record,
@@ -452,6 +465,7 @@ static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_par
 		return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_BLOCKED);
 	case RVX_PART_NEXT_RESTART: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_RESTART);
 	case RVX_PART_NEXT_EXITED:
+	case RVX_PART_NEXT_STOPPED:
 	case RVX_PART_NEXT_HALTED: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_EXITED);
 	default: return rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_YIELD);
 	}
@@ -510,6 +524,8 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
+	if (v.next == RVX_PART_NEXT_STOPPED && part_mode == RVX_VIRT_PART_MODE_COMP)
+		rvx_virt_comp_stopped(v.part);
 	if (v.next == RVX_PART_NEXT_CALL)
 		return guest_call(task, f, &v);
 	return f;

@@ -110,6 +110,9 @@ int rvx_virt_comp_create(uint32_t part, uint32_t task, uint32_t nr, struct rvx_s
 /** A component's board call (print, exit). */
 struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 					 const struct rvx_part_verdict *v);
+/** The ladder stopped component partition @p part for good: tell the board of the tasks it
+ *  ended (kernel lock not held). */
+void rvx_virt_comp_stopped(uint32_t part);
 
 /* Hooks from the mechanism into the demo (kernel lock held). */
 /** Bytes [@p off, @p off + @p len) of @p part were restored from its checkpoint. */

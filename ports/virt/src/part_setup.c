@@ -91,7 +91,7 @@ static void setup(uint32_t mode)
 		memset((void *)(uintptr_t)mem, 0, GUEST_MEM_SIZE);
 		rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
 				(char)('A' + i), i + 1u, mem, GUEST_MEM_SIZE);
-		rc = rvx_part_create(&rvx_virt_pl, i + 1u, mem, GUEST_MEM_SIZE, &index);
+		rc = rvx_part_create(&rvx_virt_pl, i + 1u, mem, GUEST_MEM_SIZE, 0, &index);
 	}
 	rvx_virt_part_set_mode(mode);
 	rvx_a64_rt_unlock(daif);

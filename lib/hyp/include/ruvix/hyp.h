@@ -30,10 +30,12 @@
  * 5. On a fault, `rvx_hyp_fault()` records it and says which rung of the
  *    recovery ladder to try (restart the task; after repeated failures in a
  *    window, reconstruct the partition from checkpoint and journal; roll back
- *    a region; reboot as the last resort). The port tries it and reports the
- *    outcome with `rvx_hyp_recovery_report()`, which returns the partition to
- *    service or names the next rung. `rvx_hyp_recovery_decide()` asks the
- *    policy without recording anything.
+ *    a region; then, for a partition created `RVX_HYP_PART_STOPPABLE`, stop
+ *    it for good; reboot as the last resort). The port tries it and reports
+ *    the outcome with `rvx_hyp_recovery_report()`, which returns the
+ *    partition to service (or, after a stop, leaves it STOPPED) or names
+ *    the next rung. `rvx_hyp_recovery_decide()` asks the policy without
+ *    recording anything.
  * 6. At each scheduler epoch, `rvx_hyp_epoch_close()` summarises the
  *    switches and edge traffic in one event.
  *
@@ -106,6 +108,12 @@ _Static_assert(RVX_CONFIG_HYP_MAX_CPUS >= 1 && RVX_CONFIG_HYP_MAX_CPUS <= 32,
 #define RVX_HYP_LEASE_W 2u
 /** Edge flag: traffic may flow both ways (otherwise only from `a` to `b`). */
 #define RVX_HYP_EDGE_BIDIR 1u
+/**
+ * Partition flag: past the rungs that keep it in service, the ladder stops
+ * the partition for good (`RVX_HYP_ACT_STOP_PARTITION`) instead of
+ * rebooting the machine; only a failed stop (or a KERNEL fault) reboots.
+ */
+#define RVX_HYP_PART_STOPPABLE 1u
 
 /** Life-cycle state of a partition slot. Values are ABI. */
 enum rvx_hyp_state {
@@ -114,12 +122,14 @@ enum rvx_hyp_state {
 	RVX_HYP_STATE_RUNNING = 2,   /**< May be current on CPUs. */
 	RVX_HYP_STATE_SUSPENDED = 3, /**< Stopped by request; resumable. */
 	RVX_HYP_STATE_FAILED = 4,    /**< Faulted; a recovery action is pending. */
+	RVX_HYP_STATE_STOPPED = 5,   /**< Stopped for good by the ladder: runs nowhere, no edges, leases or
+					  grants; only destroy ends it. */
 };
 
 /** Kinds of event. Values are ABI (they end up in witness records). */
 enum rvx_hyp_event_kind {
 	RVX_HYP_EV_NONE = 0,           /**< Never emitted. */
-	RVX_HYP_EV_PART_CREATE = 1,    /**< args: vmid u32, cap_root u32. */
+	RVX_HYP_EV_PART_CREATE = 1,    /**< args: vmid u32, cap_root u32, flags u32. */
 	RVX_HYP_EV_PART_DESTROY = 2,   /**< args: edges removed u32, leases revoked u32. */
 	RVX_HYP_EV_PART_SUSPEND = 3,   /**< args: state before u32, state after u32. */
 	RVX_HYP_EV_PART_RESUME = 4,    /**< args: state before u32, state after u32. */
@@ -170,6 +180,8 @@ enum rvx_hyp_action {
 	RVX_HYP_ACT_RECONSTRUCT = 2,     /**< Rebuild the partition from its checkpoint plus journal replay. */
 	RVX_HYP_ACT_ROLLBACK_REGION = 3, /**< Roll the named region back to its checkpointed contents. */
 	RVX_HYP_ACT_REBOOT = 4,          /**< Reboot the machine: the last resort. */
+	RVX_HYP_ACT_STOP_PARTITION = 5,  /**< Stop the partition for good (a `RVX_HYP_PART_STOPPABLE` one
+					      only); on the ladder after ROLLBACK_REGION, before REBOOT. */
 	RVX_HYP_ACT_COUNT                /**< Number of actions; not an action. */
 };
 
@@ -217,7 +229,7 @@ struct rvx_hyp_config {
 /** What `rvx_hyp_partition_create()` is given. */
 struct rvx_hyp_partition_config {
 	uint16_t vmid;     /**< The partition's VMID, unique among live partitions. */
-	uint16_t reserved; /**< Must be 0. */
+	uint16_t flags;    /**< `RVX_HYP_PART_STOPPABLE` or 0 (its ladder's last rungs; fixed for life). */
 	uint32_t cap_root; /**< Index of its capability root in the embedder's tables (not `RVX_HYP_NONE`). */
 };
 
@@ -243,7 +255,7 @@ struct rvx_hyp_partition {
 	uint32_t current_cpus;   /**< Bit n set: current on CPU n. */
 	uint16_t edge_count;     /**< Edges this partition takes part in. */
 	uint8_t lease_count;     /**< Active leases. */
-	uint8_t reserved;        /**< Zero. */
+	uint8_t flags;           /**< `RVX_HYP_PART_STOPPABLE` or 0, as created. */
 	uint32_t failures;       /**< Failures in the current window. */
 	uint32_t faults_total;   /**< Faults since creation. */
 	uint32_t recoveries;     /**< Successful recovery actions since creation. */
@@ -304,8 +316,8 @@ struct rvx_hyp_partition_info {
 	uint32_t lease_count;    /**< Active leases. */
 	uint32_t failures;       /**< Failures in the current window. */
 	uint32_t faults_total;   /**< Faults since creation. */
-	uint32_t recoveries;     /**< Successful recoveries since creation. */
-	uint32_t reserved;       /**< Zero. */
+	uint32_t recoveries;     /**< Successful recoveries since creation (a stop included). */
+	uint32_t flags;          /**< `RVX_HYP_PART_STOPPABLE` or 0, as created. */
 	struct rvx_hyp_decision pending; /**< Pending action (action NONE unless FAILED). */
 	uint64_t switches_epoch; /**< Times made current in the open epoch. */
 	uint64_t switches_total; /**< Times made current since creation. */
@@ -396,7 +408,7 @@ int rvx_hyp_init(struct rvx_hyp *h, const struct rvx_hyp_config *cfg,
  * @param now time for the event
  * @param[out] out the new partition's handle
  * @retval 0 created
- * @retval -RVX_EINVAL a NULL pointer, `cap_root` is `RVX_HYP_NONE`, or a reserved field set
+ * @retval -RVX_EINVAL a NULL pointer, `cap_root` is `RVX_HYP_NONE`, or an unknown flag
  * @retval -RVX_EEXIST a live partition has this VMID
  * @retval -RVX_ENOMEM every partition slot is in use
  */
@@ -404,7 +416,7 @@ int rvx_hyp_partition_create(struct rvx_hyp *h, const struct rvx_hyp_partition_c
 			     uint64_t now, rvx_handle_t *out);
 
 /**
- * Destroy a partition in any state: its edges are destroyed and its leases
+ * Destroy a partition in any state (STOPPED included): its edges are destroyed and its leases
  * revoked first (EDGE_DESTROY and LEASE_REVOKE events, so the port unmaps),
  * then PART_DESTROY is emitted and the slot is free.
  * @param h the state
@@ -441,7 +453,7 @@ int rvx_hyp_partition_suspend(struct rvx_hyp *h, rvx_handle_t part, uint64_t now
  * @retval -RVX_EINVAL @p h is NULL
  * @retval -RVX_ENOENT @p part names no slot
  * @retval -RVX_ESTALE @p part is stale
- * @retval -RVX_EPERM the partition is RUNNING or FAILED
+ * @retval -RVX_EPERM the partition is RUNNING, FAILED or STOPPED
  */
 int rvx_hyp_partition_resume(struct rvx_hyp *h, rvx_handle_t part, uint64_t now);
 
@@ -511,6 +523,7 @@ int rvx_hyp_epoch_close(struct rvx_hyp *h, uint64_t now);
  * @retval -RVX_ENOENT @p a or @p b names no slot
  * @retval -RVX_ESTALE @p a or @p b is stale
  * @retval -RVX_EEXIST a live edge already uses @p queue
+ * @retval -RVX_EPERM @p a or @p b is STOPPED
  * @retval -RVX_ELIMIT @p a or @p b already has `RVX_CONFIG_HYP_EDGES_PER_PARTITION` edges
  * @retval -RVX_ENOMEM every edge slot is in use
  */
@@ -601,7 +614,7 @@ int rvx_hyp_edge_at(const struct rvx_hyp *h, uint32_t slot, rvx_handle_t *out);
  *         empty, not 4 KiB aligned or wraps, or @p expiry not after @p now
  * @retval -RVX_ENOENT @p part names no slot
  * @retval -RVX_ESTALE @p part is stale
- * @retval -RVX_EPERM the partition is FAILED
+ * @retval -RVX_EPERM the partition is FAILED or STOPPED
  * @retval -RVX_EBUSY the device, or part of the range, is leased already
  * @retval -RVX_ELIMIT the partition holds `RVX_CONFIG_HYP_LEASES_PER_PARTITION` leases
  */
@@ -698,7 +711,7 @@ int rvx_hyp_lease_check_device(const struct rvx_hyp *h, rvx_handle_t part, uint3
  * @retval -RVX_EINVAL @p h is NULL, @p from is @p to, or bad rights
  * @retval -RVX_ENOENT @p from or @p to names no slot
  * @retval -RVX_ESTALE @p from or @p to is stale
- * @retval -RVX_EPERM either partition is FAILED
+ * @retval -RVX_EPERM either partition is FAILED or STOPPED
  */
 int rvx_hyp_cap_grant(struct rvx_hyp *h, rvx_handle_t from, rvx_handle_t to, uint64_t object,
 		      rvx_rights_t rights, uint64_t now);
@@ -710,7 +723,8 @@ int rvx_hyp_cap_grant(struct rvx_hyp *h, rvx_handle_t from, rvx_handle_t to, uin
  * KERNEL: reboot) and the rung the window's failure count reaches (up to
  * `restart_limit` failures: restart; up to `restart_limit +
  * reconstruct_limit`: reconstruct; beyond: roll back). A roll back without
- * a region becomes a reboot.
+ * a region becomes the last resort: a stop for a `RVX_HYP_PART_STOPPABLE`
+ * partition, a reboot otherwise (a KERNEL fault always reboots).
  * @param h the state
  * @param part the partition
  * @param fault the fault
@@ -740,15 +754,20 @@ int rvx_hyp_recovery_decide(const struct rvx_hyp *h, rvx_handle_t part,
  * @retval -RVX_ENOENT @p part names no slot
  * @retval -RVX_ESTALE @p part is stale
  * @retval -RVX_EBUSY the partition is already FAILED (report the pending action's outcome)
+ * @retval -RVX_EPERM the partition is STOPPED
  */
 int rvx_hyp_fault(struct rvx_hyp *h, rvx_handle_t part, const struct rvx_hyp_fault *fault,
 		  uint64_t now, struct rvx_hyp_decision *out);
 
 /**
  * Report the outcome of the pending recovery action. Emits RECOVERY. On
- * success the partition returns to the state it had before the fault; on
- * failure it stays FAILED and the next rung becomes pending (a roll back
- * without a region is skipped; a failed reboot stays pending).
+ * success the partition returns to the state it had before the fault; a
+ * successful STOP_PARTITION instead leaves it STOPPED for good, its edges
+ * destroyed and its leases revoked first (EDGE_DESTROY and LEASE_REVOKE
+ * events, so the port unmaps; then RECOVERY). On failure it stays FAILED
+ * and the next rung becomes pending: restart, reconstruct, roll back (skipped
+ * without a region), stop (only if `RVX_HYP_PART_STOPPABLE`), reboot; a
+ * failed reboot stays pending.
  * @param h the state
  * @param part the partition
  * @param action the action that was tried (must be the pending one)

@@ -11,7 +11,8 @@
  * decisions a port used to make inline: whether a trapped access or a
  * syscall pointer stays inside the partition, which rung of the ladder to
  * climb and how (restart a task, rebuild the partition from its checkpoint
- * and construction journal, roll a region back, reboot), what a suspended
+ * and construction journal, roll a region back, stop a partition created
+ * `RVX_PART_STOPPABLE` for good, reboot), what a suspended
  * partition's tasks may do, and which witness record each privileged action
  * gets. It touches no hardware and no kernel state: the port implements
  * `struct rvx_part_arch_ops` (CPU state, stage-2, trap decode, guest memory,
@@ -117,6 +118,15 @@ _Static_assert(RVX_CONFIG_PART_EDGES >= 1 && RVX_CONFIG_PART_EDGES <= 255, "edge
 #define RVX_PART_NOWHERE UINT16_MAX
 /** Exit code of a task ended by its partition's reconstruction. */
 #define RVX_PART_EXIT_RECONSTRUCT 2
+/** Exit code of a task ended because the ladder stopped its partition for good. */
+#define RVX_PART_EXIT_STOPPED 3
+/**
+ * Partition flag (`rvx_part_create()`, `rvx_part_create_layout()`): past
+ * the rungs that keep it in service, the ladder stops the partition for
+ * good (its tasks ended, STOPPED) instead of rebooting the machine. The
+ * board chooses per partition (`RVX_HYP_PART_STOPPABLE` in lib/hyp).
+ */
+#define RVX_PART_STOPPABLE RVX_HYP_PART_STOPPABLE
 /** Witness kind of a partition checkpoint (args: SHA-256 of its memory). */
 #define RVX_PART_WITNESS_CHECKPOINT 0x8200u
 /** Witness kind of a rebuild (args: ended, spawned, regions, grants, withdrawn, drained; u32). */
@@ -177,6 +187,8 @@ enum rvx_part_next {
 	RVX_PART_NEXT_EXITED = 5,  /**< The task ended (or its partition was rebuilt): never resume it. */
 	RVX_PART_NEXT_HALTED = 6,  /**< Recovery ran out of rungs; the partition stays FAILED. */
 	RVX_PART_NEXT_CALL = 7,    /**< A port-specific call (`trap`): the port handles it. */
+	RVX_PART_NEXT_STOPPED = 8, /**< Its partition was stopped for good: the task and every other
+				        task of it ended (`stopped_tasks`); never resume it. */
 };
 
 /** The library's verdict on a trap. */
@@ -243,6 +255,8 @@ struct rvx_part_kernel_ops {
 		       struct rvx_syscall_result *r);
 	/** End @p task through the nucleus (witnessed) and drop its context; 0 or -RVX_E*. */
 	int (*task_exit)(void *ctx, uint32_t task, int32_t code);
+	/** Would `task_exit` of @p task succeed now? Changes nothing; 0 or -RVX_E*. */
+	int (*task_exit_check)(void *ctx, uint32_t task);
 	/** Restart @p task from its entry (its context is dropped; it runs again). */
 	void (*task_restart)(void *ctx, uint32_t task);
 	/** Keep @p task off every CPU until released (it waits for nothing else); 0 or -RVX_E*. */
@@ -375,6 +389,10 @@ struct rvx_part_partition {
 	uint8_t ckpt_digest[32]; /**< SHA-256 of the checkpoint, as witnessed. */
 	uint32_t ended_devices;  /**< Bit n: a lease of device n ended. */
 	uint32_t suspended;      /**< 1 while suspended by `rvx_part_suspend()`. */
+	uint32_t flags;          /**< `RVX_PART_STOPPABLE` or 0, as created. */
+	uint32_t stopped;        /**< 1 once the ladder stopped it for good (lib/hyp: STOPPED). */
+	uint32_t stopped_tasks[RVX_CONFIG_PART_TASKS]; /**< The tasks the stop ended, in slot order. */
+	uint32_t stopped_count;  /**< Entries of `stopped_tasks` used. */
 	uint32_t cpu;            /**< Its home CPU: where its tasks are spawned and run. */
 	uint32_t migrations;     /**< Times it was moved to another CPU. */
 	rvx_handle_t lease;      /**< Its last lease. */
@@ -494,9 +512,10 @@ int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
  * @param vmid its VMID (unique; not 0)
  * @param mem its memory's first byte (4 KiB aligned)
  * @param mem_size bytes (a non-zero multiple of 4 KiB)
+ * @param flags `RVX_PART_STOPPABLE` or 0: the end of its recovery ladder
  * @param[out] index its index
  * @retval 0 created
- * @retval -RVX_EINVAL a NULL pointer, VMID 0, or a range that is empty,
+ * @retval -RVX_EINVAL a NULL pointer, VMID 0, an unknown flag, or a range that is empty,
  *         unaligned, wraps, or overlaps the text or another partition's memory
  * @retval -RVX_EEXIST a partition has this VMID
  * @retval -RVX_ENOMEM `RVX_CONFIG_PART_MAX_PARTITIONS` partitions exist
@@ -505,7 +524,7 @@ int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
  *         (no partition was created)
  */
 int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
-		    uint32_t *index);
+		    uint32_t flags, uint32_t *index);
 
 /**
  * Create a partition with its own layout: the window [@p ipa, @p ipa +
@@ -521,9 +540,10 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
  * @param size its bytes (a non-zero multiple of 4 KiB)
  * @param maps its mappings (copied)
  * @param count entries of @p maps (1..`RVX_CONFIG_PART_MAPS` - 1: one entry stays for leases)
+ * @param flags `RVX_PART_STOPPABLE` or 0: the end of its recovery ladder
  * @param[out] index its index
  * @retval 0 created
- * @retval -RVX_EINVAL a NULL pointer, VMID 0, a window that is empty, unaligned
+ * @retval -RVX_EINVAL a NULL pointer, VMID 0, an unknown flag, a window that is empty, unaligned
  *         or wraps, a count out of range, or a mapping that is empty,
  *         unaligned, outside the window, marked dead or as a lease
  * @retval -RVX_EEXIST a partition has this VMID
@@ -532,7 +552,8 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
  * @retval other the port's stage-2 error (no partition was created)
  */
 int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
-			   const struct rvx_part_map *maps, uint32_t count, uint32_t *index);
+			   const struct rvx_part_map *maps, uint32_t count, uint32_t flags,
+			   uint32_t *index);
 
 /**
  * Map @p m into partition @p part's stage 2 and journal it (a region the
@@ -545,6 +566,7 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
  * @retval -RVX_EINVAL @p pl or @p m is NULL, or @p m is empty, unaligned,
  *         wraps, dead or a lease
  * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EPERM it was stopped for good
  * @retval -RVX_ELIMIT its mapping journal is full
  * @retval other the port's stage-2 error (nothing was journaled)
  */
@@ -565,6 +587,7 @@ int rvx_part_map_add(struct rvx_part *pl, uint32_t part, const struct rvx_part_m
  * @retval -RVX_EINVAL @p pl is NULL, or @p task is outside the task table
  * @retval -RVX_ENOENT @p part is not a partition
  * @retval -RVX_EEXIST @p task belongs to a partition already
+ * @retval -RVX_EPERM it was stopped for good
  * @retval -RVX_ELIMIT its slots are full
  */
 int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t role);
@@ -586,6 +609,7 @@ int rvx_part_adopt(struct rvx_part *pl, uint32_t part, uint32_t task, uint32_t r
  * @retval 0 spawned
  * @retval -RVX_EINVAL a NULL pointer, or @p nx too large
  * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EPERM it was stopped for good
  * @retval -RVX_ELIMIT its slots or its journal are full, or the kernel
  *         gave a task id outside the task table (the task was ended again)
  * @retval other the kernel's TaskSpawn error (nothing changed)
@@ -644,7 +668,8 @@ int rvx_part_edge_set_grant(struct rvx_part *pl, uint32_t edge, uint32_t task, u
  * @retval -RVX_ENOENT @p part is not a partition, or @p device is not configured
  * @retval -RVX_ELIMIT its mapping journal is full
  * @retval other lib/hyp's grant error (-RVX_EBUSY: the device is leased;
- *         -RVX_EPERM: the partition is FAILED; ...), or the port's stage-2
+ *         -RVX_EPERM: the partition is FAILED or
+ *         STOPPED; ...), or the port's stage-2
  *         error (the lease was granted and revoked again, both witnessed)
  */
 int rvx_part_lease_grant(struct rvx_part *pl, uint32_t part, uint32_t device, uint32_t rights,
@@ -705,6 +730,7 @@ int rvx_part_suspend(struct rvx_part *pl, uint32_t part, uint32_t cpu);
  * @retval 0 moved (or already there)
  * @retval -RVX_EINVAL @p pl is NULL, or @p to or @p cpu is out of range
  * @retval -RVX_ENOENT @p part is not a partition
+ * @retval -RVX_EPERM it was stopped for good
  * @retval -RVX_EBUSY one of its tasks is running now (suspend it first, or retry)
  * @retval other the kernel's refusal of a task's move (nothing was moved)
  */
@@ -776,6 +802,19 @@ int rvx_part_task_start(struct rvx_part *pl, uint32_t task, uint64_t *mem, uint3
  * permission fault, unmapped); every fault is witnessed and the recovery
  * ladder climbed until a rung works. Port-specific calls come back as
  * `RVX_PART_NEXT_CALL`.
+ *
+ * The stop rung (a `RVX_PART_STOPPABLE` partition past restart,
+ * reconstruction and roll back) decides first: every live task of the
+ * partition must be one `task_exit_check` accepts and none may run on
+ * another CPU, or the rung fails and the ladder goes on to reboot. Then it
+ * ends each task through `task_exit` (code `RVX_PART_EXIT_STOPPED`: a
+ * TASK_EXIT record each; the nucleus frees what they hold), unmaps its
+ * leased devices, and lib/hyp destroys its edges, revokes its leases and
+ * marks it STOPPED (EDGE_DESTROY, LEASE_REVOKE, then a RECOVERY record with
+ * action STOP_PARTITION). Its memory and stage-2 tables stay as they are,
+ * mapped by it alone and never given to another partition; the verdict is
+ * `RVX_PART_NEXT_STOPPED`. A `task_exit` that fails after its check (the
+ * kernel's journal filled up meanwhile) fails the rung.
  * @param pl the state
  * @param cpu the CPU
  * @param task the task that trapped
@@ -838,8 +877,8 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now);
 
 /**
  * Tear everything down: every CPU idle, the switch epoch closed, each
- * partition suspended and resumed once more, edges destroyed, tasks ended,
- * partitions destroyed (all witnessed). The layer is inactive afterwards
+ * partition (but a stopped one) suspended and resumed once more, edges
+ * destroyed, tasks ended, partitions destroyed (all witnessed). The layer is inactive afterwards
  * (`rvx_part_switch()` and `rvx_part_task_start()` ignore every task).
  * Its tasks must not be running on another CPU (they wait in the kernel).
  * @param pl the state
