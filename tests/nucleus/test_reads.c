@@ -142,17 +142,17 @@ Test(nucleus_reads, an_epoch_of_reads_and_waits_closes_with_their_summary)
 	reads();
 	/* no record per read or wait: counted for the epoch */
 	cr_assert_eq(nk_records(), before);
-	cr_assert_eq(W.k.vstores[0].epoch_gets, 3);
-	cr_assert_eq(W.k.vstores[0].epoch_get_bytes, READ_BYTES);
-	cr_assert_eq(W.k.epoch_waits, 1);
+	cr_assert_eq(W.k.reads.gets[0].calls, 3);
+	cr_assert_eq(W.k.reads.gets[0].bytes, READ_BYTES);
+	cr_assert_eq(W.k.reads.waits, 1);
 	cr_assert_eq(rvx_kernel_epoch_close(&W.k), 0);
 	cr_assert_eq(nk_records(), before + 1);
 	expected_summary(0, 3, READ_BYTES, 1, want);
 	summary_is(&W, want, 2);
 	/* the counts start again from zero */
-	cr_assert_eq(W.k.vstores[0].epoch_gets, 0);
-	cr_assert_eq(W.k.vstores[0].epoch_get_bytes, 0);
-	cr_assert_eq(W.k.epoch_waits, 0);
+	cr_assert_eq(W.k.reads.gets[0].calls, 0);
+	cr_assert_eq(W.k.reads.gets[0].bytes, 0);
+	cr_assert_eq(W.k.reads.waits, 0);
 	/* an epoch of waits alone: one descriptor, the clock's */
 	{
 		struct rvx_syscall_args a = past_wait_args();
@@ -243,22 +243,18 @@ Test(nucleus_reads, failed_reads_and_waits_count_nothing)
 	a.arg[0] = 100;
 	NK_OK(0, RVX_SYS_TIMER_WAIT, a);
 	cr_assert_eq(nk_res.status, RVX_SYSCALL_BLOCKED);
-	cr_assert_eq(W.k.epoch_waits, 1);
+	cr_assert_eq(W.k.reads.waits, 1);
 	NK_FAIL(0, RVX_SYS_TIMER_WAIT, a, -RVX_EBUSY);
 	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 5100), 1); /* woken: not counted again */
-	cr_assert_eq(W.k.epoch_waits, 1);
-	cr_assert_eq(W.k.vstores[0].epoch_gets, 0);
+	cr_assert_eq(W.k.reads.waits, 1);
+	cr_assert_eq(W.k.reads.gets[0].calls, 0);
 	cr_assert_eq(nk_records(), before);
 }
 
-/* The checkpoint image's offset of kernel field @p f, and of vector store
- * @p i's field @p f (header and section header come before the kernel's
- * bytes, as in test_ckpt_forge.c). */
+/* The checkpoint image's offset of kernel field @p f (header and section
+ * header come before the kernel's bytes, as in test_ckpt_forge.c). */
 #define IMG 48u
 #define KOFF(f) (IMG + offsetof(struct rvx_kernel, f))
-#define VOFF(i, f)                                                             \
-	(KOFF(vstores) + (size_t)(i) * sizeof(struct rvx_kernel_vstore) +      \
-	 offsetof(struct rvx_kernel_vstore, f))
 
 /* A copy of @p ck (@p n bytes) with the u64 at @p off set to @p v, resealed
  * (trailer and MAC), refused by the restore into W2, which stays as it was. */
@@ -284,15 +280,15 @@ Test(nucleus_reads, counts_are_not_state_a_checkpoint_holds_none)
 	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck_end, sizeof(ck_end), &n0, h0), 0);
 	reads();
 	/* before: reads counted in the open epoch */
-	cr_assert_eq(W.k.vstores[0].epoch_gets, 3);
+	cr_assert_eq(W.k.reads.gets[0].calls, 3);
 	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck_mid, sizeof(ck_mid), &n, h1), 0);
 	/* after: the same bytes and state hash as before the reads, and the
 	 * counts still there for the kernel's own next close */
 	cr_assert_eq(n, n0);
 	cr_assert(memcmp(h0, h1, 32) == 0, "a read changed the state hash");
 	cr_assert(memcmp(ck_mid, ck_end, n) == 0);
-	cr_assert_eq(W.k.vstores[0].epoch_gets, 3);
-	cr_assert_eq(W.k.epoch_waits, 1);
+	cr_assert_eq(W.k.reads.gets[0].calls, 3);
+	cr_assert_eq(W.k.reads.waits, 1);
 	/* a restored kernel starts them at zero, its own reads dropped with
 	 * the rest of the state it had */
 	nk_setup_world(&W2);
@@ -300,17 +296,17 @@ Test(nucleus_reads, counts_are_not_state_a_checkpoint_holds_none)
 		struct rvx_syscall_args a = past_wait_args();
 
 		cr_assert_eq(rvx_syscall(&W2.k, 0, RVX_SYS_TIMER_WAIT, &a, &nk_res), 0);
-		cr_assert_eq(W2.k.epoch_waits, 1);
+		cr_assert_eq(W2.k.reads.waits, 1);
 	}
 	/* a checkpoint holding counts (forged, resealed) is refused */
-	forged_refused(ck_mid, n, VOFF(0, epoch_gets), 3);
-	forged_refused(ck_mid, n, VOFF(0, epoch_get_bytes), 16);
-	forged_refused(ck_mid, n, VOFF(1, epoch_gets), 1); /* an entry not in use */
-	forged_refused(ck_mid, n, KOFF(epoch_waits), 1);
+	forged_refused(ck_mid, n, KOFF(reads.gets[0].calls), 3);
+	forged_refused(ck_mid, n, KOFF(reads.gets[0].bytes), 16);
+	forged_refused(ck_mid, n, KOFF(reads.gets[1].calls), 1); /* a store not in use */
+	forged_refused(ck_mid, n, KOFF(reads.waits), 1);
 	cr_assert_eq(rvx_kernel_restore(&W2.k, ck_mid, n), 0);
-	cr_assert_eq(W2.k.vstores[0].epoch_gets, 0);
-	cr_assert_eq(W2.k.vstores[0].epoch_get_bytes, 0);
-	cr_assert_eq(W2.k.epoch_waits, 0);
+	cr_assert_eq(W2.k.reads.gets[0].calls, 0);
+	cr_assert_eq(W2.k.reads.gets[0].bytes, 0);
+	cr_assert_eq(W2.k.reads.waits, 0);
 }
 
 Test(nucleus_reads, replay_of_summaries_with_reads_reproduces_state_and_head)

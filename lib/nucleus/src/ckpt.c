@@ -114,7 +114,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(sched), sizeof(k->sched));
 	zero(out, KOFF(timers), sizeof(k->timers));
 	zero(out, KOFF(clock_floor), sizeof(k->clock_floor));
-	zero(out, KOFF(epoch_waits), sizeof(k->epoch_waits));
+	zero(out, KOFF(reads), sizeof(k->reads));
 	/* Issuer keys derive from the kernel secret: only the nonce windows
 	 * and rate counters go out; the destination derives keys again. */
 	for (i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
@@ -143,13 +143,8 @@ static void ck_write(const void *obj, uint8_t *out)
 			 k->queues[i].live ? (uintptr_t)(k->queues[i].queue.storage - k->queue_pool)
 					   : 0);
 	}
-	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
 		zero(out, ARR_OFF(vstores, i, struct rvx_kernel_vstore, store), sizeof(struct rvx_vec_store));
-		zero(out, ARR_OFF(vstores, i, struct rvx_kernel_vstore, epoch_gets),
-		     sizeof(k->vstores[i].epoch_gets));
-		zero(out, ARR_OFF(vstores, i, struct rvx_kernel_vstore, epoch_get_bytes),
-		     sizeof(k->vstores[i].epoch_get_bytes));
-	}
 	for (i = 0; i < RVX_KERNEL_GRAPH_STORES; i++)
 		zero(out, ARR_OFF(gstores, i, struct rvx_kernel_gstore, graph), sizeof(struct rvx_graph));
 	if (k->region_pool_used != 0)
@@ -309,7 +304,7 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 	if (!obj_ok(in, clock, RVX_OBJ_TIMER, 0) ||
 	    !all_zero(in + KOFF(stage), sizeof(d->stage)) ||
 	    !all_zero(in + KOFF(clock_floor), sizeof(d->clock_floor)) ||
-	    !all_zero(in + KOFF(epoch_waits), sizeof(d->epoch_waits)))
+	    !all_zero(in + KOFF(reads), sizeof(d->reads)))
 		return -RVX_EINVAL;
 	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
 		struct rvx_kernel_task t;
@@ -425,8 +420,7 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 		if (v.live) {
 			objects++;
 			if (v.reserved != 0 || !obj_ok(in, v.object, RVX_OBJ_VECTOR_STORE, i) ||
-			    (v.pool_size == 0 && (v.pool_base != 0 || v.state_size != 0)) ||
-			    v.epoch_gets != 0 || v.epoch_get_bytes != 0)
+			    (v.pool_size == 0 && (v.pool_base != 0 || v.state_size != 0)))
 				return -RVX_EINVAL;
 		} else if (!all_zero((const uint8_t *)&v, sizeof(v))) {
 			return -RVX_EINVAL;

@@ -535,9 +535,9 @@ static bool traffic(const struct rvx_kernel *k)
 			return true;
 	}
 	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
-		if (k->vstores[i].epoch_gets != 0)
+		if (k->reads.gets[i].calls != 0)
 			return true;
-	return k->epoch_waits != 0;
+	return k->reads.waits != 0;
 }
 
 static uint32_t sat32(uint64_t v)
@@ -557,11 +557,7 @@ void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
 			q->epoch_bytes[d] = 0;
 		}
 	}
-	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
-		k->vstores[i].epoch_gets = 0;
-		k->vstores[i].epoch_get_bytes = 0;
-	}
-	k->epoch_waits = 0;
+	memset(&k->reads, 0, sizeof(k->reads));
 	k->epoch_started = k->now;
 }
 
@@ -593,15 +589,15 @@ int rvx_kernel_epoch_close(struct rvx_kernel *k)
 	 * each store read in the epoch, then the clock if waited on, leaves
 	 * one descriptor like a queue's. */
 	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
-		const struct rvx_kernel_vstore *v = &k->vstores[i];
+		const struct rvx_kernel_gets *g = &k->reads.gets[i];
 
-		if (v->epoch_gets == 0)
+		if (g->calls == 0)
 			continue;
-		rvx_witness_note_traffic(&k->log, RVX_WITNESS_VECTOR_GET, sat32(v->epoch_gets),
-					 v->object.raw, sat32(v->epoch_get_bytes));
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_VECTOR_GET, sat32(g->calls),
+					 k->vstores[i].object.raw, sat32(g->bytes));
 	}
-	if (k->epoch_waits != 0)
-		rvx_witness_note_traffic(&k->log, RVX_WITNESS_TIMER_WAIT, sat32(k->epoch_waits),
+	if (k->reads.waits != 0)
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_TIMER_WAIT, sat32(k->reads.waits),
 					 k->clock_object.raw, 0);
 	{
 		/* Appended like every kernel record (journaled and tagged); the

@@ -830,7 +830,7 @@ static int sys_timer_wait(struct rvx_kernel *k, uint32_t task, const struct rvx_
 			return ret;
 	}
 	/* Committed: counted for the epoch summary (no record per wait). */
-	k->epoch_waits++;
+	k->reads.waits++;
 	result_init(r);
 	r->value[1] = deadline;
 	if (deadline <= k->now)
@@ -891,7 +891,7 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 			  struct rvx_syscall_result *r)
 {
 	struct rvx_cap_target tgt;
-	struct rvx_kernel_vstore *v;
+	struct rvx_kernel_gets *g;
 	struct rvx_vec_store *s;
 	struct rvx_vec_config cfg;
 	rvx_handle_t cap = {a->cap};
@@ -902,8 +902,8 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_VECTOR_STORE, RVX_RIGHT_READ, &tgt);
 	if (ret != 0)
 		return ret;
-	v = &k->vstores[tgt.ref];
-	s = &v->store;
+	s = &k->vstores[tgt.ref].store;
+	g = &k->reads.gets[tgt.ref];
 	rvx_vec_store_config(s, &cfg);
 	if (!buf_ok(a->in, a->in_len) || !buf_ok(a->out, a->out_len))
 		return -RVX_EINVAL;
@@ -920,8 +920,8 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 		memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
 		if (ret != 0)
 			return ret;
-		v->epoch_gets++;
-		v->epoch_get_bytes += cfg.dim * sizeof(float);
+		g->calls++;
+		g->bytes += cfg.dim * sizeof(float);
 		result_init(r);
 		r->value[0] = cfg.dim;
 		return 0;
@@ -942,8 +942,8 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	memset(k->stage.hits, 0, (size_t)a->arg[0] * sizeof(struct rvx_vec_hit));
 	if (ret < 0)
 		return ret;
-	v->epoch_gets++;
-	v->epoch_get_bytes += (uint64_t)ret * sizeof(struct rvx_vec_hit);
+	g->calls++;
+	g->bytes += (uint64_t)ret * sizeof(struct rvx_vec_hit);
 	result_init(r);
 	r->value[0] = (uint64_t)ret;
 	return 0;

@@ -204,8 +204,22 @@ struct rvx_kernel_vstore {
 	uint64_t pool_base;            /**< A mounted store: its offset in the store pool. */
 	uint64_t pool_size;            /**< A mounted store: the pool bytes it has (0: embedder memory). */
 	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
-	uint64_t epoch_gets;           /**< Successful VectorGet calls (lookups and queries) in the open epoch (never in a checkpoint). */
-	uint64_t epoch_get_bytes;      /**< Bytes those calls returned (vectors or hits) in the open epoch (never in a checkpoint). */
+};
+
+/** One vector store's VectorGet calls in the open epoch. */
+struct rvx_kernel_gets {
+	uint64_t calls; /**< Successful calls (lookups and k-NN queries). */
+	uint64_t bytes; /**< Bytes they returned (vectors or hits). */
+};
+
+/**
+ * The open epoch's counts of the two syscalls that change no kept state,
+ * folded into its summary by rvx_kernel_epoch_close(). Not state: a
+ * checkpoint holds them as zero.
+ */
+struct rvx_kernel_reads {
+	uint64_t waits;                                      /**< Successful TimerWait calls. */
+	struct rvx_kernel_gets gets[RVX_KERNEL_VECTOR_STORES]; /**< VectorGet calls per vector store. */
 };
 
 /** A graph store with its proof policy. */
@@ -453,7 +467,7 @@ struct rvx_kernel {
 	struct rvx_kernel_mount RVX_KERNEL_FIELD(mounts)[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
 	struct rvx_rvf_trusted_keys RVX_KERNEL_FIELD(trusted); /**< Keys RvfMount accepts (embedder memory). */
 	rvx_handle_t RVX_KERNEL_FIELD(clock_object);     /**< The clock object TimerWait capabilities name. */
-	uint64_t RVX_KERNEL_FIELD(epoch_waits);          /**< Successful TimerWait calls in the open epoch (never in a checkpoint). */
+	struct rvx_kernel_reads RVX_KERNEL_FIELD(reads); /**< The open epoch's reads and waits (never in a checkpoint). */
 	uint64_t RVX_KERNEL_FIELD(epoch_ns);             /**< Automatic epoch length (ns), 0 for none. */
 	uint64_t RVX_KERNEL_FIELD(epoch_started);        /**< Kernel time the open epoch began. */
 	uint64_t RVX_KERNEL_FIELD(clock_floor);          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
