@@ -57,6 +57,8 @@ static const char *const kind_names[RVX_WITNESS_KIND_COUNT] = {
 	[RVX_WITNESS_TASK_MIGRATE] = "task_migrate",
 	[RVX_WITNESS_REGION_APPEND] = "region_append",
 	[RVX_WITNESS_PROVE_KEY] = "prove_key",
+	[RVX_WITNESS_TIMER_WAIT] = "timer_wait",
+	[RVX_WITNESS_VECTOR_GET] = "vector_get",
 };
 
 /*

@@ -19,6 +19,11 @@
  * entries carry their pool offset, size and state size, so the destination
  * re-creates them from the checkpoint (its own pool stores not in the
  * checkpoint are dropped, like any pool content).
+ * The open epoch's counts of VectorGet and TimerWait calls are not state
+ * (those calls change none): they are written as zero, a checkpoint holding
+ * any is refused, and a restored kernel starts them at zero, so a read
+ * never makes two kernels' state hashes differ (queue traffic counts, which
+ * stand for messages moved, are state and are kept).
  * Its journal restarts empty, to hold what follows the checkpoint. The
  * proof issuers' nonce windows and the clock are floors, not plain state:
  * each checkpointed window is merged into the destination's (keep_floors()),
@@ -109,6 +114,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(sched), sizeof(k->sched));
 	zero(out, KOFF(timers), sizeof(k->timers));
 	zero(out, KOFF(clock_floor), sizeof(k->clock_floor));
+	zero(out, KOFF(reads), sizeof(k->reads));
 	/* Issuer keys derive from the kernel secret: only the nonce windows
 	 * and rate counters go out; the destination derives keys again. */
 	for (i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
@@ -280,7 +286,8 @@ static bool spans_disjoint(const struct span *sp, uint32_t n)
  * and its task's wait agree; every kernel entry's registry object is of its
  * type, names the entry and is in use, and nothing else is in the registry
  * (so a capability's `ref` always indexes a live entry); pool ranges do not
- * overlap; entries not in use and the staging area are zero.
+ * overlap; entries not in use, the staging area and the read and wait
+ * counts are zero.
  */
 static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 {
@@ -296,7 +303,8 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 	memcpy(&clock, in + KOFF(clock_object), sizeof(clock));
 	if (!obj_ok(in, clock, RVX_OBJ_TIMER, 0) ||
 	    !all_zero(in + KOFF(stage), sizeof(d->stage)) ||
-	    !all_zero(in + KOFF(clock_floor), sizeof(d->clock_floor)))
+	    !all_zero(in + KOFF(clock_floor), sizeof(d->clock_floor)) ||
+	    !all_zero(in + KOFF(reads), sizeof(d->reads)))
 		return -RVX_EINVAL;
 	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
 		struct rvx_kernel_task t;

@@ -524,6 +524,8 @@ int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,
 	return 0;
 }
 
+/* Whether the open epoch has anything to summarise: queue traffic, reads
+ * of a vector store or waits on the clock. */
 static bool traffic(const struct rvx_kernel *k)
 {
 	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++) {
@@ -532,7 +534,10 @@ static bool traffic(const struct rvx_kernel *k)
 		if (q->epoch_msgs[0] != 0 || q->epoch_msgs[1] != 0)
 			return true;
 	}
-	return false;
+	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
+		if (k->reads.gets[i].calls != 0)
+			return true;
+	return k->reads.waits != 0;
 }
 
 static uint32_t sat32(uint64_t v)
@@ -552,6 +557,7 @@ void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
 			q->epoch_bytes[d] = 0;
 		}
 	}
+	memset(&k->reads, 0, sizeof(k->reads));
 	k->epoch_started = k->now;
 }
 
@@ -579,6 +585,20 @@ int rvx_kernel_epoch_close(struct rvx_kernel *k)
 		rvx_witness_note_traffic(&k->log, RVX_WITNESS_QUEUE_RECV, sat32(q->epoch_msgs[1]),
 					 obj, sat32(q->epoch_bytes[1]));
 	}
+	/* Reads and waits change no kept state, but nothing escapes the log:
+	 * each store read in the epoch, then the clock if waited on, leaves
+	 * one descriptor like a queue's. */
+	for (uint32_t i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
+		const struct rvx_kernel_gets *g = &k->reads.gets[i];
+
+		if (g->calls == 0)
+			continue;
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_VECTOR_GET, sat32(g->calls),
+					 k->vstores[i].object.raw, sat32(g->bytes));
+	}
+	if (k->reads.waits != 0)
+		rvx_witness_note_traffic(&k->log, RVX_WITNESS_TIMER_WAIT, sat32(k->reads.waits),
+					 k->clock_object.raw, 0);
 	{
 		/* Appended like every kernel record (journaled and tagged); the
 		 * log's epoch moves on only once it is there. */
@@ -622,8 +642,9 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now)
 		woken++;
 	}
 	if (k->epoch_ns != 0 && now - k->epoch_started >= k->epoch_ns) {
-		/* Only epochs with traffic leave a record; a full journal keeps
-		 * the epoch open (its traffic is summarised by a later close). */
+		/* Only epochs with traffic (reads and waits included) leave a
+		 * record; a full journal keeps the epoch open (its traffic is
+		 * summarised by a later close). */
 		if (!traffic(k))
 			k->epoch_started = now;
 		else

@@ -824,13 +824,17 @@ static int sys_timer_wait(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	} else {
 		deadline = a->arg[0];
 	}
+	if (deadline > k->now) {
+		ret = can_block(k, task);
+		if (ret != 0)
+			return ret;
+	}
+	/* Committed: counted for the epoch summary (no record per wait). */
+	k->reads.waits++;
 	result_init(r);
 	r->value[1] = deadline;
 	if (deadline <= k->now)
 		return 0;
-	ret = can_block(k, task);
-	if (ret != 0)
-		return ret;
 	block(k, task, RVX_KERNEL_WAIT_TIMER, 0, deadline);
 	r->status = RVX_SYSCALL_BLOCKED;
 	return 0;
@@ -887,6 +891,7 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 			  struct rvx_syscall_result *r)
 {
 	struct rvx_cap_target tgt;
+	struct rvx_kernel_gets *g;
 	struct rvx_vec_store *s;
 	struct rvx_vec_config cfg;
 	rvx_handle_t cap = {a->cap};
@@ -898,6 +903,7 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	if (ret != 0)
 		return ret;
 	s = &k->vstores[tgt.ref].store;
+	g = &k->reads.gets[tgt.ref];
 	rvx_vec_store_config(s, &cfg);
 	if (!buf_ok(a->in, a->in_len) || !buf_ok(a->out, a->out_len))
 		return -RVX_EINVAL;
@@ -906,13 +912,16 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	if ((a->flags & RVX_SYSCALL_F_QUERY) == 0) {
 		if (a->out_len < (uint64_t)cfg.dim * sizeof(float))
 			return -RVX_EBUFSMALL;
-		/* No access statistics: a read changes no kernel state. */
+		/* No access statistics: a read changes no store state; it is
+		 * only counted for the epoch summary, once it has succeeded. */
 		ret = rvx_vec_store_get(s, a->arg[0], k->stage.vec + 1, cfg.dim, RVX_VEC_NOW_NONE);
 		if (ret == 0)
 			memcpy(ptr_out(a->out), k->stage.vec + 1, cfg.dim * sizeof(float));
 		memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
 		if (ret != 0)
 			return ret;
+		g->calls++;
+		g->bytes += cfg.dim * sizeof(float);
 		result_init(r);
 		r->value[0] = cfg.dim;
 		return 0;
@@ -933,6 +942,8 @@ static int sys_vector_get(struct rvx_kernel *k, uint32_t task, const struct rvx_
 	memset(k->stage.hits, 0, (size_t)a->arg[0] * sizeof(struct rvx_vec_hit));
 	if (ret < 0)
 		return ret;
+	g->calls++;
+	g->bytes += (uint64_t)ret * sizeof(struct rvx_vec_hit);
 	result_init(r);
 	r->value[0] = (uint64_t)ret;
 	return 0;

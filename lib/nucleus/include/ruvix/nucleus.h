@@ -206,6 +206,22 @@ struct rvx_kernel_vstore {
 	uint64_t state_size;           /**< A mounted store: its state bytes (a checkpoint's share). */
 };
 
+/** One vector store's VectorGet calls in the open epoch. */
+struct rvx_kernel_gets {
+	uint64_t calls; /**< Successful calls (lookups and k-NN queries). */
+	uint64_t bytes; /**< Bytes they returned (vectors or hits). */
+};
+
+/**
+ * The open epoch's counts of the two syscalls that change no kept state,
+ * folded into its summary by rvx_kernel_epoch_close(). Not state: a
+ * checkpoint holds them as zero.
+ */
+struct rvx_kernel_reads {
+	uint64_t waits;                                      /**< Successful TimerWait calls. */
+	struct rvx_kernel_gets gets[RVX_KERNEL_VECTOR_STORES]; /**< VectorGet calls per vector store. */
+};
+
 /** A graph store with its proof policy. */
 struct rvx_kernel_gstore {
 	struct rvx_graph graph;        /**< The store. */
@@ -451,6 +467,7 @@ struct rvx_kernel {
 	struct rvx_kernel_mount RVX_KERNEL_FIELD(mounts)[RVX_KERNEL_MOUNTS];       /**< Mounted packages. */
 	struct rvx_rvf_trusted_keys RVX_KERNEL_FIELD(trusted); /**< Keys RvfMount accepts (embedder memory). */
 	rvx_handle_t RVX_KERNEL_FIELD(clock_object);     /**< The clock object TimerWait capabilities name. */
+	struct rvx_kernel_reads RVX_KERNEL_FIELD(reads); /**< The open epoch's reads and waits (never in a checkpoint). */
 	uint64_t RVX_KERNEL_FIELD(epoch_ns);             /**< Automatic epoch length (ns), 0 for none. */
 	uint64_t RVX_KERNEL_FIELD(epoch_started);        /**< Kernel time the open epoch began. */
 	uint64_t RVX_KERNEL_FIELD(clock_floor);          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
@@ -531,14 +548,29 @@ int rvx_kernel_tick(struct rvx_kernel *k, uint64_t now);
 /**
  * Close the traffic epoch: queue traffic is not witnessed message by message
  * (that would cost a SHA-256 block per message on the IPC path) but counted
- * per queue, and summarised here in one EPOCH_SUMMARY record. For each queue
- * with traffic in the epoch, two descriptors enter the epoch's running hash
- * (ruvix/witness.h, rvx_witness_note_traffic()): kind QUEUE_SEND then
- * QUEUE_RECV, actor = messages (saturated to 32 bits), target = the queue's
- * registry handle, bytes = payload bytes (saturated); queues in index order.
- * rvx_kernel_tick() calls this every `epoch_ns` of kernel time when the
- * configuration sets it and there was traffic. Journaled; replay re-appends
- * the journaled summary (traffic itself is not journaled).
+ * per queue, and summarised here in one EPOCH_SUMMARY record. The two
+ * syscalls that change no kept state, VectorGet and TimerWait, are counted
+ * the same way, so every successful call is covered by the log. The
+ * descriptors that enter the epoch's running hash (ruvix/witness.h,
+ * rvx_witness_note_traffic()), counts and bytes saturated to 32 bits:
+ * - for each queue with traffic, in index order: kind QUEUE_SEND then
+ *   QUEUE_RECV, actor = messages, target = the queue's registry handle,
+ *   bytes = payload bytes;
+ * - then for each vector store read, in index order: kind VECTOR_GET,
+ *   actor = successful VectorGet calls (lookups and k-NN queries), target =
+ *   the store's registry handle, bytes = bytes returned (vectors or hits);
+ * - then, if the clock was waited on: kind TIMER_WAIT, actor = successful
+ *   TimerWait calls, target = the clock's registry handle, bytes = 0.
+ * The record's target is the number of descriptors. A failed call is not
+ * counted. rvx_kernel_tick() calls this every `epoch_ns` of kernel time when
+ * the configuration sets it and the epoch has any of these. Journaled;
+ * replay re-appends the journaled summary (traffic, reads and waits
+ * themselves are not journaled). The read and wait counts are not state (the
+ * calls change none): a checkpoint holds them as zero and a restored kernel
+ * starts them at zero, so a read leaves every state hash as it was; reads
+ * of an epoch still open when a checkpoint is taken are summarised by the
+ * kernel that made them (and, through its journal, by replay), not by a
+ * kernel restored from that checkpoint. Queue counts are state and are kept.
  * @param k the kernel
  * @retval 0 the summary was appended and a new epoch began
  * @retval -RVX_EINVAL @p k not booted, or called from inside a syscall
@@ -690,7 +722,9 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  *   `struct rvx_queue_msg_hdr` to fill; with RVX_SYSCALL_F_BLOCK arg[0] is the
  *   timeout (ns). value[0] = payload length.
  * - 5 TimerWait: cap TIMER (the clock) with READ; arg[0] deadline, or a
- *   duration with RVX_SYSCALL_F_RELATIVE.
+ *   duration with RVX_SYSCALL_F_RELATIVE. No record of its own: each
+ *   successful call is counted and summarised per epoch
+ *   (rvx_kernel_epoch_close()).
  * - 6 RvfMount: cap TASK with EXECUTE and WRITE; in: the package bytes;
  *   aux: one uint64 handle per required capability of the manifest (in
  *   order; each of the required type, with the required rights and GRANT);
@@ -719,7 +753,9 @@ int rvx_kernel_put_pick(struct rvx_kernel *k, uint32_t cpu, uint32_t task, uint6
  *   RVX_SYSCALL_F_QUERY in the query, arg[0] k (1..RVX_KERNEL_KNN_MAX and
  *   at most the scratch's ef), arg[1] ef, out `struct rvx_vec_hit` array.
  *   value[0] = dimension or hit count. The buffers may have any alignment
- *   (they are copied through kernel storage).
+ *   (they are copied through kernel storage). No record of its own: each
+ *   successful call and the bytes it returned are counted per store and
+ *   summarised per epoch (rvx_kernel_epoch_close()).
  * - 9 VectorPutProved: cap VECTOR_STORE with WRITE; arg[0] key, arg[1]
  *   coherence (Q16.16, at most 1.0); in: the vector (any alignment); aux:
  *   the proof token.
@@ -1014,11 +1050,14 @@ typedef int (*rvx_kernel_package_fn)(void *ctx, const uint8_t hash[32], const ui
  * digest and chain link) before it is appended; any divergence stops replay.
  *
  * Not journaled, hence not replayed: queue traffic, sensor deliveries,
- * waits and rvx_kernel_tick() (summarised per epoch by the witness log, per
- * SPEC), and the embedder-only creations (queues, stores, sensors: create
- * them before the checkpoint). A segment after the checkpoint that holds
- * such events replays its journaled mutations but does not reach the same
- * state hash. After replay the kernel's time is the last record's time.
+ * TimerWait and VectorGet calls and rvx_kernel_tick() (summarised per epoch
+ * by the witness log, per SPEC), and the embedder-only creations (queues,
+ * stores, sensors: create them before the checkpoint). A segment after the
+ * checkpoint that holds such events replays its journaled mutations but
+ * does not reach the same state hash; VectorGet calls and TimerWait calls
+ * that did not block are the exception, since they change only the
+ * epoch's counts, which are not state (rvx_kernel_epoch_close()). After
+ * replay the kernel's time is the last record's time.
  *
  * @param k        the kernel, restored from @p ckpt (or from the checkpoint
  *                 whose sequence is @p from_seq when @p ckpt is NULL)

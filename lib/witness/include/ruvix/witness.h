@@ -106,6 +106,12 @@ enum rvx_witness_kind {
 	RVX_WITNESS_TASK_MIGRATE = 36,   /**< A port moved a task to another CPU. */
 	RVX_WITNESS_REGION_APPEND = 37,  /**< A port appended to a region for a task. */
 	RVX_WITNESS_PROVE_KEY = 38,      /**< A task obtained the proof key of its PROVE capability (arguments: identity and object, never the key). */
+	/** TimerWait calls on the clock in one epoch: only an epoch-summary
+	 *  descriptor (rvx_witness_note_traffic()), never a record's kind. */
+	RVX_WITNESS_TIMER_WAIT = 39,
+	/** VectorGet calls (lookups and k-NN queries) on one vector store in
+	 *  one epoch: only an epoch-summary descriptor, never a record's kind. */
+	RVX_WITNESS_VECTOR_GET = 40,
 	RVX_WITNESS_KIND_COUNT,          /**< Number of defined kinds; not a kind. */
 	RVX_WITNESS_KIND_USER = 0x8000   /**< First kind free for embedders (up to 0xFFFF). */
 };
