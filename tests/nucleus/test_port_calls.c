@@ -117,6 +117,36 @@ Test(nucleus_port_calls, region_append_and_read)
 		     -RVX_EINVAL);
 }
 
+Test(nucleus_port_calls, task_exit_check)
+{
+	uint32_t t[3], dup[2];
+	size_t cap = W.k.journal.capacity, frame;
+
+	t[0] = nk_spawn(NULL, 0, NULL);
+	t[1] = nk_spawn(NULL, 0, NULL);
+	t[2] = nk_spawn(NULL, 0, NULL);
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 3), 0);
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 0), 0);
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, NULL, 1), -RVX_EINVAL);
+	dup[0] = dup[1] = t[1];
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, dup, 2), -RVX_EINVAL, "a task twice");
+	dup[0] = 0;
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, dup, 2), -RVX_EPERM, "the root");
+	dup[0] = RVX_KERNEL_TASKS - 1u;
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, dup, 1), -RVX_EINVAL, "not live");
+	/* Room for two exits, not three: the check says so, and the two
+	 * exits it allows then succeed. */
+	frame = RVX_WITNESS_FRAME_SIZE(8u + RVX_KERNEL_JOURNAL_TAG_BYTES);
+	W.k.journal.capacity = W.k.journal.used + 2u * frame + frame / 2u;
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 3), -RVX_EFULL);
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 2), 0);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, t[0], 3), 0);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, t[1], 3), 0);
+	cr_assert_eq(rvx_kernel_task_exit(&W.k, t[2], 3), -RVX_EFULL);
+	W.k.journal.capacity = cap;
+	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 1), -RVX_EINVAL, "ended");
+}
+
 Test(nucleus_port_calls, region_memory)
 {
 	rvx_handle_t reg = append_region(64);

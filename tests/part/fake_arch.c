@@ -280,12 +280,15 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 	return 0;
 }
 
-static int k_task_exit_check(void *ctx, uint32_t task)
+static int k_task_exit_check(void *ctx, const uint32_t *tasks, uint32_t n)
 {
 	(void)ctx;
 	if (fk.exit_check_rc != 0)
 		return fk.exit_check_rc;
-	return task < FK_TASKS && fk.alive[task] ? 0 : -RVX_EINVAL;
+	for (uint32_t i = 0; i < n; i++)
+		if (tasks[i] >= FK_TASKS || !fk.alive[tasks[i]])
+			return -RVX_EINVAL;
+	return 0;
 }
 
 static void k_task_restart(void *ctx, uint32_t task)

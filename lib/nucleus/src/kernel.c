@@ -1097,6 +1097,32 @@ int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code)
 	return 0;
 }
 
+int rvx_kernel_task_exit_check(const struct rvx_kernel *k, const uint32_t *tasks, uint32_t n)
+{
+	size_t len = 8u;
+
+	if (k == NULL || !k->booted || k->call.active || (n != 0 && tasks == NULL) ||
+	    n > RVX_KERNEL_TASKS)
+		return -RVX_EINVAL;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!rvx_kernel_task_ok_(k, tasks[i]))
+			return -RVX_EINVAL;
+		if (tasks[i] == 0)
+			return -RVX_EPERM;
+		for (uint32_t j = 0; j < i; j++)
+			if (tasks[j] == tasks[i])
+				return -RVX_EINVAL;
+	}
+	/* Room for n TASK_EXIT entries (8 bytes of arguments each), as
+	 * rvx_kernel_witness_room_() counts one. */
+	if (k->has_journal) {
+		len += RVX_KERNEL_JOURNAL_TAG_BYTES;
+		if ((k->journal.capacity - k->journal.used) / RVX_WITNESS_FRAME_SIZE(len) < n)
+			return -RVX_EFULL;
+	}
+	return 0;
+}
+
 int rvx_kernel_task_exit(struct rvx_kernel *k, uint32_t task, int32_t code)
 {
 	return rvx_kernel_task_exit_(k, task, code);

@@ -320,18 +320,20 @@ static bool rollback(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t
  * stay: nothing else maps them, and they are not reused. */
 static bool stop_partition(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t faulting)
 {
-	uint32_t pi = rvx_part_index_(pl, p), ended = 0, leases = 0;
+	uint32_t pi = rvx_part_index_(pl, p), ended = 0, leases = 0, live = 0;
+	uint32_t ending[RVX_CONFIG_PART_TASKS];
 
 	/* Check. */
 	for (uint32_t i = 0; i < p->task_count; i++) {
 		if (!p->alive[i])
 			continue;
-		if (pl->kern->task_exit_check(pl->ctx, p->tasks[i]) != 0)
-			return false;
+		ending[live++] = p->tasks[i];
 		for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
 			if (pl->loaded_task[c] == p->tasks[i] && p->tasks[i] != faulting)
 				return false;
 	}
+	if (pl->kern->task_exit_check(pl->ctx, ending, live) != 0)
+		return false;
 
 	/* Commit. */
 	p->stopped_count = 0;
@@ -340,7 +342,7 @@ static bool stop_partition(struct rvx_part *pl, struct rvx_part_partition *p, ui
 
 		if (!p->alive[i])
 			continue;
-		/* Checked above: only a journal that filled up since fails here. */
+		/* Checked above, room for every record included. */
 		if (rvx_part_end_slot_(pl, p, i, RVX_PART_EXIT_STOPPED) != 0)
 			return false;
 		p->stopped_tasks[p->stopped_count++] = t;

@@ -233,16 +233,11 @@ static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 	return rc;
 }
 
-/* A live task other than the root: what rvx_kernel_task_exit() asks of it
- * (but room in the journal, which the nucleus does not let a port ask). */
-static int k_task_exit_check(void *ctx, uint32_t task)
+/* Each would end: live, not the root, room in the journal for every record. */
+static int k_task_exit_check(void *ctx, const uint32_t *tasks, uint32_t n)
 {
-	struct rvx_kernel_task_info info;
-
 	(void)ctx;
-	if (task == 0)
-		return -RVX_EPERM;
-	return rvx_kernel_task_info(K(), task, &info);
+	return rvx_kernel_task_exit_check(K(), tasks, n);
 }
 
 static void k_task_restart(void *ctx, uint32_t task)

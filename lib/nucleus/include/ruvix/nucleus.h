@@ -598,6 +598,21 @@ int rvx_kernel_epoch_close(struct rvx_kernel *k);
  */
 int rvx_kernel_task_exit(struct rvx_kernel *k, uint32_t task, int32_t code);
 
+/**
+ * Would rvx_kernel_task_exit() of each of @p tasks, one after the other,
+ * succeed now? For a port that must end several tasks with nothing allowed
+ * to fail once it starts (a partition stopped for good). Changes nothing.
+ * @param k     the kernel
+ * @param tasks the tasks (distinct)
+ * @param n     how many
+ * @retval 0 every exit would succeed (the journal has room for @p n TASK_EXIT entries)
+ * @retval -RVX_EINVAL @p k not booted, called inside a syscall, @p tasks NULL with
+ *         @p n > 0, @p n above RVX_KERNEL_TASKS, a task not live, or a task given twice
+ * @retval -RVX_EPERM a task is the root task
+ * @retval -RVX_EFULL the journal has no room for @p n TASK_EXIT entries
+ */
+int rvx_kernel_task_exit_check(const struct rvx_kernel *k, const uint32_t *tasks, uint32_t n);
+
 /** Largest argument block rvx_kernel_port_record() takes (bytes). */
 #define RVX_KERNEL_PORT_RECORD_MAX 64u
 

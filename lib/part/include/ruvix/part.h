@@ -255,8 +255,9 @@ struct rvx_part_kernel_ops {
 		       struct rvx_syscall_result *r);
 	/** End @p task through the nucleus (witnessed) and drop its context; 0 or -RVX_E*. */
 	int (*task_exit)(void *ctx, uint32_t task, int32_t code);
-	/** Would `task_exit` of @p task succeed now? Changes nothing; 0 or -RVX_E*. */
-	int (*task_exit_check)(void *ctx, uint32_t task);
+	/** Would `task_exit` of each of the @p n @p tasks, one after the other, succeed
+	 *  now (room for all their records included)? Changes nothing; 0 or -RVX_E*. */
+	int (*task_exit_check)(void *ctx, const uint32_t *tasks, uint32_t n);
 	/** Restart @p task from its entry (its context is dropped; it runs again). */
 	void (*task_restart)(void *ctx, uint32_t task);
 	/** Keep @p task off every CPU until released (it waits for nothing else); 0 or -RVX_E*. */
