@@ -563,7 +563,7 @@ static void syscall_op(const uint8_t *op)
 
 	memset(&a, 0, sizeof(a));
 	a.version = (op[5] & 0x80u) ? op[5] : RVX_SYSCALL_VERSION;
-	a.flags = kind == 12 ? 0 : op[2] & 0x1Fu;
+	a.flags = kind == 12 ? 0 : op[2] & 0x3Fu;
 	if (op[5] & 0x40u)
 		a.flags |= (uint32_t)1 << (op[5] & 31u);
 	a.cap = cap_value(op[3], op);
@@ -587,7 +587,8 @@ static void syscall_op(const uint8_t *op)
 		FUZZ_CHECK(r.status == RVX_SYSCALL_DONE || r.status == RVX_SYSCALL_BLOCKED ||
 				   r.status == RVX_SYSCALL_TIMED_OUT, "status");
 		if (nr == RVX_SYS_CAP_GRANT || nr == RVX_SYS_REGION_MAP || nr == RVX_SYS_RVF_MOUNT) {
-			if (!(nr == RVX_SYS_CAP_GRANT && (a.flags & RVX_SYSCALL_F_REVOKE)))
+			if (!(nr == RVX_SYS_CAP_GRANT &&
+			      (a.flags & (RVX_SYSCALL_F_REVOKE | RVX_SYSCALL_F_PROVE_KEY))))
 				pool_add(r.value[0]);
 		}
 	}
