@@ -361,6 +361,7 @@ static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, 
 {
 	(void)ctx;
 	log_call(FK_RECORD, actor, kind, target);
+	cr_assert_leq(len, 64u, "a port record holds 64 bytes at most (RVX_KERNEL_PORT_RECORD_MAX)");
 	cr_assert_lt(nrecs, RVX_ARRAY_COUNT(recs));
 	recs[nrecs] = (struct fk_rec){kind, actor, {0}};
 	memcpy(recs[nrecs].args, args, len < sizeof(recs[0].args) ? len : sizeof(recs[0].args));

@@ -184,8 +184,13 @@ void rvx_part_coh_epoch_(struct rvx_part *pl)
 	}
 
 	/* The decision, witnessed before it is carried out. */
+	pc->result = res;
 	memset(rec, 0, sizeof(*rec));
-	rec->result = res;
+	rec->cut = res.cut;
+	rec->traffic = res.traffic;
+	rec->work = res.work;
+	rec->flags = res.flags;
+	rec->moved = res.moved;
 	memset(rec->placement, 0xFF, sizeof(rec->placement));
 	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++)
 		if (pc->placed[i] != RVX_COH_NONE)

@@ -49,14 +49,24 @@ extern "C" {
 	RVX_COH_SCRATCH_BYTES(RVX_CONFIG_PART_MAX_PARTITIONS, RVX_CONFIG_PART_EDGES, \
 			      RVX_CONFIG_HYP_MAX_CPUS)
 
-/** Arguments of a `RVX_PART_WITNESS_PLACEMENT` record (native byte order). */
+/**
+ * Arguments of a `RVX_PART_WITNESS_PLACEMENT` record (native byte order; the
+ * record's target is the engine's epoch number, its actor `RVX_HYP_NONE`).
+ * 64 bytes, a port record's most.
+ */
 struct rvx_part_coh_record {
-	struct rvx_coh_result result; /**< The epoch close's result (a rebuild's folded in:
-					   its cut, moves, work and flags). */
-	uint8_t placement[32];        /**< Placed CPU per partition index (0xFF: not placed). */
+	uint64_t cut;          /**< Cut of the placement decided (a rebuild's, if one ran). */
+	uint64_t traffic;      /**< Total decayed traffic. */
+	uint64_t work;         /**< Work units spent (close and rebuild): the replay's stop point. */
+	uint32_t flags;        /**< `RVX_COH_RES_*` of the close and the rebuild, or-ed
+				    (`RVX_COH_RES_BUDGET_EXCEEDED`: a budget ran out). */
+	uint32_t moved;        /**< Partitions whose placed CPU changed. */
+	uint8_t placement[32]; /**< Placed CPU per partition index (0xFF: not placed). */
 };
 
-_Static_assert(sizeof(struct rvx_part_coh_record) == 104, "a placement record is 104 bytes");
+_Static_assert(sizeof(struct rvx_part_coh_record) == 64, "a placement record is 64 bytes");
+_Static_assert(RVX_CONFIG_PART_MAX_PARTITIONS <= 32 && RVX_CONFIG_HYP_MAX_CPUS < 255,
+	       "a placement fits the record");
 
 /** The engine attached to a partition layer (caller storage; read it, change it only
  *  through the calls). */
@@ -72,6 +82,7 @@ struct rvx_part_coh {
 							      close (`RVX_COH_NONE`: not in the engine). */
 	uint32_t reserved;                       /**< Zero. */
 	struct rvx_part_coh_record last;         /**< The last record written. */
+	struct rvx_coh_result result;            /**< The last close's result (a rebuild folded in). */
 	uint64_t closes;                         /**< Epoch closes run. */
 	uint64_t rebuilds;                       /**< Rebuilds run. */
 	uint64_t budget_exceeded;                /**< Closes (or rebuilds) that ran out of budget. */
