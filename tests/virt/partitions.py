@@ -385,8 +385,15 @@ def check_coherence(out, recs):
     home = {p: max(v)[1] for p, v in ran.items()}
     if home.get("A") is None or home.get("A") != home.get("B"):
         raise AssertionError("A and B mostly ran on CPUs %s, expected one CPU" % home)
-    print("coherence: %d decisions, moves %s, A and B together on CPU %d" % (
-        len(lines), ["%s %s->%s (%s tasks)" % m for m in moves], home["A"]))
+    m = re.search(r"^RVX-COHERENCE closes=(\d+) rebuilds=(\d+) budget_exceeded=(\d+) "
+                  r"migrations=(\d+) deferred=(\d+) score_failures=(\d+)$", out, re.M)
+    if not m:
+        raise AssertionError("no engine summary at teardown")
+    if int(m.group(1)) != len(lines) or int(m.group(6)) != 0:
+        raise AssertionError("engine summary %s: every close recorded, every score taken" %
+                             m.group(0))
+    print("coherence: %d decisions, moves %s, A and B together on CPU %d; %s" % (
+        len(lines), ["%s %s->%s (%s tasks)" % m for m in moves], home["A"], m.group(0)))
 
 
 def main():

@@ -572,7 +572,16 @@ void rvx_virt_part_set_mode(uint32_t mode)
 
 int rvx_virt_part_teardown(uint32_t cpu)
 {
-	int rc = rvx_part_teardown(&rvx_virt_pl, cpu);
+	int rc;
+
+#ifdef RVX_VIRT_COHERENCE
+	if (rvx_virt_pl.coh != NULL)
+		rvx_a64_printf("RVX-COHERENCE closes=%lu rebuilds=%lu budget_exceeded=%lu "
+				"migrations=%lu deferred=%lu score_failures=%lu\n",
+				coh.closes, coh.rebuilds, coh.budget_exceeded, coh.migrations,
+				coh.deferred, coh.score_failures);
+#endif
+	rc = rvx_part_teardown(&rvx_virt_pl, cpu);
 
 	part_mode = 0;
 	torn_down = 1;
