@@ -880,7 +880,10 @@ int rvx_part_traffic_sync(struct rvx_part *pl);
 
 /**
  * Timer tick: leases due are expired (LEASE_EXPIRE records) and unmapped;
- * once per epoch the switches are summarised in one record.
+ * once per epoch the switches are summarised in one record. With a
+ * coherence engine attached (ruvix/part_coh.h), each epoch closed here is
+ * fed to it and its placement witnessed and carried out, and a move it
+ * placed that was refused before is tried again at every tick.
  * @param pl the state
  * @param now current time
  * @return leases expired (>= 0)
