@@ -83,6 +83,29 @@ Test(nucleus_port_calls, migrate)
 	cr_assert_eq(nk_last_kind(), RVX_WITNESS_TASK_MIGRATE);
 }
 
+Test(nucleus_port_calls, scores_reach_the_scheduler_unwitnessed)
+{
+	struct rvx_syscall_capxfer x = {nk_queue.raw, RVX_RIGHT_READ, 0};
+	struct rvx_kernel_task_info ti;
+	uint64_t h, n;
+	uint32_t child = nk_spawn(&x, 1, &h);
+
+	FAILS_UNCHANGED(rvx_kernel_task_set_scores(NULL, child, 1, 1), -RVX_EINVAL);
+	FAILS_UNCHANGED(rvx_kernel_task_set_scores(&W.k, 77, 1, 1), -RVX_EINVAL);
+	FAILS_UNCHANGED(rvx_kernel_task_set_scores(&W.k, child, RVX_SCHED_Q16_ONE + 1u, 0),
+			-RVX_EINVAL);
+	FAILS_UNCHANGED(rvx_kernel_task_set_scores(&W.k, child, 0, RVX_SCHED_Q16_ONE + 1u),
+			-RVX_EINVAL);
+	n = nk_records();
+	cr_assert_eq(rvx_kernel_task_set_scores(&W.k, child, 0x8000u, RVX_SCHED_Q16_ONE), 0);
+	cr_assert_eq(nk_records(), n, "a scheduling input, not a record");
+	cr_assert_eq(sched_info(child).cut_pressure, 0x8000u);
+	cr_assert_eq(sched_info(child).risk, RVX_SCHED_Q16_ONE);
+	cr_assert_eq(rvx_kernel_task_info(&W.k, child, &ti), 0);
+	cr_assert_eq(ti.cut_pressure, 0x8000u, "read back through the nucleus");
+	cr_assert_eq(ti.risk, RVX_SCHED_Q16_ONE);
+}
+
 Test(nucleus_port_calls, region_append_and_read)
 {
 	rvx_handle_t reg = append_region(64);

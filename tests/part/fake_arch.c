@@ -361,6 +361,7 @@ static void k_record(void *ctx, uint16_t kind, uint32_t actor, uint64_t target, 
 {
 	(void)ctx;
 	log_call(FK_RECORD, actor, kind, target);
+	cr_assert_leq(len, 64u, "a port record holds 64 bytes at most (RVX_KERNEL_PORT_RECORD_MAX)");
 	cr_assert_lt(nrecs, RVX_ARRAY_COUNT(recs));
 	recs[nrecs] = (struct fk_rec){kind, actor, {0}};
 	memcpy(recs[nrecs].args, args, len < sizeof(recs[0].args) ? len : sizeof(recs[0].args));
@@ -425,6 +426,32 @@ static void k_reboot(void *ctx)
 	log_call(FK_REBOOT, 0, 0, 0);
 }
 
+static int k_task_scores(void *ctx, uint32_t task, uint32_t pressure, uint32_t risk)
+{
+	(void)ctx;
+	cr_assert_lt(task, FK_TASKS);
+	fk.pressure[task] = pressure;
+	fk.risk[task] = risk;
+	fk.scored[task]++;
+	return 0;
+}
+
+void fk_traffic_add(uint64_t queue_cap, uint64_t messages, uint64_t bytes)
+{
+	uint32_t i;
+
+	for (i = 0; i < fk.traffic_count; i++)
+		if (fk.traffic[i].queue == queue_cap)
+			break;
+	if (i == fk.traffic_count) {
+		cr_assert_lt(i, FK_QUEUES);
+		fk.traffic[i].queue = queue_cap;
+		fk.traffic_count++;
+	}
+	fk.traffic[i].messages += messages;
+	fk.traffic[i].bytes += bytes;
+}
+
 static uint64_t k_now(void *ctx)
 {
 	(void)ctx;
@@ -452,6 +479,7 @@ const struct rvx_part_kernel_ops fk_kern = {
 	.reboot = k_reboot,
 	.now = k_now,
 	.trace = NULL,
+	.task_scores = k_task_scores,
 };
 
 /* ---- helpers ---- */

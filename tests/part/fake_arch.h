@@ -15,7 +15,7 @@
 
 #include "ruvix/part.h"
 
-#define FK_PARTS 3u
+#define FK_PARTS 8u
 #define FK_MEM 0x4000u     /* bytes of each partition's memory */
 #define FK_MEM_BASE(i) (UINT64_C(0x100000) + (uint64_t)(i) * 0x10000u)
 #define FK_TEXT UINT64_C(0x80000)
@@ -85,6 +85,9 @@ struct fake {
 	int exit_check_rc;              /* task_exit_check returns this */
 	int exit_rc;                    /* task_exit returns this (and ends nothing) */
 	uint32_t checks;                /* guest_check calls */
+	uint32_t pressure[FK_TASKS];    /* task_scores: the last cut pressure given */
+	uint32_t risk[FK_TASKS];        /* task_scores: the last risk given */
+	uint32_t scored[FK_TASKS];      /* task_scores calls per task */
 };
 
 /* A witness record as the fake kernel received it (the first 48 bytes of its args). */
@@ -106,6 +109,8 @@ extern struct rvx_part_task fk_tasks[FK_TASKS];
 /* Sends with @p sender_cap go to the queue the root names @p queue_cap. */
 void fk_alias(uint64_t sender_cap, uint64_t queue_cap);
 void fk_setup(void);
+/* The kernel counts @p messages more sends of @p bytes in all on the queue the root names @p queue_cap. */
+void fk_traffic_add(uint64_t queue_cap, uint64_t messages, uint64_t bytes);
 /* Create partitions 0..n-1 (VMIDs 1..n) and resume them. */
 void fk_parts(uint32_t n);
 /* Spawn a task into @p part with one capability published at offset 8. */

@@ -45,6 +45,13 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
              RVX-ACT lines the kernel prints where it acts) and check that
              each has its witness record, in order, with the right kind and
              actor, and that no such record lacks an action.
+  coherence  -append "rvx.partitions=smp rvx.coherence=on" (use --smp 2): the
+             coherence engine in lib/part places the partitions at each
+             epoch close: every decision is a PLACEMENT record (0x8203,
+             one per "placement" action, its placement in the arguments),
+             A and B, which talk over their CommEdges, end up on one CPU,
+             moved by witnessed migrations with their tasks, the actions
+             check holds and the dump verifies.
   budget     -append rvx.partitions=bench under -icount shift=0 (guest time
              = instructions): the hot partition switch through the trap is
              within 2 us of guest time, the raw switch within 2 us too, and
@@ -64,7 +71,7 @@ KINDS = {
     "cap-grant": 30, "fault": 31, "recovery": 32, "switch-summary": 33,
     "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
     "partition-checkpoint": 0x8000 + 0x200, "partition-rebuild": 0x8000 + 0x201,
-    "partition-migrate": 0x8000 + 0x202,
+    "partition-migrate": 0x8000 + 0x202, "placement": 0x8000 + 0x203,
 }
 # Nucleus record kinds a reconstruction leaves.
 TASK_SPAWN, TASK_EXIT, CAP_GRANT, REGION_MAP = 2, 3, 7, 10
@@ -356,12 +363,45 @@ def check_placement(out, placement, smp):
         "%s on CPU %s" % (p, sorted(c)) for p, c in sorted(ran.items()))))
 
 
+def check_coherence(out, recs):
+    need(out, r"^RVX-COHERENCE on cpus=\d+", "the engine attached")
+    lines = re.findall(r"^RVX-ACT placement part=- epoch=(\d+) cut=(\d+) traffic=(\d+) "
+                       r"moved=(\d+) flags=0x([0-9a-f]+)$", out, re.M)
+    placed = [r for r in recs if r["kind"] == KINDS["placement"]]
+    if len(lines) < 3 or len(lines) != len(placed):
+        raise AssertionError("%d placement lines, %d PLACEMENT records" % (len(lines), len(placed)))
+    for (epoch, _, _, _, _), r in zip(lines, placed):
+        if r["target"] != int(epoch):
+            raise AssertionError("PLACEMENT record seq %d names epoch %d, not %s" % (
+                r["seq"], r["target"], epoch))
+    first = out.index("RVX-ACT placement ")
+    moves = re.findall(r"^RVX-ACT partition-migrate part=(\S) from=(\d+) to=(\d+) tasks=(\d+)$",
+                       out[first:], re.M)
+    if not [m for m in moves if int(m[3]) > 0]:
+        raise AssertionError("the engine moved no partition with its tasks")
+    ran = {}
+    for m in re.finditer(r"^RVX-PART-CPU part=(\S) cpu=(\d+) vm_loads=(\d+)$", out, re.M):
+        ran.setdefault(m.group(1), []).append((int(m.group(3)), int(m.group(2))))
+    home = {p: max(v)[1] for p, v in ran.items()}
+    if home.get("A") is None or home.get("A") != home.get("B"):
+        raise AssertionError("A and B mostly ran on CPUs %s, expected one CPU" % home)
+    m = re.search(r"^RVX-COHERENCE closes=(\d+) rebuilds=(\d+) budget_exceeded=(\d+) "
+                  r"migrations=(\d+) deferred=(\d+) score_failures=(\d+)$", out, re.M)
+    if not m:
+        raise AssertionError("no engine summary at teardown")
+    if int(m.group(1)) != len(lines) or int(m.group(6)) != 0:
+        raise AssertionError("engine summary %s: every close recorded, every score taken" %
+                             m.group(0))
+    print("coherence: %d decisions, moves %s, A and B together on CPU %d; %s" % (
+        len(lines), ["%s %s->%s (%s tasks)" % m for m in moves], home["A"], m.group(0)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--image", required=True)
     ap.add_argument("--check", required=True,
-                    choices=["isolation", "recovery", "actions", "budget"])
+                    choices=["isolation", "recovery", "actions", "budget", "coherence"])
     ap.add_argument("--verify-tool")
     ap.add_argument("--transcript")
     ap.add_argument("--smp", type=int, default=1)
@@ -369,6 +409,8 @@ def main():
     args = ap.parse_args()
     if args.check == "budget":
         code, out = boot(args, "rvx.partitions=bench", icount=True)
+    elif args.check == "coherence":
+        code, out = boot(args, "rvx.partitions=smp rvx.coherence=on")
     elif args.placement:
         code, out = boot(args, "rvx.partitions=" + args.placement)
     else:
@@ -388,6 +430,9 @@ def main():
             check_isolation(out, recs)
         elif args.check == "recovery":
             check_recovery(out, recs)
+        elif args.check == "coherence":
+            check_actions(out, recs)
+            check_coherence(out, recs)
         elif args.check == "actions":
             check_actions(out, recs)
             # The check must be able to fail: an action whose record is

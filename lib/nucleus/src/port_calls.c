@@ -210,6 +210,27 @@ int rvx_kernel_cap_info(const struct rvx_kernel *k, uint32_t task, rvx_handle_t 
 	return rvx_cap_lookup(&k->caps, task, cap, out);
 }
 
+int rvx_kernel_task_set_scores(struct rvx_kernel *k, uint32_t task, uint32_t pressure,
+			       uint32_t risk)
+{
+	struct rvx_kernel_task *t;
+	struct rvx_task info;
+	int ret = port_call_ok(k, task);
+
+	if (ret != 0)
+		return ret;
+	if (pressure > RVX_SCHED_Q16_ONE || risk > RVX_SCHED_Q16_ONE)
+		return -RVX_EINVAL;
+	t = &k->tasks[task];
+	RVX_CHECK(rvx_sched_task_info(&k->sched, t->sched, &info) == 0);
+	if (info.state == RVX_TASK_DEAD)
+		return -RVX_EBUSY;
+	/* A live task that is not DEAD and values in range: neither can fail. */
+	RVX_CHECK(rvx_sched_task_set_cut_pressure(&k->sched, t->sched, pressure) == 0);
+	RVX_CHECK(rvx_sched_task_set_risk(&k->sched, t->sched, risk) == 0);
+	return 0;
+}
+
 int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
 			 struct rvx_kernel_task_info *out)
 {
@@ -229,6 +250,8 @@ int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
 	out->state = (uint32_t)info.state;
 	out->held = t->wait == RVX_KERNEL_WAIT_HELD;
 	out->caps = (uint32_t)rvx_cap_table_used(&k->caps, task);
+	out->cut_pressure = info.cut_pressure;
+	out->risk = info.risk;
 	return 0;
 }
 

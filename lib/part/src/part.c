@@ -967,6 +967,12 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 			       pl->hyp.epoch, pl->hyp.epoch_switches);
 		(void)rvx_hyp_epoch_close(&pl->hyp, now);
 		pl->epoch_started = now;
+#ifdef RVX_PART_COHERENCE
+		if (pl->coh != NULL)
+			rvx_part_coh_epoch_(pl);
+	} else if (pl->coh != NULL) {
+		rvx_part_coh_migrate_(pl);
+#endif
 	}
 	return n;
 }

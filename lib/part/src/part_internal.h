@@ -76,4 +76,11 @@ enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_parti
 void rvx_part_grant_witness_(struct rvx_part *pl, uint32_t from, uint32_t to, uint32_t dest,
 			     uint64_t handle, uint64_t rights);
 
+#ifdef RVX_PART_COHERENCE
+/* coh.c: the engine's epoch close (after lib/hyp's), and the retry of the
+ * moves it placed that were refused before. */
+void rvx_part_coh_epoch_(struct rvx_part *pl);
+void rvx_part_coh_migrate_(struct rvx_part *pl);
+#endif
+
 #endif

@@ -111,7 +111,7 @@ static void witness_dump(void *ctx)
 	rvx_a64_printf("RVX-WITNESS-END %s\n", line);
 }
 
-static bool bootarg(const char *word)
+bool rvx_virt_bootarg(const char *word)
 {
 	const char *p = rvx_a64_board.bootargs;
 	size_t n = strlen(word);
@@ -129,18 +129,18 @@ static bool bootarg(const char *word)
 
 static void test_faults(void)
 {
-	if (bootarg("rvx.test=fault")) {
+	if (rvx_virt_bootarg("rvx.test=fault")) {
 		rvx_a64_puts("test: reading an unmapped address\n");
 		/* Just past the end of RAM: nothing is mapped there. */
 		volatile uintptr_t bad = rvx_a64_board.mem.base + rvx_a64_board.mem.size + 0x10u;
 
 		(void)*(volatile uint64_t *)bad;
 	}
-	if (bootarg("rvx.test=wx")) {
+	if (rvx_virt_bootarg("rvx.test=wx")) {
 		rvx_a64_puts("test: writing to the kernel's text\n");
 		*(volatile uint32_t *)(void *)__image_start = 0;
 	}
-	if (bootarg("rvx.test=undef")) {
+	if (rvx_virt_bootarg("rvx.test=undef")) {
 		rvx_a64_puts("test: executing an undefined instruction\n");
 		__asm__ volatile(".inst 0x00000000");
 	}
@@ -157,10 +157,10 @@ static void selftest_write(void *ctx, const char *s, size_t n)
  * exit 0 if every case passed, 1 otherwise. */
 static void run_selftests(void)
 {
-	bool inject = bootarg("rvx.selftest=inject");
+	bool inject = rvx_virt_bootarg("rvx.selftest=inject");
 	int failed;
 
-	if (!inject && !bootarg("rvx.selftest"))
+	if (!inject && !rvx_virt_bootarg("rvx.selftest"))
 		return;
 	rvx_a64_printf("selftest: %u cases on the target\n", rvx_selftest_case_count());
 	failed = rvx_selftest_run(selftest_write, NULL, inject ? RVX_SELFTEST_INJECT_FAILURE : 0);
@@ -187,8 +187,8 @@ const struct rvx_kernel_root *rvx_virt_root_caps(void)
 
 static bool partitions_requested(void)
 {
-	return bootarg("rvx.partitions") || bootarg("rvx.partitions=bench") ||
-	       bootarg("rvx.partitions=smp") || bootarg("rvx.partitions=smp-shared");
+	return rvx_virt_bootarg("rvx.partitions") || rvx_virt_bootarg("rvx.partitions=bench") ||
+	       rvx_virt_bootarg("rvx.partitions=smp") || rvx_virt_bootarg("rvx.partitions=smp-shared");
 }
 
 static void syscall_args_init(struct rvx_syscall_args *a)
@@ -380,14 +380,14 @@ static void prog_root(void)
 
 	rvx_a64_printf("RVX-TASK root task=0 cpu=%u, %u CPU(s) online\n", rvx_a64_cpu_index(),
 		       online);
-	if (bootarg("rvx.test=stack")) {
+	if (rvx_virt_bootarg("rvx.test=stack")) {
 		rvx_a64_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
 	}
 	if (partitions_requested()) {
-		rvx_virt_part_main(bootarg("rvx.partitions=bench")	? RVX_VIRT_PART_BENCH
-				   : bootarg("rvx.partitions=smp")	? RVX_VIRT_PART_SMP
-				   : bootarg("rvx.partitions=smp-shared") ? RVX_VIRT_PART_SMP_SHARED
+		rvx_virt_part_main(rvx_virt_bootarg("rvx.partitions=bench")	? RVX_VIRT_PART_BENCH
+				   : rvx_virt_bootarg("rvx.partitions=smp")	? RVX_VIRT_PART_SMP
+				   : rvx_virt_bootarg("rvx.partitions=smp-shared") ? RVX_VIRT_PART_SMP_SHARED
 									  : RVX_VIRT_PART_DEMO);
 		online = 0; /* no preemption pairs: the partitions were the work */
 	}

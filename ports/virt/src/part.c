@@ -29,6 +29,9 @@
  * rt.c around the switch and the tick); the console lock nests inside it.
  */
 #include "ruvix/nucleus.h"
+#ifdef RVX_VIRT_COHERENCE
+#include "ruvix/part_coh.h"
+#endif
 #include "ruvix/port.h"
 #include "ruvix/stage2.h"
 #include "objects.h"
@@ -362,6 +365,13 @@ static int k_queue_traffic(void *ctx, uint64_t cap, uint64_t *messages, uint64_t
 	return rc;
 }
 
+/* The coherence engine's scores for a partition task, as scheduling inputs. */
+static int k_task_scores(void *ctx, uint32_t task, uint32_t pressure, uint32_t risk)
+{
+	(void)ctx;
+	return rvx_kernel_task_set_scores(K(), task, pressure, risk);
+}
+
 /* TaskSpawn and RvfMount from a partition: components only (component.c);
  * the demo's partitions may not create tasks. */
 static int k_create(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
@@ -387,6 +397,7 @@ static const struct rvx_part_kernel_ops kernel_ops = {
 	.snapshot_restore = rvx_virt_part_snapshot_restore,
 	.snapshot_compare = rvx_virt_part_snapshot_compare,
 	.handle_out = k_handle_out, .reboot = k_reboot, .now = k_now, .trace = k_trace,
+	.task_scores = k_task_scores,
 };
 
 /* ---- the runtime's hooks (kernel lock held) ---- */
@@ -528,10 +539,30 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 
 /* ---- set-up and teardown (part_setup.c has the board's layout; kernel lock held) ---- */
 
+#ifdef RVX_VIRT_COHERENCE
+/* The coherence engine lib/part runs at each epoch close (rvx.coherence=on). */
+static struct rvx_part_coh coh;
+#endif
+
 int rvx_virt_part_init(const struct rvx_part_config *cfg)
 {
-	return rvx_part_init(&rvx_virt_pl, cfg, &arch_ops, &kernel_ops, NULL, task_table,
-			     RVX_KERNEL_TASKS);
+	int rc = rvx_part_init(&rvx_virt_pl, cfg, &arch_ops, &kernel_ops, NULL, task_table,
+			       RVX_KERNEL_TASKS);
+
+#ifdef RVX_VIRT_COHERENCE
+	if (rc == 0 && rvx_virt_bootarg("rvx.coherence=on")) {
+		struct rvx_coh_config cc;
+
+		/* Defaults (50 us a close on the port's clock), no hold beyond 2 epochs. */
+		rvx_coh_config_default(&cc, cfg->cpu_count);
+		cc.hold_epochs = 2;
+		rc = rvx_part_coherence_attach(&rvx_virt_pl, &coh, &cc);
+		if (rc == 0)
+			rvx_a64_printf("RVX-COHERENCE on cpus=%u budget_ns=%lu\n", cfg->cpu_count,
+					cc.budget_ns);
+	}
+#endif
+	return rc;
 }
 
 void rvx_virt_part_set_mode(uint32_t mode)
@@ -541,7 +572,16 @@ void rvx_virt_part_set_mode(uint32_t mode)
 
 int rvx_virt_part_teardown(uint32_t cpu)
 {
-	int rc = rvx_part_teardown(&rvx_virt_pl, cpu);
+	int rc;
+
+#ifdef RVX_VIRT_COHERENCE
+	if (rvx_virt_pl.coh != NULL)
+		rvx_a64_printf("RVX-COHERENCE closes=%lu rebuilds=%lu budget_exceeded=%lu "
+				"migrations=%lu deferred=%lu score_failures=%lu\n",
+				coh.closes, coh.rebuilds, coh.budget_exceeded, coh.migrations,
+				coh.deferred, coh.score_failures);
+#endif
+	rc = rvx_part_teardown(&rvx_virt_pl, cpu);
 
 	part_mode = 0;
 	torn_down = 1;

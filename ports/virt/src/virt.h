@@ -36,5 +36,7 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
 void rvx_virt_part_main(uint32_t mode);
 /** True while partitions exist. */
 bool rvx_virt_part_mode(void);
+/* True if the boot arguments hold @p word (a whole, space-separated word). */
+bool rvx_virt_bootarg(const char *word);
 
 #endif

@@ -1212,6 +1212,25 @@ int rvx_kernel_task_migrate(struct rvx_kernel *k, uint32_t task, uint32_t cpu);
 int rvx_kernel_task_migrate_check(const struct rvx_kernel *k, uint32_t task, uint32_t cpu);
 
 /**
+ * Give a task the coherence engine's scores as scheduling inputs: its cut
+ * pressure (moves it earlier) and its structural risk (moves it later), as
+ * rvx_sched_task_set_cut_pressure() and rvx_sched_task_set_risk() define
+ * them. Not witnessed: scores are high-rate scheduling inputs; the
+ * hypervisor layer witnesses the engine's decision they come from, once an
+ * epoch. Read them back with rvx_kernel_task_info().
+ * @param k        the kernel
+ * @param task     a live task
+ * @param pressure cut pressure, Q16.16 in [0, 1]
+ * @param risk     structural risk, Q16.16 in [0, 1]
+ * @retval 0 set
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall,
+ *         @p task is not a live task, or a score is above 1.0
+ * @retval -RVX_EBUSY the task has ended (DEAD)
+ */
+int rvx_kernel_task_set_scores(struct rvx_kernel *k, uint32_t task, uint32_t pressure,
+			       uint32_t risk);
+
+/**
  * Append bytes to an append-only region on behalf of @p task, through its
  * capability (WRITE). Witnessed (REGION_APPEND; arguments: the capability
  * handle u64 LE, then the bytes), journaled and replayed.
@@ -1301,6 +1320,8 @@ struct rvx_kernel_task_info {
 	uint32_t state;      /**< `enum rvx_task_state` (READY, RUNNING, BLOCKED, ...). */
 	uint32_t held;       /**< 1 if held by rvx_kernel_task_hold(). */
 	uint32_t caps;       /**< Capabilities in its table. */
+	uint32_t cut_pressure; /**< Its cut pressure in the scheduler, Q16.16 in [0, 1]. */
+	uint32_t risk;       /**< Its structural risk in the scheduler, Q16.16 in [0, 1]. */
 };
 
 /** A queue's traffic since it was made (rvx_kernel_queue_traffic()). */

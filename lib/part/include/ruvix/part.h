@@ -133,6 +133,9 @@ _Static_assert(RVX_CONFIG_PART_EDGES >= 1 && RVX_CONFIG_PART_EDGES <= 255, "edge
 #define RVX_PART_WITNESS_REBUILD 0x8201u
 /** Witness kind of a placement or migration (args: from CPU, to CPU, tasks moved; u32). */
 #define RVX_PART_WITNESS_MIGRATE 0x8202u
+/** Witness kind of the coherence engine's decision at an epoch close
+ *  (`struct rvx_part_coh_record`; see ruvix/part_coh.h). */
+#define RVX_PART_WITNESS_PLACEMENT 0x8203u
 
 /** Why a task was stopped; recorded in FAULT records. Values are ABI. */
 enum rvx_part_cause {
@@ -293,6 +296,10 @@ struct rvx_part_kernel_ops {
 	uint64_t (*now)(void *ctx);
 	/** A line for the console (printf subset: %u %d %x %lx %lu %c %s %02x); may be NULL. */
 	void (*trace)(void *ctx, const char *fmt, ...);
+	/** Optional (needed by `rvx_part_coherence_attach()`): give @p task the coherence
+	 *  engine's cut pressure and structural risk (Q16.16 in [0, 1]) as scheduling inputs,
+	 *  through the nucleus (`rvx_kernel_task_set_scores()`); 0 or -RVX_E*. */
+	int (*task_scores)(void *ctx, uint32_t task, uint32_t pressure, uint32_t risk);
 	/** TaskSpawn or RvfMount (@p nr) from partition task @p task, whose pointers in @p a are
 	 *  still the partition's (checked to lie in its memory); the port starts what it creates
 	 *  inside the partition. May be NULL: partitions may not create tasks (-RVX_EPERM).
@@ -444,6 +451,9 @@ struct rvx_part_task {
 	uint8_t cpu;  /**< The CPU that loaded its state last, + 1; 0: none. */
 };
 
+/* The coherence engine's embedding (ruvix/part_coh.h, when built). */
+struct rvx_part_coh;
+
 /** The layer's state (caller storage). */
 struct rvx_part {
 	struct rvx_hyp hyp; /**< The books (read with the rvx_hyp_*_info calls). */
@@ -466,6 +476,8 @@ struct rvx_part {
 	uint64_t epoch_started;                /**< When the open switch epoch began. */
 	struct rvx_part_partition parts[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< Partitions. */
 	struct rvx_part_edge edges[RVX_CONFIG_PART_EDGES]; /**< Edges. */
+	struct rvx_part_coh *coh;              /**< The coherence engine attached, or NULL
+						    (`rvx_part_coherence_attach()`). */
 };
 
 /**
@@ -868,7 +880,10 @@ int rvx_part_traffic_sync(struct rvx_part *pl);
 
 /**
  * Timer tick: leases due are expired (LEASE_EXPIRE records) and unmapped;
- * once per epoch the switches are summarised in one record.
+ * once per epoch the switches are summarised in one record. With a
+ * coherence engine attached (ruvix/part_coh.h), each epoch closed here is
+ * fed to it and its placement witnessed and carried out, and a move it
+ * placed that was refused before is tried again at every tick.
  * @param pl the state
  * @param now current time
  * @return leases expired (>= 0)
