@@ -118,43 +118,6 @@ static struct rvx_syscall_args args(uint64_t cap)
 	return a;
 }
 
-/* SHA-256 of each pipeline key (u64 LE), its dimension (u32 LE) and its
- * components' bits, read back through VectorGet as the root task. */
-static uint32_t store_digest(rvx_handle_t vstore, uint8_t out[32])
-{
-	br_sha256_context sc;
-	uint32_t found = 0;
-
-	br_sha256_init(&sc);
-	for (uint32_t i = 0; i < PIPE_READINGS + 1u; i++) {
-		struct rvx_syscall_args a = args(vstore.raw);
-		struct rvx_syscall_result r;
-		float v[PIPE_DIM];
-		uint8_t head[12];
-		uint64_t key = PIPE_KEY(i);
-
-		a.arg[0] = key;
-		a.out = (uint64_t)(uintptr_t)v;
-		a.out_len = sizeof(v);
-		if (rvx_hkrt_syscall(&rt, 0, RVX_SYS_VECTOR_GET, &a, &r) != 0)
-			continue;
-		rvx_le_put64(head, key);
-		rvx_le_put32(head + 8, (uint32_t)r.value[0]);
-		br_sha256_update(&sc, head, sizeof(head));
-		for (uint32_t d = 0; d < PIPE_DIM; d++) {
-			uint32_t bits;
-			uint8_t b[4];
-
-			memcpy(&bits, &v[d], 4);
-			rvx_le_put32(b, bits);
-			br_sha256_update(&sc, b, 4);
-		}
-		found++;
-	}
-	br_sha256_out(&sc, out);
-	return found;
-}
-
 static const char *end_name(uint32_t e)
 {
 	static const char *const n[] = {"running", "returned", "stack overflow", "fault",
@@ -323,7 +286,9 @@ int cdemo_run(const char *pkg_path, const char *pub_path, uint32_t cpus, int ver
 	}
 
 	/* The store's contents, read back. */
-	out->vectors = store_digest(vstore, out->digest);
+	if (rvx_kernel_vector_digest(&kern, 0, vstore, PIPE_KEY(0), PIPE_READINGS + 1u, out->digest,
+				     &out->vectors) != 0)
+		failures++;
 
 	/* The witness log: traffic summarised, every record verified. */
 	if (rvx_kernel_epoch_close(&kern) != 0)

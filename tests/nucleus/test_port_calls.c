@@ -3,7 +3,10 @@
  * release, task migration, region append and read for a task, capability
  * lookup and digest. Each change is witnessed, journaled and replayed; each
  * refusal changes nothing. */
+#include <bearssl.h>
+
 #include "nk_fixture.h"
+#include "ruvix/endian.h"
 
 static void two_cpus(void)
 {
@@ -168,6 +171,68 @@ Test(nucleus_port_calls, task_exit_check)
 	cr_assert_eq(rvx_kernel_task_exit(&W.k, t[2], 3), -RVX_EFULL);
 	W.k.journal.capacity = cap;
 	cr_assert_eq(rvx_kernel_task_exit_check(&W.k, t, 1), -RVX_EINVAL, "ended");
+}
+
+Test(nucleus_port_calls, vector_digest)
+{
+	static const float v[2][NK_DIM] = {{1.0f, 2.0f, 3.0f, 4.0f}, {-1.5f, 0.25f, 8.0f, 0.0f}};
+	static const uint64_t keys[2] = {7, 9};
+	struct rvx_proof_token tok;
+	struct rvx_syscall_capxfer x = {nk_vstore.raw, RVX_RIGHT_WRITE, 0};
+	br_sha256_context sc;
+	uint8_t want[32], got[32], empty[32];
+	uint32_t found = 99, writer;
+	uint64_t h;
+
+	for (int i = 0; i < 2; i++) {
+		struct rvx_syscall_args a = nk_args(nk_vstore.raw);
+
+		a.arg[0] = keys[i];
+		a.arg[1] = RVX_VEC_COHERENCE_ONE;
+		a.in = (uint64_t)(uintptr_t)v[i];
+		a.in_len = sizeof(v[i]);
+		a.aux = (uint64_t)(uintptr_t)&tok;
+		a.aux_len = sizeof(tok);
+		nk_proof_put(&tok, 0, nk_vstore, nk_target(0, nk_vstore), keys[i], v[i],
+			     RVX_VEC_COHERENCE_ONE, (uint64_t)i + 1u);
+		NK_OK(0, RVX_SYS_VECTOR_PUT_PROVED, a);
+	}
+	/* The documented encoding, computed here: keys 5..10, two present. */
+	br_sha256_init(&sc);
+	for (int i = 0; i < 2; i++) {
+		uint8_t b[12];
+
+		rvx_le_put64(b, keys[i]);
+		rvx_le_put32(b + 8, NK_DIM);
+		br_sha256_update(&sc, b, 12);
+		for (uint32_t d = 0; d < NK_DIM; d++) {
+			uint32_t bits;
+
+			memcpy(&bits, &v[i][d], 4);
+			rvx_le_put32(b, bits);
+			br_sha256_update(&sc, b, 4);
+		}
+	}
+	br_sha256_out(&sc, want);
+	nk_snap();
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, 0, nk_vstore, 5, 6, got, &found), 0);
+	cr_assert_eq(found, 2);
+	cr_assert(memcmp(got, want, 32) == 0, "the digest is the documented encoding");
+	cr_assert(nk_unchanged(), "a digest changes nothing");
+	/* An empty range is the digest of nothing. */
+	br_sha256_init(&sc);
+	br_sha256_out(&sc, empty);
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, 0, nk_vstore, 100, 4, got, &found), 0);
+	cr_assert_eq(found, 0);
+	cr_assert(memcmp(got, empty, 32) == 0);
+	/* Refusals. */
+	writer = nk_spawn(&x, 1, &h);
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, writer, (rvx_handle_t){h}, 5, 6, got, NULL),
+		     -RVX_ERIGHTS, "READ is needed");
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, 0, nk_queue, 5, 6, got, NULL), -RVX_ETYPE);
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, 0, nk_vstore, UINT64_MAX, 2, got, NULL),
+		     -RVX_EINVAL, "a range that wraps");
+	cr_assert_eq(rvx_kernel_vector_digest(&W.k, 0, nk_vstore, 5, 6, NULL, NULL), -RVX_EINVAL);
 }
 
 Test(nucleus_port_calls, region_memory)

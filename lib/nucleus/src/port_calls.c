@@ -182,6 +182,51 @@ int rvx_kernel_region_memory(const struct rvx_kernel *k, uint32_t task, rvx_hand
 	return 0;
 }
 
+int rvx_kernel_vector_digest(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     uint64_t key0, uint32_t count, uint8_t out[32], uint32_t *found)
+{
+	struct rvx_cap_target tgt;
+	struct rvx_vec_config cfg;
+	struct rvx_vec_store *s;
+	br_sha256_context sc;
+	uint32_t n = 0;
+	int ret;
+
+	if (k == NULL || out == NULL || !k->booted || k->call.active ||
+	    !rvx_kernel_task_ok_(k, task) || (count != 0 && key0 > UINT64_MAX - (count - 1u)))
+		return -RVX_EINVAL;
+	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_VECTOR_STORE, RVX_RIGHT_READ, &tgt);
+	if (ret != 0)
+		return ret;
+	s = &k->vstores[tgt.ref].store;
+	rvx_vec_store_config(s, &cfg);
+	br_sha256_init(&sc);
+	for (uint32_t i = 0; i < count; i++) {
+		float *v = k->stage.vec + 1; /* free outside a syscall */
+		uint8_t head[12];
+
+		if (rvx_vec_store_get(s, key0 + i, v, cfg.dim, RVX_VEC_NOW_NONE) != 0)
+			continue;
+		rvx_le_put64(head, key0 + i);
+		rvx_le_put32(head + 8, cfg.dim);
+		br_sha256_update(&sc, head, sizeof(head));
+		for (uint32_t d = 0; d < cfg.dim; d++) {
+			uint32_t bits;
+			uint8_t b[4];
+
+			memcpy(&bits, &v[d], 4);
+			rvx_le_put32(b, bits);
+			br_sha256_update(&sc, b, 4);
+		}
+		n++;
+	}
+	memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
+	br_sha256_out(&sc, out);
+	if (found != NULL)
+		*found = n;
+	return 0;
+}
+
 int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			     struct rvx_kernel_queue_traffic *out)
 {

@@ -12,9 +12,6 @@
  *
  * Locks: rvx_virt_objects_tick() runs under the kernel lock (the tick).
  */
-#include <bearssl.h>
-
-#include "ruvix/endian.h"
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "objects.h"
@@ -113,37 +110,11 @@ void rvx_virt_objects_tick(struct rvx_kernel *k, uint32_t cpu)
 uint32_t rvx_virt_objects_digest(struct rvx_kernel *k, uint64_t key0, uint32_t count,
 				 uint8_t out[32])
 {
-	br_sha256_context sc;
 	uint32_t found = 0;
 
-	br_sha256_init(&sc);
-	for (uint32_t i = 0; i < count && offer_count != 0; i++) {
-		struct rvx_syscall_args a;
-		struct rvx_syscall_result r;
-		float v[RVX_VIRT_VEC_DIM];
-		uint8_t head[12];
-
-		memset(&a, 0, sizeof(a));
-		a.version = RVX_SYSCALL_VERSION;
-		a.cap = offers[0].cap.raw; /* "memory" */
-		a.arg[0] = key0 + i;
-		a.out = (uint64_t)(uintptr_t)v;
-		a.out_len = sizeof(v);
-		if (rvx_syscall(k, 0, RVX_SYS_VECTOR_GET, &a, &r) != 0)
-			continue;
-		rvx_le_put64(head, key0 + i);
-		rvx_le_put32(head + 8, (uint32_t)r.value[0]);
-		br_sha256_update(&sc, head, sizeof(head));
-		for (uint32_t d = 0; d < RVX_VIRT_VEC_DIM; d++) {
-			uint32_t bits;
-			uint8_t b[4];
-
-			memcpy(&bits, &v[d], 4);
-			rvx_le_put32(b, bits);
-			br_sha256_update(&sc, b, 4);
-		}
-		found++;
-	}
-	br_sha256_out(&sc, out);
+	if (offer_count == 0 ||
+	    rvx_kernel_vector_digest(k, 0, offers[0].cap /* "memory" */, key0, count, out,
+				     &found) != 0)
+		memset(out, 0, 32);
 	return found;
 }

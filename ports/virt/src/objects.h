@@ -40,11 +40,10 @@ const struct rvx_virt_offer *rvx_virt_objects_offers(uint32_t *count);
 void rvx_virt_objects_tick(struct rvx_kernel *k, uint32_t cpu);
 
 /**
- * SHA-256 over the vectors of the store "memory" under keys @p key0 ..
- * @p key0 + @p count - 1 that exist, in key order, each as its key (u64 LE),
- * dimension (u32 LE) and components (binary32 bits, LE), read back with
- * VectorGet as the root task (kernel lock held): the digest the hosted
- * component demo prints, to compare a target run with a hosted one.
+ * rvx_kernel_vector_digest() of the store "memory" over keys @p key0 ..
+ * @p key0 + @p count - 1, as the root task (kernel lock held): the digest the
+ * hosted component demo prints, to compare a target run with a hosted one
+ * (all zero if the store is not there).
  * @return the number of vectors found
  */
 uint32_t rvx_virt_objects_digest(struct rvx_kernel *k, uint64_t key0, uint32_t count,

@@ -1253,6 +1253,29 @@ int rvx_kernel_task_set_scores(struct rvx_kernel *k, uint32_t task, uint32_t pre
 int rvx_kernel_region_append(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			     const void *data, size_t len, uint64_t *offset);
 
+/**
+ * A digest of a vector store's contents over a range of keys, to compare
+ * two runs (a hosted one and a target one, say): SHA-256 over each key
+ * @p key0 .. @p key0 + @p count - 1 present in the store, in key order, as
+ * the key (u64 LE), the store's dimension (u32 LE) and the components'
+ * binary32 bits (u32 LE each). Read through @p task's capability (READ).
+ * Changes nothing the kernel keeps and writes no record.
+ * @param k      the kernel (not inside a syscall)
+ * @param task   the task whose capability is used
+ * @param cap    its capability to the vector store
+ * @param key0   first key
+ * @param count  keys in the range
+ * @param[out] out   the digest
+ * @param[out] found how many keys were present (may be NULL)
+ * @retval 0 @p out holds the digest
+ * @retval -RVX_EINVAL a NULL or unbooted kernel, inside a syscall, @p task not
+ *         live, @p out NULL, or the range wraps
+ * @retval -RVX_EBADCAP / -RVX_ESTALE / -RVX_ETYPE / -RVX_ERIGHTS / -RVX_EREVOKED
+ *         the capability check failed (see rvx_cap_check())
+ */
+int rvx_kernel_vector_digest(struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
+			     uint64_t key0, uint32_t count, uint8_t out[32], uint32_t *found);
+
 /** Where a region's bytes lie, for a port that maps them into a task's address space. */
 struct rvx_kernel_region_memory {
 	void *base;       /**< First byte (kernel address). */
