@@ -171,9 +171,9 @@ static uint64_t buffer(uint32_t part, uint64_t ipa, uint64_t len, bool write)
 
 /* A region RegionMap just made for @p task: mapped into its component's
  * stage 2 above everything else, with its policy's permissions (immutable
- * and append-only read only, a slab read + write; never execute). Its IPA,
- * or 0 if it could not be mapped (no room in the IPA space or the mapping
- * journal: the region exists, unmapped). Nobody else maps it. */
+ * and append-only read only, a slab read + write; never execute). Its IPA
+ * (region_room() made sure before the call that it can be mapped; 0 only
+ * if the port broke that). Nobody else maps it. */
 static uint64_t map_region(uint32_t part, uint32_t task, rvx_handle_t cap)
 {
 	struct rvx_kernel_region_memory mem;
@@ -198,6 +198,29 @@ static uint64_t map_region(uint32_t part, uint32_t task, rvx_handle_t cap)
 	return m.ipa;
 }
 
+/* Before a RegionMap of @p size bytes from component @p part: is there room
+ * to map the region once the nucleus makes it (IPA space, the mapping
+ * journal, stage-2 table pages)? Asked first, so a region the component
+ * could not reach is never made. 0 or the refusal; changes nothing. */
+static int region_room(uint32_t part, uint64_t size)
+{
+	const struct comp *c = &comps[part];
+	const struct rvx_stage2 *s2 = rvx_virt_part_s2(part);
+	uint64_t need;
+
+	if (size == 0 || size > RVX_VIRT_COMP_REGIONS_END)
+		return 0; /* the nucleus refuses it with its own reason */
+	size = round_page(size);
+	if (c->regions + size > RVX_VIRT_COMP_REGIONS_END || c->regions + size < size)
+		return -RVX_ENOMEM;
+	if (rvx_virt_pl.parts[part].map_count >= RVX_CONFIG_PART_MAPS)
+		return -RVX_ELIMIT;
+	need = rvx_stage2_tables_bound(&s2->geo, c->regions, size);
+	if (need > rvx_stage2_pages_free(s2))
+		return -RVX_ENOMEM;
+	return 0;
+}
+
 int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
@@ -209,6 +232,11 @@ int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_
 
 	if ((in == 0 && a->in != 0) || (out == 0 && a->out != 0) || (aux == 0 && a->aux != 0))
 		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
+	if (nr == RVX_SYS_REGION_MAP) {
+		rc = region_room(part, a->arg[1]);
+		if (rc != 0)
+			return rc;
+	}
 	a->in = in;
 	a->out = out;
 	a->aux = aux;
