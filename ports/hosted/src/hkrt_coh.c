@@ -69,7 +69,7 @@ static void sync_vertices(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 			uint64_t ran = t->run_ns - hc->ran[i];
 
 			hc->ran[i] = t->run_ns;
-			RVX_CHECK(rvx_coh_vertex_note(c, i, ran / 1000u + 1u) == 0);
+			RVX_CHECK(rvx_coh_vertex_note(c, i, hc->load_by_time ? ran / 1000u + 1u : 1u) == 0);
 		}
 	}
 }
@@ -117,6 +117,7 @@ static void sync_edges(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
  * leaves it for the next tick. */
 static void migrate(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 {
+	hc->pending = 0;
 	for (uint32_t i = 0; i < RVX_KERNEL_TASKS; i++) {
 		uint32_t cpu;
 		int to;
@@ -132,6 +133,7 @@ static void migrate(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 			hc->migrations++;
 		} else {
 			hc->deferred++;
+			hc->pending = 1;
 		}
 	}
 }
@@ -212,8 +214,12 @@ static void coh_tick(struct rvx_hkrt *rt, uint64_t now)
 {
 	struct rvx_hkrt_coh *hc = rt->coh;
 
-	if (now < hc->next_close)
+	if (now < hc->next_close) {
+		/* A move refused at the close (the task ran) is retried. */
+		if (hc->pending)
+			migrate(rt, hc);
 		return;
+	}
 	close_epoch(rt, hc);
 	hc->next_close = now + hc->epoch_ns;
 }

@@ -9,8 +9,8 @@
  * rvx_hkrt_run(). Then, every `epoch_ns` of kernel time, at a tick (kernel
  * lock held, on whichever CPU ticks):
  * 1. the task graph is brought up to date: a vertex per live task (on the
- *    CPU the nucleus has it on), its load the time it ran in the epoch in
- *    microseconds plus one; an edge per queue between the task that last
+ *    CPU the nucleus has it on), its load 1 (or, with `load_by_time`, the
+ *    time it ran in the epoch in microseconds plus one); an edge per queue between the task that last
  *    sent on it and the task that last received from it
  *    (rvx_kernel_queue_peers()), weighted by the epoch's bytes plus
  *    messages. A queue several tasks use in an epoch is counted for its
@@ -81,6 +81,12 @@ struct rvx_hkrt_coh {
 	uint32_t edge_of[RVX_KERNEL_QUEUES];   /**< Engine edge of each queue, or `RVX_COH_NONE`. */
 	uint32_t edge_a[RVX_KERNEL_QUEUES];    /**< Sender the edge was made for. */
 	uint32_t edge_b[RVX_KERNEL_QUEUES];    /**< Receiver the edge was made for. */
+	/** A task's load: 0 (what attach sets) 1 per task; 1 its run time in the
+	 *  epoch (us + 1). Set it after attach, before rvx_hkrt_run(). Run time
+	 *  varies from epoch to epoch, and the balance constraint then moves
+	 *  tasks back and forth (see docs/coherence.md). */
+	uint32_t load_by_time;
+	uint32_t pending;                      /**< 1 while a decided move was refused (retried each tick). */
 	uint32_t reserved;                     /**< 0. */
 	uint64_t epoch_ns;                     /**< Engine epoch (kernel ns). */
 	uint64_t next_close;                   /**< Kernel time of the next close. */
