@@ -196,16 +196,20 @@ Test(hkrt_coh, chatty_pairs_placed_together)
 
 static void sleeper(const struct rvx_user_start *s)
 {
+	rvx_handle_t clock = {s->caps[0]};
 	uint64_t t0 = s->now_ns;
 
 	rvx_user_init(s);
 	while (rvx_hkrt_now(&rt) - t0 < RUN_NS / 3u)
-		(void)rvx_sys_timer_sleep(root.clock, 2000000u);
+		if (rvx_sys_timer_sleep(clock, 2000000u) != 0)
+			rvx_hkrt_exit(1);
 }
 
 static void root_quiet(const struct rvx_user_start *s)
 {
 	struct rvx_user_spawn sp;
+	struct rvx_syscall_capxfer x = {root.clock.raw, RVX_RIGHT_READ, 0};
+	uint64_t cc;
 	int rc = 0;
 
 	rvx_user_init(s);
@@ -214,7 +218,7 @@ static void root_quiet(const struct rvx_user_start *s)
 	sp.priority = 1;
 	for (uint32_t i = 0; i < 3; i++) {
 		sp.cpu = i == 0 ? 0 : 1; /* root + 1 on CPU 0, 2 on CPU 1 */
-		rc |= rvx_sys_task_spawn(root.task, &sp, NULL, 0, NULL, &ids[i]);
+		rc |= rvx_sys_task_spawn(root.task, &sp, &x, 1, &cc, &ids[i]);
 	}
 	spawn_rc = rc;
 }
@@ -227,6 +231,13 @@ Test(hkrt_coh, quiet_system_does_not_move)
 	attach();
 	cr_assert_eq(rvx_hkrt_run(&rt), 0);
 	cr_assert_eq(spawn_rc, 0);
+	for (int i = 0; i < 3; i++) {
+		struct rvx_hkrt_task_status st;
+
+		cr_assert_eq(rvx_hkrt_task_status(&rt, ids[i], &st), 0);
+		cr_assert_eq(st.end, RVX_HKRT_END_RETURNED);
+		cr_assert_eq(st.code, 0, "sleeper %d failed", i);
+	}
 	cr_assert_geq(hc.closes, 3u);
 	cr_assert_eq(hc.migrations, 0);
 	cr_assert_eq(records_of(RVX_WITNESS_TASK_MIGRATE), 0);
