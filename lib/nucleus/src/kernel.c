@@ -555,6 +555,8 @@ void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
 			q->closed_bytes[d] += q->epoch_bytes[d];
 			q->epoch_msgs[d] = 0;
 			q->epoch_bytes[d] = 0;
+			q->epoch_peer[d] = 0;
+			q->epoch_shared[d] = 0;
 		}
 	}
 	memset(&k->reads, 0, sizeof(k->reads));

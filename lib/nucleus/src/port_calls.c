@@ -247,6 +247,29 @@ int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_hand
 	return 0;
 }
 
+int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
+			   struct rvx_kernel_queue_peers *out)
+{
+	const struct rvx_kernel_queue *q;
+
+	if (k == NULL || out == NULL || !k->booted || queue >= RVX_KERNEL_QUEUES)
+		return -RVX_EINVAL;
+	q = &k->queues[queue];
+	if (!q->live)
+		return -RVX_ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->object = q->object;
+	out->sender = q->epoch_peer[0] != 0 ? q->epoch_peer[0] - 1u : RVX_CAP_NIL;
+	out->receiver = q->epoch_peer[1] != 0 ? q->epoch_peer[1] - 1u : RVX_CAP_NIL;
+	out->senders_shared = q->epoch_shared[0];
+	out->receivers_shared = q->epoch_shared[1];
+	out->sent_messages = q->epoch_msgs[0];
+	out->sent_bytes = q->epoch_bytes[0];
+	out->received_messages = q->epoch_msgs[1];
+	out->received_bytes = q->epoch_bytes[1];
+	return 0;
+}
+
 int rvx_kernel_cap_info(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			struct rvx_cap_info *out)
 {

@@ -612,16 +612,29 @@ static __attribute__((noinline, cold)) int send_wake(struct rvx_kernel *k,
 	return 0;
 }
 
+/* Note @p task as the queue's last sender [0] or receiver [1] in the open
+ * epoch (rvx_kernel_queue_peers()): one compare on the fast path while the
+ * same task keeps using it. */
+static inline __attribute__((always_inline)) void
+note_peer(struct rvx_kernel_queue *q, unsigned d, uint32_t task)
+{
+	if (RVX_UNLIKELY(q->epoch_peer[d] != task + 1u)) {
+		q->epoch_shared[d] |= q->epoch_peer[d] != 0;
+		q->epoch_peer[d] = task + 1u;
+	}
+}
+
 /* The end of a send that rvx_queue_send*() accepted: its traffic counters
  * and the result. */
 static inline __attribute__((always_inline)) int
-send_done(struct rvx_kernel *k, struct rvx_kernel_queue *q, uint32_t len,
+send_done(struct rvx_kernel *k, uint32_t task, struct rvx_kernel_queue *q, uint32_t len,
 	  struct rvx_syscall_result *r)
 {
 	/* Queue traffic is counted here and summarised per epoch
 	 * (rvx_kernel_epoch_close()), not hashed message by message. */
 	q->epoch_msgs[0]++;
 	q->epoch_bytes[0] += len;
+	note_peer(q, 0, task);
 	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
 		return send_wake(k, q, len, r);
 	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
@@ -664,7 +677,7 @@ send_desc(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 	ret = rvx_queue_send(&q->queue, hdr, &qd);
 	if (ret != 0)
 		return ret;
-	return send_done(k, q, hdr->length, r);
+	return send_done(k, task, q, hdr->length, r);
 }
 
 /* Inlined into rvx_syscall()'s fast path (and in the table for the slow one). */
@@ -704,7 +717,7 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 				   (uint32_t)a->arg[2], ptr_in(a->in), (uint32_t)a->in_len);
 	if (RVX_UNLIKELY(ret != 0))
 		return ret;
-	return send_done(k, q, (uint32_t)a->in_len, r);
+	return send_done(k, task, q, (uint32_t)a->in_len, r);
 }
 
 /* Block @p task: the caller checked it is READY or RUNNING and not waiting. */
@@ -795,6 +808,7 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 		k->tasks[task].timed_out = 0;
 		q->epoch_msgs[1]++;
 		q->epoch_bytes[1] += (uint32_t)ret;
+		note_peer(q, 1, task);
 		result_traffic(r, RVX_SYSCALL_DONE, (uint64_t)ret, 0);
 		return 0;
 	}

@@ -113,7 +113,11 @@ static void sensors_due(struct rvx_hkrt *rt, uint64_t now)
 static uint64_t tick(struct rvx_hkrt *rt)
 {
 	uint64_t now = now_locked(rt);
-	int rc = rvx_kernel_tick(rt->cfg.kernel, now);
+	int rc;
+
+	if (rt->coh_tick != NULL)
+		rt->coh_tick(rt, now);
+	rc = rvx_kernel_tick(rt->cfg.kernel, now);
 
 	if (rc < 0)
 		fail(rt, rc);
@@ -856,6 +860,7 @@ static void run_task(struct rvx_hkrt *rt, struct rvx_hkrt_cpu *c, uint32_t task,
 		}
 		go = trap(rt, c, task, false);
 	}
+	t->run_ns += now_locked(rt) - c->picked_at;
 	c->cur = NONE;
 }
 

@@ -192,6 +192,8 @@ struct rvx_kernel_queue {
 	uint64_t epoch_bytes[2];  /**< Payload bytes sent [0] and received [1] in the open epoch. */
 	uint64_t closed_msgs[2];  /**< Messages sent [0] and received [1] in closed epochs. */
 	uint64_t closed_bytes[2]; /**< Payload bytes sent [0] and received [1] in closed epochs. */
+	uint32_t epoch_peer[2];   /**< Task + 1 that last sent [0] / received [1] in the open epoch (0: none). */
+	uint32_t epoch_shared[2]; /**< 1 if more than one task sent [0] / received [1] in the open epoch. */
 };
 
 /** A vector store with its proof policy. */
@@ -1372,6 +1374,40 @@ struct rvx_kernel_queue_traffic {
  */
 int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_handle_t cap,
 			     struct rvx_kernel_queue_traffic *out);
+
+/** Who used a queue in the open epoch, and how much (rvx_kernel_queue_peers()). */
+struct rvx_kernel_queue_peers {
+	rvx_handle_t object;        /**< The queue's registry object. */
+	uint32_t sender;            /**< Task that last sent in the open epoch, or RVX_CAP_NIL. */
+	uint32_t receiver;          /**< Task that last received in the open epoch, or RVX_CAP_NIL. */
+	uint32_t senders_shared;    /**< 1 if more than one task sent in the open epoch. */
+	uint32_t receivers_shared;  /**< 1 if more than one task received in the open epoch. */
+	uint64_t sent_messages;     /**< Messages sent in the open epoch (sensor deliveries included). */
+	uint64_t sent_bytes;        /**< Their payload bytes. */
+	uint64_t received_messages; /**< Messages received in the open epoch. */
+	uint64_t received_bytes;    /**< Their payload bytes. */
+};
+
+/**
+ * Who talks through a queue: the task that last sent on it and the task that
+ * last received from it in the open epoch (whether others did too), with the
+ * epoch's counts. With rvx_kernel_task_info() it gives a port the task graph
+ * a placement engine works on (edge sender -> receiver weighted by the
+ * queue's traffic). A sensor delivery counts as a message sent but names no
+ * sending task. Everything here restarts when the epoch closes
+ * (rvx_kernel_epoch_close(), or rvx_kernel_tick() at the epoch length).
+ * A failed call (a refused capability, a full queue, an empty one) names no
+ * one. Changes nothing.
+ * @param k        the kernel
+ * @param queue    the queue's index in the registry, 0..RVX_KERNEL_QUEUES-1
+ * @param[out] out the peers and counts
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, an unbooted kernel, or @p queue is out
+ *         of range
+ * @retval -RVX_ENOENT no queue lives at @p queue
+ */
+int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
+			   struct rvx_kernel_queue_peers *out);
 
 /**
  * Describe a live task. Changes nothing.

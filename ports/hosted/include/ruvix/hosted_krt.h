@@ -194,6 +194,8 @@ struct rvx_hkrt_task {
 	uint64_t traps;                 /**< Calls it made through the gate. */
 	uint32_t generation;            /**< Bumped each time the index gets a new task. */
 	uint32_t cpu;                   /**< CPU it last ran on. */
+	uint32_t reserved;              /**< 0. */
+	uint64_t run_ns;                /**< Time it ran (ns), added each time it leaves its CPU. */
 };
 
 /** Per-CPU state. Private. */
@@ -235,6 +237,10 @@ struct rvx_hkrt {
 	uint64_t first_instruction_ns;               /**< Time the first package task was switched in (0: none yet). */
 	uint64_t mount_ns;                           /**< Time the last mount through the runtime completed. */
 	int result;                                  /**< What rvx_hkrt_run() returns. */
+	/** Called at every tick (lock held) with the kernel time, before the
+	 *  kernel's own tick: the coherence engine's (ruvix/hosted_krt_coh.h), or NULL. */
+	void (*coh_tick)(struct rvx_hkrt *rt, uint64_t now);
+	void *coh;                                   /**< The attached engine, or NULL. */
 };
 
 /** A task's state as rvx_hkrt_task_status() reports it. */
