@@ -326,7 +326,8 @@ static int plan_image(const uint8_t *pkg, const struct rvx_rvf_segment *seg, str
 	    (h.data_size != 0 && seg->length != h.text_size + h.data_size))
 		return -RVX_EMANIFEST;
 	if (h.start < sizeof(h) || h.start >= h.text_size || (h.start & 3u) != 0 ||
-	    h.vectors < sizeof(h) || h.vectors + 2048u > h.text_size || (h.vectors & 2047u) != 0)
+	    h.vectors < sizeof(h) || (uint64_t)h.vectors + 2048u > h.text_size ||
+	    (h.vectors & 2047u) != 0)
 		return -RVX_EMANIFEST;
 	c->text_size = h.text_size;
 	c->rw_size = round_page(h.data_size + h.bss_size);
