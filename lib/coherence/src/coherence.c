@@ -49,7 +49,8 @@ int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
 	if (cfg->parts == 0 || cfg->parts > RVX_COH_MAX_PARTS ||
 	    cfg->imbalance_q16 < ONE || cfg->imbalance_q16 > 4u * ONE ||
 	    cfg->decay_q16 >= ONE || cfg->min_gain_q16 >= ONE || cfg->reserved != 0 ||
-	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0)
+	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0 ||
+	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE)
 		return -RVX_EINVAL;
 	if (scratch_bytes < RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts))
 		return -RVX_ENOMEM;
@@ -264,7 +265,13 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 	ev_start = rvx_coh_eval_(&w);
 	ev = ev_start;
 	c->budget = budget;
-	(void)rvx_coh_tick_(c, 1);
+	/* The setup (decay, CSR, conn) cannot stop halfway: read the clock
+	 * after it, so that what it took counts against the budget before
+	 * any search starts (a stop here is at work 1, which a replay with
+	 * work_limit 1 reproduces). */
+	if (!rvx_coh_tick_(c, 1) && c->cfg.clock != NULL &&
+	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= budget - budget / 4u)
+		c->over = 1;
 
 	if (w.live_count > 0 && rebuild) {
 		/* From scratch, each attempt kept only if better. */
@@ -383,7 +390,8 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 
 		if (vx->part == NONE)
 			continue;
-		vx->load = decay(vx->load, vx->load_open, c->cfg.decay_q16);
+		vx->load = decay(vx->load, vx->load_open,
+				 c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : c->cfg.decay_q16);
 		vx->load_open = 0;
 	}
 	for (i = 0; i < c->edge_top; i++) {
