@@ -361,8 +361,10 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
  * Rebuild from scratch off the hot path, on the weights of the last closed
  * epoch: clusters by label propagation packed onto the parts, and greedy
  * graph growing from four seeds, each refined; the best is kept if it beats
- * the placement in force (which is then refined too) by more than
- * `min_gain`, within `rebuild_budget_ns`. Held vertices may move here.
+ * the placement in force, refined first, by more than `min_gain` (or
+ * repairs the balance), within `rebuild_budget_ns`; its parts are then
+ * renumbered to leave as many vertices as possible where they are (cut and
+ * balance unchanged). Held vertices may move here.
  * @param c the engine
  * @param[out] res what happened (may be NULL)
  * @param[out] moves the migrations (may be NULL when @p moves_cap is 0)
