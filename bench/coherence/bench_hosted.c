@@ -303,6 +303,11 @@ static void setup(bool engine)
 		struct rvx_coh_config cc;
 
 		rvx_coh_config_default(&cc, CPUS);
+		/* Loads that change from epoch to epoch (run time): smoothed
+		 * over about 8 epochs, and a balance hysteresis of 1/4 of the
+		 * cap (no effect on constant loads). */
+		cc.load_decay_q16 = RVX_COH_Q16_ONE - RVX_COH_Q16_ONE / 8u;
+		cc.balance_slack_q16 = RVX_COH_Q16_ONE / 4u;
 		if (rvx_hkrt_coherence_attach(&rt, &hc, &cc, EPOCH_NS) != 0) {
 			fprintf(stderr, "attach failed\n");
 			exit(1);

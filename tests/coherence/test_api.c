@@ -86,6 +86,18 @@ Test(coherence_api, init_errors)
 	bad = cfg;
 	bad.rebuild_budget_ns = 0;
 	INIT_FAILS(RVX_EINVAL, &bad, 8, 8, g2.scratch, sizeof(g2.scratch));
+	bad = cfg;
+	bad.load_decay_q16 = RVX_COH_Q16_ONE;
+	INIT_FAILS(RVX_EINVAL, &bad, 8, 8, g2.scratch, sizeof(g2.scratch));
+	bad = cfg;
+	bad.balance_slack_q16 = RVX_COH_Q16_ONE + 1;
+	INIT_FAILS(RVX_EINVAL, &bad, 8, 8, g2.scratch, sizeof(g2.scratch));
+	/* The largest values are accepted. */
+	bad = cfg;
+	bad.load_decay_q16 = RVX_COH_Q16_ONE - 1;
+	bad.balance_slack_q16 = RVX_COH_Q16_ONE;
+	cr_assert_eq(rvx_coh_init(&g2.c, &bad, g2.v, CF_NV, g2.e, CF_NE, g2.scratch,
+				  sizeof(g2.scratch)), 0);
 	/* The exact size is enough. */
 	cr_assert_eq(rvx_coh_init(&g2.c, &cfg, g2.v, CF_NV, g2.e, CF_NE, g2.scratch,
 				  RVX_COH_SCRATCH_BYTES(CF_NV, CF_NE, 4)), 0);

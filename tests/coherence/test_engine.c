@@ -378,3 +378,113 @@ Test(coherence_engine, scores_by_hand)
 	cr_assert_eq(sc[10].part, RVX_COH_NONE);
 	cr_assert_eq(sc[10].coherence, 0);
 }
+
+/*
+ * Loads that change from epoch to epoch (as run time does): two clusters
+ * of 12 and 8 vertices on 2 parts (each vertex talks heavily with the next
+ * three of its cluster, the clusters lightly), so the cut-optimal placement
+ * sits right at the balance cap; every vertex's load is 100 times a random
+ * factor in [1/2, 3/2) drawn anew each epoch. Returns the moves over
+ * @epochs closes after the first 8, and how many of them ended unbalanced.
+ */
+static uint32_t noisy_moves(uint32_t load_decay, uint32_t slack, uint32_t epochs,
+			    uint32_t *unbalanced)
+{
+	static struct cf f;
+	struct rvx_coh_config cfg;
+	struct rvx_coh_result res;
+	struct cf_graph g;
+	uint32_t i, j, e, moves = 0;
+	uint64_t seed = 42;
+
+	memset(&g, 0, sizeof(g));
+	g.n = 20;
+	for (i = 0; i < 20; i++) {
+		uint32_t lo = i < 12 ? 0 : 12, sz = i < 12 ? 12 : 8;
+
+		for (j = 1; j <= 3; j++) {
+			g.a[g.m] = i;
+			g.b[g.m] = lo + (i - lo + j) % sz;
+			g.w[g.m++] = 1000;
+		}
+	}
+	g.a[g.m] = 0, g.b[g.m] = 12, g.w[g.m++] = 10;
+	rvx_coh_config_default(&cfg, 2);
+	cfg.load_decay_q16 = load_decay;
+	cfg.balance_slack_q16 = slack;
+	cf_start(&f, &cfg, &g, NULL);
+	*unbalanced = 0;
+	for (e = 0; e < epochs + 8; e++) {
+		cf_note(&f, &g);
+		for (i = 0; i < 20; i++)
+			cr_assert_eq(rvx_coh_vertex_note(&f.c, i, 50 + cf_rand(&seed) % 100), 0);
+		cr_assert_eq(rvx_coh_epoch_close(&f.c, &res, NULL, 0), 0);
+		if (res.flags & RVX_COH_RES_REBUILD_DUE) {
+			struct rvx_coh_result rres;
+
+			cr_assert_eq(rvx_coh_rebuild(&f.c, &rres, NULL, 0), 0);
+			res.moved += rres.moved;
+		}
+		if (e >= 8) {
+			moves += res.moved;
+			*unbalanced += (res.flags & RVX_COH_RES_UNBALANCED) != 0;
+		}
+	}
+	return moves;
+}
+
+/* Without smoothing and balance hysteresis the noisy loads move vertices
+ * back and forth; with them the placement settles. */
+Test(coherence_engine, smoothed_load_and_balance_slack_stop_flapping)
+{
+	uint32_t flap, calm, smooth, slack, ub;
+
+	flap = noisy_moves(0, 0, 200, &ub);
+	smooth = noisy_moves(ONE - ONE / 8u, 0, 200, &ub);
+	slack = noisy_moves(0, ONE / 4u, 200, &ub);
+	calm = noisy_moves(ONE - ONE / 8u, ONE / 4u, 200, &ub);
+	cr_log_info("moves: neither %u, smoothed load %u, balance slack %u, both %u", flap, smooth,
+		    slack, calm);
+	cr_assert_geq(flap, 50u, "the case flaps without them (%u moves)", flap);
+	cr_assert_leq(calm * 10u, flap, "%u moves with them against %u", calm, flap);
+	cr_assert_eq(ub, 0, "the tolerance was held at every close");
+}
+
+/* A rebuild moves only the vertices it must: planted clusters placed one
+ * per part but with the parts numbered differently from what the
+ * constructions produce, and two vertices swapped between clusters. The
+ * rebuild must move exactly those two back (not renumber every part), and
+ * a second rebuild on the same graph moves nothing. */
+Test(coherence_engine, rebuild_moves_only_what_it_must)
+{
+	static struct cf f;
+	struct rvx_coh_config cfg;
+	struct rvx_coh_result res;
+	struct rvx_coh_move mv[CF_NV];
+	struct cf_graph g;
+	uint32_t start[CF_NV], part[CF_NV], i;
+
+	clusters(&g, 7, 0);
+	for (i = 0; i < 64; i++)
+		start[i] = 3u - i / 16u;
+	start[5] = 2; /* cluster 0 (part 3) <-> cluster 1 (part 2) */
+	start[21] = 3;
+	rvx_coh_config_default(&cfg, 4);
+	cfg.decay_q16 = 0;
+	cfg.rebuild_period = 0;
+	cfg.drift_q16 = 0;
+	cfg.work_limit = 1; /* the close only takes in the weights */
+	cf_start(&f, &cfg, &g, start);
+	cf_note(&f, &g);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, &res, NULL, 0), 0);
+	cr_assert_eq(res.moved, 0);
+	f.c.cfg.work_limit = 0;
+	cr_assert_eq(rvx_coh_rebuild(&f.c, &res, mv, CF_NV), 0);
+	cf_placement(&f, 64, part);
+	cr_assert_leq(cf_cut(&g, part), cf_cut(&g, start));
+	cr_assert_eq(res.moved, 2, "moved %u cut %llu -> %llu flags %x", res.moved, (unsigned long long)res.cut_before, (unsigned long long)res.cut, res.flags);
+	for (i = 0; i < 64; i++)
+		cr_assert_eq(part[i], 3u - i / 16u, "vertex %u on %u", i, part[i]);
+	cr_assert_eq(rvx_coh_rebuild(&f.c, &res, mv, CF_NV), 0);
+	cr_assert_eq(res.moved, 0);
+}

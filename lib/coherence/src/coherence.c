@@ -49,7 +49,8 @@ int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
 	if (cfg->parts == 0 || cfg->parts > RVX_COH_MAX_PARTS ||
 	    cfg->imbalance_q16 < ONE || cfg->imbalance_q16 > 4u * ONE ||
 	    cfg->decay_q16 >= ONE || cfg->min_gain_q16 >= ONE || cfg->reserved != 0 ||
-	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0)
+	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0 ||
+	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE)
 		return -RVX_EINVAL;
 	if (scratch_bytes < RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts))
 		return -RVX_ENOMEM;
@@ -229,6 +230,65 @@ static uint64_t q16_mul(uint64_t x, uint32_t q)
 	return (x >> 16) * q + (((x & 0xFFFFu) * q) >> 16);
 }
 
+/* @a beats @b: balanced first; among balanced ones by a cut lower by more
+ * than @thresh (min_gain); among unbalanced ones as rvx_coh_better_(). */
+static bool clearly_better(const struct coh_eval *a, const struct coh_eval *b, uint64_t thresh)
+{
+	if (a->balanced != b->balanced)
+		return a->balanced;
+	if (!a->balanced)
+		return rvx_coh_better_(a, b);
+	return b->cut > a->cut && b->cut - a->cut > thresh;
+}
+
+/*
+ * Renumber the parts of placement @pl so that it keeps as many vertices as
+ * possible where the placement in force (start) has them: the pair (new
+ * part, old part) sharing the most vertices is matched first (ties: lower
+ * numbers), then the next among the unmatched, k times. Cut and balance
+ * are unchanged (parts are only renamed); a rebuild found from scratch then
+ * moves only the vertices it must. Needs k * k values of conn (n >= k);
+ * skipped otherwise. Charged k units of work.
+ */
+static void relabel(struct coh_ws *w, uint32_t *pl)
+{
+	uint32_t k = w->k, i, a, b, r, v;
+	uint64_t used_new = 0, used_old = 0;
+	int64_t *ov = w->conn, *map = w->load2;
+
+	if (w->n < k || k < 2)
+		return;
+	memset(ov, 0, 8u * (size_t)k * k);
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		ov[(size_t)pl[v] * k + w->start[v]]++;
+	}
+	for (r = 0; r < k; r++) {
+		uint32_t ba = NONE, bb = NONE;
+
+		for (a = 0; a < k; a++) {
+			if (used_new & (UINT64_C(1) << a))
+				continue;
+			for (b = 0; b < k; b++) {
+				if (used_old & (UINT64_C(1) << b))
+					continue;
+				if (ba == NONE || ov[(size_t)a * k + b] > ov[(size_t)ba * k + bb]) {
+					ba = a;
+					bb = b;
+				}
+			}
+		}
+		map[ba] = bb;
+		used_new |= UINT64_C(1) << ba;
+		used_old |= UINT64_C(1) << bb;
+	}
+	for (i = 0; i < w->live_count; i++) {
+		v = w->live[i];
+		pl[v] = (uint32_t)map[pl[v]];
+	}
+	(void)rvx_coh_tick_(w->c, k);
+}
+
 /*
  * Place the vertices on the current weights within @budget: rebuild from
  * scratch first when @rebuild, then refine warm; adopt under hysteresis and
@@ -264,26 +324,38 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 	ev_start = rvx_coh_eval_(&w);
 	ev = ev_start;
 	c->budget = budget;
-	(void)rvx_coh_tick_(c, 1);
+	/* The setup (decay, CSR, conn) cannot stop halfway: read the clock
+	 * after it, so that what it took counts against the budget before
+	 * any search starts (a stop here is at work 1, which a replay with
+	 * work_limit 1 reproduces). */
+	if (!rvx_coh_tick_(c, 1) && c->cfg.clock != NULL &&
+	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= budget - budget / 4u)
+		c->over = 1;
 
 	if (w.live_count > 0 && rebuild) {
 		/* From scratch, each attempt kept only if better. */
 		struct coh_eval ev_new;
 		uint32_t t;
 
-		/* best: the start; aux: the best construction. */
+		/* best: the start refined, the placement to beat by more than
+		 * min_gain (a construction that only ties it would move many
+		 * vertices for nothing); aux: the best construction. */
+		rvx_coh_refine_(&w);
+		ev = rvx_coh_eval_(&w);
 		memcpy(w.best, w.cur, 4u * (size_t)w.n);
 		for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
 			if (!rvx_coh_construct_(&w, t))
 				break;
 			rebuilt = true;
 			ev_new = rvx_coh_eval_(&w);
-			if (rvx_coh_better_(&ev_new, &ev)) {
+			if (clearly_better(&ev_new, &ev, thresh)) {
 				ev = ev_new;
 				rebuilt_won = true;
 				memcpy(w.aux, w.cur, 4u * (size_t)w.n);
 			}
 		}
+		if (rebuilt_won)
+			relabel(&w, w.aux);
 		memcpy(w.cur, rebuilt_won ? w.aux : w.best, 4u * (size_t)w.n);
 		rvx_coh_conn_init_(&w);
 	}
@@ -383,7 +455,8 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 
 		if (vx->part == NONE)
 			continue;
-		vx->load = decay(vx->load, vx->load_open, c->cfg.decay_q16);
+		vx->load = decay(vx->load, vx->load_open,
+				 c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : c->cfg.decay_q16);
 		vx->load_open = 0;
 	}
 	for (i = 0; i < c->edge_top; i++) {

@@ -56,7 +56,8 @@ struct coh_ws {
 	uint32_t bmax;     /* no bucket above this is non-empty */
 	uint32_t live_count;
 	int64_t total;     /* total vertex weight */
-	int64_t cap;       /* balance cap */
+	int64_t cap;       /* balance cap: what repairs and moves aim under */
+	int64_t tol;       /* balance tolerance: cap + cap * balance_slack (>= cap) */
 	uint64_t traffic;  /* total edge weight */
 	int64_t min_pass_gain; /* FM stops after a pass that gains no more */
 };

@@ -162,6 +162,10 @@ void rvx_coh_build_graph_(struct coh_ws *w)
 	a = t > (uint64_t)(INT64_MAX / 2) ? INT64_MAX / 2 : (int64_t)t;
 	b = avg + vmax;
 	w->cap = a > b ? a : b;
+	/* cap < 2^62 and slack <= 1.0: the tolerance stays below 2^63. */
+	t = (uint64_t)w->cap;
+	w->tol = w->cap + (int64_t)((t >> 16) * c->cfg.balance_slack_q16 +
+				    (((t & 0xFFFFu) * c->cfg.balance_slack_q16) >> 16));
 }
 
 /* conn and loads for the placement in cur. */
@@ -197,7 +201,7 @@ struct coh_eval rvx_coh_eval_(const struct coh_ws *w)
 	for (p = 0; p < w->k; p++)
 		if (w->load[p] > ev.max_load)
 			ev.max_load = w->load[p];
-	ev.balanced = ev.max_load <= w->cap;
+	ev.balanced = ev.max_load <= w->tol;
 	return ev;
 }
 
@@ -215,8 +219,10 @@ bool rvx_coh_better_(const struct coh_eval *a, const struct coh_eval *b)
  * clock is read whenever the work crosses a multiple of 8, so the points
  * where a run can stop depend on the work count only: a replay with
  * work_limit = the recorded work stops at the same point. The search stops
- * at 7/8 of the budget, leaving the rest for what must follow (rolling
- * back to the best prefix, adopting, listing the moves).
+ * at 3/4 of the budget, leaving the rest for what must follow (rolling
+ * back to the best prefix, adopting, listing the moves: about 3 us at 256
+ * vertices) and for the clock read that stops it coming up to 8 units
+ * late, so that a close stopped by its budget still ends within it.
  */
 bool rvx_coh_tick_(struct rvx_coh *c, uint64_t units)
 {
@@ -230,7 +236,7 @@ bool rvx_coh_tick_(struct rvx_coh *c, uint64_t units)
 		return true;
 	}
 	if (c->cfg.clock != NULL && (before >> 3) != (c->work >> 3) &&
-	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->budget - c->budget / 8u) {
+	    c->cfg.clock(c->cfg.clock_ctx) - c->t0 >= c->budget - c->budget / 4u) {
 		c->over = 1;
 		return true;
 	}
@@ -414,15 +420,21 @@ static int64_t max_load(const struct coh_ws *w)
 }
 
 /*
- * Move vertices off parts above the cap: from the heaviest part, the move
- * with the best gain onto a part it fits on, free vertices before held
- * ones; when nothing fits, the move onto the lightest part that lowers the
- * larger of the two loads the most. Stops when balanced, stuck, or out of
- * budget.
+ * When a part is above the tolerance, move vertices off parts above the
+ * cap: from the heaviest part, the move with the best gain onto a part it
+ * fits on, free vertices before held ones (held ones never with a balance
+ * slack: the hold is respected); when nothing fits, the move onto the
+ * lightest part that lowers the larger of the two loads the most. Stops
+ * when under the cap, stuck, or out of budget.
  */
 void rvx_coh_repair_(struct coh_ws *w)
 {
 	uint32_t k = w->k, iter, i, p, a, v, round;
+	uint32_t rounds = w->c->cfg.balance_slack_q16 != 0 ? 1u : 2u;
+	uint8_t skip = w->c->cfg.balance_slack_q16 != 0 ? F_HOLD : 0u;
+
+	if (max_load(w) <= w->tol)
+		return;
 
 	for (iter = 0; iter < w->live_count; iter++) {
 		uint32_t bv = NONE, bb = NONE, light = 0;
@@ -437,7 +449,7 @@ void rvx_coh_repair_(struct coh_ws *w)
 		}
 		if (w->load[a] <= w->cap)
 			return;
-		for (round = 0; round < 2 && bv == NONE; round++) {
+		for (round = 0; round < rounds && bv == NONE; round++) {
 			for (i = 0; i < w->live_count; i++) {
 				uint32_t b;
 				int64_t g;
@@ -458,7 +470,7 @@ void rvx_coh_repair_(struct coh_ws *w)
 				int64_t peak, g;
 
 				v = w->live[i];
-				if (w->cur[v] != a)
+				if (w->cur[v] != a || (w->flag[v] & skip))
 					continue;
 				peak = w->load[light] + w->vw[v];
 				if (w->load[a] - w->vw[v] > peak)
@@ -477,7 +489,9 @@ void rvx_coh_repair_(struct coh_ws *w)
 		if (bv == NONE)
 			return;
 		move_vertex(w, bv, bb, false);
-		if (rvx_coh_tick_(w->c, 1))
+		/* Each step scans the heaviest part: charge it, so that the
+		 * clock is read at every step of a large graph. */
+		if (rvx_coh_tick_(w->c, 1u + w->live_count / 32u))
 			return;
 	}
 }
@@ -497,12 +511,16 @@ static bool fm_pass(struct coh_ws *w)
 		if (!(w->flag[v] & F_HOLD))
 			b_place(w, v);
 	}
+	/* Filling the buckets scanned every row: charge it. */
+	if (rvx_coh_tick_(w->c, 1u + (w->live_count * w->k) / 256u))
+		return false;
 	while ((v = b_top(w)) != NONE) {
 		uint32_t key = w->bkey[v], to, from;
 		int64_t g;
 
 		b_remove(w, v);
-		if (rvx_coh_tick_(w->c, 1))
+		/* A move touches every neighbour: charge its degree. */
+		if (rvx_coh_tick_(w->c, 1u + (w->off[v + 1] - w->off[v]) / 32u))
 			break;
 		to = best_target(w, v, true, &g);
 		if (to == NONE) {

@@ -45,10 +45,24 @@
  *
  * Balance: a vertex weighs its decayed load in Q16 units, at least 1. A
  * placement is balanced when no part weighs more than the cap
- * max(ceil(W * imbalance / k), ceil(W / k) + heaviest vertex), W the total;
- * the second term makes a balanced placement always exist. An adopted
- * placement is always balanced unless the budget ran out before an
- * unbalanced start could be repaired (`RVX_COH_RES_UNBALANCED`).
+ * max(ceil(W * imbalance / k), ceil(W / k) + heaviest vertex), W the total
+ * (or, with a balance slack, than the tolerance: see below); the second term
+ * makes a balanced placement always exist. An adopted placement is always
+ * balanced unless the budget ran out before an unbalanced start could be
+ * repaired, or held vertices stood in the way (`RVX_COH_RES_UNBALANCED`).
+ *
+ * Balance hysteresis (`balance_slack_q16` = s, for loads that change from
+ * epoch to epoch, such as run time): a placement whose heaviest part is
+ * within the tolerance cap + cap * s counts as balanced, so the balance
+ * alone moves nothing until a part exceeds the tolerance; a repair then
+ * brings the parts back under the cap itself (not just under the
+ * tolerance), moving only vertices that are not held (the hold is
+ * respected; what no free vertex can repair waits for the holds to end and
+ * is flagged `RVX_COH_RES_UNBALANCED` meanwhile). Refinement never moves a
+ * vertex onto a part it would take above the cap. Loads can be smoothed
+ * more than traffic with their own decay (`load_decay_q16`). With s = 0
+ * (the default) the cap is the tolerance and a repair may move held
+ * vertices when no free one can.
  *
  * Hysteresis: a new placement replaces the current one only when it lowers
  * the cut by more than `min_gain` of the total traffic (or repairs the
@@ -142,6 +156,8 @@ struct rvx_coh_config {
 	uint64_t work_limit;     /**< Work units of one epoch close at most (0: no limit). */
 	rvx_coh_clock_fn clock;  /**< The budget's clock, or NULL (then only `work_limit` bounds the work). */
 	void *clock_ctx;         /**< Passed to `clock`. */
+	uint32_t load_decay_q16; /**< Load kept from the past per epoch, < `RVX_COH_Q16_ONE` (0: `decay_q16`). */
+	uint32_t balance_slack_q16; /**< Balance hysteresis: a part may exceed the cap by this share of it before the balance alone moves a vertex, <= `RVX_COH_Q16_ONE` (0: none). */
 };
 
 /** One vertex slot (caller storage; read it through the calls). */
@@ -194,7 +210,7 @@ struct rvx_coh_result {
 	uint64_t cut_before;   /**< Cut of the previous placement on this epoch's graph. */
 	uint64_t cut;          /**< Cut of the placement now in force. */
 	uint64_t max_load;     /**< Heaviest part of the placement now in force (vertex weights). */
-	uint64_t cap;          /**< The balance cap. */
+	uint64_t cap;          /**< The balance cap (the tolerance is cap + cap * `balance_slack_q16`). */
 	uint64_t work;         /**< Work units spent (replay with it as `work_limit`). */
 	uint64_t elapsed;      /**< Clock units spent (0 without a clock). */
 	uint32_t moved;        /**< Vertices whose part changed. */
@@ -221,9 +237,11 @@ struct rvx_coh_score {
 
 /**
  * Fill @p cfg with the defaults for @p parts parts: imbalance 1.10, decay
- * 0.5, hold 4 epochs, min gain 1/256 of the traffic, rebuild due on a drift
- * of 1/16 or every 64 epochs, a 50 us budget per epoch close and 2 ms per
- * rebuild, and no clock (set one).
+ * 0.5 (loads too), hold 4 epochs, min gain 1/256 of the traffic, rebuild
+ * due on a drift of 1/16 or every 64 epochs, a 50 us budget per epoch close
+ * and 2 ms per rebuild, no balance slack, and no clock (set one). For loads
+ * that vary from epoch to epoch (run time), a load decay of 7/8 and a
+ * balance slack of 1/4 stop the balance from moving vertices back and forth.
  * @param[out] cfg the configuration
  * @param parts k
  */
@@ -343,8 +361,10 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
  * Rebuild from scratch off the hot path, on the weights of the last closed
  * epoch: clusters by label propagation packed onto the parts, and greedy
  * graph growing from four seeds, each refined; the best is kept if it beats
- * the placement in force (which is then refined too) by more than
- * `min_gain`, within `rebuild_budget_ns`. Held vertices may move here.
+ * the placement in force, refined first, by more than `min_gain` (or
+ * repairs the balance), within `rebuild_budget_ns`; its parts are then
+ * renumbered to leave as many vertices as possible where they are (cut and
+ * balance unchanged). Held vertices may move here.
  * @param c the engine
  * @param[out] res what happened (may be NULL)
  * @param[out] moves the migrations (may be NULL when @p moves_cap is 0)
