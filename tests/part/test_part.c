@@ -845,6 +845,33 @@ Test(part, layout_syscall_pointers_are_checked_by_the_port)
 	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
 }
 
+Test(part, layout_syscall_buffer_in_a_mapped_region_reaches_the_kernel)
+{
+	struct rvx_syscall_args a = args(0x200);
+	struct rvx_part_map m = {FK_MEM_BASE(0) + FK_MEM + 0x10000, 0x2000, 3, 1, 1, 0, {0},
+				 0x980000};
+	struct rvx_part_verdict v;
+	uint32_t part = layout_with_task(5);
+
+	cr_assert_eq(rvx_part_map_add(&pl, part, &m), 0);
+	fk_clear();
+	/* Wholly inside the region mapped into it: to the kernel. */
+	a.in = m.ipa + 0x10;
+	a.in_len = 64;
+	put_args(part, &a);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_NONE);
+	cr_assert_eq(fk_count(FK_SYSCALL), 1);
+	/* Running off its end: refused, the kernel never sees it. */
+	fk.now += 100;
+	a.in = m.ipa + m.size - 8u;
+	a.in_len = 16;
+	put_args(part, &a);
+	v = trap(5);
+	cr_assert_eq(v.cause, RVX_PART_CAUSE_BAD_POINTER);
+	cr_assert_eq(fk_count(FK_SYSCALL), 1);
+}
+
 Test(part, layout_abort_is_unmapped_whoever_uses_the_address_elsewhere)
 {
 	struct rvx_part_verdict v;

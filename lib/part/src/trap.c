@@ -7,12 +7,25 @@
  */
 #include "part_internal.h"
 
-/* A partition with its own layout: the window, then the port's stage-2
- * check of the permission (its text is in the window but not writable). */
+/* Wholly inside one of the partition's live mappings (not a leased device). */
+static bool in_maps(const struct rvx_part_partition *p, uint64_t a, uint64_t len)
+{
+	for (uint32_t i = 0; i < p->map_count; i++) {
+		const struct rvx_part_map *m = &p->maps[i];
+
+		if (m->live && !m->lease && rvx_part_in_range_(a, len, m->ipa, m->size))
+			return true;
+	}
+	return false;
+}
+
+/* A partition with its own layout: the window, or one region mapped into
+ * it (a device it leases never is), then the port's stage-2 check of the
+ * permission (its text is in the window but not writable). */
 static bool layout_ok(const struct rvx_part *pl, const struct rvx_part_partition *p, uint64_t a,
 		      uint64_t len, bool write)
 {
-	return rvx_part_in_range_(a, len, p->mem, p->mem_size) &&
+	return (rvx_part_in_range_(a, len, p->mem, p->mem_size) || in_maps(p, a, len)) &&
 	       (pl->arch->guest_check == NULL ||
 		pl->arch->guest_check(pl->ctx, rvx_part_index_(pl, p), a, len, write));
 }

@@ -115,15 +115,31 @@ static uint64_t round_page(uint64_t v)
 
 uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write)
 {
+	const struct rvx_part_partition *pp;
 	const struct rvx_stage2 *s2;
 	const struct comp *c;
-	uint64_t first, last;
+	uint64_t first, last, pa = 0;
 
 	if (part >= RVX_CONFIG_PART_MAX_PARTITIONS || !comps[part].live)
 		return 0;
 	c = &comps[part];
-	if (ipa < RVX_USER_IMAGE_IPA || len > c->window || ipa - RVX_USER_IMAGE_IPA > c->window - len)
-		return 0;
+	pp = &rvx_virt_pl.parts[part];
+	if (ipa >= RVX_USER_IMAGE_IPA && len <= c->window &&
+	    ipa - RVX_USER_IMAGE_IPA <= c->window - len) {
+		pa = c->pa + (ipa - RVX_USER_IMAGE_IPA);
+	} else {
+		/* Else wholly inside one region mapped into it (RegionMap's or
+		 * its package's): one mapping is one contiguous run of memory. */
+		for (uint32_t i = 0; i < pp->map_count && pa == 0; i++) {
+			const struct rvx_part_map *m = &pp->maps[i];
+
+			if (m->live && !m->lease && m->ipa >= RVX_VIRT_COMP_REGIONS && ipa >= m->ipa &&
+			    len <= m->size && ipa - m->ipa <= m->size - len)
+				pa = m->pa + (ipa - m->ipa);
+		}
+		if (pa == 0)
+			return 0;
+	}
 	/* Every page the range touches must be mapped with the permission:
 	 * the tables say what the component may reach, nothing else does. */
 	s2 = rvx_virt_part_s2(part);
@@ -138,7 +154,7 @@ uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write)
 		if (a == last)
 			break;
 	}
-	return c->pa + (ipa - RVX_USER_IMAGE_IPA);
+	return pa;
 }
 
 void rvx_virt_comp_cpu_reset(uint32_t task, uint32_t part, uint32_t slot)

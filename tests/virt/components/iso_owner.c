@@ -49,6 +49,23 @@ void owner_main(const struct rvx_user_start *s)
 			    (uint64_t)(uintptr_t)slab.base, (uint64_t)(uintptr_t)imm.base,
 			    (const char *)imm.base);
 	{
+		/* A syscall's buffer may lie in a region mapped into it: a third
+		 * region made from the bytes of the immutable one. */
+		struct rvx_user_region copy;
+
+		rc = rvx_sys_region_map(task, RVX_REGION_POLICY_IMMUTABLE, 64, 0, imm.base,
+					sizeof(hello), &copy);
+		rvx_user_a64_printf("RVX-ISO owner: a region made from its immutable region's bytes: "
+				    "%s (%d)",
+				    rc == 0 && copy.base != NULL &&
+						    memcmp(copy.base, hello, sizeof(hello)) == 0
+					    ? "ok"
+					    : "FAILED",
+				    rc);
+		if (rc != 0)
+			rvx_user_a64_exit(6);
+	}
+	{
 		uint64_t ipa = (uint64_t)(uintptr_t)slab.base;
 
 		rc = rvx_sys_queue_send(q, 1, 0, 0, &ipa, sizeof(ipa));

@@ -544,8 +544,10 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
  * @p size) is its memory as its tasks see it, and @p maps (each inside the
  * window, with the physical pages behind it in `pa`) are what its stage 2
  * maps, journaled in order. The configured shared text is not mapped into
- * it. Syscall pointers must lie in the window and, if the port gives
- * `guest_check`, in mappings with the access's permission. Otherwise as
+ * it. Syscall pointers must lie wholly in the window or wholly in one of
+ * its live mappings that is not a leased device (a region mapped with
+ * `rvx_part_map_add()`, say) and, if the port gives `guest_check`, in
+ * pages mapped with the access's permission. Otherwise as
  * `rvx_part_create()` (PART_CREATE record; index = partitions created before).
  * @param pl the state
  * @param vmid its VMID (unique; not 0)
