@@ -488,3 +488,45 @@ Test(coherence_engine, rebuild_moves_only_what_it_must)
 	cr_assert_eq(rvx_coh_rebuild(&f.c, &res, mv, CF_NV), 0);
 	cr_assert_eq(res.moved, 0);
 }
+
+/* rvx_coh_epoch_step() is the close and, when it asks, the rebuild: the same
+ * placement and result as calling both, its overruns and rebuild counted. */
+Test(coherence_engine, epoch_step_is_close_then_due_rebuild)
+{
+	static struct cf a, b;
+	static struct cf_graph g;
+	struct rvx_coh_config cfg;
+	struct rvx_coh_result rc, rr;
+	struct rvx_coh_step st;
+	uint32_t pa[CF_NV], pb[CF_NV];
+	bool saw_rebuild = false;
+
+	rvx_coh_config_default(&cfg, 4);
+	cf_random_graph(&g, 77, 48, 200, 1000);
+	cf_start(&a, &cfg, &g, NULL);
+	cf_start(&b, &cfg, &g, NULL);
+	cr_assert_eq(rvx_coh_epoch_step(&a.c, NULL), -RVX_EINVAL);
+	for (uint32_t ep = 0; ep < 6; ep++) {
+		cf_note(&a, &g);
+		cf_note(&b, &g);
+		cr_assert_eq(rvx_coh_epoch_step(&a.c, &st), 0);
+		cr_assert_eq(rvx_coh_epoch_close(&b.c, &rc, NULL, 0), 0);
+		cr_assert_eq(st.rebuilt, (rc.flags & RVX_COH_RES_REBUILD_DUE) != 0);
+		if (rc.flags & RVX_COH_RES_REBUILD_DUE) {
+			cr_assert_eq(rvx_coh_rebuild(&b.c, &rr, NULL, 0), 0);
+			cr_assert_eq(st.result.cut, rr.cut);
+			cr_assert_eq(st.result.work, rc.work + rr.work);
+			cr_assert_eq(st.result.moved, rc.moved + rr.moved);
+			cr_assert_eq(st.result.flags, rc.flags | rr.flags);
+			saw_rebuild = true;
+		} else {
+			cr_assert_eq(st.result.cut, rc.cut);
+			cr_assert_eq(st.result.flags, rc.flags);
+		}
+		cr_assert_eq(st.overruns, 0u, "no clock, no overrun");
+		cf_placement(&a, g.n, pa);
+		cf_placement(&b, g.n, pb);
+		cr_assert(memcmp(pa, pb, sizeof(uint32_t) * g.n) == 0);
+	}
+	cr_assert(saw_rebuild, "the first close asks for a rebuild");
+}

@@ -487,6 +487,33 @@ int rvx_coh_rebuild(struct rvx_coh *c, struct rvx_coh_result *res,
 	return 0;
 }
 
+int rvx_coh_epoch_step(struct rvx_coh *c, struct rvx_coh_step *out)
+{
+	struct rvx_coh_result rb;
+	int rc;
+
+	if (out == NULL)
+		return -RVX_EINVAL;
+	rc = rvx_coh_epoch_close(c, &out->result, NULL, 0);
+	if (rc != 0)
+		return rc;
+	out->rebuilt = 0;
+	out->overruns = (out->result.flags & RVX_COH_RES_BUDGET_EXCEEDED) != 0;
+	if (out->result.flags & RVX_COH_RES_REBUILD_DUE) {
+		RVX_CHECK(rvx_coh_rebuild(c, &rb, NULL, 0) == 0);
+		out->rebuilt = 1;
+		out->overruns += (rb.flags & RVX_COH_RES_BUDGET_EXCEEDED) != 0;
+		/* One decision: the rebuild's placement, both phases' costs. */
+		out->result.cut = rb.cut;
+		out->result.max_load = rb.max_load;
+		out->result.work += rb.work;
+		out->result.elapsed += rb.elapsed;
+		out->result.moved += rb.moved;
+		out->result.flags |= rb.flags;
+	}
+	return 0;
+}
+
 int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count)
 {
 	struct coh_ws w;

@@ -135,22 +135,13 @@ void rvx_part_coh_migrate_(struct rvx_part *pl)
 	}
 }
 
-static void merge(struct rvx_coh_result *into, const struct rvx_coh_result *r)
-{
-	into->cut = r->cut;
-	into->max_load = r->max_load;
-	into->work += r->work;
-	into->elapsed += r->elapsed;
-	into->moved += r->moved;
-	into->flags |= r->flags;
-}
-
 void rvx_part_coh_epoch_(struct rvx_part *pl)
 {
 	struct rvx_part_coh *pc = pl->coh;
 	struct rvx_coh *c = &pc->engine;
-	struct rvx_coh_result res, rb;
 	struct rvx_part_coh_record *rec = &pc->last;
+	struct rvx_coh_step step;
+	struct rvx_coh_result res;
 
 	sync_graph(pl, pc);
 	/* This epoch's counts: lib/hyp just moved them to last_*. */
@@ -171,17 +162,11 @@ void rvx_part_coh_epoch_(struct rvx_part *pl)
 		RVX_CHECK(rvx_coh_edge_note(c, pc->edge_of[e],
 					    info.last_bytes + info.last_messages) == 0);
 	}
-	RVX_CHECK(rvx_coh_epoch_close(c, &res, NULL, 0) == 0);
+	RVX_CHECK(rvx_coh_epoch_step(c, &step) == 0);
+	res = step.result;
 	pc->closes++;
-	if (res.flags & RVX_COH_RES_BUDGET_EXCEEDED)
-		pc->budget_exceeded++;
-	if (res.flags & RVX_COH_RES_REBUILD_DUE) {
-		RVX_CHECK(rvx_coh_rebuild(c, &rb, NULL, 0) == 0);
-		pc->rebuilds++;
-		if (rb.flags & RVX_COH_RES_BUDGET_EXCEEDED)
-			pc->budget_exceeded++;
-		merge(&res, &rb);
-	}
+	pc->rebuilds += step.rebuilt;
+	pc->budget_exceeded += step.overruns;
 
 	/* The decision, witnessed before it is carried out. */
 	pc->result = res;

@@ -138,36 +138,21 @@ static void migrate(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 	}
 }
 
-static void merge(struct rvx_coh_result *into, const struct rvx_coh_result *r)
-{
-	into->cut = r->cut;
-	into->max_load = r->max_load;
-	into->work += r->work;
-	into->elapsed += r->elapsed;
-	into->moved += r->moved;
-	into->flags |= r->flags;
-}
-
 static void close_epoch(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 {
 	struct rvx_coh *c = &hc->engine;
 	struct rvx_hkrt_coh_record *rec = &hc->last;
-	struct rvx_coh_result res, rb;
+	struct rvx_coh_step step;
+	struct rvx_coh_result res;
 	uint64_t t0 = mono_clock(NULL), dt;
 
 	sync_vertices(rt, hc);
 	sync_edges(rt, hc);
-	RVX_CHECK(rvx_coh_epoch_close(c, &res, NULL, 0) == 0);
+	RVX_CHECK(rvx_coh_epoch_step(c, &step) == 0);
+	res = step.result;
 	hc->closes++;
-	if (res.flags & RVX_COH_RES_BUDGET_EXCEEDED)
-		hc->budget_exceeded++;
-	if (res.flags & RVX_COH_RES_REBUILD_DUE) {
-		RVX_CHECK(rvx_coh_rebuild(c, &rb, NULL, 0) == 0);
-		hc->rebuilds++;
-		if (rb.flags & RVX_COH_RES_BUDGET_EXCEEDED)
-			hc->budget_exceeded++;
-		merge(&res, &rb);
-	}
+	hc->rebuilds += step.rebuilt;
+	hc->budget_exceeded += step.overruns;
 
 	/* The decision, witnessed before it is carried out. */
 	hc->result = res;

@@ -377,6 +377,26 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 int rvx_coh_rebuild(struct rvx_coh *c, struct rvx_coh_result *res,
 		    struct rvx_coh_move *moves, uint32_t moves_cap);
 
+/** What one epoch step decided (rvx_coh_epoch_step()). */
+struct rvx_coh_step {
+	struct rvx_coh_result result; /**< The close's result, merged with the rebuild's if one ran. */
+	uint32_t rebuilt;             /**< 1 if a rebuild ran in this step. */
+	uint32_t overruns;            /**< Phases (close, rebuild) that ran out of budget: 0..2. */
+};
+
+/**
+ * One epoch as an embedder runs it in a single context: rvx_coh_epoch_close()
+ * and, when it reports `RVX_COH_RES_REBUILD_DUE`, rvx_coh_rebuild() at once
+ * (within its own `rebuild_budget_ns`). The result is the placement in force
+ * afterwards, with the work, time, moves and flags of both phases. The
+ * caller reads the placement with rvx_coh_part_of().
+ * @param c the engine
+ * @param[out] out what happened
+ * @retval 0 done (budget overruns are counted in @p out)
+ * @retval -RVX_EINVAL @p c NULL or not initialised, or @p out NULL
+ */
+int rvx_coh_epoch_step(struct rvx_coh *c, struct rvx_coh_step *out);
+
 /**
  * The part vertex @p v is placed on.
  * @param c the engine
