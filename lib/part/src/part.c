@@ -128,14 +128,53 @@ static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 	return a < b + bn && b < a + an;
 }
 
-int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
-		    uint32_t flags, uint32_t *index)
+/* What both kinds of partition share once their own checks passed: a free
+ * slot, the stage-2 tables built from @p maps (the port's, and not yet
+ * anyone's: building them is the last check), then the commit. */
+static int create_(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
+		   const struct rvx_part_map *maps, uint32_t count, uint32_t flags, uint8_t layout,
+		   uint32_t *index)
 {
 	struct rvx_hyp_partition_config pc;
 	struct rvx_part_partition *p;
-	struct rvx_part_map text, own;
 	uint32_t i;
 	int rc;
+
+	if (pl->part_count >= RVX_CONFIG_PART_MAX_PARTITIONS)
+		return -RVX_ENOMEM;
+	i = pl->part_count;
+	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
+	for (uint32_t m = 0; rc == 0 && m < count; m++)
+		rc = pl->arch->s2_map(pl->ctx, i, &maps[m]);
+	if (rc != 0)
+		return rc;
+	/* Its capability root: the tables of the tasks spawned into scheduler
+	 * partition index + 1 (the root task is in 0). */
+	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, (uint16_t)flags, i + 1u};
+
+	/* Commit. */
+	p = &pl->parts[i];
+	memset(p, 0, sizeof(*p));
+	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
+	RVX_CHECK(rc == 0); /* free slot and unique VMID checked before */
+	p->live = 1;
+	p->flags = flags;
+	p->layout = layout;
+	p->vmid = vmid;
+	p->mem = ipa;
+	p->mem_size = size;
+	memcpy(p->maps, maps, (size_t)count * sizeof(maps[0]));
+	p->map_count = count;
+	pl->part_count++;
+	*index = i;
+	return 0;
+}
+
+int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t mem_size,
+		    uint32_t flags, uint32_t *index)
+{
+	struct rvx_part_map maps[2];
+	uint32_t i;
 
 	/* Check. */
 	if (pl == NULL || index == NULL || vmid == 0 || vmid > UINT16_MAX || mem_size == 0 ||
@@ -151,52 +190,19 @@ int rvx_part_create(struct rvx_part *pl, uint32_t vmid, uint64_t mem, uint64_t m
 		if (pl->parts[i].vmid == vmid)
 			return -RVX_EEXIST;
 	}
-	if (pl->part_count >= RVX_CONFIG_PART_MAX_PARTITIONS)
-		return -RVX_ENOMEM;
-	i = pl->part_count;
-	text = (struct rvx_part_map){pl->cfg.text_base, pl->cfg.text_size, pl->cfg.text_perms,
-				     pl->cfg.normal_memtype, 1, 0, {0}, pl->cfg.text_base};
-	own = (struct rvx_part_map){mem, mem_size, pl->cfg.mem_perms, pl->cfg.normal_memtype, 1, 0,
-				    {0}, mem};
-	/* The tables are the port's and not yet anyone's: building them is
-	 * the last check. */
-	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
-	if (rc == 0)
-		rc = pl->arch->s2_map(pl->ctx, i, &text);
-	if (rc == 0)
-		rc = pl->arch->s2_map(pl->ctx, i, &own);
-	if (rc != 0)
-		return rc;
-	/* Its capability root: the tables of the tasks spawned into scheduler
-	 * partition index + 1 (the root task is in 0). */
-	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, (uint16_t)flags, i + 1u};
-
-	/* Commit. */
-	p = &pl->parts[i];
-	memset(p, 0, sizeof(*p));
-	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
-	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
-	p->live = 1;
-	p->flags = flags;
-	p->vmid = vmid;
-	p->mem = mem;
-	p->mem_size = mem_size;
-	p->maps[0] = text;
-	p->maps[1] = own;
-	p->map_count = 2;
-	pl->part_count++;
-	*index = i;
-	return 0;
+	/* The shared text, then its own memory, identity-mapped. */
+	maps[0] = (struct rvx_part_map){pl->cfg.text_base, pl->cfg.text_size, pl->cfg.text_perms,
+					pl->cfg.normal_memtype, 1, 0, {0}, pl->cfg.text_base};
+	maps[1] = (struct rvx_part_map){mem, mem_size, pl->cfg.mem_perms, pl->cfg.normal_memtype, 1,
+					0, {0}, mem};
+	return create_(pl, vmid, mem, mem_size, maps, 2, flags, 0, index);
 }
 
 int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uint64_t size,
 			   const struct rvx_part_map *maps, uint32_t count, uint32_t flags,
 			   uint32_t *index)
 {
-	struct rvx_hyp_partition_config pc;
-	struct rvx_part_partition *p;
 	uint32_t i;
-	int rc;
 
 	/* Check. */
 	if (pl == NULL || index == NULL || maps == NULL || vmid == 0 || vmid > UINT16_MAX ||
@@ -216,34 +222,7 @@ int rvx_part_create_layout(struct rvx_part *pl, uint32_t vmid, uint64_t ipa, uin
 	for (i = 0; i < pl->part_count; i++)
 		if (pl->parts[i].vmid == vmid)
 			return -RVX_EEXIST;
-	if (pl->part_count >= RVX_CONFIG_PART_MAX_PARTITIONS)
-		return -RVX_ENOMEM;
-	i = pl->part_count;
-	/* The tables are the port's and not yet anyone's: building them is
-	 * the last check. */
-	rc = pl->arch->s2_reset(pl->ctx, i, vmid);
-	for (uint32_t m = 0; rc == 0 && m < count; m++)
-		rc = pl->arch->s2_map(pl->ctx, i, &maps[m]);
-	if (rc != 0)
-		return rc;
-	pc = (struct rvx_hyp_partition_config){(uint16_t)vmid, (uint16_t)flags, i + 1u};
-
-	/* Commit. */
-	p = &pl->parts[i];
-	memset(p, 0, sizeof(*p));
-	rc = rvx_hyp_partition_create(&pl->hyp, &pc, pl->kern->now(pl->ctx), &p->h);
-	RVX_CHECK(rc == 0); /* free slot and unique VMID checked above */
-	p->live = 1;
-	p->flags = flags;
-	p->layout = 1;
-	p->vmid = vmid;
-	p->mem = ipa;
-	p->mem_size = size;
-	memcpy(p->maps, maps, (size_t)count * sizeof(maps[0]));
-	p->map_count = count;
-	pl->part_count++;
-	*index = i;
-	return 0;
+	return create_(pl, vmid, ipa, size, maps, count, flags, 1, index);
 }
 
 int rvx_part_map_add(struct rvx_part *pl, uint32_t part, const struct rvx_part_map *m)
