@@ -113,33 +113,37 @@ static uint64_t round_page(uint64_t v)
 
 /* ---- what part.c asks of component partitions ---- */
 
-uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write)
+uint64_t rvx_virt_comp_translate(uint32_t part, uint64_t ipa, uint64_t len)
 {
 	const struct rvx_part_partition *pp;
-	const struct rvx_stage2 *s2;
 	const struct comp *c;
-	uint64_t first, last, pa = 0;
 
 	if (part >= RVX_CONFIG_PART_MAX_PARTITIONS || !comps[part].live)
 		return 0;
 	c = &comps[part];
-	pp = &rvx_virt_pl.parts[part];
 	if (ipa >= RVX_USER_IMAGE_IPA && len <= c->window &&
-	    ipa - RVX_USER_IMAGE_IPA <= c->window - len) {
-		pa = c->pa + (ipa - RVX_USER_IMAGE_IPA);
-	} else {
-		/* Else wholly inside one region mapped into it (RegionMap's or
-		 * its package's): one mapping is one contiguous run of memory. */
-		for (uint32_t i = 0; i < pp->map_count && pa == 0; i++) {
-			const struct rvx_part_map *m = &pp->maps[i];
+	    ipa - RVX_USER_IMAGE_IPA <= c->window - len)
+		return c->pa + (ipa - RVX_USER_IMAGE_IPA);
+	/* Else wholly inside one region mapped into it (RegionMap's or its
+	 * package's): one mapping is one contiguous run of memory. */
+	pp = &rvx_virt_pl.parts[part];
+	for (uint32_t i = 0; i < pp->map_count; i++) {
+		const struct rvx_part_map *m = &pp->maps[i];
 
-			if (m->live && !m->lease && m->ipa >= RVX_VIRT_COMP_REGIONS && ipa >= m->ipa &&
-			    len <= m->size && ipa - m->ipa <= m->size - len)
-				pa = m->pa + (ipa - m->ipa);
-		}
-		if (pa == 0)
-			return 0;
+		if (m->live && !m->lease && m->ipa >= RVX_VIRT_COMP_REGIONS && ipa >= m->ipa &&
+		    len <= m->size && ipa - m->ipa <= m->size - len)
+			return m->pa + (ipa - m->ipa);
 	}
+	return 0;
+}
+
+uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write)
+{
+	uint64_t pa = rvx_virt_comp_translate(part, ipa, len), first, last;
+	const struct rvx_stage2 *s2;
+
+	if (pa == 0)
+		return 0;
 	/* Every page the range touches must be mapped with the permission:
 	 * the tables say what the component may reach, nothing else does. */
 	s2 = rvx_virt_part_s2(part);
@@ -177,12 +181,12 @@ void rvx_virt_comp_task_init(uint32_t part, uint32_t task, struct rvx_a64_frame 
 }
 
 /* A buffer the component named, as the kernel reaches it (lib/part has
- * checked it lies in mapped memory with the access's permission). */
-static uint64_t buffer(uint32_t part, uint64_t ipa, uint64_t len, bool write)
+ * checked it, with rvx_virt_comp_pa(): translated once, not walked again). */
+static uint64_t buffer(uint32_t part, uint64_t ipa, uint64_t len)
 {
 	if (ipa == 0 && len == 0)
 		return 0;
-	return rvx_virt_comp_pa(part, ipa, len, write);
+	return rvx_virt_comp_translate(part, ipa, len);
 }
 
 /* A region RegionMap just made for @p task: mapped into its component's
@@ -242,9 +246,9 @@ int rvx_virt_comp_syscall(uint32_t part, uint32_t task, uint32_t nr, struct rvx_
 {
 	int rc;
 
-	uint64_t in = buffer(part, a->in, a->in_len, false);
-	uint64_t out = buffer(part, a->out, a->out_len, true);
-	uint64_t aux = buffer(part, a->aux, a->aux_len, true);
+	uint64_t in = buffer(part, a->in, a->in_len);
+	uint64_t out = buffer(part, a->out, a->out_len);
+	uint64_t aux = buffer(part, a->aux, a->aux_len);
 
 	if ((in == 0 && a->in != 0) || (out == 0 && a->out != 0) || (aux == 0 && a->aux != 0))
 		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
@@ -730,12 +734,12 @@ static int mount_from(uint32_t part, uint32_t task, struct rvx_syscall_args *a,
 	static uint32_t ids[RVX_RVF_MAX_TASKS];
 	struct rvx_kernel_stats before, after;
 	struct rvx_syscall_args ka = *a;
-	uint64_t out = buffer(part, a->out, a->out_len, true);
+	uint64_t out = buffer(part, a->out, a->out_len);
 	uint32_t room = RVX_RVF_MAX_TASKS;
 	int rc;
 
-	ka.in = buffer(part, a->in, a->in_len, false);
-	ka.aux = buffer(part, a->aux, a->aux_len, false);
+	ka.in = buffer(part, a->in, a->in_len);
+	ka.aux = buffer(part, a->aux, a->aux_len);
 	if ((ka.in == 0 && a->in != 0) || (ka.aux == 0 && a->aux != 0) || (out == 0 && a->out != 0))
 		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
 	if (a->out != 0 && a->out_len / 4u < room)
@@ -770,8 +774,8 @@ static int spawn_from(uint32_t part, uint32_t task, struct rvx_syscall_args *a,
 	uint32_t slot = p->task_count, child;
 	int rc;
 
-	ka.in = buffer(part, a->in, a->in_len, false);
-	ka.out = buffer(part, a->out, a->out_len, true);
+	ka.in = buffer(part, a->in, a->in_len);
+	ka.out = buffer(part, a->out, a->out_len);
 	if ((ka.in == 0 && a->in != 0) || (ka.out == 0 && a->out != 0))
 		return -RVX_EINVAL; /* unreachable: lib/part checked the same */
 	if (a->arg[0] < RVX_USER_IMAGE_IPA || !entry_ok(c, a->arg[0] - RVX_USER_IMAGE_IPA))

@@ -178,7 +178,7 @@ static int a_guest_read(void *ctx, uint32_t part, uint64_t ipa, void *dst, size_
 {
 	(void)ctx;
 	if (rvx_virt_pl.parts[part].layout) {
-		ipa = rvx_virt_comp_pa(part, ipa, len, false);
+		ipa = rvx_virt_comp_translate(part, ipa, len);
 		if (ipa == 0)
 			return -RVX_EINVAL;
 	}
@@ -190,7 +190,7 @@ static int a_guest_write(void *ctx, uint32_t part, uint64_t ipa, const void *src
 {
 	(void)ctx;
 	if (rvx_virt_pl.parts[part].layout) {
-		ipa = rvx_virt_comp_pa(part, ipa, len, true);
+		ipa = rvx_virt_comp_translate(part, ipa, len);
 		if (ipa == 0)
 			return -RVX_EINVAL;
 	}

@@ -97,6 +97,10 @@ void rvx_virt_part_bench(void);
 /** The physical address of [@p ipa, @p ipa + @p len) of component partition @p part if it
  *  is mapped there with read (and @p write) permission, else 0. */
 uint64_t rvx_virt_comp_pa(uint32_t part, uint64_t ipa, uint64_t len, bool write);
+/** Where [@p ipa, @p ipa + @p len) of component partition @p part lies (its window, or
+ *  one region mapped into it), without checking the stage-2 permissions again: for
+ *  ranges lib/part has already checked with rvx_virt_comp_pa(); 0 if neither. */
+uint64_t rvx_virt_comp_translate(uint32_t part, uint64_t ipa, uint64_t len);
 /** A component task's EL1 state at its (re)start. */
 void rvx_virt_comp_cpu_reset(uint32_t task, uint32_t part, uint32_t slot);
 /** A component task's first frame: its start-up, start block and entry. */
