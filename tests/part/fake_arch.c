@@ -488,6 +488,14 @@ void fk_setup(void)
 {
 	struct rvx_part_config cfg;
 
+	fk_config(&cfg);
+	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS), 0);
+}
+
+void fk_config(struct rvx_part_config *out)
+{
+	struct rvx_part_config cfg;
+
 	memset(&fk, 0, sizeof(fk));
 	memset(&pl, 0x5a, sizeof(pl)); /* init must clear it */
 	nrecs = 0;
@@ -512,7 +520,7 @@ void fk_setup(void)
 	cfg.device_count = 2;
 	cfg.devices[0] = (struct rvx_part_device){FK_DEV_UART, 0, FK_UART, 0x1000};
 	cfg.devices[1] = (struct rvx_part_device){FK_DEV_GIC, 0, FK_GIC, 0x10000};
-	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS), 0);
+	*out = cfg;
 }
 
 void fk_parts(uint32_t n)

@@ -109,6 +109,8 @@ extern struct rvx_part_task fk_tasks[FK_TASKS];
 /* Sends with @p sender_cap go to the queue the root names @p queue_cap. */
 void fk_alias(uint64_t sender_cap, uint64_t queue_cap);
 void fk_setup(void);
+/* Reset the fake and give fk_setup()'s configuration (to change before rvx_part_init()). */
+void fk_config(struct rvx_part_config *cfg);
 /* The kernel counts @p messages more sends of @p bytes in all on the queue the root names @p queue_cap. */
 void fk_traffic_add(uint64_t queue_cap, uint64_t messages, uint64_t bytes);
 /* Create partitions 0..n-1 (VMIDs 1..n) and resume them. */

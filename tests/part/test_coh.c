@@ -290,3 +290,58 @@ Test(coherence, partitions_and_edges_that_go_leave_the_engine)
 	cr_assert_eq(pc.engine.vertex_count, 4);
 	cr_assert_eq(pc.engine.edge_count, 3, "its edge came back with it");
 }
+
+/* Two NUMA nodes of 2 CPUs (0, 1 | 2, 3); four partitions started one per
+ * CPU in creation order, the clusters interleaved: A-C and B-D talk, B-C a
+ * little. Round-robin splits both clusters across the nodes. */
+Test(coherence, numa_clusters_end_up_on_one_node_each)
+{
+	struct rvx_part_config cfg;
+	struct rvx_coh_config cc;
+	struct rvx_part_coh_record r;
+	uint32_t e, migrate0, closes = 8;
+
+	fk_config(&cfg);
+	cfg.cpu_count = 4;
+	cfg.node_count = 2;
+	cfg.cpu_node[2] = cfg.cpu_node[3] = 1;
+	cr_assert_eq(rvx_part_init(&pl, &cfg, &fk_arch, &fk_kern, &fk, fk_tasks, FK_TASKS), 0);
+	fk_parts(4);
+	for (uint32_t i = 0; i < 4; i++) {
+		cr_assert_eq(rvx_part_migrate(&pl, i, i, 0), 0);
+		task_of[i] = fk_spawn(i, 1);
+	}
+	cr_assert_eq(rvx_part_edge_create(&pl, 0, 2, Q_AB, RVX_HYP_NONE, 0, &e), 0);
+	cr_assert_eq(rvx_part_edge_create(&pl, 1, 3, Q_CD, RVX_HYP_NONE, 0, &e), 0);
+	cr_assert_eq(rvx_part_edge_create(&pl, 1, 2, Q_BC, RVX_HYP_NONE, 0, &e), 0);
+	rvx_coh_config_default(&cc, 4);
+	cr_assert_eq(rvx_part_coherence_attach(&pl, &pc, &cc), -RVX_EINVAL, "k = nodes, not CPUs");
+	rvx_coh_config_default(&cc, 2);
+	attach(&cc);
+	for (uint32_t i = 0; i < 4; i++)
+		cr_assert_eq(rvx_coh_part_of(&pc.engine, i), (int)(i / 2u), "its CPU's node");
+	migrate0 = fk_records(RVX_PART_WITNESS_MIGRATE);
+	for (uint32_t n = 0; n < closes; n++)
+		epoch(64000, 64000, 640);
+	cr_assert_eq(cfg.cpu_node[pl.parts[0].cpu], cfg.cpu_node[pl.parts[2].cpu], "A, C together");
+	cr_assert_eq(cfg.cpu_node[pl.parts[1].cpu], cfg.cpu_node[pl.parts[3].cpu], "B, D together");
+	cr_assert_neq(cfg.cpu_node[pl.parts[0].cpu], cfg.cpu_node[pl.parts[1].cpu], "apart");
+	/* Within a node, one partition per CPU: the mover took the free CPU. */
+	cr_assert_neq(pl.parts[0].cpu, pl.parts[2].cpu);
+	cr_assert_neq(pl.parts[1].cpu, pl.parts[3].cpu);
+	for (uint32_t i = 0; i < 4; i++) {
+		cr_assert_eq(fk.cpu_of[task_of[i]], pl.parts[i].cpu, "the tasks moved along");
+		cr_assert_eq(rvx_coh_part_of(&pc.engine, i), (int)cfg.cpu_node[pl.parts[i].cpu]);
+	}
+	cr_assert_eq(pc.migrations, 2, "one partition of each cluster moved");
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_MIGRATE) - migrate0, pc.migrations);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_PLACEMENT), closes);
+	cr_assert_eq(fk_records(RVX_PART_WITNESS_TRAFFIC), closes, "a traffic record per close");
+	r = last_record();
+	for (uint32_t i = 0; i < 4; i++)
+		cr_assert_eq(r.placement[i], pl.parts[i].cpu, "the record names the CPU");
+	/* The last epoch: only B-C's traffic crossed nodes. */
+	cr_assert_eq(pl.traffic_last.bytes, 64000 + 64000 + 640);
+	cr_assert_eq(pl.traffic_last.cross_node_bytes, 640);
+	cr_assert_eq(pl.traffic_last.cross_node_messages, 10);
+}

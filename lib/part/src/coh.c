@@ -16,6 +16,18 @@ static uint64_t port_clock(void *ctx)
 	return pl->kern->now(pl->ctx);
 }
 
+/* The engine's parts: the nodes when there are several, else the CPUs. */
+static uint32_t places(const struct rvx_part *pl)
+{
+	return pl->cfg.node_count > 1u ? pl->cfg.node_count : pl->hyp.cpu_count;
+}
+
+/* The engine's part of CPU @p cpu. */
+static uint32_t place_of(const struct rvx_part *pl, uint32_t cpu)
+{
+	return pl->cfg.node_count > 1u ? pl->cfg.cpu_node[cpu] : cpu;
+}
+
 /* A partition the engine should place: live and not stopped. */
 static bool placeable(const struct rvx_part *pl, uint32_t i)
 {
@@ -57,7 +69,7 @@ static void sync_graph(struct rvx_part *pl, struct rvx_part_coh *pc)
 			edges_forget_dead(pc);
 		}
 		if (want && pc->placed[i] == RVX_COH_NONE) {
-			RVX_CHECK(rvx_coh_vertex_add(c, i, pl->parts[i].cpu) == 0);
+			RVX_CHECK(rvx_coh_vertex_add(c, i, place_of(pl, pl->parts[i].cpu)) == 0);
 			pc->placed[i] = pl->parts[i].cpu;
 		}
 	}
@@ -85,7 +97,7 @@ int rvx_part_coherence_attach(struct rvx_part *pl, struct rvx_part_coh *pc,
 
 	/* Check (rvx_coh_init() writes only @p pc, the caller's spare storage). */
 	if (pl == NULL || pc == NULL || cfg == NULL || !pl->active ||
-	    pl->kern->task_scores == NULL || cfg->parts != pl->hyp.cpu_count)
+	    pl->kern->task_scores == NULL || cfg->parts != places(pl))
 		return -RVX_EINVAL;
 	if (pl->coh != NULL)
 		return -RVX_EEXIST;
@@ -101,8 +113,10 @@ int rvx_part_coherence_attach(struct rvx_part *pl, struct rvx_part_coh *pc,
 		return rc;
 
 	/* Commit. */
-	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++)
+	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++) {
 		pc->placed[i] = RVX_COH_NONE;
+		pc->target[i] = RVX_COH_NONE;
+	}
 	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++)
 		pc->edge_of[e] = RVX_COH_NONE;
 	sync_graph(pl, pc);
@@ -110,24 +124,60 @@ int rvx_part_coherence_attach(struct rvx_part *pl, struct rvx_part_coh *pc,
 	return 0;
 }
 
-/* Move every placed partition that is not home yet; a refusal leaves it for
- * the next tick. */
+/* The CPU of every placed partition from the engine's placement: with
+ * CPUs as parts, its part; with nodes, its own CPU if that is on its node,
+ * else the node's CPU with the fewest partitions (those staying first,
+ * then the movers in index order; the lowest CPU on a tie). */
+static void plan_cpus(struct rvx_part *pl, struct rvx_part_coh *pc)
+{
+	uint32_t count[RVX_CONFIG_HYP_MAX_CPUS] = {0};
+
+	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++) {
+		int to = pc->placed[i] == RVX_COH_NONE ? -1 : rvx_coh_part_of(&pc->engine, i);
+
+		pc->target[i] = RVX_COH_NONE;
+		if (to < 0)
+			continue;
+		if (pl->cfg.node_count <= 1u)
+			pc->target[i] = (uint32_t)to;
+		else if (place_of(pl, pl->parts[i].cpu) == (uint32_t)to)
+			pc->target[i] = pl->parts[i].cpu;
+		else
+			continue;
+		count[pc->target[i]]++;
+	}
+	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++) {
+		uint32_t node, best = RVX_COH_NONE;
+
+		if (pc->placed[i] == RVX_COH_NONE || pc->target[i] != RVX_COH_NONE)
+			continue;
+		node = (uint32_t)rvx_coh_part_of(&pc->engine, i);
+		for (uint32_t cpu = 0; cpu < pl->hyp.cpu_count; cpu++)
+			if (pl->cfg.cpu_node[cpu] == node &&
+			    (best == RVX_COH_NONE || count[cpu] < count[best]))
+				best = cpu;
+		RVX_CHECK(best != RVX_COH_NONE); /* every node has a CPU (rvx_part_init()) */
+		pc->target[i] = best;
+		count[best]++;
+	}
+}
+
+/* Move every placed partition that is not on its planned CPU yet; a
+ * refusal leaves it for the next tick. One moved by someone else since the
+ * close waits for the next close, which takes it in afresh. */
 void rvx_part_coh_migrate_(struct rvx_part *pl)
 {
 	struct rvx_part_coh *pc = pl->coh;
 
 	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++) {
-		int to;
+		uint32_t to = pc->target[i];
 
-		if (pc->placed[i] == RVX_COH_NONE || !placeable(pl, i))
-			continue;
-		to = rvx_coh_part_of(&pc->engine, i);
-		RVX_CHECK(to >= 0);
-		if ((uint32_t)to == pl->parts[i].cpu)
+		if (pc->placed[i] == RVX_COH_NONE || to == RVX_COH_NONE || !placeable(pl, i) ||
+		    pl->parts[i].cpu != pc->placed[i] || to == pl->parts[i].cpu)
 			continue;
 		/* The calling CPU is the old home: the new one is kicked. */
-		if (rvx_part_migrate(pl, i, (uint32_t)to, pl->parts[i].cpu) == 0) {
-			pc->placed[i] = (uint32_t)to;
+		if (rvx_part_migrate(pl, i, to, pl->parts[i].cpu) == 0) {
+			pc->placed[i] = to;
 			pc->migrations++;
 		} else {
 			pc->deferred++;
@@ -177,9 +227,10 @@ void rvx_part_coh_epoch_(struct rvx_part *pl)
 	rec->flags = res.flags;
 	rec->moved = res.moved;
 	memset(rec->placement, 0xFF, sizeof(rec->placement));
+	plan_cpus(pl, pc);
 	for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++)
-		if (pc->placed[i] != RVX_COH_NONE)
-			rec->placement[i] = (uint8_t)rvx_coh_part_of(c, i);
+		if (pc->target[i] != RVX_COH_NONE)
+			rec->placement[i] = (uint8_t)pc->target[i];
 	RVX_PART_TRACE(pl, "RVX-ACT placement part=- epoch=%lu cut=%lu traffic=%lu moved=%u "
 		       "flags=0x%x\n", res.epoch, res.cut, res.traffic, res.moved, res.flags);
 	pl->kern->record(pl->ctx, RVX_PART_WITNESS_PLACEMENT, RVX_HYP_NONE, res.epoch, rec,

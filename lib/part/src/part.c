@@ -54,6 +54,26 @@ static bool ops_complete(const struct rvx_part_arch_ops *a, const struct rvx_par
 	       k->snapshot_compare && k->handle_out && k->reboot && k->now;
 }
 
+/* The CPUs' nodes: each below node_count, each node with a CPU, nothing
+ * set beyond the CPUs or with a single node. */
+static bool node_map_ok(const struct rvx_part_config *cfg)
+{
+	uint64_t seen = 0;
+
+	if (cfg->reserved2 != 0 || cfg->node_count > cfg->cpu_count ||
+	    cfg->node_count > RVX_CONFIG_HYP_MAX_CPUS)
+		return false;
+	for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++) {
+		uint32_t n = cfg->cpu_node[c];
+
+		if (n != 0 && (c >= cfg->cpu_count || cfg->node_count <= 1u || n >= cfg->node_count))
+			return false;
+		if (c < cfg->cpu_count)
+			seen |= UINT64_C(1) << n;
+	}
+	return cfg->node_count <= 1u || seen == (UINT64_C(1) << cfg->node_count) - 1u;
+}
+
 int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
 		  const struct rvx_part_arch_ops *arch, const struct rvx_part_kernel_ops *kern,
 		  void *ctx, struct rvx_part_task *tasks, uint32_t task_count)
@@ -74,6 +94,8 @@ int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
 		if (cfg->devices[i].id > 31u || cfg->devices[i].size == 0 ||
 		    cfg->devices[i].reserved != 0)
 			return -RVX_EINVAL;
+	if (!node_map_ok(cfg))
+		return -RVX_EINVAL;
 	memset(&hc, 0, sizeof(hc));
 	hc.cpu_count = cfg->cpu_count;
 	hc.policy = cfg->policy;
@@ -921,6 +943,56 @@ int rvx_part_traffic_sync(struct rvx_part *pl)
 	return 0;
 }
 
+/* The epoch lib/hyp just closed, split by where each edge's ends were:
+ * one TRAFFIC record when the layer has several nodes. Partitions move only
+ * at a close (after this) or by an explicit call, so the homes now are the
+ * homes the traffic was sent between, unless a caller moved one mid-epoch. */
+static void traffic_close(struct rvx_part *pl)
+{
+	struct rvx_part_traffic_record *t = &pl->traffic_last, *sum = &pl->traffic_total;
+
+	if (pl->cfg.node_count <= 1u)
+		return;
+	memset(t, 0, sizeof(*t));
+	t->nodes = pl->cfg.node_count;
+	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++) {
+		const struct rvx_part_edge *pe = &pl->edges[e];
+		struct rvx_hyp_edge_info info;
+		uint32_t ca, cb;
+
+		if (!pe->live || rvx_hyp_edge_info(&pl->hyp, pe->h, &info) != 0)
+			continue;
+		ca = pl->parts[pe->from].cpu;
+		cb = pl->parts[pe->to].cpu;
+		t->edges++;
+		t->bytes += info.last_bytes;
+		t->messages += info.last_messages;
+		if (ca != cb) {
+			t->cross_cpu_bytes += info.last_bytes;
+			t->cross_cpu_messages += info.last_messages;
+		}
+		if (pl->cfg.cpu_node[ca] != pl->cfg.cpu_node[cb]) {
+			t->cross_node_bytes += info.last_bytes;
+			t->cross_node_messages += info.last_messages;
+		}
+	}
+	sum->nodes = t->nodes;
+	sum->edges = t->edges;
+	sum->bytes += t->bytes;
+	sum->messages += t->messages;
+	sum->cross_cpu_bytes += t->cross_cpu_bytes;
+	sum->cross_cpu_messages += t->cross_cpu_messages;
+	sum->cross_node_bytes += t->cross_node_bytes;
+	sum->cross_node_messages += t->cross_node_messages;
+	pl->traffic_epochs++;
+	RVX_PART_TRACE(pl, "RVX-ACT traffic part=- epoch=%lu bytes=%lu messages=%lu "
+		       "cross_cpu_bytes=%lu cross_node_bytes=%lu cross_node_messages=%lu\n",
+		       pl->hyp.epoch - 1u, t->bytes, t->messages, t->cross_cpu_bytes,
+		       t->cross_node_bytes, t->cross_node_messages);
+	pl->kern->record(pl->ctx, RVX_PART_WITNESS_TRAFFIC, RVX_HYP_NONE, pl->hyp.epoch - 1u, t,
+			 sizeof(*t));
+}
+
 int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 {
 	struct rvx_hyp_lease_info ended[4];
@@ -945,6 +1017,7 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 		RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n",
 			       pl->hyp.epoch, pl->hyp.epoch_switches);
 		(void)rvx_hyp_epoch_close(&pl->hyp, now);
+		traffic_close(pl);
 		pl->epoch_started = now;
 #ifdef RVX_PART_COHERENCE
 		if (pl->coh != NULL)
@@ -980,6 +1053,8 @@ int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
 		       "el1_loads=%lu\n",
 		       pl->hyp.epoch_switches, pl->vm_loads, pl->cpu_loads);
 	rc = rvx_hyp_epoch_close(&pl->hyp, pl->kern->now(pl->ctx));
+	if (rc == 0)
+		traffic_close(pl);
 	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
 		if (pl->parts[i].stopped)
 			continue; /* its tasks ended with it; it is only destroyed */

@@ -50,6 +50,15 @@
  * successful send on a CommEdge kicks the receiving partition's CPU
  * (`kick`) when it is another, so the receiver runs at once.
  *
+ * NUMA: the configuration may group the CPUs into nodes (`node_count`,
+ * `cpu_node`, from the machine's description). With more than one node,
+ * each epoch close writes one `RVX_PART_WITNESS_TRAFFIC` record: the closed
+ * epoch's bytes and messages on every live CommEdge, as the kernel counted
+ * them, and the share whose two ends' home CPUs (during the epoch:
+ * partitions move only at an epoch close or by an explicit call) differed,
+ * and whose nodes differed. An attached coherence engine then places
+ * partitions on nodes rather than CPUs (ruvix/part_coh.h).
+ *
  * Invariants: a task belongs to at most one partition, named in the task
  * table; every stage-2 mapping the library made is in the partition's
  * mapping journal (an ended lease's marked dead), and every kernel action
@@ -136,6 +145,10 @@ _Static_assert(RVX_CONFIG_PART_EDGES >= 1 && RVX_CONFIG_PART_EDGES <= 255, "edge
 /** Witness kind of the coherence engine's decision at an epoch close
  *  (`struct rvx_part_coh_record`; see ruvix/part_coh.h). */
 #define RVX_PART_WITNESS_PLACEMENT 0x8203u
+/** Witness kind of an epoch's CommEdge traffic split by CPU and NUMA node
+ *  (`struct rvx_part_traffic_record`), written at each epoch close when the
+ *  layer has more than one node. */
+#define RVX_PART_WITNESS_TRAFFIC 0x8204u
 
 /** Why a task was stopped; recorded in FAULT records. Values are ABI. */
 enum rvx_part_cause {
@@ -335,7 +348,31 @@ struct rvx_part_config {
 	uint64_t kernel_base;          /**< The kernel's memory (a fault there is KERNEL_MEMORY). */
 	uint64_t kernel_size;          /**< Its bytes. */
 	struct rvx_part_device devices[RVX_PART_DEVICES]; /**< Devices (a fault there is a lease question). */
+	uint32_t node_count;           /**< NUMA nodes, 0..`cpu_count` (0 or 1: one node, no accounting). */
+	uint32_t reserved2;            /**< Zero. */
+	uint8_t cpu_node[RVX_CONFIG_HYP_MAX_CPUS]; /**< Node of each CPU (each node has a CPU;
+						       zero beyond `cpu_count`, and with one node). */
 };
+
+/**
+ * Arguments of a `RVX_PART_WITNESS_TRAFFIC` record (native byte order; the
+ * record's target is lib/hyp's number of the closed epoch, its actor
+ * `RVX_HYP_NONE`): the closed epoch's CommEdge traffic as the kernel counted
+ * it, split by where its ends were during the epoch. 64 bytes.
+ */
+struct rvx_part_traffic_record {
+	uint64_t bytes;               /**< Bytes on every live CommEdge. */
+	uint64_t messages;            /**< Messages on them. */
+	uint64_t cross_cpu_bytes;     /**< Bytes on edges whose ends had different CPUs. */
+	uint64_t cross_cpu_messages;  /**< Their messages. */
+	uint64_t cross_node_bytes;    /**< Bytes on edges whose ends were on different nodes. */
+	uint64_t cross_node_messages; /**< Their messages. */
+	uint32_t nodes;               /**< `node_count` of the layer. */
+	uint32_t edges;               /**< Live CommEdges counted. */
+	uint64_t reserved;            /**< Zero. */
+};
+
+_Static_assert(sizeof(struct rvx_part_traffic_record) == 64, "a traffic record is 64 bytes");
 
 /** One construction-journal entry's kinds. */
 enum rvx_part_jkind {
@@ -478,6 +515,9 @@ struct rvx_part {
 	struct rvx_part_edge edges[RVX_CONFIG_PART_EDGES]; /**< Edges. */
 	struct rvx_part_coh *coh;              /**< The coherence engine attached, or NULL
 						    (`rvx_part_coherence_attach()`). */
+	struct rvx_part_traffic_record traffic_last;  /**< The last epoch's traffic (several nodes). */
+	struct rvx_part_traffic_record traffic_total; /**< Every closed epoch's, summed. */
+	uint64_t traffic_epochs;               /**< Epochs summed there. */
 };
 
 /**
@@ -510,7 +550,10 @@ const char *rvx_part_cause_name(uint32_t cause);
  * @retval -RVX_EINVAL a NULL pointer or operation, a task count out of
  *         range, more than `RVX_PART_DEVICES` devices, a device id above
  *         31 or an empty device range, an empty text range, epoch_ns 0, a
- *         reserved field set, or a CPU count or policy lib/hyp refuses
+ *         reserved field set, a CPU count or policy lib/hyp refuses, or a
+ *         node map that is not one: `node_count` above `cpu_count`, a CPU's
+ *         node not below `node_count`, a node without a CPU, or a
+ *         `cpu_node` entry set beyond `cpu_count` or with one node
  */
 int rvx_part_init(struct rvx_part *pl, const struct rvx_part_config *cfg,
 		  const struct rvx_part_arch_ops *arch, const struct rvx_part_kernel_ops *kern,

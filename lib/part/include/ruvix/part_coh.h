@@ -27,6 +27,11 @@
  *    it is made; hysteresis is the engine's (`hold_epochs`, `min_gain_q16`);
  * 3. every live task of each placed partition gets its partition's cut
  *    pressure and structural risk through kernel op `task_scores`.
+ * With NUMA nodes in the layer's configuration (`node_count` > 1) the
+ * engine's parts are the nodes (k = nodes): it places each partition on a
+ * node, and the layer chooses the CPU within it: the partition's own CPU if
+ * that is on the node, else the node's CPU with the fewest partitions
+ * placed on it (the lowest such CPU on a tie). The record names that CPU.
  * A partition moved by anyone else (`rvx_part_migrate()` called directly) is
  * taken into the engine afresh on its new CPU at the next close. A budget
  * overrun keeps the placement in force (the engine's rule) and is witnessed
@@ -44,7 +49,7 @@
 extern "C" {
 #endif
 
-/** Scratch bytes the embedded engine needs. */
+/** Scratch bytes the embedded engine needs (k at most the CPUs). */
 #define RVX_PART_COH_SCRATCH                                                   \
 	RVX_COH_SCRATCH_BYTES(RVX_CONFIG_PART_MAX_PARTITIONS, RVX_CONFIG_PART_EDGES, \
 			      RVX_CONFIG_HYP_MAX_CPUS)
@@ -80,6 +85,8 @@ struct rvx_part_coh {
 	uint64_t edge_h[RVX_CONFIG_PART_EDGES];  /**< lib/hyp handle it was made for. */
 	uint32_t placed[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< Home CPU the layer knew at the last
 							      close (`RVX_COH_NONE`: not in the engine). */
+	uint32_t target[RVX_CONFIG_PART_MAX_PARTITIONS]; /**< CPU the last close placed each
+							      partition on (`RVX_COH_NONE`: none). */
 	uint32_t reserved;                       /**< Zero. */
 	struct rvx_part_coh_record last;         /**< The last record written. */
 	struct rvx_coh_result result;            /**< The last close's result (a rebuild folded in). */
@@ -101,7 +108,8 @@ struct rvx_part_coh {
  * @param cfg the engine's configuration (copied; see `rvx_coh_config_default()`)
  * @retval 0 attached
  * @retval -RVX_EINVAL a NULL pointer, a layer torn down, `cfg->parts` not the
- *         layer's CPU count, no kernel op `task_scores`, or a configuration
+ *         layer's node count (with several nodes) or CPU count (without),
+ *         no kernel op `task_scores`, or a configuration
  *         `rvx_coh_init()` refuses
  * @retval -RVX_EEXIST an engine is attached already
  */
