@@ -60,8 +60,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "a64_numa.h"
+
 /** CPUs the core serves (more in the DTB are left off). */
 #define RVX_A64_MAX_CPUS 4u
+_Static_assert(RVX_A64_MAX_CPUS <= RVX_A64_NUMA_MAX_CPUS, "the NUMA parser takes every CPU");
 /** Boot (and idle) stack of each CPU, its lowest page an unmapped guard;
  *  boot.S shifts by 16. */
 #define RVX_A64_BOOT_STACK 65536u
@@ -166,7 +169,14 @@ struct rvx_a64_range {
 struct rvx_a64_board {
 	const void *dtb;               /**< the DTB */
 	uint32_t dtb_size;             /**< its total size */
-	struct rvx_a64_range mem;      /**< the first memory range */
+	struct rvx_a64_range mem;      /**< the memory range holding the image (else the
+					    first): the kernel's RAM */
+	uint32_t mem_count;            /**< memory nodes the DTB lists (up to RVX_A64_NUMA_MAX_MEMS) */
+	uint32_t mem_used;             /**< which of them is `mem` */
+	struct rvx_a64_range mems[RVX_A64_NUMA_MAX_MEMS]; /**< every memory node's first range */
+	struct rvx_a64_numa numa;      /**< NUMA topology (one node without, or if invalid) */
+	int numa_err;                  /**< 0, or the libfdt error that made it one node */
+	const char *numa_why;          /**< why, when numa_err is set */
 	struct rvx_a64_range uart;     /**< the console device's registers (mapped Device) */
 	struct rvx_a64_range gicd;     /**< GIC distributor */
 	struct rvx_a64_range gicc;     /**< GIC CPU interface */

@@ -23,12 +23,15 @@
 struct rvx_a64_board rvx_a64_board;
 
 struct finds {
-	struct rvx_a64_fdt_node memory, gic, timer, psci, cpus_node, chosen;
+	struct rvx_a64_fdt_node memory[RVX_A64_NUMA_MAX_MEMS], gic, timer, psci, cpus_node, chosen;
 	struct rvx_a64_fdt_node dev[MAX_DEVS];
 	int dev_count;
 	int cpu[RVX_A64_MAX_CPUS];
 	uint32_t cpu_count_dtb;
-	bool have_memory, have_gic, have_timer, have_psci, have_cpus, have_chosen;
+	uint32_t mem_count;
+	int distance_map;
+	bool have_distance_map;
+	bool have_gic, have_timer, have_psci, have_cpus, have_chosen;
 };
 
 static struct finds finds;
@@ -158,8 +161,17 @@ static int scan(const void *dtb, struct finds *f, const char *const *dev_compat,
 		compat = fdt_getprop(dtb, node, "compatible", &clen);
 		type = fdt_getprop(dtb, node, "device_type", &tlen);
 		name = fdt_get_name(dtb, node, NULL);
-		if (type != NULL && has_string(type, tlen, "memory"))
-			keep(&f->memory, &f->have_memory, node, depth, anc);
+		if (type != NULL && has_string(type, tlen, "memory") &&
+		    f->mem_count < RVX_A64_NUMA_MAX_MEMS) {
+			bool dummy = false;
+
+			keep(&f->memory[f->mem_count++], &dummy, node, depth, anc);
+		}
+		if (compat != NULL && has_string(compat, clen, "numa-distance-map-v1") &&
+		    !f->have_distance_map) {
+			f->have_distance_map = true;
+			f->distance_map = node;
+		}
 		if (type != NULL && has_string(type, tlen, "cpu") && f->have_cpus && depth == 2 &&
 		    anc[1] == f->cpus_node.node) {
 			if (f->cpu_count_dtb < RVX_A64_MAX_CPUS)
@@ -235,6 +247,32 @@ int rvx_a64_fdt_reg(const struct rvx_a64_fdt_node *n, int index, struct rvx_a64_
 int rvx_a64_fdt_translate(const struct rvx_a64_fdt_node *n, uint64_t *addr)
 {
 	return translate(rvx_a64_board.dtb, n, addr);
+}
+
+/* Every memory node's first range; the kernel's RAM is the one that holds
+ * the image (QEMU lists a NUMA machine's memory nodes in any order), else
+ * the first. */
+static int parse_memory(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
+{
+	uint64_t img = (uint64_t)(uintptr_t)__image_start;
+	bool found = false;
+
+	if (f->mem_count == 0)
+		return -FDT_ERR_NOTFOUND;
+	b->mem_count = f->mem_count;
+	b->mem_used = 0;
+	for (uint32_t i = 0; i < f->mem_count; i++) {
+		int err = read_reg(dtb, &f->memory[i], 0, &b->mems[i]);
+
+		if (err != 0)
+			return err;
+		if (!found && img >= b->mems[i].base && img - b->mems[i].base < b->mems[i].size) {
+			b->mem_used = i;
+			found = true;
+		}
+	}
+	b->mem = b->mems[b->mem_used];
+	return 0;
 }
 
 static int parse_timer(const void *dtb, const struct finds *f, struct rvx_a64_board *b)
@@ -360,7 +398,7 @@ int rvx_a64_fdt_machine(bool need_psci, const char **what)
 	int err;
 
 	*what = "memory";
-	err = f->have_memory ? read_reg(dtb, &f->memory, 0, &b->mem) : -FDT_ERR_NOTFOUND;
+	err = parse_memory(dtb, f, b);
 	if (err != 0)
 		return err;
 	*what = "GICv2";
@@ -385,5 +423,19 @@ int rvx_a64_fdt_machine(bool need_psci, const char **what)
 	if (err != 0)
 		return err;
 	*what = "chosen";
-	return parse_chosen(dtb, f, b);
+	err = parse_chosen(dtb, f, b);
+	if (err != 0)
+		return err;
+	/* NUMA is a hint: a DTB whose topology is malformed runs as one node
+	 * (numa_err and numa_why say why, for the board to report). */
+	{
+		int mem[RVX_A64_NUMA_MAX_MEMS];
+
+		for (uint32_t i = 0; i < f->mem_count; i++)
+			mem[i] = f->memory[i].node;
+		b->numa_err = rvx_a64_numa_parse(dtb, f->cpu, b->cpu_count, mem, f->mem_count,
+						 f->have_distance_map ? f->distance_map : -1,
+						 &b->numa, &b->numa_why);
+	}
+	return 0;
 }

@@ -164,6 +164,19 @@ static int map_guards(void)
 	return 0;
 }
 
+/* Map [base, base + size) with @p attr if it lies wholly outside the
+ * kernel's RAM (inside, the RAM's own mapping covers it); empty: nothing. */
+static int map_outside(const struct rvx_a64_board *b, uint64_t base, uint64_t size, uint64_t attr)
+{
+	if (size == 0 || base + size < base)
+		return size == 0 ? 0 : -1;
+	if (base < b->mem.base + b->mem.size && b->mem.base < base + size) {
+		/* Overlapping: only a range wholly inside is covered. */
+		return base >= b->mem.base && base + size <= b->mem.base + b->mem.size ? 0 : -1;
+	}
+	return map_range(base, size, attr, false);
+}
+
 int rvx_a64_mmu_build(void)
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;
@@ -186,6 +199,11 @@ int rvx_a64_mmu_build(void)
 	err |= map_range(b->gicd.base, b->gicd.size, device, false);
 	err |= map_range(b->gicc.base, b->gicc.size, device, false);
 	err |= map_range(b->mem.base, b->mem.size, normal | AP_RW | XN, true);
+	/* On a NUMA machine the loader may put the DTB or the initrd in
+	 * another node's memory than the kernel's: they stay readable. */
+	err |= map_outside(b, (uint64_t)(uintptr_t)b->dtb, b->dtb_size, normal | AP_RO | XN);
+	err |= map_outside(b, b->initrd_start, b->initrd_end - b->initrd_start,
+			   normal | AP_RO | XN);
 	if (err != 0)
 		return -1;
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(parange));

@@ -616,6 +616,39 @@ static size_t dtb_used_size(const void *dtb)
 	return end < fdt_totalsize(dtb) ? end : fdt_totalsize(dtb);
 }
 
+/* The DTB's NUMA topology (QEMU -numa), or why it was refused; nothing
+ * for a machine without one. */
+static void report_numa(const struct rvx_a64_board *b)
+{
+	const struct rvx_a64_numa *n = &b->numa;
+
+	if (b->numa_err != 0) {
+		rvx_a64_printf("RVX-NUMA invalid: %s (%s); running as one node\n", b->numa_why,
+			       fdt_strerror(b->numa_err));
+		return;
+	}
+	if (n->dtb_nodes == 0)
+		return;
+	rvx_a64_printf("RVX-NUMA nodes=%u cpus=", n->node_count);
+	for (uint32_t c = 0; c < b->cpu_count; c++)
+		rvx_a64_printf("%s%u:%u", c == 0 ? "" : ",", c, n->cpu_node_id[c]);
+	rvx_a64_puts("\n");
+	for (uint32_t m = 0; m < b->mem_count; m++) {
+		if (n->mem_node_id[m] == RVX_A64_NUMA_NONE)
+			rvx_a64_printf("RVX-NUMA memory=0x%lx+0x%lx node=-%s\n", b->mems[m].base,
+				       b->mems[m].size, m == b->mem_used ? " kernel" : "");
+		else
+			rvx_a64_printf("RVX-NUMA memory=0x%lx+0x%lx node=%u%s\n", b->mems[m].base,
+				       b->mems[m].size, n->mem_node_id[m],
+				       m == b->mem_used ? " kernel" : "");
+	}
+	for (uint32_t i = 0; i < RVX_A64_NUMA_MAX_NODES; i++)
+		for (uint32_t j = i + 1u; j < RVX_A64_NUMA_MAX_NODES; j++)
+			if ((n->dtb_nodes >> i & 1u) && (n->dtb_nodes >> j & 1u))
+				rvx_a64_printf("RVX-NUMA distance %u-%u=%u%s\n", i, j,
+					       n->distance[i][j], n->has_map ? "" : " (default)");
+}
+
 _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t entry_counter)
 {
 	struct rvx_kernel_early_stage early[4];
@@ -668,6 +701,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		       "CNTFRQ %lu Hz\n",
 			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
 			b->psci_smc == RVX_A64_PSCI_SMC ? "smc" : "hvc", rvx_a64_counter_freq());
+	report_numa(b);
 	if ((uint64_t)(uintptr_t)__image_start < b->mem.base ||
 	    (uint64_t)(uintptr_t)__image_end > b->mem.base + b->mem.size) {
 		rvx_a64_puts("RuVix: the image does not lie in the DTB's memory\n");

@@ -552,12 +552,17 @@ int rvx_virt_part_init(const struct rvx_part_config *cfg)
 #ifdef RVX_VIRT_COHERENCE
 	if (rc == 0 && rvx_virt_bootarg("rvx.coherence=on")) {
 		struct rvx_coh_config cc;
+		/* The engine's parts: the NUMA nodes when there are several. */
+		uint32_t k = cfg->node_count > 1u ? cfg->node_count : cfg->cpu_count;
 
 		/* Defaults (50 us a close on the port's clock), no hold beyond 2 epochs. */
-		rvx_coh_config_default(&cc, cfg->cpu_count);
+		rvx_coh_config_default(&cc, k);
 		cc.hold_epochs = 2;
 		rc = rvx_part_coherence_attach(&rvx_virt_pl, &coh, &cc);
-		if (rc == 0)
+		if (rc == 0 && cfg->node_count > 1u)
+			rvx_a64_printf("RVX-COHERENCE on cpus=%u nodes=%u budget_ns=%lu\n",
+					cfg->cpu_count, k, cc.budget_ns);
+		else if (rc == 0)
 			rvx_a64_printf("RVX-COHERENCE on cpus=%u budget_ns=%lu\n", cfg->cpu_count,
 					cc.budget_ns);
 	}

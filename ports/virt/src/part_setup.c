@@ -48,6 +48,30 @@ static void s2_audit(uint32_t part)
 		rvx_a64_fail("a partition's stage-2 tables map more than they should", -RVX_EINVAL);
 }
 
+/* The DTB's NUMA nodes of the CPUs that came up, numbered densely for
+ * lib/part (a node all of whose CPUs stayed down is left out); one node
+ * leaves the map empty. */
+static void node_map(struct rvx_part_config *cfg)
+{
+	const struct rvx_a64_numa *n = &rvx_a64_board.numa;
+	uint32_t dense[RVX_A64_NUMA_MAX_NODES], count = 0;
+
+	for (uint32_t d = 0; d < RVX_A64_NUMA_MAX_NODES; d++)
+		dense[d] = RVX_HYP_NONE;
+	for (uint32_t c = 0; c < cfg->cpu_count; c++) {
+		uint32_t d = n->cpu_node[c];
+
+		if (dense[d] == RVX_HYP_NONE)
+			dense[d] = count++;
+		cfg->cpu_node[c] = (uint8_t)dense[d];
+	}
+	cfg->node_count = count;
+	if (count <= 1u) {
+		cfg->node_count = 0;
+		memset(cfg->cpu_node, 0, sizeof(cfg->cpu_node));
+	}
+}
+
 static void setup(uint32_t mode)
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;
@@ -58,6 +82,7 @@ static void setup(uint32_t mode)
 	memset(&cfg, 0, sizeof(cfg));
 	rvx_a64_hvc_board_calls = BOARD_CALLS;
 	cfg.cpu_count = rvx_a64_cpus_up();
+	node_map(&cfg);
 	/* Failures within 50 ms count together: two task restarts, then a
 	 * reconstruction, then roll back. (The probers space their attempts
 	 * wider than that, so each of theirs is a first failure.) */
