@@ -233,6 +233,30 @@ void rvx_part_coh_epoch_(struct rvx_part *pl)
 			rec->placement[i] = (uint8_t)pc->target[i];
 	RVX_PART_TRACE(pl, "RVX-ACT placement part=- epoch=%lu cut=%lu traffic=%lu moved=%u "
 		       "flags=0x%x\n", res.epoch, res.cut, res.traffic, res.moved, res.flags);
+	if (pl->kern->trace != NULL) {
+		/* The rest of the record's arguments, so a reader can check its digest. */
+		char cpus[RVX_CONFIG_PART_MAX_PARTITIONS * 4u + 1u];
+		uint32_t n = 0;
+
+		for (uint32_t i = 0; i < RVX_CONFIG_PART_MAX_PARTITIONS; i++) {
+			uint32_t v = rec->placement[i];
+
+			if (i != 0)
+				cpus[n++] = ',';
+			if (v == 0xFFu) {
+				cpus[n++] = '-';
+				continue;
+			}
+			if (v >= 100u)
+				cpus[n++] = (char)('0' + v / 100u);
+			if (v >= 10u)
+				cpus[n++] = (char)('0' + v / 10u % 10u);
+			cpus[n++] = (char)('0' + v % 10u);
+		}
+		cpus[n] = '\0';
+		pl->kern->trace(pl->ctx, "RVX-PLACEMENT epoch=%lu work=%lu cpus=%s\n", res.epoch,
+				res.work, cpus);
+	}
 	pl->kern->record(pl->ctx, RVX_PART_WITNESS_PLACEMENT, RVX_HYP_NONE, res.epoch, rec,
 			 sizeof(*rec));
 

@@ -943,6 +943,20 @@ int rvx_part_traffic_sync(struct rvx_part *pl)
 	return 0;
 }
 
+/* True if a CommEdge carried traffic in the open epoch: partitions that
+ * each have a CPU of their own switch rarely, and their epochs still close. */
+static bool edges_busy(const struct rvx_part *pl)
+{
+	for (uint32_t e = 0; e < RVX_CONFIG_PART_EDGES; e++) {
+		struct rvx_hyp_edge_info info;
+
+		if (pl->edges[e].live && rvx_hyp_edge_info(&pl->hyp, pl->edges[e].h, &info) == 0 &&
+		    info.epoch_messages != 0)
+			return true;
+	}
+	return false;
+}
+
 /* The epoch lib/hyp just closed, split by where each edge's ends were:
  * one TRAFFIC record when the layer has several nodes. Partitions move only
  * at a close (after this) or by an explicit call, so the homes now are the
@@ -986,9 +1000,11 @@ static void traffic_close(struct rvx_part *pl)
 	sum->cross_node_messages += t->cross_node_messages;
 	pl->traffic_epochs++;
 	RVX_PART_TRACE(pl, "RVX-ACT traffic part=- epoch=%lu bytes=%lu messages=%lu "
-		       "cross_cpu_bytes=%lu cross_node_bytes=%lu cross_node_messages=%lu\n",
+		       "cross_cpu_bytes=%lu cross_cpu_messages=%lu cross_node_bytes=%lu "
+		       "cross_node_messages=%lu nodes=%u edges=%u\n",
 		       pl->hyp.epoch - 1u, t->bytes, t->messages, t->cross_cpu_bytes,
-		       t->cross_node_bytes, t->cross_node_messages);
+		       t->cross_cpu_messages, t->cross_node_bytes, t->cross_node_messages, t->nodes,
+		       t->edges);
 	pl->kern->record(pl->ctx, RVX_PART_WITNESS_TRAFFIC, RVX_HYP_NONE, pl->hyp.epoch - 1u, t,
 			 sizeof(*t));
 }
@@ -1013,7 +1029,8 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 			    ended[i].mmio_size);
 	}
 	(void)rvx_part_traffic_sync(pl);
-	if (now - pl->epoch_started >= pl->cfg.epoch_ns && pl->hyp.epoch_switches != 0) {
+	if (now - pl->epoch_started >= pl->cfg.epoch_ns &&
+	    (pl->hyp.epoch_switches != 0 || edges_busy(pl))) {
 		RVX_PART_TRACE(pl, "RVX-ACT switch-summary part=- epoch=%lu switches=%lu\n",
 			       pl->hyp.epoch, pl->hyp.epoch_switches);
 		(void)rvx_hyp_epoch_close(&pl->hyp, now);

@@ -643,6 +643,42 @@ static void wake_recv(struct guest_boot *b)
 	park(clock);
 }
 
+/* A steady flow between partitions (the NUMA demo): each round sends
+ * flow_burst messages of flow_len bytes on q_send (a full queue drops the
+ * rest of the round: only what the kernel accepted counts), takes whatever
+ * waits on q_recv, and sleeps flow_period. */
+static void flow(struct guest_boot *b)
+{
+	uint8_t msg[48], in[64];
+	uint64_t sent = 0;
+
+	for (uint32_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(0xF0u + i);
+	while (b->flow_round < b->flow_rounds) {
+		struct rvx_queue_msg_hdr h;
+
+		for (uint64_t i = 0; b->q_send != 0 && i < b->flow_burst; i++) {
+			if (send(b->q_send, 4, msg, b->flow_len <= sizeof(msg) ? b->flow_len : 0) != 0)
+				break;
+			sent++;
+		}
+		while (b->q_recv != 0 && recv(b->q_recv, 0, in, sizeof(in), &h) == 1)
+			b->received++;
+		b->flow_round++;
+		sleep_ns(b->clock, b->flow_period);
+	}
+	hvc_report(GUEST_REP_FLOW, sent);
+	/* Keep draining, so late messages do not fill the queue. */
+	for (;;) {
+		struct rvx_queue_msg_hdr h;
+
+		if (b->q_recv == 0 || recv(b->q_recv, UINT64_C(3600) * 1000u * MS, in, sizeof(in),
+					   &h) < 0)
+			park(b->clock);
+		b->received++;
+	}
+}
+
 void guest_entry(struct guest_boot *b, uint64_t role)
 {
 	switch (role) {
@@ -666,6 +702,9 @@ void guest_entry(struct guest_boot *b, uint64_t role)
 		break;
 	case GUEST_ROLE_WAKE_RECV:
 		wake_recv(b);
+		break;
+	case GUEST_ROLE_FLOW:
+		flow(b);
 		break;
 	default:
 		break;

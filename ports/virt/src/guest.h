@@ -53,6 +53,7 @@
 #define GUEST_ROLE_BENCH_PEER 5u /* bench: yields back at once (parks once `stop` is set) */
 #define GUEST_ROLE_WAKE_SEND 6u  /* bench: timestamped sends to a receiver on another CPU */
 #define GUEST_ROLE_WAKE_RECV 7u  /* bench: blocks in a receive, records each wake-up's latency */
+#define GUEST_ROLE_FLOW 8u       /* numa: rounds of sends on q_send, drains q_recv, sleeps */
 
 /* Progress reports (hvc #4). */
 #define GUEST_REP_PINGS 1u    /* talker: ping phase done, value = pongs seen */
@@ -67,6 +68,7 @@
 #define GUEST_REP_STATE 8u    /* bench: FP/SIMD and EL1 registers checked, value = 1 intact, 0 lost */
 #define GUEST_REP_WAKE_PHASE 11u /* wake sender: first phase sent, value = messages */
 #define GUEST_REP_WAKE 12u    /* wake receiver: latencies recorded, value = count */
+#define GUEST_REP_FLOW 13u    /* flow: every round done, value = messages sent */
 #define GUEST_WAKE_SAMPLES 64u /* wake-ups per phase */
 
 /* Message types on the CommEdges. */
@@ -136,6 +138,11 @@ struct guest_boot {
 	uint64_t stale_cap;               /* a handle of the listener before its partition's rebuild */
 	volatile uint64_t wake_phase;     /* wake sender: 2 = the kernel lets the second phase start */
 	uint64_t q_wake;                  /* wake sender (WRITE) / receiver (READ): their queue */
+	uint64_t flow_rounds;             /* flow: rounds to run */
+	uint64_t flow_burst;              /* flow: messages sent per round (0: sends none) */
+	uint64_t flow_len;                /* flow: payload bytes of each (<= 48) */
+	uint64_t flow_period;             /* flow: ns between rounds */
+	uint64_t flow_round;              /* flow: rounds done (a restarted task goes on) */
 };
 
 #endif

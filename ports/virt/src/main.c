@@ -14,8 +14,8 @@
  * kernel's text), rvx.test=undef (an undefined instruction),
  * rvx.test=stack (the root task overflows its stack into its guard page);
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
- * rvx.partitions[=bench|smp|smp-shared] runs a partition program instead of
- * the root package (part_demo.c, part_bench.c).
+ * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
+ * instead of the root package (part_demo.c, part_bench.c, part_numa.c).
  */
 #include <bearssl.h>
 #include <libfdt.h>
@@ -188,7 +188,8 @@ const struct rvx_kernel_root *rvx_virt_root_caps(void)
 static bool partitions_requested(void)
 {
 	return rvx_virt_bootarg("rvx.partitions") || rvx_virt_bootarg("rvx.partitions=bench") ||
-	       rvx_virt_bootarg("rvx.partitions=smp") || rvx_virt_bootarg("rvx.partitions=smp-shared");
+	       rvx_virt_bootarg("rvx.partitions=smp") || rvx_virt_bootarg("rvx.partitions=smp-shared") ||
+	       rvx_virt_bootarg("rvx.partitions=numa");
 }
 
 static void syscall_args_init(struct rvx_syscall_args *a)
@@ -388,6 +389,7 @@ static void prog_root(void)
 		rvx_virt_part_main(rvx_virt_bootarg("rvx.partitions=bench")	? RVX_VIRT_PART_BENCH
 				   : rvx_virt_bootarg("rvx.partitions=smp")	? RVX_VIRT_PART_SMP
 				   : rvx_virt_bootarg("rvx.partitions=smp-shared") ? RVX_VIRT_PART_SMP_SHARED
+				   : rvx_virt_bootarg("rvx.partitions=numa")	? RVX_VIRT_PART_NUMA
 									  : RVX_VIRT_PART_DEMO);
 		online = 0; /* no preemption pairs: the partitions were the work */
 	}

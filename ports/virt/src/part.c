@@ -58,7 +58,7 @@ static uint64_t (*pools[RVX_CONFIG_PART_MAX_PARTITIONS])[RVX_STAGE2_ENTRIES] = {
 static uint32_t pool_pages[RVX_CONFIG_PART_MAX_PARTITIONS] = {POOL_PAGES, POOL_PAGES};
 static uint64_t vttbr[RVX_CONFIG_PART_MAX_PARTITIONS];
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
-uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS]; /* stage-2 loads per CPU */
+uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS_MAX]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
 static uint32_t torn_down;                /* 1 once the partitions were torn down */
 
@@ -109,7 +109,7 @@ static void a_cpu_reset(void *ctx, uint32_t task, uint32_t part, uint32_t slot)
 static void a_vm_load(void *ctx, uint32_t cpu, uint32_t part)
 {
 	(void)ctx;
-	if (part < RVX_VIRT_PARTS)
+	if (part < RVX_VIRT_PARTS_MAX)
 		rvx_virt_part_ran[cpu][part]++;
 	rvx_a64_vm_enter(cpu, vttbr[part]);
 }
@@ -587,6 +587,15 @@ int rvx_virt_part_teardown(uint32_t cpu)
 				coh.deferred, coh.score_failures);
 #endif
 	rc = rvx_part_teardown(&rvx_virt_pl, cpu);
+	/* Every epoch's traffic, the teardown's last one included. */
+	if (rvx_virt_pl.cfg.node_count > 1u) {
+		const struct rvx_part_traffic_record *t = &rvx_virt_pl.traffic_total;
+
+		rvx_a64_printf("RVX-TRAFFIC epochs=%lu bytes=%lu messages=%lu cross_cpu_bytes=%lu "
+				"cross_node_bytes=%lu cross_node_messages=%lu\n",
+				rvx_virt_pl.traffic_epochs, t->bytes, t->messages,
+				t->cross_cpu_bytes, t->cross_node_bytes, t->cross_node_messages);
+	}
 
 	part_mode = 0;
 	torn_down = 1;

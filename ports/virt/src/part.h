@@ -14,8 +14,10 @@
 #include "guest.h"
 #include "virt.h"
 
-/** Partitions the image runs (A and B). */
+/** Partitions the demo and the figures run (A and B). */
 #define RVX_VIRT_PARTS 2u
+/** Partitions the NUMA program runs (A to D); the most any program runs. */
+#define RVX_VIRT_PARTS_MAX 4u
 /** Partition mode of the component loader (component.c). */
 #define RVX_VIRT_PART_MODE_COMP 3u
 /** A millisecond in nanoseconds. */
@@ -36,11 +38,11 @@ struct rvx_virt_progress {
 /** The partition layer of this image. */
 extern struct rvx_part rvx_virt_pl;
 /** Progress reports per partition. */
-extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
+extern struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS_MAX];
 /** The guests' text (.guest, virt.ld), mapped into every partition. */
 extern char __guest_start[], __guest_end[];
 /** Stage-2 loads of each partition (switches to it from another), per CPU. */
-extern uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS];
+extern uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS_MAX];
 
 /** Monotonic time in nanoseconds. */
 uint64_t rvx_virt_part_now(void);
@@ -92,6 +94,10 @@ int rvx_virt_part_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint6
 void rvx_virt_part_demo(uint32_t mode);
 /** The switch and trap figures. */
 void rvx_virt_part_bench(void);
+/** The NUMA program (part_numa.c): four partitions in two clusters that talk,
+ *  started round-robin over the CPUs; with rvx.coherence=on the engine
+ *  gathers each cluster on one node. */
+void rvx_virt_part_numa(void);
 
 /* component.c: the component partitions (those lib/part made with a layout). */
 /** The physical address of [@p ipa, @p ipa + @p len) of component partition @p part if it

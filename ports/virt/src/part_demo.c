@@ -31,7 +31,7 @@
 
 static uint32_t inject_left; /* crashes still to inject into partition B */
 static alignas(4096) uint8_t ckpt_store[RVX_VIRT_PARTS][GUEST_MEM_SIZE];
-struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS];
+struct rvx_virt_progress rvx_virt_progress[RVX_VIRT_PARTS_MAX];
 
 static struct rvx_part *PL(void)
 {
@@ -151,6 +151,8 @@ static void digest(const void *mem, size_t len, uint8_t out[32])
 int rvx_virt_part_snapshot_save(void *ctx, uint32_t part, uint8_t d[32])
 {
 	(void)ctx;
+	if (part >= RVX_VIRT_PARTS)
+		return -RVX_ENOMEM; /* the store holds A and B */
 	memcpy(ckpt_store[part], rvx_virt_part_boot(part), GUEST_MEM_SIZE);
 	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
 	return 0;
@@ -159,6 +161,8 @@ int rvx_virt_part_snapshot_save(void *ctx, uint32_t part, uint8_t d[32])
 int rvx_virt_part_snapshot_digest(void *ctx, uint32_t part, uint8_t d[32])
 {
 	(void)ctx;
+	if (part >= RVX_VIRT_PARTS)
+		return -RVX_ENOENT;
 	digest(ckpt_store[part], GUEST_MEM_SIZE, d);
 	return 0;
 }
@@ -166,7 +170,7 @@ int rvx_virt_part_snapshot_digest(void *ctx, uint32_t part, uint8_t d[32])
 int rvx_virt_part_snapshot_restore(void *ctx, uint32_t part, uint64_t off, uint64_t len)
 {
 	(void)ctx;
-	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
+	if (part >= RVX_VIRT_PARTS || off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
 		return -RVX_EINVAL;
 	memcpy((uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off, len);
 	rvx_virt_part_demo_restored(part, off, len);
@@ -176,7 +180,7 @@ int rvx_virt_part_snapshot_restore(void *ctx, uint32_t part, uint64_t off, uint6
 int rvx_virt_part_snapshot_compare(void *ctx, uint32_t part, uint64_t off, uint64_t len)
 {
 	(void)ctx;
-	if (off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
+	if (part >= RVX_VIRT_PARTS || off > GUEST_MEM_SIZE || len > GUEST_MEM_SIZE - off)
 		return 1;
 	return memcmp((const uint8_t *)rvx_virt_part_boot(part) + off, ckpt_store[part] + off,
 		      len) != 0;

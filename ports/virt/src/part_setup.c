@@ -16,6 +16,9 @@
 
 /* The guests' own hypercalls, which the core passes to part.c's trap hook
  * (rvx_virt_part_guest_call() handles them). */
+/* Stage-2 table pages of each partition beyond A and B (as part.c's pools). */
+#define NUMA_POOL_PAGES 16u
+
 #define BOARD_CALLS                                                            \
 	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
 
@@ -72,7 +75,7 @@ static void node_map(struct rvx_part_config *cfg)
 	}
 }
 
-static void setup(uint32_t mode)
+static void setup(uint32_t mode, uint32_t parts)
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;
 	struct rvx_part_config cfg;
@@ -107,12 +110,20 @@ static void setup(uint32_t mode)
 	cfg.devices[2] = (struct rvx_part_device){RVX_VIRT_DEV_GICC, 0, b->gicc.base, b->gicc.size};
 	daif = rvx_a64_rt_lock();
 	rc = rvx_virt_part_init(&cfg);
-	for (uint32_t i = 0; rc == 0 && i < RVX_VIRT_PARTS; i++) {
+	for (uint32_t i = 0; rc == 0 && i < parts; i++) {
 		uint64_t mem = (uint64_t)(uintptr_t)rvx_a64_alloc(GUEST_MEM_SIZE, GUEST_MEM_SIZE);
 		uint32_t index;
 
 		if (mem == 0)
 			rvx_a64_fail("memory for a partition", -RVX_ENOMEM);
+		/* A and B have static stage-2 pools (part.c); the others get theirs here. */
+		if (i >= RVX_VIRT_PARTS) {
+			void *pool = rvx_a64_alloc(NUMA_POOL_PAGES * 4096u, 4096u);
+
+			if (pool == NULL)
+				rvx_a64_fail("stage-2 tables for a partition", -RVX_ENOMEM);
+			rvx_virt_part_set_pool(i, pool, NUMA_POOL_PAGES);
+		}
 		memset((void *)(uintptr_t)mem, 0, GUEST_MEM_SIZE);
 		rvx_a64_printf("RVX-ACT partition-create part=%c vmid=%u mem=0x%lx+0x%x\n",
 				(char)('A' + i), i + 1u, mem, GUEST_MEM_SIZE);
@@ -122,7 +133,7 @@ static void setup(uint32_t mode)
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("creating the partitions", rc);
-	for (uint32_t i = 0; i < RVX_VIRT_PARTS; i++)
+	for (uint32_t i = 0; i < parts; i++)
 		s2_audit(i);
 	/* Every partition has the same IPA and PA sizes: one VTCR_EL2, set with
 	 * the other EL2 controls on each CPU's first partition switch (vm.c). */
@@ -132,16 +143,19 @@ static void setup(uint32_t mode)
 
 void rvx_virt_part_main(uint32_t mode)
 {
-	static const char *const names[] = {"demo", "bench", "smp", "smp-shared"};
+	static const char *const names[] = {"demo", "bench", "smp", "smp-shared", "numa"};
+	uint32_t parts = mode == RVX_VIRT_PART_NUMA ? RVX_VIRT_PARTS_MAX : RVX_VIRT_PARTS;
 	uint64_t daif, el1_loads_at_teardown;
 	int rc;
 
-	rvx_a64_printf("RVX-PARTITIONS %s: 2 partitions at EL1 under stage 2, syscalls by HVC, "
+	rvx_a64_printf("RVX-PARTITIONS %s: %u partitions at EL1 under stage 2, syscalls by HVC, "
 			"%u CPU(s)\n",
-			names[mode % 4u], rvx_a64_cpus_up());
-	setup(mode == RVX_VIRT_PART_BENCH ? 2u : 1u);
+			names[mode % 5u], parts, rvx_a64_cpus_up());
+	setup(mode == RVX_VIRT_PART_BENCH ? 2u : 1u, parts);
 	if (mode == RVX_VIRT_PART_BENCH)
 		rvx_virt_part_bench();
+	else if (mode == RVX_VIRT_PART_NUMA)
+		rvx_virt_part_numa();
 	else
 		rvx_virt_part_demo(mode);
 	/* Their tasks are parked in long waits by now and never run again. */

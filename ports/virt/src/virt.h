@@ -32,6 +32,7 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
 #define RVX_VIRT_PART_BENCH 1u      /**< rvx.partitions=bench: the figures */
 #define RVX_VIRT_PART_SMP 2u        /**< rvx.partitions=smp: A on CPU 1, B on CPU 2, A moved to 3 */
 #define RVX_VIRT_PART_SMP_SHARED 3u /**< rvx.partitions=smp-shared: both on the last CPU */
+#define RVX_VIRT_PART_NUMA 4u       /**< rvx.partitions=numa: four partitions, two clusters */
 /** Run partition program @p mode (RVX_VIRT_PART_*) from the root task. */
 void rvx_virt_part_main(uint32_t mode);
 /** True while partitions exist. */

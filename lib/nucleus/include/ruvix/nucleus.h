@@ -84,9 +84,9 @@ extern "C" {
 #ifndef RVX_KERNEL_CPUS
 #define RVX_KERNEL_CPUS 4u
 #endif
-/** Scheduler partitions. */
+/** Scheduler partitions (0: the root's; lib/part gives its partition i the id i + 1). */
 #ifndef RVX_KERNEL_PARTITIONS
-#define RVX_KERNEL_PARTITIONS 4u
+#define RVX_KERNEL_PARTITIONS 8u
 #endif
 /** Mounted packages. */
 #ifndef RVX_KERNEL_MOUNTS

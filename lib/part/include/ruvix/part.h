@@ -925,7 +925,9 @@ int rvx_part_traffic_sync(struct rvx_part *pl);
 
 /**
  * Timer tick: leases due are expired (LEASE_EXPIRE records) and unmapped;
- * once per epoch the switches are summarised in one record. With a
+ * once per epoch, if a partition switch happened or a CommEdge carried
+ * traffic in it, the epoch closes: its switches and traffic are summarised
+ * in one record (and, with several nodes, a TRAFFIC record). With a
  * coherence engine attached (ruvix/part_coh.h), each epoch closed here is
  * fed to it and its placement witnessed and carried out, and a move it
  * placed that was refused before is tried again at every tick.
