@@ -4,6 +4,7 @@
 
 usage: partitions.py --qemu QEMU --image IMG --check CHECK [--verify-tool RUVIX]
                      [--transcript FILE] [--smp N --placement smp|smp-shared]
+       partitions.py --qemu QEMU --image IMG --check numa|numa-rr [...]
 
 With --placement the demo runs on N CPUs (-smp N, -append
 rvx.partitions=smp or =smp-shared) and every check also asserts where the
@@ -52,6 +53,23 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
              A and B, which talk over their CommEdges, end up on one CPU,
              moved by witnessed migrations with their tasks, the actions
              check holds and the dump verifies.
+  numa       -append "rvx.partitions=numa rvx.coherence=on" on 4 CPUs in two
+             NUMA nodes (NUMA_ARGS: -numa node,nodeid=0,cpus=0-1 ...
+             -numa dist,src=0,dst=1,val=20), under -icount shift=0: the
+             image reports the DTB's topology; four partitions in two
+             clusters (A+C, B+D) start round-robin, split across the nodes;
+             the engine (k = nodes) gathers each cluster on one node. Every
+             decision, move and epoch's traffic is paired with its record
+             (kind, actor, epoch; the argument digests include the
+             journal's MAC, so they cannot be recomputed here), every
+             migration after a decision goes where the last decision said
+             and from where the log had the partition, the final CPUs are
+             the last decision's, and once
+             the clusters are together only the 8-byte trickle crosses nodes
+             (cross-node bytes = 8 x cross-node messages); the epochs'
+             traffic adds up to the kernel's per-edge counts.
+  numa-rr    the same without the engine (round-robin stays): no decision,
+             no move, every byte crosses nodes (also with -Dcoherence=disabled).
   budget     -append rvx.partitions=bench under -icount shift=0 (guest time
              = instructions): the hot partition switch through the trap is
              within 2 us of guest time, the raw switch within 2 us too, and
@@ -72,16 +90,26 @@ KINDS = {
     "edge-create": 0x8100 + 5, "edge-destroy": 0x8100 + 6,
     "partition-checkpoint": 0x8000 + 0x200, "partition-rebuild": 0x8000 + 0x201,
     "partition-migrate": 0x8000 + 0x202, "placement": 0x8000 + 0x203,
+    "traffic": 0x8000 + 0x204,
 }
+# Two NUMA nodes of two CPUs and 128 MiB each, remote distance 20.
+NUMA_ARGS = ["-smp", "4,sockets=2,cores=2",
+             "-object", "memory-backend-ram,id=m0,size=128M",
+             "-object", "memory-backend-ram,id=m1,size=128M",
+             "-numa", "node,nodeid=0,cpus=0-1,memdev=m0",
+             "-numa", "node,nodeid=1,cpus=2-3,memdev=m1",
+             "-numa", "dist,src=0,dst=1,val=20"]
 # Nucleus record kinds a reconstruction leaves.
 TASK_SPAWN, TASK_EXIT, CAP_GRANT, REGION_MAP = 2, 3, 7, 10
 NONE32 = 0xFFFFFFFF
 
 
-def boot(args, append, icount=False):
+def boot(args, append, icount=False, numa=False):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
            "-smp", str(args.smp), "-nographic", "-nic", "none", "-semihosting",
            "-kernel", args.image, "-append", append]
+    if numa:
+        cmd[cmd.index("-smp"):cmd.index("-smp") + 2] = NUMA_ARGS
     if icount:
         cmd[1:1] = ["-icount", "shift=0"]
     try:
@@ -300,7 +328,11 @@ def check_rebuild(out, recs):
           % (old_task, new_task, len(new), len(seg)))
 
 
-def check_actions(out, recs):
+def check_actions(out, recs, must=("partition-create", "partition-destroy", "partition-suspend",
+                                    "partition-resume", "lease-grant", "lease-expire",
+                                    "lease-revoke", "cap-grant", "fault", "recovery",
+                                    "switch-summary", "edge-create", "edge-destroy",
+                                    "partition-checkpoint", "partition-rebuild")):
     acts = actions(out)
     kinds = set(KINDS.values())
     priv = [r for r in recs if r["kind"] in kinds]
@@ -315,12 +347,9 @@ def check_actions(out, recs):
             raise AssertionError("action %d (%s by %s) has record kind %d actor %d (seq %d)" % (
                 i, name, actor, r["kind"], r["actor"], r["seq"]))
     seen = sorted(set(a for a, _ in acts))
-    for must in ("partition-create", "partition-destroy", "partition-suspend", "partition-resume",
-                 "lease-grant", "lease-expire", "lease-revoke", "cap-grant", "fault",
-                 "recovery", "switch-summary", "edge-create", "edge-destroy",
-                 "partition-checkpoint", "partition-rebuild"):
-        if must not in seen:
-            raise AssertionError("the run has no %s action" % must)
+    for m in must:
+        if m not in seen:
+            raise AssertionError("the run has no %s action" % m)
     print("actions: %d privileged actions, each with its record in order (%s)" % (
         len(acts), ", ".join(seen)))
 
@@ -396,12 +425,140 @@ def check_coherence(out, recs):
         len(lines), ["%s %s->%s (%s tasks)" % m for m in moves], home["A"], m.group(0)))
 
 
+# The NUMA program's ring: edge -> (from, to, bytes per message).
+NUMA_EDGES = {"A->C": ("A", "C", 48), "C->B": ("C", "B", 8), "B->D": ("B", "D", 48),
+              "D->A": ("D", "A", 8)}
+
+
+def check_numa(out, recs, engine):
+    need(out, r"^RVX-NUMA nodes=2 cpus=0:0,1:0,2:1,3:1$", "the DTB's CPU nodes")
+    need(out, r"^RVX-NUMA memory=0x40000000\+0x8000000 node=0 kernel$", "node 0's memory, the kernel's")
+    need(out, r"^RVX-NUMA memory=0x48000000\+0x8000000 node=1$", "node 1's memory")
+    need(out, r"^RVX-NUMA distance 0-1=20$", "the distance map")
+    if "RVX-NUMA invalid" in out:
+        raise AssertionError("the DTB's topology was refused")
+    check_actions(out, recs, must=("partition-create", "partition-destroy", "partition-migrate",
+                                   "traffic", "switch-summary", "edge-create", "edge-destroy")
+                  + (("placement",) if engine else ()))
+    node = lambda cpu: cpu // 2
+    priv = iter(r for r in recs if r["kind"] in set(KINDS.values()))
+    cpu = {p: 0 for p in "ABCD"}       # every partition is created on CPU 0
+    decision = None                    # the last PLACEMENT's CPUs
+    decisions = migrations = 0
+    at_close = mixed = False           # a move at a close, or within an epoch
+    epochs = []
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^RVX-ACT (\S+) part=(\S)", line)
+        if not m:
+            continue
+        rec = next(priv)
+        name = m.group(1)
+        if name == "placement":
+            f = re.match(r"^RVX-ACT placement part=- epoch=(\d+) cut=(\d+) traffic=(\d+) "
+                         r"moved=(\d+) flags=0x([0-9a-f]+)$", line)
+            g = re.match(r"^RVX-PLACEMENT epoch=(\d+) work=(\d+) cpus=(\S+)$", lines[i + 1])
+            if not f or not g or f.group(1) != g.group(1):
+                raise AssertionError("placement lines malformed: %r %r" % (line, lines[i + 1]))
+            cpus = [255 if c == "-" else int(c) for c in g.group(3).split(",")]
+            if rec["kind"] != KINDS["placement"] or rec["target"] != int(f.group(1)):
+                raise AssertionError("PLACEMENT record seq %d is not the decision printed: %s"
+                                     % (rec["seq"], line))
+            decision = dict(zip("ABCD", cpus))
+            decisions += 1
+            at_close = True
+        elif name == "partition-migrate":
+            f = re.match(r"^RVX-ACT partition-migrate part=(\S) from=(\d+) to=(\d+) "
+                         r"tasks=(\d+)$", line)
+            p, frm, to, tasks = f.group(1), int(f.group(2)), int(f.group(3)), int(f.group(4))
+            if rec["kind"] != KINDS["partition-migrate"] or rec["actor"] != ord(p) - ord("A"):
+                raise AssertionError("MIGRATE record seq %d is not %s" % (rec["seq"], line))
+            if cpu[p] != frm:
+                raise AssertionError("%s: partition %s was on CPU %d" % (line, p, cpu[p]))
+            if decision is not None:
+                if to != decision[p]:
+                    raise AssertionError("%s: the last decision put %s on CPU %d" % (
+                        line, p, decision[p]))
+                migrations += 1
+                mixed = mixed or not at_close
+            cpu[p] = to
+        elif name == "traffic":
+            f = re.match(r"^RVX-ACT traffic part=- epoch=(\d+) bytes=(\d+) messages=(\d+) "
+                         r"cross_cpu_bytes=(\d+) cross_cpu_messages=(\d+) cross_node_bytes=(\d+) "
+                         r"cross_node_messages=(\d+) nodes=(\d+) edges=(\d+)$", line)
+            v = [int(x) for x in f.groups()]
+            if rec["kind"] != KINDS["traffic"] or rec["target"] != v[0]:
+                raise AssertionError("TRAFFIC record seq %d is not %s" % (rec["seq"], line))
+            ep, byts, msgs, ccb, ccm, cnb, cnm, nodes, nedges = v
+            if nodes != 2 or nedges != 4 or cnb > ccb or ccb > byts:
+                raise AssertionError("traffic counts inconsistent: %s" % line)
+            # The edges that crossed nodes under the placement in force.
+            cross = [s for a, b, s in NUMA_EDGES.values() if node(cpu[a]) != node(cpu[b])]
+            if not mixed:
+                if not cross and cnb != 0:
+                    raise AssertionError("no edge crosses nodes, yet %s" % line)
+                if len(cross) == 4 and cnb != byts:
+                    raise AssertionError("every edge crosses nodes, yet %s" % line)
+                if cross and len(set(cross)) == 1 and cnb != cross[0] * cnm:
+                    raise AssertionError("only %d-byte messages cross nodes, yet %s" % (
+                        cross[0], line))
+            epochs.append((ep, byts, cnb, mixed))
+            at_close = mixed = False
+        else:
+            at_close = at_close and name == "partition-migrate"
+    m = re.search(r"^RVX-TRAFFIC epochs=(\d+) bytes=(\d+) messages=(\d+) cross_cpu_bytes=(\d+) "
+                  r"cross_node_bytes=(\d+) cross_node_messages=(\d+)$", out, re.M)
+    if not m or int(m.group(1)) != len(epochs) or int(m.group(2)) != sum(e[1] for e in epochs) \
+            or int(m.group(5)) != sum(e[2] for e in epochs):
+        raise AssertionError("the epochs do not add up to the totals: %s" % (
+            m.group(0) if m else "no RVX-TRAFFIC line"))
+    edge_bytes = sum(int(b) for b in re.findall(
+        r"^RVX-EDGE \d \S->\S messages=\d+ bytes=(\d+)$", out, re.M))
+    if edge_bytes != int(m.group(2)):
+        raise AssertionError("the kernel's edges carried %d bytes, the epochs %s" % (
+            edge_bytes, m.group(2)))
+    final = {}
+    for p, c in re.findall(r"^RVX-NUMA-PART part=(\S) cpu=(\d+) node=\d+ sent=\d+ "
+                           r"received=\d+$", out, re.M):
+        final[p] = int(c)
+    if final != cpu:
+        raise AssertionError("partitions ended on %s, the log says %s" % (final, cpu))
+    total, crossed = int(m.group(2)), int(m.group(5))
+    if engine:
+        if decision is None or any(final[p] != decision[p] for p in "ABCD"):
+            raise AssertionError("the final CPUs %s are not the last decision %s" % (final, decision))
+        if node(final["A"]) != node(final["C"]) or node(final["B"]) != node(final["D"]) or \
+                node(final["A"]) == node(final["B"]):
+            raise AssertionError("the clusters are not one per node: %s" % final)
+        if migrations == 0 or crossed * 2 > total:
+            raise AssertionError("%d migrations, %d of %d bytes crossed nodes" % (
+                migrations, crossed, total))
+        s = re.search(r"^RVX-COHERENCE closes=(\d+) rebuilds=\d+ budget_exceeded=\d+ "
+                      r"migrations=(\d+) deferred=\d+ score_failures=(\d+)$", out, re.M)
+        if not s or int(s.group(1)) != decisions or int(s.group(2)) != migrations or \
+                int(s.group(3)) != 0:
+            raise AssertionError("engine summary %s: %d decisions, %d migrations" % (
+                s.group(0) if s else None, decisions, migrations))
+    else:
+        if decisions != 0 or migrations != 0 or crossed != total:
+            raise AssertionError("round-robin: %d decisions, %d moves, %d of %d bytes crossed"
+                                 % (decisions, migrations, crossed, total))
+        if final != {"A": 0, "B": 1, "C": 2, "D": 3}:
+            raise AssertionError("round-robin moved: %s" % final)
+    print("numa (%s): %d epochs, %d decisions, %d migrations checked against their records; "
+          "cross-node bytes %d of %d (%.1f%%); final %s" % (
+              "engine" if engine else "round-robin", len(epochs), decisions, migrations, crossed,
+              total, 100.0 * crossed / max(total, 1),
+              ", ".join("%s:CPU%d" % (p, c) for p, c in sorted(final.items()))))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--image", required=True)
     ap.add_argument("--check", required=True,
-                    choices=["isolation", "recovery", "actions", "budget", "coherence"])
+                    choices=["isolation", "recovery", "actions", "budget", "coherence", "numa",
+                             "numa-rr"])
     ap.add_argument("--verify-tool")
     ap.add_argument("--transcript")
     ap.add_argument("--smp", type=int, default=1)
@@ -411,6 +568,10 @@ def main():
         code, out = boot(args, "rvx.partitions=bench", icount=True)
     elif args.check == "coherence":
         code, out = boot(args, "rvx.partitions=smp rvx.coherence=on")
+    elif args.check in ("numa", "numa-rr"):
+        code, out = boot(args, "rvx.partitions=numa" +
+                         (" rvx.coherence=on" if args.check == "numa" else ""),
+                         icount=True, numa=True)
     elif args.placement:
         code, out = boot(args, "rvx.partitions=" + args.placement)
     else:
@@ -433,6 +594,24 @@ def main():
         elif args.check == "coherence":
             check_actions(out, recs)
             check_coherence(out, recs)
+        elif args.check in ("numa", "numa-rr"):
+            check_numa(out, recs, args.check == "numa")
+            # The check must be able to fail: a move to another CPU than the
+            # decision's (engine), or a byte that did not cross (round-robin).
+            if args.check == "numa":
+                bad = re.sub(r"^(RVX-ACT partition-migrate part=\S from=\d+ to=)(\d+)( tasks=[1-9])",
+                             lambda m: m.group(1) + str((int(m.group(2)) + 1) % 4) + m.group(3),
+                             out, count=1, flags=re.M)
+            else:
+                bad = re.sub(r"cross_node_bytes=(\d+) cross_node_messages=(\d+) nodes",
+                             lambda m: "cross_node_bytes=%d cross_node_messages=%s nodes" % (
+                                 int(m.group(1)) - 48, m.group(2)), out, count=1)
+            try:
+                check_numa(bad, recs, args.check == "numa")
+            except AssertionError as e:
+                print("numa: a falsified log is caught (%s)" % e)
+            else:
+                raise AssertionError("the numa check missed a falsified log")
         elif args.check == "actions":
             check_actions(out, recs)
             # The check must be able to fail: an action whose record is

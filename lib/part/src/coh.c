@@ -234,7 +234,7 @@ void rvx_part_coh_epoch_(struct rvx_part *pl)
 	RVX_PART_TRACE(pl, "RVX-ACT placement part=- epoch=%lu cut=%lu traffic=%lu moved=%u "
 		       "flags=0x%x\n", res.epoch, res.cut, res.traffic, res.moved, res.flags);
 	if (pl->kern->trace != NULL) {
-		/* The rest of the record's arguments, so a reader can check its digest. */
+		/* The decision itself (the record's placement and work), for readers of the log. */
 		char cpus[RVX_CONFIG_PART_MAX_PARTITIONS * 4u + 1u];
 		uint32_t n = 0;
 
