@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Shared checks of lib/sha256 (sha256_check.h). */
-#pragma GCC visibility push(hidden)
 #include "bearssl_hash.h"
 #include "bearssl_hmac.h"
-#pragma GCC visibility pop
 
 #include "sha256_check.h"
 
