@@ -3,8 +3,12 @@
  * Witness log figures, all on one thread of one CPU, in one address space
  * and at user level (hosted): the library calls are plain function calls;
  * the Linux reference (write + fsync of one 64-byte record to a file in
- * /tmp) crosses into the kernel and to the storage device. The bare BearSSL
- * compression is the floor a chained append can reach.
+ * /tmp) crosses into the kernel and to the storage device. The bare
+ * SHA-256 compression is the floor a chained append can reach: BearSSL's
+ * portable code and lib/sha256's compression on the CPU's SHA instructions
+ * (SHA-NI here) are timed side by side, in alternating runs, and the
+ * witness append once on each; the rows after those run on the automatic
+ * choice.
  */
 #include "bench_util.h" /* first: it defines _GNU_SOURCE */
 
@@ -17,6 +21,7 @@
 #include "ruvix/hosted_witness.h"
 #include "ruvix/queue.h"
 #include "ruvix/region.h"
+#include "ruvix/sha256.h"
 #include "ruvix/witness.h"
 #include "ruvix/witness_ckpt.h"
 
@@ -93,6 +98,53 @@ static void state_init(struct state *s, int fill)
 	}
 }
 
+static const char *impl_name(enum rvx_sha256_impl impl)
+{
+	return impl == RVX_SHA256_IMPL_X86_SHANI ? "SHA-NI"
+	       : impl == RVX_SHA256_IMPL_A64_SHA2 ? "ARMv8 SHA2"
+						    : "BearSSL portable";
+}
+
+/* ns per block of rvx_sha256_blocks(), one block per call as the log
+ * calls it; the final chaining value goes to @p st. */
+static double time_blocks(enum rvx_sha256_impl impl, uint8_t st[32])
+{
+	uint8_t blk[64] = {1};
+	uint64_t t0;
+
+	BENCH_REQUIRE(rvx_sha256_select(impl) == 0, "select %d", (int)impl);
+	memset(st, 0, 32);
+	t0 = bench_now_ns();
+	for (uint32_t i = 0; i < APPENDS; i++) {
+		blk[0] = (uint8_t)i;
+		rvx_sha256_blocks(st, blk, 1);
+	}
+	return (double)(bench_now_ns() - t0) / APPENDS;
+}
+
+/* ns per witness append with a precomputed digest (one compression); the
+ * head goes to @p head. */
+static double time_append(enum rvx_sha256_impl impl, struct rvx_witness_event *ev,
+			  const uint8_t *digest, struct rvx_witness_head *head)
+{
+	struct rvx_witness_log log;
+	uint64_t n = 0, t0;
+	struct rvx_witness_sink sink = {array_write, &n};
+
+	BENCH_REQUIRE(rvx_sha256_select(impl) == 0, "select %d", (int)impl);
+	BENCH_REQUIRE(rvx_witness_log_init(&log, &sink) == 0, "init");
+	t0 = bench_now_ns();
+	for (uint32_t i = 0; i < APPENDS; i++) {
+		ev->time = i;
+		int rc = rvx_witness_append_digest(&log, ev, digest, NULL);
+		BENCH_REQUIRE(rc == 0, "append %d", rc);
+	}
+	double ns = (double)(bench_now_ns() - t0) / APPENDS;
+	BENCH_REQUIRE(log.sequence == APPENDS, "count");
+	rvx_witness_head(&log, head);
+	return ns;
+}
+
 int main(void)
 {
 	double step, rd, v[RUNS];
@@ -107,7 +159,7 @@ int main(void)
 	printf("timer floor: step %.0f ns, read %.1f ns\n", step, rd);
 	printf("%-52s %12s\n", "what (one thread, one CPU, user level)", "median");
 
-	/* bare BearSSL block: resume/update 64/state, as the log does */
+	/* bare BearSSL block: resume/update 64/state, as the log did */
 	for (int r = 0; r < RUNS; r++) {
 		br_sha256_context c;
 		uint8_t st[32] = {0}, blk[64] = {1};
@@ -124,23 +176,41 @@ int main(void)
 	}
 	printf("%-52s %9.1f ns\n", "br_sha256_update, one 64-byte block (reference)", bench_median(v, RUNS));
 
-	/* witness append with a precomputed digest: one compression */
-	for (int r = 0; r < RUNS; r++) {
-		struct rvx_witness_log log;
-		uint64_t n = 0, t0;
-		struct rvx_witness_sink sink = {array_write, &n};
+	/* the compression and the append, BearSSL portable against the CPU's
+	 * SHA instructions, alternating run by run; both must give the same
+	 * chaining values and chain heads */
+	{
+		enum rvx_sha256_impl hw = rvx_sha256_impl();
+		bool have_hw = hw != RVX_SHA256_IMPL_PORTABLE;
+		double bp[RUNS], bh[RUNS], ap[RUNS], ah[RUNS];
+		uint8_t sp[32], sh[32];
+		struct rvx_witness_head hp, hh;
 
-		BENCH_REQUIRE(rvx_witness_log_init(&log, &sink) == 0, "init");
-		t0 = bench_now_ns();
-		for (uint32_t i = 0; i < APPENDS; i++) {
-			ev.time = i;
-			int rc = rvx_witness_append_digest(&log, &ev, digest, NULL);
-			BENCH_REQUIRE(rc == 0, "append %d", rc);
+		for (int r = 0; r < RUNS; r++) {
+			bp[r] = time_blocks(RVX_SHA256_IMPL_PORTABLE, sp);
+			ap[r] = time_append(RVX_SHA256_IMPL_PORTABLE, &ev, digest, &hp);
+			if (have_hw) {
+				bh[r] = time_blocks(hw, sh);
+				ah[r] = time_append(hw, &ev, digest, &hh);
+				BENCH_REQUIRE(memcmp(sp, sh, 32) == 0, "compressions differ");
+				BENCH_REQUIRE(memcmp(hp.head, hh.head, 32) == 0, "chain heads differ");
+			}
 		}
-		v[r] = (double)(bench_now_ns() - t0) / APPENDS;
-		BENCH_REQUIRE(log.sequence == APPENDS, "count");
+		BENCH_REQUIRE(rvx_sha256_select(RVX_SHA256_IMPL_AUTO) == 0, "select auto");
+		printf("%-52s %9.1f ns\n", "SHA-256 compression, BearSSL portable (rvx_sha256)",
+		       bench_median(bp, RUNS));
+		if (have_hw)
+			printf("%-52s %9.1f ns  (%.1fx)\n", "SHA-256 compression, CPU SHA instructions",
+			       bench_median(bh, RUNS), bench_median(bp, RUNS) / bench_median(bh, RUNS));
+		else
+			printf("%-52s %12s\n", "SHA-256 compression, CPU SHA instructions", "not on this CPU");
+		printf("%-52s %9.1f ns\n", "witness append (digest given), BearSSL portable",
+		       bench_median(ap, RUNS));
+		if (have_hw)
+			printf("%-52s %9.1f ns  (goal <= 100)\n", "witness append (digest given), SHA instructions",
+			       bench_median(ah, RUNS));
+		printf("rows below: SHA-256 on %s\n", impl_name(rvx_sha256_impl()));
 	}
-	printf("%-52s %9.1f ns  (goal <= 250)\n", "witness append (digest given; 1 compression)", bench_median(v, RUNS));
 
 	/* witness append hashing 32 bytes of arguments */
 	for (int r = 0; r < RUNS; r++) {

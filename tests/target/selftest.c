@@ -112,6 +112,7 @@ static const struct suite suites[] = {
 	{st_proof_cases, &st_proof_case_count},
 	{st_witness_cases, &st_witness_case_count},
 	{st_buddy_cases, &st_buddy_case_count},
+	{st_sha256_cases, &st_sha256_case_count},
 };
 
 uint32_t rvx_selftest_case_count(void)

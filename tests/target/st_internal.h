@@ -73,5 +73,7 @@ extern const struct st_case st_witness_cases[];
 extern const uint32_t st_witness_case_count;
 extern const struct st_case st_buddy_cases[];
 extern const uint32_t st_buddy_case_count;
+extern const struct st_case st_sha256_cases[];
+extern const uint32_t st_sha256_case_count;
 
 #endif /* RUVIX_ST_INTERNAL_H */

@@ -6,11 +6,13 @@
  * (RVX_CHECK guards those invariants).
  */
 /* BearSSL first, its symbols hidden: its headers include <string.h> before
- * env.h, and br_sha256_vtable is then reached PC-relative, not through a GOT
- * a freestanding kernel would have to provide. */
+ * env.h, and its functions are then reached PC-relative, not through a GOT
+ * a freestanding kernel would have to provide. Its HMAC runs over
+ * rvx_sha256_vtable (lib/sha256). */
 #pragma GCC visibility push(hidden)
 #include "bearssl_hmac.h"
 #pragma GCC visibility pop
+#include "ruvix/sha256.h"
 
 #include "nucleus_internal.h"
 
@@ -343,7 +345,7 @@ static void ckpt_key(const void *secret, size_t secret_len, uint8_t out[32])
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, secret, secret_len);
+	br_hmac_key_init(&kc, &rvx_sha256_vtable, secret, secret_len);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, label, sizeof(label) - 1u);
 	br_hmac_out(&hc, out);
@@ -357,23 +359,23 @@ static void journal_key(const void *secret, size_t secret_len, uint8_t out[64])
 	static const char label[] = "ruvix.journal.v1";
 	br_hmac_key_context kc;
 	br_hmac_context hc;
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	uint8_t key[32], pad[64];
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, secret, secret_len);
+	br_hmac_key_init(&kc, &rvx_sha256_vtable, secret, secret_len);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, label, sizeof(label) - 1u);
 	br_hmac_out(&hc, key);
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] = (uint8_t)((i < sizeof(key) ? key[i] : 0u) ^ 0x36u);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, pad, sizeof(pad));
-	(void)br_sha256_state(&sc, out);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, pad, sizeof(pad));
+	(void)rvx_sha256_state(&sc, out);
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36u ^ 0x5cu;
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, pad, sizeof(pad));
-	(void)br_sha256_state(&sc, out + 32);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, pad, sizeof(pad));
+	(void)rvx_sha256_state(&sc, out + 32);
 	memset(key, 0, sizeof(key));
 	memset(pad, 0, sizeof(pad));
 }
@@ -382,19 +384,19 @@ void rvx_kernel_journal_tag_(const struct rvx_kernel *k, const uint8_t prefix[32
 			     const struct rvx_witness_piece *pieces, uint32_t count,
 			     uint8_t tag[RVX_KERNEL_JOURNAL_TAG_BYTES])
 {
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	uint8_t ih[32];
 
-	br_sha256_init(&sc);
-	br_sha256_set_state(&sc, k->journal_key, 64);
-	br_sha256_update(&sc, prefix, 32);
+	rvx_sha256_init(&sc);
+	rvx_sha256_set_state(&sc, k->journal_key, 64);
+	rvx_sha256_update(&sc, prefix, 32);
 	for (uint32_t i = 0; i < count; i++)
 		if (pieces[i].len != 0)
-			br_sha256_update(&sc, pieces[i].data, pieces[i].len);
-	br_sha256_out(&sc, ih);
-	br_sha256_set_state(&sc, k->journal_key + 32, 64);
-	br_sha256_update(&sc, ih, sizeof(ih));
-	br_sha256_out(&sc, tag);
+			rvx_sha256_update(&sc, pieces[i].data, pieces[i].len);
+	rvx_sha256_out(&sc, ih);
+	rvx_sha256_set_state(&sc, k->journal_key + 32, 64);
+	rvx_sha256_update(&sc, ih, sizeof(ih));
+	rvx_sha256_out(&sc, tag);
 }
 
 int rvx_kernel_boot(struct rvx_kernel *k, const struct rvx_kernel_config *cfg,

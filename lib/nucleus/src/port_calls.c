@@ -8,12 +8,9 @@
  * entry, then commits with code that cannot fail; replay re-applies it.
  * Ports use these instead of writing fields of struct rvx_kernel.
  */
-/* BearSSL first, its symbols hidden (as in kernel.c). */
-#pragma GCC visibility push(hidden)
-#include "bearssl_hash.h"
-#pragma GCC visibility pop
 #include "nucleus_internal.h"
 #include "ruvix/endian.h"
+#include "ruvix/sha256.h"
 
 /* Common entry checks of a state-changing port call for @p task. */
 static int port_call_ok(const struct rvx_kernel *k, uint32_t task)
@@ -188,7 +185,7 @@ int rvx_kernel_vector_digest(struct rvx_kernel *k, uint32_t task, rvx_handle_t c
 	struct rvx_cap_target tgt;
 	struct rvx_vec_config cfg;
 	struct rvx_vec_store *s;
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	uint32_t n = 0;
 	int ret;
 
@@ -200,7 +197,7 @@ int rvx_kernel_vector_digest(struct rvx_kernel *k, uint32_t task, rvx_handle_t c
 		return ret;
 	s = &k->vstores[tgt.ref].store;
 	rvx_vec_store_config(s, &cfg);
-	br_sha256_init(&sc);
+	rvx_sha256_init(&sc);
 	for (uint32_t i = 0; i < count; i++) {
 		float *v = k->stage.vec + 1; /* free outside a syscall */
 		uint8_t head[12];
@@ -209,19 +206,19 @@ int rvx_kernel_vector_digest(struct rvx_kernel *k, uint32_t task, rvx_handle_t c
 			continue;
 		rvx_le_put64(head, key0 + i);
 		rvx_le_put32(head + 8, cfg.dim);
-		br_sha256_update(&sc, head, sizeof(head));
+		rvx_sha256_update(&sc, head, sizeof(head));
 		for (uint32_t d = 0; d < cfg.dim; d++) {
 			uint32_t bits;
 			uint8_t b[4];
 
 			memcpy(&bits, &v[d], 4);
 			rvx_le_put32(b, bits);
-			br_sha256_update(&sc, b, 4);
+			rvx_sha256_update(&sc, b, 4);
 		}
 		n++;
 	}
 	memset(k->stage.vec, 0, sizeof(float) * (1u + cfg.dim));
-	br_sha256_out(&sc, out);
+	rvx_sha256_out(&sc, out);
 	if (found != NULL)
 		*found = n;
 	return 0;
@@ -334,7 +331,7 @@ int rvx_kernel_cap_slot_info(const struct rvx_kernel *k, uint32_t task, uint32_t
 int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, uint32_t count,
 			   uint8_t out[32])
 {
-	br_sha256_context sha;
+	struct rvx_sha256 sha;
 	uint8_t enc[RVX_CAP_SLOT_ENCODED_SIZE], idx[4];
 
 	if (k == NULL || out == NULL || !k->booted || (tasks == NULL && count != 0))
@@ -342,16 +339,16 @@ int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, ui
 	for (uint32_t i = 0; i < count; i++)
 		if (tasks[i] >= RVX_KERNEL_TASKS)
 			return -RVX_EINVAL;
-	br_sha256_init(&sha);
+	rvx_sha256_init(&sha);
 	for (uint32_t i = 0; i < count; i++) {
 		rvx_le_put32(idx, tasks[i]);
 		for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
 			if (rvx_cap_slot_encode(&k->caps, tasks[i], s, enc) != 0)
 				continue;
-			br_sha256_update(&sha, idx, sizeof(idx));
-			br_sha256_update(&sha, enc, sizeof(enc));
+			rvx_sha256_update(&sha, idx, sizeof(idx));
+			rvx_sha256_update(&sha, enc, sizeof(enc));
 		}
 	}
-	br_sha256_out(&sha, out);
+	rvx_sha256_out(&sha, out);
 	return 0;
 }

@@ -3,25 +3,21 @@
  * The proof encodings: the mutation hash, the bytes a token's MAC or
  * signature covers, and the Merkle nodes of a batch. They are what the
  * verifier recomputes and what an issuer signs, so they live apart from the
- * verifier: an issuer (a component's prover) links these and BearSSL's
- * SHA-256 without the ECDSA verifier.
+ * verifier: an issuer (a component's prover) links these and lib/sha256
+ * without the ECDSA verifier.
  */
-/* BearSSL first, its symbols hidden (see proof.c). */
-#pragma GCC visibility push(hidden)
-#include "bearssl.h"
-#pragma GCC visibility pop
-
 #include "ruvix/endian.h"
 #include "ruvix/proof.h"
+#include "ruvix/sha256.h"
 
-_Static_assert(sizeof(br_sha256_context) <= sizeof(((struct rvx_proof_hasher *)0)->ctx),
-	       "a hasher's opaque storage holds a BearSSL SHA-256 context");
-_Static_assert(_Alignof(br_sha256_context) <= _Alignof(uint64_t),
+_Static_assert(sizeof(struct rvx_sha256) <= sizeof(((struct rvx_proof_hasher *)0)->ctx),
+	       "a hasher's opaque storage holds a SHA-256 context");
+_Static_assert(_Alignof(struct rvx_sha256) <= _Alignof(uint64_t),
 	       "a hasher's opaque storage is aligned for a SHA-256 context");
 
-static br_sha256_context *hasher_ctx(struct rvx_proof_hasher *h)
+static struct rvx_sha256 *hasher_ctx(struct rvx_proof_hasher *h)
 {
-	return (br_sha256_context *)(void *)h->ctx;
+	return (struct rvx_sha256 *)(void *)h->ctx;
 }
 
 void rvx_proof_hash_begin(struct rvx_proof_hasher *h, uint32_t syscall, uint64_t target,
@@ -34,8 +30,8 @@ void rvx_proof_hash_begin(struct rvx_proof_hasher *h, uint32_t syscall, uint64_t
 	rvx_le_put64(head + 21, target);
 	rvx_le_put64(head + 29, key);
 	rvx_le_put64(head + 37, len);
-	br_sha256_init(hasher_ctx(h));
-	br_sha256_update(hasher_ctx(h), head, sizeof(head));
+	rvx_sha256_init(hasher_ctx(h));
+	rvx_sha256_update(hasher_ctx(h), head, sizeof(head));
 	h->left = len;
 }
 
@@ -44,7 +40,7 @@ int rvx_proof_hash_update(struct rvx_proof_hasher *h, const void *data, size_t l
 	if (h == NULL || (data == NULL && len != 0) || (uint64_t)len > h->left)
 		return -RVX_EINVAL;
 	if (len != 0)
-		br_sha256_update(hasher_ctx(h), data, len);
+		rvx_sha256_update(hasher_ctx(h), data, len);
 	h->left -= len;
 	return 0;
 }
@@ -53,7 +49,7 @@ int rvx_proof_hash_end(struct rvx_proof_hasher *h, uint8_t out[32])
 {
 	if (h == NULL || out == NULL || h->left != 0)
 		return -RVX_EINVAL;
-	br_sha256_out(hasher_ctx(h), out);
+	rvx_sha256_out(hasher_ctx(h), out);
 	return 0;
 }
 
@@ -107,23 +103,23 @@ size_t rvx_proof_mac_input(const struct rvx_proof_token *t, const struct rvx_pro
 
 void rvx_proof_merkle_leaf(const uint8_t mutation_hash_in[32], uint8_t out[32])
 {
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	const uint8_t tag = 0x00;
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, &tag, 1);
-	br_sha256_update(&sc, mutation_hash_in, 32);
-	br_sha256_out(&sc, out);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, &tag, 1);
+	rvx_sha256_update(&sc, mutation_hash_in, 32);
+	rvx_sha256_out(&sc, out);
 }
 
 void rvx_proof_merkle_node(const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
 {
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	const uint8_t tag = 0x01;
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, &tag, 1);
-	br_sha256_update(&sc, left, 32);
-	br_sha256_update(&sc, right, 32);
-	br_sha256_out(&sc, out);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, &tag, 1);
+	rvx_sha256_update(&sc, left, 32);
+	rvx_sha256_update(&sc, right, 32);
+	rvx_sha256_out(&sc, out);
 }

@@ -6,12 +6,13 @@
  */
 /* BearSSL first: its headers include <string.h>, which must not see the
  * mem* macros of ruvix/env.h. Its symbols are declared hidden: BearSSL is
- * linked statically into the same image, so its tables (br_sha256_vtable,
- * br_ec_p256_m31) are reached PC-relative, not through a GOT that a
- * freestanding kernel would have to provide. */
+ * linked statically into the same image, so its tables (br_ec_p256_m31)
+ * are reached PC-relative, not through a GOT that a freestanding kernel
+ * would have to provide. Hashes and HMACs run on lib/sha256. */
 #pragma GCC visibility push(hidden)
 #include "bearssl.h"
 #pragma GCC visibility pop
+#include "ruvix/sha256.h"
 
 #include "ruvix/endian.h"
 #include "ruvix/proof.h"
@@ -61,7 +62,7 @@ int rvx_proof_engine_init(struct rvx_proof_engine *engine, const void *secret,
 	if (secret_len < RVX_PROOF_SECRET_MIN || secret_len > RVX_PROOF_SECRET_MAX)
 		return -RVX_EINVAL;
 	memset(engine, 0, sizeof(*engine));
-	br_hmac_key_init((br_hmac_key_context *)(void *)engine->secret_ctx, &br_sha256_vtable,
+	br_hmac_key_init((br_hmac_key_context *)(void *)engine->secret_ctx, &rvx_sha256_vtable,
 			 secret, secret_len);
 	memset(issuers, 0, (size_t)issuer_count * sizeof(*issuers));
 	engine->issuers = issuers;
@@ -101,19 +102,19 @@ static void issuer_key(const struct rvx_proof_engine *engine, const struct rvx_p
  * (2 compressions) and the schedule (2 more) on every verification. */
 static void mac_key_states(const uint8_t key[32], uint8_t inner[32], uint8_t outer[32])
 {
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	uint8_t pad[64];
 
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] = (uint8_t)((i < 32 ? key[i] : 0) ^ 0x36);
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, pad, sizeof(pad));
-	(void)br_sha256_state(&sc, inner);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, pad, sizeof(pad));
+	(void)rvx_sha256_state(&sc, inner);
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36 ^ 0x5c;
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, pad, sizeof(pad));
-	(void)br_sha256_state(&sc, outer);
+	rvx_sha256_init(&sc);
+	rvx_sha256_update(&sc, pad, sizeof(pad));
+	(void)rvx_sha256_state(&sc, outer);
 }
 
 /* HMAC-SHA256 of @msg from the key states of mac_key_states(): resume the
@@ -121,16 +122,16 @@ static void mac_key_states(const uint8_t key[32], uint8_t inner[32], uint8_t out
 static void mac_compute(const uint8_t inner[32], const uint8_t outer[32], const uint8_t *msg,
 			size_t len, uint8_t mac[32])
 {
-	br_sha256_context sc;
+	struct rvx_sha256 sc;
 	uint8_t ih[32];
 
-	br_sha256_init(&sc);
-	br_sha256_set_state(&sc, inner, 64);
-	br_sha256_update(&sc, msg, len);
-	br_sha256_out(&sc, ih);
-	br_sha256_set_state(&sc, outer, 64);
-	br_sha256_update(&sc, ih, sizeof(ih));
-	br_sha256_out(&sc, mac);
+	rvx_sha256_init(&sc);
+	rvx_sha256_set_state(&sc, inner, 64);
+	rvx_sha256_update(&sc, msg, len);
+	rvx_sha256_out(&sc, ih);
+	rvx_sha256_set_state(&sc, outer, 64);
+	rvx_sha256_update(&sc, ih, sizeof(ih));
+	rvx_sha256_out(&sc, mac);
 }
 
 int rvx_proof_issuer_key(const struct rvx_proof_engine *engine,
@@ -448,7 +449,7 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 		br_ec_public_key pk;
 		uint8_t q[RVX_PROOF_PUBKEY_SIZE];
 		uint8_t digest[32];
-		br_sha256_context sc;
+		struct rvx_sha256 sc;
 
 		if (!pol->has_authority || pol->authority_key[0] != 0x04)
 			return reject(res, RVX_PROOF_REJECT_AUTHORITY);
@@ -459,9 +460,9 @@ int rvx_proof_verify(struct rvx_proof_engine *engine, const struct rvx_proof_req
 		pk.q = q;
 		pk.qlen = sizeof(q);
 		rvx_proof_signed_bytes(t, is, covered, signed_bytes);
-		br_sha256_init(&sc);
-		br_sha256_update(&sc, signed_bytes, sizeof(signed_bytes));
-		br_sha256_out(&sc, digest);
+		rvx_sha256_init(&sc);
+		rvx_sha256_update(&sc, signed_bytes, sizeof(signed_bytes));
+		rvx_sha256_out(&sc, digest);
 		if (br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, digest, sizeof(digest), &pk, t->tag, 64) != 1)
 			return reject(res, RVX_PROOF_REJECT_SIG);
 	} else {

@@ -5,8 +5,9 @@
  * their objects (ruvix/ckpt_section.h).
  */
 /* BearSSL first, its symbols hidden: its headers include <string.h> before
- * env.h, and br_sha256_vtable is then reached PC-relative, not through a GOT
- * a freestanding kernel would have to provide. */
+ * env.h, and its functions are then reached PC-relative, not through a GOT
+ * a freestanding kernel would have to provide. The HMAC runs over
+ * rvx_sha256_vtable (lib/sha256). */
 #pragma GCC visibility push(hidden)
 #include "bearssl_hmac.h"
 #pragma GCC visibility pop
@@ -43,7 +44,7 @@ static void ckpt_mac(const uint8_t *key, size_t key_len, const uint8_t *in, size
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, key_len);
+	br_hmac_key_init(&kc, &rvx_sha256_vtable, key, key_len);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, in, n);
 	br_hmac_out(&hc, out);
@@ -53,7 +54,7 @@ static void ckpt_mac(const uint8_t *key, size_t key_len, const uint8_t *in, size
 static int ckpt_write(const struct rvx_ckpt_item *items, size_t count, const uint8_t *key,
 		      size_t key_len, uint8_t *out, size_t cap, size_t *written)
 {
-	br_sha256_context c;
+	struct rvx_sha256 c;
 	size_t total, off;
 
 	if (out == NULL || count > UINT32_MAX)
@@ -83,9 +84,9 @@ static int ckpt_write(const struct rvx_ckpt_item *items, size_t count, const uin
 		memset(out + off + n, 0, pad8(n) - n);
 		off += pad8(n);
 	}
-	br_sha256_init(&c);
-	br_sha256_update(&c, out, off);
-	br_sha256_out(&c, out + off);
+	rvx_sha256_init(&c);
+	rvx_sha256_update(&c, out, off);
+	rvx_sha256_out(&c, out + off);
 	if (key_len != 0)
 		ckpt_mac(key, key_len, out, off + RVX_CKPT_TRAILER_SIZE,
 			 out + off + RVX_CKPT_TRAILER_SIZE);
@@ -121,7 +122,7 @@ static int ckpt_restore(const uint8_t *in, size_t len, const uint8_t *key, size_
 			enum rvx_ckpt_reason *reason)
 {
 	uint8_t digest[32];
-	br_sha256_context c;
+	struct rvx_sha256 c;
 	uint64_t total;
 	size_t off, end, mac_size = key_len != 0 ? RVX_CKPT_MAC_SIZE : 0;
 
@@ -151,9 +152,9 @@ static int ckpt_restore(const uint8_t *in, size_t len, const uint8_t *key, size_
 	if ((rvx_le_get32(in + 12) & RVX_CKPT_F_MAC) != (key_len != 0 ? RVX_CKPT_F_MAC : 0))
 		return refuse(reason, RVX_CKPT_MAC);
 	end = len - RVX_CKPT_TRAILER_SIZE - mac_size;
-	br_sha256_init(&c);
-	br_sha256_update(&c, in, end);
-	br_sha256_out(&c, digest);
+	rvx_sha256_init(&c);
+	rvx_sha256_update(&c, in, end);
+	rvx_sha256_out(&c, digest);
 	if (!rvx_wit_eq_(digest, in + end, 32))
 		return refuse(reason, RVX_CKPT_DIGEST);
 	if (key_len != 0) {

@@ -2,8 +2,9 @@
 /*
  * The witness log: one SHA-256 stream of 64-byte records. The log keeps the
  * chaining value and the sequence only; appending resumes the stream at that
- * point (a block boundary, so BearSSL's buffer is empty), hashes exactly one
- * block and saves the new chaining value.
+ * point (a block boundary, so nothing is buffered): exactly one compression
+ * of the record into the chaining value (rvx_sha256_blocks(), on the CPU's
+ * SHA instructions when it has them).
  */
 #include "witness_internal.h"
 
@@ -12,10 +13,10 @@
 
 void rvx_witness_head_at_(const uint8_t state[32], uint64_t sequence, uint8_t out[32])
 {
-	br_sha256_context c;
+	struct rvx_sha256 c;
 
 	rvx_wit_resume_(&c, state, sequence);
-	br_sha256_out(&c, out);
+	rvx_sha256_out(&c, out);
 }
 
 static void epoch_reset(struct rvx_witness_log *log)
@@ -54,11 +55,7 @@ void rvx_witness_build_(const struct rvx_witness_log *log, const struct rvx_witn
 /* Commit a record already stored by the sink: advance the chain. */
 static void chain_advance(struct rvx_witness_log *log, const uint8_t wire[64])
 {
-	br_sha256_context c;
-
-	rvx_wit_resume_(&c, log->state, log->sequence);
-	br_sha256_update(&c, wire, RVX_WITNESS_RECORD_SIZE);
-	(void)br_sha256_state(&c, log->state);
+	rvx_sha256_blocks(log->state, wire, 1);
 	log->sequence++;
 }
 
@@ -177,12 +174,9 @@ void rvx_witness_note_traffic(struct rvx_witness_log *log, uint16_t kind, uint32
 	rvx_le_put32(d + 20, 0);
 	rvx_le_put64(d + 24, log->epoch_events);
 	if (log->epoch_events & 1u) {
-		br_sha256_context c;
-
+		/* A whole block of two descriptors: one compression. */
 		memcpy(block, log->epoch_pending, 32);
-		br_sha256_set_state(&c, log->epoch_state, (log->epoch_events - 1u) * 32u);
-		br_sha256_update(&c, block, 64);
-		(void)br_sha256_state(&c, log->epoch_state);
+		rvx_sha256_blocks(log->epoch_state, block, 1);
 	}
 	log->epoch_events++;
 	log->epoch_bytes += bytes;
@@ -197,15 +191,15 @@ void rvx_witness_epoch_begin(struct rvx_witness_log *log, uint64_t epoch)
 void rvx_witness_epoch_summary(const struct rvx_witness_log *log,
 			       uint8_t payload[RVX_WITNESS_EPOCH_PAYLOAD_SIZE])
 {
-	br_sha256_context c;
+	struct rvx_sha256 c;
 
 	rvx_le_put64(payload + 0, log->epoch);
 	rvx_le_put64(payload + 8, log->epoch_events);
 	rvx_le_put64(payload + 16, log->epoch_bytes);
-	br_sha256_set_state(&c, log->epoch_state, (log->epoch_events & ~(uint64_t)1) * 32u);
+	rvx_sha256_set_state(&c, log->epoch_state, (log->epoch_events & ~(uint64_t)1) * 32u);
 	if (log->epoch_events & 1u)
-		br_sha256_update(&c, log->epoch_pending, 32);
-	br_sha256_out(&c, payload + 24);
+		rvx_sha256_update(&c, log->epoch_pending, 32);
+	rvx_sha256_out(&c, payload + 24);
 }
 
 int rvx_witness_epoch_close(struct rvx_witness_log *log, struct rvx_witness_journal *journal,

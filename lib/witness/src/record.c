@@ -39,14 +39,14 @@ void rvx_witness_args_digest(const void *args, size_t len, uint8_t out[RVX_WITNE
 void rvx_witness_args_digestv(const struct rvx_witness_piece *pieces, uint32_t count,
 			      uint8_t out[RVX_WITNESS_DIGEST_SIZE])
 {
-	br_sha256_context c;
+	struct rvx_sha256 c;
 	uint8_t full[32];
 
-	br_sha256_init(&c);
+	rvx_sha256_init(&c);
 	for (uint32_t i = 0; i < count; i++)
 		if (pieces[i].len > 0)
-			br_sha256_update(&c, pieces[i].data, pieces[i].len);
-	br_sha256_out(&c, full);
+			rvx_sha256_update(&c, pieces[i].data, pieces[i].len);
+	rvx_sha256_out(&c, full);
 	memcpy(out, full, RVX_WITNESS_DIGEST_SIZE);
 }
 
@@ -54,15 +54,15 @@ void rvx_witness_args_digestv(const struct rvx_witness_piece *pieces, uint32_t c
 static void frame_digest(const uint8_t hdr[8], const uint8_t *wire, const uint8_t *args,
 			 uint32_t len, uint8_t out[RVX_WITNESS_DIGEST_SIZE])
 {
-	br_sha256_context c;
+	struct rvx_sha256 c;
 	uint8_t full[32];
 
-	br_sha256_init(&c);
-	br_sha256_update(&c, hdr, 8);
-	br_sha256_update(&c, wire, RVX_WITNESS_RECORD_SIZE);
+	rvx_sha256_init(&c);
+	rvx_sha256_update(&c, hdr, 8);
+	rvx_sha256_update(&c, wire, RVX_WITNESS_RECORD_SIZE);
 	if (len > 0)
-		br_sha256_update(&c, args, len);
-	br_sha256_out(&c, full);
+		rvx_sha256_update(&c, args, len);
+	rvx_sha256_out(&c, full);
 	memcpy(out, full, RVX_WITNESS_DIGEST_SIZE);
 }
 

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private helpers of lib/witness: SHA-256 glue. */
+/* Private helpers of lib/witness: SHA-256 glue (lib/sha256). */
 #ifndef RUVIX_WITNESS_INTERNAL_H
 #define RUVIX_WITNESS_INTERNAL_H
 
-/* BearSSL first: its headers include <string.h>, which must come before
- * env.h maps mem* to builtins. */
-#include "bearssl_hash.h"
-
 #include "ruvix/endian.h"
+#include "ruvix/sha256.h"
 #include "ruvix/witness.h"
 
 /* The SHA-256 chaining value before any block (the standard IV), in the
- * big-endian byte form br_sha256_state() uses. A static copy per file:
+ * big-endian byte form rvx_sha256_state() uses. A static copy per file:
  * shared data would make -fPIC objects reference _GLOBAL_OFFSET_TABLE_. */
 static const uint8_t rvx_witness_iv_[32] = {
 	0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3, 0x72, 0xa5, 0x4f, 0xf5, 0x3a,
@@ -21,13 +18,12 @@ static const uint8_t rvx_witness_iv_[32] = {
 /*
  * Resume the record stream at (state, sequence): every record is one whole
  * block, so the context's buffer is empty and `sequence * 64` bytes were
- * hashed. br_sha256_set_state() sets the value and count; the vtable is not
- * used by update/out.
+ * hashed.
  */
-static inline void rvx_wit_resume_(br_sha256_context *c, const uint8_t state[32],
+static inline void rvx_wit_resume_(struct rvx_sha256 *c, const uint8_t state[32],
 				   uint64_t sequence)
 {
-	br_sha256_set_state(c, state, sequence * RVX_WITNESS_RECORD_SIZE);
+	rvx_sha256_set_state(c, state, sequence * RVX_WITNESS_RECORD_SIZE);
 }
 
 /* Chain head for the stream at (state, sequence). */

@@ -42,8 +42,9 @@
  * passes `rvx_proof_verify()` the latest time it ever reached, so a token
  * that expired stays expired.
  *
- * All cryptography is BearSSL's (SHA-256, HMAC-SHA256, ECDSA P-256 with the
- * `br_ec_p256_m31` implementation); tags, hashes and roots are compared in
+ * All cryptography is BearSSL's (HMAC-SHA256, ECDSA P-256 with the
+ * `br_ec_p256_m31` implementation), over SHA-256 from `ruvix/sha256.h`
+ * (BearSSL's, or its compression on the CPU's SHA instructions); tags, hashes and roots are compared in
  * constant time. The engine does no locking: the embedder serialises calls
  * to `rvx_proof_verify()` on one engine.
  */
@@ -321,7 +322,7 @@ int rvx_proof_mutation_hash(const struct rvx_proof_mutation *mutation, uint8_t o
  * pieces instead of holding it whole. Caller storage, no heap.
  */
 struct rvx_proof_hasher {
-	uint64_t ctx[16]; /**< Opaque: a BearSSL SHA-256 context. */
+	uint64_t ctx[16]; /**< Opaque: a SHA-256 context (struct rvx_sha256). */
 	uint64_t left;    /**< Payload bytes still to come. */
 };
 
