@@ -114,7 +114,7 @@ def boot(args, append, icount=False, numa=False):
         cmd[1:1] = ["-icount", "shift=0"]
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=30)
+                           stderr=subprocess.STDOUT, timeout=55)
         code, out = p.returncode, p.stdout.decode("utf-8", "replace")
     except subprocess.TimeoutExpired as e:
         code, out = None, (e.stdout or b"").decode("utf-8", "replace")

@@ -306,6 +306,14 @@ bool rvx_virt_part_wait_for(const char *what, bool (*cond)(void), uint64_t limit
 	return true;
 }
 
+/*
+ * How long one phase of the demo may take, in guest time. Without -icount the
+ * guest's clock is the host's, and on a loaded host a vCPU can go unscheduled
+ * for seconds: the limit only decides how soon a broken run gives up, so it
+ * is generous (a healthy phase ends in milliseconds).
+ */
+#define PHASE_LIMIT_MS 15000u
+
 static void wait_or_stop(const char *what, bool (*cond)(void), uint64_t limit_ms)
 {
 	if (!rvx_virt_part_wait_for(what, cond, limit_ms))
@@ -533,7 +541,7 @@ void rvx_virt_part_demo(uint32_t mode)
 	grant_lease(0, mode == RVX_VIRT_PART_DEMO ? LEASE_NS : LEASE_SMP_NS);
 	rvx_a64_rt_unlock(daif);
 
-	wait_or_stop("the probes and the ping phase", ready_to_inject, 5000);
+	wait_or_stop("the probes and the ping phase", ready_to_inject, PHASE_LIMIT_MS);
 	/* A moves to a CPU of its own while it runs (smp: CPU 3). */
 	if (mode == RVX_VIRT_PART_SMP && PL()->cfg.cpu_count > 3u)
 		move(0, 3);
@@ -553,12 +561,12 @@ void rvx_virt_part_demo(uint32_t mode)
 	inject_left = 3;
 	bb->inject_crash = 1;
 	rvx_a64_rt_unlock(daif);
-	wait_or_stop("partition B's reconstruction", crashes_done, 3000);
+	wait_or_stop("partition B's reconstruction", crashes_done, PHASE_LIMIT_MS);
 	recon_talk();
 	rvx_a64_puts("RVX-INJECT part=B corrupt-state-region\n");
 	bb->inject_corrupt = 1;
-	wait_or_stop("partition B's region roll back", rolled, 3000);
-	wait_or_stop("partition A's lease fault", lease_done, 3000);
+	wait_or_stop("partition B's region roll back", rolled, PHASE_LIMIT_MS);
+	wait_or_stop("partition A's lease fault", lease_done, PHASE_LIMIT_MS);
 	/* B's rebuilt listener tries a handle its previous incarnation held
 	 * (after the ladder's window: a first failure, a task restart). */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
@@ -572,7 +580,7 @@ void rvx_virt_part_demo(uint32_t mode)
 	daif = rvx_a64_rt_lock();
 	bb->probe_stale = 1;
 	rvx_a64_rt_unlock(daif);
-	wait_or_stop("partition B's use of a stale handle", stale_refused, 3000);
+	wait_or_stop("partition B's use of a stale handle", stale_refused, PHASE_LIMIT_MS);
 	/* The UART is free again: lease it to B, and revoke the lease once B
 	 * has used it. B's next use faults (after the ladder's window). */
 	rvx_virt_part_sleep_ms(RVX_VIRT_WINDOW_NS / RVX_VIRT_MS + 10u);
@@ -580,14 +588,14 @@ void rvx_virt_part_demo(uint32_t mode)
 	grant_lease(1, UINT64_C(10000) * RVX_VIRT_MS);
 	bb->uart_step = 1;
 	rvx_a64_rt_unlock(daif);
-	wait_or_stop("partition B's use of its lease", lease_b_used, 3000);
+	wait_or_stop("partition B's use of its lease", lease_b_used, PHASE_LIMIT_MS);
 	daif = rvx_a64_rt_lock();
 	rc = rvx_part_lease_revoke(PL(), 1);
 	bb->uart_step = 3;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("revoking a lease", rc);
-	wait_or_stop("partition B's use after revocation", lease_b_faulted, 3000);
+	wait_or_stop("partition B's use after revocation", lease_b_faulted, PHASE_LIMIT_MS);
 	rvx_virt_part_sleep_ms(10);
 	hb1 = ba->heartbeat;
 	rvx_a64_printf("RVX-HEARTBEAT part=A before=%lu after=%lu\n", hb0, hb1);
