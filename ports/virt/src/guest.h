@@ -136,6 +136,7 @@ struct guest_boot {
 	uint64_t stale_cap;               /* a handle of the listener before its partition's rebuild */
 	volatile uint64_t wake_phase;     /* wake sender: 2 = the kernel lets the second phase start */
 	uint64_t q_wake;                  /* wake sender (WRITE) / receiver (READ): their queue */
+	uint64_t unmapped;                /* an IPA nobody owns (just past the DTB's memory) */
 };
 
 #endif

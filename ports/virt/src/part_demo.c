@@ -517,6 +517,8 @@ void rvx_virt_part_demo(uint32_t mode)
 		g->other_mem = PL()->parts[1u - i].mem;
 		g->kernel_mem = (uint64_t)(uintptr_t)rvx_virt_kernel();
 		g->device = rvx_a64_board.gicd.base;
+		/* Nobody's on every board (RAM starts at 0 on the Pi 4). */
+		g->unmapped = rvx_a64_board.mem.base + rvx_a64_board.mem.size;
 		fill_state(i);
 	}
 	/* Each task's own handles are in its boot block (published by the
