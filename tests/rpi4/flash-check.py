@@ -29,8 +29,17 @@ def sh(cmd, **kw):
 def check_card(ruvix, src, tmp, size):
     img = os.path.join(tmp, "sd-%d.img" % size)
     args = [ruvix, "flash", "--target", "rpi4", "--out", img]
+    names = list(NAMES)
     if size != 64:
         args += ["--size", str(size)]
+    else:
+        # Files beside the four (the firmware's, on a real card): an 8.3
+        # name and a long one, whose alias must not clash with the DTB's.
+        for n, data in (("start4.elf", os.urandom(5000)), ("fixup4-long-name.dat", b"x" * 700)):
+            with open(os.path.join(tmp, n), "wb") as g:
+                g.write(data)
+            args += ["--add", os.path.join(tmp, n)]
+            names.append(n)
     rc, out = sh(args)
     print(out.rstrip())
     if rc != 0:
@@ -65,19 +74,20 @@ def check_card(ruvix, src, tmp, size):
     rc, out = sh(["mdir", "-i", img + "@@1M", "-b", "::"])
     listed = sorted(l.strip().split("/")[-1] for l in out.splitlines() if l.strip())
     print("mdir: " + " ".join(listed))
-    if rc != 0 or listed != sorted(NAMES):
+    if rc != 0 or listed != sorted(names):
         raise AssertionError("mdir lists %s (%d)" % (listed, rc))
-    for n in NAMES:
+    for n in names:
         back = os.path.join(tmp, "back-" + n)
         rc, out = sh(["mcopy", "-n", "-i", img + "@@1M", "::/" + n, back])
         if rc != 0:
             raise AssertionError("mcopy %s: %s" % (n, out))
-        with open(back, "rb") as a, open(os.path.join(src, n), "rb") as b:
+        orig = os.path.join(src if n in NAMES else tmp, n)
+        with open(back, "rb") as a, open(orig, "rb") as b:
             if a.read() != b.read():
                 raise AssertionError("%s on the card differs from the build's" % n)
         os.remove(back)
     os.remove(img)
-    print("card of %d MiB: MBR, fsck.fat clean, mtools lists and reads the 4 files" % size)
+    print("card of %d MiB: MBR, fsck.fat clean, mtools lists and reads the %d files" % (size, len(names)))
 
 
 def host_disks():
@@ -119,6 +129,12 @@ def refusals(ruvix, tmp):
             raise AssertionError("%s (a disk of this host) was not refused" % disk)
     if not disks:
         print("note: no host disk visible here to refuse; the other refusals still run")
+    dup = []
+    for d, n in (("d1", "dup.bin"), ("d2", "DUP.BIN")):
+        os.mkdir(os.path.join(tmp, d))
+        dup.append(os.path.join(tmp, d, n))
+        with open(dup[-1], "wb") as g:
+            g.write(b"same name, other case")
     checks = [
         (["--target", "virt", "--out", os.path.join(tmp, "r1.img")], "no SD card layout"),
         (["--target", "rpi4", "--out", os.path.join(tmp, "r2.img"), "--root", "/etc/hostname"],
@@ -126,6 +142,8 @@ def refusals(ruvix, tmp):
         (["--target", "rpi4", "--out", os.path.join(tmp, "r3.img"), "--size", "39"],
          "--size takes 40 to 4096"),
         (["--target", "rpi4", "--out", "/dev/null"], "neither a regular file nor a block device"),
+        (["--target", "rpi4", "--out", os.path.join(tmp, "r4.img"), "--add", dup[0],
+          "--add", dup[1]], "would have the same name"),
     ]
     for args, want in checks:
         rc, out = sh([ruvix, "flash"] + args)

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -47,6 +48,8 @@
 #define DEFAULT_MIB 64u
 #define FLASH_MAX_INPUT (64u * 1024u * 1024u)
 #define MAX_DEPTH 4
+#define MAX_ADD 8
+#define MAX_FILES (4 + MAX_ADD)
 
 struct flash_file {
 	const char *name; /* on the card */
@@ -59,11 +62,12 @@ struct flash_file {
 static void flash_usage(void)
 {
 	fputs("usage: ruvix flash --target rpi4 --out PATH [--size MIB] [--from DIR]\n"
-	      "                   [--kernel F] [--config F] [--dtb F] [--root F]\n"
+	      "                   [--kernel F] [--config F] [--dtb F] [--root F] [--add F]...\n"
 	      "  writes an SD card image (PATH a file) or card (PATH a block device): MBR, one\n"
 	      "  FAT32 partition with kernel8.img, config.txt, bcm2711-rpi-4-b.dtb, root.rvf;\n"
 	      "  --size: the partition in MiB (default 64); --from: where the four files are\n"
-	      "  (default: ports/rpi4 of this ruvix's build directory); a block device that is\n"
+	      "  (default: ports/rpi4 of this ruvix's build directory); --add: another file\n"
+	      "  under its own name (up to 8: start4.elf, fixup4.dat); a block device that is\n"
 	      "  mounted, holds /, is swap or is held by another device is refused\n",
 	      stderr);
 }
@@ -390,6 +394,42 @@ static uint32_t dir_entry(uint8_t *e, const char *name, uint32_t cluster, uint32
 	return n + 1u;
 }
 
+/* Names the card can hold, none twice: printable ASCII without the
+ * characters FAT forbids, at most 64 bytes, and no two alike ignoring case,
+ * as long names or as the 8.3 names (and aliases) they get. */
+static int check_names(const struct flash_file *f, int nf)
+{
+	uint8_t s[MAX_FILES][11];
+	unsigned seq = 0;
+
+	for (int i = 0; i < nf; i++) {
+		const char *n = f[i].name;
+		uint8_t nt;
+
+		if (n[0] == '\0' || n[0] == '.' || strlen(n) > 64 ||
+		    strpbrk(n, "\\/:*?\"<>|") != NULL) {
+			fprintf(stderr, "flash: '%s' cannot be a file name on the card\n", n);
+			return -1;
+		}
+		for (const char *c = n; *c != '\0'; c++) {
+			if (*c < 0x20 || *c > 0x7e) {
+				fprintf(stderr, "flash: '%s' cannot be a file name on the card\n", n);
+				return -1;
+			}
+		}
+		if (short_name(n, s[i], &nt, seq + 1u))
+			seq++;
+		for (int j = 0; j < i; j++) {
+			if (strcasecmp(n, f[j].name) == 0 || memcmp(s[i], s[j], 11) == 0) {
+				fprintf(stderr, "flash: '%s' and '%s' would have the same name on the card\n",
+					f[j].name, n);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int plan(struct fat_layout *L, uint32_t mib, const struct flash_file *f, size_t nf,
 		uint32_t dir_entries)
 {
@@ -464,13 +504,14 @@ static int write_all(int fd, const void *buf, size_t len, uint64_t off, const ch
 
 int cli_flash(int argc, char **argv)
 {
-	struct flash_file f[4] = {
+	struct flash_file f[MAX_FILES] = {
 		{"kernel8.img", "", NULL, 0, 0},
 		{"config.txt", "", NULL, 0, 0},
 		{"bcm2711-rpi-4-b.dtb", "", NULL, 0, 0},
 		{"root.rvf", "", NULL, 0, 0},
 	};
-	const char *target = NULL, *out = NULL, *from = NULL, *given[4] = {NULL, NULL, NULL, NULL};
+	const char *target = NULL, *out = NULL, *from = NULL, *given[MAX_FILES] = {NULL};
+	int nf = 4;
 	char dir[PATH_MAX], self[PATH_MAX];
 	uint32_t mib = DEFAULT_MIB, entries = 1; /* the volume label */
 	struct fat_layout L;
@@ -502,6 +543,15 @@ int cli_flash(int argc, char **argv)
 			given[2] = argv[++i];
 		else if (strcmp(argv[i], "--root") == 0 && v != NULL)
 			given[3] = argv[++i];
+		else if (strcmp(argv[i], "--add") == 0 && v != NULL && nf < MAX_FILES) {
+			const char *base = strrchr(v, '/') != NULL ? strrchr(v, '/') + 1 : v;
+
+			given[nf] = argv[++i];
+			f[nf++].name = base;
+		} else if (strcmp(argv[i], "--add") == 0 && v != NULL) {
+			fprintf(stderr, "flash: at most %d --add files\n", MAX_ADD);
+			return 2;
+		}
 		else if (strcmp(argv[i], "--size") == 0 && v != NULL) {
 			char *end;
 			unsigned long m = strtoul(argv[++i], &end, 10);
@@ -544,7 +594,7 @@ int cli_flash(int argc, char **argv)
 		strcat(dir, "/ports/rpi4");
 		from = dir;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < nf; i++) {
 		int n = given[i] != NULL ? snprintf(f[i].path, sizeof(f[i].path), "%s", given[i])
 					 : snprintf(f[i].path, sizeof(f[i].path), "%s/%s", from, f[i].name);
 
@@ -552,6 +602,8 @@ int cli_flash(int argc, char **argv)
 			goto done;
 		entries += name_entries(f[i].name);
 	}
+	if (check_names(f, nf) != 0)
+		goto done;
 	/* What the firmware needs of each. */
 	if (f[0].len < 64 || memcmp(f[0].data + 0x38, "ARM\x64", 4) != 0) {
 		fprintf(stderr, "flash: %s: no arm64 Image header (magic ARM\\x64 at 0x38)\n", f[0].path);
@@ -565,7 +617,7 @@ int cli_flash(int argc, char **argv)
 		fprintf(stderr, "flash: %s: not an RVF package\n", f[3].path);
 		goto done;
 	}
-	if (plan(&L, mib, f, 4, entries) != 0)
+	if (plan(&L, mib, f, (size_t)nf, entries) != 0)
 		goto done;
 	part_off = (uint64_t)PART_START * SECTOR;
 	total = part_off + (uint64_t)L.part_sectors * SECTOR;
@@ -665,7 +717,7 @@ int cli_flash(int argc, char **argv)
 		put16(e + 22, tod);
 		put16(e + 24, date);
 		e += 32;
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < nf; i++) {
 			uint32_t n = (uint32_t)((f[i].len + per - 1u) / per);
 
 			f[i].first_cluster = c;
@@ -714,7 +766,7 @@ int cli_flash(int argc, char **argv)
 
 		if (write_all(fd, root, (size_t)(L.root_clusters * per), data, out) != 0)
 			goto done;
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < nf; i++) {
 			uint64_t at = data + (uint64_t)(f[i].first_cluster - 2u) * per;
 			size_t tail = (size_t)(f[i].len % per);
 
@@ -737,7 +789,7 @@ int cli_flash(int argc, char **argv)
 	       "%u used)\n",
 	       out, block ? "block device" : "image", PART_START, mib, L.clusters, L.spc * SECTOR,
 	       L.used);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < nf; i++)
 		printf("  %-20s %8zu bytes  from %s\n", f[i].name, f[i].len, f[i].path);
 	rc = 0;
 done:
@@ -745,7 +797,7 @@ done:
 		fprintf(stderr, "flash: closing %s: %s\n", out, strerror(errno));
 		rc = 1;
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < nf; i++)
 		free(f[i].data);
 	free(mbr);
 	free(meta);
