@@ -94,7 +94,7 @@ def make_dtb(src, out_dir, console, ranges):
 
 
 def qemu_cmd(args, dtb, append, icount=False):
-    cmd = [args.qemu, "-M", "raspi4b", "-display", "none", "-monitor", "none",
+    cmd = [args.qemu, "-M", "raspi4b", "-nodefaults", "-display", "none",
            "-chardev", "stdio,id=con,mux=on", "-serial", "chardev:con", "-serial", "chardev:con",
            "-semihosting", "-kernel", args.image, "-dtb", dtb]
     if icount:
