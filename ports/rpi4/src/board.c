@@ -68,11 +68,12 @@ static uint64_t release_addr[RVX_A64_MAX_CPUS];
 static uint32_t release_count;
 
 /* What the mailbox told (the boot log reports it). */
-static struct {
+struct mbox_info {
 	uint32_t revision;
 	uint32_t clock_arm, clock_core, clock_uart, clock_emmc;
 	uint64_t serial;
-} info;
+};
+static struct mbox_info info;
 
 /* Read by rvx_rpi4_secondary_entry (spin.S) with the MMU off: the dense
  * index of the CPU being started. */
@@ -127,8 +128,8 @@ static bool okay(const void *dtb, int node)
 	int len = 0;
 	const char *st = fdt_getprop(dtb, node, "status", &len);
 
-	return st == NULL || (len >= 4 && memcmp(st, "okay", 4) == 0) ||
-	       (len >= 2 && memcmp(st, "ok", 2) == 0 && (len == 2 || st[2] == '\0'));
+	return st == NULL || (len == 5 && memcmp(st, "okay", 5) == 0) ||
+	       (len == 3 && memcmp(st, "ok", 3) == 0);
 }
 
 static int uart_at(const void *dtb, const struct rvx_a64_fdt_node *n, struct rpi4_uart *u)
@@ -413,7 +414,7 @@ static const char *model_name(uint32_t rev)
 
 static void mailbox_report(void)
 {
-	__typeof__(info) *in = &info;
+	struct mbox_info *in = &info;
 	uint32_t v[2];
 	int rc;
 
