@@ -4,7 +4,8 @@
 judges: the MBR read back here, the FAT32 partition checked by dosfstools'
 fsck.fat and listed and read back by mtools (no mount, no loop device), the
 files on it byte for byte the build's; at 64 MiB (512-byte clusters) and at
-300 MiB (4 KiB clusters). Then the refusals, none of which may write
+300 MiB (4 KiB clusters); and once through a loop device, the block-device
+path (where root may set one up). Then the refusals, none of which may write
 anything: the disk holding / (and any mounted disk) as the output, a target
 without an SD layout, a root package that is not one, a partition too small
 for FAT32.
@@ -90,6 +91,42 @@ def check_card(ruvix, src, tmp, size):
     print("card of %d MiB: MBR, fsck.fat clean, mtools lists and reads the %d files" % (size, len(names)))
 
 
+def check_block_device(ruvix, src, tmp):
+    """The block-device path, on a loop device standing in for a card
+    reader (ruvix itself needs none): written, then the backing file
+    checked as an image. Needs root and loop devices; says so otherwise."""
+    back = os.path.join(tmp, "card.bin")
+    with open(back, "wb") as f:
+        f.truncate(80 << 20)
+    rc, dev = sh(["losetup", "-f", "--show", back])
+    dev = dev.strip()
+    if rc != 0 or not dev.startswith("/dev/"):
+        print("note: no loop device here (%s): the block-device write is not exercised"
+              % dev.splitlines()[-1] if dev else "losetup failed")
+        return
+    try:
+        rc, out = sh([ruvix, "flash", "--target", "rpi4", "--out", dev])
+        print(out.rstrip())
+        if rc != 0 or "block device" not in out:
+            raise AssertionError("writing %s (a loop device) failed" % dev)
+    finally:
+        sh(["losetup", "-d", dev])
+    img = os.path.join(tmp, "card.img")
+    with open(back, "rb") as f, open(img, "wb") as g:
+        g.write(f.read((2048 + 64 * 2048) * 512))
+    os.remove(back)
+    part = os.path.join(tmp, "part.img")
+    sh(["dd", "if=" + img, "of=" + part, "bs=1M", "skip=1", "status=none"])
+    rc, out = sh(["fsck.fat", "-n", part])
+    rc2, listing = sh(["mdir", "-i", img + "@@1M", "-b", "::"])
+    os.remove(part)
+    os.remove(img)
+    if rc != 0 or rc2 != 0 or len(listing.split()) != len(NAMES):
+        print(out + listing)
+        raise AssertionError("the card written through %s does not check clean" % dev)
+    print("block device %s: written, fsck.fat clean, %d files" % (dev, len(NAMES)))
+
+
 def host_disks():
     """Block devices of this host that hold / or a mounted file system."""
     found = []
@@ -167,6 +204,7 @@ def main():
         with tempfile.TemporaryDirectory(prefix="rvx-flash-") as tmp:
             check_card(ruvix, src, tmp, 64)
             check_card(ruvix, src, tmp, 300)
+            check_block_device(ruvix, src, tmp)
             refusals(ruvix, tmp)
     except AssertionError as e:
         print("FAIL: %s" % e)
