@@ -44,5 +44,7 @@ void cli_usage(void);
 int cli_witness_verify_dump(int argc, char **argv);
 /* `ruvix witness sample-dump ...` (witness_cmd.c); returns the exit status. */
 int cli_witness_sample_dump(int argc, char **argv);
+/* `ruvix flash ...` (flash_cmd.c): an SD card image or card; returns the exit status. */
+int cli_flash(int argc, char **argv);
 
 #endif

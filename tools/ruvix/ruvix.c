@@ -687,6 +687,8 @@ int main(int argc, char **argv)
 		return cli_witness_verify_dump(argc - 3, argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "witness") == 0 && strcmp(argv[2], "sample-dump") == 0)
 		return cli_witness_sample_dump(argc - 3, argv + 3);
+	if (argc >= 2 && strcmp(argv[1], "flash") == 0)
+		return cli_flash(argc - 2, argv + 2);
 	if (argc >= 3 && strcmp(argv[1], "pkg") == 0) {
 		if (strcmp(argv[2], "pack") == 0)
 			return cmd_pkg_pack(argc - 3, argv + 3);

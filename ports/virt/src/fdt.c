@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The virt board's DTB: the core's scan (memory, GICv2, timer, PSCI, CPUs,
+ * The virt board half of main.c. Its DTB: the core's scan (memory, GICv2, timer, PSCI, CPUs,
  * /chosen) plus the PL011 console, the one /chosen stdout-path names when
  * there are several. PSCI is required: it starts the secondary CPUs. Runs
  * before the MMU is on (built with -mstrict-align).
@@ -26,4 +26,48 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 	if (err != 0)
 		return err;
 	return rvx_a64_fdt_machine(true, what);
+}
+
+const char rvx_virt_board_name[] = "virt";
+const char rvx_virt_board_el2_hint[] = ": start QEMU with -M virt,virtualization=on";
+
+bool rvx_virt_board_console(void)
+{
+	if (rvx_a64_board.uart.base == 0)
+		return false;
+	rvx_a64_pl011_init(rvx_a64_board.uart.base);
+	rvx_a64_board.console_write = rvx_a64_pl011_write;
+	return true;
+}
+
+void rvx_virt_board_report(void)
+{
+	const struct rvx_a64_board *b = &rvx_a64_board;
+
+	rvx_a64_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
+		       "CNTFRQ %lu Hz\n",
+			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
+			b->psci_smc == RVX_A64_PSCI_SMC ? "smc" : "hvc", rvx_a64_counter_freq());
+}
+
+/* The board's way to start a CPU: PSCI CPU_ON into the core's entry. */
+static int virt_cpu_start(uint32_t index)
+{
+	return rvx_a64_psci_cpu_on(rvx_a64_board.cpu_mpidr[index],
+				   (uint64_t)(uintptr_t)rvx_a64_secondary_entry, index);
+}
+
+void rvx_virt_board_smp(void)
+{
+	const struct rvx_a64_board *b = &rvx_a64_board;
+
+	if (b->cpu_count < 2)
+		return;
+	if (b->psci_smc != RVX_A64_PSCI_SMC) {
+		rvx_a64_puts("smp: the DTB's PSCI conduit is HVC, which traps to this image at "
+			     "EL2; running on one CPU\n");
+		return;
+	}
+	rvx_a64_board.cpu_start = virt_cpu_start;
+	(void)rvx_a64_smp_start();
 }

@@ -367,7 +367,7 @@ static void listen(struct guest_boot *b)
 			uint64_t orphan = UINT64_C(0x0bad000000000000) + b->sent;
 
 			(void)send(b->q_send, GUEST_MSG_PONG, &orphan, sizeof(orphan));
-			*(volatile uint64_t *)(uintptr_t)0x1000u = 1;
+			*(volatile uint64_t *)(uintptr_t)b->unmapped = 1;
 		}
 		if (b->probe_stale == 1) {
 			/* A handle this listener held before its partition was

@@ -143,6 +143,7 @@ struct guest_boot {
 	uint64_t flow_len;                /* flow: payload bytes of each (<= 48) */
 	uint64_t flow_period;             /* flow: ns between rounds */
 	uint64_t flow_round;              /* flow: rounds done (a restarted task goes on) */
+	uint64_t unmapped;                /* an IPA nobody owns (just past the DTB's memory) */
 };
 
 #endif

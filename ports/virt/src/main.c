@@ -587,27 +587,6 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 #endif
 }
 
-/* The board's way to start a CPU: PSCI CPU_ON into the core's entry. */
-static int virt_cpu_start(uint32_t index)
-{
-	return rvx_a64_psci_cpu_on(rvx_a64_board.cpu_mpidr[index],
-				   (uint64_t)(uintptr_t)rvx_a64_secondary_entry, index);
-}
-
-static void start_secondaries(void)
-{
-	const struct rvx_a64_board *b = &rvx_a64_board;
-
-	if (b->cpu_count < 2)
-		return;
-	if (b->psci_smc != RVX_A64_PSCI_SMC) {
-		rvx_a64_puts("smp: the DTB's PSCI conduit is HVC, which traps to this image at "
-			     "EL2; running on one CPU\n");
-		return;
-	}
-	(void)rvx_a64_smp_start();
-}
-
 static size_t dtb_used_size(const void *dtb)
 {
 	size_t end = fdt_off_dt_strings(dtb) + fdt_size_dt_strings(dtb);
@@ -666,14 +645,10 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	early[0].time_ns = rvx_a64_ticks_to_ns(entry_counter);
 	reset_ns = early[0].time_ns;
 
-	rvx_a64_board.cpu_start = virt_cpu_start;
 	err = rvx_virt_fdt_parse(dtb, &what);
 	if (err != 0) {
-		if (rvx_a64_board.uart.base != 0) {
-			rvx_a64_pl011_init(rvx_a64_board.uart.base);
-			rvx_a64_board.console_write = rvx_a64_pl011_write;
+		if (rvx_virt_board_console())
 			rvx_a64_printf("RuVix: DTB at %p: %s: %s\n", dtb, what, fdt_strerror(err));
-		}
 		rvx_a64_exit(3);
 	}
 	early[1].stage = RVX_KERNEL_BOOT_HARDWARE;
@@ -685,24 +660,20 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	br_sha256_out(&sha, early[1].digest);
 	early[1].time_ns = rvx_port_time_real_ns();
 
-	rvx_a64_pl011_init(b->uart.base);
-	rvx_a64_board.console_write = rvx_a64_pl011_write;
-	rvx_a64_printf("\nRuVix virt: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n", el,
-		       dtb, b->dtb_size, b->mem.base, b->mem.size, b->cpu_count_dtb);
+	(void)rvx_virt_board_console();
+	rvx_a64_printf("\nRuVix %s: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n",
+		       rvx_virt_board_name, el, dtb, b->dtb_size, b->mem.base, b->mem.size,
+		       b->cpu_count_dtb);
 	if (el != 2) {
-		rvx_a64_printf("RuVix: entered at EL%lu; this image runs at EL2: start QEMU with "
-			       "-M virt,virtualization=on\n",
-				el);
+		rvx_a64_printf("RuVix: entered at EL%lu; this image runs at EL2%s\n", el,
+			       rvx_virt_board_el2_hint);
 		rvx_a64_exit(4);
 	}
 	if (b->cpu_count_dtb > b->cpu_count)
 		rvx_a64_printf("note: using %u of %u CPUs\n", b->cpu_count, b->cpu_count_dtb);
 	early[2].stage = RVX_KERNEL_BOOT_CONSOLE;
 	early[2].time_ns = rvx_port_time_real_ns();
-	rvx_a64_printf("console: PL011 at 0x%lx; GICv2 D 0x%lx C 0x%lx; timer INTID %u; PSCI %s; "
-		       "CNTFRQ %lu Hz\n",
-			b->uart.base, b->gicd.base, b->gicc.base, b->timer_intid,
-			b->psci_smc == RVX_A64_PSCI_SMC ? "smc" : "hvc", rvx_a64_counter_freq());
+	rvx_virt_board_report();
 	report_numa(b);
 	if ((uint64_t)(uintptr_t)__image_start < b->mem.base ||
 	    (uint64_t)(uintptr_t)__image_end > b->mem.base + b->mem.size) {
@@ -748,11 +719,11 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		/* The partition mode's work is the partitions, on every CPU; the
 		 * root package stays unmounted. */
 		rvx_a64_puts("partitions: every CPU, no root package\n");
-		start_secondaries();
+		rvx_virt_board_smp();
 	} else {
 		/* Components run on every CPU: the CPUs are up (not yet
 		 * scheduling) when the root package is mounted. */
-		start_secondaries();
+		rvx_virt_board_smp();
 		if (rvx_virt_comp_init(component_done) != 0)
 			die("starting the partition layer for components", -RVX_EINVAL, 4);
 		mount_root_package();

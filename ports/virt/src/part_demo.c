@@ -529,6 +529,8 @@ void rvx_virt_part_demo(uint32_t mode)
 		g->other_mem = PL()->parts[1u - i].mem;
 		g->kernel_mem = (uint64_t)(uintptr_t)rvx_virt_kernel();
 		g->device = rvx_a64_board.gicd.base;
+		/* Nobody's on every board (RAM starts at 0 on the Pi 4). */
+		g->unmapped = rvx_a64_board.mem.base + rvx_a64_board.mem.size;
 		fill_state(i);
 	}
 	/* Each task's own handles are in its boot block (published by the
@@ -538,7 +540,9 @@ void rvx_virt_part_demo(uint32_t mode)
 	ba->pings = PINGS;
 	ba->foreign_cap = cl[1];
 	bb->foreign_cap = ct[1];
-	grant_lease(0, mode == RVX_VIRT_PART_DEMO ? LEASE_NS : LEASE_SMP_NS);
+	/* The longer lease wherever more CPUs share the emulator's host time
+	 * (the demo on a board that always has four, such as the Pi 4). */
+	grant_lease(0, mode == RVX_VIRT_PART_DEMO && rvx_a64_cpus_up() == 1 ? LEASE_NS : LEASE_SMP_NS);
 	rvx_a64_rt_unlock(daif);
 
 	wait_or_stop("the probes and the ping phase", ready_to_inject, PHASE_LIMIT_MS);

@@ -11,10 +11,23 @@
 
 #include "a64.h"
 
-/* fdt.c */
-/** Parse the DTB into rvx_a64_board; returns 0 or a negative libfdt error
- *  with *what naming the part that was missing or malformed. */
+/* The board half main.c calls (virt: fdt.c; the Raspberry Pi 4 image,
+ * which shares main.c and the component loader: ports/rpi4/src/board.c). */
+/** Parse the DTB into rvx_a64_board (console, memory, GIC, timer, CPUs);
+ *  returns 0 or a negative libfdt error with *what naming the part that
+ *  was missing or malformed. Runs with the MMU off. */
 int rvx_virt_fdt_parse(const void *dtb, const char **what);
+/** Bring up the console rvx_virt_fdt_parse() found and set
+ *  rvx_a64_board.console_write; false if there is none (MMU off). */
+bool rvx_virt_board_console(void);
+/** The board's boot-log lines about its devices (MMU off, console up). */
+void rvx_virt_board_report(void);
+/** Start the secondary CPUs the board can start (MMU on, kernel booted). */
+void rvx_virt_board_smp(void);
+/** The board's name in the banner ("virt", "rpi4"). */
+extern const char rvx_virt_board_name[];
+/** What the EL1-entry refusal adds (how to get EL2 on this board). */
+extern const char rvx_virt_board_el2_hint[];
 
 struct rvx_kernel_root;
 /** The kernel object. */
