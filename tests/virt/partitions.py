@@ -567,15 +567,15 @@ def main():
     if args.check == "budget":
         code, out = boot(args, "rvx.partitions=bench", icount=True)
     elif args.check == "coherence":
-        code, out = boot(args, "rvx.partitions=smp rvx.coherence=on")
+        code, out = boot(args, "rvx.partitions=smp rvx.coherence=on", icount=True)
     elif args.check in ("numa", "numa-rr"):
         code, out = boot(args, "rvx.partitions=numa" +
                          (" rvx.coherence=on" if args.check == "numa" else ""),
                          icount=True, numa=True)
     elif args.placement:
-        code, out = boot(args, "rvx.partitions=" + args.placement)
+        code, out = boot(args, "rvx.partitions=" + args.placement, icount=True)
     else:
-        code, out = boot(args, "rvx.partitions")
+        code, out = boot(args, "rvx.partitions", icount=True)
     try:
         if code is None:
             raise AssertionError("QEMU hung")
