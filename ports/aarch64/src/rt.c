@@ -168,6 +168,23 @@ struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f)
 	return next;
 }
 
+struct rvx_a64_frame *rvx_a64_rt_device_irq(struct rvx_a64_frame *f,
+					    void (*fn)(struct rvx_kernel *k, void *ctx),
+					    void *ctx)
+{
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next = f;
+
+	rvx_a64_lock_take(&klock);
+	if (kernel != NULL) {
+		fn(kernel, ctx);
+		if (__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+			next = schedule(cpu, f, 0, 0);
+	}
+	rvx_a64_lock_give(&klock);
+	return next;
+}
+
 uint64_t rvx_a64_rt_kicks(uint32_t cpu)
 {
 	return cpu < RVX_A64_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks, __ATOMIC_RELAXED) : 0;

@@ -10,11 +10,14 @@
 #define RVX_VIRT_H
 
 #include "a64.h"
+#include "ruvix/types.h"
 
 /* fdt.c */
 /** Parse the DTB into rvx_a64_board; returns 0 or a negative libfdt error
  *  with *what naming the part that was missing or malformed. */
 int rvx_virt_fdt_parse(const void *dtb, const char **what);
+/** The PL011 console's GIC interrupt id (0: the DTB gives none). */
+extern uint32_t rvx_virt_uart_intid;
 
 struct rvx_kernel_root;
 /** The kernel object. */
@@ -36,6 +39,21 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
 void rvx_virt_part_main(uint32_t mode);
 /** True while partitions exist. */
 bool rvx_virt_part_mode(void);
+/* shell.c (with the kernel-shell option): rvsh on the console. */
+/** Built in and asked for (rvx.shell=on)? */
+bool rvx_virt_shell_wanted(void);
+/** From the root task: spawn the shell's task on CPU 0 with its console
+ *  sensor and input queue; 0 or a kernel error. */
+int rvx_virt_shell_start(uint32_t root, rvx_handle_t task_cap, rvx_handle_t clock_cap);
+/** The shell's task body (entry RVX_VIRT_PROG_SHELL). */
+void rvx_virt_shell_main(uint32_t task);
+/** True once the shell has ended; *reboot says whether it asked to. */
+bool rvx_virt_shell_done(bool *reboot);
+/** The witness records the image keeps (main.c's sink), oldest first,
+ *  contiguous; 0. Call under the kernel lock. */
+int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t *count);
+/** Entry of the shell's task. */
+#define RVX_VIRT_PROG_SHELL 0x5348u
 /* True if the boot arguments hold @p word (a whole, space-separated word). */
 bool rvx_virt_bootarg(const char *word);
 
