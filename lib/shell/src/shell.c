@@ -378,7 +378,7 @@ static int cmd_caps(struct rvx_shell *sh, const struct tok *t, uint32_t n)
 	if (rvx_kernel_task_info(sh->k, (uint32_t)task, &ti) != 0)
 		return fail(sh, -RVX_ENOENT, "caps", "no such task");
 	out(sh, "task %u: %u capabilities\n", (uint32_t)task, ti.caps);
-	out(sh, "%-4s %-10s %-6s %-7s %5s %-16s\n", "slot", "type", "object", "rights", "depth",
+	out(sh, "%-4s %-10s %-6s %-7s %5s %s\n", "slot", "type", "object", "rights", "depth",
 	    "badge");
 	for (uint32_t s = 0; s < RVX_KERNEL_SLOTS; s++) {
 		struct rvx_cap_info ci;
