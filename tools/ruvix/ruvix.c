@@ -55,17 +55,16 @@ static int cmd_keys(int argc, char **argv);
 static int cmd_pkg(int argc, char **argv);
 static int cmd_witness(int argc, char **argv);
 
-/* The commands, one line each. */
+/* The commands, one line each (`ruvix --help` lists them in this order). A
+ * command lives in a file of its own and adds its line here. */
 static const struct cli_command commands[] = {
 	{"build", cli_build, "configure and build a target (hosted, virt, rpi4)", cli_build_usage},
 	{"config", cli_config, "show, set or check the kernel configuration", cli_config_usage},
 	{"keys", cmd_keys, "generate, sign, verify, export-c: signing keys", keys_usage},
 	{"pkg", cmd_pkg, "pack, inspect, verify: signed packages", pkg_usage},
 	{"dtb", cli_dtb, "validate or inspect a device tree blob", cli_dtb_usage},
-	{"monitor", cli_monitor, "watch a serial console: records decoded, chain verified",
-	 cli_monitor_usage},
-	{"security", cli_security, "audit an image, its configuration and packages",
-	 cli_security_usage},
+	{"monitor", cli_monitor, "watch a console: witness records decoded, chain verified", cli_monitor_usage},
+	{"security", cli_security, "audit an image, its configuration and packages", cli_security_usage},
 	{"witness", cmd_witness, "verify-dump, sample-dump: a console's witness dump", witness_usage},
 };
 
