@@ -123,6 +123,7 @@ expect("mem: physical pages", out, r"^physical: \d+ of 65536 pages free \(4096 b
 expect("mem: queue pool", out, r"^queue pool\s+\d+ of\s+262144 bytes used$")
 out = run(b"irq")
 expect("irq: the console's receive interrupts", out, r"^33\s+uart rx\s+[1-9]\d*$")
+expect("irq: the scheduler's timer", out, r"^26\s+timer\s+[1-9]\d*$")
 out = run(b"cpu")
 expect("cpu 0 runs the shell", out, r"^0   yes     task 1 ")
 out = run(b"queues")

@@ -279,6 +279,75 @@ if not got or got[0] != b"help\r":
 if "rvsh> " not in so:
     failures.append("monitor did not print the prompt:\n" + so[:300])
 
+# A serial device (a pty here): set raw, console in, keystrokes out.
+import pty
+import tty
+master, slave = pty.openpty()
+tty.setraw(master)
+slave_path = os.ttyname(slave)
+
+
+def pty_serve():
+    os.write(master, b"rvsh> ")
+    data = b""
+    end = time.monotonic() + 10
+    while b"\r" not in data and time.monotonic() < end:
+        try:
+            data += os.read(master, 100)
+        except OSError:
+            break
+    got.append(data)
+    for i in range(0, len(sample), 64):
+        os.write(master, sample[i:i + 64])
+    os.write(master, b"RVX-SHUTDOWN clean\n")
+got.clear()
+t = threading.Thread(target=pty_serve)
+t.start()
+so = run("monitor", "--serial", slave_path, "--timeout", "2", inp=b"tasks\n",
+         out="chain verified: 11 records")
+t.join()
+os.close(slave)
+os.close(master)
+if not got or got[0] != b"tasks\r":
+    failures.append("monitor --serial passed %r, not b'tasks\\r'" % got)
+run("monitor", "--serial", "/nonexistent/tty", code=3, err="/nonexistent/tty")
+
+# build, run for real with stand-ins for meson and ninja that record their
+# arguments and make (or not) what a build leaves.
+bin_dir = os.path.join(tmp, "bin")
+os.makedirs(bin_dir)
+open(os.path.join(bin_dir, "meson"), "w").write(
+    "#!/bin/sh\necho \"meson $*\" >> %s/calls\n[ -n \"$FAIL_MESON\" ] && exit 3\n"
+    "[ \"$1\" = setup ] && mkdir -p \"$2/meson-private\"\nexit 0\n" % tmp)
+open(os.path.join(bin_dir, "ninja"), "w").write(
+    "#!/bin/sh\necho \"ninja $*\" >> %s/calls\n[ -n \"$NO_IMAGE\" ] && exit 0\n"
+    "mkdir -p \"$2/ports/virt\" && touch \"$2/ports/virt/ruvix-virt.img\" \"$2/libruvix.a\"\n" % tmp)
+os.chmod(os.path.join(bin_dir, "meson"), 0o755)
+os.chmod(os.path.join(bin_dir, "ninja"), 0o755)
+env_path = os.environ["PATH"]
+os.environ["PATH"] = bin_dir + ":" + env_path
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bv"),
+    out="ruvix build: built %s/bv/ports/virt/ruvix-virt.img" % tmp)
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bv"),
+    "--features", "shell", out="reconfiguring the tree")
+calls = open(os.path.join(tmp, "calls")).read()
+if "meson setup %s/bv %s --cross-file" % (tmp, src) not in calls or \
+   "meson configure %s/bv -Dbuildtype=debugoptimized -Dkernel-shell=enabled" % tmp not in calls or \
+   "ninja -C %s/bv ports/virt/ruvix-virt.img" % tmp not in calls:
+    failures.append("build ran:\n" + calls)
+os.environ["FAIL_MESON"] = "1"
+run("build", "--target", "hosted", "--source", src, "--builddir", os.path.join(tmp, "bh"),
+    code=1, err="meson failed")
+del os.environ["FAIL_MESON"]
+os.environ["NO_IMAGE"] = "1"
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bn"),
+    code=1, err="is missing after the build")
+del os.environ["NO_IMAGE"]
+os.environ["PATH"] = os.path.join(tmp, "empty")
+run("build", "--target", "hosted", "--source", src, "--builddir", os.path.join(tmp, "bx"),
+    code=4, err="meson and ninja must be in PATH")
+os.environ["PATH"] = env_path
+
 # ---- security audit ----
 def elf(path, segs):
     """A minimal ELF64 (AArch64) with the given PT_LOAD (vaddr, size, flags)."""

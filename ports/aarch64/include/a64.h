@@ -451,6 +451,8 @@ struct rvx_a64_frame *rvx_a64_rt_trap_switch_locked(struct rvx_a64_frame *f, uin
 struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f);
 /** Kicks this runtime has taken on @p cpu. */
 uint64_t rvx_a64_rt_kicks(uint32_t cpu);
+/** Timer interrupts this runtime has taken on @p cpu while scheduling. */
+uint64_t rvx_a64_rt_ticks(uint32_t cpu);
 /** A device interrupt's kernel work: run @p fn under the kernel lock (it
  *  may wake tasks, e.g. rvx_kernel_sensor_deliver()), then pick again on
  *  this CPU as a kick does; returns the frame to resume. */

@@ -111,26 +111,32 @@ static int cpu_info(void *ctx, uint32_t cpu, struct rvx_shell_cpu *out)
 
 static int irq_info(void *ctx, uint32_t i, struct rvx_shell_irq *out)
 {
-	(void)ctx;
-	if (i == 0) {
-		uint64_t dispatches = 0;
+	uint64_t sum = 0;
 
-		/* Every timer interrupt is one scheduler tick per CPU: the
-		 * dispatches are what the tick and the kicks chose. */
+	(void)ctx;
+	switch (i) {
+	case 0:
 		for (uint32_t c = 0; c < rvx_a64_board.cpu_count; c++)
-			dispatches += rvx_a64_rt_kicks(c);
+			sum += rvx_a64_rt_ticks(c);
+		out->name = "timer";
+		out->intid = rvx_a64_board.timer_intid;
+		out->count = sum;
+		return 0;
+	case 1:
+		for (uint32_t c = 0; c < rvx_a64_board.cpu_count; c++)
+			sum += rvx_a64_rt_kicks(c);
 		out->name = "kick (SGI)";
 		out->intid = RVX_A64_SGI_KICK;
-		out->count = dispatches;
+		out->count = sum;
 		return 0;
-	}
-	if (i == 1) {
+	case 2:
 		out->name = "uart rx";
 		out->intid = rvx_virt_uart_intid;
 		out->count = __atomic_load_n(&uart_irqs, __ATOMIC_RELAXED);
 		return 0;
+	default:
+		return -RVX_ENOENT;
 	}
-	return -RVX_ENOENT;
 }
 
 static int counter(void *ctx, uint32_t i, struct rvx_shell_counter *out)
