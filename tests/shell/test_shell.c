@@ -654,3 +654,21 @@ Test(shell, store_and_queue_queries_refuse_bad_indices)
 	cr_assert_eq(recs, W.k.ring.base);
 	cr_assert_eq(rvx_kernel_witness_span(&W.k, NULL, &count), -RVX_EINVAL);
 }
+
+Test(shell, witness_queries_after_a_restore_to_an_earlier_point)
+{
+	static uint8_t ck[1 << 20];
+	const uint8_t *recs;
+	uint64_t first, count;
+	uint8_t rec[64];
+	size_t n;
+
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &n, NULL), 0);
+	shell_up(&port); /* a spawn: the log and the ring move on */
+	cr_assert_eq(rvx_kernel_restore(&W.k, ck, n), 0);
+	/* The ring now holds a record the restored log never had. */
+	cr_assert_eq(rvx_kernel_witness_held(&W.k, &first, &count), -RVX_ENOENT);
+	cr_assert_eq(rvx_kernel_witness_read(&W.k, 0, rec), -RVX_ENOENT);
+	cr_assert_eq(rvx_kernel_witness_span(&W.k, &recs, &count), -RVX_ENOENT);
+	run_bad("witness verify", -RVX_ENOTSUP, "overwritten");
+}

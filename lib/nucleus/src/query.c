@@ -6,6 +6,7 @@
  * state; rvx_kernel_trace_set() switches the trace, which is not state.
  */
 #include "nucleus_internal.h"
+#include "ruvix/endian.h"
 #include "ruvix/nucleus_query.h"
 
 int rvx_kernel_mem_info(const struct rvx_kernel *k, struct rvx_kernel_mem_info *out)
@@ -163,6 +164,9 @@ int rvx_kernel_witness_held(const struct rvx_kernel *k, uint64_t *first, uint64_
 		return -RVX_EINVAL;
 	if (k->ring.base == NULL)
 		return -RVX_ENOTSUP;
+	/* After a restore to an earlier point the ring holds another history. */
+	if (k->ring.count > k->log.sequence)
+		return -RVX_ENOENT;
 	/* The ring holds the newest records: the last `count` appended. */
 	*count = k->ring.count;
 	*first = k->log.sequence - k->ring.count;
@@ -184,7 +188,7 @@ int rvx_kernel_witness_read(const struct rvx_kernel *k, uint64_t seq,
 	if (seq < first || seq - first >= count)
 		return -RVX_ENOENT;
 	rec = rvx_witness_ring_at(&k->ring, (uint32_t)(seq - first));
-	if (rec == NULL)
+	if (rec == NULL || rvx_le_get64(rec) != seq /* its sequence */)
 		return -RVX_ENOENT;
 	memcpy(out, rec, RVX_WITNESS_RECORD_SIZE);
 	return 0;

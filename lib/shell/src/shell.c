@@ -627,8 +627,9 @@ static int witness_verify(struct rvx_shell *sh)
 		ret = rvx_kernel_witness_span(sh->k, &recs, &count);
 	if (ret == -RVX_ENOENT || (ret == 0 && first != 0))
 		return fail(sh, -RVX_ENOTSUP, "witness verify",
-			    "the oldest records were overwritten here; verify the whole log "
-			    "with `ruvix monitor`");
+			    "the whole log is not kept here (its oldest records were "
+			    "overwritten, or the kernel restored since); verify it with `ruvix "
+			    "monitor`");
 	if (ret != 0)
 		return fail(sh, -RVX_ENOTSUP, "witness verify", "no witness records are kept here");
 	ret = rvx_witness_verify(recs, (size_t)count, NULL, NULL, &head, &rep);

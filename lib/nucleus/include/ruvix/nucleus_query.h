@@ -186,6 +186,8 @@ int rvx_kernel_trace_read(const struct rvx_kernel *k, uint32_t back,
  * @retval 0 done
  * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
  * @retval -RVX_ENOTSUP the kernel writes to an embedder sink (ask the embedder)
+ * @retval -RVX_ENOENT the ring holds records of another history (the kernel
+ *         was restored to an earlier point since they were written)
  */
 int rvx_kernel_witness_held(const struct rvx_kernel *k, uint64_t *first, uint64_t *count);
 
@@ -198,7 +200,8 @@ int rvx_kernel_witness_held(const struct rvx_kernel *k, uint64_t *first, uint64_
  * @retval 0 done
  * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
  * @retval -RVX_ENOTSUP the kernel writes to an embedder sink
- * @retval -RVX_ENOENT the ring does not hold that record (overwritten or not yet written)
+ * @retval -RVX_ENOENT the ring does not hold that record (overwritten, not yet
+ *         written, or of another history after a restore)
  */
 int rvx_kernel_witness_read(const struct rvx_kernel *k, uint64_t seq,
 			    uint8_t out[RVX_WITNESS_RECORD_SIZE]);
