@@ -672,3 +672,63 @@ Test(shell, witness_queries_after_a_restore_to_an_earlier_point)
 	cr_assert_eq(rvx_kernel_witness_span(&W.k, &recs, &count), -RVX_ENOENT);
 	run_bad("witness verify", -RVX_ENOTSUP, "overwritten");
 }
+
+/* Random typing (a fixed seed): words of the commands, digits, spaces,
+ * line ends, editing keys, control and non-ASCII bytes. Nothing crashes,
+ * the line stays in its buffer, and the only records written are trace
+ * switches (the port has no reboot). */
+Test(shell, random_typing_is_survived)
+{
+	static const char *const words[] = {"help", "info", "mem", "tasks", "caps", "queues",
+					    "vectors", "graphs", "proofs", "irq", "cpu", "witness",
+					    "tail", "verify", "trace", "on", "off", "perf", "panic",
+					    "reboot", "0", "1", "7", "4096", "0x10", "-1", "99999999999"};
+	static const char extra[] = {' ', ' ', '\n', '\r', '\b', 0x7f, 0x15, 0x03, 0x01, 0x1b,
+				     (char)0xff, (char)0x80, '\t', 'x'};
+	struct rvx_shell_port no_reboot = port;
+	uint64_t state = 0x9e3779b97f4a7c15u, seq;
+	char chunk[96];
+
+	no_reboot.reboot = NULL;
+	shell_up(&no_reboot);
+	seq = nk_records();
+	for (uint32_t round = 0; round < 3000; round++) {
+		size_t n = 0;
+
+		while (n < sizeof(chunk) - 16u) {
+			uint32_t r;
+
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			r = (uint32_t)(state >> 32);
+			if (r % 3u == 0) {
+				const char *w = words[r / 3u % RVX_ARRAY_COUNT(words)];
+				size_t len = strlen(w);
+
+				if (n + len > sizeof(chunk) - 16u)
+					break;
+				memcpy(chunk + n, w, len);
+				n += len;
+			} else {
+				chunk[n++] = extra[r / 3u % sizeof(extra)];
+			}
+			if (r % 7u == 0)
+				break;
+		}
+		clear();
+		cr_assert_eq(rvx_shell_input(&sh, chunk, n), 0);
+		cr_assert(sh.len < sizeof(line));
+		while (seq < nk_records()) {
+			struct rvx_witness_record rec;
+			uint8_t wire[64];
+
+			cr_assert_eq(rvx_kernel_witness_read(&W.k, seq, wire), 0);
+			rvx_witness_record_decode(wire, &rec);
+			cr_assert_eq(rec.kind, RVX_SHELL_WITNESS_TRACE, "record %llu of kind %u",
+				     (unsigned long long)seq, rec.kind);
+			seq++;
+		}
+	}
+	cr_assert(sh.lines > 100, "the typing ran lines (%llu)", (unsigned long long)sh.lines);
+}
