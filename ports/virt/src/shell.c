@@ -38,7 +38,7 @@ static uint32_t shell_task = UINT32_MAX;
 static uint32_t console_sensor;
 static rvx_handle_t sensor_cap, queue_cap, clock_cap; /* in the shell's table */
 static uint32_t ready, done, reboot_asked;
-static uint32_t minted, throttled;
+static uint32_t spawning, minted, throttled;
 static uint64_t uart_irqs, uart_bytes;
 
 /* Output: a line at a time to the console (it serialises whole writes). */
@@ -243,6 +243,7 @@ int rvx_virt_shell_start(uint32_t root, rvx_handle_t task_cap, rvx_handle_t cloc
 	a.in_len = sizeof(x);
 	a.out = (uint64_t)(uintptr_t)&handle;
 	a.out_len = sizeof(handle);
+	__atomic_store_n(&spawning, 1u, __ATOMIC_RELEASE);
 	rc = rvx_a64_rt_syscall(root, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
 		return rc;
@@ -281,10 +282,16 @@ void rvx_virt_shell_main(uint32_t task)
 	uint64_t daif;
 	int rc;
 
-	/* The root mints the console into this task right after spawning it;
-	 * should the tick start this task in between, it gives the CPU back. */
+	/* Only the task the root spawns for the shell is the shell (another
+	 * task started at this entry just ends). The root mints the console
+	 * into it right after spawning it; should the tick start it in
+	 * between, it gives the CPU back. */
+	if (!__atomic_load_n(&spawning, __ATOMIC_ACQUIRE))
+		return;
 	while (!__atomic_load_n(&minted, __ATOMIC_ACQUIRE))
 		rvx_a64_rt_yield();
+	if (task != shell_task)
+		return;
 	a = args(sensor_cap.raw);
 	a.cap2 = queue_cap.raw;
 	rc = rvx_a64_rt_syscall(task, RVX_SYS_SENSOR_SUBSCRIBE, &a, &r);
