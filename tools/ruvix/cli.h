@@ -3,6 +3,7 @@
 #ifndef RUVIX_CLI_H
 #define RUVIX_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,5 +47,63 @@ int cli_witness_verify_dump(int argc, char **argv);
 int cli_witness_sample_dump(int argc, char **argv);
 /* `ruvix flash ...` (flash_cmd.c): an SD card image or card; returns the exit status. */
 int cli_flash(int argc, char **argv);
+extern const char cli_flash_usage[];
+
+/*
+ * Exit statuses every command uses (documented in README.md and --help):
+ * success; what was checked or done failed (a refused package, a bad
+ * signature or witness record, audit findings, a failed build); usage; a
+ * file, device or socket that could not be read or written; something not
+ * available here (a target port absent from the tree, a missing tool).
+ */
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_FAILED = 1,
+	CLI_USAGE = 2,
+	CLI_IO = 3,
+	CLI_UNAVAILABLE = 4,
+};
+
+/* One `ruvix CMD` (ruvix.c's table, one line each). `run` gets the
+ * arguments after CMD; `usage` is printed by `ruvix CMD --help`. */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+/* True if argv holds --help or -h (a command prints its usage, exits 0). */
+int cli_wants_help(int argc, char **argv);
+/* Print @s as a JSON string (quoted, escaped) to stdout. */
+void cli_json_str(const char *s);
+/* Lowercase hex of @n bytes into @out (2n + 1 bytes). */
+void cli_hex(char *out, const uint8_t *p, size_t n);
+/* Read a whole file of any size (malloc'd); CLI_IO with a message on error. */
+int cli_slurp(const char *path, uint8_t **data, size_t *len);
+
+/* The commands in their own files. */
+int cli_keys_sign(int argc, char **argv);      /* keys_cmd.c */
+int cli_keys_verify(int argc, char **argv);    /* keys_cmd.c */
+/* Check @file against its detached signature @sigpath with @nkeys public
+ * keys (65 bytes each): CLI_OK, CLI_FAILED (*why says why; @idhex the
+ * signer's key id if the file names one) or CLI_IO (printed). */
+int cli_sig_check(const char *file, const char *sigpath, const uint8_t *keys, uint32_t nkeys,
+		  char idhex[17], const char **why);
+/* `config check` of @path without printing: problems found, or -1 if the
+ * file cannot be read or parsed. */
+int cli_config_problems(const char *path);
+int cli_build(int argc, char **argv);          /* build_cmd.c */
+extern const char cli_build_usage[];
+int cli_config(int argc, char **argv);         /* config_cmd.c */
+extern const char cli_config_usage[];
+int cli_dtb(int argc, char **argv);            /* dtb_cmd.c */
+extern const char cli_dtb_usage[];
+int cli_monitor(int argc, char **argv);        /* monitor_cmd.c */
+extern const char cli_monitor_usage[];
+int cli_security(int argc, char **argv);       /* security_cmd.c */
+extern const char cli_security_usage[];
+/* Name of a witness record kind (witness_cmd.c). */
+void cli_kind_str(uint16_t kind, char *buf, size_t size);
 
 #endif

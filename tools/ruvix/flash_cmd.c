@@ -59,17 +59,19 @@ struct flash_file {
 	uint32_t first_cluster;
 };
 
+const char cli_flash_usage[] =
+	"usage: ruvix flash --target rpi4 --out PATH [--size MIB] [--from DIR]\n"
+	"                   [--kernel F] [--config F] [--dtb F] [--root F] [--add F]...\n"
+	"  writes an SD card image (PATH a file) or card (PATH a block device): MBR, one\n"
+	"  FAT32 partition with kernel8.img, config.txt, bcm2711-rpi-4-b.dtb, root.rvf;\n"
+	"  --size: the partition in MiB (default 64); --from: where the four files are\n"
+	"  (default: ports/rpi4 of this ruvix's build directory); --add: another file\n"
+	"  under its own name (up to 8: start4.elf, fixup4.dat); a block device that is\n"
+	"  mounted, holds /, is swap or is held by another device is refused\n";
+
 static void flash_usage(void)
 {
-	fputs("usage: ruvix flash --target rpi4 --out PATH [--size MIB] [--from DIR]\n"
-	      "                   [--kernel F] [--config F] [--dtb F] [--root F] [--add F]...\n"
-	      "  writes an SD card image (PATH a file) or card (PATH a block device): MBR, one\n"
-	      "  FAT32 partition with kernel8.img, config.txt, bcm2711-rpi-4-b.dtb, root.rvf;\n"
-	      "  --size: the partition in MiB (default 64); --from: where the four files are\n"
-	      "  (default: ports/rpi4 of this ruvix's build directory); --add: another file\n"
-	      "  under its own name (up to 8: start4.elf, fixup4.dat); a block device that is\n"
-	      "  mounted, holds /, is swap or is held by another device is refused\n",
-	      stderr);
+	fputs(cli_flash_usage, stderr);
 }
 
 static void put16(uint8_t *p, uint32_t v)

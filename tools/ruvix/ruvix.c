@@ -19,25 +19,153 @@
 
 #define MAX_FILES (RVX_RVF_MAX_SEGMENTS - 4)
 
+#ifndef RUVIX_VERSION
+#define RUVIX_VERSION "unknown"
+#endif
+
+static const char keys_usage[] =
+	"usage: ruvix keys generate --out KEY          writes KEY (private) and KEY.pub\n"
+	"       ruvix keys sign --key KEY [--out SIG] FILE\n"
+	"             a detached signature of any file (default FILE.sig)\n"
+	"       ruvix keys verify FILE --pub PUB [--pub PUB...] [--sig SIG] [--json]\n"
+	"       ruvix keys export-c --out OUT.c [--name ARRAY [--count-name COUNT]] PUB [PUB...]\n"
+	"             writes C source defining ARRAY[] (the 65-byte public keys back to back)\n"
+	"             and COUNT (default rvx_virt_trusted_keys and rvx_virt_trusted_key_count;\n"
+	"             with --name only, COUNT is ARRAY_count)\n"
+	"  exit: 0 done or verified; 1 refused (bad signature, unknown key, not a key);\n"
+	"        2 usage; 3 (sign, verify) a file cannot be read or written\n";
+
+static const char pkg_usage[] =
+	"usage: ruvix pkg pack --manifest M.txt (--key KEY | --unsigned [--key KEY]) --out PKG [KIND:FILE...]\n"
+	"             KIND is code, data, vector or graph; --unsigned leaves the signature empty;\n"
+	"             a vector or graph seed FILE ending in .txt is text, converted (docs/rvf.md)\n"
+	"       ruvix pkg inspect PKG\n"
+	"       ruvix pkg verify PKG --pub PUB [--pub PUB...]\n"
+	"  exit: 0 done or verified; 1 refused, or a file cannot be read; 2 usage\n";
+
+static const char witness_usage[] =
+	"usage: ruvix witness verify-dump TRANSCRIPT|- [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
+	"             K is a kind name (boot_stage, mount, task_spawn, ...) or number, or\n"
+	"             boot_stage:STAGE (reset, hardware, console, mmu, objects_ready, package,\n"
+	"             first_task); the kinds must appear in this order (with --exact: be all records)\n"
+	"       ruvix witness sample-dump [--crlf]     prints a sample transcript with a valid dump\n"
+	"  exit: 0 verified; 1 a bad dump, or a file cannot be read; 2 usage\n";
+
+static int cmd_keys(int argc, char **argv);
+static int cmd_pkg(int argc, char **argv);
+static int cmd_witness(int argc, char **argv);
+
+/* The commands, one line each (`ruvix --help` lists them in this order). A
+ * command lives in a file of its own and adds its line here. */
+static const struct cli_command commands[] = {
+	{"build", cli_build, "configure and build a target (hosted, virt, rpi4)", cli_build_usage},
+	{"config", cli_config, "show, set or check the kernel configuration", cli_config_usage},
+	{"keys", cmd_keys, "generate, sign, verify, export-c: signing keys", keys_usage},
+	{"pkg", cmd_pkg, "pack, inspect, verify: signed packages", pkg_usage},
+	{"dtb", cli_dtb, "validate or inspect a device tree blob", cli_dtb_usage},
+	{"monitor", cli_monitor, "watch a console: witness records decoded, chain verified", cli_monitor_usage},
+	{"security", cli_security, "audit an image, its configuration and packages", cli_security_usage},
+	{"flash", cli_flash, "write an SD card image or card (rpi4)", cli_flash_usage},
+	{"witness", cmd_witness, "verify-dump, sample-dump: a console's witness dump", witness_usage},
+};
+
 void cli_usage(void)
 {
-	fputs("usage:\n"
-	      "  ruvix keys generate --out KEY          writes KEY (private) and KEY.pub\n"
-	      "  ruvix keys export-c --out OUT.c [--name ARRAY [--count-name COUNT]] PUB [PUB...]\n"
-	      "        writes C source defining ARRAY[] (the 65-byte public keys back to back)\n"
-	      "        and COUNT (default rvx_virt_trusted_keys and rvx_virt_trusted_key_count;\n"
-	      "        with --name only, COUNT is ARRAY_count)\n"
-	      "  ruvix pkg pack --manifest M.txt (--key KEY | --unsigned [--key KEY]) --out PKG [KIND:FILE...]\n"
-	      "        KIND is code, data, vector or graph; --unsigned leaves the signature empty;\n"
-	      "        a vector or graph seed FILE ending in .txt is text, converted (docs/rvf.md)\n"
-	      "  ruvix pkg inspect PKG\n"
-	      "  ruvix pkg verify PKG --pub PUB [--pub PUB...]\n"
-	      "  ruvix witness verify-dump TRANSCRIPT|- [--expect-kinds K1,K2,...] [--exact] [--quiet]\n"
-	      "        K is a kind name (boot_stage, mount, task_spawn, ...) or number, or\n"
-	      "        boot_stage:STAGE (reset, hardware, console, mmu, objects_ready, package,\n"
-	      "        first_task); the kinds must appear in this order (with --exact: be all records)\n"
-	      "  ruvix witness sample-dump [--crlf]     prints a sample transcript with a valid dump\n",
-	      stderr);
+	fputs("usage: ruvix COMMAND [ARGS...]     (ruvix COMMAND --help for its arguments)\n", stderr);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  %-9s %s\n", commands[i].name, commands[i].summary);
+}
+
+static void help(FILE *out)
+{
+	fprintf(out, "ruvix %s, the RuVix host tool\n"
+		     "usage: ruvix COMMAND [ARGS...]\n"
+		     "       ruvix COMMAND --help     a command's arguments and exit statuses\n"
+		     "       ruvix --version\n\ncommands:\n", RUVIX_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nexit statuses: 0 success; 1 what was checked or done failed; 2 usage;\n"
+	      "3 a file, device or socket cannot be read or written; 4 not available here\n"
+	      "(a target port not in the tree, meson or ninja missing). Errors go to stderr.\n",
+	      out);
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void cli_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+void cli_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15u];
+	}
+	out[2 * n] = '\0';
+}
+
+int cli_slurp(const char *path, uint8_t **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return CLI_IO;
+	}
+	for (;;) {
+		size_t r;
+
+		if (n == cap) {
+			uint8_t *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				fprintf(stderr, "%s: out of memory\n", path);
+				break;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, fp);
+		n += r;
+		if (r == 0) {
+			if (ferror(fp)) {
+				fprintf(stderr, "%s: read error\n", path);
+				break;
+			}
+			fclose(fp);
+			*data = buf;
+			*len = n;
+			return CLI_OK;
+		}
+	}
+	fclose(fp);
+	free(buf);
+	return CLI_IO;
 }
 
 int cli_read_file(const char *path, uint8_t **data, size_t *len)
@@ -677,26 +805,64 @@ static int cmd_pkg_verify(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_keys(int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "generate") == 0)
+		return cmd_keys_generate(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "export-c") == 0)
+		return cmd_keys_export_c(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "sign") == 0)
+		return cli_keys_sign(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
+		return cli_keys_verify(argc - 1, argv + 1);
+	fputs(keys_usage, stderr);
+	return CLI_USAGE;
+}
+
+static int cmd_pkg(int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "pack") == 0)
+		return cmd_pkg_pack(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "inspect") == 0)
+		return cmd_pkg_inspect(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
+		return cmd_pkg_verify(argc - 1, argv + 1);
+	fputs(pkg_usage, stderr);
+	return CLI_USAGE;
+}
+
+static int cmd_witness(int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "verify-dump") == 0)
+		return cli_witness_verify_dump(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "sample-dump") == 0)
+		return cli_witness_sample_dump(argc - 1, argv + 1);
+	fputs(witness_usage, stderr);
+	return CLI_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc >= 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "generate") == 0)
-		return cmd_keys_generate(argc - 3, argv + 3);
-	if (argc >= 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "export-c") == 0)
-		return cmd_keys_export_c(argc - 3, argv + 3);
-	if (argc >= 3 && strcmp(argv[1], "witness") == 0 && strcmp(argv[2], "verify-dump") == 0)
-		return cli_witness_verify_dump(argc - 3, argv + 3);
-	if (argc >= 3 && strcmp(argv[1], "witness") == 0 && strcmp(argv[2], "sample-dump") == 0)
-		return cli_witness_sample_dump(argc - 3, argv + 3);
-	if (argc >= 2 && strcmp(argv[1], "flash") == 0)
-		return cli_flash(argc - 2, argv + 2);
-	if (argc >= 3 && strcmp(argv[1], "pkg") == 0) {
-		if (strcmp(argv[2], "pack") == 0)
-			return cmd_pkg_pack(argc - 3, argv + 3);
-		if (strcmp(argv[2], "inspect") == 0)
-			return cmd_pkg_inspect(argc - 3, argv + 3);
-		if (strcmp(argv[2], "verify") == 0)
-			return cmd_pkg_verify(argc - 3, argv + 3);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+			  strcmp(argv[1], "help") == 0)) {
+		help(stdout);
+		return CLI_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("ruvix %s\n", RUVIX_VERSION);
+		return CLI_OK;
+	}
+	for (size_t i = 0; argc >= 2 && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (cli_wants_help(argc - 2, argv + 2)) {
+			fputs(commands[i].usage, stdout);
+			return CLI_OK;
+		}
+		return commands[i].run(argc - 2, argv + 2);
+	}
+	if (argc >= 2)
+		fprintf(stderr, "ruvix: unknown command '%s'\n", argv[1]);
 	cli_usage();
-	return 2;
+	return CLI_USAGE;
 }

@@ -82,12 +82,21 @@ struct expect {
 
 static void kind_str(uint16_t kind, char *buf, size_t size)
 {
-	if (kind < RVX_WITNESS_KIND_COUNT)
+	if (kind == RVX_WITNESS_KIND_USER + 0x100u)
+		snprintf(buf, size, "shell_trace");   /* lib/shell's RVX_SHELL_WITNESS_TRACE */
+	else if (kind == RVX_WITNESS_KIND_USER + 0x101u)
+		snprintf(buf, size, "shell_reboot");  /* RVX_SHELL_WITNESS_REBOOT */
+	else if (kind < RVX_WITNESS_KIND_COUNT)
 		snprintf(buf, size, "%s", kind_names[kind]);
 	else if (kind >= RVX_WITNESS_KIND_USER)
 		snprintf(buf, size, "user+%u", (unsigned)(kind - RVX_WITNESS_KIND_USER));
 	else
 		snprintf(buf, size, "kind%u", (unsigned)kind);
+}
+
+void cli_kind_str(uint16_t kind, char *buf, size_t size)
+{
+	kind_str(kind, buf, size);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)

@@ -115,6 +115,7 @@ static void ck_write(const void *obj, uint8_t *out)
 	zero(out, KOFF(timers), sizeof(k->timers));
 	zero(out, KOFF(clock_floor), sizeof(k->clock_floor));
 	zero(out, KOFF(reads), sizeof(k->reads));
+	zero(out, KOFF(observe), sizeof(k->observe));
 	/* Issuer keys derive from the kernel secret: only the nonce windows
 	 * and rate counters go out; the destination derives keys again. */
 	for (i = 0; i < RVX_ARRAY_COUNT(k->issuers); i++) {
@@ -304,7 +305,8 @@ static int nucleus_check(const struct rvx_kernel *d, const uint8_t *in)
 	if (!obj_ok(in, clock, RVX_OBJ_TIMER, 0) ||
 	    !all_zero(in + KOFF(stage), sizeof(d->stage)) ||
 	    !all_zero(in + KOFF(clock_floor), sizeof(d->clock_floor)) ||
-	    !all_zero(in + KOFF(reads), sizeof(d->reads)))
+	    !all_zero(in + KOFF(reads), sizeof(d->reads)) ||
+	    !all_zero(in + KOFF(observe), sizeof(d->observe)))
 		return -RVX_EINVAL;
 	for (i = 0; i < RVX_KERNEL_TASKS; i++) {
 		struct rvx_kernel_task t;

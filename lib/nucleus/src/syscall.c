@@ -182,6 +182,7 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		req.coherence = coherence;
 		ret = rvx_proof_verify(&k->proof, &req, res);
 		if (ret == 0) {
+			k->observe.proof_accepted[res->tier & 3u]++;
 			if (k->call.active) {
 				/* Journaled with the record: what the proof changed. */
 				k->call.has_issuer = 1;
@@ -199,6 +200,11 @@ static int prove(struct rvx_kernel *k, uint32_t task, uint32_t nr, const struct 
 		RVX_CHECK(rvx_proof_mutation_hash(&req.mutation, res->mutation_hash) == 0);
 	}
 reject:
+	if (!k->call.replay) {
+		k->observe.proof_rejected[policy->required_tier & 3u]++;
+		if (res->reason < RVX_PROOF_REASON_COUNT)
+			k->observe.proof_reasons[res->reason]++;
+	}
 	memcpy(args, &nr, 4);
 	memcpy(args + 4, &res->reason, 4);
 	memcpy(args + 8, res->mutation_hash, 32);
@@ -1225,12 +1231,41 @@ static int __attribute__((noinline)) syscall_slow(struct rvx_kernel *k, uint32_t
 	return ret;
 }
 
+/* A syscall while tracing is on: dispatched as ever, then noted in the
+ * trace ring (out of line, so the untraced path stays as short). */
+static int __attribute__((noinline)) syscall_traced(struct rvx_kernel *k, uint32_t task, uint32_t nr,
+				       const struct rvx_syscall_args *a,
+				       struct rvx_syscall_result *r)
+{
+	struct rvx_kernel_observe *o = &k->observe;
+	struct rvx_kernel_trace_entry *e;
+	int ret;
+
+	if (nr == RVX_SYS_QUEUE_SEND)
+		ret = sys_queue_send(k, task, a, r);
+	else if (nr == RVX_SYS_QUEUE_RECV)
+		ret = sys_queue_recv(k, task, a, r);
+	else
+		ret = syscall_slow(k, task, nr, a, r);
+	e = &o->trace[o->trace_next % RVX_KERNEL_TRACE_ENTRIES];
+	e->time = k->now;
+	e->task = task;
+	e->nr = nr;
+	e->ret = ret;
+	e->reserved = 0;
+	o->trace_next = (o->trace_next + 1u) % RVX_KERNEL_TRACE_ENTRIES;
+	o->trace_count++;
+	return ret;
+}
+
 int rvx_syscall(struct rvx_kernel *k, uint32_t task, uint32_t nr,
 		const struct rvx_syscall_args *a, struct rvx_syscall_result *r)
 {
 	if (RVX_UNLIKELY(k == NULL || a == NULL || r == NULL || a->version != RVX_SYSCALL_VERSION ||
 			 task >= RVX_KERNEL_TASKS || !k->tasks[task].live || !k->booted))
 		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(k->observe.trace_on != 0))
+		return syscall_traced(k, task, nr, a, r);
 	/* Traffic, the hot pair, is dispatched directly (inlined, no table
 	 * and no call context: it writes no record). */
 	if (nr == RVX_SYS_QUEUE_SEND)

@@ -199,6 +199,11 @@ struct rvx_a64_board {
 	 *  rvx_a64_secondary_entry with x0 = @p index; 0 or a negative
 	 *  board-specific error. NULL: the board starts no secondaries. */
 	int (*cpu_start)(uint32_t index);
+	/** A device interrupt @p intid the core does not handle itself (not
+	 *  the timer, not a kick), taken on the calling CPU before its EOI;
+	 *  returns the frame to resume (@p f, or what
+	 *  rvx_a64_rt_device_irq() chose). NULL: such interrupts are ignored. */
+	struct rvx_a64_frame *(*irq)(uint32_t intid, struct rvx_a64_frame *f);
 };
 
 /** The board, filled once by the primary CPU before anything else runs. */
@@ -276,6 +281,12 @@ int rvx_a64_fdt_machine(bool need_psci, const char **what);
 void rvx_a64_pl011_init(uint64_t base);
 /** Write @p len bytes (LF as CRLF), polling; nothing before init. */
 void rvx_a64_pl011_write(const char *s, size_t len);
+/** Interrupt on received bytes (the FIFO's level or its receive timeout),
+ *  or not (the bytes wait in the FIFO: flow control). */
+void rvx_a64_pl011_rx_irq(bool on);
+/** Take up to @p cap received bytes out of the FIFO (the interrupt clears
+ *  once it is empty); returns how many. */
+size_t rvx_a64_pl011_rx(char *buf, size_t cap);
 
 /* ---- console.c: the console (through rvx_a64_board.console_write) ---- */
 /** Write a string under the console lock. */
@@ -349,6 +360,8 @@ uint64_t rvx_a64_ticks_to_ns(uint64_t ticks);
 /* ---- psci.c ---- */
 /** PSCI SYSTEM_OFF (halts if the board has no PSCI). */
 _Noreturn void rvx_a64_system_off(void);
+/** PSCI SYSTEM_RESET (halts if the board has no PSCI). */
+_Noreturn void rvx_a64_system_reset(void);
 /** PSCI CPU_ON of @p mpidr at @p entry with @p ctx in x0; PSCI's return code. */
 int rvx_a64_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 
@@ -448,6 +461,14 @@ struct rvx_a64_frame *rvx_a64_rt_trap_switch_locked(struct rvx_a64_frame *f, uin
 struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f);
 /** Kicks this runtime has taken on @p cpu. */
 uint64_t rvx_a64_rt_kicks(uint32_t cpu);
+/** Timer interrupts this runtime has taken on @p cpu while scheduling. */
+uint64_t rvx_a64_rt_ticks(uint32_t cpu);
+/** A device interrupt's kernel work: run @p fn under the kernel lock (it
+ *  may wake tasks, e.g. rvx_kernel_sensor_deliver()), then pick again on
+ *  this CPU as a kick does; returns the frame to resume. */
+struct rvx_a64_frame *rvx_a64_rt_device_irq(struct rvx_a64_frame *f,
+					    void (*fn)(struct rvx_kernel *k, void *ctx),
+					    void *ctx);
 /** Drop a task's saved context: it restarts at its entry (kernel lock held). */
 void rvx_a64_rt_restart(uint32_t task);
 

@@ -160,6 +160,10 @@ struct rvx_a64_frame *rvx_a64_exception(uint64_t kind, struct rvx_a64_frame *f)
 			rvx_a64_gic_eoi(iar);
 			next = rvx_a64_rt_kick(f);
 		} else {
+			/* A board's device: its handler quiets the source
+			 * (level-triggered) before the end of interrupt. */
+			if (rvx_a64_board.irq != NULL)
+				next = rvx_a64_board.irq(intid, f);
 			rvx_a64_gic_eoi(iar);
 		}
 		return next;

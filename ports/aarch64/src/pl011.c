@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A PL011 UART, polled transmit only. Runs before the MMU is on (the
- * board's console from its first line), so it keeps to aligned 32-bit
- * register accesses and takes no lock: the console (console.c) serialises.
+ * A PL011 UART: polled transmit, and receive by interrupt for a board that
+ * asks (rvx_a64_pl011_rx_irq(); its handler drains the FIFO with
+ * rvx_a64_pl011_rx()). Runs before the MMU is on (the board's console from
+ * its first line), so it keeps to aligned 32-bit register accesses and
+ * takes no lock: the console (console.c) serialises transmit, the one
+ * interrupt handler receive.
  */
 #include "a64.h"
 
@@ -10,8 +13,13 @@
 #define UART_FR 0x18u
 #define UART_LCRH 0x2cu
 #define UART_CR 0x30u
+#define UART_IFLS 0x34u
 #define UART_IMSC 0x38u
+#define UART_ICR 0x44u
+#define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)
 #define FR_BUSY (1u << 3)
 
 static volatile uint32_t *uart_regs;
@@ -53,4 +61,28 @@ void rvx_a64_pl011_write(const char *s, size_t len)
 			;
 		reg_write(UART_DR, (uint8_t)s[i]);
 	}
+}
+
+void rvx_a64_pl011_rx_irq(bool on)
+{
+	if (uart_regs == NULL)
+		return;
+	/* Receive interrupt at 1/8 full, and the timeout for a pause in the
+	 * input (a person typing), so every byte is taken promptly. Off, the
+	 * bytes wait in the FIFO and the sender is held back. */
+	reg_write(UART_IFLS, 0);
+	reg_write(UART_IMSC, on ? INT_RX | INT_RT : 0u);
+}
+
+size_t rvx_a64_pl011_rx(char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (uart_regs == NULL)
+		return 0;
+	while (n < cap && (reg_read(UART_FR) & FR_RXFE) == 0u)
+		buf[n++] = (char)(reg_read(UART_DR) & 0xffu);
+	if ((reg_read(UART_FR) & FR_RXFE) != 0u)
+		reg_write(UART_ICR, INT_RX | INT_RT);
+	return n;
 }

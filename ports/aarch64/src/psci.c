@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * PSCI through the conduit the DTB names (SMC or HVC): SYSTEM_OFF and
+ * PSCI through the conduit the DTB names (SMC or HVC): SYSTEM_OFF, SYSTEM_RESET and
  * CPU_ON. At EL2 an HVC would trap to this image itself, so only SMC (to
  * EL3 firmware, or QEMU's built-in PSCI) can work here; the board decides
  * what to do with a DTB that says hvc (virt starts no secondaries then).
@@ -8,6 +8,7 @@
 #include "a64.h"
 
 #define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 
 static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -27,6 +28,13 @@ _Noreturn void rvx_a64_system_off(void)
 {
 	if (rvx_a64_board.have_psci)
 		psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	rvx_a64_halt();
+}
+
+_Noreturn void rvx_a64_system_reset(void)
+{
+	if (rvx_a64_board.have_psci)
+		psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
 	rvx_a64_halt();
 }
 

@@ -38,6 +38,7 @@ struct rt_cpu {
 	struct rvx_a64_frame *idle;  /* the idle context */
 	uint64_t dispatches;          /* tasks dispatched here */
 	uint64_t kicks;               /* kicks taken here */
+	uint64_t ticks;               /* timer interrupts taken here while scheduling */
 };
 
 static struct rvx_a64_lock klock;
@@ -146,6 +147,7 @@ struct rvx_a64_frame *rvx_a64_rt_tick(struct rvx_a64_frame *f)
 
 	if (!__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
 		return f;
+	__atomic_fetch_add(&cpus[cpu].ticks, 1u, __ATOMIC_RELAXED);
 	rvx_a64_lock_take(&klock);
 	(void)rvx_kernel_tick(kernel, kernel_now());
 	rvx_a64_part_tick(last_now);
@@ -166,6 +168,28 @@ struct rvx_a64_frame *rvx_a64_rt_kick(struct rvx_a64_frame *f)
 	next = schedule(cpu, f, 0, 0);
 	rvx_a64_lock_give(&klock);
 	return next;
+}
+
+struct rvx_a64_frame *rvx_a64_rt_device_irq(struct rvx_a64_frame *f,
+					    void (*fn)(struct rvx_kernel *k, void *ctx),
+					    void *ctx)
+{
+	uint32_t cpu = rvx_a64_cpu_index();
+	struct rvx_a64_frame *next = f;
+
+	rvx_a64_lock_take(&klock);
+	if (kernel != NULL) {
+		fn(kernel, ctx);
+		if (__atomic_load_n(&cpus[cpu].started, __ATOMIC_ACQUIRE))
+			next = schedule(cpu, f, 0, 0);
+	}
+	rvx_a64_lock_give(&klock);
+	return next;
+}
+
+uint64_t rvx_a64_rt_ticks(uint32_t cpu)
+{
+	return cpu < RVX_A64_MAX_CPUS ? __atomic_load_n(&cpus[cpu].ticks, __ATOMIC_RELAXED) : 0;
 }
 
 uint64_t rvx_a64_rt_kicks(uint32_t cpu)

@@ -58,6 +58,10 @@ struct rpi4_uart {
 };
 
 static struct rpi4_uart pl011, mini;
+
+/* rvsh's receive interrupt: 0, as the shell's receive path drives a PL011
+ * and the Pi's console is the mini UART (shell on the Pi 4: not yet). */
+uint32_t rvx_virt_uart_intid;
 static bool console_is_mini;
 static uint64_t mbox_base, mbox_bus;
 /* The mailbox's view of ARM memory: bus = cpu - dma_cpu + dma_bus, for

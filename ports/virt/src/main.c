@@ -15,7 +15,10 @@
  * rvx.test=stack (the root task overflows its stack into its guard page);
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
- * instead of the root package (part_demo.c, part_bench.c, part_numa.c).
+ * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
+ * rvx.shell=on (an image built with the kernel-shell option) starts rvsh
+ * on the console once the work is done, and the witness log is dumped when
+ * the shell ends (after a `reboot`, the machine is then reset).
  */
 #include <bearssl.h>
 #include <libfdt.h>
@@ -109,6 +112,18 @@ static void witness_dump(void *ctx)
 	}
 	hex(line, h.head, sizeof(h.head));
 	rvx_a64_printf("RVX-WITNESS-END %s\n", line);
+}
+
+int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t *count)
+{
+	struct rvx_witness_head h;
+
+	if (rvx_kernel_witness_head(&kernel, &h) != 0)
+		return -RVX_EINVAL;
+	*records = witness_store[0];
+	*count = witness_count;
+	*first = h.count - witness_count;
+	return 0;
 }
 
 bool rvx_virt_bootarg(const char *word)
@@ -372,6 +387,31 @@ static void store_digest(void)
 	rvx_a64_printf("vector store: %u vectors; digest %s\n", n, line);
 }
 
+static bool shell_reboot;
+
+/* rvx.shell=on: rvsh on the console until it ends (`reboot`); the root
+ * sleeps meanwhile. */
+static void run_shell(void)
+{
+#if RVX_VIRT_SHELL
+	bool reboot = false;
+	int rc;
+
+	if (!rvx_virt_shell_wanted())
+		return;
+	rc = rvx_virt_shell_start(0, root_caps.task, root_caps.clock);
+	if (rc != 0)
+		die("starting the shell", rc, 6);
+	while (!rvx_virt_shell_done(&reboot))
+		sleep_ns(0, root_caps.clock.raw, 50u * TICK_NS);
+	shell_reboot = reboot;
+#else
+	if (rvx_virt_bootarg("rvx.shell=on"))
+		rvx_a64_puts("note: rvx.shell=on, but this image was built without the shell "
+			     "(meson -Dkernel-shell=enabled)\n");
+#endif
+}
+
 /* Task 0: spawn the workers, wait for every task, dump, exit. */
 static void prog_root(void)
 {
@@ -418,6 +458,7 @@ static void prog_root(void)
 	for (uint32_t cpu = 0; cpu < online; cpu++)
 		rvx_a64_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
 			       rvx_a64_rt_dispatches(cpu));
+	run_shell();
 	{
 		uint64_t daif = rvx_a64_rt_lock();
 		/* Queue traffic is counted, not recorded message by message: an
@@ -432,6 +473,11 @@ static void prog_root(void)
 	}
 	if (component_failures != 0)
 		die("a component failed", -RVX_EINVAL, 6);
+	if (shell_reboot) {
+		rvx_a64_puts("RVX-SHUTDOWN reboot\n");
+		rvx_a64_console_flush();
+		rvx_a64_system_reset();
+	}
 	rvx_a64_puts("RVX-SHUTDOWN clean\n");
 	rvx_a64_exit(0);
 }
@@ -443,6 +489,11 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 		return;
 	}
 	switch (entry) {
+#if RVX_VIRT_SHELL
+	case RVX_VIRT_PROG_SHELL:
+		rvx_virt_shell_main(task);
+		break;
+#endif
 	case PROG_LONG:
 		prog_long(task);
 		break;

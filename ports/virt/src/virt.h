@@ -10,6 +10,7 @@
 #define RVX_VIRT_H
 
 #include "a64.h"
+#include "ruvix/types.h"
 
 /* The board half main.c calls (virt: fdt.c; the Raspberry Pi 4 image,
  * which shares main.c and the component loader: ports/rpi4/src/board.c). */
@@ -28,6 +29,9 @@ void rvx_virt_board_smp(void);
 extern const char rvx_virt_board_name[];
 /** What the EL1-entry refusal adds (how to get EL2 on this board). */
 extern const char rvx_virt_board_el2_hint[];
+/** The console UART's GIC interrupt id, for rvsh's receive interrupt (0: the
+ *  board found none, and the shell is unavailable). */
+extern uint32_t rvx_virt_uart_intid;
 
 struct rvx_kernel_root;
 /** The kernel object. */
@@ -50,6 +54,21 @@ bool rvx_virt_spin(uint64_t ns, uint64_t *preempted);
 void rvx_virt_part_main(uint32_t mode);
 /** True while partitions exist. */
 bool rvx_virt_part_mode(void);
+/* shell.c (with the kernel-shell option): rvsh on the console. */
+/** Built in and asked for (rvx.shell=on)? */
+bool rvx_virt_shell_wanted(void);
+/** From the root task: spawn the shell's task on CPU 0 with its console
+ *  sensor and input queue; 0 or a kernel error. */
+int rvx_virt_shell_start(uint32_t root, rvx_handle_t task_cap, rvx_handle_t clock_cap);
+/** The shell's task body (entry RVX_VIRT_PROG_SHELL). */
+void rvx_virt_shell_main(uint32_t task);
+/** True once the shell has ended; *reboot says whether it asked to. */
+bool rvx_virt_shell_done(bool *reboot);
+/** The witness records the image keeps (main.c's sink), oldest first,
+ *  contiguous; 0. Call under the kernel lock. */
+int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t *count);
+/** Entry of the shell's task. */
+#define RVX_VIRT_PROG_SHELL 0x5348u
 /* True if the boot arguments hold @p word (a whole, space-separated word). */
 bool rvx_virt_bootarg(const char *word);
 

@@ -419,6 +419,33 @@ _Static_assert(RVX_KERNEL_CALL_HEADER_BYTES + RVX_KERNEL_ISSUER_JOURNAL_BYTES +
 #define RVX_KERNEL_FIELD(name) name
 #endif
 
+/** Syscalls rvx_kernel_trace_read() keeps (the most recent ones). */
+#define RVX_KERNEL_TRACE_ENTRIES 16u
+
+/** One traced syscall (rvx_kernel_trace_read()). */
+struct rvx_kernel_trace_entry {
+	uint64_t time;  /**< Kernel time of the call. */
+	uint32_t task;  /**< Calling task. */
+	uint32_t nr;    /**< Syscall number. */
+	int32_t ret;    /**< What rvx_syscall() returned (0 or -RVX_E*). */
+	uint32_t reserved; /**< 0. */
+};
+
+/**
+ * What the kernel observes of itself for an operator (ruvix/nucleus_query.h):
+ * proof decisions and the syscall trace. Not state: a checkpoint holds it as
+ * zero, and a restore clears it.
+ */
+struct rvx_kernel_observe {
+	uint64_t proof_accepted[4];  /**< Proofs accepted, by the tier verified (index: `enum rvx_proof_tier`). */
+	uint64_t proof_rejected[4];  /**< Proofs rejected, by the tier the object's policy demands. */
+	uint64_t proof_reasons[RVX_PROOF_REASON_COUNT]; /**< Proofs rejected, by `enum rvx_proof_reason`. */
+	uint32_t trace_on;           /**< 1 while syscalls are traced. */
+	uint32_t trace_next;         /**< Trace slot the next call goes to. */
+	uint64_t trace_count;        /**< Calls traced since boot. */
+	struct rvx_kernel_trace_entry trace[RVX_KERNEL_TRACE_ENTRIES]; /**< The most recent calls. */
+};
+
 /**
  * The kernel. Every table is inline (compile-time limits); pools come from
  * the configuration. Treat the fields as private: use the functions below.
@@ -473,6 +500,7 @@ struct rvx_kernel {
 	uint64_t RVX_KERNEL_FIELD(epoch_ns);             /**< Automatic epoch length (ns), 0 for none. */
 	uint64_t RVX_KERNEL_FIELD(epoch_started);        /**< Kernel time the open epoch began. */
 	uint64_t RVX_KERNEL_FIELD(clock_floor);          /**< Latest time this kernel reached before its last restore (never in a checkpoint). */
+	struct rvx_kernel_observe RVX_KERNEL_FIELD(observe); /**< Proof decisions and the syscall trace (never in a checkpoint). */
 	struct rvx_kernel_call RVX_KERNEL_FIELD(call);   /**< The syscall in progress (zero between calls). */
 	struct rvx_kernel_stage RVX_KERNEL_FIELD(stage); /**< Store syscalls' staging (zero between calls). */
 };

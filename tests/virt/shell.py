@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""rvsh on the virt image, driven over its serial console (QEMU's stdio).
+
+usage: shell.py --qemu QEMU --image IMG [--transcript FILE]
+
+Boots with -append rvx.shell=on, waits for each prompt, types a command,
+checks the answer against the state the image is known to have when the
+shell starts (the root task and the shell's own task 1 holding its clock,
+console sensor and input queue; the embedder's vector store of 256
+8-dimensional vectors and graph store of 64 nodes), then hostile lines,
+then `reboot`: the image dumps its witness log, which must hold the shell's
+trace switch and reboot records and hash to the dumped chain head, and
+resets (QEMU -no-reboot exits 0).
+"""
+import argparse
+import hashlib
+import os
+import re
+import select
+import struct
+import subprocess
+import sys
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--qemu", required=True)
+ap.add_argument("--image", required=True)
+ap.add_argument("--transcript")
+ap.add_argument("--timeout", type=float, default=40.0)
+args = ap.parse_args()
+
+cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
+       "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
+       "-smp", "2", "-append", "rvx.shell=on"]
+p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+deadline = time.monotonic() + args.timeout
+log = b""
+pending = b""
+failures = []
+
+
+def read_until(pat):
+    """Bytes up to and including the first @pat, or fail on timeout/exit."""
+    global pending, log
+    while True:
+        i = pending.find(pat)
+        if i >= 0:
+            out, pending = pending[:i + len(pat)], pending[i + len(pat):]
+            return out.decode("ascii", "replace").replace("\r\n", "\n")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            finish("timed out waiting for %r" % pat)
+        r, _, _ = select.select([p.stdout], [], [], min(left, 0.5))
+        if r:
+            d = os.read(p.stdout.fileno(), 65536)
+            if not d:
+                finish("QEMU exited while waiting for %r" % pat)
+            pending += d
+            log += d
+
+
+def finish(msg=None):
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+    if args.transcript:
+        with open(args.transcript, "wb") as f:
+            f.write(log)
+    if msg:
+        failures.append(msg)
+    for f in failures:
+        print("FAILED:", f)
+    if failures:
+        print(log.decode("ascii", "replace")[-4000:])
+        sys.exit(1)
+    print("virt shell: every answer as expected")
+    sys.exit(0)
+
+
+def run(line):
+    """Type @line and return what the shell answered (without the echo and prompt)."""
+    p.stdin.write(line + b"\r")
+    p.stdin.flush()
+    out = read_until(b"rvsh> ")
+    echo = line.decode("ascii", "replace")
+    if out.startswith(echo + "\n"):
+        out = out[len(echo) + 1:]
+    return out[:-len("rvsh> ")]
+
+
+def expect(what, text, pattern):
+    if not re.search(pattern, text, re.M):
+        failures.append("%s: /%s/ not in:\n%s" % (what, pattern, text))
+
+
+boot = read_until(b"rvsh> ")
+expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID 33$")
+out = run(b"tasks")
+expect("tasks: root", out, r"^0    root         blocked     5    0   0$")
+expect("tasks: the shell", out, r"^1    rvsh         running     3    1   0 \(this shell\)$")
+out = run(b"caps 1")
+expect("caps 1", out, r"^task 1: 3 capabilities$")
+expect("caps 1: clock, read, derived", out, r"^0    timer      1      r------     1 0$")
+expect("caps 1: console sensor", out, r"^1    sensor     \d+\s+r------     0 0$")
+expect("caps 1: input queue", out, r"^2    queue      \d+\s+rw-----     0 0$")
+out = run(b"info")
+expect("info", out, r"^RuVix \S+ on qemu-virt$")
+expect("info: CPUs", out, r"^cpu: cortex-a72 x2$")
+m = re.search(r"kernel: 2 tasks, \d+ objects, (\d+) witness records", out)
+if not m:
+    failures.append("info: no kernel line:\n" + out)
+records = int(m.group(1)) if m else -1
+out = run(b"witness verify")
+expect("witness verify", out, r"^witness: %d records verified from the origin; head [0-9a-f]{16}"
+       r"\.\.\. matches the kernel's$" % records)
+out = run(b"vectors")
+expect("vectors", out, r"^0\s+\d+\s+8\s+0\s+256 l2\s+reflex\s+0 embedder$")
+out = run(b"graphs")
+expect("graphs", out, r"^0\s+\d+\s+0\s+64\s+0\s+256 reflex\s+embedder$")
+out = run(b"mem")
+expect("mem: physical pages", out, r"^physical: \d+ of 65536 pages free \(4096 bytes each\)$")
+expect("mem: queue pool", out, r"^queue pool\s+\d+ of\s+262144 bytes used$")
+out = run(b"irq")
+expect("irq: the console's receive interrupts", out, r"^33\s+uart rx\s+[1-9]\d*$")
+expect("irq: the scheduler's timer", out, r"^26\s+timer\s+[1-9]\d*$")
+out = run(b"cpu")
+expect("cpu 0 runs the shell", out, r"^0   yes     task 1 ")
+out = run(b"queues")
+expect("queues: the console queue", out, r"^0\s+\d+\s+0/16\s+32\s+[1-9]")
+out = run(b"proofs")
+expect("proofs", out, r"^no rejections$")
+out = run(b"panic")
+expect("panic", out, r"^no panics or contained faults since boot$")
+out = run(b"trace on")
+expect("trace on", out, r"^trace: on \(witnessed\)$")
+out = run(b"witness tail 1")
+expect("witness tail 1: the trace switch", out, r"^\s+%d\s+\d+ shell_trace\s+1 -\s+1$" % records)
+out = run(b"trace")
+expect("trace: the shell's receives", out, r"task 1   syscall 4  -> 0$")
+out = run(b"trace off")
+out = run(b"perf")
+expect("perf", out, r"^uart\.rx_bytes\s+[1-9]")
+out = run(b"bogus")
+expect("unknown command", out, r"^rvsh: bogus: unknown command \(try `help`\)$")
+out = run(b"caps 99")
+expect("caps 99", out, r"^rvsh: caps: TASK is a task number")
+out = run(b"caps 7")
+expect("caps 7", out, r"^rvsh: caps: no such task$")
+out = run(b"witness tail x")
+expect("bad number", out, r"^rvsh: witness tail: usage")
+out = run(b"y" * 2000)  # more than the input queue holds: flow control, not loss
+expect("overlong line", out, r"rvsh: input: line too long; dropped$")
+out = run(b"he\x02lp")  # not Ctrl-A: QEMU's -nographic escape
+expect("binary byte", out, r"rvsh: input: the line holds a byte that is not text$")
+out = run(b"help")
+expect("help still works", out, r"^reboot   reboot \(witnessed\)$")
+
+p.stdin.write(b"reboot\r")
+p.stdin.flush()
+rest = read_until(b"RVX-SHUTDOWN reboot")
+try:
+    code = p.wait(timeout=max(1.0, deadline - time.monotonic()))
+except subprocess.TimeoutExpired:
+    finish("QEMU did not exit after the reset (-no-reboot)")
+log += p.stdout.read()
+if code != 0:
+    failures.append("QEMU exit status %d after reboot" % code)
+expect("reboot witnessed", rest, r"^reboot: witnessed; rebooting$")
+recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})\r?$", rest, re.M)]
+end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})\r?$", rest, re.M)
+if not end or not recs:
+    failures.append("no witness dump after reboot")
+else:
+    if hashlib.sha256(b"".join(recs)).hexdigest() != end.group(1):
+        failures.append("the dumped records do not hash to the dumped head")
+    kinds = [struct.unpack_from("<H", r, 16)[0] for r in recs]
+    if kinds.count(0x8100) != 2:
+        failures.append("expected two shell trace records, kinds %s" % kinds)
+    if kinds.count(0x8101) != 1:
+        failures.append("expected one shell reboot record")
+    if struct.unpack_from("<Q", recs[0], 0)[0] != 0:
+        failures.append("the dump does not start at the origin")
+finish()
