@@ -189,7 +189,8 @@ int rvx_fs_vfs_init(struct rvx_fs_vfs *vfs, struct rvx_fs_mount *mounts, uint32_
  * @retval 0 success
  * @retval -RVX_EINVAL a pointer is NULL, @p ops lacks a read call, or the
  *         path is not absolute
- * @retval -RVX_ELIMIT, -RVX_EPERM the path is refused by rvx_fs_path_normalise()
+ * @retval -RVX_ELIMIT the path is too long or too deep
+ * @retval -RVX_EPERM a ".." in the path climbs above the root
  * @retval -RVX_EEXIST something is mounted at that path already
  * @retval -RVX_ENOMEM the mount table is full
  * @retval other the filesystem's root call failed (it is not mounted)
@@ -215,17 +216,18 @@ int rvx_fs_umount(struct rvx_fs_vfs *vfs, const char *path);
  * @param flags RVX_FS_O_READ and/or RVX_FS_O_WRITE, optionally RVX_FS_O_CREATE
  * @param[out] out the handle
  * @retval 0 success
- * @retval -RVX_EINVAL a pointer is NULL, @p flags has no access bit or an
- *         unknown bit, or the path is invalid
- * @retval -RVX_ELIMIT, -RVX_EPERM the path is refused by rvx_fs_path_normalise()
+ * @retval -RVX_EINVAL a pointer is NULL, @p flags has no access bit, an
+ *         unknown bit or RVX_FS_O_CREATE without RVX_FS_O_WRITE, the path is
+ *         not absolute, or the filesystem found its data damaged
+ * @retval -RVX_ELIMIT the path is too long or too deep
+ * @retval -RVX_EPERM a ".." in the path climbs above the root, or writing
+ *         was asked of a read-only filesystem
  * @retval -RVX_ENOENT no mount owns the path, or a component does not exist
  *         (and RVX_FS_O_CREATE was not given for the last)
  * @retval -RVX_ETYPE a component before the last is not a directory, or a
  *         directory was asked for writing
- * @retval -RVX_EPERM writing asked of a read-only filesystem
  * @retval -RVX_ENOMEM the file table is full (or the filesystem has no
  *         room for the created file)
- * @retval -RVX_EINVAL the filesystem found its data damaged
  * @retval other the filesystem's error (a FAT block read's, for example)
  */
 int rvx_fs_open(struct rvx_fs_vfs *vfs, const char *path, uint32_t flags, rvx_handle_t *out);
@@ -305,8 +307,12 @@ int rvx_fs_readdir(struct rvx_fs_vfs *vfs, rvx_handle_t h, struct rvx_fs_dirent 
  * @param path absolute path
  * @param[out] st what it is
  * @retval 0 success
- * @retval -RVX_EINVAL, -RVX_ELIMIT, -RVX_EPERM, -RVX_ENOENT, -RVX_ETYPE as
- *         for rvx_fs_open()
+ * @retval -RVX_EINVAL a pointer is NULL, the path is not absolute, or the
+ *         filesystem found its data damaged
+ * @retval -RVX_ELIMIT the path is too long or too deep
+ * @retval -RVX_EPERM a ".." in the path climbs above the root
+ * @retval -RVX_ENOENT no mount owns the path, or a component does not exist
+ * @retval -RVX_ETYPE a component before the last is not a directory
  * @retval other the filesystem's error
  */
 int rvx_fs_stat(struct rvx_fs_vfs *vfs, const char *path, struct rvx_fs_stat *st);
@@ -316,7 +322,12 @@ int rvx_fs_stat(struct rvx_fs_vfs *vfs, const char *path, struct rvx_fs_stat *st
  * @param vfs the VFS
  * @param path absolute path of the new directory
  * @retval 0 success
- * @retval -RVX_EINVAL, -RVX_ELIMIT, -RVX_ENOENT, -RVX_ETYPE as for rvx_fs_open()
+ * @retval -RVX_EINVAL @p vfs is NULL, the path is not absolute, the name is
+ *         not one the filesystem can hold, or the filesystem found its data
+ *         damaged
+ * @retval -RVX_ELIMIT the path is too long or too deep
+ * @retval -RVX_ENOENT no mount owns the path, or the parent does not exist
+ * @retval -RVX_ETYPE the parent is not a directory
  * @retval -RVX_EEXIST something exists at @p path (a mount point included)
  * @retval -RVX_EPERM the filesystem is read-only, or a ".." climbs above the root
  * @retval -RVX_ENOMEM the filesystem has no room
@@ -328,7 +339,11 @@ int rvx_fs_mkdir(struct rvx_fs_vfs *vfs, const char *path);
  * @param vfs the VFS
  * @param path absolute path
  * @retval 0 success
- * @retval -RVX_EINVAL, -RVX_ELIMIT, -RVX_ENOENT, -RVX_ETYPE as for rvx_fs_open()
+ * @retval -RVX_EINVAL @p vfs is NULL, the path is not absolute, or the
+ *         filesystem found its data damaged
+ * @retval -RVX_ELIMIT the path is too long or too deep
+ * @retval -RVX_ENOENT no mount owns the path, or nothing is there
+ * @retval -RVX_ETYPE the parent is not a directory
  * @retval -RVX_EPERM the filesystem is read-only, the path is a mount's root,
  *         or a ".." climbs above the root
  * @retval -RVX_EBUSY it is open, or a directory that is not empty
