@@ -200,14 +200,9 @@ static int ram_write(void *fs, struct rvx_fs_node *file, uint64_t off, const voi
 		last = scan;
 	}
 	rfs->free_blocks -= (uint32_t)need;
-	/* Bytes between the old end and @off inside the old last block read
-	 * as zero: they were zeroed when the file shrank or never written. */
-	if (off > n->size && have > 0 && n->size % BLOCK != 0) {
-		uint32_t tail = block_at(rfs, n, n->size);
-		size_t in = (size_t)(n->size % BLOCK);
-
-		memset(rfs->data + (size_t)tail * BLOCK + in, 0, BLOCK - in);
-	}
+	/* A gap between the old end and @off reads as zeros with no work:
+	 * blocks are zeroed when taken, and no byte past a file's size is
+	 * ever written (a write that reaches past it moves the size). */
 	if (end > n->size)
 		n->size = end;
 	b = block_at(rfs, n, off);
