@@ -50,7 +50,8 @@ int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
 	    cfg->imbalance_q16 < ONE || cfg->imbalance_q16 > 4u * ONE ||
 	    cfg->decay_q16 >= ONE || cfg->min_gain_q16 >= ONE || cfg->reserved != 0 ||
 	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0 ||
-	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE)
+	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE ||
+	    cfg->rise_q16 > ONE || cfg->reserved3 != 0)
 		return -RVX_EINVAL;
 	if (scratch_bytes < RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts))
 		return -RVX_ENOMEM;
@@ -103,6 +104,7 @@ int rvx_coh_vertex_add(struct rvx_coh *c, uint32_t v, uint32_t part)
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
 	c->vertices[v].part = part;
 	c->vertex_count++;
+	c->adj_cached = 0;
 	if (v >= c->vertex_top)
 		c->vertex_top = v + 1;
 	return 0;
@@ -134,6 +136,7 @@ int rvx_coh_vertex_remove(struct rvx_coh *c, uint32_t v)
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
 	c->vertices[v].part = NONE;
 	c->vertex_count--;
+	c->adj_cached = 0;
 	return 0;
 }
 
@@ -171,6 +174,7 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 	c->edges[e].b = b;
 	c->edge_count++;
 	c->edge_free = e + 1;
+	c->adj_cached = 0;
 	if (e >= c->edge_top)
 		c->edge_top = e + 1;
 	*edge = e;
@@ -189,6 +193,7 @@ int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e)
 	c->edge_count--;
 	if (e < c->edge_free)
 		c->edge_free = e;
+	c->adj_cached = 0;
 	return 0;
 }
 
@@ -218,11 +223,29 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v)
  * w' = w * d + min(open, EPOCH_MAX) * (1 - d), in Q16 units: a steady
  * count x settles at x * 2^16. With w < 2^47 every term stays below 2^63.
  */
-static uint64_t decay(uint64_t w, uint64_t open, uint32_t d)
+uint64_t rvx_coh_decay_(uint64_t w, uint64_t open, uint32_t d)
 {
 	if (open > RVX_COH_EPOCH_MAX)
 		open = RVX_COH_EPOCH_MAX;
 	return (w >> 16) * d + (((w & 0xFFFFu) * d) >> 16) + open * (ONE - d);
+}
+
+/*
+ * An edge's weight: the decay, then, when the epoch's count x (in Q16
+ * units, x * 2^16 < 2^47) lies above that, the share r of the difference
+ * on top: w' = w_d + (x - w_d) * r. With r = 1 a rise is believed at once
+ * and a fall still decays.
+ */
+uint64_t rvx_coh_edge_decay_(uint64_t w, uint64_t open, uint32_t d, uint32_t r)
+{
+	uint64_t nw = rvx_coh_decay_(w, open, d), x;
+
+	if (open > RVX_COH_EPOCH_MAX)
+		open = RVX_COH_EPOCH_MAX;
+	x = open << 16;
+	if (r != 0 && x > nw)
+		nw += ((x - nw) >> 16) * r + ((((x - nw) & 0xFFFFu) * r) >> 16);
+	return nw;
 }
 
 static uint64_t q16_mul(uint64_t x, uint32_t q)
@@ -306,7 +329,8 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 
 	memset(&r, 0, sizeof(r));
 	rvx_coh_ws_carve_(c, &w);
-	rvx_coh_build_graph_(&w);
+	/* The epoch close decays the weights while it builds the graph. */
+	rvx_coh_build_graph_(&w, !rebuild);
 	for (i = 0; i < w.live_count; i++) {
 		const struct rvx_coh_vertex *vx;
 
@@ -439,7 +463,6 @@ static void begin(struct rvx_coh *c)
 int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 			struct rvx_coh_move *moves, uint32_t moves_cap)
 {
-	uint32_t i;
 	int rc;
 
 	/* Check. */
@@ -450,23 +473,6 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 	/* Commit. */
 	c->epoch++;
 	begin(c);
-	for (i = 0; i < c->vertex_top; i++) {
-		struct rvx_coh_vertex *vx = &c->vertices[i];
-
-		if (vx->part == NONE)
-			continue;
-		vx->load = decay(vx->load, vx->load_open,
-				 c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : c->cfg.decay_q16);
-		vx->load_open = 0;
-	}
-	for (i = 0; i < c->edge_top; i++) {
-		struct rvx_coh_edge *ed = &c->edges[i];
-
-		if (ed->a == NONE)
-			continue;
-		ed->weight = decay(ed->weight, ed->open, c->cfg.decay_q16);
-		ed->open = 0;
-	}
 	place(c, false, c->cfg.budget_ns, res, moves, moves_cap);
 	return 0;
 }

@@ -34,6 +34,7 @@ struct coh_ws {
 	uint32_t k;        /* parts */
 	uint32_t *off;     /* CSR: adjacency of v is [off[v], off[v+1]) */
 	uint32_t *adj_v;   /* neighbour */
+	uint32_t *pos;     /* CSR slots of edge e: pos[2e] in a's row, pos[2e+1] in b's */
 	uint64_t *adj_w;   /* edge weight */
 	int64_t *vw;       /* balance weight of v (0 for free slots) */
 	int64_t *deg;      /* weighted degree of v */
@@ -63,7 +64,9 @@ struct coh_ws {
 };
 
 void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w);
-void rvx_coh_build_graph_(struct coh_ws *w);
+void rvx_coh_build_graph_(struct coh_ws *w, bool decay);
+uint64_t rvx_coh_decay_(uint64_t w, uint64_t open, uint32_t d);
+uint64_t rvx_coh_edge_decay_(uint64_t w, uint64_t open, uint32_t d, uint32_t r);
 void rvx_coh_conn_init_(struct coh_ws *w);
 void rvx_coh_buckets_init_(struct coh_ws *w);
 struct coh_eval rvx_coh_eval_(const struct coh_ws *w);

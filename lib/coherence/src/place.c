@@ -41,6 +41,8 @@ void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	p += align8(4u * (n + 1u));
 	w->adj_v = (uint32_t *)(void *)p;
 	p += align8(4u * 2u * m);
+	w->pos = (uint32_t *)(void *)p;
+	p += align8(4u * 2u * m);
 	w->adj_w = (uint64_t *)(void *)p;
 	p += 8u * 2u * m;
 	w->vw = (int64_t *)(void *)p;
@@ -85,24 +87,37 @@ uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den)
 	return r > ONE ? ONE : (uint32_t)r;
 }
 
-/* CSR of the live edges (adjacency in edge-slot order), vertex weights,
+/*
+ * CSR of the live edges (adjacency in edge-slot order), vertex weights,
  * degrees, the live list, the balance cap, and cur, start, conn and loads
- * for the placement in force. */
-void rvx_coh_build_graph_(struct coh_ws *w)
+ * for the placement in force. With @decay (the epoch close), each load and
+ * weight is first decayed with the epoch's count, in the same pass.
+ *
+ * The adjacency's shape (off, adj_v, and each edge's two slots in pos)
+ * depends only on the edge set, so it stays in the scratch between calls
+ * while no vertex or edge is added or removed (c->adj_cached); then one
+ * pass over the edges refreshes the weights, degrees and conn. Otherwise a
+ * counting pass and a filling pass build it (the same layout).
+ */
+void rvx_coh_build_graph_(struct coh_ws *w, bool decay)
 {
 	struct rvx_coh *c = w->c;
 	uint32_t n = w->n, k = w->k, v, e, i;
+	uint32_t d = c->cfg.decay_q16;
+	uint32_t ld = c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : d;
+	bool cached = c->adj_cached == 1u;
 	int64_t vmax = 0, avg, a, b;
 	uint64_t t;
 
 	/* Vertices: weights, the live list, the placement in force (cur and
 	 * start), and cleared degree, conn rows and loads. */
-	memset(w->off, 0, 4u * ((size_t)n + 1u));
+	if (!cached)
+		memset(w->off, 0, 4u * ((size_t)n + 1u));
 	memset(w->load, 0, 8u * k);
 	w->live_count = 0;
 	w->total = 0;
 	for (v = 0; v < n; v++) {
-		const struct rvx_coh_vertex *vx = &c->vertices[v];
+		struct rvx_coh_vertex *vx = &c->vertices[v];
 
 		w->flag[v] = 0;
 		w->deg[v] = 0;
@@ -112,6 +127,10 @@ void rvx_coh_build_graph_(struct coh_ws *w)
 			w->vw[v] = 0;
 			continue;
 		}
+		if (decay) {
+			vx->load = rvx_coh_decay_(vx->load, vx->load_open, ld);
+			vx->load_open = 0;
+		}
 		w->live[w->live_count++] = v;
 		w->vw[v] = vx->load > 0 ? (int64_t)vx->load : 1;
 		w->total += w->vw[v];
@@ -120,37 +139,52 @@ void rvx_coh_build_graph_(struct coh_ws *w)
 			vmax = w->vw[v];
 		memset(&w->conn[(size_t)v * k], 0, 8u * k);
 	}
-	/* Edges, once to count, degrees and conn, once to fill the CSR. */
+	/* Edges: decay, degrees, conn, and the CSR weights (or counts). */
 	w->traffic = 0;
 	for (e = 0; e < c->edge_top; e++) {
-		const struct rvx_coh_edge *ed = &c->edges[e];
-		int64_t wt = (int64_t)ed->weight;
+		struct rvx_coh_edge *ed = &c->edges[e];
+		int64_t wt;
 
 		if (ed->a == NONE)
 			continue;
-		w->off[ed->a + 1]++;
-		w->off[ed->b + 1]++;
+		if (decay) {
+			ed->weight = rvx_coh_edge_decay_(ed->weight, ed->open, d, c->cfg.rise_q16);
+			ed->open = 0;
+		}
+		wt = (int64_t)ed->weight;
+		if (cached) {
+			w->adj_w[w->pos[2u * e]] = ed->weight;
+			w->adj_w[w->pos[2u * e + 1u]] = ed->weight;
+		} else {
+			w->off[ed->a + 1]++;
+			w->off[ed->b + 1]++;
+		}
 		w->deg[ed->a] += wt;
 		w->deg[ed->b] += wt;
 		w->conn[(size_t)ed->a * k + w->cur[ed->b]] += wt;
 		w->conn[(size_t)ed->b * k + w->cur[ed->a]] += wt;
 		w->traffic += ed->weight;
 	}
-	for (v = 0; v < n; v++) {
-		w->off[v + 1] += w->off[v];
-		w->aux[v] = w->off[v];
-	}
-	for (e = 0; e < c->edge_top; e++) {
-		const struct rvx_coh_edge *ed = &c->edges[e];
+	if (!cached) {
+		for (v = 0; v < n; v++) {
+			w->off[v + 1] += w->off[v];
+			w->aux[v] = w->off[v];
+		}
+		for (e = 0; e < c->edge_top; e++) {
+			const struct rvx_coh_edge *ed = &c->edges[e];
 
-		if (ed->a == NONE)
-			continue;
-		i = w->aux[ed->a]++;
-		w->adj_v[i] = ed->b;
-		w->adj_w[i] = ed->weight;
-		i = w->aux[ed->b]++;
-		w->adj_v[i] = ed->a;
-		w->adj_w[i] = ed->weight;
+			if (ed->a == NONE)
+				continue;
+			i = w->aux[ed->a]++;
+			w->pos[2u * e] = i;
+			w->adj_v[i] = ed->b;
+			w->adj_w[i] = ed->weight;
+			i = w->aux[ed->b]++;
+			w->pos[2u * e + 1u] = i;
+			w->adj_v[i] = ed->a;
+			w->adj_w[i] = ed->weight;
+		}
+		c->adj_cached = 1u;
 	}
 	/* cap = max(ceil(W * imb / k), ceil(W / k) + vmax); W < 2^62 and
 	 * imb <= 4.0, so split W to keep the product below 2^64. */

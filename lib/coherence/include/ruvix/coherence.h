@@ -120,7 +120,7 @@ extern "C" {
  */
 #define RVX_COH_SCRATCH_BYTES(nv, ne, k)                                       \
 	(RVX_COH_ALIGN8_(4u * ((size_t)(nv) + 1u)) +                           \
-	 RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) +   \
+	 2u * RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) + \
 	 8u * (size_t)(nv) * ((size_t)(k) + 2u) +                              \
 	 RVX_COH_ALIGN8_(4u * 11u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
 	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k))
@@ -158,6 +158,8 @@ struct rvx_coh_config {
 	void *clock_ctx;         /**< Passed to `clock`. */
 	uint32_t load_decay_q16; /**< Load kept from the past per epoch, < `RVX_COH_Q16_ONE` (0: `decay_q16`). */
 	uint32_t balance_slack_q16; /**< Balance hysteresis: a part may exceed the cap by this share of it before the balance alone moves a vertex, <= `RVX_COH_Q16_ONE` (0: none). */
+	uint32_t rise_q16;       /**< Share of a rise in an edge's traffic taken at once, beyond the decay, <= `RVX_COH_Q16_ONE` (0: none). */
+	uint32_t reserved3;      /**< Must be 0. */
 };
 
 /** One vertex slot (caller storage; read it through the calls). */
@@ -191,7 +193,7 @@ struct rvx_coh {
 	uint32_t vertex_top;            /**< 1 + the highest vertex slot ever used (scans stop here). */
 	uint32_t edge_top;              /**< 1 + the highest edge slot ever used. */
 	uint32_t edge_free;             /**< No free edge slot below this one. */
-	uint32_t reserved2;             /**< Zero. */
+	uint32_t adj_cached;            /**< 1 while the scratch holds the adjacency of the current edge set. */
 	uint64_t epoch;                 /**< Epochs closed. */
 	uint64_t built_epoch;           /**< Epoch of the last completed rebuild (0: none). */
 	uint32_t built_frac_q16;        /**< cut/traffic right after that rebuild. */
