@@ -21,6 +21,7 @@ void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts)
 	cfg->min_gain_q16 = ONE / 256u;
 	cfg->rebuild_period = 64u;
 	cfg->drift_q16 = ONE / 16u;
+	cfg->rise_q16 = ONE;
 	cfg->budget_ns = RVX_COH_DEFAULT_BUDGET_NS;
 	cfg->rebuild_budget_ns = RVX_COH_DEFAULT_REBUILD_BUDGET_NS;
 }
@@ -219,35 +220,6 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v)
 	return (int)c->vertices[v].part;
 }
 
-/*
- * w' = w * d + min(open, EPOCH_MAX) * (1 - d), in Q16 units: a steady
- * count x settles at x * 2^16. With w < 2^47 every term stays below 2^63.
- */
-uint64_t rvx_coh_decay_(uint64_t w, uint64_t open, uint32_t d)
-{
-	if (open > RVX_COH_EPOCH_MAX)
-		open = RVX_COH_EPOCH_MAX;
-	return (w >> 16) * d + (((w & 0xFFFFu) * d) >> 16) + open * (ONE - d);
-}
-
-/*
- * An edge's weight: the decay, then, when the epoch's count x (in Q16
- * units, x * 2^16 < 2^47) lies above that, the share r of the difference
- * on top: w' = w_d + (x - w_d) * r. With r = 1 a rise is believed at once
- * and a fall still decays.
- */
-uint64_t rvx_coh_edge_decay_(uint64_t w, uint64_t open, uint32_t d, uint32_t r)
-{
-	uint64_t nw = rvx_coh_decay_(w, open, d), x;
-
-	if (open > RVX_COH_EPOCH_MAX)
-		open = RVX_COH_EPOCH_MAX;
-	x = open << 16;
-	if (r != 0 && x > nw)
-		nw += ((x - nw) >> 16) * r + ((((x - nw) & 0xFFFFu) * r) >> 16);
-	return nw;
-}
-
 static uint64_t q16_mul(uint64_t x, uint32_t q)
 {
 	return (x >> 16) * q + (((x & 0xFFFFu) * q) >> 16);
@@ -262,6 +234,20 @@ static bool clearly_better(const struct coh_eval *a, const struct coh_eval *b, u
 	if (!a->balanced)
 		return rvx_coh_better_(a, b);
 	return b->cut > a->cut && b->cut - a->cut > thresh;
+}
+
+/* Epochs after which the weights before them count for at most 1/16:
+ * the smallest t >= 1 with d^t <= 1/16 (at most 64). */
+static uint32_t settle_epochs(uint32_t d)
+{
+	uint64_t x = (uint64_t)d;
+	uint32_t t = 1;
+
+	while (x > ONE / 16u && t < 64u) {
+		x = (x * d) >> 16;
+		t++;
+	}
+	return t;
 }
 
 /*
@@ -367,6 +353,10 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		rvx_coh_refine_(&w);
 		ev = rvx_coh_eval_(&w);
 		memcpy(w.best, w.cur, 4u * (size_t)w.n);
+		/* A rebuild (rare) also counts a gain of 1/8 of that cut as
+		 * clear, but never one below 1/16 of min_gain. */
+		if (ev.cut / 8u < thresh)
+			thresh = ev.cut / 8u > thresh / 16u ? ev.cut / 8u : thresh / 16u;
 		for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
 			if (!rvx_coh_construct_(&w, t))
 				break;
@@ -420,8 +410,16 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		r.flags |= RVX_COH_RES_REBUILT;
 		c->built_epoch = c->epoch;
 		c->built_frac_q16 = rvx_coh_q16_ratio_(ev.cut, w.traffic);
+		/* A rebuild saw a graph still blending the past in (with a
+		 * decay): once the past has decayed to 1/16, another follows;
+		 * a follow-up that adopts nothing ends the chain. */
+		if ((c->followup == 0 || r.moved != 0) && c->cfg.decay_q16 != 0 &&
+		    (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0))
+			c->settle = settle_epochs(c->cfg.decay_q16);
+		c->followup = 0;
 	} else if (w.live_count > 0 &&
-		   ((c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
+		   (c->followup != 0 ||
+		    (c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
 		    (c->cfg.rebuild_period != 0 && c->epoch - c->built_epoch >= c->cfg.rebuild_period) ||
 		    (c->cfg.drift_q16 != 0 &&
 		     rvx_coh_q16_ratio_(ev.cut, w.traffic) > (uint64_t)c->built_frac_q16 + c->cfg.drift_q16))) {
@@ -472,6 +470,8 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 
 	/* Commit. */
 	c->epoch++;
+	if (c->settle != 0 && --c->settle == 0)
+		c->followup = 1u;
 	begin(c);
 	place(c, false, c->cfg.budget_ns, res, moves, moves_cap);
 	return 0;

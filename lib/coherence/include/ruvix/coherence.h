@@ -123,7 +123,13 @@ extern "C" {
 	 2u * RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) + \
 	 8u * (size_t)(nv) * ((size_t)(k) + 2u) +                              \
 	 RVX_COH_ALIGN8_(4u * 11u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
-	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k))
+	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k) + \
+	 RVX_COH_ML_BYTES_(nv, ne))
+/** Bytes of the multilevel hierarchy (internal, for `RVX_COH_SCRATCH_BYTES()`). */
+#define RVX_COH_ML_BYTES_(nv, ne)                                              \
+	(RVX_COH_ALIGN8_(4u * (2u * (size_t)(nv) + 24u)) + 8u * 4u * (size_t)(nv) + \
+	 RVX_COH_ALIGN8_(4u * 5u * (size_t)(nv)) + RVX_COH_ALIGN8_(4u * 4u * (size_t)(ne)) + \
+	 8u * 4u * (size_t)(ne))
 
 /** Result flag: the budget ran out; the best placement found so far was kept. */
 #define RVX_COH_RES_BUDGET_EXCEEDED 1u
@@ -202,6 +208,8 @@ struct rvx_coh {
 	uint64_t t0;                    /**< Clock at its start. */
 	uint64_t budget;                /**< Its budget. */
 	uint32_t over;                  /**< 1 once its budget ran out. */
+	uint32_t settle;                /**< Closes until the follow-up of the last rebuild is due (0: none). */
+	uint32_t followup;              /**< 1 while a follow-up rebuild is due. */
 	uint32_t reserved;              /**< Zero. */
 };
 
