@@ -62,6 +62,7 @@ struct coh_ws {
 	uint32_t *ml_cmap; /* fine vertex -> coarse vertex, per level */
 	uint32_t *ml_adj_v;
 	uint64_t *ml_adj_w;
+	int64_t *sw;       /* Stoer-Wagner matrix, RVX_COH_SPLIT_MAX squared */
 	int64_t *load;     /* per part: weight of its vertices */
 	int64_t *load2;    /* per part: saved loads */
 	uint32_t bmax;     /* no bucket above this is non-empty */

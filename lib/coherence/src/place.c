@@ -82,6 +82,8 @@ void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	w->ml_adj_v = (uint32_t *)(void *)p;
 	p += align8(4u * 4u * m);
 	w->ml_adj_w = (uint64_t *)(void *)p;
+	p += 8u * 4u * m;
+	w->sw = (int64_t *)(void *)p;
 }
 
 uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den)
