@@ -247,6 +247,13 @@ int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_hand
 	return 0;
 }
 
+int rvx_kernel_next_timer(const struct rvx_kernel *k, uint64_t *deadline)
+{
+	if (k == NULL || deadline == NULL || !k->booted)
+		return -RVX_EINVAL;
+	return rvx_timer_next_deadline(&k->timers, deadline);
+}
+
 int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
 			   struct rvx_kernel_queue_peers *out)
 {

@@ -1412,6 +1412,18 @@ struct rvx_kernel_queue_peers {
 };
 
 /**
+ * The earliest deadline among the kernel's armed wait timers (a task's sleep
+ * or receive timeout), so that a port whose CPU idles can wake for it rather
+ * than at its next periodic tick. Changes nothing.
+ * @param k             the kernel
+ * @param[out] deadline the deadline (kernel time)
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or an unbooted kernel
+ * @retval -RVX_EEMPTY no timer is armed
+ */
+int rvx_kernel_next_timer(const struct rvx_kernel *k, uint64_t *deadline);
+
+/**
  * Who talks through a queue: the task that last sent on it and the task that
  * last received from it in the open epoch (whether others did too), with the
  * epoch's counts, and each sender's own share (up to
