@@ -102,7 +102,8 @@ Test(coherence_quality, multilevel_keeps_chains_whole)
 
 /* After a rebuild, with a decay, another rebuild is due once the old
  * weights count for at most 1/16 (4 closes at d = 1/2); a follow-up that
- * adopts nothing ends the chain; without a decay there is no follow-up. */
+ * adopts nothing, or the second, ends the chain; without a decay there is
+ * no follow-up. */
 Test(coherence_quality, follow_up_rebuild_after_settling)
 {
 	static struct cf f;
@@ -122,12 +123,12 @@ Test(coherence_quality, follow_up_rebuild_after_settling)
 			due[nd++] = ep;
 	}
 	/* Epoch 1 (first), then every 4 closes while rebuilds adopt
-	 * something, and the first that adopts nothing ends it. */
+	 * something, at most 2 follow-ups. */
 	cr_assert_geq(nd, 2);
+	cr_assert_leq(nd, 3);
 	cr_assert_eq(due[0], 1);
 	for (ep = 1; ep < nd; ep++)
 		cr_assert_eq(due[ep], due[ep - 1] + 4, "rebuild %u at epoch %u", ep, due[ep]);
-	cr_assert_lt(due[nd - 1], 14 - 4, "the chain ended");
 
 	rvx_coh_config_default(&cfg, 4);
 	cfg.decay_q16 = 0;

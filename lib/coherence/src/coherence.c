@@ -412,9 +412,11 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		c->built_frac_q16 = rvx_coh_q16_ratio_(ev.cut, w.traffic);
 		/* A rebuild saw a graph still blending the past in (with a
 		 * decay): once the past has decayed to 1/16, another follows;
-		 * a follow-up that adopts nothing ends the chain. */
-		if ((c->followup == 0 || r.moved != 0) && c->cfg.decay_q16 != 0 &&
-		    (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0))
+		 * a follow-up that adopts nothing, or the second one, ends the
+		 * chain. */
+		c->chain = c->followup != 0 ? c->chain + 1u : 0;
+		if ((c->followup == 0 || (r.moved != 0 && c->chain < COH_FOLLOWUPS)) &&
+		    c->cfg.decay_q16 != 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0))
 			c->settle = settle_epochs(c->cfg.decay_q16);
 		c->followup = 0;
 	} else if (w.live_count > 0 &&

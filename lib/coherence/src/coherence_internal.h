@@ -19,6 +19,8 @@
 /* Constructions per rebuild (budget permitting): multilevel, label
  * propagation, then greedy growing from four different first seeds. */
 #define COH_REBUILD_TRIES 6u
+/* Most follow-up rebuilds in a row (each once the weights have settled). */
+#define COH_FOLLOWUPS 2u
 /* Most coarse levels of the multilevel construction. */
 #define COH_ML_LEVELS 16u
 

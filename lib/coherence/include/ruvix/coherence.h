@@ -213,7 +213,7 @@ struct rvx_coh {
 	uint32_t over;                  /**< 1 once its budget ran out. */
 	uint32_t settle;                /**< Closes until the follow-up of the last rebuild is due (0: none). */
 	uint32_t followup;              /**< 1 while a follow-up rebuild is due. */
-	uint32_t reserved;              /**< Zero. */
+	uint32_t chain;                 /**< Follow-ups run since the last other rebuild. */
 };
 
 /** What `rvx_coh_epoch_close()` and `rvx_coh_rebuild()` report (fixed layout, to be witnessed). */
