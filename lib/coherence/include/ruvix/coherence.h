@@ -268,7 +268,8 @@ void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts);
  * @param vertex_max slots at @p vertices, 1..`RVX_COH_MAX_VERTICES`
  * @param edges edge slots (initialised here)
  * @param edge_max slots at @p edges, 0..`RVX_COH_MAX_EDGES`
- * @param scratch 8-byte aligned scratch used during calls
+ * @param scratch 8-byte aligned scratch used during calls; between calls it
+ *        keeps the adjacency of the edge set (the caller must not write it)
  * @param scratch_bytes bytes at @p scratch
  * @retval 0 done
  * @retval -RVX_EINVAL a NULL pointer, a count out of range, a misaligned
@@ -423,7 +424,7 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v);
 /**
  * Compute every vertex's coherence, cut pressure and structural risk for the
  * placement in force, on the graph of the last closed epoch.
- * @param c the engine (only its scratch is written)
+ * @param c the engine (only its scratch is written, not the adjacency kept there)
  * @param[out] out one entry per vertex slot
  * @param count entries at @p out, at least the vertex slots
  * @retval 0 done
@@ -492,7 +493,8 @@ void rvx_coh_propose_config_default(struct rvx_coh_propose_config *pc);
  *   (ties: lower u, then lower v), each vertex in at most one merge.
  * Splits come first (by part), then merges (by affinity). Migrations are
  * the moves listed by `rvx_coh_epoch_close()` and `rvx_coh_rebuild()`.
- * Only the scratch, @p out, @p count and @p side are written.
+ * Only the scratch, @p out, @p count, @p side and the engine's note that
+ * the scratch holds the adjacency (`adj_cached`) are written.
  * @param c the engine
  * @param pc thresholds
  * @param[out] out the proposals
