@@ -612,9 +612,9 @@ static __attribute__((noinline, cold)) int send_wake(struct rvx_kernel *k,
 	return 0;
 }
 
-/* Note @p task as the queue's last sender [0] or receiver [1] in the open
- * epoch (rvx_kernel_queue_peers()): one compare on the fast path while the
- * same task keeps using it. */
+/* Note @p task as the queue's last receiver [1] in the open epoch
+ * (rvx_kernel_queue_peers()): one compare on the fast path while the same
+ * task keeps receiving. Senders: sender_switch(). */
 static inline __attribute__((always_inline)) void
 note_peer(struct rvx_kernel_queue *q, unsigned d, uint32_t task)
 {
