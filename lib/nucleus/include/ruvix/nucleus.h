@@ -68,6 +68,8 @@ extern "C" {
 #ifndef RVX_KERNEL_QUEUES
 #define RVX_KERNEL_QUEUES 32u
 #endif
+/** Senders a queue tells apart in one epoch (rvx_kernel_queue_peers()). */
+#define RVX_KERNEL_QUEUE_SENDERS 4u
 /** Vector stores. */
 #define RVX_KERNEL_VECTOR_STORES RVX_CONFIG_MAX_VECTOR_STORES
 /** Graph stores. */
@@ -192,8 +194,15 @@ struct rvx_kernel_queue {
 	uint64_t epoch_bytes[2];  /**< Payload bytes sent [0] and received [1] in the open epoch. */
 	uint64_t closed_msgs[2];  /**< Messages sent [0] and received [1] in closed epochs. */
 	uint64_t closed_bytes[2]; /**< Payload bytes sent [0] and received [1] in closed epochs. */
-	uint32_t epoch_peer[2];   /**< Task + 1 that last sent [0] / received [1] in the open epoch (0: none). */
+	uint32_t epoch_peer[2];   /**< Task + 1 of the current run of sends [0] (0: none, or a sensor's) / that last received [1] in the open epoch. */
 	uint32_t epoch_shared[2]; /**< 1 if more than one task sent [0] / received [1] in the open epoch. */
+	uint32_t sender[RVX_KERNEL_QUEUE_SENDERS];       /**< Task + 1 of each sender of the open epoch (0: free). */
+	uint64_t sender_msgs[RVX_KERNEL_QUEUE_SENDERS];  /**< Its messages, up to the start of the current run. */
+	uint64_t sender_bytes[RVX_KERNEL_QUEUE_SENDERS]; /**< Its bytes, likewise. */
+	uint64_t run_msgs;        /**< epoch_msgs[0] when the current sender's run of sends began. */
+	uint64_t run_bytes;       /**< epoch_bytes[0] likewise. */
+	uint32_t run_slot;        /**< Slot of the current run's sender, or RVX_KERNEL_QUEUE_SENDERS (none). */
+	uint32_t last_sender;     /**< Task + 1 that last sent in the open epoch (0: none). */
 };
 
 /** A vector store with its proof policy. */
@@ -1414,12 +1423,41 @@ struct rvx_kernel_queue_peers {
 	uint64_t sent_bytes;        /**< Their payload bytes. */
 	uint64_t received_messages; /**< Messages received in the open epoch. */
 	uint64_t received_bytes;    /**< Their payload bytes. */
+	uint32_t sender_count;      /**< Entries in @c senders. */
+	uint32_t reserved;          /**< 0. */
+	/** The tasks that sent in the open epoch (at most
+	 *  `RVX_KERNEL_QUEUE_SENDERS`, in the order they first sent), each with
+	 *  what it sent. With more senders than that, a new one takes the slot
+	 *  of the one that sent the fewest bytes (ties: the lower slot), whose
+	 *  counts are dropped; sensor deliveries are no one's. So the entries
+	 *  add up to at most @c sent_messages and @c sent_bytes. */
+	struct {
+		uint32_t task;      /**< The sender. */
+		uint32_t reserved;  /**< 0. */
+		uint64_t messages;  /**< Messages it sent. */
+		uint64_t bytes;     /**< Their payload bytes. */
+	} senders[RVX_KERNEL_QUEUE_SENDERS];
 };
+
+/**
+ * The earliest deadline among the kernel's armed wait timers (a task's sleep
+ * or receive timeout), so that a port whose CPU idles can wake for it rather
+ * than at its next periodic tick. Changes nothing.
+ * @param k             the kernel
+ * @param[out] deadline the deadline (kernel time)
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or an unbooted kernel
+ * @retval -RVX_EEMPTY no timer is armed
+ */
+int rvx_kernel_next_timer(const struct rvx_kernel *k, uint64_t *deadline);
 
 /**
  * Who talks through a queue: the task that last sent on it and the task that
  * last received from it in the open epoch (whether others did too), with the
- * epoch's counts. With rvx_kernel_task_info() it gives a port the task graph
+ * epoch's counts, and each sender's own share (up to
+ * `RVX_KERNEL_QUEUE_SENDERS` senders). The shares cost the send fast path
+ * nothing while one task keeps sending: a sender's counts are settled when
+ * another task (or a sensor delivery) takes over and when they are read. With rvx_kernel_task_info() it gives a port the task graph
  * a placement engine works on (edge sender -> receiver weighted by the
  * queue's traffic). A sensor delivery counts as a message sent but names no
  * sending task. Everything here restarts when the epoch closes
