@@ -781,7 +781,8 @@ int main(int argc, char **argv)
 	sum = open_out(dir, "sim-summary.csv",
 		       "nodes,rho,placement,msgs,bytes,cross_bytes,cross_pct,metis_lag_cross_bytes,p50_us,"
 		       "p99_us,p999_us,reflex_p99_us,warm_p99_us,warm_reflex_p99_us,max_imbalance,"
-		       "mean_imbalance,moves,budget_exceeded,rebuilds,close_p50_us,close_p99_us,close_max_us\n");
+		       "mean_imbalance,moves,budget_exceeded,rebuilds,close_p50_us,close_p99_us,close_max_us,"
+		       "close_cpu_p99_us,close_cpu_max_us\n");
 	eps = open_out(dir, "sim-epochs.csv", "nodes,rho,placement,epoch,cross_bytes,p99_us,reflex_p99_us\n");
 	printf("p99 = all messages, all epochs; warm = epochs %u..%u; Reflex = messages Reflex tasks sent;\n"
 	       "imb = heaviest node / average by the epoch's loads, worst and mean epoch\n\n", WARM + 1u, S);
