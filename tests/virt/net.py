@@ -8,7 +8,8 @@ pair   two RuVix guests over `-netdev dgram` on 127.0.0.1: one serves
        (rvx.net=10.0.3.1/24), the other (rvx.net.peer=10.0.3.1) measures
        UDP echo round trips and an echo stream, then stops the server with
        a datagram; both must end cleanly, and the server's witness dump
-       must hold the lease and every privileged virtio action.
+       must hold the lease and every privileged virtio action. The client
+       runs with rvx.virtio.sync=on (cache maintenance on every buffer).
 netns  Linux's own stack as the peer: a network namespace (ip netns add)
        with a tap device in it, QEMU run inside it (ip netns exec) on that
        tap; Linux's ping gets replies, a UDP client gets its echoes, and a
@@ -146,7 +147,8 @@ def mode_pair(args):
         if not server.wait_for(r"^RVX-NET-UP ip=10\.0\.3\.1/24", 30):
             raise AssertionError("server: no RVX-NET-UP\n" + server.text())
         client = Guest(qemu_cmd(args, dg % (pb, pa), "52:54:00:72:76:02",
-                                "rvx.net=10.0.3.2/24 rvx.net.peer=10.0.3.1 rvx.net.test=on"),
+                                "rvx.net=10.0.3.2/24 rvx.net.peer=10.0.3.1 rvx.net.test=on "
+                                "rvx.virtio.sync=on"),
                        "client")
         crc = client.finish(60)
         src = server.finish(30)
@@ -166,6 +168,8 @@ def mode_pair(args):
         if not re.search(r"^RVX-RNG \d+ bytes from virtio-rng mixed into the entropy pool \(ok\)",
                          out, re.M):
             raise AssertionError("%s: virtio-rng was not read" % who)
+    if not re.search(r"^RVX-NET-UP .* cache-maintained$", out_c, re.M):
+        raise AssertionError("client: rvx.virtio.sync=on did not select cache maintenance")
     if "RVX-NET-PEER ok" not in out_c:
         raise AssertionError("client: round trips were lost\n" + out_c[-2000:])
     rtt = re.search(r"^RVX-NET-FIGURE udp-rtt rounds=(\d+) ok=(\d+) mean_ns=(\d+) min_ns=(\d+) "

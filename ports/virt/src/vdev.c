@@ -189,7 +189,10 @@ int rvx_virt_vdev_lease(uint32_t device_id, uint32_t owner, uint64_t dma_bytes,
 		out->slot = i;
 		out->intid = slots[i].intid;
 		out->owner = owner;
-		out->coherent = slots[i].coherent;
+		/* rvx.virtio.sync=on: cache maintenance even on a coherent
+		 * device (to exercise that path under QEMU, whose virt DTB
+		 * calls every virtio-mmio node dma-coherent). */
+		out->coherent = slots[i].coherent && !rvx_virt_bootarg("rvx.virtio.sync=on");
 		ops = out->coherent ? &ops_coherent : &ops_noncoherent;
 		/* A probe only reads; the window is checked but not yet real. */
 		out->win.va = (uint8_t *)(uintptr_t)rvx_a64_board.mem.base;
