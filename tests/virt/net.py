@@ -9,7 +9,9 @@ pair   two RuVix guests over `-netdev dgram` on 127.0.0.1: one serves
        UDP echo round trips and an echo stream, then stops the server with
        a datagram; both must end cleanly, and the server's witness dump
        must hold the lease and every privileged virtio action. The client
-       runs with rvx.virtio.sync=on (cache maintenance on every buffer).
+       runs with rvx.virtio.sync=on (cache maintenance on every buffer);
+       the server runs under -icount shift=0, so its per-frame work is
+       counted in guest instructions.
 netns  Linux's own stack as the peer: a network namespace (ip netns add)
        with a tap device in it, QEMU run inside it (ip netns exec) on that
        tap; Linux's ping gets replies, a UDP client gets its echoes, and a
@@ -90,8 +92,8 @@ class Guest:
             return "\n".join(self.lines)
 
 
-def qemu_cmd(args, netdev, mac, append):
-    return [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
+def qemu_cmd(args, netdev, mac, append, icount=False):
+    return [args.qemu] + (["-icount", "shift=0"] if icount else []) + ["-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
             "-nographic", "-nodefaults", "-serial", "stdio", "-semihosting",
             "-kernel", args.image, "-global", "virtio-mmio.force-legacy=false",
             "-netdev", netdev, "-device", "virtio-net-device,netdev=n0,mac=" + mac,
@@ -136,12 +138,12 @@ def free_udp_port():
     return port
 
 
-def mode_pair(args):
+def run_pair(args, icount):
     pa, pb = free_udp_port(), free_udp_port()
     dg = "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=%d," \
          "remote.type=inet,remote.host=127.0.0.1,remote.port=%d"
     server = Guest(qemu_cmd(args, dg % (pa, pb), "52:54:00:72:76:01",
-                            "rvx.net=10.0.3.1/24 rvx.net.test=on"), "server")
+                            "rvx.net=10.0.3.1/24 rvx.net.test=on", icount=icount), "server")
     client = None
     try:
         if not server.wait_for(r"^RVX-NET-UP ip=10\.0\.3\.1/24", 30):
@@ -158,8 +160,9 @@ def mode_pair(args):
                 g.p.kill()
     out_c, out_s = client.text(), server.text()
     if args.transcript:
-        with open(args.transcript, "w") as f:
-            f.write("=== server\n" + out_s + "\n=== client\n" + out_c + "\n")
+        with open(args.transcript, "a" if icount else "w") as f:
+            f.write("=== server%s\n" % (" (-icount shift=0)" if icount else "") + out_s +
+                    "\n=== client\n" + out_c + "\n")
     for who, rc, out in (("client", crc, out_c), ("server", src, out_s)):
         if rc != 0:
             raise AssertionError("%s: exit %r\n%s" % (who, rc, out[-3000:]))
@@ -180,17 +183,29 @@ def mode_pair(args):
         raise AssertionError("client: no figures")
     if int(st.group(2)) != int(st.group(1)):
         raise AssertionError("client: %s of %s echoes came back" % (st.group(2), st.group(1)))
-    stats = re.search(r"^RVX-NET-STATS .* faults=(\d+)$", out_s, re.M)
-    if not stats or stats.group(1) != "0":
+    stats = re.search(r"^RVX-NET-STATS rx=(\d+) .* faults=(\d+) work_ns=(\d+)$", out_s, re.M)
+    if not stats or stats.group(2) != "0":
         raise AssertionError("server: device faults or no stats")
     n = witness_check(out_s, "server")
     witness_check(out_c, "client")
+    return rtt, st, stats, n
+
+
+def mode_pair(args):
+    rtt, st, _, n = run_pair(args, False)
     print("FIGURE guest<->guest UDP echo RTT (wall, 64 B, %s rounds): mean %.1f us, min %.1f us, "
           "max %.1f us" % (rtt.group(1), int(rtt.group(3)) / 1e3, int(rtt.group(4)) / 1e3,
                            int(rtt.group(5)) / 1e3))
     print("FIGURE guest<->guest UDP echo stream (wall, 1400 B, window 32): %s datagrams, "
           "%.1f Mbit/s echoed" % (st.group(1), int(st.group(5)) / 1e3))
     print("pair: both guests ended cleanly; server witness holds %d lease/virtio records" % n)
+    # Again with the server under -icount shift=0: its clock counts guest
+    # instructions, so its per-frame work is an instruction count (its
+    # wall figures are not used: icount slows it).
+    _, _, stats, _ = run_pair(args, True)
+    print("FIGURE server work per received frame (-icount shift=0, 1 ns = 1 guest instruction; "
+          "ring, lib/net, echo, re-post): %.0f instructions over %s frames" %
+          (int(stats.group(3)) / int(stats.group(1)), stats.group(1)))
 
 
 # ---- netns ----

@@ -49,6 +49,7 @@ struct vnet {
 	uint32_t tx_free_count;
 	uint8_t mac[6];
 	uint64_t rx_frames, tx_frames, tx_full, refused;
+	uint64_t work_ns; /* taking frames off the ring, lib/net, replies, re-posting */
 };
 
 static struct vnet vn;
@@ -288,6 +289,8 @@ static void vnet_poll(void)
 	uint32_t len;
 	int rc;
 
+	uint64_t t0 = rvx_port_time_real_ns();
+
 	while ((rc = rvx_virtq_get(&vn.rx, &cookie, &len)) == 0) {
 		uint16_t b = (uint16_t)cookie;
 
@@ -304,6 +307,8 @@ static void vnet_poll(void)
 	if (reposted != 0)
 		rvx_virtq_kick(&vn.rx);
 	tx_reclaim();
+	if (reposted != 0)
+		vn.work_ns += rvx_port_time_real_ns() - t0;
 }
 
 static void udp_echo(void *ctx, const struct rvx_net_udp_meta *m, const uint8_t *data, size_t len)
@@ -484,8 +489,9 @@ void rvx_virt_net_main(uint32_t task, uint64_t clock)
 		}
 	}
 	rvx_a64_printf("RVX-NET-STATS rx=%lu tx=%lu tx_full=%lu irqs=%lu arp_req=%lu arp_rep=%lu "
-		       "icmp=%lu udp=%lu dropped=%lu faults=%lu\n", vn.rx_frames, vn.tx_frames,
+		       "icmp=%lu udp=%lu dropped=%lu faults=%lu work_ns=%lu\n", vn.rx_frames, vn.tx_frames,
 		       vn.tx_full, vn.lease.irqs, nif.stats.rx_arp_request, nif.stats.tx_arp_reply,
 		       nif.stats.tx_icmp_echo_reply, nif.stats.rx_udp,
-		       nif.stats.rx_frames - nif.stats.rx_handled, vn.rx.faults + vn.tx.faults);
+		       nif.stats.rx_frames - nif.stats.rx_handled, vn.rx.faults + vn.tx.faults,
+		       vn.work_ns);
 }
