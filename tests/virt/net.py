@@ -125,6 +125,9 @@ def witness_check(out, who):
         if n < least:
             raise AssertionError("%s: %d virtio records of event %d, want >= %d" %
                                  (who, n, ev, least))
+    summ = [r for r, k in zip(recs, kinds) if k == KIND_VIRTIO + 0x10]
+    if len(summ) != 1 or struct.unpack_from("<Q", summ[0], 24)[0] not in leases:
+        raise AssertionError("%s: no data-path summary record for the net lease" % who)
     # Every device action is on a leased slot, and follows its grant.
     first_lease = kinds.index(KIND_LEASE_GRANT)
     for i, (k, t) in enumerate(zip(kinds, targets)):

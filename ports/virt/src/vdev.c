@@ -232,6 +232,20 @@ int rvx_virt_vdev_lease(uint32_t device_id, uint32_t owner, uint64_t dma_bytes,
 	return -RVX_ENOENT;
 }
 
+int rvx_virt_vdev_summary(const struct rvx_virt_lease *l, const uint64_t *counts, uint32_t n)
+{
+	uint64_t daif;
+	int rc;
+
+	if (n > 4u)
+		return -RVX_EINVAL;
+	daif = rvx_a64_rt_lock();
+	rc = rvx_kernel_port_record(rvx_virt_kernel(), RVX_VIRT_WITNESS_VIRTIO_SUMMARY, l->owner,
+				    l->base, counts, n * sizeof(uint64_t));
+	rvx_a64_rt_unlock(daif);
+	return rc;
+}
+
 void *rvx_virt_dma_alloc(struct rvx_virt_lease *l, size_t size, size_t align)
 {
 	uint64_t at = (l->dma_used + align - 1u) & ~(uint64_t)(align - 1u);

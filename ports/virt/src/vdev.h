@@ -33,6 +33,8 @@
 #define RVX_VIRT_VIRTIO_SLOTS 32u
 /** Witness kind of a virtio action: this plus enum rvx_virtio_event. */
 #define RVX_VIRT_WITNESS_VIRTIO 0x8100u
+/** Witness kind of a lease's data-path summary (rvx_virt_vdev_summary()). */
+#define RVX_VIRT_WITNESS_VIRTIO_SUMMARY 0x8110u
 
 /** A device lease. */
 struct rvx_virt_lease {
@@ -75,6 +77,11 @@ int rvx_virt_vdev_irq_on(struct rvx_virt_lease *l);
 /** Sleep (WFI) until the device interrupts or @p timeout_ns passes; true
  *  if it interrupted (the flag is then cleared). */
 bool rvx_virt_vdev_wait(struct rvx_virt_lease *l, uint64_t timeout_ns);
+
+/** Witness what the data path inside the lease did (@p n counters, up to
+ *  4: the driver's, e.g. frames received and sent, interrupts, faults);
+ *  0 or the witness log's error. */
+int rvx_virt_vdev_summary(const struct rvx_virt_lease *l, const uint64_t *counts, uint32_t n);
 
 /* vnet.c: the drivers and the network task. */
 /** True if the boot arguments ask for the network (rvx.net=) or rvx.rng=on. */

@@ -444,7 +444,9 @@ void rvx_virt_net_main(uint32_t task, uint64_t clock)
 	}
 	rc = vnet_up(task);
 	if (rc != 0) {
-		rvx_a64_printf("RVX-NET no device: %s (%d)\n", rvx_strerror(rc), rc);
+		rvx_a64_printf("RVX-NET no device: %s (%d)%s\n", rvx_strerror(rc), rc,
+			       rc == -RVX_ENOTSUP ? " (a legacy device? QEMU: -global "
+						    "virtio-mmio.force-legacy=false)" : "");
 		return;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -487,6 +489,14 @@ void rvx_virt_net_main(uint32_t task, uint64_t clock)
 				(void)rvx_net_tick(&nif, last_tick);
 			}
 		}
+	}
+	{
+		uint64_t counts[4] = {vn.rx_frames, vn.tx_frames, vn.lease.irqs,
+				      vn.rx.faults + vn.tx.faults};
+
+		rc = rvx_virt_vdev_summary(&vn.lease, counts, 4);
+		if (rc != 0)
+			rvx_a64_printf("RVX-NET summary not witnessed: %s (%d)\n", rvx_strerror(rc), rc);
 	}
 	rvx_a64_printf("RVX-NET-STATS rx=%lu tx=%lu tx_full=%lu irqs=%lu arp_req=%lu arp_rep=%lu "
 		       "icmp=%lu udp=%lu dropped=%lu faults=%lu work_ns=%lu\n", vn.rx_frames, vn.tx_frames,
