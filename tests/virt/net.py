@@ -40,6 +40,7 @@ import time
 
 SKIP = 77
 KIND_LEASE_GRANT = 27
+KIND_LEASE_REVOKE = 29
 KIND_VIRTIO = 0x8100  # + enum rvx_virtio_event
 EV_RESET, EV_STATUS, EV_FEATURES, EV_QUEUE = 1, 2, 3, 4
 
@@ -125,6 +126,11 @@ def witness_check(out, who):
         if n < least:
             raise AssertionError("%s: %d virtio records of event %d, want >= %d" %
                                  (who, n, ev, least))
+    revoked = [t for k, t in zip(kinds, targets) if k == KIND_LEASE_REVOKE]
+    if sorted(revoked) != sorted(leases):
+        raise AssertionError("%s: leases granted %s, revoked %s" % (who, leases, revoked))
+    if kinds[len(kinds) - 1 - kinds[::-1].index(KIND_LEASE_REVOKE) - 1] != KIND_VIRTIO + EV_RESET:
+        raise AssertionError("%s: the last lease ended without its device reset first" % who)
     summ = [r for r, k in zip(recs, kinds) if k == KIND_VIRTIO + 0x10]
     if len(summ) != 1 or struct.unpack_from("<Q", summ[0], 24)[0] not in leases:
         raise AssertionError("%s: no data-path summary record for the net lease" % who)

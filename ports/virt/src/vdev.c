@@ -232,6 +232,34 @@ int rvx_virt_vdev_lease(uint32_t device_id, uint32_t owner, uint64_t dma_bytes,
 	return -RVX_ENOENT;
 }
 
+int rvx_virt_vdev_release(struct rvx_virt_lease *l)
+{
+	uint64_t args[3] = {l->dev.device_id, l->win.pa, l->win.size};
+	uint64_t daif;
+	int rc;
+
+	if (!l->live)
+		return -RVX_ESTALE;
+	rc = rvx_virtio_reset(&l->dev);
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = 0; i < IRQ_LEASES; i++) {
+		if (irq_lease[i] == l)
+			__atomic_store_n(&irq_lease[i], NULL, __ATOMIC_RELEASE);
+	}
+	daif = rvx_a64_rt_lock();
+	rc = rvx_kernel_port_record(rvx_virt_kernel(), RVX_WITNESS_LEASE_REVOKE, l->owner, l->base,
+				    args, sizeof(args));
+	rvx_a64_rt_unlock(daif);
+	if (rc != 0)
+		return rc; /* reset, but still leased: a later release may finish */
+	memset(l->win.va, 0, l->win.size);
+	rvx_a64_free(l->win.va, l->win.size, 4096);
+	slots[l->slot].leased = 0;
+	l->live = 0;
+	return 0;
+}
+
 int rvx_virt_vdev_summary(const struct rvx_virt_lease *l, const uint64_t *counts, uint32_t n)
 {
 	uint64_t daif;

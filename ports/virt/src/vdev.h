@@ -68,6 +68,19 @@ uint32_t rvx_virt_vdev_count(void);
  */
 int rvx_virt_vdev_lease(uint32_t device_id, uint32_t owner, uint64_t dma_bytes,
 			struct rvx_virt_lease *out);
+/**
+ * End a lease: the device reset (witnessed) so it can reach the window no
+ * more, its interrupt unrouted, LEASE_REVOKE witnessed, the window's pages
+ * given back and the slot free again. A device that does not finish its
+ * reset keeps its window (never reused while it might still write there).
+ * @retval 0 ended
+ * @retval -RVX_ESTALE the lease is not live
+ * @retval -RVX_ETIMEDOUT the reset did not complete (the window is kept)
+ * @retval other the witness log's refusal (of the reset: nothing done; of the
+ *         revocation: the device is reset, the lease stays and may be
+ *         released again)
+ */
+int rvx_virt_vdev_release(struct rvx_virt_lease *l);
 /** @p size bytes at @p align (a power of two) from the lease's window;
  *  NULL when it is used up. */
 void *rvx_virt_dma_alloc(struct rvx_virt_lease *l, size_t size, size_t align);

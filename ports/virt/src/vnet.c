@@ -173,6 +173,10 @@ static void rng_read(uint32_t task)
 	rvx_a64_printf("RVX-RNG %u bytes from virtio-rng mixed into the entropy pool (%s), irqs=%lu\n",
 		       len, rc == 0 ? "ok" : rvx_strerror(rc), l.irqs);
 	memset(buf, 0, 64);
+	/* Read once: the device is reset and its window given back. */
+	rc = rvx_virt_vdev_release(&l);
+	if (rc != 0)
+		rvx_a64_printf("RVX-RNG lease not released: %s (%d)\n", rvx_strerror(rc), rc);
 }
 
 /* ---- virtio-net ---- */
@@ -498,6 +502,8 @@ void rvx_virt_net_main(uint32_t task, uint64_t clock)
 		if (rc != 0)
 			rvx_a64_printf("RVX-NET summary not witnessed: %s (%d)\n", rvx_strerror(rc), rc);
 	}
+	rc = rvx_virt_vdev_release(&vn.lease);
+	rvx_a64_printf("RVX-NET lease released: %s\n", rc == 0 ? "ok" : rvx_strerror(rc));
 	rvx_a64_printf("RVX-NET-STATS rx=%lu tx=%lu tx_full=%lu irqs=%lu arp_req=%lu arp_rep=%lu "
 		       "icmp=%lu udp=%lu dropped=%lu faults=%lu work_ns=%lu\n", vn.rx_frames, vn.tx_frames,
 		       vn.tx_full, vn.lease.irqs, nif.stats.rx_arp_request, nif.stats.tx_arp_reply,
