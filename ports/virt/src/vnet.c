@@ -425,7 +425,8 @@ static void peer_figures(uint32_t peer)
 		       t1 > t0 ? p.bytes * 8u * 1000000u / (t1 - t0) : 0);
 	(void)rvx_net_udp_unbind(&nif, 40000);
 	rvx_a64_printf("RVX-NET-PEER %s\n", ok == rounds ? "ok" : "LOSSY");
-	if (rvx_virt_bootarg("rvx.net.test=on"))
+	/* A few times: a datagram may be lost, stopping twice is harmless. */
+	for (uint32_t i = 0; i < 3u && rvx_virt_bootarg("rvx.net.test=on"); i++)
 		(void)rvx_net_udp_send(&nif, peer, 40000, STOP_PORT, "rvx-stop", 8, now_ms());
 }
 
@@ -501,6 +502,11 @@ void rvx_virt_net_main(uint32_t task, uint64_t clock)
 		rc = rvx_virt_vdev_summary(&vn.lease, counts, 4);
 		if (rc != 0)
 			rvx_a64_printf("RVX-NET summary not witnessed: %s (%d)\n", rvx_strerror(rc), rc);
+	}
+	/* Let the device finish sending before it is reset (bounded). */
+	for (uint32_t i = 0; i < 100u && vn.tx_free_count < TX_BUFS; i++) {
+		(void)rvx_virt_vdev_wait(&vn.lease, MS);
+		tx_reclaim();
 	}
 	rc = rvx_virt_vdev_release(&vn.lease);
 	rvx_a64_printf("RVX-NET lease released: %s\n", rc == 0 ? "ok" : rvx_strerror(rc));
