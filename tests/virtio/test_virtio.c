@@ -207,6 +207,11 @@ Test(virtio, queue_setup_checks)
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem + 8, track), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 6, f->mem, track), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 0, f->mem, track), -RVX_EINVAL);
+	/* Bookkeeping the device could reach. */
+	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem,
+				    (struct rvx_virtq_track *)(void *)(f->mem + 8192)), -RVX_EINVAL);
+	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem,
+				    (struct rvx_virtq_track *)(void *)(f->mem - 64)), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_ring_bytes(RVX_VIRTQ_MAX_SIZE * 2u), 0);
 	cr_assert_eq(rvx_virtq_ring_bytes(8), 160 /* 8 * 16 + 6 + 16, to 16 */ + 6 + 64);
 }
