@@ -7,7 +7,7 @@
  */
 #include <libfdt.h>
 
-#include "virt.h"
+#include "vdev.h"
 
 uint32_t rvx_virt_uart_intid;
 
@@ -40,7 +40,10 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 	if (err != 0)
 		return err;
 	uart_intid(dtb, uart->node);
-	return rvx_a64_fdt_machine(true, what);
+	err = rvx_a64_fdt_machine(true, what);
+	if (err == 0)
+		rvx_virt_vdev_scan(dtb);
+	return err;
 }
 
 const char rvx_virt_board_name[] = "virt";
