@@ -20,12 +20,12 @@
  * on the console once the work is done, and the witness log is dumped when
  * the shell ends (after a `reboot`, the machine is then reset).
  */
-#include <bearssl.h>
 #include <libfdt.h>
 
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "ruvix/selftest.h"
+#include "ruvix/sha256.h"
 #include "component.h"
 #include "objects.h"
 #include "virt.h"
@@ -563,7 +563,7 @@ static void mount_root_package(void)
 	struct rvx_kernel_stats before, after;
 	uint32_t ids[RVX_RVF_MAX_TASKS];
 	uint8_t digest[32];
-	br_sha256_context sha;
+	struct rvx_sha256 sha;
 	int rc;
 
 	if (b->initrd_end <= b->initrd_start) {
@@ -603,9 +603,9 @@ static void mount_root_package(void)
 				      ? 5
 				      : 9);
 	}
-	br_sha256_init(&sha);
-	br_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
-	br_sha256_out(&sha, digest);
+	rvx_sha256_init(&sha);
+	rvx_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
+	rvx_sha256_out(&sha, digest);
 	(void)rvx_kernel_tick(&kernel, rvx_port_time_real_ns());
 	rc = rvx_kernel_boot_stage(&kernel, RVX_KERNEL_BOOT_PACKAGE, digest);
 	if (rc != 0)
@@ -716,7 +716,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	struct rvx_kernel_early_stage early[4];
 	const struct rvx_a64_board *b = &rvx_a64_board;
 	const char *what = "";
-	br_sha256_context sha;
+	struct rvx_sha256 sha;
 	int err;
 
 	if (el == 2)
@@ -737,15 +737,12 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		rvx_a64_exit(3);
 	}
 	boot_mark("dtb-scan");
+	/* The HARDWARE stage is the DTB read; its digest is taken once the
+	 * MMU is on (below), where the caches and the SHA instructions on
+	 * Normal memory make it cheap. */
 	early[1].stage = RVX_KERNEL_BOOT_HARDWARE;
 	early[1].has_digest = 1;
-	br_sha256_init(&sha);
-	/* The DTB's content: header, reservation map, structure and strings
-	 * (QEMU pads totalsize to 1 MiB; the padding carries nothing). */
-	br_sha256_update(&sha, dtb, dtb_used_size(dtb));
-	br_sha256_out(&sha, early[1].digest);
 	early[1].time_ns = rvx_port_time_real_ns();
-	boot_mark("dtb-sha256");
 
 	(void)rvx_virt_board_console();
 	rvx_a64_printf("\nRuVix %s: EL%lu, DTB %p (%u bytes), RAM 0x%lx+0x%lx, %u CPU(s)\n",
@@ -787,6 +784,12 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	early[3].time_ns = rvx_port_time_real_ns();
 	rvx_a64_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
 	boot_mark("mmu-on");
+	/* The DTB's content: header, reservation map, structure and strings
+	 * (QEMU pads totalsize to 1 MiB; the padding carries nothing). */
+	rvx_sha256_init(&sha);
+	rvx_sha256_update(&sha, dtb, dtb_used_size(dtb));
+	rvx_sha256_out(&sha, early[1].digest);
+	boot_mark("dtb-sha256");
 	if (rvx_a64_phys_init() != 0) {
 		rvx_a64_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
 		rvx_a64_exit(3);
