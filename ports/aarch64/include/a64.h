@@ -235,6 +235,11 @@ extern char rvx_a64_vectors[];
 /** Boot (idle) stacks, one per CPU, lowest page a guard. */
 extern uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
 
+/** For large static storage that is always written before it is read: the
+ *  linker scripts put .bss.noinit outside [__bss_start, __bss_end), so the
+ *  boot does not spend instructions zeroing it. */
+#define RVX_A64_NOINIT __attribute__((section(".bss.noinit")))
+
 /* Linker symbols (the board's linker script). */
 extern char __image_start[], __text_end[], __rodata_end[], __bss_start[], __bss_end[];
 extern char __image_end[];

@@ -53,7 +53,7 @@ extern const uint32_t rvx_virt_trusted_key_count;
 
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
-static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
+static RVX_A64_NOINIT uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
 static uint32_t witness_count;
 static uint64_t first_record_ns;
 static uint64_t reset_ns;
