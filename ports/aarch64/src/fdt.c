@@ -140,6 +140,50 @@ static void keep(struct rvx_a64_fdt_node *h, bool *flag, int node, int depth, co
 	memcpy(h->anc, anc, sizeof(h->anc));
 }
 
+/* A stringlist property's entries, split once per node so that matching
+ * it against many names costs a first-character compare for most. */
+#define LIST_MAX 8
+struct strlist {
+	const char *s[LIST_MAX];
+	int n;       /* entries, or -1 when there are more than LIST_MAX */
+	const char *raw;
+	int len;
+};
+
+static void split(struct strlist *l, const char *list, int len)
+{
+	l->n = 0;
+	l->raw = list;
+	l->len = len;
+	while (list != NULL && len > 0) {
+		size_t e = strnlen(list, (size_t)len) + 1;
+
+		if (l->n == LIST_MAX) {
+			l->n = -1;
+			return;
+		}
+		/* An unterminated last entry never matches. */
+		if (e > (size_t)len)
+			return;
+		l->s[l->n++] = list;
+		list += e;
+		len -= (int)e;
+	}
+}
+
+static bool list_has_any(const struct strlist *l, const char *const *want, size_t n)
+{
+	if (l->n < 0)
+		return has_any(l->raw, l->len, want, n);
+	for (int i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (l->s[i][0] == want[j][0] && strcmp(l->s[i], want[j]) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* What the scan reads of one node: its name and two properties. */
 struct scan_node {
 	int node, depth;
@@ -155,33 +199,36 @@ static void visit(struct finds *f, const struct scan_node *n, const int *anc,
 	static const char *const gic[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"};
 	static const char *const timer[] = {"arm,armv8-timer", "arm,armv7-timer"};
 	static const char *const psci[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
-	const char *compat = n->compat, *type = n->type;
-	int clen = n->clen, tlen = n->tlen, node = n->node, depth = n->depth;
+	static const char *const distance[] = {"numa-distance-map-v1"};
+	static const char *const memory[] = {"memory"};
+	static const char *const cpu[] = {"cpu"};
+	int node = n->node, depth = n->depth;
+	struct strlist compat, type;
 
-	if (type != NULL && has_string(type, tlen, "memory") && f->mem_count < RVX_A64_NUMA_MAX_MEMS) {
+	split(&compat, n->compat, n->clen);
+	split(&type, n->type, n->tlen);
+	if (list_has_any(&type, memory, 1) && f->mem_count < RVX_A64_NUMA_MAX_MEMS) {
 		bool dummy = false;
 
 		keep(&f->memory[f->mem_count++], &dummy, node, depth, anc);
 	}
-	if (compat != NULL && has_string(compat, clen, "numa-distance-map-v1") &&
-	    !f->have_distance_map) {
+	if (list_has_any(&compat, distance, 1) && !f->have_distance_map) {
 		f->have_distance_map = true;
 		f->distance_map = node;
 	}
-	if (type != NULL && has_string(type, tlen, "cpu") && f->have_cpus && depth == 2 &&
+	if (list_has_any(&type, cpu, 1) && f->have_cpus && depth == 2 &&
 	    anc[1] == f->cpus_node.node) {
 		if (f->cpu_count_dtb < RVX_A64_MAX_CPUS)
 			f->cpu[f->cpu_count_dtb] = node;
 		f->cpu_count_dtb++;
 	}
-	if (compat != NULL && has_any(compat, clen, gic, 3))
+	if (list_has_any(&compat, gic, 3))
 		keep(&f->gic, &f->have_gic, node, depth, anc);
-	if (compat != NULL && has_any(compat, clen, timer, 2))
+	if (list_has_any(&compat, timer, 2))
 		keep(&f->timer, &f->have_timer, node, depth, anc);
-	if (compat != NULL && has_any(compat, clen, psci, 3))
+	if (list_has_any(&compat, psci, 3))
 		keep(&f->psci, &f->have_psci, node, depth, anc);
-	if (compat != NULL && has_any(compat, clen, dev_compat, dev_count) &&
-	    f->dev_count < MAX_DEVS) {
+	if (list_has_any(&compat, dev_compat, dev_count) && f->dev_count < MAX_DEVS) {
 		bool dummy = false;
 
 		keep(&f->dev[f->dev_count++], &dummy, node, depth, anc);

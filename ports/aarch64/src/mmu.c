@@ -89,9 +89,14 @@ static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
 		l3 = next_level(l2, i2);
 		if (l3 == NULL)
 			return -1;
-		if (l3[(a >> 12) & 511u] == 0)
-			l3[(a >> 12) & 511u] = a | attr | AF | DESC_PAGE;
-		a += PAGE;
+		/* The pages up to the end of this level-3 table. */
+		do {
+			uint64_t *e = &l3[(a >> 12) & 511u];
+
+			if (*e == 0)
+				*e = a | attr | AF | DESC_PAGE;
+			a += PAGE;
+		} while (a < end && (a & (BLOCK - 1u)) != 0);
 	}
 	return 0;
 }
