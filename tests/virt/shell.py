@@ -3,6 +3,7 @@
 """rvsh on the virt image, driven over its serial console (QEMU's stdio).
 
 usage: shell.py --qemu QEMU --image IMG [--transcript FILE]
+                [--machine virt|rpi4 --dtb DTB --console mini|pl011]
 
 Boots with -append rvx.shell=on, waits for each prompt, types a command,
 checks the answer against the state the image is known to have when the
@@ -12,6 +13,12 @@ console sensor and input queue; the embedder's vector store of 256
 then `reboot`: the image dumps its witness log, which must hold the shell's
 trace switch and reboot records and hash to the dumped chain head, and
 resets (QEMU -no-reboot exits 0).
+
+--machine rpi4 runs the Raspberry Pi 4 image (kernel8.img) under QEMU
+raspi4b with the Pi 4's DTB (prepared as tests/rpi4/run-rpi4.py does), the
+console the mini UART (its receive interrupt SPI 93, INTID 125) or, with
+--console pl011, the PL011 (SPI 121, INTID 153); the other UART goes to
+QEMU's null device.
 """
 import argparse
 import hashlib
@@ -28,11 +35,33 @@ ap.add_argument("--qemu", required=True)
 ap.add_argument("--image", required=True)
 ap.add_argument("--transcript")
 ap.add_argument("--timeout", type=float, default=40.0)
+ap.add_argument("--machine", choices=["virt", "rpi4"], default="virt")
+ap.add_argument("--dtb", help="rpi4: the Pi 4's DTB")
+ap.add_argument("--console", choices=["mini", "pl011"], default="mini")
 args = ap.parse_args()
 
-cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-       "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
-       "-smp", "2", "-append", "rvx.shell=on"]
+if args.machine == "virt":
+    cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
+           "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
+           "-smp", "2", "-append", "rvx.shell=on"]
+    INTID, BOARD, CPUS, PAGES = 33, "qemu-virt", 2, "65536"
+else:
+    import importlib.util
+    import tempfile
+    spec = importlib.util.spec_from_file_location(
+        "run_rpi4", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rpi4",
+                                 "run-rpi4.py"))
+    rpi4 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rpi4)
+    tmpdir = tempfile.TemporaryDirectory(prefix="rvx-rpi4-shell-")
+    dtb = rpi4.make_dtb(args.dtb, tmpdir.name, args.console, "keep")
+    # serial0 is the PL011, serial1 the mini UART.
+    serials = ["stdio", "null"] if args.console == "pl011" else ["null", "stdio"]
+    cmd = [args.qemu, "-M", "raspi4b", "-nodefaults", "-display", "none",
+           "-serial", serials[0], "-serial", serials[1], "-semihosting", "-no-reboot",
+           "-kernel", args.image, "-dtb", dtb, "-append", "rvx.shell=on"]
+    INTID = 153 if args.console == "pl011" else 125
+    BOARD, CPUS, PAGES = "Raspberry Pi 4 Model B", 4, r"\d+"
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 deadline = time.monotonic() + args.timeout
 log = b""
@@ -74,7 +103,7 @@ def finish(msg=None):
     if failures:
         print(log.decode("ascii", "replace")[-4000:])
         sys.exit(1)
-    print("virt shell: every answer as expected")
+    print("%s shell: every answer as expected" % args.machine)
     sys.exit(0)
 
 
@@ -95,9 +124,9 @@ def expect(what, text, pattern):
 
 
 boot = read_until(b"rvsh> ")
-expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID 33$")
+expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID %d$" % INTID)
 out = run(b"tasks")
-expect("tasks: root", out, r"^0    root         blocked     5    0   0$")
+expect("tasks: root (asleep, or woken by its timer)", out, r"^0    root         (blocked|ready) +5    0   0$")
 expect("tasks: the shell", out, r"^1    rvsh         running     3    1   0 \(this shell\)$")
 out = run(b"caps 1")
 expect("caps 1", out, r"^task 1: 3 capabilities$")
@@ -105,8 +134,8 @@ expect("caps 1: clock, read, derived", out, r"^0    timer      1      r------   
 expect("caps 1: console sensor", out, r"^1    sensor     \d+\s+r------     0 0$")
 expect("caps 1: input queue", out, r"^2    queue      \d+\s+rw-----     0 0$")
 out = run(b"info")
-expect("info", out, r"^RuVix \S+ on qemu-virt$")
-expect("info: CPUs", out, r"^cpu: cortex-a72 x2$")
+expect("info", out, r"^RuVix \S+ on %s$" % BOARD)
+expect("info: CPUs", out, r"^cpu: cortex-a72 x%d$" % CPUS)
 m = re.search(r"kernel: 2 tasks, \d+ objects, (\d+) witness records", out)
 if not m:
     failures.append("info: no kernel line:\n" + out)
@@ -119,10 +148,10 @@ expect("vectors", out, r"^0\s+\d+\s+8\s+0\s+256 l2\s+reflex\s+0 embedder$")
 out = run(b"graphs")
 expect("graphs", out, r"^0\s+\d+\s+0\s+64\s+0\s+256 reflex\s+embedder$")
 out = run(b"mem")
-expect("mem: physical pages", out, r"^physical: \d+ of 65536 pages free \(4096 bytes each\)$")
+expect("mem: physical pages", out, r"^physical: \d+ of %s pages free \(4096 bytes each\)$" % PAGES)
 expect("mem: queue pool", out, r"^queue pool\s+\d+ of\s+262144 bytes used$")
 out = run(b"irq")
-expect("irq: the console's receive interrupts", out, r"^33\s+uart rx\s+[1-9]\d*$")
+expect("irq: the console's receive interrupts", out, r"^%d\s+uart rx\s+[1-9]\d*$" % INTID)
 expect("irq: the scheduler's timer", out, r"^26\s+timer\s+[1-9]\d*$")
 out = run(b"cpu")
 expect("cpu 0 runs the shell", out, r"^0   yes     task 1 ")

@@ -476,7 +476,7 @@ static void prog_root(void)
 	if (shell_reboot) {
 		rvx_a64_puts("RVX-SHUTDOWN reboot\n");
 		rvx_a64_console_flush();
-		rvx_a64_system_reset();
+		rvx_virt_board_reset();
 	}
 	rvx_a64_puts("RVX-SHUTDOWN clean\n");
 	rvx_a64_exit(0);
