@@ -4,6 +4,7 @@
 
 usage: shell.py --qemu QEMU --image IMG [--transcript FILE]
                 [--machine virt|rpi4 --dtb DTB --console mini|pl011]
+                [--initrd shell.rvf]
 
 Boots with -append rvx.shell=on, waits for each prompt, types a command,
 checks the answer against the state the image is known to have when the
@@ -19,6 +20,12 @@ raspi4b with the Pi 4's DTB (prepared as tests/rpi4/run-rpi4.py does), the
 console the mini UART (its receive interrupt SPI 93, INTID 125) or, with
 --console pl011, the PL011 (SPI 121, INTID 153); the other UART goes to
 QEMU's null device.
+
+--initrd boots the shell test's package (tests/virt/components/shell.txt)
+as the root package: its one task, sleeping while the shell runs, is task
+1, and `tasks` must show it by its manifest name (`sleeper`, recorded by
+the nucleus at the mount) beside the root and the shell (task 2); then
+`reboot` as above.
 """
 import argparse
 import hashlib
@@ -38,12 +45,15 @@ ap.add_argument("--timeout", type=float, default=40.0)
 ap.add_argument("--machine", choices=["virt", "rpi4"], default="virt")
 ap.add_argument("--dtb", help="rpi4: the Pi 4's DTB")
 ap.add_argument("--console", choices=["mini", "pl011"], default="mini")
+ap.add_argument("--initrd", help="boot the shell test's package (shell.txt)")
 args = ap.parse_args()
 
 if args.machine == "virt":
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
            "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
            "-smp", "2", "-append", "rvx.shell=on"]
+    if args.initrd:
+        cmd += ["-initrd", args.initrd]
     INTID, BOARD, CPUS, PAGES = 33, "qemu-virt", 2, "65536"
 else:
     import importlib.util
@@ -124,6 +134,50 @@ def expect(what, text, pattern):
 
 
 boot = read_until(b"rvsh> ")
+
+
+def reboot_and_check(traces):
+    """`reboot`: the dump must verify and hold @traces trace records."""
+    global log
+    p.stdin.write(b"reboot\r")
+    p.stdin.flush()
+    rest = read_until(b"RVX-SHUTDOWN reboot")
+    try:
+        code = p.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        finish("QEMU did not exit after the reset (-no-reboot)")
+    log += p.stdout.read()
+    if code != 0:
+        failures.append("QEMU exit status %d after reboot" % code)
+    expect("reboot witnessed", rest, r"^reboot: witnessed; rebooting$")
+    recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})\r?$", rest, re.M)]
+    end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})\r?$", rest, re.M)
+    if not end or not recs:
+        failures.append("no witness dump after reboot")
+    else:
+        if hashlib.sha256(b"".join(recs)).hexdigest() != end.group(1):
+            failures.append("the dumped records do not hash to the dumped head")
+        kinds = [struct.unpack_from("<H", r, 16)[0] for r in recs]
+        if kinds.count(0x8100) != traces:
+            failures.append("expected %d shell trace records, kinds %s" % (traces, kinds))
+        if kinds.count(0x8101) != 1:
+            failures.append("expected one shell reboot record")
+        if struct.unpack_from("<Q", recs[0], 0)[0] != 0:
+            failures.append("the dump does not start at the origin")
+    finish()
+
+
+if args.initrd:
+    expect("ready", boot, r"^RVX-SHELL ready: task 2, console INTID %d$" % INTID)
+    expect("mounted", boot, r"^RVX-MOUNT ok: mount 0, 1 task\(s\)$")
+    out = run(b"tasks")
+    expect("tasks: the package's task by its manifest name", out,
+           r"^1    sleeper      (blocked|ready|running) +1    2   \d$")
+    expect("tasks: the shell", out, r"^2    rvsh         running     3    1   0 \(this shell\)$")
+    out = run(b"caps 1")
+    expect("caps 1: the sleeper's clock", out, r"^0    timer      \d+\s+r------")
+    reboot_and_check(0)
+
 expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID %d$" % INTID)
 out = run(b"tasks")
 expect("tasks: root (asleep, or woken by its timer)", out, r"^0    root         (blocked|ready) +5    0   0$")
@@ -185,29 +239,4 @@ expect("binary byte", out, r"rvsh: input: the line holds a byte that is not text
 out = run(b"help")
 expect("help still works", out, r"^reboot   reboot \(witnessed\)$")
 
-p.stdin.write(b"reboot\r")
-p.stdin.flush()
-rest = read_until(b"RVX-SHUTDOWN reboot")
-try:
-    code = p.wait(timeout=max(1.0, deadline - time.monotonic()))
-except subprocess.TimeoutExpired:
-    finish("QEMU did not exit after the reset (-no-reboot)")
-log += p.stdout.read()
-if code != 0:
-    failures.append("QEMU exit status %d after reboot" % code)
-expect("reboot witnessed", rest, r"^reboot: witnessed; rebooting$")
-recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})\r?$", rest, re.M)]
-end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})\r?$", rest, re.M)
-if not end or not recs:
-    failures.append("no witness dump after reboot")
-else:
-    if hashlib.sha256(b"".join(recs)).hexdigest() != end.group(1):
-        failures.append("the dumped records do not hash to the dumped head")
-    kinds = [struct.unpack_from("<H", r, 16)[0] for r in recs]
-    if kinds.count(0x8100) != 2:
-        failures.append("expected two shell trace records, kinds %s" % kinds)
-    if kinds.count(0x8101) != 1:
-        failures.append("expected one shell reboot record")
-    if struct.unpack_from("<Q", recs[0], 0)[0] != 0:
-        failures.append("the dump does not start at the origin")
-finish()
+reboot_and_check(2)

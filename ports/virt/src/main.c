@@ -17,8 +17,9 @@
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
  * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
  * rvx.shell=on (an image built with the kernel-shell option) starts rvsh
- * on the console once the work is done, and the witness log is dumped when
- * the shell ends (after a `reboot`, the machine is then reset).
+ * on the console once the root's own work is done (the root package's tasks
+ * run on, unwaited), and the witness log is dumped when the shell ends
+ * (after a `reboot`, the machine is then reset).
  */
 #include <bearssl.h>
 #include <libfdt.h>
@@ -509,6 +510,16 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 
 /* ---- boot ---- */
 
+/* rvx.shell=on in an image built with the shell. */
+static bool shell_requested(void)
+{
+#if RVX_VIRT_SHELL
+	return rvx_virt_shell_wanted();
+#else
+	return false;
+#endif
+}
+
 /* Why a package was refused, in the package library's words: the same
  * verification RvfMount ran, repeated read-only for its reason. */
 static const char *refusal_reason(uint64_t addr, uint64_t len)
@@ -584,9 +595,14 @@ static void mount_root_package(void)
 	package_task_count = (uint32_t)r.value[2];
 	if (package_task_count > RVX_RVF_MAX_TASKS)
 		package_task_count = RVX_RVF_MAX_TASKS;
-	for (uint32_t i = 0; i < package_task_count; i++)
-		package_task[ids[i]] = 1;
-	tasks_expected += package_task_count;
+	/* With rvx.shell=on the root does not wait for the package's tasks:
+	 * the shell starts once the root's own workers are done and shows the
+	 * package as it runs (its tasks by their manifest names). */
+	if (!shell_requested()) {
+		for (uint32_t i = 0; i < package_task_count; i++)
+			package_task[ids[i]] = 1;
+		tasks_expected += package_task_count;
+	}
 	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 
