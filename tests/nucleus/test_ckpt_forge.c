@@ -416,6 +416,26 @@ Test(nucleus_ckpt_forge, task_wait_state_refused)
 	refused(true);
 }
 
+Test(nucleus_ckpt_forge, unbounded_task_name_refused)
+{
+	populate();
+	cr_assert(W.k.tasks[1].live);
+	/* a live task's name with no NUL: a reader would run past it */
+	memset(ck + KOFF(tasks[1].name), 'A', RVX_KERNEL_TASK_NAME);
+	refused(true);
+	again();
+	/* NUL-terminated, it restores (names are the mount's, any text) */
+	memset(ck + KOFF(tasks[1].name), 'A', RVX_KERNEL_TASK_NAME - 1u);
+	nk_ckpt_reseal(ck, ck_n, true);
+	cr_assert_eq(rvx_kernel_restore(&W.k, ck, ck_n), 0);
+	{
+		struct rvx_kernel_task_info ti;
+
+		cr_assert_eq(rvx_kernel_task_info(&W.k, 1, &ti), 0);
+		cr_assert_eq(strlen(ti.name), RVX_KERNEL_TASK_NAME - 1u);
+	}
+}
+
 Test(nucleus_ckpt_forge, unused_entries_and_staging_refused)
 {
 	float one = 1.0f;

@@ -19,8 +19,9 @@
  * rvx.net=A.B.C.D/N (and rvx.rng=on) runs the virtio drivers and the
  * network task instead of the workers (vnet.c);
  * rvx.shell=on (an image built with the kernel-shell option) starts rvsh
- * on the console once the work is done, and the witness log is dumped when
- * the shell ends (after a `reboot`, the machine is then reset).
+ * on the console once the root's own work is done (the root package's tasks
+ * run on, unwaited), and the witness log is dumped when the shell ends
+ * (after a `reboot`, the machine is then reset).
  */
 #include <libfdt.h>
 
@@ -513,7 +514,7 @@ static void prog_root(void)
 	if (shell_reboot) {
 		rvx_a64_puts("RVX-SHUTDOWN reboot\n");
 		rvx_a64_console_flush();
-		rvx_a64_system_reset();
+		rvx_virt_board_reset();
 	}
 	rvx_a64_puts("RVX-SHUTDOWN clean\n");
 	rvx_a64_exit(0);
@@ -545,6 +546,16 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 }
 
 /* ---- boot ---- */
+
+/* rvx.shell=on in an image built with the shell. */
+static bool shell_requested(void)
+{
+#if RVX_VIRT_SHELL
+	return rvx_virt_shell_wanted();
+#else
+	return false;
+#endif
+}
 
 /* Why a package was refused, in the package library's words: the same
  * verification RvfMount ran, repeated read-only for its reason. */
@@ -621,9 +632,14 @@ static void mount_root_package(void)
 	package_task_count = (uint32_t)r.value[2];
 	if (package_task_count > RVX_RVF_MAX_TASKS)
 		package_task_count = RVX_RVF_MAX_TASKS;
-	for (uint32_t i = 0; i < package_task_count; i++)
-		package_task[ids[i]] = 1;
-	tasks_expected += package_task_count;
+	/* With rvx.shell=on the root does not wait for the package's tasks:
+	 * the shell starts once the root's own workers are done and shows the
+	 * package as it runs (its tasks by their manifest names). */
+	if (!shell_requested()) {
+		for (uint32_t i = 0; i < package_task_count; i++)
+			package_task[ids[i]] = 1;
+		tasks_expected += package_task_count;
+	}
 	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 

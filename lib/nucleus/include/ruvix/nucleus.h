@@ -54,6 +54,9 @@ extern "C" {
 
 /** Tasks (one capability table each). */
 #define RVX_KERNEL_TASKS RVX_CONFIG_MAX_TASKS
+/** Bytes of a task's name (NUL-padded, at least one NUL): a package
+ *  manifest's task name field. */
+#define RVX_KERNEL_TASK_NAME 16u
 /** Capability slots per task. */
 #define RVX_KERNEL_SLOTS RVX_CONFIG_CAP_SLOTS_PER_TASK
 /** Registry entries (every object of every type). */
@@ -173,6 +176,10 @@ struct rvx_kernel_task {
 	uint32_t wait_index;  /**< The queue index waited on. */
 	uint32_t timed_out;   /**< 1 if the last queue wait ended by its timeout. */
 	uint32_t reserved;    /**< 0. */
+	/** NUL-padded name: the package manifest's for a task RvfMount
+	 *  created (set with the mount, so its MOUNT record covers it), empty
+	 *  for a task TaskSpawn or a port created. */
+	char name[RVX_KERNEL_TASK_NAME];
 };
 
 /** A region and its registry object. */
@@ -1384,6 +1391,9 @@ struct rvx_kernel_task_info {
 	uint32_t caps;       /**< Capabilities in its table. */
 	uint32_t cut_pressure; /**< Its cut pressure in the scheduler, Q16.16 in [0, 1]. */
 	uint32_t risk;       /**< Its structural risk in the scheduler, Q16.16 in [0, 1]. */
+	/** Its name, NUL-terminated: the manifest's for a mounted task, else
+	 *  empty (struct rvx_kernel_task.name). */
+	char name[RVX_KERNEL_TASK_NAME];
 };
 
 /** A queue's traffic since it was made (rvx_kernel_queue_traffic()). */
