@@ -318,6 +318,7 @@ int rvx_hkrt_coherence_attach(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc,
 		hc->placed[i] = RVX_COH_NONE;
 	for (uint32_t i = 0; i < RVX_HKRT_COH_EDGES; i++)
 		hc->edge_of[i] = RVX_COH_NONE;
+	hc->load_by_time = 1; /* load-aware balance by default (see the header) */
 	hc->epoch_ns = epoch_ns;
 	hc->next_close = rt->last_now + epoch_ns;
 	rt->coh = hc;
