@@ -530,34 +530,18 @@ void rvx_coh_repair_(struct coh_ws *w)
 		if (w->load[a] <= w->cap)
 			return;
 		for (round = 0; round < rounds && bv == NONE; round++) {
-			bool bfix = false;
-			int64_t bper = 0;
-
 			for (i = 0; i < w->live_count; i++) {
 				uint32_t b;
-				int64_t g, per;
-				bool fix;
+				int64_t g;
 
 				v = w->live[i];
 				if (w->cur[v] != a || (round == 0 && (w->flag[v] & F_HOLD)))
 					continue;
 				b = best_target(w, v, true, &g);
-				if (b == NONE)
-					continue;
-				/* A move that brings the part under the cap
-				 * first, by gain; otherwise the least cut per
-				 * unit of load taken off, then gain: so a light
-				 * vertex with a dear edge (a latency-critical
-				 * pair) is not broken off for little relief. */
-				fix = w->load[a] - w->vw[v] <= w->cap;
-				per = g / w->vw[v];
-				if (bv == NONE || (fix && !bfix) ||
-				    (fix == bfix && (fix ? g > bg : per > bper || (per == bper && g > bg)))) {
+				if (b != NONE && (bv == NONE || g > bg)) {
 					bv = v;
 					bb = b;
 					bg = g;
-					bfix = fix;
-					bper = per;
 				}
 			}
 		}
