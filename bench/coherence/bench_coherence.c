@@ -204,6 +204,28 @@ static double imbalance_of(const struct wl *g, const uint32_t *part, uint32_t k)
 	return (double)mx * k / (double)tot;
 }
 
+/* 1 when a part of @p part weighs more than the engine's balance cap,
+ * max(ceil(W * 1.10 / k), ceil(W / k) + heaviest vertex), by this epoch's
+ * loads: the constraint a reference must meet to be compared with it. */
+static uint32_t over_cap(const struct wl *g, const uint32_t *part, uint32_t k)
+{
+	uint64_t l[MAXK] = {0}, tot = 0, heavy = 0, cap;
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		l[part[i]] += g->load[i];
+		tot += g->load[i];
+		if (g->load[i] > heavy)
+			heavy = g->load[i];
+	}
+	cap = (tot * 110u + 100u * k - 1u) / (100u * k);
+	if ((tot + k - 1u) / k + heavy > cap)
+		cap = (tot + k - 1u) / k + heavy;
+	for (uint32_t p = 0; p < k; p++)
+		if (l[p] > cap)
+			return 1;
+	return 0;
+}
+
 /* ---- the oracles ---- */
 
 struct csr {
@@ -396,6 +418,7 @@ struct row {
 	uint64_t rr_cross, eng_cross, metis_cross, metis_lag_cross, scotch_cross;
 	uint64_t eng_cut, metis_cut, scotch_cut;
 	double imb_rr, imb_eng, imb_metis, imb_scotch;
+	uint32_t metis_over, scotch_over; /* epochs over the engine's balance cap */
 	uint32_t budget_exceeded, moved, rebuilds, rebuild_exceeded;
 	uint64_t p50, p99, max;
 };
@@ -464,6 +487,8 @@ static void run(FILE *ecsv, uint32_t kind, uint32_t si, uint32_t k, struct row *
 				IMB(imb_eng, eng);
 				IMB(imb_metis, met);
 				IMB(imb_scotch, sco);
+				r->metis_over += over_cap(&g, met, k);
+				r->scotch_over += over_cap(&g, sco, k);
 			}
 			fprintf(ecsv, "%s,%u,%u,%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%u,%u\n",
 				wl_name[kind], n, k, e + 1, (unsigned long long)traffic_of(&g),
@@ -549,7 +574,8 @@ int main(int argc, char **argv)
 	fprintf(scsv, "workload,n,k,rr_cross,engine_cross,metis_cross,metis_lag_cross,scotch_cross,"
 		      "engine_cross_reduction_pct,metis_cross_reduction_pct,engine_cut,metis_cut,scotch_cut,"
 		      "engine_over_metis,engine_over_scotch,imb_rr,imb_engine,imb_metis,imb_scotch,"
-		      "p50_us,p99_us,max_us,budget_exceeded,moves,rebuilds,rebuild_budget_exceeded\n");
+		      "p50_us,p99_us,max_us,budget_exceeded,moves,rebuilds,rebuild_budget_exceeded,"
+		      "metis_unbalanced_epochs,scotch_unbalanced_epochs\n");
 	printf("bench-coherence: %u epochs per run; engine budget %u us on CLOCK_MONOTONIC; "
 	       "timer step %.0f ns, read %.1f ns\n", EPOCHS, RVX_COH_DEFAULT_BUDGET_NS / 1000u, step, read);
 	printf("cross = bytes crossing CPUs in epochs 2..%u (engine: placement decided the epoch before;\n"
@@ -571,7 +597,7 @@ int main(int argc, char **argv)
 				       pctd((double)r->metis_lag_cross, (double)r->rr_cross), em, es, r->imb_rr,
 				       r->imb_eng, r->imb_metis, r->imb_scotch, r->p50 / 1000.0, r->p99 / 1000.0,
 				       r->max / 1000.0, r->budget_exceeded, r->rebuilds);
-				fprintf(scsv, "%s,%u,%u,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f,%llu,%llu,%llu,%.4f,%.4f,%.3f,%.3f,%.3f,%.3f,%.2f,%.2f,%.2f,%u,%u,%u,%u\n",
+				fprintf(scsv, "%s,%u,%u,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f,%llu,%llu,%llu,%.4f,%.4f,%.3f,%.3f,%.3f,%.3f,%.2f,%.2f,%.2f,%u,%u,%u,%u,%u,%u\n",
 					wl_name[wk], sizes[si], ks[ki], (unsigned long long)r->rr_cross,
 					(unsigned long long)r->eng_cross, (unsigned long long)r->metis_cross,
 					(unsigned long long)r->metis_lag_cross, (unsigned long long)r->scotch_cross,
@@ -581,7 +607,7 @@ int main(int argc, char **argv)
 					(unsigned long long)r->scotch_cut, em, es, r->imb_rr, r->imb_eng,
 					r->imb_metis, r->imb_scotch, r->p50 / 1000.0, r->p99 / 1000.0,
 					r->max / 1000.0, r->budget_exceeded, r->moved, r->rebuilds,
-					r->rebuild_exceeded);
+					r->rebuild_exceeded, r->metis_over, r->scotch_over);
 			}
 	fclose(scsv);
 

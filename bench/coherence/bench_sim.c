@@ -231,8 +231,21 @@ static void scale(void)
 /* ---- placements ---- */
 
 static uint8_t place[PL_COUNT][MAXS][N];
-/* An epoch's traffic graph as the engine and METIS see it: bytes plus
- * messages per pair, as lib/part and the hosted port feed the engine. */
+/* The relative deadlines of bench-coherence-hosted's classes (ns), which
+ * the kernel hands the engine's weights (rvx_coh_traffic_weight()). */
+#define REFLEX_DEADLINE_NS 100000u
+#define FLOW_DEADLINE_NS 10000000u
+
+/* An edge's weight as the hosted port feeds the engine: bytes and messages
+ * weighted by the deadline of the sender's class. */
+static uint64_t sedge_weight(const struct sedge *e)
+{
+	return rvx_coh_traffic_weight(e->bytes, e->msgs,
+				      e->reflex ? REFLEX_DEADLINE_NS : FLOW_DEADLINE_NS);
+}
+
+/* An epoch's traffic graph as the engine and METIS see it (sedge_weight()
+ * per pair). */
 static uint64_t undirected[N][N];
 
 static void epoch_matrix(uint32_t s)
@@ -241,8 +254,8 @@ static void epoch_matrix(uint32_t s)
 	for (uint32_t i = 0; i < sg_count[s]; i++) {
 		const struct sedge *e = &sg[s][i];
 
-		undirected[e->src][e->dst] += e->bytes + e->msgs;
-		undirected[e->dst][e->src] += e->bytes + e->msgs;
+		undirected[e->src][e->dst] += sedge_weight(e);
+		undirected[e->dst][e->src] += sedge_weight(e);
 	}
 }
 
@@ -309,7 +322,7 @@ static void engine_run(uint32_t k, struct engine_stats *st)
 			BENCH_REQUIRE(rvx_coh_vertex_note(&coh, i, sload[s][i]) == 0, "vertex_note");
 		for (i = 0; i < sg_count[s]; i++)
 			BENCH_REQUIRE(rvx_coh_edge_note(&coh, eidx[sg[s][i].src][sg[s][i].dst],
-							sg[s][i].bytes + sg[s][i].msgs) == 0, "edge_note");
+							sedge_weight(&sg[s][i])) == 0, "edge_note");
 		c0 = thread_cpu_ns();
 		t0 = bench_now_ns();
 		BENCH_REQUIRE(rvx_coh_epoch_close(&coh, &res, coh_moves, N) == 0, "epoch_close");

@@ -572,3 +572,100 @@ Test(coherence_engine, epoch_step_is_close_then_due_rebuild)
 	}
 	cr_assert(saw_rebuild, "the first close asks for a rebuild");
 }
+
+Test(coherence_engine, traffic_weight_by_deadline)
+{
+	const uint64_t max = RVX_COH_EPOCH_MAX;
+
+	cr_assert_eq(rvx_coh_traffic_weight(0, 0, 0), 0);
+	/* Unknown, long or 1 ms deadlines: the header only. */
+	cr_assert_eq(rvx_coh_traffic_weight(100, 2, 0), 100 + 2 * 64);
+	cr_assert_eq(rvx_coh_traffic_weight(100, 2, 10000000), 100 + 2 * 64);
+	cr_assert_eq(rvx_coh_traffic_weight(100, 2, 1000000), 100 + 2 * 64);
+	cr_assert_eq(rvx_coh_traffic_weight(0, 1, 999999), 64);
+	/* Shorter: 1 ms / deadline, at most 64 times. */
+	cr_assert_eq(rvx_coh_traffic_weight(100, 2, 100000), 100 + 2 * 640);
+	cr_assert_eq(rvx_coh_traffic_weight(0, 3, 300000), 3 * 64 * 3);
+	cr_assert_eq(rvx_coh_traffic_weight(0, 1, 1), 64 * 64);
+	cr_assert_eq(rvx_coh_traffic_weight(7, 0, 1), 7);
+	/* Saturation at the epoch's most, without overflow. */
+	cr_assert_eq(rvx_coh_traffic_weight(max, 0, 0), max);
+	cr_assert_eq(rvx_coh_traffic_weight(UINT64_MAX, UINT64_MAX, 1), max);
+	cr_assert_eq(rvx_coh_traffic_weight(0, UINT64_MAX, 1), max);
+	cr_assert_eq(rvx_coh_traffic_weight(max - 1, 1, 0), max);
+	cr_assert_eq(rvx_coh_traffic_weight(max - 65, 1, 0), max - 1);
+}
+
+/* A Reflex pair (0, 1: 17 messages of 16 B each way per epoch, deadline
+ * 100 us) whose ends each talk a little to a Flow pair (2-3, 4-5: heavy).
+ * By bytes plus messages, splitting the pair is the cheapest balanced cut;
+ * weighted by deadline, the pair weighs more than the Flow side edges and
+ * the engine joins it. */
+static void reflex_graph(struct cf_graph *g, bool by_deadline)
+{
+	static const uint32_t a[] = {0, 0, 1, 2, 4}, b[] = {1, 2, 4, 3, 5};
+	static const uint64_t bytes[] = {544, 600, 600, 100000, 100000}, msgs[] = {34, 1, 1, 2000, 2000};
+	static const uint64_t dl[] = {100000, 10000000, 10000000, 10000000, 10000000};
+
+	memset(g, 0, sizeof(*g));
+	g->n = 6;
+	g->m = 5;
+	for (uint32_t i = 0; i < 5; i++) {
+		g->a[i] = a[i];
+		g->b[i] = b[i];
+		g->w[i] = by_deadline ? rvx_coh_traffic_weight(bytes[i], msgs[i], dl[i])
+				      : bytes[i] + msgs[i];
+	}
+}
+
+/* The cheapest placement of @g on 2 parts of at most 4 vertices, by exhaustive search. */
+static uint64_t best_cut(const struct cf_graph *g, uint32_t *best)
+{
+	uint64_t min = UINT64_MAX;
+
+	for (uint32_t mask = 0; mask < (1u << g->n); mask++) {
+		uint32_t part[8];
+
+		for (uint32_t v = 0; v < g->n; v++)
+			part[v] = (mask >> v) & 1u;
+		if (cf_max_count(part, g->n, 2) > 4 || cf_cut(g, part) >= min)
+			continue;
+		min = cf_cut(g, part);
+		memcpy(best, part, sizeof(part[0]) * g->n);
+	}
+	return min;
+}
+
+Test(coherence_engine, deadline_weight_keeps_reflex_pair)
+{
+	static struct cf f;
+	static const uint32_t split[] = {0, 1, 0, 0, 1, 1};
+	struct rvx_coh_config cfg;
+	struct rvx_coh_step st;
+	struct cf_graph g;
+	uint32_t part[8];
+
+	/* The model: by bytes plus messages the optimum splits the pair, by
+	 * the deadline weight it keeps it. */
+	reflex_graph(&g, false);
+	best_cut(&g, part);
+	cr_assert_neq(part[0], part[1]);
+	reflex_graph(&g, true);
+	best_cut(&g, part);
+	cr_assert_eq(part[0], part[1]);
+
+	/* The engine, started from the split placement, joins the pair. */
+	rvx_coh_config_default(&cfg, 2);
+	cfg.budget_ns = 1;
+	cfg.rebuild_budget_ns = 1;
+	cfg.work_limit = 0;
+	cfg.clock = NULL;
+	cf_start(&f, &cfg, &g, split);
+	for (uint32_t s = 0; s < 4; s++) {
+		cf_note(&f, &g);
+		cr_assert_eq(rvx_coh_epoch_step(&f.c, &st), 0);
+	}
+	cf_placement(&f, g.n, part);
+	cr_assert_eq(part[0], part[1], "Reflex pair split: %u %u", part[0], part[1]);
+	cr_assert_leq(cf_max_count(part, g.n, 2), 4);
+}

@@ -247,6 +247,9 @@ static void consumer(const struct rvx_user_start *s)
 	}
 }
 
+/* Relative deadline P1 is spawned with (0: the default). */
+static uint64_t p1_deadline;
+
 static void root_shared(const struct rvx_user_start *s)
 {
 	struct rvx_user_spawn sp;
@@ -270,20 +273,24 @@ static void root_shared(const struct rvx_user_start *s)
 		sp.entry = (uint64_t)(uintptr_t)(i == 0 ? producer1 : producer2);
 		sp.priority = 1;
 		sp.cpu = 1;
+		sp.deadline_ns = i == 0 ? p1_deadline : 0;
 		rc |= rvx_sys_task_spawn(root.task, &sp, y, 2, cc, &pids[i]);
 	}
 	spawn_rc = rc;
 }
 
-Test(hkrt_coh, two_senders_on_one_queue_get_an_edge_each)
+/* Runs the shared-queue workload; the two senders' edge weights in @p w. */
+static void shared_queue_edges(uint64_t *w)
 {
 	static const rvx_hkrt_entry_fn natives[] = {producer1, producer2, consumer};
 	struct rvx_hkrt_task_status st;
-	uint64_t w[2] = {0, 0};
 	uint32_t found = 0;
 
 	boot(root_shared, natives, 3);
 	attach();
+	/* Load 1 per task: the tasks stay where the traffic puts them, so
+	 * both senders run at one rate to the end. */
+	hc.load_by_time = 0;
 	cr_assert_eq(rvx_hkrt_run(&rt), 0);
 	cr_assert_eq(spawn_rc, 0);
 	for (int i = 0; i < 3; i++) {
@@ -318,11 +325,34 @@ Test(hkrt_coh, two_senders_on_one_queue_get_an_edge_each)
 	cr_log_info("edges P1->C %lu P2->C %lu (Q16 units), closes %lu",
 		    (unsigned long)w[0], (unsigned long)w[1], (unsigned long)hc.closes);
 	cr_assert_eq(found, 1, "one queue with both senders' edges");
-	/* Same message rate, 48 + 1 against 8 + 1 per message (and the
-	 * received share likewise): about 5.4 to 1. */
+}
+
+Test(hkrt_coh, two_senders_on_one_queue_get_an_edge_each)
+{
+	uint64_t w[2] = {0, 0};
+
+	p1_deadline = 0;
+	shared_queue_edges(w);
+	/* Same message rate and the default deadline (the header weight
+	 * only, rvx_coh_traffic_weight()): 48 + 64 against 8 + 64 per
+	 * message (and the received share likewise): about 1.56 to 1. */
 	cr_assert_gt(w[1], 0u);
-	cr_assert_gt(w[0], 3u * w[1]);
-	cr_assert_lt(w[0], 9u * w[1]);
+	cr_assert_gt(10u * w[0], 13u * w[1]);
+	cr_assert_lt(10u * w[0], 18u * w[1]);
+}
+
+/* P1 with a 100 us deadline: the kernel weighs its messages ten times the
+ * header (rvx_coh_traffic_weight()), 48 + 640 against 8 + 64, about 9.6
+ * to 1 per message; the earlier deadline also lets P1 send about twice as
+ * often (measured 20..22 to 1 in all; by the header alone 1.56 x 2). */
+Test(hkrt_coh, short_deadline_weighs_messages_more)
+{
+	uint64_t w[2] = {0, 0};
+
+	p1_deadline = 100000;
+	shared_queue_edges(w);
+	cr_assert_gt(w[1], 0u);
+	cr_assert_gt(w[0], 8u * w[1]);
 }
 
 /* ---- a quiet system ---------------------------------------------------------- */

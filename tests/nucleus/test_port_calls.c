@@ -107,6 +107,8 @@ Test(nucleus_port_calls, scores_reach_the_scheduler_unwitnessed)
 	cr_assert_eq(rvx_kernel_task_info(&W.k, child, &ti), 0);
 	cr_assert_eq(ti.cut_pressure, 0x8000u, "read back through the nucleus");
 	cr_assert_eq(ti.risk, RVX_SCHED_Q16_ONE);
+	cr_assert_eq(ti.rel_deadline, sched_info(child).rel_deadline, "the class's deadline");
+	cr_assert_neq(ti.rel_deadline, 0);
 }
 
 Test(nucleus_port_calls, region_append_and_read)

@@ -211,6 +211,21 @@ int rvx_coh_edge_note(struct rvx_coh *c, uint32_t e, uint64_t bytes)
 	return 0;
 }
 
+uint64_t rvx_coh_traffic_weight(uint64_t bytes, uint64_t messages, uint64_t deadline_ns)
+{
+	uint64_t f = 1, per;
+
+	if (deadline_ns != 0 && deadline_ns < RVX_COH_URGENT_NS)
+		f = RVX_COH_URGENT_NS / deadline_ns;
+	if (f > RVX_COH_URGENT_MAX)
+		f = RVX_COH_URGENT_MAX;
+	per = (uint64_t)RVX_COH_MSG_BYTES * f;
+	/* Both terms saturate at the epoch's most: no product overflows. */
+	if (bytes >= RVX_COH_EPOCH_MAX || messages >= RVX_COH_EPOCH_MAX / per)
+		return RVX_COH_EPOCH_MAX;
+	return bytes + messages * per >= RVX_COH_EPOCH_MAX ? RVX_COH_EPOCH_MAX : bytes + messages * per;
+}
+
 int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v)
 {
 	if (!ready(c) || v >= c->vertex_max)

@@ -414,16 +414,32 @@ static uint32_t best_target(const struct coh_ws *w, uint32_t v, bool capped, int
 	return best;
 }
 
-/* Put v in the bucket of its best uncapped move if it is on the boundary. */
+/*
+ * Put v in the bucket of its best uncapped move if it is on the boundary.
+ * Only a part holding a neighbour can be connected to v, so the parts of
+ * its neighbours are the candidates (its degree, not k, entries read):
+ * the same order as best_target() (most connected, then lightest, then
+ * lowest numbered) picks the same part whenever that part is connected.
+ * Otherwise the target is NONE, which b_update() rescans.
+ */
 static void b_place(struct coh_ws *w, uint32_t v)
 {
-	int64_t g;
-	uint32_t b = best_target(w, v, false, &g);
+	const int64_t *row = &w->conn[(size_t)v * w->k];
+	uint32_t a = w->cur[v], b = NONE, j, p;
 
+	for (j = w->off[v]; j < w->off[v + 1]; j++) {
+		p = w->cur[w->adj_v[j]];
+		if (p == a || p == b)
+			continue;
+		if (b == NONE || row[p] > row[b] ||
+		    (row[p] == row[b] &&
+		     (w->load[p] < w->load[b] || (w->load[p] == w->load[b] && p < b))))
+			b = p;
+	}
 	w->tgt[v] = b;
 	b_remove(w, v);
-	if (b != NONE && w->conn[(size_t)v * w->k + b] > 0)
-		b_insert(w, v, gain_key(g));
+	if (b != NONE && row[b] > 0)
+		b_insert(w, v, gain_key(row[b] - row[a]));
 }
 
 /*
@@ -575,8 +591,8 @@ static bool fm_pass(struct coh_ws *w)
 		if (!(w->flag[v] & F_HOLD))
 			b_place(w, v);
 	}
-	/* Filling the buckets scanned every row: charge it. */
-	if (rvx_coh_tick_(w->c, 1u + (w->live_count * w->k) / 256u))
+	/* Filling the buckets read every adjacency list: charge it. */
+	if (rvx_coh_tick_(w->c, 1u + (w->live_count + w->off[w->n]) / 256u))
 		return false;
 	while ((v = b_top(w)) != NONE) {
 		uint32_t key = w->bkey[v], to, from;

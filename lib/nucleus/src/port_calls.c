@@ -339,6 +339,7 @@ int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
 	out->caps = (uint32_t)rvx_cap_table_used(&k->caps, task);
 	out->cut_pressure = info.cut_pressure;
 	out->risk = info.risk;
+	out->rel_deadline = info.rel_deadline;
 	memcpy(out->name, t->name, sizeof(out->name));
 	out->name[sizeof(out->name) - 1u] = '\0';
 	return 0;

@@ -81,9 +81,25 @@ static bool pair_ok(const struct rvx_hkrt_coh *hc, uint32_t t, uint32_t r)
 	       hc->placed[t] != RVX_COH_NONE && hc->placed[r] != RVX_COH_NONE;
 }
 
+/* The relative deadline of the more urgent of tasks @p t and @p r, as the
+ * scheduler holds it (0 when neither has one). */
+static uint64_t pair_deadline(struct rvx_hkrt *rt, uint32_t t, uint32_t r)
+{
+	struct rvx_kernel_task_info ti;
+	uint64_t d = 0;
+
+	if (rvx_kernel_task_info(rt->cfg.kernel, t, &ti) == 0)
+		d = ti.rel_deadline;
+	if (r != RVX_CAP_NIL && rvx_kernel_task_info(rt->cfg.kernel, r, &ti) == 0 &&
+	    ti.rel_deadline != 0 && (d == 0 || ti.rel_deadline < d))
+		d = ti.rel_deadline;
+	return d;
+}
+
 /* Per queue, an edge from each of the epoch's senders to its last receiver
- * (slots q * RVX_KERNEL_QUEUE_SENDERS + i), noted with the sender's bytes
- * plus messages and its share of the received ones. A pair keeps its slot
+ * (slots q * RVX_KERNEL_QUEUE_SENDERS + i), noted with the weight
+ * (rvx_coh_traffic_weight(), by the pair's more urgent deadline) of the
+ * sender's bytes and messages and of its share of the received ones. A pair keeps its slot
  * from epoch to epoch; a new pair takes a slot its queue's senders of this
  * epoch do not use (the lowest), dropping the edge there. Without a
  * receiver this epoch, a sender's traffic goes to an edge it has already. */
@@ -97,7 +113,7 @@ static void sync_edges(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 		uint32_t *ea = &hc->edge_a[q * RVX_KERNEL_QUEUE_SENDERS];
 		uint32_t *eb = &hc->edge_b[q * RVX_KERNEL_QUEUE_SENDERS];
 		uint32_t slot_of[RVX_KERNEL_QUEUE_SENDERS], used = 0;
-		uint64_t sent, recv;
+		uint64_t sent, own_w[RVX_KERNEL_QUEUE_SENDERS], dl[RVX_KERNEL_QUEUE_SENDERS];
 
 		if (rvx_kernel_queue_peers(rt->cfg.kernel, q, &p) != 0) {
 			for (uint32_t i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++) {
@@ -141,26 +157,31 @@ static void sync_edges(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 			slot_of[j] = i;
 			used |= 1u << i;
 		}
-		sent = p.sent_bytes + p.sent_messages;
-		recv = p.received_bytes + p.received_messages;
+		/* Each sender's weight by its pair's deadline; the received
+		 * weight is shared out in proportion. */
+		sent = 0;
 		for (uint32_t j = 0; j < p.sender_count; j++) {
-			uint64_t own = p.senders[j].bytes + p.senders[j].messages, share = 0;
+			own_w[j] = 0;
+			if (slot_of[j] == RVX_COH_NONE)
+				continue;
+			dl[j] = pair_deadline(rt, ea[slot_of[j]], eb[slot_of[j]]);
+			own_w[j] = rvx_coh_traffic_weight(p.senders[j].bytes, p.senders[j].messages, dl[j]);
+			sent += own_w[j];
+		}
+		for (uint32_t j = 0; j < p.sender_count; j++) {
+			uint64_t own = own_w[j], share = 0, rw;
 
 			if (slot_of[j] == RVX_COH_NONE)
 				continue;
-			/* recv * own / sent (own <= sent), through own / sent
+			rw = rvx_coh_traffic_weight(p.received_bytes, p.received_messages, dl[j]);
+			/* rw * own / sent (own <= sent), through own / sent
 			 * in Q16 so that nothing overflows. */
 			if (sent != 0 && own == sent) {
-				share = recv;
+				share = rw;
 			} else if (sent != 0) {
-				uint64_t o = own, d = sent, f;
+				uint64_t f = (own << 16) / sent; /* own, sent < 2^36 */
 
-				while (o > (UINT64_C(1) << 47)) {
-					o >>= 1;
-					d >>= 1;
-				}
-				f = (o << 16) / d;
-				share = (recv >> 16) * f + (((recv & 0xFFFFu) * f) >> 16);
+				share = (rw >> 16) * f + (((rw & 0xFFFFu) * f) >> 16);
 			}
 			RVX_CHECK(rvx_coh_edge_note(c, eo[slot_of[j]], own + share) == 0);
 		}
@@ -297,6 +318,7 @@ int rvx_hkrt_coherence_attach(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc,
 		hc->placed[i] = RVX_COH_NONE;
 	for (uint32_t i = 0; i < RVX_HKRT_COH_EDGES; i++)
 		hc->edge_of[i] = RVX_COH_NONE;
+	hc->load_by_time = 1; /* load-aware balance by default (see the header) */
 	hc->epoch_ns = epoch_ns;
 	hc->next_close = rt->last_now + epoch_ns;
 	rt->coh = hc;

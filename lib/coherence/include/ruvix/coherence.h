@@ -352,6 +352,32 @@ int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e);
  */
 int rvx_coh_edge_note(struct rvx_coh *c, uint32_t e, uint64_t bytes);
 
+/** Bytes a message weighs besides its payload (its header and handling). */
+#define RVX_COH_MSG_BYTES 64u
+/** Relative deadline at or above which a message weighs only `RVX_COH_MSG_BYTES` (ns). */
+#define RVX_COH_URGENT_NS 1000000u
+/** Most a short deadline multiplies a message's weight by. */
+#define RVX_COH_URGENT_MAX 64u
+
+/**
+ * The weight of one epoch's traffic on a channel, as embedders pass it to
+ * `rvx_coh_edge_note()`: its payload bytes plus, per message, the header
+ * `RVX_COH_MSG_BYTES` times an urgency factor taken from the relative
+ * deadline of the channel's most urgent end, which the kernel supplies
+ * from the tasks' scheduling parameters (never the tasks themselves):
+ * factor = `RVX_COH_URGENT_NS` / @p deadline_ns rounded down, clamped to
+ * 1..`RVX_COH_URGENT_MAX`; 1 for @p deadline_ns 0 (unknown). So a
+ * latency-critical pair whose messages are small (a Reflex ping/pong with
+ * a 100 us deadline: 640 per message) weighs as much as it costs to cut,
+ * and is not the cheap edge a balance repair breaks first. Saturates at
+ * `RVX_COH_EPOCH_MAX`.
+ * @param bytes payload bytes in the epoch
+ * @param messages messages in the epoch
+ * @param deadline_ns relative deadline of the most urgent end (0: unknown)
+ * @return the weight
+ */
+uint64_t rvx_coh_traffic_weight(uint64_t bytes, uint64_t messages, uint64_t deadline_ns);
+
 /**
  * Close the epoch: decay the weights with this epoch's counts, refine the
  * placement in force within `budget_ns` and list the migrations. It never

@@ -1391,6 +1391,7 @@ struct rvx_kernel_task_info {
 	uint32_t caps;       /**< Capabilities in its table. */
 	uint32_t cut_pressure; /**< Its cut pressure in the scheduler, Q16.16 in [0, 1]. */
 	uint32_t risk;       /**< Its structural risk in the scheduler, Q16.16 in [0, 1]. */
+	uint64_t rel_deadline; /**< Its relative deadline in the scheduler (ns): its class's urgency. */
 	/** Its name, NUL-terminated: the manifest's for a mounted task, else
 	 *  empty (struct rvx_kernel_task.name). */
 	char name[RVX_KERNEL_TASK_NAME];

@@ -9,13 +9,15 @@
  * rvx_hkrt_run(). Then, every `epoch_ns` of kernel time, at a tick (kernel
  * lock held, on whichever CPU ticks):
  * 1. the task graph is brought up to date: a vertex per live task (on the
- *    CPU the nucleus has it on), its load 1 (or, with `load_by_time`, the
- *    time it ran in the epoch in microseconds plus one); per queue, an
+ *    CPU the nucleus has it on), its load the time it ran in the epoch in
+ *    microseconds plus one (`load_by_time`, the default; or 1); per queue, an
  *    edge from each task that sent on it in the epoch (up to
  *    `RVX_KERNEL_QUEUE_SENDERS`, rvx_kernel_queue_peers()) to the task that
- *    last received from it, weighted by that sender's bytes plus messages
- *    and its share of the received ones (received x its share of the
- *    sent). A queue several tasks receive from is counted for its last
+ *    last received from it, weighted by rvx_coh_traffic_weight() of that
+ *    sender's bytes and messages and of its share of the received ones
+ *    (received x its share of the sent weight), with the relative deadline
+ *    of the pair's more urgent task as the scheduler holds it (the
+ *    kernel's, not the tasks' say). A queue several tasks receive from is counted for its last
  *    receiver; a sender's edge with no traffic in an epoch stays (its
  *    weight decays) until its slot is needed for another pair;
  * 2. rvx_coh_epoch_close() runs within the engine's budget on the host's
@@ -87,10 +89,15 @@ struct rvx_hkrt_coh {
 	uint32_t edge_of[RVX_HKRT_COH_EDGES];
 	uint32_t edge_a[RVX_HKRT_COH_EDGES];   /**< Sender the edge was made for. */
 	uint32_t edge_b[RVX_HKRT_COH_EDGES];   /**< Receiver the edge was made for. */
-	/** A task's load: 0 (what attach sets) 1 per task; 1 its run time in the
-	 *  epoch (us + 1). Set it after attach, before rvx_hkrt_run(). Run time
-	 *  varies from epoch to epoch, and the balance constraint then moves
-	 *  tasks back and forth (see docs/coherence.md). */
+	/** A task's load: 1 (what attach sets) its run time in the epoch
+	 *  (us + 1), so that the balance is of CPU time: a producer and a
+	 *  consumer that each keep a CPU busy weigh more together than one
+	 *  CPU's share and are not put on one CPU, while light chatty pairs
+	 *  are; 0 one per task (balance by task count). Set it after attach,
+	 *  before rvx_hkrt_run(). Run time varies from epoch to epoch: give
+	 *  the engine a load decay and a balance slack (`load_decay_q16`,
+	 *  `balance_slack_q16`) so the balance does not move tasks back and
+	 *  forth (see docs/coherence.md). */
 	uint32_t load_by_time;
 	uint32_t pending;                      /**< 1 while a decided move was refused (retried each tick). */
 	uint32_t reserved;                     /**< 0. */
