@@ -11,7 +11,7 @@
 #include "pk.h"
 #include "ruvix/sha256.h"
 
-#define BS 512u
+#define BS 4096u
 #define STEPS 24u
 #define CKPT_AT 12u
 
@@ -80,7 +80,7 @@ Test(persist_kernel, recovery_reaches_the_same_state_hash_and_chain_head)
 	uint64_t replayed;
 	uint8_t hash[32];
 
-	mdev_init(&m, BS, 4096);
+	mdev_init(&m, BS, 512);
 	d = mdev_dev(&m);
 	cr_assert_eq(workload(&A, &p, &d, &a, &R), 0);
 	cr_assert_eq(pk_recover(&B, &q, &d, &r, &replayed), 0);
@@ -109,7 +109,7 @@ static void kernel_crash_everywhere(enum mdev_fault f)
 	uint64_t writes, replayed, points = 0, torn = 0;
 	uint8_t hash[32];
 
-	mdev_init(&m, BS, 2048);
+	mdev_init(&m, BS, 512);
 	d = mdev_dev(&m);
 	cr_assert_eq(workload(&A, &p, &d, &a, &R), 0);
 	writes = m.writes;
@@ -118,7 +118,7 @@ static void kernel_crash_everywhere(enum mdev_fault f)
 		uint64_t steps;
 		int rc;
 
-		mdev_init(&m, BS, 2048);
+		mdev_init(&m, BS, 512);
 		d = mdev_dev(&m);
 		mdev_arm(&m, n, f);
 		memset(&a, 0, sizeof(a));
@@ -192,7 +192,7 @@ Test(persist_kernel, forged_frame_with_every_checksum_recomputed_is_refused)
 	uint8_t *b, args[RVX_WITNESS_ARGS_MAX], wire[64];
 	long n;
 
-	mdev_init(&m, BS, 4096);
+	mdev_init(&m, BS, 512);
 	d = mdev_dev(&m);
 	cr_assert_eq(workload(&A, &p, &d, &a, NULL), 0);
 	/* the last frame (one block): its payload edited, the record's args
@@ -231,7 +231,7 @@ Test(persist_kernel, forged_checkpoint_with_every_checksum_recomputed_is_refused
 	size_t len;
 	uint8_t *sb;
 
-	mdev_init(&m, BS, 4096);
+	mdev_init(&m, BS, 512);
 	d = mdev_dev(&m);
 	cr_assert_eq(workload(&A, &p, &d, &a, NULL), 0);
 	cr_assert_eq(rvx_persist_open(&q, &d, B.block, ck, sizeof(ck), NULL, 0, &r), 0);
