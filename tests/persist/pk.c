@@ -55,30 +55,33 @@ int pk_format(struct pk_world *w, struct rvx_persist *p, const struct rvx_persis
 	return rvx_persist_format(p, dev, w->block, volume, w->ck, w->ck_len, h.count);
 }
 
+struct pk_ack {
+	struct pk_world *w;
+	pk_ack_fn fn;
+	void *ctx;
+};
+
+static void pk_on_ack(void *ctx, uint64_t seq)
+{
+	struct pk_ack *a = ctx;
+	struct rvx_witness_head h;
+
+	/* The head is known only after the log's last record. */
+	rvx_kernel_witness_head(&a->w->k, &h);
+	a->fn(a->ctx, seq, seq + 1u == h.count ? &h : NULL);
+}
+
 int pk_sync(struct pk_world *w, struct rvx_persist *p, pk_ack_fn ack, void *ctx)
 {
-	struct rvx_witness_entry e;
-	size_t cursor = 0, at = 0;
-	int rc;
+	struct rvx_witness_journal j;
+	struct pk_ack a = {w, ack, ctx};
+	long n;
+	int rc = rvx_kernel_journal_view(&w->k, &j);
 
-	while ((rc = rvx_witness_journal_next(&w->k.journal, &cursor, &e)) == 0) {
-		if (e.record.sequence >= p->next_seq) {
-			rc = rvx_persist_append(p, e.record.sequence, w->k.journal.base + at,
-						cursor - at);
-			if (rc != 0)
-				return rc;
-			if (ack != NULL) {
-				struct rvx_witness_head h;
-
-				/* The head is known only after the log's last record. */
-				rvx_kernel_witness_head(&w->k, &h);
-				ack(ctx, e.record.sequence,
-				    e.record.sequence + 1u == h.count ? &h : NULL);
-			}
-		}
-		at = cursor;
-	}
-	return rc == -RVX_ENOENT ? 0 : rc;
+	if (rc != 0)
+		return rc;
+	n = rvx_persist_append_journal(p, &j, ack != NULL ? pk_on_ack : NULL, &a);
+	return n < 0 ? (int)n : 0;
 }
 
 int pk_checkpoint(struct pk_world *w, struct rvx_persist *p)

@@ -265,3 +265,34 @@ Test(persist_kernel, forged_checkpoint_with_every_checksum_recomputed_is_refused
 		     "the kernel's checkpoint MAC refuses it");
 	mdev_free(&m);
 }
+
+Test(persist_kernel, journal_view_and_append_journal_refusals)
+{
+	struct rvx_witness_journal j;
+	struct rvx_persist p;
+	struct rvx_persist_dev d;
+	struct mdev m;
+
+	cr_assert_eq(pk_boot(&A), 0);
+	cr_assert_eq(rvx_kernel_journal_view(NULL, &j), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_journal_view(&A.k, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_journal_view(&A.k, &j), 0);
+	cr_assert_gt(j.count, 0, "boot's records are journaled");
+	mdev_init(&m, BS, 512);
+	d = mdev_dev(&m);
+	/* a store that expects a later sequence skips the earlier frames */
+	cr_assert_eq(rvx_persist_format(&p, &d, A.block, 3, NULL, 0, j.next_seq), 0);
+	cr_assert_eq(rvx_persist_append_journal(&p, &j, NULL, NULL), 0);
+	cr_assert_eq(rvx_persist_append_journal(NULL, &j, NULL, NULL), -RVX_EINVAL);
+	cr_assert_eq(rvx_persist_append_journal(&p, NULL, NULL, NULL), -RVX_EINVAL);
+	/* one that expects an earlier sequence than the journal holds is missing frames */
+	cr_assert_eq(rvx_persist_format(&p, &d, A.block, 3, NULL, 0, 0), 0);
+	cr_assert_eq(pk_step(&A, 0), 0);
+	cr_assert_eq(rvx_kernel_checkpoint(&A.k, A.ck, sizeof(A.ck), &A.ck_len, NULL), 0);
+	cr_assert_eq(rvx_kernel_restore(&A.k, A.ck, A.ck_len), 0);
+	cr_assert_eq(pk_step(&A, 1), 0);
+	cr_assert_eq(rvx_kernel_journal_view(&A.k, &j), 0);
+	cr_assert_gt(j.first_seq, 0);
+	cr_assert_eq(rvx_persist_append_journal(&p, &j, NULL, NULL), -RVX_EINVAL);
+	mdev_free(&m);
+}

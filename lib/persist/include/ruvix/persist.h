@@ -53,6 +53,7 @@
 
 #include "ruvix/env.h"
 #include "ruvix/err.h"
+#include "ruvix/witness.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -196,6 +197,24 @@ int rvx_persist_open(struct rvx_persist *p, const struct rvx_persist_dev *dev, v
  *         store refuses further writes until reopened)
  */
 int rvx_persist_append(struct rvx_persist *p, uint64_t seq, const void *frame, size_t len);
+
+/** Called after each frame rvx_persist_append_journal() acknowledged. */
+typedef void (*rvx_persist_ack_fn)(void *ctx, uint64_t seq);
+
+/**
+ * Append, one by one, every frame of a memory journal (the kernel's:
+ * rvx_kernel_journal_view()) from sequence p->next_seq on; frames before it
+ * are already on the device and are skipped.
+ * @param p the store
+ * @param j the journal
+ * @param ack called after each acknowledged frame (may be NULL)
+ * @param ctx passed to @p ack
+ * @return frames acknowledged (>= 0), or an error of rvx_persist_append()
+ *         (frames before it stay acknowledged), or -RVX_EINVAL for a NULL
+ *         pointer, a malformed journal, or one that skips p->next_seq
+ */
+long rvx_persist_append_journal(struct rvx_persist *p, const struct rvx_witness_journal *j,
+				rvx_persist_ack_fn ack, void *ctx);
 
 /**
  * Write a checkpoint taken at sequence @p seq (every frame before it
