@@ -180,6 +180,7 @@ struct rvx_a64_board {
 	struct rvx_a64_range uart;     /**< the console device's registers (mapped Device) */
 	struct rvx_a64_range gicd;     /**< GIC distributor */
 	struct rvx_a64_range gicc;     /**< GIC CPU interface */
+	struct rvx_a64_range virtio;   /**< the span of the virtio-mmio slots (mapped Device; size 0: none) */
 	uint32_t timer_intid;          /**< GIC INTID of the EL2 (hypervisor) timer */
 	uint32_t have_psci;            /**< 1: the DTB has a PSCI node */
 	uint32_t psci_smc;             /**< RVX_A64_PSCI_SMC or RVX_A64_PSCI_HVC */

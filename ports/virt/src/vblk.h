@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * virtio-blk on the virt board, over lib/virtio's transport: one request
+ * queue, polled, DMA only through the driver's own window (a block of
+ * kernel RAM it allocates). Blocks are 4096 bytes (eight sectors); writes
+ * are durable after vblk_flush() (VIRTIO_BLK_F_FLUSH, required).
+ */
+#ifndef RVX_VIRT_VBLK_H
+#define RVX_VIRT_VBLK_H
+
+#include "ruvix/persist.h"
+#include "ruvix/virtio.h"
+
+/** Bytes of a block the driver reads and writes. */
+#define VBLK_BLOCK 4096u
+
+/** Device actions the driver reports (lib/virtio's witness hook). */
+typedef int (*vblk_witness_fn)(void *ctx, uint64_t base, uint32_t event, uint64_t a, uint64_t b);
+
+struct vblk {
+	struct rvx_virtio_dev dev;
+	struct rvx_virtq q;
+	struct rvx_virtq_track track[8];
+	struct rvx_dma_window win;
+	uint8_t *ring;
+	uint8_t *hdr;        /* 16 bytes: type, reserved, sector */
+	uint8_t *status;     /* 1 byte */
+	uint8_t *data;       /* VBLK_BLOCK bytes */
+	uint64_t base;       /* registers */
+	uint64_t blocks;     /* VBLK_BLOCK blocks on the disk */
+	uint64_t features;
+	uint64_t requests;
+	vblk_witness_fn witness;
+	void *witness_ctx;
+};
+
+/**
+ * Find the @p nth virtio-blk device in the DTB (0 for the first), set it
+ * up and make it ready.
+ * @retval 0 ready
+ * @retval -RVX_ENOENT no such device
+ * @retval -RVX_ENOMEM no RAM for the DMA window
+ * @retval -RVX_ENOTSUP the device lacks VERSION_1 or FLUSH
+ * @retval other the transport's error
+ */
+int vblk_open(struct vblk *b, uint32_t nth, vblk_witness_fn witness, void *ctx);
+
+/** Read block @p lba into @p buf (VBLK_BLOCK bytes). */
+int vblk_read(struct vblk *b, uint64_t lba, void *buf);
+/** Write block @p lba from @p buf (VBLK_BLOCK bytes). */
+int vblk_write(struct vblk *b, uint64_t lba, const void *buf);
+/** Make every completed write durable. */
+int vblk_flush(struct vblk *b);
+/** The disk as a lib/persist device. */
+struct rvx_persist_dev vblk_persist_dev(struct vblk *b);
+
+#endif
