@@ -283,6 +283,24 @@ Test(persist, torn_tail_is_dropped_and_reported)
 	mdev_free(&m);
 }
 
+Test(persist, torn_single_block_entry_is_reported)
+{
+	struct rvx_persist p;
+	struct rvx_persist_report r;
+	struct mdev m;
+
+	make(&m, &p, 64, 1); /* frame 0: one block */
+	m.img[lba_of_frame(0) * BS + BS - 1] ^= 1;
+	cr_assert_eq(reopen(&m, &p, &r), 0);
+	cr_assert_eq(r.frames, 0);
+	cr_assert_eq(r.torn_entries, 1, "a block of ours that does not check out");
+	/* a block never written is the end, not a tear */
+	memset(m.img + lba_of_frame(0) * BS, 0, BS);
+	cr_assert_eq(reopen(&m, &p, &r), 0);
+	cr_assert_eq(r.torn_entries, 0);
+	mdev_free(&m);
+}
+
 Test(persist, torn_entry_with_a_later_block_written_first_is_a_tail)
 {
 	struct rvx_persist p;

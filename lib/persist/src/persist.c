@@ -533,6 +533,18 @@ int rvx_persist_open(struct rvx_persist *p, const struct rvx_persist_dev *dev, v
 	if (sc.entry_len != 0) {
 		r.torn_entries = 1;
 		r.torn_blocks = sc.parts;
+	} else if (sc.lba < dev->block_count && rvx_le_get32(t.buf + B_MAGIC) == BLOCK_MAGIC &&
+		   rvx_le_get64(t.buf + B_VOLUME) == t.volume &&
+		   rvx_le_get64(t.buf + B_EPOCH) == t.epoch &&
+		   rvx_le_get64(t.buf + B_INDEX) == sc.index &&
+		   rvx_le_get64(t.buf + B_SEQ) == t.next_seq) {
+		struct block_hdr h;
+
+		/* The next entry's first block, its header intact but the block
+		 * not: an entry torn in its first block (a leftover of an older
+		 * tear names an older sequence). */
+		if (!block_parse(t.buf, dev->block_size, t.volume, &h))
+			r.torn_entries = 1;
 	}
 	for (uint64_t lba = sc.lba; lba < dev->block_count; lba++) {
 		struct block_hdr h;
