@@ -187,6 +187,8 @@ static void run_selftests(void)
  * this file without it refuse the mode). */
 __attribute__((weak)) int rvx_virt_persist_secret(uint8_t out[32]);
 __attribute__((weak)) _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k);
+/* rvx.fat=<path> (fatread.c, virt only): returns at once without the argument. */
+__attribute__((weak)) void rvx_virt_fat_main(struct rvx_kernel *k);
 
 static bool persist_requested(void)
 {
@@ -787,6 +789,8 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	boot_kernel(early, 4);
 	if (persist_requested() && rvx_virt_persist_main != NULL)
 		rvx_virt_persist_main(&kernel);
+	if (rvx_virt_fat_main != NULL)
+		rvx_virt_fat_main(&kernel);
 	if (partitions_requested()) {
 		/* The partition mode's work is the partitions, on every CPU; the
 		 * root package stays unmounted. */

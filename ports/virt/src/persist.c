@@ -176,7 +176,7 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 	int rc;
 
 	kern = k;
-	rc = vblk_open(&disk, 0, on_device_action, NULL);
+	rc = vblk_open(&disk, 0, true, on_device_action, NULL);
 	if (rc != 0) {
 		rvx_a64_printf("persist: virtio-mmio span 0x%lx+0x%lx\n", rvx_a64_board.virtio.base,
 			       rvx_a64_board.virtio.size);

@@ -3,7 +3,8 @@
  * virtio-blk on the virt board, over lib/virtio's transport: one request
  * queue, polled, DMA only through the driver's own window (a block of
  * kernel RAM it allocates). Blocks are 4096 bytes (eight sectors); writes
- * are durable after vblk_flush() (VIRTIO_BLK_F_FLUSH, required).
+ * are durable after vblk_flush() (VIRTIO_BLK_F_FLUSH, which a writer
+ * requires); reads may also go by 512-byte sectors.
  */
 #ifndef RVX_VIRT_VBLK_H
 #define RVX_VIRT_VBLK_H
@@ -28,6 +29,7 @@ struct vblk {
 	uint8_t *data;       /* VBLK_BLOCK bytes */
 	uint64_t base;       /* registers */
 	uint64_t blocks;     /* VBLK_BLOCK blocks on the disk */
+	uint64_t sectors;    /* 512-byte sectors on the disk */
 	uint64_t features;
 	uint64_t requests;
 	vblk_witness_fn witness;
@@ -36,19 +38,21 @@ struct vblk {
 
 /**
  * Find the @p nth virtio-blk device in the DTB (0 for the first), set it
- * up and make it ready.
+ * up and make it ready; with @p need_flush, only if it can flush.
  * @retval 0 ready
  * @retval -RVX_ENOENT no such device
  * @retval -RVX_ENOMEM no RAM for the DMA window
  * @retval -RVX_ENOTSUP the device lacks VERSION_1 or FLUSH
  * @retval other the transport's error
  */
-int vblk_open(struct vblk *b, uint32_t nth, vblk_witness_fn witness, void *ctx);
+int vblk_open(struct vblk *b, uint32_t nth, bool need_flush, vblk_witness_fn witness, void *ctx);
 
 /** Read block @p lba into @p buf (VBLK_BLOCK bytes). */
 int vblk_read(struct vblk *b, uint64_t lba, void *buf);
 /** Write block @p lba from @p buf (VBLK_BLOCK bytes). */
 int vblk_write(struct vblk *b, uint64_t lba, const void *buf);
+/** Read @p count 512-byte sectors from @p sector into @p buf. */
+int vblk_read_sectors(struct vblk *b, uint64_t sector, uint32_t count, void *buf);
 /** Make every completed write durable. */
 int vblk_flush(struct vblk *b);
 /** The disk as a lib/persist device. */
