@@ -238,6 +238,7 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 			fail("recording the device's setup", rc);
 	}
 	sync_journal();
+	t0 = rvx_port_time_real_ns();
 	for (uint64_t i = 0; i < count; i++) {
 		uint8_t args[40];
 
@@ -260,6 +261,8 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 				       (uint64_t)ck_len);
 		}
 	}
-	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu\n", store.next_seq, disk.requests);
+	t1 = rvx_port_time_real_ns();
+	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu records=%lu ns_per_record=%lu\n",
+		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0);
 	rvx_a64_exit(0);
 }
