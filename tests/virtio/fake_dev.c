@@ -240,3 +240,28 @@ const struct rvx_virtio_ops fake_ops = {
 	.sync = NULL,
 	.witness = fake_witness,
 };
+
+static void fake_sync(void *ctx, const void *va, size_t len, uint32_t dir)
+{
+	struct fake_dev *f = ctx;
+	const uint8_t *p = va;
+
+	if (dir == RVX_DMA_TO_DEVICE) {
+		f->sync_to++;
+		f->sync_to_bytes += len;
+	} else {
+		f->sync_from++;
+		f->sync_from_bytes += len;
+		if (len >= 64 && p[0] == 0xa5)
+			f->sync_from_with_data = 1;
+	}
+}
+
+const struct rvx_virtio_ops fake_ops_sync = {
+	.read32 = fake_read32,
+	.read8 = fake_read8,
+	.write32 = fake_write32,
+	.barrier = fake_barrier,
+	.sync = fake_sync,
+	.witness = fake_witness,
+};

@@ -60,12 +60,18 @@ struct fake_dev {
 	uint64_t ev_a[FAKE_EVENTS], ev_b[FAKE_EVENTS];
 	uint32_t ev_count;
 	int witness_refuse;    /* refuse events of this kind (0: none) */
+	/* cache maintenance asked for (fake_ops_sync) */
+	uint32_t sync_to, sync_from;
+	uint64_t sync_to_bytes, sync_from_bytes;
+	int sync_from_with_data; /* a FROM_DEVICE sync saw the device's bytes */
 	/* the owner's memory, 16-byte aligned */
 	_Alignas(64) uint8_t mem[FAKE_MEM];
 };
 
 void fake_init(struct fake_dev *f, uint32_t device_id);
 extern const struct rvx_virtio_ops fake_ops;
+/* The same, with a sync hook that counts. */
+extern const struct rvx_virtio_ops fake_ops_sync;
 /* The window over the whole of f->mem. */
 void fake_window(struct fake_dev *f, struct rvx_dma_window *w);
 

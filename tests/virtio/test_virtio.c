@@ -207,6 +207,11 @@ Test(virtio, queue_setup_checks)
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem + 8, track), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 6, f->mem, track), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 0, f->mem, track), -RVX_EINVAL);
+	/* Bookkeeping the device could reach. */
+	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem,
+				    (struct rvx_virtq_track *)(void *)(f->mem + 8192)), -RVX_EINVAL);
+	cr_assert_eq(rvx_virtq_init(&q, &dev, 1, 8, f->mem,
+				    (struct rvx_virtq_track *)(void *)(f->mem - 64)), -RVX_EINVAL);
 	cr_assert_eq(rvx_virtq_ring_bytes(RVX_VIRTQ_MAX_SIZE * 2u), 0);
 	cr_assert_eq(rvx_virtq_ring_bytes(8), 160 /* 8 * 16 + 6 + 16, to 16 */ + 6 + 64);
 }
@@ -380,4 +385,30 @@ Test(virtio, needs_reset_blocks_driver_ok)
 	f->needs_reset = 1;
 	cr_assert_eq(rvx_virtio_driver_ok(&dev), -RVX_ENOTSUP);
 	cr_assert_eq(f->status & RVX_VIRTIO_STATUS_DRIVER_OK, 0);
+}
+
+Test(virtio, cache_maintenance_both_ways)
+{
+	uint64_t cookie;
+	uint32_t len, to_before, from_before;
+
+	cr_assert_eq(rvx_virtio_probe(&dev, &fake_ops_sync, f, &win, 0, 100), 0);
+	cr_assert_eq(rvx_virtio_negotiate(&dev, RVX_VIRTIO_F_VERSION_1, NULL), 0);
+	cr_assert_eq(rvx_virtq_init(&q, &dev, 0, 8, f->mem, track), 0);
+	cr_assert_eq(f->sync_to, 1, "the new ring was not cleaned");
+	cr_assert_eq(rvx_virtio_queue_setup(&q), 0);
+	cr_assert_eq(rvx_virtio_driver_ok(&dev), 0);
+	to_before = f->sync_to;
+	from_before = f->sync_from;
+	cr_assert_eq(post(0, 9), 0);
+	/* Both buffers and the ring were synced before the device saw them. */
+	cr_assert_geq(f->sync_to - to_before, 3);
+	cr_assert_eq(f->sync_from, from_before + 1, "the writable buffer was not prepared");
+	rvx_virtq_kick(&q);
+	from_before = f->sync_from;
+	f->sync_from_with_data = 0;
+	cr_assert_eq(rvx_virtq_get(&q, &cookie, &len), 0);
+	/* The used ring and the written buffer were invalidated for the CPU. */
+	cr_assert_geq(f->sync_from - from_before, 2);
+	cr_assert(f->sync_from_with_data, "the written buffer was not synced for the CPU");
 }

@@ -255,8 +255,13 @@ int rvx_virtq_init(struct rvx_virtq *q, struct rvx_virtio_dev *d, uint16_t index
 	struct rvx_dma_seg seg;
 	int rc;
 
+	uintptr_t t = (uintptr_t)track, w = (uintptr_t)(d != NULL ? d->win.va : NULL);
+
 	if (q == NULL || d == NULL || bytes == 0 || ring == NULL || track == NULL ||
 	    ((uintptr_t)ring & 15u) != 0)
+		return -RVX_EINVAL;
+	/* The bookkeeping must be out of the device's reach. */
+	if (t < w + d->win.size && w < t + (size_t)size * sizeof(*track))
 		return -RVX_EINVAL;
 	rc = rvx_dma_map(&d->win, ring, bytes, RVX_DMA_TO_DEVICE, &seg);
 	if (rc != 0)

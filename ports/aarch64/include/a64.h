@@ -180,7 +180,8 @@ struct rvx_a64_board {
 	struct rvx_a64_range uart;     /**< the console device's registers (mapped Device) */
 	struct rvx_a64_range gicd;     /**< GIC distributor */
 	struct rvx_a64_range gicc;     /**< GIC CPU interface */
-	struct rvx_a64_range virtio;   /**< the span of the virtio-mmio slots (mapped Device; size 0: none) */
+	struct rvx_a64_range devwin;   /**< more device registers the board maps (virt: the
+					    virtio-mmio slots); size 0: none */
 	uint32_t timer_intid;          /**< GIC INTID of the EL2 (hypervisor) timer */
 	uint32_t have_psci;            /**< 1: the DTB has a PSCI node */
 	uint32_t psci_smc;             /**< RVX_A64_PSCI_SMC or RVX_A64_PSCI_HVC */
@@ -398,6 +399,10 @@ _Noreturn void rvx_a64_secondary_main(uint32_t index);
 void rvx_a64_cpu_set_online(uint32_t count);
 /** Seed the DRBG from the DTB's rng-seed; -RVX_ENOTSUP without one. */
 int rvx_a64_entropy_init(void);
+/** Mix @p len bytes from a hardware source (virtio-rng) into the DRBG
+ *  (seeding it if the DTB gave no rng-seed); 0, or -RVX_EINVAL for fewer
+ *  than 16 bytes when there is nothing to mix them into. */
+int rvx_a64_entropy_mix(const void *data, size_t len);
 
 /* ---- phys.c: physical pages (lib/buddy) ---- */
 /** Place the allocator's page records and the task-stack arena

@@ -198,8 +198,8 @@ int rvx_a64_mmu_build(void)
 	err |= map_range(b->uart.base, b->uart.size, device, false);
 	err |= map_range(b->gicd.base, b->gicd.size, device, false);
 	err |= map_range(b->gicc.base, b->gicc.size, device, false);
-	if (b->virtio.size != 0)
-		err |= map_range(b->virtio.base, b->virtio.size, device, false);
+	if (b->devwin.size != 0)
+		err |= map_range(b->devwin.base, b->devwin.size, device, false);
 	err |= map_range(b->mem.base, b->mem.size, normal | AP_RW | XN, true);
 	/* On a NUMA machine the loader may put the DTB or the initrd in
 	 * another node's memory than the kernel's: they stay readable. */

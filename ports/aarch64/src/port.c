@@ -44,6 +44,23 @@ int rvx_a64_entropy_init(void)
 	return 0;
 }
 
+int rvx_a64_entropy_mix(const void *data, size_t len)
+{
+	uint64_t daif = rvx_a64_lock_irqsave(&entropy_lock);
+	int rc = 0;
+
+	if (drbg_ready) {
+		br_hmac_drbg_update(&drbg, data, len);
+	} else if (len >= 16u) {
+		br_hmac_drbg_init(&drbg, &br_sha256_vtable, data, len);
+		drbg_ready = 1;
+	} else {
+		rc = -RVX_EINVAL;
+	}
+	rvx_a64_unlock_irqrestore(&entropy_lock, daif);
+	return rc;
+}
+
 int rvx_port_init(void)
 {
 	return 0;

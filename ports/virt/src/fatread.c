@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * rvx.fat=<path>: read one file from a FAT32 image on the second virtio-blk
- * disk (the first holds the persistent log) through lib/fs (the FAT32 driver
- * under the VFS), and print its size and SHA-256:
+ * rvx.fat=<path>: read one file from a FAT32 image on a virtio-blk disk (the
+ * one in the lowest free slot: QEMU's last -device, so a second disk after
+ * the persistent log's) through lib/fs (the FAT32 driver under the VFS), and
+ * print its size and SHA-256:
  *   RVX-FAT-FILE <path> <bytes> <sha256>
  * A damaged image is refused ("RVX-FAT-REFUSED <reason>", exit 7). The
- * device's setup is witnessed (port records).
+ * disk is leased through the board's seam (vdev.h), which witnesses it.
  */
 #include <bearssl.h>
 
@@ -14,8 +15,6 @@
 #include "vblk.h"
 #include "virt.h"
 
-#define KIND_VIRTIO (RVX_WITNESS_KIND_USER + 0x100u)
-
 static struct vblk fat_disk;
 static struct rvx_fs_fat fat;
 static struct rvx_fs_vfs vfs;
@@ -23,20 +22,6 @@ static struct rvx_fs_mount mounts[1];
 static struct rvx_fs_file files[2];
 static uint8_t fat_scratch[RVX_FS_FAT_SCRATCH];
 static uint8_t chunk[4096];
-static struct rvx_kernel *fat_kernel;
-
-static int fat_witness(void *ctx, uint64_t base, uint32_t event, uint64_t a, uint64_t b)
-{
-	uint8_t args[16];
-
-	(void)ctx;
-	for (int i = 0; i < 8; i++) {
-		args[i] = (uint8_t)(a >> (8 * i));
-		args[8 + i] = (uint8_t)(b >> (8 * i));
-	}
-	return rvx_kernel_port_record(fat_kernel, (uint16_t)(KIND_VIRTIO + event), 1, base, args,
-				      sizeof(args));
-}
 
 static int fat_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
@@ -72,10 +57,10 @@ void rvx_virt_fat_main(struct rvx_kernel *k)
 		n++;
 	memcpy(path, arg, n);
 	path[n] = '\0';
-	fat_kernel = k;
-	rc = vblk_open(&fat_disk, 1, false, fat_witness, NULL);
+	(void)k;
+	rc = vblk_open(&fat_disk, 0, false);
 	if (rc != 0) {
-		rvx_a64_printf("RVX-FAT-FAIL no second virtio-blk disk: %s (%d)\n", rvx_strerror(rc), rc);
+		rvx_a64_printf("RVX-FAT-FAIL no virtio-blk disk: %s (%d)\n", rvx_strerror(rc), rc);
 		rvx_a64_exit(7);
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -113,6 +98,11 @@ void rvx_virt_fat_main(struct rvx_kernel *k)
 		total += (uint64_t)got;
 	}
 	(void)rvx_fs_close(&vfs, h);
+	rc = rvx_virt_vdev_summary(&fat_disk.lease, &fat_disk.requests, 1);
+	if (rc != 0) {
+		rvx_a64_printf("RVX-FAT-FAIL lease summary: %s (%d)\n", rvx_strerror(rc), rc);
+		rvx_a64_exit(7);
+	}
 	br_sha256_out(&sha, digest);
 	rvx_a64_printf("RVX-FAT-FILE %s %lu ", path, total);
 	for (int i = 0; i < 32; i++)

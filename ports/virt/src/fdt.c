@@ -7,7 +7,7 @@
  */
 #include <libfdt.h>
 
-#include "virt.h"
+#include "vdev.h"
 
 uint32_t rvx_virt_uart_intid;
 
@@ -21,29 +21,6 @@ static void uart_intid(const void *dtb, int node)
 	if (irq == NULL || len < 12)
 		return;
 	rvx_virt_uart_intid = fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) == 0 ? 32u : 16u);
-}
-
-/* The span of the virtio-mmio slots (children of the root), for the MMU
- * to map as Device memory; the drivers find the slots again in the DTB. */
-static void virtio_span(const void *dtb)
-{
-	uint64_t lo = UINT64_MAX, hi = 0;
-	int node = -1;
-
-	while ((node = fdt_node_offset_by_compatible(dtb, node, "virtio,mmio")) >= 0) {
-		struct rvx_a64_fdt_node n = {node, 1, {0}};
-		struct rvx_a64_range r;
-
-		if (fdt_parent_offset(dtb, node) != 0 || rvx_a64_fdt_reg(&n, 0, &r) != 0 ||
-		    r.size == 0 || r.base + r.size < r.base)
-			continue;
-		lo = r.base < lo ? r.base : lo;
-		hi = r.base + r.size > hi ? r.base + r.size : hi;
-	}
-	if (hi > lo && hi - lo <= (UINT64_C(1) << 24)) {
-		rvx_a64_board.virtio.base = lo;
-		rvx_a64_board.virtio.size = hi - lo;
-	}
 }
 
 int rvx_virt_fdt_parse(const void *dtb, const char **what)
@@ -63,8 +40,10 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 	if (err != 0)
 		return err;
 	uart_intid(dtb, uart->node);
-	virtio_span(dtb);
-	return rvx_a64_fdt_machine(true, what);
+	err = rvx_a64_fdt_machine(true, what);
+	if (err == 0)
+		rvx_virt_vdev_scan(dtb);
+	return err;
 }
 
 const char rvx_virt_board_name[] = "virt";

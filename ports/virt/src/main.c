@@ -16,6 +16,8 @@
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
  * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
+ * rvx.net=A.B.C.D/N (and rvx.rng=on) runs the virtio drivers and the
+ * network task instead of the workers (vnet.c);
  * rvx.shell=on (an image built with the kernel-shell option) starts rvsh
  * on the console once the work is done, and the witness log is dumped when
  * the shell ends (after a `reboot`, the machine is then reset).
@@ -28,6 +30,7 @@
 #include "ruvix/selftest.h"
 #include "component.h"
 #include "objects.h"
+#include "vdev.h"
 #include "virt.h"
 
 #ifndef RVX_VIRT_HAVE_TRUSTED_KEYS
@@ -437,7 +440,12 @@ static void prog_root(void)
 		rvx_a64_puts("test: the root task recurses until its stack runs out\n");
 		(void)recurse(0);
 	}
-	if (partitions_requested()) {
+	if (rvx_virt_net_wanted()) {
+		/* rvx.net / rvx.rng: the virtio drivers and the network task
+		 * (vnet.c) are the work. */
+		rvx_virt_net_main(0, root_caps.clock.raw);
+		online = 0;
+	} else if (partitions_requested()) {
 		rvx_virt_part_main(rvx_virt_bootarg("rvx.partitions=bench")	? RVX_VIRT_PART_BENCH
 				   : rvx_virt_bootarg("rvx.partitions=smp")	? RVX_VIRT_PART_SMP
 				   : rvx_virt_bootarg("rvx.partitions=smp-shared") ? RVX_VIRT_PART_SMP_SHARED

@@ -7,7 +7,9 @@
  * hash and chain head. Then a write-heavy run: port records, each appended
  * and flushed before "RVX-PERSIST-ACK <seq> <head>" is printed, and a
  * checkpoint every CKPT_EVERY records; after rvx.persist.count=N records
- * (default 100000) the image exits with 0.
+ * (default 100000) the image exits with 0. The disk is leased through the
+ * board's device seam (vdev.h, vblk.c); a RECOVERY record after recovery
+ * names it in the recovered history.
  *
  * A checkpoint and a journal are accepted only by a kernel holding the
  * secret that wrote them, so this mode takes its kernel secret from
@@ -26,20 +28,11 @@
 #define FRAMES_CAP (1024u * 1024u)
 /* User kinds of this mode's records. */
 #define KIND_WORK (RVX_WITNESS_KIND_USER + 1u)
-#define KIND_VIRTIO (RVX_WITNESS_KIND_USER + 0x100u)
 
 static struct vblk disk;
 static struct rvx_persist store;
 static _Alignas(64) uint8_t scratch[VBLK_BLOCK];
 static struct rvx_kernel *kern;
-/* Device actions seen before the log was recovered: recorded after it. */
-static struct {
-	uint64_t base, a, b;
-	uint32_t event;
-} pending[16];
-static uint32_t pending_count;
-static bool recovered;
-
 static const char *find_arg(const char *name)
 {
 	const char *p = rvx_a64_board.bootargs;
@@ -94,36 +87,6 @@ static _Noreturn void fail(const char *what, int rc)
 	rvx_a64_exit(5);
 }
 
-static int record_device_action(uint64_t base, uint32_t event, uint64_t a, uint64_t b)
-{
-	uint8_t args[16];
-
-	for (int i = 0; i < 8; i++) {
-		args[i] = (uint8_t)(a >> (8 * i));
-		args[8 + i] = (uint8_t)(b >> (8 * i));
-	}
-	return rvx_kernel_port_record(kern, (uint16_t)(KIND_VIRTIO + event), 0, base, args,
-				      sizeof(args));
-}
-
-/* lib/virtio's hook: before the log is recovered, device actions wait in
- * `pending` (a restore would drop records made now); afterwards each is
- * recorded before it is done, and a refusal stops it. */
-static int on_device_action(void *ctx, uint64_t base, uint32_t event, uint64_t a, uint64_t b)
-{
-	(void)ctx;
-	if (recovered)
-		return record_device_action(base, event, a, b);
-	if (pending_count == sizeof(pending) / sizeof(pending[0]))
-		return -RVX_ELIMIT;
-	pending[pending_count].base = base;
-	pending[pending_count].event = event;
-	pending[pending_count].a = a;
-	pending[pending_count].b = b;
-	pending_count++;
-	return 0;
-}
-
 static void on_ack(void *ctx, uint64_t seq)
 {
 	struct rvx_witness_head h;
@@ -176,12 +139,9 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 	int rc;
 
 	kern = k;
-	rc = vblk_open(&disk, 0, true, on_device_action, NULL);
-	if (rc != 0) {
-		rvx_a64_printf("persist: virtio-mmio span 0x%lx+0x%lx\n", rvx_a64_board.virtio.base,
-			       rvx_a64_board.virtio.size);
+	rc = vblk_open(&disk, 0, true);
+	if (rc != 0)
 		fail("no virtio-blk disk", rc);
-	}
 	rvx_a64_printf("persist: virtio-blk at 0x%lx, %lu blocks of %u bytes\n", disk.base,
 		       disk.blocks, VBLK_BLOCK);
 	ck_cap = rvx_kernel_checkpoint_size(k) + 65536u;
@@ -230,12 +190,17 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 			       store.next_seq, r.ckpt_seq, r.frames, replayed, r.torn_entries,
 			       r.torn_blocks, r.scanned, (t1 - t0) / 1000u, line);
 	}
-	recovered = true;
-	for (uint32_t i = 0; i < pending_count; i++) {
-		rc = record_device_action(pending[i].base, pending[i].event, pending[i].a,
-					  pending[i].b);
+	/* The lease and the device's setup were witnessed before the restore,
+	 * which set the log back to the recovered history: this record puts
+	 * them in it (the disk, its window, where the history resumed). */
+	{
+		uint64_t args[5] = {disk.lease.win.pa, disk.lease.win.size, store.generation,
+				    r.ckpt_seq, r.torn_entries};
+
+		rc = rvx_kernel_port_record(k, RVX_WITNESS_RECOVERY, 0, disk.base, args,
+					    sizeof(args));
 		if (rc != 0)
-			fail("recording the device's setup", rc);
+			fail("recording the recovery", rc);
 	}
 	sync_journal();
 	t0 = rvx_port_time_real_ns();
@@ -262,6 +227,11 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 		}
 	}
 	t1 = rvx_port_time_real_ns();
+	/* The data path inside the lease, witnessed as one summary. */
+	rc = rvx_virt_vdev_summary(&disk.lease, &disk.requests, 1);
+	if (rc != 0)
+		fail("lease summary", rc);
+	sync_journal();
 	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu records=%lu ns_per_record=%lu\n",
 		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0);
 	rvx_a64_exit(0);

@@ -4,10 +4,10 @@
  * chain: the 16-byte header (device-readable), the data block (readable for
  * a write, writable for a read, absent for a flush) and the status byte
  * (writable). The queue is polled: the kernel's persistence runs on the
- * boot CPU before scheduling starts, and every wait is bounded.
+ * boot CPU before scheduling starts, and every wait is bounded. The lease
+ * (vdev.c) witnesses the grant and every privileged action on the device;
+ * requests are the data path inside the lease.
  */
-#include <libfdt.h>
-
 #include "vblk.h"
 #include "virt.h"
 
@@ -20,129 +20,49 @@
 #define QUEUE_SIZE 8u
 #define POLL_LIMIT 100000000u
 #define WINDOW_BYTES (4u * 4096u + VBLK_BLOCK)
+_Static_assert(VBLK_BLOCK % 512u == 0, "whole sectors");
 
-static uint32_t r32(void *ctx, uint32_t off)
+int vblk_open(struct vblk *b, uint32_t owner, bool need_flush)
 {
-	const struct vblk *b = ctx;
-
-	return *(volatile const uint32_t *)(uintptr_t)(b->base + off);
-}
-
-static uint8_t r8(void *ctx, uint32_t off)
-{
-	const struct vblk *b = ctx;
-
-	return *(volatile const uint8_t *)(uintptr_t)(b->base + off);
-}
-
-static void w32(void *ctx, uint32_t off, uint32_t v)
-{
-	const struct vblk *b = ctx;
-
-	*(volatile uint32_t *)(uintptr_t)(b->base + off) = v;
-}
-
-static void barrier(void *ctx)
-{
-	(void)ctx;
-	__asm__ volatile("dsb sy" ::: "memory");
-}
-
-/* Clean (to device) or invalidate (from device) the lines of [va, va+len). */
-static void sync_range(void *ctx, const void *va, size_t len, uint32_t dir)
-{
-	uint64_t ctr, line, a, end = (uint64_t)(uintptr_t)va + len;
-
-	(void)ctx;
-	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	line = UINT64_C(4) << ((ctr >> 16) & 15u);
-	for (a = (uint64_t)(uintptr_t)va & ~(line - 1u); a < end; a += line) {
-		if (dir == RVX_DMA_TO_DEVICE)
-			__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
-		else
-			__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
-	}
-	__asm__ volatile("dsb sy" ::: "memory");
-}
-
-static int witness(void *ctx, uint32_t event, uint64_t a, uint64_t b2)
-{
-	struct vblk *b = ctx;
-
-	return b->witness != NULL ? b->witness(b->witness_ctx, b->base, event, a, b2) : 0;
-}
-
-static const struct rvx_virtio_ops ops = {r32, r8, w32, barrier, sync_range, witness};
-
-int vblk_open(struct vblk *b, uint32_t nth, bool need_flush, vblk_witness_fn wit, void *ctx)
-{
-	const void *dtb = rvx_a64_board.dtb;
-	const struct rvx_a64_range *span = &rvx_a64_board.virtio;
 	uint64_t cap = 0;
-	uint64_t bases[32];
-	uint32_t seen = 0;
-	uint8_t *mem;
-	int node = -1, rc;
+	int rc;
 
 	memset(b, 0, sizeof(*b));
-	b->witness = wit;
-	b->witness_ctx = ctx;
-	mem = rvx_a64_alloc(WINDOW_BYTES, 4096);
-	if (mem == NULL)
-		return -RVX_ENOMEM;
-	memset(mem, 0, WINDOW_BYTES);
-	/* The kernel's RAM is mapped at its physical address. */
-	rc = rvx_dma_window_init(&b->win, mem, (uint64_t)(uintptr_t)mem, WINDOW_BYTES);
+	rc = rvx_virt_vdev_lease(RVX_VIRTIO_ID_BLOCK, owner, WINDOW_BYTES, &b->lease);
 	if (rc != 0)
 		return rc;
-	b->ring = mem;
-	b->hdr = mem + 3u * 4096u;
-	b->status = b->hdr + 64;
-	b->data = mem + 4u * 4096u;
-	if (rvx_virtq_ring_bytes(QUEUE_SIZE) > 3u * 4096u)
+	b->base = b->lease.base;
+	b->ring = rvx_virt_dma_alloc(&b->lease, rvx_virtq_ring_bytes(QUEUE_SIZE), 4096);
+	b->hdr = rvx_virt_dma_alloc(&b->lease, 64, 64);
+	b->status = rvx_virt_dma_alloc(&b->lease, 64, 64);
+	b->data = rvx_virt_dma_alloc(&b->lease, VBLK_BLOCK, 4096);
+	if (b->ring == NULL || b->hdr == NULL || b->status == NULL || b->data == NULL)
 		return -RVX_ENOMEM;
-	/* The block devices by slot, highest first: QEMU's virt machine puts
-	 * the first -device in the highest slot, so `nth` follows the command
-	 * line. */
-	while ((node = fdt_node_offset_by_compatible(dtb, node, "virtio,mmio")) >= 0) {
-		struct rvx_a64_fdt_node n = {node, 1, {0}};
-		struct rvx_a64_range r;
-		uint32_t i;
-
-		if (fdt_parent_offset(dtb, node) != 0 || rvx_a64_fdt_reg(&n, 0, &r) != 0 ||
-		    r.size < RVX_VIRTIO_MMIO_SPAN || r.base < span->base ||
-		    r.base + RVX_VIRTIO_MMIO_SPAN > span->base + span->size)
-			continue;
-		b->base = r.base;
-		if (rvx_virtio_probe(&b->dev, &ops, b, &b->win, RVX_VIRTIO_ID_BLOCK, POLL_LIMIT) != 0 ||
-		    seen == sizeof(bases) / sizeof(bases[0]))
-			continue;
-		for (i = seen++; i > 0 && bases[i - 1] < r.base; i--)
-			bases[i] = bases[i - 1];
-		bases[i] = r.base;
-	}
-	if (nth >= seen)
-		return -RVX_ENOENT;
-	b->base = bases[nth];
-	rc = rvx_virtio_probe(&b->dev, &ops, b, &b->win, RVX_VIRTIO_ID_BLOCK, POLL_LIMIT);
-	if (rc != 0)
-		return rc;
-	rc = rvx_virtio_negotiate(&b->dev, RVX_VIRTIO_F_VERSION_1 | BLK_F_FLUSH, &b->features);
+	rc = rvx_virtio_negotiate(&b->lease.dev, RVX_VIRTIO_F_VERSION_1 | BLK_F_FLUSH,
+				  &b->features);
 	if (rc != 0)
 		return rc;
 	if (need_flush && !(b->features & BLK_F_FLUSH))
 		return -RVX_ENOTSUP;
-	rc = rvx_virtio_config_read(&b->dev, 0, &cap, sizeof(cap));
+	rc = rvx_virtio_config_read(&b->lease.dev, 0, &cap, sizeof(cap));
 	if (rc != 0)
 		return rc;
 	b->sectors = cap;
 	b->blocks = cap / SECTORS_PER_BLOCK;
-	rc = rvx_virtq_init(&b->q, &b->dev, 0, QUEUE_SIZE, b->ring, b->track);
+	rc = rvx_virtq_init(&b->q, &b->lease.dev, 0, QUEUE_SIZE, b->ring, b->track);
 	if (rc == 0)
 		rc = rvx_virtio_queue_setup(&b->q);
 	if (rc == 0)
-		rc = rvx_virtio_driver_ok(&b->dev);
+		rc = rvx_virtio_driver_ok(&b->lease.dev);
 	return rc;
+}
+
+/* After the device wrote [va, va + len): lib/virtio's sync hook, if the
+ * device is not coherent. */
+static void device_wrote(struct vblk *b, const void *va, size_t len)
+{
+	if (b->lease.dev.ops->sync != NULL)
+		b->lease.dev.ops->sync(b->lease.dev.ctx, va, len, RVX_DMA_FROM_DEVICE);
 }
 
 /* One request of @p bytes (a multiple of 512, at most VBLK_BLOCK) at 512-byte
@@ -164,11 +84,11 @@ static int request(struct vblk *b, uint32_t type, uint64_t sector, uint32_t byte
 	for (int i = 0; i < 8; i++)
 		b->hdr[8 + i] = (uint8_t)(sector >> (8 * i));
 	*b->status = 0xff;
-	rc = rvx_dma_map(&b->win, b->hdr, 16, RVX_DMA_TO_DEVICE, &segs[n++]);
+	rc = rvx_dma_map(&b->lease.win, b->hdr, 16, RVX_DMA_TO_DEVICE, &segs[n++]);
 	if (rc == 0 && type != BLK_T_FLUSH)
-		rc = rvx_dma_map(&b->win, b->data, bytes, data_dir, &segs[n++]);
+		rc = rvx_dma_map(&b->lease.win, b->data, bytes, data_dir, &segs[n++]);
 	if (rc == 0)
-		rc = rvx_dma_map(&b->win, b->status, 1, RVX_DMA_FROM_DEVICE, &segs[n++]);
+		rc = rvx_dma_map(&b->lease.win, b->status, 1, RVX_DMA_FROM_DEVICE, &segs[n++]);
 	if (rc != 0)
 		return rc;
 	outs = type == BLK_T_OUT ? 2u : 1u;
@@ -183,12 +103,12 @@ static int request(struct vblk *b, uint32_t type, uint64_t sector, uint32_t byte
 		if (spin == POLL_LIMIT)
 			return -RVX_ETIMEDOUT;
 	}
-	(void)rvx_virtio_irq_ack(&b->dev);
+	(void)rvx_virtio_irq_ack(&b->lease.dev);
 	if (rc != 0)
 		return rc;
 	if (type == BLK_T_IN)
-		sync_range(NULL, b->data, bytes, RVX_DMA_FROM_DEVICE);
-	sync_range(NULL, b->status, 1, RVX_DMA_FROM_DEVICE);
+		device_wrote(b, b->data, bytes);
+	device_wrote(b, b->status, 1);
 	b->requests++;
 	return *(volatile uint8_t *)b->status == BLK_S_OK ? 0 : -RVX_EINVAL;
 }

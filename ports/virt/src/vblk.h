@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * virtio-blk on the virt board, over lib/virtio's transport: one request
- * queue, polled, DMA only through the driver's own window (a block of
- * kernel RAM it allocates). Blocks are 4096 bytes (eight sectors); writes
+ * virtio-blk on the virt board, over lib/virtio's transport and the board's
+ * device seam (vdev.h): the disk is used through a lease (witnessed grant,
+ * DMA window of its own, every privileged action witnessed); one request
+ * queue, polled. Blocks are 4096 bytes (eight sectors); writes
  * are durable after vblk_flush() (VIRTIO_BLK_F_FLUSH, which a writer
  * requires); reads may also go by 512-byte sectors.
  */
@@ -11,18 +12,15 @@
 
 #include "ruvix/persist.h"
 #include "ruvix/virtio.h"
+#include "vdev.h"
 
 /** Bytes of a block the driver reads and writes. */
 #define VBLK_BLOCK 4096u
 
-/** Device actions the driver reports (lib/virtio's witness hook). */
-typedef int (*vblk_witness_fn)(void *ctx, uint64_t base, uint32_t event, uint64_t a, uint64_t b);
-
 struct vblk {
-	struct rvx_virtio_dev dev;
+	struct rvx_virt_lease lease; /* the device and its DMA window */
 	struct rvx_virtq q;
-	struct rvx_virtq_track track[8];
-	struct rvx_dma_window win;
+	struct rvx_virtq_track track[8]; /* private: outside the window */
 	uint8_t *ring;
 	uint8_t *hdr;        /* 16 bytes: type, reserved, sector */
 	uint8_t *status;     /* 1 byte */
@@ -32,20 +30,19 @@ struct vblk {
 	uint64_t sectors;    /* 512-byte sectors on the disk */
 	uint64_t features;
 	uint64_t requests;
-	vblk_witness_fn witness;
-	void *witness_ctx;
 };
 
 /**
- * Find the @p nth virtio-blk device in the DTB (0 for the first), set it
- * up and make it ready; with @p need_flush, only if it can flush.
+ * Lease the free virtio-blk device in the lowest slot (QEMU's virt
+ * machine gives the last -device the lowest) to task @p owner, set it up
+ * and make it ready; with @p need_flush, only if it can flush.
  * @retval 0 ready
- * @retval -RVX_ENOENT no such device
+ * @retval -RVX_ENOENT no free virtio-blk device
  * @retval -RVX_ENOMEM no RAM for the DMA window
  * @retval -RVX_ENOTSUP the device lacks VERSION_1 or FLUSH
  * @retval other the transport's error
  */
-int vblk_open(struct vblk *b, uint32_t nth, bool need_flush, vblk_witness_fn witness, void *ctx);
+int vblk_open(struct vblk *b, uint32_t owner, bool need_flush);
 
 /** Read block @p lba into @p buf (VBLK_BLOCK bytes). */
 int vblk_read(struct vblk *b, uint64_t lba, void *buf);

@@ -345,7 +345,8 @@ size_t rvx_virtq_ring_bytes(uint32_t size);
 
 /**
  * Lay a queue out on @p ring (inside the device's window) with private
- * bookkeeping @p track (@p size entries, outside the window is best).
+ * bookkeeping @p track (@p size entries, outside the window: the device
+ * must not be able to reach it).
  * @param[out] q  the queue
  * @param d       its device
  * @param index   its index on the device
@@ -353,7 +354,8 @@ size_t rvx_virtq_ring_bytes(uint32_t size);
  * @param ring    rvx_virtq_ring_bytes(@p size) bytes, 16-byte aligned, in the window
  * @param track   @p size entries
  * @retval 0 done
- * @retval -RVX_EINVAL bad @p size, NULL or misaligned storage
+ * @retval -RVX_EINVAL bad @p size, NULL or misaligned storage, or @p track
+ *         overlapping the window
  * @retval -RVX_EPERM @p ring is not wholly inside the device's window
  */
 int rvx_virtq_init(struct rvx_virtq *q, struct rvx_virtio_dev *d, uint16_t index, uint32_t size,
