@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Plot bench-coherence's per-epoch cut traffic: DIR/coherence-epochs.csv ->
-DIR/coherence-cut.png (one panel per workload at n=256, k=8 and k=4)."""
+DIR/coherence-cut.png (one panel per workload at n=256, k=8 and k=4).
+usage: plot.py [DIR [DPI]]"""
 import csv
 import sys
 
@@ -30,5 +31,5 @@ for row_i, k in enumerate(("8", "4")):
             ax.set_xlabel("epoch")
 axes[0][0].legend(fontsize=8)
 fig.tight_layout()
-fig.savefig(f"{d}/coherence-cut.png", dpi=100)
+fig.savefig(f"{d}/coherence-cut.png", dpi=int(sys.argv[2]) if len(sys.argv) > 2 else 100)
 print(f"wrote {d}/coherence-cut.png")

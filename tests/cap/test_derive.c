@@ -34,7 +34,7 @@ Test(cap_derive, success_into_other_and_same_table)
 	cr_assert_eq(fx.slots[root_g].first_child, b_g);
 	cr_assert_eq(fx.slots[b_g].next_sibling, a_g);
 	cr_assert_eq(fx.slots[a_g].prev_sibling, b_g);
-	cr_assert_eq(fx.slots[a_g].next_sibling, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[a_g].next_sibling, RVX_CAP_LINK_NIL);
 	cr_assert_eq(rvx_cap_table_used(SP, 0), 2);
 	cr_assert_eq(rvx_cap_table_used(SP, 2), 1);
 	/* A child can itself grant when it holds GRANT. */

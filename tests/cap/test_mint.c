@@ -17,8 +17,8 @@ Test(cap_mint, success)
 	cr_assert_eq(s->rights, RVX_RIGHT_READ | RVX_RIGHT_PROVE);
 	cr_assert_eq(s->depth, 0);
 	cr_assert_eq(s->badge, 0xbadbadull);
-	cr_assert_eq(s->parent, RVX_CAP_NIL);
-	cr_assert_eq(s->first_child, RVX_CAP_NIL);
+	cr_assert_eq(s->parent, RVX_CAP_LINK_NIL);
+	cr_assert_eq(s->first_child, RVX_CAP_LINK_NIL);
 	cr_assert_eq(rvx_cap_table_used(SP, 2), 1);
 	cr_assert_eq(rvx_cap_lookup(SP, 2, cap, &info), 0);
 	cr_assert_eq(info.object.raw, obj.raw);

@@ -109,7 +109,7 @@ Test(cap_revoke, root_removes_whole_subtree_across_three_tasks, .init = build_tr
 	cr_assert_eq(rvx_cap_revoke(SP, tr.r.task, tr.r.h), 12);
 	/* after: r alone and still live; s, s1, u, u1 untouched */
 	cr_assert_eq(check_ref(tr.r), 0);
-	cr_assert_eq(fx.slots[rvx_handle_index(tr.r.h)].first_child, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[rvx_handle_index(tr.r.h)].first_child, RVX_CAP_LINK_NIL);
 	for (uint32_t d = 1; d <= 8; d++)
 		cr_assert_eq(check_ref(tr.c[d]), -RVX_ESTALE, "c%u", d);
 	cr_assert_eq(check_ref(tr.d5), -RVX_ESTALE);
@@ -214,7 +214,7 @@ Test(cap_delete, middle_capability_takes_its_subtree, .init = build_tree)
 	/* before: c4 (t1, d4) under c3 (t0), with c5..c8 and d5 below */
 	cr_assert_eq(rvx_cap_delete(SP, tr.c[4].task, tr.c[4].h), 6);
 	/* after: c3 has no children, everything from c4 down is gone */
-	cr_assert_eq(fx.slots[rvx_handle_index(tr.c[3].h)].first_child, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[rvx_handle_index(tr.c[3].h)].first_child, RVX_CAP_LINK_NIL);
 	cr_assert_eq(check_ref(tr.c[3]), 0);
 	for (uint32_t d = 4; d <= 8; d++)
 		cr_assert_eq(check_ref(tr.c[d]), -RVX_ESTALE, "c%u", d);
@@ -244,17 +244,17 @@ Test(cap_delete, unlinks_first_middle_and_last_sibling_across_tables)
 	cr_assert_eq(rvx_cap_delete(SP, 3, z), 1);
 	/* after: x alone, first child */
 	cr_assert_eq(fx.slots[pg].first_child, xg);
-	cr_assert_eq(fx.slots[xg].prev_sibling, RVX_CAP_NIL);
-	cr_assert_eq(fx.slots[xg].next_sibling, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[xg].prev_sibling, RVX_CAP_LINK_NIL);
+	cr_assert_eq(fx.slots[xg].next_sibling, RVX_CAP_LINK_NIL);
 
 	rvx_handle_t w = fx_derive(1, p, 2, RVX_RIGHT_READ, 0);
 	uint32_t wg = 2 * FX_SLOTS + rvx_handle_index(w);
 	/* before: w, x; delete the last one */
 	cr_assert_eq(rvx_cap_delete(SP, 0, x), 1);
 	cr_assert_eq(fx.slots[pg].first_child, wg);
-	cr_assert_eq(fx.slots[wg].next_sibling, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[wg].next_sibling, RVX_CAP_LINK_NIL);
 	cr_assert_eq(rvx_cap_delete(SP, 2, w), 1);
-	cr_assert_eq(fx.slots[pg].first_child, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[pg].first_child, RVX_CAP_LINK_NIL);
 	cr_assert_eq(rvx_cap_check(SP, 1, p, RVX_OBJ_QUEUE, RVX_RIGHTS_ALL, NULL), 0);
 	cr_assert_eq(rvx_cap_table_used(SP, 1), 1);
 	cr_assert_eq(rvx_cap_table_used(SP, 0) + rvx_cap_table_used(SP, 2) +

@@ -6,11 +6,11 @@ RVX_CAP_SPACE_DEFINE(static_space, 3, 5, 2);
 
 Test(cap_space, layout)
 {
-	cr_assert_eq(sizeof(struct rvx_cap_slot), 40u);
-	cr_assert_eq(sizeof(struct rvx_cap_table), 8u);
+	cr_assert_eq(sizeof(struct rvx_cap_slot), 32u);
+	cr_assert_eq(sizeof(struct rvx_cap_table), 4u);
 	cr_assert_eq(sizeof(struct rvx_cap_object), 16u);
 	/* 16 slots + header, within the 1 KiB per-task budget with room for a TCB. */
-	cr_assert_eq(RVX_CAP_TABLE_BYTES(16), 648u);
+	cr_assert_eq(RVX_CAP_TABLE_BYTES(16), 516u);
 	cr_assert_leq(RVX_CAP_TABLE_BYTES(RVX_CONFIG_CAP_SLOTS_PER_TASK), 1024u - 256u);
 }
 
@@ -121,8 +121,11 @@ Test(cap_space, init_einval_zero_counts)
 
 Test(cap_space, init_einval_too_many)
 {
-	/* Counts of removed slots are returned as int, and NIL is reserved. */
+	/* Every slot index fits a 16-bit link (RVX_CAP_SLOTS_MAX), and NIL is
+	 * reserved. */
 	init_fails(-RVX_EINVAL, false, false, false, false, SIZE_MAX, 65536, 65536, 2);
+	init_fails(-RVX_EINVAL, false, false, false, false, SIZE_MAX, 4096, 16, 2);
+	init_fails(-RVX_EINVAL, false, false, false, false, SIZE_MAX, 1, RVX_CAP_SLOTS_MAX + 1u, 2);
 	init_fails(-RVX_EINVAL, false, false, false, false, SIZE_MAX, 2, 0x40000000u, 2);
 	init_fails(-RVX_EINVAL, false, false, false, false, 8, 2, 4, RVX_CAP_NIL);
 }

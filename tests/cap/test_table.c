@@ -40,8 +40,8 @@ Test(cap_table, clear_removes_everything_the_task_holds)
 	/* p0's child list holds only keep now. */
 	uint32_t kg = rvx_handle_index(keep);
 	cr_assert_eq(fx.slots[rvx_handle_index(p0)].first_child, kg);
-	cr_assert_eq(fx.slots[kg].next_sibling, RVX_CAP_NIL);
-	cr_assert_eq(fx.slots[kg].prev_sibling, RVX_CAP_NIL);
+	cr_assert_eq(fx.slots[kg].next_sibling, RVX_CAP_LINK_NIL);
+	cr_assert_eq(fx.slots[kg].prev_sibling, RVX_CAP_LINK_NIL);
 	/* The whole table is reusable. */
 	for (uint32_t i = 0; i < FX_SLOTS; i++)
 		fx_mint(1, obj, RVX_RIGHT_READ, 0);

@@ -57,7 +57,7 @@ Test(cap_validate, cycle_reported)
 Test(cap_validate, sibling_ring_reported)
 {
 	/* the grandchild detached into a ring of its own, parent kept */
-	slots[child].first_child = RVX_CAP_NIL;
+	slots[child].first_child = RVX_CAP_LINK_NIL;
 	slots[grandchild].next_sibling = grandchild;
 	slots[grandchild].prev_sibling = grandchild;
 	cr_assert_eq(validate(), -RVX_EINVAL);
@@ -65,7 +65,7 @@ Test(cap_validate, sibling_ring_reported)
 
 Test(cap_validate, detached_child_reported)
 {
-	slots[child].first_child = RVX_CAP_NIL;
+	slots[child].first_child = RVX_CAP_LINK_NIL;
 	cr_assert_eq(validate(), -RVX_EINVAL);
 }
 

@@ -41,6 +41,7 @@ Test(coherence_engine, decay_is_exact_fixed_point)
 
 	rvx_coh_config_default(&cfg, 2);
 	cfg.decay_q16 = ONE / 2; /* keep half */
+	cfg.rise_q16 = 0;        /* the decay alone */
 	memset(&g, 0, sizeof(g));
 	g.n = 2;
 	g.m = 1;
@@ -70,6 +71,47 @@ Test(coherence_engine, decay_is_exact_fixed_point)
 	for (int i = 0; i < 200; i++)
 		cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 0), 0);
 	cr_assert_eq(f.e[0].weight, 0);
+}
+
+/* rise_q16: a rise in an edge's traffic is taken at once (r = 1) or in part;
+ * a fall still decays; loads are not affected. */
+Test(coherence_engine, rise_takes_new_traffic_at_once)
+{
+	static struct cf f;
+	struct rvx_coh_config cfg;
+	struct cf_graph g;
+
+	rvx_coh_config_default(&cfg, 2);
+	cr_assert_eq(cfg.rise_q16, ONE, "the default believes a rise at once");
+	memset(&g, 0, sizeof(g));
+	g.n = 2;
+	g.m = 1;
+	g.a[0] = 0;
+	g.b[0] = 1;
+	cf_start(&f, &cfg, &g, NULL);
+	cr_assert_eq(rvx_coh_edge_note(&f.c, 0, 200), 0);
+	cr_assert_eq(rvx_coh_vertex_note(&f.c, 0, 10), 0);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 0), 0);
+	cr_assert_eq(f.e[0].weight, 200u * ONE);
+	cr_assert_eq(f.v[0].load, 5u * ONE, "loads decay as before");
+	/* A fall decays: 200 -> 100 + 50 / 2. */
+	cr_assert_eq(rvx_coh_edge_note(&f.c, 0, 50), 0);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 0), 0);
+	cr_assert_eq(f.e[0].weight, 125u * ONE);
+	/* A rise with r = 1/4: 125/2 + 400/2 = 262.5, then + (400 - 262.5) / 4. */
+	f.c.cfg.rise_q16 = ONE / 4;
+	cr_assert_eq(rvx_coh_edge_note(&f.c, 0, 400), 0);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 0), 0);
+	cr_assert_eq(f.e[0].weight, 262u * ONE + ONE / 2 + (137u * ONE + ONE / 2) / 4);
+	/* Saturation at RVX_COH_EPOCH_MAX per epoch holds with the rise. */
+	f.c.cfg.rise_q16 = ONE;
+	cr_assert_eq(rvx_coh_edge_note(&f.c, 0, UINT64_MAX), 0);
+	cr_assert_eq(rvx_coh_epoch_close(&f.c, NULL, NULL, 0), 0);
+	cr_assert_eq(f.e[0].weight, RVX_COH_EPOCH_MAX * ONE);
+	/* Out of range is refused by init. */
+	cfg.rise_q16 = ONE + 1;
+	cr_assert_eq(rvx_coh_init(&f.c, &cfg, f.v, CF_NV, f.e, CF_NE, f.scratch, sizeof(f.scratch)),
+		     -RVX_EINVAL);
 }
 
 /* The budget stops the work: a clock that moves 1000 ns per reading and a

@@ -172,6 +172,33 @@ static void root_sends_later(const struct rvx_user_start *s)
 	rc_b = rvx_sys_queue_send(q, 1, 0, 0, &v, sizeof(v));
 }
 
+/* ---- a short sleep on an idle CPU ends on time, not at the next tick ---- */
+
+static void root_short_sleeps(const struct rvx_user_start *s)
+{
+	uint64_t t0;
+
+	rvx_user_init(s);
+	t0 = rvx_hkrt_now(&rt);
+	rc_a = 0;
+	for (int i = 0; i < 20; i++)
+		rc_a |= rvx_sys_timer_sleep(root.clock, 100000u);
+	t_a = rvx_hkrt_now(&rt) - t0;
+}
+
+/* One CPU, a 5 ms tick, twenty 100 us sleeps: the idle CPU waits for the
+ * kernel's next timer (rvx_kernel_next_timer()), so they take about 2 ms,
+ * not 20 ticks (100 ms). */
+Test(hkrt, idle_cpu_wakes_for_the_next_timer)
+{
+	boot(root_short_sleeps, NULL, 0, 1);
+	rt.cfg.tick_ns = 5000000u;
+	cr_assert_eq(rvx_hkrt_run(&rt), 0);
+	cr_assert_eq(rc_a, 0);
+	cr_assert_geq(t_a, 20u * 100000u);
+	cr_assert_lt(t_a, 50000000u, "twenty 100 us sleeps took %lu ns", (unsigned long)t_a);
+}
+
 Test(hkrt, wake_across_cpus)
 {
 	static const rvx_hkrt_entry_fn natives[] = {receiver};

@@ -192,6 +192,139 @@ Test(hkrt_coh, chatty_pairs_placed_together)
 		     (unsigned long)hc.last.traffic);
 }
 
+/* ---- two senders on one queue ------------------------------------------------ */
+
+/* Producers P1 (48-byte messages) and P2 (8-byte) both send on qs[0] to the
+ * consumer C, each waiting for C's reply on its own queue (qs[1], qs[2]): the
+ * engine must see an edge P1 -> C and one P2 -> C, each with its own share,
+ * instead of one edge that flips between the senders. */
+static uint32_t pids[3];
+
+static void produce(const struct rvx_user_start *s, uint64_t id, uint64_t size)
+{
+	rvx_handle_t in = {s->caps[0]}, out = {s->caps[1]};
+	uint64_t t0 = s->now_ns, msg[6] = {0}, len;
+
+	rvx_user_init(s);
+	msg[0] = id;
+	while (rvx_hkrt_now(&rt) - t0 < RUN_NS) {
+		if (rvx_sys_queue_send(out, 1, 0, 0, msg, size) != 0 ||
+		    rvx_sys_queue_recv(in, msg, sizeof(msg), NULL, &len, RVX_USER_FOREVER) != 0)
+			rvx_hkrt_exit(1);
+		msg[0] = id;
+	}
+	msg[0] = 0;
+	(void)rvx_sys_queue_send(out, 1, 0, 0, msg, 8);
+}
+
+static void producer1(const struct rvx_user_start *s)
+{
+	produce(s, 1, 48);
+}
+
+static void producer2(const struct rvx_user_start *s)
+{
+	produce(s, 2, 8);
+}
+
+/* C: replies to the producer named in each message until both said 0. */
+static void consumer(const struct rvx_user_start *s)
+{
+	rvx_handle_t in = {s->caps[0]}, to[2] = {{s->caps[1]}, {s->caps[2]}};
+	uint64_t msg[6], len;
+	int done = 0;
+
+	rvx_user_init(s);
+	while (done < 2) {
+		if (rvx_sys_queue_recv(in, msg, sizeof(msg), NULL, &len, RVX_USER_FOREVER) != 0)
+			rvx_hkrt_exit(1);
+		if (msg[0] == 0) {
+			done++;
+			continue;
+		}
+		if (msg[0] > 2 || rvx_sys_queue_send(to[msg[0] - 1], 1, 0, 0, msg, 8) != 0)
+			rvx_hkrt_exit(1);
+	}
+}
+
+static void root_shared(const struct rvx_user_start *s)
+{
+	struct rvx_user_spawn sp;
+	struct rvx_syscall_capxfer x[3] = {{qs[0].raw, RVX_RIGHT_READ, 0},
+					   {qs[1].raw, RVX_RIGHT_WRITE, 0},
+					   {qs[2].raw, RVX_RIGHT_WRITE, 0}};
+	uint64_t cc[3];
+	int rc;
+
+	rvx_user_init(s);
+	memset(&sp, 0, sizeof(sp));
+	sp.entry = (uint64_t)(uintptr_t)consumer;
+	sp.priority = 1;
+	sp.cpu = 0;
+	rc = rvx_sys_task_spawn(root.task, &sp, x, 3, cc, &pids[2]);
+	for (uint32_t i = 0; i < 2; i++) {
+		struct rvx_syscall_capxfer y[2] = {{qs[1 + i].raw, RVX_RIGHT_READ, 0},
+						   {qs[0].raw, RVX_RIGHT_WRITE, 0}};
+
+		memset(&sp, 0, sizeof(sp));
+		sp.entry = (uint64_t)(uintptr_t)(i == 0 ? producer1 : producer2);
+		sp.priority = 1;
+		sp.cpu = 1;
+		rc |= rvx_sys_task_spawn(root.task, &sp, y, 2, cc, &pids[i]);
+	}
+	spawn_rc = rc;
+}
+
+Test(hkrt_coh, two_senders_on_one_queue_get_an_edge_each)
+{
+	static const rvx_hkrt_entry_fn natives[] = {producer1, producer2, consumer};
+	struct rvx_hkrt_task_status st;
+	uint64_t w[2] = {0, 0};
+	uint32_t found = 0;
+
+	boot(root_shared, natives, 3);
+	attach();
+	cr_assert_eq(rvx_hkrt_run(&rt), 0);
+	cr_assert_eq(spawn_rc, 0);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(rvx_hkrt_task_status(&rt, pids[i], &st), 0);
+		cr_assert_eq(st.end, RVX_HKRT_END_RETURNED, "task %d ended %u code %d", i, st.end,
+			     st.code);
+	}
+	/* One queue (qs[0]) holds an edge P1 -> C and an edge P2 -> C. */
+	for (uint32_t q = 0; q < RVX_KERNEL_QUEUES; q++) {
+		uint32_t mask = 0;
+		uint64_t ww[2] = {0, 0};
+
+		for (uint32_t i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++) {
+			uint32_t e = hc.edge_of[q * RVX_KERNEL_QUEUE_SENDERS + i];
+			uint32_t a = hc.edge_a[q * RVX_KERNEL_QUEUE_SENDERS + i];
+
+			if (e == RVX_COH_NONE || hc.edge_b[q * RVX_KERNEL_QUEUE_SENDERS + i] != pids[2])
+				continue;
+			for (uint32_t j = 0; j < 2; j++) {
+				if (a == pids[j]) {
+					mask |= 1u << j;
+					ww[j] = hc.edges[e].weight;
+				}
+			}
+		}
+		if (mask == 3u) {
+			found++;
+			w[0] = ww[0];
+			w[1] = ww[1];
+		}
+	}
+	cr_log_info("edges P1->C %lu P2->C %lu (Q16 units), closes %lu",
+		    (unsigned long)w[0], (unsigned long)w[1], (unsigned long)hc.closes);
+	cr_assert_eq(found, 1, "one queue with both senders' edges");
+	/* Same message rate, 48 + 1 against 8 + 1 per message (and the
+	 * received share likewise): about 5.4 to 1. */
+	cr_assert_gt(w[1], 0u);
+	cr_assert_gt(w[0], 3u * w[1]);
+	cr_assert_lt(w[0], 9u * w[1]);
+}
+
 /* ---- a quiet system ---------------------------------------------------------- */
 
 static void sleeper(const struct rvx_user_start *s)

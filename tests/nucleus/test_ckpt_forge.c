@@ -113,6 +113,12 @@ static void put32(size_t off, uint32_t v)
 	memcpy(ck + off, &v, 4);
 }
 
+/* Capability links are 16 bits (ruvix/cap.h). */
+static void put16(size_t off, uint16_t v)
+{
+	memcpy(ck + off, &v, 2);
+}
+
 Test(nucleus_ckpt_forge, edited_byte_with_recomputed_digest_refused)
 {
 	/* before: a checkpoint of W; after: a harmless counter edited and the
@@ -155,7 +161,7 @@ static size_t at(const void *p)
 static uint32_t derived_slot(void)
 {
 	for (uint32_t g = 0; g < RVX_ARRAY_COUNT(W.k.cap_slots); g++)
-		if (W.k.cap_slots[g].type != RVX_OBJ_NONE && W.k.cap_slots[g].parent != RVX_CAP_NIL)
+		if (W.k.cap_slots[g].type != RVX_OBJ_NONE && W.k.cap_slots[g].parent != RVX_CAP_LINK_NIL)
 			return g;
 	cr_assert_fail("no derived capability");
 	return 0;
@@ -169,8 +175,8 @@ Test(nucleus_ckpt_forge, cap_tree_cycle_refused)
 	b = derived_slot();
 	a = W.k.cap_slots[b].parent;
 	/* before: a -> b (a parent of b); after: b also parent of a */
-	put32(KOFF(cap_slots[a].parent), b);
-	put32(KOFF(cap_slots[b].first_child), a);
+	put16(KOFF(cap_slots[a].parent), (uint16_t)b);
+	put16(KOFF(cap_slots[b].first_child), (uint16_t)a);
 	refused(true);
 }
 
@@ -181,8 +187,8 @@ Test(nucleus_ckpt_forge, cap_sibling_ring_refused)
 	populate();
 	b = derived_slot();
 	/* a child whose sibling links loop back to itself through a stranger */
-	put32(KOFF(cap_slots[b].next_sibling), b);
-	put32(KOFF(cap_slots[b].prev_sibling), b);
+	put16(KOFF(cap_slots[b].next_sibling), (uint16_t)b);
+	put16(KOFF(cap_slots[b].prev_sibling), (uint16_t)b);
 	refused(true);
 }
 
@@ -192,7 +198,7 @@ Test(nucleus_ckpt_forge, cap_index_out_of_range_refused)
 
 	populate();
 	b = derived_slot();
-	put32(KOFF(cap_slots[b].first_child), 100000);
+	put16(KOFF(cap_slots[b].first_child), 60000);
 	refused(true);
 }
 
@@ -213,7 +219,7 @@ Test(nucleus_ckpt_forge, cap_free_list_refused)
 {
 	populate();
 	/* table 0's free list made to loop on its head */
-	put32(KOFF(cap_slots[W.k.cap_tables[0].free_head].next_sibling),
+	put16(KOFF(cap_slots[W.k.cap_tables[0].free_head].next_sibling),
 	      W.k.cap_tables[0].free_head);
 	refused(true);
 }
@@ -408,6 +414,26 @@ Test(nucleus_ckpt_forge, task_wait_state_refused)
 	again();
 	memcpy(ck + KOFF(tasks[1].timer), &tm, sizeof(tm));
 	refused(true);
+}
+
+Test(nucleus_ckpt_forge, unbounded_task_name_refused)
+{
+	populate();
+	cr_assert(W.k.tasks[1].live);
+	/* a live task's name with no NUL: a reader would run past it */
+	memset(ck + KOFF(tasks[1].name), 'A', RVX_KERNEL_TASK_NAME);
+	refused(true);
+	again();
+	/* NUL-terminated, it restores (names are the mount's, any text) */
+	memset(ck + KOFF(tasks[1].name), 'A', RVX_KERNEL_TASK_NAME - 1u);
+	nk_ckpt_reseal(ck, ck_n, true);
+	cr_assert_eq(rvx_kernel_restore(&W.k, ck, ck_n), 0);
+	{
+		struct rvx_kernel_task_info ti;
+
+		cr_assert_eq(rvx_kernel_task_info(&W.k, 1, &ti), 0);
+		cr_assert_eq(strlen(ti.name), RVX_KERNEL_TASK_NAME - 1u);
+	}
 }
 
 Test(nucleus_ckpt_forge, unused_entries_and_staging_refused)

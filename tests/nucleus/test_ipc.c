@@ -463,3 +463,26 @@ Test(nucleus_ipc, a_revoked_capability_stops_its_subscription_at_once)
 	NK_OK(0, RVX_SYS_SENSOR_SUBSCRIBE, a);
 	cr_assert_eq(rvx_kernel_sensor_deliver(&W.k, nk_sensor, &hdr, ev), 1);
 }
+
+/* rvx_kernel_next_timer(): the deadline of a blocking receive's timeout,
+ * none once it fired; bad arguments refused. */
+Test(nucleus_ipc, next_timer_is_the_receive_timeout)
+{
+	uint8_t buf[64];
+	struct rvx_queue_msg_hdr h;
+	struct rvx_syscall_args r = recv_args(buf, sizeof(buf), &h);
+	uint64_t due = 7;
+
+	cr_assert_eq(rvx_kernel_next_timer(&W.k, &due), -RVX_EEMPTY);
+	cr_assert_eq(due, 7);
+	cr_assert_eq(rvx_kernel_next_timer(NULL, &due), -RVX_EINVAL);
+	cr_assert_eq(rvx_kernel_next_timer(&W.k, NULL), -RVX_EINVAL);
+	r.flags = RVX_SYSCALL_F_BLOCK;
+	r.arg[0] = 5000;
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(nk_res.status, RVX_SYSCALL_BLOCKED);
+	cr_assert_eq(rvx_kernel_next_timer(&W.k, &due), 0);
+	cr_assert_eq(due, NK_NOW + 5000);
+	cr_assert_eq(rvx_kernel_tick(&W.k, NK_NOW + 5000), 1);
+	cr_assert_eq(rvx_kernel_next_timer(&W.k, &due), -RVX_EEMPTY);
+}

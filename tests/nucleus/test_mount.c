@@ -163,6 +163,17 @@ Test(nucleus_mount, mount_creates_exactly_the_manifest)
 	t1 = ids[1];
 	cr_assert_eq(rvx_cap_table_used(&W.k.caps, t0), 3);
 	cr_assert_eq(rvx_cap_table_used(&W.k.caps, t1), 2);
+	/* each task keeps its manifest name; the mounting task has none */
+	{
+		struct rvx_kernel_task_info ti;
+
+		cr_assert_eq(rvx_kernel_task_info(&W.k, t0, &ti), 0);
+		cr_assert_str_eq(ti.name, "perceive");
+		cr_assert_eq(rvx_kernel_task_info(&W.k, t1, &ti), 0);
+		cr_assert_str_eq(ti.name, "reason");
+		cr_assert_eq(rvx_kernel_task_info(&W.k, 0, &ti), 0);
+		cr_assert_str_eq(ti.name, "");
+	}
 	cr_assert_eq(rvx_cap_slot_info(&W.k.caps, t0, 0, &info), 0);
 	cr_assert_eq(info.type, RVX_OBJ_QUEUE);
 	cr_assert_eq(info.rights, RVX_RIGHT_WRITE);

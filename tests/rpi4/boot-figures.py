@@ -42,7 +42,8 @@ def main():
         # boot-figures.py's run stamps the banner of virt; only the first
         # witness line and the guest's own stamps are used here.
         runs = [virt.one_run(base) for _ in range(args.runs)]
-        insns = [virt.one_run(rpi4.qemu_cmd(args, dtb, None, icount=True))[1] for _ in range(3)]
+        icount = [virt.one_run(rpi4.qemu_cmd(args, dtb, None, icount=True)) for _ in range(3)]
+        insns = [r[1] for r in icount]
     walls = [r[0] * 1000.0 for r in runs]
     data = open(args.image, "rb").read()
     mem = struct.unpack_from("<Q", data, 16)[0]
@@ -51,6 +52,7 @@ def main():
                                              len(walls)))
     print("raspi4b: guest instructions from entry to first witness record (-icount shift=0): "
           "%d (runs: %s)" % (statistics.median(insns), ", ".join(str(i) for i in insns)))
+    virt.print_steps(icount[0][3], "raspi4b: ")
     print("kernel8.img: %d bytes (%.1f KiB) in the file, %d bytes (%.1f KiB) in memory with bss"
           % (len(data), len(data) / 1024.0, mem, mem / 1024.0))
     return 0

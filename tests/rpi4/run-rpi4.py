@@ -161,6 +161,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--verify-tool")
     ap.add_argument("--expect-kinds")
+    ap.add_argument("--require-kinds",
+                    help="records the dump must show, in any order (comma-separated kind names)")
     ap.add_argument("--reason")
     ap.add_argument("--check", choices=["isolation", "recovery", "actions", "budget"])
     ap.add_argument("--placement", choices=["smp", "smp-shared"])
@@ -200,6 +202,11 @@ def main():
                 if p.returncode != 0:
                     print(text)
                     raise AssertionError("ruvix witness verify-dump failed (%d)" % p.returncode)
+                if args.require_kinds:
+                    seen = set(re.findall(r"^\s*seq \d+\s+time \d+\s+(\S+)", text, re.M))
+                    missing = [k for k in args.require_kinds.split(",") if k not in seen]
+                    if missing:
+                        raise AssertionError("the dump has no %s record" % ", ".join(missing))
         elif args.mode == "fault":
             if code == 0:
                 raise AssertionError("a fault exited 0")

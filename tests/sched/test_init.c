@@ -83,6 +83,6 @@ Test(sched_init, init_errors)
 Test(sched_init, task_kernel_bytes)
 {
 	cr_assert_eq(sizeof(struct rvx_task), 232);
-	cr_assert_eq(RVX_SCHED_TASK_KERNEL_BYTES, 232 + 16 * 40 + 8);
+	cr_assert_eq(RVX_SCHED_TASK_KERNEL_BYTES, 232 + 16 * 32 + 4);
 	cr_assert(RVX_SCHED_TASK_KERNEL_BYTES <= 1024);
 }

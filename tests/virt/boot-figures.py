@@ -11,7 +11,8 @@ usage: boot-figures.py --qemu QEMU --image IMG [--initrd PKG] [--runs N]
   -icount shift=0 (each instruction advances the virtual clock by 1 ns, so
   the guest counter's nanoseconds between the entry stamp and the record
   count the instructions; the counter's 16 ns step bounds the error), median
-  of 3 runs;
+  of 3 runs, and the same broken down by boot step (the image's
+  RVX-BOOT-STEP lines: counter stamps at the stage boundaries);
 - the image size.
 """
 import argparse
@@ -29,6 +30,7 @@ def one_run(cmd):
     first = None
     banner = None
     guest_ns = None
+    steps = []
     for raw in p.stdout:
         line = raw.decode("utf-8", "replace")
         if banner is None and line.startswith("RuVix virt:"):
@@ -37,10 +39,22 @@ def one_run(cmd):
         if m and first is None:
             first = time.monotonic() - start
             guest_ns = int(m.group(1)) - int(m.group(2))
+        m = re.match(r"RVX-BOOT-STEP (\S+) (\d+) ns", line)
+        if m:
+            steps.append((m.group(1), int(m.group(2))))
     code = p.wait(timeout=30)
     if first is None or code != 0:
         raise SystemExit("run failed (exit %s, first record seen: %s)" % (code, first))
-    return first, guest_ns, banner
+    return first, guest_ns, banner, steps
+
+
+def print_steps(steps, prefix=""):
+    """The per-step breakdown of one -icount shift=0 run."""
+    if not steps:
+        return
+    print("%sguest instructions by boot step (-icount shift=0, one run):" % prefix)
+    for name, n in steps:
+        print("%s  %-16s %9d" % (prefix, name, n))
 
 
 def main():
@@ -58,7 +72,8 @@ def main():
     runs = [one_run(base) for _ in range(args.runs)]
     walls = [r[0] * 1000.0 for r in runs]
     banners = [r[2] * 1000.0 for r in runs]
-    insns = [one_run(base + ["-icount", "shift=0"])[1] for _ in range(3)]
+    icount = [one_run(base + ["-icount", "shift=0"]) for _ in range(3)]
+    insns = [r[1] for r in icount]
     size = os.path.getsize(args.image)
     print("cold boot to first witness record, wall from QEMU start: median %.1f ms "
           "(min %.1f, max %.1f, %d runs)" % (statistics.median(walls), min(walls), max(walls),
@@ -67,6 +82,7 @@ def main():
           "parsed): median %.1f ms" % statistics.median(banners))
     print("guest instructions from entry to first witness record (-icount shift=0): %d (runs: %s)" % (
         statistics.median(insns), ", ".join(str(i) for i in insns)))
+    print_steps(icount[0][3])
     print("image size: %d bytes (%.1f KiB)" % (size, size / 1024.0))
 
 

@@ -3,6 +3,8 @@
 """rvsh on the virt image, driven over its serial console (QEMU's stdio).
 
 usage: shell.py --qemu QEMU --image IMG [--transcript FILE]
+                [--machine virt|rpi4 --dtb DTB --console mini|pl011]
+                [--initrd shell.rvf]
 
 Boots with -append rvx.shell=on, waits for each prompt, types a command,
 checks the answer against the state the image is known to have when the
@@ -12,6 +14,18 @@ console sensor and input queue; the embedder's vector store of 256
 then `reboot`: the image dumps its witness log, which must hold the shell's
 trace switch and reboot records and hash to the dumped chain head, and
 resets (QEMU -no-reboot exits 0).
+
+--machine rpi4 runs the Raspberry Pi 4 image (kernel8.img) under QEMU
+raspi4b with the Pi 4's DTB (prepared as tests/rpi4/run-rpi4.py does), the
+console the mini UART (its receive interrupt SPI 93, INTID 125) or, with
+--console pl011, the PL011 (SPI 121, INTID 153); the other UART goes to
+QEMU's null device.
+
+--initrd boots the shell test's package (tests/virt/components/shell.txt)
+as the root package: its one task, sleeping while the shell runs, is task
+1, and `tasks` must show it by its manifest name (`sleeper`, recorded by
+the nucleus at the mount) beside the root and the shell (task 2); then
+`reboot` as above.
 """
 import argparse
 import hashlib
@@ -28,11 +42,36 @@ ap.add_argument("--qemu", required=True)
 ap.add_argument("--image", required=True)
 ap.add_argument("--transcript")
 ap.add_argument("--timeout", type=float, default=40.0)
+ap.add_argument("--machine", choices=["virt", "rpi4"], default="virt")
+ap.add_argument("--dtb", help="rpi4: the Pi 4's DTB")
+ap.add_argument("--console", choices=["mini", "pl011"], default="mini")
+ap.add_argument("--initrd", help="boot the shell test's package (shell.txt)")
 args = ap.parse_args()
 
-cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
-       "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
-       "-smp", "2", "-append", "rvx.shell=on"]
+if args.machine == "virt":
+    cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
+           "-nographic", "-nic", "none", "-semihosting", "-no-reboot", "-kernel", args.image,
+           "-smp", "2", "-append", "rvx.shell=on"]
+    if args.initrd:
+        cmd += ["-initrd", args.initrd]
+    INTID, BOARD, CPUS, PAGES = 33, "qemu-virt", 2, "65536"
+else:
+    import importlib.util
+    import tempfile
+    spec = importlib.util.spec_from_file_location(
+        "run_rpi4", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rpi4",
+                                 "run-rpi4.py"))
+    rpi4 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rpi4)
+    tmpdir = tempfile.TemporaryDirectory(prefix="rvx-rpi4-shell-")
+    dtb = rpi4.make_dtb(args.dtb, tmpdir.name, args.console, "keep")
+    # serial0 is the PL011, serial1 the mini UART.
+    serials = ["stdio", "null"] if args.console == "pl011" else ["null", "stdio"]
+    cmd = [args.qemu, "-M", "raspi4b", "-nodefaults", "-display", "none",
+           "-serial", serials[0], "-serial", serials[1], "-semihosting", "-no-reboot",
+           "-kernel", args.image, "-dtb", dtb, "-append", "rvx.shell=on"]
+    INTID = 153 if args.console == "pl011" else 125
+    BOARD, CPUS, PAGES = "Raspberry Pi 4 Model B", 4, r"\d+"
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 deadline = time.monotonic() + args.timeout
 log = b""
@@ -74,7 +113,7 @@ def finish(msg=None):
     if failures:
         print(log.decode("ascii", "replace")[-4000:])
         sys.exit(1)
-    print("virt shell: every answer as expected")
+    print("%s shell: every answer as expected" % args.machine)
     sys.exit(0)
 
 
@@ -95,9 +134,53 @@ def expect(what, text, pattern):
 
 
 boot = read_until(b"rvsh> ")
-expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID 33$")
+
+
+def reboot_and_check(traces):
+    """`reboot`: the dump must verify and hold @traces trace records."""
+    global log
+    p.stdin.write(b"reboot\r")
+    p.stdin.flush()
+    rest = read_until(b"RVX-SHUTDOWN reboot")
+    try:
+        code = p.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        finish("QEMU did not exit after the reset (-no-reboot)")
+    log += p.stdout.read()
+    if code != 0:
+        failures.append("QEMU exit status %d after reboot" % code)
+    expect("reboot witnessed", rest, r"^reboot: witnessed; rebooting$")
+    recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})\r?$", rest, re.M)]
+    end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})\r?$", rest, re.M)
+    if not end or not recs:
+        failures.append("no witness dump after reboot")
+    else:
+        if hashlib.sha256(b"".join(recs)).hexdigest() != end.group(1):
+            failures.append("the dumped records do not hash to the dumped head")
+        kinds = [struct.unpack_from("<H", r, 16)[0] for r in recs]
+        if kinds.count(0x8100) != traces:
+            failures.append("expected %d shell trace records, kinds %s" % (traces, kinds))
+        if kinds.count(0x8101) != 1:
+            failures.append("expected one shell reboot record")
+        if struct.unpack_from("<Q", recs[0], 0)[0] != 0:
+            failures.append("the dump does not start at the origin")
+    finish()
+
+
+if args.initrd:
+    expect("ready", boot, r"^RVX-SHELL ready: task 2, console INTID %d$" % INTID)
+    expect("mounted", boot, r"^RVX-MOUNT ok: mount 0, 1 task\(s\)$")
+    out = run(b"tasks")
+    expect("tasks: the package's task by its manifest name", out,
+           r"^1    sleeper      (blocked|ready|running) +1    2   \d$")
+    expect("tasks: the shell", out, r"^2    rvsh         running     3    1   0 \(this shell\)$")
+    out = run(b"caps 1")
+    expect("caps 1: the sleeper's clock", out, r"^0    timer      \d+\s+r------")
+    reboot_and_check(0)
+
+expect("ready", boot, r"^RVX-SHELL ready: task 1, console INTID %d$" % INTID)
 out = run(b"tasks")
-expect("tasks: root", out, r"^0    root         blocked     5    0   0$")
+expect("tasks: root (asleep, or woken by its timer)", out, r"^0    root         (blocked|ready) +5    0   0$")
 expect("tasks: the shell", out, r"^1    rvsh         running     3    1   0 \(this shell\)$")
 out = run(b"caps 1")
 expect("caps 1", out, r"^task 1: 3 capabilities$")
@@ -105,8 +188,8 @@ expect("caps 1: clock, read, derived", out, r"^0    timer      1      r------   
 expect("caps 1: console sensor", out, r"^1    sensor     \d+\s+r------     0 0$")
 expect("caps 1: input queue", out, r"^2    queue      \d+\s+rw-----     0 0$")
 out = run(b"info")
-expect("info", out, r"^RuVix \S+ on qemu-virt$")
-expect("info: CPUs", out, r"^cpu: cortex-a72 x2$")
+expect("info", out, r"^RuVix \S+ on %s$" % BOARD)
+expect("info: CPUs", out, r"^cpu: cortex-a72 x%d$" % CPUS)
 m = re.search(r"kernel: 2 tasks, \d+ objects, (\d+) witness records", out)
 if not m:
     failures.append("info: no kernel line:\n" + out)
@@ -119,10 +202,10 @@ expect("vectors", out, r"^0\s+\d+\s+8\s+0\s+256 l2\s+reflex\s+0 embedder$")
 out = run(b"graphs")
 expect("graphs", out, r"^0\s+\d+\s+0\s+64\s+0\s+256 reflex\s+embedder$")
 out = run(b"mem")
-expect("mem: physical pages", out, r"^physical: \d+ of 65536 pages free \(4096 bytes each\)$")
+expect("mem: physical pages", out, r"^physical: \d+ of %s pages free \(4096 bytes each\)$" % PAGES)
 expect("mem: queue pool", out, r"^queue pool\s+\d+ of\s+262144 bytes used$")
 out = run(b"irq")
-expect("irq: the console's receive interrupts", out, r"^33\s+uart rx\s+[1-9]\d*$")
+expect("irq: the console's receive interrupts", out, r"^%d\s+uart rx\s+[1-9]\d*$" % INTID)
 expect("irq: the scheduler's timer", out, r"^26\s+timer\s+[1-9]\d*$")
 out = run(b"cpu")
 expect("cpu 0 runs the shell", out, r"^0   yes     task 1 ")
@@ -156,29 +239,4 @@ expect("binary byte", out, r"rvsh: input: the line holds a byte that is not text
 out = run(b"help")
 expect("help still works", out, r"^reboot   reboot \(witnessed\)$")
 
-p.stdin.write(b"reboot\r")
-p.stdin.flush()
-rest = read_until(b"RVX-SHUTDOWN reboot")
-try:
-    code = p.wait(timeout=max(1.0, deadline - time.monotonic()))
-except subprocess.TimeoutExpired:
-    finish("QEMU did not exit after the reset (-no-reboot)")
-log += p.stdout.read()
-if code != 0:
-    failures.append("QEMU exit status %d after reboot" % code)
-expect("reboot witnessed", rest, r"^reboot: witnessed; rebooting$")
-recs = [bytes.fromhex(x) for x in re.findall(r"^RVX-W ([0-9a-f]{128})\r?$", rest, re.M)]
-end = re.search(r"^RVX-WITNESS-END ([0-9a-f]{64})\r?$", rest, re.M)
-if not end or not recs:
-    failures.append("no witness dump after reboot")
-else:
-    if hashlib.sha256(b"".join(recs)).hexdigest() != end.group(1):
-        failures.append("the dumped records do not hash to the dumped head")
-    kinds = [struct.unpack_from("<H", r, 16)[0] for r in recs]
-    if kinds.count(0x8100) != 2:
-        failures.append("expected two shell trace records, kinds %s" % kinds)
-    if kinds.count(0x8101) != 1:
-        failures.append("expected one shell reboot record")
-    if struct.unpack_from("<Q", recs[0], 0)[0] != 0:
-        failures.append("the dump does not start at the origin")
-finish()
+reboot_and_check(2)

@@ -93,6 +93,17 @@ int cli_sig_check(const char *file, const char *sigpath, const uint8_t *keys, ui
 /* `config check` of @path without printing: problems found, or -1 if the
  * file cannot be read or parsed. */
 int cli_config_problems(const char *path);
+/* What `ruvix build --config` takes from a configuration file. */
+struct cli_build_config {
+	char header[2048];   /* every RVX_CONFIG_* limit, as a C header */
+	char shell[48];      /* "-Dkernel-shell=..." if the file sets it, else "" */
+	char coherence[48];  /* "-Dcoherence=..." likewise */
+	char buildtype[32];  /* the file's buildtype, or "" */
+	char bootargs[128];  /* the file's boot arguments, or "" */
+};
+/* Load and check @path (problems on stderr) into @out: CLI_OK, CLI_FAILED
+ * (it does not check), CLI_IO (unreadable), CLI_USAGE (a bad line). */
+int cli_config_for_build(const char *path, struct cli_build_config *out);
 int cli_build(int argc, char **argv);          /* build_cmd.c */
 extern const char cli_build_usage[];
 int cli_config(int argc, char **argv);         /* config_cmd.c */

@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,9 +32,12 @@
 #include "ruvix/witness.h"
 
 const char cli_monitor_usage[] =
-	"usage: ruvix monitor (--socket PATH | --serial DEV | --file LOG [--follow])\n"
+	"usage: ruvix monitor (--socket PATH | --tcp HOST:PORT | --serial DEV |\n"
+	"                      --file LOG [--follow])\n"
 	"                     [--timeout S] [--no-input] [--quiet] [--json]\n"
 	"  --socket  a QEMU serial socket (-serial unix:PATH,server=on,wait=off)\n"
+	"  --tcp     a QEMU serial on TCP (-serial tcp:127.0.0.1:PORT,server=on,wait=off);\n"
+	"            a refused connection is tried again for up to 5 s (QEMU starting)\n"
 	"  --serial  a pty or serial device (set raw)\n"
 	"  --file    a console log; --follow keeps reading as it grows, until the\n"
 	"            image shuts down (RVX-SHUTDOWN) or --timeout\n"
@@ -43,8 +47,9 @@ const char cli_monitor_usage[] =
 	"  --quiet prints only the records and the verdict; --json prints each\n"
 	"  record and the verdict as JSON lines instead.\n"
 	"  exit: 0 the console ended and every record seen verified (or none was\n"
-	"        seen); 1 a bad record (the first is named); 2 usage; 3 the socket,\n"
-	"        device or file cannot be opened\n";
+	"        seen); 1 a bad record (the first is named); 2 usage (also a --tcp\n"
+	"        address that is not HOST:PORT); 3 the socket, TCP address, device or\n"
+	"        file cannot be opened (a host that does not resolve, no listener)\n";
 
 struct chain {
 	br_sha256_context sha;
@@ -269,6 +274,75 @@ static int open_socket(const char *path)
 	return fd;
 }
 
+/* Split "HOST:PORT" (a bracketed IPv6 host allowed: "[::1]:PORT") into
+ * @host and @port; false if it is not that. */
+static bool split_hostport(const char *arg, char *host, size_t hcap, char *port, size_t pcap)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *h = arg;
+	size_t hn;
+
+	if (colon == NULL || colon == arg || colon[1] == '\0' || strlen(colon + 1) >= pcap)
+		return false;
+	for (const char *q = colon + 1; *q != '\0'; q++) {
+		if (*q < '0' || *q > '9')
+			return false;
+	}
+	if (atol(colon + 1) < 1 || atol(colon + 1) > 65535)
+		return false;
+	hn = (size_t)(colon - arg);
+	if (*h == '[') {
+		if (hn < 3 || colon[-1] != ']')
+			return false;
+		h++;
+		hn -= 2;
+	}
+	if (hn >= hcap)
+		return false;
+	memcpy(host, h, hn);
+	host[hn] = '\0';
+	strcpy(port, colon + 1);
+	return true;
+}
+
+/* Connect to @host:@port; while nothing listens there yet (QEMU still
+ * starting), try again for up to 5 s. -1 with errno, or -2 if the host
+ * does not resolve (*gai the error). */
+static int open_tcp(const char *host, const char *port, int *gai)
+{
+	struct addrinfo hints, *res = NULL;
+	int fd = -1, e = ECONNREFUSED;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	*gai = getaddrinfo(host, port, &hints, &res);
+	if (*gai != 0)
+		return -2;
+	for (int attempt = 0; attempt < 50 && fd < 0; attempt++) {
+		if (attempt != 0)
+			usleep(100000);
+		for (struct addrinfo *a = res; a != NULL && fd < 0; a = a->ai_next) {
+			fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+			if (fd < 0) {
+				e = errno;
+				continue;
+			}
+			if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+				e = errno;
+				close(fd);
+				fd = -1;
+			}
+		}
+		if (fd < 0 && e != ECONNREFUSED)
+			break;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		errno = e;
+	return fd;
+}
+
 static int open_serial(const char *dev)
 {
 	struct termios t;
@@ -293,7 +367,9 @@ static uint64_t now_ms(void)
 
 int cli_monitor(int argc, char **argv)
 {
-	const char *sock = NULL, *serial = NULL, *file = NULL;
+	const char *sock = NULL, *serial = NULL, *file = NULL, *tcp = NULL;
+	char host[256], port[8];
+	int gai = 0;
 	bool follow = false, input = true;
 	double timeout = 0;
 	struct mon m;
@@ -304,6 +380,8 @@ int cli_monitor(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
 			sock = argv[++i], nsrc++;
+		else if (strcmp(argv[i], "--tcp") == 0 && i + 1 < argc)
+			tcp = argv[++i], nsrc++;
 		else if (strcmp(argv[i], "--serial") == 0 && i + 1 < argc)
 			serial = argv[++i], nsrc++;
 		else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
@@ -323,15 +401,25 @@ int cli_monitor(int argc, char **argv)
 	}
 	if (nsrc != 1 || timeout < 0 || (follow && file == NULL))
 		return fputs(cli_monitor_usage, stderr), CLI_USAGE;
-	if (sock != NULL)
+	if (tcp != NULL && !split_hostport(tcp, host, sizeof(host), port, sizeof(port))) {
+		fprintf(stderr, "ruvix monitor: --tcp %s: not HOST:PORT (a port 1..65535)\n", tcp);
+		return CLI_USAGE;
+	}
+	if (tcp != NULL) {
+		fd = open_tcp(host, port, &gai);
+		if (fd == -2) {
+			fprintf(stderr, "ruvix monitor: %s: %s\n", tcp, gai_strerror(gai));
+			return CLI_IO;
+		}
+	} else if (sock != NULL)
 		fd = open_socket(sock);
 	else if (serial != NULL)
 		fd = open_serial(serial);
 	else
 		fd = open(file, O_RDONLY);
 	if (fd < 0) {
-		fprintf(stderr, "ruvix monitor: %s: %s\n", sock ? sock : serial ? serial : file,
-			strerror(errno));
+		fprintf(stderr, "ruvix monitor: %s: %s\n",
+			tcp ? tcp : sock ? sock : serial ? serial : file, strerror(errno));
 		return CLI_IO;
 	}
 	if (file != NULL)

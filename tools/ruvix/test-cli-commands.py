@@ -279,6 +279,24 @@ if not got or got[0] != b"help\r":
 if "rvsh> " not in so:
     failures.append("monitor did not print the prompt:\n" + so[:300])
 
+# The same over TCP (QEMU -serial tcp:...,server=on,wait=off).
+tsrv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tsrv.bind(("127.0.0.1", 0))
+tsrv.listen(1)
+tport = tsrv.getsockname()[1]
+got.clear()
+srv = tsrv
+threading.Thread(target=serve).start()
+so = run("monitor", "--tcp", "127.0.0.1:%d" % tport, inp=b"help\n",
+         out="chain verified: 11 records")
+if not got or got[0] != b"help\r":
+    failures.append("monitor --tcp passed %r to the console, not b'help\\r'" % got)
+tsrv.close()
+for bad in ["127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:http", "127.0.0.1:70000", "[::1:80"]:
+    run("monitor", "--tcp", bad, code=2, err="not HOST:PORT")
+# Nothing listens there (the port just closed): tried for 5 s, then 3.
+run("monitor", "--tcp", "127.0.0.1:%d" % tport, code=3, err="Connection refused")
+
 # A serial device (a pty here): set raw, console in, keystrokes out.
 import pty
 import tty
@@ -342,6 +360,53 @@ del os.environ["FAIL_MESON"]
 os.environ["NO_IMAGE"] = "1"
 run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bn"),
     code=1, err="is missing after the build")
+del os.environ["NO_IMAGE"]
+# --config: the checked file's limits become a header in the tree
+# (-Dconfig_header), its features options; never c_args (the cross file's).
+open("big.conf", "w").write("max_tasks = 128\nkernel-shell = disabled\nbootargs = rvx.selftest\n")
+so = run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bc"),
+         "--config", "big.conf", out="boot arguments of big.conf")
+hdr = open(os.path.join(tmp, "bc", "ruvix-config.h")).read()
+if "#define RVX_CONFIG_MAX_TASKS 128\n" not in hdr or "#define RVX_CONFIG_CAP_MAX_DEPTH 8\n" not in hdr:
+    failures.append("build --config wrote:\n" + hdr)
+calls = open(os.path.join(tmp, "calls")).read().splitlines()
+setup = [c for c in calls if c.startswith("meson setup %s/bc " % tmp)]
+if not setup or "-Dkernel-shell=disabled" not in setup[-1] or \
+   "-Dconfig_header=%s/bc/ruvix-config.h" % tmp not in setup[-1] or \
+   "--cross-file %s/cross/aarch64-clang.ini" % src not in setup[-1] or "c_args" in setup[-1]:
+    failures.append("build --config ran: %s" % setup)
+mtime = os.stat(os.path.join(tmp, "bc", "ruvix-config.h")).st_mtime_ns
+time.sleep(0.05)
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bc"),
+    "--config", "big.conf", out="reconfiguring the tree")
+if os.stat(os.path.join(tmp, "bc", "ruvix-config.h")).st_mtime_ns != mtime:
+    failures.append("build --config rewrote an unchanged header (everything rebuilds)")
+open("rel2.conf", "w").write("buildtype = release\n")
+so = run("build", "--target", "hosted", "--source", src, "--dry-run", "--config", "rel2.conf",
+         out="-Dbuildtype=release")
+if "%s/build-release" % src not in so:
+    failures.append("build --config with buildtype = release: not the release tree:\n" + so)
+open("bad.conf", "w").write("max_tasks = 32\n")
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bb"),
+    "--config", "bad.conf", code=1, err="max_tasks = 32")
+if os.path.exists(os.path.join(tmp, "bb")):
+    failures.append("a configuration that does not check still made the tree")
+run("build", "--target", "virt", "--source", src, "--config", "nosuch.conf", code=3)
+run("build", "--target", "virt", "--source", src, "--dry-run", "--config", "big.conf",
+    "--features", "shell", code=2, err="one place only")
+run("build", "--target", "virt", "--source", src, "--dry-run", "--config", "big.conf",
+    "--features", "tests", out="-Dtests=enabled")
+open("dbg.conf", "w").write("buildtype = debug\n")
+run("build", "--target", "virt", "--source", src, "--dry-run", "--config", "dbg.conf",
+    "--release", code=2, err="--release, but dbg.conf says buildtype = debug")
+run("build", "--target", "hosted", "--source", src, "--dry-run", "--only", "../x", code=2,
+    err="--only ../x")
+run("build", "--target", "hosted", "--source", src, "--dry-run", "--only", "-v", code=2)
+run("build", "--target", "virt", "--source", src, "--builddir", os.path.join(tmp, "bv"),
+    "--only", "ports/virt/ruvix-virt.img", out="built %s/bv/ports/virt/ruvix-virt.img" % tmp)
+os.environ["NO_IMAGE"] = "1"
+run("build", "--target", "hosted", "--source", src, "--builddir", os.path.join(tmp, "bv"),
+    "--only", "tools/ruvix/ruvix", code=1, err="tools/ruvix/ruvix is missing after the build")
 del os.environ["NO_IMAGE"]
 os.environ["PATH"] = os.path.join(tmp, "empty")
 run("build", "--target", "hosted", "--source", src, "--builddir", os.path.join(tmp, "bx"),

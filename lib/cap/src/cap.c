@@ -9,11 +9,25 @@
  * global slot indices), so unlinking any capability is O(1) whichever table
  * its parent lives in, and removing a subtree needs no stack: it walks down
  * first-child links and back up parent links.
+ *
+ * Links are 16 bits in the slots and table headers (LNIL for none) and
+ * 32-bit indices (NIL for none) everywhere else: lget() and lput() convert.
  */
 #include "ruvix/endian.h"
 #include "ruvix/cap.h"
 
 #define NIL RVX_CAP_NIL
+#define LNIL RVX_CAP_LINK_NIL
+
+static uint32_t lget(uint16_t v)
+{
+	return v == LNIL ? NIL : v;
+}
+
+static uint16_t lput(uint32_t v)
+{
+	return v == NIL ? (uint16_t)LNIL : (uint16_t)v;
+}
 
 /* Global slot index of (task, slot index); both already range-checked. */
 static uint32_t slot_global(const struct rvx_cap_space *space, uint32_t task,
@@ -75,7 +89,7 @@ static int object_resolve(const struct rvx_cap_space *space, rvx_handle_t obj,
 static uint32_t slot_alloc(struct rvx_cap_space *space, uint32_t task)
 {
 	struct rvx_cap_table *table = &space->tables[task];
-	uint32_t g = table->free_head;
+	uint32_t g = lget(table->free_head);
 	struct rvx_cap_slot *slot;
 
 	RVX_CHECK(g != NIL && g / space->slots_per_table == task);
@@ -99,10 +113,10 @@ static void slot_fill(struct rvx_cap_slot *slot, uint32_t object,
 	slot->depth = (uint8_t)depth;
 	slot->reserved = 0;
 	slot->badge = badge;
-	slot->parent = NIL;
-	slot->first_child = NIL;
-	slot->next_sibling = NIL;
-	slot->prev_sibling = NIL;
+	slot->parent = LNIL;
+	slot->first_child = LNIL;
+	slot->next_sibling = LNIL;
+	slot->prev_sibling = LNIL;
 }
 
 /* Make child the first child of parent. */
@@ -110,14 +124,14 @@ static void slot_link(struct rvx_cap_space *space, uint32_t parent,
 		      uint32_t child)
 {
 	struct rvx_cap_slot *slots = space->slots;
-	uint32_t first = slots[parent].first_child;
+	uint32_t first = lget(slots[parent].first_child);
 
-	slots[child].parent = parent;
-	slots[child].prev_sibling = NIL;
-	slots[child].next_sibling = first;
+	slots[child].parent = lput(parent);
+	slots[child].prev_sibling = LNIL;
+	slots[child].next_sibling = lput(first);
 	if (first != NIL)
-		slots[first].prev_sibling = child;
-	slots[parent].first_child = child;
+		slots[first].prev_sibling = lput(child);
+	slots[parent].first_child = lput(child);
 }
 
 /*
@@ -132,19 +146,19 @@ static void slot_free(struct rvx_cap_space *space, uint32_t g)
 	struct rvx_cap_table *table = &space->tables[g / space->slots_per_table];
 	uint32_t gen = rvx_gen_next(slot->gen);
 
-	RVX_CHECK(slot->type != RVX_OBJ_NONE && slot->first_child == NIL);
-	if (slot->parent != NIL) {
-		if (slot->prev_sibling != NIL)
+	RVX_CHECK(slot->type != RVX_OBJ_NONE && slot->first_child == LNIL);
+	if (slot->parent != LNIL) {
+		if (slot->prev_sibling != LNIL)
 			slots[slot->prev_sibling].next_sibling = slot->next_sibling;
 		else
 			slots[slot->parent].first_child = slot->next_sibling;
-		if (slot->next_sibling != NIL)
+		if (slot->next_sibling != LNIL)
 			slots[slot->next_sibling].prev_sibling = slot->prev_sibling;
 	}
 	memset(slot, 0, sizeof(*slot));
 	slot->gen = gen;
 	slot->next_sibling = table->free_head;
-	table->free_head = g;
+	table->free_head = lput(g);
 	RVX_CHECK(table->used > 0);
 	table->used--;
 }
@@ -166,7 +180,7 @@ static uint32_t subtree_remove(struct rvx_cap_space *space, uint32_t root,
 	for (;;) {
 		uint32_t up;
 
-		while (slots[cur].first_child != NIL) {
+		while (slots[cur].first_child != LNIL) {
 			cur = slots[cur].first_child;
 			RVX_CHECK(budget-- > 0);
 		}
@@ -202,7 +216,7 @@ static void epoch_advance(struct rvx_cap_space *space, uint32_t index)
 			const struct rvx_cap_slot *slot = &space->slots[g];
 
 			if (slot->type != RVX_OBJ_NONE && slot->object == index &&
-			    slot->parent == NIL)
+			    slot->parent == LNIL)
 				(void)subtree_remove(space, g, true);
 		}
 	}
@@ -226,7 +240,7 @@ static void info_fill(const struct rvx_cap_space *space, uint32_t g,
 	out->rights = slot->rights;
 	out->type = (enum rvx_obj_type)slot->type;
 	out->depth = slot->depth;
-	if (slot->parent == NIL) {
+	if (slot->parent == LNIL) {
 		out->parent_task = NIL;
 		out->parent_slot = NIL;
 	} else {
@@ -248,9 +262,9 @@ int rvx_cap_space_init(struct rvx_cap_space *space, struct rvx_cap_slot *slots,
 	if (table_count == 0 || slots_per_table == 0 || object_count == 0 ||
 	    object_count == NIL)
 		return -RVX_EINVAL;
-	/* Counts removed by revoke/delete are returned as int. */
+	/* Every slot index fits a 16-bit link (and every count an int). */
 	total = (uint64_t)table_count * slots_per_table;
-	if (total > INT32_MAX)
+	if (total > RVX_CAP_SLOTS_MAX)
 		return -RVX_EINVAL;
 	if (slot_count < total)
 		return -RVX_ENOMEM;
@@ -272,9 +286,9 @@ int rvx_cap_space_init(struct rvx_cap_space *space, struct rvx_cap_slot *slots,
 		for (uint32_t i = 0; i < slots_per_table; i++) {
 			slots[base + i].gen = 1;
 			slots[base + i].next_sibling =
-				i + 1 < slots_per_table ? base + i + 1 : NIL;
+				i + 1 < slots_per_table ? lput(base + i + 1) : (uint16_t)LNIL;
 		}
-		tables[t].free_head = base;
+		tables[t].free_head = lput(base);
 		tables[t].used = 0;
 	}
 	memset(objects, 0, (size_t)object_count * sizeof(*objects));
@@ -352,7 +366,7 @@ int rvx_cap_mint(struct rvx_cap_space *space, uint32_t task, rvx_handle_t obj,
 	ret = object_resolve(space, obj, &index);
 	if (ret != 0)
 		return ret;
-	if (space->tables[task].free_head == NIL)
+	if (space->tables[task].free_head == LNIL)
 		return -RVX_ELIMIT;
 
 	entry = &space->objects[index];
@@ -391,7 +405,7 @@ int rvx_cap_derive(struct rvx_cap_space *space, uint32_t src_task,
 		return -RVX_EDEPTH;
 	if (parent->badge != 0 && badge != 0 && badge != parent->badge)
 		return -RVX_EPERM;
-	if (space->tables[dst_task].free_head == NIL)
+	if (space->tables[dst_task].free_head == LNIL)
 		return -RVX_ELIMIT;
 
 	/* GRANT_ONCE without GRANT: the child is the end of the line. */
@@ -505,7 +519,7 @@ int rvx_cap_slot_encode(const struct rvx_cap_space *space, uint32_t task, uint32
 	out[17] = c->rights;
 	out[18] = c->depth;
 	out[19] = 0;
-	rvx_le_put32(out + 20, c->parent);
+	rvx_le_put32(out + 20, lget(c->parent));
 	rvx_le_put64(out + 24, c->badge);
 	return 0;
 }
@@ -531,6 +545,11 @@ static struct rvx_cap_object vobj(const void *objects, uint32_t i)
 static bool vlink(uint32_t v, uint32_t n)
 {
 	return v == NIL || v < n;
+}
+
+static bool vlink16(uint16_t v, uint32_t n)
+{
+	return v == LNIL || v < n;
 }
 
 /* The registry: entries well formed, the free list a simple path through
@@ -575,11 +594,11 @@ static bool slot_valid(const struct rvx_cap_space *space, const void *objects,
 		return s->object == 0 && s->epoch == 0 && s->rights == 0 && s->depth == 0 &&
 		       s->badge == 0 && s->parent == 0 && s->first_child == 0 &&
 		       s->prev_sibling == 0 &&
-		       (s->next_sibling == NIL ||
+		       (s->next_sibling == LNIL ||
 			(s->next_sibling < total && s->next_sibling / spt == g / spt));
-	if (s->object >= space->object_count || !vlink(s->parent, total) ||
-	    !vlink(s->first_child, total) || !vlink(s->next_sibling, total) ||
-	    !vlink(s->prev_sibling, total) || s->parent == g || s->first_child == g ||
+	if (s->object >= space->object_count || !vlink16(s->parent, total) ||
+	    !vlink16(s->first_child, total) || !vlink16(s->next_sibling, total) ||
+	    !vlink16(s->prev_sibling, total) || s->parent == g || s->first_child == g ||
 	    s->next_sibling == g || s->prev_sibling == g)
 		return false;
 	o = vobj(objects, s->object);
@@ -593,28 +612,28 @@ static bool links_valid(const void *slots, const struct rvx_cap_slot *s, uint32_
 {
 	struct rvx_cap_slot o;
 
-	if (s->parent == NIL) {
-		if (s->depth != 0 || s->next_sibling != NIL || s->prev_sibling != NIL)
+	if (s->parent == LNIL) {
+		if (s->depth != 0 || s->next_sibling != LNIL || s->prev_sibling != LNIL)
 			return false;
 	} else {
 		o = vslot(slots, s->parent);
 		if (o.type == RVX_OBJ_NONE || o.depth + 1u != s->depth || o.object != s->object ||
-		    (s->prev_sibling == NIL && o.first_child != g))
+		    (s->prev_sibling == LNIL && o.first_child != g))
 			return false;
 	}
-	if (s->next_sibling != NIL) {
+	if (s->next_sibling != LNIL) {
 		o = vslot(slots, s->next_sibling);
 		if (o.type == RVX_OBJ_NONE || o.prev_sibling != g || o.parent != s->parent)
 			return false;
 	}
-	if (s->prev_sibling != NIL) {
+	if (s->prev_sibling != LNIL) {
 		o = vslot(slots, s->prev_sibling);
 		if (o.type == RVX_OBJ_NONE || o.next_sibling != g || o.parent != s->parent)
 			return false;
 	}
-	if (s->first_child != NIL) {
+	if (s->first_child != LNIL) {
 		o = vslot(slots, s->first_child);
-		if (o.type == RVX_OBJ_NONE || o.parent != g || o.prev_sibling != NIL)
+		if (o.type == RVX_OBJ_NONE || o.parent != g || o.prev_sibling != LNIL)
 			return false;
 	}
 	return true;
@@ -631,7 +650,7 @@ int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
 	spt = space->slots_per_table;
 	total = space->slot_total;
 	expect = (uint64_t)space->table_count * spt;
-	if (space->table_count == 0 || spt == 0 || expect != total || expect > INT32_MAX ||
+	if (space->table_count == 0 || spt == 0 || expect != total || expect > RVX_CAP_SLOTS_MAX ||
 	    space->object_count == 0 || space->object_count == NIL)
 		return -RVX_EINVAL;
 	if (!objects_valid(space, objects))
@@ -643,7 +662,7 @@ int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
 			return -RVX_EINVAL;
 		if (s.type != RVX_OBJ_NONE && !links_valid(slots, &s, g))
 			return -RVX_EINVAL;
-		if (s.type != RVX_OBJ_NONE && s.parent != NIL)
+		if (s.type != RVX_OBJ_NONE && s.parent != LNIL)
 			children++;
 	}
 	/* Every child list, walked from its head, is a simple path (the back
@@ -655,7 +674,8 @@ int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
 
 		if (s.type == RVX_OBJ_NONE)
 			continue;
-		for (uint32_t c = s.first_child; c != NIL; c = vslot(slots, c).next_sibling)
+		for (uint32_t c = lget(s.first_child); c != NIL;
+		     c = lget(vslot(slots, c).next_sibling))
 			if (listed++ == children)
 				return -RVX_EINVAL;
 	}
@@ -669,14 +689,14 @@ int rvx_cap_space_validate(const struct rvx_cap_space *space, const void *slots,
 
 		memcpy(&tb, (const uint8_t *)tables + (size_t)t * sizeof(tb), sizeof(tb));
 		if (tb.used > spt ||
-		    !(tb.free_head == NIL || (tb.free_head < total && tb.free_head / spt == t)))
+		    !(tb.free_head == LNIL || (tb.free_head < total && tb.free_head / spt == t)))
 			return -RVX_EINVAL;
 		for (uint32_t i = 0; i < spt; i++)
 			if (vslot(slots, t * spt + i).type != RVX_OBJ_NONE)
 				used++;
 		if (used != tb.used)
 			return -RVX_EINVAL;
-		for (cur = tb.free_head; cur != NIL; cur = vslot(slots, cur).next_sibling)
+		for (cur = lget(tb.free_head); cur != NIL; cur = lget(vslot(slots, cur).next_sibling))
 			if (steps++ == spt - used || vslot(slots, cur).type != RVX_OBJ_NONE)
 				return -RVX_EINVAL;
 		if (steps != spt - used)

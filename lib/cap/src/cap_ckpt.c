@@ -3,7 +3,8 @@
  * A capability space's checkpoint section (ruvix/ckpt_section.h): geometry,
  * then every slot, table and registry entry, each integer little-endian.
  * The geometry must match the destination's; every link is bounded, so a
- * loaded space never indexes outside its storage.
+ * loaded space never indexes outside its storage. Links are written as 32
+ * bits (RVX_CAP_NIL for none) whatever their width in memory.
  */
 #include "ruvix/cap.h"
 #include "ruvix/endian.h"
@@ -12,6 +13,17 @@
 #define CAP_SLOT 40u
 #define CAP_TABLE 8u
 #define CAP_OBJECT 16u
+
+static uint32_t link_out(uint16_t v)
+{
+	return v == RVX_CAP_LINK_NIL ? RVX_CAP_NIL : v;
+}
+
+/* A link cap_check() bounded by the slot count (at most RVX_CAP_SLOTS_MAX). */
+static uint16_t link_in(uint32_t v)
+{
+	return v == RVX_CAP_NIL ? (uint16_t)RVX_CAP_LINK_NIL : (uint16_t)v;
+}
 
 static size_t cap_size(const void *obj)
 {
@@ -43,13 +55,13 @@ static void cap_write(const void *obj, uint8_t *out)
 		p[14] = sl->depth;
 		p[15] = sl->reserved;
 		rvx_le_put64(p + 16, sl->badge);
-		rvx_le_put32(p + 24, sl->parent);
-		rvx_le_put32(p + 28, sl->first_child);
-		rvx_le_put32(p + 32, sl->next_sibling);
-		rvx_le_put32(p + 36, sl->prev_sibling);
+		rvx_le_put32(p + 24, link_out(sl->parent));
+		rvx_le_put32(p + 28, link_out(sl->first_child));
+		rvx_le_put32(p + 32, link_out(sl->next_sibling));
+		rvx_le_put32(p + 36, link_out(sl->prev_sibling));
 	}
 	for (uint32_t i = 0; i < s->table_count; i++, p += CAP_TABLE) {
-		rvx_le_put32(p, s->tables[i].free_head);
+		rvx_le_put32(p, link_out(s->tables[i].free_head));
 		rvx_le_put32(p + 4, s->tables[i].used);
 	}
 	for (uint32_t i = 0; i < s->object_count; i++, p += CAP_OBJECT) {
@@ -128,14 +140,14 @@ static void cap_load(void *obj, const uint8_t *in, size_t len)
 		sl->depth = p[14];
 		sl->reserved = p[15];
 		sl->badge = rvx_le_get64(p + 16);
-		sl->parent = rvx_le_get32(p + 24);
-		sl->first_child = rvx_le_get32(p + 28);
-		sl->next_sibling = rvx_le_get32(p + 32);
-		sl->prev_sibling = rvx_le_get32(p + 36);
+		sl->parent = link_in(rvx_le_get32(p + 24));
+		sl->first_child = link_in(rvx_le_get32(p + 28));
+		sl->next_sibling = link_in(rvx_le_get32(p + 32));
+		sl->prev_sibling = link_in(rvx_le_get32(p + 36));
 	}
 	for (uint32_t i = 0; i < s->table_count; i++, p += CAP_TABLE) {
-		s->tables[i].free_head = rvx_le_get32(p);
-		s->tables[i].used = rvx_le_get32(p + 4);
+		s->tables[i].free_head = link_in(rvx_le_get32(p));
+		s->tables[i].used = (uint16_t)rvx_le_get32(p + 4);
 	}
 	for (uint32_t i = 0; i < s->object_count; i++, p += CAP_OBJECT) {
 		struct rvx_cap_object *o = &s->objects[i];

@@ -21,6 +21,7 @@ void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts)
 	cfg->min_gain_q16 = ONE / 256u;
 	cfg->rebuild_period = 64u;
 	cfg->drift_q16 = ONE / 16u;
+	cfg->rise_q16 = ONE;
 	cfg->budget_ns = RVX_COH_DEFAULT_BUDGET_NS;
 	cfg->rebuild_budget_ns = RVX_COH_DEFAULT_REBUILD_BUDGET_NS;
 }
@@ -50,7 +51,8 @@ int rvx_coh_init(struct rvx_coh *c, const struct rvx_coh_config *cfg,
 	    cfg->imbalance_q16 < ONE || cfg->imbalance_q16 > 4u * ONE ||
 	    cfg->decay_q16 >= ONE || cfg->min_gain_q16 >= ONE || cfg->reserved != 0 ||
 	    cfg->budget_ns == 0 || cfg->rebuild_budget_ns == 0 ||
-	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE)
+	    cfg->load_decay_q16 >= ONE || cfg->balance_slack_q16 > ONE ||
+	    cfg->rise_q16 > ONE || cfg->reserved3 != 0)
 		return -RVX_EINVAL;
 	if (scratch_bytes < RVX_COH_SCRATCH_BYTES(vertex_max, edge_max, cfg->parts))
 		return -RVX_ENOMEM;
@@ -103,6 +105,7 @@ int rvx_coh_vertex_add(struct rvx_coh *c, uint32_t v, uint32_t part)
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
 	c->vertices[v].part = part;
 	c->vertex_count++;
+	c->adj_cached = 0;
 	if (v >= c->vertex_top)
 		c->vertex_top = v + 1;
 	return 0;
@@ -134,6 +137,7 @@ int rvx_coh_vertex_remove(struct rvx_coh *c, uint32_t v)
 	memset(&c->vertices[v], 0, sizeof(c->vertices[v]));
 	c->vertices[v].part = NONE;
 	c->vertex_count--;
+	c->adj_cached = 0;
 	return 0;
 }
 
@@ -171,6 +175,7 @@ int rvx_coh_edge_add(struct rvx_coh *c, uint32_t a, uint32_t b, uint32_t *edge)
 	c->edges[e].b = b;
 	c->edge_count++;
 	c->edge_free = e + 1;
+	c->adj_cached = 0;
 	if (e >= c->edge_top)
 		c->edge_top = e + 1;
 	*edge = e;
@@ -189,6 +194,7 @@ int rvx_coh_edge_remove(struct rvx_coh *c, uint32_t e)
 	c->edge_count--;
 	if (e < c->edge_free)
 		c->edge_free = e;
+	c->adj_cached = 0;
 	return 0;
 }
 
@@ -214,17 +220,6 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v)
 	return (int)c->vertices[v].part;
 }
 
-/*
- * w' = w * d + min(open, EPOCH_MAX) * (1 - d), in Q16 units: a steady
- * count x settles at x * 2^16. With w < 2^47 every term stays below 2^63.
- */
-static uint64_t decay(uint64_t w, uint64_t open, uint32_t d)
-{
-	if (open > RVX_COH_EPOCH_MAX)
-		open = RVX_COH_EPOCH_MAX;
-	return (w >> 16) * d + (((w & 0xFFFFu) * d) >> 16) + open * (ONE - d);
-}
-
 static uint64_t q16_mul(uint64_t x, uint32_t q)
 {
 	return (x >> 16) * q + (((x & 0xFFFFu) * q) >> 16);
@@ -239,6 +234,20 @@ static bool clearly_better(const struct coh_eval *a, const struct coh_eval *b, u
 	if (!a->balanced)
 		return rvx_coh_better_(a, b);
 	return b->cut > a->cut && b->cut - a->cut > thresh;
+}
+
+/* Epochs after which the weights before them count for at most 1/16:
+ * the smallest t >= 1 with d^t <= 1/16 (at most 64). */
+static uint32_t settle_epochs(uint32_t d)
+{
+	uint64_t x = (uint64_t)d;
+	uint32_t t = 1;
+
+	while (x > ONE / 16u && t < 64u) {
+		x = (x * d) >> 16;
+		t++;
+	}
+	return t;
 }
 
 /*
@@ -306,7 +315,8 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 
 	memset(&r, 0, sizeof(r));
 	rvx_coh_ws_carve_(c, &w);
-	rvx_coh_build_graph_(&w);
+	/* The epoch close decays the weights while it builds the graph. */
+	rvx_coh_build_graph_(&w, !rebuild);
 	for (i = 0; i < w.live_count; i++) {
 		const struct rvx_coh_vertex *vx;
 
@@ -343,6 +353,10 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		rvx_coh_refine_(&w);
 		ev = rvx_coh_eval_(&w);
 		memcpy(w.best, w.cur, 4u * (size_t)w.n);
+		/* A rebuild (rare) also counts a gain of 1/8 of that cut as
+		 * clear, but never one below 1/16 of min_gain. */
+		if (ev.cut / 8u < thresh)
+			thresh = ev.cut / 8u > thresh / 16u ? ev.cut / 8u : thresh / 16u;
 		for (t = 0; t < COH_REBUILD_TRIES && !c->over; t++) {
 			if (!rvx_coh_construct_(&w, t))
 				break;
@@ -396,8 +410,18 @@ static void place(struct rvx_coh *c, bool rebuild, uint64_t budget, struct rvx_c
 		r.flags |= RVX_COH_RES_REBUILT;
 		c->built_epoch = c->epoch;
 		c->built_frac_q16 = rvx_coh_q16_ratio_(ev.cut, w.traffic);
+		/* A rebuild saw a graph still blending the past in (with a
+		 * decay): once the past has decayed to 1/16, another follows;
+		 * a follow-up that adopts nothing, or the second one, ends the
+		 * chain. */
+		c->chain = c->followup != 0 ? c->chain + 1u : 0;
+		if ((c->followup == 0 || (r.moved != 0 && c->chain < COH_FOLLOWUPS)) &&
+		    c->cfg.decay_q16 != 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0))
+			c->settle = settle_epochs(c->cfg.decay_q16);
+		c->followup = 0;
 	} else if (w.live_count > 0 &&
-		   ((c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
+		   (c->followup != 0 ||
+		    (c->built_epoch == 0 && (c->cfg.rebuild_period != 0 || c->cfg.drift_q16 != 0)) ||
 		    (c->cfg.rebuild_period != 0 && c->epoch - c->built_epoch >= c->cfg.rebuild_period) ||
 		    (c->cfg.drift_q16 != 0 &&
 		     rvx_coh_q16_ratio_(ev.cut, w.traffic) > (uint64_t)c->built_frac_q16 + c->cfg.drift_q16))) {
@@ -439,7 +463,6 @@ static void begin(struct rvx_coh *c)
 int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 			struct rvx_coh_move *moves, uint32_t moves_cap)
 {
-	uint32_t i;
 	int rc;
 
 	/* Check. */
@@ -449,24 +472,9 @@ int rvx_coh_epoch_close(struct rvx_coh *c, struct rvx_coh_result *res,
 
 	/* Commit. */
 	c->epoch++;
+	if (c->settle != 0 && --c->settle == 0)
+		c->followup = 1u;
 	begin(c);
-	for (i = 0; i < c->vertex_top; i++) {
-		struct rvx_coh_vertex *vx = &c->vertices[i];
-
-		if (vx->part == NONE)
-			continue;
-		vx->load = decay(vx->load, vx->load_open,
-				 c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : c->cfg.decay_q16);
-		vx->load_open = 0;
-	}
-	for (i = 0; i < c->edge_top; i++) {
-		struct rvx_coh_edge *ed = &c->edges[i];
-
-		if (ed->a == NONE)
-			continue;
-		ed->weight = decay(ed->weight, ed->open, c->cfg.decay_q16);
-		ed->open = 0;
-	}
 	place(c, false, c->cfg.budget_ns, res, moves, moves_cap);
 	return 0;
 }

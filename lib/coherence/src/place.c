@@ -41,6 +41,8 @@ void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	p += align8(4u * (n + 1u));
 	w->adj_v = (uint32_t *)(void *)p;
 	p += align8(4u * 2u * m);
+	w->pos = (uint32_t *)(void *)p;
+	p += align8(4u * 2u * m);
 	w->adj_w = (uint64_t *)(void *)p;
 	p += 8u * 2u * m;
 	w->vw = (int64_t *)(void *)p;
@@ -67,6 +69,21 @@ void rvx_coh_ws_carve_(struct rvx_coh *c, struct coh_ws *w)
 	p += align8(4u * RVX_COH_GAIN_BUCKETS);
 	w->load = (int64_t *)(void *)p;
 	w->load2 = w->load + k;
+	p += 8u * 2u * k;
+	w->ml_off = (uint32_t *)(void *)p;
+	p += align8(4u * (2u * n + 24u));
+	w->ml_vw = (int64_t *)(void *)p;
+	p += 8u * 2u * n;
+	w->ml_deg = (int64_t *)(void *)p;
+	p += 8u * 2u * n;
+	w->ml_part = (uint32_t *)(void *)p;
+	w->ml_cmap = w->ml_part + 2u * n;
+	p += align8(4u * 5u * n);
+	w->ml_adj_v = (uint32_t *)(void *)p;
+	p += align8(4u * 4u * m);
+	w->ml_adj_w = (uint64_t *)(void *)p;
+	p += 8u * 4u * m;
+	w->sw = (int64_t *)(void *)p;
 }
 
 uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den)
@@ -85,24 +102,37 @@ uint32_t rvx_coh_q16_ratio_(uint64_t num, uint64_t den)
 	return r > ONE ? ONE : (uint32_t)r;
 }
 
-/* CSR of the live edges (adjacency in edge-slot order), vertex weights,
+/*
+ * CSR of the live edges (adjacency in edge-slot order), vertex weights,
  * degrees, the live list, the balance cap, and cur, start, conn and loads
- * for the placement in force. */
-void rvx_coh_build_graph_(struct coh_ws *w)
+ * for the placement in force. With @decay (the epoch close), each load and
+ * weight is first decayed with the epoch's count, in the same pass.
+ *
+ * The adjacency's shape (off, adj_v, and each edge's two slots in pos)
+ * depends only on the edge set, so it stays in the scratch between calls
+ * while no vertex or edge is added or removed (c->adj_cached); then one
+ * pass over the edges refreshes the weights, degrees and conn. Otherwise a
+ * counting pass and a filling pass build it (the same layout).
+ */
+void rvx_coh_build_graph_(struct coh_ws *w, bool decay)
 {
 	struct rvx_coh *c = w->c;
 	uint32_t n = w->n, k = w->k, v, e, i;
+	uint32_t d = c->cfg.decay_q16;
+	uint32_t ld = c->cfg.load_decay_q16 != 0 ? c->cfg.load_decay_q16 : d;
+	bool cached = c->adj_cached == 1u;
 	int64_t vmax = 0, avg, a, b;
 	uint64_t t;
 
 	/* Vertices: weights, the live list, the placement in force (cur and
 	 * start), and cleared degree, conn rows and loads. */
-	memset(w->off, 0, 4u * ((size_t)n + 1u));
+	if (!cached)
+		memset(w->off, 0, 4u * ((size_t)n + 1u));
 	memset(w->load, 0, 8u * k);
 	w->live_count = 0;
 	w->total = 0;
 	for (v = 0; v < n; v++) {
-		const struct rvx_coh_vertex *vx = &c->vertices[v];
+		struct rvx_coh_vertex *vx = &c->vertices[v];
 
 		w->flag[v] = 0;
 		w->deg[v] = 0;
@@ -112,6 +142,10 @@ void rvx_coh_build_graph_(struct coh_ws *w)
 			w->vw[v] = 0;
 			continue;
 		}
+		if (decay) {
+			vx->load = rvx_coh_decay_(vx->load, vx->load_open, ld);
+			vx->load_open = 0;
+		}
 		w->live[w->live_count++] = v;
 		w->vw[v] = vx->load > 0 ? (int64_t)vx->load : 1;
 		w->total += w->vw[v];
@@ -120,37 +154,67 @@ void rvx_coh_build_graph_(struct coh_ws *w)
 			vmax = w->vw[v];
 		memset(&w->conn[(size_t)v * k], 0, 8u * k);
 	}
-	/* Edges, once to count, degrees and conn, once to fill the CSR. */
-	w->traffic = 0;
-	for (e = 0; e < c->edge_top; e++) {
-		const struct rvx_coh_edge *ed = &c->edges[e];
-		int64_t wt = (int64_t)ed->weight;
+	/* Edges: decay, degrees, conn, and the CSR weights (or counts). The
+	 * arrays are read into locals: the stores to the edges could alias
+	 * the workspace's fields otherwise. */
+	{
+		struct rvx_coh_edge *edges = c->edges;
+		uint32_t top = c->edge_top, rise = c->cfg.rise_q16;
+		uint32_t *off = w->off, *cur = w->cur;
+		const uint32_t *pos = w->pos;
+		uint64_t *adj_w = w->adj_w, traffic = 0;
+		int64_t *deg = w->deg, *conn = w->conn;
 
-		if (ed->a == NONE)
-			continue;
-		w->off[ed->a + 1]++;
-		w->off[ed->b + 1]++;
-		w->deg[ed->a] += wt;
-		w->deg[ed->b] += wt;
-		w->conn[(size_t)ed->a * k + w->cur[ed->b]] += wt;
-		w->conn[(size_t)ed->b * k + w->cur[ed->a]] += wt;
-		w->traffic += ed->weight;
-	}
-	for (v = 0; v < n; v++) {
-		w->off[v + 1] += w->off[v];
-		w->aux[v] = w->off[v];
-	}
-	for (e = 0; e < c->edge_top; e++) {
-		const struct rvx_coh_edge *ed = &c->edges[e];
+		for (e = 0; e < top; e++) {
+			struct rvx_coh_edge *ed = &edges[e];
+			uint32_t ea = ed->a, eb = ed->b;
+			uint64_t wu;
+			int64_t wt;
 
-		if (ed->a == NONE)
-			continue;
-		i = w->aux[ed->a]++;
-		w->adj_v[i] = ed->b;
-		w->adj_w[i] = ed->weight;
-		i = w->aux[ed->b]++;
-		w->adj_v[i] = ed->a;
-		w->adj_w[i] = ed->weight;
+			if (ea == NONE)
+				continue;
+			wu = ed->weight;
+			if (decay) {
+				wu = rvx_coh_edge_decay_(wu, ed->open, d, rise);
+				ed->weight = wu;
+				ed->open = 0;
+			}
+			wt = (int64_t)wu;
+			if (cached) {
+				adj_w[pos[2u * e]] = wu;
+				adj_w[pos[2u * e + 1u]] = wu;
+			} else {
+				off[ea + 1]++;
+				off[eb + 1]++;
+			}
+			deg[ea] += wt;
+			deg[eb] += wt;
+			conn[(size_t)ea * k + cur[eb]] += wt;
+			conn[(size_t)eb * k + cur[ea]] += wt;
+			traffic += wu;
+		}
+		w->traffic = traffic;
+	}
+	if (!cached) {
+		for (v = 0; v < n; v++) {
+			w->off[v + 1] += w->off[v];
+			w->aux[v] = w->off[v];
+		}
+		for (e = 0; e < c->edge_top; e++) {
+			const struct rvx_coh_edge *ed = &c->edges[e];
+
+			if (ed->a == NONE)
+				continue;
+			i = w->aux[ed->a]++;
+			w->pos[2u * e] = i;
+			w->adj_v[i] = ed->b;
+			w->adj_w[i] = ed->weight;
+			i = w->aux[ed->b]++;
+			w->pos[2u * e + 1u] = i;
+			w->adj_v[i] = ed->a;
+			w->adj_w[i] = ed->weight;
+		}
+		c->adj_cached = 1u;
 	}
 	/* cap = max(ceil(W * imb / k), ceil(W / k) + vmax); W < 2^62 and
 	 * imb <= 4.0, so split W to keep the product below 2^64. */
@@ -810,10 +874,241 @@ static bool construct_lp(struct coh_ws *w)
 	return true;
 }
 
-/* Attempt 0: label propagation; then greedy growing from different seeds. */
+/*
+ * Multilevel construction (rebuild only, no held vertices): coarsen by
+ * heavy-edge matching, place the coarsest graph by greedy growing, then
+ * project each level's placement onto the finer one and refine it there.
+ *
+ * A level's vertices are visited in index order; an unmatched vertex is
+ * matched with the unmatched neighbour it shares the heaviest adjacency
+ * entry with (ties: the first in its row), if their weights together stay
+ * within half the cap; else it stays alone. The coarse graph sums
+ * parallel entries and drops the matched pairs' own edges. Coarsening stops
+ * at max(2k, 8) vertices, when a level shrinks by less than 1/8, or when the
+ * pools (2n coarse vertices and 4m adjacency entries over all levels) are
+ * full. Moving a coarse vertex moves a whole group (a chain, a cluster
+ * core), which single-vertex FM cannot do from a poor start.
+ *
+ * The coarse levels use the fine workspace's arrays (cur, conn, buckets,
+ * flags, loads, live) over their first n_L entries, so the fine live list is
+ * rebuilt before the fine level is refined and on every way out.
+ */
+struct ml_level {
+	uint32_t n;
+	uint32_t *off, *adj_v, *cmap, *part;
+	uint64_t *adj_w;
+	int64_t *vw, *deg;
+};
+
+static void ml_fine_live(struct coh_ws *w)
+{
+	uint32_t v;
+
+	w->live_count = 0;
+	for (v = 0; v < w->n; v++)
+		if (w->c->vertices[v].part != NONE)
+			w->live[w->live_count++] = v;
+	rvx_coh_buckets_init_(w);
+}
+
+/* A workspace over level @lv (>= 1): the fine one's views, its graph. */
+static void ml_view(const struct coh_ws *w, const struct ml_level *lv, struct coh_ws *cw)
+{
+	*cw = *w;
+	cw->n = lv->n;
+	cw->off = lv->off;
+	cw->adj_v = lv->adj_v;
+	cw->adj_w = lv->adj_w;
+	cw->vw = lv->vw;
+	cw->deg = lv->deg;
+	cw->live_count = lv->n;
+}
+
+/* Coarsen level @f (its @count vertices: @list, or 0..count-1 when NULL)
+ * into @t (storage set by the caller); false when it does not pay (too
+ * little shrink) or does not fit (@vroom vertices, @aroom adjacency entries
+ * left), or the budget ran out. */
+static bool ml_coarsen(struct coh_ws *w, const struct ml_level *f, const uint32_t *list,
+		       uint32_t count, struct ml_level *t, uint32_t vroom, uint32_t aroom)
+{
+	uint32_t i, j, x, v, u, c, nc = 0, pos = 0, *m1 = w->log_v, *m2 = w->log_from;
+	int64_t lim = w->cap / 2;
+
+	for (i = 0; i < count; i++)
+		f->cmap[list != NULL ? list[i] : i] = NONE;
+	for (i = 0; i < count; i++) {
+		uint32_t best = NONE;
+		uint64_t bw = 0;
+
+		v = list != NULL ? list[i] : i;
+		if (f->cmap[v] != NONE)
+			continue;
+		for (j = f->off[v]; j < f->off[v + 1]; j++) {
+			u = f->adj_v[j];
+			if (u == v || f->cmap[u] != NONE || f->vw[u] + f->vw[v] > lim)
+				continue;
+			if (best == NONE || f->adj_w[j] > bw) {
+				best = u;
+				bw = f->adj_w[j];
+			}
+		}
+		m1[nc] = v;
+		m2[nc] = best;
+		f->cmap[v] = nc;
+		if (best != NONE)
+			f->cmap[best] = nc;
+		nc++;
+	}
+	if (rvx_coh_tick_(w->c, 1u + count / 32u))
+		return false;
+	if (nc == 0 || nc > count - count / 8u || nc > vroom || f->off[f->n] - f->off[0] > aroom)
+		return false;
+	t->n = nc;
+	for (c = 0; c < nc; c++)
+		t->part[c] = NONE;
+	for (c = 0; c < nc; c++) {
+		uint32_t row = pos;
+
+		t->off[c] = pos;
+		t->vw[c] = 0;
+		t->deg[c] = 0;
+		for (x = 0; x < 2u; x++) {
+			v = x == 0 ? m1[c] : m2[c];
+			if (v == NONE)
+				continue;
+			t->vw[c] += f->vw[v];
+			for (j = f->off[v]; j < f->off[v + 1]; j++) {
+				uint32_t cu = f->cmap[f->adj_v[j]];
+
+				if (cu == c)
+					continue;
+				t->deg[c] += (int64_t)f->adj_w[j];
+				if (t->part[cu] != NONE && t->part[cu] >= row) {
+					t->adj_w[t->part[cu]] += f->adj_w[j];
+				} else {
+					t->part[cu] = pos;
+					t->adj_v[pos] = cu;
+					t->adj_w[pos] = f->adj_w[j];
+					pos++;
+				}
+			}
+		}
+	}
+	t->off[nc] = pos;
+	return !rvx_coh_tick_(w->c, 1u + pos / 32u);
+}
+
+static bool construct_ml(struct coh_ws *w)
+{
+	struct ml_level lv[COH_ML_LEVELS + 1u];
+	struct coh_ws cw;
+	uint32_t top = 0, i, v, t, stop = w->k * 2u > 8u ? w->k * 2u : 8u;
+	uint32_t vused = 0, aused = 0, oused = 0, cused = w->n;
+	struct coh_eval ev, bev;
+	bool ok = false;
+
+	for (i = 0; i < w->live_count; i++)
+		if (w->flag[w->live[i]] & F_HOLD)
+			return false;
+	lv[0].n = w->n;
+	lv[0].off = w->off;
+	lv[0].adj_v = w->adj_v;
+	lv[0].adj_w = w->adj_w;
+	lv[0].vw = w->vw;
+	lv[0].deg = w->deg;
+	lv[0].cmap = w->ml_cmap;
+	lv[0].part = NULL;
+	while (top < COH_ML_LEVELS) {
+		struct ml_level *f = &lv[top], *c = &lv[top + 1u];
+		uint32_t count = top == 0 ? w->live_count : f->n;
+
+		if (count <= stop)
+			break;
+		c->off = w->ml_off + oused;
+		c->adj_v = w->ml_adj_v + aused;
+		c->adj_w = w->ml_adj_w + aused;
+		c->vw = w->ml_vw + vused;
+		c->deg = w->ml_deg + vused;
+		c->part = w->ml_part + vused;
+		c->cmap = w->ml_cmap + cused;
+		if (oused + count + 1u > 2u * w->c->vertex_max + 24u ||
+		    !ml_coarsen(w, f, top == 0 ? w->live : NULL, count, c,
+				2u * w->c->vertex_max - vused, 4u * w->c->edge_max - aused))
+			break;
+		vused += c->n;
+		cused += c->n;
+		oused += c->n + 1u;
+		aused += c->off[c->n];
+		top++;
+	}
+	if (w->c->over)
+		return false;
+	if (top == 0)
+		return false;
+
+	/* The coarsest level: greedy growing from three seeds, the best kept. */
+	for (i = 0; i < lv[1].n; i++)
+		w->live[i] = i;
+	ml_view(w, &lv[top], &cw);
+	for (t = 0; t < 3u; t++) {
+		for (i = 0; i < cw.n; i++)
+			cw.flag[i] = 0;
+		rvx_coh_buckets_init_(&cw);
+		if (!construct_grow(&cw, t))
+			goto out;
+		ev = rvx_coh_eval_(&cw);
+		if (t == 0 || rvx_coh_better_(&ev, &bev)) {
+			bev = ev;
+			memcpy(lv[top].part, cw.cur, 4u * (size_t)cw.n);
+		}
+	}
+	/* Project down, refining at each level. */
+	for (t = top; t > 0; t--) {
+		struct ml_level *f = &lv[t - 1u];
+		const uint32_t *src = lv[t].part;
+
+		if (t != top)
+			memcpy(lv[t].part, cw.cur, 4u * (size_t)lv[t].n);
+		if (t - 1u == 0) {
+			ml_fine_live(w);
+			for (i = 0; i < w->live_count; i++) {
+				v = w->live[i];
+				w->cur[v] = src[f->cmap[v]];
+				w->flag[v] = 0;
+			}
+			rvx_coh_conn_init_(w);
+			rvx_coh_refine_(w);
+			return !w->c->over;
+		}
+		ml_view(w, f, &cw);
+		for (i = 0; i < cw.n; i++) {
+			cw.cur[i] = src[f->cmap[i]];
+			cw.flag[i] = 0;
+		}
+		rvx_coh_buckets_init_(&cw);
+		rvx_coh_conn_init_(&cw);
+		rvx_coh_refine_(&cw);
+		if (w->c->over)
+			goto out;
+	}
+out:
+	ml_fine_live(w);
+	return ok;
+}
+
+/* Attempt 0: multilevel; 1: label propagation; then greedy growing from
+ * different seeds. */
 bool rvx_coh_construct_(struct coh_ws *w, uint32_t attempt)
 {
-	if (attempt == 0 && w->k >= 2)
+	if (attempt == 0 && w->k >= 2) {
+		if (construct_ml(w))
+			return true;
+		if (w->c->over)
+			return false;
+		/* Too small to coarsen: grow on the graph itself. */
+		return construct_grow(w, 0);
+	}
+	if (attempt == 1 && w->k >= 2)
 		return construct_lp(w);
-	return construct_grow(w, attempt == 0 ? 0 : attempt - 1);
+	return construct_grow(w, attempt <= 1 ? 0 : attempt - 1);
 }

@@ -247,6 +247,9 @@ static int libs_check(const struct rvx_kernel *d, const uint8_t *in, size_t ruse
 		if (t.live && (rvx_handle_index(t.sched) >= d->sched.task_count ||
 			       rvx_handle_index(t.object) >= RVX_KERNEL_OBJECTS))
 			return -RVX_EINVAL;
+		/* A name is bounded: its last byte is NUL. */
+		if (t.name[sizeof(t.name) - 1u] != '\0')
+			return -RVX_EINVAL;
 	}
 	return 0;
 }

@@ -560,6 +560,13 @@ void rvx_kernel_epoch_reset_(struct rvx_kernel *k)
 			q->epoch_peer[d] = 0;
 			q->epoch_shared[d] = 0;
 		}
+		memset(q->sender, 0, sizeof(q->sender));
+		memset(q->sender_msgs, 0, sizeof(q->sender_msgs));
+		memset(q->sender_bytes, 0, sizeof(q->sender_bytes));
+		q->run_msgs = 0;
+		q->run_bytes = 0;
+		q->run_slot = RVX_KERNEL_QUEUE_SENDERS;
+		q->last_sender = 0;
 	}
 	memset(&k->reads, 0, sizeof(k->reads));
 	k->epoch_started = k->now;
@@ -775,6 +782,12 @@ int rvx_kernel_queue_create(struct rvx_kernel *k, uint32_t task, uint32_t slot_c
 	q->live = 1;
 	q->waiter = RVX_CAP_NIL;
 	q->dropped = 0;
+	memset(q->sender, 0, sizeof(q->sender));
+	q->run_msgs = q->epoch_msgs[0];
+	q->run_bytes = q->epoch_bytes[0];
+	q->run_slot = RVX_KERNEL_QUEUE_SENDERS;
+	q->epoch_peer[0] = 0;
+	q->last_sender = 0;
 	return 0;
 }
 
@@ -901,6 +914,10 @@ int rvx_kernel_sensor_deliver(struct rvx_kernel *k, uint32_t sensor,
 		}
 		q->epoch_msgs[0]++;
 		q->epoch_bytes[0] += h.length;
+		/* No task's: the current sender's run ends before it, and the
+		 * next send by a task starts a run of its own. */
+		rvx_kernel_run_end_(q, 1u, h.length);
+		q->epoch_peer[0] = 0;
 		if (q->waiter != RVX_CAP_NIL)
 			rvx_kernel_wake_(k, q->waiter);
 		sent++;

@@ -6,11 +6,14 @@
  * offsets, capability-table room, the required capabilities) without
  * touching state, writes one MOUNT record with the package hash, and only
  * then creates regions, queues, vector and graph stores (with their seeds
- * and proof policies) and tasks in index order and grants exactly the
+ * and proof policies) and tasks in index order (each with its manifest
+ * name, which the package hash in the record covers) and grants exactly the
  * manifest's wires. Every step after the record has had its preconditions
  * established by the plan: the seeds were judged by the stores' own rules.
  */
 #include "nucleus_internal.h"
+
+_Static_assert(RVX_KERNEL_TASK_NAME == RVX_RVF_NAME_SIZE, "a task keeps its manifest name whole");
 
 /* Where each created object goes; computed by plan(), used by commit(). */
 struct mount_plan {
@@ -487,6 +490,9 @@ static void commit(struct rvx_kernel *k, uint32_t task, const uint8_t *pkg,
 		pl->task_obj[i] = t->object;
 		t->entry = entry;
 		t->priority = rt->priority;
+		/* The manifest's name: NUL-padded with at least one NUL (the
+		 * package library refused it otherwise). */
+		memcpy(t->name, rt->name, sizeof(t->name));
 		RVX_CHECK(rvx_sched_task_create(&k->sched, 0, rt->partition,
 						rt->deadline_ns != 0 ? rt->deadline_ns
 								     : RVX_KERNEL_DEFAULT_DEADLINE_NS,

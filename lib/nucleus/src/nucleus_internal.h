@@ -32,6 +32,22 @@ void rvx_kernel_wake_(struct rvx_kernel *k, uint32_t task);
 void rvx_kernel_epoch_reset_(struct rvx_kernel *k);
 int rvx_kernel_task_exit_(struct rvx_kernel *k, uint32_t task, int32_t code);
 
+/* Close the current run of sends on @p q (if a task's) before the last
+ * @p msgs messages and @p bytes bytes counted: credit the run to its
+ * sender's slot, and start a new run there with no sender. */
+static inline void rvx_kernel_run_end_(struct rvx_kernel_queue *q, uint64_t msgs, uint64_t bytes)
+{
+	uint64_t m = q->epoch_msgs[0] - msgs, b = q->epoch_bytes[0] - bytes;
+
+	if (q->run_slot < RVX_KERNEL_QUEUE_SENDERS) {
+		q->sender_msgs[q->run_slot] += m - q->run_msgs;
+		q->sender_bytes[q->run_slot] += b - q->run_bytes;
+	}
+	q->run_msgs = m;
+	q->run_bytes = b;
+	q->run_slot = RVX_KERNEL_QUEUE_SENDERS;
+}
+
 /* Kinds a port records with rvx_kernel_port_record(). */
 static inline bool rvx_kernel_port_kind_(uint16_t kind)
 {

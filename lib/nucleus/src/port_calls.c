@@ -244,6 +244,13 @@ int rvx_kernel_queue_traffic(const struct rvx_kernel *k, uint32_t task, rvx_hand
 	return 0;
 }
 
+int rvx_kernel_next_timer(const struct rvx_kernel *k, uint64_t *deadline)
+{
+	if (k == NULL || deadline == NULL || !k->booted)
+		return -RVX_EINVAL;
+	return rvx_timer_next_deadline(&k->timers, deadline);
+}
+
 int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
 			   struct rvx_kernel_queue_peers *out)
 {
@@ -256,7 +263,7 @@ int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
 		return -RVX_ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->object = q->object;
-	out->sender = q->epoch_peer[0] != 0 ? q->epoch_peer[0] - 1u : RVX_CAP_NIL;
+	out->sender = q->last_sender != 0 ? q->last_sender - 1u : RVX_CAP_NIL;
 	out->receiver = q->epoch_peer[1] != 0 ? q->epoch_peer[1] - 1u : RVX_CAP_NIL;
 	out->senders_shared = q->epoch_shared[0];
 	out->receivers_shared = q->epoch_shared[1];
@@ -264,6 +271,21 @@ int rvx_kernel_queue_peers(const struct rvx_kernel *k, uint32_t queue,
 	out->sent_bytes = q->epoch_bytes[0];
 	out->received_messages = q->epoch_msgs[1];
 	out->received_bytes = q->epoch_bytes[1];
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++) {
+		uint64_t m = q->sender_msgs[i], b = q->sender_bytes[i];
+
+		if (q->sender[i] == 0)
+			continue;
+		if (q->run_slot == i) {
+			/* The open run, settled here without changing the queue. */
+			m += q->epoch_msgs[0] - q->run_msgs;
+			b += q->epoch_bytes[0] - q->run_bytes;
+		}
+		out->senders[out->sender_count].task = q->sender[i] - 1u;
+		out->senders[out->sender_count].messages = m;
+		out->senders[out->sender_count].bytes = b;
+		out->sender_count++;
+	}
 	return 0;
 }
 
@@ -317,6 +339,8 @@ int rvx_kernel_task_info(const struct rvx_kernel *k, uint32_t task,
 	out->caps = (uint32_t)rvx_cap_table_used(&k->caps, task);
 	out->cut_pressure = info.cut_pressure;
 	out->risk = info.risk;
+	memcpy(out->name, t->name, sizeof(out->name));
+	out->name[sizeof(out->name) - 1u] = '\0';
 	return 0;
 }
 

@@ -618,9 +618,9 @@ static __attribute__((noinline, cold)) int send_wake(struct rvx_kernel *k,
 	return 0;
 }
 
-/* Note @p task as the queue's last sender [0] or receiver [1] in the open
- * epoch (rvx_kernel_queue_peers()): one compare on the fast path while the
- * same task keeps using it. */
+/* Note @p task as the queue's last receiver [1] in the open epoch
+ * (rvx_kernel_queue_peers()): one compare on the fast path while the same
+ * task keeps receiving. Senders: sender_switch(). */
 static inline __attribute__((always_inline)) void
 note_peer(struct rvx_kernel_queue *q, unsigned d, uint32_t task)
 {
@@ -628,6 +628,40 @@ note_peer(struct rvx_kernel_queue *q, unsigned d, uint32_t task)
 		q->epoch_shared[d] |= q->epoch_peer[d] != 0;
 		q->epoch_peer[d] = task + 1u;
 	}
+}
+
+/* Another task than the last sends on @p q (its message, @p len bytes,
+ * counted already): the previous run is credited to its sender and this
+ * task's run starts with this message, in its slot (found, or a free one,
+ * or the one with the fewest bytes). Out of line: the fast path is the same
+ * task sending again. */
+static __attribute__((noinline, cold)) void sender_switch(struct rvx_kernel_queue *q,
+							  uint32_t task, uint32_t len)
+{
+	uint32_t i, slot = RVX_KERNEL_QUEUE_SENDERS;
+
+	q->epoch_shared[0] |= q->last_sender != 0 && q->last_sender != task + 1u;
+	q->last_sender = task + 1u;
+	q->epoch_peer[0] = task + 1u;
+	rvx_kernel_run_end_(q, 1u, len);
+	for (i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++)
+		if (q->sender[i] == task + 1u)
+			slot = i;
+	for (i = 0; i < RVX_KERNEL_QUEUE_SENDERS && slot == RVX_KERNEL_QUEUE_SENDERS; i++)
+		if (q->sender[i] == 0)
+			slot = i;
+	if (slot == RVX_KERNEL_QUEUE_SENDERS) {
+		slot = 0;
+		for (i = 1; i < RVX_KERNEL_QUEUE_SENDERS; i++)
+			if (q->sender_bytes[i] < q->sender_bytes[slot])
+				slot = i;
+	}
+	if (q->sender[slot] != task + 1u) {
+		q->sender_msgs[slot] = 0;
+		q->sender_bytes[slot] = 0;
+	}
+	q->sender[slot] = task + 1u;
+	q->run_slot = slot;
 }
 
 /* The end of a send that rvx_queue_send*() accepted: its traffic counters
@@ -640,7 +674,8 @@ send_done(struct rvx_kernel *k, uint32_t task, struct rvx_kernel_queue *q, uint3
 	 * (rvx_kernel_epoch_close()), not hashed message by message. */
 	q->epoch_msgs[0]++;
 	q->epoch_bytes[0] += len;
-	note_peer(q, 0, task);
+	if (RVX_UNLIKELY(q->epoch_peer[0] != task + 1u))
+		sender_switch(q, task, len);
 	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
 		return send_wake(k, q, len, r);
 	result_traffic(r, RVX_SYSCALL_DONE, len, 0);

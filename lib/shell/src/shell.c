@@ -347,6 +347,8 @@ static int cmd_tasks(struct rvx_shell *sh, const struct tok *t, uint32_t n)
 			continue;
 		if (sh->port->task_name != NULL)
 			name = sh->port->task_name(sh->port->ctx, i);
+		if (name == NULL && ti.name[0] != '\0')
+			name = ti.name; /* its package manifest's */
 		if (name == NULL)
 			name = i == sh->self ? "rvsh" : "-";
 		out(sh, "%-4u %-12s %-8s %4u %4u %3u%s\n", i, name,

@@ -237,6 +237,11 @@ extern char rvx_a64_vectors[];
 /** Boot (idle) stacks, one per CPU, lowest page a guard. */
 extern uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
 
+/** For large static storage that is always written before it is read: the
+ *  linker scripts put .bss.noinit outside [__bss_start, __bss_end), so the
+ *  boot does not spend instructions zeroing it. */
+#define RVX_A64_NOINIT __attribute__((section(".bss.noinit")))
+
 /* Linker symbols (the board's linker script). */
 extern char __image_start[], __text_end[], __rodata_end[], __bss_start[], __bss_end[];
 extern char __image_end[];
@@ -412,11 +417,13 @@ int rvx_a64_phys_plan(uint64_t stacks_len);
 /** The task-stack arena's address from rvx_a64_phys_plan() (0 before). */
 uint64_t rvx_a64_phys_stacks(void);
 /** With the MMU on: hand the DTB's memory to the buddy allocator, less the
- *  image, the DTB, the initrd, the arena and the page records; 0 or -1. */
+ *  image, the DTB, the initrd, the arena and the page records, in chunks
+ *  built when first needed (phys.c); builds the first; 0 or -1. */
 int rvx_a64_phys_init(void);
 /** A block of at least @p size bytes aligned to @p align (both rounded up
- *  to a power-of-two number of pages); not zeroed: its users initialise
- *  what they hand out. NULL when no block is free. */
+ *  to a power-of-two number of pages, at most one chunk: 16 MiB, more on a
+ *  machine with over 1 GiB); not zeroed: its users initialise what they
+ *  hand out. NULL when no block is free or the size is over a chunk. */
 void *rvx_a64_alloc(uint64_t size, uint64_t align);
 /** Give back a block rvx_a64_alloc() returned for the same @p size and
  *  @p align (a mismatch stops the machine). */

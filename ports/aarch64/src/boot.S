@@ -69,13 +69,21 @@ primary_entry:
 1:	mov	x2, #(3 << 20)		/* not EL2: enable FP/SIMD at EL1 so C */
 	msr	cpacr_el1, x2		/* can report it */
 	isb
-2:	ldr	x1, =__bss_start
-	ldr	x2, =__bss_end
-3:	cmp	x1, x2
-	b.hs	4f
+2:	ldr	x1, =__bss_start	/* 16-byte aligned */
+	ldr	x2, =__bss_end		/* page aligned */
+3:	tst	x1, #63			/* 16 bytes at a time to a 64-byte line, */
+	b.eq	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
-4:	ldr	x1, =rvx_a64_boot_stacks
+4:	cmp	x1, x2			/* then a line at a time */
+	b.hs	5f
+	stp	xzr, xzr, [x1]
+	stp	xzr, xzr, [x1, #16]
+	stp	xzr, xzr, [x1, #32]
+	stp	xzr, xzr, [x1, #48]
+	add	x1, x1, #64
+	b	4b
+5:	ldr	x1, =rvx_a64_boot_stacks
 	add	x1, x1, #(1 << BOOT_STACK_SHIFT)
 	mov	sp, x1
 	mov	x0, x19

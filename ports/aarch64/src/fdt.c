@@ -8,8 +8,7 @@
  * One pass over the nodes finds every device of interest; each find keeps
  * the offsets of its ancestors, so reading `reg` (the parent's cell counts)
  * and translating an address through every ancestor's `ranges` needs no
- * further scan (libfdt's fdt_parent_offset() rescans from the root, and a
- * scan of QEMU's DTB costs about a million instructions).
+ * further scan (libfdt's fdt_parent_offset() rescans from the root).
  */
 #include <libfdt.h>
 
@@ -19,6 +18,8 @@
 #define MAX_DEVS RVX_A64_FDT_MAX_DEVS
 /* PSCI 0.2+'s CPU_ON (SMC64 calling convention). */
 #define PSCI_CPU_ON_64 0xC4000003u
+/* Tags start on 4-byte boundaries in the structure block. */
+#define TAG_ALIGN(off) (((off) + 3u) & ~3u)
 
 struct rvx_a64_board rvx_a64_board;
 
@@ -139,68 +140,209 @@ static void keep(struct rvx_a64_fdt_node *h, bool *flag, int node, int depth, co
 	memcpy(h->anc, anc, sizeof(h->anc));
 }
 
-/* The single pass: every node once, by depth-first order. */
-static int scan(const void *dtb, struct finds *f, const char *const *dev_compat, size_t dev_count)
+/* A stringlist property's entries, split once per node so that matching
+ * it against many names costs a first-character compare for most. */
+#define LIST_MAX 8
+struct strlist {
+	const char *s[LIST_MAX];
+	int n;       /* entries, or -1 when there are more than LIST_MAX */
+	const char *raw;
+	int len;
+};
+
+static void split(struct strlist *l, const char *list, int len)
+{
+	l->n = 0;
+	l->raw = list;
+	l->len = len;
+	while (list != NULL && len > 0) {
+		size_t e = strnlen(list, (size_t)len) + 1;
+
+		if (l->n == LIST_MAX) {
+			l->n = -1;
+			return;
+		}
+		/* An unterminated last entry never matches. */
+		if (e > (size_t)len)
+			return;
+		l->s[l->n++] = list;
+		list += e;
+		len -= (int)e;
+	}
+}
+
+static bool list_has_any(const struct strlist *l, const char *const *want, size_t n)
+{
+	if (l->n < 0)
+		return has_any(l->raw, l->len, want, n);
+	for (int i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (l->s[i][0] == want[j][0] && strcmp(l->s[i], want[j]) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* What the scan reads of one node: its name and two properties. */
+struct scan_node {
+	int node, depth;
+	const char *name;
+	const char *compat, *type;
+	int clen, tlen;
+};
+
+/* Classify one node (its properties all read) into the finds. */
+static void visit(struct finds *f, const struct scan_node *n, const int *anc,
+		  const char *const *dev_compat, size_t dev_count)
 {
 	static const char *const gic[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"};
 	static const char *const timer[] = {"arm,armv8-timer", "arm,armv7-timer"};
 	static const char *const psci[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
-	int anc[MAX_DEPTH];
-	int depth = 0;
-	int node = 0;
+	static const char *const distance[] = {"numa-distance-map-v1"};
+	static const char *const memory[] = {"memory"};
+	static const char *const cpu[] = {"cpu"};
+	int node = n->node, depth = n->depth;
+	struct strlist compat, type;
 
+	split(&compat, n->compat, n->clen);
+	split(&type, n->type, n->tlen);
+	if (list_has_any(&type, memory, 1) && f->mem_count < RVX_A64_NUMA_MAX_MEMS) {
+		bool dummy = false;
+
+		keep(&f->memory[f->mem_count++], &dummy, node, depth, anc);
+	}
+	if (list_has_any(&compat, distance, 1) && !f->have_distance_map) {
+		f->have_distance_map = true;
+		f->distance_map = node;
+	}
+	if (list_has_any(&type, cpu, 1) && f->have_cpus && depth == 2 &&
+	    anc[1] == f->cpus_node.node) {
+		if (f->cpu_count_dtb < RVX_A64_MAX_CPUS)
+			f->cpu[f->cpu_count_dtb] = node;
+		f->cpu_count_dtb++;
+	}
+	if (list_has_any(&compat, gic, 3))
+		keep(&f->gic, &f->have_gic, node, depth, anc);
+	if (list_has_any(&compat, timer, 2))
+		keep(&f->timer, &f->have_timer, node, depth, anc);
+	if (list_has_any(&compat, psci, 3))
+		keep(&f->psci, &f->have_psci, node, depth, anc);
+	if (list_has_any(&compat, dev_compat, dev_count) && f->dev_count < MAX_DEVS) {
+		bool dummy = false;
+
+		keep(&f->dev[f->dev_count++], &dummy, node, depth, anc);
+	}
+	if (depth == 1 && strcmp(n->name, "cpus") == 0)
+		keep(&f->cpus_node, &f->have_cpus, node, depth, anc);
+	if (depth == 1 && strcmp(n->name, "chosen") == 0)
+		keep(&f->chosen, &f->have_chosen, node, depth, anc);
+}
+
+/* Whether the string at @p off of the strings block (@p size bytes) is
+ * @p want (with its NUL inside the block). */
+static bool name_is(const char *strs, uint32_t size, uint32_t off, const char *want, size_t n)
+{
+	return off < size && size - off > n && memcmp(strs + off, want, n + 1) == 0;
+}
+
+/* The single pass: the structure block read once, tag by tag, with every
+ * offset and length bounds-checked against the header's block sizes
+ * (fdt_check_header() checked those against the blob). A node's own
+ * properties are the ones before its first child, as libfdt reads them;
+ * it is classified when they end. Offsets are libfdt's node offsets. Going
+ * through libfdt here (fdt_getprop() twice per node, each walking the
+ * node's properties, plus fdt_next_node()) cost about 0.9 million
+ * instructions on QEMU's virt DTB. */
+static int scan(const void *dtb, struct finds *f, const char *const *dev_compat, size_t dev_count)
+{
+	const uint8_t *st = (const uint8_t *)dtb + fdt_off_dt_struct(dtb);
+	const char *strs = (const char *)dtb + fdt_off_dt_strings(dtb);
+	uint32_t st_size = fdt_size_dt_struct(dtb);
+	uint32_t str_size = fdt_size_dt_strings(dtb);
+	struct scan_node cur;
+	bool pending = false;
+	int anc[MAX_DEPTH];
+	int depth = -1;
+	uint32_t off = 0;
+
+	/* Version 17 gives the structure block's size; earlier ones are not
+	 * produced by any firmware this runs on. */
+	if (fdt_version(dtb) < 17)
+		return -FDT_ERR_BADVERSION;
 	memset(f, 0, sizeof(*f));
 	memset(anc, 0, sizeof(anc));
-	while (node >= 0) {
-		int clen = 0, tlen = 0;
-		const char *compat, *type, *name;
+	memset(&cur, 0, sizeof(cur));
+	for (;;) {
+		uint32_t at = off, tag, len, nameoff;
 
-		if (depth >= MAX_DEPTH)
+		if (st_size - off < 4)
+			return -FDT_ERR_TRUNCATED;
+		tag = fdt32_ld((const fdt32_t *)(const void *)(st + off));
+		off += 4;
+		if (pending && tag != FDT_PROP && tag != FDT_NOP) {
+			visit(f, &cur, anc, dev_compat, dev_count);
+			pending = false;
+		}
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const char *name = (const char *)st + off;
+			const char *end = memchr(name, '\0', st_size - off);
+
+			if (end == NULL)
+				return -FDT_ERR_TRUNCATED;
+			off = TAG_ALIGN(off + (uint32_t)(end - name) + 1u);
+			if (off > st_size)
+				return -FDT_ERR_TRUNCATED;
+			if (depth < 0 && at != 0)
+				return -FDT_ERR_BADSTRUCTURE; /* a second root */
+			if (++depth >= MAX_DEPTH)
+				return -FDT_ERR_BADSTRUCTURE;
+			anc[depth] = (int)at;
+			memset(&cur, 0, sizeof(cur));
+			cur.node = (int)at;
+			cur.depth = depth;
+			cur.name = name;
+			pending = true;
+			break;
+		}
+		case FDT_PROP:
+			if (depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			if (st_size - off < 8)
+				return -FDT_ERR_TRUNCATED;
+			len = fdt32_ld((const fdt32_t *)(const void *)(st + off));
+			nameoff = fdt32_ld((const fdt32_t *)(const void *)(st + off + 4));
+			off += 8;
+			if (len > st_size - off || len > INT32_MAX)
+				return -FDT_ERR_TRUNCATED;
+			if (pending && cur.compat == NULL &&
+			    name_is(strs, str_size, nameoff, "compatible", 10)) {
+				cur.compat = (const char *)st + off;
+				cur.clen = (int)len;
+			} else if (pending && cur.type == NULL &&
+				   name_is(strs, str_size, nameoff, "device_type", 11)) {
+				cur.type = (const char *)st + off;
+				cur.tlen = (int)len;
+			}
+			off = TAG_ALIGN(off + len);
+			if (off > st_size)
+				return -FDT_ERR_TRUNCATED;
+			break;
+		case FDT_END_NODE:
+			if (depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			if (--depth < 0)
+				return 0; /* past the root's end */
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth < 0 && at != 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+		default:
 			return -FDT_ERR_BADSTRUCTURE;
-		anc[depth] = node;
-		compat = fdt_getprop(dtb, node, "compatible", &clen);
-		type = fdt_getprop(dtb, node, "device_type", &tlen);
-		name = fdt_get_name(dtb, node, NULL);
-		if (type != NULL && has_string(type, tlen, "memory") &&
-		    f->mem_count < RVX_A64_NUMA_MAX_MEMS) {
-			bool dummy = false;
-
-			keep(&f->memory[f->mem_count++], &dummy, node, depth, anc);
 		}
-		if (compat != NULL && has_string(compat, clen, "numa-distance-map-v1") &&
-		    !f->have_distance_map) {
-			f->have_distance_map = true;
-			f->distance_map = node;
-		}
-		if (type != NULL && has_string(type, tlen, "cpu") && f->have_cpus && depth == 2 &&
-		    anc[1] == f->cpus_node.node) {
-			if (f->cpu_count_dtb < RVX_A64_MAX_CPUS)
-				f->cpu[f->cpu_count_dtb] = node;
-			f->cpu_count_dtb++;
-		}
-		if (compat != NULL && has_any(compat, clen, gic, 3))
-			keep(&f->gic, &f->have_gic, node, depth, anc);
-		if (compat != NULL && has_any(compat, clen, timer, 2))
-			keep(&f->timer, &f->have_timer, node, depth, anc);
-		if (compat != NULL && has_any(compat, clen, psci, 3))
-			keep(&f->psci, &f->have_psci, node, depth, anc);
-		if (compat != NULL && has_any(compat, clen, dev_compat, dev_count) &&
-		    f->dev_count < MAX_DEVS) {
-			bool dummy = false;
-
-			keep(&f->dev[f->dev_count++], &dummy, node, depth, anc);
-		}
-		if (depth == 1 && name != NULL && strcmp(name, "cpus") == 0)
-			keep(&f->cpus_node, &f->have_cpus, node, depth, anc);
-		if (depth == 1 && name != NULL && strcmp(name, "chosen") == 0)
-			keep(&f->chosen, &f->have_chosen, node, depth, anc);
-		node = fdt_next_node(dtb, node, &depth);
-		if (node >= 0 && depth < 0)
-			return 0; /* past the root's end */
-		if (node >= 0 && depth == 0)
-			return -FDT_ERR_BADSTRUCTURE; /* a second root */
 	}
-	return node == -FDT_ERR_NOTFOUND ? 0 : node;
 }
 
 const struct rvx_a64_fdt_node *rvx_a64_fdt_devices(int *count)

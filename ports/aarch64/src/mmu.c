@@ -35,17 +35,20 @@
 #define DESC_GUARD 2u
 #define STACK_SPAN (RVX_A64_TASK_STACK + RVX_A64_GUARD)
 
-static alignas(4096) uint64_t tables[TABLE_COUNT][512];
+static RVX_A64_NOINIT alignas(4096) uint64_t tables[TABLE_COUNT][512];
 static uint64_t stack_arena;
 static uint32_t tables_used;
 static uint64_t mmu_tcr;
 static uint64_t mmu_sctlr;
 
+/* A cleared table (the storage is not zeroed at boot: only the tables in
+ * use are). */
 static uint64_t *table_new(void)
 {
 	if (tables_used == TABLE_COUNT)
 		return NULL;
-	return tables[tables_used++]; /* bss: already zero */
+	memset(tables[tables_used], 0, sizeof(tables[0]));
+	return tables[tables_used++];
 }
 
 /* The next-level table behind @p t[idx], made if the entry is empty. */
@@ -86,9 +89,14 @@ static int map_range(uint64_t base, uint64_t size, uint64_t attr, bool blocks)
 		l3 = next_level(l2, i2);
 		if (l3 == NULL)
 			return -1;
-		if (l3[(a >> 12) & 511u] == 0)
-			l3[(a >> 12) & 511u] = a | attr | AF | DESC_PAGE;
-		a += PAGE;
+		/* The pages up to the end of this level-3 table. */
+		do {
+			uint64_t *e = &l3[(a >> 12) & 511u];
+
+			if (*e == 0)
+				*e = a | attr | AF | DESC_PAGE;
+			a += PAGE;
+		} while (a < end && (a & (BLOCK - 1u)) != 0);
 	}
 	return 0;
 }

@@ -9,14 +9,37 @@
  * after, since with the MMU off all memory is Device memory, where
  * unaligned and exclusive accesses fault on a strict machine. The kernel's
  * pools come from here.
+ *
+ * The range is cut into aligned chunks (16 MiB, more on a machine with
+ * more than 1 GiB), each a buddy allocator of its own over its slice of the
+ * page records, built only when an allocation finds every built chunk
+ * full: building one writes each of its page records, so building all of
+ * RAM at boot cost more than the rest of the boot together. A chunk gets
+ * only the gaps between the reserved ranges, each as its largest aligned
+ * blocks. No block is larger than a chunk.
  */
 #include "ruvix/buddy.h"
 #include "a64.h"
 
 #define PAGE 4096u
-#define MAX_ORDER 18u /* 1 GiB blocks */
+#define PAGE_SHIFT 12u
+/* Chunks: at least 16 MiB (order 12), at most MAX_CHUNKS of them. */
+#define CHUNK_ORDER_MIN 12u
+#define MAX_CHUNKS 64u
+/* Reserved ranges: below the image, the image, the page records, the
+ * stacks, the DTB and the initrd. */
+#define RESERVED 6u
 
-static struct rvx_buddy phys;
+struct chunk {
+	struct rvx_buddy buddy;
+	uint64_t start, end; /* the chunk's slice of [plan_base, plan_end) */
+	bool built;
+};
+
+static struct chunk chunks[MAX_CHUNKS];
+static uint32_t chunk_count, chunk_order;
+static uint64_t res_start[RESERVED], res_end[RESERVED];
+static uint32_t res_count;
 static struct rvx_a64_lock phys_lock;
 static uint64_t phys_total;
 
@@ -94,31 +117,115 @@ uint64_t rvx_a64_phys_stacks(void)
 	return plan_stacks;
 }
 
-int rvx_a64_phys_init(void)
+/* The ranges the allocator must not hand out, rounded out to whole pages,
+ * clipped to [lo, hi) and sorted by address; returns how many are
+ * non-empty. */
+static uint32_t reserved_ranges(uint64_t lo, uint64_t hi, uint64_t start[RESERVED],
+				uint64_t end[RESERVED])
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;
-	uint64_t dtb = (uint64_t)(uintptr_t)b->dtb;
-	uint64_t initrd_len = b->initrd_end - b->initrd_start;
 	uint64_t img = (uint64_t)(uintptr_t)__image_start;
-	uint64_t base = plan_base;
+	const uint64_t want[RESERVED][2] = {
+		{lo, img}, /* below the image: the boot loader's */
+		{img, (uint64_t)(uintptr_t)__image_end},
+		{plan_meta, plan_meta + plan_meta_len},
+		{plan_stacks, plan_stacks + plan_stacks_len},
+		{(uint64_t)(uintptr_t)b->dtb, (uint64_t)(uintptr_t)b->dtb + b->dtb_size},
+		{b->initrd_start, b->initrd_end},
+	};
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < RESERVED; i++) {
+		uint64_t s = want[i][0] & ~(uint64_t)(PAGE - 1u);
+		uint64_t e = page_up(want[i][1]);
+		uint32_t j;
+
+		if (s < lo)
+			s = lo;
+		if (e > hi)
+			e = hi;
+		if (s >= e)
+			continue;
+		for (j = n++; j > 0 && start[j - 1] > s; j--) {
+			start[j] = start[j - 1];
+			end[j] = end[j - 1];
+		}
+		start[j] = s;
+		end[j] = e;
+	}
+	return n;
+}
+
+/* Calls @p fn on each gap between the reserved ranges inside
+ * [@p lo, @p hi); stops at the first non-zero return and returns it. */
+static int each_gap(uint64_t lo, uint64_t hi, int (*fn)(void *, uint64_t, uint64_t), void *ctx)
+{
+	uint64_t at = lo;
+
+	for (uint32_t i = 0; i <= res_count && at < hi; i++) {
+		uint64_t gap_end = i < res_count && res_start[i] < hi ? res_start[i] : hi;
+		int rc;
+
+		if (gap_end > at) {
+			rc = fn(ctx, at, gap_end - at);
+			if (rc != 0)
+				return rc;
+		}
+		if (i < res_count && res_end[i] > at)
+			at = res_end[i];
+	}
+	return 0;
+}
+
+static int add_gap(void *ctx, uint64_t addr, uint64_t len)
+{
+	return rvx_buddy_add(ctx, addr, len) == 0 ? 0 : -1;
+}
+
+static int count_gap(void *ctx, uint64_t addr, uint64_t len)
+{
+	(void)addr;
+	*(uint64_t *)ctx += len >> PAGE_SHIFT;
+	return 0;
+}
+
+/* Build chunk @p c: its page records, then its gaps. */
+static int chunk_build(struct chunk *c)
+{
+	uint64_t first = (c->start - plan_base) >> PAGE_SHIFT;
+	struct rvx_buddy_page *pages = (struct rvx_buddy_page *)(uintptr_t)plan_meta + first;
+
+	if (rvx_buddy_init(&c->buddy, pages, (size_t)((c->end - c->start) >> PAGE_SHIFT),
+			   c->start, c->end - c->start, PAGE, chunk_order) != 0 ||
+	    each_gap(c->start, c->end, add_gap, &c->buddy) != 0)
+		return -1;
+	c->built = true;
+	return 0;
+}
+
+int rvx_a64_phys_init(void)
+{
+	uint64_t chunk_len, first;
 
 	if (plan_count == 0)
 		return -1;
-	if (rvx_buddy_init(&phys, (struct rvx_buddy_page *)(uintptr_t)plan_meta, plan_count, base,
-			   plan_end - base, PAGE, MAX_ORDER) != 0 ||
-	    rvx_buddy_add(&phys, base, plan_end - base) != 0)
-		return -1;
-	if (img > base && rvx_buddy_reserve(&phys, base, img - base) != 0)
-		return -1;
-	if (rvx_buddy_reserve(&phys, img, (uint64_t)(uintptr_t)__image_end - img) != 0 ||
-	    rvx_buddy_reserve(&phys, plan_meta, plan_meta_len) != 0 ||
-	    rvx_buddy_reserve(&phys, plan_stacks, plan_stacks_len) != 0 ||
-	    rvx_buddy_reserve(&phys, dtb, b->dtb_size) != 0)
-		return -1;
-	if (initrd_len != 0 && rvx_buddy_reserve(&phys, b->initrd_start, initrd_len) != 0)
-		return -1;
+	chunk_order = CHUNK_ORDER_MIN;
+	while (((plan_end - plan_base) >> (PAGE_SHIFT + chunk_order)) >= MAX_CHUNKS)
+		chunk_order++;
+	chunk_len = (uint64_t)PAGE << chunk_order;
+	first = plan_base & ~(chunk_len - 1u);
+	chunk_count = 0;
+	for (uint64_t at = first; at < plan_end; at += chunk_len) {
+		struct chunk *c = &chunks[chunk_count++];
+
+		c->start = at > plan_base ? at : plan_base;
+		c->end = at + chunk_len < plan_end ? at + chunk_len : plan_end;
+		c->built = false;
+	}
+	res_count = reserved_ranges(plan_base, plan_end, res_start, res_end);
 	phys_total = plan_count;
-	return 0;
+	/* The first chunk now, so the boot's own pools find it built. */
+	return chunk_build(&chunks[0]);
 }
 
 void *rvx_a64_alloc(uint64_t size, uint64_t align)
@@ -127,14 +234,20 @@ void *rvx_a64_alloc(uint64_t size, uint64_t align)
 	uint32_t order = 0;
 	uint64_t addr = 0;
 	uint64_t daif;
-	int rc;
+	int rc = -1;
 
 	while (((uint64_t)PAGE << order) < need) {
-		if (++order > MAX_ORDER)
+		if (++order > chunk_order)
 			return NULL;
 	}
 	daif = rvx_a64_lock_irqsave(&phys_lock);
-	rc = rvx_buddy_alloc(&phys, order, &addr);
+	for (uint32_t i = 0; i < chunk_count && rc != 0; i++) {
+		struct chunk *c = &chunks[i];
+
+		if (!c->built && chunk_build(c) != 0)
+			rvx_a64_fail("building a chunk of the page allocator", -RVX_EINVAL);
+		rc = rvx_buddy_alloc(&c->buddy, order, &addr);
+	}
 	rvx_a64_unlock_irqrestore(&phys_lock, daif);
 	return rc == 0 ? (void *)(uintptr_t)addr : NULL;
 }
@@ -142,14 +255,19 @@ void *rvx_a64_alloc(uint64_t size, uint64_t align)
 void rvx_a64_free(void *block, uint64_t size, uint64_t align)
 {
 	uint64_t need = size > align ? size : align;
+	uint64_t addr = (uint64_t)(uintptr_t)block;
+	uint64_t first = plan_base & ~(((uint64_t)PAGE << chunk_order) - 1u);
 	uint32_t order = 0;
+	uint64_t i;
 	uint64_t daif;
-	int rc;
+	int rc = -RVX_EINVAL;
 
 	while (((uint64_t)PAGE << order) < need)
 		order++;
+	i = addr >= first ? (addr - first) >> (PAGE_SHIFT + chunk_order) : chunk_count;
 	daif = rvx_a64_lock_irqsave(&phys_lock);
-	rc = rvx_buddy_free(&phys, (uint64_t)(uintptr_t)block, order);
+	if (i < chunk_count && chunks[i].built)
+		rc = rvx_buddy_free(&chunks[i].buddy, addr, order);
 	rvx_a64_unlock_irqrestore(&phys_lock, daif);
 	if (rc != 0)
 		rvx_a64_fail("freeing a block that was not allocated", rc);
@@ -157,10 +275,18 @@ void rvx_a64_free(void *block, uint64_t size, uint64_t align)
 
 void rvx_a64_phys_stats(uint64_t *free_pages, uint64_t *total_pages)
 {
-	struct rvx_buddy_stats st;
+	uint64_t daif = rvx_a64_lock_irqsave(&phys_lock);
 
 	*total_pages = phys_total;
 	*free_pages = 0;
-	if (rvx_buddy_stats(&phys, &st) == 0)
-		*free_pages = st.free_pages;
+	for (uint32_t i = 0; i < chunk_count; i++) {
+		struct rvx_buddy_stats st;
+
+		/* A chunk not yet built is all free but its reserved pages. */
+		if (!chunks[i].built)
+			(void)each_gap(chunks[i].start, chunks[i].end, count_gap, free_pages);
+		else if (rvx_buddy_stats(&chunks[i].buddy, &st) == 0)
+			*free_pages += st.free_pages;
+	}
+	rvx_a64_unlock_irqrestore(&phys_lock, daif);
 }

@@ -3,13 +3,15 @@
  * ruvix/port.h for AArch64 images. Real time is the generic counter
  * (CNTPCT_EL0) converted with CNTFRQ_EL0; the CPU id is the dense index
  * the board's MPIDR table gives (kept in TPIDR_EL2); entropy is the DTB's
- * rng-seed stretched by BearSSL's HMAC-DRBG (SHA-256), with the counter
- * mixed in at every request.
+ * rng-seed stretched by BearSSL's HMAC-DRBG (over lib/sha256, on the SHA
+ * instructions where the CPU has them), with the counter mixed in at
+ * every request.
  */
 #include <bearssl.h>
 
 #include "ruvix/err.h"
 #include "ruvix/port.h"
+#include "ruvix/sha256.h"
 #include "a64.h"
 
 static struct rvx_a64_lock entropy_lock;
@@ -38,7 +40,7 @@ int rvx_a64_entropy_init(void)
 
 	if (b->rng_seed == NULL || b->rng_seed_len < 16u)
 		return -RVX_ENOTSUP;
-	br_hmac_drbg_init(&drbg, &br_sha256_vtable, b->rng_seed, b->rng_seed_len);
+	br_hmac_drbg_init(&drbg, &rvx_sha256_vtable, b->rng_seed, b->rng_seed_len);
 	br_hmac_drbg_update(&drbg, &t, sizeof(t));
 	drbg_ready = 1;
 	return 0;

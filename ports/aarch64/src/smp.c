@@ -12,7 +12,7 @@
 /* How long the primary waits for a started CPU to check in. */
 #define CPU_UP_WAIT_NS (UINT64_C(500) * 1000000u)
 
-alignas(4096) uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
+RVX_A64_NOINIT alignas(4096) uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
 
 static uint32_t cpus_up = 1;
 static uint32_t kernel_ready;

@@ -874,15 +874,21 @@ static bool finished(struct rvx_hkrt *rt)
 	return st.tasks <= 1u && (rt->cfg.root == NULL || rt->root_done);
 }
 
+/* Wait for work (lock held): until woken, the next tick, the next periodic
+ * sensor event, or the kernel's next timer (a task's sleep ending), which
+ * would otherwise wait for the tick when no other CPU's event wakes this
+ * one. */
 static void idle_wait(struct rvx_hkrt *rt, uint64_t now)
 {
-	uint64_t wait = rt->cfg.tick_ns, at;
+	uint64_t wait = rt->cfg.tick_ns, at, due;
 	struct timespec ts;
 
 	for (uint32_t i = 0; i < rt->sensor_count; i++) {
 		if (rt->sensors[i].next > now && rt->sensors[i].next - now < wait)
 			wait = rt->sensors[i].next - now;
 	}
+	if (rvx_kernel_next_timer(rt->cfg.kernel, &due) == 0 && due > now && due - now < wait)
+		wait = due - now;
 	at = rt->mono0 + (now - rt->cfg.time_base) + wait;
 	ts.tv_sec = (time_t)(at / 1000000000u);
 	ts.tv_nsec = (long)(at % 1000000000u);

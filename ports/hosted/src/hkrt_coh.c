@@ -36,9 +36,9 @@ static bool placeable(struct rvx_hkrt *rt, uint32_t i, uint32_t *cpu)
 /* Forget the engine edges that vanished with a vertex. */
 static void edges_forget_dead(struct rvx_hkrt_coh *hc)
 {
-	for (uint32_t q = 0; q < RVX_KERNEL_QUEUES; q++)
-		if (hc->edge_of[q] != RVX_COH_NONE && hc->edges[hc->edge_of[q]].a == RVX_COH_NONE)
-			hc->edge_of[q] = RVX_COH_NONE;
+	for (uint32_t i = 0; i < RVX_HKRT_COH_EDGES; i++)
+		if (hc->edge_of[i] != RVX_COH_NONE && hc->edges[hc->edge_of[i]].a == RVX_COH_NONE)
+			hc->edge_of[i] = RVX_COH_NONE;
 }
 
 /* Bring the engine's vertices in line with the live tasks, and note their
@@ -74,42 +74,96 @@ static void sync_vertices(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 	}
 }
 
-/* An edge per queue between its last sender and last receiver, and the
- * epoch's traffic on it. A queue with no named pair this epoch keeps its
- * edge (its weight decays); one naming another pair gets a new edge. */
+/* @p t is a placed task other than @p r. */
+static bool pair_ok(const struct rvx_hkrt_coh *hc, uint32_t t, uint32_t r)
+{
+	return t < RVX_KERNEL_TASKS && r < RVX_KERNEL_TASKS && t != r &&
+	       hc->placed[t] != RVX_COH_NONE && hc->placed[r] != RVX_COH_NONE;
+}
+
+/* Per queue, an edge from each of the epoch's senders to its last receiver
+ * (slots q * RVX_KERNEL_QUEUE_SENDERS + i), noted with the sender's bytes
+ * plus messages and its share of the received ones. A pair keeps its slot
+ * from epoch to epoch; a new pair takes a slot its queue's senders of this
+ * epoch do not use (the lowest), dropping the edge there. Without a
+ * receiver this epoch, a sender's traffic goes to an edge it has already. */
 static void sync_edges(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc)
 {
 	struct rvx_coh *c = &hc->engine;
 
 	for (uint32_t q = 0; q < RVX_KERNEL_QUEUES; q++) {
 		struct rvx_kernel_queue_peers p;
-		bool named;
+		uint32_t *eo = &hc->edge_of[q * RVX_KERNEL_QUEUE_SENDERS];
+		uint32_t *ea = &hc->edge_a[q * RVX_KERNEL_QUEUE_SENDERS];
+		uint32_t *eb = &hc->edge_b[q * RVX_KERNEL_QUEUE_SENDERS];
+		uint32_t slot_of[RVX_KERNEL_QUEUE_SENDERS], used = 0;
+		uint64_t sent, recv;
 
 		if (rvx_kernel_queue_peers(rt->cfg.kernel, q, &p) != 0) {
-			if (hc->edge_of[q] != RVX_COH_NONE) {
-				RVX_CHECK(rvx_coh_edge_remove(c, hc->edge_of[q]) == 0);
-				hc->edge_of[q] = RVX_COH_NONE;
+			for (uint32_t i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++) {
+				if (eo[i] != RVX_COH_NONE) {
+					RVX_CHECK(rvx_coh_edge_remove(c, eo[i]) == 0);
+					eo[i] = RVX_COH_NONE;
+				}
 			}
 			continue;
 		}
-		named = p.sender != RVX_CAP_NIL && p.receiver != RVX_CAP_NIL &&
-			p.sender != p.receiver && p.sender < RVX_KERNEL_TASKS &&
-			p.receiver < RVX_KERNEL_TASKS && hc->placed[p.sender] != RVX_COH_NONE &&
-			hc->placed[p.receiver] != RVX_COH_NONE;
-		if (named && hc->edge_of[q] != RVX_COH_NONE &&
-		    (hc->edge_a[q] != p.sender || hc->edge_b[q] != p.receiver)) {
-			RVX_CHECK(rvx_coh_edge_remove(c, hc->edge_of[q]) == 0);
-			hc->edge_of[q] = RVX_COH_NONE;
+		/* Slots whose pair is one of this epoch's. */
+		for (uint32_t j = 0; j < p.sender_count; j++) {
+			uint32_t t = p.senders[j].task;
+
+			slot_of[j] = RVX_COH_NONE;
+			for (uint32_t i = 0; i < RVX_KERNEL_QUEUE_SENDERS; i++) {
+				if (eo[i] == RVX_COH_NONE || ea[i] != t || (used & (1u << i)))
+					continue;
+				if (p.receiver != RVX_CAP_NIL ? eb[i] == p.receiver
+							      : slot_of[j] == RVX_COH_NONE) {
+					slot_of[j] = i;
+				}
+			}
+			if (slot_of[j] != RVX_COH_NONE)
+				used |= 1u << slot_of[j];
 		}
-		if (named && hc->edge_of[q] == RVX_COH_NONE) {
-			RVX_CHECK(rvx_coh_edge_add(c, p.sender, p.receiver, &hc->edge_of[q]) == 0);
-			hc->edge_a[q] = p.sender;
-			hc->edge_b[q] = p.receiver;
+		/* New pairs take the lowest slots no pair of this epoch uses. */
+		for (uint32_t j = 0; j < p.sender_count; j++) {
+			uint32_t t = p.senders[j].task, i;
+
+			if (slot_of[j] != RVX_COH_NONE || !pair_ok(hc, t, p.receiver))
+				continue;
+			for (i = 0; i < RVX_KERNEL_QUEUE_SENDERS && (used & (1u << i)); i++)
+				;
+			RVX_CHECK(i < RVX_KERNEL_QUEUE_SENDERS);
+			if (eo[i] != RVX_COH_NONE)
+				RVX_CHECK(rvx_coh_edge_remove(c, eo[i]) == 0);
+			RVX_CHECK(rvx_coh_edge_add(c, t, p.receiver, &eo[i]) == 0);
+			ea[i] = t;
+			eb[i] = p.receiver;
+			slot_of[j] = i;
+			used |= 1u << i;
 		}
-		if (hc->edge_of[q] != RVX_COH_NONE)
-			RVX_CHECK(rvx_coh_edge_note(c, hc->edge_of[q],
-						    p.sent_bytes + p.sent_messages +
-						    p.received_bytes + p.received_messages) == 0);
+		sent = p.sent_bytes + p.sent_messages;
+		recv = p.received_bytes + p.received_messages;
+		for (uint32_t j = 0; j < p.sender_count; j++) {
+			uint64_t own = p.senders[j].bytes + p.senders[j].messages, share = 0;
+
+			if (slot_of[j] == RVX_COH_NONE)
+				continue;
+			/* recv * own / sent (own <= sent), through own / sent
+			 * in Q16 so that nothing overflows. */
+			if (sent != 0 && own == sent) {
+				share = recv;
+			} else if (sent != 0) {
+				uint64_t o = own, d = sent, f;
+
+				while (o > (UINT64_C(1) << 47)) {
+					o >>= 1;
+					d >>= 1;
+				}
+				f = (o << 16) / d;
+				share = (recv >> 16) * f + (((recv & 0xFFFFu) * f) >> 16);
+			}
+			RVX_CHECK(rvx_coh_edge_note(c, eo[slot_of[j]], own + share) == 0);
+		}
 	}
 }
 
@@ -232,7 +286,7 @@ int rvx_hkrt_coherence_attach(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc,
 		cc.clock = mono_clock;
 	memset(hc, 0, sizeof(*hc));
 	rc = rvx_coh_init(&hc->engine, &cc, hc->vertices, RVX_KERNEL_TASKS, hc->edges,
-			  RVX_KERNEL_QUEUES, hc->scratch, sizeof(hc->scratch));
+			  RVX_HKRT_COH_EDGES, hc->scratch, sizeof(hc->scratch));
 	if (rc != 0) {
 		pthread_mutex_unlock(&rt->lock);
 		return rc;
@@ -241,8 +295,8 @@ int rvx_hkrt_coherence_attach(struct rvx_hkrt *rt, struct rvx_hkrt_coh *hc,
 	/* Commit. */
 	for (uint32_t i = 0; i < RVX_KERNEL_TASKS; i++)
 		hc->placed[i] = RVX_COH_NONE;
-	for (uint32_t q = 0; q < RVX_KERNEL_QUEUES; q++)
-		hc->edge_of[q] = RVX_COH_NONE;
+	for (uint32_t i = 0; i < RVX_HKRT_COH_EDGES; i++)
+		hc->edge_of[i] = RVX_COH_NONE;
 	hc->epoch_ns = epoch_ns;
 	hc->next_close = rt->last_now + epoch_ns;
 	rt->coh = hc;

@@ -24,8 +24,15 @@ const char rvx_virt_board_el2_hint[] =
 
 /* Mini UART (bcm2835-aux-uart) registers, from its `reg`. */
 #define MU_IO 0x00u
+#define MU_IER 0x04u
 #define MU_LSR 0x14u
+#define MU_LSR_DATA_READY (1u << 0)
 #define MU_LSR_TX_EMPTY (1u << 5)
+/* Its interrupt enable: bit 0 receive (the datasheet swaps bits 0 and 1;
+ * the board and QEMU follow the 16550), bits 3:2 needed on the board for
+ * any interrupt to reach the AUX line. Never the transmit interrupt. */
+#define MU_IER_RX (1u << 0)
+#define MU_IER_LINE (3u << 2)
 
 /* Mailbox registers (from the mailbox node's `reg`): mailbox 0 is read by
  * the ARM, mailbox 1 written. */
@@ -40,6 +47,16 @@ const char rvx_virt_board_el2_hint[] =
 #define MBOX_REQUEST 0u
 #define MBOX_RESPONSE_OK 0x80000000u
 #define MBOX_TAG_RESPONSE (1u << 31)
+
+/* The power manager's watchdog (brcm,bcm2835-pm-wdt, its first `reg`):
+ * a full reset when its short count runs out. Every write carries the
+ * password in its top byte. */
+#define PM_RSTC 0x1cu
+#define PM_WDOG 0x24u
+#define PM_PASSWORD 0x5a000000u
+#define PM_RSTC_WRCFG_MASK 0x30u
+#define PM_RSTC_WRCFG_FULL_RESET 0x20u
+#define PM_WDOG_TICKS 10u
 
 /* Property tags (the firmware's mailbox property interface). */
 #define TAG_BOARD_REVISION 0x00010002u
@@ -59,11 +76,14 @@ struct rpi4_uart {
 
 static struct rpi4_uart pl011, mini;
 
-/* rvsh's receive interrupt: 0, as the shell's receive path drives a PL011
- * and the Pi's console is the mini UART (shell on the Pi 4: not yet). */
+/* rvsh's receive interrupt: the console UART's `interrupts` through its
+ * interrupt-parent, the GIC-400 (the Pi 4's DTB routes the mini UART as
+ * SPI 93, the PL011 as SPI 121; QEMU raspi4b wires both so); 0 when the
+ * console's interrupt does not reach the GIC (no shell then). */
 uint32_t rvx_virt_uart_intid;
 static bool console_is_mini;
 static uint64_t mbox_base, mbox_bus;
+static uint64_t pm_base; /* the PM watchdog's registers (0: none) */
 /* The mailbox's view of ARM memory: bus = cpu - dma_cpu + dma_bus, for
  * cpu in [dma_cpu, dma_cpu + dma_size). */
 static uint64_t dma_bus, dma_cpu, dma_size = UINT64_MAX;
@@ -78,6 +98,7 @@ struct mbox_info {
 	uint64_t serial;
 };
 static struct mbox_info info;
+static const char *model_name(uint32_t rev);
 
 /* Read by rvx_rpi4_secondary_entry (spin.S) with the MMU off: the dense
  * index of the CPU being started. */
@@ -134,6 +155,50 @@ static bool okay(const void *dtb, int node)
 
 	return st == NULL || (len == 5 && memcmp(st, "okay", 5) == 0) ||
 	       (len == 3 && memcmp(st, "ok", 3) == 0);
+}
+
+/* The node's interrupt controller: its own or its nearest ancestor's
+ * interrupt-parent. */
+static int interrupt_parent(const void *dtb, int node)
+{
+	for (int n = node; n >= 0; n = fdt_parent_offset(dtb, n)) {
+		int len = 0;
+		const fdt32_t *ph = fdt_getprop(dtb, n, "interrupt-parent", &len);
+
+		if (ph != NULL)
+			return len == 4 ? fdt_node_offset_by_phandle(dtb, fdt32_to_cpu(*ph))
+					: -FDT_ERR_BADVALUE;
+		if (n == 0)
+			break;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* The GIC INTID of @p node's first interrupt when its controller is a GIC
+ * (three cells: SPI n is 32 + n, PPI n 16 + n); 0 otherwise. */
+static uint32_t gic_intid(const void *dtb, int node)
+{
+	int ic = interrupt_parent(dtb, node);
+	int len = 0, clen = 0;
+	const fdt32_t *irq = fdt_getprop(dtb, node, "interrupts", &len);
+	const fdt32_t *cells;
+	uint32_t type, num;
+
+	if (ic < 0 || irq == NULL || len < 12)
+		return 0;
+	if (fdt_node_check_compatible(dtb, ic, "arm,gic-400") != 0 &&
+	    fdt_node_check_compatible(dtb, ic, "arm,cortex-a15-gic") != 0)
+		return 0;
+	cells = fdt_getprop(dtb, ic, "#interrupt-cells", &clen);
+	if (cells == NULL || clen != 4 || fdt32_to_cpu(*cells) != 3u)
+		return 0;
+	type = fdt32_to_cpu(irq[0]);
+	num = fdt32_to_cpu(irq[1]);
+	if (type == 0u && num < 988u)
+		return 32u + num;
+	if (type == 1u && num < 16u)
+		return 16u + num;
+	return 0;
 }
 
 static int uart_at(const void *dtb, const struct rvx_a64_fdt_node *n, struct rpi4_uart *u)
@@ -258,11 +323,23 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 			pl011 = c;
 		rvx_a64_board.uart.base = c.base;
 		rvx_a64_board.uart.size = 4096;
+		rvx_virt_uart_intid = gic_intid(dtb, out->node);
 	}
 	*what = "mailbox";
 	err = find_mailbox(dtb);
 	if (err != 0)
 		return err;
+	/* The PM watchdog resets the board (optional: without it, reset
+	 * halts). */
+	{
+		int node = fdt_node_offset_by_compatible(dtb, -1, "brcm,bcm2835-pm-wdt");
+		struct rvx_a64_fdt_node n;
+		struct rvx_a64_range r;
+
+		if (node >= 0 && okay(dtb, node) && node_at(dtb, node, &n) == 0 &&
+		    rvx_a64_fdt_reg(&n, 0, &r) == 0)
+			pm_base = r.base;
+	}
 	*what = "spin tables";
 	err = find_release_addrs(dtb);
 	if (err != 0)
@@ -304,6 +381,36 @@ bool rvx_virt_board_console(void)
 		rvx_a64_board.console_write = rvx_a64_pl011_write;
 	}
 	return true;
+}
+
+/* rvsh's receive, from the console's interrupt under the kernel lock. The
+ * mini UART's interrupt is level: it drops once its FIFO is read empty. */
+size_t rvx_virt_console_rx(char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (!console_is_mini)
+		return rvx_a64_pl011_rx(buf, cap);
+	if (mini_regs == NULL)
+		return 0;
+	while (n < cap && (mini_regs[MU_LSR / 4u] & MU_LSR_DATA_READY) != 0u)
+		buf[n++] = (char)(mini_regs[MU_IO / 4u] & 0xffu);
+	return n;
+}
+
+void rvx_virt_console_rx_irq(bool on)
+{
+	if (!console_is_mini) {
+		rvx_a64_pl011_rx_irq(on);
+		return;
+	}
+	if (mini_regs != NULL)
+		mini_regs[MU_IER / 4u] = on ? MU_IER_RX | MU_IER_LINE : 0u;
+}
+
+const char *rvx_virt_board_model(void)
+{
+	return info.revision != 0u ? model_name(info.revision) : "raspberry-pi-4";
 }
 
 /* ---- the VideoCore mailbox ---- */
@@ -480,6 +587,30 @@ void rvx_virt_board_report(void)
 			b->gicd.base, b->gicc.base, b->timer_intid, rvx_a64_counter_freq(),
 			release_count);
 	mailbox_report();
+}
+
+/* ---- reset ---- */
+
+/* The PM watchdog is not among the devices the page tables map, so this
+ * CPU turns its MMU (and data cache) off first: the kernel is mapped at
+ * the addresses it runs from, and with the MMU off every access is
+ * Device. Nothing runs after: the watchdog's count is ten ticks. */
+_Noreturn void rvx_virt_board_reset(void)
+{
+	if (pm_base != 0) {
+		volatile uint32_t *pm = (volatile uint32_t *)(uintptr_t)pm_base;
+		uint64_t sctlr;
+
+		__asm__ volatile("msr daifset, #0xf\n\t"
+				 "mrs %0, sctlr_el2" : "=r"(sctlr) :: "memory");
+		sctlr &= ~(UINT64_C(1) << 0 | UINT64_C(1) << 2); /* M, C */
+		__asm__ volatile("dsb sy\n\tmsr sctlr_el2, %0\n\tisb" :: "r"(sctlr) : "memory");
+		pm[PM_WDOG / 4u] = PM_PASSWORD | PM_WDOG_TICKS;
+		pm[PM_RSTC / 4u] = PM_PASSWORD | (pm[PM_RSTC / 4u] & 0x00ffffffu & ~PM_RSTC_WRCFG_MASK) |
+				   PM_RSTC_WRCFG_FULL_RESET;
+		__asm__ volatile("dsb sy" ::: "memory");
+	}
+	rvx_a64_system_reset();
 }
 
 /* ---- secondary CPUs: the spin table ---- */

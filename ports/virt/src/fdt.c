@@ -58,6 +58,26 @@ bool rvx_virt_board_console(void)
 	return true;
 }
 
+size_t rvx_virt_console_rx(char *buf, size_t cap)
+{
+	return rvx_a64_pl011_rx(buf, cap);
+}
+
+void rvx_virt_console_rx_irq(bool on)
+{
+	rvx_a64_pl011_rx_irq(on);
+}
+
+_Noreturn void rvx_virt_board_reset(void)
+{
+	rvx_a64_system_reset();
+}
+
+const char *rvx_virt_board_model(void)
+{
+	return "qemu-virt";
+}
+
 void rvx_virt_board_report(void)
 {
 	const struct rvx_a64_board *b = &rvx_a64_board;

@@ -19,15 +19,16 @@
  * rvx.net=A.B.C.D/N (and rvx.rng=on) runs the virtio drivers and the
  * network task instead of the workers (vnet.c);
  * rvx.shell=on (an image built with the kernel-shell option) starts rvsh
- * on the console once the work is done, and the witness log is dumped when
- * the shell ends (after a `reboot`, the machine is then reset).
+ * on the console once the root's own work is done (the root package's tasks
+ * run on, unwaited), and the witness log is dumped when the shell ends
+ * (after a `reboot`, the machine is then reset).
  */
-#include <bearssl.h>
 #include <libfdt.h>
 
 #include "ruvix/nucleus.h"
 #include "ruvix/port.h"
 #include "ruvix/selftest.h"
+#include "ruvix/sha256.h"
 #include "component.h"
 #include "objects.h"
 #include "vdev.h"
@@ -56,7 +57,7 @@ extern const uint32_t rvx_virt_trusted_key_count;
 
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
-static uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
+static RVX_A64_NOINIT uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
 static uint32_t witness_count;
 static uint64_t first_record_ns;
 static uint64_t reset_ns;
@@ -69,6 +70,34 @@ static uint32_t package_task_count;
 static uint8_t package_task[RVX_KERNEL_TASKS]; /* 1 until the root package's task ends */
 static uint32_t component_failures;
 
+/* Counter stamps at the boot's stage boundaries up to the first witness
+ * record, printed once it is written (RVX-BOOT-STEP lines): under -icount
+ * shift=0 each step's nanoseconds are its guest instructions, which is how
+ * tests/virt/boot-figures.py breaks the cold-boot figure down. */
+#define BOOT_STEPS 16u
+static struct {
+	const char *name;
+	uint64_t ticks;
+} boot_step[BOOT_STEPS];
+static uint32_t boot_step_count;
+
+static void boot_mark(const char *name)
+{
+	if (boot_step_count < BOOT_STEPS) {
+		boot_step[boot_step_count].name = name;
+		boot_step[boot_step_count].ticks = rvx_a64_counter();
+		boot_step_count++;
+	}
+}
+
+static void boot_steps_print(void)
+{
+	for (uint32_t i = 1; i < boot_step_count; i++)
+		rvx_a64_printf("RVX-BOOT-STEP %s %lu ns\n", boot_step[i].name,
+			       rvx_a64_ticks_to_ns(boot_step[i].ticks) -
+				       rvx_a64_ticks_to_ns(boot_step[i - 1].ticks));
+}
+
 
 /* The witness sink: keeps every record for the dump; the first record's
  * arrival is stamped on the UART (the cold-boot figure). */
@@ -79,6 +108,7 @@ static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
 		return -RVX_EFULL;
 	memcpy(witness_store[witness_count], rec, RVX_WITNESS_RECORD_SIZE);
 	if (witness_count == 0) {
+		boot_mark("kernel-boot");
 		first_record_ns = rvx_port_time_real_ns();
 		rvx_a64_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
 			       reset_ns);
@@ -496,7 +526,7 @@ static void prog_root(void)
 	if (shell_reboot) {
 		rvx_a64_puts("RVX-SHUTDOWN reboot\n");
 		rvx_a64_console_flush();
-		rvx_a64_system_reset();
+		rvx_virt_board_reset();
 	}
 	rvx_a64_puts("RVX-SHUTDOWN clean\n");
 	rvx_a64_exit(0);
@@ -529,6 +559,16 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 
 /* ---- boot ---- */
 
+/* rvx.shell=on in an image built with the shell. */
+static bool shell_requested(void)
+{
+#if RVX_VIRT_SHELL
+	return rvx_virt_shell_wanted();
+#else
+	return false;
+#endif
+}
+
 /* Why a package was refused, in the package library's words: the same
  * verification RvfMount ran, repeated read-only for its reason. */
 static const char *refusal_reason(uint64_t addr, uint64_t len)
@@ -554,7 +594,7 @@ static void mount_root_package(void)
 	struct rvx_kernel_stats before, after;
 	uint32_t ids[RVX_RVF_MAX_TASKS];
 	uint8_t digest[32];
-	br_sha256_context sha;
+	struct rvx_sha256 sha;
 	int rc;
 
 	if (b->initrd_end <= b->initrd_start) {
@@ -594,9 +634,9 @@ static void mount_root_package(void)
 				      ? 5
 				      : 9);
 	}
-	br_sha256_init(&sha);
-	br_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
-	br_sha256_out(&sha, digest);
+	rvx_sha256_init(&sha);
+	rvx_sha256_update(&sha, (const void *)(uintptr_t)b->initrd_start, a.in_len);
+	rvx_sha256_out(&sha, digest);
 	(void)rvx_kernel_tick(&kernel, rvx_port_time_real_ns());
 	rc = rvx_kernel_boot_stage(&kernel, RVX_KERNEL_BOOT_PACKAGE, digest);
 	if (rc != 0)
@@ -604,9 +644,14 @@ static void mount_root_package(void)
 	package_task_count = (uint32_t)r.value[2];
 	if (package_task_count > RVX_RVF_MAX_TASKS)
 		package_task_count = RVX_RVF_MAX_TASKS;
-	for (uint32_t i = 0; i < package_task_count; i++)
-		package_task[ids[i]] = 1;
-	tasks_expected += package_task_count;
+	/* With rvx.shell=on the root does not wait for the package's tasks:
+	 * the shell starts once the root's own workers are done and shows the
+	 * package as it runs (its tasks by their manifest names). */
+	if (!shell_requested()) {
+		for (uint32_t i = 0; i < package_task_count; i++)
+			package_task[ids[i]] = 1;
+		tasks_expected += package_task_count;
+	}
 	rvx_a64_printf("RVX-MOUNT ok: mount %lu, %lu task(s)\n", r.value[1], r.value[2]);
 }
 
@@ -650,6 +695,7 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	if (cfg.vec_scratch == NULL || cfg.region_pool == NULL || cfg.queue_pool == NULL ||
 	    cfg.store_pool == NULL || cfg.journal == NULL)
 		die("not enough RAM for the kernel's pools", -RVX_ENOMEM, 4);
+	boot_mark("kernel-pools");
 	rc = rvx_kernel_boot(&kernel, &cfg, secret, sizeof(secret), rvx_port_time_real_ns(),
 			     &root_caps);
 	memset(secret, 0, sizeof(secret));
@@ -715,7 +761,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	struct rvx_kernel_early_stage early[4];
 	const struct rvx_a64_board *b = &rvx_a64_board;
 	const char *what = "";
-	br_sha256_context sha;
+	struct rvx_sha256 sha;
 	int err;
 
 	if (el == 2)
@@ -724,6 +770,10 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	early[0].stage = RVX_KERNEL_BOOT_RESET;
 	early[0].time_ns = rvx_a64_ticks_to_ns(entry_counter);
 	reset_ns = early[0].time_ns;
+	boot_step[0].name = "entry";
+	boot_step[0].ticks = entry_counter;
+	boot_step_count = 1;
+	boot_mark("bss");
 
 	err = rvx_virt_fdt_parse(dtb, &what);
 	if (err != 0) {
@@ -731,13 +781,12 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 			rvx_a64_printf("RuVix: DTB at %p: %s: %s\n", dtb, what, fdt_strerror(err));
 		rvx_a64_exit(3);
 	}
+	boot_mark("dtb-scan");
+	/* The HARDWARE stage is the DTB read; its digest is taken once the
+	 * MMU is on (below), where the caches and the SHA instructions on
+	 * Normal memory make it cheap. */
 	early[1].stage = RVX_KERNEL_BOOT_HARDWARE;
 	early[1].has_digest = 1;
-	br_sha256_init(&sha);
-	/* The DTB's content: header, reservation map, structure and strings
-	 * (QEMU pads totalsize to 1 MiB; the padding carries nothing). */
-	br_sha256_update(&sha, dtb, dtb_used_size(dtb));
-	br_sha256_out(&sha, early[1].digest);
 	early[1].time_ns = rvx_port_time_real_ns();
 
 	(void)rvx_virt_board_console();
@@ -761,6 +810,7 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		rvx_a64_exit(3);
 	}
 	rvx_a64_own_cpu_first();
+	boot_mark("console");
 	/* With the MMU off every data access is to Device memory, where a
 	 * strict machine faults unaligned and exclusive accesses: only plan
 	 * the layout and build the tables here (port code, -mstrict-align),
@@ -773,10 +823,18 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		rvx_a64_puts("RuVix: building the page tables failed\n");
 		rvx_a64_exit(3);
 	}
+	boot_mark("mmu-tables");
 	rvx_a64_mmu_enable();
 	early[3].stage = RVX_KERNEL_BOOT_MMU;
 	early[3].time_ns = rvx_port_time_real_ns();
 	rvx_a64_puts("mmu: on (text RX, rodata R, data RW-NX, devices nGnRE)\n");
+	boot_mark("mmu-on");
+	/* The DTB's content: header, reservation map, structure and strings
+	 * (QEMU pads totalsize to 1 MiB; the padding carries nothing). */
+	rvx_sha256_init(&sha);
+	rvx_sha256_update(&sha, dtb, dtb_used_size(dtb));
+	rvx_sha256_out(&sha, early[1].digest);
+	boot_mark("dtb-sha256");
 	if (rvx_a64_phys_init() != 0) {
 		rvx_a64_puts("RuVix: the physical page allocator could not take the DTB's memory\n");
 		rvx_a64_exit(3);
@@ -788,13 +846,16 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 		rvx_a64_printf("memory: %lu of %lu pages free (buddy allocator)\n", free_pages,
 			       total_pages);
 	}
+	boot_mark("page-allocator");
 	test_faults();
 	run_selftests();
 
 	rvx_a64_gic_init_dist();
 	rvx_a64_gic_init_cpu();
 	(void)rvx_a64_entropy_init();
+	boot_mark("gic-entropy");
 	boot_kernel(early, 4);
+	boot_steps_print();
 	if (persist_requested() && rvx_virt_persist_main != NULL)
 		rvx_virt_persist_main(&kernel);
 	if (rvx_virt_fat_main != NULL)

@@ -7,7 +7,9 @@
  * read capability to the clock, and the port mints two objects into its
  * table only, a console sensor (READ) and its input queue. The shell's task
  * subscribes the queue to the sensor (SensorSubscribe) and then sleeps in a
- * blocking QueueRecv. The PL011's receive interrupt (SPI, routed to CPU 0)
+ * blocking QueueRecv. The console UART's receive interrupt (an SPI routed
+ * to CPU 0: virt's PL011; on the Pi 4 the mini UART or the PL011, the
+ * board's rvx_virt_console_rx())
  * drains the FIFO and delivers the bytes as one sensor event under the
  * kernel lock, which wakes the shell; the CPU is not polled. While the
  * queue is full the interrupt is held off and the bytes wait in the FIFO. The shell
@@ -192,11 +194,11 @@ static void receive(struct rvx_kernel *k, void *ctx)
 	(void)ctx;
 	if (rvx_kernel_queue_traffic(k, shell_task, queue_cap, &t) != 0 ||
 	    t.sent_messages - t.received_messages >= QUEUE_SLOTS) {
-		rvx_a64_pl011_rx_irq(false);
+		rvx_virt_console_rx_irq(false);
 		__atomic_store_n(&throttled, 1u, __ATOMIC_RELAXED);
 		return;
 	}
-	n = rvx_a64_pl011_rx(bytes, sizeof(bytes));
+	n = rvx_virt_console_rx(bytes, sizeof(bytes));
 	if (n == 0)
 		return;
 	__atomic_fetch_add(&uart_bytes, n, __ATOMIC_RELAXED);
@@ -298,7 +300,7 @@ void rvx_virt_shell_main(uint32_t task)
 	if (rc != 0)
 		finish(rc, "SensorSubscribe");
 	memset(&port, 0, sizeof(port));
-	port.board = "qemu-virt";
+	port.board = rvx_virt_board_model();
 	port.cpu_model = "cortex-a72";
 	port.ram_bytes = rvx_a64_board.mem.size;
 	port.boot_ns = 0; /* the clock counts from the machine's reset */
@@ -317,7 +319,7 @@ void rvx_virt_shell_main(uint32_t task)
 		rvx_a64_board.irq = uart_irq;
 		__atomic_store_n(&ready, 1u, __ATOMIC_RELEASE);
 		rvx_a64_gic_enable(rvx_virt_uart_intid);
-		rvx_a64_pl011_rx_irq(true);
+		rvx_virt_console_rx_irq(true);
 		rvx_a64_printf("RVX-SHELL ready: task %u, console INTID %u\n", task,
 			       rvx_virt_uart_intid);
 		rvx_shell_prompt(&shell);
@@ -345,7 +347,7 @@ void rvx_virt_shell_main(uint32_t task)
 			continue;
 		daif = rvx_a64_rt_lock();
 		if (__atomic_exchange_n(&throttled, 0u, __ATOMIC_RELAXED))
-			rvx_a64_pl011_rx_irq(true);
+			rvx_virt_console_rx_irq(true);
 		rc = rvx_shell_input(&shell, got, (size_t)r.value[0]);
 		flush();
 		rvx_a64_rt_unlock(daif);

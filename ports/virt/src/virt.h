@@ -25,6 +25,9 @@ bool rvx_virt_board_console(void);
 void rvx_virt_board_report(void);
 /** Start the secondary CPUs the board can start (MMU on, kernel booted). */
 void rvx_virt_board_smp(void);
+/** Reset the machine (virt: PSCI SYSTEM_RESET; the Pi 4: the PM
+ *  watchdog's full reset); the console is flushed first by the caller. */
+_Noreturn void rvx_virt_board_reset(void);
 /** The board's name in the banner ("virt", "rpi4"). */
 extern const char rvx_virt_board_name[];
 /** What the EL1-entry refusal adds (how to get EL2 on this board). */
@@ -32,6 +35,15 @@ extern const char rvx_virt_board_el2_hint[];
 /** The console UART's GIC interrupt id, for rvsh's receive interrupt (0: the
  *  board found none, and the shell is unavailable). */
 extern uint32_t rvx_virt_uart_intid;
+/** rvsh's receive path on the console UART, from its interrupt under the
+ *  kernel lock: up to @p cap received bytes into @p buf, the count taken
+ *  (the interrupt quiets once the UART holds no more). */
+size_t rvx_virt_console_rx(char *buf, size_t cap);
+/** Turn the console UART's receive interrupt on or off (off: the bytes
+ *  wait in its FIFO and the sender is held back). */
+void rvx_virt_console_rx_irq(bool on);
+/** The machine as rvsh's `info` names it ("qemu-virt", the Pi's model). */
+const char *rvx_virt_board_model(void);
 
 struct rvx_kernel_root;
 /** The kernel object. */

@@ -58,12 +58,20 @@ extern "C" {
 /** Link value meaning "no slot" / "no entry" in every index field. */
 #define RVX_CAP_NIL UINT32_MAX
 
+/** "No slot" in the 16-bit link fields of a slot and a table header. */
+#define RVX_CAP_LINK_NIL UINT16_MAX
+
+/** Most slots one space holds: every slot index fits a 16-bit link. */
+#define RVX_CAP_SLOTS_MAX ((uint32_t)RVX_CAP_LINK_NIL)
+
 /**
- * One capability slot (40 bytes). A slot is occupied when `type` is not
+ * One capability slot (32 bytes). A slot is occupied when `type` is not
  * `RVX_OBJ_NONE`. A free slot is all zero except `gen` and `next_sibling`,
  * which then links the table's free list. The four link fields are global
- * slot indices (task * slots_per_table + slot) or `RVX_CAP_NIL`. The fields
- * that `rvx_cap_check()` reads come first, so they share a cache line.
+ * slot indices (task * slots_per_table + slot) or `RVX_CAP_LINK_NIL`: 16
+ * bits, as a space holds at most `RVX_CAP_SLOTS_MAX` slots (the kernel's
+ * 256 tasks have 4096). The fields that `rvx_cap_check()` reads come
+ * first; two slots share a cache line.
  */
 struct rvx_cap_slot {
 	uint32_t gen;          /**< Generation; never 0; moves on each free. */
@@ -74,16 +82,16 @@ struct rvx_cap_slot {
 	uint8_t depth;         /**< Derivation depth: 0 for a minted root. */
 	uint8_t reserved;      /**< Zero. */
 	uint64_t badge;        /**< Badge given to the receiver on use; 0 if unbadged. */
-	uint32_t parent;       /**< Slot this one was derived from, or NIL for a root. */
-	uint32_t first_child;  /**< First slot derived from this one, or NIL. */
-	uint32_t next_sibling; /**< Next child of the same parent (free list link when free). */
-	uint32_t prev_sibling; /**< Previous child of the same parent, or NIL. */
+	uint16_t parent;       /**< Slot this one was derived from, or LINK_NIL for a root. */
+	uint16_t first_child;  /**< First slot derived from this one, or LINK_NIL. */
+	uint16_t next_sibling; /**< Next child of the same parent (free list link when free). */
+	uint16_t prev_sibling; /**< Previous child of the same parent, or LINK_NIL. */
 };
 
-_Static_assert(sizeof(struct rvx_cap_slot) == 40, "a capability slot is 40 bytes");
+_Static_assert(sizeof(struct rvx_cap_slot) == 32, "a capability slot is 32 bytes");
 _Static_assert(offsetof(struct rvx_cap_slot, badge) == 16 &&
 		       offsetof(struct rvx_cap_slot, parent) == 24 &&
-		       offsetof(struct rvx_cap_slot, prev_sibling) == 36,
+		       offsetof(struct rvx_cap_slot, prev_sibling) == 30,
 	       "capability slot layout has no padding");
 _Static_assert(RVX_RIGHTS_ALL <= UINT8_MAX, "rights fit the slot's byte");
 _Static_assert(RVX_OBJ_TYPE_COUNT <= UINT8_MAX, "object types fit the slot's byte");
@@ -91,11 +99,11 @@ _Static_assert(RVX_CONFIG_CAP_MAX_DEPTH < UINT8_MAX, "depth fits the slot's byte
 
 /** Per-task table header: the free list of the task's slots and its use count. */
 struct rvx_cap_table {
-	uint32_t free_head; /**< Global index of the first free slot, or NIL when full. */
-	uint32_t used;      /**< Number of occupied slots (live or dead). */
+	uint16_t free_head; /**< Global index of the first free slot, or LINK_NIL when full. */
+	uint16_t used;      /**< Number of occupied slots (live or dead). */
 };
 
-_Static_assert(sizeof(struct rvx_cap_table) == 8, "a table header is 8 bytes");
+_Static_assert(sizeof(struct rvx_cap_table) == 4, "a table header is 4 bytes");
 
 /**
  * Kernel memory one task's table costs: its slots plus its header.
@@ -106,7 +114,7 @@ _Static_assert(sizeof(struct rvx_cap_table) == 8, "a table header is 8 bytes");
 	 sizeof(struct rvx_cap_table))
 
 /* The budget is 1 KiB per task for the TCB and a 16-slot table together;
- * keeping the table to 648 bytes leaves a TCB more than 256 bytes. */
+ * a 16-slot table is 516 bytes, which leaves a TCB more than 256 bytes. */
 _Static_assert(RVX_CAP_TABLE_BYTES(16) <= 1024 - 256,
 	       "a 16-slot table leaves room for a TCB within 1 KiB");
 
@@ -176,7 +184,7 @@ struct rvx_cap_info {
 #define RVX_CAP_SPACE_DEFINE(name, tables, spt, objects)                       \
 	_Static_assert((tables) >= 1 && (spt) >= 1 && (objects) >= 1,           \
 		       "a capability space needs tables, slots and objects"); \
-	_Static_assert((unsigned long long)(tables) * (spt) <= INT32_MAX,       \
+	_Static_assert((unsigned long long)(tables) * (spt) <= RVX_CAP_SLOTS_MAX, \
 		       "too many capability slots");                           \
 	_Static_assert((unsigned long long)(objects) < RVX_CAP_NIL,             \
 		       "too many registry entries");                           \
@@ -212,7 +220,7 @@ struct rvx_cap_info {
  * @param object_count     number of registry entries (1 .. UINT32_MAX - 1)
  * @retval 0 the space is ready
  * @retval -RVX_EINVAL a pointer is NULL, a count is 0, or
- *         table_count * slots_per_table exceeds INT32_MAX
+ *         table_count * slots_per_table exceeds RVX_CAP_SLOTS_MAX
  * @retval -RVX_ENOMEM @p slot_count is less than table_count * slots_per_table
  */
 int rvx_cap_space_init(struct rvx_cap_space *space, struct rvx_cap_slot *slots,

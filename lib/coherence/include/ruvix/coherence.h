@@ -109,6 +109,9 @@ extern "C" {
 /** Default time budget of one rebuild (off the hot path), in ns. */
 #define RVX_COH_DEFAULT_REBUILD_BUDGET_NS 2000000u
 
+/** Most vertices on one part that `rvx_coh_propose()` looks for a split in. */
+#define RVX_COH_SPLIT_MAX 32u
+
 /** Buckets of the gain table (internal, for `RVX_COH_SCRATCH_BYTES()`). */
 #define RVX_COH_GAIN_BUCKETS 1025u
 
@@ -120,10 +123,16 @@ extern "C" {
  */
 #define RVX_COH_SCRATCH_BYTES(nv, ne, k)                                       \
 	(RVX_COH_ALIGN8_(4u * ((size_t)(nv) + 1u)) +                           \
-	 RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) +   \
+	 2u * RVX_COH_ALIGN8_(4u * 2u * (size_t)(ne)) + 8u * 2u * (size_t)(ne) + \
 	 8u * (size_t)(nv) * ((size_t)(k) + 2u) +                              \
 	 RVX_COH_ALIGN8_(4u * 11u * (size_t)(nv)) + RVX_COH_ALIGN8_((size_t)(nv)) + \
-	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k))
+	 RVX_COH_ALIGN8_(4u * RVX_COH_GAIN_BUCKETS) + 8u * 2u * (size_t)(k) + \
+	 RVX_COH_ML_BYTES_(nv, ne) + 8u * (size_t)RVX_COH_SPLIT_MAX * RVX_COH_SPLIT_MAX)
+/** Bytes of the multilevel hierarchy (internal, for `RVX_COH_SCRATCH_BYTES()`). */
+#define RVX_COH_ML_BYTES_(nv, ne)                                              \
+	(RVX_COH_ALIGN8_(4u * (2u * (size_t)(nv) + 24u)) + 8u * 4u * (size_t)(nv) + \
+	 RVX_COH_ALIGN8_(4u * 5u * (size_t)(nv)) + RVX_COH_ALIGN8_(4u * 4u * (size_t)(ne)) + \
+	 8u * 4u * (size_t)(ne))
 
 /** Result flag: the budget ran out; the best placement found so far was kept. */
 #define RVX_COH_RES_BUDGET_EXCEEDED 1u
@@ -158,6 +167,8 @@ struct rvx_coh_config {
 	void *clock_ctx;         /**< Passed to `clock`. */
 	uint32_t load_decay_q16; /**< Load kept from the past per epoch, < `RVX_COH_Q16_ONE` (0: `decay_q16`). */
 	uint32_t balance_slack_q16; /**< Balance hysteresis: a part may exceed the cap by this share of it before the balance alone moves a vertex, <= `RVX_COH_Q16_ONE` (0: none). */
+	uint32_t rise_q16;       /**< Share of a rise in an edge's traffic taken at once, beyond the decay, <= `RVX_COH_Q16_ONE` (0: none). */
+	uint32_t reserved3;      /**< Must be 0. */
 };
 
 /** One vertex slot (caller storage; read it through the calls). */
@@ -191,7 +202,7 @@ struct rvx_coh {
 	uint32_t vertex_top;            /**< 1 + the highest vertex slot ever used (scans stop here). */
 	uint32_t edge_top;              /**< 1 + the highest edge slot ever used. */
 	uint32_t edge_free;             /**< No free edge slot below this one. */
-	uint32_t reserved2;             /**< Zero. */
+	uint32_t adj_cached;            /**< 1 while the scratch holds the adjacency of the current edge set. */
 	uint64_t epoch;                 /**< Epochs closed. */
 	uint64_t built_epoch;           /**< Epoch of the last completed rebuild (0: none). */
 	uint32_t built_frac_q16;        /**< cut/traffic right after that rebuild. */
@@ -200,7 +211,9 @@ struct rvx_coh {
 	uint64_t t0;                    /**< Clock at its start. */
 	uint64_t budget;                /**< Its budget. */
 	uint32_t over;                  /**< 1 once its budget ran out. */
-	uint32_t reserved;              /**< Zero. */
+	uint32_t settle;                /**< Closes until the follow-up of the last rebuild is due (0: none). */
+	uint32_t followup;              /**< 1 while a follow-up rebuild is due. */
+	uint32_t chain;                 /**< Follow-ups run since the last other rebuild. */
 };
 
 /** What `rvx_coh_epoch_close()` and `rvx_coh_rebuild()` report (fixed layout, to be witnessed). */
@@ -255,7 +268,8 @@ void rvx_coh_config_default(struct rvx_coh_config *cfg, uint32_t parts);
  * @param vertex_max slots at @p vertices, 1..`RVX_COH_MAX_VERTICES`
  * @param edges edge slots (initialised here)
  * @param edge_max slots at @p edges, 0..`RVX_COH_MAX_EDGES`
- * @param scratch 8-byte aligned scratch used during calls
+ * @param scratch 8-byte aligned scratch used during calls; between calls it
+ *        keeps the adjacency of the edge set (the caller must not write it)
  * @param scratch_bytes bytes at @p scratch
  * @retval 0 done
  * @retval -RVX_EINVAL a NULL pointer, a count out of range, a misaligned
@@ -410,7 +424,7 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v);
 /**
  * Compute every vertex's coherence, cut pressure and structural risk for the
  * placement in force, on the graph of the last closed epoch.
- * @param c the engine (only its scratch is written)
+ * @param c the engine (only its scratch is written, not the adjacency kept there)
  * @param[out] out one entry per vertex slot
  * @param count entries at @p out, at least the vertex slots
  * @retval 0 done
@@ -418,6 +432,84 @@ int rvx_coh_part_of(const struct rvx_coh *c, uint32_t v);
  * @retval -RVX_EBUFSMALL @p count below the vertex slots
  */
 int rvx_coh_scores(struct rvx_coh *c, struct rvx_coh_score *out, uint32_t count);
+
+/** Proposal kind: split the vertices of one part into two groups. */
+#define RVX_COH_PROPOSE_SPLIT 1u
+/** Proposal kind: merge two vertices (for example two partitions) into one. */
+#define RVX_COH_PROPOSE_MERGE 2u
+
+/**
+ * Most proposals `rvx_coh_propose()` can return for @p nv vertex slots and
+ * @p k parts: a split per part and a merge per two vertices.
+ */
+#define RVX_COH_PROPOSALS_MAX(nv, k) ((uint32_t)(k) + (uint32_t)(nv) / 2u)
+
+/** Thresholds of `rvx_coh_propose()`. */
+struct rvx_coh_propose_config {
+	uint32_t split_conductance_q16; /**< Split when the part's min cut has at most this conductance, <= `RVX_COH_Q16_ONE` (0: no splits). */
+	uint32_t split_min_vertices;    /**< Only parts with at least this many vertices, 2..`RVX_COH_SPLIT_MAX`. */
+	uint32_t merge_affinity_q16;    /**< Merge when at least this share of the pair's traffic is between them, `RVX_COH_Q16_ONE`/2..`RVX_COH_Q16_ONE` (or 0: no merges). */
+	uint32_t reserved;              /**< Must be 0. */
+};
+
+/** One proposal (the caller decides whether to act on it). */
+struct rvx_coh_proposal {
+	uint32_t kind;      /**< `RVX_COH_PROPOSE_SPLIT` or `RVX_COH_PROPOSE_MERGE`. */
+	uint32_t part;      /**< Split: the part; merge: the part of @c a. */
+	uint32_t a;         /**< Split: vertices on side 0; merge: one vertex. */
+	uint32_t b;         /**< Split: vertices on side 1; merge: the other vertex (> @c a). */
+	uint32_t score_q16; /**< Split: the cut's conductance; merge: the pair's affinity. */
+	uint32_t reserved;  /**< Zero. */
+	uint64_t weight;    /**< Split: the cut's weight; merge: the traffic between the two (Q16 units). */
+};
+
+/**
+ * Fill @p pc with the defaults: split a part of 4 to `RVX_COH_SPLIT_MAX`
+ * vertices whose min cut has a conductance of at most 1/8; merge two
+ * vertices when at least 3/4 of their traffic is between them.
+ * @param[out] pc the thresholds
+ */
+void rvx_coh_propose_config_default(struct rvx_coh_propose_config *pc);
+
+/**
+ * Split and merge proposals on the graph of the last closed epoch and the
+ * placement in force (`w(S, T)`: decayed traffic between vertex sets, as
+ * for the scores; parallel edges add up):
+ * - split of part P, for 2 <= split_min_vertices <= |P| <=
+ *   `RVX_COH_SPLIT_MAX`: G_P is the graph of P's vertices and the edges
+ *   between them; (S, P \ S) is its global minimum cut (Stoer-Wagner; ties:
+ *   the first found, vertices taken in index order), and its conductance is
+ *   w(S, P \ S) / min(vol_P(S), vol_P(P \ S)), vol_P counting each edge end
+ *   inside G_P. A split is proposed when both volumes are non-zero and the
+ *   conductance is at most `split_conductance_q16`: the part holds two
+ *   groups that hardly talk. @p side then gives each of P's vertices its
+ *   side (0 for the side holding P's lowest vertex, 1 for the other); the
+ *   side of every vertex of a part without a split proposal is 0xFF. With
+ *   k = 1 and the tasks of one partition as vertices, a split proposal is a
+ *   proposal to split that partition.
+ * - merge of vertices u < v: their affinity 2 w(u, v) / (w(u, all) +
+ *   w(v, all)) is at least `merge_affinity_q16`: most of what either
+ *   exchanges is with the other. Pairs are taken by affinity, highest first
+ *   (ties: lower u, then lower v), each vertex in at most one merge.
+ * Splits come first (by part), then merges (by affinity). Migrations are
+ * the moves listed by `rvx_coh_epoch_close()` and `rvx_coh_rebuild()`.
+ * Only the scratch, @p out, @p count, @p side and the engine's note that
+ * the scratch holds the adjacency (`adj_cached`) are written.
+ * @param c the engine
+ * @param pc thresholds
+ * @param[out] out the proposals
+ * @param cap entries at @p out, at least `RVX_COH_PROPOSALS_MAX(vertex slots, k)`
+ * @param[out] count proposals written
+ * @param[out] side per vertex slot: its split side, or 0xFF
+ * @param side_count entries at @p side, at least the vertex slots
+ * @retval 0 done
+ * @retval -RVX_EINVAL @p c, @p pc, @p out, @p count or @p side NULL, @p c not
+ *         initialised, or a threshold out of range or @p pc->reserved non-zero
+ * @retval -RVX_EBUFSMALL @p cap or @p side_count too small
+ */
+int rvx_coh_propose(struct rvx_coh *c, const struct rvx_coh_propose_config *pc,
+		    struct rvx_coh_proposal *out, uint32_t cap, uint32_t *count,
+		    uint8_t *side, uint32_t side_count);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,9 @@ extern "C" {
 
 /** Tasks (one capability table each). */
 #define RVX_KERNEL_TASKS RVX_CONFIG_MAX_TASKS
+/** Bytes of a task's name (NUL-padded, at least one NUL): a package
+ *  manifest's task name field. */
+#define RVX_KERNEL_TASK_NAME 16u
 /** Capability slots per task. */
 #define RVX_KERNEL_SLOTS RVX_CONFIG_CAP_SLOTS_PER_TASK
 /** Registry entries (every object of every type). */
@@ -68,6 +71,8 @@ extern "C" {
 #ifndef RVX_KERNEL_QUEUES
 #define RVX_KERNEL_QUEUES 32u
 #endif
+/** Senders a queue tells apart in one epoch (rvx_kernel_queue_peers()). */
+#define RVX_KERNEL_QUEUE_SENDERS 4u
 /** Vector stores. */
 #define RVX_KERNEL_VECTOR_STORES RVX_CONFIG_MAX_VECTOR_STORES
 /** Graph stores. */
@@ -171,6 +176,10 @@ struct rvx_kernel_task {
 	uint32_t wait_index;  /**< The queue index waited on. */
 	uint32_t timed_out;   /**< 1 if the last queue wait ended by its timeout. */
 	uint32_t reserved;    /**< 0. */
+	/** NUL-padded name: the package manifest's for a task RvfMount
+	 *  created (set with the mount, so its MOUNT record covers it), empty
+	 *  for a task TaskSpawn or a port created. */
+	char name[RVX_KERNEL_TASK_NAME];
 };
 
 /** A region and its registry object. */
@@ -192,8 +201,15 @@ struct rvx_kernel_queue {
 	uint64_t epoch_bytes[2];  /**< Payload bytes sent [0] and received [1] in the open epoch. */
 	uint64_t closed_msgs[2];  /**< Messages sent [0] and received [1] in closed epochs. */
 	uint64_t closed_bytes[2]; /**< Payload bytes sent [0] and received [1] in closed epochs. */
-	uint32_t epoch_peer[2];   /**< Task + 1 that last sent [0] / received [1] in the open epoch (0: none). */
+	uint32_t epoch_peer[2];   /**< Task + 1 of the current run of sends [0] (0: none, or a sensor's) / that last received [1] in the open epoch. */
 	uint32_t epoch_shared[2]; /**< 1 if more than one task sent [0] / received [1] in the open epoch. */
+	uint32_t sender[RVX_KERNEL_QUEUE_SENDERS];       /**< Task + 1 of each sender of the open epoch (0: free). */
+	uint64_t sender_msgs[RVX_KERNEL_QUEUE_SENDERS];  /**< Its messages, up to the start of the current run. */
+	uint64_t sender_bytes[RVX_KERNEL_QUEUE_SENDERS]; /**< Its bytes, likewise. */
+	uint64_t run_msgs;        /**< epoch_msgs[0] when the current sender's run of sends began. */
+	uint64_t run_bytes;       /**< epoch_bytes[0] likewise. */
+	uint32_t run_slot;        /**< Slot of the current run's sender, or RVX_KERNEL_QUEUE_SENDERS (none). */
+	uint32_t last_sender;     /**< Task + 1 that last sent in the open epoch (0: none). */
 };
 
 /** A vector store with its proof policy. */
@@ -1375,6 +1391,9 @@ struct rvx_kernel_task_info {
 	uint32_t caps;       /**< Capabilities in its table. */
 	uint32_t cut_pressure; /**< Its cut pressure in the scheduler, Q16.16 in [0, 1]. */
 	uint32_t risk;       /**< Its structural risk in the scheduler, Q16.16 in [0, 1]. */
+	/** Its name, NUL-terminated: the manifest's for a mounted task, else
+	 *  empty (struct rvx_kernel_task.name). */
+	char name[RVX_KERNEL_TASK_NAME];
 };
 
 /** A queue's traffic since it was made (rvx_kernel_queue_traffic()). */
@@ -1414,12 +1433,41 @@ struct rvx_kernel_queue_peers {
 	uint64_t sent_bytes;        /**< Their payload bytes. */
 	uint64_t received_messages; /**< Messages received in the open epoch. */
 	uint64_t received_bytes;    /**< Their payload bytes. */
+	uint32_t sender_count;      /**< Entries in @c senders. */
+	uint32_t reserved;          /**< 0. */
+	/** The tasks that sent in the open epoch (at most
+	 *  `RVX_KERNEL_QUEUE_SENDERS`, in the order they first sent), each with
+	 *  what it sent. With more senders than that, a new one takes the slot
+	 *  of the one that sent the fewest bytes (ties: the lower slot), whose
+	 *  counts are dropped; sensor deliveries are no one's. So the entries
+	 *  add up to at most @c sent_messages and @c sent_bytes. */
+	struct {
+		uint32_t task;      /**< The sender. */
+		uint32_t reserved;  /**< 0. */
+		uint64_t messages;  /**< Messages it sent. */
+		uint64_t bytes;     /**< Their payload bytes. */
+	} senders[RVX_KERNEL_QUEUE_SENDERS];
 };
+
+/**
+ * The earliest deadline among the kernel's armed wait timers (a task's sleep
+ * or receive timeout), so that a port whose CPU idles can wake for it rather
+ * than at its next periodic tick. Changes nothing.
+ * @param k             the kernel
+ * @param[out] deadline the deadline (kernel time)
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or an unbooted kernel
+ * @retval -RVX_EEMPTY no timer is armed
+ */
+int rvx_kernel_next_timer(const struct rvx_kernel *k, uint64_t *deadline);
 
 /**
  * Who talks through a queue: the task that last sent on it and the task that
  * last received from it in the open epoch (whether others did too), with the
- * epoch's counts. With rvx_kernel_task_info() it gives a port the task graph
+ * epoch's counts, and each sender's own share (up to
+ * `RVX_KERNEL_QUEUE_SENDERS` senders). The shares cost the send fast path
+ * nothing while one task keeps sending: a sender's counts are settled when
+ * another task (or a sensor delivery) takes over and when they are read. With rvx_kernel_task_info() it gives a port the task graph
  * a placement engine works on (edge sender -> receiver weighted by the
  * queue's traffic). A sensor delivery counts as a message sent but names no
  * sending task. Everything here restarts when the epoch closes

@@ -10,11 +10,14 @@
  * lock held, on whichever CPU ticks):
  * 1. the task graph is brought up to date: a vertex per live task (on the
  *    CPU the nucleus has it on), its load 1 (or, with `load_by_time`, the
- *    time it ran in the epoch in microseconds plus one); an edge per queue between the task that last
- *    sent on it and the task that last received from it
- *    (rvx_kernel_queue_peers()), weighted by the epoch's bytes plus
- *    messages. A queue several tasks use in an epoch is counted for its
- *    last sender and receiver; a queue with no traffic keeps its edge;
+ *    time it ran in the epoch in microseconds plus one); per queue, an
+ *    edge from each task that sent on it in the epoch (up to
+ *    `RVX_KERNEL_QUEUE_SENDERS`, rvx_kernel_queue_peers()) to the task that
+ *    last received from it, weighted by that sender's bytes plus messages
+ *    and its share of the received ones (received x its share of the
+ *    sent). A queue several tasks receive from is counted for its last
+ *    receiver; a sender's edge with no traffic in an epoch stays (its
+ *    weight decays) until its slot is needed for another pair;
  * 2. rvx_coh_epoch_close() runs within the engine's budget on the host's
  *    monotonic clock, followed by rvx_coh_rebuild() when it is due;
  * 3. the decision is witnessed: one `RVX_HKRT_WITNESS_PLACEMENT` record
@@ -46,7 +49,9 @@ extern "C" {
 #define RVX_HKRT_WITNESS_PLACEMENT 0x8210u
 
 /** Scratch bytes the engine needs for the runtime's graph. */
-#define RVX_HKRT_COH_SCRATCH RVX_COH_SCRATCH_BYTES(RVX_KERNEL_TASKS, RVX_KERNEL_QUEUES, RVX_HKRT_CPUS_MAX)
+#define RVX_HKRT_COH_SCRATCH RVX_COH_SCRATCH_BYTES(RVX_KERNEL_TASKS, RVX_HKRT_COH_EDGES, RVX_HKRT_CPUS_MAX)
+/** Engine edges: one per queue and sender slot. */
+#define RVX_HKRT_COH_EDGES (RVX_KERNEL_QUEUES * RVX_KERNEL_QUEUE_SENDERS)
 
 /**
  * Arguments of a `RVX_HKRT_WITNESS_PLACEMENT` record (native byte order; its
@@ -72,15 +77,16 @@ _Static_assert(RVX_KERNEL_TASKS == 64 && RVX_HKRT_CPUS_MAX < 15, "a placement fi
 struct rvx_hkrt_coh {
 	struct rvx_coh engine;                             /**< The engine. */
 	struct rvx_coh_vertex vertices[RVX_KERNEL_TASKS];  /**< One per task index. */
-	struct rvx_coh_edge edges[RVX_KERNEL_QUEUES];      /**< At most one per queue. */
+	struct rvx_coh_edge edges[RVX_HKRT_COH_EDGES];     /**< At most one per queue and sender slot. */
 	uint64_t scratch[(RVX_HKRT_COH_SCRATCH + 7u) / 8u]; /**< The engine's scratch. */
 	struct rvx_coh_score scores[RVX_KERNEL_TASKS];     /**< Scores of the last close. */
 	uint32_t placed[RVX_KERNEL_TASKS];     /**< CPU the runtime knew a vertex on, or `RVX_COH_NONE`. */
 	uint32_t generation[RVX_KERNEL_TASKS]; /**< Runtime generation of the task a vertex is. */
 	uint64_t ran[RVX_KERNEL_TASKS];        /**< Its run time counted so far (ns). */
-	uint32_t edge_of[RVX_KERNEL_QUEUES];   /**< Engine edge of each queue, or `RVX_COH_NONE`. */
-	uint32_t edge_a[RVX_KERNEL_QUEUES];    /**< Sender the edge was made for. */
-	uint32_t edge_b[RVX_KERNEL_QUEUES];    /**< Receiver the edge was made for. */
+	/** Engine edge of each queue's sender slot i (index q * `RVX_KERNEL_QUEUE_SENDERS` + i), or `RVX_COH_NONE`. */
+	uint32_t edge_of[RVX_HKRT_COH_EDGES];
+	uint32_t edge_a[RVX_HKRT_COH_EDGES];   /**< Sender the edge was made for. */
+	uint32_t edge_b[RVX_HKRT_COH_EDGES];   /**< Receiver the edge was made for. */
 	/** A task's load: 0 (what attach sets) 1 per task; 1 its run time in the
 	 *  epoch (us + 1). Set it after attach, before rvx_hkrt_run(). Run time
 	 *  varies from epoch to epoch, and the balance constraint then moves
