@@ -982,6 +982,14 @@ int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head 
 	return 0;
 }
 
+int rvx_kernel_journal_view(const struct rvx_kernel *k, struct rvx_witness_journal *out)
+{
+	if (k == NULL || out == NULL || !k->booted || !k->has_journal)
+		return -RVX_EINVAL;
+	*out = k->journal;
+	return 0;
+}
+
 int rvx_kernel_trusted_keys_set(struct rvx_kernel *k, const uint8_t *keys, uint32_t count)
 {
 	if (k == NULL || !k->booted || (keys == NULL && count != 0))

@@ -216,6 +216,18 @@ static void run_selftests(void)
 	rvx_a64_exit(failed == 0 ? 0 : 1);
 }
 
+/* rvx.persist=on (persist.c, in the virt image only; the images that share
+ * this file without it refuse the mode). */
+__attribute__((weak)) int rvx_virt_persist_secret(uint8_t out[32]);
+__attribute__((weak)) _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k);
+/* rvx.fat=<path> (fatread.c, virt only): returns at once without the argument. */
+__attribute__((weak)) void rvx_virt_fat_main(struct rvx_kernel *k);
+
+static bool persist_requested(void)
+{
+	return rvx_virt_bootarg("rvx.persist=on");
+}
+
 static _Noreturn void die(const char *what, int err, uint32_t code)
 {
 	rvx_a64_printf("RuVix: %s: %s (%d)\n", what, rvx_strerror(err), err);
@@ -650,9 +662,18 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 	uint8_t secret[32];
 	int rc;
 
-	rc = rvx_port_entropy(secret, sizeof(secret));
-	if (rc != 0)
-		die("no entropy for the kernel secret (the DTB has no rng-seed)", rc, 4);
+	if (persist_requested()) {
+		/* The persistent log is the kernel's only under the same secret. */
+		if (rvx_virt_persist_secret == NULL)
+			die("rvx.persist=on: this image has no persistence", -RVX_ENOTSUP, 4);
+		rc = rvx_virt_persist_secret(secret);
+		if (rc != 0)
+			die("rvx.persist=on needs rvx.persist.key=<64 hex digits>", rc, 4);
+	} else {
+		rc = rvx_port_entropy(secret, sizeof(secret));
+		if (rc != 0)
+			die("no entropy for the kernel secret (the DTB has no rng-seed)", rc, 4);
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.region_pool_size = 1024u * 1024u;
 	cfg.region_pool = rvx_a64_alloc(cfg.region_pool_size, 4096);
@@ -835,6 +856,10 @@ _Noreturn void rvx_a64_board_primary_main(const void *dtb, uint64_t el, uint64_t
 	boot_mark("gic-entropy");
 	boot_kernel(early, 4);
 	boot_steps_print();
+	if (persist_requested() && rvx_virt_persist_main != NULL)
+		rvx_virt_persist_main(&kernel);
+	if (rvx_virt_fat_main != NULL)
+		rvx_virt_fat_main(&kernel);
 	if (partitions_requested()) {
 		/* The partition mode's work is the partitions, on every CPU; the
 		 * root package stays unmounted. */

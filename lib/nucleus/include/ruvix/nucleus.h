@@ -1537,6 +1537,19 @@ int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, ui
  */
 int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head *out);
 
+/**
+ * A read-only view of the kernel's journal (the frames since boot or the
+ * last restore), for an embedder that copies them out as they are written
+ * (to a disk: ruvix/persist.h). The view points into the journal storage
+ * the embedder gave at boot; it is valid until the next call that changes
+ * the kernel. Iterate it with rvx_witness_journal_next().
+ * @param k         the kernel
+ * @param[out] out  the view
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer, the kernel is not booted, or it has no journal
+ */
+int rvx_kernel_journal_view(const struct rvx_kernel *k, struct rvx_witness_journal *out);
+
 #ifdef __cplusplus
 }
 #endif
