@@ -3,7 +3,7 @@
  * The coherence engine in the hosted kernel runtime
  * (ruvix/hosted_krt_coh.h): two chatty pairs started split across two CPUs
  * end up each on one CPU, every move a TASK_MIGRATE record and every close
- * a placement record; a quiet system does not move; attach checks.
+ * a placement record, and no message lost or capability broken by the moves; a quiet system does not move; attach checks.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -113,17 +113,23 @@ static int spawn2(rvx_hkrt_entry_fn fn, uint32_t cpu, rvx_handle_t in, rvx_handl
 
 /* ---- two chatty pairs ------------------------------------------------------ */
 
-/* Ping: for RUN_NS, send a number and wait for it back; then 0 (stop). */
+/* Ping: for RUN_NS, send a number and wait for it back; then 0 (stop). The
+ * engine moves these tasks while they talk: every number must come back, in
+ * order, through the same capabilities (exit 2 if one is lost or out of
+ * order, 1 if a call is refused). */
 static void ping(const struct rvx_user_start *s)
 {
 	rvx_handle_t in = {s->caps[0]}, out = {s->caps[1]};
-	uint64_t t0 = s->now_ns, v = 1, len;
+	uint64_t t0 = s->now_ns, v = 1, sent, len;
 
 	rvx_user_init(s);
 	while (rvx_hkrt_now(&rt) - t0 < RUN_NS) {
+		sent = v;
 		if (rvx_sys_queue_send(out, 1, 0, 0, &v, sizeof(v)) != 0 ||
 		    rvx_sys_queue_recv(in, &v, sizeof(v), NULL, &len, RVX_USER_FOREVER) != 0)
 			rvx_hkrt_exit(1);
+		if (len != sizeof(v) || v != sent)
+			rvx_hkrt_exit(2);
 		v++;
 	}
 	v = 0;
