@@ -145,7 +145,8 @@ static int by_phandle(const void *dtb, uint32_t phandle)
 {
 	int gic = rvx_a64_fdt_gic_offset();
 
-	if (gic >= 0 && phandle != 0u && phandle != UINT32_MAX && fdt_get_phandle(dtb, gic) == phandle)
+	if (gic >= 0 && phandle != 0u && phandle != UINT32_MAX &&
+	    fdt_get_phandle(dtb, gic) == phandle)
 		return gic;
 	return fdt_node_offset_by_phandle(dtb, phandle);
 }
