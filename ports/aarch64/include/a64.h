@@ -252,6 +252,9 @@ extern char __image_end[];
 /** Nodes of one board-named compatible kept by rvx_a64_fdt_scan(). */
 #define RVX_A64_FDT_MAX_DEVS 4
 
+/** Compatibles rvx_a64_fdt_scan_for() keeps the first node of. */
+#define RVX_A64_FDT_MAX_FIRSTS 4
+
 /** A node found by the scan, with its ancestors (anc[0] the root,
  *  anc[depth - 1] the parent), so `reg` and `ranges` need no rescan. */
 struct rvx_a64_fdt_node {
@@ -267,6 +270,19 @@ struct rvx_a64_fdt_node {
  *  and dtb_size; 0 or a negative libfdt error, *what naming the part. */
 int rvx_a64_fdt_scan(const void *dtb, const char *const *dev_compat, size_t dev_count,
 		     const char **what);
+/** rvx_a64_fdt_scan(), also keeping the first node compatible with each
+ *  of @p first (@p first_count strings, at most RVX_A64_FDT_MAX_FIRSTS),
+ *  for rvx_a64_fdt_first(); 0, -FDT_ERR_NOSPACE (too many, *what "scan
+ *  request") or rvx_a64_fdt_scan()'s errors. */
+int rvx_a64_fdt_scan_for(const void *dtb, const char *const *dev_compat, size_t dev_count,
+			 const char *const *first, size_t first_count, const char **what);
+/** The first node compatible with the scan's @p i-th first string (in DTB
+ *  order); NULL if there was none. */
+const struct rvx_a64_fdt_node *rvx_a64_fdt_first(size_t i);
+/** The scan's /cpus node, or -FDT_ERR_NOTFOUND. */
+int rvx_a64_fdt_cpus_offset(void);
+/** The scan's GIC node (the first compatible GICv2), or -FDT_ERR_NOTFOUND. */
+int rvx_a64_fdt_gic_offset(void);
 /** The device nodes the scan kept (in DTB order); *count gets how many. */
 const struct rvx_a64_fdt_node *rvx_a64_fdt_devices(int *count);
 /** Of the scan's device nodes, the one /chosen stdout-path names, else

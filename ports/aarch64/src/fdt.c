@@ -27,12 +27,23 @@ struct finds {
 	struct rvx_a64_fdt_node memory[RVX_A64_NUMA_MAX_MEMS], gic, timer, psci, cpus_node, chosen;
 	struct rvx_a64_fdt_node dev[MAX_DEVS];
 	int dev_count;
+	struct rvx_a64_fdt_node first[RVX_A64_FDT_MAX_FIRSTS];
+	bool have_first[RVX_A64_FDT_MAX_FIRSTS];
+	int aliases;
 	int cpu[RVX_A64_MAX_CPUS];
 	uint32_t cpu_count_dtb;
 	uint32_t mem_count;
 	int distance_map;
 	bool have_distance_map;
-	bool have_gic, have_timer, have_psci, have_cpus, have_chosen;
+	bool have_gic, have_timer, have_psci, have_cpus, have_chosen, have_aliases;
+};
+
+/* What the board asked the scan to look for. */
+struct wants {
+	const char *const *dev;
+	size_t dev_count;
+	const char *const *first;
+	size_t first_count;
 };
 
 static struct finds finds;
@@ -87,12 +98,15 @@ static int translate(const void *dtb, const struct rvx_a64_fdt_node *h, uint64_t
 static int read_reg(const void *dtb, const struct rvx_a64_fdt_node *h, int index,
 		    struct rvx_a64_range *out)
 {
-	int parent = h->anc[h->depth - 1];
-	int ac = fdt_address_cells(dtb, parent);
-	int sc = fdt_size_cells(dtb, parent);
+	int parent, ac, sc;
 	int len = 0;
 	const fdt32_t *reg;
 
+	if (h->depth < 1)
+		return -FDT_ERR_BADSTRUCTURE; /* the root: no parent bus */
+	parent = h->anc[h->depth - 1];
+	ac = fdt_address_cells(dtb, parent);
+	sc = fdt_size_cells(dtb, parent);
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
 	reg = fdt_getprop(dtb, h->node, "reg", &len);
@@ -194,7 +208,7 @@ struct scan_node {
 
 /* Classify one node (its properties all read) into the finds. */
 static void visit(struct finds *f, const struct scan_node *n, const int *anc,
-		  const char *const *dev_compat, size_t dev_count)
+		  const struct wants *w)
 {
 	static const char *const gic[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic"};
 	static const char *const timer[] = {"arm,armv8-timer", "arm,armv7-timer"};
@@ -228,15 +242,23 @@ static void visit(struct finds *f, const struct scan_node *n, const int *anc,
 		keep(&f->timer, &f->have_timer, node, depth, anc);
 	if (list_has_any(&compat, psci, 3))
 		keep(&f->psci, &f->have_psci, node, depth, anc);
-	if (list_has_any(&compat, dev_compat, dev_count) && f->dev_count < MAX_DEVS) {
+	if (list_has_any(&compat, w->dev, w->dev_count) && f->dev_count < MAX_DEVS) {
 		bool dummy = false;
 
 		keep(&f->dev[f->dev_count++], &dummy, node, depth, anc);
+	}
+	for (size_t i = 0; i < w->first_count; i++) {
+		if (list_has_any(&compat, &w->first[i], 1))
+			keep(&f->first[i], &f->have_first[i], node, depth, anc);
 	}
 	if (depth == 1 && strcmp(n->name, "cpus") == 0)
 		keep(&f->cpus_node, &f->have_cpus, node, depth, anc);
 	if (depth == 1 && strcmp(n->name, "chosen") == 0)
 		keep(&f->chosen, &f->have_chosen, node, depth, anc);
+	if (depth == 1 && strcmp(n->name, "aliases") == 0 && !f->have_aliases) {
+		f->have_aliases = true;
+		f->aliases = node;
+	}
 }
 
 /* Whether the string at @p off of the strings block (@p size bytes) is
@@ -254,7 +276,7 @@ static bool name_is(const char *strs, uint32_t size, uint32_t off, const char *w
  * through libfdt here (fdt_getprop() twice per node, each walking the
  * node's properties, plus fdt_next_node()) cost about 0.9 million
  * instructions on QEMU's virt DTB. */
-static int scan(const void *dtb, struct finds *f, const char *const *dev_compat, size_t dev_count)
+static int scan(const void *dtb, struct finds *f, const struct wants *w)
 {
 	const uint8_t *st = (const uint8_t *)dtb + fdt_off_dt_struct(dtb);
 	const char *strs = (const char *)dtb + fdt_off_dt_strings(dtb);
@@ -281,7 +303,7 @@ static int scan(const void *dtb, struct finds *f, const char *const *dev_compat,
 		tag = fdt32_ld((const fdt32_t *)(const void *)(st + off));
 		off += 4;
 		if (pending && tag != FDT_PROP && tag != FDT_NOP) {
-			visit(f, &cur, anc, dev_compat, dev_count);
+			visit(f, &cur, anc, w);
 			pending = false;
 		}
 		switch (tag) {
@@ -351,6 +373,38 @@ const struct rvx_a64_fdt_node *rvx_a64_fdt_devices(int *count)
 	return finds.dev;
 }
 
+/* The node @p path (@p plen bytes) names. A bare alias is looked up in
+ * the /aliases node the scan found (libfdt's own lookup first walks the
+ * root's children, every subtree before /aliases, to find it); its value
+ * must be a string inside the property. Anything else goes to libfdt. */
+static int stdout_node(const void *dtb, const struct finds *f, const char *path, int plen)
+{
+	const char *alias;
+	int alen = 0;
+
+	if (plen <= 0 || path[0] == '/' || !f->have_aliases || memchr(path, '/', (size_t)plen))
+		return fdt_path_offset_namelen(dtb, path, plen);
+	alias = fdt_getprop_namelen(dtb, f->aliases, path, plen, &alen);
+	if (alias == NULL || alen <= 0 || alias[alen - 1] != '\0')
+		return -FDT_ERR_BADPATH;
+	return fdt_path_offset(dtb, alias);
+}
+
+const struct rvx_a64_fdt_node *rvx_a64_fdt_first(size_t i)
+{
+	return i < RVX_A64_FDT_MAX_FIRSTS && finds.have_first[i] ? &finds.first[i] : NULL;
+}
+
+int rvx_a64_fdt_cpus_offset(void)
+{
+	return finds.have_cpus ? finds.cpus_node.node : -FDT_ERR_NOTFOUND;
+}
+
+int rvx_a64_fdt_gic_offset(void)
+{
+	return finds.have_gic ? finds.gic.node : -FDT_ERR_NOTFOUND;
+}
+
 const struct rvx_a64_fdt_node *rvx_a64_fdt_stdout_device(void)
 {
 	const void *dtb = rvx_a64_board.dtb;
@@ -371,7 +425,7 @@ const struct rvx_a64_fdt_node *rvx_a64_fdt_stdout_device(void)
 
 			if (colon != NULL)
 				plen = (int)(colon - path);
-			node = fdt_path_offset_namelen(dtb, path, plen);
+			node = stdout_node(dtb, f, path, plen);
 			for (int i = 0; i < f->dev_count; i++) {
 				if (f->dev[i].node == node)
 					pick = i;
@@ -519,9 +573,19 @@ static int parse_chosen(const void *dtb, const struct finds *f, struct rvx_a64_b
 int rvx_a64_fdt_scan(const void *dtb, const char *const *dev_compat, size_t dev_count,
 		     const char **what)
 {
+	return rvx_a64_fdt_scan_for(dtb, dev_compat, dev_count, NULL, 0, what);
+}
+
+int rvx_a64_fdt_scan_for(const void *dtb, const char *const *dev_compat, size_t dev_count,
+			 const char *const *first, size_t first_count, const char **what)
+{
 	struct rvx_a64_board *b = &rvx_a64_board;
+	struct wants w = {dev_compat, dev_count, first, first_count};
 	int err;
 
+	*what = "scan request";
+	if (first_count > RVX_A64_FDT_MAX_FIRSTS)
+		return -FDT_ERR_NOSPACE;
 	*what = "header";
 	err = fdt_check_header(dtb);
 	if (err != 0)
@@ -529,7 +593,7 @@ int rvx_a64_fdt_scan(const void *dtb, const char *const *dev_compat, size_t dev_
 	b->dtb = dtb;
 	b->dtb_size = fdt_totalsize(dtb);
 	*what = "structure";
-	return scan(dtb, &finds, dev_compat, dev_count);
+	return scan(dtb, &finds, &w);
 }
 
 int rvx_a64_fdt_machine(bool need_psci, const char **what)

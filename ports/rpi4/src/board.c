@@ -113,24 +113,6 @@ static uint64_t cells(const fdt32_t *p, int n)
 	return v;
 }
 
-/* A node with its ancestors, as the core's helpers want it. */
-static int node_at(const void *dtb, int node, struct rvx_a64_fdt_node *n)
-{
-	int depth = fdt_node_depth(dtb, node);
-
-	if (depth < 1 || depth >= RVX_A64_FDT_MAX_DEPTH)
-		return depth < 0 ? depth : -FDT_ERR_BADSTRUCTURE;
-	memset(n, 0, sizeof(*n));
-	n->node = node;
-	n->depth = depth;
-	for (int d = 0; d < depth; d++) {
-		n->anc[d] = fdt_supernode_atdepth_offset(dtb, node, d, NULL);
-		if (n->anc[d] < 0)
-			return n->anc[d];
-	}
-	return 0;
-}
-
 /* The first address of @p n's `reg` as written (its parent bus). */
 static int bus_address(const void *dtb, const struct rvx_a64_fdt_node *n, uint64_t *out)
 {
@@ -157,28 +139,39 @@ static bool okay(const void *dtb, int node)
 	       (len == 3 && memcmp(st, "ok", 3) == 0);
 }
 
-/* The node's interrupt controller: its own or its nearest ancestor's
- * interrupt-parent. */
-static int interrupt_parent(const void *dtb, int node)
+/* The node @p phandle names: the core scan's GIC when it is that one (the
+ * usual answer, without libfdt's walk over every node before it). */
+static int by_phandle(const void *dtb, uint32_t phandle)
 {
-	for (int n = node; n >= 0; n = fdt_parent_offset(dtb, n)) {
+	int gic = rvx_a64_fdt_gic_offset();
+
+	if (gic >= 0 && phandle != 0u && phandle != UINT32_MAX &&
+	    fdt_get_phandle(dtb, gic) == phandle)
+		return gic;
+	return fdt_node_offset_by_phandle(dtb, phandle);
+}
+
+/* The node's interrupt controller: its own or its nearest ancestor's
+ * interrupt-parent (the ancestors the scan kept). */
+static int interrupt_parent(const void *dtb, const struct rvx_a64_fdt_node *n)
+{
+	for (int d = n->depth; d >= 0; d--) {
 		int len = 0;
-		const fdt32_t *ph = fdt_getprop(dtb, n, "interrupt-parent", &len);
+		int at = d == n->depth ? n->node : n->anc[d];
+		const fdt32_t *ph = fdt_getprop(dtb, at, "interrupt-parent", &len);
 
 		if (ph != NULL)
-			return len == 4 ? fdt_node_offset_by_phandle(dtb, fdt32_to_cpu(*ph))
-					: -FDT_ERR_BADVALUE;
-		if (n == 0)
-			break;
+			return len == 4 ? by_phandle(dtb, fdt32_to_cpu(*ph)) : -FDT_ERR_BADVALUE;
 	}
 	return -FDT_ERR_NOTFOUND;
 }
 
-/* The GIC INTID of @p node's first interrupt when its controller is a GIC
+/* The GIC INTID of @p n's first interrupt when its controller is a GIC
  * (three cells: SPI n is 32 + n, PPI n 16 + n); 0 otherwise. */
-static uint32_t gic_intid(const void *dtb, int node)
+static uint32_t gic_intid(const void *dtb, const struct rvx_a64_fdt_node *n)
 {
-	int ic = interrupt_parent(dtb, node);
+	int node = n->node;
+	int ic = interrupt_parent(dtb, n);
 	int len = 0, clen = 0;
 	const fdt32_t *irq = fdt_getprop(dtb, node, "interrupts", &len);
 	const fdt32_t *cells;
@@ -214,26 +207,24 @@ static int uart_at(const void *dtb, const struct rvx_a64_fdt_node *n, struct rpi
 }
 
 /* The mailbox and the bus view of memory its parent gives (dma-ranges). */
-static int find_mailbox(const void *dtb)
+static int find_mailbox(const void *dtb, const struct rvx_a64_fdt_node *n)
 {
-	struct rvx_a64_fdt_node n;
 	struct rvx_a64_range r;
-	int node = fdt_node_offset_by_compatible(dtb, -1, "brcm,bcm2835-mbox");
 	int err, bus, parent, len = 0;
 	const fdt32_t *dr;
 
-	if (node < 0)
-		return node;
-	err = node_at(dtb, node, &n);
+	if (n == NULL)
+		return -FDT_ERR_NOTFOUND;
+	if (n->depth < 1)
+		return -FDT_ERR_BADSTRUCTURE; /* the root: no parent bus */
+	err = rvx_a64_fdt_reg(n, 0, &r);
 	if (err == 0)
-		err = rvx_a64_fdt_reg(&n, 0, &r);
-	if (err == 0)
-		err = bus_address(dtb, &n, &mbox_bus);
+		err = bus_address(dtb, n, &mbox_bus);
 	if (err != 0)
 		return err;
 	mbox_base = r.base;
-	bus = n.anc[n.depth - 1];
-	parent = n.depth >= 2 ? n.anc[n.depth - 2] : 0;
+	bus = n->anc[n->depth - 1];
+	parent = n->depth >= 2 ? n->anc[n->depth - 2] : 0;
 	dr = fdt_getprop(dtb, bus, "dma-ranges", &len);
 	if (dr != NULL && len > 0) {
 		int ca = fdt_address_cells(dtb, bus);
@@ -254,7 +245,7 @@ static int find_mailbox(const void *dtb)
 /* Each CPU's spin-table release address (enable-method "spin-table"). */
 static int find_release_addrs(const void *dtb)
 {
-	int cpus = fdt_path_offset(dtb, "/cpus");
+	int cpus = rvx_a64_fdt_cpus_offset();
 	int ac, node;
 
 	if (cpus < 0)
@@ -284,11 +275,13 @@ static int find_release_addrs(const void *dtb)
 int rvx_virt_fdt_parse(const void *dtb, const char **what)
 {
 	static const char *const uarts[] = {"arm,pl011", "brcm,bcm2835-aux-uart"};
+	/* Found by the core's one pass, as the UARTs are. */
+	static const char *const firsts[] = {"brcm,bcm2835-mbox", "brcm,bcm2835-pm-wdt"};
 	const struct rvx_a64_fdt_node *devs, *out;
 	int count = 0;
 	int err;
 
-	err = rvx_a64_fdt_scan(dtb, uarts, 2, what);
+	err = rvx_a64_fdt_scan_for(dtb, uarts, 2, firsts, 2, what);
 	if (err != 0)
 		return err;
 	*what = "UARTs";
@@ -323,21 +316,19 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 			pl011 = c;
 		rvx_a64_board.uart.base = c.base;
 		rvx_a64_board.uart.size = 4096;
-		rvx_virt_uart_intid = gic_intid(dtb, out->node);
+		rvx_virt_uart_intid = gic_intid(dtb, out);
 	}
 	*what = "mailbox";
-	err = find_mailbox(dtb);
+	err = find_mailbox(dtb, rvx_a64_fdt_first(0));
 	if (err != 0)
 		return err;
 	/* The PM watchdog resets the board (optional: without it, reset
 	 * halts). */
 	{
-		int node = fdt_node_offset_by_compatible(dtb, -1, "brcm,bcm2835-pm-wdt");
-		struct rvx_a64_fdt_node n;
+		const struct rvx_a64_fdt_node *n = rvx_a64_fdt_first(1);
 		struct rvx_a64_range r;
 
-		if (node >= 0 && okay(dtb, node) && node_at(dtb, node, &n) == 0 &&
-		    rvx_a64_fdt_reg(&n, 0, &r) == 0)
+		if (n != NULL && okay(dtb, n->node) && rvx_a64_fdt_reg(n, 0, &r) == 0)
 			pm_base = r.base;
 	}
 	*what = "spin tables";
