@@ -26,7 +26,7 @@ extern char **environ;
 
 struct prog {
 	const char *path; /* relative to the bench directory of the build */
-	const char *arg;  /* one argument or NULL; "@BUILD@" is the build directory */
+	const char *arg[2]; /* up to two arguments; "@BUILD@" is the build directory */
 	const char *what;
 	const char *absent; /* why it may be missing */
 };
@@ -34,37 +34,37 @@ struct prog {
 #if BENCH_SUITE == 1
 static const char suite[] = "ruvix-vs-linux";
 static const struct prog progs[] = {
-	{"bench-foundation", NULL,
+	{"bench-foundation", {NULL},
 	 "capability check vs faccessat, queue vs pipe, one-way latency across CPUs vs one cache line, "
 	 "pipe and eventfd",
 	 NULL},
-	{"bench-tasks", NULL, "hosted task hand-offs and creation vs Linux threads", NULL},
-	{"buddy/bench-buddy", NULL, "page allocator vs posix_memalign", NULL},
-	{"net/bench-net", NULL, "lib/net frames per second through rx and tx", NULL},
-	{"vecgraph/bench_hnsw", NULL, "vector store vs hnswlib (recall/QPS), graph store throughput",
+	{"bench-tasks", {NULL}, "hosted task hand-offs and creation vs Linux threads", NULL},
+	{"buddy/bench-buddy", {NULL}, "page allocator vs posix_memalign", NULL},
+	{"net/bench-net", {NULL}, "lib/net frames per second through rx and tx", NULL},
+	{"vecgraph/bench_hnsw", {NULL}, "vector store vs hnswlib (recall/QPS), graph store throughput",
 	 "needs a C++ compiler and libhnswlib-dev"},
-	{"coherence/bench-coherence", "@BUILD@",
+	{"coherence/bench-coherence", {"-o", "@BUILD@"},
 	 "placement vs round-robin, METIS and Scotch (table, CSV, PNG)",
 	 "needs libmetis-dev and libscotch-dev"},
-	{"coherence/bench-coherence-hosted", NULL,
+	{"coherence/bench-coherence-hosted", {NULL},
 	 "placement of hosted kernel tasks vs round-robin", "needs -Dcoherence=enabled"},
 };
 #elif BENCH_SUITE == 2
 static const char suite[] = "syscall-bench";
 static const struct prog progs[] = {
-	{"bench-syscall", NULL, "each of the twelve syscalls through the dispatcher; the queue pair "
+	{"bench-syscall", {NULL}, "each of the twelve syscalls through the dispatcher; the queue pair "
 				"beside a pipe",
 	 NULL},
-	{"bench-gate", NULL, "a syscall from a component through the hosted gate beside a direct call",
+	{"bench-gate", {NULL}, "a syscall from a component through the hosted gate beside a direct call",
 	 "x86-64 hosts only"},
-	{"sched/bench-sched", NULL, "pick-next from 8 to 4096 tasks, timers, memory per task", NULL},
-	{"hyp/bench-hyp", NULL, "partition switch bookkeeping, lease checks, stage-2 map/unmap", NULL},
+	{"sched/bench-sched", {NULL}, "pick-next from 8 to 4096 tasks, timers, memory per task", NULL},
+	{"hyp/bench-hyp", {NULL}, "partition switch bookkeeping, lease checks, stage-2 map/unmap", NULL},
 };
 #elif BENCH_SUITE == 3
 static const char suite[] = "proof-overhead";
 static const struct prog progs[] = {
-	{"proof/bench-proof", NULL, "proof verification per tier vs raw BearSSL", NULL},
-	{"witness/bench-witness", NULL,
+	{"proof/bench-proof", {NULL}, "proof verification per tier vs raw BearSSL", NULL},
+	{"witness/bench-witness", {NULL},
 	 "witness append (portable vs SHA instructions), verification, checkpoints", NULL},
 };
 #else
@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 	snprintf(build, sizeof(build), "%s/..", dir);
 	for (size_t i = 0; i < NPROGS; i++) {
 		char path[PATH_MAX + 64];
-		char *args[3];
+		char *args[4];
+		int na = 1;
 		pid_t pid;
 		int st;
 
@@ -111,10 +112,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		args[0] = path;
-		args[1] = progs[i].arg ? (strcmp(progs[i].arg, "@BUILD@") == 0 ? build
-									       : (char *)progs[i].arg)
-				       : NULL;
-		args[2] = NULL;
+		for (int a = 0; a < 2 && progs[i].arg[a]; a++)
+			args[na++] = strcmp(progs[i].arg[a], "@BUILD@") == 0 ? build
+									    : (char *)progs[i].arg[a];
+		args[na] = NULL;
 		if (posix_spawn(&pid, path, NULL, NULL, args, environ) != 0 ||
 		    waitpid(pid, &st, 0) != pid) {
 			printf("(could not run %s: %s)\n\n", path, strerror(errno));
