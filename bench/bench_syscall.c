@@ -592,7 +592,28 @@ static void row(const char *name, int r, int b, const struct stats *s)
 	       s->p90, s->p99, s->mean);
 }
 
-int main(void)
+/* `bench-syscall --count N`: N send+receive pairs through the dispatcher and
+ * nothing else, untimed: for instruction counts under callgrind
+ * (valgrind --tool=callgrind --toggle-collect=rvx_syscall). */
+static int count_only(long n)
+{
+	long bad = 0;
+
+	setup();
+	restore();
+	prep_send(0);
+	prep_recv(MAXR / 2);
+	for (long i = 0; i < n; i++) {
+		bad += rvx_syscall(&W.k, 0, RVX_SYS_QUEUE_SEND, &args[0], &res[0]) != 0;
+		bad += rvx_syscall(&W.k, 0, RVX_SYS_QUEUE_RECV, &args[MAXR / 2], &res[MAXR / 2]) != 0;
+		bad += res[MAXR / 2].value[0] != 8;
+	}
+	BENCH_REQUIRE(bad == 0, "%ld failed calls", bad);
+	printf("%ld QueueSend+QueueRecv pairs of 8 bytes through rvx_syscall(), all checked\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	double step, read_ns;
 	struct stats send, recv, pair, pipe_st, bare, traffic;
@@ -612,6 +633,13 @@ int main(void)
 	};
 
 	const char *sfile = getenv("RVX_BENCH_SAMPLES");
+
+	if (argc == 3 && strcmp(argv[1], "--count") == 0 && atol(argv[2]) > 0)
+		return count_only(atol(argv[2]));
+	if (argc != 1) {
+		fprintf(stderr, "usage: bench-syscall [--count N]\n");
+		return 2;
+	}
 
 	if (sfile != NULL && sfile[0] != '\0') {
 		samples_csv = fopen(sfile, "w");
