@@ -518,7 +518,7 @@ static double print_series(const struct series *s, FILE *csv)
 	printf("\n");
 	if (csv)
 		for (int i = 0; i < s->secs; i++)
-			fprintf(csv, "%s,%d,%.0f\n", s->name, i + 1, s->per_sec[i]);
+			fprintf(csv, "\"%s\",%d,%.0f\n", s->name, i + 1, s->per_sec[i]);
 	return med;
 }
 
