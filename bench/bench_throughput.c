@@ -511,7 +511,7 @@ static double print_series(const struct series *s, FILE *csv)
 		hi = v[i] > hi ? v[i] : hi;
 	}
 	double med = bench_median(v, s->secs);
-	printf("%-44s %12.0f %12.0f %12.0f  %s/s\n", s->name, med, lo, hi, s->unit);
+	printf("%-50s %12.0f %12.0f %12.0f  %s/s\n", s->name, med, lo, hi, s->unit);
 	printf("  per second:");
 	for (int i = 0; i < s->secs; i++)
 		printf(" %.0f", s->per_sec[i]);
@@ -558,7 +558,7 @@ int main(int argc, char **argv)
 	n += 2;
 	run_graph(&s[n++]);
 
-	printf("%-44s %12s %12s %12s\n", "workload", "median/s", "min/s", "max/s");
+	printf("%-50s %12s %12s %12s\n", "workload", "median/s", "min/s", "max/s");
 	for (int i = 0; i < n; i++)
 		med[i] = print_series(&s[i], csv);
 	if (cpus >= 2 && med[2] > 0) {
