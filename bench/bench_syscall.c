@@ -422,6 +422,19 @@ static struct stats run(const struct spec *s)
 	return st;
 }
 
+/* With RVX_BENCH_SAMPLES=FILE in the environment, every sample (a batch
+ * mean, ns per call) of the headline rows is written to FILE as CSV
+ * "series,ns" for a latency-distribution plot (scripts/bench-report). */
+static FILE *samples_csv;
+
+static void dump_samples(const char *series, const double *v, int n)
+{
+	if (samples_csv == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		fprintf(samples_csv, "%s,%.2f\n", series, v[i]);
+}
+
 /* Send and receive share a queue: B sends timed, then B receives timed. */
 static void run_send_recv(int batch, int nsamp, struct stats *send, struct stats *recv,
 			  struct stats *pair)
@@ -470,6 +483,7 @@ static void run_send_recv(int batch, int nsamp, struct stats *send, struct stats
 	qsort(ss, (size_t)nsamp, sizeof(double), bench_cmp_double);
 	qsort(rs, (size_t)nsamp, sizeof(double), bench_cmp_double);
 	qsort(ps, (size_t)nsamp, sizeof(double), bench_cmp_double);
+	dump_samples("QueueSend+QueueRecv via dispatcher", ps, nsamp);
 	*send = (struct stats){ss[nsamp / 2], ss[nsamp * 9 / 10], ss[nsamp * 99 / 100],
 			       sums / ((double)nsamp * batch), (long)nsamp * batch};
 	*recv = (struct stats){rs[nsamp / 2], rs[nsamp * 9 / 10], rs[nsamp * 99 / 100],
@@ -501,6 +515,7 @@ static struct stats time_bare_queue(int batch, int nsamp)
 		sum += (double)(t1 - t0);
 	}
 	qsort(v, (size_t)nsamp, sizeof(double), bench_cmp_double);
+	dump_samples("bare rvx_queue send+recv", v, nsamp);
 	return (struct stats){v[nsamp / 2], v[nsamp * 9 / 10], v[nsamp * 99 / 100],
 			      sum / ((double)nsamp * batch), (long)nsamp * batch};
 }
@@ -560,6 +575,7 @@ static struct stats time_pipe(int batch, int nsamp)
 	close(fd[0]);
 	close(fd[1]);
 	qsort(v, (size_t)nsamp, sizeof(double), bench_cmp_double);
+	dump_samples("Linux pipe write+read", v, nsamp);
 	return (struct stats){v[nsamp / 2], v[nsamp * 9 / 10], v[nsamp * 99 / 100],
 			      sum / ((double)nsamp * batch), (long)nsamp * batch};
 }
@@ -576,7 +592,28 @@ static void row(const char *name, int r, int b, const struct stats *s)
 	       s->p90, s->p99, s->mean);
 }
 
-int main(void)
+/* `bench-syscall --count N`: N send+receive pairs through the dispatcher and
+ * nothing else, untimed: for instruction counts under callgrind
+ * (valgrind --tool=callgrind --toggle-collect=rvx_syscall). */
+static int count_only(long n)
+{
+	long bad = 0;
+
+	setup();
+	restore();
+	prep_send(0);
+	prep_recv(MAXR / 2);
+	for (long i = 0; i < n; i++) {
+		bad += rvx_syscall(&W.k, 0, RVX_SYS_QUEUE_SEND, &args[0], &res[0]) != 0;
+		bad += rvx_syscall(&W.k, 0, RVX_SYS_QUEUE_RECV, &args[MAXR / 2], &res[MAXR / 2]) != 0;
+		bad += res[MAXR / 2].value[0] != 8;
+	}
+	BENCH_REQUIRE(bad == 0, "%ld failed calls", bad);
+	printf("%ld QueueSend+QueueRecv pairs of 8 bytes through rvx_syscall(), all checked\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	double step, read_ns;
 	struct stats send, recv, pair, pipe_st, bare, traffic;
@@ -595,6 +632,20 @@ int main(void)
 		{"11 SensorSubscribe", RVX_SYS_SENSOR_SUBSCRIBE, 1, 1, 1024, prep_sub},
 	};
 
+	const char *sfile = getenv("RVX_BENCH_SAMPLES");
+
+	if (argc == 3 && strcmp(argv[1], "--count") == 0 && atol(argv[2]) > 0)
+		return count_only(atol(argv[2]));
+	if (argc != 1) {
+		fprintf(stderr, "usage: bench-syscall [--count N]\n");
+		return 2;
+	}
+
+	if (sfile != NULL && sfile[0] != '\0') {
+		samples_csv = fopen(sfile, "w");
+		BENCH_REQUIRE(samples_csv != NULL, "%s: %s", sfile, strerror(errno));
+		fprintf(samples_csv, "series,ns\n");
+	}
 	BENCH_REQUIRE(bench_pin(0) == 0, "pin to CPU 0");
 	setup();
 	xfer[0] = (struct rvx_syscall_capxfer){qcap.raw, RVX_RIGHT_READ, 0};
@@ -633,5 +684,7 @@ int main(void)
 	       "  witness summary is written once per epoch by rvx_kernel_epoch_close());\n"
 	       "  no privilege change on the hosted port. pipe: two system calls (user->kernel\n"
 	       "  ->user twice) with the kernel's copy in and out.\n");
+	if (samples_csv != NULL)
+		BENCH_REQUIRE(fclose(samples_csv) == 0, "%s: %s", sfile, strerror(errno));
 	return 0;
 }
