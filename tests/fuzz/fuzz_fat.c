@@ -97,13 +97,13 @@ static void walk(const char *path, unsigned depth)
 		char sub[RVX_FS_PATH_MAX + RVX_FS_NAME_MAX + 8];
 		struct rvx_fs_stat st;
 		rvx_handle_t fh;
-		int n;
+		int len;
 
 		budget--;
 		CHECK(e.name_len >= 1 && e.name_len <= RVX_FS_NAME_MAX);
 		CHECK(strlen(e.name) == e.name_len && memchr(e.name, '/', e.name_len) == NULL);
-		n = snprintf(sub, sizeof(sub), "%s/%s", strcmp(path, "/") == 0 ? "" : path, e.name);
-		CHECK(n > 0 && (size_t)n < sizeof(sub));
+		len = snprintf(sub, sizeof(sub), "%s/%s", strcmp(path, "/") == 0 ? "" : path, e.name);
+		CHECK(len > 0 && (size_t)len < sizeof(sub));
 		ret = rvx_fs_stat(&vfs, sub, &st);
 		if (ret != 0) {
 			refused(ret);
