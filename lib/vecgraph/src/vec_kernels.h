@@ -32,20 +32,34 @@ static inline rvx_v4f load4(const float *p)
 	return v;
 }
 
-static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+/* Sixteen components into the four accumulators. */
+#define RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3)                                          \
+	do {                                                                               \
+		rvx_v4f d0_ = load4((a) + (i)) - load4((b) + (i));                         \
+		rvx_v4f d1_ = load4((a) + (i) + 4) - load4((b) + (i) + 4);                 \
+		rvx_v4f d2_ = load4((a) + (i) + 8) - load4((b) + (i) + 8);                 \
+		rvx_v4f d3_ = load4((a) + (i) + 12) - load4((b) + (i) + 12);               \
+		(s0) += d0_ * d0_;                                                         \
+		(s1) += d1_ * d1_;                                                         \
+		(s2) += d2_ * d2_;                                                         \
+		(s3) += d3_ * d3_;                                                         \
+	} while (0)
+
+/* The loop is unrolled to 32 components per pass; the operations and
+ * their order are those of 16 at a time, so the result is the same. */
+static inline __attribute__((always_inline)) float
+rvx_vg_l2_portable_x_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
 
-	for (; i + 16 <= n; i += 16) {
-		rvx_v4f d0 = load4(a + i) - load4(b + i);
-		rvx_v4f d1 = load4(a + i + 4) - load4(b + i + 4);
-		rvx_v4f d2 = load4(a + i + 8) - load4(b + i + 8);
-		rvx_v4f d3 = load4(a + i + 12) - load4(b + i + 12);
-		s0 += d0 * d0;
-		s1 += d1 * d1;
-		s2 += d2 * d2;
-		s3 += d3 * d3;
+	for (; i + 32 <= n; i += 32) {
+		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, i + 16, s0, s1, s2, s3);
+	}
+	if (i + 16 <= n) {
+		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
+		i += 16;
 	}
 	for (; i + 4 <= n; i += 4) {
 		rvx_v4f d = load4(a + i) - load4(b + i);
@@ -58,6 +72,18 @@ static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t
 		sum += d * d;
 	}
 	return sum;
+}
+
+static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+{
+	return rvx_vg_l2_portable_x_(a, b, n);
+}
+
+/* The same, for a @p b known to be 16-byte aligned (a stored vector): the
+ * compiler may then read it straight from memory in the subtraction. */
+static inline float rvx_vg_l2_portable_a16_(const float *a, const float *b, uint32_t n)
+{
+	return rvx_vg_l2_portable_x_(a, (const float *)__builtin_assume_aligned(b, 16), n);
 }
 
 static inline float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n)
