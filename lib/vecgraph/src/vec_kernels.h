@@ -118,25 +118,42 @@ RVX_VG_AVX2 static inline rvx_v8f load8(const float *p)
 	return v;
 }
 
+/* ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7)), in that order: two
+ * horizontal adds form the pair sums and then the sums of pairs in each
+ * 128-bit half, and the halves are added last. */
 RVX_VG_AVX2 static inline float hsum8(rvx_v8f t)
 {
-	return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+	rvx_v8f h = __builtin_ia32_haddps256(t, t);
+	h = __builtin_ia32_haddps256(h, h);
+	return h[0] + h[4];
 }
+
+/* Thirty-two components into the four accumulators. */
+#define RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3)                                          \
+	do {                                                                               \
+		rvx_v8f d0_ = load8((a) + (i)) - load8((b) + (i));                         \
+		rvx_v8f d1_ = load8((a) + (i) + 8) - load8((b) + (i) + 8);                 \
+		rvx_v8f d2_ = load8((a) + (i) + 16) - load8((b) + (i) + 16);               \
+		rvx_v8f d3_ = load8((a) + (i) + 24) - load8((b) + (i) + 24);               \
+		(s0) = __builtin_ia32_vfmaddps256(d0_, d0_, (s0));                         \
+		(s1) = __builtin_ia32_vfmaddps256(d1_, d1_, (s1));                         \
+		(s2) = __builtin_ia32_vfmaddps256(d2_, d2_, (s2));                         \
+		(s3) = __builtin_ia32_vfmaddps256(d3_, d3_, (s3));                         \
+	} while (0)
 
 RVX_VG_AVX2 static inline float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
 
-	for (; i + 32 <= n; i += 32) {
-		rvx_v8f d0 = load8(a + i) - load8(b + i);
-		rvx_v8f d1 = load8(a + i + 8) - load8(b + i + 8);
-		rvx_v8f d2 = load8(a + i + 16) - load8(b + i + 16);
-		rvx_v8f d3 = load8(a + i + 24) - load8(b + i + 24);
-		s0 = __builtin_ia32_vfmaddps256(d0, d0, s0);
-		s1 = __builtin_ia32_vfmaddps256(d1, d1, s1);
-		s2 = __builtin_ia32_vfmaddps256(d2, d2, s2);
-		s3 = __builtin_ia32_vfmaddps256(d3, d3, s3);
+	/* 64 components per pass, in the order of 32 at a time. */
+	for (; i + 64 <= n; i += 64) {
+		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, i + 32, s0, s1, s2, s3);
+	}
+	if (i + 32 <= n) {
+		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
+		i += 32;
 	}
 	for (; i + 8 <= n; i += 8) {
 		rvx_v8f d = load8(a + i) - load8(b + i);
