@@ -436,6 +436,11 @@ struct walk {
 	uint32_t vec_offset, dim, vbytes;
 };
 
+static inline const uint32_t *walk_links0(const struct walk *w, uint32_t c)
+{
+	return (const uint32_t *)(const void *)(w->nodes + (size_t)c * w->stride + VEC_LINKS0);
+}
+
 static inline __attribute__((always_inline)) float
 walk_dist(const struct rvx_vec_store *s, const struct walk *w, const float *q, float qinv,
 	  uint32_t n, int dk)
@@ -490,10 +495,7 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 		uint32_t c = pool[cursor].id;
 		pool[cursor].id = c | VEC_EXPANDED;
 		cursor++;
-		const uint32_t *lst =
-			level == 0 ? (const uint32_t *)(const void *)(w.nodes + (size_t)c * w.stride +
-								       VEC_LINKS0)
-				   : links(s, c, level);
+		const uint32_t *lst = level != 0 ? links(s, c, level) : walk_links0(&w, c);
 		uint32_t cnt = lst[0];
 		for (uint32_t j0 = 1; j0 <= cnt; j0 += VEC_BATCH) {
 			uint32_t end = cnt - j0 < VEC_BATCH ? cnt + 1 : j0 + VEC_BATCH, t = 0;
