@@ -351,6 +351,67 @@ Test(vec_quality, simd_kernel_matches_portable)
 #endif
 }
 
+/* The summation order of the portable L2 kernel, written out plainly:
+ * four accumulators of 4 lanes fed 16 components at a time, a 4 at a time
+ * tail into the first, the pairwise reduction, then the scalar tail. */
+static float ref_l2(const float *a, const float *b, uint32_t n)
+{
+	float s[4][4] = {{0}};
+	uint32_t i = 0;
+
+	for (; i + 16 <= n; i += 16)
+		for (uint32_t k = 0; k < 4; k++)
+			for (uint32_t l = 0; l < 4; l++) {
+				float d = a[i + k * 4 + l] - b[i + k * 4 + l];
+				s[k][l] = s[k][l] + d * d;
+			}
+	for (; i + 4 <= n; i += 4)
+		for (uint32_t l = 0; l < 4; l++) {
+			float d = a[i + l] - b[i + l];
+			s[0][l] = s[0][l] + d * d;
+		}
+	float t[4], sum;
+	for (uint32_t l = 0; l < 4; l++)
+		t[l] = (s[0][l] + s[1][l]) + (s[2][l] + s[3][l]);
+	sum = (t[0] + t[1]) + (t[2] + t[3]);
+	for (; i < n; i++) {
+		float d = a[i] - b[i];
+		sum = sum + d * d;
+	}
+	return sum;
+}
+
+/* Unrolling and the aligned-operand form change no bits: the portable L2
+ * kernel (both forms, any alignment of the query) is the plain order above
+ * on every length 1..300, so the graph a store builds does not depend on
+ * how the kernel is unrolled. (The AVX2 kernel is held to the portable one
+ * within rounding by simd_kernel_matches_portable.) */
+Test(vec_quality, l2_kernels_keep_their_order)
+{
+	uint64_t seed = 23;
+	_Alignas(64) float a[300], b[300];
+
+	for (int rep = 0; rep < 10; rep++) {
+		for (uint32_t i = 0; i < 300; i++) {
+			a[i] = vg_uniform(&seed) * (float)(1 + rep);
+			b[i] = vg_uniform(&seed);
+		}
+		for (uint32_t n = 1; n <= 300; n++) {
+			float want = ref_l2(a, b, n);
+			float got = rvx_vg_l2_portable_(a, b, n);
+			float got_a = rvx_vg_l2_portable_a16_(a, b, n);
+			cr_assert(got == want, "n %u: %a vs %a", n, (double)got, (double)want);
+			cr_assert(got_a == want, "aligned form n %u: %a vs %a", n, (double)got_a,
+				  (double)want);
+			if (n < 300) {
+				want = ref_l2(a + 1, b, n);
+				got_a = rvx_vg_l2_portable_a16_(a + 1, b, n);
+				cr_assert(got_a == want, "unaligned query n %u", n);
+			}
+		}
+	}
+}
+
 /* A store searched with the explicit kernel answers like the portable one. */
 Test(vec_quality, simd_kernel_search_agrees)
 {

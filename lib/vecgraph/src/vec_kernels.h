@@ -32,20 +32,34 @@ static inline rvx_v4f load4(const float *p)
 	return v;
 }
 
-static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+/* Sixteen components into the four accumulators. */
+#define RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3)                                          \
+	do {                                                                               \
+		rvx_v4f d0_ = load4((a) + (i)) - load4((b) + (i));                         \
+		rvx_v4f d1_ = load4((a) + (i) + 4) - load4((b) + (i) + 4);                 \
+		rvx_v4f d2_ = load4((a) + (i) + 8) - load4((b) + (i) + 8);                 \
+		rvx_v4f d3_ = load4((a) + (i) + 12) - load4((b) + (i) + 12);               \
+		(s0) += d0_ * d0_;                                                         \
+		(s1) += d1_ * d1_;                                                         \
+		(s2) += d2_ * d2_;                                                         \
+		(s3) += d3_ * d3_;                                                         \
+	} while (0)
+
+/* The loop is unrolled to 32 components per pass; the operations and
+ * their order are those of 16 at a time, so the result is the same. */
+static inline __attribute__((always_inline)) float
+rvx_vg_l2_portable_x_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
 
-	for (; i + 16 <= n; i += 16) {
-		rvx_v4f d0 = load4(a + i) - load4(b + i);
-		rvx_v4f d1 = load4(a + i + 4) - load4(b + i + 4);
-		rvx_v4f d2 = load4(a + i + 8) - load4(b + i + 8);
-		rvx_v4f d3 = load4(a + i + 12) - load4(b + i + 12);
-		s0 += d0 * d0;
-		s1 += d1 * d1;
-		s2 += d2 * d2;
-		s3 += d3 * d3;
+	for (; i + 32 <= n; i += 32) {
+		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, i + 16, s0, s1, s2, s3);
+	}
+	if (i + 16 <= n) {
+		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
+		i += 16;
 	}
 	for (; i + 4 <= n; i += 4) {
 		rvx_v4f d = load4(a + i) - load4(b + i);
@@ -58,6 +72,18 @@ static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t
 		sum += d * d;
 	}
 	return sum;
+}
+
+static inline float rvx_vg_l2_portable_(const float *a, const float *b, uint32_t n)
+{
+	return rvx_vg_l2_portable_x_(a, b, n);
+}
+
+/* The same, for a @p b known to be 16-byte aligned (a stored vector): the
+ * compiler may then read it straight from memory in the subtraction. */
+static inline float rvx_vg_l2_portable_a16_(const float *a, const float *b, uint32_t n)
+{
+	return rvx_vg_l2_portable_x_(a, (const float *)__builtin_assume_aligned(b, 16), n);
 }
 
 static inline float rvx_vg_dot_portable_(const float *a, const float *b, uint32_t n)
@@ -92,25 +118,42 @@ RVX_VG_AVX2 static inline rvx_v8f load8(const float *p)
 	return v;
 }
 
+/* ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7)), in that order: two
+ * horizontal adds form the pair sums and then the sums of pairs in each
+ * 128-bit half, and the halves are added last. */
 RVX_VG_AVX2 static inline float hsum8(rvx_v8f t)
 {
-	return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+	rvx_v8f h = __builtin_ia32_haddps256(t, t);
+	h = __builtin_ia32_haddps256(h, h);
+	return h[0] + h[4];
 }
+
+/* Thirty-two components into the four accumulators. */
+#define RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3)                                          \
+	do {                                                                               \
+		rvx_v8f d0_ = load8((a) + (i)) - load8((b) + (i));                         \
+		rvx_v8f d1_ = load8((a) + (i) + 8) - load8((b) + (i) + 8);                 \
+		rvx_v8f d2_ = load8((a) + (i) + 16) - load8((b) + (i) + 16);               \
+		rvx_v8f d3_ = load8((a) + (i) + 24) - load8((b) + (i) + 24);               \
+		(s0) = __builtin_ia32_vfmaddps256(d0_, d0_, (s0));                         \
+		(s1) = __builtin_ia32_vfmaddps256(d1_, d1_, (s1));                         \
+		(s2) = __builtin_ia32_vfmaddps256(d2_, d2_, (s2));                         \
+		(s3) = __builtin_ia32_vfmaddps256(d3_, d3_, (s3));                         \
+	} while (0)
 
 RVX_VG_AVX2 static inline float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
 	uint32_t i = 0;
 
-	for (; i + 32 <= n; i += 32) {
-		rvx_v8f d0 = load8(a + i) - load8(b + i);
-		rvx_v8f d1 = load8(a + i + 8) - load8(b + i + 8);
-		rvx_v8f d2 = load8(a + i + 16) - load8(b + i + 16);
-		rvx_v8f d3 = load8(a + i + 24) - load8(b + i + 24);
-		s0 = __builtin_ia32_vfmaddps256(d0, d0, s0);
-		s1 = __builtin_ia32_vfmaddps256(d1, d1, s1);
-		s2 = __builtin_ia32_vfmaddps256(d2, d2, s2);
-		s3 = __builtin_ia32_vfmaddps256(d3, d3, s3);
+	/* 64 components per pass, in the order of 32 at a time. */
+	for (; i + 64 <= n; i += 64) {
+		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, i + 32, s0, s1, s2, s3);
+	}
+	if (i + 32 <= n) {
+		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
+		i += 32;
 	}
 	for (; i + 8 <= n; i += 8) {
 		rvx_v8f d = load8(a + i) - load8(b + i);

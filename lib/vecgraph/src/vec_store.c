@@ -418,17 +418,69 @@ static inline uint32_t pool_insert(struct vec_cand *pool, uint32_t *size, uint32
 	return lo;
 }
 
+/* How search_layer() computes distances: L2 with one of the kernels
+ * inlined (the hot case, specialised so the loop holds no metric or kernel
+ * branch), or through dist_q() for the other metrics. */
+enum { DK_L2_PORTABLE, DK_L2_AVX2, DK_OTHER };
+
+/* Neighbours prefetched together (a whole layer-0 list at the default m0;
+ * bounded so the stack use stays small whatever the configuration). */
+#define VEC_BATCH 32u
+
+/* The layout facts the search loop needs, copied out of the store object
+ * so that stores into the candidate list cannot make the compiler reload
+ * them. */
+struct walk {
+	const uint8_t *nodes;
+	size_t stride;
+	uint32_t vec_offset, dim, vbytes;
+};
+
+static inline const uint32_t *walk_links0(const struct walk *w, uint32_t c)
+{
+	return (const uint32_t *)(const void *)(w->nodes + (size_t)c * w->stride + VEC_LINKS0);
+}
+
+static inline __attribute__((always_inline)) float
+walk_dist(const struct rvx_vec_store *s, const struct walk *w, const float *q, float qinv,
+	  uint32_t n, int dk)
+{
+	const float *v = (const float *)(const void *)(w->nodes + (size_t)n * w->stride +
+							 w->vec_offset);
+#if RVX_VG_HAVE_AVX2
+	if (dk == DK_L2_AVX2)
+		return rvx_vg_l2_avx2_(q, v, w->dim);
+#endif
+	if (dk == DK_L2_PORTABLE)
+		return rvx_vg_l2_portable_a16_(q, v, w->dim);
+	return dist_q(s, q, qinv, n);
+}
+
 /*
  * Best-first search of one layer from @p ep, keeping the @p ef closest live
  * nodes of that layer in @p pool (sorted). The caller has advanced the
  * visited mark and may have pre-marked nodes to exclude. Every node enters
  * the list at most once, so the work is bounded by the nodes reachable.
+ *
+ * Each expansion takes the neighbours VEC_BATCH at a time: it first collects
+ * the unvisited ones (the marks are a small array, mostly in cache) and
+ * starts the memory fetches of all their vectors' cache lines, then
+ * computes the distances, so the fetches overlap one another.
  */
-static uint32_t search_layer(const struct rvx_vec_store *s, const float *q, float qinv,
-			     uint32_t ep, float d_ep, uint32_t level, uint32_t ef,
-			     uint16_t *visited, uint16_t mark, struct vec_cand *pool)
+static inline __attribute__((always_inline)) uint32_t
+search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t ep,
+	       float d_ep, uint32_t level, uint32_t ef, uint16_t *visited, uint16_t mark,
+	       struct vec_cand *pool, int dk)
 {
 	uint32_t size = 1, cursor = 0;
+	uint32_t todo[VEC_BATCH];
+	const struct walk w = {
+		.nodes = s->base + s->off_nodes,
+		.stride = s->stride,
+		.vec_offset = s->vec_offset,
+		.dim = s->dim,
+		.vbytes = 4u * s->dim,
+	};
 
 	visited[ep] = mark;
 	pool[0].d = d_ep;
@@ -443,34 +495,66 @@ static uint32_t search_layer(const struct rvx_vec_store *s, const float *q, floa
 		uint32_t c = pool[cursor].id;
 		pool[cursor].id = c | VEC_EXPANDED;
 		cursor++;
-		const uint32_t *lst = links(s, c, level);
+		const uint32_t *lst = level != 0 ? links(s, c, level) : walk_links0(&w, c);
 		uint32_t cnt = lst[0];
-		lst++;
-		if (cnt > 0) {
-			__builtin_prefetch(&visited[lst[0]]);
-			__builtin_prefetch(vec_of(s, lst[0]));
-		}
-		for (uint32_t j = 0; j < cnt; j++) {
-			uint32_t n = lst[j];
-			if (j + 1 < cnt) {
-				__builtin_prefetch(&visited[lst[j + 1]]);
-				__builtin_prefetch(vec_of(s, lst[j + 1]));
+		for (uint32_t j0 = 1; j0 <= cnt; j0 += VEC_BATCH) {
+			uint32_t end = cnt - j0 < VEC_BATCH ? cnt + 1 : j0 + VEC_BATCH, t = 0;
+			for (uint32_t j = j0; j < end; j++) {
+				uint32_t n = lst[j];
+				if (visited[n] == mark)
+					continue;
+				visited[n] = mark;
+				todo[t++] = n;
 			}
-			if (visited[n] == mark)
-				continue;
-			visited[n] = mark;
-			float d = dist_q(s, q, qinv, n);
-			if (size == ef && !(d < pool[ef - 1].d))
-				continue;
-			const struct vec_node *nn = node(s, n);
-			if (!nn->live || nn->level < level)
-				continue;
-			uint32_t pos = pool_insert(pool, &size, ef, d, n);
-			if (pos < cursor)
-				cursor = pos;
+			for (uint32_t j = 0; j < t; j++) {
+				uintptr_t v = (uintptr_t)(w.nodes + (size_t)todo[j] * w.stride +
+							  w.vec_offset);
+				for (uintptr_t p = v & ~(uintptr_t)63; p < v + w.vbytes; p += 64)
+					__builtin_prefetch((const void *)p);
+			}
+			for (uint32_t j = 0; j < t; j++) {
+				uint32_t n = todo[j];
+				float d = walk_dist(s, &w, q, qinv, n, dk);
+				if (size == ef && !(d < pool[ef - 1].d))
+					continue;
+				const struct vec_node *nn = (const struct vec_node *)(const void *)(
+					w.nodes + (size_t)n * w.stride);
+				if (!nn->live || nn->level < level)
+					continue;
+				uint32_t pos = pool_insert(pool, &size, ef, d, n);
+				if (pos < cursor)
+					cursor = pos;
+			}
 		}
 	}
 	return size;
+}
+
+#if RVX_VG_HAVE_AVX2
+/* The same loop compiled for AVX2, with the AVX2 kernel inlined; called
+ * only when the embedder selected that kernel. */
+RVX_VG_AVX2 static uint32_t search_layer_avx2(const struct rvx_vec_store *s, const float *q,
+					      float qinv, uint32_t ep, float d_ep, uint32_t level,
+					      uint32_t ef, uint16_t *visited, uint16_t mark,
+					      struct vec_cand *pool)
+{
+	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool, DK_L2_AVX2);
+}
+#endif
+
+static uint32_t search_layer(const struct rvx_vec_store *s, const float *q, float qinv,
+			     uint32_t ep, float d_ep, uint32_t level, uint32_t ef,
+			     uint16_t *visited, uint16_t mark, struct vec_cand *pool)
+{
+	if (s->metric != RVX_VEC_METRIC_L2)
+		return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+				      DK_OTHER);
+#if RVX_VG_HAVE_AVX2
+	if (s->kernel == RVX_VEC_KERNEL_AVX2)
+		return search_layer_avx2(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool);
+#endif
+	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+			      DK_L2_PORTABLE);
 }
 
 /* Greedy descent on one upper layer: move to any closer neighbour until
