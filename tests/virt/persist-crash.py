@@ -40,6 +40,10 @@ REC = re.compile(r"^RVX-PERSIST-RECOVERED next=(\d+) ckpt=(\d+) frames=(\d+) rep
 FMT = re.compile(r"^RVX-PERSIST-FORMAT next=(\d+)")
 
 
+
+# Records a crash round writes at most (see the loop below).
+ROUND_RECORDS = 1400
+
 def boot(args, disk, append, kill_after):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
            "-nographic", "-nic", "none", "-semihosting", "-kernel", args.image,
@@ -164,8 +168,14 @@ def main():
         for rnd in range(args.rounds + 1):
             last = rnd == args.rounds
             append = "rvx.persist=on rvx.persist.key=%s" % KEY
+            # Every boot restores the whole history into the kernel's
+            # witness ring (32768 records on virt): each crash round writes
+            # at most ROUND_RECORDS and then idles until the kill, so the
+            # rounds together stay inside the ring on a machine of any speed.
             if last:
                 append += " rvx.persist.count=20"
+            else:
+                append += " rvx.persist.count=%d rvx.persist.idle=on" % ROUND_RECORDS
             kill_after = 60.0 if last else rng.uniform(0.3, 4.0)
             killed, rc, lines = boot(args, disk, append, kill_after)
             if args.transcripts:

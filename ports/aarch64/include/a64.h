@@ -193,7 +193,7 @@ struct rvx_a64_board {
 	uint64_t initrd_end;           /**< /chosen linux,initrd-end */
 	const uint8_t *rng_seed;       /**< /chosen rng-seed, or NULL */
 	uint32_t rng_seed_len;         /**< its bytes */
-	char bootargs[128];            /**< /chosen bootargs (may be empty) */
+	char bootargs[512];            /**< /chosen bootargs (may be empty; longer ones are cut here) */
 	/** The console's polled output, no lock taken (may run with the MMU
 	 *  off and in a panic); NULL until the console is up. */
 	void (*console_write)(const char *s, size_t len);

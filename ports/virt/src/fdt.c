@@ -23,6 +23,34 @@ static void uart_intid(const void *dtb, int node)
 	rvx_virt_uart_intid = fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) == 0 ? 32u : 16u);
 }
 
+/*
+ * Whether a boot argument asks for a virtio driver (rvx.net..., rvx.persist...,
+ * rvx.fat=...). Only then are the virtio-mmio slots read from the DTB: on QEMU
+ * virt that is 32 nodes, about a million guest instructions of libfdt lookups
+ * (MMU off), which a boot that uses no device should not pay before its first
+ * witness record.
+ */
+static bool wants_virtio(void)
+{
+	static const char *const keys[] = {"rvx.net", "rvx.persist", "rvx.fat"};
+	const char *p = rvx_a64_board.bootargs;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t n = strlen(keys[i]);
+
+			if (strncmp(p, keys[i], n) == 0 &&
+			    (p[n] == '=' || p[n] == '.' || p[n] == ' ' || p[n] == '\0'))
+				return true;
+		}
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	return false;
+}
+
 int rvx_virt_fdt_parse(const void *dtb, const char **what)
 {
 	static const char *const pl011[] = {"arm,pl011"};
@@ -41,7 +69,7 @@ int rvx_virt_fdt_parse(const void *dtb, const char **what)
 		return err;
 	uart_intid(dtb, uart->node);
 	err = rvx_a64_fdt_machine(true, what);
-	if (err == 0)
+	if (err == 0 && wants_virtio())
 		rvx_virt_vdev_scan(dtb);
 	return err;
 }

@@ -234,5 +234,12 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 	sync_journal();
 	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu records=%lu ns_per_record=%lu\n",
 		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0);
+	/* rvx.persist.idle=on (the crash test): stay up until killed, so a
+	 * kill that comes after the last write is a crash too, not an exit. */
+	if (find_arg("rvx.persist.idle=on") != NULL) {
+		rvx_a64_puts("RVX-PERSIST-IDLE\n");
+		for (;;)
+			__asm__ volatile("wfi");
+	}
 	rvx_a64_exit(0);
 }

@@ -37,21 +37,25 @@ static struct rvx_a64_frame *(*irq_next)(uint32_t intid, struct rvx_a64_frame *f
 void rvx_virt_vdev_scan(const void *dtb)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
-	int node = -1;
+	int node;
 
+	/* QEMU puts them under the root; others are not looked at. One walk
+	 * over the root's children (a libfdt search by compatible plus a
+	 * parent lookup per hit walked the tree from its start each time:
+	 * 6.2 M guest instructions for QEMU's 32 slots; this is about 1 M,
+	 * paid only by a boot that asks for a virtio driver, see fdt.c). */
 	slot_count = 0;
-	for (;;) {
+	for (node = fdt_first_subnode(dtb, 0); node >= 0; node = fdt_next_subnode(dtb, node)) {
 		struct rvx_a64_fdt_node n;
 		struct rvx_a64_range r;
 		const fdt32_t *irq;
 		int len = 0;
 		uint32_t at;
 
-		node = fdt_node_offset_by_compatible(dtb, node, "virtio,mmio");
-		if (node < 0 || slot_count == RVX_VIRT_VIRTIO_SLOTS)
+		if (fdt_node_check_compatible(dtb, node, "virtio,mmio") != 0)
+			continue;
+		if (slot_count == RVX_VIRT_VIRTIO_SLOTS)
 			break;
-		if (fdt_parent_offset(dtb, node) != 0)
-			continue; /* QEMU puts them under the root; others are not looked at */
 		n.node = node;
 		n.depth = 1;
 		n.anc[0] = 0;
