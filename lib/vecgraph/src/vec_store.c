@@ -473,7 +473,7 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 	       struct vec_cand *pool, int dk)
 {
 	uint32_t size = 1, cursor = 0;
-	uint32_t todo[VEC_BATCH];
+	uint32_t batch[VEC_BATCH];
 	const struct walk w = {
 		.nodes = s->base + s->off_nodes,
 		.stride = s->stride,
@@ -504,16 +504,16 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 				if (visited[n] == mark)
 					continue;
 				visited[n] = mark;
-				todo[t++] = n;
+				batch[t++] = n;
 			}
 			for (uint32_t j = 0; j < t; j++) {
-				uintptr_t v = (uintptr_t)(w.nodes + (size_t)todo[j] * w.stride +
+				uintptr_t v = (uintptr_t)(w.nodes + (size_t)batch[j] * w.stride +
 							  w.vec_offset);
 				for (uintptr_t p = v & ~(uintptr_t)63; p < v + w.vbytes; p += 64)
 					__builtin_prefetch((const void *)p);
 			}
 			for (uint32_t j = 0; j < t; j++) {
-				uint32_t n = todo[j];
+				uint32_t n = batch[j];
 				float d = walk_dist(s, &w, q, qinv, n, dk);
 				if (size == ef && !(d < pool[ef - 1].d))
 					continue;
