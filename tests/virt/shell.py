@@ -26,12 +26,23 @@ as the root package: its one task, sleeping while the shell runs, is task
 1, and `tasks` must show it by its manifest name (`sleeper`, recorded by
 the nucleus at the mount) beside the root and the shell (task 2); then
 `reboot` as above.
+
+--interleave ELF sweeps every interleaving of one arriving byte with the
+console's receive (rvx_virt_console_rx, from the UART's interrupt): over
+QEMU's gdbstub it stops that receive at its entry with the first byte of
+a line in the FIFO, single-steps it K instructions, lets the next byte
+land in the FIFO, resumes, types the rest and wants the line answered;
+K = 0, 1, ... until the receive has returned. A byte that reaches the FIFO
+at a point where the driver then clears the receive interrupt
+(PL011 ICR with the FIFO no longer empty) is never taken: the shell goes
+silent. Then `help` and `reboot` as above.
 """
 import argparse
 import hashlib
 import os
 import re
 import select
+import socket
 import struct
 import subprocess
 import sys
@@ -46,6 +57,8 @@ ap.add_argument("--machine", choices=["virt", "rpi4"], default="virt")
 ap.add_argument("--dtb", help="rpi4: the Pi 4's DTB")
 ap.add_argument("--console", choices=["mini", "pl011"], default="mini")
 ap.add_argument("--initrd", help="boot the shell test's package (shell.txt)")
+ap.add_argument("--interleave", metavar="ELF",
+                help="sweep a byte's arrival over the console receive (the image's ELF)")
 args = ap.parse_args()
 
 if args.machine == "virt":
@@ -72,6 +85,12 @@ else:
            "-kernel", args.image, "-dtb", dtb, "-append", "rvx.shell=on"]
     INTID = 153 if args.console == "pl011" else 125
     BOARD, CPUS, PAGES = "Raspberry Pi 4 Model B", 4, r"\d+"
+if args.interleave:
+    import tempfile
+    gdbdir = tempfile.TemporaryDirectory(prefix="rvx-shell-gdb-")
+    gdbsock = os.path.join(gdbdir.name, "gdb")
+    # Stopped at reset until the sweep has set its breakpoint.
+    cmd += ["-S", "-gdb", "unix:%s,server=on,wait=off" % gdbsock]
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 deadline = time.monotonic() + args.timeout
 log = b""
@@ -133,6 +152,199 @@ def expect(what, text, pattern):
         failures.append("%s: /%s/ not in:\n%s" % (what, pattern, text))
 
 
+def elf_symbol(path, name):
+    """The address of the global function @name in the ELF64 @path."""
+    with open(path, "rb") as f:
+        elf = f.read()
+    shoff = struct.unpack_from("<Q", elf, 0x28)[0]
+    shentsize, shnum = struct.unpack_from("<HH", elf, 0x3a)
+    secs = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    for sec in secs:
+        if sec[1] != 2:  # SHT_SYMTAB
+            continue
+        strs = secs[sec[6]][4]
+        for off in range(sec[4], sec[4] + sec[5], 24):
+            st_name, st_info, _, _, value, _ = struct.unpack_from("<IBBHQQ", elf, off)
+            if st_info >> 4 == 1 and elf[strs + st_name:elf.index(b"\0", strs + st_name)] == name:
+                return value
+    finish("no global %s in %s" % (name.decode(), path))
+
+
+class Gdb:
+    """The few requests of QEMU's gdbstub (remote serial protocol) the sweep makes.
+    The machine runs all-stop: requests are made only while it is stopped."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        while True:
+            try:
+                self.s.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline or p.poll() is not None:
+                    finish("no gdbstub at %s" % path)
+                time.sleep(0.05)
+        self.buf = b""
+
+    def poll(self):
+        """A whole packet's payload if one has come (acknowledged), else None."""
+        i = self.buf.find(b"$")
+        j = self.buf.find(b"#", i) if i >= 0 else -1
+        if j < 0 or len(self.buf) < j + 3:
+            return None
+        data, self.buf = self.buf[i + 1:j], self.buf[j + 3:]
+        self.s.sendall(b"+")
+        return data.decode("ascii")
+
+    def take(self):
+        """Bytes from the stub into the buffer; fail if it has gone."""
+        d = self.s.recv(65536)
+        if not d:
+            finish("the gdbstub closed its connection")
+        self.buf += d
+
+    def packet(self):
+        while True:
+            got = self.poll()
+            if got is not None:
+                return got
+            left = deadline - time.monotonic()
+            if left <= 0:
+                finish("gdbstub: no answer in time")
+            if select.select([self.s], [], [], min(left, 0.5))[0]:
+                self.take()
+
+    def ask(self, req):
+        req = req.encode("ascii")
+        self.s.sendall(b"$%s#%02x" % (req, sum(req) & 0xff))
+        return self.packet() if req != b"c" else None
+
+    def ok(self, req):
+        r = self.ask(req)
+        if r != "OK":
+            finish("gdbstub: %s answered %r" % (req, r))
+
+    def reg(self, n):
+        r = self.ask("p%x" % n)
+        if len(r) != 16:
+            finish("gdbstub: register %d read as %r" % (n, r))
+        return int.from_bytes(bytes.fromhex(r), "little")
+
+    def read32(self, addr):
+        r = self.ask("m%x,4" % addr)
+        if len(r) != 8:
+            finish("gdbstub: read of 0x%x answered %r" % (addr, r))
+        return int.from_bytes(bytes.fromhex(r), "little")
+
+    def step(self):
+        """One instruction of the stopped CPU; its PC after."""
+        r = self.ask("s")
+        if r[:1] not in ("T", "S"):
+            finish("gdbstub: step answered %r" % r)
+        return self.reg(32)
+
+
+def pump_until(pat, what):
+    """read_until(@pat), meanwhile letting each receive stopped at the
+    breakpoint go on (off it by one step, the breakpoint back)."""
+    global pending, log
+    while True:
+        i = pending.find(pat)
+        if i >= 0:
+            out, pending = pending[:i + len(pat)], pending[i + len(pat):]
+            return out.decode("ascii", "replace").replace("\r\n", "\n")
+        if gdb.poll() is not None:
+            gdb.ok("z0,%x,4" % rx_entry)
+            gdb.step()
+            gdb.ok("Z0,%x,4" % rx_entry)
+            gdb.ask("c")
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            finish("timed out waiting for %r: %s" % (pat, what))
+        r, _, _ = select.select([p.stdout, gdb.s], [], [], min(left, 0.5))
+        if gdb.s in r:
+            gdb.take()
+        if p.stdout in r:
+            d = os.read(p.stdout.fileno(), 65536)
+            if not d:
+                finish("QEMU exited while waiting for %r" % pat)
+            pending += d
+            log += d
+
+
+def fifo_holds_input():
+    """The console UART's receive FIFO is not empty."""
+    if uart_kind == "PL011":
+        return gdb.read32(uart_base + 0x18) & 0x10 == 0  # UARTFR.RXFE
+    return gdb.read32(uart_base + 0x14) & 0x01 != 0  # AUX_MU_LSR data ready
+
+
+def land(byte):
+    """Type @byte while the machine is stopped, and wait until QEMU has put
+    it into the UART's FIFO (the pipe drained and the FIFO not empty)."""
+    import fcntl
+    import termios
+    was = fifo_holds_input()
+    p.stdin.write(byte)
+    p.stdin.flush()
+    while True:
+        n = fcntl.ioctl(p.stdin.fileno(), termios.FIONREAD, b"\0\0\0\0")
+        if struct.unpack("i", n)[0] == 0 and fifo_holds_input():
+            break
+        if time.monotonic() > deadline:
+            finish("the typed byte never reached the UART's FIFO")
+        time.sleep(0.005)
+    if was:
+        time.sleep(0.05)  # the first byte still there: the FIFO's state cannot tell
+
+
+def interleave_sweep():
+    """Each round types a line `qNNN`: its first byte raises the receive,
+    stopped at its entry; K steps on, the second byte lands in the FIFO; the
+    rest is typed and the line must be answered. Returns the rounds."""
+    global deadline
+    k = 0
+    while True:
+        deadline = time.monotonic() + 30.0
+        line = b"q%03d" % k
+        p.stdin.write(line[:1])
+        p.stdin.flush()
+        while True:
+            stop = gdb.packet()
+            if gdb.reg(32) == rx_entry and fifo_holds_input():
+                break
+            finish("round %d: stopped (%s) away from the receive, or with no input" % (k, stop))
+        ret = gdb.reg(30)
+        gdb.ok("z0,%x,4" % rx_entry)
+        pc = rx_entry
+        for _ in range(k):
+            pc = gdb.step()
+            if pc == ret:
+                break
+        land(line[1:2])
+        gdb.step()
+        if pc != ret:
+            gdb.ok("Z0,%x,4" % rx_entry)
+        gdb.ask("c")
+        p.stdin.write(line[2:] + b"\r")
+        p.stdin.flush()
+        out = pump_until(b"rvsh> ", "round %d: the second byte landed before pc 0x%x, %d "
+                         "instruction(s) into the receive (returning to 0x%x)" % (k, pc, k, ret))
+        expect("round %d (pc 0x%x)" % (k, pc), out,
+               r"^rvsh: %s: unknown command" % line.decode())
+        if pc == ret:
+            return k + 1
+        k += 1
+
+
+if args.interleave:
+    # Stopped at reset (-S): the breakpoint on the console's receive, then run.
+    rx_entry = elf_symbol(args.interleave, b"rvx_virt_console_rx")
+    gdb = Gdb(gdbsock)
+    gdb.ask("?")
+    gdb.ok("Z0,%x,4" % rx_entry)
+    gdb.ask("c")
 boot = read_until(b"rvsh> ")
 
 
@@ -166,6 +378,21 @@ def reboot_and_check(traces):
             failures.append("the dump does not start at the origin")
     finish()
 
+
+if args.interleave:
+    m = re.search(r"^console: (PL011|mini UART) at (0x[0-9a-f]+)", boot, re.M)
+    if not m:
+        finish("the boot names no console UART:\n" + boot)
+    uart_kind, uart_base = m.group(1), int(m.group(2), 16)
+    rounds = interleave_sweep()
+    deadline = time.monotonic() + 30.0
+    log += b"\nshell.py: %d interleavings swept\n" % rounds
+    print("%s %s: %d interleavings of a byte with the receive" % (args.machine, uart_kind, rounds))
+    if rounds < 8:
+        failures.append("only %d interleavings: the receive returned too soon" % rounds)
+    out = run(b"help")
+    expect("help after the sweep", out, r"^reboot   reboot \(witnessed\)$")
+    reboot_and_check(0)
 
 if args.initrd:
     expect("ready", boot, r"^RVX-SHELL ready: task 2, console INTID %d$" % INTID)
