@@ -59,6 +59,10 @@ ap.add_argument("--console", choices=["mini", "pl011"], default="mini")
 ap.add_argument("--initrd", help="boot the shell test's package (shell.txt)")
 ap.add_argument("--interleave", metavar="ELF",
                 help="sweep a byte's arrival over the console receive (the image's ELF)")
+ap.add_argument("--interleave-fn", default="rvx_virt_console_rx",
+                help="the function swept (from its entry to its return; a local one if unique)")
+ap.add_argument("--interleave-stride", type=int, default=1,
+                help="instructions between the sweep's arrival points")
 args = ap.parse_args()
 
 if args.machine == "virt":
@@ -153,21 +157,27 @@ def expect(what, text, pattern):
 
 
 def elf_symbol(path, name):
-    """The address of the global function @name in the ELF64 @path."""
+    """The address of function @name in the ELF64 @path: the global one, or
+    the one local one of that name."""
     with open(path, "rb") as f:
         elf = f.read()
     shoff = struct.unpack_from("<Q", elf, 0x28)[0]
     shentsize, shnum = struct.unpack_from("<HH", elf, 0x3a)
     secs = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    found = {}
     for sec in secs:
         if sec[1] != 2:  # SHT_SYMTAB
             continue
         strs = secs[sec[6]][4]
         for off in range(sec[4], sec[4] + sec[5], 24):
             st_name, st_info, _, _, value, _ = struct.unpack_from("<IBBHQQ", elf, off)
-            if st_info >> 4 == 1 and elf[strs + st_name:elf.index(b"\0", strs + st_name)] == name:
-                return value
-    finish("no global %s in %s" % (name.decode(), path))
+            if st_info & 0xf == 2 and elf[strs + st_name:elf.index(b"\0", strs + st_name)] == name:
+                found.setdefault(st_info >> 4, []).append(value)  # by binding
+    if len(found.get(1, [])) == 1:
+        return found[1][0]
+    if not found.get(1) and len(found.get(0, [])) == 1:
+        return found[0][0]
+    finish("no one function %s in %s" % (name.decode(), path))
 
 
 class Gdb:
@@ -334,13 +344,13 @@ def interleave_sweep():
         expect("round %d (pc 0x%x)" % (k, pc), out,
                r"^rvsh: %s: unknown command" % line.decode())
         if pc == ret:
-            return k + 1
-        k += 1
+            return k // args.interleave_stride + 1
+        k += args.interleave_stride
 
 
 if args.interleave:
     # Stopped at reset (-S): the breakpoint on the console's receive, then run.
-    rx_entry = elf_symbol(args.interleave, b"rvx_virt_console_rx")
+    rx_entry = elf_symbol(args.interleave, args.interleave_fn.encode())
     gdb = Gdb(gdbsock)
     gdb.ask("?")
     gdb.ok("Z0,%x,4" % rx_entry)
@@ -385,6 +395,8 @@ if args.interleave:
         finish("the boot names no console UART:\n" + boot)
     uart_kind, uart_base = m.group(1), int(m.group(2), 16)
     rounds = interleave_sweep()
+    if args.interleave_fn != "rvx_virt_console_rx":
+        print("swept %s every %d instruction(s)" % (args.interleave_fn, args.interleave_stride))
     deadline = time.monotonic() + 30.0
     log += b"\nshell.py: %d interleavings swept\n" % rounds
     print("%s %s: %d interleavings of a byte with the receive" % (args.machine, uart_kind, rounds))

@@ -307,8 +307,10 @@ void rvx_a64_pl011_write(const char *s, size_t len);
 /** Interrupt on received bytes (the FIFO's level or its receive timeout),
  *  or not (the bytes wait in the FIFO: flow control). */
 void rvx_a64_pl011_rx_irq(bool on);
-/** Take up to @p cap received bytes out of the FIFO (the interrupt clears
- *  once it is empty); returns how many. */
+/** Take up to @p cap received bytes out of the FIFO; returns how many. The
+ *  receive interrupt drops as the FIFO is read empty and rises again with
+ *  the next byte; it is never cleared through UARTICR (that would race a
+ *  byte arriving after the FIFO was seen empty). */
 size_t rvx_a64_pl011_rx(char *buf, size_t cap);
 
 /* ---- console.c: the console (through rvx_a64_board.console_write) ---- */

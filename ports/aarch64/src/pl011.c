@@ -2,7 +2,7 @@
 /*
  * A PL011 UART: polled transmit, and receive by interrupt for a board that
  * asks (rvx_a64_pl011_rx_irq(); its handler drains the FIFO with
- * rvx_a64_pl011_rx()). Runs before the MMU is on (the board's console from
+ * rvx_a64_pl011_rx(), which never clears the receive interrupt by hand). Runs before the MMU is on (the board's console from
  * its first line), so it keeps to aligned 32-bit register accesses and
  * takes no lock: the console (console.c) serialises transmit, the one
  * interrupt handler receive.
@@ -45,6 +45,15 @@ void rvx_a64_pl011_init(uint64_t base)
 	reg_write(UART_IMSC, 0);
 	reg_write(UART_LCRH, (3u << 5) | (1u << 4));
 	reg_write(UART_CR, (1u << 0) | (1u << 8) | (1u << 9));
+	/* Turning the FIFOs on may empty the receive FIFO and leave a receive
+	 * interrupt raised for bytes no longer there (QEMU does). Clear it, then
+	 * empty the FIFO of what came before the console existed: a byte that
+	 * landed between the two lost its interrupt to the clear, and only
+	 * reading the FIFO empty restores the rule rvx_a64_pl011_rx() keeps
+	 * (receive interrupt raised exactly while the FIFO holds bytes). */
+	reg_write(UART_ICR, INT_RX | INT_RT);
+	while ((reg_read(UART_FR) & FR_RXFE) == 0u)
+		(void)reg_read(UART_DR);
 }
 
 void rvx_a64_pl011_write(const char *s, size_t len)
@@ -80,9 +89,17 @@ size_t rvx_a64_pl011_rx(char *buf, size_t cap)
 
 	if (uart_regs == NULL)
 		return 0;
+	/* No write to UARTICR here: reading the FIFO below its trigger level
+	 * drops the receive interrupt, reading it empty the receive timeout,
+	 * and a byte arriving later raises them again. A clear after the last
+	 * look at UARTFR would race that byte: landing in the empty FIFO
+	 * between the look and the clear, it raises the interrupt and the
+	 * clear takes it away, while the bytes after it find the FIFO not
+	 * empty and raise nothing (QEMU raises on the FIFO's first byte only);
+	 * the sender fills the FIFO and waits for good. Left at @cap with
+	 * bytes still in the FIFO, the interrupt stays raised and the handler
+	 * is entered again. */
 	while (n < cap && (reg_read(UART_FR) & FR_RXFE) == 0u)
 		buf[n++] = (char)(reg_read(UART_DR) & 0xffu);
-	if ((reg_read(UART_FR) & FR_RXFE) != 0u)
-		reg_write(UART_ICR, INT_RX | INT_RT);
 	return n;
 }
