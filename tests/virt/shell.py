@@ -140,8 +140,13 @@ def finish(msg=None):
     sys.exit(0)
 
 
+typed = 0  # bytes typed by run()
+
+
 def run(line):
     """Type @line and return what the shell answered (without the echo and prompt)."""
+    global typed
+    typed += len(line) + 1
     p.stdin.write(line + b"\r")
     p.stdin.flush()
     out = read_until(b"rvsh> ")
@@ -448,8 +453,24 @@ expect("irq: the console's receive interrupts", out, r"^%d\s+uart rx\s+[1-9]\d*$
 expect("irq: the scheduler's timer", out, r"^26\s+timer\s+[1-9]\d*$")
 out = run(b"cpu")
 expect("cpu 0 runs the shell", out, r"^0   yes     task 1 ")
-out = run(b"queues")
-expect("queues: the console queue", out, r"^0\s+\d+\s+0/16\s+32\s+[1-9]")
+QUEUE = r"^0\s+\d+\s+0/16\s+32\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$"
+
+
+def console_queue(what):
+    """The console queue's (sent, sent bytes, received, received bytes,
+    dropped) from `queues`."""
+    out = run(b"queues")
+    m = re.search(QUEUE, out, re.M)
+    if not m:
+        failures.append("%s: /%s/ not in:\n%s" % (what, QUEUE, out))
+        return (0, 0, 0, 0, 0)
+    return tuple(int(x) for x in m.groups())
+
+
+first = console_queue("queues: the console queue")
+typed_first = typed
+if first[0] == 0 or first[4] != 0:
+    failures.append("queues: the console queue sent %d, dropped %d" % (first[0], first[4]))
 out = run(b"proofs")
 expect("proofs", out, r"^no rejections$")
 out = run(b"panic")
@@ -473,6 +494,19 @@ out = run(b"witness tail x")
 expect("bad number", out, r"^rvsh: witness tail: usage")
 out = run(b"y" * 2000)  # more than the input queue holds: flow control, not loss
 expect("overlong line", out, r"rvsh: input: line too long; dropped$")
+# Every byte typed since the first `queues` went through the console queue,
+# none dropped (the paste waited in the UART's FIFO instead).
+now = console_queue("queues after the overlong line")
+if (now[1] - first[1], now[3] - first[3], now[4]) != (typed - typed_first,) * 2 + (0,):
+    failures.append("console queue: %d bytes typed since the first `queues`, %d sent and %d "
+                    "received, %d dropped" % (typed - typed_first, now[1] - first[1],
+                                              now[3] - first[3], now[4]))
+out = run(b"perf")
+held = re.search(r"^uart\.rx_held\s+(\d+)$", out, re.M)
+if not held:
+    failures.append("perf: no uart.rx_held:\n" + out)
+else:
+    log += b"\nshell.py: the receive held input back %s time(s)\n" % held.group(1).encode()
 out = run(b"he\x02lp")  # not Ctrl-A: QEMU's -nographic escape
 expect("binary byte", out, r"rvsh: input: the line holds a byte that is not text$")
 out = run(b"help")

@@ -41,7 +41,7 @@ static uint32_t console_sensor;
 static rvx_handle_t sensor_cap, queue_cap, clock_cap; /* in the shell's table */
 static uint32_t ready, done, reboot_asked;
 static uint32_t spawning, minted, throttled;
-static uint64_t uart_irqs, uart_bytes;
+static uint64_t uart_irqs, uart_bytes, uart_held;
 
 /* Output: a line at a time to the console (it serialises whole writes). */
 static char obuf[160];
@@ -149,7 +149,13 @@ static int counter(void *ctx, uint32_t i, struct rvx_shell_counter *out)
 		out->name = "uart.rx_bytes";
 		out->value = __atomic_load_n(&uart_bytes, __ATOMIC_RELAXED);
 		return 0;
-	case 1: {
+	case 1:
+		/* Receives that found the shell's queue full and left the bytes
+		 * in the FIFO (flow control). */
+		out->name = "uart.rx_held";
+		out->value = __atomic_load_n(&uart_held, __ATOMIC_RELAXED);
+		return 0;
+	case 2: {
 		uint64_t d = 0;
 
 		for (uint32_t c = 0; c < rvx_a64_board.cpu_count; c++)
@@ -196,6 +202,7 @@ static void receive(struct rvx_kernel *k, void *ctx)
 	    t.sent_messages - t.received_messages >= QUEUE_SLOTS) {
 		rvx_virt_console_rx_irq(false);
 		__atomic_store_n(&throttled, 1u, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&uart_held, 1u, __ATOMIC_RELAXED);
 		return;
 	}
 	n = rvx_virt_console_rx(bytes, sizeof(bytes));
