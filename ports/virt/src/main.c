@@ -63,6 +63,10 @@ static uint64_t first_record_ns;
 static uint64_t reset_ns;
 static uint32_t tasks_expected;
 static uint32_t tasks_finished;
+/* The workers the root spawned (task indices): done, each still has its
+ * TASK_EXIT to make (task_finish()). */
+static uint32_t workers[2u * RVX_A64_MAX_CPUS];
+static uint32_t worker_count;
 static uint32_t ran_on_cpu[RVX_A64_MAX_CPUS];
 static uint32_t short_ran[RVX_A64_MAX_CPUS];
 static uint32_t long_started[RVX_A64_MAX_CPUS];
@@ -403,6 +407,22 @@ static void spawn_worker(uint64_t prog, uint32_t cpu, uint64_t rel_deadline)
 	rc = rvx_a64_rt_syscall(0, RVX_SYS_TASK_SPAWN, &a, &r);
 	if (rc != 0)
 		die("TaskSpawn", rc, 6);
+	if (worker_count < sizeof(workers) / sizeof(workers[0]))
+		workers[worker_count++] = (uint32_t)r.value[0];
+}
+
+/* Whether a worker still lives at task index @p task (one that counted
+ * itself finished may not have made its TASK_EXIT yet). Another program
+ * there is a later task in the index it left. */
+static bool worker_live(uint32_t task)
+{
+	struct rvx_kernel_task_info info;
+	uint64_t daif = rvx_a64_rt_lock();
+	bool live = rvx_kernel_task_info(&kernel, task, &info) == 0 &&
+		    (info.entry == PROG_LONG || info.entry == PROG_SHORT);
+
+	rvx_a64_rt_unlock(daif);
+	return live;
 }
 
 /* `rvx.store-digest=KEY+COUNT`: print the digest of the store "memory"
@@ -504,6 +524,17 @@ static void prog_root(void)
 		if (rvx_port_time_real_ns() > deadline)
 			die("tasks did not finish in time", -RVX_ETIMEDOUT, 8);
 		sleep_ns(0, root_caps.clock.raw, 2u * TICK_NS);
+	}
+	/* A worker counts itself finished just before its TASK_EXIT: wait for
+	 * the nucleus to have ended each, so what follows (the shell) starts
+	 * with the workers gone, not with one still on its way out (seen as
+	 * `kernel: 3 tasks` in rvsh on a loaded host). */
+	for (uint32_t i = 0; i < worker_count; i++) {
+		while (worker_live(workers[i])) {
+			if (rvx_port_time_real_ns() > deadline)
+				die("tasks did not end in time", -RVX_ETIMEDOUT, 8);
+			sleep_ns(0, root_caps.clock.raw, TICK_NS);
+		}
 	}
 	for (uint32_t cpu = 0; cpu < online; cpu++)
 		rvx_a64_printf("RVX-CPU %u tasks=%u dispatches=%lu\n", cpu, ran_on_cpu[cpu],
