@@ -100,6 +100,7 @@ static uint32_t active;
 static struct rvx_rvf_package view;
 static struct plan plan;
 static void (*task_done)(uint32_t task, int32_t code, bool stopped);
+static bool stack_reuse_test; /* rvx.test=stack-reuse */
 
 static struct rvx_kernel *K(void)
 {
@@ -303,7 +304,10 @@ struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 	memset(&ev, 0, sizeof(ev));
 	ev.next = RVX_PART_NEXT_EXITED;
 	ev.part = v->part;
-	return rvx_virt_part_apply(f, &ev);
+	f = rvx_virt_part_apply(f, &ev);
+	if (stack_reuse_test)
+		rvx_virt_test_stack_reuse(task);
+	return f;
 }
 
 /* ---- planning (no side effects but the memory reservations) ---- */
@@ -863,6 +867,7 @@ int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code, bool stopped))
 	if (rc == 0) {
 		rvx_virt_part_set_mode(RVX_VIRT_PART_MODE_COMP);
 		task_done = done;
+		stack_reuse_test = rvx_virt_bootarg("rvx.test=stack-reuse");
 		active = 1;
 	}
 	return rc;
