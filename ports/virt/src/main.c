@@ -392,10 +392,13 @@ static void prog_scribble(uint32_t task)
 
 	for (uint32_t i = 0; i < SCRIBBLE_BYTES; i++)
 		fill[i] = 0;
+	if (fill[0] != 0 || fill[SCRIBBLE_BYTES - 1u] != 0)
+		die("rvx.test=stack-reuse: the reusing task's stack lost its zeroes", -RVX_EINVAL,
+		    7);
 	__atomic_store_n(&scribbled, 1u, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
-	rvx_a64_printf("RVX-TEST stack-reuse: task %u on CPU %u zeroed %u bytes of its stack\n", task,
-		       cpu, SCRIBBLE_BYTES);
+	rvx_a64_printf("RVX-TEST stack-reuse: task %u on CPU %u zeroed %u bytes of its stack\n",
+		       task, cpu, SCRIBBLE_BYTES);
 	task_finish(task);
 }
 
@@ -430,9 +433,11 @@ void rvx_virt_test_stack_reuse(uint32_t task)
 	while (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE) && rvx_port_time_real_ns() < until)
 		__asm__ volatile("yield");
 	if (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE))
-		die("rvx.test=stack-reuse: the task in the reused index never ran", -RVX_ETIMEDOUT, 8);
-	rvx_a64_printf("RVX-TEST stack-reuse: task %u's index reused on CPU %u while CPU %u left its "
-		       "trap\n", task, to, cpu);
+		die("rvx.test=stack-reuse: the task in the reused index never ran",
+		    -RVX_ETIMEDOUT, 8);
+	rvx_a64_printf("RVX-TEST stack-reuse: task %u's index reused on CPU %u while CPU %u "
+		       "left its trap\n",
+		       task, to, cpu);
 }
 
 /* Deep recursion for the stack-overflow test (each level keeps 512 bytes). */
