@@ -68,6 +68,8 @@ _Static_assert(RVX_A64_MAX_CPUS <= RVX_A64_NUMA_MAX_CPUS, "the NUMA parser takes
 /** Boot (and idle) stack of each CPU, its lowest page an unmapped guard;
  *  boot.S shifts by 16. */
 #define RVX_A64_BOOT_STACK 65536u
+/** Bytes of each CPU's exception stack (its lowest page a guard). */
+#define RVX_A64_EXC_STACK 65536u
 
 /** An exception context, as boot.S saves it (800 bytes). */
 struct rvx_a64_frame {
@@ -236,6 +238,11 @@ void rvx_a64_secondary_entry(void);
 extern char rvx_a64_vectors[];
 /** Boot (idle) stacks, one per CPU, lowest page a guard. */
 extern uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
+/** Exception stacks, one per CPU, lowest page a guard: every exception
+ *  handler runs on its CPU's, after boot.S saved the interrupted context's
+ *  frame on the interrupted stack; a task's stack holds only its own code's
+ *  frames and its saved frame. */
+extern uint8_t rvx_a64_exc_stacks[RVX_A64_MAX_CPUS][RVX_A64_EXC_STACK];
 
 /** For large static storage that is always written before it is read: the
  *  linker scripts put .bss.noinit outside [__bss_start, __bss_end), so the
@@ -347,6 +354,8 @@ uint8_t *rvx_a64_task_stack_top(uint32_t task);
 int rvx_a64_stack_guard_hit(uint64_t addr);
 /** The CPU whose boot-stack guard page holds @p addr, or -1. */
 int rvx_a64_boot_guard_hit(uint64_t addr);
+/** The CPU whose exception-stack guard page holds @p addr, or -1. */
+int rvx_a64_exc_guard_hit(uint64_t addr);
 /** Build the EL2 tables from the board and the image layout (MMU off); 0 or -1. */
 int rvx_a64_mmu_build(void);
 /** Turn the MMU on with the tables rvx_a64_mmu_build() made; locks are

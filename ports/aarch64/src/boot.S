@@ -11,6 +11,14 @@
  * sp, ELR_EL2, SPSR_EL2, FPSR, FPCR, then q0..q31: 800 bytes, saved on the
  * interrupted stack. rvx_a64_exception() returns the frame to resume, so
  * a switch between tasks is "return another task's frame".
+ *
+ * The handler itself runs on the CPU's own exception stack
+ * (rvx_a64_exc_stacks), never on the interrupted task's: once a handler
+ * has switched away from a task under the kernel lock and released it,
+ * another CPU may at once resume that task (a partition moved to it) or
+ * start a new task in the same slot (an ended task's index reused), on
+ * that stack. Had the handler still been on it, the other CPU would write
+ * over the frames it returns through (rt.c has the story).
  */
 #define FRAME 800
 #define FRAME_SP 248
@@ -18,6 +26,8 @@
 #define FRAME_FPSR 272
 #define FRAME_Q 288
 #define BOOT_STACK_SHIFT 16	/* RVX_A64_BOOT_STACK = 64 KiB */
+#define EXC_STACK_SHIFT 16	/* RVX_A64_EXC_STACK = 64 KiB */
+#define MAX_CPUS 4		/* RVX_A64_MAX_CPUS (smp.c checks both) */
 
 	.section .text.head, "ax"
 	.globl _start
@@ -65,6 +75,7 @@ primary_entry:
 	cmp	x20, #2
 	b.ne	1f
 	el2_setup
+	msr	tpidr_el2, xzr		/* CPU index 0: its exception stack */
 	b	2f
 1:	mov	x2, #(3 << 20)		/* not EL2: enable FP/SIMD at EL1 so C */
 	msr	cpacr_el1, x2		/* can report it */
@@ -104,6 +115,7 @@ misplaced:
 rvx_a64_secondary_entry:
 	mov	x19, x0
 	el2_setup
+	msr	tpidr_el2, x19		/* its index: its exception stack */
 	ldr	x1, =rvx_a64_boot_stacks
 	add	x2, x19, #1
 	lsl	x2, x2, #BOOT_STACK_SHIFT
@@ -217,7 +229,20 @@ exc_entry:
 	stp	q28, q29, [x2, #448]
 	stp	q30, q31, [x2, #480]
 	mov	x1, sp
-	bl	rvx_a64_exception
+	/* To this CPU's exception stack (TPIDR_EL2 = its index), unless the
+	 * frame is on it already: an exception inside a handler stays below
+	 * the handler's frames. */
+	mrs	x2, tpidr_el2
+	cmp	x2, #MAX_CPUS
+	b.hs	1f
+	ldr	x3, =rvx_a64_exc_stacks
+	add	x2, x2, #1
+	add	x3, x3, x2, lsl #EXC_STACK_SHIFT
+	sub	x4, x3, x1
+	cmp	x4, #(1 << EXC_STACK_SHIFT)
+	b.ls	1f
+	mov	sp, x3
+1:	bl	rvx_a64_exception
 	/* fall through with the frame to resume in x0 */
 
 /* rvx_a64_frame_resume(frame): load a saved frame and return into it. */

@@ -119,6 +119,9 @@ _Noreturn void rvx_a64_panic_frame(const char *why, uint64_t kind, const struct 
 	if (f != NULL && dabt && rvx_a64_boot_guard_hit(far) >= 0)
 		rvx_a64_printf("stack overflow: CPU %d's boot stack ran into its guard page\n",
 			       rvx_a64_boot_guard_hit(far));
+	if (f != NULL && dabt && rvx_a64_exc_guard_hit(far) >= 0)
+		rvx_a64_printf("stack overflow: CPU %d's exception stack ran into its guard page\n",
+			       rvx_a64_exc_guard_hit(far));
 	if (f != NULL) {
 		rvx_a64_printf("exception: %s\n", kind < RVX_A64_VEC_COUNT ? kind_names[kind] : "?");
 		rvx_a64_printf("ESR_EL2 0x%08lx: EC 0x%02x (%s), IL %u, ISS 0x%07x\n", esr, ec,

@@ -4,7 +4,8 @@
  * level 1), identity mapped. The image's text is read-only and executable,
  * its rodata read-only, its data and bss read-write and never executable;
  * the rest of RAM is read-write, never executable (2 MiB blocks where it
- * can) but for one unmapped guard page below each task stack; the UART and
+ * can) but for one unmapped guard page below each task, boot and exception
+ * stack; the UART and
  * the GIC are Device-nGnRE. Nothing else is mapped, so a
  * stray pointer faults. SCTLR_EL2.WXN makes every writable page
  * non-executable whatever its descriptor says.
@@ -135,15 +136,27 @@ int rvx_a64_stack_guard_hit(uint64_t addr)
 	return (int)(off / STACK_SPAN);
 }
 
+/* The CPU whose stack in @p stacks (@p size bytes each, one per CPU) has
+ * its guard page at @p addr, or -1. */
+static int cpu_guard_hit(const uint8_t *stacks, uint64_t size, uint64_t addr)
+{
+	uint64_t base = (uint64_t)(uintptr_t)stacks;
+
+	if (addr < base || addr >= base + size * RVX_A64_MAX_CPUS)
+		return -1;
+	if ((addr - base) % size >= RVX_A64_GUARD)
+		return -1;
+	return (int)((addr - base) / size);
+}
+
 int rvx_a64_boot_guard_hit(uint64_t addr)
 {
-	uint64_t base = (uint64_t)(uintptr_t)rvx_a64_boot_stacks;
+	return cpu_guard_hit(rvx_a64_boot_stacks[0], RVX_A64_BOOT_STACK, addr);
+}
 
-	if (addr < base || addr >= base + sizeof(rvx_a64_boot_stacks))
-		return -1;
-	if ((addr - base) % RVX_A64_BOOT_STACK >= RVX_A64_GUARD)
-		return -1;
-	return (int)((addr - base) / RVX_A64_BOOT_STACK);
+int rvx_a64_exc_guard_hit(uint64_t addr)
+{
+	return cpu_guard_hit(rvx_a64_exc_stacks[0], RVX_A64_EXC_STACK, addr);
 }
 
 static int mark_guard(uint64_t g)
@@ -157,12 +170,14 @@ static int mark_guard(uint64_t g)
 	return 0;
 }
 
-/* Mark the guard pages below every task stack and every boot stack
- * (before anything else is mapped, so nothing maps them). */
+/* Mark the guard pages below every task stack, every boot stack and
+ * every exception stack (before anything else is mapped, so nothing maps
+ * them). */
 static int map_guards(void)
 {
 	for (uint32_t i = 0; i < RVX_A64_MAX_CPUS; i++) {
-		if (mark_guard((uint64_t)(uintptr_t)rvx_a64_boot_stacks[i]) != 0)
+		if (mark_guard((uint64_t)(uintptr_t)rvx_a64_boot_stacks[i]) != 0 ||
+		    mark_guard((uint64_t)(uintptr_t)rvx_a64_exc_stacks[i]) != 0)
 			return -1;
 	}
 	for (uint32_t i = 0; stack_arena != 0 && i < RVX_A64_TASK_SLOTS; i++) {

@@ -9,6 +9,15 @@
  * the frame the scheduler chose. A CPU with nothing ready resumes its idle
  * frame (its boot stack, waiting for interrupts).
  *
+ * The handlers run on the CPU's exception stack (boot.S), not on the
+ * task's: once a handler has switched away from a task under the kernel
+ * lock and released it, this CPU touches neither that task's stack nor its
+ * slot here again, so another CPU may at once resume the task or start a
+ * new task in its index (an ended task's index is reused by the next
+ * TaskSpawn). A board that ends a task switches away from it in the same
+ * hold of the lock (rvx_a64_rt_trap_switch_locked()), or this CPU would
+ * come back to a slot that is the new task's by then.
+ *
  * A task runs on the CPU the nucleus placed it on; a partition's tasks may
  * be moved to another CPU while they are not running (their frames are in
  * memory, saved under the kernel lock before the move). The kernel lock

@@ -13,6 +13,11 @@
 #define CPU_UP_WAIT_NS (UINT64_C(500) * 1000000u)
 
 RVX_A64_NOINIT alignas(4096) uint8_t rvx_a64_boot_stacks[RVX_A64_MAX_CPUS][RVX_A64_BOOT_STACK];
+RVX_A64_NOINIT alignas(4096) uint8_t rvx_a64_exc_stacks[RVX_A64_MAX_CPUS][RVX_A64_EXC_STACK];
+
+_Static_assert(RVX_A64_BOOT_STACK == 1u << 16 && RVX_A64_EXC_STACK == 1u << 16 &&
+		       RVX_A64_MAX_CPUS == 4u,
+	       "boot.S: BOOT_STACK_SHIFT, EXC_STACK_SHIFT and MAX_CPUS");
 
 static uint32_t cpus_up = 1;
 static uint32_t kernel_ready;

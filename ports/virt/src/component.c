@@ -100,6 +100,7 @@ static uint32_t active;
 static struct rvx_rvf_package view;
 static struct plan plan;
 static void (*task_done)(uint32_t task, int32_t code, bool stopped);
+static bool stack_reuse_test; /* rvx.test=stack-reuse */
 
 static struct rvx_kernel *K(void)
 {
@@ -272,6 +273,7 @@ struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 	const struct rvx_part_trap *t = &v->trap;
 	struct rvx_part_verdict ev;
 	uint64_t daif;
+	int32_t code;
 	int rc;
 
 	if (t->nr == RVX_USER_HVC_PRINT) {
@@ -292,18 +294,28 @@ struct rvx_a64_frame *rvx_virt_comp_call(uint32_t task, struct rvx_a64_frame *f,
 		f->x[0] = pa != 0 ? 0 : (uint64_t)(int64_t)-RVX_EINVAL;
 		return f;
 	}
-	/* RVX_USER_HVC_EXIT: the task ends through the nucleus (TASK_EXIT). */
-	daif = rvx_a64_rt_lock();
-	rc = rvx_part_task_end(&rvx_virt_pl, task, (int32_t)t->x[0]);
-	rvx_a64_rt_unlock(daif);
-	if (rc != 0)
-		rvx_a64_fail("ending a component task", rc);
-	if (task_done != NULL)
-		task_done(task, (int32_t)t->x[0], false);
+	/* RVX_USER_HVC_EXIT: the task ends through the nucleus (TASK_EXIT),
+	 * and this CPU switches away from it in the same hold of the kernel
+	 * lock: once the lock is released another CPU may spawn a task into
+	 * the ended one's index and run it, and the runtime's slot of that
+	 * index (rt.c) is the new task's. */
+	code = (int32_t)t->x[0];
 	memset(&ev, 0, sizeof(ev));
 	ev.next = RVX_PART_NEXT_EXITED;
 	ev.part = v->part;
-	return rvx_virt_part_apply(f, &ev);
+	daif = rvx_a64_rt_lock();
+	rc = rvx_part_task_end(&rvx_virt_pl, task, code);
+	if (rc != 0) {
+		rvx_a64_rt_unlock(daif);
+		rvx_a64_fail("ending a component task", rc);
+	}
+	if (task_done != NULL)
+		task_done(task, code, false);
+	f = rvx_virt_part_apply_locked(f, &ev);
+	rvx_a64_rt_unlock(daif);
+	if (stack_reuse_test)
+		rvx_virt_test_stack_reuse(task);
+	return f;
 }
 
 /* ---- planning (no side effects but the memory reservations) ---- */
@@ -863,6 +875,7 @@ int rvx_virt_comp_init(void (*done)(uint32_t task, int32_t code, bool stopped))
 	if (rc == 0) {
 		rvx_virt_part_set_mode(RVX_VIRT_PART_MODE_COMP);
 		task_done = done;
+		stack_reuse_test = rvx_virt_bootarg("rvx.test=stack-reuse");
 		active = 1;
 	}
 	return rc;

@@ -15,7 +15,9 @@
  * up, before any is released to schedule). @p done is told of each
  * component task that ends itself (@p stopped false) and of each task the
  * recovery ladder ended when it stopped the task's component for good
- * (@p stopped true, code RVX_PART_EXIT_STOPPED).
+ * (@p stopped true, code RVX_PART_EXIT_STOPPED); for a task that ended
+ * itself it is called with the kernel lock held (the console's lock may
+ * be taken inside it, nothing else).
  * @retval 0 ready
  * @retval other lib/part's rvx_part_init() error
  */

@@ -12,7 +12,10 @@
  * Boot arguments (/chosen bootargs, QEMU -append) select test modes:
  * rvx.test=fault (read an unmapped address), rvx.test=wx (write to the
  * kernel's text), rvx.test=undef (an undefined instruction),
- * rvx.test=stack (the root task overflows its stack into its guard page);
+ * rvx.test=stack (the root task overflows its stack into its guard page),
+ * rvx.test=stack-reuse (a component task's index is reused on another CPU
+ * while the CPU that ended it is still leaving its trap: see
+ * rvx_virt_test_stack_reuse());
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
  * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
@@ -50,6 +53,9 @@ extern const uint32_t rvx_virt_trusted_key_count;
 #define PROG_HELLO 1u
 #define PROG_LONG 2u
 #define PROG_SHORT 3u
+#define PROG_SCRIBBLE 4u
+/* rvx.test=stack-reuse: bytes of its stack the reusing task writes over. */
+#define SCRIBBLE_BYTES 16384u
 /* Relative deadlines of the preemption pair: the long task would keep its
  * CPU for a second; the short one is due within a tick. */
 #define LONG_DEADLINE_NS UINT64_C(1000000000)
@@ -377,6 +383,67 @@ static void prog_hello(uint32_t task, uint64_t entry)
 	task_finish(task);
 }
 
+/* rvx.test=stack-reuse: set once the reusing task has written its stack. */
+static uint32_t scribbled;
+
+/* rvx.test=stack-reuse's task: in the index of a component task that just
+ * ended, it zeroes the top half of its stack (everything a CPU leaving
+ * the ended task's trap could still be using there). */
+static void prog_scribble(uint32_t task)
+{
+	volatile uint8_t fill[SCRIBBLE_BYTES];
+	uint32_t cpu = rvx_a64_cpu_index();
+
+	for (uint32_t i = 0; i < SCRIBBLE_BYTES; i++)
+		fill[i] = 0;
+	if (fill[0] != 0 || fill[SCRIBBLE_BYTES - 1u] != 0)
+		die("rvx.test=stack-reuse: the reusing task's stack lost its zeroes", -RVX_EINVAL,
+		    7);
+	__atomic_store_n(&scribbled, 1u, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
+	rvx_a64_printf("RVX-TEST stack-reuse: task %u on CPU %u zeroed %u bytes of its stack\n",
+		       task, cpu, SCRIBBLE_BYTES);
+	task_finish(task);
+}
+
+void rvx_virt_test_stack_reuse(uint32_t task)
+{
+	static uint32_t done;
+	uint32_t cpu = rvx_a64_cpu_index(), online = rvx_a64_cpus_up(), to;
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	uint64_t daif, until;
+	int rc;
+
+	if (online < 2 || task == 0 || task >= RVX_KERNEL_TASKS ||
+	    __atomic_exchange_n(&done, 1u, __ATOMIC_ACQ_REL) != 0)
+		return;
+	to = (cpu + 1u) % online;
+	syscall_args_init(&a);
+	a.cap = root_caps.task.raw;
+	a.arg[0] = PROG_SCRIBBLE;
+	a.arg[1] = 1;
+	a.arg[2] = SHORT_DEADLINE_NS;
+	a.arg[4] = to;
+	a.arg[5] = task + 1u; /* exactly the ended task's index */
+	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
+	daif = rvx_a64_rt_lock();
+	rc = rvx_syscall(&kernel, 0, RVX_SYS_TASK_SPAWN, &a, &r);
+	rvx_a64_rt_unlock(daif);
+	if (rc != 0)
+		die("rvx.test=stack-reuse: spawning into the ended task's index", rc, 6);
+	rvx_a64_gic_sgi(to, RVX_A64_SGI_KICK);
+	until = rvx_port_time_real_ns() + UINT64_C(1000000000);
+	while (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE) && rvx_port_time_real_ns() < until)
+		__asm__ volatile("yield");
+	if (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE))
+		die("rvx.test=stack-reuse: the task in the reused index never ran",
+		    -RVX_ETIMEDOUT, 8);
+	rvx_a64_printf("RVX-TEST stack-reuse: task %u's index reused on CPU %u while CPU %u "
+		       "left its trap\n",
+		       task, to, cpu);
+}
+
 /* Deep recursion for the stack-overflow test (each level keeps 512 bytes). */
 static volatile uint64_t recurse_limit = UINT64_MAX;
 
@@ -580,6 +647,9 @@ void rvx_a64_board_task_main(uint32_t task, uint64_t entry)
 		break;
 	case PROG_SHORT:
 		prog_short(task);
+		break;
+	case PROG_SCRIBBLE:
+		prog_scribble(task);
 		break;
 	case PROG_HELLO:
 	default:

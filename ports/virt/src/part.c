@@ -477,14 +477,10 @@ static struct rvx_a64_frame *apply(struct rvx_a64_frame *f, const struct rvx_par
 	}
 }
 
-struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
-					  const struct rvx_part_verdict *v)
+struct rvx_a64_frame *rvx_virt_part_apply_locked(struct rvx_a64_frame *f,
+						 const struct rvx_part_verdict *v)
 {
-	uint64_t daif = rvx_a64_rt_lock();
-
-	f = apply(f, v);
-	rvx_a64_rt_unlock(daif);
-	return f;
+	return apply(f, v);
 }
 
 /* guest.h's own calls are the programs' (part_demo.c); a component's are

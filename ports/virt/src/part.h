@@ -71,9 +71,12 @@ int rvx_virt_part_teardown(uint32_t cpu);
 const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part);
 /** Partition @p part's stage-2 table pool (before it is created). */
 void rvx_virt_part_set_pool(uint32_t part, void *pages, uint32_t count);
-/** Apply lib/part's verdict @p v to the trapped frame @p f (takes the kernel lock). */
-struct rvx_a64_frame *rvx_virt_part_apply(struct rvx_a64_frame *f,
-					  const struct rvx_part_verdict *v);
+/** Apply lib/part's verdict @p v to the trapped frame @p f; the frame to
+ *  resume. Kernel lock held, in the same hold as the decision: a task that
+ *  was ended, restarted or stopped is switched away from before any other
+ *  CPU can reuse its index or move it. */
+struct rvx_a64_frame *rvx_virt_part_apply_locked(struct rvx_a64_frame *f,
+						 const struct rvx_part_verdict *v);
 
 /* part_demo.c, for part.c's trap hook and lib/part's snapshot operations. */
 /** A guest's own hypercall (guest.h: print, report, check state) by @p task. */

@@ -116,21 +116,29 @@ struct rvx_a64_frame *rvx_virt_part_guest_call(uint32_t task, struct rvx_a64_fra
 		}
 		if (t->x[0] != GUEST_REP_PROBED)
 			return f;
-		/* The prober has tried everything: stopped for good. */
+		/* The prober has tried everything: stopped for good. Ended
+		 * and switched away from in one hold of the kernel lock
+		 * (rvx_virt_part_apply_locked() says why). */
 		daif = rvx_a64_rt_lock();
 		rc = rvx_part_task_end(&rvx_virt_pl, task, 0);
-		rvx_a64_rt_unlock(daif);
-		if (rc != 0)
+		if (rc != 0) {
+			rvx_a64_rt_unlock(daif);
 			rvx_a64_fail("ending a partition task", rc);
-		return rvx_a64_rt_trap_switch(f, RVX_A64_TRAP_EXITED);
+		}
+		f = rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_EXITED);
+		rvx_a64_rt_unlock(daif);
+		return f;
 	default: /* GUEST_HVC_CHECK_STATE */
 		daif = rvx_a64_rt_lock();
 		rc = rvx_part_region_check(&rvx_virt_pl, task, GUEST_STATE_REGION, GUEST_STATE_OFF,
 					   GUEST_STATE_SIZE, &cv);
-		rvx_a64_rt_unlock(daif);
-		if (rc != 0)
+		if (rc != 0) {
+			rvx_a64_rt_unlock(daif);
 			rvx_a64_fail("checking a partition's state region", rc);
-		return rvx_virt_part_apply(f, &cv);
+		}
+		f = rvx_virt_part_apply_locked(f, &cv);
+		rvx_a64_rt_unlock(daif);
+		return f;
 	}
 }
 

@@ -83,5 +83,13 @@ int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t 
 #define RVX_VIRT_PROG_SHELL 0x5348u
 /* True if the boot arguments hold @p word (a whole, space-separated word). */
 bool rvx_virt_bootarg(const char *word);
+/** rvx.test=stack-reuse (a test mode, main.c): called by the CPU that
+ *  ended component task @p task and switched away from it, on its way out
+ *  of the trap (kernel lock not held). Once per boot, a new task is
+ *  spawned into the ended task's index on another CPU and writes over the
+ *  whole top half of that index's stack before this CPU returns; the image
+ *  must come through unharmed (the CPU no longer uses the ended task's
+ *  stack once it has switched away). */
+void rvx_virt_test_stack_reuse(uint32_t task);
 
 #endif
