@@ -177,7 +177,10 @@ enum channel { CH_QUEUE, CH_PIPE, CH_EVENTFD, CH_LINE };
 
 /* The hardware floor: one 64-bit word per direction, each on its own cache
  * line, written with release and polled with acquire. Every hop moves at
- * least one line between the CPUs, which nothing can beat. */
+ * least one line between the CPUs, which nothing can beat. The receiver only
+ * reads its word (the values of a round increase, so it waits for the one
+ * it expects): a store back to it would move the line a second time and
+ * make the floor slower than one line. */
 static struct {
 	_Alignas(64) _Atomic uint64_t ping;
 	_Alignas(64) _Atomic uint64_t pong;
@@ -217,14 +220,13 @@ static void ch_send(struct pingpong *pp, int to_pong, uint64_t x)
 }
 
 /* Polling receive: spin until a message arrives. */
-static uint64_t ch_recv(struct pingpong *pp, int from_pong)
+static uint64_t ch_recv(struct pingpong *pp, int from_pong, uint64_t expect)
 {
 	if (pp->ch == CH_LINE) {
 		_Atomic uint64_t *w = from_pong ? &bench_line.pong : &bench_line.ping;
 		uint64_t v;
-		while ((v = atomic_load_explicit(w, memory_order_acquire)) == 0)
+		while ((v = atomic_load_explicit(w, memory_order_acquire)) <= expect)
 			;
-		atomic_store_explicit(w, 0, memory_order_relaxed);
 		return v - 1;
 	}
 	if (pp->ch == CH_QUEUE) {
@@ -258,7 +260,7 @@ static void *pong_thread(void *arg)
 	BENCH_REQUIRE(bench_pin(1) == 0, "pin to CPU 1");
 	atomic_store(&pp->ready, 1);
 	for (long i = 0; i < PP_TRIPS; i++) {
-		uint64_t x = ch_recv(pp, 0);
+		uint64_t x = ch_recv(pp, 0, (uint64_t)i);
 		fails += x != (uint64_t)i;
 		ch_send(pp, 1, x);
 	}
@@ -300,6 +302,8 @@ static double pingpong_round(struct pingpong *pp)
 	pthread_t th;
 
 	atomic_store(&pp->ready, 0);
+	atomic_store(&bench_line.ping, 0);
+	atomic_store(&bench_line.pong, 0);
 	pp->echo_failures = 0;
 	BENCH_REQUIRE(pthread_create(&th, NULL, pong_thread, pp) == 0, "thread");
 	while (!atomic_load(&pp->ready))
@@ -307,7 +311,7 @@ static double pingpong_round(struct pingpong *pp)
 	uint64_t t0 = bench_now_ns();
 	for (long i = 0; i < PP_TRIPS; i++) {
 		ch_send(pp, 0, (uint64_t)i);
-		BENCH_REQUIRE(ch_recv(pp, 1) == (uint64_t)i, "echo mismatch");
+		BENCH_REQUIRE(ch_recv(pp, 1, (uint64_t)i) == (uint64_t)i, "echo mismatch");
 	}
 	uint64_t t1 = bench_now_ns();
 	pthread_join(th, NULL);
