@@ -17,6 +17,8 @@
  *                      crosses CPUs through shared cache lines only; the
  *                      pipe and eventfd cross CPUs and make two system calls
  *                      per hop (write, then the receiver's polling read).
+ *                      The queue and its floor take turns round by round,
+ *                      so their ratio compares rounds run under one load.
  *
  * Ratios are printed only between like and like (the cross-CPU queue
  * against one cache line bounced between the same two CPUs); a call beside
@@ -160,7 +162,13 @@ static double time_pipe_same_thread(void)
 /* ---------------------------------------------------------------------- */
 /* One-way latency between two pinned threads: ping-pong, half the RTT    */
 
-enum { PP_ROUNDS = 200000 };
+/*
+ * Cross-CPU figures are the median of many short rounds of PP_TRIPS round
+ * trips each (under a millisecond for the queue): on a shared machine a
+ * round in which a thread was preempted is an outlier the median drops,
+ * where one long round would carry every preemption into the figure.
+ */
+enum { PP_TRIPS = 2000, PP_LIKE_ROUNDS = 101, PP_SYS_ROUNDS = 21 };
 
 RVX_QUEUE_DEFINE(bench_ping, 64, 64);
 RVX_QUEUE_DEFINE(bench_pong, 64, 64);
@@ -169,14 +177,25 @@ enum channel { CH_QUEUE, CH_PIPE, CH_EVENTFD, CH_LINE };
 
 /* The hardware floor: one 64-bit word per direction, each on its own cache
  * line, written with release and polled with acquire. Every hop moves at
- * least one line between the CPUs, which nothing can beat. */
+ * least one line between the CPUs, which nothing can beat. The receiver only
+ * reads its word (the values of a round increase, so it waits for the one
+ * it expects): a store back to it would move the line a second time and
+ * make the floor slower than one line. */
 static struct {
 	_Alignas(64) _Atomic uint64_t ping;
 	_Alignas(64) _Atomic uint64_t pong;
 } bench_line;
 
+/*
+ * Shared by the two threads, which both read `ch` on every hop. It fills
+ * whole cache lines of its own: on the ping thread's stack, a local written
+ * every hop (a received header, say) would otherwise share the line holding
+ * `ch` and bounce it to the pong thread each round trip, charged to
+ * whichever channel is measured (the queue paths write such locals, the
+ * bare line does not).
+ */
 struct pingpong {
-	enum channel ch;
+	_Alignas(64) enum channel ch;
 	int ping_fd[2]; /* pipe: [0] read, [1] write; eventfd: both the same */
 	int pong_fd[2];
 	atomic_int ready;
@@ -201,14 +220,13 @@ static void ch_send(struct pingpong *pp, int to_pong, uint64_t x)
 }
 
 /* Polling receive: spin until a message arrives. */
-static uint64_t ch_recv(struct pingpong *pp, int from_pong)
+static uint64_t ch_recv(struct pingpong *pp, int from_pong, uint64_t expect)
 {
 	if (pp->ch == CH_LINE) {
 		_Atomic uint64_t *w = from_pong ? &bench_line.pong : &bench_line.ping;
 		uint64_t v;
-		while ((v = atomic_load_explicit(w, memory_order_acquire)) == 0)
+		while ((v = atomic_load_explicit(w, memory_order_acquire)) <= expect)
 			;
-		atomic_store_explicit(w, 0, memory_order_relaxed);
 		return v - 1;
 	}
 	if (pp->ch == CH_QUEUE) {
@@ -241,8 +259,8 @@ static void *pong_thread(void *arg)
 
 	BENCH_REQUIRE(bench_pin(1) == 0, "pin to CPU 1");
 	atomic_store(&pp->ready, 1);
-	for (long i = 0; i < PP_ROUNDS; i++) {
-		uint64_t x = ch_recv(pp, 0);
+	for (long i = 0; i < PP_TRIPS; i++) {
+		uint64_t x = ch_recv(pp, 0, (uint64_t)i);
 		fails += x != (uint64_t)i;
 		ch_send(pp, 1, x);
 	}
@@ -250,48 +268,78 @@ static void *pong_thread(void *arg)
 	return NULL;
 }
 
-static double time_pingpong(enum channel ch)
+/* Open the channel's file descriptors (the queues and the line are static
+ * and left empty by every round). */
+static void pingpong_open(struct pingpong *pp, enum channel ch)
 {
-	struct pingpong pp = {.ch = ch};
-	pthread_t th;
-	double v[5];
-
-	/* The queues are statically initialised and left empty by each round. */
+	*pp = (struct pingpong){.ch = ch};
 	if (ch == CH_PIPE) {
-		BENCH_REQUIRE(pipe2(pp.ping_fd, O_NONBLOCK) == 0, "pipe2");
-		BENCH_REQUIRE(pipe2(pp.pong_fd, O_NONBLOCK) == 0, "pipe2");
-	} else {
+		BENCH_REQUIRE(pipe2(pp->ping_fd, O_NONBLOCK) == 0, "pipe2");
+		BENCH_REQUIRE(pipe2(pp->pong_fd, O_NONBLOCK) == 0, "pipe2");
+	} else if (ch == CH_EVENTFD) {
 		int a = eventfd(0, EFD_NONBLOCK), b = eventfd(0, EFD_NONBLOCK);
 		BENCH_REQUIRE(a >= 0 && b >= 0, "eventfd");
-		pp.ping_fd[0] = pp.ping_fd[1] = a;
-		pp.pong_fd[0] = pp.pong_fd[1] = b;
+		pp->ping_fd[0] = pp->ping_fd[1] = a;
+		pp->pong_fd[0] = pp->pong_fd[1] = b;
 	}
+}
+
+static void pingpong_close(struct pingpong *pp)
+{
+	if (pp->ch == CH_PIPE || pp->ch == CH_EVENTFD) {
+		close(pp->ping_fd[0]);
+		close(pp->pong_fd[0]);
+		if (pp->ch == CH_PIPE) {
+			close(pp->ping_fd[1]);
+			close(pp->pong_fd[1]);
+		}
+	}
+}
+
+/* One round of PP_TRIPS round trips from CPU 0; returns half the mean. */
+static double pingpong_round(struct pingpong *pp)
+{
+	pthread_t th;
+
+	atomic_store(&pp->ready, 0);
+	atomic_store(&bench_line.ping, 0);
+	atomic_store(&bench_line.pong, 0);
+	pp->echo_failures = 0;
+	BENCH_REQUIRE(pthread_create(&th, NULL, pong_thread, pp) == 0, "thread");
+	while (!atomic_load(&pp->ready))
+		;
+	uint64_t t0 = bench_now_ns();
+	for (long i = 0; i < PP_TRIPS; i++) {
+		ch_send(pp, 0, (uint64_t)i);
+		BENCH_REQUIRE(ch_recv(pp, 1, (uint64_t)i) == (uint64_t)i, "echo mismatch");
+	}
+	uint64_t t1 = bench_now_ns();
+	pthread_join(th, NULL);
+	BENCH_REQUIRE(pp->echo_failures == 0, "pong saw %ld wrong values", pp->echo_failures);
+	return (double)(t1 - t0) / (double)PP_TRIPS / 2.0;
+}
+
+/*
+ * Median one-way latency of each of @p n channels over @p reps rounds. The
+ * channels take turns round by round, so a ratio between two of them
+ * compares rounds run under the same load (this machine's CPUs are shared).
+ */
+static void time_pingpong(const enum channel *ch, int n, int reps, double *out)
+{
+	struct pingpong pp[4];
+	double v[4][PP_LIKE_ROUNDS];
+
+	BENCH_REQUIRE(n <= 4 && reps <= PP_LIKE_ROUNDS, "pingpong arguments");
 	BENCH_REQUIRE(bench_pin(0) == 0, "pin to CPU 0");
-	for (int r = 0; r < 5; r++) {
-		atomic_store(&pp.ready, 0);
-		pp.echo_failures = 0;
-		BENCH_REQUIRE(pthread_create(&th, NULL, pong_thread, &pp) == 0, "thread");
-		while (!atomic_load(&pp.ready))
-			;
-		uint64_t t0 = bench_now_ns();
-		for (long i = 0; i < PP_ROUNDS; i++) {
-			ch_send(&pp, 0, (uint64_t)i);
-			BENCH_REQUIRE(ch_recv(&pp, 1) == (uint64_t)i, "echo mismatch");
-		}
-		uint64_t t1 = bench_now_ns();
-		pthread_join(th, NULL);
-		BENCH_REQUIRE(pp.echo_failures == 0, "pong saw %ld wrong values", pp.echo_failures);
-		v[r] = (double)(t1 - t0) / (double)PP_ROUNDS / 2.0;
+	for (int c = 0; c < n; c++)
+		pingpong_open(&pp[c], ch[c]);
+	for (int r = 0; r < reps; r++)
+		for (int c = 0; c < n; c++)
+			v[c][r] = pingpong_round(&pp[c]);
+	for (int c = 0; c < n; c++) {
+		pingpong_close(&pp[c]);
+		out[c] = bench_median(v[c], reps);
 	}
-	if (ch != CH_QUEUE) {
-		close(pp.ping_fd[0]);
-		close(pp.pong_fd[0]);
-		if (ch == CH_PIPE) {
-			close(pp.ping_fd[1]);
-			close(pp.pong_fd[1]);
-		}
-	}
-	return bench_median(v, 5);
 }
 
 int main(void)
@@ -302,8 +350,10 @@ int main(void)
 	bench_timer_floor(&step, &read_cost);
 	printf("RuVix foundation benchmark (x86-64 hosted, median of %d runs)\n", REPS);
 	printf("timer: CLOCK_MONOTONIC, smallest step %.0f ns, one read %.1f ns; "
-	       "every figure is a batch of >= 200k operations\n\n",
-	       step, read_cost);
+	       "every one-CPU figure is a batch of >= 200k operations;\n"
+	       "cross-CPU: median of %d rounds of %d round trips (queue and floor take "
+	       "turns), %d for pipe and eventfd\n\n",
+	       step, read_cost, PP_LIKE_ROUNDS, PP_TRIPS, PP_SYS_ROUNDS);
 
 	struct row rows[5];
 	int n = 0;
@@ -315,15 +365,22 @@ int main(void)
 				 "2 calls", "pipe write+read 8 B", time_pipe_same_thread(),
 				 "2 syscalls", 0, "<= 5 ns"};
 	if (cpus >= 2) {
-		double q = time_pingpong(CH_QUEUE);
-		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", q, "shared lines",
-					 "one cache line (hw floor)", time_pingpong(CH_LINE),
+		/* The queue and its floor take turns round by round; the
+		 * system-call channels are slower and get fewer rounds. */
+		static const enum channel like[2] = {CH_QUEUE, CH_LINE};
+		static const enum channel sys[2] = {CH_PIPE, CH_EVENTFD};
+		double ql[2], ps[2];
+
+		time_pingpong(like, 2, PP_LIKE_ROUNDS, ql);
+		time_pingpong(sys, 2, PP_SYS_ROUNDS, ps);
+		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", ql[0], "shared lines",
+					 "one cache line (hw floor)", ql[1],
 					 "shared line", 1, "<= 1.3x floor"};
-		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", q, "shared lines",
-					 "pipe, polling receiver", time_pingpong(CH_PIPE),
+		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", ql[0], "shared lines",
+					 "pipe, polling receiver", ps[0],
 					 "2 syscalls", 0, ""};
-		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", q, "shared lines",
-					 "eventfd, polling receiver", time_pingpong(CH_EVENTFD),
+		rows[n++] = (struct row){"queue one-way, CPU0 -> CPU1", ql[0], "shared lines",
+					 "eventfd, polling receiver", ps[1],
 					 "2 syscalls", 0, ""};
 	}
 
