@@ -41,8 +41,13 @@ FMT = re.compile(r"^RVX-PERSIST-FORMAT next=(\d+)")
 
 
 
-# Records a crash round writes at most (see the loop below).
-ROUND_RECORDS = 1400
+DONE = re.compile(r"^RVX-PERSIST-DONE next=(\d+) .* witness_held=(\d+) from=(\d+) gave_way=(\d+)$")
+# The guest's witness sink is cut to this many records (rvx.witness.keep):
+# it keeps only what the disk has not acknowledged (and the newest records
+# while there is room), so rounds write many times more than it holds.
+KEEP = 256
+# The last, clean boot writes this many records (past the keep too).
+LAST_RECORDS = 3 * KEEP
 
 def boot(args, disk, append, kill_after):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
@@ -162,20 +167,17 @@ def main():
     acked_next = None      # records below this were acknowledged
     last_head = None       # the head printed with the last acknowledgement
     stats = {"kills": 0, "acks": 0, "extra_max": 0, "extra_runs": 0, "torn": 0,
-             "recoveries": 0, "killed_before_recovery": 0}
+             "recoveries": 0, "killed_before_recovery": 0, "round_max": 0,
+             "rounds_past_keep": 0, "last_gave_way": 0}
     failures = []
     try:
         for rnd in range(args.rounds + 1):
             last = rnd == args.rounds
-            append = "rvx.persist=on rvx.persist.key=%s" % KEY
-            # Every boot restores the whole history into the kernel's
-            # witness ring (32768 records on virt): each crash round writes
-            # at most ROUND_RECORDS and then idles until the kill, so the
-            # rounds together stay inside the ring on a machine of any speed.
+            append = "rvx.persist=on rvx.persist.key=%s rvx.witness.keep=%d" % (KEY, KEEP)
             if last:
-                append += " rvx.persist.count=20"
+                append += " rvx.persist.count=%d" % LAST_RECORDS
             else:
-                append += " rvx.persist.count=%d rvx.persist.idle=on" % ROUND_RECORDS
+                append += " rvx.persist.idle=on"
             kill_after = 60.0 if last else rng.uniform(0.3, 4.0)
             killed, rc, lines = boot(args, disk, append, kill_after)
             if args.transcripts:
@@ -189,6 +191,7 @@ def main():
                 break
             stats["kills"] += 0 if last else 1
             seen_start = False
+            round_acks = 0
             for line in lines:
                 line = line.rstrip("\r")
                 if "RVX-PERSIST-FAIL" in line or "RVX-PERSIST-REFUSED" in line:
@@ -234,8 +237,18 @@ def main():
                     acked_next = seq + 1
                     last_head = m.group(2)
                     stats["acks"] += 1
+                    round_acks += 1
+                    continue
+                m = DONE.match(line)
+                if m and last:
+                    held, gave = int(m.group(2)), int(m.group(4))
+                    if held > KEEP or int(m.group(3)) + held != int(m.group(1)) or gave == 0:
+                        failures.append("last boot: witness sink %s" % line)
+                    stats["last_gave_way"] = gave
             if not seen_start:
                 stats["killed_before_recovery"] += 1
+            stats["round_max"] = max(stats["round_max"], round_acks)
+            stats["rounds_past_keep"] += 1 if round_acks > KEEP else 0
             if failures:
                 break
         if args.damage and not failures:
@@ -244,9 +257,12 @@ def main():
         os.unlink(disk)
     print("persist crash test: seed %d, %d SIGKILLs, %d recoveries checked (%d kills before "
           "recovery finished), %d records acknowledged, 0 acknowledged lost; "
-          "%d boots recovered an unacknowledged record (at most %d), %d torn tails dropped"
+          "%d boots recovered an unacknowledged record (at most %d), %d torn tails dropped; "
+          "witness sink of %d records: up to %d records in one boot, %d boots past it, "
+          "%d records given way in the last"
           % (args.seed, stats["kills"], stats["recoveries"], stats["killed_before_recovery"],
-             stats["acks"], stats["extra_runs"], stats["extra_max"], stats["torn"]))
+             stats["acks"], stats["extra_runs"], stats["extra_max"], stats["torn"], KEEP,
+             stats["round_max"], stats["rounds_past_keep"], stats["last_gave_way"]))
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
