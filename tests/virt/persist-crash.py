@@ -4,6 +4,7 @@
 
 usage: persist-crash.py --qemu QEMU --image IMG [--rounds N] [--seed S]
                         [--disk-mib M] [--transcripts DIR] [--damage]
+                        [--verify-tool RUVIX]
 
 Boots the image with rvx.persist=on and a virtio-blk disk (a fresh raw file),
 kills QEMU with SIGKILL at a random moment (seeded), boots again on the same
@@ -13,6 +14,12 @@ first, "RVX-PERSIST-RECOVERED next=<n> ... head=<h>". Each boot must recover
 every record acknowledged before the kill (n >= last acknowledged + 1), at
 most the one in flight beyond it, with the chain head the guest had printed
 when n is exactly the acknowledged count. A last boot runs to a clean exit.
+
+The guest's witness sink is cut to KEEP records (rvx.witness.keep): it
+holds only what the disk has not acknowledged and the newest records, so
+rounds write far more than it holds. The last boot writes 3 x KEEP records
+and dumps what the sink holds (rvx.persist.dump=on), from its anchor; with
+--verify-tool, `ruvix witness verify-dump` must verify it.
 
 With --damage, copies of the final disk are then damaged and booted: a
 frame block in the middle of the stream (refused: RVX-PERSIST-REFUSED,
@@ -159,6 +166,7 @@ def main():
     ap.add_argument("--disk-mib", type=int, default=8)
     ap.add_argument("--transcripts")
     ap.add_argument("--damage", action="store_true")
+    ap.add_argument("--verify-tool")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     fd, disk = tempfile.mkstemp(prefix="rvx-persist-", suffix=".img")
@@ -175,7 +183,7 @@ def main():
             last = rnd == args.rounds
             append = "rvx.persist=on rvx.persist.key=%s rvx.witness.keep=%d" % (KEY, KEEP)
             if last:
-                append += " rvx.persist.count=%d" % LAST_RECORDS
+                append += " rvx.persist.count=%d rvx.persist.dump=on" % LAST_RECORDS
             else:
                 append += " rvx.persist.idle=on"
             kill_after = 60.0 if last else rng.uniform(0.3, 4.0)
@@ -185,6 +193,14 @@ def main():
                     f.write("\n".join(lines) + "\n")
             if last and (killed or rc != 0):
                 failures.append("last boot: killed=%s exit %s" % (killed, rc))
+            if last and args.verify_tool:
+                v = subprocess.run([args.verify_tool, "witness", "verify-dump", "-", "--quiet"],
+                                   input="\n".join(lines).encode(), capture_output=True)
+                msg = (v.stdout + v.stderr).decode("utf-8", "replace").strip()
+                if v.returncode != 0:
+                    failures.append("last boot: ruvix witness verify-dump: %s" % msg)
+                else:
+                    print("last boot's witness dump: %s" % msg.split(": ", 1)[-1])
             if not killed and not last:
                 failures.append("round %d: QEMU ended by itself (exit %s): %s" %
                                 (rnd, rc, " | ".join(lines[-3:])))

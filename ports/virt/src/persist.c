@@ -256,6 +256,11 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0,
 		       rvx_virt_witness_keep()->count, rvx_virt_witness_keep()->start.sequence,
 		       rvx_virt_witness_keep()->gave_way);
+	/* rvx.persist.dump=on: the witness records the sink holds, from its
+	 * anchor (the older ones are on the disk), for ruvix witness
+	 * verify-dump. */
+	if (find_arg("rvx.persist.dump=on") != NULL)
+		rvx_virt_witness_dump();
 	/* rvx.persist.idle=on (the crash test): stay up until killed, so a
 	 * kill that comes after the last write is a crash too, not an exit. */
 	if (find_arg("rvx.persist.idle=on") != NULL) {

@@ -87,6 +87,9 @@ int rvx_virt_witness_restart(void);
  *  persistent store) and may give way in the keep; 0, or -RVX_EINVAL if
  *  @p sequence is beyond the records held (nothing changes). */
 int rvx_virt_witness_release(uint64_t sequence);
+/** Print the witness dump (RVX-WITNESS-BEGIN ... END; with an
+ *  RVX-WITNESS-ANCHOR line when the oldest records gave way). */
+void rvx_virt_witness_dump(void);
 /** The keep itself (read only): held records, anchor, records given way. */
 const struct rvx_witness_keep *rvx_virt_witness_keep(void);
 /** Entry of the shell's task. */
