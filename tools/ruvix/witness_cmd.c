@@ -244,7 +244,8 @@ static int extract(const char *path, const uint8_t *text, size_t len, struct dum
 			break;
 		case RVX_WITNESS_DUMP_ANCHOR:
 			if (where != INSIDE || d->n != 0 || d->anchor_line != 0) {
-				fprintf(stderr, "%s:%lu: an anchor line that does not follow the BEGIN line\n",
+				fprintf(stderr,
+					"%s:%lu: an anchor line that does not follow the BEGIN line\n",
 					path, line);
 				return -1;
 			}
@@ -465,8 +466,8 @@ int cli_witness_verify_dump(int argc, char **argv)
 	for (size_t i = 0; i < RVX_WITNESS_HEAD_SIZE; i++)
 		sprintf(h + 2 * i, "%02x", d.head[i]);
 	if (d.anchor_line != 0)
-		printf("%s: OK, %zu records from the anchor at sequence %llu, chain intact, head %s\n",
-		       path, d.n, (unsigned long long)d.first, h);
+		printf("%s: OK, %zu records from the anchor at sequence %llu, chain intact, "
+		       "head %s\n", path, d.n, (unsigned long long)d.first, h);
 	else
 		printf("%s: OK, %zu records, chain intact, head %s\n", path, d.n, h);
 	rc = 0;
