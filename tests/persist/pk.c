@@ -10,6 +10,8 @@ static const uint8_t pk_secret[32] = "persist test kernel secret 32 b";
 int pk_boot(struct pk_world *w)
 {
 	struct rvx_kernel_config cfg;
+	struct rvx_witness_sink sink;
+	int rc;
 
 	memset(&w->k, 0, sizeof(w->k));
 	memset(&cfg, 0, sizeof(cfg));
@@ -19,8 +21,19 @@ int pk_boot(struct pk_world *w)
 	cfg.queue_pool_size = sizeof(w->queue_pool);
 	cfg.journal = w->journal;
 	cfg.journal_size = sizeof(w->journal);
-	cfg.witness_ring = w->ring;
-	cfg.witness_records = 256;
+	if (w->keep_records != 0) {
+		if (w->keep_records > PK_KEEP_MAX)
+			return -RVX_EINVAL;
+		rc = rvx_witness_keep_init(&w->keep, w->keep_mem, w->keep_records);
+		if (rc != 0)
+			return rc;
+		sink = rvx_witness_keep_sink(&w->keep);
+		cfg.sink = &sink;
+		cfg.witness_records = w->keep_records;
+	} else {
+		cfg.witness_ring = w->ring;
+		cfg.witness_records = 256;
+	}
 	cfg.cpu_count = 1;
 	cfg.period_ns = 1000000;
 	return rvx_kernel_boot(&w->k, &cfg, pk_secret, sizeof(pk_secret), PK_NOW, NULL);
@@ -81,6 +94,12 @@ int pk_sync(struct pk_world *w, struct rvx_persist *p, pk_ack_fn ack, void *ctx)
 	if (rc != 0)
 		return rc;
 	n = rvx_persist_append_journal(p, &j, ack != NULL ? pk_on_ack : NULL, &a);
+	if (w->keep_records != 0 && w->keep_release) {
+		/* What the store acknowledged is durable: it may give way. */
+		rc = rvx_witness_keep_release(&w->keep, p->next_seq);
+		if (rc != 0)
+			return rc;
+	}
 	return n < 0 ? (int)n : 0;
 }
 
@@ -120,6 +139,20 @@ int pk_recover(struct pk_world *w, struct rvx_persist *p, const struct rvx_persi
 	rc = rvx_witness_journal_load(&j, w->frames, sizeof(w->frames), r->frames_len, &valid);
 	if (rc != 0)
 		return rc;
+	if (w->keep_records != 0) {
+		struct rvx_witness_anchor at;
+
+		rc = rvx_kernel_restore(&w->k, w->ck, w->ck_len);
+		if (rc != 0)
+			return rc;
+		rc = rvx_kernel_witness_anchor(&w->k, &at);
+		if (rc != 0)
+			return rc;
+		rc = rvx_witness_keep_restart(&w->keep, &at);
+		if (rc != 0)
+			return rc;
+		return rvx_kernel_replay(&w->k, &j, r->ckpt_seq, NULL, 0, NULL, NULL, replayed);
+	}
 	return rvx_kernel_replay(&w->k, &j, r->ckpt_seq, w->ck, w->ck_len, NULL, NULL, replayed);
 }
 

@@ -6,6 +6,7 @@
 #define PK_H
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ruvix/nucleus.h"
@@ -13,6 +14,7 @@
 
 #define PK_CKPT_CAP (1u << 20)
 #define PK_FRAMES_CAP (1u << 20)
+#define PK_KEEP_MAX 256u
 
 struct pk_world {
 	struct rvx_kernel k;
@@ -24,6 +26,14 @@ struct pk_world {
 	alignas(64) uint8_t frames[PK_FRAMES_CAP];
 	alignas(64) uint8_t block[RVX_PERSIST_BLOCK_MAX];
 	size_t ck_len;
+	/* Set before booting: with keep_records != 0 the kernel's sink is a
+	 * refusing rvx_witness_keep of that many records (as on the virt
+	 * image), and with keep_release pk_sync() releases in it what the
+	 * store acknowledged. */
+	uint32_t keep_records;
+	bool keep_release;
+	struct rvx_witness_keep keep;
+	alignas(64) uint8_t keep_mem[PK_KEEP_MAX * RVX_WITNESS_RECORD_SIZE];
 };
 
 /* Called for each acknowledged frame: its sequence and the chain head
@@ -37,12 +47,14 @@ int pk_step(struct pk_world *w, uint64_t i);
 /* Boot, checkpoint and format the device with that checkpoint. */
 int pk_format(struct pk_world *w, struct rvx_persist *p, const struct rvx_persist_dev *dev,
 	      uint64_t volume);
-/* Append every frame of the kernel's journal the store has not got. */
+/* Append every frame of the kernel's journal the store has not got (and
+ * with keep_release, release the acknowledged records in the keep). */
 int pk_sync(struct pk_world *w, struct rvx_persist *p, pk_ack_fn ack, void *ctx);
 /* Checkpoint, persist it, and restore the kernel onto it (so its journal
  * starts empty). */
 int pk_checkpoint(struct pk_world *w, struct rvx_persist *p);
-/* Boot a fresh kernel, open the store, restore and replay. */
+/* Boot a fresh kernel, open the store, restore and replay (with a keep:
+ * restore, start the keep at the restored anchor, then replay). */
 int pk_recover(struct pk_world *w, struct rvx_persist *p, const struct rvx_persist_dev *dev,
 	       struct rvx_persist_report *r, uint64_t *replayed);
 /* Chain head and state hash of the kernel now. */

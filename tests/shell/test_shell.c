@@ -6,6 +6,7 @@
 
 #include "../nucleus/nk_fixture.h"
 #include "ruvix/nucleus_query.h"
+#include "ruvix/sha256.h"
 #include "ruvix/shell.h"
 
 TestSuite(shell, .init = nk_setup);
@@ -416,6 +417,77 @@ Test(shell, witness_verify_checks_the_chain_against_the_head)
 	cr_assert_eq(run("witness verify"), -RVX_EBADSIG);
 	cr_assert(nk_unchanged());
 	cr_assert(strstr(outbuf, "rvsh: witness verify: FAILED at record 2") != NULL, "%s", outbuf);
+}
+
+/* A port whose sink holds the records from `anchor_skip` on (the older
+ * ones gave way, kept on a disk) and says the chain point before them. */
+static uint64_t anchor_skip;
+static uint8_t anchor_flip;
+
+static int held_from_skip(void *ctx, const uint8_t **records, uint64_t *first, uint64_t *count)
+{
+	const uint8_t *all;
+	uint64_t n;
+
+	(void)ctx;
+	if (rvx_kernel_witness_span(&W.k, &all, &n) != 0 || n < anchor_skip)
+		return -RVX_ENOENT;
+	*records = all + anchor_skip * RVX_WITNESS_RECORD_SIZE;
+	*first = anchor_skip;
+	*count = n - anchor_skip;
+	return 0;
+}
+
+static int no_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
+{
+	(void)ctx;
+	(void)rec;
+	return 0;
+}
+
+static int anchor_at_skip(void *ctx, struct rvx_witness_anchor *out)
+{
+	struct rvx_witness_sink sink = {no_write, NULL};
+	struct rvx_witness_log origin;
+	const uint8_t *all;
+	uint64_t n;
+
+	(void)ctx;
+	if (rvx_kernel_witness_span(&W.k, &all, &n) != 0 || n < anchor_skip ||
+	    rvx_witness_log_init(&origin, &sink) != 0)
+		return -RVX_ENOENT;
+	rvx_witness_anchor(&origin, out);
+	rvx_sha256_blocks(out->state, all, (size_t)anchor_skip);
+	out->sequence = anchor_skip;
+	out->state[0] ^= anchor_flip;
+	return 0;
+}
+
+Test(shell, witness_verify_from_the_ports_anchor)
+{
+	struct rvx_shell_port p = port, bare = port;
+	char want[96];
+
+	p.witness = held_from_skip;
+	p.witness_anchor = anchor_at_skip;
+	bare.witness = held_from_skip;
+	anchor_skip = 5;
+	anchor_flip = 0;
+	shell_up(&p);
+	run_read("witness verify");
+	snprintf(want, sizeof(want), "witness: %llu records verified from the anchor at sequence 5",
+		 (unsigned long long)(nk_records() - 5u));
+	cr_assert(strstr(outbuf, want) != NULL, "%s", outbuf);
+	/* An anchor that is not the chain's: the first record does not fit. */
+	anchor_flip = 1;
+	nk_snap();
+	cr_assert_eq(run("witness verify"), -RVX_EBADSIG);
+	cr_assert(nk_unchanged());
+	cr_assert(strstr(outbuf, "rvsh: witness verify: FAILED at record 0") != NULL, "%s", outbuf);
+	/* No anchor from the port: not verified. */
+	anchor_flip = 0;
+	sh.port = &bare;
+	run_bad("witness verify", -RVX_ENOTSUP, "whole log");
 }
 
 Test(shell, witness_verify_refuses_a_ring_that_dropped_records)

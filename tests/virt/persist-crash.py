@@ -4,6 +4,7 @@
 
 usage: persist-crash.py --qemu QEMU --image IMG [--rounds N] [--seed S]
                         [--disk-mib M] [--transcripts DIR] [--damage]
+                        [--verify-tool RUVIX]
 
 Boots the image with rvx.persist=on and a virtio-blk disk (a fresh raw file),
 kills QEMU with SIGKILL at a random moment (seeded), boots again on the same
@@ -13,6 +14,12 @@ first, "RVX-PERSIST-RECOVERED next=<n> ... head=<h>". Each boot must recover
 every record acknowledged before the kill (n >= last acknowledged + 1), at
 most the one in flight beyond it, with the chain head the guest had printed
 when n is exactly the acknowledged count. A last boot runs to a clean exit.
+
+The guest's witness sink is cut to KEEP records (rvx.witness.keep): it
+holds only what the disk has not acknowledged and the newest records, so
+rounds write far more than it holds. The last boot writes 3 x KEEP records
+and dumps what the sink holds (rvx.persist.dump=on), from its anchor; with
+--verify-tool, `ruvix witness verify-dump` must verify it.
 
 With --damage, copies of the final disk are then damaged and booted: a
 frame block in the middle of the stream (refused: RVX-PERSIST-REFUSED,
@@ -41,8 +48,13 @@ FMT = re.compile(r"^RVX-PERSIST-FORMAT next=(\d+)")
 
 
 
-# Records a crash round writes at most (see the loop below).
-ROUND_RECORDS = 1400
+DONE = re.compile(r"^RVX-PERSIST-DONE next=(\d+) .* witness_held=(\d+) from=(\d+) gave_way=(\d+)$")
+# The guest's witness sink is cut to this many records (rvx.witness.keep):
+# it keeps only what the disk has not acknowledged (and the newest records
+# while there is room), so rounds write many times more than it holds.
+KEEP = 256
+# The last, clean boot writes this many records (past the keep too).
+LAST_RECORDS = 3 * KEEP
 
 def boot(args, disk, append, kill_after):
     cmd = [args.qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a72", "-m", "256M",
@@ -154,6 +166,7 @@ def main():
     ap.add_argument("--disk-mib", type=int, default=8)
     ap.add_argument("--transcripts")
     ap.add_argument("--damage", action="store_true")
+    ap.add_argument("--verify-tool")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     fd, disk = tempfile.mkstemp(prefix="rvx-persist-", suffix=".img")
@@ -162,20 +175,17 @@ def main():
     acked_next = None      # records below this were acknowledged
     last_head = None       # the head printed with the last acknowledgement
     stats = {"kills": 0, "acks": 0, "extra_max": 0, "extra_runs": 0, "torn": 0,
-             "recoveries": 0, "killed_before_recovery": 0}
+             "recoveries": 0, "killed_before_recovery": 0, "round_max": 0,
+             "rounds_past_keep": 0, "last_gave_way": 0}
     failures = []
     try:
         for rnd in range(args.rounds + 1):
             last = rnd == args.rounds
-            append = "rvx.persist=on rvx.persist.key=%s" % KEY
-            # Every boot restores the whole history into the kernel's
-            # witness ring (32768 records on virt): each crash round writes
-            # at most ROUND_RECORDS and then idles until the kill, so the
-            # rounds together stay inside the ring on a machine of any speed.
+            append = "rvx.persist=on rvx.persist.key=%s rvx.witness.keep=%d" % (KEY, KEEP)
             if last:
-                append += " rvx.persist.count=20"
+                append += " rvx.persist.count=%d rvx.persist.dump=on" % LAST_RECORDS
             else:
-                append += " rvx.persist.count=%d rvx.persist.idle=on" % ROUND_RECORDS
+                append += " rvx.persist.idle=on"
             kill_after = 60.0 if last else rng.uniform(0.3, 4.0)
             killed, rc, lines = boot(args, disk, append, kill_after)
             if args.transcripts:
@@ -183,12 +193,21 @@ def main():
                     f.write("\n".join(lines) + "\n")
             if last and (killed or rc != 0):
                 failures.append("last boot: killed=%s exit %s" % (killed, rc))
+            if last and args.verify_tool:
+                v = subprocess.run([args.verify_tool, "witness", "verify-dump", "-", "--quiet"],
+                                   input="\n".join(lines).encode(), capture_output=True)
+                msg = (v.stdout + v.stderr).decode("utf-8", "replace").strip()
+                if v.returncode != 0:
+                    failures.append("last boot: ruvix witness verify-dump: %s" % msg)
+                else:
+                    print("last boot's witness dump: %s" % msg.split(": ", 1)[-1])
             if not killed and not last:
                 failures.append("round %d: QEMU ended by itself (exit %s): %s" %
                                 (rnd, rc, " | ".join(lines[-3:])))
                 break
             stats["kills"] += 0 if last else 1
             seen_start = False
+            round_acks = 0
             for line in lines:
                 line = line.rstrip("\r")
                 if "RVX-PERSIST-FAIL" in line or "RVX-PERSIST-REFUSED" in line:
@@ -234,8 +253,18 @@ def main():
                     acked_next = seq + 1
                     last_head = m.group(2)
                     stats["acks"] += 1
+                    round_acks += 1
+                    continue
+                m = DONE.match(line)
+                if m and last:
+                    held, gave = int(m.group(2)), int(m.group(4))
+                    if held > KEEP or int(m.group(3)) + held != int(m.group(1)) or gave == 0:
+                        failures.append("last boot: witness sink %s" % line)
+                    stats["last_gave_way"] = gave
             if not seen_start:
                 stats["killed_before_recovery"] += 1
+            stats["round_max"] = max(stats["round_max"], round_acks)
+            stats["rounds_past_keep"] += 1 if round_acks > KEEP else 0
             if failures:
                 break
         if args.damage and not failures:
@@ -244,9 +273,12 @@ def main():
         os.unlink(disk)
     print("persist crash test: seed %d, %d SIGKILLs, %d recoveries checked (%d kills before "
           "recovery finished), %d records acknowledged, 0 acknowledged lost; "
-          "%d boots recovered an unacknowledged record (at most %d), %d torn tails dropped"
+          "%d boots recovered an unacknowledged record (at most %d), %d torn tails dropped; "
+          "witness sink of %d records: up to %d records in one boot, %d boots past it, "
+          "%d records given way in the last"
           % (args.seed, stats["kills"], stats["recoveries"], stats["killed_before_recovery"],
-             stats["acks"], stats["extra_runs"], stats["extra_max"], stats["torn"]))
+             stats["acks"], stats["extra_runs"], stats["extra_max"], stats["torn"], KEEP,
+             stats["round_max"], stats["rounds_past_keep"], stats["last_gave_way"]))
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

@@ -179,6 +179,8 @@ struct dump {
 	uint64_t first;          /* first sequence announced by BEGIN */
 	unsigned long begin_line;
 	unsigned long end_line;
+	unsigned long anchor_line; /* 0: no ANCHOR line */
+	struct rvx_witness_anchor anchor;
 	uint8_t head[RVX_WITNESS_HEAD_SIZE];
 	uint8_t *records;        /* n x 64 wire bytes */
 	unsigned long *lines;    /* line of each record */
@@ -239,6 +241,16 @@ static int extract(const char *path, const uint8_t *text, size_t len, struct dum
 			d->count = it.count;
 			d->first = it.first_sequence;
 			d->begin_line = line;
+			break;
+		case RVX_WITNESS_DUMP_ANCHOR:
+			if (where != INSIDE || d->n != 0 || d->anchor_line != 0) {
+				fprintf(stderr,
+					"%s:%lu: an anchor line that does not follow the BEGIN line\n",
+					path, line);
+				return -1;
+			}
+			d->anchor_line = line;
+			d->anchor = it.anchor;
 			break;
 		case RVX_WITNESS_DUMP_RECORD:
 			if (where != INSIDE) {
@@ -314,13 +326,20 @@ static int check_chain(const char *path, const struct dump *d)
 	struct rvx_witness_report rep;
 	int rc;
 
-	if (d->first != 0) {
-		fprintf(stderr, "%s:%lu: the dump starts at sequence %llu, not at the log's origin: the chain state before it is unknown, so the chain cannot be verified\n",
+	if (d->first != 0 && d->anchor_line == 0) {
+		fprintf(stderr, "%s:%lu: the dump starts at sequence %llu, not at the log's origin, and has no anchor line: the chain state before it is unknown, so the chain cannot be verified\n",
 			path, d->begin_line, (unsigned long long)d->first);
 		return -1;
 	}
+	if (d->anchor_line != 0 && (d->first == 0 || d->anchor.sequence != d->first)) {
+		fprintf(stderr, "%s:%lu: the anchor is at sequence %llu, the dump starts at %llu\n",
+			path, d->anchor_line, (unsigned long long)d->anchor.sequence,
+			(unsigned long long)d->first);
+		return -1;
+	}
 	memcpy(trusted.head, d->head, sizeof(trusted.head));
-	rc = rvx_witness_verify(d->records, d->n, NULL, NULL, &trusted, &rep);
+	rc = rvx_witness_verify(d->records, d->n, d->anchor_line != 0 ? &d->anchor : NULL, NULL,
+				&trusted, &rep);
 	if (rc == 0)
 		return 0;
 	if (rc != -RVX_EBADSIG) {
@@ -446,7 +465,11 @@ int cli_witness_verify_dump(int argc, char **argv)
 	char h[2 * RVX_WITNESS_HEAD_SIZE + 1];
 	for (size_t i = 0; i < RVX_WITNESS_HEAD_SIZE; i++)
 		sprintf(h + 2 * i, "%02x", d.head[i]);
-	printf("%s: OK, %zu records, chain intact, head %s\n", path, d.n, h);
+	if (d.anchor_line != 0)
+		printf("%s: OK, %zu records from the anchor at sequence %llu, chain intact, "
+		       "head %s\n", path, d.n, (unsigned long long)d.first, h);
+	else
+		printf("%s: OK, %zu records, chain intact, head %s\n", path, d.n, h);
 	rc = 0;
 done:
 	free(text);

@@ -982,6 +982,14 @@ int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head 
 	return 0;
 }
 
+int rvx_kernel_witness_anchor(const struct rvx_kernel *k, struct rvx_witness_anchor *out)
+{
+	if (k == NULL || out == NULL || !k->booted)
+		return -RVX_EINVAL;
+	rvx_witness_anchor(&k->log, out);
+	return 0;
+}
+
 int rvx_kernel_journal_view(const struct rvx_kernel *k, struct rvx_witness_journal *out)
 {
 	if (k == NULL || out == NULL || !k->booted || !k->has_journal)

@@ -617,8 +617,10 @@ static int witness_verify(struct rvx_shell *sh)
 	const struct rvx_shell_port *p = sh->port;
 	struct rvx_witness_head head;
 	struct rvx_witness_report rep;
+	struct rvx_witness_anchor at;
 	const uint8_t *recs;
 	uint64_t first = 0, count;
+	bool anchored = false;
 	int ret;
 
 	if (rvx_kernel_witness_head(sh->k, &head) != 0)
@@ -627,16 +629,25 @@ static int witness_verify(struct rvx_shell *sh)
 		ret = p->witness(p->ctx, &recs, &first, &count) == 0 ? 0 : -RVX_ENOTSUP;
 	else
 		ret = rvx_kernel_witness_span(sh->k, &recs, &count);
-	if (ret == -RVX_ENOENT || (ret == 0 && first != 0))
+	/* Not from the origin: verified from the port's anchor, if it has one
+	 * at exactly the first record held. */
+	if (ret == 0 && first != 0 && p->witness_anchor != NULL &&
+	    p->witness_anchor(p->ctx, &at) == 0 && at.sequence == first)
+		anchored = true;
+	if (ret == -RVX_ENOENT || (ret == 0 && first != 0 && !anchored))
 		return fail(sh, -RVX_ENOTSUP, "witness verify",
 			    "the whole log is not kept here (its oldest records were "
 			    "overwritten, or the kernel restored since); verify it with `ruvix "
 			    "monitor`");
 	if (ret != 0)
 		return fail(sh, -RVX_ENOTSUP, "witness verify", "no witness records are kept here");
-	ret = rvx_witness_verify(recs, (size_t)count, NULL, NULL, &head, &rep);
+	ret = rvx_witness_verify(recs, (size_t)count, anchored ? &at : NULL, NULL, &head, &rep);
 	if (ret == 0) {
-		out(sh, "witness: %lu records verified from the origin; head ", rep.checked);
+		if (anchored)
+			out(sh, "witness: %lu records verified from the anchor at sequence %lu; head ",
+			    rep.checked, first);
+		else
+			out(sh, "witness: %lu records verified from the origin; head ", rep.checked);
 		hexbytes(sh, head.head, 8);
 		out(sh, "... matches the kernel's\n");
 		return 0;

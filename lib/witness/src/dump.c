@@ -11,6 +11,7 @@ static const char hexdigits[16] = { '0', '1', '2', '3', '4', '5', '6', '7',
 
 #define BEGIN_TAG_LEN (sizeof(RVX_WITNESS_DUMP_BEGIN_TAG) - 1)
 #define RECORD_TAG_LEN (sizeof(RVX_WITNESS_DUMP_RECORD_TAG) - 1)
+#define ANCHOR_TAG_LEN (sizeof(RVX_WITNESS_DUMP_ANCHOR_TAG) - 1)
 #define END_TAG_LEN (sizeof(RVX_WITNESS_DUMP_END_TAG) - 1)
 /* Digits of the largest uint64_t (18446744073709551615). */
 #define U64_DIGITS_MAX 20u
@@ -19,6 +20,8 @@ _Static_assert(RECORD_TAG_LEN + 1 + 2 * RVX_WITNESS_RECORD_SIZE + 2 == RVX_WITNE
 	       "the record line is the longest dump line");
 _Static_assert(BEGIN_TAG_LEN + 2 + 2 * U64_DIGITS_MAX + 2 <= RVX_WITNESS_DUMP_LINE_MAX,
 	       "a BEGIN line fits the line buffer");
+_Static_assert(ANCHOR_TAG_LEN + 1 + U64_DIGITS_MAX + 1 + 2 * 32 + 2 <= RVX_WITNESS_DUMP_LINE_MAX,
+	       "an ANCHOR line fits the line buffer");
 _Static_assert(END_TAG_LEN + 1 + 2 * RVX_WITNESS_HEAD_SIZE + 2 <= RVX_WITNESS_DUMP_LINE_MAX,
 	       "an END line fits the line buffer");
 
@@ -87,6 +90,25 @@ long rvx_witness_dump_line(char *out, size_t cap, const uint8_t rec[RVX_WITNESS_
 	out[n++] = ' ';
 	put_hex(out + n, rec, RVX_WITNESS_RECORD_SIZE);
 	n += 2 * RVX_WITNESS_RECORD_SIZE;
+	out[n++] = '\n';
+	out[n] = '\0';
+	return (long)n;
+}
+
+long rvx_witness_dump_anchor(char *out, size_t cap, const struct rvx_witness_anchor *anchor)
+{
+	size_t n = ANCHOR_TAG_LEN;
+
+	if (out == NULL || anchor == NULL)
+		return -RVX_EINVAL;
+	if (cap < ANCHOR_TAG_LEN + 1 + u64_digits(anchor->sequence) + 1 + 2 * 32 + 2)
+		return -RVX_EBUFSMALL;
+	memcpy(out, RVX_WITNESS_DUMP_ANCHOR_TAG, ANCHOR_TAG_LEN);
+	out[n++] = ' ';
+	n += put_u64(out + n, anchor->sequence);
+	out[n++] = ' ';
+	put_hex(out + n, anchor->state, 32);
+	n += 64;
 	out[n++] = '\n';
 	out[n] = '\0';
 	return (long)n;
@@ -206,6 +228,13 @@ int rvx_witness_dump_parse(const char *line, size_t len, struct rvx_witness_dump
 		if (!get_u64(line, len, &pos, &item.first_sequence) || pos != len)
 			return -RVX_EBADDESC;
 		item.type = RVX_WITNESS_DUMP_BEGIN;
+	} else if (tagged(line, len, RVX_WITNESS_DUMP_ANCHOR_TAG, ANCHOR_TAG_LEN)) {
+		pos = ANCHOR_TAG_LEN + 1;
+		if (!get_u64(line, len, &pos, &item.anchor.sequence) || pos >= len ||
+		    line[pos] != ' ' || len - pos - 1 != 64 ||
+		    !get_hex(line + pos + 1, item.anchor.state, 32))
+			return -RVX_EBADDESC;
+		item.type = RVX_WITNESS_DUMP_ANCHOR;
 	} else if (tagged(line, len, RVX_WITNESS_DUMP_END_TAG, END_TAG_LEN)) {
 		if (len != END_TAG_LEN + 1 + 2 * RVX_WITNESS_HEAD_SIZE ||
 		    !get_hex(line + END_TAG_LEN + 1, item.head, RVX_WITNESS_HEAD_SIZE))

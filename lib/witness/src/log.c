@@ -280,6 +280,72 @@ const uint8_t *rvx_witness_ring_at(const struct rvx_witness_ring *ring, uint32_t
 	return ring->base + (size_t)((oldest + i) % ring->capacity) * RVX_WITNESS_RECORD_SIZE;
 }
 
+int rvx_witness_keep_init(struct rvx_witness_keep *keep, void *storage, uint32_t capacity)
+{
+	if (keep == NULL || storage == NULL || capacity == 0)
+		return -RVX_EINVAL;
+	memset(keep, 0, sizeof(*keep));
+	keep->base = storage;
+	keep->capacity = capacity;
+	memcpy(keep->start.state, rvx_witness_iv_, 32);
+	return 0;
+}
+
+static int keep_write(void *ctx, const uint8_t rec[64])
+{
+	struct rvx_witness_keep *keep = ctx;
+	uint64_t next = keep->start.sequence + keep->count;
+
+	if (rvx_le_get64(rec) != next)
+		return -RVX_EINVAL;
+	if (keep->count == keep->capacity) {
+		/* The released records at the front give way, all at once:
+		 * `start` moves past them (one compression each). */
+		uint64_t n = keep->released > keep->start.sequence
+				     ? keep->released - keep->start.sequence
+				     : 0;
+
+		if (n == 0)
+			return -RVX_EFULL;
+		rvx_sha256_blocks(keep->start.state, keep->base, (size_t)n);
+		memmove(keep->base, keep->base + (size_t)n * RVX_WITNESS_RECORD_SIZE,
+			(size_t)(keep->count - n) * RVX_WITNESS_RECORD_SIZE);
+		keep->count -= (uint32_t)n;
+		keep->start.sequence += n;
+		keep->gave_way += n;
+	}
+	memcpy(keep->base + (size_t)keep->count * RVX_WITNESS_RECORD_SIZE, rec,
+	       RVX_WITNESS_RECORD_SIZE);
+	keep->count++;
+	return 0;
+}
+
+struct rvx_witness_sink rvx_witness_keep_sink(struct rvx_witness_keep *keep)
+{
+	struct rvx_witness_sink s = {keep_write, keep};
+
+	return s;
+}
+
+int rvx_witness_keep_restart(struct rvx_witness_keep *keep, const struct rvx_witness_anchor *at)
+{
+	if (keep == NULL || at == NULL)
+		return -RVX_EINVAL;
+	keep->start = *at;
+	keep->count = 0;
+	keep->released = at->sequence;
+	return 0;
+}
+
+int rvx_witness_keep_release(struct rvx_witness_keep *keep, uint64_t sequence)
+{
+	if (keep == NULL || sequence > keep->start.sequence + keep->count)
+		return -RVX_EINVAL;
+	if (sequence > keep->released)
+		keep->released = sequence;
+	return 0;
+}
+
 int rvx_witness_replay(struct rvx_witness_log *log, const struct rvx_witness_journal *journal,
 		       uint64_t from_sequence, rvx_witness_apply_fn apply, void *ctx,
 		       uint64_t *replayed)

@@ -47,7 +47,8 @@ extern const uint32_t rvx_virt_trusted_key_count;
 
 /* Scheduler tick. */
 #define TICK_NS 1000000u
-/* Witness records the image keeps for the dump. */
+/* Witness records the image keeps for the dump (rvx.witness.keep=N asks
+ * for fewer: a test mode). */
 #define WITNESS_KEEP 4096u
 /* Built-in programs a task's entry (symbol id) selects. */
 #define PROG_HELLO 1u
@@ -64,7 +65,10 @@ extern const uint32_t rvx_virt_trusted_key_count;
 RVX_KERNEL_DEFINE(kernel);
 static struct rvx_kernel_root root_caps;
 static RVX_A64_NOINIT uint8_t witness_store[WITNESS_KEEP][RVX_WITNESS_RECORD_SIZE];
-static uint32_t witness_count;
+/* The newest records from an anchor; full, it refuses a record unless the
+ * persistent store has released the oldest (rvx_virt_witness_release()). */
+static struct rvx_witness_keep witness_keep;
+static struct rvx_witness_sink keep_sink;
 static uint64_t first_record_ns;
 static uint64_t reset_ns;
 static uint32_t tasks_expected;
@@ -109,22 +113,63 @@ static void boot_steps_print(void)
 }
 
 
-/* The witness sink: keeps every record for the dump; the first record's
- * arrival is stamped on the UART (the cold-boot figure). */
+/* The witness sink: keeps every record for the dump (until a persistent
+ * store releases it); the first record's arrival is stamped on the UART
+ * (the cold-boot figure). */
 static int witness_write(void *ctx, const uint8_t rec[RVX_WITNESS_RECORD_SIZE])
 {
+	int rc;
+
 	(void)ctx;
-	if (witness_count == WITNESS_KEEP)
-		return -RVX_EFULL;
-	memcpy(witness_store[witness_count], rec, RVX_WITNESS_RECORD_SIZE);
-	if (witness_count == 0) {
+	rc = keep_sink.write(keep_sink.ctx, rec);
+	if (rc != 0)
+		return rc;
+	if (first_record_ns == 0) {
 		boot_mark("kernel-boot");
 		first_record_ns = rvx_port_time_real_ns();
 		rvx_a64_printf("RVX-FIRST-WITNESS %lu ns (entry at %lu ns)\n", first_record_ns,
 			       reset_ns);
 	}
-	witness_count++;
 	return 0;
+}
+
+/* rvx.witness.keep=N (1..WITNESS_KEEP): the keep's capacity. */
+static uint32_t keep_capacity(void)
+{
+	const char *p = rvx_a64_board.bootargs, *w = "rvx.witness.keep=";
+	size_t n = strlen(w);
+	uint64_t v = 0;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, w, n) == 0) {
+			for (p += n; *p >= '0' && *p <= '9' && v <= WITNESS_KEEP; p++)
+				v = v * 10u + (uint64_t)(*p - '0');
+			return v >= 1u && v <= WITNESS_KEEP ? (uint32_t)v : WITNESS_KEEP;
+		}
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	return WITNESS_KEEP;
+}
+
+int rvx_virt_witness_restart(void)
+{
+	struct rvx_witness_anchor at;
+	int rc = rvx_kernel_witness_anchor(&kernel, &at);
+
+	return rc != 0 ? rc : rvx_witness_keep_restart(&witness_keep, &at);
+}
+
+int rvx_virt_witness_release(uint64_t sequence)
+{
+	return rvx_witness_keep_release(&witness_keep, sequence);
+}
+
+const struct rvx_witness_keep *rvx_virt_witness_keep(void)
+{
+	return &witness_keep;
 }
 
 static void hex(char *out, const uint8_t *in, size_t n)
@@ -148,13 +193,25 @@ static void witness_dump(void *ctx)
 		rvx_a64_puts("witness: no head\n");
 		return;
 	}
-	rvx_a64_printf("RVX-WITNESS-BEGIN %u %lu\n", witness_count, h.count - witness_count);
-	for (uint32_t i = 0; i < witness_count; i++) {
+	rvx_a64_printf("RVX-WITNESS-BEGIN %u %lu\n", witness_keep.count,
+		       witness_keep.start.sequence);
+	if (witness_keep.start.sequence != 0) {
+		/* The older records gave way (durable elsewhere): the dump
+		 * verifies from the chain point before the first it holds. */
+		hex(line, witness_keep.start.state, sizeof(witness_keep.start.state));
+		rvx_a64_printf("RVX-WITNESS-ANCHOR %lu %s\n", witness_keep.start.sequence, line);
+	}
+	for (uint32_t i = 0; i < witness_keep.count; i++) {
 		hex(line, witness_store[i], RVX_WITNESS_RECORD_SIZE);
 		rvx_a64_printf("RVX-W %s\n", line);
 	}
 	hex(line, h.head, sizeof(h.head));
 	rvx_a64_printf("RVX-WITNESS-END %s\n", line);
+}
+
+void rvx_virt_witness_dump(void)
+{
+	witness_dump(NULL);
 }
 
 int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t *count)
@@ -164,8 +221,8 @@ int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t 
 	if (rvx_kernel_witness_head(&kernel, &h) != 0)
 		return -RVX_EINVAL;
 	*records = witness_store[0];
-	*count = witness_count;
-	*first = h.count - witness_count;
+	*count = witness_keep.count;
+	*first = witness_keep.start.sequence;
 	return 0;
 }
 
@@ -775,6 +832,8 @@ static void boot_kernel(const struct rvx_kernel_early_stage *early, uint32_t ear
 		if (rc != 0)
 			die("no entropy for the kernel secret (the DTB has no rng-seed)", rc, 4);
 	}
+	RVX_CHECK(rvx_witness_keep_init(&witness_keep, witness_store, keep_capacity()) == 0);
+	keep_sink = rvx_witness_keep_sink(&witness_keep);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.region_pool_size = 1024u * 1024u;
 	cfg.region_pool = rvx_a64_alloc(cfg.region_pool_size, 4096);

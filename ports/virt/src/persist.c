@@ -11,6 +11,14 @@
  * board's device seam (vdev.h, vblk.c); a RECOVERY record after recovery
  * names it in the recovered history.
  *
+ * The image's witness sink (main.c) keeps records from an anchor and
+ * refuses rather than lose one; here every record the store acknowledged
+ * is released there (rvx_virt_witness_release()), so it holds only what is
+ * not yet on the disk (and the newest durable records while there is room),
+ * and a run writes any number of records. A recovery starts it at the
+ * checkpoint's anchor: only the records after the checkpoint are replayed
+ * into it.
+ *
  * A checkpoint and a journal are accepted only by a kernel holding the
  * secret that wrote them, so this mode takes its kernel secret from
  * rvx.persist.key=<64 hex digits> instead of the DTB's rng-seed (which QEMU
@@ -111,6 +119,10 @@ static void sync_journal(void)
 	if (rc != 0)
 		fail("journal view", rc);
 	n = rvx_persist_append_journal(&store, &j, on_ack, NULL);
+	/* What the store acknowledged may give way in the witness sink. */
+	rc = rvx_virt_witness_release(store.next_seq);
+	if (rc != 0)
+		fail("witness release", rc);
 	if (n < 0)
 		fail("append", (int)n);
 }
@@ -176,7 +188,14 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 		rc = rvx_witness_journal_load(&j, frames, FRAMES_CAP, r.frames_len, NULL);
 		if (rc != 0)
 			fail("journal frames", rc);
-		rc = rvx_kernel_replay(k, &j, r.ckpt_seq, ck, r.ckpt_len, NULL, NULL, &replayed);
+		/* Restore, start the witness sink at the checkpoint's anchor
+		 * (it held this boot's own records, another history), then
+		 * replay what follows the checkpoint. */
+		rc = rvx_kernel_restore(k, ck, r.ckpt_len);
+		if (rc == 0)
+			rc = rvx_virt_witness_restart();
+		if (rc == 0)
+			rc = rvx_kernel_replay(k, &j, r.ckpt_seq, NULL, 0, NULL, NULL, &replayed);
 		if (rc != 0) {
 			rvx_a64_printf("RVX-PERSIST-REFUSED replay: %s (%d) after %lu entries\n",
 				       rvx_strerror(rc), rc, replayed);
@@ -232,8 +251,16 @@ _Noreturn void rvx_virt_persist_main(struct rvx_kernel *k)
 	if (rc != 0)
 		fail("lease summary", rc);
 	sync_journal();
-	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu records=%lu ns_per_record=%lu\n",
-		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0);
+	rvx_a64_printf("RVX-PERSIST-DONE next=%lu requests=%lu records=%lu ns_per_record=%lu "
+		       "witness_held=%u from=%lu gave_way=%lu\n",
+		       store.next_seq, disk.requests, count, count != 0 ? (t1 - t0) / count : 0,
+		       rvx_virt_witness_keep()->count, rvx_virt_witness_keep()->start.sequence,
+		       rvx_virt_witness_keep()->gave_way);
+	/* rvx.persist.dump=on: the witness records the sink holds, from its
+	 * anchor (the older ones are on the disk), for ruvix witness
+	 * verify-dump. */
+	if (find_arg("rvx.persist.dump=on") != NULL)
+		rvx_virt_witness_dump();
 	/* rvx.persist.idle=on (the crash test): stay up until killed, so a
 	 * kill that comes after the last write is a crash too, not an exit. */
 	if (find_arg("rvx.persist.idle=on") != NULL) {

@@ -79,6 +79,19 @@ bool rvx_virt_shell_done(bool *reboot);
 /** The witness records the image keeps (main.c's sink), oldest first,
  *  contiguous; 0. Call under the kernel lock. */
 int rvx_virt_witness_records(const uint8_t **records, uint64_t *first, uint64_t *count);
+/** The keep behind main.c's witness sink: after a restore, start it at the
+ *  kernel's restored anchor (what it held was another history); 0 or
+ *  -RVX_EINVAL (kernel not booted). */
+int rvx_virt_witness_restart(void);
+/** Records below @p sequence are durable elsewhere (acknowledged by the
+ *  persistent store) and may give way in the keep; 0, or -RVX_EINVAL if
+ *  @p sequence is beyond the records held (nothing changes). */
+int rvx_virt_witness_release(uint64_t sequence);
+/** Print the witness dump (RVX-WITNESS-BEGIN ... END; with an
+ *  RVX-WITNESS-ANCHOR line when the oldest records gave way). */
+void rvx_virt_witness_dump(void);
+/** The keep itself (read only): held records, anchor, records given way. */
+const struct rvx_witness_keep *rvx_virt_witness_keep(void);
 /** Entry of the shell's task. */
 #define RVX_VIRT_PROG_SHELL 0x5348u
 /* True if the boot arguments hold @p word (a whole, space-separated word). */

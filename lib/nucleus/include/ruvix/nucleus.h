@@ -1538,6 +1538,18 @@ int rvx_kernel_caps_digest(const struct rvx_kernel *k, const uint32_t *tasks, ui
 int rvx_kernel_witness_head(const struct rvx_kernel *k, struct rvx_witness_head *out);
 
 /**
+ * The witness log's current point (sequence and chaining value): where an
+ * embedder sink that holds records from an anchor starts again after a
+ * restore (rvx_witness_keep_restart()), so what it holds next verifies
+ * from there.
+ * @param k         the kernel
+ * @param[out] out  the anchor
+ * @retval 0 done
+ * @retval -RVX_EINVAL a NULL pointer or the kernel is not booted
+ */
+int rvx_kernel_witness_anchor(const struct rvx_kernel *k, struct rvx_witness_anchor *out);
+
+/**
  * A read-only view of the kernel's journal (the frames since boot or the
  * last restore), for an embedder that copies them out as they are written
  * (to a disk: ruvix/persist.h). The view points into the journal storage

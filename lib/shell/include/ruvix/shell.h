@@ -106,6 +106,11 @@ struct rvx_shell_port {
 	/** The witness records the port keeps (an embedder sink), oldest
 	 *  first, contiguous: NULL to use the kernel's own ring. */
 	int (*witness)(void *ctx, const uint8_t **records, uint64_t *first, uint64_t *count);
+	/** The chain point before the first record @ref witness gives, when
+	 *  that is not sequence 0 (older records gave way, kept on a disk):
+	 *  `witness verify` then verifies from it. NULL: only a log kept from
+	 *  the origin is verified. */
+	int (*witness_anchor)(void *ctx, struct rvx_witness_anchor *out);
 	/** Reboot. Returns only if the port cannot (or, hosted, ends the shell). */
 	int (*reboot)(void *ctx);
 };

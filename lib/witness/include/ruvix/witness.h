@@ -219,6 +219,26 @@ struct rvx_witness_ring {
 };
 
 /**
+ * The newest records of a log, in order, in caller memory: an embedder sink
+ * for a log that must not lose a record. Held records are contiguous:
+ * `base[i]` has sequence `start.sequence + i`, and `start` is the chain
+ * point before the first of them, so what is held verifies from there
+ * (rvx_witness_verify() with `start`). When full, the records the embedder
+ * has released (rvx_witness_keep_release(): kept elsewhere, e.g.
+ * acknowledged by a persistent store) give way and `start` moves past them;
+ * with none released a full keep refuses the record (the log does not
+ * advance).
+ */
+struct rvx_witness_keep {
+	uint8_t *base;                    /**< capacity x 64 bytes of caller storage. */
+	uint32_t capacity;                /**< Records it holds at most. */
+	uint32_t count;                   /**< Records held now. */
+	struct rvx_witness_anchor start;  /**< The chain point before `base[0]`. */
+	uint64_t released;                /**< Records below this sequence may give way. */
+	uint64_t gave_way;                /**< Released records that gave way so far. */
+};
+
+/**
  * An append-only journal in caller memory: a sequence of frames, each
  * `[magic u32][payload length u32][record 64 B][payload][digest 16 B]`
  * (little-endian), where the digest is the first 16 bytes of SHA-256 over
@@ -501,6 +521,52 @@ struct rvx_witness_sink rvx_witness_ring_sink(struct rvx_witness_ring *ring);
  * @return the 64 bytes, or NULL if @p i >= count
  */
 const uint8_t *rvx_witness_ring_at(const struct rvx_witness_ring *ring, uint32_t i);
+
+/**
+ * Initialise an empty keep at the log's origin (sequence 0).
+ * @param[out] keep the keep
+ * @param storage capacity x 64 bytes
+ * @param capacity records (at least 1)
+ * @retval 0 done
+ * @retval -RVX_EINVAL NULL pointer or zero capacity
+ */
+int rvx_witness_keep_init(struct rvx_witness_keep *keep, void *storage, uint32_t capacity);
+
+/**
+ * A sink that writes into @p keep. Its `write` takes only the record that
+ * follows the held ones (sequence `start.sequence + count`): anything else
+ * is another history (a log restored elsewhere: rvx_witness_keep_restart()
+ * first) and gets -RVX_EINVAL; a full keep with no released record gets
+ * -RVX_EFULL. Either way the keep is unchanged.
+ * @param keep the keep
+ * @return the sink
+ */
+struct rvx_witness_sink rvx_witness_keep_sink(struct rvx_witness_keep *keep);
+
+/**
+ * Empty @p keep and start it at @p at (a log restored from a checkpoint:
+ * rvx_witness_anchor() of the restored log). Records before @p at are not
+ * held, so they count as released.
+ * @param keep the keep
+ * @param at the chain point the next record follows
+ * @retval 0 done
+ * @retval -RVX_EINVAL NULL pointer
+ */
+int rvx_witness_keep_restart(struct rvx_witness_keep *keep, const struct rvx_witness_anchor *at);
+
+/**
+ * Let the records below @p sequence give way when the keep is full: the
+ * caller states they are kept elsewhere (acknowledged by a persistent
+ * store). Nothing is dropped until room is needed. A mark at or below the
+ * current one changes nothing.
+ * @param keep the keep
+ * @param sequence the first record still to keep
+ * @retval 0 done
+ * @retval -RVX_EINVAL NULL @p keep, or @p sequence is beyond the records
+ *         held (`start.sequence + count`): a record not yet written cannot
+ *         have been kept elsewhere; nothing changed
+ */
+int rvx_witness_keep_release(struct rvx_witness_keep *keep, uint64_t sequence);
 
 /**
  * Initialise an empty journal in caller memory.

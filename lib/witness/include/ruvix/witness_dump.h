@@ -9,9 +9,18 @@
  * into "\r\n"; the parser accepts both):
  *
  *     RVX-WITNESS-BEGIN <count> <first sequence>      (decimal)
+ *     RVX-WITNESS-ANCHOR <sequence> <64 hex digits>    (only if the first sequence is not 0)
  *     RVX-W <128 lowercase hex digits>                 (one record's 64 wire bytes)
  *     ... one RVX-W line per record, in sequence order ...
  *     RVX-WITNESS-END <64 lowercase hex digits>        (the chain head after the last record)
+ *
+ * The ANCHOR line gives the chain point before the first record (its
+ * sequence, equal to the first sequence, and the SHA-256 chaining value
+ * there, as in `struct rvx_witness_anchor`): a dump of the newest records
+ * only (the older ones given way, kept elsewhere) then verifies from that
+ * point to the END head. The anchor is the target's word, like the head:
+ * it shows the records are the ones that lead from there to the head, not
+ * what came before.
  *
  * Other console lines may come before, after or between these lines; the
  * parser reports them as `RVX_WITNESS_DUMP_OTHER`.
@@ -36,6 +45,8 @@ extern "C" {
 
 /** Tag opening the first line of a dump. */
 #define RVX_WITNESS_DUMP_BEGIN_TAG "RVX-WITNESS-BEGIN"
+/** Tag opening the anchor line (a dump that does not start at sequence 0). */
+#define RVX_WITNESS_DUMP_ANCHOR_TAG "RVX-WITNESS-ANCHOR"
 /** Tag opening each record line. */
 #define RVX_WITNESS_DUMP_RECORD_TAG "RVX-W"
 /** Tag opening the last line of a dump. */
@@ -51,7 +62,8 @@ enum rvx_witness_dump_type {
 	RVX_WITNESS_DUMP_OTHER = 0,  /**< Not a dump line (other console output). */
 	RVX_WITNESS_DUMP_BEGIN = 1,  /**< An `RVX-WITNESS-BEGIN` line. */
 	RVX_WITNESS_DUMP_RECORD = 2, /**< An `RVX-W` record line. */
-	RVX_WITNESS_DUMP_END = 3     /**< An `RVX-WITNESS-END` line. */
+	RVX_WITNESS_DUMP_END = 3,    /**< An `RVX-WITNESS-END` line. */
+	RVX_WITNESS_DUMP_ANCHOR = 4  /**< An `RVX-WITNESS-ANCHOR` line. */
 };
 
 /** A dump line, parsed. Fields that do not belong to its type are zero. */
@@ -61,6 +73,7 @@ struct rvx_witness_dump_item {
 	uint64_t first_sequence;         /**< BEGIN: sequence of the first record. */
 	uint8_t record[RVX_WITNESS_RECORD_SIZE]; /**< RECORD: the 64 wire bytes. */
 	uint8_t head[RVX_WITNESS_HEAD_SIZE];     /**< END: the chain head. */
+	struct rvx_witness_anchor anchor;        /**< ANCHOR: sequence and chaining value. */
 };
 
 /**
@@ -93,6 +106,17 @@ long rvx_witness_dump_begin(char *out, size_t cap, uint64_t count, uint64_t firs
  * @retval -RVX_EBUFSMALL @p cap is too small (nothing written)
  */
 long rvx_witness_dump_line(char *out, size_t cap, const uint8_t rec[RVX_WITNESS_RECORD_SIZE]);
+
+/**
+ * Format the `RVX-WITNESS-ANCHOR` line.
+ * @param[out] out the line, ending in "\n", NUL-terminated
+ * @param cap bytes at @p out (RVX_WITNESS_DUMP_LINE_MAX always suffices)
+ * @param anchor the chain point before the dump's first record
+ * @return the line's length without the NUL
+ * @retval -RVX_EINVAL @p out or @p anchor is NULL
+ * @retval -RVX_EBUFSMALL @p cap is too small (nothing written)
+ */
+long rvx_witness_dump_anchor(char *out, size_t cap, const struct rvx_witness_anchor *anchor);
 
 /**
  * Format the `RVX-WITNESS-END` line.
