@@ -876,14 +876,14 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 /* The commit of a receive (counted already) whose payload is longer than
  * SHORT_PAYLOAD: its copy is a call, made here so that nothing of the fast
  * path lives across it. */
-static TAIL_END int recv_end_long(const struct rvx_syscall_args *a,
-						   const uint8_t *entry, uint32_t *pos,
-						   uint32_t head, uint32_t len,
-						   struct rvx_syscall_result *r)
+static TAIL_END int recv_end_long(const struct rvx_syscall_args *a, struct rvx_queue_take_ t,
+				  struct rvx_syscall_result *r)
 {
-	const struct rvx_queue_take_ t = {entry, pos, head, len};
+	uint32_t len;
 
-	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+	/* The length the receive checked, from the message's header again. */
+	memcpy(&len, t.entry + offsetof(struct rvx_queue_msg_hdr, length), sizeof(len));
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
 	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
 	return 0;
 }
@@ -920,6 +920,32 @@ recv_empty(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a
 	return 0;
 }
 
+/* QueueRecv on a queue used at more levels than level 0 (or none yet): as
+ * the fast path, with the queue's scan of the levels. Out of line so the
+ * fast path keeps no registers for it. */
+static TAIL_END int recv_levels(struct rvx_kernel *k, uint32_t task,
+				const struct rvx_syscall_args *a, struct rvx_kernel_queue *q,
+				struct rvx_syscall_result *r)
+{
+	struct rvx_queue_take_ t;
+	uint32_t len;
+	int ret;
+
+	ret = rvx_queue_recv_begin_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len, false,
+				    &t, &len);
+	if (ret == -RVX_EEMPTY)
+		return recv_empty(k, task, a, q, r);
+	if (ret != 0)
+		return ret;
+	k->tasks[task].timed_out = 0;
+	q->epoch_msgs[1]++;
+	q->epoch_bytes[1] += len;
+	note_peer(q, 1, task);
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
+	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	return 0;
+}
+
 static inline __attribute__((always_inline)) int
 sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
@@ -928,6 +954,7 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
 	rvx_handle_t cap = {a->cap};
+	uint32_t len;
 	int ret;
 
 	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
@@ -944,17 +971,19 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	 * the receive succeeds (no staging copy, no trace of a failure): the
 	 * queue finds the message and checks it fits, the traffic is counted
 	 * (nothing fails from here), then the message is copied out. */
-	ret = rvx_queue_recv_begin_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len, false,
-				    &t);
-	if (RVX_LIKELY(ret >= 0)) {
+	ret = rvx_queue_recv_begin_level0_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len,
+					   false, &t, &len);
+	if (RVX_UNLIKELY(ret == 1))
+		return recv_levels(k, task, a, q, r);
+	if (RVX_LIKELY(ret == 0)) {
 		k->tasks[task].timed_out = 0;
 		q->epoch_msgs[1]++;
-		q->epoch_bytes[1] += t.len;
+		q->epoch_bytes[1] += len;
 		note_peer(q, 1, task);
-		if (RVX_UNLIKELY(t.len > SHORT_PAYLOAD))
-			return recv_end_long(a, t.entry, t.pos, t.head, t.len, r);
-		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
-		result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
+		if (RVX_UNLIKELY(len > SHORT_PAYLOAD))
+			return recv_end_long(a, t, r);
+		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
+		result_traffic(r, RVX_SYSCALL_DONE, len, 0);
 		return 0;
 	}
 	if (ret != -RVX_EEMPTY)

@@ -785,6 +785,9 @@ static inline void rvx_queue_hdr_words_(uint32_t type_id, uint32_t len, uint32_t
 	w[3] = 0;
 }
 
+/** Internal: two 64-bit words in one 16-byte vector register. */
+typedef uint64_t rvx_queue_u64x2_ __attribute__((vector_size(16)));
+
 /**
  * Internal: a send between its checks and its commit, as
  * rvx_queue_send_begin_() leaves it for rvx_queue_send_end_().
@@ -845,13 +848,18 @@ rvx_queue_send_end_(const struct rvx_queue_claim_ *c, uint32_t type_id, uint32_t
 	 * before the copy, which could alias it. */
 	uint32_t *pos = c->pos, tail = *pos;
 	uint64_t w[4];
+	rvx_queue_u64x2_ half[2];
 
 	/* As in rvx_queue_send(); the header is composed in registers. */
 	rvx_queue_hdr_words_(type_id, len, priority, coherence, w);
-	/* Two 16-byte halves, each stored whole: a receive right after reads
-	 * them the same way, and a load is forwarded only from one store. */
-	__builtin_memcpy(h, w, 16);
-	__builtin_memcpy(h + 16, w + 2, 16);
+	/* Two 16-byte halves, each made in a vector register and stored
+	 * whole: a receive right after reads them the same way, and a load is
+	 * forwarded only from one store (a half assembled in memory from two
+	 * 8-byte stores and loaded whole would stall). */
+	half[0] = (rvx_queue_u64x2_){w[0], w[1]};
+	half[1] = (rvx_queue_u64x2_){w[2], w[3]};
+	__builtin_memcpy(h, &half[0], 16);
+	__builtin_memcpy(h + 16, &half[1], 16);
 	rvx_queue_copy_(h + sizeof(struct rvx_queue_msg_hdr), (const uint8_t *)payload, len);
 	/* Publish as rvx_queue_publish_(): the tail, then the tag. */
 	rvx_store_relaxed_u32(pos, tail + 1u);
@@ -898,10 +906,45 @@ rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
  */
 struct rvx_queue_take_ {
 	const uint8_t *entry; /**< The message's header in its slot. */
-	uint32_t *pos;        /**< The level's head, `sq[level].rx.pos`. */
-	uint32_t head;        /**< The head index. */
-	uint32_t len;         /**< The payload length. */
+	uint32_t *pos;        /**< The level's head, `sq[level].rx.pos`: the message's index. */
 };
+
+/**
+ * Internal: the checks of rvx_queue_recv_begin_() on the message found at
+ * @p f: its length (against the queue's maximum and the buffer).
+ * @param q the queue
+ * @param f where the message is
+ * @param[out] hdr the message's header, on -RVX_EBUFSMALL with @p hdr_on_fail
+ * @param buf receives the payload, later
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL
+ * @param[out] t the message, for rvx_queue_recv_end_()
+ * @param[out] len_out the message's payload length
+ * @return 0, or -RVX_EBUFSMALL
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *f,
+		      struct rvx_queue_msg_hdr *hdr, const void *buf, size_t buf_size,
+		      bool hdr_on_fail, struct rvx_queue_take_ *t, uint32_t *len_out)
+{
+	const uint8_t *slot = f->slot + RVX_QUEUE_SLOT_TAG_BYTES;
+	uint32_t len;
+
+	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(len));
+	/* send() admitted nothing longer: anything else is a corrupted slot. */
+	RVX_CHECK(len <= q->max_payload);
+	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
+			 (buf == NULL && len != 0))) {
+		if (hdr_on_fail)
+			__builtin_memcpy(hdr, slot, sizeof(*hdr));
+		return -RVX_EBUFSMALL;
+	}
+	t->entry = slot;
+	t->pos = &f->rx->pos;
+	*len_out = len;
+	return 0;
+}
 
 /**
  * Internal: the check half of rvx_queue_recv() and rvx_queue_recv_strict():
@@ -916,34 +959,41 @@ struct rvx_queue_take_ {
  * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant:
  *        the copy vanishes otherwise)
  * @param[out] t the message, for rvx_queue_recv_end_()
- * @return the payload length, or a negated error as rvx_queue_recv()
+ * @param[out] len_out the message's payload length
+ * @return 0, or a negated error as rvx_queue_recv()
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const void *buf,
-		      size_t buf_size, bool hdr_on_fail, struct rvx_queue_take_ *t)
+		      size_t buf_size, bool hdr_on_fail, struct rvx_queue_take_ *t,
+		      uint32_t *len_out)
 {
 	struct rvx_queue_found_ f = {NULL, NULL, 0};
-	const uint8_t *slot;
-	uint32_t len;
 
 	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
 		return -RVX_EEMPTY;
-	slot = f.slot + RVX_QUEUE_SLOT_TAG_BYTES;
-	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
-			 sizeof(len));
-	/* send() admitted nothing longer: anything else is a corrupted slot. */
-	RVX_CHECK(len <= q->max_payload);
-	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
-			 (buf == NULL && len != 0))) {
-		if (hdr_on_fail)
-			__builtin_memcpy(hdr, slot, sizeof(*hdr));
-		return -RVX_EBUFSMALL;
-	}
-	t->entry = slot;
-	t->pos = &f.rx->pos;
-	t->head = f.head;
-	t->len = len;
-	return (int)len;
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, t, len_out);
+}
+
+/**
+ * Internal: rvx_queue_recv_begin_() for the common queue only, the one only
+ * ever used at level 0; for any other it returns 1 having read nothing but
+ * the hint, and the caller calls rvx_queue_recv_begin_(). A caller's fast
+ * path then holds no code, and keeps no registers, for the scan of the
+ * levels.
+ * @return 0, 1, or a negated error as rvx_queue_recv()
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
+			     const void *buf, size_t buf_size, bool hdr_on_fail,
+			     struct rvx_queue_take_ *t, uint32_t *len_out)
+{
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
+
+	if (RVX_UNLIKELY(rvx_load_relaxed_u32(&q->levels) != 1u))
+		return 1;
+	if (!rvx_queue_ready_(q, 0, q->storage, q->slot_count, q->slot_size, &f))
+		return -RVX_EEMPTY;
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, t, len_out);
 }
 
 /**
@@ -953,13 +1003,19 @@ rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const 
  * @param t the message
  * @param[out] hdr the message's header
  * @param[out] buf receives the payload, as given to rvx_queue_recv_begin_()
+ * @param len the payload length rvx_queue_recv_begin_() gave
  */
 RVX_QUEUE_INLINE_ void
-rvx_queue_recv_end_(const struct rvx_queue_take_ *t, struct rvx_queue_msg_hdr *hdr, void *buf)
+rvx_queue_recv_end_(const struct rvx_queue_take_ *t, struct rvx_queue_msg_hdr *hdr, void *buf,
+		    uint32_t len)
 {
+	/* The message's index is the head, which only this side writes; read
+	 * before the copies, which could alias it. */
+	uint32_t *pos = t->pos, head = *pos;
+
 	__builtin_memcpy(hdr, t->entry, sizeof(*hdr));
-	rvx_queue_copy_((uint8_t *)buf, t->entry + sizeof(*hdr), t->len);
-	rvx_store_release_u32(t->pos, t->head + 1u);
+	rvx_queue_copy_((uint8_t *)buf, t->entry + sizeof(*hdr), len);
+	rvx_store_release_u32(pos, head + 1u);
 }
 
 /**
@@ -977,13 +1033,14 @@ rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 		size_t buf_size, bool hdr_on_fail)
 {
 	struct rvx_queue_take_ t;
+	uint32_t len;
 	int ret;
 
-	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, &t);
-	if (ret < 0)
+	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, &t, &len);
+	if (ret != 0)
 		return ret;
-	rvx_queue_recv_end_(&t, hdr, buf);
-	return ret;
+	rvx_queue_recv_end_(&t, hdr, buf, len);
+	return (int)len;
 }
 
 /**
