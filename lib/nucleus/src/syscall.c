@@ -749,8 +749,8 @@ send_end_slow(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args
 			     &tgt) == 0);
 	q = &k->queues[tgt.ref];
 
-	rvx_queue_send_end_(&c, (uint32_t)a->arg[0], (uint32_t)a->arg[1], (uint32_t)a->arg[2],
-			    ptr_in(a->in), len);
+	rvx_queue_send_end_(&c, rvx_queue_claim_tail_(&c), (uint32_t)a->arg[0], (uint32_t)a->arg[1],
+			    (uint32_t)a->arg[2], ptr_in(a->in), len);
 	return send_done_slow(k, task, q, len, r);
 }
 
@@ -806,7 +806,7 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
 	rvx_handle_t cap = {a->cap};
-	uint32_t len;
+	uint32_t len, tail;
 	int ret;
 
 	if ((a->flags & ~RVX_SYSCALL_F_DESC) != 0)
@@ -830,7 +830,9 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	 * slot filled: what the rare ends of a send need does not live across
 	 * the copy. */
 	len = (uint32_t)a->in_len;
-	ret = rvx_queue_send_begin_(&q->queue, (uint32_t)a->arg[1], ptr_in(a->in), len, &c);
+	/* buf_ok() refused a NULL payload with a non-zero length. */
+	ret = rvx_queue_send_begin_(&q->queue, (uint32_t)a->arg[1], ptr_in(a->in), len, true, &c,
+				    &tail);
 	if (RVX_UNLIKELY(ret != 0))
 		return ret;
 	q->epoch_msgs[0]++;
@@ -838,7 +840,7 @@ sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	if (RVX_UNLIKELY(q->epoch_peer[0] != task + 1u || q->waiter != RVX_CAP_NIL ||
 			 len > SHORT_PAYLOAD))
 		return send_end_slow(k, task, a, c, r);
-	rvx_queue_send_end_(&c, (uint32_t)a->arg[0], (uint32_t)a->arg[1], (uint32_t)a->arg[2],
+	rvx_queue_send_end_(&c, tail, (uint32_t)a->arg[0], (uint32_t)a->arg[1], (uint32_t)a->arg[2],
 			    ptr_in(a->in), len);
 	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
 	return 0;
@@ -932,7 +934,7 @@ static TAIL_END int recv_levels(struct rvx_kernel *k, uint32_t task,
 	int ret;
 
 	ret = rvx_queue_recv_begin_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len, false,
-				    &t, &len);
+				    true, &t, &len);
 	if (ret == -RVX_EEMPTY)
 		return recv_empty(k, task, a, q, r);
 	if (ret != 0)
@@ -971,8 +973,10 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	 * the receive succeeds (no staging copy, no trace of a failure): the
 	 * queue finds the message and checks it fits, the traffic is counted
 	 * (nothing fails from here), then the message is copied out. */
+	/* buf_ok() refused a NULL buffer with a non-zero size: the queue's
+	 * test of the length against the size covers a NULL buffer. */
 	ret = rvx_queue_recv_begin_level0_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len,
-					   false, &t, &len);
+					   false, true, &t, &len);
 	if (RVX_UNLIKELY(ret == 1))
 		return recv_levels(k, task, a, q, r);
 	if (RVX_LIKELY(ret == 0)) {

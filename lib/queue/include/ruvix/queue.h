@@ -794,7 +794,7 @@ typedef uint64_t rvx_queue_u64x2_ __attribute__((vector_size(16)));
  */
 struct rvx_queue_claim_ {
 	uint8_t *slot; /**< The claimed slot, not yet visible to the consumer. */
-	uint32_t *pos; /**< The level's tail, `sq[priority].tx.pos`: the claimed index. */
+	uint32_t *pos; /**< The level's tail, `sq[priority].tx.pos`, still the claimed index. */
 };
 
 /**
@@ -806,33 +806,46 @@ struct rvx_queue_claim_ {
  * @param priority priority level
  * @param payload the payload (may be NULL only if @p len is 0)
  * @param len payload bytes
+ * @param payload_checked true if the caller has already refused a NULL
+ *        @p payload with a non-zero @p len (a constant: the test vanishes)
  * @param[out] c the claim, for rvx_queue_send_end_()
+ * @param[out] tail the claimed index, `*c->pos` (rvx_queue_claim_tail_())
  * @return 0, or an error as rvx_queue_send_typed() (nothing written)
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_send_begin_(struct rvx_queue *q, uint32_t priority, const void *payload, uint32_t len,
-		      struct rvx_queue_claim_ *c)
+		      bool payload_checked, struct rvx_queue_claim_ *c, uint32_t *tail)
 {
-	uint32_t tail;
-
 	/* Check: every rejection happens before the first write. */
 	if (RVX_UNLIKELY(priority >= RVX_QUEUE_PRIORITIES))
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > __builtin_object_size(payload, 0) ||
-			 (payload == NULL && len != 0)))
+			 (!payload_checked && payload == NULL && len != 0)))
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > q->max_payload))
 		return -RVX_EMSGSIZE;
-	if (RVX_UNLIKELY(!rvx_queue_claim_(q, priority, &c->slot, &tail)))
+	if (RVX_UNLIKELY(!rvx_queue_claim_(q, priority, &c->slot, tail)))
 		return -RVX_EFULL;
 	c->pos = &q->sq[priority].tx.pos;
 	return 0;
 }
 
 /**
+ * Internal: the index a claim is for, read again: the level's tail, which
+ * only the producer writes and nothing moves before rvx_queue_send_end_().
+ * @param c the claim
+ * @return the index rvx_queue_send_begin_() gave
+ */
+static inline uint32_t rvx_queue_claim_tail_(const struct rvx_queue_claim_ *c)
+{
+	return *c->pos;
+}
+
+/**
  * Internal: the commit half of rvx_queue_send_typed() after
  * rvx_queue_send_begin_() accepted: fill the claimed slot and publish it.
  * @param c the claim
+ * @param tail the claimed index rvx_queue_send_begin_() gave
  * @param type_id schema of the payload
  * @param priority priority level, as given to rvx_queue_send_begin_()
  * @param coherence coherence score (Q16.16), carried as is
@@ -840,13 +853,11 @@ rvx_queue_send_begin_(struct rvx_queue *q, uint32_t priority, const void *payloa
  * @param len payload bytes, as given to rvx_queue_send_begin_()
  */
 RVX_QUEUE_INLINE_ void
-rvx_queue_send_end_(const struct rvx_queue_claim_ *c, uint32_t type_id, uint32_t priority,
-		    uint32_t coherence, const void *payload, uint32_t len)
+rvx_queue_send_end_(const struct rvx_queue_claim_ *c, uint32_t tail, uint32_t type_id,
+		    uint32_t priority, uint32_t coherence, const void *payload, uint32_t len)
 {
 	uint8_t *slot = c->slot, *h = slot + RVX_QUEUE_SLOT_TAG_BYTES;
-	/* The claimed index is the tail, which only this side writes; read
-	 * before the copy, which could alias it. */
-	uint32_t *pos = c->pos, tail = *pos;
+	uint32_t *pos = c->pos;
 	uint64_t w[4];
 	rvx_queue_u64x2_ half[2];
 
@@ -891,12 +902,13 @@ rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
 		     uint32_t coherence, const void *payload, uint32_t len)
 {
 	struct rvx_queue_claim_ c;
+	uint32_t tail;
 	int ret;
 
-	ret = rvx_queue_send_begin_(q, priority, payload, len, &c);
+	ret = rvx_queue_send_begin_(q, priority, payload, len, false, &c, &tail);
 	if (RVX_UNLIKELY(ret != 0))
 		return ret;
-	rvx_queue_send_end_(&c, type_id, priority, coherence, payload, len);
+	rvx_queue_send_end_(&c, tail, type_id, priority, coherence, payload, len);
 	return 0;
 }
 
@@ -918,6 +930,9 @@ struct rvx_queue_take_ {
  * @param buf receives the payload, later
  * @param buf_size bytes available at @p buf
  * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL
+ * @param buf_checked true if the caller has already refused a NULL @p buf
+ *        with a non-zero @p buf_size, so that the test of the length
+ *        against @p buf_size covers a NULL @p buf
  * @param[out] t the message, for rvx_queue_recv_end_()
  * @param[out] len_out the message's payload length
  * @return 0, or -RVX_EBUFSMALL
@@ -925,7 +940,8 @@ struct rvx_queue_take_ {
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *f,
 		      struct rvx_queue_msg_hdr *hdr, const void *buf, size_t buf_size,
-		      bool hdr_on_fail, struct rvx_queue_take_ *t, uint32_t *len_out)
+		      bool hdr_on_fail, bool buf_checked, struct rvx_queue_take_ *t,
+		      uint32_t *len_out)
 {
 	const uint8_t *slot = f->slot + RVX_QUEUE_SLOT_TAG_BYTES;
 	uint32_t len;
@@ -935,7 +951,7 @@ rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *
 	/* send() admitted nothing longer: anything else is a corrupted slot. */
 	RVX_CHECK(len <= q->max_payload);
 	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
-			 (buf == NULL && len != 0))) {
+			 (!buf_checked && buf == NULL && len != 0))) {
 		if (hdr_on_fail)
 			__builtin_memcpy(hdr, slot, sizeof(*hdr));
 		return -RVX_EBUFSMALL;
@@ -958,20 +974,22 @@ rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *
  * @param buf_size bytes available at @p buf
  * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant:
  *        the copy vanishes otherwise)
+ * @param buf_checked as rvx_queue_recv_check_() (a constant)
  * @param[out] t the message, for rvx_queue_recv_end_()
  * @param[out] len_out the message's payload length
  * @return 0, or a negated error as rvx_queue_recv()
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const void *buf,
-		      size_t buf_size, bool hdr_on_fail, struct rvx_queue_take_ *t,
-		      uint32_t *len_out)
+		      size_t buf_size, bool hdr_on_fail, bool buf_checked,
+		      struct rvx_queue_take_ *t, uint32_t *len_out)
 {
 	struct rvx_queue_found_ f = {NULL, NULL, 0};
 
 	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
 		return -RVX_EEMPTY;
-	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, t, len_out);
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t,
+				     len_out);
 }
 
 /**
@@ -985,7 +1003,7 @@ rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const 
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
 			     const void *buf, size_t buf_size, bool hdr_on_fail,
-			     struct rvx_queue_take_ *t, uint32_t *len_out)
+			     bool buf_checked, struct rvx_queue_take_ *t, uint32_t *len_out)
 {
 	struct rvx_queue_found_ f = {NULL, NULL, 0};
 
@@ -993,7 +1011,8 @@ rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
 		return 1;
 	if (!rvx_queue_ready_(q, 0, q->storage, q->slot_count, q->slot_size, &f))
 		return -RVX_EEMPTY;
-	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, t, len_out);
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t,
+				     len_out);
 }
 
 /**
@@ -1036,7 +1055,7 @@ rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 	uint32_t len;
 	int ret;
 
-	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, &t, &len);
+	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, false, &t, &len);
 	if (ret != 0)
 		return ret;
 	rvx_queue_recv_end_(&t, hdr, buf, len);
