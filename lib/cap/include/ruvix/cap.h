@@ -347,17 +347,26 @@ static inline int rvx_cap_check_at_(const struct rvx_cap_slot *slots,
 	slot = &slots[(size_t)task * slots_per_table + index];
 	if (RVX_UNLIKELY(slot->gen != gen))
 		return gen == 0 ? -RVX_EBADCAP : -RVX_ESTALE;
-	/* A forged handle can carry the generation a free slot will hand out
-	 * next, so occupancy is checked separately. */
-	if (RVX_UNLIKELY(slot->type == RVX_OBJ_NONE))
+	if (type != RVX_OBJ_NONE) {
+		/* The wanted type first, one test where it matches; a slot of
+		 * any other type gets the error the order below gives it.
+		 * Compared as unsigned so an out-of-range type cannot alias a
+		 * real one. */
+		if (RVX_UNLIKELY((unsigned)slot->type != (unsigned)type)) {
+			if (slot->type == RVX_OBJ_NONE)
+				return -RVX_EBADCAP;
+			obj = &objects[slot->object];
+			return obj->epoch != slot->epoch ? -RVX_EREVOKED : -RVX_ETYPE;
+		}
+	} else if (RVX_UNLIKELY(slot->type == RVX_OBJ_NONE)) {
+		/* A forged handle can carry the generation a free slot will
+		 * hand out next, so occupancy is checked separately. */
 		return -RVX_EBADCAP;
+	}
+	/* In order: occupancy (above), epoch, type (above), rights. */
 	obj = &objects[slot->object];
 	if (RVX_UNLIKELY(obj->epoch != slot->epoch))
 		return -RVX_EREVOKED;
-	/* Compared as unsigned so an out-of-range type cannot alias a real one. */
-	if (RVX_UNLIKELY(type != RVX_OBJ_NONE &&
-			 (unsigned)slot->type != (unsigned)type))
-		return -RVX_ETYPE;
 	if (RVX_UNLIKELY((rights & ~(rvx_rights_t)slot->rights) != 0))
 		return -RVX_ERIGHTS;
 	if (out != NULL) {
