@@ -878,15 +878,15 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 /* The commit of a receive (counted already) whose payload is longer than
  * SHORT_PAYLOAD: its copy is a call, made here so that nothing of the fast
  * path lives across it. */
-static TAIL_END int recv_end_long(const struct rvx_syscall_args *a, struct rvx_queue_take_ t,
-				  struct rvx_syscall_result *r)
+static TAIL_END int recv_end_long(const struct rvx_syscall_args *a, const uint8_t *entry,
+				  uint32_t *pos, struct rvx_syscall_result *r)
 {
-	uint32_t len;
+	struct rvx_queue_take_ t = {entry, pos, 0, 0};
 
-	/* The length the receive checked, from the message's header again. */
-	memcpy(&len, t.entry + offsetof(struct rvx_queue_msg_hdr, length), sizeof(len));
-	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
-	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	/* Four arguments keep this a tail call: the rest from the queue. */
+	rvx_queue_take_again_(&t);
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+	result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
 	return 0;
 }
 
@@ -930,21 +930,20 @@ static TAIL_END int recv_levels(struct rvx_kernel *k, uint32_t task,
 				struct rvx_syscall_result *r)
 {
 	struct rvx_queue_take_ t;
-	uint32_t len;
 	int ret;
 
 	ret = rvx_queue_recv_begin_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len, false,
-				    true, &t, &len);
+				    true, &t);
 	if (ret == -RVX_EEMPTY)
 		return recv_empty(k, task, a, q, r);
 	if (ret != 0)
 		return ret;
 	k->tasks[task].timed_out = 0;
 	q->epoch_msgs[1]++;
-	q->epoch_bytes[1] += len;
+	q->epoch_bytes[1] += t.len;
 	note_peer(q, 1, task);
-	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
-	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+	result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
 	return 0;
 }
 
@@ -956,7 +955,6 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
 	rvx_handle_t cap = {a->cap};
-	uint32_t len;
 	int ret;
 
 	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
@@ -976,18 +974,18 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	/* buf_ok() refused a NULL buffer with a non-zero size: the queue's
 	 * test of the length against the size covers a NULL buffer. */
 	ret = rvx_queue_recv_begin_level0_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len,
-					   false, true, &t, &len);
+					   false, true, &t);
 	if (RVX_UNLIKELY(ret == 1))
 		return recv_levels(k, task, a, q, r);
 	if (RVX_LIKELY(ret == 0)) {
 		k->tasks[task].timed_out = 0;
 		q->epoch_msgs[1]++;
-		q->epoch_bytes[1] += len;
+		q->epoch_bytes[1] += t.len;
 		note_peer(q, 1, task);
-		if (RVX_UNLIKELY(len > SHORT_PAYLOAD))
-			return recv_end_long(a, t, r);
-		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out), len);
-		result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+		if (RVX_UNLIKELY(t.len > SHORT_PAYLOAD))
+			return recv_end_long(a, t.entry, t.pos, r);
+		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+		result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
 		return 0;
 	}
 	if (ret != -RVX_EEMPTY)

@@ -918,8 +918,25 @@ rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
  */
 struct rvx_queue_take_ {
 	const uint8_t *entry; /**< The message's header in its slot. */
-	uint32_t *pos;        /**< The level's head, `sq[level].rx.pos`: the message's index. */
+	uint32_t *pos;        /**< The level's head, `sq[level].rx.pos`, still the message's index. */
+	uint32_t head;        /**< The message's index. */
+	uint32_t len;         /**< Its payload length. */
 };
+
+/**
+ * Internal: fill in a take's index and length again from its entry and
+ * head pointer alone (a caller that passed only those two on): the head,
+ * which only the consumer writes and nothing moves before
+ * rvx_queue_recv_end_(), and the length in the message's header, which
+ * rvx_queue_recv_begin_() checked.
+ * @param[in,out] t the take, `entry` and `pos` set
+ */
+static inline void rvx_queue_take_again_(struct rvx_queue_take_ *t)
+{
+	t->head = *t->pos;
+	__builtin_memcpy(&t->len, t->entry + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(t->len));
+}
 
 /**
  * Internal: the checks of rvx_queue_recv_begin_() on the message found at
@@ -934,14 +951,12 @@ struct rvx_queue_take_ {
  *        with a non-zero @p buf_size, so that the test of the length
  *        against @p buf_size covers a NULL @p buf
  * @param[out] t the message, for rvx_queue_recv_end_()
- * @param[out] len_out the message's payload length
  * @return 0, or -RVX_EBUFSMALL
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *f,
 		      struct rvx_queue_msg_hdr *hdr, const void *buf, size_t buf_size,
-		      bool hdr_on_fail, bool buf_checked, struct rvx_queue_take_ *t,
-		      uint32_t *len_out)
+		      bool hdr_on_fail, bool buf_checked, struct rvx_queue_take_ *t)
 {
 	const uint8_t *slot = f->slot + RVX_QUEUE_SLOT_TAG_BYTES;
 	uint32_t len;
@@ -958,7 +973,8 @@ rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *
 	}
 	t->entry = slot;
 	t->pos = &f->rx->pos;
-	*len_out = len;
+	t->head = f->head;
+	t->len = len;
 	return 0;
 }
 
@@ -975,21 +991,19 @@ rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *
  * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant:
  *        the copy vanishes otherwise)
  * @param buf_checked as rvx_queue_recv_check_() (a constant)
- * @param[out] t the message, for rvx_queue_recv_end_()
- * @param[out] len_out the message's payload length
+ * @param[out] t the message (with its length), for rvx_queue_recv_end_()
  * @return 0, or a negated error as rvx_queue_recv()
  */
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const void *buf,
 		      size_t buf_size, bool hdr_on_fail, bool buf_checked,
-		      struct rvx_queue_take_ *t, uint32_t *len_out)
+		      struct rvx_queue_take_ *t)
 {
 	struct rvx_queue_found_ f = {NULL, NULL, 0};
 
 	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
 		return -RVX_EEMPTY;
-	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t,
-				     len_out);
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t);
 }
 
 /**
@@ -1003,7 +1017,7 @@ rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const 
 RVX_QUEUE_INLINE_ int
 rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
 			     const void *buf, size_t buf_size, bool hdr_on_fail,
-			     bool buf_checked, struct rvx_queue_take_ *t, uint32_t *len_out)
+			     bool buf_checked, struct rvx_queue_take_ *t)
 {
 	struct rvx_queue_found_ f = {NULL, NULL, 0};
 
@@ -1011,8 +1025,7 @@ rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
 		return 1;
 	if (!rvx_queue_ready_(q, 0, q->storage, q->slot_count, q->slot_size, &f))
 		return -RVX_EEMPTY;
-	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t,
-				     len_out);
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t);
 }
 
 /**
@@ -1022,18 +1035,14 @@ rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
  * @param t the message
  * @param[out] hdr the message's header
  * @param[out] buf receives the payload, as given to rvx_queue_recv_begin_()
- * @param len the payload length rvx_queue_recv_begin_() gave
  */
 RVX_QUEUE_INLINE_ void
-rvx_queue_recv_end_(const struct rvx_queue_take_ *t, struct rvx_queue_msg_hdr *hdr, void *buf,
-		    uint32_t len)
+rvx_queue_recv_end_(const struct rvx_queue_take_ *t, struct rvx_queue_msg_hdr *hdr, void *buf)
 {
-	/* The message's index is the head, which only this side writes; read
-	 * before the copies, which could alias it. */
-	uint32_t *pos = t->pos, head = *pos;
+	uint32_t *pos = t->pos, head = t->head;
 
 	__builtin_memcpy(hdr, t->entry, sizeof(*hdr));
-	rvx_queue_copy_((uint8_t *)buf, t->entry + sizeof(*hdr), len);
+	rvx_queue_copy_((uint8_t *)buf, t->entry + sizeof(*hdr), t->len);
 	rvx_store_release_u32(pos, head + 1u);
 }
 
@@ -1052,14 +1061,13 @@ rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 		size_t buf_size, bool hdr_on_fail)
 {
 	struct rvx_queue_take_ t;
-	uint32_t len;
 	int ret;
 
-	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, false, &t, &len);
+	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, false, &t);
 	if (ret != 0)
 		return ret;
-	rvx_queue_recv_end_(&t, hdr, buf, len);
-	return (int)len;
+	rvx_queue_recv_end_(&t, hdr, buf);
+	return (int)t.len;
 }
 
 /**
