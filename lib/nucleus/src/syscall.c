@@ -629,11 +629,16 @@ static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_
 /* ---- 3 QueueSend ---------------------------------------------------- */
 
 /*
- * The hot pair is split so that rvx_syscall() carries only what an inline
- * message needs: the descriptor path, the wake and the blocking receive are
- * out-of-line (noinline, cold) helpers. Then the fast path needs no stack
- * frame for their locals and few callee-saved registers, which is most of
- * its fixed cost.
+ * The hot pair is split so that rvx_syscall() carries only what a short
+ * inline message on a queue used at level 0 needs: the descriptor path, a
+ * new sender, the wake, payloads above SHORT_PAYLOAD, the scan of several
+ * levels and the blocking receive are out-of-line helpers, entered as tail
+ * calls. Then the fast path needs no stack frame for their locals and few
+ * callee-saved registers, which is most of its fixed cost. Each call runs
+ * in two halves: the queue checks and claims (lib/queue's *_begin_()),
+ * the kernel counts the traffic (nothing can fail from there on), and the
+ * queue commits (*_end_()), so that the kernel's values do not live across
+ * the copy.
  */
 
 /* Note @p task as the queue's last receiver [1] in the open epoch
@@ -878,6 +883,16 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 /* The commit of a receive (counted already) whose payload is longer than
  * SHORT_PAYLOAD: its copy is a call, made here so that nothing of the fast
  * path lives across it. */
+/* The bookkeeping of a receive the queue accepted, before its copy. */
+static inline __attribute__((always_inline)) void
+recv_count(struct rvx_kernel *k, uint32_t task, struct rvx_kernel_queue *q, uint32_t len)
+{
+	k->tasks[task].timed_out = 0;
+	q->epoch_msgs[1]++;
+	q->epoch_bytes[1] += len;
+	note_peer(q, 1, task);
+}
+
 static TAIL_END int recv_end_long(const struct rvx_syscall_args *a, const uint8_t *entry,
 				  uint32_t *pos, struct rvx_syscall_result *r)
 {
@@ -938,10 +953,7 @@ static TAIL_END int recv_levels(struct rvx_kernel *k, uint32_t task,
 		return recv_empty(k, task, a, q, r);
 	if (ret != 0)
 		return ret;
-	k->tasks[task].timed_out = 0;
-	q->epoch_msgs[1]++;
-	q->epoch_bytes[1] += t.len;
-	note_peer(q, 1, task);
+	recv_count(k, task, q, t.len);
 	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
 	result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
 	return 0;
@@ -970,18 +982,15 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 	/* The header goes straight to the caller's buffer, written only when
 	 * the receive succeeds (no staging copy, no trace of a failure): the
 	 * queue finds the message and checks it fits, the traffic is counted
-	 * (nothing fails from here), then the message is copied out. */
-	/* buf_ok() refused a NULL buffer with a non-zero size: the queue's
-	 * test of the length against the size covers a NULL buffer. */
+	 * (nothing fails from here), then the message is copied out. buf_ok()
+	 * refused a NULL buffer with a non-zero size, so the queue's test of
+	 * the length against the size covers a NULL buffer. */
 	ret = rvx_queue_recv_begin_level0_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len,
 					   false, true, &t);
 	if (RVX_UNLIKELY(ret == 1))
 		return recv_levels(k, task, a, q, r);
 	if (RVX_LIKELY(ret == 0)) {
-		k->tasks[task].timed_out = 0;
-		q->epoch_msgs[1]++;
-		q->epoch_bytes[1] += t.len;
-		note_peer(q, 1, task);
+		recv_count(k, task, q, t.len);
 		if (RVX_UNLIKELY(t.len > SHORT_PAYLOAD))
 			return recv_end_long(a, t.entry, t.pos, r);
 		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
