@@ -1012,6 +1012,13 @@ rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const 
  * the hint, and the caller calls rvx_queue_recv_begin_(). A caller's fast
  * path then holds no code, and keeps no registers, for the scan of the
  * levels.
+ * @param q the queue
+ * @param[out] hdr the message's header, on -RVX_EBUFSMALL with @p hdr_on_fail
+ * @param buf receives the payload, later
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant)
+ * @param buf_checked as rvx_queue_recv_check_() (a constant)
+ * @param[out] t the message (with its length), for rvx_queue_recv_end_()
  * @return 0, 1, or a negated error as rvx_queue_recv()
  */
 RVX_QUEUE_INLINE_ int
