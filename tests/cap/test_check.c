@@ -93,6 +93,57 @@ Test(cap_check, etype, .init = setup_one)
 	check_fails(-RVX_ETYPE, 1, cap, (enum rvx_obj_type)(RVX_OBJ_QUEUE + 256), 0);
 }
 
+/* The order of the checks decides the error when several fail: occupancy,
+ * then epoch, then type, then rights, whichever type is asked for (the
+ * check tests the asked-for type first, so each order is pinned here). */
+Test(cap_check, order_of_errors, .init = setup_one)
+{
+	/* An empty slot with a forged generation: EBADCAP, not ETYPE. */
+	check_fails(-RVX_EBADCAP, 1, rvx_handle_make(5, 1), RVX_OBJ_QUEUE, RVX_RIGHT_READ);
+	check_fails(-RVX_EBADCAP, 1, rvx_handle_make(5, 1), RVX_OBJ_REGION, RVX_RIGHT_READ);
+	/* Wrong type and missing rights: ETYPE. */
+	check_fails(-RVX_ETYPE, 1, cap, RVX_OBJ_REGION, RVX_RIGHT_EXECUTE);
+	/* Revoked, of the wrong type, lacking rights: EREVOKED. */
+	cr_assert_eq(rvx_cap_object_bump_epoch(SP, obj), 0);
+	check_fails(-RVX_EREVOKED, 1, cap, RVX_OBJ_REGION, RVX_RIGHT_READ);
+	check_fails(-RVX_EREVOKED, 1, cap, RVX_OBJ_REGION, RVX_RIGHT_EXECUTE);
+	check_fails(-RVX_EREVOKED, 1, cap, RVX_OBJ_QUEUE, RVX_RIGHT_EXECUTE);
+	check_fails(-RVX_EREVOKED, 1, cap, (enum rvx_obj_type)(RVX_OBJ_QUEUE + 256), 0);
+}
+
+/* rvx_cap_check_at_(), the checks after the task's bound on the space's
+ * arrays (an embedder with a constant table size uses it): the same
+ * answers as rvx_cap_check() for a task in range. */
+Test(cap_check, at_matches_check, .init = setup_one)
+{
+	const enum rvx_obj_type types[] = {RVX_OBJ_NONE, RVX_OBJ_QUEUE, RVX_OBJ_REGION};
+	const rvx_rights_t rights[] = {0, RVX_RIGHT_READ, RVX_RIGHT_EXECUTE};
+	const rvx_handle_t handles[] = {cap, rvx_handle_make(5, 1), rvx_handle_make(FX_SLOTS, 1),
+					rvx_handle_make(rvx_handle_index(cap), 0),
+					rvx_handle_make(rvx_handle_index(cap), 9)};
+
+	for (int round = 0; round < 2; round++) {
+		for (size_t h = 0; h < RVX_ARRAY_COUNT(handles); h++)
+			for (size_t t = 0; t < RVX_ARRAY_COUNT(types); t++)
+				for (size_t r = 0; r < RVX_ARRAY_COUNT(rights); r++) {
+					struct rvx_cap_target a, b;
+					int ra, rb;
+
+					memset(&a, 0x5a, sizeof(a));
+					memset(&b, 0x5a, sizeof(b));
+					ra = rvx_cap_check(SP, 1, handles[h], types[t], rights[r], &a);
+					rb = rvx_cap_check_at_(SP->slots, SP->objects,
+							       SP->slots_per_table, 1, handles[h],
+							       types[t], rights[r], &b);
+					cr_assert_eq(ra, rb, "handle %zu type %zu rights %zu", h, t,
+						     r);
+					cr_assert(memcmp(&a, &b, sizeof(a)) == 0);
+				}
+		/* and again with the capability revoked */
+		cr_assert_eq(rvx_cap_object_bump_epoch(SP, obj), 0);
+	}
+}
+
 Test(cap_check, erights, .init = setup_one)
 {
 	check_fails(-RVX_ERIGHTS, 1, cap, RVX_OBJ_QUEUE, RVX_RIGHT_EXECUTE);

@@ -299,6 +299,85 @@ Test(nucleus_ckpt_forge, queue_header_length_lies_refused)
 	refused(true);
 }
 
+/* Receive one message from nk_queue through the dispatcher: its type id, or
+ * the error. */
+static int64_t recv_type(struct nk_world *w)
+{
+	struct rvx_queue_msg_hdr hdr;
+	uint8_t buf[64];
+	struct rvx_syscall_args a = nk_args(nk_queue.raw);
+	struct rvx_syscall_result r;
+	int ret;
+
+	a.out = (uint64_t)(uintptr_t)buf;
+	a.out_len = sizeof(buf);
+	a.aux = (uint64_t)(uintptr_t)&hdr;
+	a.aux_len = sizeof(hdr);
+	ret = rvx_syscall(&w->k, 0, RVX_SYS_QUEUE_RECV, &a, &r);
+	return ret != 0 ? ret : (int64_t)hdr.type_id;
+}
+
+/*
+ * The queue's hint of the levels in use (struct rvx_queue.levels) is derived
+ * state: a checkpoint carries it as zero, and restore derives it from the
+ * rings whatever the image says, so a forged hint that would hide a level
+ * holding messages (or one that names levels that do not exist) cannot
+ * make a receive pass a message over.
+ */
+Test(nucleus_ckpt_forge, queue_level_hint_derived_on_restore)
+{
+	static const uint32_t forged[] = {0u, 1u, 1u << 3, 0xffffffffu};
+	uint64_t obj = nk_target(0, nk_queue);
+	uint32_t qi = RVX_KERNEL_QUEUES;
+	uint8_t h1[32], h2[32];
+	struct rvx_syscall_args a;
+	size_t n2;
+
+	if (RVX_QUEUE_PRIORITIES < 3)
+		cr_skip_test("needs three levels");
+	for (uint32_t i = 0; i < RVX_KERNEL_QUEUES; i++)
+		if (W.k.queues[i].live && W.k.queues[i].object.raw == obj)
+			qi = i;
+	cr_assert_lt(qi, RVX_KERNEL_QUEUES);
+	/* level 1 used and emptied; messages at levels 2 and 0 */
+	a = nk_args(nk_queue.raw);
+	a.in = (uint64_t)(uintptr_t)"x";
+	a.in_len = 1;
+	a.arg[1] = 1;
+	a.arg[0] = 10;
+	NK_OK(0, RVX_SYS_QUEUE_SEND, a);
+	cr_assert_eq(recv_type(&W), 10);
+	a.arg[1] = 0;
+	a.arg[0] = 20;
+	NK_OK(0, RVX_SYS_QUEUE_SEND, a);
+	a.arg[1] = 2;
+	a.arg[0] = 30;
+	NK_OK(0, RVX_SYS_QUEUE_SEND, a);
+	cr_assert_eq(W.k.queues[qi].queue.levels, 7u);
+	cr_assert_eq(rvx_kernel_checkpoint(&W.k, ck, sizeof(ck), &ck_n, h1), 0);
+	memcpy(ck0, ck, ck_n);
+	/* written as zero: the image is what it was before the hint existed */
+	cr_assert_eq(*(const uint32_t *)(const void *)(ck + at(&W.k.queues[qi].queue.levels)), 0u);
+	for (unsigned f = 0; f < RVX_ARRAY_COUNT(forged); f++) {
+		again();
+		put32(at(&W.k.queues[qi].queue.levels), forged[f]);
+		nk_ckpt_reseal(ck, ck_n, true);
+		nk_setup_world(&W2);
+		cr_assert_eq(rvx_kernel_restore(&W2.k, ck, ck_n), 0, "hint %#x", forged[f]);
+		cr_assert_eq(W2.k.queues[qi].queue.levels, 5u,
+			     "hint %#x: derived from the rings (levels 0 and 2 hold messages)",
+			     forged[f]);
+		/* the same state as the authentic checkpoint's */
+		cr_assert_eq(rvx_kernel_checkpoint(&W2.k, ck, sizeof(ck), &n2, h2), 0);
+		cr_assert_eq(n2, ck_n);
+		cr_assert(memcmp(h1, h2, sizeof(h1)) == 0, "hint %#x: state differs", forged[f]);
+		/* the higher level first, then the lower, then nothing */
+		cr_assert_eq(recv_type(&W2), 30);
+		cr_assert_eq(recv_type(&W2), 20);
+		cr_assert_eq(recv_type(&W2), -RVX_EEMPTY);
+	}
+}
+
 Test(nucleus_ckpt_forge, region_slab_refused)
 {
 	const struct rvx_kernel_region *kr = NULL;

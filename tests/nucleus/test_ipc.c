@@ -56,6 +56,75 @@ Test(nucleus_ipc, send_recv_inline)
 	cr_assert_eq(W.k.queues[0].epoch_bytes[1], 8);
 }
 
+/* Every payload length through the dispatcher, at level 0 (the fast path)
+ * and at a higher level (the scan of the levels), short (copied inline) and
+ * long (copied by a call): the bytes, the header, the result and the
+ * traffic counters; and the zero-length message with no buffers at all. */
+Test(nucleus_ipc, send_recv_every_length_and_level)
+{
+	uint8_t msg[64], buf[64];
+	struct rvx_queue_msg_hdr h;
+	struct rvx_syscall_args s, r;
+	uint64_t bytes = 0, msgs = 0;
+
+	for (uint32_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 37u + 11u);
+	for (uint32_t level = 0; level < 2; level++) {
+		for (uint32_t len = 0; len <= sizeof(msg); len++) {
+			s = send_args(msg + (sizeof(msg) - len), len);
+			s.arg[0] = 1000u + len;
+			s.arg[1] = level;
+			s.arg[2] = 77u + len;
+			NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+			cr_assert_eq(nk_res.value[0], len);
+			memset(buf, 0xee, sizeof(buf));
+			memset(&h, 0xee, sizeof(h));
+			r = recv_args(buf, sizeof(buf), &h);
+			NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+			cr_assert_eq(nk_res.status, RVX_SYSCALL_DONE);
+			cr_assert_eq(nk_res.value[0], len, "level %u length %u", level, len);
+			cr_assert_eq(nk_res.value[1], 0);
+			cr_assert_eq(h.type_id, 1000u + len);
+			cr_assert_eq(h.length, len);
+			cr_assert_eq(h.priority, level);
+			cr_assert_eq(h.flags, 0);
+			cr_assert_eq(h.reserved, 0);
+			cr_assert_eq(h.coherence, 77u + len);
+			for (uint32_t i = 0; i < RVX_QUEUE_WITNESS_BYTES; i++)
+				cr_assert_eq(h.witness[i], 0);
+			cr_assert(memcmp(buf, msg + (sizeof(msg) - len), len) == 0,
+				  "level %u length %u", level, len);
+			for (uint32_t i = len; i < sizeof(buf); i++)
+				cr_assert_eq(buf[i], 0xee, "byte %u past length %u written", i, len);
+			msgs++;
+			bytes += len;
+		}
+	}
+	cr_assert_eq(W.k.queues[0].epoch_msgs[0], msgs);
+	cr_assert_eq(W.k.queues[0].epoch_msgs[1], msgs);
+	cr_assert_eq(W.k.queues[0].epoch_bytes[0], bytes);
+	cr_assert_eq(W.k.queues[0].epoch_bytes[1], bytes);
+	/* an empty message needs no buffer on either side */
+	s = send_args(NULL, 0);
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	r = recv_args(NULL, 0, &h);
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert_eq(nk_res.value[0], 0);
+	/* a message longer than the buffer stays queued, nothing written */
+	s = send_args(msg, 17);
+	NK_OK(0, RVX_SYS_QUEUE_SEND, s);
+	memset(buf, 0xee, sizeof(buf));
+	r = recv_args(buf, 16, &h);
+	NK_FAIL(0, RVX_SYS_QUEUE_RECV, r, -RVX_EBUFSMALL);
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		cr_assert_eq(buf[i], 0xee);
+	r = recv_args(NULL, 0, &h);
+	NK_FAIL(0, RVX_SYS_QUEUE_RECV, r, -RVX_EBUFSMALL);
+	r = recv_args(buf, 17, &h);
+	NK_OK(0, RVX_SYS_QUEUE_RECV, r);
+	cr_assert(memcmp(buf, msg, 17) == 0);
+}
+
 Test(nucleus_ipc, send_errors)
 {
 	uint8_t big[65] = {0}, msg[4] = {1, 2, 3, 4};

@@ -1086,3 +1086,86 @@ Test(queue, recv_strict_success_eempty_ebufsmall, .init = setup)
 		cr_assert_eq(buf[i], (uint8_t)(6u ^ (i * 7u)));
 	cr_assert_eq(rvx_queue_count_total(&q), 0);
 }
+
+/* ---- the hint of the levels in use --------------------------------------- */
+
+Test(queue, levels_hint_marks_each_level_on_first_send, .init = setup)
+{
+	cr_assert_eq(q.levels, 0u, "a fresh queue has used no level");
+	cr_assert_eq(send_msg(1, TOP, 3), 0);
+	cr_assert_eq(q.levels, 1u << TOP);
+	expect_msg(1, TOP, 3);
+	cr_assert_eq(q.levels, 1u << TOP, "a level stays marked once empty");
+	cr_assert_eq(send_msg(2, 0, 3), 0);
+	cr_assert_eq(q.levels, (1u << TOP) | 1u);
+	expect_msg(2, 0, 3);
+	cr_assert_eq(rvx_queue_recv(&q, &(struct rvx_queue_msg_hdr){0}, NULL, 0), -RVX_EEMPTY);
+}
+
+Test(queue, levels_hint_not_set_by_failed_send, .init = setup)
+{
+	struct rvx_queue_msg_hdr h = make_hdr(1, TOP, PAYLOAD + 1);
+	uint8_t big[PAYLOAD + 1] = {0};
+
+	/* Refused sends at a level never used leave the hint as it was. */
+	snap_take();
+	cr_assert_eq(rvx_queue_send(&q, &h, big), -RVX_EMSGSIZE);
+	cr_assert_eq(rvx_queue_send_typed(&q, 1, TOP, 0, NULL, 4), -RVX_EINVAL);
+	snap_assert_unchanged("a refused send");
+	cr_assert_eq(q.levels, 0u);
+}
+
+/* A queue as a checkpoint brings it back: levels with messages, and a hint
+ * that is wrong for them (missing levels, or bits of levels that do not
+ * exist). rvx_queue_restored() derives it from the rings alone. */
+Test(queue, restored_derives_levels_hint_from_the_rings, .init = setup)
+{
+	static const uint32_t wrong[] = {0u, 1u, 0xffffffffu, 1u << TOP};
+
+	if (RVX_QUEUE_PRIORITIES < 3)
+		cr_skip_test("needs three levels");
+	for (unsigned w = 0; w < RVX_ARRAY_COUNT(wrong); w++) {
+		setup();
+		cr_assert_eq(send_msg(1, TOP, 2), 0); /* used, then emptied */
+		expect_msg(1, TOP, 2);
+		cr_assert_eq(send_msg(2, 0, 2), 0);
+		cr_assert_eq(send_msg(3, 1, 2), 0);
+		q.levels = wrong[w];
+		rvx_queue_restored(&q);
+		cr_assert_eq(q.levels, 3u, "hint %#x: only the levels holding messages", wrong[w]);
+		expect_msg(3, 1, 2); /* the higher level first, as ever */
+		expect_msg(2, 0, 2);
+		cr_assert_eq(rvx_queue_recv(&q, &(struct rvx_queue_msg_hdr){0}, NULL, 0),
+			     -RVX_EEMPTY);
+		/* and the top level, empty at the restore, works again */
+		cr_assert_eq(send_msg(4, TOP, 2), 0);
+		expect_msg(4, TOP, 2);
+	}
+}
+
+/* The checkpoint section leaves the hint out; loading it into a fresh queue
+ * (hint 0) derives the hint, and the messages come out in priority order. */
+Test(queue, ckpt_section_load_derives_levels_hint, .init = setup)
+{
+	static alignas(64) uint8_t storage2[sizeof(storage)];
+	static uint8_t image[sizeof(storage) + 512];
+	struct rvx_queue q2;
+	size_t n;
+
+	if (RVX_QUEUE_PRIORITIES < 3)
+		cr_skip_test("needs three levels");
+	cr_assert_eq(send_msg(1, 0, 5), 0);
+	cr_assert_eq(send_msg(2, 2, 5), 0);
+	cr_assert_eq(send_msg(3, 0, 5), 0);
+	n = rvx_queue_ckpt_ops.size(&q);
+	cr_assert_leq(n, sizeof(image));
+	rvx_queue_ckpt_ops.write(&q, image);
+	cr_assert_eq(rvx_queue_init(&q2, storage2, sizeof(storage2), SLOTS, PAYLOAD), 0);
+	cr_assert_eq(rvx_queue_ckpt_ops.check(&q2, image, n), 0);
+	rvx_queue_ckpt_ops.load(&q2, image, n);
+	cr_assert_eq(q2.levels, (1u << 2) | 1u);
+	memcpy(&q, &q2, sizeof(q)); /* receive through the helpers */
+	expect_msg(2, 2, 5);
+	expect_msg(1, 0, 5);
+	expect_msg(3, 0, 5);
+}

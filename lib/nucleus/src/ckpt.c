@@ -143,6 +143,10 @@ static void ck_write(const void *obj, uint8_t *out)
 		put_uptr(out, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.storage),
 			 k->queues[i].live ? (uintptr_t)(k->queues[i].queue.storage - k->queue_pool)
 					   : 0);
+		/* The receive's hint of the levels in use is derived state:
+		 * restore derives it from the rings again. */
+		zero(out, ARR_OFF(queues, i, struct rvx_kernel_queue, queue.levels),
+		     sizeof(k->queues[i].queue.levels));
 	}
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++)
 		zero(out, ARR_OFF(vstores, i, struct rvx_kernel_vstore, store), sizeof(struct rvx_vec_store));
@@ -845,6 +849,14 @@ static void ck_load(void *obj, const uint8_t *in, size_t len)
 	if (k->queue_pool_used != 0)
 		memcpy(qpool, p, k->queue_pool_used);
 	p += k->queue_pool_used;
+	/* Whatever hint of the levels in use the image carried (a written
+	 * one has none): each queue's is derived from its rings again. */
+	for (i = 0; i < RVX_KERNEL_QUEUES; i++) {
+		if (k->queues[i].live)
+			rvx_queue_restored(&k->queues[i].queue);
+		else
+			k->queues[i].queue.levels = 0;
+	}
 	for (i = 0; i < RVX_KERNEL_VECTOR_STORES; i++) {
 		struct rvx_kernel_vstore *v = &k->vstores[i];
 		size_t n = vstate(k, i);

@@ -34,6 +34,35 @@ static uint32_t slot_index(uint32_t task, rvx_handle_t h)
 	return task * RVX_KERNEL_SLOTS + rvx_handle_index(h);
 }
 
+/*
+ * rvx_cap_check() on the kernel's own space for a task rvx_syscall() has
+ * checked (below RVX_KERNEL_TASKS, the space's table count): the same
+ * checks on the kernel's arrays with the table size a constant, so the
+ * hot calls load no geometry.
+ */
+static inline __attribute__((always_inline)) int
+kcap_check(const struct rvx_kernel *k, uint32_t task, rvx_handle_t h, enum rvx_obj_type type,
+	   rvx_rights_t rights, struct rvx_cap_target *out)
+{
+	return rvx_cap_check_at_(k->cap_slots, k->cap_objects, RVX_KERNEL_SLOTS, task, h, type,
+				 rights, out);
+}
+
+/*
+ * The hot calls' queue, @p k's queues[@p ref], computed once and kept: an
+ * empty asm hides how the pointer was made, so the compiler keeps it in a
+ * register instead of computing k + ref x sizeof(queue) again at each use
+ * (the size is no power of two: four instructions every time).
+ */
+static inline __attribute__((always_inline)) struct rvx_kernel_queue *
+hot_queue(struct rvx_kernel *k, uint32_t ref)
+{
+	struct rvx_kernel_queue *q = &k->queues[ref];
+
+	__asm__("" : "+r"(q));
+	return q;
+}
+
 static void result_init(struct rvx_syscall_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -600,23 +629,17 @@ static int sys_region_map(struct rvx_kernel *k, uint32_t task, const struct rvx_
 /* ---- 3 QueueSend ---------------------------------------------------- */
 
 /*
- * The hot pair is split so that rvx_syscall() carries only what an inline
- * message needs: the descriptor path, the wake and the blocking receive are
- * out-of-line (noinline, cold) helpers. Then the fast path needs no stack
- * frame for their locals and few callee-saved registers, which is most of
- * its fixed cost.
+ * The hot pair is split so that rvx_syscall() carries only what a short
+ * inline message on a queue used at level 0 needs: the descriptor path, a
+ * new sender, the wake, payloads above SHORT_PAYLOAD, the scan of several
+ * levels and the blocking receive are out-of-line helpers, entered as tail
+ * calls. Then the fast path needs no stack frame for their locals and few
+ * callee-saved registers, which is most of its fixed cost. Each call runs
+ * in two halves: the queue checks and claims (lib/queue's *_begin_()),
+ * the kernel counts the traffic (nothing can fail from there on), and the
+ * queue commits (*_end_()), so that the kernel's values do not live across
+ * the copy.
  */
-
-/* The end of a send that wakes a blocked receiver: rare, so out of line,
- * and entered last so that nothing of the fast path lives across a call. */
-static __attribute__((noinline, cold)) int send_wake(struct rvx_kernel *k,
-						      struct rvx_kernel_queue *q, uint32_t len,
-						      struct rvx_syscall_result *r)
-{
-	rvx_kernel_wake_(k, q->waiter);
-	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
-	return 0;
-}
 
 /* Note @p task as the queue's last receiver [1] in the open epoch
  * (rvx_kernel_queue_peers()): one compare on the fast path while the same
@@ -664,6 +687,38 @@ static __attribute__((noinline, cold)) void sender_switch(struct rvx_kernel_queu
 	q->run_slot = slot;
 }
 
+/* The fast paths' rare ends are tail calls; a callee whose result the
+ * compiler could predict (always 0) would be called and its result thrown
+ * away instead, keeping the caller's registers live across the call. */
+#if defined(__has_attribute)
+#if __has_attribute(noipa)
+#define TAIL_END __attribute__((noinline, noipa))
+#endif
+#endif
+#ifndef TAIL_END
+#define TAIL_END __attribute__((noinline))
+#endif
+
+/* Payloads the fast paths copy inline (lib/queue copies up to 16 bytes with
+ * a few moves, and calls memcpy above). */
+#define SHORT_PAYLOAD 16u
+
+/* The end of a send that is not the same task sending again with nobody
+ * waiting: a new run of sends starts, and a blocked receiver is woken.
+ * Rare, so out of line, and entered last (a tail call) so that nothing of
+ * the fast path lives across a call. */
+static TAIL_END __attribute__((cold)) int send_done_slow(struct rvx_kernel *k, uint32_t task,
+							   struct rvx_kernel_queue *q, uint32_t len,
+							   struct rvx_syscall_result *r)
+{
+	if (q->epoch_peer[0] != task + 1u)
+		sender_switch(q, task, len);
+	if (q->waiter != RVX_CAP_NIL)
+		rvx_kernel_wake_(k, q->waiter);
+	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	return 0;
+}
+
 /* The end of a send that rvx_queue_send*() accepted: its traffic counters
  * and the result. */
 static inline __attribute__((always_inline)) int
@@ -674,21 +729,43 @@ send_done(struct rvx_kernel *k, uint32_t task, struct rvx_kernel_queue *q, uint3
 	 * (rvx_kernel_epoch_close()), not hashed message by message. */
 	q->epoch_msgs[0]++;
 	q->epoch_bytes[0] += len;
-	if (RVX_UNLIKELY(q->epoch_peer[0] != task + 1u))
-		sender_switch(q, task, len);
-	if (RVX_UNLIKELY(q->waiter != RVX_CAP_NIL))
-		return send_wake(k, q, len, r);
+	if (RVX_UNLIKELY(q->epoch_peer[0] != task + 1u || q->waiter != RVX_CAP_NIL))
+		return send_done_slow(k, task, q, len, r);
 	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
 	return 0;
 }
 
-/* QueueSend of a zero-copy descriptor: @p hdr holds the checked type,
- * priority and coherence. */
+/* The commit of an inline send (counted already) whose bookkeeping is not
+ * the common case or whose payload is longer than SHORT_PAYLOAD (its copy
+ * is a call): fill and publish the claimed slot, then finish as
+ * send_done_slow(). Out of line so that nothing of the fast path lives
+ * across a call. */
+static TAIL_END int
+send_end_slow(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
+	      struct rvx_queue_claim_ c, struct rvx_syscall_result *r)
+{
+	struct rvx_cap_target tgt;
+	struct rvx_kernel_queue *q;
+	uint32_t len = (uint32_t)a->in_len;
+
+	/* The queue again (six arguments at most keep this a tail call): the
+	 * capability passed its check a moment ago and nothing changed. */
+	RVX_CHECK(kcap_check(k, task, (rvx_handle_t){a->cap}, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE,
+			     &tgt) == 0);
+	q = &k->queues[tgt.ref];
+
+	rvx_queue_send_end_(&c, rvx_queue_claim_tail_(&c), (uint32_t)a->arg[0], (uint32_t)a->arg[1],
+			    (uint32_t)a->arg[2], ptr_in(a->in), len);
+	return send_done_slow(k, task, q, len, r);
+}
+
+/* QueueSend of a zero-copy descriptor (type, priority and coherence
+ * checked). */
 static __attribute__((noinline, cold)) int
 send_desc(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
-	  struct rvx_kernel_queue *q, struct rvx_queue_msg_hdr *hdr,
-	  struct rvx_syscall_result *r)
+	  struct rvx_kernel_queue *q, struct rvx_syscall_result *r)
 {
+	struct rvx_queue_msg_hdr hdr;
 	struct rvx_region_desc d;
 	struct rvx_cap_target rt;
 	struct rvx_queue_desc qd;
@@ -713,12 +790,16 @@ send_desc(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 	qd.region = rvx_kernel_obj_handle_(k, rt.object).raw;
 	qd.offset = (uint32_t)d.offset;
 	qd.length = d.length;
-	hdr->flags = RVX_QUEUE_MSG_DESC;
-	hdr->length = sizeof(qd);
-	ret = rvx_queue_send(&q->queue, hdr, &qd);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type_id = (uint32_t)a->arg[0];
+	hdr.priority = (uint8_t)a->arg[1];
+	hdr.coherence = (uint32_t)a->arg[2];
+	hdr.flags = RVX_QUEUE_MSG_DESC;
+	hdr.length = sizeof(qd);
+	ret = rvx_queue_send(&q->queue, &hdr, &qd);
 	if (ret != 0)
 		return ret;
-	return send_done(k, task, q, hdr->length, r);
+	return send_done(k, task, q, hdr.length, r);
 }
 
 /* Inlined into rvx_syscall()'s fast path (and in the table for the slow one). */
@@ -726,39 +807,48 @@ static inline __attribute__((always_inline)) int
 sys_queue_send(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
-	struct rvx_queue_msg_hdr hdr;
+	struct rvx_queue_claim_ c;
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
 	rvx_handle_t cap = {a->cap};
+	uint32_t len, tail;
 	int ret;
 
 	if ((a->flags & ~RVX_SYSCALL_F_DESC) != 0)
 		return -RVX_EINVAL;
-	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE, &tgt);
+	ret = kcap_check(k, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_WRITE, &tgt);
 	if (ret != 0)
 		return ret;
-	q = &k->queues[tgt.ref];
+	q = hot_queue(k, tgt.ref);
 	if (a->arg[0] > UINT32_MAX || a->arg[1] >= RVX_QUEUE_PRIORITIES ||
 	    a->arg[2] > UINT32_MAX || !buf_ok(a->in, a->in_len))
 		return -RVX_EINVAL;
-	if (RVX_UNLIKELY(a->flags & RVX_SYSCALL_F_DESC)) {
-		memset(&hdr, 0, sizeof(hdr));
-		hdr.type_id = (uint32_t)a->arg[0];
-		hdr.priority = (uint8_t)a->arg[1];
-		hdr.coherence = (uint32_t)a->arg[2];
-		return send_desc(k, task, a, q, &hdr, r);
-	}
+	if (RVX_UNLIKELY(a->flags & RVX_SYSCALL_F_DESC))
+		return send_desc(k, task, a, q, r);
 	/* The queue refuses a payload above the slot size. */
 	if (a->in_len > UINT32_MAX)
 		return -RVX_EMSGSIZE;
 	/* An inline message: its header is stored field by field in the slot
 	 * (a header staged on the stack piecewise and then copied whole stalls
-	 * on store forwarding). */
-	ret = rvx_queue_send_typed(&q->queue, (uint32_t)a->arg[0], (uint32_t)a->arg[1],
-				   (uint32_t)a->arg[2], ptr_in(a->in), (uint32_t)a->in_len);
+	 * on store forwarding). The queue checks and claims the slot, the
+	 * traffic is counted (nothing fails from here), and only then is the
+	 * slot filled: what the rare ends of a send need does not live across
+	 * the copy. */
+	len = (uint32_t)a->in_len;
+	/* buf_ok() refused a NULL payload with a non-zero length. */
+	ret = rvx_queue_send_begin_(&q->queue, (uint32_t)a->arg[1], ptr_in(a->in), len, true, &c,
+				    &tail);
 	if (RVX_UNLIKELY(ret != 0))
 		return ret;
-	return send_done(k, task, q, (uint32_t)a->in_len, r);
+	q->epoch_msgs[0]++;
+	q->epoch_bytes[0] += len;
+	if (RVX_UNLIKELY(q->epoch_peer[0] != task + 1u || q->waiter != RVX_CAP_NIL ||
+			 len > SHORT_PAYLOAD))
+		return send_end_slow(k, task, a, c, r);
+	rvx_queue_send_end_(&c, tail, (uint32_t)a->arg[0], (uint32_t)a->arg[1], (uint32_t)a->arg[2],
+			    ptr_in(a->in), len);
+	result_traffic(r, RVX_SYSCALL_DONE, len, 0);
+	return 0;
 }
 
 /* Block @p task: the caller checked it is READY or RUNNING and not waiting. */
@@ -790,13 +880,38 @@ static int can_block(const struct rvx_kernel *k, uint32_t task)
 
 /* ---- 4 QueueRecv ---------------------------------------------------- */
 
+/* The commit of a receive (counted already) whose payload is longer than
+ * SHORT_PAYLOAD: its copy is a call, made here so that nothing of the fast
+ * path lives across it. */
+/* The bookkeeping of a receive the queue accepted, before its copy. */
+static inline __attribute__((always_inline)) void
+recv_count(struct rvx_kernel *k, uint32_t task, struct rvx_kernel_queue *q, uint32_t len)
+{
+	k->tasks[task].timed_out = 0;
+	q->epoch_msgs[1]++;
+	q->epoch_bytes[1] += len;
+	note_peer(q, 1, task);
+}
+
+static TAIL_END int recv_end_long(const struct rvx_syscall_args *a, const uint8_t *entry,
+				  uint32_t *pos, struct rvx_syscall_result *r)
+{
+	struct rvx_queue_take_ t = {entry, pos, 0, 0};
+
+	/* Four arguments keep this a tail call: the rest from the queue. */
+	rvx_queue_take_again_(&t);
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+	result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
+	return 0;
+}
+
 /* QueueRecv found the queue empty: report a timeout, fail, or block. Out of
  * line so the receive fast path stays small. */
 static __attribute__((noinline, cold)) int
 recv_empty(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
-	   uint32_t index, struct rvx_syscall_result *r)
+	   struct rvx_kernel_queue *q, struct rvx_syscall_result *r)
 {
-	struct rvx_kernel_queue *q = &k->queues[index];
+	uint32_t index = (uint32_t)(q - k->queues);
 	uint64_t deadline;
 	int ret;
 
@@ -822,10 +937,33 @@ recv_empty(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a
 	return 0;
 }
 
+/* QueueRecv on a queue used at more levels than level 0 (or none yet): as
+ * the fast path, with the queue's scan of the levels. Out of line so the
+ * fast path keeps no registers for it. */
+static TAIL_END int recv_levels(struct rvx_kernel *k, uint32_t task,
+				const struct rvx_syscall_args *a, struct rvx_kernel_queue *q,
+				struct rvx_syscall_result *r)
+{
+	struct rvx_queue_take_ t;
+	int ret;
+
+	ret = rvx_queue_recv_begin_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len, false,
+				    true, &t);
+	if (ret == -RVX_EEMPTY)
+		return recv_empty(k, task, a, q, r);
+	if (ret != 0)
+		return ret;
+	recv_count(k, task, q, t.len);
+	rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+	result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
+	return 0;
+}
+
 static inline __attribute__((always_inline)) int
 sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_args *a,
 			  struct rvx_syscall_result *r)
 {
+	struct rvx_queue_take_ t;
 	struct rvx_cap_target tgt;
 	struct rvx_kernel_queue *q;
 	rvx_handle_t cap = {a->cap};
@@ -833,29 +971,35 @@ sys_queue_recv(struct rvx_kernel *k, uint32_t task, const struct rvx_syscall_arg
 
 	if ((a->flags & ~RVX_SYSCALL_F_BLOCK) != 0)
 		return -RVX_EINVAL;
-	ret = rvx_cap_check(&k->caps, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_READ, &tgt);
+	ret = kcap_check(k, task, cap, RVX_OBJ_QUEUE, RVX_RIGHT_READ, &tgt);
 	if (ret != 0)
 		return ret;
-	q = &k->queues[tgt.ref];
+	q = hot_queue(k, tgt.ref);
 	if (!buf_ok(a->out, a->out_len) || a->aux == 0)
 		return -RVX_EINVAL;
 	if (a->aux_len < sizeof(struct rvx_queue_msg_hdr))
 		return -RVX_EBUFSMALL;
 	/* The header goes straight to the caller's buffer, written only when
-	 * the receive succeeds (no staging copy, no trace of a failure). */
-	ret = rvx_queue_recv_strict(&q->queue, ptr_out(a->aux), ptr_out(a->out),
-				    (size_t)a->out_len);
-	if (RVX_LIKELY(ret >= 0)) {
-		k->tasks[task].timed_out = 0;
-		q->epoch_msgs[1]++;
-		q->epoch_bytes[1] += (uint32_t)ret;
-		note_peer(q, 1, task);
-		result_traffic(r, RVX_SYSCALL_DONE, (uint64_t)ret, 0);
+	 * the receive succeeds (no staging copy, no trace of a failure): the
+	 * queue finds the message and checks it fits, the traffic is counted
+	 * (nothing fails from here), then the message is copied out. buf_ok()
+	 * refused a NULL buffer with a non-zero size, so the queue's test of
+	 * the length against the size covers a NULL buffer. */
+	ret = rvx_queue_recv_begin_level0_(&q->queue, NULL, ptr_out(a->out), (size_t)a->out_len,
+					   false, true, &t);
+	if (RVX_UNLIKELY(ret == 1))
+		return recv_levels(k, task, a, q, r);
+	if (RVX_LIKELY(ret == 0)) {
+		recv_count(k, task, q, t.len);
+		if (RVX_UNLIKELY(t.len > SHORT_PAYLOAD))
+			return recv_end_long(a, t.entry, t.pos, r);
+		rvx_queue_recv_end_(&t, ptr_out(a->aux), ptr_out(a->out));
+		result_traffic(r, RVX_SYSCALL_DONE, t.len, 0);
 		return 0;
 	}
 	if (ret != -RVX_EEMPTY)
 		return ret;
-	return recv_empty(k, task, a, tgt.ref, r);
+	return recv_empty(k, task, a, q, r);
 }
 
 /* ---- 5 TimerWait ---------------------------------------------------- */

@@ -152,6 +152,18 @@ int rvx_queue_peek(const struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr)
 	return (int)len;
 }
 
+void rvx_queue_restored(struct rvx_queue *q)
+{
+	uint32_t levels = 0;
+
+	/* A level holding a message must be looked at; one that is empty now
+	 * gets its bit again from its next send. */
+	for (uint32_t p = 0; p < RVX_QUEUE_PRIORITIES; p++)
+		if (q->sq[p].tx.pos != q->sq[p].rx.pos)
+			levels |= 1u << p;
+	rvx_store_relaxed_u32(&q->levels, levels);
+}
+
 /*
  * Entries in a ring as seen from any CPU. The head is read first: the tail
  * read afterwards is at least as new (the writer stores its tail before the

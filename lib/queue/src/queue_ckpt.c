@@ -2,7 +2,8 @@
 /*
  * A queue's checkpoint section (ruvix/ckpt_section.h): geometry, the ring
  * positions and the storage bytes, each integer little-endian. The geometry
- * must match the destination's, which keeps its own storage.
+ * must match the destination's, which keeps its own storage. The hint of
+ * the levels in use is left out and derived again on load.
  */
 #include "ruvix/endian.h"
 #include "ruvix/queue.h"
@@ -82,6 +83,8 @@ static void queue_load(void *obj, const uint8_t *in, size_t len)
 		ring->rx.peer = rvx_le_get32(p + 12);
 	}
 	memcpy(q->storage, p, queue_storage(q));
+	/* The hint of the levels in use is not in the image: derived again. */
+	rvx_queue_restored(q);
 }
 
 const struct rvx_ckpt_section_ops rvx_queue_ckpt_ops = {

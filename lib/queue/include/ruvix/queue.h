@@ -260,9 +260,11 @@ struct rvx_queue_ring {
  * which static, automatic and `alignas` storage honour); fill it with
  * rvx_queue_init() or RVX_QUEUE_DEFINE(), then touch it only through these
  * functions. All of its state is indices and sizes apart from `storage`, the
- * binding to the caller's memory, so a checkpoint is its bytes (minus
- * `storage`) plus the storage's bytes. Size: 64 + 128 x (levels + 1) bytes
- * with 64-byte lines (704 with the default 4 levels).
+ * binding to the caller's memory, and `levels`, a hint derived from the
+ * rings; so a checkpoint is its bytes (minus `storage` and `levels`) plus
+ * the storage's bytes, and a queue loaded from a checkpoint gets its hint
+ * back from rvx_queue_restored(). Size: 64 + 128 x (levels + 1) bytes with
+ * 64-byte lines (704 with the default 4 levels).
  */
 struct rvx_queue {
 	/** The caller's storage: the message rings by priority, then the completion ring. */
@@ -273,6 +275,15 @@ struct rvx_queue {
 	uint32_t slot_size;
 	/** Largest inline payload in bytes. */
 	uint32_t max_payload;
+	/**
+	 * Levels a receive looks at: bit p is set by the producer before it
+	 * publishes its first message at level p and stays set, so a level
+	 * that holds a message always has its bit (a superset of the non-empty
+	 * levels). Written once per level, so the line stays shared by both
+	 * sides like the geometry next to it. Not state: a checkpoint leaves it
+	 * out and rvx_queue_restored() derives it from the rings again.
+	 */
+	uint32_t levels;
 	/** Bytes per message ring, slot_count x slot_size. */
 	size_t ring_size;
 	/** Message rings, indexed by priority. */
@@ -393,6 +404,17 @@ uint32_t rvx_queue_capacity(const struct rvx_queue *q);
 uint32_t rvx_queue_max_payload(const struct rvx_queue *q);
 
 /**
+ * Derive a queue's hint of the levels in use (`levels`) from its rings,
+ * after its fields and storage were loaded from an image (a checkpoint)
+ * rather than built by the calls: whatever hint the image carried is
+ * discarded, and every level holding a message gets its bit. Call it
+ * before either side uses the queue again; rvx_queue_ckpt_ops does it
+ * itself. Cannot fail.
+ * @param q the queue, with its storage in place
+ */
+void rvx_queue_restored(struct rvx_queue *q);
+
+/**
  * Check that a queue's fields and storage bytes form a consistent queue,
  * before they are trusted (a checkpoint image, say): geometry as
  * rvx_queue_init() sets it, every ring's head, tail and cached head within
@@ -400,7 +422,10 @@ uint32_t rvx_queue_max_payload(const struct rvx_queue *q);
  * flight, and each message's header valid for its level (length at most
  * max_payload, known flags, a descriptor of the right size, reserved zero).
  * Reads only; time linear in the slots. Not for a queue in concurrent use.
- * @param q            the fields (sizes and ring positions); `storage` is not read
+ * The hint `levels` is not read: a loaded queue gets it from
+ * rvx_queue_restored().
+ * @param q            the fields (sizes and ring positions); `storage` and
+ *                     `levels` are not read
  * @param storage      the storage bytes (any alignment)
  * @param storage_size bytes at @p storage
  * @retval 0 consistent
@@ -561,23 +586,26 @@ static inline bool rvx_queue_ready_(const struct rvx_queue *q, uint32_t prio,
 
 /**
  * Internal: inside rvx_queue_level_(), check level @p lvl if the queue has
- * it (the constant test makes a missing level vanish).
+ * it (the constant test makes a missing level vanish) and it was ever used.
  * @param lvl a level, 0..7
  */
 #define RVX_QUEUE_TRY_(lvl)                                                    \
-	(RVX_QUEUE_PRIORITIES > (lvl) &&                                       \
+	(RVX_QUEUE_PRIORITIES > (lvl) && (used & (1u << ((lvl) & 7))) != 0 &&  \
 	 rvx_queue_ready_(q, (lvl) % RVX_QUEUE_PRIORITIES,                     \
 			  base + (size_t)((lvl) % RVX_QUEUE_PRIORITIES) * ring, n,   \
 			  stride, f))
 
 /**
  * Internal: the level rvx_queue_recv() takes from, the highest with a
- * message. Every level's head slot is checked from the top down, each with
- * an acquire load, so a message sent before a lower-priority one is never
- * passed over by a receive that starts after both sends. The head slot of
- * an idle level is a line the producer is not writing, so checking it stays
- * in the local cache. The levels are unrolled by hand: tests on levels that
- * do not exist are constant-false and vanish. Writes nothing in the queue.
+ * message. The head slot of every level ever used (`levels`) is checked
+ * from the top down, each with an acquire load, so a message sent before a
+ * lower-priority one is never passed over by a receive that starts after
+ * both sends (the sender set the level's bit before publishing, and the
+ * bit is read before any tag). The head slot of an idle level is a line
+ * the producer is not writing, so checking it stays in the local cache.
+ * The common queue, only ever used at level 0, checks that level alone.
+ * The levels are unrolled by hand: tests on levels that do not exist are
+ * constant-false and vanish. Writes nothing in the queue.
  * @param q the queue
  * @param n slots per ring, `q->slot_count`
  * @param stride bytes per slot, `q->slot_size`
@@ -587,9 +615,16 @@ static inline bool rvx_queue_ready_(const struct rvx_queue *q, uint32_t prio,
 static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t n,
 				   size_t stride, struct rvx_queue_found_ *f)
 {
+	uint32_t used = rvx_load_relaxed_u32(&q->levels);
 	uint8_t *base = q->storage;
-	size_t ring = q->ring_size;
+	size_t ring;
 
+	/* Relaxed is enough: only a tag, loaded with acquire, admits a
+	 * message; a stale hint only makes the call see the queue as it
+	 * was a moment earlier. */
+	if (RVX_LIKELY(used == 1u))
+		return rvx_queue_ready_(q, 0, base, n, stride, f) ? 0 : -1;
+	ring = q->ring_size;
 	if (RVX_QUEUE_TRY_(7))
 		return 7;
 	if (RVX_QUEUE_TRY_(6))
@@ -612,15 +647,17 @@ static inline int rvx_queue_level_(const struct rvx_queue *q, uint32_t n,
 
 /**
  * Internal: claim the tail slot of level @p prio for a send, after every
- * other check passed. The only write is the producer's cached copy of the
- * consumer's head, refreshed when the ring looks full; nothing after it can
- * fail.
+ * other check passed. The only writes are the producer's cached copy of the
+ * consumer's head, refreshed when the ring looks full, and the level's bit
+ * in the hint on its first message; nothing after them can fail.
  * @param q the queue
  * @param prio the level
+ * @param[out] slot the claimed slot
  * @param[out] tail the claimed free-running index
- * @return the slot, or NULL if the ring is full (nothing written)
+ * @return true, or false if the ring is full (nothing written)
  */
-RVX_QUEUE_INLINE_ uint8_t *rvx_queue_claim_(struct rvx_queue *q, uint32_t prio, uint32_t *tail)
+RVX_QUEUE_INLINE_ bool rvx_queue_claim_(struct rvx_queue *q, uint32_t prio, uint8_t **slot,
+					uint32_t *tail)
 {
 	struct rvx_queue_end *tx = &q->sq[prio].tx;
 	uint32_t n = q->slot_count, t = tx->pos, head;
@@ -629,14 +666,19 @@ RVX_QUEUE_INLINE_ uint8_t *rvx_queue_claim_(struct rvx_queue *q, uint32_t prio, 
 		/* Full by the cached head: look at the consumer's real one. */
 		head = rvx_load_acquire_u32(&q->sq[prio].rx.pos);
 		if (t - head >= n)
-			return NULL;
+			return false;
 		tx->peer = head; /* commit starts here */
 	}
 	*tail = t;
+	/* The level's first message: mark the level used, before the tag
+	 * that publishes the message (only the producer writes the hint). */
+	if (RVX_UNLIKELY(((q->levels >> prio) & 1u) == 0))
+		rvx_store_relaxed_u32(&q->levels, q->levels | (1u << prio));
 	/* Everything the end needs is computed before the slot is filled:
 	 * byte stores into the storage could alias the queue, so anything
 	 * read after them would be read again. */
-	return rvx_queue_ring_base_(q, prio) + (size_t)(t & (n - 1u)) * q->slot_size;
+	*slot = rvx_queue_ring_base_(q, prio) + (size_t)(t & (n - 1u)) * q->slot_size;
+	return true;
 }
 
 /**
@@ -708,8 +750,7 @@ rvx_queue_send(struct rvx_queue *q, const struct rvx_queue_msg_hdr *hdr,
 		return -RVX_EINVAL;
 	if (RVX_UNLIKELY(len > q->max_payload))
 		return -RVX_EMSGSIZE;
-	slot = rvx_queue_claim_(q, prio, &tail);
-	if (RVX_UNLIKELY(slot == NULL))
+	if (RVX_UNLIKELY(!rvx_queue_claim_(q, prio, &slot, &tail)))
 		return -RVX_EFULL;
 
 	/* Commit. */
@@ -744,6 +785,98 @@ static inline void rvx_queue_hdr_words_(uint32_t type_id, uint32_t len, uint32_t
 	w[3] = 0;
 }
 
+/** Internal: two 64-bit words in one 16-byte vector register. */
+typedef uint64_t rvx_queue_u64x2_ __attribute__((vector_size(16)));
+
+/**
+ * Internal: a send between its checks and its commit, as
+ * rvx_queue_send_begin_() leaves it for rvx_queue_send_end_().
+ */
+struct rvx_queue_claim_ {
+	uint8_t *slot; /**< The claimed slot, not yet visible to the consumer. */
+	uint32_t *pos; /**< The level's tail, `sq[priority].tx.pos`, still the claimed index. */
+};
+
+/**
+ * Internal: the check half of rvx_queue_send_typed(): every rejection, then
+ * the claim of a slot (rvx_queue_claim_()). The message is not sent until
+ * rvx_queue_send_end_() with the same arguments, which cannot fail, so a
+ * caller may do its own bookkeeping (that cannot fail either) in between.
+ * @param q the queue
+ * @param priority priority level
+ * @param payload the payload (may be NULL only if @p len is 0)
+ * @param len payload bytes
+ * @param payload_checked true if the caller has already refused a NULL
+ *        @p payload with a non-zero @p len (a constant: the test vanishes)
+ * @param[out] c the claim, for rvx_queue_send_end_()
+ * @param[out] tail the claimed index, `*c->pos` (rvx_queue_claim_tail_())
+ * @return 0, or an error as rvx_queue_send_typed() (nothing written)
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_send_begin_(struct rvx_queue *q, uint32_t priority, const void *payload, uint32_t len,
+		      bool payload_checked, struct rvx_queue_claim_ *c, uint32_t *tail)
+{
+	/* Check: every rejection happens before the first write. */
+	if (RVX_UNLIKELY(priority >= RVX_QUEUE_PRIORITIES))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > __builtin_object_size(payload, 0) ||
+			 (!payload_checked && payload == NULL && len != 0)))
+		return -RVX_EINVAL;
+	if (RVX_UNLIKELY(len > q->max_payload))
+		return -RVX_EMSGSIZE;
+	if (RVX_UNLIKELY(!rvx_queue_claim_(q, priority, &c->slot, tail)))
+		return -RVX_EFULL;
+	c->pos = &q->sq[priority].tx.pos;
+	return 0;
+}
+
+/**
+ * Internal: the index a claim is for, read again: the level's tail, which
+ * only the producer writes and nothing moves before rvx_queue_send_end_().
+ * @param c the claim
+ * @return the index rvx_queue_send_begin_() gave
+ */
+static inline uint32_t rvx_queue_claim_tail_(const struct rvx_queue_claim_ *c)
+{
+	return *c->pos;
+}
+
+/**
+ * Internal: the commit half of rvx_queue_send_typed() after
+ * rvx_queue_send_begin_() accepted: fill the claimed slot and publish it.
+ * @param c the claim
+ * @param tail the claimed index rvx_queue_send_begin_() gave
+ * @param type_id schema of the payload
+ * @param priority priority level, as given to rvx_queue_send_begin_()
+ * @param coherence coherence score (Q16.16), carried as is
+ * @param payload the payload, as given to rvx_queue_send_begin_()
+ * @param len payload bytes, as given to rvx_queue_send_begin_()
+ */
+RVX_QUEUE_INLINE_ void
+rvx_queue_send_end_(const struct rvx_queue_claim_ *c, uint32_t tail, uint32_t type_id,
+		    uint32_t priority, uint32_t coherence, const void *payload, uint32_t len)
+{
+	uint8_t *slot = c->slot, *h = slot + RVX_QUEUE_SLOT_TAG_BYTES;
+	uint32_t *pos = c->pos;
+	uint64_t w[4];
+	rvx_queue_u64x2_ half[2];
+
+	/* As in rvx_queue_send(); the header is composed in registers. */
+	rvx_queue_hdr_words_(type_id, len, priority, coherence, w);
+	/* Two 16-byte halves, each made in a vector register and stored
+	 * whole: a receive right after reads them the same way, and a load is
+	 * forwarded only from one store (a half assembled in memory from two
+	 * 8-byte stores and loaded whole would stall). */
+	half[0] = (rvx_queue_u64x2_){w[0], w[1]};
+	half[1] = (rvx_queue_u64x2_){w[2], w[3]};
+	__builtin_memcpy(h, &half[0], 16);
+	__builtin_memcpy(h + 16, &half[1], 16);
+	rvx_queue_copy_(h + sizeof(struct rvx_queue_msg_hdr), (const uint8_t *)payload, len);
+	/* Publish as rvx_queue_publish_(): the tail, then the tag. */
+	rvx_store_relaxed_u32(pos, tail + 1u);
+	rvx_store_release_u32(rvx_queue_tag_word_(slot), rvx_queue_tag_(tail));
+}
+
 /**
  * Send an inline message given by its header's fields (producer side): no
  * flags, a zero witness. The same message as rvx_queue_send() with such a
@@ -768,32 +901,156 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_send_typed(struct rvx_queue *q, uint32_t type_id, uint32_t priority,
 		     uint32_t coherence, const void *payload, uint32_t len)
 {
+	struct rvx_queue_claim_ c;
 	uint32_t tail;
-	uint8_t *slot, *h;
-	uint64_t w[4];
+	int ret;
 
-	/* Check: every rejection happens before the first write. */
-	if (RVX_UNLIKELY(priority >= RVX_QUEUE_PRIORITIES))
-		return -RVX_EINVAL;
-	if (RVX_UNLIKELY(len > __builtin_object_size(payload, 0) ||
-			 (payload == NULL && len != 0)))
-		return -RVX_EINVAL;
-	if (RVX_UNLIKELY(len > q->max_payload))
-		return -RVX_EMSGSIZE;
-	slot = rvx_queue_claim_(q, priority, &tail);
-	if (RVX_UNLIKELY(slot == NULL))
-		return -RVX_EFULL;
-
-	/* Commit, as in rvx_queue_send(); the header is composed in registers. */
-	h = slot + RVX_QUEUE_SLOT_TAG_BYTES;
-	rvx_queue_hdr_words_(type_id, len, priority, coherence, w);
-	/* Two 16-byte halves, each stored whole: a receive right after reads
-	 * them the same way, and a load is forwarded only from one store. */
-	__builtin_memcpy(h, w, 16);
-	__builtin_memcpy(h + 16, w + 2, 16);
-	rvx_queue_copy_(h + sizeof(struct rvx_queue_msg_hdr), (const uint8_t *)payload, len);
-	rvx_queue_publish_(q, priority, slot, tail);
+	ret = rvx_queue_send_begin_(q, priority, payload, len, false, &c, &tail);
+	if (RVX_UNLIKELY(ret != 0))
+		return ret;
+	rvx_queue_send_end_(&c, tail, type_id, priority, coherence, payload, len);
 	return 0;
+}
+
+/**
+ * Internal: a receive between its checks and its commit, as
+ * rvx_queue_recv_begin_() leaves it for rvx_queue_recv_end_().
+ */
+struct rvx_queue_take_ {
+	const uint8_t *entry; /**< The message's header in its slot. */
+	uint32_t *pos;        /**< The level's head, `sq[level].rx.pos`, still the message's index. */
+	uint32_t head;        /**< The message's index. */
+	uint32_t len;         /**< Its payload length. */
+};
+
+/**
+ * Internal: fill in a take's index and length again from its entry and
+ * head pointer alone (a caller that passed only those two on): the head,
+ * which only the consumer writes and nothing moves before
+ * rvx_queue_recv_end_(), and the length in the message's header, which
+ * rvx_queue_recv_begin_() checked.
+ * @param[in,out] t the take, `entry` and `pos` set
+ */
+static inline void rvx_queue_take_again_(struct rvx_queue_take_ *t)
+{
+	t->head = *t->pos;
+	__builtin_memcpy(&t->len, t->entry + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(t->len));
+}
+
+/**
+ * Internal: the checks of rvx_queue_recv_begin_() on the message found at
+ * @p f: its length (against the queue's maximum and the buffer).
+ * @param q the queue
+ * @param f where the message is
+ * @param[out] hdr the message's header, on -RVX_EBUFSMALL with @p hdr_on_fail
+ * @param buf receives the payload, later
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL
+ * @param buf_checked true if the caller has already refused a NULL @p buf
+ *        with a non-zero @p buf_size, so that the test of the length
+ *        against @p buf_size covers a NULL @p buf
+ * @param[out] t the message, for rvx_queue_recv_end_()
+ * @return 0, or -RVX_EBUFSMALL
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_check_(const struct rvx_queue *q, const struct rvx_queue_found_ *f,
+		      struct rvx_queue_msg_hdr *hdr, const void *buf, size_t buf_size,
+		      bool hdr_on_fail, bool buf_checked, struct rvx_queue_take_ *t)
+{
+	const uint8_t *slot = f->slot + RVX_QUEUE_SLOT_TAG_BYTES;
+	uint32_t len;
+
+	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
+			 sizeof(len));
+	/* send() admitted nothing longer: anything else is a corrupted slot. */
+	RVX_CHECK(len <= q->max_payload);
+	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
+			 (!buf_checked && buf == NULL && len != 0))) {
+		if (hdr_on_fail)
+			__builtin_memcpy(hdr, slot, sizeof(*hdr));
+		return -RVX_EBUFSMALL;
+	}
+	t->entry = slot;
+	t->pos = &f->rx->pos;
+	t->head = f->head;
+	t->len = len;
+	return 0;
+}
+
+/**
+ * Internal: the check half of rvx_queue_recv() and rvx_queue_recv_strict():
+ * find the message and check that it fits. Writes nothing but, with
+ * @p hdr_on_fail, @p hdr on -RVX_EBUFSMALL; the message is taken by
+ * rvx_queue_recv_end_(), which cannot fail, so a caller may do its own
+ * bookkeeping (that cannot fail either) in between.
+ * @param q the queue
+ * @param[out] hdr the message's header, on -RVX_EBUFSMALL with @p hdr_on_fail
+ * @param buf receives the payload, later
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant:
+ *        the copy vanishes otherwise)
+ * @param buf_checked as rvx_queue_recv_check_() (a constant)
+ * @param[out] t the message (with its length), for rvx_queue_recv_end_()
+ * @return 0, or a negated error as rvx_queue_recv()
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_begin_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, const void *buf,
+		      size_t buf_size, bool hdr_on_fail, bool buf_checked,
+		      struct rvx_queue_take_ *t)
+{
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
+
+	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
+		return -RVX_EEMPTY;
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t);
+}
+
+/**
+ * Internal: rvx_queue_recv_begin_() for the common queue only, the one only
+ * ever used at level 0; for any other it returns 1 having read nothing but
+ * the hint, and the caller calls rvx_queue_recv_begin_(). A caller's fast
+ * path then holds no code, and keeps no registers, for the scan of the
+ * levels.
+ * @param q the queue
+ * @param[out] hdr the message's header, on -RVX_EBUFSMALL with @p hdr_on_fail
+ * @param buf receives the payload, later
+ * @param buf_size bytes available at @p buf
+ * @param hdr_on_fail true to fill @p hdr on -RVX_EBUFSMALL (a constant)
+ * @param buf_checked as rvx_queue_recv_check_() (a constant)
+ * @param[out] t the message (with its length), for rvx_queue_recv_end_()
+ * @return 0, 1, or a negated error as rvx_queue_recv()
+ */
+RVX_QUEUE_INLINE_ int
+rvx_queue_recv_begin_level0_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr,
+			     const void *buf, size_t buf_size, bool hdr_on_fail,
+			     bool buf_checked, struct rvx_queue_take_ *t)
+{
+	struct rvx_queue_found_ f = {NULL, NULL, 0};
+
+	if (RVX_UNLIKELY(rvx_load_relaxed_u32(&q->levels) != 1u))
+		return 1;
+	if (!rvx_queue_ready_(q, 0, q->storage, q->slot_count, q->slot_size, &f))
+		return -RVX_EEMPTY;
+	return rvx_queue_recv_check_(q, &f, hdr, buf, buf_size, hdr_on_fail, buf_checked, t);
+}
+
+/**
+ * Internal: the commit half of a receive that rvx_queue_recv_begin_()
+ * accepted: copy the message out, then hand the slot back with one release
+ * store.
+ * @param t the message
+ * @param[out] hdr the message's header
+ * @param[out] buf receives the payload, as given to rvx_queue_recv_begin_()
+ */
+RVX_QUEUE_INLINE_ void
+rvx_queue_recv_end_(const struct rvx_queue_take_ *t, struct rvx_queue_msg_hdr *hdr, void *buf)
+{
+	uint32_t *pos = t->pos, head = t->head;
+
+	__builtin_memcpy(hdr, t->entry, sizeof(*hdr));
+	rvx_queue_copy_((uint8_t *)buf, t->entry + sizeof(*hdr), t->len);
+	rvx_store_release_u32(pos, head + 1u);
 }
 
 /**
@@ -810,29 +1067,14 @@ RVX_QUEUE_INLINE_ int
 rvx_queue_recv_(struct rvx_queue *q, struct rvx_queue_msg_hdr *hdr, void *buf,
 		size_t buf_size, bool hdr_on_fail)
 {
-	struct rvx_queue_found_ f = {NULL, NULL, 0};
-	const uint8_t *slot;
-	uint32_t len;
+	struct rvx_queue_take_ t;
+	int ret;
 
-	if (rvx_queue_level_(q, q->slot_count, q->slot_size, &f) < 0)
-		return -RVX_EEMPTY;
-	slot = f.slot + RVX_QUEUE_SLOT_TAG_BYTES;
-	__builtin_memcpy(&len, slot + offsetof(struct rvx_queue_msg_hdr, length),
-			 sizeof(len));
-	/* send() admitted nothing longer: anything else is a corrupted slot. */
-	RVX_CHECK(len <= q->max_payload);
-	if (hdr_on_fail)
-		__builtin_memcpy(hdr, slot, sizeof(*hdr));
-	if (RVX_UNLIKELY(len > buf_size || len > __builtin_object_size(buf, 0) ||
-			 (buf == NULL && len != 0)))
-		return -RVX_EBUFSMALL;
-	if (!hdr_on_fail)
-		__builtin_memcpy(hdr, slot, sizeof(*hdr));
-
-	/* Commit: copy out, then hand the slot back with one release store. */
-	rvx_queue_copy_((uint8_t *)buf, slot + sizeof(*hdr), len);
-	rvx_store_release_u32(&f.rx->pos, f.head + 1u);
-	return (int)len;
+	ret = rvx_queue_recv_begin_(q, hdr, buf, buf_size, hdr_on_fail, false, &t);
+	if (ret != 0)
+		return ret;
+	rvx_queue_recv_end_(&t, hdr, buf);
+	return (int)t.len;
 }
 
 /**
