@@ -141,10 +141,46 @@ static void setup(uint32_t mode, uint32_t parts)
 		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }
 
+/* rvx.test=teardown-reuse: A's talker is made to spin at EL1 (it never
+ * traps by itself again) on a CPU other than the root's; the task and its
+ * CPU once it is seen running there. */
+static void spin_talker(uint32_t *task, uint32_t *cpu)
+{
+	struct guest_boot *ba = rvx_virt_part_boot(0);
+	uint32_t me = rvx_a64_cpu_index(), t = rvx_virt_pl.parts[0].tasks[0];
+	uint64_t until = rvx_virt_part_now() + 5000u * RVX_VIRT_MS;
+
+	ba->spin = 1;
+	for (;;) {
+		uint64_t daif = rvx_a64_rt_lock();
+
+		for (uint32_t c = 0; c < rvx_virt_pl.cfg.cpu_count; c++) {
+			if (c != me && ba->spinning && rvx_virt_pl.loaded_task[c] == t &&
+			    rvx_a64_rt_current(c) == t) {
+				rvx_a64_rt_unlock(daif);
+				*task = t;
+				*cpu = c;
+				rvx_a64_printf("RVX-TEST teardown-reuse: task %u spins at EL1 on CPU %u\n",
+					       t, c);
+				return;
+			}
+		}
+		rvx_a64_rt_unlock(daif);
+		if (rvx_virt_part_now() > until) {
+			rvx_a64_puts("RuVix: rvx.test=teardown-reuse: partition A's talker never "
+				     "spun on another CPU\n");
+			rvx_a64_exit(8);
+		}
+		rvx_virt_part_sleep_ms(1);
+	}
+}
+
 void rvx_virt_part_main(uint32_t mode)
 {
 	static const char *const names[] = {"demo", "bench", "smp", "smp-shared", "numa"};
 	uint32_t parts = mode == RVX_VIRT_PART_NUMA ? RVX_VIRT_PARTS_MAX : RVX_VIRT_PARTS;
+	bool reuse = mode == RVX_VIRT_PART_SMP && rvx_virt_bootarg("rvx.test=teardown-reuse");
+	uint32_t me = rvx_a64_cpu_index(), spun = 0, spun_on = 0, to = 0;
 	uint64_t daif, el1_loads_at_teardown;
 	int rc;
 
@@ -158,13 +194,29 @@ void rvx_virt_part_main(uint32_t mode)
 		rvx_virt_part_numa();
 	else
 		rvx_virt_part_demo(mode);
+	if (reuse) {
+		spin_talker(&spun, &spun_on);
+		/* A third CPU: neither the root's nor the talker's. */
+		while (to == me || to == spun_on)
+			to++;
+		if (to >= rvx_a64_cpus_up()) {
+			rvx_a64_puts("RuVix: rvx.test=teardown-reuse needs three CPUs\n");
+			rvx_a64_exit(8);
+		}
+	}
 	/* Their tasks are parked in long waits by now and never run again. */
 	daif = rvx_a64_rt_lock();
-	rc = rvx_virt_part_teardown(rvx_a64_cpu_index());
+	rc = rvx_virt_part_teardown(me);
+	/* rvx.test=teardown-reuse: the talker's index taken at once, in the
+	 * same hold of the lock, by a task on the third CPU. */
+	if (rc == 0 && reuse)
+		rc = rvx_virt_test_teardown_reuse_spawn(spun, to);
 	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("tearing the partitions down", rc);
+	if (reuse)
+		rvx_virt_test_teardown_reuse_check(spun, to, spun_on);
 	/* Nothing of the partitions runs any more: a while for the proof. */
 	rvx_virt_part_sleep_ms(20);
 	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
