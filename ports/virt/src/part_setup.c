@@ -18,6 +18,9 @@
  * (rvx_virt_part_guest_call() handles them). */
 /* Stage-2 table pages of each partition beyond A and B (as part.c's pools). */
 #define NUMA_POOL_PAGES 16u
+/* Teardowns tried, 1 ms apart, while another CPU still runs a partition
+ * task (a slow host may leave a vCPU unscheduled for a while). */
+#define TEARDOWN_TRIES 5000u
 
 #define BOARD_CALLS                                                            \
 	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
@@ -175,12 +178,50 @@ static void spin_talker(uint32_t *task, uint32_t *cpu)
 	}
 }
 
+/* Tear the partitions down from the root on CPU @p me. lib/part ends no
+ * task that another CPU runs (that CPU is on the task's stack until it
+ * next enters the kernel, and the index is free for a new task once the
+ * task is ended): the teardown refuses while one does. So each partition
+ * still running is suspended first (a task running elsewhere is held when
+ * its CPU, kicked, next picks it) and the teardown is tried again until
+ * no other CPU runs a partition task. Returns with the kernel lock held
+ * (*daif), in the hold of the teardown that succeeded; *tries says how
+ * many it took. */
+static int teardown(uint32_t me, uint64_t *daif, uint32_t *tries)
+{
+	int rc = 0;
+
+	*daif = rvx_a64_rt_lock();
+	for (uint32_t i = 0; rc == 0 && i < rvx_virt_pl.part_count; i++) {
+		const struct rvx_part_partition *p = &rvx_virt_pl.parts[i];
+
+		if (p->live && !p->stopped && !p->suspended) {
+			rc = rvx_part_suspend(&rvx_virt_pl, i, me);
+			if (rc == -RVX_EPERM)
+				rc = 0; /* not RUNNING: the teardown says what it is */
+		}
+	}
+	*tries = 0;
+	while (rc == 0) {
+		rc = rvx_virt_part_teardown(me);
+		if (rc != -RVX_EBUSY || ++*tries >= TEARDOWN_TRIES)
+			break;
+		rvx_a64_rt_unlock(*daif);
+		rvx_virt_part_sleep_ms(1);
+		*daif = rvx_a64_rt_lock();
+		rc = 0;
+	}
+	if (rc == 0)
+		++*tries;
+	return rc;
+}
+
 void rvx_virt_part_main(uint32_t mode)
 {
 	static const char *const names[] = {"demo", "bench", "smp", "smp-shared", "numa"};
 	uint32_t parts = mode == RVX_VIRT_PART_NUMA ? RVX_VIRT_PARTS_MAX : RVX_VIRT_PARTS;
 	bool reuse = mode == RVX_VIRT_PART_SMP && rvx_virt_bootarg("rvx.test=teardown-reuse");
-	uint32_t me = rvx_a64_cpu_index(), spun = 0, spun_on = 0, to = 0;
+	uint32_t me = rvx_a64_cpu_index(), spun = 0, spun_on = 0, to = 0, tries;
 	uint64_t daif, el1_loads_at_teardown;
 	int rc;
 
@@ -204,9 +245,7 @@ void rvx_virt_part_main(uint32_t mode)
 			rvx_a64_exit(8);
 		}
 	}
-	/* Their tasks are parked in long waits by now and never run again. */
-	daif = rvx_a64_rt_lock();
-	rc = rvx_virt_part_teardown(me);
+	rc = teardown(me, &daif, &tries);
 	/* rvx.test=teardown-reuse: the talker's index taken at once, in the
 	 * same hold of the lock, by a task on the third CPU. */
 	if (rc == 0 && reuse)
@@ -215,8 +254,12 @@ void rvx_virt_part_main(uint32_t mode)
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("tearing the partitions down", rc);
-	if (reuse)
+	if (reuse) {
+		rvx_a64_printf("RVX-TEST teardown-reuse: the teardown ended task %u after CPU %u "
+			       "left it (%u tries)\n",
+			       spun, spun_on, tries);
 		rvx_virt_test_teardown_reuse_check(spun, to, spun_on);
+	}
 	/* Nothing of the partitions runs any more: a while for the proof. */
 	rvx_virt_part_sleep_ms(20);
 	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",
