@@ -16,7 +16,10 @@
  * new task in its index (an ended task's index is reused by the next
  * TaskSpawn). A board that ends a task switches away from it in the same
  * hold of the lock (rvx_a64_rt_trap_switch_locked()), or this CPU would
- * come back to a slot that is the new task's by then.
+ * come back to a slot that is the new task's by then. Nor may a CPU end a
+ * task another CPU runs (that CPU is on its stack until it next enters the
+ * kernel): schedule() panics if it meets either breach (a running task the
+ * nucleus no longer knows, a picked task whose index another CPU runs).
  *
  * A task runs on the CPU the nucleus placed it on; a partition's tasks may
  * be moved to another CPU while they are not running (their frames are in

@@ -16,6 +16,9 @@
  * rvx.test=stack-reuse (a component task's index is reused on another CPU
  * while the CPU that ended it is still leaving its trap: see
  * rvx_virt_test_stack_reuse());
+ * rvx.test=teardown-reuse with rvx.partitions=smp (the partition teardown
+ * with a partition task running on another CPU, its index reused at once
+ * on a third: part_setup.c);
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
  * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
