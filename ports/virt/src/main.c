@@ -456,7 +456,8 @@ static void scribble_wait(const char *test)
 	while (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE) && rvx_port_time_real_ns() < until)
 		__asm__ volatile("yield");
 	if (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE)) {
-		rvx_a64_printf("RuVix: rvx.test=%s: the task in the reused index never ran\n", test);
+		rvx_a64_printf("RuVix: rvx.test=%s: the task in the reused index never ran\n",
+			       test);
 		rvx_a64_exit(8);
 	}
 }

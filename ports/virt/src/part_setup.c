@@ -163,7 +163,8 @@ static void spin_talker(uint32_t *task, uint32_t *cpu)
 				rvx_a64_rt_unlock(daif);
 				*task = t;
 				*cpu = c;
-				rvx_a64_printf("RVX-TEST teardown-reuse: task %u spins at EL1 on CPU %u\n",
+				rvx_a64_printf("RVX-TEST teardown-reuse: task %u spins at EL1 "
+					       "on CPU %u\n",
 					       t, c);
 				return;
 			}
