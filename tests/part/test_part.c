@@ -435,6 +435,31 @@ Test(part, reconstruction_refused_without_a_faithful_journal)
 	cr_assert_eq(fk_count(FK_REBOOT), 1);
 }
 
+Test(part, reconstruction_refused_while_another_task_of_it_runs_on_another_cpu)
+{
+	uint32_t talk, listen, other;
+	struct rvx_part_verdict v;
+
+	scene(&talk, &listen);
+	other = fk_spawn(1, 3);
+	cr_assert_eq(rvx_part_switch(&pl, 1, other), 1); /* its registers are CPU 1's */
+	fk_clear();
+	fk_trap_abort(UINT64_C(0x70000000), false);
+	(void)trap(listen);
+	(void)trap(listen);
+	v = trap(listen);
+	/* The rebuild would end `other` under CPU 1 and reuse its index at
+	 * once: refused before it acts (no stage 2 reset, no task ended). */
+	cr_assert_eq(pl.parts[1].reconstructs, 0);
+	cr_assert_eq(fk_count(FK_S2_RESET), 0);
+	cr_assert_eq(fk_count(FK_TASK_EXIT), 0);
+	cr_assert_eq(fk.alive[other], 1);
+	cr_assert_eq(fk.alive[listen], 1);
+	cr_assert_eq(pl.loaded_task[1], other);
+	cr_assert_eq(fk_count(FK_REBOOT), 1);
+	cr_assert_eq(v.next, RVX_PART_NEXT_HALTED);
+}
+
 Test(part, tampered_checkpoint_is_not_restored)
 {
 	uint32_t talk, listen;
@@ -712,6 +737,43 @@ Test(part, teardown_ends_everything_witnessed)
 	cr_assert_eq(rvx_part_of(&pl, talk), -RVX_ENOENT);
 	cr_assert_eq(rvx_part_switch(&pl, 0, talk), 0);
 	cr_assert_eq(rvx_part_teardown(&pl, 0), -RVX_EPERM);
+}
+
+Test(part, teardown_waits_until_no_task_runs_on_another_cpu)
+{
+	uint32_t talk, listen;
+
+	scene(&talk, &listen);
+	cr_assert_eq(rvx_part_migrate(&pl, 1, 1, 0), 0);
+	cr_assert_eq(rvx_part_switch(&pl, 1, listen), 1); /* the listener runs on CPU 1 */
+	fk_clear();
+	SNAP();
+	cr_assert_eq(rvx_part_teardown_check(&pl, 0), -RVX_EBUSY);
+	cr_assert_eq(rvx_part_teardown_check(&pl, 1), 0, "CPU 1 itself may");
+	cr_assert_eq(rvx_part_teardown_check(&pl, 2), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_teardown_check(NULL, 0), -RVX_EINVAL);
+	cr_assert_eq(rvx_part_teardown(&pl, 0), -RVX_EBUSY);
+	UNCHANGED();
+	cr_assert_eq(fk.ncalls, 0, "nothing asked of the port");
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_DESTROY), 0);
+	/* The caller suspends B: CPU 1 is kicked; until it has left the
+	 * listener the teardown still waits. */
+	cr_assert_eq(rvx_part_suspend(&pl, 1, 0), 0);
+	cr_assert_eq(fk_count(FK_KICK), 1);
+	cr_assert_eq(rvx_part_teardown(&pl, 0), -RVX_EBUSY);
+	cr_assert_eq(fk.alive[listen], 1);
+	/* CPU 1 leaves it (saved there) and holds it when it picks it again. */
+	cr_assert_eq(rvx_part_switch(&pl, 1, RVX_HYP_NONE), 0);
+	cr_assert_eq(rvx_part_hold(&pl, listen), 1);
+	fk_clear();
+	cr_assert_eq(rvx_part_teardown_check(&pl, 0), 0);
+	cr_assert_eq(rvx_part_teardown(&pl, 0), 0);
+	cr_assert_eq(rvx_part_teardown_check(&pl, 0), -RVX_EPERM);
+	cr_assert_eq(fk_count(FK_TASK_EXIT), 2);
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_SUSPEND), 1, "A only: B was suspended");
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_RESUME), 2);
+	cr_assert_eq(fk_records(RVX_WITNESS_PARTITION_DESTROY), 2);
+	cr_assert_eq(fk.alive[listen], 0);
 }
 
 Test(part, witness_kind_map)

@@ -164,7 +164,8 @@ def main():
     ap.add_argument("--require-kinds",
                     help="records the dump must show, in any order (comma-separated kind names)")
     ap.add_argument("--reason")
-    ap.add_argument("--check", choices=["isolation", "recovery", "actions", "budget"])
+    ap.add_argument("--check", choices=["isolation", "recovery", "actions", "budget",
+                                        "teardown-reuse"])
     ap.add_argument("--placement", choices=["smp", "smp-shared"])
     args = ap.parse_args()
     virt = load("run_qemu", os.path.join(HERE, "..", "virt", "run-qemu.py"))

@@ -68,6 +68,17 @@ Checks (each boots QEMU once with -append rvx.partitions, except budget):
              the clusters are together only the 8-byte trickle crosses nodes
              (cross-node bytes = 8 x cross-node messages); the epochs'
              traffic adds up to the kernel's per-edge counts.
+  teardown-reuse  -append "rvx.partitions=smp rvx.test=teardown-reuse" (use
+             --smp 4 --placement smp): after the demo, A's talker spins at EL1
+             on CPU 3 (never trapping by itself); the root tears the
+             partitions down and, in the same hold of the kernel lock, spawns
+             a task into the talker's index on a third CPU, which zeroes the
+             top half of that index's stack and keeps running there while
+             CPU 3 is kicked through the kernel, then checks every zero. The
+             teardown must have waited until CPU 3 left the talker (before it
+             did, CPU 3 came back to a stack and slot that were the new
+             task's and the image panicked); the actions check holds and the
+             dump verifies.
   numa-rr    the same without the engine (round-robin stays): no decision,
              no move, every byte crosses nodes (also with -Dcoherence=disabled).
   budget     -append rvx.partitions=bench under -icount shift=0 (guest time
@@ -552,18 +563,43 @@ def check_numa(out, recs, engine):
               ", ".join("%s:CPU%d" % (p, c) for p, c in sorted(final.items()))))
 
 
+def check_teardown_reuse(out):
+    spin = re.search(r"^RVX-TEST teardown-reuse: task (\d+) spins at EL1 on CPU (\d+)$", out, re.M)
+    ended = re.search(r"^RVX-TEST teardown-reuse: the teardown ended task (\d+) after CPU (\d+) "
+                      r"left it \((\d+) tries\)$", out, re.M)
+    reused = re.search(r"^RVX-TEST teardown-reuse: task (\d+)'s index reused on CPU (\d+); its "
+                       r"stack intact after CPU (\d+) went through the kernel$", out, re.M)
+    if not spin or not ended or not reused:
+        raise AssertionError("teardown-reuse lines missing (spin %s, teardown %s, reuse %s)" % (
+            bool(spin), bool(ended), bool(reused)))
+    task, cpu = spin.group(1), spin.group(2)
+    if (ended.group(1), ended.group(2)) != (task, cpu) or reused.group(1) != task or \
+            reused.group(3) != cpu or reused.group(2) in (cpu, "0"):
+        raise AssertionError("teardown-reuse: not the spinning task's index, or not a third CPU")
+    if not re.search(r"^RVX-TEST stack-reuse: task %s on CPU %s zeroed \d+ bytes of its stack$"
+                     % (task, reused.group(2)), out, re.M):
+        raise AssertionError("teardown-reuse: the reusing task did not run")
+    if re.search(r"PANIC", out):
+        raise AssertionError("a panic")
+    print("teardown-reuse: task %s spun on CPU %s; the teardown waited %s tries for it to leave; "
+          "its index reused on CPU %s with the stack intact" % (task, cpu, ended.group(3),
+                                                                reused.group(2)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--image", required=True)
     ap.add_argument("--check", required=True,
                     choices=["isolation", "recovery", "actions", "budget", "coherence", "numa",
-                             "numa-rr"])
+                             "numa-rr", "teardown-reuse"])
     ap.add_argument("--verify-tool")
     ap.add_argument("--transcript")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--placement", choices=["smp", "smp-shared"])
     args = ap.parse_args()
+    if args.check == "teardown-reuse" and (args.placement != "smp" or args.smp < 4):
+        ap.error("--check teardown-reuse runs with --smp 4 --placement smp")
     if args.check == "budget":
         code, out = boot(args, "rvx.partitions=bench", icount=True)
     elif args.check == "coherence":
@@ -573,7 +609,9 @@ def main():
                          (" rvx.coherence=on" if args.check == "numa" else ""),
                          icount=True, numa=True)
     elif args.placement:
-        code, out = boot(args, "rvx.partitions=" + args.placement, icount=True)
+        code, out = boot(args, "rvx.partitions=" + args.placement +
+                         (" rvx.test=teardown-reuse" if args.check == "teardown-reuse" else ""),
+                         icount=True)
     else:
         code, out = boot(args, "rvx.partitions", icount=True)
     try:
@@ -612,6 +650,9 @@ def main():
                 print("numa: a falsified log is caught (%s)" % e)
             else:
                 raise AssertionError("the numa check missed a falsified log")
+        elif args.check == "teardown-reuse":
+            check_actions(out, recs)
+            check_teardown_reuse(out)
         elif args.check == "actions":
             check_actions(out, recs)
             # The check must be able to fail: an action whose record is

@@ -1046,14 +1046,27 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now)
 	return n;
 }
 
-int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
+int rvx_part_teardown_check(const struct rvx_part *pl, uint32_t cpu)
 {
-	int rc = 0;
-
 	if (pl == NULL || cpu >= pl->hyp.cpu_count)
 		return -RVX_EINVAL;
 	if (!pl->active)
 		return -RVX_EPERM;
+	/* No partition task runs on another CPU: its index is free for a new
+	 * task once it is ended, and that CPU is still on the task's stack and
+	 * context until it next enters the kernel. */
+	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++)
+		if (c != cpu && pl->loaded_task[c] != RVX_HYP_NONE)
+			return -RVX_EBUSY;
+	return 0;
+}
+
+int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
+{
+	int rc = rvx_part_teardown_check(pl, cpu);
+
+	if (rc != 0)
+		return rc;
 	for (uint32_t c = 0; c < pl->hyp.cpu_count; c++) {
 		uint32_t t = pl->loaded_task[c];
 
@@ -1075,7 +1088,8 @@ int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu)
 	for (uint32_t i = 0; rc == 0 && i < pl->part_count; i++) {
 		if (pl->parts[i].stopped)
 			continue; /* its tasks ended with it; it is only destroyed */
-		rc = rvx_part_suspend(pl, i, cpu);
+		if (!pl->parts[i].suspended) /* the caller may have suspended it */
+			rc = rvx_part_suspend(pl, i, cpu);
 		if (rc == 0)
 			rc = rvx_part_resume(pl, i, cpu);
 	}

@@ -219,6 +219,23 @@ static void rebuild_done(struct rvx_part *pl, struct rvx_part_partition *p)
 	pl->kern->record(pl->ctx, RVX_PART_WITNESS_REBUILD, pi, p->h.raw, args, sizeof(args));
 }
 
+/* True if a live task of @p p other than @p faulting (which trapped on
+ * this CPU) is loaded on a CPU: its state is in that CPU's registers, and
+ * that CPU is on the task's stack until it next enters the kernel, so the
+ * task must not be ended (its index would be free for a new task). */
+static bool runs_on_a_cpu(const struct rvx_part *pl, const struct rvx_part_partition *p,
+			  uint32_t faulting)
+{
+	for (uint32_t i = 0; i < p->task_count; i++) {
+		if (!p->alive[i] || p->tasks[i] == faulting)
+			continue;
+		for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
+			if (pl->loaded_task[c] == p->tasks[i])
+				return true;
+	}
+	return false;
+}
+
 /* Rebuild @p p from its checkpoint plus its journals: stage-2 tables from
  * scratch with the live mappings of its mapping journal; every task ended
  * through the nucleus (its capabilities and everything derived from them
@@ -227,13 +244,15 @@ static void rebuild_done(struct rvx_part *pl, struct rvx_part_partition *p)
  * spawned afresh, as their old ids, with fresh capabilities; regions mapped
  * again; the new handles published). The grants other partitions made to it
  * are re-made once it is back in service. The checks that can refuse come
- * first; a port operation failing later fails the rung. */
-static bool reconstruct(struct rvx_part *pl, struct rvx_part_partition *p)
+ * first (a task of it running on another CPU refuses it: the rebuild
+ * reuses the ended tasks' indices at once); a port operation failing later
+ * fails the rung. */
+static bool reconstruct(struct rvx_part *pl, struct rvx_part_partition *p, uint32_t faulting)
 {
 	uint32_t pi = rvx_part_index_(pl, p);
 	uint8_t d[32];
 
-	if (!p->has_ckpt || p->journal_lost)
+	if (!p->has_ckpt || p->journal_lost || runs_on_a_cpu(pl, p, faulting))
 		return false;
 	/* Only the checkpoint the log witnessed is restored. */
 	if (pl->kern->snapshot_digest(pl->ctx, pi, d) != 0 ||
@@ -328,10 +347,9 @@ static bool stop_partition(struct rvx_part *pl, struct rvx_part_partition *p, ui
 		if (!p->alive[i])
 			continue;
 		ending[live++] = p->tasks[i];
-		for (uint32_t c = 0; c < RVX_CONFIG_HYP_MAX_CPUS; c++)
-			if (pl->loaded_task[c] == p->tasks[i] && p->tasks[i] != faulting)
-				return false;
 	}
+	if (runs_on_a_cpu(pl, p, faulting))
+		return false;
 	if (pl->kern->task_exit_check(pl->ctx, ending, live) != 0)
 		return false;
 
@@ -397,7 +415,7 @@ enum rvx_part_outcome rvx_part_fault_(struct rvx_part *pl, struct rvx_part_parti
 			ok = true;
 			break;
 		case RVX_HYP_ACT_RECONSTRUCT:
-			ok = reconstruct(pl, p);
+			ok = reconstruct(pl, p, fl->task);
 			ended = ended || ok;
 			break;
 		case RVX_HYP_ACT_ROLLBACK_REGION:

@@ -16,7 +16,10 @@
  * new task in its index (an ended task's index is reused by the next
  * TaskSpawn). A board that ends a task switches away from it in the same
  * hold of the lock (rvx_a64_rt_trap_switch_locked()), or this CPU would
- * come back to a slot that is the new task's by then.
+ * come back to a slot that is the new task's by then. Nor may a CPU end a
+ * task another CPU runs (that CPU is on its stack until it next enters the
+ * kernel): schedule() panics if it meets either breach (a running task the
+ * nucleus no longer knows, a picked task whose index another CPU runs).
  *
  * A task runs on the CPU the nucleus placed it on; a partition's tasks may
  * be moved to another CPU while they are not running (their frames are in
@@ -93,17 +96,12 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 		if (!t->blocked) {
 			picked = rvx_kernel_put_pick(kernel, cpu, c->current, now - t->picked_at,
 						     yield, &next, &entry);
-			if (picked != 0) {
-				struct rvx_kernel_task_info ti;
-
-				/* Another CPU ended it while it ran here (a
-				 * partition teardown): it is dropped, never run
-				 * again. */
-				if (rvx_kernel_task_info(kernel, c->current, &ti) == 0)
-					rvx_a64_panic_frame("rvx_kernel_put_pick refused the running task",
-							    0, f);
-				t->frame = NULL;
-			}
+			/* No CPU ends a task another CPU runs (a board
+			 * waits until that CPU has left it): its index could
+			 * be a new task's by now, on this very stack. */
+			if (picked != 0)
+				rvx_a64_panic_frame("rvx_kernel_put_pick refused the running task",
+						    0, f);
 		}
 		t->blocked = 0;
 		c->current = RT_NONE;
@@ -119,6 +117,14 @@ static struct rvx_a64_frame *schedule(uint32_t cpu, struct rvx_a64_frame *f, int
 			break;
 		picked = -1;
 	}
+	/* The task in an index runs on one CPU at a time: were another CPU
+	 * still on this index's stack (its old task ended under it), the new
+	 * task would share it. */
+	for (uint32_t o = 0; o < RVX_A64_MAX_CPUS; o++)
+		if (o != cpu && __atomic_load_n(&cpus[o].started, __ATOMIC_ACQUIRE) &&
+		    cpus[o].current == next)
+			rvx_a64_panic_frame("a task picked while another CPU still runs its index",
+					    0, f);
 	t = &tasks[next];
 	if (t->frame == NULL) {
 		uint8_t *top = rvx_a64_task_stack_top(next);

@@ -314,6 +314,13 @@ static void talk(struct guest_boot *b)
 	}
 	for (;;) {
 		b->heartbeat++;
+		/* rvx.test=teardown-reuse: run at EL1 without a trap of its own
+		 * (only the kernel's interrupts take the CPU from it). */
+		if (b->spin) {
+			b->spinning = 1;
+			while (b->spin)
+				b->heartbeat++;
+		}
 		sleep_ns(b->clock, 2u * MS);
 	}
 }

@@ -144,6 +144,8 @@ struct guest_boot {
 	uint64_t flow_period;             /* flow: ns between rounds */
 	uint64_t flow_round;              /* flow: rounds done (a restarted task goes on) */
 	uint64_t unmapped;                /* an IPA nobody owns (just past the DTB's memory) */
+	volatile uint64_t spin;           /* kernel (rvx.test=teardown-reuse): talker, spin */
+	volatile uint64_t spinning;       /* talker: 1 once it spins at EL1, never trapping */
 };
 
 #endif

@@ -16,6 +16,9 @@
  * rvx.test=stack-reuse (a component task's index is reused on another CPU
  * while the CPU that ended it is still leaving its trap: see
  * rvx_virt_test_stack_reuse());
+ * rvx.test=teardown-reuse with rvx.partitions=smp (the partition teardown
+ * with a partition task running on another CPU, its index reused at once
+ * on a third: part_setup.c);
  * rvx.selftest runs the kernel's self-tests (tests/target) and exits;
  * rvx.partitions[=bench|smp|smp-shared|numa] runs a partition program
  * instead of the root package (part_demo.c, part_bench.c, part_numa.c);
@@ -440,16 +443,23 @@ static void prog_hello(uint32_t task, uint64_t entry)
 	task_finish(task);
 }
 
-/* rvx.test=stack-reuse: set once the reusing task has written its stack. */
+/* rvx.test=stack-reuse and teardown-reuse: set once the reusing task has
+ * written its stack; teardown-reuse sets `scribble_hold` before the spawn
+ * and `scribble_release` once the CPU that ran the index's old task has
+ * been through the kernel again. */
 static uint32_t scribbled;
+static uint32_t scribble_hold;
+static uint32_t scribble_release;
+static uint32_t scribble_intact;
 
-/* rvx.test=stack-reuse's task: in the index of a component task that just
- * ended, it zeroes the top half of its stack (everything a CPU leaving
- * the ended task's trap could still be using there). */
+/* rvx.test=stack-reuse's and teardown-reuse's task: in the index of a task
+ * that just ended, it zeroes the top half of its stack (everything a CPU
+ * leaving the ended task's trap could still be using there). Held, it
+ * keeps running on that stack until released, then checks every byte. */
 static void prog_scribble(uint32_t task)
 {
 	volatile uint8_t fill[SCRIBBLE_BYTES];
-	uint32_t cpu = rvx_a64_cpu_index();
+	uint32_t cpu = rvx_a64_cpu_index(), bad = 0;
 
 	for (uint32_t i = 0; i < SCRIBBLE_BYTES; i++)
 		fill[i] = 0;
@@ -460,45 +470,113 @@ static void prog_scribble(uint32_t task)
 	__atomic_fetch_add(&ran_on_cpu[cpu], 1u, __ATOMIC_RELAXED);
 	rvx_a64_printf("RVX-TEST stack-reuse: task %u on CPU %u zeroed %u bytes of its stack\n",
 		       task, cpu, SCRIBBLE_BYTES);
+	if (__atomic_load_n(&scribble_hold, __ATOMIC_ACQUIRE)) {
+		while (!__atomic_load_n(&scribble_release, __ATOMIC_ACQUIRE))
+			__asm__ volatile("yield");
+		for (uint32_t i = 0; i < SCRIBBLE_BYTES; i++)
+			bad += fill[i] != 0;
+		if (bad != 0)
+			die("rvx.test=teardown-reuse: another CPU wrote over the reusing task's "
+			    "stack", -RVX_EINVAL, 7);
+		__atomic_store_n(&scribble_intact, 1u, __ATOMIC_RELEASE);
+	}
 	task_finish(task);
+}
+
+/* TaskSpawn of the scribbler into exactly index @p task, on @p cpu
+ * (kernel lock held); 0 or the kernel's error. */
+static int spawn_scribble_locked(uint32_t task, uint32_t cpu)
+{
+	struct rvx_syscall_args a;
+	struct rvx_syscall_result r;
+	int rc;
+
+	syscall_args_init(&a);
+	a.cap = root_caps.task.raw;
+	a.arg[0] = PROG_SCRIBBLE;
+	a.arg[1] = 1;
+	a.arg[2] = SHORT_DEADLINE_NS;
+	a.arg[4] = cpu;
+	a.arg[5] = task + 1u; /* exactly the ended task's index */
+	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
+	rc = rvx_syscall(&kernel, 0, RVX_SYS_TASK_SPAWN, &a, &r);
+	if (rc != 0)
+		__atomic_fetch_sub(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
+	return rc;
+}
+
+/* Wait up to a second for the scribbler to have zeroed its stack. */
+static void scribble_wait(const char *test)
+{
+	uint64_t until = rvx_port_time_real_ns() + UINT64_C(1000000000);
+
+	while (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE) && rvx_port_time_real_ns() < until)
+		__asm__ volatile("yield");
+	if (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE)) {
+		rvx_a64_printf("RuVix: rvx.test=%s: the task in the reused index never ran\n",
+			       test);
+		rvx_a64_exit(8);
+	}
 }
 
 void rvx_virt_test_stack_reuse(uint32_t task)
 {
 	static uint32_t done;
 	uint32_t cpu = rvx_a64_cpu_index(), online = rvx_a64_cpus_up(), to;
-	struct rvx_syscall_args a;
-	struct rvx_syscall_result r;
-	uint64_t daif, until;
+	uint64_t daif;
 	int rc;
 
 	if (online < 2 || task == 0 || task >= RVX_KERNEL_TASKS ||
 	    __atomic_exchange_n(&done, 1u, __ATOMIC_ACQ_REL) != 0)
 		return;
 	to = (cpu + 1u) % online;
-	syscall_args_init(&a);
-	a.cap = root_caps.task.raw;
-	a.arg[0] = PROG_SCRIBBLE;
-	a.arg[1] = 1;
-	a.arg[2] = SHORT_DEADLINE_NS;
-	a.arg[4] = to;
-	a.arg[5] = task + 1u; /* exactly the ended task's index */
-	__atomic_fetch_add(&tasks_expected, 1u, __ATOMIC_ACQ_REL);
 	daif = rvx_a64_rt_lock();
-	rc = rvx_syscall(&kernel, 0, RVX_SYS_TASK_SPAWN, &a, &r);
+	rc = spawn_scribble_locked(task, to);
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		die("rvx.test=stack-reuse: spawning into the ended task's index", rc, 6);
 	rvx_a64_gic_sgi(to, RVX_A64_SGI_KICK);
-	until = rvx_port_time_real_ns() + UINT64_C(1000000000);
-	while (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE) && rvx_port_time_real_ns() < until)
-		__asm__ volatile("yield");
-	if (!__atomic_load_n(&scribbled, __ATOMIC_ACQUIRE))
-		die("rvx.test=stack-reuse: the task in the reused index never ran",
-		    -RVX_ETIMEDOUT, 8);
+	scribble_wait("stack-reuse");
 	rvx_a64_printf("RVX-TEST stack-reuse: task %u's index reused on CPU %u while CPU %u "
 		       "left its trap\n",
 		       task, to, cpu);
+}
+
+int rvx_virt_test_teardown_reuse_spawn(uint32_t task, uint32_t to)
+{
+	__atomic_store_n(&scribble_hold, 1u, __ATOMIC_RELEASE);
+	return spawn_scribble_locked(task, to);
+}
+
+void rvx_virt_test_teardown_reuse_check(uint32_t task, uint32_t to, uint32_t was)
+{
+	uint64_t kicks, until, daif;
+
+	rvx_a64_gic_sgi(to, RVX_A64_SGI_KICK);
+	scribble_wait("teardown-reuse");
+	/* CPU @p was (where the old task ran) goes through the kernel once
+	 * more while the new task runs on the index's stack: a kick, and the
+	 * kernel lock taken after it (its switch is done by then). */
+	kicks = rvx_a64_rt_kicks(was);
+	rvx_a64_gic_sgi(was, RVX_A64_SGI_KICK);
+	until = rvx_port_time_real_ns() + UINT64_C(1000000000);
+	while (rvx_a64_rt_kicks(was) == kicks && rvx_port_time_real_ns() < until)
+		__asm__ volatile("yield");
+	if (rvx_a64_rt_kicks(was) == kicks)
+		die("rvx.test=teardown-reuse: the old task's CPU took no kick", -RVX_ETIMEDOUT, 8);
+	daif = rvx_a64_rt_lock();
+	rvx_a64_rt_unlock(daif);
+	__atomic_store_n(&scribble_release, 1u, __ATOMIC_RELEASE);
+	until = rvx_port_time_real_ns() + UINT64_C(1000000000);
+	while (!__atomic_load_n(&scribble_intact, __ATOMIC_ACQUIRE) &&
+	       rvx_port_time_real_ns() < until)
+		__asm__ volatile("yield");
+	if (!__atomic_load_n(&scribble_intact, __ATOMIC_ACQUIRE))
+		die("rvx.test=teardown-reuse: the reusing task never checked its stack",
+		    -RVX_ETIMEDOUT, 8);
+	rvx_a64_printf("RVX-TEST teardown-reuse: task %u's index reused on CPU %u; its stack "
+		       "intact after CPU %u went through the kernel\n",
+		       task, to, was);
 }
 
 /* Deep recursion for the stack-overflow test (each level keeps 512 bytes). */

@@ -60,7 +60,6 @@ static uint64_t vttbr[RVX_CONFIG_PART_MAX_PARTITIONS];
 static uint32_t kick_off;                    /* figures: wake-ups wait for the tick */
 uint64_t rvx_virt_part_ran[RVX_A64_MAX_CPUS][RVX_VIRT_PARTS_MAX]; /* stage-2 loads per CPU */
 static uint32_t part_mode;                /* 1 demo, 2 bench */
-static uint32_t torn_down;                /* 1 once the partitions were torn down */
 
 static struct rvx_kernel *K(void)
 {
@@ -225,21 +224,43 @@ static int k_syscall(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_a
 	return rvx_syscall(K(), task, nr, a, r);
 }
 
-/* The runtime drops an ended task's context; it never runs again. */
+/* True if a CPU other than this one is running @p task (kernel lock held). */
+static bool runs_elsewhere(uint32_t task)
+{
+	uint32_t me = rvx_a64_cpu_index();
+
+	for (uint32_t c = 0; c < RVX_A64_MAX_CPUS; c++)
+		if (c != me && rvx_a64_rt_current(c) == task)
+			return true;
+	return false;
+}
+
+/* The runtime drops an ended task's context; it never runs again. A task
+ * another CPU runs is refused, changing nothing: its index is free for the
+ * next TaskSpawn once it is ended, while that CPU is still on its stack
+ * until it next enters the kernel (lib/part never asks: docs/aarch64.md,
+ * "Stacks and the kernel lock"). */
 static int k_task_exit(void *ctx, uint32_t task, int32_t code)
 {
-	int rc = rvx_kernel_task_exit(K(), task, code);
+	int rc;
 
 	(void)ctx;
+	if (runs_elsewhere(task))
+		return -RVX_EBUSY;
+	rc = rvx_kernel_task_exit(K(), task, code);
 	if (rc == 0)
 		rvx_a64_rt_restart(task);
 	return rc;
 }
 
-/* Each would end: live, not the root, room in the journal for every record. */
+/* Each would end: live, not the root, room in the journal for every record,
+ * and none running on another CPU. */
 static int k_task_exit_check(void *ctx, const uint32_t *tasks, uint32_t n)
 {
 	(void)ctx;
+	for (uint32_t i = 0; tasks != NULL && i < n; i++)
+		if (runs_elsewhere(tasks[i]))
+			return -RVX_EBUSY;
 	return rvx_kernel_task_exit_check(K(), tasks, n);
 }
 
@@ -504,18 +525,11 @@ struct rvx_a64_frame *rvx_a64_part_trap(struct rvx_a64_frame *f)
 	int rc;
 
 	daif = rvx_a64_rt_lock();
+	/* No partition task runs once the partitions are torn down: the
+	 * teardown waits until no other CPU runs one (rvx_part_teardown()). */
 	if (part_mode == 0) {
-		/* A task the teardown ended while it ran on another CPU traps
-		 * once more on its way out (the teardown cannot stop another
-		 * CPU mid-instruction): it is dropped, never resumed. Read
-		 * under the lock the teardown holds. */
-		if (!torn_down) {
-			rvx_a64_rt_unlock(daif);
-			rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
-		}
-		f = rvx_a64_rt_trap_switch_locked(f, RVX_A64_TRAP_EXITED);
 		rvx_a64_rt_unlock(daif);
-		return f;
+		rvx_a64_panic_frame("a trap from a lower EL outside a partition", 8, f);
 	}
 	rvx_a64_trap_frame[cpu] = f;
 	rc = rvx_part_trap(&rvx_virt_pl, cpu, task, &v);
@@ -573,8 +587,10 @@ void rvx_virt_part_set_mode(uint32_t mode)
 
 int rvx_virt_part_teardown(uint32_t cpu)
 {
-	int rc;
+	int rc = rvx_part_teardown_check(&rvx_virt_pl, cpu);
 
+	if (rc != 0)
+		return rc; /* nothing changed (-RVX_EBUSY: try again) */
 #ifdef RVX_VIRT_COHERENCE
 	if (rvx_virt_pl.coh != NULL)
 		rvx_a64_printf("RVX-COHERENCE closes=%lu rebuilds=%lu budget_exceeded=%lu "
@@ -594,7 +610,6 @@ int rvx_virt_part_teardown(uint32_t cpu)
 	}
 
 	part_mode = 0;
-	torn_down = 1;
 	return rc;
 }
 

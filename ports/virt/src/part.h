@@ -65,7 +65,9 @@ void rvx_virt_part_kicks(bool on);
 int rvx_virt_part_init(const struct rvx_part_config *cfg);
 /** The runtime's hooks run partitions from now on (@p mode: 1 demo, 2 bench). */
 void rvx_virt_part_set_mode(uint32_t mode);
-/** lib/part's rvx_part_teardown(); the runtime's hooks stop for good. */
+/** lib/part's rvx_part_teardown(); the runtime's hooks stop for good.
+ *  -RVX_EBUSY (nothing changed) while a partition task runs on another
+ *  CPU: suspend the partitions and try again (part_setup.c). */
 int rvx_virt_part_teardown(uint32_t cpu);
 /** Partition @p part's stage-2 tables, for the audit. */
 const struct rvx_stage2 *rvx_virt_part_s2(uint32_t part);

@@ -81,11 +81,14 @@ static void raw_switch(uint32_t ta, uint32_t tb, uint32_t *v, uint32_t n, bool s
 		__asm__ volatile("mrs %0, cntpct_el0" : "=r"(t1)::"memory");
 		v[i] = (uint32_t)(t1 - t0);
 	}
-	/* Leave the registers as the lazy switch expects them: nothing loaded. */
+	/* Leave the registers as the lazy switch expects them: nothing loaded
+	 * (lib/hyp told as well, so a later suspend finds the partition
+	 * current nowhere). */
 	rvx_a64_el1_save(NULL, (n & 1u) ? tb : ta);
 	pl->loaded_task[0] = RVX_HYP_NONE;
 	pl->shadow_task[0] = RVX_HYP_NONE;
 	pl->loaded_part[0] = RVX_HYP_NONE;
+	(void)rvx_hyp_switch(&pl->hyp, 0, RVX_HANDLE_NULL);
 	rvx_a64_rt_unlock(daif);
 }
 

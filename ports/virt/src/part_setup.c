@@ -18,6 +18,9 @@
  * (rvx_virt_part_guest_call() handles them). */
 /* Stage-2 table pages of each partition beyond A and B (as part.c's pools). */
 #define NUMA_POOL_PAGES 16u
+/* Teardowns tried, 1 ms apart, while another CPU still runs a partition
+ * task (a slow host may leave a vCPU unscheduled for a while). */
+#define TEARDOWN_TRIES 5000u
 
 #define BOARD_CALLS                                                            \
 	((1u << GUEST_HVC_PRINT) | (1u << GUEST_HVC_REPORT) | (1u << GUEST_HVC_CHECK_STATE))
@@ -141,10 +144,85 @@ static void setup(uint32_t mode, uint32_t parts)
 		rvx_a64_fail("partitions with different VTCR_EL2", -RVX_EINVAL);
 }
 
+/* rvx.test=teardown-reuse: A's talker is made to spin at EL1 (it never
+ * traps by itself again) on a CPU other than the root's; the task and its
+ * CPU once it is seen running there. */
+static void spin_talker(uint32_t *task, uint32_t *cpu)
+{
+	struct guest_boot *ba = rvx_virt_part_boot(0);
+	uint32_t me = rvx_a64_cpu_index(), t = rvx_virt_pl.parts[0].tasks[0];
+	uint64_t until = rvx_virt_part_now() + 5000u * RVX_VIRT_MS;
+
+	ba->spin = 1;
+	for (;;) {
+		uint64_t daif = rvx_a64_rt_lock();
+
+		for (uint32_t c = 0; c < rvx_virt_pl.cfg.cpu_count; c++) {
+			if (c != me && ba->spinning && rvx_virt_pl.loaded_task[c] == t &&
+			    rvx_a64_rt_current(c) == t) {
+				rvx_a64_rt_unlock(daif);
+				*task = t;
+				*cpu = c;
+				rvx_a64_printf("RVX-TEST teardown-reuse: task %u spins at EL1 "
+					       "on CPU %u\n",
+					       t, c);
+				return;
+			}
+		}
+		rvx_a64_rt_unlock(daif);
+		if (rvx_virt_part_now() > until) {
+			rvx_a64_puts("RuVix: rvx.test=teardown-reuse: partition A's talker never "
+				     "spun on another CPU\n");
+			rvx_a64_exit(8);
+		}
+		rvx_virt_part_sleep_ms(1);
+	}
+}
+
+/* Tear the partitions down from the root on CPU @p me. lib/part ends no
+ * task that another CPU runs (that CPU is on the task's stack until it
+ * next enters the kernel, and the index is free for a new task once the
+ * task is ended): the teardown refuses while one does. So each partition
+ * still running is suspended first (a task running elsewhere is held when
+ * its CPU, kicked, next picks it) and the teardown is tried again until
+ * no other CPU runs a partition task. Returns with the kernel lock held
+ * (*daif), in the hold of the teardown that succeeded; *tries says how
+ * many it took. */
+static int teardown(uint32_t me, uint64_t *daif, uint32_t *tries)
+{
+	int rc = 0;
+
+	*daif = rvx_a64_rt_lock();
+	for (uint32_t i = 0; rc == 0 && i < rvx_virt_pl.part_count; i++) {
+		const struct rvx_part_partition *p = &rvx_virt_pl.parts[i];
+
+		if (p->live && !p->stopped && !p->suspended) {
+			rc = rvx_part_suspend(&rvx_virt_pl, i, me);
+			if (rc == -RVX_EPERM)
+				rc = 0; /* not RUNNING: the teardown says what it is */
+		}
+	}
+	*tries = 0;
+	while (rc == 0) {
+		rc = rvx_virt_part_teardown(me);
+		if (rc != -RVX_EBUSY || ++*tries >= TEARDOWN_TRIES)
+			break;
+		rvx_a64_rt_unlock(*daif);
+		rvx_virt_part_sleep_ms(1);
+		*daif = rvx_a64_rt_lock();
+		rc = 0;
+	}
+	if (rc == 0)
+		++*tries;
+	return rc;
+}
+
 void rvx_virt_part_main(uint32_t mode)
 {
 	static const char *const names[] = {"demo", "bench", "smp", "smp-shared", "numa"};
 	uint32_t parts = mode == RVX_VIRT_PART_NUMA ? RVX_VIRT_PARTS_MAX : RVX_VIRT_PARTS;
+	bool reuse = mode == RVX_VIRT_PART_SMP && rvx_virt_bootarg("rvx.test=teardown-reuse");
+	uint32_t me = rvx_a64_cpu_index(), spun = 0, spun_on = 0, to = 0, tries;
 	uint64_t daif, el1_loads_at_teardown;
 	int rc;
 
@@ -158,13 +236,31 @@ void rvx_virt_part_main(uint32_t mode)
 		rvx_virt_part_numa();
 	else
 		rvx_virt_part_demo(mode);
-	/* Their tasks are parked in long waits by now and never run again. */
-	daif = rvx_a64_rt_lock();
-	rc = rvx_virt_part_teardown(rvx_a64_cpu_index());
+	if (reuse) {
+		spin_talker(&spun, &spun_on);
+		/* A third CPU: neither the root's nor the talker's. */
+		while (to == me || to == spun_on)
+			to++;
+		if (to >= rvx_a64_cpus_up()) {
+			rvx_a64_puts("RuVix: rvx.test=teardown-reuse needs three CPUs\n");
+			rvx_a64_exit(8);
+		}
+	}
+	rc = teardown(me, &daif, &tries);
+	/* rvx.test=teardown-reuse: the talker's index taken at once, in the
+	 * same hold of the lock, by a task on the third CPU. */
+	if (rc == 0 && reuse)
+		rc = rvx_virt_test_teardown_reuse_spawn(spun, to);
 	el1_loads_at_teardown = rvx_virt_pl.cpu_loads;
 	rvx_a64_rt_unlock(daif);
 	if (rc != 0)
 		rvx_a64_fail("tearing the partitions down", rc);
+	if (reuse) {
+		rvx_a64_printf("RVX-TEST teardown-reuse: the teardown ended task %u after CPU %u "
+			       "left it (%u tries)\n",
+			       spun, spun_on, tries);
+		rvx_virt_test_teardown_reuse_check(spun, to, spun_on);
+	}
 	/* Nothing of the partitions runs any more: a while for the proof. */
 	rvx_virt_part_sleep_ms(20);
 	rvx_a64_printf("RVX-PARTITIONS done: %lu EL1 loads after the teardown\n",

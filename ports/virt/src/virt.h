@@ -104,5 +104,15 @@ bool rvx_virt_bootarg(const char *word);
  *  must come through unharmed (the CPU no longer uses the ended task's
  *  stack once it has switched away). */
 void rvx_virt_test_stack_reuse(uint32_t task);
+/** rvx.test=teardown-reuse (part_setup.c): spawn a task into index @p task
+ *  (a partition task the teardown just ended) on CPU @p to, in the same
+ *  hold of the kernel lock as the teardown; it zeroes the top half of its
+ *  stack and keeps running there until released. 0 or the kernel's error. */
+int rvx_virt_test_teardown_reuse_spawn(uint32_t task, uint32_t to);
+/** rvx.test=teardown-reuse, after the spawn (lock not held): once the new
+ *  task has zeroed its stack, CPU @p was (where the old task ran) is
+ *  kicked through the kernel; then the new task checks every zero. Stops
+ *  the image if the stack was written over. */
+void rvx_virt_test_teardown_reuse_check(uint32_t task, uint32_t to, uint32_t was);
 
 #endif

@@ -632,7 +632,11 @@ int rvx_kernel_epoch_close(struct rvx_kernel *k);
  * cancelled, a queue wait dropped, its scheduler entry and registry object
  * released; its index may be reused by a later TaskSpawn. Witnessed as a
  * TASK_EXIT record (actor = task, target = its registry handle, arguments =
- * the exit code) and journaled; rvx_kernel_replay() re-applies it.
+ * the exit code) and journaled; rvx_kernel_replay() re-applies it. The
+ * index is free at once, so a port with several CPUs ends a task only from
+ * the CPU running it (switching away in the same hold of its lock) or while
+ * no CPU runs it: a CPU still on the task's stack would share it with the
+ * next task spawned into the index.
  * @param k    the kernel
  * @param task the task (not the root, task 0)
  * @param code the exit code recorded

@@ -269,7 +269,8 @@ struct rvx_part_kernel_ops {
 	/** Dispatch a syscall for @p task (pointers are the kernel's); returns rvx_syscall()'s result. */
 	int (*syscall)(void *ctx, uint32_t task, uint32_t nr, struct rvx_syscall_args *a,
 		       struct rvx_syscall_result *r);
-	/** End @p task through the nucleus (witnessed) and drop its context; 0 or -RVX_E*. */
+	/** End @p task through the nucleus (witnessed) and drop its context; 0 or -RVX_E*
+	 *  (a port refuses, changing nothing, a task another CPU is running). */
 	int (*task_exit)(void *ctx, uint32_t task, int32_t code);
 	/** Would `task_exit` of each of the @p n @p tasks, one after the other, succeed
 	 *  now (room for all their records included)? Changes nothing; 0 or -RVX_E*. */
@@ -861,6 +862,12 @@ int rvx_part_task_start(struct rvx_part *pl, uint32_t task, uint64_t *mem, uint3
  * ladder climbed until a rung works. Port-specific calls come back as
  * `RVX_PART_NEXT_CALL`.
  *
+ * No rung ends a task that runs on another CPU: that CPU is on the task's
+ * stack and context until it next enters the kernel, and an ended task's
+ * index may be reused by the next TaskSpawn at once (by the rebuild itself).
+ * So the reconstruction rung fails before it acts if a live task of the
+ * partition other than @p task is loaded on a CPU, and so does the stop rung.
+ *
  * The stop rung (a `RVX_PART_STOPPABLE` partition past restart,
  * reconstruction and roll back) decides first: every live task of the
  * partition must be one `task_exit_check` accepts and none may run on
@@ -901,7 +908,10 @@ int rvx_part_region_check(struct rvx_part *pl, uint32_t task, uint32_t region, u
 			  uint64_t len, struct rvx_part_verdict *v);
 
 /**
- * End @p task for good (through `task_exit`): it is never rebuilt.
+ * End @p task for good (through `task_exit`): it is never rebuilt. For the
+ * task that trapped on the calling CPU, which switches away from it before
+ * another CPU may reuse its index (a port's `task_exit` refuses a task
+ * another CPU runs).
  * @param pl the state
  * @param task the task
  * @param code its exit code
@@ -940,18 +950,36 @@ int rvx_part_tick(struct rvx_part *pl, uint64_t now);
 
 /**
  * Tear everything down: every CPU idle, the switch epoch closed, each
- * partition (but a stopped one) suspended and resumed once more, edges
- * destroyed, tasks ended, partitions destroyed (all witnessed). The layer is inactive afterwards
+ * partition (but a stopped one) suspended (unless it is already) and
+ * resumed once more, edges destroyed, tasks ended, partitions destroyed
+ * (all witnessed). The layer is inactive afterwards
  * (`rvx_part_switch()` and `rvx_part_task_start()` ignore every task).
- * Its tasks must not be running on another CPU (they wait in the kernel).
+ * No partition task may be running on a CPU other than @p cpu: an ended
+ * task's index can be reused by the next TaskSpawn at once, while that CPU
+ * is still on the task's stack until it next enters the kernel. So the
+ * caller suspends the partitions first (a task running elsewhere is held
+ * when its CPU, which is kicked, next picks it) and tries again while this
+ * refuses.
  * @param pl the state
  * @param cpu the calling CPU
  * @retval 0 done
  * @retval -RVX_EINVAL @p pl is NULL or @p cpu is out of range
  * @retval -RVX_EPERM already torn down
+ * @retval -RVX_EBUSY a partition task runs on another CPU now (nothing changed)
  * @retval other the first step's error (later steps were not tried)
  */
 int rvx_part_teardown(struct rvx_part *pl, uint32_t cpu);
+
+/**
+ * Would rvx_part_teardown() on @p cpu start now? Its checks, changing nothing.
+ * @param pl the state
+ * @param cpu the calling CPU
+ * @retval 0 it would
+ * @retval -RVX_EINVAL @p pl is NULL or @p cpu is out of range
+ * @retval -RVX_EPERM already torn down
+ * @retval -RVX_EBUSY a partition task runs on another CPU now
+ */
+int rvx_part_teardown_check(const struct rvx_part *pl, uint32_t cpu);
 
 /**
  * The partition @p task belongs to.
