@@ -424,8 +424,10 @@ static inline uint32_t pool_insert(struct vec_cand *pool, uint32_t *size, uint32
 
 /* How search_layer() computes distances: L2 with one of the kernels
  * inlined (the hot case, specialised so the loop holds no metric or kernel
- * branch), or through dist_q() for the other metrics. */
-enum { DK_L2_PORTABLE, DK_L2_AVX2, DK_OTHER };
+ * branch), or through dist_q() for the other metrics. The _WHOLE variants
+ * serve dimensions that are a multiple of the kernel's pass (64 components
+ * portable, 128 AVX2): the compiler then drops the remainder steps. */
+enum { DK_L2_PORTABLE, DK_L2_PORTABLE_WHOLE, DK_L2_AVX2, DK_L2_AVX2_WHOLE, DK_OTHER };
 
 /* Neighbours prefetched together (a whole layer-0 list at the default m0;
  * bounded so the stack use stays small whatever the configuration). */
@@ -483,9 +485,14 @@ walk_dist(const struct rvx_vec_store *s, const struct walk *w, const float *q, f
 #if RVX_VG_HAVE_AVX2
 	if (dk == DK_L2_AVX2)
 		return rvx_vg_l2_avx2_(q, v, w->dim);
+	/* dim & ~127 is dim here; written so, its low bits are known zero. */
+	if (dk == DK_L2_AVX2_WHOLE)
+		return rvx_vg_l2_avx2_(q, v, w->dim & ~127u);
 #endif
 	if (dk == DK_L2_PORTABLE)
 		return rvx_vg_l2_portable_a16_(q, v, w->dim);
+	if (dk == DK_L2_PORTABLE_WHOLE)
+		return rvx_vg_l2_portable_a16_(q, v, w->dim & ~63u);
 	return dist_q(s, q, qinv, n);
 }
 
@@ -562,6 +569,9 @@ RVX_VG_AVX2 static uint32_t search_layer_avx2(const struct rvx_vec_store *s, con
 					      uint32_t ef, uint16_t *visited, uint16_t mark,
 					      struct vec_cand *pool)
 {
+	if (s->dim % 128u == 0)
+		return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+				      DK_L2_AVX2_WHOLE);
 	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool, DK_L2_AVX2);
 }
 #endif
@@ -577,6 +587,9 @@ static uint32_t search_layer(const struct rvx_vec_store *s, const float *q, floa
 	if (s->kernel == RVX_VEC_KERNEL_AVX2)
 		return search_layer_avx2(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool);
 #endif
+	if (s->dim % 64u == 0)
+		return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+				      DK_L2_PORTABLE_WHOLE);
 	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
 			      DK_L2_PORTABLE);
 }
