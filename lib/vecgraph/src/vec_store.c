@@ -471,6 +471,16 @@ static inline struct walk walk_of(const struct rvx_vec_store *s)
 	return w;
 }
 
+/* The lines to prefetch per vector; for a whole number of 64-component
+ * passes that is dim / 16 + 1, a multiple of four plus one, which the
+ * compiler then unrolls completely. */
+static inline __attribute__((always_inline)) uint32_t walk_vec_lines(const struct walk *w, int dk)
+{
+	if (dk == DK_L2_PORTABLE_WHOLE || dk == DK_L2_AVX2_WHOLE)
+		return ((w->dim & ~63u) >> 4) + 1u;
+	return w->vec_lines;
+}
+
 static inline const uint32_t *walk_links0(const struct walk *w, uint32_t c)
 {
 	return (const uint32_t *)(const void *)(w->nodes + (size_t)c * w->stride + VEC_LINKS0);
@@ -542,7 +552,7 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 			}
 			for (uint32_t j = 0; j < t; j++)
 				prefetch_lines(w.nodes + (size_t)batch[j] * w.stride + w.vec_offset,
-					       w.vec_lines);
+					       walk_vec_lines(&w, dk));
 			for (uint32_t j = 0; j < t; j++) {
 				uint32_t n = batch[j];
 				float d = walk_dist(s, &w, q, qinv, n, dk);
@@ -622,7 +632,7 @@ greedy_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t *ep
 					continue;
 				batch[t++] = n;
 				prefetch_lines(w.nodes + (size_t)n * w.stride + w.vec_offset,
-					       w.vec_lines);
+					       walk_vec_lines(&w, dk));
 			}
 			for (uint32_t j = 0; j < t; j++) {
 				float dn = walk_dist(s, &w, q, qinv, batch[j], dk);
@@ -640,7 +650,10 @@ greedy_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t *ep
 RVX_VG_AVX2 static void greedy_avx2(const struct rvx_vec_store *s, const float *q, float qinv,
 				    uint32_t *ep, float *d, uint32_t level, uint32_t skip)
 {
-	greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_AVX2);
+	if (s->dim % 128u == 0)
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_AVX2_WHOLE);
+	else
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_AVX2);
 }
 #endif
 
@@ -657,7 +670,10 @@ static void greedy(const struct rvx_vec_store *s, const float *q, float qinv, ui
 		return;
 	}
 #endif
-	greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_PORTABLE);
+	if (s->dim % 64u == 0)
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_PORTABLE_WHOLE);
+	else
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_PORTABLE);
 }
 
 /* Sort a short candidate array by (distance, slot): insertion sort, which is
