@@ -443,8 +443,9 @@ struct walk {
 	uint32_t vec_lines; /* cache lines a vector may span */
 };
 
-/* Start fetching @p lines cache lines from @p p on. A prefetch never
- * faults, so the last may reach past the record harmlessly. */
+/* Start fetching @p lines cache lines from @p p on. The count may include
+ * one line past the vector: it lies in the next record or in the metadata
+ * that follows the nodes, and a prefetch never faults anyway. */
 static inline __attribute__((always_inline)) void prefetch_lines(const uint8_t *p, uint32_t lines)
 {
 	for (; lines >= 4; lines -= 4, p += 256) {
