@@ -45,29 +45,40 @@ static inline rvx_v4f load4(const float *p)
 		(s3) += d3_ * d3_;                                                         \
 	} while (0)
 
-/* The loop is unrolled to 32 components per pass; the operations and
- * their order are those of 16 at a time, so the result is the same. */
+/* The loop is unrolled to 64 components per pass and walks the two arrays
+ * by pointer; the remainder takes 32, 16 and 4 at a time as its bits say.
+ * The operations and their order are those of 16 at a time, so the result
+ * is the same whatever the unrolling. */
 static inline __attribute__((always_inline)) float
 rvx_vg_l2_portable_x_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v4f s0 = {0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
-	uint32_t i = 0;
+	const float *end = a + (n & ~63u);
 
-	for (; i + 32 <= n; i += 32) {
-		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
-		RVX_VG_L2_STEP16(a, b, i + 16, s0, s1, s2, s3);
+	for (; a != end; a += 64, b += 64) {
+		RVX_VG_L2_STEP16(a, b, 0, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, 16, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, 32, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, 48, s0, s1, s2, s3);
 	}
-	if (i + 16 <= n) {
-		RVX_VG_L2_STEP16(a, b, i, s0, s1, s2, s3);
-		i += 16;
+	if (n & 32u) {
+		RVX_VG_L2_STEP16(a, b, 0, s0, s1, s2, s3);
+		RVX_VG_L2_STEP16(a, b, 16, s0, s1, s2, s3);
+		a += 32;
+		b += 32;
 	}
-	for (; i + 4 <= n; i += 4) {
-		rvx_v4f d = load4(a + i) - load4(b + i);
+	if (n & 16u) {
+		RVX_VG_L2_STEP16(a, b, 0, s0, s1, s2, s3);
+		a += 16;
+		b += 16;
+	}
+	for (uint32_t i = (n >> 2) & 3u; i > 0; i--, a += 4, b += 4) {
+		rvx_v4f d = load4(a) - load4(b);
 		s0 += d * d;
 	}
 	rvx_v4f t = (s0 + s1) + (s2 + s3);
 	float sum = (t[0] + t[1]) + (t[2] + t[3]);
-	for (; i < n; i++) {
+	for (uint32_t i = 0; i < (n & 3u); i++) {
 		float d = a[i] - b[i];
 		sum += d * d;
 	}
@@ -141,26 +152,36 @@ RVX_VG_AVX2 static inline float hsum8(rvx_v8f t)
 		(s3) = __builtin_ia32_vfmaddps256(d3_, d3_, (s3));                         \
 	} while (0)
 
+/* 128 components per pass, then 64, 32 and 8 at a time as the remainder's
+ * bits say, in the order of 32 at a time (see the portable kernel). */
 RVX_VG_AVX2 static inline float rvx_vg_l2_avx2_(const float *a, const float *b, uint32_t n)
 {
 	rvx_v8f s0 = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}, s1 = s0, s2 = s0, s3 = s0;
-	uint32_t i = 0;
+	const float *end = a + (n & ~127u);
 
-	/* 64 components per pass, in the order of 32 at a time. */
-	for (; i + 64 <= n; i += 64) {
-		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
-		RVX_VG_L2_STEP32(a, b, i + 32, s0, s1, s2, s3);
+	for (; a != end; a += 128, b += 128) {
+		RVX_VG_L2_STEP32(a, b, 0, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, 32, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, 64, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, 96, s0, s1, s2, s3);
 	}
-	if (i + 32 <= n) {
-		RVX_VG_L2_STEP32(a, b, i, s0, s1, s2, s3);
-		i += 32;
+	if (n & 64u) {
+		RVX_VG_L2_STEP32(a, b, 0, s0, s1, s2, s3);
+		RVX_VG_L2_STEP32(a, b, 32, s0, s1, s2, s3);
+		a += 64;
+		b += 64;
 	}
-	for (; i + 8 <= n; i += 8) {
-		rvx_v8f d = load8(a + i) - load8(b + i);
+	if (n & 32u) {
+		RVX_VG_L2_STEP32(a, b, 0, s0, s1, s2, s3);
+		a += 32;
+		b += 32;
+	}
+	for (uint32_t i = (n >> 3) & 3u; i > 0; i--, a += 8, b += 8) {
+		rvx_v8f d = load8(a) - load8(b);
 		s0 = __builtin_ia32_vfmaddps256(d, d, s0);
 	}
 	float sum = hsum8((s0 + s1) + (s2 + s3));
-	for (; i < n; i++) {
+	for (uint32_t i = 0; i < (n & 7u); i++) {
 		float d = a[i] - b[i];
 		sum += d * d;
 	}

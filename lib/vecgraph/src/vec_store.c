@@ -398,14 +398,18 @@ static uint16_t work_mark(struct rvx_vec_store *s)
 static inline uint32_t pool_insert(struct vec_cand *pool, uint32_t *size, uint32_t ef, float d,
 				   uint32_t id)
 {
-	uint32_t lo = 0, hi = *size;
+	const struct vec_cand *base = pool;
+	uint32_t len = *size, lo = 0;
 
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) >> 1;
-		if (pool[mid].d <= d)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* The first entry farther than d: the range halves without a branch
+	 * on the data (a conditional move), so nothing is mispredicted. */
+	if (len != 0) {
+		while (len > 1) {
+			uint32_t half = len >> 1;
+			base = base[half].d <= d ? base + half : base;
+			len -= half;
+		}
+		lo = (uint32_t)(base - pool) + (base->d <= d ? 1u : 0u);
 	}
 	if (lo >= ef)
 		return ef;
@@ -420,8 +424,10 @@ static inline uint32_t pool_insert(struct vec_cand *pool, uint32_t *size, uint32
 
 /* How search_layer() computes distances: L2 with one of the kernels
  * inlined (the hot case, specialised so the loop holds no metric or kernel
- * branch), or through dist_q() for the other metrics. */
-enum { DK_L2_PORTABLE, DK_L2_AVX2, DK_OTHER };
+ * branch), or through dist_q() for the other metrics. The _WHOLE variants
+ * serve dimensions that are a multiple of the kernel's pass (64 components
+ * portable, 128 AVX2): the compiler then drops the remainder steps. */
+enum { DK_L2_PORTABLE, DK_L2_PORTABLE_WHOLE, DK_L2_AVX2, DK_L2_AVX2_WHOLE, DK_OTHER };
 
 /* Neighbours prefetched together (a whole layer-0 list at the default m0;
  * bounded so the stack use stays small whatever the configuration). */
@@ -433,8 +439,48 @@ enum { DK_L2_PORTABLE, DK_L2_AVX2, DK_OTHER };
 struct walk {
 	const uint8_t *nodes;
 	size_t stride;
-	uint32_t vec_offset, dim, vbytes;
+	uint32_t vec_offset, dim;
+	uint32_t vec_lines; /* cache lines a vector may span */
 };
+
+/* Start fetching @p lines cache lines from @p p on. The count may include
+ * one line past the vector: it lies in the next record or in the metadata
+ * that follows the nodes, and a prefetch never faults anyway. */
+static inline __attribute__((always_inline)) void prefetch_lines(const uint8_t *p, uint32_t lines)
+{
+	for (; lines >= 4; lines -= 4, p += 256) {
+		__builtin_prefetch(p);
+		__builtin_prefetch(p + 64);
+		__builtin_prefetch(p + 128);
+		__builtin_prefetch(p + 192);
+	}
+	for (; lines > 0; lines--, p += 64)
+		__builtin_prefetch(p);
+}
+
+static inline struct walk walk_of(const struct rvx_vec_store *s)
+{
+	const struct walk w = {
+		.nodes = s->base + s->off_nodes,
+		.stride = s->stride,
+		.vec_offset = s->vec_offset,
+		.dim = s->dim,
+		/* Vectors start 16-byte aligned, so at most 48 bytes into a
+		 * cache line. */
+		.vec_lines = (4u * s->dim + 48u + 63u) / 64u,
+	};
+	return w;
+}
+
+/* The lines to prefetch per vector; for a whole number of 64-component
+ * passes that is dim / 16 + 1, a multiple of four plus one, which the
+ * compiler then unrolls completely. */
+static inline __attribute__((always_inline)) uint32_t walk_vec_lines(const struct walk *w, int dk)
+{
+	if (dk == DK_L2_PORTABLE_WHOLE || dk == DK_L2_AVX2_WHOLE)
+		return ((w->dim & ~63u) >> 4) + 1u;
+	return w->vec_lines;
+}
 
 static inline const uint32_t *walk_links0(const struct walk *w, uint32_t c)
 {
@@ -450,9 +496,14 @@ walk_dist(const struct rvx_vec_store *s, const struct walk *w, const float *q, f
 #if RVX_VG_HAVE_AVX2
 	if (dk == DK_L2_AVX2)
 		return rvx_vg_l2_avx2_(q, v, w->dim);
+	/* dim & ~127 is dim here; written so, its low bits are known zero. */
+	if (dk == DK_L2_AVX2_WHOLE)
+		return rvx_vg_l2_avx2_(q, v, w->dim & ~127u);
 #endif
 	if (dk == DK_L2_PORTABLE)
 		return rvx_vg_l2_portable_a16_(q, v, w->dim);
+	if (dk == DK_L2_PORTABLE_WHOLE)
+		return rvx_vg_l2_portable_a16_(q, v, w->dim & ~63u);
 	return dist_q(s, q, qinv, n);
 }
 
@@ -474,13 +525,7 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 {
 	uint32_t size = 1, cursor = 0;
 	uint32_t batch[VEC_BATCH];
-	const struct walk w = {
-		.nodes = s->base + s->off_nodes,
-		.stride = s->stride,
-		.vec_offset = s->vec_offset,
-		.dim = s->dim,
-		.vbytes = 4u * s->dim,
-	};
+	const struct walk w = walk_of(s);
 
 	visited[ep] = mark;
 	pool[0].d = d_ep;
@@ -506,12 +551,9 @@ search_layer_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32
 				visited[n] = mark;
 				batch[t++] = n;
 			}
-			for (uint32_t j = 0; j < t; j++) {
-				uintptr_t v = (uintptr_t)(w.nodes + (size_t)batch[j] * w.stride +
-							  w.vec_offset);
-				for (uintptr_t p = v & ~(uintptr_t)63; p < v + w.vbytes; p += 64)
-					__builtin_prefetch((const void *)p);
-			}
+			for (uint32_t j = 0; j < t; j++)
+				prefetch_lines(w.nodes + (size_t)batch[j] * w.stride + w.vec_offset,
+					       walk_vec_lines(&w, dk));
 			for (uint32_t j = 0; j < t; j++) {
 				uint32_t n = batch[j];
 				float d = walk_dist(s, &w, q, qinv, n, dk);
@@ -538,6 +580,9 @@ RVX_VG_AVX2 static uint32_t search_layer_avx2(const struct rvx_vec_store *s, con
 					      uint32_t ef, uint16_t *visited, uint16_t mark,
 					      struct vec_cand *pool)
 {
+	if (s->dim % 128u == 0)
+		return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+				      DK_L2_AVX2_WHOLE);
 	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool, DK_L2_AVX2);
 }
 #endif
@@ -553,34 +598,83 @@ static uint32_t search_layer(const struct rvx_vec_store *s, const float *q, floa
 	if (s->kernel == RVX_VEC_KERNEL_AVX2)
 		return search_layer_avx2(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool);
 #endif
+	if (s->dim % 64u == 0)
+		return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
+				      DK_L2_PORTABLE_WHOLE);
 	return search_layer_t(s, q, qinv, ep, d_ep, level, ef, visited, mark, pool,
 			      DK_L2_PORTABLE);
 }
 
-/* Greedy descent on one upper layer: move to any closer neighbour until
- * none is closer. @p skip is never entered (a node being re-linked). */
-static void greedy(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t *ep,
-		   float *d, uint32_t level, uint32_t skip)
+/*
+ * Greedy descent on one upper layer: move to any closer neighbour until
+ * none is closer. @p skip is never entered (a node being re-linked).
+ * Neighbours are taken VEC_BATCH at a time as in search_layer_t(): the
+ * usable ones are collected and their vectors prefetched, then compared in
+ * list order, so the moves are those of a one-by-one walk.
+ */
+static inline __attribute__((always_inline)) void
+greedy_t(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t *ep, float *d,
+	 uint32_t level, uint32_t skip, int dk)
 {
+	const struct walk w = walk_of(s);
+	uint32_t batch[VEC_BATCH];
 	bool moved = true;
 
 	while (moved) {
 		moved = false;
 		const uint32_t *lst = links(s, *ep, level);
 		uint32_t cnt = lst[0];
-		for (uint32_t j = 1; j <= cnt; j++) {
-			uint32_t n = lst[j];
-			const struct vec_node *nn = node(s, n);
-			if (n == skip || !nn->live || nn->level < level)
-				continue;
-			float dn = dist_q(s, q, qinv, n);
-			if (dn < *d) {
-				*d = dn;
-				*ep = n;
-				moved = true;
+		for (uint32_t j0 = 1; j0 <= cnt; j0 += VEC_BATCH) {
+			uint32_t end = cnt - j0 < VEC_BATCH ? cnt + 1 : j0 + VEC_BATCH, t = 0;
+			for (uint32_t j = j0; j < end; j++) {
+				uint32_t n = lst[j];
+				const struct vec_node *nn = node(s, n);
+				if (n == skip || !nn->live || nn->level < level)
+					continue;
+				batch[t++] = n;
+				prefetch_lines(w.nodes + (size_t)n * w.stride + w.vec_offset,
+					       walk_vec_lines(&w, dk));
+			}
+			for (uint32_t j = 0; j < t; j++) {
+				float dn = walk_dist(s, &w, q, qinv, batch[j], dk);
+				if (dn < *d) {
+					*d = dn;
+					*ep = batch[j];
+					moved = true;
+				}
 			}
 		}
 	}
+}
+
+#if RVX_VG_HAVE_AVX2
+RVX_VG_AVX2 static void greedy_avx2(const struct rvx_vec_store *s, const float *q, float qinv,
+				    uint32_t *ep, float *d, uint32_t level, uint32_t skip)
+{
+	if (s->dim % 128u == 0)
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_AVX2_WHOLE);
+	else
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_AVX2);
+}
+#endif
+
+static void greedy(const struct rvx_vec_store *s, const float *q, float qinv, uint32_t *ep,
+		   float *d, uint32_t level, uint32_t skip)
+{
+	if (s->metric != RVX_VEC_METRIC_L2) {
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_OTHER);
+		return;
+	}
+#if RVX_VG_HAVE_AVX2
+	if (s->kernel == RVX_VEC_KERNEL_AVX2) {
+		greedy_avx2(s, q, qinv, ep, d, level, skip);
+		return;
+	}
+#endif
+	if (s->dim % 64u == 0)
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_PORTABLE_WHOLE);
+	else
+		greedy_t(s, q, qinv, ep, d, level, skip, DK_L2_PORTABLE);
 }
 
 /* Sort a short candidate array by (distance, slot): insertion sort, which is
